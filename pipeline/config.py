@@ -1,0 +1,74 @@
+"""Paths and settings, each overridable by an environment variable.
+
+Defaults are relative to the repository root so that `make run`, `dbt build` in
+`dbt_project/` and Dagster all agree on where the data lives.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+
+# The sample generator writes this marker into landing; only then may ingest fall back to the
+# documented, non-secret sample key. Real deliveries need BKWH_PSEUDONYM_KEY.
+SAMPLE_MARKER = "SAMPLE_DATA.json"
+SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
+
+
+def _path(var: str, default: str) -> Path:
+    value = os.environ.get(var)
+    path = Path(value) if value else REPO_ROOT / default
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    quarantine_dir: Path
+    warehouse_path: Path
+    analytics_path: Path
+    report_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            landing_dir=_path("BKWH_LANDING_DIR", "data/landing"),
+            quarantine_dir=_path("BKWH_QUARANTINE_DIR", "data/quarantine"),
+            warehouse_path=_path("BKWH_WAREHOUSE_PATH", "data/warehouse.duckdb"),
+            analytics_path=_path("BKWH_ANALYTICS_PATH", "data/analytics.duckdb"),
+            report_dir=_path("BKWH_REPORT_DIR", "reports/output"),
+            log_dir=_path("BKWH_LOG_DIR", "data/logs"),
+        )
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess so its profile points at this warehouse."""
+        return {**os.environ, "BKWH_WAREHOUSE_PATH": str(self.warehouse_path)}
+
+
+class PseudonymKeyMissing(RuntimeError):
+    pass
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """The key for the keyed hash of person ids (HMAC-SHA256).
+
+    Real deliveries: BKWH_PSEUDONYM_KEY must be set. The generated sample (recognised by the
+    marker file the generator writes into landing) uses a fixed, documented sample key.
+    """
+    key = os.environ.get("BKWH_PSEUDONYM_KEY")
+    if key:
+        return key.encode()
+    if (settings.landing_dir / SAMPLE_MARKER).exists():
+        return SAMPLE_PSEUDONYM_KEY.encode()
+    raise PseudonymKeyMissing(
+        "BKWH_PSEUDONYM_KEY is not set. Person ids (CPR) are replaced by a keyed hash at "
+        f"ingest, and {settings.landing_dir} holds real extracts (no {SAMPLE_MARKER} marker). "
+        "Set BKWH_PSEUDONYM_KEY to the secret key kept by the jobcentre and run again."
+    )

@@ -1,0 +1,280 @@
+"""Landing -> validate -> raw: load each landing file not loaded before, or quarantine it.
+
+For each file under `landing/<source>/`:
+1. its SHA-256 is looked up in the load log: a file loaded before is skipped with a message;
+2. it is parsed by its source's reader (errors name file, row and column);
+3. its Great Expectations suite runs on the parsed rows;
+4. a failing file is moved to `quarantine/<source>/` with `<file>.validation.json` beside it,
+   and nothing of it is loaded;
+5. a passing file has its person ids replaced by a keyed hash (HMAC-SHA256) and is appended
+   to `raw.<source>_<entity>` with lineage columns, together with its load-log row, in one
+   transaction. A later delivery for the same period supersedes the earlier one (the staging
+   models read only current batches); both stay in raw and in the log.
+
+The validation result of every file, passed or failed, is written as JSON under
+`logs/validations/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline.config import SAMPLE_MARKER, Settings, pseudonym_key
+from pipeline.readers import Problem, read
+from pipeline.suites import SourceSpec, load_specs, spec_for
+from pipeline.validation import Validator, period_parameters
+
+log = logging.getLogger(__name__)
+
+SQL_TYPES = {"string": "varchar", "cpr": "varchar", "int": "bigint", "double": "double",
+             "date": "date", "bool": "boolean"}
+PERSON_KEY_SUFFIX = "_key"  # a cpr column becomes <name>_key holding the keyed hash
+LINEAGE = {"_row_number": "bigint", "_delivery_key": "varchar", "_batch_id": "varchar",
+           "_source_file": "varchar", "_file_sha256": "varchar", "_loaded_at": "timestamp"}
+LOAD_LOG_DDL = """
+create table if not exists raw._load_log (
+    batch_id varchar primary key,
+    source varchar not null,
+    entity varchar not null,
+    raw_table varchar,
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    delivery_key varchar,
+    status varchar not null,      -- loaded | quarantined
+    is_current boolean not null,  -- the delivery staging reads for this period
+    superseded_by varchar,
+    n_rows bigint,
+    message varchar,
+    validation_path varchar,
+    loaded_at timestamp not null
+)
+"""
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    file: str
+    status: str  # loaded | skipped | quarantined
+    message: str
+    rows: int = 0
+    batch_id: str | None = None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def raw_column(name: str, kind: str) -> str:
+    """A CPR column is stored only as its keyed hash: `cpr` -> `person_key`."""
+    if kind != "cpr":
+        return name
+    return "person_key" if name == "cpr" else f"{name}{PERSON_KEY_SUFFIX}"
+
+
+def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    """HMAC-SHA256 of each CPR, hex, first 32 characters; each distinct value hashed once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hashed = np.array([hmac.new(key, u.encode(), hashlib.sha256).hexdigest()[:32]
+                       for u in uniques], dtype=object)
+    out = np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else None, None)
+    return pd.Series(out, index=values.index, dtype="string")
+
+
+def ensure_raw(con: duckdb.DuckDBPyConnection, spec: SourceSpec | None = None) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(LOAD_LOG_DDL)
+    if spec is not None:
+        cols = [f'"{raw_column(c, k)}" {SQL_TYPES[k]}' for c, k in spec.columns.items()]
+        cols += [f"{c} {t}" for c, t in LINEAGE.items()]
+        con.execute(f"create table if not exists raw.{spec.raw_table} ({', '.join(cols)})")
+
+
+def create_all_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Every raw table exists even before its first delivery, so dbt sources resolve."""
+    for spec in load_specs():
+        ensure_raw(con, spec)
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, validator: Validator | None = None):
+        self.settings = settings
+        self.validator = validator or Validator()
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            self._key = pseudonym_key(self.settings)
+        return self._key
+
+    def landing_files(self, sources: list[str] | None = None) -> list[tuple[str, Path]]:
+        root = self.settings.landing_dir
+        out = []
+        for src_dir in sorted(p for p in root.glob("*") if p.is_dir()):
+            if sources and src_dir.name not in sources:
+                continue
+            for f in sorted(src_dir.iterdir()):
+                if f.is_file() and not f.name.startswith(".") and \
+                        not f.name.endswith(".request.json"):
+                    out.append((src_dir.name, f))
+        return out
+
+    def run(self, sources: list[str] | None = None) -> list[FileOutcome]:
+        self.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        outcomes = []
+        with duckdb.connect(str(self.settings.warehouse_path)) as con:
+            ensure_raw(con)
+            create_all_raw_tables(con)
+            for source, path in self.landing_files(sources):
+                outcome = self.ingest_file(con, source, path)
+                log.info("%s/%s: %s %s", source, path.name, outcome.status, outcome.message)
+                outcomes.append(outcome)
+        return outcomes
+
+    def ingest_file(self, con: duckdb.DuckDBPyConnection, source: str, path: Path
+                    ) -> FileOutcome:
+        sha = sha256_of(path)
+        seen = con.execute(
+            "select batch_id, loaded_at from raw._load_log where file_sha256 = ? "
+            "and status = 'loaded' order by loaded_at limit 1", [sha]).fetchone()
+        if seen:
+            return FileOutcome(source, path.name, "skipped",
+                               f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; "
+                               "nothing loaded again", batch_id=seen[0])
+        batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}_{sha[:10]}"
+        found = spec_for(source, path.name, load_specs())
+        if found is None:
+            names = [s.file_pattern.pattern for s in load_specs() if s.source == source]
+            problem = Problem(path.name, f"no suite in expectations/ matches this file name in "
+                              f"landing/{source}/", expected=f"a name matching {names}"
+                              if names else "a known source folder")
+            return self._quarantine(con, source, None, path, sha, batch_id, None, [problem], None)
+        spec, match = found
+        groups = match.groupdict()
+        delivery_key = groups.get("period")
+        parsed = read(spec, path, groups)
+        if not parsed.ok:
+            return self._quarantine(con, source, spec, path, sha, batch_id, delivery_key,
+                                    parsed.problems, None)
+        params = period_parameters(delivery_key) if delivery_key else {}
+        outcome = self.validator.validate(spec, parsed.frame, params, parsed.lines)
+        if not outcome.success:
+            problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
+            return self._quarantine(con, source, spec, path, sha, batch_id, delivery_key,
+                                    problems, outcome)
+        validation_path = self._write_validation(source, path, sha, spec, True, [], outcome)
+        frame = parsed.frame
+        for col in spec.person_id_columns:
+            frame[col] = pseudonymise(frame[col], self.key)
+        frame.insert(0, "_row_number", parsed.lines)
+        n = self._load(con, spec, frame, path, sha, batch_id, delivery_key, validation_path)
+        return FileOutcome(source, path.name, "loaded", f"{n} rows into raw.{spec.raw_table}",
+                           rows=n, batch_id=batch_id)
+
+    def _load(self, con, spec: SourceSpec, frame: pd.DataFrame, path: Path, sha: str,
+              batch_id: str, delivery_key: str | None, validation_path: Path) -> int:
+        ensure_raw(con, spec)
+        select = [f'"{c}"::{SQL_TYPES[k]} as "{raw_column(c, k)}"' for c, k in
+                  spec.columns.items()]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        con.execute("begin transaction")
+        try:
+            con.register("incoming", frame)
+            con.execute(
+                f"insert into raw.{spec.raw_table} select {', '.join(select)}, "
+                f"_row_number, ?, ?, ?, ?, ? from incoming",
+                [delivery_key, batch_id, str(path.name), sha, now])
+            con.unregister("incoming")
+            con.execute(
+                "update raw._load_log set is_current = false, superseded_by = ? "
+                "where raw_table = ? and delivery_key is not distinct from ? and is_current "
+                "and status = 'loaded'", [batch_id, spec.raw_table, delivery_key])
+            con.execute(
+                "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, 'loaded', true, null, "
+                "?, ?, ?, ?)",
+                [batch_id, spec.source, spec.entity, spec.raw_table, path.name, sha,
+                 delivery_key, len(frame), "validated and loaded", str(validation_path), now])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return len(frame)
+
+    def _write_validation(self, source: str, path: Path, sha: str, spec: SourceSpec | None,
+                          success: bool, problems: list[Problem], outcome) -> Path:
+        doc = {
+            "file": path.name,
+            "source": source,
+            "suite": spec.name if spec else None,
+            "file_sha256": sha,
+            "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "success": success,
+            "problems": [{**asdict(p), "text": str(p)} for p in problems],
+            "expectations": outcome.results if outcome else [],
+            "statistics": outcome.statistics if outcome else {},
+        }
+        out = self.settings.log_dir / "validations" / source / f"{path.name}.{sha[:10]}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        return out
+
+    def _quarantine(self, con, source: str, spec: SourceSpec | None, path: Path, sha: str,
+                    batch_id: str, delivery_key: str | None, problems: list[Problem],
+                    outcome) -> FileOutcome:
+        validation_path = self._write_validation(source, path, sha, spec, False, problems,
+                                                 outcome)
+        target_dir = self.settings.quarantine_dir / source
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / path.name
+        if target.exists():
+            target = target_dir / f"{path.stem}.{sha[:10]}{path.suffix}"
+        shutil.copy2(validation_path, target.with_name(target.name + ".validation.json"))
+        shutil.move(str(path), target)
+        message = "; ".join(str(p) for p in problems[:5])
+        if len(problems) > 5:
+            message += f"; and {len(problems) - 5} more problems"
+        con.execute(
+            "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, 'quarantined', false, null, "
+            "0, ?, ?, ?)",
+            [batch_id, source, spec.entity if spec else "?", spec.raw_table if spec else None,
+             path.name, sha, delivery_key, message, str(target) + ".validation.json",
+             datetime.now(UTC).replace(tzinfo=None)])
+        return FileOutcome(source, path.name, "quarantined",
+                           f"moved to {target}: {message}", batch_id=batch_id)
+
+
+def _problem_from_result(file: str, r: dict) -> Problem:
+    rows = r.get("unexpected_rows") or []
+    values = r.get("unexpected_values") or []
+    msg = f"failed {r['description']}"
+    if r.get("unexpected_count"):
+        msg += f": {r['unexpected_count']} rows"
+    if r.get("observed_value") is not None and not rows:
+        msg += f"; observed {r['observed_value']}"
+    if r.get("error"):
+        msg += f"; error: {r['error']}"
+    column = r.get("column")
+    return Problem(file, msg, row=rows[0] if rows else None,
+                   column=column if isinstance(column, str) else None,
+                   value=", ".join(values[:5]) if values else None,
+                   expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None)
+
+
+def is_sample(settings: Settings) -> bool:
+    return (settings.landing_dir / SAMPLE_MARKER).exists()

@@ -1,0 +1,276 @@
+"""Benchmark tables for all 98 municipalities, with Ballerup's rows aggregated from its persons.
+
+Ballerup's figures are computed here from the simulated person data with the same rules the
+dbt models use (documented on each function), so the benchmark path and the person path
+reconcile. The other 97 municipalities get plausible, varied figures around a shared cycle;
+the country and region rows are sums over municipalities, as the real publishers compute them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from pipeline.sample.world import (
+    BALLERUP,
+    S,
+    STATE_GROUP,
+    STATES,
+    World,
+    cycle_factor,
+    read_seed,
+    state_spells,
+)
+
+AGE_GROUPS = [(16, 24, "16-24 år"), (25, 29, "25-29 år"), (30, 39, "30-39 år"),
+              (40, 49, "40-49 år"), (50, 59, "50-59 år"), (60, 64, "60 år og derover")]
+AGE_TOTAL = "Alder i alt"
+JI_AGE_LABELS = {"60 år og derover": "60 år +"}  # Jobindsats words the top group its own way
+JI_AGE_TOTAL = "I alt"
+NEW_SPELL_GAP_WEEKS = 52
+STILL_ON_AFTER_WEEKS = 13
+SMALL_AREAS = {825, 563, 741}  # Læsø, Fanø, Samsø: DST publishes '..' for their age cells
+
+
+def age_group(age: np.ndarray) -> np.ndarray:
+    out = np.full(len(age), "", dtype=object)
+    for lo, hi, label in AGE_GROUPS:
+        out[(age >= lo) & (age <= hi)] = label
+    return out
+
+
+def _is_ledig_state(on: date) -> dict[int, bool]:
+    """Which simulation states count as unemployed (ledig), from the dated mapping seed."""
+    iso = on.isoformat()
+    rows = [r for r in read_seed("maalgruppe_mapping") if r["valid_from"] <= iso <= r["valid_to"]]
+    ledig = {(r["ydelse_group"], r["visitation_category"]): r["is_ledig"] == "true" for r in rows}
+    return {S[name]: ledig[STATE_GROUP[name]] for name in STATE_GROUP}
+
+
+def ballerup_person_weeks(world: World) -> pd.DataFrame:
+    """Person-weeks with month, age (calendar year of the month minus birth year) and group."""
+    months = world.cal.month[world.pw_week]
+    birth_year = world.persons["birth_year"].to_numpy()[world.pw_person]
+    age = np.array([int(m[:4]) for m in np.unique(months)])
+    year_of = dict(zip(np.unique(months), age, strict=True))
+    years = pd.Series(months).map(year_of).to_numpy()
+    return pd.DataFrame({
+        "month": months,
+        "person": world.pw_person,
+        "state": world.pw_state,
+        "week": world.pw_week,
+        "age": years - birth_year,
+    })
+
+
+def weeks_per_month(world: World) -> pd.Series:
+    return pd.Series(world.cal.month).value_counts().sort_index()
+
+
+def ballerup_unemployment(world: World) -> pd.DataFrame:
+    """AUP02/AUP03 for Ballerup: fuldtidsledige = ledig person-weeks / weeks in the month;
+    labour force and insured = persons so flagged aged 16-64 (calendar-year age)."""
+    pw = ballerup_person_weeks(world)
+    pw = pw[(pw["age"] >= 16) & (pw["age"] <= 64)]
+    wpm = weeks_per_month(world)
+    pre, post = _is_ledig_state(date(2025, 12, 31)), _is_ledig_state(date(2026, 1, 1))
+    before = pw["month"] < "2026-01"
+    ledig_state = np.where(before, pw["state"].map(pre), pw["state"].map(post)).astype(bool)
+    pw = pw.assign(age_group=age_group(pw["age"].to_numpy()), is_ledig=ledig_state,
+                   is_dagpenge=pw["state"] == S["dagpenge"])
+    num = pw[pw["is_ledig"]].groupby(["month", "age_group"]).size().rename("ledige_weeks")
+    dag = pw[pw["is_dagpenge"]].groupby("month").size().rename("dagpenge_weeks")
+
+    p = world.persons
+    rows = []
+    for month in wpm.index:
+        age = int(month[:4]) - p["birth_year"].to_numpy()
+        ok = (age >= 16) & (age <= 64)
+        lf = p["in_labour_force"].to_numpy() & ok
+        groups = age_group(age)
+        for _, _, label in AGE_GROUPS:
+            rows.append((month, label, int((lf & (groups == label)).sum())))
+        rows.append((month, "__insured__", int((p["is_insured"].to_numpy() & ok).sum())))
+    denom = pd.DataFrame(rows, columns=["month", "age_group", "persons"])
+    lf = denom[denom["age_group"] != "__insured__"].merge(
+        num.reset_index(), on=["month", "age_group"], how="left").fillna({"ledige_weeks": 0})
+    lf["fuldtidsledige"] = lf["ledige_weeks"] / lf["month"].map(wpm)
+    ins = denom[denom["age_group"] == "__insured__"].set_index("month")["persons"]
+    dagpenge = (dag.reindex(wpm.index, fill_value=0) / wpm).rename("fuldtidsledige_forsikrede")
+    return lf, pd.DataFrame({"insured": ins, "fuldtidsledige_forsikrede": dagpenge})
+
+
+def ballerup_dagpenge_13_weeks(world: World) -> pd.DataFrame:
+    """Jobindsats-style 'still on dagpenge 13 weeks after the first day', Ballerup.
+
+    A new spell is an island of consecutive dagpenge weeks with no dagpenge week in the
+    52 weeks before it (and those 52 weeks inside the register). It counts in the month of
+    its week 13 (the week 13 weeks after the first week); it is 'still on' when the person
+    receives dagpenge in that week. Age is the calendar year of the first week minus birth year.
+    """
+    m = world.pw_state == S["dagpenge"]
+    sp = state_spells(world.pw_person[m], world.pw_week[m], world.pw_state[m])
+    sp = sp.sort_values(["person", "start_week"]).reset_index(drop=True)
+    prev_end = sp.groupby("person")["end_week"].shift()
+    new = sp[(prev_end.isna() | (sp["start_week"] - prev_end > NEW_SPELL_GAP_WEEKS))
+             & (sp["start_week"] >= NEW_SPELL_GAP_WEEKS)].copy()
+    new["check_week"] = new["start_week"] + STILL_ON_AFTER_WEEKS
+    new = new[new["check_week"] < len(world.cal)]
+    on = pd.MultiIndex.from_arrays([world.pw_person[m], world.pw_week[m]])
+    new["is_still_on"] = pd.MultiIndex.from_arrays([new["person"], new["check_week"]]).isin(on)
+    new["month"] = world.cal.month[new["check_week"].to_numpy()]
+    start_year = np.array([int(x[:4]) for x in world.cal.month[new["start_week"].to_numpy()]])
+    new["age_group"] = age_group(start_year - world.persons["birth_year"].to_numpy()[new["person"]])
+    return new[new["age_group"] != ""]
+
+
+def ballerup_fuldtidspersoner(world: World) -> pd.DataFrame:
+    """Fuldtidspersoner (weeks / weeks in month) on each benefit group, all ages."""
+    groups = np.array([""] + [STATE_GROUP[s][0] for s in STATES[1:]])
+    df = pd.DataFrame({"month": world.cal.month[world.pw_week], "group": groups[world.pw_state]})
+    out = df.groupby(["month", "group"]).size().rename("weeks").reset_index()
+    out["fuldtidspersoner"] = out["weeks"] / out["month"].map(weeks_per_month(world))
+    return out
+
+
+class Benchmarks:
+    """Figures for all areas; one instance per world, drawn from its own generator."""
+
+    def __init__(self, world: World, seed: int):
+        self.world = world
+        self.rng = np.random.default_rng(seed + 1)
+        munis = read_seed("municipalities")
+        self.munis = pd.DataFrame({
+            "code": [int(r["municipality_code"]) for r in munis],
+            "name": [r["municipality_name"] for r in munis],
+            "region_code": [int(r["region_code"]) for r in munis],
+            "region_name": [r["region_name"] for r in munis],
+        })
+        n = len(self.munis)
+        big = {101: 420_000, 751: 200_000, 461: 110_000, 851: 115_000, 147: 65_000}
+        lf = np.exp(self.rng.normal(np.log(24_000), 0.75, n))
+        lf = np.array([big.get(c, v) for c, v in zip(self.munis["code"], lf, strict=True)])
+        self.munis["labour_force"] = np.maximum(lf, 1_200).round()
+        self.munis["level"] = np.clip(self.rng.normal(1.0, 0.25, n), 0.5, 1.7)
+        self.munis["share13"] = np.clip(self.rng.normal(1.0, 0.08, n), 0.75, 1.25)
+        self.lf_b, self.ins_b = ballerup_unemployment(world)
+        self.spells_b = ballerup_dagpenge_13_weeks(world)
+        self.ftp_b = ballerup_fuldtidspersoner(world)
+        self.age_share = {"16-24 år": 0.14, "25-29 år": 0.11, "30-39 år": 0.21,
+                          "40-49 år": 0.21, "50-59 år": 0.22, "60 år og derover": 0.11}
+        self.age_rate = {"16-24 år": 0.85, "25-29 år": 1.35, "30-39 år": 1.1,
+                         "40-49 år": 0.9, "50-59 år": 0.95, "60 år og derover": 1.15}
+
+    def _others(self) -> pd.DataFrame:
+        return self.munis[self.munis["code"] != BALLERUP]
+
+    @staticmethod
+    def _with_totals(df: pd.DataFrame, munis: pd.DataFrame, keys: list[str],
+                     sums: list[str]) -> pd.DataFrame:
+        """Add region and country rows as sums over municipalities."""
+        df = df.merge(munis[["code", "region_code", "region_name"]], on="code")
+        reg = df.groupby(["region_code", "region_name", *keys], as_index=False)[sums].sum()
+        reg = reg.rename(columns={"region_code": "code", "region_name": "name"})
+        nat = (df.groupby(keys, as_index=False)[sums].sum() if keys
+               else df[sums].sum().to_frame().T).assign(code=0, name="Hele landet")
+        return pd.concat([nat, reg, df.drop(columns=["region_code", "region_name"])],
+                         ignore_index=True)
+
+    def aup02(self, month: str) -> pd.DataFrame:
+        """Fuldtidsledige in pct. of the labour force by area and age (StatBank AUP02)."""
+        base = 0.028 * cycle_factor(month)
+        rows = []
+        for r in self._others().itertuples():
+            noise = self.rng.normal(1.0, 0.04)
+            for _, _, label in AGE_GROUPS:
+                lf = round(r.labour_force * self.age_share[label])
+                rows.append((r.code, r.name, label, lf,
+                             lf * base * r.level * self.age_rate[label] * noise))
+        b = self.lf_b[self.lf_b["month"] == month]
+        for x in b.itertuples():
+            rows.append((BALLERUP, "Ballerup", x.age_group, x.persons, x.fuldtidsledige))
+        df = pd.DataFrame(rows, columns=["code", "name", "age_group", "lf", "ledige"])
+        df = df.merge(self.munis[["code", "name"]], on=["code", "name"])
+        tot = df.groupby(["code", "name"], as_index=False)[["lf", "ledige"]].sum()
+        df = pd.concat([df, tot.assign(age_group=AGE_TOTAL)], ignore_index=True)
+        df = self._with_totals(df.drop(columns="name"), self.munis, ["age_group"],
+                               ["lf", "ledige"]).drop(columns="name")
+        df = df.merge(self._area_names(), on="code")
+        df["value"] = 100 * df["ledige"] / df["lf"]
+        df.loc[df["code"].isin(SMALL_AREAS) & (df["age_group"] != AGE_TOTAL), "value"] = np.nan
+        return df
+
+    def aup03(self, month: str) -> pd.DataFrame:
+        """Fuldtidsledige forsikrede in pct. of all insured by area (StatBank AUP03)."""
+        base = 0.024 * cycle_factor(month)
+        o = self._others()
+        ins = (o["labour_force"] * 0.74).round()
+        df = pd.DataFrame({"code": o["code"], "insured": ins,
+                           "ledige": ins * base * o["level"] * self.rng.normal(1, 0.04, len(o))})
+        b = self.ins_b.loc[month]
+        df = pd.concat([df, pd.DataFrame({"code": [BALLERUP], "insured": [b["insured"]],
+                                          "ledige": [b["fuldtidsledige_forsikrede"]]})])
+        df = self._with_totals(df, self.munis, [], ["insured", "ledige"]).drop(columns="name")
+        df = df.merge(self._area_names(), on="code")
+        df["value"] = 100 * df["ledige"] / df["insured"]
+        return df
+
+    def dagpenge_13(self, month: str) -> pd.DataFrame:
+        """New dagpenge spells measured this month and those still on dagpenge in week 13."""
+        base = 0.52 / cycle_factor(month) ** 0.5
+        rows = []
+        for r in self._others().itertuples():
+            for _, _, label in AGE_GROUPS:
+                n = self.rng.poisson(r.labour_force * self.age_share[label] * 0.0052
+                                     * r.level * cycle_factor(month))
+                p = np.clip(base * r.share13 * self.age_rate[label] ** 0.3, 0.05, 0.95)
+                rows.append((r.code, label, n, self.rng.binomial(n, p)))
+        b = self.spells_b[self.spells_b["month"] == month]
+        for label, g in b.groupby("age_group"):
+            rows.append((BALLERUP, label, len(g), int(g["is_still_on"].sum())))
+        df = pd.DataFrame(rows, columns=["code", "age_group", "n_new", "n_still"])
+        # Ballerup age groups with no spells this month still get a row (0 of 0)
+        full = pd.MultiIndex.from_product([[BALLERUP], [a[2] for a in AGE_GROUPS]])
+        have = pd.MultiIndex.from_frame(df[df["code"] == BALLERUP][["code", "age_group"]])
+        missing = full.difference(have)
+        df = pd.concat([df, pd.DataFrame({"code": missing.get_level_values(0),
+                                          "age_group": missing.get_level_values(1),
+                                          "n_new": 0, "n_still": 0})], ignore_index=True)
+        tot = df.groupby("code", as_index=False)[["n_new", "n_still"]].sum()
+        df = pd.concat([df, tot.assign(age_group=AGE_TOTAL)], ignore_index=True)
+        df = self._with_totals(df, self.munis, ["age_group"], ["n_new", "n_still"])
+        df = df.drop(columns="name").merge(self._area_names(), on="code")
+        df["age_group"] = df["age_group"].replace({**JI_AGE_LABELS, AGE_TOTAL: JI_AGE_TOTAL})
+        df["value"] = np.where(df["n_new"] > 0, 100 * df["n_still"] / df["n_new"].clip(lower=1),
+                               np.nan)
+        return df
+
+    def fuldtidspersoner(self, month: str) -> pd.DataFrame:
+        """Fuldtidspersoner on public support by benefit group (Jobindsats Y01A02)."""
+        names = {r["ydelse_group"]: r["ydelse_name"] for r in read_seed("ydelse_codes")}
+        share = {"dagpenge": 0.022, "kontanthjaelp": 0.018, "uddannelseshjaelp": 0.009,
+                 "sygedagpenge": 0.02, "jobafklaring": 0.003, "ressourceforloeb": 0.004,
+                 "ledighedsydelse": 0.003, "fleksjob": 0.02, "foertidspension": 0.06}
+        rows = []
+        for r in self._others().itertuples():
+            for group, s in share.items():
+                cyc = cycle_factor(month) if group in ("dagpenge", "kontanthjaelp") else 1.0
+                rows.append((r.code, group, r.labour_force * s * cyc * r.level
+                             * self.rng.normal(1, 0.03)))
+        b = self.ftp_b[self.ftp_b["month"] == month]
+        rows += [(BALLERUP, x.group, x.fuldtidspersoner) for x in b.itertuples()]
+        df = pd.DataFrame(rows, columns=["code", "group", "fuldtidspersoner"])
+        df = self._with_totals(df, self.munis, ["group"], ["fuldtidspersoner"])
+        df = df.drop(columns="name").merge(self._area_names(), on="code")
+        df["group_label"] = df["group"].map(names)
+        return df
+
+    def _area_names(self) -> pd.DataFrame:
+        regions = read_seed("regions")
+        return pd.concat([
+            pd.DataFrame({"code": [int(r["area_code"]) for r in regions],
+                          "area_name": [r["area_name"] for r in regions]}),
+            self.munis[["code", "name"]].rename(columns={"name": "area_name"}),
+        ], ignore_index=True)

@@ -1,0 +1,319 @@
+"""A synthetic but coherent Ballerup: residents, a weekly benefit register and case events.
+
+The world is a weekly Markov chain over benefit states, vectorised over persons, so that the
+~30 million person-weeks of full Ballerup scale generate in seconds. Everything is drawn from
+one numpy Generator seeded by `seed`, so the same (seed, scale, start, end) gives the same world.
+
+Simplifications, stated so nobody mistakes them for facts:
+- the population is static (no moves, births or deaths); ages advance with time;
+- labour-force and a-kasse membership are fixed person attributes;
+- case-system events are exported as a historical backfill split by month, so an offer's end
+  date is known even in the month the offer starts.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import SEEDS_DIR
+
+# Benefit states of the simulation. 0 is "not on any benefit" (self-supporting or outside).
+STATES = [
+    "selv",
+    "dagpenge",
+    "kh_jobparat",
+    "kh_aktivitetsparat",
+    "uh_uddannelsesparat",
+    "uh_aktivitetsparat",
+    "sygedagpenge",
+    "jobafklaring",
+    "ressourceforloeb",
+    "ledighedsydelse",
+    "fleksjob",
+    "foertidspension",
+]
+S = {name: i for i, name in enumerate(STATES)}
+# state -> (ydelse_group in the ydelse_codes seed, visitation category or "")
+STATE_GROUP = {
+    "dagpenge": ("dagpenge", ""),
+    "kh_jobparat": ("kontanthjaelp", "jobparat"),
+    "kh_aktivitetsparat": ("kontanthjaelp", "aktivitetsparat"),
+    "uh_uddannelsesparat": ("uddannelseshjaelp", "uddannelsesparat"),
+    "uh_aktivitetsparat": ("uddannelseshjaelp", "aktivitetsparat"),
+    "sygedagpenge": ("sygedagpenge", ""),
+    "jobafklaring": ("jobafklaring", ""),
+    "ressourceforloeb": ("ressourceforloeb", ""),
+    "ledighedsydelse": ("ledighedsydelse", ""),
+    "fleksjob": ("fleksjob", ""),
+    "foertidspension": ("foertidspension", ""),
+}
+HERKOMST = ["dansk", "vestlig", "ikke-vestlig"]
+HERKOMST_P = [0.80, 0.06, 0.14]
+BALLERUP = 151
+RESIDENTS_AT_SCALE_1 = 52_000
+REFORM_DATE = date(2026, 1, 1)
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def ydelse_code_by_group() -> dict[str, str]:
+    return {row["ydelse_group"]: row["ydelse_code"] for row in read_seed("ydelse_codes")}
+
+
+def month_range(start: str, end: str) -> list[pd.Period]:
+    return list(pd.period_range(start, end, freq="M"))
+
+
+def last_complete_month(today: date | None = None) -> str:
+    today = today or date.today()
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+@dataclass
+class Calendar:
+    """ISO weeks; a week belongs to the month of its Thursday (as an ISO week to its year)."""
+
+    week_start: np.ndarray  # datetime64[D] Mondays
+    month: np.ndarray  # "YYYY-MM" of the Thursday
+    year_week: np.ndarray  # int yyyyww (ISO)
+
+    @classmethod
+    def build(cls, start: str, end: str) -> Calendar:
+        first_day = pd.Period(start, "M").start_time.date()
+        last_day = pd.Period(end, "M").end_time.date()
+        # Monday of the ISO week whose Thursday is the first Thursday on/after first_day.
+        thursday = first_day + timedelta(days=(3 - first_day.weekday()) % 7)
+        mondays = []
+        while thursday <= last_day:
+            mondays.append(thursday - timedelta(days=3))
+            thursday += timedelta(days=7)
+        ws = np.array(mondays, dtype="datetime64[D]")
+        th = pd.DatetimeIndex(ws + np.timedelta64(3, "D"))
+        iso = th.isocalendar()
+        return cls(
+            week_start=ws,
+            month=np.array(th.strftime("%Y-%m")),
+            year_week=(iso.year.to_numpy() * 100 + iso.week.to_numpy()).astype(np.int32),
+        )
+
+    def __len__(self) -> int:
+        return len(self.week_start)
+
+
+def cycle_factor(month: str) -> float:
+    """The business cycle every municipality shares: COVID spike, boom, slow rise."""
+    if "2020-03" <= month <= "2020-08":
+        return 1.8
+    if "2020-09" <= month <= "2021-06":
+        return 1.3
+    if "2021-07" <= month <= "2022-12":
+        return 0.85
+    if month >= "2024-01":
+        return 1.1
+    return 1.0
+
+
+@dataclass
+class World:
+    seed: int
+    scale: float
+    start: str
+    end: str
+    cal: Calendar
+    persons: pd.DataFrame
+    # person-weeks on a benefit: parallel arrays
+    pw_person: np.ndarray
+    pw_week: np.ndarray
+    pw_state: np.ndarray
+    events: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def n_person_weeks(self) -> int:
+        return len(self.pw_person)
+
+
+def _cpr(rng: np.random.Generator, birth: pd.DatetimeIndex, sex_male: np.ndarray) -> np.ndarray:
+    """CPR-shaped ids (ddmmyy-xxxx), unique, last digit odd for men as in real CPR numbers."""
+    n = len(birth)
+    ddmmyy = birth.strftime("%d%m%y").to_numpy()
+    # unique serials within each birth date: rank within the date plus a random offset
+    order = pd.Series(np.arange(n)).groupby(ddmmyy).cumcount().to_numpy()
+    if order.max() >= 1000:
+        raise ValueError("too many persons per birth date for unique CPR-shaped ids")
+    # one random offset per birth date; 7 is coprime with 1000, so serials stay unique
+    codes, uniq = pd.factorize(ddmmyy)
+    base = rng.integers(0, 1000, len(uniq))[codes]
+    serial3 = (base + order * 7) % 1000
+    last = (2 * (order % 5) + sex_male.astype(int)) % 10  # odd for men, even for women
+    serial = np.char.zfill(serial3.astype(str), 3)
+    return np.char.add(np.char.add(np.char.add(ddmmyy.astype(str), "-"), serial), last.astype(str))
+
+
+def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFrame:
+    n = max(200, round(RESIDENTS_AT_SCALE_1 * scale))
+    # Age at the reference date: a flattened Danish pyramid, 0-94.
+    age_weights = np.concatenate(
+        [np.full(20, 1.1), np.full(10, 1.2), np.full(20, 1.25), np.full(20, 1.3),
+         np.full(10, 1.0), np.full(15, 0.45)]
+    )
+    age = rng.choice(95, size=n, p=age_weights / age_weights.sum())
+    birth_days = rng.integers(0, 365, n)
+    birth = pd.DatetimeIndex(
+        np.datetime64(ref) - (age * 365.25).astype("timedelta64[D]")
+        - birth_days.astype("timedelta64[D]")
+    )
+    male = rng.random(n) < 0.495
+    herkomst = rng.choice(3, size=n, p=HERKOMST_P)
+    # labour force: participation by age and origin; insured (a-kasse) within the labour force
+    part = np.where((age >= 16) & (age <= 66), 0.78, 0.0) * np.where(herkomst == 2, 0.82, 1.0)
+    in_lf = rng.random(n) < part
+    insured = in_lf & (rng.random(n) < np.where(herkomst == 2, 0.62, 0.76))
+    # education: vocational or higher, completed by age 25-29 for most
+    has_education = rng.random(n) < np.where(herkomst == 2, 0.62, 0.78)
+    return pd.DataFrame(
+        {
+            "cpr": _cpr(rng, birth, male),
+            "birth_date": birth.date,
+            "birth_year": birth.year.to_numpy(),
+            "koen": np.where(male, "M", "K"),
+            "herkomst": np.array(HERKOMST)[herkomst],
+            "herkomst_idx": herkomst,
+            "in_labour_force": in_lf,
+            "is_insured": insured,
+            "has_vocational_education": has_education,
+        }
+    )
+
+
+def _pick(rng: np.random.Generator, hazards: list[tuple[int, np.ndarray]], n: int) -> np.ndarray:
+    """Choose a destination for each of n persons from per-destination weekly hazards."""
+    dest = np.full(n, -1, dtype=np.int8)
+    u = rng.random(n)
+    acc = np.zeros(n)
+    for target, h in hazards:
+        h = np.broadcast_to(h, (n,))
+        hit = (dest < 0) & (u >= acc) & (u < acc + h)
+        dest[hit] = target
+        acc = acc + h
+    return dest
+
+
+def simulate_register(
+    rng: np.random.Generator, persons: pd.DataFrame, cal: Calendar, burn_in: int = 104
+):
+    n = len(persons)
+    birth = pd.to_datetime(persons["birth_date"]).to_numpy().astype("datetime64[D]")
+    herk = persons["herkomst_idx"].to_numpy()
+    in_lf = persons["in_labour_force"].to_numpy()
+    insured = persons["is_insured"].to_numpy()
+    nonwest = herk == 2
+    state = np.zeros(n, dtype=np.int8)
+    dur = np.zeros(n, dtype=np.int16)  # weeks in current state
+    # stock of long-term states at the start
+    u = rng.random(n)
+    state[u < 0.055] = S["foertidspension"]
+    state[(u >= 0.055) & (u < 0.07)] = S["fleksjob"]
+    state[(u >= 0.07) & (u < 0.076)] = S["ressourceforloeb"]
+
+    rows_p, rows_w, rows_s = [], [], []
+    total = burn_in + len(cal)
+    for t in range(total):
+        w = max(0, t - burn_in)
+        month = cal.month[w]
+        today = cal.week_start[w]
+        cyc = cycle_factor(month)
+        age = ((today - birth).astype(np.int64) / 365.25).astype(np.int16)
+        working_age = (age >= 16) & (age <= 64)
+        state[~working_age] = 0
+        new = state.copy()
+        after_reform = today >= np.datetime64(REFORM_DATE)
+
+        m = (state == 0) & working_age
+        k = int(m.sum())
+        if k:
+            a, nw, ins, lf = age[m], nonwest[m], insured[m], in_lf[m]
+            young = (a >= 18) & (a <= 29)
+            adult = a >= 18
+            herk_f = np.where(nw, 2.2, 1.0)
+            h = [
+                (S["dagpenge"], 0.0017 * cyc * ins * np.where(nw, 1.5, 1.0)),
+                (S["kh_jobparat"], 0.00035 * cyc * (~ins) * (a >= 30) * herk_f),
+                (S["kh_aktivitetsparat"], 0.00018 * (~ins) * (a >= 30) * herk_f),
+                (S["uh_uddannelsesparat"], 0.0009 * cyc * (~ins) * young * herk_f),
+                (S["uh_aktivitetsparat"], 0.0004 * (~ins) * young * herk_f),
+                (S["sygedagpenge"], 0.0024 * lf * adult),
+            ]
+            new[m] = np.where((d := _pick(rng, h, k)) >= 0, d, 0)
+
+        def move(src: str, hazards: list[tuple[int, np.ndarray | float]]):
+            m = state == S[src]
+            k = int(m.sum())
+            if not k:
+                return
+            d = _pick(rng, [(t_, np.broadcast_to(h_, (n,))[m] if np.ndim(h_) else h_)
+                            for t_, h_ in hazards], k)
+            new[m] = np.where(d >= 0, d, state[m])
+
+        exit_f = np.where(nonwest, 0.8, 1.0) * np.where(age >= 50, 0.75, 1.0) / cyc
+        move("dagpenge", [(0, 0.078 * exit_f), (S["sygedagpenge"], 0.002),
+                          (S["kh_jobparat"], np.where(dur >= 104, 1.0, 0.0))])
+        move("kh_jobparat", [(0, 0.028 * exit_f), (S["kh_aktivitetsparat"], 0.003)])
+        move("kh_aktivitetsparat", [(0, 0.007 * exit_f), (S["kh_jobparat"], 0.005),
+                                    (S["ressourceforloeb"], 0.0 if after_reform else 0.002),
+                                    (S["foertidspension"], 0.0005)])
+        move("uh_uddannelsesparat", [(0, 0.034 * exit_f), (S["uh_aktivitetsparat"], 0.004),
+                                     (S["kh_jobparat"], np.where(age >= 30, 1.0, 0.0))])
+        move("uh_aktivitetsparat", [(0, 0.010 * exit_f), (S["uh_uddannelsesparat"], 0.006),
+                                    (S["kh_aktivitetsparat"], np.where(age >= 30, 1.0, 0.0))])
+        move("sygedagpenge", [(0, 0.085), (S["jobafklaring"], np.where(dur >= 22, 0.01, 0.0))])
+        move("jobafklaring", [(0, 0.02), (S["ressourceforloeb"], 0.0 if after_reform else 0.006),
+                              (S["fleksjob"], 0.006), (S["foertidspension"], 0.002)])
+        move("ressourceforloeb", [(0, 0.004), (S["fleksjob"], 0.004),
+                                  (S["foertidspension"], 0.004)])
+        move("fleksjob", [(S["ledighedsydelse"], 0.005)])
+        move("ledighedsydelse", [(S["fleksjob"], 0.035)])
+
+        dur = np.where(new == state, dur + 1, 0).astype(np.int16)
+        state = new
+        if t >= burn_in:
+            on = np.flatnonzero(state > 0)
+            rows_p.append(on.astype(np.int32))
+            rows_w.append(np.full(len(on), w, dtype=np.int32))
+            rows_s.append(state[on])
+    return np.concatenate(rows_p), np.concatenate(rows_w), np.concatenate(rows_s)
+
+
+def state_spells(pw_person: np.ndarray, pw_week: np.ndarray, pw_state: np.ndarray) -> pd.DataFrame:
+    """Islands of consecutive weeks in one state, per person (the register is person-sorted)."""
+    order = np.lexsort((pw_week, pw_person))
+    p, w, s = pw_person[order], pw_week[order], pw_state[order]
+    brk = np.ones(len(p), dtype=bool)
+    brk[1:] = (p[1:] != p[:-1]) | (w[1:] != w[:-1] + 1) | (s[1:] != s[:-1])
+    starts = np.flatnonzero(brk)
+    ends = np.append(starts[1:], len(p)) - 1
+    return pd.DataFrame(
+        {"person": p[starts], "state": s[starts], "start_week": w[starts], "end_week": w[ends]}
+    )
+
+
+def build_world(seed: int = 42, scale: float = 1.0, start: str = "2019-01",
+                end: str | None = None) -> World:
+    end = end or last_complete_month()
+    rng = np.random.default_rng(seed)
+    cal = Calendar.build(start, end)
+    persons = make_persons(rng, scale, pd.Period(end, "M").end_time.date())
+    p, w, s = simulate_register(rng, persons, cal)
+    world = World(seed, scale, start, end, cal, persons, p, w, s)
+    from pipeline.sample.events import make_events  # noqa: PLC0415 (events need the world)
+
+    world.events = make_events(rng, world)
+    return world

@@ -1,0 +1,157 @@
+"""Great Expectations suites, one per landing source entity, read from `expectations/`.
+
+Each suite file is a GX ExpectationSuite in GX's own JSON form. Its `meta.ingest` block says
+how to recognise and parse the source's files (file-name pattern, reader, typed columns,
+required columns, natural key, person-id columns, which date must fall in the delivery's
+period). From that block the loader adds the structural expectations every source needs, so
+that they are stated once:
+
+- the exact, ordered column list;
+- not null for each required column;
+- the natural key unique within the file;
+- person-id columns shaped like CPR numbers (ddmmyy-xxxx);
+- the period column within the delivery period named by the file, and not in the future.
+
+Code lists may name a dbt seed instead of repeating it: `{"$seed": "ydelse_codes.ydelse_code"}`
+is replaced by that seed column's values, so GX and dbt read the same lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR
+
+CPR_REGEX = r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-\d{4}$"
+COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
+READERS = {"csv", "parquet", "statbank", "jobindsats"}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str  # "<source>__<entity>", also the suite name
+    source: str
+    entity: str
+    file_pattern: re.Pattern[str]
+    reader: str
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    natural_key: tuple[str, ...]
+    period_column: str | None
+    expectations: tuple[dict[str, Any], ...] = field(repr=False)
+    path: Path = field(repr=False)
+
+    @property
+    def raw_table(self) -> str:
+        return f"{self.source}_{self.entity}"
+
+    @property
+    def person_id_columns(self) -> tuple[str, ...]:
+        return tuple(c for c, t in self.columns.items() if t == "cpr")
+
+    def matches(self, file_name: str) -> re.Match[str] | None:
+        return self.file_pattern.match(file_name)
+
+    def suite_dict(self) -> dict[str, Any]:
+        """The complete suite: structural expectations from meta, then the file's own."""
+        structural: list[dict[str, Any]] = [
+            {"type": "expect_table_columns_to_match_ordered_list",
+             "kwargs": {"column_list": list(self.columns)}},
+            {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}},
+        ]
+        structural += [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c}}
+            for c in self.required
+        ]
+        if self.natural_key:
+            kind = ("expect_column_values_to_be_unique" if len(self.natural_key) == 1
+                    else "expect_compound_columns_to_be_unique")
+            kwargs = ({"column": self.natural_key[0]} if len(self.natural_key) == 1
+                      else {"column_list": list(self.natural_key)})
+            structural.append({"type": kind, "kwargs": kwargs})
+        structural += [
+            {"type": "expect_column_values_to_match_regex",
+             "kwargs": {"column": c, "regex": CPR_REGEX}}
+            for c in self.person_id_columns
+        ]
+        if self.period_column:
+            structural.append({
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": self.period_column,
+                           "min_value": {"$PARAMETER": "period_start"},
+                           "max_value": {"$PARAMETER": "period_end"}},
+            })
+        return {"name": self.name, "expectations": structural + list(self.expectations),
+                "meta": {"source_file": str(self.path.name)}}
+
+
+def _seed_values(ref: str) -> list[Any]:
+    seed, column = ref.split(".", 1)
+    with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as f:
+        values = sorted({row[column] for row in csv.DictReader(f)} - {""})
+    return values
+
+
+def _resolve(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        if set(obj) == {"$seed"}:
+            return _seed_values(obj["$seed"])
+        if set(obj) == {"$seeds"}:
+            return sorted({v for ref in obj["$seeds"] for v in _seed_values(ref)}, key=str)
+        return {k: _resolve(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_resolve(v) for v in obj]
+    return obj
+
+
+def _typed_sets(expectations: list[dict[str, Any]], columns: dict[str, str]
+                ) -> list[dict[str, Any]]:
+    """Seeds are text; an integer column's value set must hold integers to match."""
+    for e in expectations:
+        kw = e["kwargs"]
+        if columns.get(kw.get("column")) == "int" and isinstance(kw.get("value_set"), list):
+            kw["value_set"] = [int(v) for v in kw["value_set"]]
+    return expectations
+
+
+def load_spec(path: Path) -> SourceSpec:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    meta = doc["meta"]["ingest"]
+    name = doc["name"]
+    source, entity = name.split("__", 1)
+    columns = dict(meta["columns"])
+    bad = {c: t for c, t in columns.items() if t not in COLUMN_TYPES}
+    if bad or meta["reader"] not in READERS:
+        raise ValueError(f"{path}: unknown column types {bad} or reader {meta['reader']!r}")
+    return SourceSpec(
+        name=name,
+        source=source,
+        entity=entity,
+        file_pattern=re.compile(meta["file_pattern"]),
+        reader=meta["reader"],
+        columns=columns,
+        required=tuple(meta.get("required", columns)),
+        natural_key=tuple(meta.get("natural_key", ())),
+        period_column=meta.get("period_column"),
+        expectations=tuple(_typed_sets(_resolve(doc.get("expectations", [])), columns)),
+        path=path,
+    )
+
+
+@cache
+def load_specs(directory: Path = EXPECTATIONS_DIR) -> tuple[SourceSpec, ...]:
+    return tuple(load_spec(p) for p in sorted(directory.glob("*.json")))
+
+
+def spec_for(source: str, file_name: str, specs: tuple[SourceSpec, ...] | None = None
+             ) -> tuple[SourceSpec, re.Match[str]] | None:
+    for spec in specs or load_specs():
+        if spec.source == source and (m := spec.matches(file_name)):
+            return spec, m
+    return None
