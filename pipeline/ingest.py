@@ -167,12 +167,13 @@ class Ingestor:
             return self._quarantine(con, source, None, path, sha, batch_id, None, [problem], None)
         spec, match = found
         groups = match.groupdict()
-        delivery_key = groups.get("period")
+        # what a re-delivery replaces: the same table (long sources) for the same period
+        delivery_key = "_".join(groups[k] for k in ("table", "period") if groups.get(k)) or None
         parsed = read(spec, path, groups)
         if not parsed.ok:
             return self._quarantine(con, source, spec, path, sha, batch_id, delivery_key,
                                     parsed.problems, None)
-        params = period_parameters(delivery_key) if delivery_key else {}
+        params = period_parameters(groups["period"]) if groups.get("period") else {}
         outcome = self.validator.validate(spec, parsed.frame, params, parsed.lines)
         if not outcome.success:
             problems = [_problem_from_result(path.name, r) for r in outcome.failures()]

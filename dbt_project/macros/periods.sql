@@ -1,0 +1,51 @@
+{#- The Monday of ISO week `yyyyww` (DREAM's week numbering). -#}
+{% macro iso_week_start(year_week) -%}
+    (
+        make_date(({{ year_week }} // 100)::integer, 1, 4)
+        - (isodow(make_date(({{ year_week }} // 100)::integer, 1, 4)) - 1)::integer
+        + ((({{ year_week }} % 100) - 1) * 7)::integer
+    )
+{%- endmacro %}
+
+{#- A week belongs to the month of its Thursday, as an ISO week to its year. -#}
+{% macro week_month(week_start_date) -%}
+    date_trunc('month', {{ week_start_date }} + 3)::date
+{%- endmacro %}
+
+{#- Weeks since 2000-01-03 (a Monday): a week index that subtracts cleanly. -#}
+{% macro week_number(week_start_date) -%}
+    (date_diff('day', date '2000-01-03', {{ week_start_date }}) // 7)
+{%- endmacro %}
+
+{#- Jobindsats/StatBank period labels: 2024M09, 2024Q3, 2024QMAT09, 2024. -#}
+{% macro period_start(label) -%}
+    case
+        when regexp_full_match({{ label }}, '\d{4}M\d{2}')
+            then make_date(left({{ label }}, 4)::integer, right({{ label }}, 2)::integer, 1)
+        when regexp_full_match({{ label }}, '\d{4}QMAT\d{2}')
+            then make_date(left({{ label }}, 4)::integer, right({{ label }}, 2)::integer, 1)
+        when regexp_full_match({{ label }}, '\d{4}Q[1-4]')
+            then make_date(left({{ label }}, 4)::integer, (right({{ label }}, 1)::integer - 1) * 3 + 1, 1)
+        when regexp_full_match({{ label }}, '\d{4}')
+            then make_date({{ label }}::integer, 1, 1)
+    end
+{%- endmacro %}
+
+{% macro period_type(label) -%}
+    case
+        when regexp_full_match({{ label }}, '\d{4}M\d{2}') then 'month'
+        when regexp_full_match({{ label }}, '\d{4}QMAT\d{2}') then 'rolling_year'
+        when regexp_full_match({{ label }}, '\d{4}Q[1-4]') then 'quarter'
+        when regexp_full_match({{ label }}, '\d{4}') then 'year'
+    end
+{%- endmacro %}
+
+{#- 100 * numerator / denominator, NULL for an empty denominator. -#}
+{% macro pct(numerator, denominator) -%}
+    case when {{ denominator }} > 0 then 100.0 * {{ numerator }} / {{ denominator }} end
+{%- endmacro %}
+
+{#- The Monday of a week number made by week_number(). -#}
+{% macro week_start_from_number(n) -%}
+    (date '2000-01-03' + (({{ n }}) * 7)::integer)
+{%- endmacro %}

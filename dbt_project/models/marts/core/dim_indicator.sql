@@ -1,0 +1,47 @@
+-- The indicator catalogue with its focus area and the target in force today.
+with
+
+catalogue as (
+    select * from {{ ref('indicator_catalogue') }}
+),
+
+focus_areas as (
+    select * from {{ ref('focus_areas') }}
+),
+
+targets as (
+    select * from {{ ref('indicator_targets') }}
+    where current_date between valid_from and valid_to
+),
+
+final as (
+    select
+        catalogue.indicator_id::varchar as indicator_id,
+        catalogue.sort_order::integer as sort_order,
+        catalogue.focus_area_code::integer as focus_area_code,
+        focus_areas.focus_area_label::varchar as focus_area_label,
+        focus_areas.focus_area_name::varchar as focus_area_name,
+        focus_areas.goal_text::varchar as goal_text,
+        catalogue.role::varchar as role,
+        catalogue.strategy_text::varchar as strategy_text,
+        catalogue.strategy_remark::varchar as strategy_remark,
+        catalogue.definition::varchar as definition,
+        catalogue.unit::varchar as unit,
+        catalogue.direction::varchar as direction,
+        catalogue.comparator::varchar as comparator,
+        catalogue.comparator_area_code::integer as comparator_area_code,
+        targets.target_operator::varchar as target_operator,
+        targets.target_value::double as target_value,
+        targets.target_text::varchar as target_text,
+        catalogue.status::varchar as status,
+        catalogue.replaced_by::varchar as replaced_by,
+        catalogue.breakdowns::varchar as breakdowns,
+        catalogue.period_type::varchar as period_type,
+        catalogue.model_name::varchar as model_name,
+        catalogue.note::varchar as note,
+    from catalogue
+    left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
+    left join targets on catalogue.indicator_id = targets.indicator_id
+)
+
+select * from final

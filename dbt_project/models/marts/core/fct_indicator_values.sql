@@ -1,0 +1,50 @@
+-- Every indicator's values in one long table, at the contract grain of DESIGN.md:
+-- one row per indicator, period, area and breakdown value.
+{%- set indicator_models = [
+    'ind_0_1__ledighedsprocent_alder',
+    'ind_2_1__placering_region_hovedstaden',
+    'ind_2_2__dagpenge_efter_13_uger',
+] %}
+
+with
+
+{% for model in indicator_models %}
+{{ model }} as (
+    select * from {{ ref(model) }}
+),
+{% endfor %}
+
+unioned as (
+    {% for model in indicator_models %}
+    select
+        indicator_id,
+        period,
+        period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value,
+        unit,
+    from {{ model }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        indicator_id::varchar as indicator_id,
+        period::date as period,
+        period_type::varchar as period_type,
+        area_code::integer as area_code,
+        breakdown::varchar as breakdown,
+        breakdown_value::varchar as breakdown_value,
+        numerator::double as numerator,
+        denominator::double as denominator,
+        value::double as value,
+        unit::varchar as unit,
+    from unioned
+)
+
+select * from final

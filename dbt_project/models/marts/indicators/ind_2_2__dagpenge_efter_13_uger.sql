@@ -1,0 +1,113 @@
+-- 2.2 Andelen af forsikrede ledige, som fortsat modtager dagpenge 13 uger efter første
+-- ledighedsdag. Ballerup (151) from its own register via benefit spells; every other area
+-- (the country, regions, municipalities) from Jobindsats Y14D03, as the comparator.
+with
+
+spell_checks as (
+    select * from {{ ref('int_dagpenge_13_weeks') }}
+),
+
+spells as (
+    select * from {{ ref('int_benefit_spells') }}
+),
+
+age_groups as (
+    select distinct age_group, min_age, max_age from {{ ref('age_groups') }}
+    where not is_total
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y14d03') }}
+),
+
+-- Every month in which a new spell could reach week 13 inside the register.
+measurable_months as (
+    select distinct {{ week_month(week_start_from_number('week_number')) }} as month_date
+    from (
+        select unnest(range(
+            min(start_week_number) + {{ var('new_spell_gap_weeks') }}
+                + {{ var('still_on_after_weeks') }},
+            max(end_week_number) + 1
+        )) as week_number
+        from spells
+    )
+),
+
+breakdown_values as (
+    select distinct 'alder' as breakdown, age_group as breakdown_value from age_groups
+    union all
+    select 'total' as breakdown, 'I alt' as breakdown_value
+),
+
+counts as (
+    select
+        spell_checks.month_date,
+        case when grouping(age_groups.age_group) = 1 then 'total' else 'alder' end
+            as breakdown,
+        coalesce(age_groups.age_group, 'I alt') as breakdown_value,
+        count(*) as n_new_spells,
+        count(*) filter (where spell_checks.is_still_on) as n_still_on,
+    from spell_checks
+    inner join age_groups on spell_checks.age between age_groups.min_age and age_groups.max_age
+    group by grouping sets ((spell_checks.month_date, age_groups.age_group),
+        (spell_checks.month_date))
+),
+
+ballerup as (
+    select
+        measurable_months.month_date as period,
+        151 as area_code,
+        breakdown_values.breakdown,
+        breakdown_values.breakdown_value,
+        coalesce(counts.n_still_on, 0)::double as numerator,
+        coalesce(counts.n_new_spells, 0)::double as denominator,
+    from measurable_months
+    cross join breakdown_values
+    left join counts
+        on measurable_months.month_date = counts.month_date
+        and breakdown_values.breakdown = counts.breakdown
+        and breakdown_values.breakdown_value = counts.breakdown_value
+),
+
+other_areas as (
+    select
+        period_date as period,
+        area_code,
+        case when is_age_total then 'total' else 'alder' end as breakdown,
+        age_group as breakdown_value,
+        n_still_on as numerator,
+        n_new_spells as denominator,
+        still_on_pct as value,
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select
+        '2.2' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        {{ pct('numerator', 'denominator') }} as value,
+        'pct' as unit,
+    from ballerup
+    union all
+    select
+        '2.2' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value,
+        'pct' as unit,
+    from other_areas
+)
+
+select * from final

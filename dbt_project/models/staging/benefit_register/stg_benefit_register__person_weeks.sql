@@ -1,0 +1,33 @@
+-- One row per person, ISO week and benefit code; the week decoded to dates, the code to its group.
+with
+
+source as (
+    {{ current_rows(source('benefit_register', 'person_weeks')) }}
+),
+
+ydelse_codes as (
+    select * from {{ ref('ydelse_codes') }}
+),
+
+weeks as (
+    select
+        source.*,
+        {{ iso_week_start('source.aar_uge') }} as week_start_date,
+    from source
+),
+
+final as (
+    select
+        weeks.person_key,
+        weeks.aar_uge as year_week,
+        weeks.week_start_date,
+        {{ week_number('weeks.week_start_date') }} as week_number,
+        {{ week_month('weeks.week_start_date') }} as month_date,
+        weeks.ydelse_code,
+        ydelse_codes.ydelse_group,
+        weeks.kommune_code as municipality_code,
+    from weeks
+    left join ydelse_codes on weeks.ydelse_code = ydelse_codes.ydelse_code
+)
+
+select * from final
