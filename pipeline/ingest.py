@@ -21,7 +21,10 @@ import hashlib
 import hmac
 import json
 import logging
+import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +36,7 @@ import pandas as pd
 from pipeline.config import SAMPLE_MARKER, Settings, pseudonym_key
 from pipeline.readers import Problem, read
 from pipeline.suites import SourceSpec, load_specs, spec_for
-from pipeline.validation import Validator, period_parameters
+from pipeline.validation import ValidationOutcome, Validator, period_parameters
 
 log = logging.getLogger(__name__)
 
@@ -135,58 +138,66 @@ class Ingestor:
                     out.append((src_dir.name, f))
         return out
 
-    def run(self, sources: list[str] | None = None) -> list[FileOutcome]:
+    def run(self, sources: list[str] | None = None, workers: int | None = None
+            ) -> list[FileOutcome]:
+        """Ingest every landing file not loaded before.
+
+        Parsing and validation (pure Python, GX-bound) run in a process pool; loading runs
+        here, one file at a time, in landing order: DuckDB has one writer.
+        """
         self.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        outcomes = []
+        outcomes: list[FileOutcome] = []
         with duckdb.connect(str(self.settings.warehouse_path)) as con:
             ensure_raw(con)
             create_all_raw_tables(con)
+            todo = []
             for source, path in self.landing_files(sources):
-                outcome = self.ingest_file(con, source, path)
-                log.info("%s/%s: %s %s", source, path.name, outcome.status, outcome.message)
+                sha = sha256_of(path)
+                skipped = self._already_loaded(con, source, path, sha)
+                if skipped:
+                    outcomes.append(skipped)
+                else:
+                    todo.append((source, path, sha))
+            for examined in _map(examine, todo, workers):
+                outcome = self.commit(con, examined)
+                log.info("%s/%s: %s %s", outcome.source, outcome.file, outcome.status,
+                         outcome.message)
                 outcomes.append(outcome)
         return outcomes
 
     def ingest_file(self, con: duckdb.DuckDBPyConnection, source: str, path: Path
                     ) -> FileOutcome:
         sha = sha256_of(path)
+        return self._already_loaded(con, source, path, sha) or \
+            self.commit(con, examine((source, path, sha), self.validator))
+
+    @staticmethod
+    def _already_loaded(con, source: str, path: Path, sha: str) -> FileOutcome | None:
         seen = con.execute(
             "select batch_id, loaded_at from raw._load_log where file_sha256 = ? "
             "and status = 'loaded' order by loaded_at limit 1", [sha]).fetchone()
-        if seen:
-            return FileOutcome(source, path.name, "skipped",
-                               f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; "
-                               "nothing loaded again", batch_id=seen[0])
-        batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}_{sha[:10]}"
-        found = spec_for(source, path.name, load_specs())
-        if found is None:
-            names = [s.file_pattern.pattern for s in load_specs() if s.source == source]
-            problem = Problem(path.name, f"no suite in expectations/ matches this file name in "
-                              f"landing/{source}/", expected=f"a name matching {names}"
-                              if names else "a known source folder")
-            return self._quarantine(con, source, None, path, sha, batch_id, None, [problem], None)
-        spec, match = found
-        groups = match.groupdict()
-        # what a re-delivery replaces: the same table (long sources) for the same period
-        delivery_key = "_".join(groups[k] for k in ("table", "period") if groups.get(k)) or None
-        parsed = read(spec, path, groups)
-        if not parsed.ok:
-            return self._quarantine(con, source, spec, path, sha, batch_id, delivery_key,
-                                    parsed.problems, None)
-        params = period_parameters(groups["period"]) if groups.get("period") else {}
-        outcome = self.validator.validate(spec, parsed.frame, params, parsed.lines)
-        if not outcome.success:
-            problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
-            return self._quarantine(con, source, spec, path, sha, batch_id, delivery_key,
-                                    problems, outcome)
-        validation_path = self._write_validation(source, path, sha, spec, True, [], outcome)
-        frame = parsed.frame
+        if not seen:
+            return None
+        return FileOutcome(source, path.name, "skipped",
+                           f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; "
+                           "nothing loaded again", batch_id=seen[0])
+
+    def commit(self, con: duckdb.DuckDBPyConnection, ex: Examined) -> FileOutcome:
+        """Load an examined file that passed, or quarantine one that did not."""
+        batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}_{ex.sha[:10]}"
+        if ex.problems:
+            return self._quarantine(con, ex.source, ex.spec, ex.path, ex.sha, batch_id,
+                                    ex.delivery_key, ex.problems, ex.outcome)
+        spec, frame = ex.spec, ex.frame
+        validation_path = self._write_validation(ex.source, ex.path, ex.sha, spec, True, [],
+                                                 ex.outcome)
         for col in spec.person_id_columns:
             frame[col] = pseudonymise(frame[col], self.key)
-        frame.insert(0, "_row_number", parsed.lines)
-        n = self._load(con, spec, frame, path, sha, batch_id, delivery_key, validation_path)
-        return FileOutcome(source, path.name, "loaded", f"{n} rows into raw.{spec.raw_table}",
-                           rows=n, batch_id=batch_id)
+        frame.insert(0, "_row_number", ex.lines)
+        n = self._load(con, spec, frame, ex.path, ex.sha, batch_id, ex.delivery_key,
+                       validation_path)
+        return FileOutcome(ex.source, ex.path.name, "loaded",
+                           f"{n} rows into raw.{spec.raw_table}", rows=n, batch_id=batch_id)
 
     def _load(self, con, spec: SourceSpec, frame: pd.DataFrame, path: Path, sha: str,
               batch_id: str, delivery_key: str | None, validation_path: Path) -> int:
@@ -258,6 +269,63 @@ class Ingestor:
              datetime.now(UTC).replace(tzinfo=None)])
         return FileOutcome(source, path.name, "quarantined",
                            f"moved to {target}: {message}", batch_id=batch_id)
+
+
+@dataclass
+class Examined:
+    """A landing file parsed and validated, not yet loaded."""
+
+    source: str
+    path: Path
+    sha: str
+    spec: SourceSpec | None
+    delivery_key: str | None
+    frame: pd.DataFrame | None
+    lines: list[int]
+    problems: list[Problem]
+    outcome: ValidationOutcome | None
+
+
+_worker_validator: Validator | None = None
+
+
+def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> Examined:
+    """Parse and validate one file; touches no database, so it can run in a worker."""
+    global _worker_validator  # noqa: PLW0603 - one GX context per worker process
+    if validator is None:
+        _worker_validator = _worker_validator or Validator()
+        validator = _worker_validator
+    source, path, sha = item
+    found = spec_for(source, path.name, load_specs())
+    if found is None:
+        names = [s.file_pattern.pattern for s in load_specs() if s.source == source]
+        problem = Problem(path.name, f"no suite in expectations/ matches this file name in "
+                          f"landing/{source}/", expected=f"a name matching {names}"
+                          if names else "a known source folder")
+        return Examined(source, path, sha, None, None, None, [], [problem], None)
+    spec, match = found
+    groups = match.groupdict()
+    # what a re-delivery replaces: the same table (long sources) for the same period
+    delivery_key = "_".join(groups[k] for k in ("table", "period") if groups.get(k)) or None
+    parsed = read(spec, path, groups)
+    if not parsed.ok:
+        return Examined(source, path, sha, spec, delivery_key, None, [], parsed.problems, None)
+    params = period_parameters(groups["period"]) if groups.get("period") else {}
+    outcome = validator.validate(spec, parsed.frame, params, parsed.lines)
+    problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
+    return Examined(source, path, sha, spec, delivery_key, parsed.frame, parsed.lines,
+                    problems, outcome)
+
+
+def _map(fn, items: list, workers: int | None):
+    """fn over items in order; in a fork-based process pool when there is enough work."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(items) < 4:
+        yield from map(fn, items)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(fn, items, chunksize=1)
 
 
 def _problem_from_result(file: str, r: dict) -> Problem:

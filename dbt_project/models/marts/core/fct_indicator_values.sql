@@ -44,6 +44,11 @@ final as (
         denominator::double as denominator,
         value::double as value,
         unit::varchar as unit,
+        coalesce(
+            numerator between 1 and {{ var('small_cell_threshold') }} - 1
+            or denominator between 1 and {{ var('small_cell_threshold') }} - 1,
+            false
+        ) as is_suppressed,
     from unioned
 )
 

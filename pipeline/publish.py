@@ -1,0 +1,107 @@
+"""Publish: copy the marts into a new analytics file and swap it in atomically.
+
+Called only after `dbt build` (models and tests) has passed: dbt writes a model's table
+before its tests run, so the working warehouse may hold a table that failed its tests; the
+published file never does. Analysts open `analytics.duckdb` read-only; `os.replace` swaps
+the file under them, and they keep reading the version they opened until they reconnect.
+
+Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
+with `is_suppressed = true`, and so are those counts themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import Settings
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_SCHEMA = "marts"
+COUNT_COLUMNS = ("numerator", "denominator")
+
+
+@dataclass
+class PublishResult:
+    path: Path
+    tables: dict[str, int]
+    suppressed_cells: int
+    published_at: str
+
+
+def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    cols = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_catalog = 'wh' "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [PUBLISHED_SCHEMA, table]).fetchall()]
+    if "is_suppressed" not in cols:
+        return ", ".join(f'"{c}"' for c in cols)
+    out = []
+    for c in cols:
+        if c == "value" or c in COUNT_COLUMNS:
+            out.append(f'case when is_suppressed then null else "{c}" end as "{c}"')
+        else:
+            out.append(f'"{c}"')
+    return ", ".join(out)
+
+
+def publish(settings: Settings) -> PublishResult:
+    """Build the analytics file aside from the warehouse's marts, then replace atomically."""
+    target = settings.analytics_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
+    tables: dict[str, int] = {}
+    suppressed = 0
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
+            names = [r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'wh' "
+                "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                [PUBLISHED_SCHEMA]).fetchall()]
+            if not names:
+                raise RuntimeError(f"no tables in {settings.warehouse_path} schema "
+                                   f"{PUBLISHED_SCHEMA}: run dbt build first")
+            con.execute(f"create schema {PUBLISHED_SCHEMA}")
+            for name in names:
+                select = _published_select(con, name)
+                con.execute(f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
+                            f'from wh.{PUBLISHED_SCHEMA}."{name}"')
+                tables[name] = con.execute(
+                    f'select count(*) from {PUBLISHED_SCHEMA}."{name}"').fetchone()[0]
+            if "fct_indicator_values" in names:
+                suppressed = con.execute(
+                    "select count(*) from marts.fct_indicator_values where is_suppressed"
+                ).fetchone()[0]
+            con.execute(
+                "create table marts._publication as select ?::timestamp as published_at, "
+                "?::varchar as warehouse_path, ?::integer as n_tables, "
+                "?::bigint as n_suppressed_cells",
+                [published_at, str(settings.warehouse_path), len(names), suppressed])
+            con.execute("detach wh")
+            con.execute("checkpoint")
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
+    return PublishResult(target, tables, suppressed, published_at.isoformat(timespec="seconds"))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

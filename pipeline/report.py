@@ -1,0 +1,97 @@
+"""The follow-up report, built from the published `analytics.duckdb` only.
+
+For now a plain page: every catalogue row with Ballerup's latest value, or why there is none.
+(The full committee report is its own issue.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import jinja2
+
+from pipeline.config import REPO_ROOT, Settings
+
+BALLERUP = 151
+TEMPLATES = REPO_ROOT / "reports" / "templates"
+MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december"]
+
+
+def danish_number(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def danish_period(period, period_type: str) -> str:
+    if period is None:
+        return ""
+    if period_type == "year":
+        return str(period.year)
+    if period_type == "quarter":
+        return f"{(period.month - 1) // 3 + 1}. kvartal {period.year}"
+    return f"{MONTHS_DA[period.month - 1]} {period.year}"
+
+
+@dataclass
+class ReportResult:
+    path: Path
+    n_indicators: int
+    n_with_value: int
+
+
+LATEST_SQL = """
+with ballerup as (
+    select *
+    from marts.fct_indicator_values
+    where area_code = ? and breakdown = 'total'
+    qualify period = max(period) over (partition by indicator_id)
+)
+select
+    d.indicator_id, d.sort_order, d.focus_area_label, d.focus_area_name, d.strategy_text,
+    d.status, d.replaced_by, d.unit, d.note,
+    b.period, b.period_type, b.value, b.is_suppressed
+from marts.dim_indicator as d
+left join ballerup as b on b.indicator_id = d.indicator_id
+order by d.sort_order
+"""
+
+
+def build_report(settings: Settings) -> ReportResult:
+    with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
+        rows = con.execute(LATEST_SQL, [BALLERUP]).fetchall()
+        cols = [c[0] for c in con.description]
+        published_at = con.execute("select published_at from marts._publication").fetchone()[0]
+    items = []
+    for row in rows:
+        r = dict(zip(cols, row, strict=True))
+        if r["status"] == "retired":
+            shown = "udgået" + (f" – erstattet af {r['replaced_by']}" if r["replaced_by"] else "")
+        elif r["period"] is None:
+            shown = "endnu ikke beregnet"
+        elif r["is_suppressed"]:
+            shown = "– (diskretioneret: færre end 5)"
+        elif r["value"] is None:
+            shown = "ingen værdi"
+        else:
+            decimals = 0 if r["unit"] == "rank" else 1
+            shown = danish_number(r["value"], decimals) + (" %" if r["unit"] == "pct" else "")
+        items.append({**r, "shown": shown,
+                      "period_text": danish_period(r["period"], r["period_type"] or "month")})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html"]))
+    html = env.get_template("index.html.j2").render(
+        items=items, published_at=published_at,
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    out = settings.report_dir / "index.html"
+    tmp = out.with_name(".index.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(out)
+    return ReportResult(out, len(items),
+                        sum(1 for i in items if i["value"] is not None and i["period"]))
