@@ -158,6 +158,7 @@ class Ingestor:
                     outcomes.append(skipped)
                 else:
                     todo.append((source, path, sha))
+            _warm_workers(self.validator, len(todo))
             for examined in _map(examine, todo, workers):
                 outcome = self.commit(con, examined)
                 log.info("%s/%s: %s %s", outcome.source, outcome.file, outcome.status,
@@ -315,6 +316,15 @@ def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> 
     problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
     return Examined(source, path, sha, spec, delivery_key, parsed.frame, parsed.lines,
                     problems, outcome)
+
+
+def _warm_workers(validator: Validator, n_items: int) -> None:
+    """Build the GX context here, before forking, so workers inherit it instead of each
+    importing Great Expectations again (several seconds apiece)."""
+    global _worker_validator  # noqa: PLW0603
+    _worker_validator = validator
+    if n_items:
+        validator.warm()
 
 
 def _map(fn, items: list, workers: int | None):

@@ -81,6 +81,10 @@ class Validator:
         asset = context.data_sources.add_pandas("landing").add_dataframe_asset("file")
         return asset.add_batch_definition_whole_dataframe("whole_file")
 
+    def warm(self) -> None:
+        """Import GX and build the context now."""
+        _ = self._batch_definition
+
     def validate(self, spec: SourceSpec, frame: pd.DataFrame, params: dict[str, Any],
                  lines: list[int] | None = None) -> ValidationOutcome:
         """Validate; unexpected rows are reported as file lines when `lines` is given."""
