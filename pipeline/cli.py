@@ -132,7 +132,7 @@ def run_refresh_job(settings: Settings) -> bool:
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
         DagsterInstance.ephemeral()
-    result = defs.get_job_def("refresh").execute_in_process(instance=instance,
+    result = defs.resolve_job_def("refresh").execute_in_process(instance=instance,
                                                             raise_on_error=False)
     for event in result.all_events:
         if event.is_step_failure:

@@ -28,7 +28,7 @@ from typing import Any
 
 from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR
 
-CPR_REGEX = r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-\d{4}$"
+CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
 READERS = {"csv", "parquet", "statbank", "jobindsats"}
 

@@ -1,0 +1,52 @@
+# The README's commands. Each installs what it needs: a tools venv with uv, then the locked
+# environment in .venv (uv sync --frozen), so a fresh machine needs only Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+SCALE ?= 1.0
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := False
+
+.PHONY: install run test dev lint bench docs clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: generate the sample if landing is empty, then validate, load, build, publish, report
+run: install
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/bkwh run
+
+## make test: the test suite (real DuckDB files, real dbt, real GX, Dagster in-process)
+test: install
+	env -u DAGSTER_HOME $(VENV)/bin/pytest
+
+## make dev: the Dagster UI on http://127.0.0.1:3000
+dev: install
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: install
+	$(VENV)/bin/ruff check pipeline orchestration tests
+	$(VENV)/bin/ruff format --check pipeline orchestration tests
+
+## make bench SCALE=1.0: per-stage seconds and peak memory on a generated world
+bench: install
+	$(VENV)/bin/python -m pipeline.bench --scale $(SCALE)
+
+docs: install
+	cd dbt_project && ../$(VENV)/bin/dbt docs generate --profiles-dir .
+
+clean:
+	rm -rf data reports/output dbt_project/target dbt_project/logs .dagster_home

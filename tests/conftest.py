@@ -1,0 +1,93 @@
+"""Shared fixtures: a small generated world, built once through the real refresh job.
+
+Everything is real: DuckDB files in temporary folders, dbt as a subprocess through
+dagster-dbt, Great Expectations suites, the Dagster job executed in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+
+# A small world: 18 months, so indicators that need 52 weeks of history have some months.
+WORLD = {"seed": 7, "scale": 0.05, "start": "2024-01", "end": "2025-06"}
+
+
+@dataclass
+class Env:
+    root: Path
+    settings: Settings
+
+
+def env_vars(root: Path) -> dict[str, str]:
+    return {
+        "BKWH_LANDING_DIR": str(root / "landing"),
+        "BKWH_QUARANTINE_DIR": str(root / "quarantine"),
+        "BKWH_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "BKWH_ANALYTICS_PATH": str(root / "analytics.duckdb"),
+        "BKWH_REPORT_DIR": str(root / "report"),
+        "BKWH_LOG_DIR": str(root / "logs"),
+    }
+
+
+def use_root(mp: pytest.MonkeyPatch, root: Path) -> Env:
+    for k, v in env_vars(root).items():
+        mp.setenv(k, v)
+    mp.delenv("BKWH_PSEUDONYM_KEY", raising=False)
+    mp.delenv("DAGSTER_HOME", raising=False)
+    return Env(root, Settings.from_env())
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def sample_landing(tmp_path_factory) -> Path:
+    """The generated landing folder; tests copy it, never change it."""
+    from pipeline.sample.generate import generate
+
+    landing = tmp_path_factory.mktemp("sample") / "landing"
+    generate(landing, **WORLD)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, sample_landing) -> Iterator[Env]:
+    """A world carried through the whole refresh job once: read-only for the tests."""
+    from pipeline.cli import run_refresh_job
+
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(sample_landing, root / "landing")
+    with pytest.MonkeyPatch.context() as mp:
+        env = use_root(mp, root)
+        assert run_refresh_job(env.settings), "the refresh job failed on the sample world"
+        yield env
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch, sample_landing) -> Env:
+    """An empty warehouse with its own copy of the sample landing folder."""
+    shutil.copytree(sample_landing, tmp_path / "landing")
+    return use_root(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def rebuilt(tmp_path, monkeypatch, built) -> Env:
+    """A copy of the built world (warehouse, analytics, landing) that a test may change."""
+    for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
+        src = built.root / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp_path / name)
+    return use_root(monkeypatch, tmp_path)
+
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("DO_NOT_TRACK", "1")
