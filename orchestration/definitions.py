@@ -23,8 +23,14 @@ monthly_refresh = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[*landing_specs, *ingest_assets, load_log, warehouse_dbt_assets, analytics_db,
-            follow_up_report],
+    assets=[
+        *landing_specs,
+        *ingest_assets,
+        load_log,
+        warehouse_dbt_assets,
+        analytics_db,
+        follow_up_report,
+    ],
     jobs=[refresh_job],
     schedules=[monthly_refresh],
     resources={"dbt": dbt_resource},

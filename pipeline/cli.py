@@ -1,10 +1,10 @@
 """Command line: every step runs without the Dagster UI.
 
-    bkwh run                  generate the sample if landing is empty, then the refresh job
-    bkwh generate             write the sample extracts into landing
-    bkwh ingest [--source S]  validate and load landing files into raw
-    bkwh publish              copy the marts to analytics.duckdb (after `dbt build`)
-    bkwh report               build reports/output/index.html from analytics.duckdb
+bkwh run                  generate the sample if landing is empty, then the refresh job
+bkwh generate             write the sample extracts into landing
+bkwh ingest [--source S]  validate and load landing files into raw
+bkwh publish              copy the marts to analytics.duckdb (after `dbt build`)
+bkwh report               build reports/output/index.html from analytics.duckdb
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import typer
 
 from pipeline.config import SAMPLE_MARKER, Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Ballerup employment-strategy warehouse.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Ballerup employment-strategy warehouse."
+)
 log = logging.getLogger("bkwh")
 
 
@@ -44,7 +45,8 @@ def refresh_lock(settings: Settings) -> Iterator[None]:
             holder = f.read().strip() or "unknown"
             raise RefreshLocked(
                 f"another refresh is running (pid {holder}, lock {path}); it holds the "
-                "warehouse. Wait for it to finish and run again.") from None
+                "warehouse. Wait for it to finish and run again."
+            ) from None
         f.seek(0)
         f.truncate()
         f.write(str(os.getpid()))
@@ -62,25 +64,31 @@ def _landing_is_empty(settings: Settings) -> bool:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 @app.command()
 def generate(
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 42,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same files.")
+    ] = 42,
     scale: Annotated[float, typer.Option(help="1.0 is Ballerup's ~52,000 residents.")] = 1.0,
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2019-01",
     end: Annotated[str | None, typer.Option(help="Last month (default: last complete).")] = None,
 ) -> None:
     """Write the synthetic sample extracts into landing, in each source's own format."""
-    from pipeline.sample.generate import generate as _generate  # noqa: PLC0415
+    from pipeline.sample.generate import generate as _generate
 
     settings = Settings.from_env()
     summary = _generate(settings.landing_dir, seed=seed, scale=scale, start=start, end=end)
-    typer.echo(f"wrote {summary['files']} files for {summary['start']}..{summary['end']} "
-               f"({summary['residents']} residents, {summary['person_weeks']} person-weeks) "
-               f"to {settings.landing_dir}")
+    typer.echo(
+        f"wrote {summary['files']} files for {summary['start']}..{summary['end']} "
+        f"({summary['residents']} residents, {summary['person_weeks']} person-weeks) "
+        f"to {settings.landing_dir}"
+    )
 
 
 @app.command()
@@ -89,7 +97,7 @@ def ingest(
     verbose: bool = False,
 ) -> None:
     """Validate each new landing file with its GX suite and load it into raw, or quarantine it."""
-    from pipeline.ingest import Ingestor  # noqa: PLC0415
+    from pipeline.ingest import Ingestor
 
     _setup_logging(verbose)
     settings = Settings.from_env()
@@ -107,37 +115,46 @@ def ingest(
 @app.command("publish")
 def publish_cmd() -> None:
     """Publish the marts to analytics.duckdb (run after a passing `dbt build`)."""
-    from pipeline.publish import publish  # noqa: PLC0415
+    from pipeline.publish import publish
 
     result = publish(Settings.from_env())
-    typer.echo(f"published {len(result.tables)} tables to {result.path} "
-               f"({result.suppressed_cells} suppressed cells)")
+    typer.echo(
+        f"published {len(result.tables)} tables to {result.path} "
+        f"({result.suppressed_cells} suppressed cells)"
+    )
 
 
 @app.command("report")
 def report_cmd() -> None:
     """Build the report from analytics.duckdb."""
-    from pipeline.report import build_report  # noqa: PLC0415
+    from pipeline.report import build_report
 
     result = build_report(Settings.from_env())
-    typer.echo(f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
-               "indicators with a value)")
+    typer.echo(
+        f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
+        "indicators with a value)"
+    )
 
 
 def run_refresh_job(settings: Settings) -> bool:
     """Execute the Dagster refresh job in this process. True when every step succeeded."""
-    from dagster import DagsterInstance  # noqa: PLC0415
+    from dagster import DagsterInstance
 
-    from orchestration.definitions import defs  # noqa: PLC0415
+    from orchestration.definitions import defs
 
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
-        DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("refresh").execute_in_process(instance=instance,
-                                                            raise_on_error=False)
+    instance = (
+        DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    )
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
     for event in result.all_events:
         if event.is_step_failure:
-            typer.echo(f"FAILED step {event.step_key}: "
-                       f"{event.event_specific_data.error.message.strip()[:2000]}", err=True)
+            typer.echo(
+                f"FAILED step {event.step_key}: "
+                f"{event.event_specific_data.error.message.strip()[:2000]}",
+                err=True,
+            )
     return result.success
 
 
@@ -162,20 +179,25 @@ def run(
         typer.echo(str(e), err=True)
         raise typer.Exit(75) from None
     if not ok:
-        typer.echo(f"refresh failed; {settings.analytics_path} still holds the last good "
-                   f"publication. Quarantined files: {settings.quarantine_dir}", err=True)
+        typer.echo(
+            f"refresh failed; {settings.analytics_path} still holds the last good "
+            f"publication. Quarantined files: {settings.quarantine_dir}",
+            err=True,
+        )
         raise typer.Exit(1)
     typer.echo("refresh done:")
-    for label, path in (("warehouse", settings.warehouse_path),
-                        ("published marts", settings.analytics_path),
-                        ("report", settings.report_dir / "index.html")):
+    for label, path in (
+        ("warehouse", settings.warehouse_path),
+        ("published marts", settings.analytics_path),
+        ("report", settings.report_dir / "index.html"),
+    ):
         typer.echo(f"  {label:16} {path}")
 
 
 def main() -> None:  # pragma: no cover
     try:
         app()
-    except Exception as e:  # noqa: BLE001 - a user-facing error, not a traceback
+    except Exception as e:
         if os.environ.get("BKWH_DEBUG"):
             raise
         typer.echo(f"error: {e}", err=True)
@@ -184,4 +206,3 @@ def main() -> None:  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -40,11 +40,23 @@ from pipeline.validation import ValidationOutcome, Validator, period_parameters
 
 log = logging.getLogger(__name__)
 
-SQL_TYPES = {"string": "varchar", "cpr": "varchar", "int": "bigint", "double": "double",
-             "date": "date", "bool": "boolean"}
+SQL_TYPES = {
+    "string": "varchar",
+    "cpr": "varchar",
+    "int": "bigint",
+    "double": "double",
+    "date": "date",
+    "bool": "boolean",
+}
 PERSON_KEY_SUFFIX = "_key"  # a cpr column becomes <name>_key holding the keyed hash
-LINEAGE = {"_row_number": "bigint", "_delivery_key": "varchar", "_batch_id": "varchar",
-           "_source_file": "varchar", "_file_sha256": "varchar", "_loaded_at": "timestamp"}
+LINEAGE = {
+    "_row_number": "bigint",
+    "_delivery_key": "varchar",
+    "_batch_id": "varchar",
+    "_source_file": "varchar",
+    "_file_sha256": "varchar",
+    "_loaded_at": "timestamp",
+}
 LOAD_LOG_DDL = """
 create table if not exists raw._load_log (
     batch_id varchar primary key,
@@ -93,8 +105,9 @@ def raw_column(name: str, kind: str) -> str:
 def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
     """HMAC-SHA256 of each CPR, hex, first 32 characters; each distinct value hashed once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    hashed = np.array([hmac.new(key, u.encode(), hashlib.sha256).hexdigest()[:32]
-                       for u in uniques], dtype=object)
+    hashed = np.array(
+        [hmac.new(key, u.encode(), hashlib.sha256).hexdigest()[:32] for u in uniques], dtype=object
+    )
     out = np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else None, None)
     return pd.Series(out, index=values.index, dtype="string")
 
@@ -133,13 +146,17 @@ class Ingestor:
             if sources and src_dir.name not in sources:
                 continue
             for f in sorted(src_dir.iterdir()):
-                if f.is_file() and not f.name.startswith(".") and \
-                        not f.name.endswith(".request.json"):
+                if (
+                    f.is_file()
+                    and not f.name.startswith(".")
+                    and not f.name.endswith(".request.json")
+                ):
                     out.append((src_dir.name, f))
         return out
 
-    def run(self, sources: list[str] | None = None, workers: int | None = None
-            ) -> list[FileOutcome]:
+    def run(
+        self, sources: list[str] | None = None, workers: int | None = None
+    ) -> list[FileOutcome]:
         """Ingest every landing file not loaded before.
 
         Parsing and validation (pure Python, GX-bound) run in a process pool; loading runs
@@ -161,50 +178,82 @@ class Ingestor:
             _warm_workers(self.validator, len(todo))
             for examined in _map(examine, todo, workers):
                 outcome = self.commit(con, examined)
-                log.info("%s/%s: %s %s", outcome.source, outcome.file, outcome.status,
-                         outcome.message)
+                log.info(
+                    "%s/%s: %s %s", outcome.source, outcome.file, outcome.status, outcome.message
+                )
                 outcomes.append(outcome)
         return outcomes
 
-    def ingest_file(self, con: duckdb.DuckDBPyConnection, source: str, path: Path
-                    ) -> FileOutcome:
+    def ingest_file(self, con: duckdb.DuckDBPyConnection, source: str, path: Path) -> FileOutcome:
         sha = sha256_of(path)
-        return self._already_loaded(con, source, path, sha) or \
-            self.commit(con, examine((source, path, sha), self.validator))
+        return self._already_loaded(con, source, path, sha) or self.commit(
+            con, examine((source, path, sha), self.validator)
+        )
 
     @staticmethod
     def _already_loaded(con, source: str, path: Path, sha: str) -> FileOutcome | None:
         seen = con.execute(
             "select batch_id, loaded_at from raw._load_log where file_sha256 = ? "
-            "and status = 'loaded' order by loaded_at limit 1", [sha]).fetchone()
+            "and status = 'loaded' order by loaded_at limit 1",
+            [sha],
+        ).fetchone()
         if not seen:
             return None
-        return FileOutcome(source, path.name, "skipped",
-                           f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; "
-                           "nothing loaded again", batch_id=seen[0])
+        return FileOutcome(
+            source,
+            path.name,
+            "skipped",
+            f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; nothing loaded again",
+            batch_id=seen[0],
+        )
 
     def commit(self, con: duckdb.DuckDBPyConnection, ex: Examined) -> FileOutcome:
         """Load an examined file that passed, or quarantine one that did not."""
         batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}_{ex.sha[:10]}"
         if ex.problems:
-            return self._quarantine(con, ex.source, ex.spec, ex.path, ex.sha, batch_id,
-                                    ex.delivery_key, ex.problems, ex.outcome)
+            return self._quarantine(
+                con,
+                ex.source,
+                ex.spec,
+                ex.path,
+                ex.sha,
+                batch_id,
+                ex.delivery_key,
+                ex.problems,
+                ex.outcome,
+            )
         spec, frame = ex.spec, ex.frame
-        validation_path = self._write_validation(ex.source, ex.path, ex.sha, spec, True, [],
-                                                 ex.outcome)
+        validation_path = self._write_validation(
+            ex.source, ex.path, ex.sha, spec, True, [], ex.outcome
+        )
         for col in spec.person_id_columns:
             frame[col] = pseudonymise(frame[col], self.key)
         frame.insert(0, "_row_number", ex.lines)
-        n = self._load(con, spec, frame, ex.path, ex.sha, batch_id, ex.delivery_key,
-                       validation_path)
-        return FileOutcome(ex.source, ex.path.name, "loaded",
-                           f"{n} rows into raw.{spec.raw_table}", rows=n, batch_id=batch_id)
+        n = self._load(
+            con, spec, frame, ex.path, ex.sha, batch_id, ex.delivery_key, validation_path
+        )
+        return FileOutcome(
+            ex.source,
+            ex.path.name,
+            "loaded",
+            f"{n} rows into raw.{spec.raw_table}",
+            rows=n,
+            batch_id=batch_id,
+        )
 
-    def _load(self, con, spec: SourceSpec, frame: pd.DataFrame, path: Path, sha: str,
-              batch_id: str, delivery_key: str | None, validation_path: Path) -> int:
+    def _load(
+        self,
+        con,
+        spec: SourceSpec,
+        frame: pd.DataFrame,
+        path: Path,
+        sha: str,
+        batch_id: str,
+        delivery_key: str | None,
+        validation_path: Path,
+    ) -> int:
         ensure_raw(con, spec)
-        select = [f'"{c}"::{SQL_TYPES[k]} as "{raw_column(c, k)}"' for c, k in
-                  spec.columns.items()]
+        select = [f'"{c}"::{SQL_TYPES[k]} as "{raw_column(c, k)}"' for c, k in spec.columns.items()]
         now = datetime.now(UTC).replace(tzinfo=None)
         con.execute("begin transaction")
         try:
@@ -212,25 +261,48 @@ class Ingestor:
             con.execute(
                 f"insert into raw.{spec.raw_table} select {', '.join(select)}, "
                 f"_row_number, ?, ?, ?, ?, ? from incoming",
-                [delivery_key, batch_id, str(path.name), sha, now])
+                [delivery_key, batch_id, str(path.name), sha, now],
+            )
             con.unregister("incoming")
             con.execute(
                 "update raw._load_log set is_current = false, superseded_by = ? "
                 "where raw_table = ? and delivery_key is not distinct from ? and is_current "
-                "and status = 'loaded'", [batch_id, spec.raw_table, delivery_key])
+                "and status = 'loaded'",
+                [batch_id, spec.raw_table, delivery_key],
+            )
             con.execute(
                 "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, 'loaded', true, null, "
                 "?, ?, ?, ?)",
-                [batch_id, spec.source, spec.entity, spec.raw_table, path.name, sha,
-                 delivery_key, len(frame), "validated and loaded", str(validation_path), now])
+                [
+                    batch_id,
+                    spec.source,
+                    spec.entity,
+                    spec.raw_table,
+                    path.name,
+                    sha,
+                    delivery_key,
+                    len(frame),
+                    "validated and loaded",
+                    str(validation_path),
+                    now,
+                ],
+            )
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         return len(frame)
 
-    def _write_validation(self, source: str, path: Path, sha: str, spec: SourceSpec | None,
-                          success: bool, problems: list[Problem], outcome) -> Path:
+    def _write_validation(
+        self,
+        source: str,
+        path: Path,
+        sha: str,
+        spec: SourceSpec | None,
+        success: bool,
+        problems: list[Problem],
+        outcome,
+    ) -> Path:
         doc = {
             "file": path.name,
             "source": source,
@@ -247,11 +319,19 @@ class Ingestor:
         out.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
         return out
 
-    def _quarantine(self, con, source: str, spec: SourceSpec | None, path: Path, sha: str,
-                    batch_id: str, delivery_key: str | None, problems: list[Problem],
-                    outcome) -> FileOutcome:
-        validation_path = self._write_validation(source, path, sha, spec, False, problems,
-                                                 outcome)
+    def _quarantine(
+        self,
+        con,
+        source: str,
+        spec: SourceSpec | None,
+        path: Path,
+        sha: str,
+        batch_id: str,
+        delivery_key: str | None,
+        problems: list[Problem],
+        outcome,
+    ) -> FileOutcome:
+        validation_path = self._write_validation(source, path, sha, spec, False, problems, outcome)
         target_dir = self.settings.quarantine_dir / source
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / path.name
@@ -265,11 +345,22 @@ class Ingestor:
         con.execute(
             "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, 'quarantined', false, null, "
             "0, ?, ?, ?)",
-            [batch_id, source, spec.entity if spec else "?", spec.raw_table if spec else None,
-             path.name, sha, delivery_key, message, str(target) + ".validation.json",
-             datetime.now(UTC).replace(tzinfo=None)])
-        return FileOutcome(source, path.name, "quarantined",
-                           f"moved to {target}: {message}", batch_id=batch_id)
+            [
+                batch_id,
+                source,
+                spec.entity if spec else "?",
+                spec.raw_table if spec else None,
+                path.name,
+                sha,
+                delivery_key,
+                message,
+                str(target) + ".validation.json",
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        return FileOutcome(
+            source, path.name, "quarantined", f"moved to {target}: {message}", batch_id=batch_id
+        )
 
 
 @dataclass
@@ -292,7 +383,7 @@ _worker_validator: Validator | None = None
 
 def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> Examined:
     """Parse and validate one file; touches no database, so it can run in a worker."""
-    global _worker_validator  # noqa: PLW0603 - one GX context per worker process
+    global _worker_validator
     if validator is None:
         _worker_validator = _worker_validator or Validator()
         validator = _worker_validator
@@ -300,9 +391,11 @@ def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> 
     found = spec_for(source, path.name, load_specs())
     if found is None:
         names = [s.file_pattern.pattern for s in load_specs() if s.source == source]
-        problem = Problem(path.name, f"no suite in expectations/ matches this file name in "
-                          f"landing/{source}/", expected=f"a name matching {names}"
-                          if names else "a known source folder")
+        problem = Problem(
+            path.name,
+            f"no suite in expectations/ matches this file name in landing/{source}/",
+            expected=f"a name matching {names}" if names else "a known source folder",
+        )
         return Examined(source, path, sha, None, None, None, [], [problem], None)
     spec, match = found
     groups = match.groupdict()
@@ -314,14 +407,15 @@ def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> 
     params = period_parameters(groups["period"]) if groups.get("period") else {}
     outcome = validator.validate(spec, parsed.frame, params, parsed.lines)
     problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
-    return Examined(source, path, sha, spec, delivery_key, parsed.frame, parsed.lines,
-                    problems, outcome)
+    return Examined(
+        source, path, sha, spec, delivery_key, parsed.frame, parsed.lines, problems, outcome
+    )
 
 
 def _warm_workers(validator: Validator, n_items: int) -> None:
     """Build the GX context here, before forking, so workers inherit it instead of each
     importing Great Expectations again (several seconds apiece)."""
-    global _worker_validator  # noqa: PLW0603
+    global _worker_validator
     _worker_validator = validator
     if n_items:
         validator.warm()
@@ -349,10 +443,14 @@ def _problem_from_result(file: str, r: dict) -> Problem:
     if r.get("error"):
         msg += f"; error: {r['error']}"
     column = r.get("column")
-    return Problem(file, msg, row=rows[0] if rows else None,
-                   column=column if isinstance(column, str) else None,
-                   value=", ".join(values[:5]) if values else None,
-                   expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None)
+    return Problem(
+        file,
+        msg,
+        row=rows[0] if rows else None,
+        column=column if isinstance(column, str) else None,
+        value=", ".join(values[:5]) if values else None,
+        expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None,
+    )
 
 
 def is_sample(settings: Settings) -> bool:

@@ -36,10 +36,14 @@ class PublishResult:
 
 
 def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    cols = [r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_catalog = 'wh' "
-        "and table_schema = ? and table_name = ? order by ordinal_position",
-        [PUBLISHED_SCHEMA, table]).fetchall()]
+    cols = [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'wh' "
+            "and table_schema = ? and table_name = ? order by ordinal_position",
+            [PUBLISHED_SCHEMA, table],
+        ).fetchall()
+    ]
     if "is_suppressed" not in cols:
         return ", ".join(f'"{c}"' for c in cols)
     out = []
@@ -63,20 +67,29 @@ def publish(settings: Settings) -> PublishResult:
     try:
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
-            names = [r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_catalog = 'wh' "
-                "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [PUBLISHED_SCHEMA]).fetchall()]
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_catalog = 'wh' "
+                    "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                    [PUBLISHED_SCHEMA],
+                ).fetchall()
+            ]
             if not names:
-                raise RuntimeError(f"no tables in {settings.warehouse_path} schema "
-                                   f"{PUBLISHED_SCHEMA}: run dbt build first")
+                raise RuntimeError(
+                    f"no tables in {settings.warehouse_path} schema "
+                    f"{PUBLISHED_SCHEMA}: run dbt build first"
+                )
             con.execute(f"create schema {PUBLISHED_SCHEMA}")
             for name in names:
                 select = _published_select(con, name)
-                con.execute(f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
-                            f'from wh.{PUBLISHED_SCHEMA}."{name}"')
+                con.execute(
+                    f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
+                    f'from wh.{PUBLISHED_SCHEMA}."{name}"'
+                )
                 tables[name] = con.execute(
-                    f'select count(*) from {PUBLISHED_SCHEMA}."{name}"').fetchone()[0]
+                    f'select count(*) from {PUBLISHED_SCHEMA}."{name}"'
+                ).fetchone()[0]
             if "fct_indicator_values" in names:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
@@ -85,7 +98,8 @@ def publish(settings: Settings) -> PublishResult:
                 "create table marts._publication as select ?::timestamp as published_at, "
                 "?::varchar as warehouse_path, ?::integer as n_tables, "
                 "?::bigint as n_suppressed_cells",
-                [published_at, str(settings.warehouse_path), len(names), suppressed])
+                [published_at, str(settings.warehouse_path), len(names), suppressed],
+            )
             con.execute("detach wh")
             con.execute("checkpoint")
         with open(tmp, "rb") as f:

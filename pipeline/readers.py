@@ -26,8 +26,15 @@ from pipeline.suites import SourceSpec
 
 BOM = "\ufeff"
 MAX_CELLS_REPORTED = 20
-OBSERVATION_COLUMNS = ["table_id", "area_label", "period_label", "dimensions", "measure",
-                       "value_raw", "value"]
+OBSERVATION_COLUMNS = [
+    "table_id",
+    "area_label",
+    "period_label",
+    "dimensions",
+    "measure",
+    "value_raw",
+    "value",
+]
 
 
 @dataclass
@@ -84,16 +91,30 @@ def _decode(path: Path, data: bytes, require_bom: bool) -> tuple[str | None, lis
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return None, [Problem(name, f"not valid UTF-8 at byte {e.start}", row=line,
-                              value=data[e.start:e.start + 4].hex(" "),
-                              expected="UTF-8 text (is the file Latin-1/Windows-1252?)")]
+        return None, [
+            Problem(
+                name,
+                f"not valid UTF-8 at byte {e.start}",
+                row=line,
+                value=data[e.start : e.start + 4].hex(" "),
+                expected="UTF-8 text (is the file Latin-1/Windows-1252?)",
+            )
+        ]
     if require_bom and not text.startswith(BOM):
-        return None, [Problem(name, "the UTF-8 byte-order mark (BOM) is missing", row=1,
-                              expected="a StatBank CSV that starts with the BOM (EF BB BF)")]
+        return None, [
+            Problem(
+                name,
+                "the UTF-8 byte-order mark (BOM) is missing",
+                row=1,
+                expected="a StatBank CSV that starts with the BOM (EF BB BF)",
+            )
+        ]
     return text.removeprefix(BOM), []
 
 
-def _csv_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+def _csv_rows(
+    path: Path, text: str
+) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     rows = [(reader.line_num, r) for r in reader if r]
     if not rows:
@@ -101,25 +122,49 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[st
     header = rows[0][1]
     problems = []
     if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
-        problems.append(Problem(path.name, "the header is not ';'-separated", row=1,
-                                value=header[0][:80], expected="';' as the field separator"))
+        problems.append(
+            Problem(
+                path.name,
+                "the header is not ';'-separated",
+                row=1,
+                value=header[0][:80],
+                expected="';' as the field separator",
+            )
+        )
     data = rows[1:]
     for line, r in data:
         if len(r) != len(header):
-            problems.append(Problem(path.name, f"the line has {len(r)} fields, the header "
-                                    f"{len(header)} (a truncated or broken line?)", row=line))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"the line has {len(r)} fields, the header "
+                    f"{len(header)} (a truncated or broken line?)",
+                    row=line,
+                )
+            )
     if not data and not problems:
-        problems.append(Problem(path.name, "the file has a header but no data rows",
-                                expected="at least one row"))
+        problems.append(
+            Problem(
+                path.name, "the file has a header but no data rows", expected="at least one row"
+            )
+        )
     return header, data, problems
 
 
 def _cast(path: Path, frame: pd.DataFrame, columns: dict[str, str]) -> list[Problem]:
     """Type each declared column in place; report cells that do not fit."""
-    patterns = {"int": r"-?\d+", "date": r"\d{4}-\d{2}-\d{2}", "bool": r"[01]",
-                "double": r"-?\d+(\.\d+)?"}
-    expected = {"int": "a whole number", "date": "a date as YYYY-MM-DD", "bool": "0 or 1",
-                "double": "a number with '.' as decimal point"}
+    patterns = {
+        "int": r"-?\d+",
+        "date": r"\d{4}-\d{2}-\d{2}",
+        "bool": r"[01]",
+        "double": r"-?\d+(\.\d+)?",
+    }
+    expected = {
+        "int": "a whole number",
+        "date": "a date as YYYY-MM-DD",
+        "bool": "0 or 1",
+        "double": "a number with '.' as decimal point",
+    }
     problems: list[Problem] = []
     for col, kind in columns.items():
         s = frame[col].astype("string").str.strip()
@@ -132,11 +177,22 @@ def _cast(path: Path, frame: pd.DataFrame, columns: dict[str, str]) -> list[Prob
             parsed = pd.to_datetime(s.where(~bad), format="%Y-%m-%d", errors="coerce")
             bad = bad | (s.notna() & parsed.isna())
         for line in list(bad[bad].index)[:MAX_CELLS_REPORTED]:
-            problems.append(Problem(path.name, f"value is not of type {kind}", row=int(line),
-                                    column=col, value=str(s[line]), expected=expected[kind]))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"value is not of type {kind}",
+                    row=int(line),
+                    column=col,
+                    value=str(s[line]),
+                    expected=expected[kind],
+                )
+            )
         if bad.sum() > MAX_CELLS_REPORTED:
-            problems.append(Problem(path.name, f"{int(bad.sum())} values in all are not of "
-                                    f"type {kind}", column=col))
+            problems.append(
+                Problem(
+                    path.name, f"{int(bad.sum())} values in all are not of type {kind}", column=col
+                )
+            )
         if bad.any():
             continue
         if kind == "int":
@@ -162,8 +218,15 @@ def _check_columns(path: Path, found: list[str], wanted: list[str]) -> list[Prob
         parts.append(f"unexpected {extra}")
     if not parts:
         parts.append("the columns are in another order")
-    return [Problem(path.name, "the columns do not match: " + "; ".join(parts), row=1,
-                    value=";".join(found), expected=";".join(wanted))]
+    return [
+        Problem(
+            path.name,
+            "the columns do not match: " + "; ".join(parts),
+            row=1,
+            value=";".join(found),
+            expected=";".join(wanted),
+        )
+    ]
 
 
 def read_csv(spec: SourceSpec, path: Path) -> ReadResult:
@@ -174,8 +237,11 @@ def read_csv(spec: SourceSpec, path: Path) -> ReadResult:
     problems += _check_columns(path, header, list(spec.columns))
     if problems:
         return ReadResult(None, problems)
-    frame = pd.DataFrame([r for _, r in data], columns=header,
-                         index=pd.Index([line for line, _ in data], name="line"))
+    frame = pd.DataFrame(
+        [r for _, r in data],
+        columns=header,
+        index=pd.Index([line for line, _ in data], name="line"),
+    )
     problems = _cast(path, frame, spec.columns)
     return ReadResult.of(frame, problems)
 
@@ -183,7 +249,7 @@ def read_csv(spec: SourceSpec, path: Path) -> ReadResult:
 def read_parquet(spec: SourceSpec, path: Path) -> ReadResult:
     try:
         table = pq.read_table(path)
-    except Exception as e:  # noqa: BLE001 - any pyarrow error means an unreadable file
+    except Exception as e:
         return ReadResult(None, [Problem(path.name, f"not a readable Parquet file: {e}")])
     problems = _check_columns(path, table.column_names, list(spec.columns))
     if problems:
@@ -192,18 +258,23 @@ def read_parquet(spec: SourceSpec, path: Path) -> ReadResult:
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     for col, kind in spec.columns.items():
         dtype = frame[col].dtype
-        ok = (pd.api.types.is_integer_dtype(dtype) if kind == "int"
-              else pd.api.types.is_string_dtype(dtype) or dtype == object)
+        ok = (
+            pd.api.types.is_integer_dtype(dtype)
+            if kind == "int"
+            else pd.api.types.is_string_dtype(dtype) or dtype is object
+        )
         if not ok:
-            problems.append(Problem(path.name, f"column has type {dtype}", column=col,
-                                    expected=kind))
+            problems.append(
+                Problem(path.name, f"column has type {dtype}", column=col, expected=kind)
+            )
     if table.num_rows == 0:
         problems.append(Problem(path.name, "the file has no rows", expected="at least one"))
     return ReadResult.of(frame, problems)
 
 
-def _observations(path: Path, table_id: str, records: list[tuple[int, str, str, dict, str, str]]
-                  ) -> ReadResult:
+def _observations(
+    path: Path, table_id: str, records: list[tuple[int, str, str, dict, str, str]]
+) -> ReadResult:
     """Long layout from (line, area, period, dimensions, measure, raw value) tuples."""
     problems, values = [], []
     for line, _, _, _, measure, raw in records:
@@ -212,20 +283,30 @@ def _observations(path: Path, table_id: str, records: list[tuple[int, str, str, 
         except DanishFormatError as e:
             values.append(None)
             if len(problems) < MAX_CELLS_REPORTED:
-                problems.append(Problem(path.name, str(e), row=line, column=measure, value=raw,
-                                        expected="a Danish number like '4,2' or '1.234', "
-                                                 "or '..' for missing"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        str(e),
+                        row=line,
+                        column=measure,
+                        value=raw,
+                        expected="a Danish number like '4,2' or '1.234', or '..' for missing",
+                    )
+                )
     if problems:
         return ReadResult(None, problems)
-    frame = pd.DataFrame({
-        "table_id": table_id,
-        "area_label": [r[1] for r in records],
-        "period_label": [r[2] for r in records],
-        "dimensions": [json.dumps(r[3], ensure_ascii=False, sort_keys=True) for r in records],
-        "measure": [r[4] for r in records],
-        "value_raw": [r[5] for r in records],
-        "value": pd.array(values, dtype="Float64"),
-    }, index=pd.Index([r[0] for r in records], name="line"))
+    frame = pd.DataFrame(
+        {
+            "table_id": table_id,
+            "area_label": [r[1] for r in records],
+            "period_label": [r[2] for r in records],
+            "dimensions": [json.dumps(r[3], ensure_ascii=False, sort_keys=True) for r in records],
+            "measure": [r[4] for r in records],
+            "value_raw": [r[5] for r in records],
+            "value": pd.array(values, dtype="Float64"),
+        },
+        index=pd.Index([r[0] for r in records], name="line"),
+    )
     for col in ("table_id", "area_label", "period_label", "dimensions", "measure", "value_raw"):
         frame[col] = frame[col].astype("string")
     return ReadResult.of(frame, [])
@@ -235,8 +316,13 @@ def _table_config(path: Path, source: str, table_id: str) -> tuple[dict | None, 
     conf = extracts_config().get(source, {}).get(table_id)
     if conf is None:
         known = sorted(extracts_config().get(source, {}))
-        return None, [Problem(path.name, f"table {table_id!r} is not configured in extracts.yml",
-                              expected=f"one of {known}, or add it to extracts.yml")]
+        return None, [
+            Problem(
+                path.name,
+                f"table {table_id!r} is not configured in extracts.yml",
+                expected=f"one of {known}, or add it to extracts.yml",
+            )
+        ]
     return conf, []
 
 
@@ -257,8 +343,9 @@ def read_statbank(spec: SourceSpec, path: Path, table_id: str) -> ReadResult:
     for line, r in data:
         row = dict(zip(header, r, strict=True))
         for measure in conf["measures"]:
-            records.append((line, row["OMRÅDE"], row["TID"], {d: row[d] for d in dims},
-                            measure, row[measure]))
+            records.append(
+                (line, row["OMRÅDE"], row["TID"], {d: row[d] for d in dims}, measure, row[measure])
+            )
     return _observations(path, table_id, records)
 
 
@@ -274,14 +361,25 @@ def read_jobindsats(spec: SourceSpec, path: Path, table_id: str) -> ReadResult:
             variables = [v["Name"] for v in doc[0]["Variables"]]
             data = doc[0]["Data"]
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, TypeError) as e:
-            return ReadResult(None, [Problem(path.name, f"not a Jobindsats v2 JSON response: {e}",
-                                             expected='[{"Variables": [...], "Data": [[...]]}]')])
+            return ReadResult(
+                None,
+                [
+                    Problem(
+                        path.name,
+                        f"not a Jobindsats v2 JSON response: {e}",
+                        expected='[{"Variables": [...], "Data": [[...]]}]',
+                    )
+                ],
+            )
         problems = _check_columns(path, variables, names)
         rows = [(i, r) for i, r in enumerate(data, start=1)]
         for i, r in rows:
             if not isinstance(r, list) or len(r) != len(names):
-                problems.append(Problem(path.name, f"data row has {len(r)} values, expected "
-                                        f"{len(names)}", row=i))
+                problems.append(
+                    Problem(
+                        path.name, f"data row has {len(r)} values, expected {len(names)}", row=i
+                    )
+                )
         if not rows and not problems:
             problems.append(Problem(path.name, "the response has no data rows"))
     else:
@@ -289,8 +387,12 @@ def read_jobindsats(spec: SourceSpec, path: Path, table_id: str) -> ReadResult:
         if text is None:
             return ReadResult(None, problems)
         header, rows, problems = _csv_rows(path, text)
-        labels = ["Område", "Periode", *conf["dimensions"].values(),
-                  *(m["label"] for m in conf["measures"].values())]
+        labels = [
+            "Område",
+            "Periode",
+            *conf["dimensions"].values(),
+            *(m["label"] for m in conf["measures"].values()),
+        ]
         problems += _check_columns(path, header, labels)
     if problems:
         return ReadResult(None, problems)
@@ -298,8 +400,9 @@ def read_jobindsats(spec: SourceSpec, path: Path, table_id: str) -> ReadResult:
     for line, r in rows:
         row = dict(zip(names, r, strict=True))
         for m in measures:
-            records.append((line, row["area"], row["period"], {d: row[d] for d in dims}, m,
-                            str(row[m])))
+            records.append(
+                (line, row["area"], row["period"], {d: row[d] for d in dims}, m, str(row[m]))
+            )
     return _observations(path, table_id, records)
 
 

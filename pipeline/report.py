@@ -17,8 +17,20 @@ from pipeline.config import REPO_ROOT, Settings
 
 BALLERUP = 151
 TEMPLATES = REPO_ROOT / "reports" / "templates"
-MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-             "september", "oktober", "november", "december"]
+MONTHS_DA = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def danish_number(value: float | None, decimals: int = 1) -> str:
@@ -81,17 +93,26 @@ def build_report(settings: Settings) -> ReportResult:
         else:
             decimals = 0 if r["unit"] == "rank" else 1
             shown = danish_number(r["value"], decimals) + (" %" if r["unit"] == "pct" else "")
-        items.append({**r, "shown": shown,
-                      "period_text": danish_period(r["period"], r["period_type"] or "month")})
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             autoescape=jinja2.select_autoescape(["html"]))
+        items.append(
+            {
+                **r,
+                "shown": shown,
+                "period_text": danish_period(r["period"], r["period_type"] or "month"),
+            }
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape(["html"])
+    )
     html = env.get_template("index.html.j2").render(
-        items=items, published_at=published_at,
-        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        items=items,
+        published_at=published_at,
+        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
     settings.report_dir.mkdir(parents=True, exist_ok=True)
     out = settings.report_dir / "index.html"
     tmp = out.with_name(".index.html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
-    return ReportResult(out, len(items),
-                        sum(1 for i in items if i["value"] is not None and i["period"]))
+    return ReportResult(
+        out, len(items), sum(1 for i in items if i["value"] is not None and i["period"])
+    )

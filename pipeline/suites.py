@@ -61,8 +61,10 @@ class SourceSpec:
     def suite_dict(self) -> dict[str, Any]:
         """The complete suite: structural expectations from meta, then the file's own."""
         structural: list[dict[str, Any]] = [
-            {"type": "expect_table_columns_to_match_ordered_list",
-             "kwargs": {"column_list": list(self.columns)}},
+            {
+                "type": "expect_table_columns_to_match_ordered_list",
+                "kwargs": {"column_list": list(self.columns)},
+            },
             {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}},
         ]
         structural += [
@@ -70,25 +72,40 @@ class SourceSpec:
             for c in self.required
         ]
         if self.natural_key:
-            kind = ("expect_column_values_to_be_unique" if len(self.natural_key) == 1
-                    else "expect_compound_columns_to_be_unique")
-            kwargs = ({"column": self.natural_key[0]} if len(self.natural_key) == 1
-                      else {"column_list": list(self.natural_key)})
+            kind = (
+                "expect_column_values_to_be_unique"
+                if len(self.natural_key) == 1
+                else "expect_compound_columns_to_be_unique"
+            )
+            kwargs = (
+                {"column": self.natural_key[0]}
+                if len(self.natural_key) == 1
+                else {"column_list": list(self.natural_key)}
+            )
             structural.append({"type": kind, "kwargs": kwargs})
         structural += [
-            {"type": "expect_column_values_to_match_regex",
-             "kwargs": {"column": c, "regex": CPR_REGEX}}
+            {
+                "type": "expect_column_values_to_match_regex",
+                "kwargs": {"column": c, "regex": CPR_REGEX},
+            }
             for c in self.person_id_columns
         ]
         if self.period_column:
-            structural.append({
-                "type": "expect_column_values_to_be_between",
-                "kwargs": {"column": self.period_column,
-                           "min_value": {"$PARAMETER": "period_start"},
-                           "max_value": {"$PARAMETER": "period_end"}},
-            })
-        return {"name": self.name, "expectations": structural + list(self.expectations),
-                "meta": {"source_file": str(self.path.name)}}
+            structural.append(
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {
+                        "column": self.period_column,
+                        "min_value": {"$PARAMETER": "period_start"},
+                        "max_value": {"$PARAMETER": "period_end"},
+                    },
+                }
+            )
+        return {
+            "name": self.name,
+            "expectations": structural + list(self.expectations),
+            "meta": {"source_file": str(self.path.name)},
+        }
 
 
 def _seed_values(ref: str) -> list[Any]:
@@ -110,8 +127,9 @@ def _resolve(obj: Any) -> Any:
     return obj
 
 
-def _typed_sets(expectations: list[dict[str, Any]], columns: dict[str, str]
-                ) -> list[dict[str, Any]]:
+def _typed_sets(
+    expectations: list[dict[str, Any]], columns: dict[str, str]
+) -> list[dict[str, Any]]:
     """Seeds are text; an integer column's value set must hold integers to match."""
     for e in expectations:
         kw = e["kwargs"]
@@ -149,8 +167,9 @@ def load_specs(directory: Path = EXPECTATIONS_DIR) -> tuple[SourceSpec, ...]:
     return tuple(load_spec(p) for p in sorted(directory.glob("*.json")))
 
 
-def spec_for(source: str, file_name: str, specs: tuple[SourceSpec, ...] | None = None
-             ) -> tuple[SourceSpec, re.Match[str]] | None:
+def spec_for(
+    source: str, file_name: str, specs: tuple[SourceSpec, ...] | None = None
+) -> tuple[SourceSpec, re.Match[str]] | None:
     for spec in specs or load_specs():
         if spec.source == source and (m := spec.matches(file_name)):
             return spec, m

@@ -43,8 +43,11 @@ def period_parameters(period: str, today: date | None = None) -> dict[str, Any]:
     else:
         start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
     end = min(end.normalize(), pd.Timestamp(today))
-    return {"period_start": start.normalize(), "period_end": end,
-            "period_label_regex": f"^{re.escape(period)}$"}
+    return {
+        "period_start": start.normalize(),
+        "period_end": end,
+        "period_label_regex": f"^{re.escape(period)}$",
+    }
 
 
 @dataclass
@@ -67,16 +70,16 @@ def _describe(kind: str, kwargs: dict[str, Any]) -> str:
 class Validator:
     @cached_property
     def _batch_definition(self):
-        import great_expectations as gx  # noqa: PLC0415 - slow import, only when validating
+        import great_expectations as gx
 
         context = gx.get_context(mode="ephemeral")
         try:
-            from great_expectations.data_context.types.base import (  # noqa: PLC0415
+            from great_expectations.data_context.types.base import (
                 ProgressBarsConfig,
             )
 
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        except Exception:  # noqa: BLE001, S110 - progress bars are cosmetic
+        except Exception:
             pass
         asset = context.data_sources.add_pandas("landing").add_dataframe_asset("file")
         return asset.add_batch_definition_whole_dataframe("whole_file")
@@ -85,23 +88,35 @@ class Validator:
         """Import GX and build the context now."""
         _ = self._batch_definition
 
-    def validate(self, spec: SourceSpec, frame: pd.DataFrame, params: dict[str, Any],
-                 lines: list[int] | None = None) -> ValidationOutcome:
+    def validate(
+        self,
+        spec: SourceSpec,
+        frame: pd.DataFrame,
+        params: dict[str, Any],
+        lines: list[int] | None = None,
+    ) -> ValidationOutcome:
         """Validate; unexpected rows are reported as file lines when `lines` is given."""
-        import great_expectations as gx  # noqa: PLC0415
+        import great_expectations as gx
 
         suite = gx.ExpectationSuite(**spec.suite_dict())
         batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, expectation_parameters=params, result_format={
-            "result_format": "COMPLETE", "unexpected_index_column_names": [],
-            "partial_unexpected_count": MAX_ROWS_REPORTED})
+        result = batch.validate(
+            suite,
+            expectation_parameters=params,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [],
+                "partial_unexpected_count": MAX_ROWS_REPORTED,
+            },
+        )
         results = []
         for r in result.results:
             cfg = r.expectation_config
             kwargs = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
             res = r.result or {}
-            positions = [i for i in (res.get("unexpected_index_list") or [])
-                         if isinstance(i, int)][:MAX_ROWS_REPORTED]
+            positions = [i for i in (res.get("unexpected_index_list") or []) if isinstance(i, int)][
+                :MAX_ROWS_REPORTED
+            ]
             rows = [lines[i] if lines else i for i in positions]
             entry = {
                 "expectation": cfg.type,
@@ -110,15 +125,15 @@ class Validator:
                 "description": _describe(cfg.type, kwargs),
                 "unexpected_count": res.get("unexpected_count"),
                 "unexpected_rows": rows,
-                "unexpected_values": [str(v) for v in
-                                      (res.get("partial_unexpected_list") or [])[:10]],
+                "unexpected_values": [
+                    str(v) for v in (res.get("partial_unexpected_list") or [])[:10]
+                ],
                 "observed_value": _jsonable(res.get("observed_value")),
             }
             if r.exception_info and r.exception_info.get("raised_exception"):
                 entry["error"] = r.exception_info.get("exception_message")
             results.append(entry)
-        return ValidationOutcome(bool(result.success), results,
-                                 _jsonable(dict(result.statistics)))
+        return ValidationOutcome(bool(result.success), results, _jsonable(dict(result.statistics)))
 
 
 def _jsonable(value: Any) -> Any:

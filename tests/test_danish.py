@@ -3,10 +3,19 @@ import pytest
 from pipeline.danish import DanishFormatError, format_number, parse_number, parse_period
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("4,2", 4.2), ("1.234", 1234.0), ("1.234,5", 1234.5), ("0", 0.0), ("-3,75", -3.75),
-    ("..", None), ("", None), ("12.345.678,9", 12345678.9),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("4,2", 4.2),
+        ("1.234", 1234.0),
+        ("1.234,5", 1234.5),
+        ("0", 0.0),
+        ("-3,75", -3.75),
+        ("..", None),
+        ("", None),
+        ("12.345.678,9", 12345678.9),
+    ],
+)
 def test_parse_number_reads_danish_format(text, value):
     assert parse_number(text) == value
 
@@ -27,12 +36,15 @@ def test_format_number_uses_thousands_dot_and_decimal_comma():
     assert format_number(None) == ".."
 
 
-@pytest.mark.parametrize(("label", "expected"), [
-    ("2024M09", ("2024-09-01", "month")),
-    ("2024Q3", ("2024-07-01", "quarter")),
-    ("2024QMAT09", ("2024-09-01", "rolling_year")),
-    ("2024", ("2024-01-01", "year")),
-])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("2024M09", ("2024-09-01", "month")),
+        ("2024Q3", ("2024-07-01", "quarter")),
+        ("2024QMAT09", ("2024-09-01", "rolling_year")),
+        ("2024", ("2024-01-01", "year")),
+    ],
+)
 def test_parse_period(label, expected):
     assert parse_period(label) == expected
 

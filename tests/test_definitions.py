@@ -13,9 +13,13 @@ from pipeline.suites import load_specs
 
 def test_dagster_definitions_validate():
     dagster = Path(sys.executable).with_name("dagster")
-    proc = subprocess.run([str(dagster), "definitions", "validate", "-m",
-                           "orchestration.definitions"], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
@@ -35,16 +39,22 @@ def test_graph_runs_from_every_landing_source_to_the_report():
     sources = {s.source for s in load_specs()}
     assert {dg.AssetKey(["landing", s]) for s in sources} <= upstream
     assert {dg.AssetKey(["raw", s.raw_table]) for s in load_specs()} <= upstream
-    assert {dg.AssetKey("analytics_db"), dg.AssetKey(["marts", "fct_indicator_values"]),
-            dg.AssetKey(["marts", "dim_indicator"])} <= upstream
+    assert {
+        dg.AssetKey("analytics_db"),
+        dg.AssetKey(["marts", "fct_indicator_values"]),
+        dg.AssetKey(["marts", "dim_indicator"]),
+    } <= upstream
     # every asset in the graph leads to the report (nothing dangles)
     assert set(graph.get_all_asset_keys()) - upstream == {dg.AssetKey("follow_up_report")}
 
 
 def test_every_raw_table_has_a_blocking_suite_check():
     graph = defs.resolve_asset_graph()
-    checks = {(c.asset_key, c.name): c for c in graph.asset_check_keys and
-              [graph.get_check_spec(k) for k in graph.asset_check_keys]}
+    checks = {
+        (c.asset_key, c.name): c
+        for c in graph.asset_check_keys
+        and [graph.get_check_spec(k) for k in graph.asset_check_keys]
+    }
     for spec in load_specs():
         check = checks.get((dg.AssetKey(["raw", spec.raw_table]), "gx_suite"))
         assert check is not None and check.blocking, spec.raw_table

@@ -12,8 +12,11 @@ SMALL = {"scale": 0.02, "start": "2024-01", "end": "2024-04"}
 
 
 def _digest(root):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path):
@@ -49,7 +52,7 @@ def test_jobindsats_json_is_the_v2_shape_with_danish_number_strings(tmp_path):
     assert isinstance(doc, list) and set(doc[0]) == {"Variables", "Data"}
     names = [v["Name"] for v in doc[0]["Variables"]]
     assert names[:3] == ["area", "period", "_ygrpa06"]
-    country = [r for r in doc[0]["Data"] if r[0] == "Hele landet" and r[2] == "I alt"][0]
+    country = next(r for r in doc[0]["Data"] if r[0] == "Hele landet" and r[2] == "I alt")
     assert re.fullmatch(r"\d{1,3}(\.\d{3})*", country[3])  # thousands dot
     assert re.fullmatch(r"\d+,\d", country[5])
 

@@ -12,25 +12,39 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from pipeline.config import DBT_PROJECT_DIR
 from pipeline.sample.world import (
     BALLERUP,
-    S,
     STATE_GROUP,
     STATES,
+    S,
     World,
     cycle_factor,
     read_seed,
     state_spells,
 )
 
-AGE_GROUPS = [(16, 24, "16-24 år"), (25, 29, "25-29 år"), (30, 39, "30-39 år"),
-              (40, 49, "40-49 år"), (50, 59, "50-59 år"), (60, 64, "60 år og derover")]
-AGE_TOTAL = "Alder i alt"
-JI_AGE_LABELS = {"60 år og derover": "60 år +"}  # Jobindsats words the top group its own way
-JI_AGE_TOTAL = "I alt"
-NEW_SPELL_GAP_WEEKS = 52
-STILL_ON_AFTER_WEEKS = 13
+
+def _age_groups(source: str) -> tuple[list[tuple[int, int, str]], str]:
+    """(min, max, label) of a source's age groups and its total label, from the seed."""
+    rows = [r for r in read_seed("age_groups") if r["source"] == source]
+    groups = [
+        (int(r["min_age"]), int(r["max_age"]), r["source_label"])
+        for r in rows
+        if r["is_total"] == "false"
+    ]
+    return groups, next(r["source_label"] for r in rows if r["is_total"] == "true")
+
+
+AGE_GROUPS, AGE_TOTAL = _age_groups("statbank")
+_JI_GROUPS, JI_AGE_TOTAL = _age_groups("jobindsats")
+# Jobindsats words some groups its own way ("60 år +"): StatBank label -> Jobindsats label
+JI_AGE_LABELS = {sb[2]: ji[2] for sb, ji in zip(AGE_GROUPS, _JI_GROUPS, strict=True)}
+_DBT_VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text("utf-8"))["vars"]
+NEW_SPELL_GAP_WEEKS = int(_DBT_VARS["new_spell_gap_weeks"])  # the same rule as the dbt models
+STILL_ON_AFTER_WEEKS = int(_DBT_VARS["still_on_after_weeks"])
 SMALL_AREAS = {825, 563, 741}  # Læsø, Fanø, Samsø: DST publishes '..' for their age cells
 
 
@@ -56,13 +70,15 @@ def ballerup_person_weeks(world: World) -> pd.DataFrame:
     age = np.array([int(m[:4]) for m in np.unique(months)])
     year_of = dict(zip(np.unique(months), age, strict=True))
     years = pd.Series(months).map(year_of).to_numpy()
-    return pd.DataFrame({
-        "month": months,
-        "person": world.pw_person,
-        "state": world.pw_state,
-        "week": world.pw_week,
-        "age": years - birth_year,
-    })
+    return pd.DataFrame(
+        {
+            "month": months,
+            "person": world.pw_person,
+            "state": world.pw_state,
+            "week": world.pw_week,
+            "age": years - birth_year,
+        }
+    )
 
 
 def weeks_per_month(world: World) -> pd.Series:
@@ -78,8 +94,11 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
     pre, post = _is_ledig_state(date(2025, 12, 31)), _is_ledig_state(date(2026, 1, 1))
     before = pw["month"] < "2026-01"
     ledig_state = np.where(before, pw["state"].map(pre), pw["state"].map(post)).astype(bool)
-    pw = pw.assign(age_group=age_group(pw["age"].to_numpy()), is_ledig=ledig_state,
-                   is_dagpenge=pw["state"] == S["dagpenge"])
+    pw = pw.assign(
+        age_group=age_group(pw["age"].to_numpy()),
+        is_ledig=ledig_state,
+        is_dagpenge=pw["state"] == S["dagpenge"],
+    )
     num = pw[pw["is_ledig"]].groupby(["month", "age_group"]).size().rename("ledige_weeks")
     dag = pw[pw["is_dagpenge"]].groupby("month").size().rename("dagpenge_weeks")
 
@@ -94,8 +113,11 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
             rows.append((month, label, int((lf & (groups == label)).sum())))
         rows.append((month, "__insured__", int((p["is_insured"].to_numpy() & ok).sum())))
     denom = pd.DataFrame(rows, columns=["month", "age_group", "persons"])
-    lf = denom[denom["age_group"] != "__insured__"].merge(
-        num.reset_index(), on=["month", "age_group"], how="left").fillna({"ledige_weeks": 0})
+    lf = (
+        denom[denom["age_group"] != "__insured__"]
+        .merge(num.reset_index(), on=["month", "age_group"], how="left")
+        .fillna({"ledige_weeks": 0})
+    )
     lf["fuldtidsledige"] = lf["ledige_weeks"] / lf["month"].map(wpm)
     ins = denom[denom["age_group"] == "__insured__"].set_index("month")["persons"]
     dagpenge = (dag.reindex(wpm.index, fill_value=0) / wpm).rename("fuldtidsledige_forsikrede")
@@ -114,8 +136,10 @@ def ballerup_dagpenge_13_weeks(world: World) -> pd.DataFrame:
     sp = state_spells(world.pw_person[m], world.pw_week[m], world.pw_state[m])
     sp = sp.sort_values(["person", "start_week"]).reset_index(drop=True)
     prev_end = sp.groupby("person")["end_week"].shift()
-    new = sp[(prev_end.isna() | (sp["start_week"] - prev_end > NEW_SPELL_GAP_WEEKS))
-             & (sp["start_week"] >= NEW_SPELL_GAP_WEEKS)].copy()
+    new = sp[
+        (prev_end.isna() | (sp["start_week"] - prev_end > NEW_SPELL_GAP_WEEKS))
+        & (sp["start_week"] >= NEW_SPELL_GAP_WEEKS)
+    ].copy()
     new["check_week"] = new["start_week"] + STILL_ON_AFTER_WEEKS
     new = new[new["check_week"] < len(world.cal)]
     on = pd.MultiIndex.from_arrays([world.pw_person[m], world.pw_week[m]])
@@ -142,12 +166,14 @@ class Benchmarks:
         self.world = world
         self.rng = np.random.default_rng(seed + 1)
         munis = read_seed("municipalities")
-        self.munis = pd.DataFrame({
-            "code": [int(r["municipality_code"]) for r in munis],
-            "name": [r["municipality_name"] for r in munis],
-            "region_code": [int(r["region_code"]) for r in munis],
-            "region_name": [r["region_name"] for r in munis],
-        })
+        self.munis = pd.DataFrame(
+            {
+                "code": [int(r["municipality_code"]) for r in munis],
+                "name": [r["municipality_name"] for r in munis],
+                "region_code": [int(r["region_code"]) for r in munis],
+                "region_name": [r["region_name"] for r in munis],
+            }
+        )
         n = len(self.munis)
         big = {101: 420_000, 751: 200_000, 461: 110_000, 851: 115_000, 147: 65_000}
         lf = np.exp(self.rng.normal(np.log(24_000), 0.75, n))
@@ -158,25 +184,40 @@ class Benchmarks:
         self.lf_b, self.ins_b = ballerup_unemployment(world)
         self.spells_b = ballerup_dagpenge_13_weeks(world)
         self.ftp_b = ballerup_fuldtidspersoner(world)
-        self.age_share = {"16-24 år": 0.14, "25-29 år": 0.11, "30-39 år": 0.21,
-                          "40-49 år": 0.21, "50-59 år": 0.22, "60 år og derover": 0.11}
-        self.age_rate = {"16-24 år": 0.85, "25-29 år": 1.35, "30-39 år": 1.1,
-                         "40-49 år": 0.9, "50-59 år": 0.95, "60 år og derover": 1.15}
+        self.age_share = {
+            "16-24 år": 0.14,
+            "25-29 år": 0.11,
+            "30-39 år": 0.21,
+            "40-49 år": 0.21,
+            "50-59 år": 0.22,
+            "60 år og derover": 0.11,
+        }
+        self.age_rate = {
+            "16-24 år": 0.85,
+            "25-29 år": 1.35,
+            "30-39 år": 1.1,
+            "40-49 år": 0.9,
+            "50-59 år": 0.95,
+            "60 år og derover": 1.15,
+        }
 
     def _others(self) -> pd.DataFrame:
         return self.munis[self.munis["code"] != BALLERUP]
 
     @staticmethod
-    def _with_totals(df: pd.DataFrame, munis: pd.DataFrame, keys: list[str],
-                     sums: list[str]) -> pd.DataFrame:
+    def _with_totals(
+        df: pd.DataFrame, munis: pd.DataFrame, keys: list[str], sums: list[str]
+    ) -> pd.DataFrame:
         """Add region and country rows as sums over municipalities."""
         df = df.merge(munis[["code", "region_code", "region_name"]], on="code")
         reg = df.groupby(["region_code", "region_name", *keys], as_index=False)[sums].sum()
         reg = reg.rename(columns={"region_code": "code", "region_name": "name"})
-        nat = (df.groupby(keys, as_index=False)[sums].sum() if keys
-               else df[sums].sum().to_frame().T).assign(code=0, name="Hele landet")
-        return pd.concat([nat, reg, df.drop(columns=["region_code", "region_name"])],
-                         ignore_index=True)
+        nat = (
+            df.groupby(keys, as_index=False)[sums].sum() if keys else df[sums].sum().to_frame().T
+        ).assign(code=0, name="Hele landet")
+        return pd.concat(
+            [nat, reg, df.drop(columns=["region_code", "region_name"])], ignore_index=True
+        )
 
     def aup02(self, month: str) -> pd.DataFrame:
         """Fuldtidsledige in pct. of the labour force by area and age (StatBank AUP02)."""
@@ -186,8 +227,9 @@ class Benchmarks:
             noise = self.rng.normal(1.0, 0.04)
             for _, _, label in AGE_GROUPS:
                 lf = round(r.labour_force * self.age_share[label])
-                rows.append((r.code, r.name, label, lf,
-                             lf * base * r.level * self.age_rate[label] * noise))
+                rows.append(
+                    (r.code, r.name, label, lf, lf * base * r.level * self.age_rate[label] * noise)
+                )
         b = self.lf_b[self.lf_b["month"] == month]
         for x in b.itertuples():
             rows.append((BALLERUP, "Ballerup", x.age_group, x.persons, x.fuldtidsledige))
@@ -195,8 +237,9 @@ class Benchmarks:
         df = df.merge(self.munis[["code", "name"]], on=["code", "name"])
         tot = df.groupby(["code", "name"], as_index=False)[["lf", "ledige"]].sum()
         df = pd.concat([df, tot.assign(age_group=AGE_TOTAL)], ignore_index=True)
-        df = self._with_totals(df.drop(columns="name"), self.munis, ["age_group"],
-                               ["lf", "ledige"]).drop(columns="name")
+        df = self._with_totals(
+            df.drop(columns="name"), self.munis, ["age_group"], ["lf", "ledige"]
+        ).drop(columns="name")
         df = df.merge(self._area_names(), on="code")
         df["value"] = 100 * df["ledige"] / df["lf"]
         df.loc[df["code"].isin(SMALL_AREAS) & (df["age_group"] != AGE_TOTAL), "value"] = np.nan
@@ -207,11 +250,26 @@ class Benchmarks:
         base = 0.024 * cycle_factor(month)
         o = self._others()
         ins = (o["labour_force"] * 0.74).round()
-        df = pd.DataFrame({"code": o["code"], "insured": ins,
-                           "ledige": ins * base * o["level"] * self.rng.normal(1, 0.04, len(o))})
+        df = pd.DataFrame(
+            {
+                "code": o["code"],
+                "insured": ins,
+                "ledige": ins * base * o["level"] * self.rng.normal(1, 0.04, len(o)),
+            }
+        )
         b = self.ins_b.loc[month]
-        df = pd.concat([df, pd.DataFrame({"code": [BALLERUP], "insured": [b["insured"]],
-                                          "ledige": [b["fuldtidsledige_forsikrede"]]})])
+        df = pd.concat(
+            [
+                df,
+                pd.DataFrame(
+                    {
+                        "code": [BALLERUP],
+                        "insured": [b["insured"]],
+                        "ledige": [b["fuldtidsledige_forsikrede"]],
+                    }
+                ),
+            ]
+        )
         df = self._with_totals(df, self.munis, [], ["insured", "ledige"]).drop(columns="name")
         df = df.merge(self._area_names(), on="code")
         df["value"] = 100 * df["ledige"] / df["insured"]
@@ -223,8 +281,9 @@ class Benchmarks:
         rows = []
         for r in self._others().itertuples():
             for _, _, label in AGE_GROUPS:
-                n = self.rng.poisson(r.labour_force * self.age_share[label] * 0.0052
-                                     * r.level * cycle_factor(month))
+                n = self.rng.poisson(
+                    r.labour_force * self.age_share[label] * 0.0052 * r.level * cycle_factor(month)
+                )
                 p = np.clip(base * r.share13 * self.age_rate[label] ** 0.3, 0.05, 0.95)
                 rows.append((r.code, label, n, self.rng.binomial(n, p)))
         b = self.spells_b[self.spells_b["month"] == month]
@@ -235,30 +294,51 @@ class Benchmarks:
         full = pd.MultiIndex.from_product([[BALLERUP], [a[2] for a in AGE_GROUPS]])
         have = pd.MultiIndex.from_frame(df[df["code"] == BALLERUP][["code", "age_group"]])
         missing = full.difference(have)
-        df = pd.concat([df, pd.DataFrame({"code": missing.get_level_values(0),
-                                          "age_group": missing.get_level_values(1),
-                                          "n_new": 0, "n_still": 0})], ignore_index=True)
+        df = pd.concat(
+            [
+                df,
+                pd.DataFrame(
+                    {
+                        "code": missing.get_level_values(0),
+                        "age_group": missing.get_level_values(1),
+                        "n_new": 0,
+                        "n_still": 0,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         tot = df.groupby("code", as_index=False)[["n_new", "n_still"]].sum()
         df = pd.concat([df, tot.assign(age_group=AGE_TOTAL)], ignore_index=True)
         df = self._with_totals(df, self.munis, ["age_group"], ["n_new", "n_still"])
         df = df.drop(columns="name").merge(self._area_names(), on="code")
         df["age_group"] = df["age_group"].replace({**JI_AGE_LABELS, AGE_TOTAL: JI_AGE_TOTAL})
-        df["value"] = np.where(df["n_new"] > 0, 100 * df["n_still"] / df["n_new"].clip(lower=1),
-                               np.nan)
+        df["value"] = np.where(
+            df["n_new"] > 0, 100 * df["n_still"] / df["n_new"].clip(lower=1), np.nan
+        )
         return df
 
     def fuldtidspersoner(self, month: str) -> pd.DataFrame:
         """Fuldtidspersoner on public support by benefit group (Jobindsats Y01A02)."""
         names = {r["ydelse_group"]: r["ydelse_name"] for r in read_seed("ydelse_codes")}
-        share = {"dagpenge": 0.022, "kontanthjaelp": 0.018, "uddannelseshjaelp": 0.009,
-                 "sygedagpenge": 0.02, "jobafklaring": 0.003, "ressourceforloeb": 0.004,
-                 "ledighedsydelse": 0.003, "fleksjob": 0.02, "foertidspension": 0.06}
+        share = {
+            "dagpenge": 0.022,
+            "kontanthjaelp": 0.018,
+            "uddannelseshjaelp": 0.009,
+            "sygedagpenge": 0.02,
+            "jobafklaring": 0.003,
+            "ressourceforloeb": 0.004,
+            "ledighedsydelse": 0.003,
+            "fleksjob": 0.02,
+            "foertidspension": 0.06,
+        }
         rows = []
         for r in self._others().itertuples():
             for group, s in share.items():
                 cyc = cycle_factor(month) if group in ("dagpenge", "kontanthjaelp") else 1.0
-                rows.append((r.code, group, r.labour_force * s * cyc * r.level
-                             * self.rng.normal(1, 0.03)))
+                rows.append(
+                    (r.code, group, r.labour_force * s * cyc * r.level * self.rng.normal(1, 0.03))
+                )
         b = self.ftp_b[self.ftp_b["month"] == month]
         rows += [(BALLERUP, x.group, x.fuldtidspersoner) for x in b.itertuples()]
         df = pd.DataFrame(rows, columns=["code", "group", "fuldtidspersoner"])
@@ -269,8 +349,15 @@ class Benchmarks:
 
     def _area_names(self) -> pd.DataFrame:
         regions = read_seed("regions")
-        return pd.concat([
-            pd.DataFrame({"code": [int(r["area_code"]) for r in regions],
-                          "area_name": [r["area_name"] for r in regions]}),
-            self.munis[["code", "name"]].rename(columns={"name": "area_name"}),
-        ], ignore_index=True)
+        return pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "code": [int(r["area_code"]) for r in regions],
+                        "area_name": [r["area_name"] for r in regions],
+                    }
+                ),
+                self.munis[["code", "name"]].rename(columns={"name": "area_name"}),
+            ],
+            ignore_index=True,
+        )

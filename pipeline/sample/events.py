@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.sample.world import BALLERUP, S, STATE_GROUP, STATES, World, state_spells
+from pipeline.sample.world import BALLERUP, STATE_GROUP, STATES, S, World, state_spells
 
 OFFER_TYPES = {
     # offer type -> is it virksomhedsrettet (løntilskud or virksomhedspraktik)
@@ -25,8 +25,16 @@ OFFER_GROUPS = {
     "ressourceforloeb": (0.55, [0.00, 0.10, 0.60, 0.30, 0.00]),
     "jobafklaring": (0.30, [0.00, 0.05, 0.45, 0.50, 0.00]),
 }
-MEETING_STATES = {"dagpenge", "kh_jobparat", "kh_aktivitetsparat", "uh_uddannelsesparat",
-                  "uh_aktivitetsparat", "sygedagpenge", "jobafklaring", "ressourceforloeb"}
+MEETING_STATES = {
+    "dagpenge",
+    "kh_jobparat",
+    "kh_aktivitetsparat",
+    "uh_uddannelsesparat",
+    "uh_aktivitetsparat",
+    "sygedagpenge",
+    "jobafklaring",
+    "ressourceforloeb",
+}
 COOPERATION_TYPES = ["rekruttering", "virksomhedspraktik", "loentilskud", "fastholdelse"]
 
 
@@ -47,17 +55,23 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
     ev: dict[str, pd.DataFrame] = {}
 
     # Visitation (target-group category) periods: the kontanthjælp/uddannelseshjælp spells.
-    vis = spells[spells["state_name"].isin(
-        ["kh_jobparat", "kh_aktivitetsparat", "uh_uddannelsesparat", "uh_aktivitetsparat"])]
+    vis = spells[
+        spells["state_name"].isin(
+            ["kh_jobparat", "kh_aktivitetsparat", "uh_uddannelsesparat", "uh_aktivitetsparat"]
+        )
+    ]
     open_end = vis["end_week"].to_numpy() == n_weeks - 1
-    ev["visitations"] = pd.DataFrame({
-        "visitation_id": np.arange(1, len(vis) + 1),
-        "cpr": cpr[vis["person"]],
-        "visitation_category": [STATE_GROUP[s][1] for s in vis["state_name"]],
-        "valid_from": ws[vis["start_week"]],
-        "valid_to": np.where(open_end, np.datetime64("NaT"),
-                             ws[vis["end_week"]] + np.timedelta64(6, "D")),
-    })
+    ev["visitations"] = pd.DataFrame(
+        {
+            "visitation_id": np.arange(1, len(vis) + 1),
+            "cpr": cpr[vis["person"]],
+            "visitation_category": [STATE_GROUP[s][1] for s in vis["state_name"]],
+            "valid_from": ws[vis["start_week"]],
+            "valid_to": np.where(
+                open_end, np.datetime64("NaT"), ws[vis["end_week"]] + np.timedelta64(6, "D")
+            ),
+        }
+    )
 
     # Offers: at most one per spell, starting within the spell.
     rows = []
@@ -71,15 +85,19 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
         w = np.array(weights) / sum(weights)
         types = rng.choice(list(OFFER_TYPES), size=len(sp), p=w)
         start = ws[start_week] + _days(rng, 0, 4, len(sp))
-        rows.append(pd.DataFrame({
-            "cpr": cpr[sp["person"]],
-            "offer_type": types,
-            "start_date": start,
-            "end_date": start + _days(rng, 20, 120, len(sp)),
-            # most placements are registered before the start; some late
-            "placement_created_date": start + np.round(rng.normal(-4, 6, len(sp))).astype(
-                "timedelta64[D]"),
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "cpr": cpr[sp["person"]],
+                    "offer_type": types,
+                    "start_date": start,
+                    "end_date": start + _days(rng, 20, 120, len(sp)),
+                    # most placements are registered before the start; some late
+                    "placement_created_date": start
+                    + np.round(rng.normal(-4, 6, len(sp))).astype("timedelta64[D]"),
+                }
+            )
+        )
     offers = pd.concat(rows, ignore_index=True).sort_values(["start_date", "cpr"], kind="stable")
     offers = offers[offers["start_date"] <= last_day]
     offers.insert(0, "offer_id", np.arange(1, len(offers) + 1))
@@ -94,50 +112,72 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
     week = np.minimum(week, sp["end_week"].to_numpy()[idx])
     meeting_date = ws[week] + _days(rng, 0, 4, len(idx))
     selvbook = rng.random(len(idx)) < 0.3
-    held = rng.random(len(idx)) < np.where(herk[sp["person"].to_numpy()[idx]] == "ikke-vestlig",
-                                           0.86, 0.92)
-    meetings = pd.DataFrame({
-        "cpr": cpr[sp["person"].to_numpy()[idx]],
-        "meeting_date": meeting_date,
-        "booked_date": meeting_date - _days(rng, 5, 25, len(idx)),
-        "booking_type": np.where(selvbook, "selvbook", "jobcenter"),
-        "is_held": held,
-    })
+    held = rng.random(len(idx)) < np.where(
+        herk[sp["person"].to_numpy()[idx]] == "ikke-vestlig", 0.86, 0.92
+    )
+    meetings = pd.DataFrame(
+        {
+            "cpr": cpr[sp["person"].to_numpy()[idx]],
+            "meeting_date": meeting_date,
+            "booked_date": meeting_date - _days(rng, 5, 25, len(idx)),
+            "booking_type": np.where(selvbook, "selvbook", "jobcenter"),
+            "is_held": held,
+        }
+    )
     meetings = meetings[meetings["booked_date"] <= last_day].sort_values(
-        ["booked_date", "cpr"], kind="stable")
+        ["booked_date", "cpr"], kind="stable"
+    )
     meetings.insert(0, "meeting_id", np.arange(1, len(meetings) + 1))
     ev["meetings"] = meetings.reset_index(drop=True)
 
     # Self-booking deadlines: issued before each self-booked meeting, plus some never used.
     sb = meetings[meetings["booking_type"] == "selvbook"]
     unused = meetings.sample(frac=0.04, random_state=int(rng.integers(1 << 31)))
-    issued = np.concatenate([sb["booked_date"].to_numpy() - _days(rng, 1, 10, len(sb)),
-                             unused["booked_date"].to_numpy()])
-    deadlines = pd.DataFrame({
-        "cpr": np.concatenate([sb["cpr"].to_numpy(), unused["cpr"].to_numpy()]),
-        "issued_date": issued,
-        "deadline_date": issued + _days(rng, 14, 14, len(issued)),
-        "meeting_id": np.concatenate([sb["meeting_id"].to_numpy(),
-                                      np.full(len(unused), -1)]),
-    })
+    issued = np.concatenate(
+        [
+            sb["booked_date"].to_numpy() - _days(rng, 1, 10, len(sb)),
+            unused["booked_date"].to_numpy(),
+        ]
+    )
+    deadlines = pd.DataFrame(
+        {
+            "cpr": np.concatenate([sb["cpr"].to_numpy(), unused["cpr"].to_numpy()]),
+            "issued_date": issued,
+            "deadline_date": issued + _days(rng, 14, 14, len(issued)),
+            "meeting_id": np.concatenate([sb["meeting_id"].to_numpy(), np.full(len(unused), -1)]),
+        }
+    )
     deadlines["meeting_id"] = deadlines["meeting_id"].astype("Int64").replace(-1, pd.NA)
     deadlines = deadlines[deadlines["issued_date"] <= last_day].sort_values(
-        ["issued_date", "cpr"], kind="stable")
+        ["issued_date", "cpr"], kind="stable"
+    )
     deadlines.insert(0, "deadline_id", np.arange(1, len(deadlines) + 1))
     ev["self_booking_deadlines"] = deadlines.reset_index(drop=True)
 
     # Sanctions: weekly hazard while on kontanthjælp/uddannelseshjælp.
-    kh = np.isin(world.pw_state, [S["kh_jobparat"], S["kh_aktivitetsparat"],
-                                  S["uh_uddannelsesparat"], S["uh_aktivitetsparat"]])
+    kh = np.isin(
+        world.pw_state,
+        [
+            S["kh_jobparat"],
+            S["kh_aktivitetsparat"],
+            S["uh_uddannelsesparat"],
+            S["uh_aktivitetsparat"],
+        ],
+    )
     pp = world.pw_person[kh]
     hit = rng.random(len(pp)) < np.where(herk[pp] == "ikke-vestlig", 0.0035, 0.0025)
     sw = world.pw_week[kh][hit]
-    sanctions = pd.DataFrame({
-        "cpr": cpr[pp[hit]],
-        "sanction_date": ws[sw] + _days(rng, 0, 4, len(sw)),
-        "sanction_type": rng.choice(["udeblivelse", "manglende_jobsoegning", "rimeligt_krav"],
-                                    len(sw), p=[0.6, 0.25, 0.15]),
-    }).sort_values(["sanction_date", "cpr"], kind="stable")
+    sanctions = pd.DataFrame(
+        {
+            "cpr": cpr[pp[hit]],
+            "sanction_date": ws[sw] + _days(rng, 0, 4, len(sw)),
+            "sanction_type": rng.choice(
+                ["udeblivelse", "manglende_jobsoegning", "rimeligt_krav"],
+                len(sw),
+                p=[0.6, 0.25, 0.15],
+            ),
+        }
+    ).sort_values(["sanction_date", "cpr"], kind="stable")
     sanctions.insert(0, "sanction_id", np.arange(1, len(sanctions) + 1))
     ev["sanctions"] = sanctions.reset_index(drop=True)
 
@@ -145,14 +185,17 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
     syg = spells[(spells["state"] == S["sygedagpenge"]) & (spells["length"] >= 4)]
     syg = syg[rng.random(len(syg)) < 0.25]
     from_week = syg["start_week"].to_numpy() + rng.integers(
-        1, np.maximum(2, syg["length"].to_numpy() - 1))
+        1, np.maximum(2, syg["length"].to_numpy() - 1)
+    )
     from_week = np.minimum(from_week, syg["end_week"].to_numpy())
-    partial = pd.DataFrame({
-        "cpr": cpr[syg["person"]],
-        "start_date": ws[from_week],
-        "end_date": ws[syg["end_week"].to_numpy()] + np.timedelta64(6, "D"),
-        "hours_per_week": rng.integers(8, 30, len(syg)),
-    }).sort_values(["start_date", "cpr"], kind="stable")
+    partial = pd.DataFrame(
+        {
+            "cpr": cpr[syg["person"]],
+            "start_date": ws[from_week],
+            "end_date": ws[syg["end_week"].to_numpy()] + np.timedelta64(6, "D"),
+            "hours_per_week": rng.integers(8, 30, len(syg)),
+        }
+    ).sort_values(["start_date", "cpr"], kind="stable")
     partial.insert(0, "partial_sick_leave_id", np.arange(1, len(partial) + 1))
     ev["partial_sick_leave"] = partial.reset_index(drop=True)
 
@@ -162,34 +205,44 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
 
 
 def _companies(rng: np.random.Generator, world: World) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from pipeline.sample.world import read_seed  # noqa: PLC0415
+    from pipeline.sample.world import read_seed
 
-    region_h = [int(r["municipality_code"]) for r in read_seed("municipalities")
-                if r["region_code"] == "84" and r["municipality_code"] != str(BALLERUP)]
+    region_h = [
+        int(r["municipality_code"])
+        for r in read_seed("municipalities")
+        if r["region_code"] == "84" and r["municipality_code"] != str(BALLERUP)
+    ]
     n_in = max(50, round(3_400 * world.scale))
     n_out = max(50, round(5_000 * world.scale))
     n = n_in + n_out
     # P-numbers are ten digits; these start with 4, which no CPR date can.
     p_number = 4_000_000_000 + rng.choice(999_999_999, n, replace=False)
-    companies = pd.DataFrame({
-        "p_number": p_number,
-        "municipality_code": np.concatenate([np.full(n_in, BALLERUP),
-                                             rng.choice(region_h, n_out)]),
-        "n_employees": np.where(rng.random(n) < 0.15, 0,
-                                np.round(rng.lognormal(1.8, 1.3, n))).astype(int),
-    })
+    companies = pd.DataFrame(
+        {
+            "p_number": p_number,
+            "municipality_code": np.concatenate(
+                [np.full(n_in, BALLERUP), rng.choice(region_h, n_out)]
+            ),
+            "n_employees": np.where(
+                rng.random(n) < 0.15, 0, np.round(rng.lognormal(1.8, 1.3, n))
+            ).astype(int),
+        }
+    )
     months = pd.period_range(world.start, world.end, freq="M")
     per_month = max(10, round(260 * world.scale))
     weights = np.where(companies["municipality_code"] == BALLERUP, 2.5, 1.0) * (
-        1 + np.sqrt(companies["n_employees"].to_numpy()))
+        1 + np.sqrt(companies["n_employees"].to_numpy())
+    )
     pick = rng.choice(n, (len(months), per_month), p=weights / weights.sum())
     day = rng.integers(0, 28, (len(months), per_month))
     start = np.array([m.start_time.date() for m in months], dtype="datetime64[D]")
-    coop = pd.DataFrame({
-        "p_number": companies["p_number"].to_numpy()[pick.ravel()],
-        "contact_date": (start[:, None] + day.astype("timedelta64[D]")).ravel(),
-        "cooperation_type": rng.choice(COOPERATION_TYPES, pick.size),
-    }).sort_values(["contact_date", "p_number"], kind="stable")
+    coop = pd.DataFrame(
+        {
+            "p_number": companies["p_number"].to_numpy()[pick.ravel()],
+            "contact_date": (start[:, None] + day.astype("timedelta64[D]")).ravel(),
+            "cooperation_type": rng.choice(COOPERATION_TYPES, pick.size),
+        }
+    ).sort_values(["contact_date", "p_number"], kind="stable")
     coop.insert(0, "cooperation_id", np.arange(1, len(coop) + 1))
     return companies, coop.reset_index(drop=True)
 
@@ -204,12 +257,17 @@ def _eud(rng: np.random.Generator, world: World) -> pd.DataFrame:
         leavers = p[(year - p["birth_year"]).isin([16, 17])]
         leavers = leavers[rng.random(len(leavers)) < 0.5]  # each cohort leaves once: 9th or 10th
         eud_p = 0.19 + 0.012 * (year - 2019)
-        first = rng.choice(["eud", "gymnasial", "andet"], len(leavers),
-                           p=[eud_p, 0.93 - eud_p, 0.07])
-        frames.append(pd.DataFrame({
-            "cpr": leavers["cpr"].to_numpy(),
-            "application_year": year,
-            "grade": np.where(year - leavers["birth_year"] == 16, 9, 10),
-            "first_priority": first,
-        }))
+        first = rng.choice(
+            ["eud", "gymnasial", "andet"], len(leavers), p=[eud_p, 0.93 - eud_p, 0.07]
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cpr": leavers["cpr"].to_numpy(),
+                    "application_year": year,
+                    "grade": np.where(year - leavers["birth_year"] == 16, 9, 10),
+                    "first_priority": first,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

@@ -1,16 +1,16 @@
 """Write a generated world into landing, one file per delivery, in each source's own format.
 
-| source            | files                                        | format                        |
-|-------------------|----------------------------------------------|-------------------------------|
-| statbank          | AUP02_2024M09.csv, AUP03_2024M09.csv         | UTF-8 BOM, ';', decimal comma, labels, '..' |
-| jobindsats        | Y14D03_2024M09.json (API v2), Y01A02_2024M09.csv | JSON / ';' CSV, Danish numbers |
-| benefit_register  | dream_2024M09.parquet                        | one row per person-week        |
-| case_system       | <entity>_2024-09.csv                         | ';' CSV, ISO dates             |
-| registers         | persons_2026-10.csv, companies_2026-10.csv, eud_applications_2024.csv | ';' CSV |
+- statbank: AUP02_2024M09.csv, AUP03_2024M09.csv; UTF-8 with BOM, ';', decimal comma,
+  labels not codes, '..' for missing.
+- jobindsats: Y14D03_2024M09.json (API v2), Y01A02_2024M09.csv; Danish number strings.
+- benefit_register: dream_2024M09.parquet; one row per person-week.
+- case_system: <entity>_2024-09.csv; ';' CSV, ISO dates.
+- registers: persons_2026-10.csv, companies_2026-10.csv, eud_applications_2024.csv.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -23,8 +23,14 @@ import pyarrow.parquet as pq
 from pipeline.config import SAMPLE_MARKER
 from pipeline.danish import format_number
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks
-from pipeline.sample.world import BALLERUP, STATE_GROUP, STATES, World, build_world, \
-    ydelse_code_by_group
+from pipeline.sample.world import (
+    BALLERUP,
+    STATE_GROUP,
+    STATES,
+    World,
+    build_world,
+    ydelse_code_by_group,
+)
 
 CASE_ENTITIES = {
     # entity -> the date column whose month decides the delivery file
@@ -58,18 +64,22 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     aup02 = bm.aup02(month)
     age_order = {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)} | {AGE_TOTAL: 99}
     aup02 = aup02.assign(o=aup02["age_group"].map(age_order)).sort_values(["code", "o"])
-    t02 = pd.DataFrame({
-        "OMRÅDE": aup02["area_name"],
-        "ALDER": aup02["age_group"],
-        "TID": _period(month),
-        "INDHOLD": [format_number(v, 1) for v in aup02["value"]],
-    })
+    t02 = pd.DataFrame(
+        {
+            "OMRÅDE": aup02["area_name"],
+            "ALDER": aup02["age_group"],
+            "TID": _period(month),
+            "INDHOLD": [format_number(v, 1) for v in aup02["value"]],
+        }
+    )
     aup03 = bm.aup03(month).sort_values("code")
-    t03 = pd.DataFrame({
-        "OMRÅDE": aup03["area_name"],
-        "TID": _period(month),
-        "INDHOLD": [format_number(v, 1) for v in aup03["value"]],
-    })
+    t03 = pd.DataFrame(
+        {
+            "OMRÅDE": aup03["area_name"],
+            "TID": _period(month),
+            "INDHOLD": [format_number(v, 1) for v in aup03["value"]],
+        }
+    )
     out = []
     for table, df in (("AUP02", t02), ("AUP03", t03)):
         path = landing / "statbank" / f"{table}_{_period(month)}.csv"
@@ -85,12 +95,21 @@ def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
         {"Name": "period", "Label": "Periode"},
         {"Name": "_ygrpa06", "Label": "Aldersgrupper"},
         {"Name": "Y14D03_NYE", "Label": "Nye dagpengeforløb"},
-        {"Name": "Y14D03_FORTSAT", "Label": "Fortsat på dagpenge 13 uger efter første ledighedsdag"},
+        {
+            "Name": "Y14D03_FORTSAT",
+            "Label": "Fortsat på dagpenge 13 uger efter første ledighedsdag",
+        },
         {"Name": "Y14D03_ANDEL", "Label": "Andel fortsat på dagpenge (pct.)"},
     ]
     data = [
-        [r.area_name, _period(month), r.age_group, format_number(r.n_new, 0),
-         format_number(r.n_still, 0), format_number(r.value, 1)]
+        [
+            r.area_name,
+            _period(month),
+            r.age_group,
+            format_number(r.n_new, 0),
+            format_number(r.n_still, 0),
+            format_number(r.value, 1),
+        ]
         for r in d.itertuples()
     ]
     body = json.dumps([{"Variables": variables, "Data": data}], ensure_ascii=False, indent=1)
@@ -98,12 +117,14 @@ def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     _write_atomic(p1, body.encode("utf-8"))
 
     f = bm.fuldtidspersoner(month).sort_values(["code", "group"])
-    csv = pd.DataFrame({
-        "Område": f["area_name"],
-        "Periode": _period(month),
-        "Ydelsesgrupper": f["group_label"],
-        "Fuldtidspersoner": [format_number(v, 2) for v in f["fuldtidspersoner"]],
-    })
+    csv = pd.DataFrame(
+        {
+            "Område": f["area_name"],
+            "Periode": _period(month),
+            "Ydelsesgrupper": f["group_label"],
+            "Fuldtidspersoner": [format_number(v, 2) for v in f["fuldtidspersoner"]],
+        }
+    )
     p2 = landing / "jobindsats" / f"Y01A02_{_period(month)}.csv"
     _write_atomic(p2, _csv_bytes(csv))
     return [p1, p2]
@@ -117,14 +138,16 @@ def write_benefit_register(world: World, landing: Path) -> list[Path]:
     months = world.cal.month[world.pw_week[order]]
     bounds = np.flatnonzero(np.r_[True, months[1:] != months[:-1], True])
     out = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         idx = order[a:b]
-        table = pa.table({
-            "cpr": pa.array(cpr[world.pw_person[idx]], pa.string()),
-            "aar_uge": pa.array(world.cal.year_week[world.pw_week[idx]], pa.int32()),
-            "ydelse_code": pa.array(state_code[world.pw_state[idx]], pa.string()),
-            "kommune_code": pa.array(np.full(len(idx), BALLERUP), pa.int16()),
-        })
+        table = pa.table(
+            {
+                "cpr": pa.array(cpr[world.pw_person[idx]], pa.string()),
+                "aar_uge": pa.array(world.cal.year_week[world.pw_week[idx]], pa.int32()),
+                "ydelse_code": pa.array(state_code[world.pw_state[idx]], pa.string()),
+                "kommune_code": pa.array(np.full(len(idx), BALLERUP), pa.int16()),
+            }
+        )
         path = landing / "benefit_register" / f"dream_{_period(months[a])}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
@@ -149,8 +172,13 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
     months = [str(m) for m in pd.period_range(world.start, world.end, freq="M")]
     for entity, date_col in CASE_ENTITIES.items():
         df = world.events[entity]
-        df = df.assign(**{c: pd.to_datetime(df[c]) for c in df.columns if c.endswith("_date")
-                          or c in ("valid_from", "valid_to")})
+        df = df.assign(
+            **{
+                c: pd.to_datetime(df[c])
+                for c in df.columns
+                if c.endswith("_date") or c in ("valid_from", "valid_to")
+            }
+        )
         month = df[date_col].dt.strftime("%Y-%m")
         for m in months:
             part = _fmt_dates(df[month == m])
@@ -164,18 +192,22 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
 
 def write_registers(world: World, landing: Path) -> list[Path]:
     p = world.persons
-    persons = pd.DataFrame({
-        "cpr": p["cpr"],
-        "foedselsaar": p["birth_year"],
-        "koen": p["koen"],
-        "herkomst": p["herkomst"],
-        "kommune_code": BALLERUP,
-        "i_arbejdsstyrken": p["in_labour_force"].astype(int),
-        "er_forsikret": p["is_insured"].astype(int),
-        "har_erhvervskompetence": p["has_vocational_education"].astype(int),
-    })
-    out = [landing / "registers" / f"persons_{world.end}.csv",
-           landing / "registers" / f"companies_{world.end}.csv"]
+    persons = pd.DataFrame(
+        {
+            "cpr": p["cpr"],
+            "foedselsaar": p["birth_year"],
+            "koen": p["koen"],
+            "herkomst": p["herkomst"],
+            "kommune_code": BALLERUP,
+            "i_arbejdsstyrken": p["in_labour_force"].astype(int),
+            "er_forsikret": p["is_insured"].astype(int),
+            "har_erhvervskompetence": p["has_vocational_education"].astype(int),
+        }
+    )
+    out = [
+        landing / "registers" / f"persons_{world.end}.csv",
+        landing / "registers" / f"companies_{world.end}.csv",
+    ]
     _write_atomic(out[0], _csv_bytes(persons))
     companies = world.events["companies"].rename(columns={"municipality_code": "kommune_code"})
     _write_atomic(out[1], _csv_bytes(companies))
@@ -187,8 +219,13 @@ def write_registers(world: World, landing: Path) -> list[Path]:
     return out
 
 
-def generate(landing: Path, seed: int = 42, scale: float = 1.0, start: str = "2019-01",
-             end: str | None = None) -> dict:
+def generate(
+    landing: Path,
+    seed: int = 42,
+    scale: float = 1.0,
+    start: str = "2019-01",
+    end: str | None = None,
+) -> dict:
     """Build the world and write every delivery. Returns a summary (also the marker file)."""
     world = build_world(seed=seed, scale=scale, start=start, end=end)
     bm = Benchmarks(world, seed)
@@ -200,11 +237,15 @@ def generate(landing: Path, seed: int = 42, scale: float = 1.0, start: str = "20
     files += write_case_system(world, landing)
     files += write_registers(world, landing)
     summary = {
-        "seed": seed, "scale": scale, "start": world.start, "end": world.end,
-        "residents": len(world.persons), "person_weeks": world.n_person_weeks,
+        "seed": seed,
+        "scale": scale,
+        "start": world.start,
+        "end": world.end,
+        "residents": len(world.persons),
+        "person_weeks": world.n_person_weeks,
         "files": len(files),
         "note": "Synthetic sample. Person ids are CPR-shaped but invented; ingest replaces them "
-                "with a keyed hash using the documented sample key.",
+        "with a keyed hash using the documented sample key.",
     }
     _write_atomic(landing / SAMPLE_MARKER, json.dumps(summary, indent=2).encode())
     return summary

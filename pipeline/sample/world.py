@@ -162,13 +162,20 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
     n = max(200, round(RESIDENTS_AT_SCALE_1 * scale))
     # Age at the reference date: a flattened Danish pyramid, 0-94.
     age_weights = np.concatenate(
-        [np.full(20, 1.1), np.full(10, 1.2), np.full(20, 1.25), np.full(20, 1.3),
-         np.full(10, 1.0), np.full(15, 0.45)]
+        [
+            np.full(20, 1.1),
+            np.full(10, 1.2),
+            np.full(20, 1.25),
+            np.full(20, 1.3),
+            np.full(10, 1.0),
+            np.full(15, 0.45),
+        ]
     )
     age = rng.choice(95, size=n, p=age_weights / age_weights.sum())
     birth_days = rng.integers(0, 365, n)
     birth = pd.DatetimeIndex(
-        np.datetime64(ref) - (age * 365.25).astype("timedelta64[D]")
+        np.datetime64(ref)
+        - (age * 365.25).astype("timedelta64[D]")
         - birth_days.astype("timedelta64[D]")
     )
     male = rng.random(n) < 0.495
@@ -254,31 +261,71 @@ def simulate_register(
             ]
             new[m] = np.where((d := _pick(rng, h, k)) >= 0, d, 0)
 
-        def move(src: str, hazards: list[tuple[int, np.ndarray | float]]):
+        def move(
+            src: str,
+            hazards: list[tuple[int, np.ndarray | float]],
+            state: np.ndarray = state,
+            new: np.ndarray = new,
+        ) -> None:
             m = state == S[src]
             k = int(m.sum())
             if not k:
                 return
-            d = _pick(rng, [(t_, np.broadcast_to(h_, (n,))[m] if np.ndim(h_) else h_)
-                            for t_, h_ in hazards], k)
+            d = _pick(
+                rng,
+                [(t_, np.broadcast_to(h_, (n,))[m] if np.ndim(h_) else h_) for t_, h_ in hazards],
+                k,
+            )
             new[m] = np.where(d >= 0, d, state[m])
 
         exit_f = np.where(nonwest, 0.8, 1.0) * np.where(age >= 50, 0.75, 1.0) / cyc
-        move("dagpenge", [(0, 0.078 * exit_f), (S["sygedagpenge"], 0.002),
-                          (S["kh_jobparat"], np.where(dur >= 104, 1.0, 0.0))])
+        move(
+            "dagpenge",
+            [
+                (0, 0.078 * exit_f),
+                (S["sygedagpenge"], 0.002),
+                (S["kh_jobparat"], np.where(dur >= 104, 1.0, 0.0)),
+            ],
+        )
         move("kh_jobparat", [(0, 0.028 * exit_f), (S["kh_aktivitetsparat"], 0.003)])
-        move("kh_aktivitetsparat", [(0, 0.007 * exit_f), (S["kh_jobparat"], 0.005),
-                                    (S["ressourceforloeb"], 0.0 if after_reform else 0.002),
-                                    (S["foertidspension"], 0.0005)])
-        move("uh_uddannelsesparat", [(0, 0.034 * exit_f), (S["uh_aktivitetsparat"], 0.004),
-                                     (S["kh_jobparat"], np.where(age >= 30, 1.0, 0.0))])
-        move("uh_aktivitetsparat", [(0, 0.010 * exit_f), (S["uh_uddannelsesparat"], 0.006),
-                                    (S["kh_aktivitetsparat"], np.where(age >= 30, 1.0, 0.0))])
+        move(
+            "kh_aktivitetsparat",
+            [
+                (0, 0.007 * exit_f),
+                (S["kh_jobparat"], 0.005),
+                (S["ressourceforloeb"], 0.0 if after_reform else 0.002),
+                (S["foertidspension"], 0.0005),
+            ],
+        )
+        move(
+            "uh_uddannelsesparat",
+            [
+                (0, 0.034 * exit_f),
+                (S["uh_aktivitetsparat"], 0.004),
+                (S["kh_jobparat"], np.where(age >= 30, 1.0, 0.0)),
+            ],
+        )
+        move(
+            "uh_aktivitetsparat",
+            [
+                (0, 0.010 * exit_f),
+                (S["uh_uddannelsesparat"], 0.006),
+                (S["kh_aktivitetsparat"], np.where(age >= 30, 1.0, 0.0)),
+            ],
+        )
         move("sygedagpenge", [(0, 0.085), (S["jobafklaring"], np.where(dur >= 22, 0.01, 0.0))])
-        move("jobafklaring", [(0, 0.02), (S["ressourceforloeb"], 0.0 if after_reform else 0.006),
-                              (S["fleksjob"], 0.006), (S["foertidspension"], 0.002)])
-        move("ressourceforloeb", [(0, 0.004), (S["fleksjob"], 0.004),
-                                  (S["foertidspension"], 0.004)])
+        move(
+            "jobafklaring",
+            [
+                (0, 0.02),
+                (S["ressourceforloeb"], 0.0 if after_reform else 0.006),
+                (S["fleksjob"], 0.006),
+                (S["foertidspension"], 0.002),
+            ],
+        )
+        move(
+            "ressourceforloeb", [(0, 0.004), (S["fleksjob"], 0.004), (S["foertidspension"], 0.004)]
+        )
         move("fleksjob", [(S["ledighedsydelse"], 0.005)])
         move("ledighedsydelse", [(S["fleksjob"], 0.035)])
 
@@ -305,15 +352,16 @@ def state_spells(pw_person: np.ndarray, pw_week: np.ndarray, pw_state: np.ndarra
     )
 
 
-def build_world(seed: int = 42, scale: float = 1.0, start: str = "2019-01",
-                end: str | None = None) -> World:
+def build_world(
+    seed: int = 42, scale: float = 1.0, start: str = "2019-01", end: str | None = None
+) -> World:
     end = end or last_complete_month()
     rng = np.random.default_rng(seed)
     cal = Calendar.build(start, end)
     persons = make_persons(rng, scale, pd.Period(end, "M").end_time.date())
     p, w, s = simulate_register(rng, persons, cal)
     world = World(seed, scale, start, end, cal, persons, p, w, s)
-    from pipeline.sample.events import make_events  # noqa: PLC0415 (events need the world)
+    from pipeline.sample.events import make_events
 
     world.events = make_events(rng, world)
     return world

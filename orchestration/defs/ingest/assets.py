@@ -5,7 +5,6 @@ quarantined in the run, so nothing downstream (dbt, publish, report) runs on a b
 and the published marts stay as they were.
 """
 
-
 from collections import defaultdict
 
 import dagster as dg
@@ -40,7 +39,7 @@ landing_specs = [
 
 
 def _table_of(outcome: FileOutcome) -> str | None:
-    from pipeline.suites import spec_for  # noqa: PLC0415
+    from pipeline.suites import spec_for
 
     found = spec_for(outcome.source, outcome.file)
     return found[0].raw_table if found else None
@@ -64,8 +63,12 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
             for s in specs
         ],
         check_specs=[
-            dg.AssetCheckSpec("gx_suite", asset=raw_key(s.raw_table), blocking=True,
-                              description=f"Great Expectations suite {s.name} on every new file")
+            dg.AssetCheckSpec(
+                "gx_suite",
+                asset=raw_key(s.raw_table),
+                blocking=True,
+                description=f"Great Expectations suite {s.name} on every new file",
+            )
             for s in specs
         ],
         pool=WAREHOUSE_POOL,
@@ -102,7 +105,8 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
                 metadata={
                     "files_validated": len(loaded) + len(bad),
                     "quarantined": dg.MetadataValue.json(
-                        [{"file": o.file, "why": o.message} for o in bad]),
+                        [{"file": o.file, "why": o.message} for o in bad]
+                    ),
                 },
                 description="; ".join(o.message for o in bad)[:2000] or "all files passed",
             )

@@ -1,6 +1,5 @@
 """Publish the audited marts to analytics.duckdb, then build the report from it."""
 
-
 import dagster as dg
 import duckdb
 
@@ -23,13 +22,16 @@ def analytics_db() -> dg.MaterializeResult:
     with duckdb.connect(str(result.path), read_only=True) as con:
         latest = con.execute(
             "select indicator_id, strftime(max(period), '%Y-%m') from marts.fct_indicator_values "
-            "where area_code = 151 group by 1 order by 1").fetchall()
-    return dg.MaterializeResult(metadata={
-        "path": str(result.path),
-        "tables": dg.MetadataValue.json(result.tables),
-        "suppressed_cells": result.suppressed_cells,
-        "latest_period_per_indicator": dg.MetadataValue.json(dict(latest)),
-    })
+            "where area_code = 151 group by 1 order by 1"
+        ).fetchall()
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(result.path),
+            "tables": dg.MetadataValue.json(result.tables),
+            "suppressed_cells": result.suppressed_cells,
+            "latest_period_per_indicator": dg.MetadataValue.json(dict(latest)),
+        }
+    )
 
 
 @dg.asset(
@@ -41,8 +43,10 @@ def analytics_db() -> dg.MaterializeResult:
 )
 def follow_up_report() -> dg.MaterializeResult:
     result = build_report(Settings.from_env())
-    return dg.MaterializeResult(metadata={
-        "path": str(result.path),
-        "indicators_listed": result.n_indicators,
-        "indicators_with_value": result.n_with_value,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(result.path),
+            "indicators_listed": result.n_indicators,
+            "indicators_with_value": result.n_with_value,
+        }
+    )

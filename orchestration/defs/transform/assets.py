@@ -1,6 +1,5 @@
 """The dbt project as assets: `dbt build` (models, seeds, data and unit tests), streamed."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any

@@ -8,6 +8,7 @@ observations as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
+    where source = 'jobindsats'
 ),
 
 pivoted as (

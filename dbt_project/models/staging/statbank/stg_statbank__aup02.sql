@@ -7,6 +7,7 @@ observations as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
+    where source = 'statbank'
 ),
 
 final as (
