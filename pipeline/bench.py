@@ -16,7 +16,6 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, dbt_executable
 
 
 class PeakRss:
@@ -98,11 +97,10 @@ def run_bench(scale: float, seed: int, root: Path) -> list[Stage]:
     root.mkdir(parents=True)
     os.environ.update(_env(root))
     settings = Settings.from_env()
-    dbt = Path(sys.executable).with_name("dbt")
 
     def dbt_build() -> None:
         subprocess.run(
-            [str(dbt), "build", "--quiet", "--target-path", str(root / "target")],
+            [dbt_executable(), "build", "--quiet", "--target-path", str(root / "target")],
             cwd=DBT_PROJECT_DIR,
             env=settings.dbt_env(),
             check=True,

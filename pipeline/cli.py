@@ -146,7 +146,9 @@ def run_refresh_job(settings: Settings) -> bool:
         DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     )
     result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=instance, raise_on_error=False
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
     for event in result.all_events:
         if event.is_step_failure:

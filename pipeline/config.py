@@ -7,6 +7,7 @@ Defaults are relative to the repository root so that `make run`, `dbt build` in
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,12 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 # documented, non-secret sample key. Real deliveries need BKWH_PSEUDONYM_KEY.
 SAMPLE_MARKER = "SAMPLE_DATA.json"
 SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter: found even when the venv is not on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
 
 
 def _path(var: str, default: str) -> Path:

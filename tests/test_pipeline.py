@@ -4,7 +4,6 @@ import csv
 import json
 import os
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import duckdb
 from conftest import WORLD, sha256
 
 from pipeline.cli import run_refresh_job
-from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR
+from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
 
 LATEST = WORLD["end"] + "-01"
 
@@ -139,9 +138,13 @@ def test_report_lists_every_catalogue_row_with_its_published_value(built):
 
 def _dbt(args, env_root: Path):
     env = {**os.environ, "BKWH_WAREHOUSE_PATH": str(env_root / "warehouse.duckdb")}
-    dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
-        [str(dbt), *args], cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+        [dbt_executable(), *args],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

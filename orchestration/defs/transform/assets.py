@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.ingest.assets import WAREHOUSE_POOL
 from orchestration.project import dbt_project
-from pipeline.config import Settings
+from pipeline.config import Settings, dbt_executable
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -39,4 +39,4 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     yield from dbt.cli(["build"], context=context).stream()
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project)
+dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
