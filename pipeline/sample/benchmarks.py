@@ -29,7 +29,7 @@ from pipeline.sample.world import (
 
 def _age_groups(source: str) -> tuple[list[tuple[int, int, str]], str]:
     """(min, max, label) of a source's age groups and its total label, from the seed."""
-    rows = [r for r in read_seed("age_groups") if r["source"] == source]
+    rows = [r for r in read_seed("age_groups") if r["source_system"] == source]
     groups = [
         (int(r["min_age"]), int(r["max_age"]), r["source_label"])
         for r in rows

@@ -11,7 +11,7 @@ person_weeks as (
 register_window as (
     select
         min(week_number) as first_week_number,
-        max(week_number) as last_week_number,
+        max(week_number) as last_week_number
     from person_weeks
 ),
 
@@ -19,7 +19,7 @@ group_weeks as (
     select distinct
         person_key,
         ydelse_group,
-        week_number,
+        week_number
     from person_weeks
 ),
 
@@ -30,7 +30,7 @@ islands as (
         week_number,
         week_number - row_number() over (
             partition by person_key, ydelse_group order by week_number
-        ) as island_key,
+        ) as island_key
     from group_weeks
 ),
 
@@ -40,7 +40,7 @@ spells as (
         ydelse_group,
         min(week_number) as start_week_number,
         max(week_number) as end_week_number,
-        count(*) as n_weeks,
+        count(*) as n_weeks
     from islands
     group by person_key, ydelse_group, island_key
 ),
@@ -50,7 +50,7 @@ with_previous as (
         *,
         lag(end_week_number) over (
             partition by person_key, ydelse_group order by start_week_number
-        ) as previous_end_week_number,
+        ) as previous_end_week_number
     from spells
 ),
 
@@ -66,14 +66,14 @@ final as (
         with_previous.start_week_number - with_previous.previous_end_week_number - 1
             as weeks_since_previous_spell,
         with_previous.start_week_number - register_window.first_week_number
-            >= {{ var('new_spell_gap_weeks') }} as has_full_lookback,
+        >= {{ var('new_spell_gap_weeks') }} as has_full_lookback,
         coalesce(
             with_previous.start_week_number - with_previous.previous_end_week_number
             > {{ var('new_spell_gap_weeks') }},
             true
         ) and with_previous.start_week_number - register_window.first_week_number
-            >= {{ var('new_spell_gap_weeks') }} as is_new_spell,
-        with_previous.end_week_number = register_window.last_week_number as is_ongoing,
+        >= {{ var('new_spell_gap_weeks') }} as is_new_spell,
+        with_previous.end_week_number = register_window.last_week_number as is_ongoing
     from with_previous
     cross join register_window
 )

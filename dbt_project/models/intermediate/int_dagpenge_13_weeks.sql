@@ -22,10 +22,11 @@ new_spells as (
         spells.person_key,
         spells.start_week_number,
         spells.start_date,
-        spells.start_week_number + {{ var('still_on_after_weeks') }} as check_week_number,
+        spells.start_week_number + {{ var('still_on_after_weeks') }} as check_week_number
     from spells
     cross join register_window
-    where spells.is_new_spell
+    where
+        spells.is_new_spell
         and spells.start_week_number + {{ var('still_on_after_weeks') }}
         <= register_window.last_week_number
 ),
@@ -35,13 +36,14 @@ checked as (
         new_spells.person_key,
         new_spells.start_date,
         new_spells.check_week_number,
-        exists (
+        exists(
             select 1
             from spells as later
-            where later.person_key = new_spells.person_key
+            where
+                later.person_key = new_spells.person_key
                 and new_spells.check_week_number
                 between later.start_week_number and later.end_week_number
-        ) as is_still_on,
+        ) as is_still_on
     from new_spells
 ),
 
@@ -51,7 +53,7 @@ final as (
         checked.start_date,
         {{ week_month(week_start_from_number('checked.check_week_number')) }} as month_date,
         year({{ week_month('checked.start_date') }}) - persons.birth_year as age,
-        checked.is_still_on,
+        checked.is_still_on
     from checked
     inner join persons on checked.person_key = persons.person_key
 )

@@ -18,10 +18,12 @@ select
     benchmark.n_new_spells,
     person_path.denominator,
     benchmark.n_still_on,
-    person_path.numerator,
+    person_path.numerator
 from benchmark
 inner join person_path
-    on benchmark.period_date = person_path.period
-    and benchmark.age_group = person_path.breakdown_value
-where benchmark.n_new_spells != person_path.denominator
+    on
+        benchmark.period_date = person_path.period
+        and benchmark.age_group = person_path.breakdown_value
+where
+    benchmark.n_new_spells != person_path.denominator
     or benchmark.n_still_on != person_path.numerator

@@ -22,7 +22,7 @@ final as (
         focus_areas.focus_area_label::varchar as focus_area_label,
         focus_areas.focus_area_name::varchar as focus_area_name,
         focus_areas.goal_text::varchar as goal_text,
-        catalogue.role::varchar as role,
+        catalogue.role::varchar as indicator_role,
         catalogue.strategy_text::varchar as strategy_text,
         catalogue.strategy_remark::varchar as strategy_remark,
         catalogue.definition::varchar as definition,
@@ -38,7 +38,7 @@ final as (
         catalogue.breakdowns::varchar as breakdowns,
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
-        catalogue.note::varchar as note,
+        catalogue.note::varchar as note
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
     left join targets on catalogue.indicator_id = targets.indicator_id

@@ -9,26 +9,26 @@
 with
 
 {% for model in indicator_models %}
-{{ model }} as (
-    select * from {{ ref(model) }}
-),
+    {{ model }} as (
+        select * from {{ ref(model) }}
+    ),
 {% endfor %}
 
 unioned as (
     {% for model in indicator_models %}
-    select
-        indicator_id,
-        period,
-        period_type,
-        area_code,
-        breakdown,
-        breakdown_value,
-        numerator,
-        denominator,
-        value,
-        unit,
-    from {{ model }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            indicator_id,
+            period,
+            period_type,
+            area_code,
+            breakdown,
+            breakdown_value,
+            numerator,
+            denominator,
+            value,
+            unit
+        from {{ model }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -48,7 +48,7 @@ final as (
             numerator between 1 and {{ var('small_cell_threshold') }} - 1
             or denominator between 1 and {{ var('small_cell_threshold') }} - 1,
             false
-        ) as is_suppressed,
+        ) as is_suppressed
     from unioned
 )
 

@@ -11,12 +11,12 @@ final as (
         period_date as period,
         'month' as period_type,
         area_code,
-        case when is_age_total then 'total' else 'alder' end as breakdown,
         age_group as breakdown_value,
         null::double as numerator,
         null::double as denominator,
         unemployment_pct as value,
         'pct' as unit,
+        case when is_age_total then 'total' else 'alder' end as breakdown
     from aup02
 )
 

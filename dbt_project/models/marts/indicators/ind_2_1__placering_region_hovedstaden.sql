@@ -15,10 +15,11 @@ region_municipalities as (
     select
         aup03.area_code,
         aup03.period_date,
-        aup03.insured_unemployment_pct,
+        aup03.insured_unemployment_pct
     from aup03
     inner join areas on aup03.area_code = areas.area_code
-    where areas.area_type = 'municipality'
+    where
+        areas.area_type = 'municipality'
         and areas.region_code = 84
         and aup03.insured_unemployment_pct is not null
 ),
@@ -28,7 +29,7 @@ ranked as (
         area_code,
         period_date,
         rank() over (partition by period_date order by insured_unemployment_pct) as region_rank,
-        count(*) over (partition by period_date) as n_ranked,
+        count(*) over (partition by period_date) as n_ranked
     from region_municipalities
 ),
 
@@ -43,7 +44,7 @@ final as (
         null::double as numerator,
         n_ranked::double as denominator,
         region_rank::double as value,
-        'rank' as unit,
+        'rank' as unit
     from ranked
 )
 

@@ -12,7 +12,11 @@ spells as (
 ),
 
 age_groups as (
-    select distinct age_group, min_age, max_age from {{ ref('age_groups') }}
+    select distinct
+        age_group,
+        min_age,
+        max_age
+    from {{ ref('age_groups') }}
     where not is_total
 ),
 
@@ -24,33 +28,55 @@ benchmark as (
 measurable_months as (
     select distinct {{ week_month(week_start_from_number('week_number')) }} as month_date
     from (
-        select unnest(range(
-            min(start_week_number) + {{ var('new_spell_gap_weeks') }}
+        select
+            unnest(range(
+                min(start_week_number) + {{ var('new_spell_gap_weeks') }}
                 + {{ var('still_on_after_weeks') }},
-            max(end_week_number) + 1
-        )) as week_number
+                max(end_week_number) + 1
+            )) as week_number
         from spells
     )
 ),
 
 breakdown_values as (
-    select distinct 'alder' as breakdown, age_group as breakdown_value from age_groups
+    select distinct
+        'alder' as breakdown,
+        age_group as breakdown_value
+    from age_groups
     union all
-    select 'total' as breakdown, 'I alt' as breakdown_value
+    select
+        'total' as breakdown,
+        'I alt' as breakdown_value
+),
+
+spells_by_age as (
+    select
+        spell_checks.month_date,
+        spell_checks.is_still_on,
+        age_groups.age_group
+    from spell_checks
+    inner join age_groups
+        on spell_checks.age between age_groups.min_age and age_groups.max_age
 ),
 
 counts as (
     select
-        spell_checks.month_date,
-        case when grouping(age_groups.age_group) = 1 then 'total' else 'alder' end
-            as breakdown,
-        coalesce(age_groups.age_group, 'I alt') as breakdown_value,
+        month_date,
+        'alder' as breakdown,
+        age_group as breakdown_value,
         count(*) as n_new_spells,
-        count(*) filter (where spell_checks.is_still_on) as n_still_on,
-    from spell_checks
-    inner join age_groups on spell_checks.age between age_groups.min_age and age_groups.max_age
-    group by grouping sets ((spell_checks.month_date, age_groups.age_group),
-        (spell_checks.month_date))
+        count(*) filter (where is_still_on) as n_still_on
+    from spells_by_age
+    group by month_date, age_group
+    union all
+    select
+        month_date,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        count(*) as n_new_spells,
+        count(*) filter (where is_still_on) as n_still_on
+    from spells_by_age
+    group by month_date
 ),
 
 ballerup as (
@@ -60,24 +86,25 @@ ballerup as (
         breakdown_values.breakdown,
         breakdown_values.breakdown_value,
         coalesce(counts.n_still_on, 0)::double as numerator,
-        coalesce(counts.n_new_spells, 0)::double as denominator,
+        coalesce(counts.n_new_spells, 0)::double as denominator
     from measurable_months
     cross join breakdown_values
     left join counts
-        on measurable_months.month_date = counts.month_date
-        and breakdown_values.breakdown = counts.breakdown
-        and breakdown_values.breakdown_value = counts.breakdown_value
+        on
+            measurable_months.month_date = counts.month_date
+            and breakdown_values.breakdown = counts.breakdown
+            and breakdown_values.breakdown_value = counts.breakdown_value
 ),
 
 other_areas as (
     select
         period_date as period,
         area_code,
-        case when is_age_total then 'total' else 'alder' end as breakdown,
         age_group as breakdown_value,
         n_still_on as numerator,
         n_new_spells as denominator,
         still_on_pct as value,
+        case when is_age_total then 'total' else 'alder' end as breakdown
     from benchmark
     where area_code != 151
 ),
@@ -93,7 +120,7 @@ final as (
         numerator,
         denominator,
         {{ pct('numerator', 'denominator') }} as value,
-        'pct' as unit,
+        'pct' as unit
     from ballerup
     union all
     select
@@ -106,7 +133,7 @@ final as (
         numerator,
         denominator,
         value,
-        'pct' as unit,
+        'pct' as unit
     from other_areas
 )
 

@@ -12,7 +12,7 @@ ydelse_codes as (
 weeks as (
     select
         source.*,
-        {{ iso_week_start('source.aar_uge') }} as week_start_date,
+        {{ iso_week_start('source.aar_uge') }} as week_start_date
     from source
 ),
 
@@ -25,7 +25,7 @@ final as (
         {{ week_month('weeks.week_start_date') }} as month_date,
         weeks.ydelse_code,
         ydelse_codes.ydelse_group,
-        weeks.kommune_code as municipality_code,
+        weeks.kommune_code as municipality_code
     from weeks
     left join ydelse_codes on weeks.ydelse_code = ydelse_codes.ydelse_code
 )

@@ -9,7 +9,7 @@ final as (
         cooperation_id,
         p_number,
         contact_date,
-        cooperation_type,
+        cooperation_type
     from source
 )
 

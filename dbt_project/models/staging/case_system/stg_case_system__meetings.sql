@@ -11,7 +11,7 @@ final as (
         meeting_date,
         booked_date,
         booking_type,
-        is_held,
+        is_held
     from source
 )
 

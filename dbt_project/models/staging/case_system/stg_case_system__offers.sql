@@ -11,7 +11,7 @@ final as (
         offer_type,
         start_date,
         end_date,
-        placement_created_date,
+        placement_created_date
     from source
 )
 

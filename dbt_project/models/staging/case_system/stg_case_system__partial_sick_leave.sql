@@ -10,7 +10,7 @@ final as (
         person_key,
         start_date,
         end_date,
-        hours_per_week,
+        hours_per_week
     from source
 )
 

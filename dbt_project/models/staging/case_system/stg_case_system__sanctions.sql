@@ -9,7 +9,7 @@ final as (
         sanction_id,
         person_key,
         sanction_date,
-        sanction_type,
+        sanction_type
     from source
 )
 

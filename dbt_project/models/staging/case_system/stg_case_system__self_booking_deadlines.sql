@@ -10,7 +10,7 @@ final as (
         person_key,
         issued_date,
         deadline_date,
-        meeting_id,
+        meeting_id
     from source
 )
 

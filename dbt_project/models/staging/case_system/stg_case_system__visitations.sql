@@ -10,7 +10,7 @@ final as (
         person_key,
         visitation_category,
         valid_from as valid_from_date,
-        valid_to as valid_to_date,
+        valid_to as valid_to_date
     from source
 )
 

@@ -23,7 +23,7 @@ final as (
         source.value_raw,
         source.value is null as is_missing,
         source._batch_id,
-        source._source_file,
+        source._source_file
     from source
     left join areas on source.area_label = areas.area_name
 )

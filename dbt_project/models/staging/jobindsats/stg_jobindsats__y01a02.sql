@@ -14,7 +14,7 @@ final as (
         observations.area_code,
         observations.period_date,
         ydelse_codes.ydelse_group,
-        observations.value as fuldtidspersoner,
+        observations.value as fuldtidspersoner
     from observations
     inner join ydelse_codes
         on json_extract_string(observations.dimensions, '$._ygrp') = ydelse_codes.ydelse_name

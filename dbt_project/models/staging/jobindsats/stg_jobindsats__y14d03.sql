@@ -8,7 +8,7 @@ observations as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
-    where source = 'jobindsats'
+    where source_system = 'jobindsats'
 ),
 
 pivoted as (
@@ -18,7 +18,7 @@ pivoted as (
         json_extract_string(dimensions, '$._ygrpa06') as age_label,
         max(case when measure = 'Y14D03_NYE' then value end) as n_new_spells,
         max(case when measure = 'Y14D03_FORTSAT' then value end) as n_still_on,
-        max(case when measure = 'Y14D03_ANDEL' then value end) as still_on_pct,
+        max(case when measure = 'Y14D03_ANDEL' then value end) as still_on_pct
     from observations
     where table_id = 'Y14D03'
     group by all
@@ -32,7 +32,7 @@ final as (
         age_groups.is_total as is_age_total,
         pivoted.n_new_spells,
         pivoted.n_still_on,
-        pivoted.still_on_pct,
+        pivoted.still_on_pct
     from pivoted
     inner join age_groups on pivoted.age_label = age_groups.source_label
 )

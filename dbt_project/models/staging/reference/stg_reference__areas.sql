@@ -14,14 +14,14 @@ final as (
         area_code,
         area_name,
         area_type,
-        case when area_type = 'region' then area_code end as region_code,
+        case when area_type = 'region' then area_code end as region_code
     from regions
     union all
     select
         municipality_code as area_code,
         municipality_name as area_name,
         'municipality' as area_type,
-        region_code,
+        region_code
     from municipalities
 )
 

@@ -10,7 +10,7 @@ final as (
         p_number,
         kommune_code as municipality_code,
         n_employees,
-        _delivery_key as snapshot_month,
+        _delivery_key as snapshot_month
     from source
     qualify row_number() over (partition by p_number order by _delivery_key desc) = 1
 )

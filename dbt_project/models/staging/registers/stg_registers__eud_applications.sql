@@ -9,7 +9,7 @@ final as (
         person_key,
         application_year,
         grade,
-        first_priority,
+        first_priority
     from source
 )
 

@@ -15,7 +15,7 @@ final as (
         i_arbejdsstyrken as is_in_labour_force,
         er_forsikret as is_insured,
         har_erhvervskompetence as has_vocational_education,
-        _delivery_key as snapshot_month,
+        _delivery_key as snapshot_month
     from source
     qualify row_number() over (partition by person_key order by _delivery_key desc) = 1
 )

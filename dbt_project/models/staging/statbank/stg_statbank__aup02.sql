@@ -7,7 +7,7 @@ observations as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
-    where source = 'statbank'
+    where source_system = 'statbank'
 ),
 
 final as (
@@ -16,7 +16,7 @@ final as (
         observations.period_date,
         age_groups.age_group,
         age_groups.is_total as is_age_total,
-        observations.value as unemployment_pct,
+        observations.value as unemployment_pct
     from observations
     inner join age_groups
         on json_extract_string(observations.dimensions, '$.ALDER') = age_groups.source_label

@@ -9,7 +9,7 @@ final as (
     select
         area_code,
         period_date,
-        value as insured_unemployment_pct,
+        value as insured_unemployment_pct
     from observations
     where table_id = 'AUP03'
 )
