@@ -67,9 +67,10 @@ with ballerup as (
 select
     d.indicator_id, d.sort_order, d.focus_area_label, d.focus_area_name, d.strategy_text,
     d.status, d.replaced_by, d.unit, d.note,
-    b.period, b.period_type, b.value, b.is_suppressed
+    b.period, b.period_type, b.value, b.is_suppressed, s.status
 from marts.dim_indicator as d
 left join ballerup as b on b.indicator_id = d.indicator_id
+left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 order by d.sort_order
 """
 

@@ -124,8 +124,17 @@ def test_report_lists_every_catalogue_row_with_its_published_value(built):
             "qualify period = max(period) over (partition by indicator_id)",
         )
     )
+    statuses = dict(
+        _query(
+            built.settings.analytics_path,
+            "select indicator_id, status from marts.fct_indicator_status",
+        )
+    )
+    assert set(statuses) == {r["indicator_id"] for r in catalogue}
+    assert set(statuses.values()) <= {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
     for row in catalogue:
-        shown = parser.rows[row["indicator_id"]][-1]
+        shown, status = parser.rows[row["indicator_id"]][-2:]
+        assert status == statuses[row["indicator_id"]]
         if row["status"] == "retired":
             assert shown.startswith("udgået")
         elif not row["model_name"]:
