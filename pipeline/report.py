@@ -66,7 +66,7 @@ with ballerup as (
 )
 select
     d.indicator_id, d.sort_order, d.focus_area_label, d.focus_area_name, d.strategy_text,
-    d.status, d.replaced_by, d.unit, d.note,
+    d.status as catalogue_status, d.replaced_by, d.unit, d.note,
     b.period, b.period_type, b.value, b.is_suppressed, s.status
 from marts.dim_indicator as d
 left join ballerup as b on b.indicator_id = d.indicator_id
@@ -83,7 +83,7 @@ def build_report(settings: Settings) -> ReportResult:
     items = []
     for row in rows:
         r = dict(zip(cols, row, strict=True))
-        if r["status"] == "retired":
+        if r["catalogue_status"] == "retired":
             shown = "udgået" + (f" – erstattet af {r['replaced_by']}" if r["replaced_by"] else "")
         elif r["period"] is None:
             shown = "endnu ikke beregnet"

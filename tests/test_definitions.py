@@ -62,5 +62,5 @@ def test_every_raw_table_has_a_blocking_suite_check():
 
 def test_refresh_job_and_monthly_schedule_exist():
     assert defs.resolve_job_def("refresh") is not None
-    schedule = defs.get_schedule_def("monthly_refresh")
+    schedule = defs.resolve_schedule_def("monthly_refresh")
     assert schedule.cron_schedule == "0 6 15 * *"
