@@ -76,17 +76,6 @@ def timed(name: str, fn: Callable[[], object]) -> tuple[Stage, object]:
     return Stage(name, seconds, mem.peak / 2**20), result
 
 
-def _env(root: Path) -> dict[str, str]:
-    return {
-        "BKWH_LANDING_DIR": str(root / "landing"),
-        "BKWH_QUARANTINE_DIR": str(root / "quarantine"),
-        "BKWH_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-        "BKWH_ANALYTICS_PATH": str(root / "analytics.duckdb"),
-        "BKWH_REPORT_DIR": str(root / "report"),
-        "BKWH_LOG_DIR": str(root / "logs"),
-    }
-
-
 def run_bench(scale: float, seed: int, root: Path) -> list[Stage]:
     from pipeline.ingest import Ingestor
     from pipeline.publish import publish
@@ -95,7 +84,7 @@ def run_bench(scale: float, seed: int, root: Path) -> list[Stage]:
 
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    os.environ.update(_env(root))
+    os.environ.update(Settings.env_for_root(root))
     settings = Settings.from_env()
 
     def dbt_build() -> None:

@@ -68,6 +68,8 @@ def _setup_logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # GX logs every expectation it builds at INFO; its failures come back in the results.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 
 @app.command()

@@ -54,6 +54,18 @@ class Settings:
             log_dir=_path("BKWH_LOG_DIR", "data/logs"),
         )
 
+    @staticmethod
+    def env_for_root(root: Path) -> dict[str, str]:
+        """Environment that puts every path of the warehouse under one folder."""
+        return {
+            "BKWH_LANDING_DIR": str(root / "landing"),
+            "BKWH_QUARANTINE_DIR": str(root / "quarantine"),
+            "BKWH_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+            "BKWH_ANALYTICS_PATH": str(root / "analytics.duckdb"),
+            "BKWH_REPORT_DIR": str(root / "report"),
+            "BKWH_LOG_DIR": str(root / "logs"),
+        }
+
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess so its profile points at this warehouse."""
         return {**os.environ, "BKWH_WAREHOUSE_PATH": str(self.warehouse_path)}

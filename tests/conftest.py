@@ -27,19 +27,8 @@ class Env:
     settings: Settings
 
 
-def env_vars(root: Path) -> dict[str, str]:
-    return {
-        "BKWH_LANDING_DIR": str(root / "landing"),
-        "BKWH_QUARANTINE_DIR": str(root / "quarantine"),
-        "BKWH_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-        "BKWH_ANALYTICS_PATH": str(root / "analytics.duckdb"),
-        "BKWH_REPORT_DIR": str(root / "report"),
-        "BKWH_LOG_DIR": str(root / "logs"),
-    }
-
-
 def use_root(mp: pytest.MonkeyPatch, root: Path) -> Env:
-    for k, v in env_vars(root).items():
+    for k, v in Settings.env_for_root(root).items():
         mp.setenv(k, v)
     mp.delenv("BKWH_PSEUDONYM_KEY", raising=False)
     mp.delenv("DAGSTER_HOME", raising=False)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.sample.world import BALLERUP, STATE_GROUP, STATES, S, World, state_spells
+from pipeline.sample.world import (
+    BALLERUP,
+    STATE_GROUP,
+    STATES,
+    S,
+    World,
+    read_seed,
+    state_spells,
+)
 
-OFFER_TYPES = {
-    # offer type -> is it virksomhedsrettet (løntilskud or virksomhedspraktik)
-    "loentilskud_privat": True,
-    "loentilskud_offentlig": True,
-    "virksomhedspraktik": True,
-    "vejledning_opkvalificering": False,
-    "nytteindsats": False,
-}
+# offer types in the offer_types seed's order; OFFER_GROUPS' weights follow that order
+OFFER_TYPES = [r["offer_type"] for r in read_seed("offer_types")]
 OFFER_GROUPS = {
     # state -> (probability a spell gets an offer, type weights in OFFER_TYPES order)
     "dagpenge": (0.40, [0.30, 0.10, 0.20, 0.40, 0.00]),
@@ -25,16 +27,8 @@ OFFER_GROUPS = {
     "ressourceforloeb": (0.55, [0.00, 0.10, 0.60, 0.30, 0.00]),
     "jobafklaring": (0.30, [0.00, 0.05, 0.45, 0.50, 0.00]),
 }
-MEETING_STATES = {
-    "dagpenge",
-    "kh_jobparat",
-    "kh_aktivitetsparat",
-    "uh_uddannelsesparat",
-    "uh_aktivitetsparat",
-    "sygedagpenge",
-    "jobafklaring",
-    "ressourceforloeb",
-}
+# everyone on a benefit the jobcentre follows up has meetings; not fleksjob or pension
+MEETING_STATES = set(STATES) - {"selv", "ledighedsydelse", "fleksjob", "foertidspension"}
 COOPERATION_TYPES = ["rekruttering", "virksomhedspraktik", "loentilskud", "fastholdelse"]
 
 
@@ -83,7 +77,7 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
         delay = np.minimum(rng.geometric(1 / 7, len(sp)) - 1, sp["length"].to_numpy() - 1)
         start_week = sp["start_week"].to_numpy() + delay
         w = np.array(weights) / sum(weights)
-        types = rng.choice(list(OFFER_TYPES), size=len(sp), p=w)
+        types = rng.choice(OFFER_TYPES, size=len(sp), p=w)
         start = ws[start_week] + _days(rng, 0, 4, len(sp))
         rows.append(
             pd.DataFrame(
@@ -205,8 +199,6 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
 
 
 def _companies(rng: np.random.Generator, world: World) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from pipeline.sample.world import read_seed
-
     region_h = [
         int(r["municipality_code"])
         for r in read_seed("municipalities")

@@ -109,20 +109,29 @@ other_areas as (
     where area_code != 151
 ),
 
-final as (
+both_paths as (
     select
-        '2.2' as indicator_id,
         period,
-        'month' as period_type,
         area_code,
         breakdown,
         breakdown_value,
         numerator,
         denominator,
-        {{ pct('numerator', 'denominator') }} as value,
-        'pct' as unit
+        {{ pct('numerator', 'denominator') }} as value
     from ballerup
     union all
+    select
+        period,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value
+    from other_areas
+),
+
+final as (
     select
         '2.2' as indicator_id,
         period,
@@ -134,7 +143,7 @@ final as (
         denominator,
         value,
         'pct' as unit
-    from other_areas
+    from both_paths
 )
 
 select * from final
