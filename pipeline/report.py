@@ -15,7 +15,7 @@ import jinja2
 
 from pipeline.config import REPO_ROOT, Settings
 
-BALLERUP = 151
+UNIT_SUFFIX = {"pct": " %", "pct_change": " %", "pct_points": " pct.-point"}
 TEMPLATES = REPO_ROOT / "reports" / "templates"
 MONTHS_DA = [
     "januar",
@@ -57,19 +57,14 @@ class ReportResult:
     n_with_value: int
 
 
+# Value, period and status come together from fct_indicator_status: the latest published
+# (unsuppressed) value is the one the status judges.
 LATEST_SQL = """
-with ballerup as (
-    select *
-    from marts.fct_indicator_values
-    where area_code = ? and breakdown = 'total'
-    qualify period = max(period) over (partition by indicator_id)
-)
 select
     d.indicator_id, d.sort_order, d.focus_area_label, d.focus_area_name, d.strategy_text,
     d.status as catalogue_status, d.replaced_by, d.unit, d.note,
-    b.period, b.period_type, b.value, b.is_suppressed, s.status
+    s.period, s.period_type, s.value, s.status, s.is_computed
 from marts.dim_indicator as d
-left join ballerup as b on b.indicator_id = d.indicator_id
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 order by d.sort_order
 """
@@ -77,7 +72,7 @@ order by d.sort_order
 
 def build_report(settings: Settings) -> ReportResult:
     with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
-        rows = con.execute(LATEST_SQL, [BALLERUP]).fetchall()
+        rows = con.execute(LATEST_SQL).fetchall()
         cols = [c[0] for c in con.description]
         published_at = con.execute("select published_at from marts._publication").fetchone()[0]
     items = []
@@ -85,15 +80,13 @@ def build_report(settings: Settings) -> ReportResult:
         r = dict(zip(cols, row, strict=True))
         if r["catalogue_status"] == "retired":
             shown = "udgået" + (f" – erstattet af {r['replaced_by']}" if r["replaced_by"] else "")
-        elif r["period"] is None:
+        elif not r["is_computed"]:
             shown = "endnu ikke beregnet"
-        elif r["is_suppressed"]:
-            shown = "– (diskretioneret: færre end 5)"
         elif r["value"] is None:
-            shown = "ingen værdi"
+            shown = "ingen offentliggjort værdi"
         else:
             decimals = 0 if r["unit"] == "rank" else 1
-            shown = danish_number(r["value"], decimals) + (" %" if r["unit"] == "pct" else "")
+            shown = danish_number(r["value"], decimals) + UNIT_SUFFIX.get(r["unit"], "")
         items.append(
             {
                 **r,

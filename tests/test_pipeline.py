@@ -116,20 +116,14 @@ def test_report_lists_every_catalogue_row_with_its_published_value(built):
     parser.feed((built.settings.report_dir / "index.html").read_text(encoding="utf-8"))
     catalogue = _catalogue()
     assert list(parser.rows) == [r["indicator_id"] for r in catalogue]
-    latest = dict(
-        _query(
-            built.settings.analytics_path,
-            "select indicator_id, value from marts.fct_indicator_values "
-            "where area_code = 151 and breakdown = 'total' and not is_suppressed "
-            "qualify period = max(period) over (partition by indicator_id)",
-        )
+    status_rows = _query(
+        built.settings.analytics_path,
+        "select indicator_id, status, value, is_computed from marts.fct_indicator_status",
     )
-    statuses = dict(
-        _query(
-            built.settings.analytics_path,
-            "select indicator_id, status from marts.fct_indicator_status",
-        )
-    )
+    statuses = {r[0]: r[1] for r in status_rows}
+    latest = {r[0]: r[2] for r in status_rows if r[2] is not None}
+    computed = {r[0] for r in status_rows if r[3]}
+    assert computed == {r["indicator_id"] for r in catalogue if r["model_name"]}
     assert set(statuses) == {r["indicator_id"] for r in catalogue}
     assert set(statuses.values()) <= {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
     for row in catalogue:
@@ -142,7 +136,10 @@ def test_report_lists_every_catalogue_row_with_its_published_value(built):
         elif row["indicator_id"] in latest:
             value = latest[row["indicator_id"]]
             decimals = 0 if row["unit"] == "rank" else 1
+            assert abs(value) < 1000  # no thousands separator in these figures
             assert shown.startswith(f"{value:.{decimals}f}".replace(".", ","))
+        else:
+            assert shown == "ingen offentliggjort værdi"
 
 
 def _dbt(args, env_root: Path):

@@ -2,8 +2,10 @@
 -- one row per indicator, period, area and breakdown value.
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
+    'ind_0_2__udvikling_forsoergelse',
     'ind_2_1__placering_region_hovedstaden',
     'ind_2_2__dagpenge_efter_13_uger',
+    'ind_3_2__fleksjobledighed',
 ] %}
 
 with

@@ -1,0 +1,88 @@
+-- 0.2 Procentvis udvikling i antallet af borgere på forsørgelse (seneste 12 måneder):
+-- fuldtidspersoner on public support in a month against the same month a year before, in
+-- pct., per benefit group and in all. numerator is the month's fuldtidspersoner,
+-- denominator those of the month a year before. Ballerup (151) from its register; every
+-- other area from Jobindsats Y01A02.
+with
+
+ballerup_register as (
+    select * from {{ ref('int_fuldtidspersoner') }}
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y01a02') }}
+),
+
+ydelse_codes as (
+    select * from {{ ref('ydelse_codes') }}
+),
+
+monthly as (
+    select
+        month_date as period,
+        151 as area_code,
+        ydelse_group,
+        fuldtidspersoner
+    from ballerup_register
+    union all
+    select
+        period_date as period,
+        area_code,
+        ydelse_group,
+        fuldtidspersoner
+    from benchmark
+    where area_code != 151
+),
+
+public_support as (
+    select monthly.*
+    from monthly
+    inner join ydelse_codes on monthly.ydelse_group = ydelse_codes.ydelse_group
+    where ydelse_codes.is_public_support
+),
+
+by_breakdown as (
+    select
+        period,
+        area_code,
+        'ydelsesgruppe' as breakdown,
+        ydelse_group as breakdown_value,
+        fuldtidspersoner
+    from public_support
+    union all
+    select
+        period,
+        area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        sum(fuldtidspersoner) as fuldtidspersoner
+    from public_support
+    group by period, area_code
+),
+
+final as (
+    select
+        '0.2' as indicator_id,
+        this_year.period,
+        'month' as period_type,
+        this_year.area_code,
+        this_year.breakdown,
+        this_year.breakdown_value,
+        this_year.fuldtidspersoner as numerator,
+        a_year_before.fuldtidspersoner as denominator,
+        'pct_change' as unit,
+        case
+            when a_year_before.fuldtidspersoner > 0
+                then
+                    100.0 * (this_year.fuldtidspersoner - a_year_before.fuldtidspersoner)
+                    / a_year_before.fuldtidspersoner
+        end as value
+    from by_breakdown as this_year
+    inner join by_breakdown as a_year_before
+        on
+            this_year.area_code = a_year_before.area_code
+            and this_year.breakdown_value = a_year_before.breakdown_value
+            and a_year_before.period = this_year.period - interval 1 year
+)
+
+select * from final
