@@ -17,8 +17,9 @@ import pytest
 
 from pipeline.config import Settings
 
-# A small world: 18 months, so indicators that need 52 weeks of history have some months.
-WORLD = {"seed": 7, "scale": 0.05, "start": "2024-01", "end": "2025-06"}
+# A small world: 21 months, so that indicators needing 52 weeks of history plus 26 weeks of
+# follow-up (1.5) have a value in the latest month.
+WORLD = {"seed": 7, "scale": 0.05, "start": "2023-10", "end": "2025-06"}
 
 
 @dataclass

@@ -30,6 +30,10 @@ calendar as (
     group by month_date
 ),
 
+ydelse_groups as (
+    select distinct ydelse_group from ydelse_codes
+),
+
 weeks_on_benefit as (
     select
         month_date,
@@ -42,17 +46,17 @@ weeks_on_benefit as (
 final as (
     select
         calendar.month_date,
-        ydelse_codes.ydelse_group,
+        ydelse_groups.ydelse_group,
         calendar.n_weeks_in_month,
         coalesce(weeks_on_benefit.n_person_weeks, 0) as n_person_weeks,
         coalesce(weeks_on_benefit.n_person_weeks, 0) / calendar.n_weeks_in_month
             as fuldtidspersoner
     from calendar
-    cross join (select distinct ydelse_group from ydelse_codes) as ydelse_codes
+    cross join ydelse_groups
     left join weeks_on_benefit
         on
             calendar.month_date = weeks_on_benefit.month_date
-            and ydelse_codes.ydelse_group = weeks_on_benefit.ydelse_group
+            and ydelse_groups.ydelse_group = weeks_on_benefit.ydelse_group
 )
 
 select * from final

@@ -3,6 +3,9 @@
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
+    'ind_1_2__placeringer_til_tiden',
+    'ind_1_4__tilbud_inden_13_uger',
+    'ind_1_5__mindst_4_samtaler',
     'ind_2_1__placering_region_hovedstaden',
     'ind_2_2__dagpenge_efter_13_uger',
     'ind_3_2__fleksjobledighed',

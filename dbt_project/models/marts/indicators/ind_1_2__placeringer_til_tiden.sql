@@ -1,0 +1,37 @@
+-- 1.2 Andel placeringer oprettet til tiden: of offers starting in the month, the share whose
+-- placement was registered no later than the start date; per offer type and in all.
+-- Ballerup's own case data: there is no benchmark, the comparison is the trend.
+with
+
+offers as (
+    select * from {{ ref('stg_case_system__offers') }}
+),
+
+flagged as (
+    select
+        offer_type,
+        date_trunc('month', start_date)::date as period,
+        placement_created_date <= start_date as is_on_time
+    from offers
+),
+
+counts as (
+    {{ share_counts('flagged', 'tilbudstype', 'offer_type', 'is_on_time') }}
+),
+
+final as (
+    select
+        '1.2' as indicator_id,
+        period,
+        'month' as period_type,
+        151 as area_code,
+        breakdown,
+        breakdown_value,
+        n_flagged::double as numerator,
+        n_base::double as denominator,
+        {{ pct('n_flagged', 'n_base') }} as value,
+        'pct' as unit
+    from counts
+)
+
+select * from final
