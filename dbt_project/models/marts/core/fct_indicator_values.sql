@@ -6,9 +6,11 @@
     'ind_1_2__placeringer_til_tiden',
     'ind_1_4__tilbud_inden_13_uger',
     'ind_1_5__mindst_4_samtaler',
+    'ind_1_6__virksomhedssamarbejde',
     'ind_2_1__placering_region_hovedstaden',
     'ind_2_2__dagpenge_efter_13_uger',
     'ind_3_2__fleksjobledighed',
+    'ind_4_4__uddannelseshjaelp_virksomhedsrettet',
 ] %}
 
 with

@@ -1,0 +1,92 @@
+-- 1.6 Samarbejdsgraden mellem Ballerup Kommune og virksomheder, i og uden for kommunen, over
+-- the 12 months ending in each month (only windows the data covers in full):
+-- - total ('I alt'): of p-units in Ballerup with at least one employee, the share the
+--   jobcentre cooperated with;
+-- - beliggenhed 'uden for Ballerup': of the p-units it cooperated with, the number (numerator)
+--   and share located outside Ballerup.
+with
+
+companies as (
+    select * from {{ ref('stg_registers__companies') }}
+),
+
+cooperation as (
+    select * from {{ ref('stg_case_system__company_cooperation') }}
+),
+
+months as (
+    select distinct date_trunc('month', contact_date)::date as period
+    from cooperation
+),
+
+full_windows as (
+    select period
+    from months
+    where period >= (select min(m.period) from months as m) + interval 11 month
+),
+
+cooperated as (
+    select distinct
+        full_windows.period,
+        cooperation.p_number
+    from full_windows
+    inner join cooperation
+        on
+            cooperation.contact_date >= full_windows.period - interval 11 month
+            and cooperation.contact_date < full_windows.period + interval 1 month
+),
+
+inside as (
+    select
+        full_windows.period,
+        count(*) as n_companies,
+        count(cooperated.p_number) as n_cooperated
+    from full_windows
+    cross join companies
+    left join cooperated
+        on
+            full_windows.period = cooperated.period
+            and companies.p_number = cooperated.p_number
+    where companies.municipality_code = 151 and companies.n_employees >= 1
+    group by full_windows.period
+),
+
+outside as (
+    select
+        cooperated.period,
+        count(*) as n_cooperated,
+        count(*) filter (where companies.municipality_code != 151) as n_outside
+    from cooperated
+    inner join companies on cooperated.p_number = companies.p_number
+    group by cooperated.period
+),
+
+final as (
+    select
+        '1.6' as indicator_id,
+        period,
+        'rolling_year' as period_type,
+        151 as area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        n_cooperated::double as numerator,
+        n_companies::double as denominator,
+        {{ pct('n_cooperated', 'n_companies') }} as value,
+        'pct' as unit
+    from inside
+    union all
+    select
+        '1.6' as indicator_id,
+        period,
+        'rolling_year' as period_type,
+        151 as area_code,
+        'beliggenhed' as breakdown,
+        'uden for Ballerup' as breakdown_value,
+        n_outside::double as numerator,
+        n_cooperated::double as denominator,
+        {{ pct('n_outside', 'n_cooperated') }} as value,
+        'pct' as unit
+    from outside
+)
+
+select * from final
