@@ -27,8 +27,13 @@ OFFER_GROUPS = {
     "ressourceforloeb": (0.55, [0.00, 0.10, 0.60, 0.30, 0.00]),
     "jobafklaring": (0.30, [0.00, 0.05, 0.45, 0.50, 0.00]),
 }
-# everyone on a benefit the jobcentre follows up has meetings; not fleksjob or pension
-MEETING_STATES = set(STATES) - {"selv", "ledighedsydelse", "fleksjob", "foertidspension"}
+# meetings are held with everyone in an active course: the mapping seed's is_active_course
+_ACTIVE = {
+    (r["ydelse_group"], r["visitation_category"])
+    for r in read_seed("maalgruppe_mapping")
+    if r["is_active_course"] == "true"
+}
+MEETING_STATES = {state for state, group in STATE_GROUP.items() if group in _ACTIVE}
 COOPERATION_TYPES = ["rekruttering", "virksomhedspraktik", "loentilskud", "fastholdelse"]
 
 

@@ -4,6 +4,7 @@
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
     'ind_1_2__placeringer_til_tiden',
+    'ind_1_3__booket_samtale',
     'ind_1_4__tilbud_inden_13_uger',
     'ind_1_5__mindst_4_samtaler',
     'ind_1_6__virksomhedssamarbejde',
