@@ -102,18 +102,23 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
     offers.insert(0, "offer_id", np.arange(1, len(offers) + 1))
     ev["offers"] = offers.reset_index(drop=True)
 
-    # Meetings: roughly every 4-6 weeks of a spell, from its first week.
+    # Meetings: every 4 to 8 weeks of a spell (the caseworker's rhythm), from its first week.
+    # A spell still running when the extract is made has its next meeting already booked,
+    # after the extract's last day, as a real export would.
     sp = spells[spells["state_name"].isin(MEETING_STATES)]
-    n_meet = 1 + (sp["length"].to_numpy() - 1) // 5
+    every = rng.integers(4, 9, len(sp))
+    ongoing = sp["end_week"].to_numpy() == n_weeks - 1
+    n_meet = 1 + (sp["length"].to_numpy() - 1) // every + ongoing
     idx = np.repeat(np.arange(len(sp)), n_meet)
     k = np.arange(len(idx)) - np.repeat(np.cumsum(n_meet) - n_meet, n_meet)
-    week = sp["start_week"].to_numpy()[idx] + k * 5 + rng.integers(0, 2, len(idx))
-    week = np.minimum(week, sp["end_week"].to_numpy()[idx])
-    meeting_date = ws[week] + _days(rng, 0, 4, len(idx))
+    week = sp["start_week"].to_numpy()[idx] + k * every[idx] + rng.integers(0, 2, len(idx))
+    week = np.where(ongoing[idx], week, np.minimum(week, sp["end_week"].to_numpy()[idx]))
+    meeting_date = ws[0] + (week * 7).astype("timedelta64[D]") + _days(rng, 0, 4, len(idx))
     selvbook = rng.random(len(idx)) < 0.3
-    held = rng.random(len(idx)) < np.where(
-        herk[sp["person"].to_numpy()[idx]] == "ikke-vestlig", 0.86, 0.92
-    )
+    held = (
+        rng.random(len(idx))
+        < np.where(herk[sp["person"].to_numpy()[idx]] == "ikke-vestlig", 0.86, 0.92)
+    ) & (meeting_date <= last_day)
     meetings = pd.DataFrame(
         {
             "cpr": cpr[sp["person"].to_numpy()[idx]],
