@@ -6,7 +6,6 @@ DataFrame before it is loaded. One ephemeral context serves the whole process.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,10 +15,6 @@ from typing import Any
 import pandas as pd
 
 from pipeline.suites import SourceSpec
-
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-# GX 1.x draws a tqdm bar per file and ignores its own progress_bars setting; tqdm does not.
-os.environ.setdefault("TQDM_DISABLE", "1")
 
 MAX_ROWS_REPORTED = 20
 
@@ -73,8 +68,15 @@ class Validator:
     @cached_property
     def _batch_definition(self):
         import great_expectations as gx
+        from great_expectations.data_context.types.base import (
+            ProgressBarsConfig,
+        )
 
         context = gx.get_context(mode="ephemeral")
+        # No tqdm bar per file: GX's metric_calculations flag (default on) overrides globally.
+        context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
         asset = context.data_sources.add_pandas("landing").add_dataframe_asset("file")
         return asset.add_batch_definition_whole_dataframe("whole_file")
 

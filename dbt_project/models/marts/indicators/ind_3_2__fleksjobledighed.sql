@@ -3,29 +3,8 @@
 -- from Jobindsats Y01A02.
 with
 
-ballerup_register as (
-    select * from {{ ref('int_fuldtidspersoner') }}
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y01a02') }}
-),
-
 monthly as (
-    select
-        month_date as period,
-        151 as area_code,
-        ydelse_group,
-        fuldtidspersoner
-    from ballerup_register
-    union all
-    select
-        period_date as period,
-        area_code,
-        ydelse_group,
-        fuldtidspersoner
-    from benchmark
-    where area_code != 151
+    select * from {{ ref('int_fuldtidspersoner_by_area') }}
 ),
 
 flex as (
