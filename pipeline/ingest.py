@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline.config import SAMPLE_MARKER, Settings, pseudonym_key
+from pipeline.config import Settings, pseudonym_key
 from pipeline.readers import Problem, read
 from pipeline.suites import SourceSpec, load_specs, spec_for
 from pipeline.validation import ValidationOutcome, Validator, period_parameters
@@ -85,6 +85,7 @@ class FileOutcome:
     message: str
     rows: int = 0
     batch_id: str | None = None
+    raw_table: str | None = None  # None when no suite matched the file
 
 
 def sha256_of(path: Path) -> str:
@@ -184,16 +185,10 @@ class Ingestor:
                 outcomes.append(outcome)
         return outcomes
 
-    def ingest_file(self, con: duckdb.DuckDBPyConnection, source: str, path: Path) -> FileOutcome:
-        sha = sha256_of(path)
-        return self._already_loaded(con, source, path, sha) or self.commit(
-            con, examine((source, path, sha), self.validator)
-        )
-
     @staticmethod
     def _already_loaded(con, source: str, path: Path, sha: str) -> FileOutcome | None:
         seen = con.execute(
-            "select batch_id, loaded_at from raw._load_log where file_sha256 = ? "
+            "select batch_id, loaded_at, raw_table from raw._load_log where file_sha256 = ? "
             "and status = 'loaded' order by loaded_at limit 1",
             [sha],
         ).fetchone()
@@ -205,6 +200,7 @@ class Ingestor:
             "skipped",
             f"already loaded as batch {seen[0]} at {seen[1]:%Y-%m-%d %H:%M}; nothing loaded again",
             batch_id=seen[0],
+            raw_table=seen[2],
         )
 
     def commit(self, con: duckdb.DuckDBPyConnection, ex: Examined) -> FileOutcome:
@@ -239,6 +235,7 @@ class Ingestor:
             f"{n} rows into raw.{spec.raw_table}",
             rows=n,
             batch_id=batch_id,
+            raw_table=spec.raw_table,
         )
 
     def _load(
@@ -359,7 +356,12 @@ class Ingestor:
             ],
         )
         return FileOutcome(
-            source, path.name, "quarantined", f"moved to {target}: {message}", batch_id=batch_id
+            source,
+            path.name,
+            "quarantined",
+            f"moved to {target}: {message}",
+            batch_id=batch_id,
+            raw_table=spec.raw_table if spec else None,
         )
 
 
@@ -451,7 +453,3 @@ def _problem_from_result(file: str, r: dict) -> Problem:
         value=", ".join(values[:5]) if values else None,
         expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None,
     )
-
-
-def is_sample(settings: Settings) -> bool:
-    return (settings.landing_dir / SAMPLE_MARKER).exists()

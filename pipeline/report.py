@@ -14,6 +14,7 @@ import duckdb
 import jinja2
 
 from pipeline.config import REPO_ROOT, Settings
+from pipeline.danish import format_number
 
 UNIT_SUFFIX = {"pct": " %", "pct_change": " %", "pct_points": " pct.-point"}
 TEMPLATES = REPO_ROOT / "reports" / "templates"
@@ -31,13 +32,6 @@ MONTHS_DA = [
     "november",
     "december",
 ]
-
-
-def danish_number(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def danish_period(period, period_type: str) -> str:
@@ -86,7 +80,7 @@ def build_report(settings: Settings) -> ReportResult:
             shown = "ingen offentliggjort værdi"
         else:
             decimals = 0 if r["unit"] == "rank" else 1
-            shown = danish_number(r["value"], decimals) + UNIT_SUFFIX.get(r["unit"], "")
+            shown = format_number(r["value"], decimals) + UNIT_SUFFIX.get(r["unit"], "")
         items.append(
             {
                 **r,

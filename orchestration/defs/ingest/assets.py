@@ -38,13 +38,6 @@ landing_specs = [
 ]
 
 
-def _table_of(outcome: FileOutcome) -> str | None:
-    from pipeline.suites import spec_for
-
-    found = spec_for(outcome.source, outcome.file)
-    return found[0].raw_table if found else None
-
-
 def build_source_asset(source: str) -> dg.AssetsDefinition:
     specs = [s for s in load_specs() if s.source == source]
 
@@ -77,7 +70,7 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
         outcomes = Ingestor(Settings.from_env()).run(sources=[source])
         by_table: dict[str | None, list[FileOutcome]] = defaultdict(list)
         for o in outcomes:
-            by_table[_table_of(o)].append(o)
+            by_table[o.raw_table].append(o)
         unmatched = by_table.pop(None, [])
         for o in unmatched:
             context.log.error(f"{o.file}: {o.message}")

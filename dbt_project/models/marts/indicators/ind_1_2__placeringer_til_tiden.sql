@@ -20,18 +20,7 @@ counts as (
 ),
 
 final as (
-    select
-        '1.2' as indicator_id,
-        period,
-        'month' as period_type,
-        151 as area_code,
-        breakdown,
-        breakdown_value,
-        n_flagged::double as numerator,
-        n_base::double as denominator,
-        {{ pct('n_flagged', 'n_base') }} as value,
-        'pct' as unit
-    from counts
+    {{ ballerup_share_rows('1.2', 'counts') }}
 )
 
 select * from final

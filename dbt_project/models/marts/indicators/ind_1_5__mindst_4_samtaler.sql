@@ -73,18 +73,7 @@ with_complement as (
 ),
 
 final as (
-    select
-        '1.5' as indicator_id,
-        period,
-        'month' as period_type,
-        151 as area_code,
-        breakdown,
-        breakdown_value,
-        n_flagged::double as numerator,
-        n_base::double as denominator,
-        {{ pct('n_flagged', 'n_base') }} as value,
-        'pct' as unit
-    from with_complement
+    {{ ballerup_share_rows('1.5', 'with_complement') }}
 )
 
 select * from final

@@ -51,25 +51,16 @@ flagged as (
 counts as (
     select
         period,
-        count(*) as n_recipients,
-        count(*) filter (where is_in_company_offer) as n_in_offer
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        count(*) as n_base,
+        count(*) filter (where is_in_company_offer) as n_flagged
     from flagged
     group by period
 ),
 
 final as (
-    select
-        '4.4' as indicator_id,
-        period,
-        'month' as period_type,
-        151 as area_code,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        n_in_offer::double as numerator,
-        n_recipients::double as denominator,
-        {{ pct('n_in_offer', 'n_recipients') }} as value,
-        'pct' as unit
-    from counts
+    {{ ballerup_share_rows('4.4', 'counts') }}
 )
 
 select * from final
