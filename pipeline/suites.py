@@ -26,7 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR
+import yaml
+
+from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, SEEDS_DIR
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
@@ -115,8 +117,23 @@ def _seed_values(ref: str) -> list[Any]:
     return values
 
 
+def _measures_with_unit(source: str, unit: str) -> str:
+    """A pandas row condition selecting the observations whose measure has `unit` in
+    extracts.yml, so that e.g. only percentages are held to 0-100."""
+    conf = yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))[source]
+    pairs = [
+        f'(table_id == "{table}" & measure == "{measure}")'
+        for table, table_conf in conf.items()
+        for measure, m in table_conf["measures"].items()
+        if m["unit"] == unit
+    ]
+    return " | ".join(pairs) or "table_id != table_id"
+
+
 def _resolve(obj: Any) -> Any:
     if isinstance(obj, dict):
+        if set(obj) == {"$measures_with_unit"}:
+            return _measures_with_unit(*obj["$measures_with_unit"])
         if set(obj) == {"$seed"}:
             return _seed_values(obj["$seed"])
         if set(obj) == {"$seeds"}:

@@ -9,6 +9,7 @@ the country and region rows are sums over municipalities, as the real publishers
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import yaml
 from pipeline.config import DBT_PROJECT_DIR
 from pipeline.sample.world import (
     BALLERUP,
+    REFORM_DATE,
     STATE_GROUP,
     STATES,
     S,
@@ -45,6 +47,8 @@ JI_AGE_LABELS = {sb[2]: ji[2] for sb, ji in zip(AGE_GROUPS, _JI_GROUPS, strict=T
 _DBT_VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text("utf-8"))["vars"]
 NEW_SPELL_GAP_WEEKS = int(_DBT_VARS["new_spell_gap_weeks"])  # the same rule as the dbt models
 STILL_ON_AFTER_WEEKS = int(_DBT_VARS["still_on_after_weeks"])
+LONG_TERM_WINDOW = int(_DBT_VARS["long_term_window_weeks"])
+LONG_TERM_SHARE = float(_DBT_VARS["long_term_min_share"])
 SMALL_AREAS = {825, 563, 741}  # Læsø, Fanø, Samsø: DST publishes '..' for their age cells
 
 
@@ -55,12 +59,28 @@ def age_group(age: np.ndarray) -> np.ndarray:
     return out
 
 
-def _is_ledig_state(on: date) -> dict[int, bool]:
-    """Which simulation states count as unemployed (ledig), from the dated mapping seed."""
+def state_mapping(on: date) -> dict[int, dict[str, str]]:
+    """Each simulation state's row of the dated target-group mapping seed, valid on `on`."""
     iso = on.isoformat()
     rows = [r for r in read_seed("maalgruppe_mapping") if r["valid_from"] <= iso <= r["valid_to"]]
-    ledig = {(r["ydelse_group"], r["visitation_category"]): r["is_ledig"] == "true" for r in rows}
-    return {S[name]: ledig[STATE_GROUP[name]] for name in STATE_GROUP}
+    by_group = {(r["ydelse_group"], r["visitation_category"]): r for r in rows}
+    return {S[name]: by_group[STATE_GROUP[name]] for name in STATE_GROUP}
+
+
+def _is_ledig_state(on: date) -> dict[int, bool]:
+    """Which simulation states count as unemployed (ledig), from the dated mapping seed."""
+    return {state: row["is_ledig"] == "true" for state, row in state_mapping(on).items()}
+
+
+def week_mapping(world: World, column: str) -> np.ndarray:
+    """`column` of the mapping row of every person-week: the mapping valid on the week's
+    Thursday (a week belongs to the month of its Thursday), so 2026 weeks get the reform's."""
+    pre, post = state_mapping(date(2025, 12, 31)), state_mapping(REFORM_DATE)
+    lookup = np.full((2, len(STATES)), "", dtype=object)
+    for state in pre:
+        lookup[0, state], lookup[1, state] = pre[state][column], post[state][column]
+    after = (world.cal.month >= REFORM_DATE.strftime("%Y-%m")).astype(int)
+    return lookup[after[world.pw_week], world.pw_state]
 
 
 def ballerup_person_weeks(world: World) -> pd.DataFrame:
@@ -200,6 +220,39 @@ class Benchmarks:
             "50-59 år": 0.95,
             "60 år og derover": 1.15,
         }
+
+    # Ballerup's rows of the issue-3 tables, computed once per world.
+    @cached_property
+    def transitions_b(self) -> pd.DataFrame:
+        return ballerup_transitions(self.world)
+
+    @cached_property
+    def long_term_b(self) -> pd.DataFrame:
+        return ballerup_long_term_unemployed(self.world)
+
+    @cached_property
+    def insured_offers_b(self) -> pd.DataFrame:
+        return ballerup_insured_in_company_offers(self.world)
+
+    @cached_property
+    def aktivitetsparate_b(self) -> pd.DataFrame:
+        return ballerup_aktivitetsparate(self.world)
+
+    @cached_property
+    def foertidspension_b(self) -> pd.DataFrame:
+        return ballerup_foertidspension_awards(self.world)
+
+    @cached_property
+    def education_b(self) -> pd.DataFrame:
+        return ballerup_education(self.world)
+
+    @cached_property
+    def young_uh_b(self) -> pd.DataFrame:
+        return ballerup_young_uddannelseshjaelp(self.world)
+
+    @cached_property
+    def support_by_origin_b(self) -> pd.DataFrame:
+        return ballerup_public_support_by_origin(self.world)
 
     def _others(self) -> pd.DataFrame:
         return self.munis[self.munis["code"] != BALLERUP]
@@ -347,6 +400,77 @@ class Benchmarks:
         df["group_label"] = df["group"].map(names)
         return df
 
+    def ballerup_labour_force(self, month: str) -> float:
+        return float(self.lf_b.loc[self.lf_b["month"] == month, "persons"].sum())
+
+    def synth(
+        self,
+        month: str,
+        ballerup: pd.DataFrame,
+        dims: list[str],
+        totals: dict[str, str],
+        *,
+        float_flag: bool = False,
+        shared_base: bool = False,
+    ) -> pd.DataFrame:
+        """A count table (base, flag per cell of `dims`) for every area.
+
+        The other municipalities get Ballerup's rates of the month per labour-force person
+        and per base, varied by their own level; the totals over each dimension are sums
+        (with `shared_base`, every cell of a municipality shares one base, as persons in an
+        offer of each type among the same unemployed, and Ballerup's rows come complete with
+        their totals, since a person may be in two types); regions and the country are sums
+        over municipalities, as the publishers compute them.
+        """
+        lf_b = max(1.0, self.ballerup_labour_force(month))
+        o = self._others()
+        is_total = np.zeros(len(ballerup), dtype=bool)
+        for d in dims:
+            is_total |= (ballerup[d] == totals[d]).to_numpy()
+        leaf = ballerup[~is_total]
+        cells = list(leaf.groupby(dims)) if dims else [((), leaf)]
+        shared = None
+        if shared_base:
+            total_base = float(ballerup.loc[is_total, "base"].max()) if is_total.any() else 0.0
+            shared = self.rng.poisson(o["labour_force"] * total_base / lf_b * o["level"])
+        frames = []
+        for key, cell in cells:
+            key = key if isinstance(key, tuple) else (key,)
+            base_b, flag_b = float(cell["base"].sum()), float(cell["flag"].sum())
+            if shared is None:
+                base = self.rng.poisson(o["labour_force"] * base_b / lf_b * o["level"] ** 0.5)
+            else:
+                base = shared
+            p = flag_b / base_b if base_b > 0 else 0.0
+            if float_flag:
+                flag = base * p * o["level"].to_numpy() * self.rng.normal(1, 0.03, len(o))
+            else:
+                flag = self.rng.binomial(base, np.clip(p * o["share13"].to_numpy(), 0, 1))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "code": o["code"].to_numpy(),
+                        **dict(zip(dims, key, strict=True)),
+                        "base": base,
+                        "flag": flag,
+                    }
+                )
+            )
+        df = pd.concat(frames, ignore_index=True)
+        if not shared_base:
+            df = pd.concat([df, leaf.assign(code=BALLERUP)[["code", *dims, "base", "flag"]]])
+        for d in dims:
+            keys = ["code", *(x for x in dims if x != d)]
+            agg = {"base": "max" if shared_base else "sum", "flag": "sum"}
+            tot = df.groupby(keys, as_index=False).agg(agg).assign(**{d: totals[d]})
+            if shared_base:
+                tot["flag"] = np.minimum(tot["flag"], tot["base"])
+            df = pd.concat([df, tot], ignore_index=True)
+        if shared_base:
+            df = pd.concat([df, ballerup.assign(code=BALLERUP)[["code", *dims, "base", "flag"]]])
+        df = self._with_totals(df, self.munis, dims, ["base", "flag"]).drop(columns="name")
+        return df.merge(self._area_names(), on="code")
+
     def _area_names(self) -> pd.DataFrame:
         regions = read_seed("regions")
         return pd.concat(
@@ -361,3 +485,266 @@ class Benchmarks:
             ],
             ignore_index=True,
         )
+
+
+# --- Ballerup's rows of the benchmark tables of issue 3, from its persons -------------------
+# Each function follows the rule of the dbt model it reconciles with (named in its docstring);
+# weeks belong to the month of their Thursday, ages are the calendar year minus birth year.
+
+
+def _month_index(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """(labels of the months, month number of every calendar week)."""
+    labels, codes = np.unique(world.cal.month, return_inverse=True)
+    return labels, codes
+
+
+def _age_in(world: World, year: int) -> np.ndarray:
+    return year - world.persons["birth_year"].to_numpy()
+
+
+def _age_labels(source: str, age: np.ndarray) -> np.ndarray:
+    groups, _ = _age_groups(source)
+    out = np.full(len(age), "", dtype=object)
+    for lo, hi, label in groups:
+        out[(age >= lo) & (age <= hi)] = label
+    return out
+
+
+def _person_of_cpr(world: World, cpr: pd.Series) -> np.ndarray:
+    index = pd.Series(np.arange(len(world.persons)), index=world.persons["cpr"].to_numpy())
+    return index.loc[cpr.to_numpy()].to_numpy()
+
+
+def company_offers(world: World) -> pd.DataFrame:
+    """Virksomhedsrettede offers (offer_types seed): person, offer_type, start and end day."""
+    virk = {
+        r["offer_type"] for r in read_seed("offer_types") if r["is_virksomhedsrettet"] == "true"
+    }
+    o = world.events["offers"]
+    o = o[o["offer_type"].isin(virk)]
+    return pd.DataFrame(
+        {
+            "person": _person_of_cpr(world, o["cpr"]),
+            "offer_type": o["offer_type"].to_numpy(),
+            "start": pd.to_datetime(o["start_date"]).to_numpy().astype("datetime64[D]"),
+            "end": pd.to_datetime(o["end_date"]).to_numpy().astype("datetime64[D]"),
+        }
+    )
+
+
+def offer_months(world: World) -> pd.DataFrame:
+    """(person, month, offer_type) for every calendar month a virksomhedsrettet offer runs in."""
+    o = company_offers(world)
+    first = o["start"].to_numpy().astype("datetime64[M]")
+    last = o["end"].to_numpy().astype("datetime64[M]")
+    n = (last - first).astype(int) + 1
+    idx = np.repeat(np.arange(len(o)), n)
+    step = np.arange(len(idx)) - np.repeat(np.cumsum(n) - n, n)
+    months = (first[idx] + step.astype("timedelta64[M]")).astype(str)
+    return pd.DataFrame(
+        {
+            "person": o["person"].to_numpy()[idx],
+            "month": months,
+            "offer_type": o["offer_type"].to_numpy()[idx],
+        }
+    ).drop_duplicates()
+
+
+def _last_week_rows(
+    person: np.ndarray, week: np.ndarray, month: np.ndarray, **cols
+) -> pd.DataFrame:
+    """One row per person and month: the columns of the person's last given week in it."""
+    df = pd.DataFrame({"person": person, "week": week, "month": month, **cols})
+    return df.sort_values("week").drop_duplicates(["person", "month"], keep="last")
+
+
+def ballerup_public_support_by_origin(world: World) -> pd.DataFrame:
+    """Y01A05 (5.1, 5.2): residents aged 16-64 and their fuldtidspersoner on public support,
+    by month, origin and sex (ind_5_1, ind_5_2)."""
+    labels, week_month = _month_index(world)
+    p = world.persons
+    mi = week_month[world.pw_week]
+    year = np.array([int(m[:4]) for m in labels])
+    age = year[mi] - p["birth_year"].to_numpy()[world.pw_person]
+    keep = (age >= 16) & (age <= 64)
+    pw = pd.DataFrame(
+        {
+            "month": labels[mi[keep]],
+            "herkomst": p["herkomst"].to_numpy()[world.pw_person[keep]],
+            "koen": p["koen"].to_numpy()[world.pw_person[keep]],
+        }
+    )
+    wpm = weeks_per_month(world)
+    ftp = pw.groupby(["month", "herkomst", "koen"]).size().rename("weeks").reset_index()
+    ftp["ftp"] = ftp["weeks"] / ftp["month"].map(wpm)
+    rows = []
+    for month in labels:
+        a = _age_in(world, int(month[:4]))
+        ok = (a >= 16) & (a <= 64)
+        counts = p[ok].groupby(["herkomst", "koen"]).size()
+        rows += [(month, h, k, n) for (h, k), n in counts.items()]
+    bef = pd.DataFrame(rows, columns=["month", "herkomst", "koen", "bef"])
+    out = bef.merge(ftp[["month", "herkomst", "koen", "ftp"]], how="left").fillna({"ftp": 0.0})
+    return out
+
+
+def ballerup_long_term_unemployed(world: World) -> pd.DataFrame:
+    """Y07A01 (2.3): persons unemployed (ledig target group) in the month's last week, aged
+    16-64, and those unemployed at least LONG_TERM_SHARE of the LONG_TERM_WINDOW weeks ending
+    then; only months whose window lies inside the register (int_long_term_unemployment)."""
+    labels, week_month = _month_index(world)
+    led = week_mapping(world, "is_ledig") == "true"
+    person, week = world.pw_person[led].astype(np.int64), world.pw_week[led].astype(np.int64)
+    key = np.sort(person * 100_000 + week)
+    rows = []
+    for mi, month in enumerate(labels):
+        last = int(np.flatnonzero(week_month == mi).max())
+        if last - LONG_TERM_WINDOW + 1 < 0:
+            continue
+        at = person[week == last]
+        n = np.searchsorted(key, at * 100_000 + last, "right") - np.searchsorted(
+            key, at * 100_000 + last - LONG_TERM_WINDOW, "right"
+        )
+        groups = _age_labels("statbank", _age_in(world, int(month[:4]))[at])
+        df = pd.DataFrame({"age_group": groups, "long": n >= LONG_TERM_SHARE * LONG_TERM_WINDOW})
+        df = df[df["age_group"] != ""]
+        g = df.groupby("age_group")["long"].agg(["size", "sum"])
+        rows += [(month, a, int(r["size"]), int(r["sum"])) for a, r in g.iterrows()]
+    return pd.DataFrame(rows, columns=["month", "age_group", "base", "flag"])
+
+
+def ballerup_insured_in_company_offers(world: World) -> pd.DataFrame:
+    """Y04A02 (2.4): persons on dagpenge in the month and those with a virksomhedsrettet offer
+    running in it, per offer type and in all ('' = all types) (ind_2_4)."""
+    labels, week_month = _month_index(world)
+    dag = world.pw_state == S["dagpenge"]
+    pm = pd.DataFrame(
+        {"person": world.pw_person[dag], "month": labels[week_month[world.pw_week[dag]]]}
+    ).drop_duplicates()
+    om = offer_months(world).merge(pm, on=["person", "month"])
+    base = pm.groupby("month").size()
+    by_type = om.groupby(["month", "offer_type"])["person"].nunique()
+    any_type = om.groupby("month")["person"].nunique()
+    types = [
+        r["offer_type"] for r in read_seed("offer_types") if r["is_virksomhedsrettet"] == "true"
+    ]
+    rows = []
+    for month, n in base.items():
+        rows.append((month, "", n, int(any_type.get(month, 0))))
+        rows += [(month, t, n, int(by_type.get((month, t), 0))) for t in types]
+    return pd.DataFrame(rows, columns=["month", "offer_type", "base", "flag"])
+
+
+def ballerup_aktivitetsparate(world: World) -> pd.DataFrame:
+    """Y10A01 (3.1): aktivitetsparate kontanthjælp recipients and persons in ressourceforløb
+    in the month (target group of their last such week) and those in a virksomhedsrettet
+    offer running in the month or with paid hours in it (ind_3_1)."""
+    labels, week_month = _month_index(world)
+    pop = np.isin(world.pw_state, [S["kh_aktivitetsparat"], S["ressourceforloeb"]])
+    names = week_mapping(world, "maalgruppe_name")[pop]
+    last = _last_week_rows(
+        world.pw_person[pop],
+        world.pw_week[pop],
+        labels[week_month[world.pw_week[pop]]],
+        maalgruppe=names,
+    )
+    hours = world.events["paid_hours"]
+    worked = pd.DataFrame(
+        {
+            "person": _person_of_cpr(world, hours["cpr"]),
+            "month": pd.to_datetime(hours["month_date"]).dt.strftime("%Y-%m").to_numpy(),
+        }
+    )
+    active = pd.concat([offer_months(world)[["person", "month"]], worked]).drop_duplicates()
+    last = last.merge(active.assign(flag=True), on=["person", "month"], how="left")
+    last["flag"] = last["flag"].fillna(False).astype(bool)
+    g = last.groupby(["month", "maalgruppe"])["flag"].agg(["size", "sum"]).reset_index()
+    return g.rename(columns={"size": "base", "sum": "flag"})
+
+
+def ballerup_foertidspension_awards(world: World) -> pd.DataFrame:
+    """Y15A01 (3.3): awards of førtidspension in the 12 months ending each month, by age at
+    the award, and residents aged 18-64 (ind_3_3). An award is a person's first
+    førtidspension spell that starts after the register's first week; windows start after
+    the register's first month (whose awards cannot be told from the stock)."""
+    labels, week_month = _month_index(world)
+    fp = world.pw_state == S["foertidspension"]
+    sp = state_spells(world.pw_person[fp], world.pw_week[fp], world.pw_state[fp])
+    first = sp.sort_values("start_week").drop_duplicates("person")
+    first = first[first["start_week"] > 0]
+    award_month = week_month[first["start_week"].to_numpy()]
+    year = np.array([int(m[:4]) for m in labels])[award_month]
+    age = year - world.persons["birth_year"].to_numpy()[first["person"].to_numpy()]
+    awards = pd.DataFrame({"mi": award_month, "age_group": _age_labels("foertidspension", age)})
+    awards = awards[awards["age_group"] != ""]
+    groups = [g[2] for g in _age_groups("foertidspension")[0]]
+    rows = []
+    for mi in range(12, len(labels)):
+        win = awards[(awards["mi"] > mi - 12) & (awards["mi"] <= mi)]["age_group"].value_counts()
+        res = _age_labels("foertidspension", _age_in(world, int(labels[mi][:4])))
+        bef = pd.Series(res).value_counts()
+        rows += [(labels[mi], g, int(bef.get(g, 0)), int(win.get(g, 0))) for g in groups]
+    return pd.DataFrame(rows, columns=["month", "age_group", "base", "flag"])
+
+
+def ballerup_education(world: World) -> pd.DataFrame:
+    """HFUDD25 (4.1): residents aged 25-29 and those with a vocational or higher education,
+    by sex and origin, for each year whose 1 October lies in the sample (ind_4_1)."""
+    p = world.persons
+    rows = []
+    for year in range(int(world.start[:4]), int(world.end[:4]) + 1):
+        if not world.start <= f"{year}-10" <= world.end:
+            continue
+        a = _age_in(world, year)
+        young = p[(a >= 25) & (a <= 29)]
+        g = young.groupby(["koen", "herkomst"])["has_vocational_education"].agg(["size", "sum"])
+        rows += [(str(year), k, h, int(r["size"]), int(r["sum"])) for (k, h), r in g.iterrows()]
+    return pd.DataFrame(rows, columns=["year", "koen", "herkomst", "base", "flag"])
+
+
+def ballerup_young_uddannelseshjaelp(world: World) -> pd.DataFrame:
+    """Y06A02 (4.2): fuldtidspersoner aged 18-29 on uddannelseshjælp and residents aged
+    18-29, by month (ind_4_2)."""
+    labels, week_month = _month_index(world)
+    uh = np.isin(world.pw_state, [S["uh_uddannelsesparat"], S["uh_aktivitetsparat"]])
+    mi = week_month[world.pw_week[uh]]
+    year = np.array([int(m[:4]) for m in labels])
+    age = year[mi] - world.persons["birth_year"].to_numpy()[world.pw_person[uh]]
+    weeks = pd.Series(mi[(age >= 18) & (age <= 29)]).value_counts()
+    wpm = weeks_per_month(world)
+    rows = []
+    for i, month in enumerate(labels):
+        a = _age_in(world, int(month[:4]))
+        rows.append((month, int(((a >= 18) & (a <= 29)).sum()), weeks.get(i, 0) / wpm[month]))
+    return pd.DataFrame(rows, columns=["month", "base", "flag"])
+
+
+def ballerup_transitions(world: World) -> pd.DataFrame:
+    """Y30A01 (1.1): persons in a target group of an active course in the month (the target
+    group of their last such week) and those who in the month leave public support (their
+    last week on any benefit, the next week inside the register) or start a virksomhedsrettet
+    offer (ind_1_1)."""
+    labels, week_month = _month_index(world)
+    active = week_mapping(world, "is_active_course") == "true"
+    names = week_mapping(world, "maalgruppe_name")[active]
+    base = _last_week_rows(
+        world.pw_person[active],
+        world.pw_week[active],
+        labels[week_month[world.pw_week[active]]],
+        maalgruppe=names,
+    )
+    order = np.lexsort((world.pw_week, world.pw_person))
+    p, w = world.pw_person[order], world.pw_week[order]
+    last_of_island = np.ones(len(p), dtype=bool)
+    last_of_island[:-1] = (p[1:] != p[:-1]) | (w[1:] != w[:-1] + 1)
+    exits = last_of_island & (w + 1 < len(world.cal))
+    left = pd.DataFrame({"person": p[exits], "month": labels[week_month[w[exits]]]})
+    o = company_offers(world)
+    started = pd.DataFrame(
+        {"person": o["person"], "month": o["start"].to_numpy().astype("datetime64[M]").astype(str)}
+    )
+    moved = pd.concat([left, started]).drop_duplicates().assign(flag=True)
+    base = base.merge(moved, on=["person", "month"], how="left")
+    base["flag"] = base["flag"].fillna(False).astype(bool)
+    g = base.groupby(["month", "maalgruppe"])["flag"].agg(["size", "sum"]).reset_index()
+    return g.rename(columns={"size": "base", "sum": "flag"})

@@ -185,6 +185,29 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
     sanctions.insert(0, "sanction_id", np.arange(1, len(sanctions) + 1))
     ev["sanctions"] = sanctions.reset_index(drop=True)
 
+    # Paid hours (lønnede timer, eIndkomst): some recipients work ordinary hours in a month.
+    worker = np.isin(
+        world.pw_state,
+        [
+            S[s]
+            for s in ("kh_jobparat", "kh_aktivitetsparat", "uh_aktivitetsparat", "ressourceforloeb")
+        ],
+    )
+    pm = pd.DataFrame(
+        {"person": world.pw_person[worker], "month": world.cal.month[world.pw_week[worker]]}
+    ).drop_duplicates()
+    works = rng.random(len(pm)) < np.where(herk[pm["person"]] == "ikke-vestlig", 0.05, 0.07)
+    pm = pm[works]
+    paid = pd.DataFrame(
+        {
+            "cpr": cpr[pm["person"]],
+            "month_date": pd.to_datetime(pm["month"] + "-01").to_numpy().astype("datetime64[D]"),
+            "hours": np.round(rng.gamma(2.0, 12.0, len(pm)), 1) + 0.5,
+        }
+    ).sort_values(["month_date", "cpr"], kind="stable")
+    paid.insert(0, "paid_hours_id", np.arange(1, len(paid) + 1))
+    ev["paid_hours"] = paid.reset_index(drop=True)
+
     # Partial sick leave: a quarter of sickness spells of 4+ weeks end with a partial return.
     syg = spells[(spells["state"] == S["sygedagpenge"]) & (spells["length"] >= 4)]
     syg = syg[rng.random(len(syg)) < 0.25]

@@ -22,13 +22,15 @@ import pyarrow.parquet as pq
 
 from pipeline.config import SAMPLE_MARKER
 from pipeline.danish import format_number
-from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks
+from pipeline.readers import extracts_config
+from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, JI_AGE_LABELS, Benchmarks
 from pipeline.sample.world import (
     BALLERUP,
     STATE_GROUP,
     STATES,
     World,
     build_world,
+    read_seed,
     ydelse_code_by_group,
 )
 
@@ -40,6 +42,7 @@ CASE_ENTITIES = {
     "self_booking_deadlines": "issued_date",
     "sanctions": "sanction_date",
     "partial_sick_leave": "start_date",
+    "paid_hours": "month_date",
     "company_cooperation": "contact_date",
 }
 
@@ -60,74 +63,199 @@ def _period(month: str) -> str:
     return month.replace("-", "M")
 
 
+def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
+    """A StatBank CSV as the API's CSV format gives it: the table's dimensions (labels), TID,
+    then the measure; `frame` holds the dimension columns and INDHOLD, already formatted."""
+    conf = extracts_config()["statbank"][table_id]
+    df = frame[list(conf["dimensions"])].assign(TID=period)
+    for measure in conf["measures"]:
+        df[measure] = frame[measure].to_numpy()
+    path = landing / "statbank" / f"{table_id}_{period}.csv"
+    _write_atomic(path, _csv_bytes(df, bom=True))
+    return path
+
+
+def write_jobindsats_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
+    """A Jobindsats v2 response, JSON or CSV as extracts.yml says: area, period, the table's
+    dimensions and measures; `frame` holds area_name, the dimension and the measure columns
+    (by their API names), already formatted as Danish number strings."""
+    conf = extracts_config()["jobindsats"][table_id]
+    dims, measures = list(conf["dimensions"]), list(conf["measures"])
+    if conf["format"] == "json":
+        variables = [
+            {"Name": "area", "Label": "Område"},
+            {"Name": "period", "Label": "Periode"},
+            *({"Name": d, "Label": conf["dimensions"][d]} for d in dims),
+            *({"Name": m, "Label": conf["measures"][m]["label"]} for m in measures),
+        ]
+        data = [
+            [r["area_name"], period, *(r[d] for d in dims), *(r[m] for m in measures)]
+            for r in frame.to_dict("records")
+        ]
+        body = json.dumps([{"Variables": variables, "Data": data}], ensure_ascii=False, indent=1)
+        path = landing / "jobindsats" / f"{table_id}_{period}.json"
+        _write_atomic(path, body.encode("utf-8"))
+        return path
+    df = pd.DataFrame({"Område": frame["area_name"].to_numpy(), "Periode": period})
+    for d in dims:
+        df[conf["dimensions"][d]] = frame[d].to_numpy()
+    for m in measures:
+        df[conf["measures"][m]["label"]] = frame[m].to_numpy()
+    path = landing / "jobindsats" / f"{table_id}_{period}.csv"
+    _write_atomic(path, _csv_bytes(df))
+    return path
+
+
+def _numbers(values, decimals: int) -> list[str]:
+    return [format_number(v, decimals) for v in values]
+
+
+def _share(flag: pd.Series, base: pd.Series, scale: float = 100.0) -> np.ndarray:
+    return np.where(base > 0, scale * flag / base.clip(lower=1e-9), np.nan)
+
+
 def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     aup02 = bm.aup02(month)
     age_order = {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)} | {AGE_TOTAL: 99}
     aup02 = aup02.assign(o=aup02["age_group"].map(age_order)).sort_values(["code", "o"])
-    t02 = pd.DataFrame(
-        {
-            "OMRÅDE": aup02["area_name"],
-            "ALDER": aup02["age_group"],
-            "TID": _period(month),
-            "INDHOLD": [format_number(v, 1) for v in aup02["value"]],
-        }
-    )
+    labour = pd.DataFrame({"OMRÅDE": aup02["area_name"], "ALDER": aup02["age_group"]})
     aup03 = bm.aup03(month).sort_values("code")
-    t03 = pd.DataFrame(
-        {
-            "OMRÅDE": aup03["area_name"],
-            "TID": _period(month),
-            "INDHOLD": [format_number(v, 1) for v in aup03["value"]],
-        }
-    )
+    return [
+        write_statbank_table(
+            landing, "AUP02", _period(month), labour.assign(INDHOLD=_numbers(aup02["value"], 1))
+        ),
+        write_statbank_table(
+            landing, "RAS100", _period(month), labour.assign(INDHOLD=_numbers(aup02["lf"], 0))
+        ),
+        write_statbank_table(
+            landing,
+            "AUP03",
+            _period(month),
+            pd.DataFrame({"OMRÅDE": aup03["area_name"], "INDHOLD": _numbers(aup03["value"], 1)}),
+        ),
+    ]
+
+
+def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
+    """HFUDD25, once a year (status on 1 October)."""
+    koen = {r["koen"]: r["koen_name"] for r in read_seed("koen_codes")}
+    herkomst = {r["herkomst"]: r["herkomst_name"] for r in read_seed("herkomst_codes")}
     out = []
-    for table, df in (("AUP02", t02), ("AUP03", t03)):
-        path = landing / "statbank" / f"{table}_{_period(month)}.csv"
-        _write_atomic(path, _csv_bytes(df, bom=True))
-        out.append(path)
+    for year, b in bm.education_b.groupby("year"):
+        b = b.assign(koen=b["koen"].map(koen), herkomst=b["herkomst"].map(herkomst)).drop(
+            columns="year"
+        )
+        df = bm.synth(
+            f"{year}-10",
+            b,
+            ["koen", "herkomst"],
+            {"koen": "Køn i alt", "herkomst": "Herkomst i alt"},
+        ).sort_values(["code", "koen", "herkomst"])
+        rows = pd.concat(
+            [
+                df.assign(HFUDD="Alle uddannelsesniveauer", INDHOLD=_numbers(df["base"], 0)),
+                df.assign(
+                    HFUDD="Erhvervskompetencegivende uddannelse", INDHOLD=_numbers(df["flag"], 0)
+                ),
+            ]
+        ).rename(columns={"area_name": "OMRÅDE", "koen": "KØN", "herkomst": "HERKOMST"})
+        out.append(write_statbank_table(landing, "HFUDD25", str(year), rows))
     return out
 
 
-def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
-    d = bm.dagpenge_13(month).sort_values(["code", "age_group"])
-    variables = [
-        {"Name": "area", "Label": "Område"},
-        {"Name": "period", "Label": "Periode"},
-        {"Name": "_ygrpa06", "Label": "Aldersgrupper"},
-        {"Name": "Y14D03_NYE", "Label": "Nye dagpengeforløb"},
-        {
-            "Name": "Y14D03_FORTSAT",
-            "Label": "Fortsat på dagpenge 13 uger efter første ledighedsdag",
-        },
-        {"Name": "Y14D03_ANDEL", "Label": "Andel fortsat på dagpenge (pct.)"},
-    ]
-    data = [
-        [
-            r.area_name,
-            _period(month),
-            r.age_group,
-            format_number(r.n_new, 0),
-            format_number(r.n_still, 0),
-            format_number(r.value, 1),
-        ]
-        for r in d.itertuples()
-    ]
-    body = json.dumps([{"Variables": variables, "Data": data}], ensure_ascii=False, indent=1)
-    p1 = landing / "jobindsats" / f"Y14D03_{_period(month)}.json"
-    _write_atomic(p1, body.encode("utf-8"))
-
-    f = bm.fuldtidspersoner(month).sort_values(["code", "group"])
-    csv = pd.DataFrame(
-        {
-            "Område": f["area_name"],
-            "Periode": _period(month),
-            "Ydelsesgrupper": f["group_label"],
-            "Fuldtidspersoner": [format_number(v, 2) for v in f["fuldtidspersoner"]],
+def _count_table(
+    bm: Benchmarks,
+    month: str,
+    ballerup: pd.DataFrame,
+    dims: dict[str, str],
+    total: str,
+    measures: tuple[str, str, str],
+    *,
+    decimals: tuple[int, int] = (0, 0),
+    scale: float = 100.0,
+    share_decimals: int = 1,
+    **synth_args,
+) -> pd.DataFrame:
+    """The rows of a Jobindsats table of base, flag and their share for every area:
+    `dims` maps the Ballerup frame's columns to the table's dimension names."""
+    b = ballerup[ballerup["month"] == month].drop(columns="month")
+    cols = list(dims)
+    df = bm.synth(month, b, cols, dict.fromkeys(cols, total), **synth_args)
+    df = df.sort_values(["code", *cols]).rename(columns=dims)
+    base_m, flag_m, share_m = measures
+    return df.assign(
+        **{
+            base_m: _numbers(df["base"], decimals[0]),
+            flag_m: _numbers(df["flag"], decimals[1]),
+            share_m: _numbers(_share(df["flag"], df["base"], scale), share_decimals),
         }
     )
-    p2 = landing / "jobindsats" / f"Y01A02_{_period(month)}.csv"
-    _write_atomic(p2, _csv_bytes(csv))
-    return [p1, p2]
+
+
+def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
+    period = _period(month)
+    d = bm.dagpenge_13(month).sort_values(["code", "age_group"])
+    y14d03 = d.rename(columns={"age_group": "_ygrpa06"}).assign(
+        Y14D03_NYE=_numbers(d["n_new"], 0),
+        Y14D03_FORTSAT=_numbers(d["n_still"], 0),
+        Y14D03_ANDEL=_numbers(d["value"], 1),
+    )
+    f = bm.fuldtidspersoner(month).sort_values(["code", "group"])
+    y01a02 = f.assign(_ygrp=f["group_label"], Y01A02_FTP=_numbers(f["fuldtidspersoner"], 2))
+    out = [
+        write_jobindsats_table(landing, "Y14D03", period, y14d03),
+        write_jobindsats_table(landing, "Y01A02", period, y01a02),
+    ]
+    offer_names = {r["offer_type"]: r["offer_type_name"] for r in read_seed("offer_types")}
+    koen = {r["koen"]: r["koen_name"] for r in read_seed("koen_codes")}
+    herkomst = {r["herkomst"]: r["herkomst_name"] for r in read_seed("herkomst_codes")}
+    tables = {
+        "Y30A01": (bm.transitions_b, {"maalgruppe": "_maalgrp"}, {}),
+        "Y07A01": (
+            bm.long_term_b.assign(age_group=bm.long_term_b["age_group"].map(JI_AGE_LABELS)),
+            {"age_group": "_ygrpa06"},
+            {},
+        ),
+        "Y04A02": (
+            bm.insured_offers_b.assign(
+                offer_type=bm.insured_offers_b["offer_type"].map(offer_names).fillna("I alt")
+            ),
+            {"offer_type": "_tilbud"},
+            {"shared_base": True},
+        ),
+        "Y10A01": (bm.aktivitetsparate_b, {"maalgruppe": "_maalgrp"}, {}),
+        "Y15A01": (
+            bm.foertidspension_b,
+            {"age_group": "_alder"},
+            {"scale": 10_000.0},
+        ),
+        "Y06A02": (bm.young_uh_b, {}, {"float_flag": True, "decimals": (0, 2)}),
+        "Y01A05": (
+            bm.support_by_origin_b.assign(
+                herkomst=bm.support_by_origin_b["herkomst"].map(herkomst),
+                koen=bm.support_by_origin_b["koen"].map(koen),
+            ).rename(columns={"bef": "base", "ftp": "flag"}),
+            {"herkomst": "_herkomst", "koen": "_koen"},
+            {"float_flag": True, "decimals": (0, 2)},
+        ),
+    }
+    for table_id, (ballerup, dims, args) in tables.items():
+        if not (ballerup["month"] == month).any():
+            continue  # the table's rule cannot be measured yet in this month
+        conf = extracts_config()["jobindsats"][table_id]
+        measures = list(conf["measures"])  # base, part of the base, share
+        if len(measures) != 3 or conf["measures"][measures[2]]["unit"] == "count":
+            raise ValueError(f"{table_id}: extracts.yml must list base, part and share")
+        rows = _count_table(bm, month, ballerup, dims, "I alt", tuple(measures), **args)
+        out.append(write_jobindsats_table(landing, table_id, _table_period(table_id, month), rows))
+    return out
+
+
+def _table_period(table_id: str, month: str) -> str:
+    """Y15A01 is a rolling year ('2025QMAT06', the 12 months ending June 2025)."""
+    if table_id == "Y15A01":
+        return f"{month[:4]}QMAT{month[5:]}"
+    return _period(month)
 
 
 def write_benefit_register(world: World, landing: Path) -> list[Path]:
@@ -236,6 +364,7 @@ def generate(
     files += write_benefit_register(world, landing)
     files += write_case_system(world, landing)
     files += write_registers(world, landing)
+    files += write_education(bm, landing)
     summary = {
         "seed": seed,
         "scale": scale,
