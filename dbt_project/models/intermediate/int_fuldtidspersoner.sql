@@ -1,46 +1,40 @@
 -- Fuldtidspersoner (full-time equivalents) per month and benefit group: the person-weeks on
--- the benefit divided by the weeks in the month. A week belongs to the month of its
--- Thursday; the weeks of a month are counted from the calendar, not from the data, so a
--- month in which few weeks have recipients is not inflated.
+-- the benefit (counted on spells) divided by the weeks in the month. A week belongs to the
+-- month of its Thursday; the weeks of a month come from int_calendar_months.
 with
 
-person_weeks as (
-    select * from {{ ref('stg_benefit_register__person_weeks') }}
+spells as (
+    select * from {{ ref('int_benefit_spells') }}
 ),
 
 ydelse_codes as (
     select * from {{ ref('ydelse_codes') }}
 ),
 
-register_window as (
-    select
-        min(week_number) as first_week_number,
-        max(week_number) as last_week_number
-    from person_weeks
-),
-
 calendar as (
-    select
-        {{ week_month(week_start_from_number('week_number')) }} as month_date,
-        count(*) as n_weeks_in_month
-    from (
-        select unnest(range(first_week_number, last_week_number + 1)) as week_number
-        from register_window
-    ) as register_weeks
-    group by month_date
+    select * from {{ ref('int_calendar_months') }}
 ),
 
 ydelse_groups as (
     select distinct ydelse_group from ydelse_codes
 ),
 
+-- On spells, not on the person-weeks: each spell's weeks in each month it overlaps.
 weeks_on_benefit as (
     select
-        month_date,
-        ydelse_group,
-        count(*) as n_person_weeks
-    from person_weeks
-    group by month_date, ydelse_group
+        calendar.month_date,
+        spells.ydelse_group,
+        sum(
+            least(spells.end_week_number, calendar.last_week_number)
+            - greatest(spells.start_week_number, calendar.first_week_number)
+            + 1
+        ) as n_person_weeks
+    from spells
+    inner join calendar
+        on
+            spells.end_week_number >= calendar.first_week_number
+            and spells.start_week_number <= calendar.last_week_number
+    group by calendar.month_date, spells.ydelse_group
 ),
 
 final as (

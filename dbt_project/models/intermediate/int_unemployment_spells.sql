@@ -40,6 +40,7 @@ final as (
         with_target_group.end_date,
         with_target_group.maalgruppe_code,
         with_target_group.maalgruppe_name,
+        with_target_group.is_job_ready,
         register_window.last_week_number as register_last_week_number
     from with_target_group
     cross join register_window

@@ -1,0 +1,112 @@
+-- Target-group periods: the parts of each benefit spell during which the person belongs to
+-- one target group (målgruppe). A week's target group is the mapping seed's row valid on the
+-- week's Thursday for its benefit group and, for kontanthjælp and uddannelseshjælp, for the
+-- visitation category valid that Thursday; so spells that cross the 2026 reform (L 66) or a
+-- re-visitation are split where the group changes. Weeks of a group that needs a
+-- visitation but has none get no target group (the coverage test on int_person_months
+-- catches a register the case system does not cover).
+with
+
+spells as (
+    select * from {{ ref('int_benefit_spells') }}
+),
+
+visitations as (
+    select * from {{ ref('stg_case_system__visitations') }}
+),
+
+mapping as (
+    select * from {{ ref('maalgruppe_mapping') }}
+),
+
+-- Weeks are numbered from the week of Monday 2000-01-03; week w's Thursday is
+-- 2000-01-06 + 7w. A date range covers the weeks whose Thursday falls inside it.
+visitation_weeks as (
+    select
+        person_key,
+        visitation_category,
+        (date_diff('day', date '2000-01-06', valid_from_date) + 6) // 7 as first_week_number,
+        date_diff('day', date '2000-01-06', coalesce(valid_to_date, date '9999-12-31')) // 7
+            as last_week_number
+    from visitations
+),
+
+mapping_weeks as (
+    select
+        ydelse_group,
+        visitation_category,
+        maalgruppe_code,
+        maalgruppe_name,
+        is_ledig,
+        is_active_course,
+        is_job_ready,
+        (date_diff('day', date '2000-01-06', valid_from) + 6) // 7 as first_week_number,
+        date_diff('day', date '2000-01-06', valid_to) // 7 as last_week_number
+    from mapping
+),
+
+without_visitation as (
+    select
+        spells.person_key,
+        spells.ydelse_group,
+        null::varchar as visitation_category,
+        mapping_weeks.maalgruppe_code,
+        mapping_weeks.maalgruppe_name,
+        mapping_weeks.is_ledig,
+        mapping_weeks.is_active_course,
+        mapping_weeks.is_job_ready,
+        greatest(spells.start_week_number, mapping_weeks.first_week_number) as start_week_number,
+        least(spells.end_week_number, mapping_weeks.last_week_number) as end_week_number
+    from spells
+    inner join mapping_weeks
+        on
+            spells.ydelse_group = mapping_weeks.ydelse_group
+            and mapping_weeks.visitation_category is null
+            and spells.end_week_number >= mapping_weeks.first_week_number
+            and spells.start_week_number <= mapping_weeks.last_week_number
+),
+
+with_visitation as (
+    select
+        spells.person_key,
+        spells.ydelse_group,
+        visitation_weeks.visitation_category,
+        mapping_weeks.maalgruppe_code,
+        mapping_weeks.maalgruppe_name,
+        mapping_weeks.is_ledig,
+        mapping_weeks.is_active_course,
+        mapping_weeks.is_job_ready,
+        greatest(
+            spells.start_week_number,
+            visitation_weeks.first_week_number,
+            mapping_weeks.first_week_number
+        ) as start_week_number,
+        least(
+            spells.end_week_number,
+            visitation_weeks.last_week_number,
+            mapping_weeks.last_week_number
+        ) as end_week_number
+    from spells
+    inner join visitation_weeks
+        on
+            spells.person_key = visitation_weeks.person_key
+            and spells.end_week_number >= visitation_weeks.first_week_number
+            and spells.start_week_number <= visitation_weeks.last_week_number
+    inner join mapping_weeks
+        on
+            spells.ydelse_group = mapping_weeks.ydelse_group
+            and visitation_weeks.visitation_category = mapping_weeks.visitation_category
+            and mapping_weeks.first_week_number
+            <= least(spells.end_week_number, visitation_weeks.last_week_number)
+            and mapping_weeks.last_week_number
+            >= greatest(spells.start_week_number, visitation_weeks.first_week_number)
+),
+
+final as (
+    select * from without_visitation
+    union all
+    select * from with_visitation
+)
+
+select * from final
+where start_week_number <= end_week_number
