@@ -40,7 +40,7 @@ dev: install
 lint: install
 	$(VENV)/bin/ruff check pipeline orchestration tests
 	$(VENV)/bin/ruff format --check pipeline orchestration tests
-	$(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests
+	mkdir -p data && BKWH_WAREHOUSE_PATH=$(CURDIR)/data/warehouse.duckdb $(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests
 
 ## make bench SCALE=1.0: per-stage seconds and peak memory on a generated world
 bench: install

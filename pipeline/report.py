@@ -16,7 +16,22 @@ import jinja2
 from pipeline.config import REPO_ROOT, Settings
 from pipeline.danish import format_number
 
-UNIT_SUFFIX = {"pct": " %", "pct_change": " %", "pct_points": " pct.-point"}
+UNIT_SUFFIX = {
+    "pct": " %",
+    "pct_change": " %",
+    "pct_points": " pct.-point",
+    "per_10000": " pr. 10.000",
+    "per_100": " pr. 100",
+    "weeks": " uger",
+}
+UNIT_DECIMALS = {"rank": 0, "ratio": 2}
+
+
+def decimals_for(unit: str) -> int:
+    """How many decimals a figure of this unit is shown with (one unless said here)."""
+    return UNIT_DECIMALS.get(unit, 1)
+
+
 TEMPLATES = REPO_ROOT / "reports" / "templates"
 MONTHS_DA = [
     "januar",
@@ -79,8 +94,9 @@ def build_report(settings: Settings) -> ReportResult:
         elif r["value"] is None:
             shown = "ingen offentliggjort værdi"
         else:
-            decimals = 0 if r["unit"] == "rank" else 1
-            shown = format_number(r["value"], decimals) + UNIT_SUFFIX.get(r["unit"], "")
+            shown = format_number(r["value"], decimals_for(r["unit"])) + UNIT_SUFFIX.get(
+                r["unit"], ""
+            )
         items.append(
             {
                 **r,

@@ -12,6 +12,7 @@ from conftest import WORLD, sha256
 
 from pipeline.cli import run_refresh_job
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
+from pipeline.report import decimals_for
 
 LATEST = WORLD["end"] + "-01"
 
@@ -26,21 +27,50 @@ def _query(path, sql, params=()):
         return con.execute(sql, params).fetchall()
 
 
-def test_every_built_indicator_has_ballerup_in_the_latest_month(built):
-    built_ids = [r["indicator_id"] for r in _catalogue() if r["model_name"]]
-    assert {"0.1", "2.1", "2.2"} <= set(built_ids)
+def _latest_period(period_type: str) -> set[str]:
+    """The latest period an indicator of this type can have in the test world: its last
+    month, or for a yearly figure its last year (or the year before, when the yearly
+    snapshot, e.g. 1 October, falls after the world's end)."""
+    if period_type == "year":
+        year = int(WORLD["end"][:4])
+        return {f"{year}-01-01", f"{year - 1}-01-01"}
+    return {LATEST}
+
+
+def test_every_active_indicator_has_ballerup_in_its_latest_period(built):
+    catalogue = _catalogue()
+    active = [r for r in catalogue if r["status"] != "retired"]
+    assert all(r["model_name"] for r in active), "every active catalogue row has a model"
     rows = _query(
         built.settings.analytics_path,
-        "select indicator_id, count(*), count(value) + count(*) filter "
+        "select indicator_id, strftime(period, '%Y-%m-%d'), count(value) + count(*) filter "
         "(where is_suppressed) from marts.fct_indicator_values "
-        "where area_code = 151 and period = ? group by 1",
-        [LATEST],
+        "where area_code = 151 group by all",
     )
-    found = {r[0]: r for r in rows}
-    for indicator_id in built_ids:
-        assert indicator_id in found, f"{indicator_id} has no Ballerup row in {LATEST}"
-        _, _, n_value_or_suppressed = found[indicator_id]
-        assert n_value_or_suppressed >= 1
+    found = {(r[0], r[1]): r[2] for r in rows}
+    for row in active:
+        periods = _latest_period(row["period_type"])
+        have = [p for p in periods if (row["indicator_id"], p) in found]
+        assert have, f"{row['indicator_id']} has no Ballerup row in {sorted(periods)}"
+        assert any(found[(row["indicator_id"], p)] >= 1 for p in have), (
+            f"{row['indicator_id']}: no value and no suppression flag in {have}"
+        )
+
+
+def test_every_status_is_an_allowed_word_and_comparators_are_there(built):
+    catalogue = {r["indicator_id"]: r for r in _catalogue()}
+    rows = _query(
+        built.settings.analytics_path,
+        "select indicator_id, status, comparator_value, period from marts.fct_indicator_status",
+    )
+    assert {r[0] for r in rows} == set(catalogue)
+    allowed = {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
+    for indicator_id, status, comparator_value, period in rows:
+        assert status in allowed, (indicator_id, status)
+        entry = catalogue[indicator_id]
+        assert (status == "udgået") == (entry["status"] == "retired")
+        if entry["comparator_area_code"] and period is not None:
+            assert comparator_value is not None, f"{indicator_id} has no comparator value"
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):
@@ -135,7 +165,7 @@ def test_report_lists_every_catalogue_row_with_its_published_value(built):
             assert shown == "endnu ikke beregnet"
         elif row["indicator_id"] in latest:
             value = latest[row["indicator_id"]]
-            decimals = 0 if row["unit"] == "rank" else 1
+            decimals = decimals_for(row["unit"])
             assert abs(value) < 1000  # no thousands separator in these figures
             assert shown.startswith(f"{value:.{decimals}f}".replace(".", ","))
         else:

@@ -49,3 +49,12 @@
 {% macro week_start_from_number(n) -%}
     (date '2000-01-03' + (({{ n }}) * 7)::integer)
 {%- endmacro %}
+
+{#-
+    The numerator of a row derived from other cells (a gap or a ratio between groups): the
+    smallest nonzero count it is computed from, so the small-cell rule of
+    fct_indicator_values suppresses the derived figure whenever one of its cells is small.
+-#}
+{% macro smallest_count(columns) -%}
+    least({% for c in columns %}nullif({{ c }}, 0){% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}

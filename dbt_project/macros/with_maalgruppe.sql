@@ -12,7 +12,8 @@
         mapping.maalgruppe_code,
         mapping.maalgruppe_name,
         mapping.is_ledig,
-        mapping.is_active_course
+        mapping.is_active_course,
+        mapping.is_job_ready
     from {{ relation }} as rel
     left join {{ ref('stg_case_system__visitations') }} as visitations
         on

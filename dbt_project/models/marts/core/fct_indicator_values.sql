@@ -3,6 +3,7 @@
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
+    'ind_1_1__selvforsoergelse_eller_virksomhedsrettet',
     'ind_1_2__placeringer_til_tiden',
     'ind_1_3__booket_samtale',
     'ind_1_4__tilbud_inden_13_uger',
@@ -10,9 +11,28 @@
     'ind_1_6__virksomhedssamarbejde',
     'ind_2_1__placering_region_hovedstaden',
     'ind_2_2__dagpenge_efter_13_uger',
+    'ind_2_3__langtidsledige',
+    'ind_2_4__forsikrede_virksomhedsrettet',
+    'ind_2_5__sygemeldte',
+    'ind_2_6__delvis_raskmeldte',
+    'ind_3_1__aktivitetsparate_virksomhedsrettet',
     'ind_3_2__fleksjobledighed',
+    'ind_3_3__tilkendelser_foertidspension',
+    'ind_4_1__erhvervskompetencegivende_uddannelse',
+    'ind_4_2__unge_paa_uddannelseshjaelp',
+    'ind_4_3__eud_soegning',
     'ind_4_4__uddannelseshjaelp_virksomhedsrettet',
+    'ind_5_0__ledighed_herkomst',
+    'ind_5_1__forsoergede_herkomst_maalgruppe',
+    'ind_5_2__forsoergede_herkomst_maalgruppe_koen',
+    'ind_5_3__fortsat_ydelse_herkomst',
+    'ind_5_4__virksomhedsrettet_herkomst',
+    'ind_5_6__sanktioner_herkomst',
 ] %}
+{#- 5.5-gl is retired; its model is built only when its data returns (var enable_5_5_gl). -#}
+{%- if var('enable_5_5_gl') %}
+    {%- do indicator_models.append('ind_5_5_gl__sagsvarighed_herkomst') %}
+{%- endif %}
 
 with
 

@@ -17,7 +17,7 @@ age_groups as (
         min_age,
         max_age
     from {{ ref('age_groups') }}
-    where not is_total
+    where source_system = 'statbank' and not is_total
 ),
 
 benchmark as (

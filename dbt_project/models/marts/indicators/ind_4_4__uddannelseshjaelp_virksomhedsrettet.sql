@@ -4,8 +4,9 @@
 -- that month.
 with
 
-person_weeks as (
-    select * from {{ ref('stg_benefit_register__person_weeks') }}
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where ydelse_group = 'uddannelseshjaelp'
 ),
 
 offers as (
@@ -20,8 +21,7 @@ recipients as (
     select distinct
         person_key,
         month_date as period
-    from person_weeks
-    where ydelse_group = 'uddannelseshjaelp'
+    from person_months
 ),
 
 company_offers as (

@@ -1,0 +1,144 @@
+-- 1.1 Andelen af borgere, der overgår til selvforsørgelse eller starter i et
+-- virksomhedsrettet tilbud: of persons in a target group of an active course in the month
+-- (their target group in the month's last such week), the share who in the month leave
+-- public support (their spell of public support ends, inside the register) or start a
+-- virksomhedsrettet offer; per target group and in all. Ballerup from its own data; every
+-- other area from Jobindsats Y30A01.
+--
+-- Beyond the manual follow-up, breakdown 'forventet': the share Ballerup would have with the
+-- national rate of each target group applied to its own target-group mix (the strategy's
+-- remark: the raw share ignores the composition). numerator is the expected number.
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where is_active_course
+),
+
+support_spells as (
+    select * from {{ ref('int_public_support_spells') }}
+    where has_ended
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+offers as (
+    select * from {{ ref('stg_case_system__offers') }}
+),
+
+offer_types as (
+    select * from {{ ref('offer_types') }}
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y30a01') }}
+),
+
+in_target_group as (
+    select
+        person_key,
+        month_date as period,
+        maalgruppe_code
+    from person_months
+    qualify row_number() over (
+        partition by person_key, month_date
+        order by last_week_number desc, maalgruppe_code asc
+    ) = 1
+),
+
+left_support as (
+    select distinct
+        support_spells.person_key,
+        calendar.month_date as period
+    from support_spells
+    inner join calendar
+        on
+            support_spells.end_week_number
+            between calendar.first_week_number and calendar.last_week_number
+),
+
+started_offer as (
+    select distinct
+        offers.person_key,
+        date_trunc('month', offers.start_date)::date as period
+    from offers
+    inner join offer_types on offers.offer_type = offer_types.offer_type
+    where offer_types.is_virksomhedsrettet
+),
+
+flagged as (
+    select
+        in_target_group.period,
+        in_target_group.maalgruppe_code,
+        left_support.person_key is not null or started_offer.person_key is not null as has_moved
+    from in_target_group
+    left join left_support
+        on
+            in_target_group.person_key = left_support.person_key
+            and in_target_group.period = left_support.period
+    left join started_offer
+        on
+            in_target_group.person_key = started_offer.person_key
+            and in_target_group.period = started_offer.period
+),
+
+counts as (
+    {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_moved') }}
+),
+
+national_rates as (
+    select
+        period_date,
+        maalgruppe_code,
+        n_moved / n_persons as moved_rate
+    from benchmark
+    where area_code = 0 and not is_total and n_persons > 0
+),
+
+expected as (
+    select
+        counts.period,
+        'forventet' as breakdown,
+        'Forventet med landets rater' as breakdown_value,
+        sum(counts.n_base * national_rates.moved_rate) as n_flagged,
+        sum(counts.n_base) as n_base
+    from counts
+    inner join national_rates
+        on
+            counts.period = national_rates.period_date
+            and counts.breakdown_value = national_rates.maalgruppe_code
+    where counts.breakdown = 'maalgruppe'
+    group by counts.period
+),
+
+ballerup as (
+    {{ ballerup_share_rows('1.1', 'counts') }}
+    union all
+    {{ ballerup_share_rows('1.1', 'expected') }}
+),
+
+other_areas as (
+    select
+        '1.1' as indicator_id,
+        period_date as period,
+        'month' as period_type,
+        area_code,
+        case when is_total then 'total' else 'maalgruppe' end as breakdown,
+        maalgruppe_code as breakdown_value,
+        n_moved as numerator,
+        n_persons as denominator,
+        {{ pct('n_moved', 'n_persons') }} as value,
+        'pct' as unit
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select * from ballerup
+    union all
+    select * from other_areas
+)
+
+select * from final

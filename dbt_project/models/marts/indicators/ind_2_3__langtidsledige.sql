@@ -1,0 +1,114 @@
+-- 2.3 Andelen af langtidsledige borgere: of persons unemployed (in a target group counted as
+-- ledig) in the month's last week, aged 16-64, the share unemployed at least
+-- long_term_min_share (80 %) of the long_term_window_weeks (52) weeks ending then; per age
+-- group and in all. Only months whose 52 weeks lie inside the register. Computed on the
+-- target-group periods, not on person-weeks. Ballerup from its register; every other area
+-- from Jobindsats Y07A01.
+{%- set window = var('long_term_window_weeks') %}
+with
+
+periods as (
+    select * from {{ ref('int_target_group_periods') }}
+    where is_ledig
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+age_groups as (
+    select * from {{ ref('age_groups') }}
+    where source_system = 'statbank' and not is_total
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y07a01') }}
+),
+
+month_ends as (
+    select
+        month_date,
+        last_week_number
+    from calendar
+    where
+        last_week_number - {{ window }} + 1
+        >= (select min(c.first_week_number) from calendar as c)
+),
+
+unemployed as (
+    select distinct
+        month_ends.month_date,
+        month_ends.last_week_number,
+        periods.person_key
+    from month_ends
+    inner join periods
+        on month_ends.last_week_number between periods.start_week_number and periods.end_week_number
+),
+
+weeks_in_window as (
+    select
+        unemployed.month_date,
+        unemployed.person_key,
+        sum(
+            least(periods.end_week_number, unemployed.last_week_number)
+            - greatest(periods.start_week_number, unemployed.last_week_number - {{ window }} + 1)
+            + 1
+        ) as n_unemployed_weeks
+    from unemployed
+    inner join periods
+        on
+            unemployed.person_key = periods.person_key
+            and unemployed.last_week_number >= periods.start_week_number
+            and periods.end_week_number >= unemployed.last_week_number - {{ window }} + 1
+    group by unemployed.month_date, unemployed.person_key
+),
+
+flagged as (
+    select
+        weeks_in_window.month_date as period,
+        age_groups.age_group,
+        weeks_in_window.n_unemployed_weeks
+        >= {{ var('long_term_min_share') }} * {{ window }} as is_long_term
+    from weeks_in_window
+    inner join persons on weeks_in_window.person_key = persons.person_key
+    inner join age_groups
+        on
+            year(weeks_in_window.month_date) - persons.birth_year
+            between age_groups.min_age and age_groups.max_age
+),
+
+counts as (
+    {{ share_counts('flagged', 'alder', 'age_group', 'is_long_term') }}
+),
+
+ballerup as (
+    {{ ballerup_share_rows('2.3', 'counts') }}
+),
+
+other_areas as (
+    select
+        '2.3' as indicator_id,
+        period_date as period,
+        'month' as period_type,
+        area_code,
+        case when is_age_total then 'total' else 'alder' end as breakdown,
+        age_group as breakdown_value,
+        n_long_term as numerator,
+        n_unemployed as denominator,
+        {{ pct('n_long_term', 'n_unemployed') }} as value,
+        'pct' as unit
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select * from ballerup
+    union all
+    select * from other_areas
+)
+
+select * from final

@@ -1,0 +1,122 @@
+-- 2.4 Andelen af forsikrede ledige i virksomhedsrettede tilbud: of persons on dagpenge in the
+-- month, the share with a virksomhedsrettet offer (offer_types seed) running at some time in
+-- the month; per offer type (the same base for each type: a person may be in two) and in all
+-- (any type). Ballerup from its own data; every other area from Jobindsats Y04A02.
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where ydelse_group = 'dagpenge'
+),
+
+offers as (
+    select * from {{ ref('stg_case_system__offers') }}
+),
+
+offer_types as (
+    select * from {{ ref('offer_types') }}
+    where is_virksomhedsrettet
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y04a02') }}
+),
+
+insured_unemployed as (
+    select distinct
+        person_key,
+        month_date as period
+    from person_months
+),
+
+in_offer as (
+    select distinct
+        insured_unemployed.person_key,
+        insured_unemployed.period,
+        offers.offer_type
+    from insured_unemployed
+    inner join offers
+        on
+            insured_unemployed.person_key = offers.person_key
+            and offers.start_date < insured_unemployed.period + interval 1 month
+            and insured_unemployed.period <= offers.end_date
+    inner join offer_types on offers.offer_type = offer_types.offer_type
+),
+
+base_counts as (
+    select
+        period,
+        count(*) as n_base
+    from insured_unemployed
+    group by period
+),
+
+breakdown_values as (
+    select
+        'tilbudstype' as breakdown,
+        offer_type as breakdown_value
+    from offer_types
+    union all
+    select
+        'total' as breakdown,
+        'I alt' as breakdown_value
+),
+
+flag_counts as (
+    select
+        period,
+        offer_type as breakdown_value,
+        count(distinct person_key) as n_flagged
+    from in_offer
+    group by period, offer_type
+    union all
+    select
+        period,
+        'I alt' as breakdown_value,
+        count(distinct person_key) as n_flagged
+    from in_offer
+    group by period
+),
+
+counts as (
+    select
+        base_counts.period,
+        breakdown_values.breakdown,
+        breakdown_values.breakdown_value,
+        base_counts.n_base,
+        coalesce(flag_counts.n_flagged, 0) as n_flagged
+    from base_counts
+    cross join breakdown_values
+    left join flag_counts
+        on
+            base_counts.period = flag_counts.period
+            and breakdown_values.breakdown_value = flag_counts.breakdown_value
+),
+
+ballerup as (
+    {{ ballerup_share_rows('2.4', 'counts') }}
+),
+
+other_areas as (
+    select
+        '2.4' as indicator_id,
+        period_date as period,
+        'month' as period_type,
+        area_code,
+        case when is_total then 'total' else 'tilbudstype' end as breakdown,
+        offer_type as breakdown_value,
+        n_in_offer as numerator,
+        n_insured_unemployed as denominator,
+        {{ pct('n_in_offer', 'n_insured_unemployed') }} as value,
+        'pct' as unit
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select * from ballerup
+    union all
+    select * from other_areas
+)
+
+select * from final

@@ -1,0 +1,102 @@
+-- 3.1 Andelen af aktivitetsparate kontanthjælpsmodtagere og borgere i ressourceforløb, som er
+-- i løntilskud, virksomhedspraktik eller lønnede timer: of those persons in the month (their
+-- target group in the month's last such week), the share with a virksomhedsrettet offer
+-- running in the month or with ordinary paid hours in it; per target group and in all.
+-- Ballerup from its own data; every other area from Jobindsats Y10A01.
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where
+        (ydelse_group = 'kontanthjaelp' and visitation_category = 'aktivitetsparat')
+        or ydelse_group = 'ressourceforloeb'
+),
+
+offers as (
+    select * from {{ ref('stg_case_system__offers') }}
+),
+
+offer_types as (
+    select * from {{ ref('offer_types') }}
+    where is_virksomhedsrettet
+),
+
+paid_hours as (
+    select * from {{ ref('stg_case_system__paid_hours') }}
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y10a01') }}
+),
+
+in_population as (
+    select
+        person_key,
+        month_date as period,
+        maalgruppe_code
+    from person_months
+    qualify row_number() over (
+        partition by person_key, month_date
+        order by last_week_number desc, maalgruppe_code asc
+    ) = 1
+),
+
+company_offers as (
+    select offers.*
+    from offers
+    inner join offer_types on offers.offer_type = offer_types.offer_type
+),
+
+flagged as (
+    select
+        in_population.period,
+        in_population.maalgruppe_code,
+        exists (
+            select 1
+            from company_offers
+            where
+                company_offers.person_key = in_population.person_key
+                and company_offers.start_date < in_population.period + interval 1 month
+                and company_offers.end_date >= in_population.period
+        )
+        or exists (
+            select 1
+            from paid_hours
+            where
+                paid_hours.person_key = in_population.person_key
+                and paid_hours.month_date = in_population.period
+        ) as is_in_company
+    from in_population
+),
+
+counts as (
+    {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'is_in_company') }}
+),
+
+ballerup as (
+    {{ ballerup_share_rows('3.1', 'counts') }}
+),
+
+other_areas as (
+    select
+        '3.1' as indicator_id,
+        period_date as period,
+        'month' as period_type,
+        area_code,
+        case when is_total then 'total' else 'maalgruppe' end as breakdown,
+        maalgruppe_code as breakdown_value,
+        n_in_company as numerator,
+        n_persons as denominator,
+        {{ pct('n_in_company', 'n_persons') }} as value,
+        'pct' as unit
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select * from ballerup
+    union all
+    select * from other_areas
+)
+
+select * from final

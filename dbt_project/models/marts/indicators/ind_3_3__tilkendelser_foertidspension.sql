@@ -1,0 +1,147 @@
+-- 3.3 Tilkendelse af førtidspension (udvikling over år): awards in the 12 months ending each
+-- month (the period is the window's last month), and per 10,000 residents aged 18-64; per
+-- age group at the award and in all. An award is a person's first førtidspension spell that
+-- starts after the register's first week (a spell running from the first week is the stock,
+-- not an award); windows start after the register's first month. Ballerup from its register;
+-- every other area from Jobindsats Y15A01.
+with
+
+spells as (
+    select * from {{ ref('int_benefit_spells') }}
+    where ydelse_group = 'foertidspension'
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+population as (
+    select * from {{ ref('int_population_months') }}
+),
+
+age_groups as (
+    select * from {{ ref('age_groups') }}
+    where source_system = 'foertidspension' and not is_total
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y15a01') }}
+),
+
+first_month as (
+    select month_date from calendar
+    where is_first_month
+),
+
+awards as (
+    select
+        calendar.month_date as award_month,
+        age_groups.age_group
+    from spells
+    inner join calendar
+        on spells.start_week_number between calendar.first_week_number and calendar.last_week_number
+    inner join persons on spells.person_key = persons.person_key
+    inner join age_groups
+        on
+            year(calendar.month_date) - persons.birth_year
+            between age_groups.min_age and age_groups.max_age
+    where spells.weeks_since_previous_spell is null and not calendar.is_first_month
+),
+
+windows as (
+    select calendar.month_date as period
+    from calendar
+    cross join first_month
+    where calendar.month_date - interval 11 month > first_month.month_date
+),
+
+residents as (
+    select
+        windows.period,
+        age_groups.age_group,
+        sum(population.n_persons) as n_residents
+    from windows
+    inner join population on windows.period = population.month_date
+    inner join age_groups on population.age between age_groups.min_age and age_groups.max_age
+    group by windows.period, age_groups.age_group
+),
+
+award_counts as (
+    select
+        windows.period,
+        awards.age_group,
+        count(*) as n_awards
+    from windows
+    inner join awards
+        on awards.award_month between windows.period - interval 11 month and windows.period
+    group by windows.period, awards.age_group
+),
+
+by_age as (
+    select
+        residents.period,
+        'alder' as breakdown,
+        residents.age_group as breakdown_value,
+        coalesce(award_counts.n_awards, 0) as n_awards,
+        residents.n_residents
+    from residents
+    left join award_counts
+        on
+            residents.period = award_counts.period
+            and residents.age_group = award_counts.age_group
+),
+
+counts as (
+    select * from by_age
+    union all
+    select
+        period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        sum(n_awards) as n_awards,
+        sum(n_residents) as n_residents
+    from by_age
+    group by period
+),
+
+both_paths as (
+    select
+        period,
+        151 as area_code,
+        breakdown,
+        breakdown_value,
+        n_awards,
+        n_residents
+    from counts
+    union all
+    select
+        period_date as period,
+        area_code,
+        case when is_age_total then 'total' else 'alder' end as breakdown,
+        age_group as breakdown_value,
+        n_awards,
+        n_residents
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select
+        '3.3' as indicator_id,
+        period,
+        'rolling_year' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        n_awards::double as numerator,
+        n_residents::double as denominator,
+        'per_10000' as unit,
+        case when n_residents > 0 then 10000.0 * n_awards / n_residents end as value
+    from both_paths
+)
+
+select * from final

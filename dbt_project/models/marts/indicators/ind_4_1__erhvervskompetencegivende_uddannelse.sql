@@ -1,0 +1,101 @@
+-- 4.1 Andelen af unge (25-29 år), som har fuldført en erhvervskompetencegivende uddannelse:
+-- of residents aged 25-29 on 1 October of the year (calendar-year age), the share whose
+-- highest completed education is vocational or higher; per sex, per origin and in all, for
+-- each year whose October lies in the register. Ballerup from its persons register; every
+-- other area from StatBank HFUDD25.
+with
+
+population as (
+    select * from {{ ref('int_population_months') }}
+    where month(month_date) = 10 and age between 25 and 29
+),
+
+benchmark as (
+    select * from {{ ref('stg_statbank__hfudd25') }}
+),
+
+ballerup_cells as (
+    select
+        koen,
+        herkomst,
+        make_date(year(month_date), 1, 1) as period,
+        sum(n_persons) as n_persons,
+        sum(n_persons) filter (where has_vocational_education) as n_vocational
+    from population
+    group by all
+),
+
+ballerup as (
+    select
+        period,
+        'koen' as breakdown,
+        koen as breakdown_value,
+        sum(n_persons) as n_persons,
+        coalesce(sum(n_vocational), 0) as n_vocational
+    from ballerup_cells
+    group by period, koen
+    union all
+    select
+        period,
+        'herkomst' as breakdown,
+        herkomst as breakdown_value,
+        sum(n_persons) as n_persons,
+        coalesce(sum(n_vocational), 0) as n_vocational
+    from ballerup_cells
+    group by period, herkomst
+    union all
+    select
+        period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        sum(n_persons) as n_persons,
+        coalesce(sum(n_vocational), 0) as n_vocational
+    from ballerup_cells
+    group by period
+),
+
+other_areas as (
+    select
+        period_date as period,
+        area_code,
+        case
+            when koen = 'I alt' and herkomst = 'I alt' then 'total'
+            when herkomst = 'I alt' then 'koen'
+            else 'herkomst'
+        end as breakdown,
+        case when herkomst = 'I alt' then koen else herkomst end as breakdown_value,
+        n_persons,
+        n_vocational
+    from benchmark
+    where area_code != 151 and (koen = 'I alt' or herkomst = 'I alt')
+),
+
+both_paths as (
+    select
+        period,
+        151 as area_code,
+        breakdown,
+        breakdown_value,
+        n_persons,
+        n_vocational
+    from ballerup
+    union all
+    select * from other_areas
+),
+
+final as (
+    select
+        '4.1' as indicator_id,
+        period,
+        'year' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        n_vocational::double as numerator,
+        n_persons::double as denominator,
+        {{ pct('n_vocational', 'n_persons') }} as value,
+        'pct' as unit
+    from both_paths
+)
+
+select * from final

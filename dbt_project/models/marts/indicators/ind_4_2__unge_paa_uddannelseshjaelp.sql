@@ -1,0 +1,84 @@
+-- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner aged 18-29
+-- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29. Ballerup from
+-- its register and persons; every other area from Jobindsats Y06A02.
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where ydelse_group = 'uddannelseshjaelp'
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+population as (
+    select * from {{ ref('int_population_months') }}
+    where age between 18 and 29
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y06a02') }}
+),
+
+young_weeks as (
+    select
+        person_months.month_date,
+        sum(person_months.n_weeks) as n_person_weeks
+    from person_months
+    inner join persons on person_months.person_key = persons.person_key
+    where year(person_months.month_date) - persons.birth_year between 18 and 29
+    group by person_months.month_date
+),
+
+residents as (
+    select
+        month_date,
+        sum(n_persons) as n_residents
+    from population
+    group by month_date
+),
+
+ballerup as (
+    select
+        calendar.month_date as period,
+        151 as area_code,
+        coalesce(young_weeks.n_person_weeks, 0) / calendar.n_weeks_in_month as fuldtidspersoner,
+        residents.n_residents
+    from calendar
+    inner join residents on calendar.month_date = residents.month_date
+    left join young_weeks on calendar.month_date = young_weeks.month_date
+),
+
+both_paths as (
+    select * from ballerup
+    union all
+    select
+        period_date as period,
+        area_code,
+        fuldtidspersoner,
+        n_residents
+    from benchmark
+    where area_code != 151
+),
+
+final as (
+    select
+        '4.2' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        fuldtidspersoner::double as numerator,
+        n_residents::double as denominator,
+        {{ pct('fuldtidspersoner', 'n_residents') }} as value,
+        'pct' as unit
+    from both_paths
+)
+
+select * from final

@@ -1,0 +1,115 @@
+-- 5.1 Andelen af offentligt forsørgede fordelt på herkomst og målgruppe: of residents aged
+-- 16-64 of each origin, the fuldtidspersoner on public support in pct.; per origin and
+-- target group ('herkomst_maalgruppe', value '<origin> / <target group>'), per origin, and in
+-- all. Target groups follow the dated mapping (the 2026 reform changes them). Ballerup from
+-- its register and persons; every other area from Jobindsats Y01A05 (by origin).
+with
+
+ftp as (
+    select * from {{ ref('int_fuldtidspersoner_by_origin') }}
+    where age between 16 and 64
+),
+
+population as (
+    select * from {{ ref('int_population_months') }}
+    where age between 16 and 64
+),
+
+benchmark as (
+    select * from {{ ref('stg_jobindsats__y01a05') }}
+    where koen = 'I alt'
+),
+
+residents as (
+    select
+        month_date,
+        herkomst,
+        sum(n_persons) as n_residents
+    from population
+    group by month_date, herkomst
+),
+
+cells as (
+    select
+        month_date,
+        'herkomst_maalgruppe' as breakdown,
+        herkomst,
+        herkomst || ' / ' || maalgruppe_code as breakdown_value,
+        sum(fuldtidspersoner) as fuldtidspersoner
+    from ftp
+    group by all
+    union all
+    select
+        month_date,
+        'herkomst' as breakdown,
+        herkomst,
+        herkomst as breakdown_value,
+        sum(fuldtidspersoner) as fuldtidspersoner
+    from ftp
+    group by all
+),
+
+ballerup as (
+    select
+        cells.month_date as period,
+        151 as area_code,
+        cells.breakdown,
+        cells.breakdown_value,
+        cells.fuldtidspersoner,
+        residents.n_residents
+    from cells
+    inner join residents
+        on cells.month_date = residents.month_date and cells.herkomst = residents.herkomst
+    union all
+    select
+        residents.month_date as period,
+        151 as area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        coalesce(sum(ftp.fuldtidspersoner), 0) as fuldtidspersoner,
+        any_value(residents.n_residents) as n_residents
+    from (
+        select
+            month_date,
+            sum(n_residents) as n_residents
+        from residents
+        group by month_date
+    ) as residents
+    left join ftp on residents.month_date = ftp.month_date
+    group by residents.month_date
+),
+
+other_areas as (
+    select
+        period_date as period,
+        area_code,
+        case when herkomst = 'I alt' then 'total' else 'herkomst' end as breakdown,
+        herkomst as breakdown_value,
+        fuldtidspersoner,
+        n_residents
+    from benchmark
+    where area_code != 151
+),
+
+both_paths as (
+    select * from ballerup
+    union all
+    select * from other_areas
+),
+
+final as (
+    select
+        '5.1' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        fuldtidspersoner::double as numerator,
+        n_residents::double as denominator,
+        {{ pct('fuldtidspersoner', 'n_residents') }} as value,
+        'pct' as unit
+    from both_paths
+)
+
+select * from final

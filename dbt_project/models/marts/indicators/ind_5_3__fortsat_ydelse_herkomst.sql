@@ -1,0 +1,95 @@
+-- 5.3 Andelen af jobparate borgere med ikke-vestlig baggrund, som fortsat modtager ydelse 13
+-- uger efter første ledighedsdag, på niveau med dansk og vestlig herkomst: of new
+-- unemployment spells of job-ready persons (the mapping seed's is_job_ready on the first
+-- day: jobparat, from 2026 jobklar), the share still on the benefit 13 weeks after the first
+-- week, counted in the month of that week; for non-Western and for Danish and Western
+-- origin; the total row is the gap in percentage points (non-Western minus the others).
+with
+
+spells as (
+    select * from {{ ref('int_unemployment_spells') }}
+    where is_job_ready
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+herkomst_codes as (
+    select * from {{ ref('herkomst_codes') }}
+),
+
+followed as (
+    select
+        {{ week_month(week_start_from_number(
+            'spells.start_week_number + ' ~ var('still_on_after_weeks')
+        )) }} as period,
+        case
+            when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'dansk og vestlig'
+        end as origin_group,
+        spells.end_week_number
+        >= spells.start_week_number + {{ var('still_on_after_weeks') }} as is_still_on
+    from spells
+    inner join persons on spells.person_key = persons.person_key
+    inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
+    where
+        spells.start_week_number + {{ var('still_on_after_weeks') }}
+        <= spells.register_last_week_number
+),
+
+counts as (
+    select
+        period,
+        origin_group,
+        count(*) as n_base,
+        count(*) filter (where is_still_on) as n_flagged
+    from followed
+    group by period, origin_group
+),
+
+gaps as (
+    select
+        non_western.period,
+        {{ pct('non_western.n_flagged', 'non_western.n_base') }}
+        - {{ pct('other_origins.n_flagged', 'other_origins.n_base') }} as gap_points,
+        {{ smallest_count([
+            'non_western.n_flagged', 'non_western.n_base',
+            'other_origins.n_flagged', 'other_origins.n_base'
+        ]) }} as smallest_count
+    from counts as non_western
+    inner join counts as other_origins
+        on
+            non_western.period = other_origins.period
+            and other_origins.origin_group = 'dansk og vestlig'
+    where non_western.origin_group = 'ikke-vestlig'
+),
+
+final as (
+    select
+        '5.3' as indicator_id,
+        period,
+        'month' as period_type,
+        151 as area_code,
+        'herkomst' as breakdown,
+        origin_group as breakdown_value,
+        n_flagged::double as numerator,
+        n_base::double as denominator,
+        {{ pct('n_flagged', 'n_base') }} as value,
+        'pct' as unit
+    from counts
+    union all
+    select
+        '5.3' as indicator_id,
+        period,
+        'month' as period_type,
+        151 as area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        smallest_count::double as numerator,
+        null as denominator,
+        gap_points as value,
+        'pct_points' as unit
+    from gaps
+)
+
+select * from final

@@ -1,0 +1,135 @@
+-- 5.4 Ledige med ikke-vestlig baggrund skal i lige så høj grad som de resterende ledige i
+-- virksomhedsrettede tilbud, measured per target group (the strategy's remark): of persons
+-- in a target group counted as ledig in the month, the share with a virksomhedsrettet offer
+-- running in it, for non-Western origin and for the others within each target group
+-- ('herkomst_maalgruppe'); the gap in percentage points per target group ('maalgruppe') and
+-- over all target groups ('total', the figure the goal sets to 0).
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where is_ledig
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+herkomst_codes as (
+    select * from {{ ref('herkomst_codes') }}
+),
+
+offers as (
+    select * from {{ ref('stg_case_system__offers') }}
+),
+
+offer_types as (
+    select * from {{ ref('offer_types') }}
+    where is_virksomhedsrettet
+),
+
+company_offers as (
+    select offers.*
+    from offers
+    inner join offer_types on offers.offer_type = offer_types.offer_type
+),
+
+unemployed as (
+    select distinct
+        person_months.person_key,
+        person_months.month_date as period,
+        person_months.maalgruppe_code,
+        case
+            when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'øvrige'
+        end as origin_group
+    from person_months
+    inner join persons on person_months.person_key = persons.person_key
+    inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
+),
+
+flagged as (
+    select
+        unemployed.*,
+        exists(
+            select 1
+            from company_offers
+            where
+                company_offers.person_key = unemployed.person_key
+                and company_offers.start_date < unemployed.period + interval 1 month
+                and company_offers.end_date >= unemployed.period
+        ) as is_in_offer
+    from unemployed
+),
+
+counts as (
+    select
+        period,
+        origin_group,
+        maalgruppe_code,
+        count(*) as n_base,
+        count(*) filter (where is_in_offer) as n_flagged
+    from flagged
+    group by all
+    union all
+    select
+        period,
+        origin_group,
+        'I alt' as maalgruppe_code,
+        count(*) as n_base,
+        count(*) filter (where is_in_offer) as n_flagged
+    from flagged
+    group by all
+),
+
+gaps as (
+    select
+        non_western.period,
+        non_western.maalgruppe_code,
+        {{ pct('non_western.n_flagged', 'non_western.n_base') }}
+        - {{ pct('other_origins.n_flagged', 'other_origins.n_base') }} as gap_points,
+        {{ smallest_count([
+            'non_western.n_flagged', 'non_western.n_base',
+            'other_origins.n_flagged', 'other_origins.n_base'
+        ]) }} as smallest_count
+    from counts as non_western
+    inner join counts as other_origins
+        on
+            non_western.period = other_origins.period
+            and non_western.maalgruppe_code = other_origins.maalgruppe_code
+            and other_origins.origin_group = 'øvrige'
+    where non_western.origin_group = 'ikke-vestlig'
+),
+
+final as (
+    select
+        '5.4' as indicator_id,
+        period,
+        'month' as period_type,
+        151 as area_code,
+        case when maalgruppe_code = 'I alt' then 'herkomst' else 'herkomst_maalgruppe' end
+            as breakdown,
+        case
+            when maalgruppe_code = 'I alt' then origin_group
+            else origin_group || ' / ' || maalgruppe_code
+        end as breakdown_value,
+        n_flagged::double as numerator,
+        n_base::double as denominator,
+        {{ pct('n_flagged', 'n_base') }} as value,
+        'pct' as unit
+    from counts
+    union all
+    select
+        '5.4' as indicator_id,
+        period,
+        'month' as period_type,
+        151 as area_code,
+        case when maalgruppe_code = 'I alt' then 'total' else 'maalgruppe' end as breakdown,
+        maalgruppe_code as breakdown_value,
+        smallest_count::double as numerator,
+        null as denominator,
+        gap_points as value,
+        'pct_points' as unit
+    from gaps
+)
+
+select * from final
