@@ -550,12 +550,20 @@ def offer_months(world: World) -> pd.DataFrame:
     ).drop_duplicates()
 
 
-def _last_week_rows(
-    person: np.ndarray, week: np.ndarray, month: np.ndarray, **cols
-) -> pd.DataFrame:
-    """One row per person and month: the columns of the person's last given week in it."""
-    df = pd.DataFrame({"person": person, "week": week, "month": month, **cols})
-    return df.sort_values("week").drop_duplicates(["person", "month"], keep="last")
+def _last_week_rows(world: World, mask: np.ndarray, column: str) -> pd.DataFrame:
+    """One row per person and month among the person-weeks in `mask`: the mapping seed's
+    `column` in the person's last such week of the month (as `maalgruppe`)."""
+    labels, week_month = _month_index(world)
+    person, week = world.pw_person[mask], world.pw_week[mask]
+    order = np.lexsort((week, person))
+    person, week = person[order], week[order]
+    mi = week_month[week]
+    last = np.ones(len(person), dtype=bool)
+    last[:-1] = (person[1:] != person[:-1]) | (mi[1:] != mi[:-1])
+    values = week_mapping(world, column)[mask][order]
+    return pd.DataFrame(
+        {"person": person[last], "month": labels[mi[last]], "maalgruppe": values[last]}
+    )
 
 
 def ballerup_public_support_by_origin(world: World) -> pd.DataFrame:
@@ -567,25 +575,23 @@ def ballerup_public_support_by_origin(world: World) -> pd.DataFrame:
     year = np.array([int(m[:4]) for m in labels])
     age = year[mi] - p["birth_year"].to_numpy()[world.pw_person]
     keep = (age >= 16) & (age <= 64)
-    pw = pd.DataFrame(
-        {
-            "month": labels[mi[keep]],
-            "herkomst": p["herkomst"].to_numpy()[world.pw_person[keep]],
-            "koen": p["koen"].to_numpy()[world.pw_person[keep]],
-        }
-    )
+    # integer codes, not strings, for the ~30 million person-weeks
+    herkomst_codes, herkomst = pd.factorize(p["herkomst"])
+    koen_codes, koen = pd.factorize(p["koen"])
+    cell = (mi[keep] * len(herkomst) + herkomst_codes[world.pw_person[keep]]) * len(
+        koen
+    ) + koen_codes[world.pw_person[keep]]
+    weeks = np.bincount(cell, minlength=len(labels) * len(herkomst) * len(koen))
     wpm = weeks_per_month(world)
-    ftp = pw.groupby(["month", "herkomst", "koen"]).size().rename("weeks").reset_index()
-    ftp["ftp"] = ftp["weeks"] / ftp["month"].map(wpm)
     rows = []
-    for month in labels:
+    for i, month in enumerate(labels):
         a = _age_in(world, int(month[:4]))
         ok = (a >= 16) & (a <= 64)
         counts = p[ok].groupby(["herkomst", "koen"]).size()
-        rows += [(month, h, k, n) for (h, k), n in counts.items()]
-    bef = pd.DataFrame(rows, columns=["month", "herkomst", "koen", "bef"])
-    out = bef.merge(ftp[["month", "herkomst", "koen", "ftp"]], how="left").fillna({"ftp": 0.0})
-    return out
+        for (h, k), n in counts.items():
+            c = (i * len(herkomst) + herkomst.get_loc(h)) * len(koen) + koen.get_loc(k)
+            rows.append((month, h, k, n, weeks[c] / wpm[month]))
+    return pd.DataFrame(rows, columns=["month", "herkomst", "koen", "bef", "ftp"])
 
 
 def ballerup_long_term_unemployed(world: World) -> pd.DataFrame:
@@ -639,15 +645,8 @@ def ballerup_aktivitetsparate(world: World) -> pd.DataFrame:
     """Y10A01 (3.1): aktivitetsparate kontanthjælp recipients and persons in ressourceforløb
     in the month (target group of their last such week) and those in a virksomhedsrettet
     offer running in the month or with paid hours in it (ind_3_1)."""
-    labels, week_month = _month_index(world)
     pop = np.isin(world.pw_state, [S["kh_aktivitetsparat"], S["ressourceforloeb"]])
-    names = week_mapping(world, "maalgruppe_name")[pop]
-    last = _last_week_rows(
-        world.pw_person[pop],
-        world.pw_week[pop],
-        labels[week_month[world.pw_week[pop]]],
-        maalgruppe=names,
-    )
+    last = _last_week_rows(world, pop, "maalgruppe_name")
     hours = world.events["paid_hours"]
     worked = pd.DataFrame(
         {
@@ -726,13 +725,7 @@ def ballerup_transitions(world: World) -> pd.DataFrame:
     offer (ind_1_1)."""
     labels, week_month = _month_index(world)
     active = week_mapping(world, "is_active_course") == "true"
-    names = week_mapping(world, "maalgruppe_name")[active]
-    base = _last_week_rows(
-        world.pw_person[active],
-        world.pw_week[active],
-        labels[week_month[world.pw_week[active]]],
-        maalgruppe=names,
-    )
+    base = _last_week_rows(world, active, "maalgruppe_name")
     order = np.lexsort((world.pw_week, world.pw_person))
     p, w = world.pw_person[order], world.pw_week[order]
     last_of_island = np.ones(len(p), dtype=bool)
