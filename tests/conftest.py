@@ -19,7 +19,9 @@ from pipeline.config import Settings
 
 # A small world: 21 months, so that indicators needing 52 weeks of history plus 26 weeks of
 # follow-up (1.5) have a value in the latest month.
-WORLD = {"seed": 7, "scale": 0.05, "start": "2023-10", "end": "2025-06"}
+# The first month starts on a Wednesday: the register's first week (Monday 30 October 2023)
+# reaches into the month before, as full-history samples do (2019-01 starts on 31 December).
+WORLD = {"seed": 7, "scale": 0.05, "start": "2023-11", "end": "2025-06"}
 
 
 @dataclass

@@ -297,7 +297,6 @@ def _fmt_dates(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_case_system(world: World, landing: Path) -> list[Path]:
     out = []
-    months = [str(m) for m in pd.period_range(world.start, world.end, freq="M")]
     for entity, date_col in CASE_ENTITIES.items():
         df = world.events[entity]
         df = df.assign(
@@ -308,7 +307,10 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
             }
         )
         month = df[date_col].dt.strftime("%Y-%m")
-        for m in months:
+        # Every month an event is dated in, including the days before the first month that
+        # the register's first week reaches into (a week belongs to its Thursday's month):
+        # their events are delivered in that earlier month's file, not dropped.
+        for m in sorted(month.unique()):
             part = _fmt_dates(df[month == m])
             if part.empty:  # a month with no events has no delivery (ingest refuses empty files)
                 continue
