@@ -19,6 +19,24 @@ herkomst_codes as (
     select * from {{ ref('herkomst_codes') }}
 ),
 
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+-- Every month in which a new spell (52 weeks of lookback) can reach its week 13 inside the
+-- register has a row per origin group, 0 of 0 when no spell did.
+measurable_months as (
+    select month_date as period
+    from calendar
+    where
+        last_week_number - {{ var('still_on_after_weeks') }} - {{ var('new_spell_gap_weeks') }}
+        >= (select min(c.first_week_number) from calendar as c)
+),
+
+origin_groups as (
+    select unnest(['ikke-vestlig', 'dansk og vestlig']) as origin_group
+),
+
 followed as (
     select
         {{ week_month(week_start_from_number(
@@ -37,7 +55,7 @@ followed as (
         <= spells.register_last_week_number
 ),
 
-counts as (
+followed_counts as (
     select
         period,
         origin_group,
@@ -45,6 +63,20 @@ counts as (
         count(*) filter (where is_still_on) as n_flagged
     from followed
     group by period, origin_group
+),
+
+counts as (
+    select
+        measurable_months.period,
+        origin_groups.origin_group,
+        coalesce(followed_counts.n_base, 0) as n_base,
+        coalesce(followed_counts.n_flagged, 0) as n_flagged
+    from measurable_months
+    cross join origin_groups
+    left join followed_counts
+        on
+            measurable_months.period = followed_counts.period
+            and origin_groups.origin_group = followed_counts.origin_group
 ),
 
 gaps as (
