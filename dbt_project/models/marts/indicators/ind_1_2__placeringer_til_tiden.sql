@@ -7,12 +7,19 @@ offers as (
     select * from {{ ref('stg_case_system__offers') }}
 ),
 
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+-- Only months the register covers: the export also holds offers of the days before the
+-- first month that the register's first week reaches into, a partial month.
 flagged as (
     select
-        offer_type,
-        date_trunc('month', start_date)::date as period,
-        placement_created_date <= start_date as is_on_time
+        offers.offer_type,
+        calendar.month_date as period,
+        offers.placement_created_date <= offers.start_date as is_on_time
     from offers
+    inner join calendar on date_trunc('month', offers.start_date) = calendar.month_date
 ),
 
 counts as (
