@@ -1,0 +1,91 @@
+"""No CPR number leaves ingest: a scan of everything a refresh writes (issue 4, privacy)."""
+
+import re
+
+import duckdb
+
+# ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits.
+CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-9]|$)"
+# Keyed hashes, file hashes and batch ids hold hex: ten hex digits that happen to be decimal
+# would look CPR-shaped. Those columns are checked to be exactly such ids instead, and such
+# ids are blanked out of text before it is scanned.
+BATCH_ID = "[0-9]{8}T[0-9]{12}_[0-9a-f]{10}"
+SHA256 = "[0-9a-f]{64}"
+HASH_COLUMNS = {
+    "person_key": "[0-9a-f]{32}",
+    "_file_sha256": SHA256,
+    "file_sha256": SHA256,
+    "_batch_id": BATCH_ID,
+    "batch_id": BATCH_ID,
+    "superseded_by": BATCH_ID,
+}
+HASHES = re.compile("|".join(rf"\b{p}\b" for p in sorted(set(HASH_COLUMNS.values()))))
+
+
+def _cpr_cells(path) -> list[tuple[str, str, int]]:
+    found = []
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database()"
+        ).fetchall()
+        for schema, table, column in columns:
+            relation = f'"{schema}"."{table}"'
+            if column in HASH_COLUMNS:
+                [(bad,)] = con.execute(
+                    f'select count(*) from {relation} where not regexp_full_match("{column}", ?)',
+                    [HASH_COLUMNS[column]],
+                ).fetchall()
+                assert bad == 0, f"{schema}.{table}.{column} holds values that are no hash"
+                continue
+            [(n,)] = con.execute(
+                f'select count(*) from {relation} where regexp_matches("{column}"::varchar, ?)',
+                [CPR],
+            ).fetchall()
+            if n:
+                found.append((f"{schema}.{table}", column, n))
+    return found
+
+
+def test_the_pattern_finds_cpr_numbers_and_nothing_else():
+    pattern = re.compile(CPR)
+    for text in ("010203-1234", "0102031234", "id 311299-0001.", '"1512851234"'):
+        assert pattern.search(text), text
+    for text in ("4012345678", "20261122T055551802737", "2025-06-01", "01020312345", "1234"):
+        assert not pattern.search(text), text
+    batch = "20261122T055551802737_a0102031234b"[:32]
+    assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
+
+
+def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_logs(built):
+    settings = built.settings
+    assert _cpr_cells(settings.warehouse_path) == []
+    assert _cpr_cells(settings.analytics_path) == []
+    pattern = re.compile(CPR)
+    written = [
+        *settings.report_dir.rglob("*.html"),
+        *(p for p in settings.log_dir.rglob("*") if p.is_file()),
+    ]
+    assert any(p.suffix == ".json" for p in written), "the validation results were scanned"
+    for path in written:
+        text = HASHES.sub("<id>", path.read_text(encoding="utf-8", errors="replace"))
+        match = pattern.search(text)
+        assert match is None, f"{path} holds a CPR-shaped value: {match.group(0)!r}"
+
+
+def test_the_scan_finds_a_cpr_number_in_any_column_and_checks_hash_columns(tmp_path):
+    path = tmp_path / "probe.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t (note varchar, n bigint, person_key varchar)")
+        con.execute("insert into t values ('ok', 4012345678, repeat('a', 32))")
+        con.execute("insert into t values ('cpr 010203-1234 here', 1, repeat('b', 32))")
+        con.execute("insert into t values ('ok', 1512851234, repeat('c', 32))")
+    assert _cpr_cells(path) == [("main.t", "note", 1), ("main.t", "n", 1)]
+    with duckdb.connect(str(path)) as con:
+        con.execute("update t set person_key = '0102031234'")
+    try:
+        _cpr_cells(path)
+    except AssertionError as e:
+        assert "no hash" in str(e)
+    else:
+        raise AssertionError("a person_key that is no hash went unnoticed")
