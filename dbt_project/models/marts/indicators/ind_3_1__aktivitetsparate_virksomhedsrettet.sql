@@ -12,15 +12,6 @@ person_months as (
         or ydelse_group = 'ressourceforloeb'
 ),
 
-offers as (
-    select * from {{ ref('stg_case_system__offers') }}
-),
-
-offer_types as (
-    select * from {{ ref('offer_types') }}
-    where is_virksomhedsrettet
-),
-
 paid_hours as (
     select * from {{ ref('stg_case_system__paid_hours') }}
 ),
@@ -41,24 +32,11 @@ in_population as (
     ) = 1
 ),
 
-company_offers as (
-    select offers.*
-    from offers
-    inner join offer_types on offers.offer_type = offer_types.offer_type
-),
-
 flagged as (
     select
         in_population.period,
         in_population.maalgruppe_code,
-        exists (
-            select 1
-            from company_offers
-            where
-                company_offers.person_key = in_population.person_key
-                and company_offers.start_date < in_population.period + interval 1 month
-                and company_offers.end_date >= in_population.period
-        )
+        {{ company_offer_in_month('in_population.person_key', 'in_population.period') }}
         or exists (
             select 1
             from paid_hours

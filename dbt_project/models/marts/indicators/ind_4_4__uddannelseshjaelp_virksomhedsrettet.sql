@@ -9,14 +9,6 @@ person_months as (
     where ydelse_group = 'uddannelseshjaelp'
 ),
 
-offers as (
-    select * from {{ ref('stg_case_system__offers') }}
-),
-
-offer_types as (
-    select * from {{ ref('offer_types') }}
-),
-
 recipients as (
     select distinct
         person_key,
@@ -24,27 +16,11 @@ recipients as (
     from person_months
 ),
 
-company_offers as (
-    select
-        offers.person_key,
-        offers.start_date,
-        offers.end_date
-    from offers
-    inner join offer_types on offers.offer_type = offer_types.offer_type
-    where offer_types.is_virksomhedsrettet
-),
-
 flagged as (
     select
         recipients.period,
-        exists(
-            select 1
-            from company_offers
-            where
-                company_offers.person_key = recipients.person_key
-                and company_offers.start_date < recipients.period + interval 1 month
-                and company_offers.end_date >= recipients.period
-        ) as is_in_company_offer
+        {{ company_offer_in_month('recipients.person_key', 'recipients.period') }}
+            as is_in_company_offer
     from recipients
 ),
 

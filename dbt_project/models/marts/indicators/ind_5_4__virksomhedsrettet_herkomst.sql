@@ -19,21 +19,6 @@ herkomst_codes as (
     select * from {{ ref('herkomst_codes') }}
 ),
 
-offers as (
-    select * from {{ ref('stg_case_system__offers') }}
-),
-
-offer_types as (
-    select * from {{ ref('offer_types') }}
-    where is_virksomhedsrettet
-),
-
-company_offers as (
-    select offers.*
-    from offers
-    inner join offer_types on offers.offer_type = offer_types.offer_type
-),
-
 unemployed as (
     select distinct
         person_months.person_key,
@@ -50,14 +35,7 @@ unemployed as (
 flagged as (
     select
         unemployed.*,
-        exists(
-            select 1
-            from company_offers
-            where
-                company_offers.person_key = unemployed.person_key
-                and company_offers.start_date < unemployed.period + interval 1 month
-                and company_offers.end_date >= unemployed.period
-        ) as is_in_offer
+        {{ company_offer_in_month('unemployed.person_key', 'unemployed.period') }} as is_in_offer
     from unemployed
 ),
 
