@@ -180,8 +180,12 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
     )
     male = rng.random(n) < 0.495
     herkomst = rng.choice(3, size=n, p=HERKOMST_P)
-    # labour force: participation by age and origin; insured (a-kasse) within the labour force
-    part = np.where((age >= 16) & (age <= 66), 0.78, 0.0) * np.where(herkomst == 2, 0.82, 1.0)
+    # labour force: participation by origin of everyone of working age at some month of the
+    # history (age 16-64 then, so up to 64 + 15 years now); each month's labour force is those
+    # aged 16-64 in that month. A flag for today's working ages only left the retired-since
+    # out of earlier months' labour force while their benefit weeks counted, and put the
+    # unemployment rate of the 60+ in 2019 near 100 % (the AUP02 suite refused it).
+    part = np.where((age >= 16) & (age <= 64 + 15), 0.78, 0.0) * np.where(herkomst == 2, 0.82, 1.0)
     in_lf = rng.random(n) < part
     insured = in_lf & (rng.random(n) < np.where(herkomst == 2, 0.62, 0.76))
     # education: vocational or higher, completed by age 25-29 for most
