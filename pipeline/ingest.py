@@ -11,8 +11,11 @@ For each file under `landing/<source>/`:
    transaction. A later delivery for the same period supersedes the earlier one (the staging
    models read only current batches); both stay in raw and in the log.
 
-The validation result of every file, passed or failed, is written as JSON under
-`logs/validations/`.
+The validation result of every file, passed or failed, is written as JSON and as a page a
+person can read under `logs/validations/`, with `index.html` listing every file of the load
+log. Besides its GX suite, a file is held against the previous delivery of the same stream
+(volume rule in the suite's `meta.ingest.volume`), and a file named for a period that has not
+begun is refused.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from math import ceil, floor
 from pathlib import Path
 
 import duckdb
@@ -34,9 +38,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import Settings, pseudonym_key
+from pipeline.failpoints import failpoint
 from pipeline.readers import Problem, read
 from pipeline.suites import SourceSpec, load_specs, spec_for
 from pipeline.validation import ValidationOutcome, Validator, period_parameters
+from pipeline.validation_pages import write_index, write_validation_page
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +189,8 @@ class Ingestor:
                     "%s/%s: %s %s", outcome.source, outcome.file, outcome.status, outcome.message
                 )
                 outcomes.append(outcome)
+            if todo:
+                write_index(con, self.settings.log_dir / "validations")
         return outcomes
 
     @staticmethod
@@ -206,6 +214,12 @@ class Ingestor:
     def commit(self, con: duckdb.DuckDBPyConnection, ex: Examined) -> FileOutcome:
         """Load an examined file that passed, or quarantine one that did not."""
         batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}_{ex.sha[:10]}"
+        if not ex.problems and ex.spec.volume:
+            check = volume_check(con, ex)
+            ex.outcome.results.append(check)
+            if not check["success"]:
+                ex.outcome.success = False
+                ex.problems.append(_problem_from_result(ex.path.name, check))
         if ex.problems:
             return self._quarantine(
                 con,
@@ -261,6 +275,7 @@ class Ingestor:
                 [delivery_key, batch_id, str(path.name), sha, now],
             )
             con.unregister("incoming")
+            failpoint("ingest.before_commit")
             con.execute(
                 "update raw._load_log set is_current = false, superseded_by = ? "
                 "where raw_table = ? and delivery_key is not distinct from ? and is_current "
@@ -314,6 +329,7 @@ class Ingestor:
         out = self.settings.log_dir / "validations" / source / f"{path.name}.{sha[:10]}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_validation_page(doc, out.with_suffix(".html"))
         return out
 
     def _quarantine(
@@ -335,6 +351,9 @@ class Ingestor:
         if target.exists():
             target = target_dir / f"{path.stem}.{sha[:10]}{path.suffix}"
         shutil.copy2(validation_path, target.with_name(target.name + ".validation.json"))
+        shutil.copy2(
+            validation_path.with_suffix(".html"), target.with_name(target.name + ".validation.html")
+        )
         shutil.move(str(path), target)
         message = "; ".join(str(p) for p in problems[:5])
         if len(problems) > 5:
@@ -373,7 +392,8 @@ class Examined:
     path: Path
     sha: str
     spec: SourceSpec | None
-    delivery_key: str | None
+    delivery_key: str | None  # what a re-delivery replaces: "<table>_<period>" or "<period>"
+    stream: str | None  # the table of a many-table source; deliveries compared for volume
     frame: pd.DataFrame | None
     lines: list[int]
     problems: list[Problem]
@@ -398,20 +418,90 @@ def examine(item: tuple[str, Path, str], validator: Validator | None = None) -> 
             f"no suite in expectations/ matches this file name in landing/{source}/",
             expected=f"a name matching {names}" if names else "a known source folder",
         )
-        return Examined(source, path, sha, None, None, None, [], [problem], None)
+        return Examined(source, path, sha, None, None, None, None, [], [problem], None)
     spec, match = found
     groups = match.groupdict()
     # what a re-delivery replaces: the same table (long sources) for the same period
     delivery_key = "_".join(groups[k] for k in ("table", "period") if groups.get(k)) or None
+    stream = groups.get("table")
+    params = period_parameters(groups["period"]) if groups.get("period") else {}
+    if params and params["period_start"].date() > date.today():
+        problem = Problem(
+            path.name,
+            f"the file is named for period {groups['period']}, which has not begun "
+            f"(it starts {params['period_start']:%Y-%m-%d}, today is {date.today():%Y-%m-%d})",
+            expected="a delivery for a period that has started",
+        )
+        return Examined(source, path, sha, spec, delivery_key, stream, None, [], [problem], None)
     parsed = read(spec, path, groups)
     if not parsed.ok:
-        return Examined(source, path, sha, spec, delivery_key, None, [], parsed.problems, None)
-    params = period_parameters(groups["period"]) if groups.get("period") else {}
+        return Examined(
+            source, path, sha, spec, delivery_key, stream, None, [], parsed.problems, None
+        )
     outcome = validator.validate(spec, parsed.frame, params, parsed.lines)
     problems = [_problem_from_result(path.name, r) for r in outcome.failures()]
     return Examined(
-        source, path, sha, spec, delivery_key, parsed.frame, parsed.lines, problems, outcome
+        source, path, sha, spec, delivery_key, stream, parsed.frame, parsed.lines, problems, outcome
     )
+
+
+def volume_check(con: duckdb.DuckDBPyConnection, ex: Examined) -> dict:
+    """The file's row count against what came before in its stream (source table).
+
+    A re-delivery is compared with the current delivery it replaces. A new period is compared
+    with the median of the last `previous_deliveries` current deliveries before it (a median,
+    so one odd month, such as a first extract holding the backlog, neither trips the rule
+    nor becomes the yardstick; and a refused file does not become it either). Returned in
+    the shape of a GX result, so it is reported and kept with the suite's results.
+    """
+    rule = ex.spec.volume
+    n = len(ex.frame)
+    prefix = f"{ex.stream}_" if ex.stream else ""
+    own = ex.delivery_key or ""
+    current = sorted(
+        (key or "", rows)
+        for key, rows in con.execute(
+            "select delivery_key, n_rows from raw._load_log "
+            "where raw_table = ? and status = 'loaded' and is_current",
+            [ex.spec.raw_table],
+        ).fetchall()
+        if (key or "").startswith(prefix) and (key or "") <= own
+    )
+    entry = {
+        "expectation": "volume_against_previous_deliveries",
+        "column": None,
+        "success": True,
+        "unexpected_count": None,
+        "unexpected_rows": [],
+        "unexpected_values": [],
+        "observed_value": n,
+    }
+    rule_text = ", ".join(f"{k}={v}" for k, v in rule.items())
+    want = int(rule["previous_deliveries"])
+    if current and current[-1][0] == own:
+        reference, against = current[-1][1], f"the delivery it replaces ({own})"
+    elif len(current) >= want:
+        last = current[-want:]
+        reference = int(np.median([rows for _, rows in last]))
+        against = f"the median of the previous {want} deliveries ({last[0][0]}..{last[-1][0]})"
+    else:
+        entry["description"] = (
+            f"volume: {len(current)} previous deliveries, fewer than {want} to compare with "
+            f"({rule_text})"
+        )
+        return entry
+    if reference < rule["min_previous_rows"]:
+        entry["description"] = (
+            f"volume: {against} has {reference} rows, too few to compare ({rule_text})"
+        )
+        return entry
+    low = ceil(reference * (1 - rule["max_drop"]))
+    high = floor(reference * (1 + rule["max_jump"]))
+    entry["success"] = low <= n <= high
+    entry["description"] = (
+        f"volume against {against}: {reference} rows, so between {low} and {high} ({rule_text})"
+    )
+    return entry
 
 
 def _warm_workers(validator: Validator, n_items: int) -> None:

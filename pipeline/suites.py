@@ -12,8 +12,12 @@ that they are stated once:
 - person-id columns shaped like CPR numbers (ddmmyy-xxxx);
 - the period column within the delivery period named by the file, and not in the future.
 
-Code lists may name a dbt seed instead of repeating it: `{"$seed": "ydelse_codes.ydelse_code"}`
-is replaced by that seed column's values, so GX and dbt read the same lists.
+`meta.ingest.volume` holds the volume rule (checked at load, against the load log, since it
+needs earlier deliveries): a file whose row count is more than `max_drop` below or
+`max_jump` above its reference is refused. The reference of a re-delivery is the delivery it
+replaces; of a new period, the median of the last `previous_deliveries` current deliveries
+of the same stream (source table). Below `min_previous_rows` the reference is too small to
+judge and the rule passes, saying so.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class SourceSpec:
     required: tuple[str, ...]
     natural_key: tuple[str, ...]
     period_column: str | None
+    volume: dict[str, float] | None
     expectations: tuple[dict[str, Any], ...] = field(repr=False)
     path: Path = field(repr=False)
 
@@ -174,6 +179,7 @@ def load_spec(path: Path) -> SourceSpec:
         required=tuple(meta.get("required", columns)),
         natural_key=tuple(meta.get("natural_key", ())),
         period_column=meta.get("period_column"),
+        volume=meta.get("volume"),
         expectations=tuple(_typed_sets(_resolve(doc.get("expectations", [])), columns)),
         path=path,
     )
