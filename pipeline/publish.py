@@ -4,6 +4,8 @@ Called only after `dbt build` (models and tests) has passed: dbt writes a model'
 before its tests run, so the working warehouse may hold a table that failed its tests; the
 published file never does. Analysts open `analytics.duckdb` read-only; `os.replace` swaps
 the file under them, and they keep reading the version they opened until they reconnect.
+A publish killed before the swap leaves the old file in place and a stray temporary file,
+which the next publish removes.
 
 Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
 with `is_suppressed = true`, and so are those counts themselves.
@@ -20,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Settings
+from pipeline.failpoints import failpoint
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ def publish(settings: Settings) -> PublishResult:
     """Build the analytics file aside from the warehouse's marts, then replace atomically."""
     target = settings.analytics_path
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_tmp(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     published_at = datetime.now(UTC).replace(tzinfo=None)
@@ -104,6 +108,7 @@ def publish(settings: Settings) -> PublishResult:
             con.execute("checkpoint")
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
+        failpoint("publish.before_swap")
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     finally:
@@ -111,6 +116,25 @@ def publish(settings: Settings) -> PublishResult:
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
     return PublishResult(target, tables, suppressed, published_at.isoformat(timespec="seconds"))
+
+
+def _remove_stale_tmp(target: Path) -> None:
+    """Temporary files of publishes whose process is gone (killed before the swap)."""
+    for stray in target.parent.glob(f".{target.name}.*.tmp*"):
+        pid = stray.name.removeprefix(f".{target.name}.").split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            log.warning("removing %s, left by a publish that did not finish", stray)
+            stray.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(path: Path) -> None:

@@ -42,6 +42,22 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def tables_checksum(path: Path) -> dict[str, str]:
+    """A checksum of each table's content (rows sorted), opened read-only."""
+    import duckdb
+
+    out = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables order by all"
+        ).fetchall()
+        for schema, table in tables:
+            rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
+            text = "\n".join(sorted(repr(r) for r in rows))
+            out[f"{schema}.{table}"] = hashlib.sha256(text.encode()).hexdigest()
+    return out
+
+
 @pytest.fixture(scope="session")
 def sample_landing(tmp_path_factory) -> Path:
     """The generated landing folder; tests copy it, never change it."""

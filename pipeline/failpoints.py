@@ -1,0 +1,36 @@
+"""Named pause points where the crash-safety tests kill a refresh (SIGKILL) at a known moment.
+
+A failpoint does nothing unless `BKWH_FAILPOINT` names it, as `<name>@<folder>`. Then the
+process writes `<folder>/<name>.reached` (holding its pid) and waits until
+`<folder>/<name>.release` exists (or five minutes pass). The tests kill the process while it
+waits, which puts the kill inside a load transaction, a `dbt build` or a publish instead of
+wherever a timer happens to land.
+
+The points: `ingest.before_commit` (rows inserted, transaction open), `dbt.building` (dbt has
+built its first nodes and is still running), `publish.before_swap` (the new analytics file is
+written aside, the old one not yet replaced).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+ENV_VAR = "BKWH_FAILPOINT"
+MAX_WAIT_S = 300
+
+
+def failpoint(name: str) -> None:
+    spec = os.environ.get(ENV_VAR)
+    if not spec:
+        return
+    wanted, _, folder = spec.partition("@")
+    if wanted != name:
+        return
+    signals = Path(folder or ".")
+    signals.mkdir(parents=True, exist_ok=True)
+    (signals / f"{name}.reached").write_text(str(os.getpid()))
+    deadline = time.monotonic() + MAX_WAIT_S
+    while not (signals / f"{name}.release").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
