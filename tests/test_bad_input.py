@@ -1,19 +1,26 @@
 """Bad input (issue 4): each way a delivery can be wrong is refused with a message that names
-the file and where, the file is kept in quarantine with its validation result, and none of
-its rows reach raw."""
+the file and where, the file is kept in quarantine with its validation result, none of its
+rows reach raw, and the published analytics file is unchanged.
+
+All broken deliveries arrive together in a copy of the built world (each case breaks its own
+file), and the real refresh job runs once over them: every source's suite check fails, so dbt
+and publish are skipped. One run instead of twenty keeps `make test` short; each case is still
+its own test of what happened to its file.
+"""
 
 import json
+import shutil
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from test_ingest import _only
+from conftest import sha256, tables_checksum, use_root
 from test_privacy import fake_cpr
 
-from pipeline.ingest import Ingestor
-
 BOM = "\ufeff"
+FUTURE = f"{date.today().year + 1}M01"
 
 
 def _csv(path, edit, encoding="utf-8"):
@@ -40,146 +47,198 @@ def _parquet_code(path):
     pq.write_table(table, path)
 
 
-# source, file, how to break it, raw table, what the message must say
+# file (under its source), how to break it, raw table, what the message must say
 CASES = {
     "missing column": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-01.csv",
         lambda p: _csv(p, lambda t: "\n".join(";".join(r.split(";")[:-1]) for r in t.split("\n"))),
         "case_system_offers",
         "missing ['placement_created_date']",
     ),
     "extra column": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-02.csv",
         lambda p: _csv(p, lambda t: "\n".join(r + ";x" if r else r for r in t.split("\n"))),
         "case_system_offers",
         "unexpected ['x']",
     ),
     "renamed column": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-03.csv",
         lambda p: _csv(p, lambda t: t.replace("offer_type", "tilbudstype", 1)),
         "case_system_offers",
         "missing ['offer_type']",
     ),
+    "wrong type": (
+        "case_system/offers_2024-04.csv",
+        lambda p: _csv(p, lambda t: _cell(t, 3, 3, "03-04-2024")),
+        "case_system_offers",
+        "row 3, column 'start_date': value is not of type date (found '03-04-2024')",
+    ),
     "empty file": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-05.csv",
         lambda p: p.write_bytes(b""),
         "case_system_offers",
         "the file is empty",
     ),
     "header only": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-06.csv",
         lambda p: _csv(p, lambda t: t.split("\n")[0] + "\n"),
         "case_system_offers",
         "no data rows",
     ),
     "truncated last line": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-07.csv",
         lambda p: _csv(p, lambda t: t.rstrip("\n")[:-15]),
         "case_system_offers",
         "(a truncated or broken line?)",
     ),
     "duplicate natural key": (
-        "case_system",
-        "offers_2024-03.csv",
+        "case_system/offers_2024-08.csv",
         lambda p: _csv(p, lambda t: t.rstrip("\n") + "\n" + t.split("\n")[1] + "\n"),
         "case_system_offers",
         "row 2, column 'offer_id'",
     ),
     "date outside the file's period": (
-        "case_system",
-        "offers_2024-03.csv",
-        lambda p: _csv(p, lambda t: _cell(t, 2, 3, "2024-05-02")),
+        "case_system/offers_2024-09.csv",
+        lambda p: _csv(p, lambda t: _cell(t, 2, 3, "2024-11-02")),
         "case_system_offers",
         "row 2, column 'start_date'",
     ),
+    "CPR number where none belongs": (
+        "case_system/offers_2024-10.csv",
+        lambda p: _csv(p, lambda t: _cell(t, 2, 2, fake_cpr("010203", "1234"))),
+        "case_system_offers",
+        "row 2, column 'offer_type'",
+    ),
     "wrong encoding (Latin-1)": (
-        "statbank",
-        "AUP02_2024M05.csv",
+        "statbank/AUP02_2024M05.csv",
         lambda p: _csv(p, lambda t: t.removeprefix(BOM), encoding="latin-1"),
         "statbank_observations",
         "not valid UTF-8",
     ),
     "missing BOM": (
-        "statbank",
-        "AUP02_2024M05.csv",
+        "statbank/AUP02_2024M06.csv",
         lambda p: _csv(p, lambda t: t.removeprefix(BOM)),
         "statbank_observations",
         "byte-order mark (BOM) is missing",
     ),
     "decimal point instead of comma": (
-        "statbank",
-        "AUP02_2024M05.csv",
+        "statbank/AUP02_2024M07.csv",
         lambda p: _csv(p, lambda t: _cell(t, 2, 3, "2.7")),
         "statbank_observations",
         "row 2, column 'INDHOLD'",
     ),
     "percentage above 100": (
-        "statbank",
-        "AUP02_2024M05.csv",
+        "statbank/AUP02_2024M08.csv",
         lambda p: _csv(p, lambda t: _cell(t, 2, 3, "101,5")),
         "statbank_observations",
         "row 2, column 'value'",
     ),
     "unknown municipality": (
-        "statbank",
-        "AUP02_2024M05.csv",
+        "statbank/AUP02_2024M09.csv",
         lambda p: _csv(p, lambda t: _cell(t, 2, 0, "Atlantis")),
         "statbank_observations",
         "Atlantis",
     ),
     "negative count": (
-        "jobindsats",
-        "Y01A02_2024M05.csv",
+        "jobindsats/Y01A02_2024M05.csv",
         lambda p: _csv(p, lambda t: _cell(t, 2, 3, "-12,50")),
         "jobindsats_observations",
         "row 2",
     ),
+    "period in the row outside the file's name": (
+        "jobindsats/Y01A02_2024M06.csv",
+        lambda p: _csv(p, lambda t: _cell(t, 2, 1, "2024M07")),
+        "jobindsats_observations",
+        "row 2, column 'period_label'",
+    ),
+    "period in the future": (
+        f"jobindsats/Y01A02_{FUTURE}.csv",
+        lambda p: p.write_text(
+            p.with_name("Y01A02_2025M06.csv").read_text().replace("2025M06", FUTURE)
+        ),
+        "jobindsats_observations",
+        f"named for period {FUTURE}, which has not begun",
+    ),
+    "volume drop against the previous delivery": (
+        "jobindsats/Y01A02_2024M07.csv",
+        lambda p: _csv(p, lambda t: "\n".join(t.split("\n")[: len(t.split("\n")) // 3])),
+        "jobindsats_observations",
+        "failed volume against the delivery it replaces (Y01A02_2024M07)",
+    ),
     "unknown benefit code": (
-        "benefit_register",
-        "dream_2024M03.parquet",
+        "benefit_register/dream_2024M03.parquet",
         _parquet_code,
         "benefit_register_person_weeks",
         "row 2, column 'ydelse_code'",
     ),
-    "CPR number where none belongs": (
-        "case_system",
-        "offers_2024-03.csv",
-        lambda p: _csv(p, lambda t: _cell(t, 2, 2, fake_cpr("010203", "1234"))),
-        "case_system_offers",
-        "row 2, column 'offer_type'",
-    ),
 }
 
 
-def _raw_rows(env, table) -> int:
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory, built):
+    """A copy of the built world, every broken delivery in its landing, one refresh run."""
+    from orchestration.definitions import defs
+
+    root = tmp_path_factory.mktemp("bad_input")
+    for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
+        src = built.root / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    with pytest.MonkeyPatch.context() as mp:
+        env = use_root(mp, root)
+        before = tables_checksum(env.settings.analytics_path)
+        shas = {}
+        for case, (file, breaker, _, _) in CASES.items():
+            path = env.settings.landing_dir / file
+            breaker(path)
+            shas[case] = sha256(path)
+        result = defs.resolve_job_def("refresh").execute_in_process(raise_on_error=False)
+        yield {
+            "env": env,
+            "before": before,
+            "shas": shas,
+            "after": tables_checksum(env.settings.analytics_path),
+            "success": result.success,
+            "succeeded": {e.step_key for e in result.all_events if e.is_step_success},
+        }
+
+
+def _log_row(env, file):
     with duckdb.connect(str(env.settings.warehouse_path), read_only=True) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = ?",
-            [table],
+        return con.execute(
+            "select status, message, file_sha256 from raw._load_log where source_file = ? "
+            "order by loaded_at desc limit 1",
+            [file],
+        ).fetchone()
+
+
+def _raw_rows_of(env, table, sha) -> int:
+    with duckdb.connect(str(env.settings.warehouse_path), read_only=True) as con:
+        return con.execute(
+            f"select count(*) from raw.{table} where _file_sha256 = ?", [sha]
         ).fetchone()[0]
-        return con.execute(f"select count(*) from raw.{table}").fetchone()[0] if exists else 0
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_a_bad_delivery_is_refused_kept_and_explained(fresh, case):
-    source, name, breaker, table, expected = CASES[case]
-    _only(fresh, source, {name})
-    path = fresh.settings.landing_dir / source / name
-    breaker(path)
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_bad_delivery_is_refused_kept_explained_and_publishes_nothing(refused, case):
+    file, _, table, expected = CASES[case]
+    env = refused["env"]
+    source, name = file.split("/")
+    status, message, sha = _log_row(env, name)
 
-    [outcome] = Ingestor(fresh.settings).run()
-
-    assert outcome.status == "quarantined", f"{case}: {outcome.message}"
-    assert name in outcome.message and expected in outcome.message, outcome.message
-    assert _raw_rows(fresh, table) == 0
-    kept = fresh.settings.quarantine_dir / source / name
-    assert kept.exists() and not path.exists()
+    assert (status, sha) == ("quarantined", refused["shas"][case]), message
+    assert message.startswith(name) and expected in message, message
+    assert _raw_rows_of(env, table, sha) == 0
+    kept = env.settings.quarantine_dir / source / name
+    assert kept.exists() and not (env.settings.landing_dir / file).exists()
     result = json.loads(kept.with_name(name + ".validation.json").read_text())
-    assert result["success"] is False
+    assert result["success"] is False and result["file_sha256"] == sha
+    assert name in kept.with_name(name + ".validation.html").read_text()
+    assert refused["after"] == refused["before"]  # analytics.duckdb, table by table
+
+
+def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
+    assert refused["success"] is False
+    assert not {"warehouse_dbt_assets", "analytics_db", "follow_up_report"} & refused["succeeded"]
+    index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()
+    for file, *_ in CASES.values():
+        assert file.split("/")[1] in index

@@ -84,23 +84,6 @@ def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fr
     assert status == [("quarantined", False)]
 
 
-def test_a_value_of_the_wrong_type_is_named_by_row_and_column(fresh):
-    _only(fresh, "case_system", {"offers_2024-03.csv"})
-    path = fresh.settings.landing_dir / "case_system" / "offers_2024-03.csv"
-    lines = path.read_text().splitlines()
-    parts = lines[2].split(";")
-    parts[3] = "03-03-2024"  # start_date not ISO
-    lines[2] = ";".join(parts)
-    path.write_text("\n".join(lines) + "\n")
-    [outcome] = Ingestor(fresh.settings).run()
-    assert outcome.status == "quarantined"
-    assert (
-        "row 3, column 'start_date': value is not of type date (found '03-03-2024')"
-        in outcome.message
-    )
-    assert _rows(fresh, "case_system_offers") == 0
-
-
 def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_log(fresh):
     _only(fresh, "case_system", {"meetings_2024-05.csv"})
     Ingestor(fresh.settings).run()
