@@ -24,8 +24,7 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 install: $(STAMP)
 
 ## make run: generate the sample if landing is empty, then validate, load, build, publish, report
-run: install
-	mkdir -p .dagster_home
+run: install .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/bkwh run
 
 ## make test: the test suite (real DuckDB files, real dbt, real GX, Dagster in-process)
@@ -33,9 +32,13 @@ test: install
 	env -u DAGSTER_HOME $(VENV)/bin/pytest
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000
-dev: install
-	mkdir -p .dagster_home
+dev: install .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# the instance settings (the warehouse pool's limit of 1) for make run and make dev
+.dagster_home/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p .dagster_home
+	cp orchestration/dagster.yaml $@
 
 lint: install
 	$(VENV)/bin/ruff check pipeline orchestration tests

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.ingest.assets import ingest_assets, landing_specs, load_log
+from orchestration.defs.automation.sensors import (
+    alert_on_failure,
+    build_landing_sensor,
+    build_monthly_schedule,
+)
+from orchestration.defs.ingest.assets import (
+    freshness_checks,
+    ingest_assets,
+    landing_specs,
+    load_log,
+)
 from orchestration.defs.publish.assets import analytics_db, follow_up_report
 from orchestration.defs.transform.assets import dbt_resource, warehouse_dbt_assets
 
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
     description="Landing -> validate -> raw -> dbt build -> publish -> report.",
-)
-
-# Jobindsats and DST publish around the 10th; the 15th leaves room for late releases.
-monthly_refresh = dg.ScheduleDefinition(
-    name="monthly_refresh",
-    job=refresh_job,
-    cron_schedule="0 6 15 * *",
-    execution_timezone="Europe/Copenhagen",
 )
 
 defs = dg.Definitions(
@@ -31,7 +33,9 @@ defs = dg.Definitions(
         analytics_db,
         follow_up_report,
     ],
+    asset_checks=freshness_checks,
     jobs=[refresh_job],
-    schedules=[monthly_refresh],
+    schedules=[build_monthly_schedule(refresh_job)],
+    sensors=[build_landing_sensor(refresh_job), alert_on_failure],
     resources={"dbt": dbt_resource},
 )

@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -20,6 +24,12 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 # documented, non-secret sample key. Real deliveries need BKWH_PSEUDONYM_KEY.
 SAMPLE_MARKER = "SAMPLE_DATA.json"
 SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
+
+
+@cache
+def sources_config() -> dict[str, Any]:
+    """sources.yml: each landing source's cadence, the schedule, the monthly partitions."""
+    return yaml.safe_load((REPO_ROOT / "sources.yml").read_text(encoding="utf-8"))
 
 
 def dbt_executable() -> str:

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.dependency import NodeHandle
 
 from orchestration.definitions import defs
 from pipeline.config import REPO_ROOT
@@ -60,7 +61,15 @@ def test_every_raw_table_has_a_blocking_suite_check():
         assert check is not None and check.blocking, spec.raw_table
 
 
-def test_refresh_job_and_monthly_schedule_exist():
-    assert defs.resolve_job_def("refresh") is not None
-    schedule = defs.resolve_schedule_def("monthly_refresh")
-    assert schedule.cron_schedule == "0 6 15 * *"
+def test_the_refresh_job_runs_every_asset_and_check():
+    job = defs.resolve_job_def("refresh")
+    graph = defs.resolve_asset_graph()
+    layer = job.asset_layer
+    assert set(layer.selected_asset_keys) == set(graph.materializable_asset_keys)
+    checks = {
+        key
+        for node in job.graph.node_dict
+        for key in layer.get_selected_entity_keys_for_node(NodeHandle(node, None))
+        if isinstance(key, dg.AssetCheckKey)
+    }
+    assert checks == set(graph.asset_check_keys)  # the GX, dbt and freshness checks

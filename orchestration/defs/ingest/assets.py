@@ -2,19 +2,45 @@
 
 Each raw table carries a blocking `gx_suite` check: it fails when any file of that table was
 quarantined in the run, so nothing downstream (dbt, publish, report) runs on a bad delivery,
-and the published marts stay as they were.
+and the published marts stay as they were. Each landing folder carries a `freshness` check
+(warning) against its cadence in sources.yml.
+
+Warehouse writers share the pool `duckdb_warehouse` (limit 1 in orchestration/dagster.yaml:
+DuckDB has one writer) and retry with backoff when the file is locked by another process;
+a validation failure is a check result, never an exception, so it is never retried.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
 
-from pipeline.config import Settings
+from pipeline.config import Settings, sources_config
 from pipeline.ingest import FileOutcome, Ingestor
 from pipeline.suites import load_specs
 
-WAREHOUSE_POOL = "duckdb_warehouse"  # DuckDB has one writer: a pool of size 1
+WAREHOUSE_POOL = "duckdb_warehouse"
+LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+MAX_LOCK_RETRIES = 4
+
+
+@contextmanager
+def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[None]:
+    """Turn 'the DuckDB file is locked by another process' (from DuckDB, or from a dbt run
+    that could not open it) into a retry with backoff (5, 10, 20, 40 s); any other error
+    fails the step as it is."""
+    try:
+        yield
+    except (duckdb.IOException, dg.Failure) as e:
+        text = f"{e} {getattr(e, 'description', '') or ''}"
+        if not any(m in text for m in LOCK_MARKERS):
+            raise
+        wait = 5 * 2**context.retry_number
+        context.log.warning(f"{what}: the warehouse is locked; retrying in {wait} s ({e})")
+        raise dg.RetryRequested(max_retries=MAX_LOCK_RETRIES, seconds_to_wait=wait) from e
 
 
 def landing_key(source: str) -> dg.AssetKey:
@@ -30,12 +56,69 @@ SOURCES = sorted({s.source for s in load_specs()})
 landing_specs = [
     dg.AssetSpec(
         landing_key(source),
-        description=f"Files delivered to data/landing/{source}/ (the source's own format).",
+        description=f"Files delivered to data/landing/{source}/ (the source's own format): "
+        f"{sources_config()['sources'][source]['description']}.",
         group_name="landing",
         kinds={"file"},
+        owners=["team:data-engineering"],
+        metadata={"cadence": sources_config()["sources"][source]["cadence"]},
     )
     for source in SOURCES
 ]
+
+
+def freshness(source: str, settings: Settings, now: datetime) -> dg.AssetCheckResult:
+    """When the newest file of a landing source arrived, against its cadence."""
+    rule = sources_config()["sources"][source]
+    folder = settings.landing_dir / source
+    files = [
+        p
+        for p in (folder.iterdir() if folder.exists() else [])
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".request.json")
+    ]
+    expected = f"{rule['cadence']} deliveries, overdue after {rule['overdue_after_days']} days"
+    if not files:
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"no delivery in {folder}; expected {expected}",
+            metadata={"cadence": rule["cadence"]},
+        )
+    newest = max(files, key=lambda p: p.stat().st_mtime)
+    delivered = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
+    age_days = (now - delivered).total_seconds() / 86400
+    passed = age_days <= rule["overdue_after_days"]
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"newest file {newest.name} arrived {delivered:%Y-%m-%d %H:%M} UTC, "
+        f"{age_days:.1f} days ago: {'on time' if passed else 'OVERDUE'} ({expected})",
+        metadata={
+            "newest_file": newest.name,
+            "delivered_at": delivered.isoformat(timespec="seconds"),
+            "age_days": round(age_days, 2),
+            "cadence": rule["cadence"],
+            "overdue_after_days": rule["overdue_after_days"],
+        },
+    )
+
+
+def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
+    rule = sources_config()["sources"][source]
+
+    @dg.asset_check(
+        asset=landing_key(source),
+        name="freshness",
+        description=f"Warns when the newest delivery is older than "
+        f"{rule['overdue_after_days']} days ({rule['cadence']} source; sources.yml).",
+    )
+    def _freshness() -> dg.AssetCheckResult:
+        return freshness(source, Settings.from_env(), datetime.now(UTC))
+
+    return _freshness
+
+
+freshness_checks = [build_freshness_check(source) for source in SOURCES]
 
 
 def build_source_asset(source: str) -> dg.AssetsDefinition:
@@ -67,7 +150,8 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _ingest(context: dg.AssetExecutionContext):
-        outcomes = Ingestor(Settings.from_env()).run(sources=[source])
+        with retry_when_locked(context, f"ingest {source}"):
+            outcomes = Ingestor(Settings.from_env()).run(sources=[source])
         by_table: dict[str | None, list[FileOutcome]] = defaultdict(list)
         for o in outcomes:
             by_table[o.raw_table].append(o)
@@ -88,6 +172,12 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
                     "files_quarantined": len(bad),
                     "rows_loaded": sum(o.rows for o in loaded),
                     "batch_ids": dg.MetadataValue.json([o.batch_id for o in loaded]),
+                    "validation": dg.MetadataValue.json(
+                        {"passed": len(loaded), "failed": len(bad), "suite": s.name}
+                    ),
+                    "validation_pages": dg.MetadataValue.path(
+                        str(Settings.from_env().log_dir / "validations" / "index.html")
+                    ),
                 },
             )
             yield dg.AssetCheckResult(
@@ -118,8 +208,11 @@ ingest_assets = [build_source_asset(source) for source in SOURCES]
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
 )
-def load_log() -> dg.MaterializeResult:
+def load_log(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = Settings.from_env()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with (
+        retry_when_locked(context, "load log"),
+        duckdb.connect(str(settings.warehouse_path), read_only=True) as con,
+    ):
         rows = con.execute("select status, count(*) from raw._load_log group by 1").fetchall()
     return dg.MaterializeResult(metadata={f"files_{k}": v for k, v in rows})

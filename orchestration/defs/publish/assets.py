@@ -3,6 +3,7 @@
 import dagster as dg
 import duckdb
 
+from orchestration.defs.ingest.assets import WAREHOUSE_POOL, retry_when_locked
 from orchestration.defs.transform.assets import warehouse_dbt_assets
 from pipeline.config import Settings
 from pipeline.publish import publish
@@ -16,22 +17,61 @@ from pipeline.report import build_report
     group_name="publish",
     kinds={"duckdb"},
     owners=["team:data-engineering"],
+    pool=WAREHOUSE_POOL,
 )
-def analytics_db() -> dg.MaterializeResult:
-    result = publish(Settings.from_env())
+def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    with retry_when_locked(context, "publish"):
+        result = publish(Settings.from_env())
     with duckdb.connect(str(result.path), read_only=True) as con:
-        latest = con.execute(
-            "select indicator_id, strftime(max(period), '%Y-%m') from marts.fct_indicator_values "
-            "where area_code = 151 group by 1 order by 1"
-        ).fetchall()
+        latest = con.execute(LATEST_VALUES).fetchall()
     return dg.MaterializeResult(
         metadata={
             "path": str(result.path),
             "tables": dg.MetadataValue.json(result.tables),
             "suppressed_cells": result.suppressed_cells,
-            "latest_period_per_indicator": dg.MetadataValue.json(dict(latest)),
+            # what changed this month, without SQL: each indicator's latest Ballerup value
+            "latest_values": dg.MetadataValue.md(_latest_table(latest)),
+            "latest_period_per_indicator": dg.MetadataValue.json(
+                {i: period for i, period, *_ in latest}
+            ),
         }
     )
+
+
+# Ballerup's total in each indicator's latest period, with the value a year before.
+LATEST_VALUES = """
+with ballerup as (
+    select indicator_id, period, value, unit, is_suppressed
+    from marts.fct_indicator_values
+    where area_code = 151 and breakdown = 'total'
+),
+latest as (
+    select indicator_id, max(period) as period from ballerup group by 1
+)
+select
+    b.indicator_id,
+    strftime(b.period, '%Y-%m') as period,
+    b.value,
+    b.unit,
+    b.is_suppressed,
+    a.value as value_year_before
+from ballerup as b
+inner join latest using (indicator_id, period)
+left join ballerup as a
+    on a.indicator_id = b.indicator_id and a.period = b.period - interval 1 year
+order by b.indicator_id
+"""
+
+
+def _latest_table(rows) -> str:
+    def fmt(v):
+        return "–" if v is None else f"{v:.2f}"
+
+    lines = ["| indicator | period | value | unit | a year before |", "|---|---|---|---|---|"]
+    for indicator, period, value, unit, suppressed, before in rows:
+        shown = "suppressed" if suppressed else fmt(value)
+        lines.append(f"| {indicator} | {period} | {shown} | {unit} | {fmt(before)} |")
+    return "\n".join(lines)
 
 
 @dg.asset(

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.ingest.assets import WAREHOUSE_POOL
+from orchestration.defs.ingest.assets import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import dbt_project
 from pipeline.config import Settings, dbt_executable
 from pipeline.failpoints import failpoint
@@ -37,10 +37,11 @@ class WarehouseTranslator(DagsterDbtTranslator):
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ["BKWH_WAREHOUSE_PATH"] = str(Settings.from_env().warehouse_path)
-    for n, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
-        yield event
-        if n == 5:  # dbt has built a few nodes and is still running: the crash tests kill here
-            failpoint("dbt.building")
+    with retry_when_locked(context, "dbt build"):
+        for n, event in enumerate(dbt.cli(["build"], context=context).stream(), start=1):
+            yield event
+            if n == 5:  # dbt has built a few nodes and is running: the crash tests kill here
+                failpoint("dbt.building")
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())

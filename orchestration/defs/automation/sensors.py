@@ -1,0 +1,163 @@
+"""Automation: a sensor on the landing folder, the monthly schedule, and the failure alert.
+
+The sensor's cursor holds each landing file's size and modification time, so each new or
+changed file starts one run, once: a restart or the next tick does not trigger again.
+The schedule's day and time come from sources.yml. A failed run writes an alert line to
+`<log dir>/alerts.log`, tags the run with it, and posts it to `BKWH_ALERT_WEBHOOK_URL` if set.
+"""
+
+import hashlib
+import json
+import os
+import urllib.request
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipeline.config import Settings, sources_config
+
+ALERT_WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
+
+
+def landing_signature(settings: Settings) -> dict[str, str]:
+    """Each landing file (relative path) with its size and modification time."""
+    root = settings.landing_dir
+    if not root.exists():
+        return {}
+    out = {}
+    for path in sorted(root.glob("*/*")):
+        if path.is_file() and not path.name.startswith("."):
+            st = path.stat()
+            out[str(path.relative_to(root))] = f"{st.st_size}:{st.st_mtime_ns}"
+    return out
+
+
+def build_landing_sensor(job) -> dg.SensorDefinition:
+    @dg.sensor(
+        name="landing_files",
+        job=job,
+        minimum_interval_seconds=60,
+        description="Starts a refresh for new or changed files in the landing folder, once "
+        "per file (the cursor remembers each file's size and modification time).",
+        default_status=dg.DefaultSensorStatus.STOPPED,
+    )
+    def landing_files(context: dg.SensorEvaluationContext):
+        seen = json.loads(context.cursor) if context.cursor else {}
+        current = landing_signature(Settings.from_env())
+        changed = sorted(rel for rel, sig in current.items() if seen.get(rel) != sig)
+        context.update_cursor(json.dumps(current))
+        if not changed:
+            return dg.SkipReason("no new or changed files in landing")
+        digest = hashlib.sha256(
+            "\n".join(f"{rel}={current[rel]}" for rel in changed).encode()
+        ).hexdigest()[:20]
+        sources = sorted({rel.split("/")[0] for rel in changed})
+        return dg.RunRequest(
+            run_key=f"landing-{digest}",
+            tags={
+                "bkwh/trigger": "landing",
+                "bkwh/sources": ",".join(sources),
+                "bkwh/files": str(len(changed)),
+            },
+        )
+
+    return landing_files
+
+
+def release_month(scheduled: datetime) -> str:
+    """The month whose figures the sources released before this run: the month before."""
+    year, month = scheduled.year, scheduled.month - 1
+    if month == 0:
+        year, month = year - 1, 12
+    return f"{year}-{month:02d}"
+
+
+def build_monthly_schedule(job) -> dg.ScheduleDefinition:
+    conf = sources_config()["schedule"]
+    hour, minute = (int(x) for x in conf["monthly_refresh_time"].split(":"))
+
+    @dg.schedule(
+        name="monthly_refresh",
+        job=job,
+        cron_schedule=f"{minute} {hour} {conf['monthly_refresh_day']} * *",
+        execution_timezone=conf["timezone"],
+        description="After Jobindsats' and Danmarks Statistik's monthly releases (the day "
+        "and time are in sources.yml); picks up the month before.",
+    )
+    def monthly_refresh(context: dg.ScheduleEvaluationContext):
+        month = release_month(context.scheduled_execution_time)
+        return dg.RunRequest(
+            run_key=f"monthly-{month}",
+            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
+        )
+
+    return monthly_refresh
+
+
+def write_alert(context: dg.RunFailureSensorContext) -> dict:
+    """One JSON line in alerts.log, the same as tags on the run, and a webhook post if set."""
+    run = context.dagster_run
+    steps = [
+        {"step": e.step_key, "error": (e.event_specific_data.error.message or "").strip()[:500]}
+        for e in context.get_step_failure_events()
+    ]
+    checks = []
+    for record in context.instance.all_logs(
+        run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ):
+        evaluation = record.dagster_event.event_specific_data
+        if not evaluation.passed:
+            checks.append(
+                {
+                    "asset": evaluation.asset_key.to_user_string(),
+                    "check": evaluation.check_name,
+                    "why": (evaluation.description or "")[:1000],
+                }
+            )
+    alert = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": run.run_id,
+        "job": run.job_name,
+        "failed_steps": steps,
+        "failed_checks": checks,
+        "message": context.failure_event.message,
+    }
+    settings = Settings.from_env()
+    log = settings.log_dir / "alerts.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(alert, ensure_ascii=False) + "\n")
+    context.instance.add_run_tags(
+        run.run_id,
+        {
+            "bkwh/alert": "run failed: "
+            + (", ".join(s["step"] for s in steps) or "no step failed"),
+            "bkwh/alert_log": str(log),
+        },
+    )
+    url = os.environ.get(ALERT_WEBHOOK_ENV)
+    if url:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(alert).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                alert["webhook_status"] = response.status
+        except OSError as e:  # the alert is in the log even when the webhook is down
+            context.log.warning(f"alert webhook {url} failed: {e}")
+            alert["webhook_error"] = str(e)
+    return alert
+
+
+@dg.run_failure_sensor(
+    name="alert_on_failure",
+    description="Writes an alert for every failed run: a line in data/logs/alerts.log, tags "
+    f"on the run, and a POST to {ALERT_WEBHOOK_ENV} when set.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    monitor_all_code_locations=False,
+)
+def alert_on_failure(context: dg.RunFailureSensorContext):
+    write_alert(context)

@@ -1,0 +1,181 @@
+"""Dagster automation (issue 5): the landing sensor and its cursor, the monthly schedule, the
+failure alert, freshness checks, and retries on a locked warehouse, never on a bad file.
+
+Sensors and schedules are evaluated with Dagster's built contexts; the runs they react to are
+real in-process runs of the refresh job's assets on the sample world.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from test_ingest import _only
+
+from orchestration.definitions import defs
+from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV
+from orchestration.defs.ingest.assets import freshness, raw_key
+from pipeline.config import sources_config
+
+
+def _evaluate_landing_sensor(cursor=None):
+    sensor = defs.resolve_sensor_def("landing_files")
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        result = sensor(context)
+        return result, context.cursor
+
+
+def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-03.csv"})
+    assert defs.resolve_sensor_def("landing_files").job_name == "refresh"
+
+    first, cursor = _evaluate_landing_sensor()
+    assert isinstance(first, dg.RunRequest)
+    assert first.tags["bkwh/files"] == "2" and first.tags["bkwh/sources"] == "case_system"
+
+    again, cursor = _evaluate_landing_sensor(cursor)  # the next tick, or after a restart
+    assert isinstance(again, dg.SkipReason)
+
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    path.write_text(path.read_text() + "\n")  # a corrected delivery of the same file
+    changed, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(changed, dg.RunRequest) and changed.tags["bkwh/files"] == "1"
+    assert changed.run_key != first.run_key
+
+    new = fresh.settings.landing_dir / "case_system" / "meetings_2024-04.csv"
+    new.write_text(path.read_text())
+    added, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(added, dg.RunRequest) and added.tags["bkwh/files"] == "1"
+    assert isinstance(_evaluate_landing_sensor(cursor)[0], dg.SkipReason)
+
+
+def test_monthly_schedule_runs_after_the_release_for_the_month_before():
+    conf = sources_config()["schedule"]
+    schedule = defs.resolve_schedule_def("monthly_refresh")
+    hour, minute = conf["monthly_refresh_time"].split(":")
+    assert schedule.cron_schedule == f"{int(minute)} {int(hour)} {conf['monthly_refresh_day']} * *"
+    assert schedule.execution_timezone == conf["timezone"]
+    tz = ZoneInfo(conf["timezone"])
+    for when, month in (
+        (datetime(2026, 11, 15, 6, tzinfo=tz), "2026-10"),
+        (datetime(2027, 1, 15, 6, tzinfo=tz), "2026-12"),
+    ):
+        with dg.instance_for_test() as instance:
+            context = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
+            [request] = schedule.evaluate_tick(context).run_requests
+        assert request.tags["bkwh/release_month"] == month
+        assert request.run_key == f"monthly-{month}"
+
+
+def test_freshness_warns_when_a_source_is_overdue(fresh):
+    now = datetime.now(UTC)
+    for source, rule in sources_config()["sources"].items():
+        on_time = freshness(source, fresh.settings, now)
+        assert on_time.passed, on_time.description
+        late = now + timedelta(days=rule["overdue_after_days"] + 1)
+        overdue = freshness(source, fresh.settings, late)
+        assert not overdue.passed and overdue.severity == dg.AssetCheckSeverity.WARN
+        assert "OVERDUE" in overdue.description and rule["cadence"] in overdue.description
+    graph = defs.resolve_asset_graph()
+    for source in sources_config()["sources"]:
+        key = dg.AssetCheckKey(dg.AssetKey(["landing", source]), "freshness")
+        assert key in graph.asset_check_keys
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Hook.received.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _run_statbank_ingest(instance):
+    """The statbank ingest step of the refresh job, alone, as a real in-process run."""
+    keys = [raw_key("statbank_observations")]
+    return defs.resolve_job_def("refresh").execute_in_process(
+        instance=instance, asset_selection=keys, raise_on_error=False
+    )
+
+
+def test_a_failed_run_writes_an_alert_to_the_log_the_run_and_the_webhook(fresh, monkeypatch):
+    _only(fresh, "statbank", {"AUP02_2024M05.csv"})
+    path = fresh.settings.landing_dir / "statbank" / "AUP02_2024M05.csv"
+    path.write_bytes(path.read_bytes().replace(b",", b"."))  # decimal point: refused
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv(ALERT_WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/alert")
+    _Hook.received.clear()
+    try:
+        with dg.instance_for_test() as instance:
+            result = _run_statbank_ingest(instance)
+            assert not result.success
+            events = result.all_events
+            # a refused file is a failed check, not an error: it is never retried
+            assert not [e for e in events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+            [failure] = [e for e in events if e.event_type_value == "PIPELINE_FAILURE"]
+            context = dg.build_run_status_sensor_context(
+                sensor_name="alert_on_failure",
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=failure,
+            ).for_run_failure()
+            defs.resolve_sensor_def("alert_on_failure")(context)
+            tags = instance.get_run_by_id(result.run_id).tags
+    finally:
+        server.shutdown()
+
+    [line] = (fresh.settings.log_dir / "alerts.log").read_text().splitlines()
+    alert = json.loads(line)
+    assert alert["run_id"] == result.run_id
+    assert [s["step"] for s in alert["failed_steps"]] == ["ingest_statbank"]
+    [check] = alert["failed_checks"]
+    assert (check["asset"], check["check"]) == ("raw/statbank_observations", "gx_suite")
+    assert "AUP02_2024M05.csv, row 2, column 'INDHOLD'" in check["why"]
+    assert tags["bkwh/alert"] == "run failed: ingest_statbank"
+    assert _Hook.received == [alert]
+
+
+HOLD_LOCK = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_locked_warehouse_is_retried_with_backoff(fresh):
+    hold_seconds = 10  # another process holds the warehouse, then lets go
+    _only(fresh, "statbank", {"AUP02_2024M05.csv"})
+    fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path), str(hold_seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    with dg.instance_for_test() as instance:
+        result = _run_statbank_ingest(instance)
+    holder.wait(timeout=30)
+    assert result.success
+    retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    # backoff: 5 s, then 10 s, ... while the other process holds the lock
+    waits = [e.event_specific_data.seconds_to_wait for e in retries]
+    assert waits and waits == [5 * 2**i for i in range(len(waits))]
+    cause = retries[0].event_specific_data.error.cause or retries[0].event_specific_data.error
+    assert "Could not set lock" in cause.message
