@@ -1,6 +1,7 @@
 """Command line: every step runs without the Dagster UI.
 
 bkwh run                  generate the sample if landing is empty, then the refresh job
+                          (--source S, --month YYYY-MM [--to-month YYYY-MM] to narrow it)
 bkwh generate             write the sample extracts into landing
 bkwh ingest [--source S]  validate and load landing files into raw
 bkwh publish              copy the marts to analytics.duckdb (after `dbt build`)
@@ -138,18 +139,41 @@ def report_cmd() -> None:
     )
 
 
-def run_refresh_job(settings: Settings) -> bool:
-    """Execute the Dagster refresh job in this process. True when every step succeeded."""
+def run_refresh_job(
+    settings: Settings,
+    first_month: str | None = None,
+    last_month: str | None = None,
+    source: str | None = None,
+) -> bool:
+    """Execute the Dagster refresh job in this process. True when every step succeeded.
+
+    The person-level sources are partitioned by month: by default the run covers every
+    month (each loads only files not loaded before); `first_month`/`last_month` narrow it to
+    a range, `source` to one source's raw tables and everything downstream of them."""
+    import dagster as dg
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
+    from orchestration.defs.ingest.assets import MONTHS, partition_range_tags, raw_key
+    from pipeline.suites import load_specs
 
+    keys = [k[:7] for k in MONTHS.get_partition_keys()]
+    tags = partition_range_tags(first_month or keys[0], last_month or first_month or keys[-1])
+    selection = None
+    if source:
+        raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]
+        if not raws:
+            raise typer.BadParameter(f"no source {source!r} in expectations/")
+        graph = defs.resolve_asset_graph()
+        selection = sorted(dg.AssetSelection.assets(*raws).downstream().resolve(graph))
     instance = (
         DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     )
     result = defs.resolve_job_def("refresh").execute_in_process(
         instance=instance,
         raise_on_error=False,
+        tags=tags,
+        asset_selection=selection,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
     for event in result.all_events:
@@ -166,6 +190,15 @@ def run_refresh_job(settings: Settings) -> bool:
 def run(
     seed: int = 42,
     scale: Annotated[float, typer.Option(help="Sample scale when landing is empty.")] = 1.0,
+    month: Annotated[
+        str | None, typer.Option(help="Only this month's person-level files, YYYY-MM.")
+    ] = None,
+    to_month: Annotated[
+        str | None, typer.Option(help="With --month: a backfill of the months up to this one.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only this source and what is built from it.")
+    ] = None,
 ) -> None:
     """The main job: sample data if landing is empty, then landing -> raw -> dbt -> publish
     -> report, as the Dagster `refresh` job executed in-process."""
@@ -178,7 +211,7 @@ def run(
         typer.echo("landing holds the sample; new files only are loaded")
     try:
         with refresh_lock(settings):
-            ok = run_refresh_job(settings)
+            ok = run_refresh_job(settings, month, to_month, source)
     except RefreshLocked as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(75) from None

@@ -26,6 +26,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -146,7 +147,9 @@ class Ingestor:
             self._key = pseudonym_key(self.settings)
         return self._key
 
-    def landing_files(self, sources: list[str] | None = None) -> list[tuple[str, Path]]:
+    def landing_files(
+        self, sources: list[str] | None = None, months: MonthFilter | None = None
+    ) -> list[tuple[str, Path]]:
         root = self.settings.landing_dir
         out = []
         for src_dir in sorted(p for p in root.glob("*") if p.is_dir()):
@@ -157,14 +160,18 @@ class Ingestor:
                     f.is_file()
                     and not f.name.startswith(".")
                     and not f.name.endswith(".request.json")
+                    and (months is None or months.wants(src_dir.name, f.name))
                 ):
                     out.append((src_dir.name, f))
         return out
 
     def run(
-        self, sources: list[str] | None = None, workers: int | None = None
+        self,
+        sources: list[str] | None = None,
+        workers: int | None = None,
+        months: MonthFilter | None = None,
     ) -> list[FileOutcome]:
-        """Ingest every landing file not loaded before.
+        """Ingest every landing file not loaded before (of the given months, if any).
 
         Parsing and validation (pure Python, GX-bound) run in a process pool; loading runs
         here, one file at a time, in landing order: DuckDB has one writer.
@@ -175,7 +182,7 @@ class Ingestor:
             ensure_raw(con)
             create_all_raw_tables(con)
             todo = []
-            for source, path in self.landing_files(sources):
+            for source, path in self.landing_files(sources, months):
                 sha = sha256_of(path)
                 skipped = self._already_loaded(con, source, path, sha)
                 if skipped:
@@ -382,6 +389,32 @@ class Ingestor:
             batch_id=batch_id,
             raw_table=spec.raw_table if spec else None,
         )
+
+
+def file_month(source: str, name: str) -> str | None:
+    """The month a landing file is named for, as 'YYYY-MM' ('2024M03' and '2024-03' alike);
+    None when the name matches no suite or names no month."""
+    found = spec_for(source, name)
+    period = found[1].groupdict().get("period") if found else None
+    m = re.fullmatch(r"(\d{4})(?:-|M)(\d{2})", period or "")
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+@dataclass(frozen=True)
+class MonthFilter:
+    """The files of some months: a partitioned run loads and validates only its months.
+
+    A file named for a month outside every partition (before the first, or not yet begun),
+    or for no month at all, is taken by every run, so that it is refused rather than left
+    unread.
+    """
+
+    months: frozenset[str]
+    known: frozenset[str]  # every partition's month
+
+    def wants(self, source: str, name: str) -> bool:
+        month = file_month(source, name)
+        return month is None or month in self.months or month not in self.known
 
 
 @dataclass

@@ -22,8 +22,9 @@ from test_ingest import _only
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV
-from orchestration.defs.ingest.assets import freshness, raw_key
+from orchestration.defs.ingest.assets import freshness, partition_range_tags, raw_key
 from pipeline.config import sources_config
+from pipeline.suites import load_specs
 
 
 def _evaluate_landing_sensor(cursor=None):
@@ -41,6 +42,7 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
     first, cursor = _evaluate_landing_sensor()
     assert isinstance(first, dg.RunRequest)
     assert first.tags["bkwh/files"] == "2" and first.tags["bkwh/sources"] == "case_system"
+    assert first.tags["dagster/asset_partition_range_start"] == "2024-03-01"
 
     again, cursor = _evaluate_landing_sensor(cursor)  # the next tick, or after a restart
     assert isinstance(again, dg.SkipReason)
@@ -55,6 +57,7 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
     new.write_text(path.read_text())
     added, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(added, dg.RunRequest) and added.tags["bkwh/files"] == "1"
+    assert added.tags["dagster/asset_partition_range_start"] == "2024-04-01"
     assert isinstance(_evaluate_landing_sensor(cursor)[0], dg.SkipReason)
 
 
@@ -70,9 +73,14 @@ def test_monthly_schedule_runs_after_the_release_for_the_month_before():
         (datetime(2027, 1, 15, 6, tzinfo=tz), "2026-12"),
     ):
         with dg.instance_for_test() as instance:
-            context = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
+            context = dg.build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=when,
+                repository_def=defs.get_repository_def(),
+            )
             [request] = schedule.evaluate_tick(context).run_requests
         assert request.tags["bkwh/release_month"] == month
+        assert request.partition_key == f"{month}-01"
         assert request.run_key == f"monthly-{month}"
 
 
@@ -179,3 +187,41 @@ def test_a_locked_warehouse_is_retried_with_backoff(fresh):
     assert waits and waits == [5 * 2**i for i in range(len(waits))]
     cause = retries[0].event_specific_data.error.cause or retries[0].event_specific_data.error
     assert "Could not set lock" in cause.message
+
+
+def _loaded_files(env):
+    import duckdb
+
+    with duckdb.connect(str(env.settings.warehouse_path), read_only=True) as con:
+        return sorted(
+            r[0]
+            for r in con.execute(
+                "select source_file from raw._load_log where status = 'loaded'"
+            ).fetchall()
+        )
+
+
+def test_a_month_loads_alone_and_a_backfill_loads_a_range(fresh):
+    months = ("2024-03", "2024-04", "2024-05")
+    files = sorted(f"{e}_{m}.csv" for e in ("meetings", "offers") for m in months)
+    _only(fresh, "case_system", set(files))
+    job = defs.resolve_job_def("refresh")
+    keys = [raw_key(s.raw_table) for s in load_specs() if s.source == "case_system"]
+    with dg.instance_for_test() as instance:
+        one = job.execute_in_process(
+            instance=instance, asset_selection=keys, partition_key="2024-04-01"
+        )
+        assert one.success
+        assert _loaded_files(fresh) == ["meetings_2024-04.csv", "offers_2024-04.csv"]
+
+        backfill = job.execute_in_process(
+            instance=instance,
+            asset_selection=keys,
+            tags=partition_range_tags("2024-03", "2024-05"),
+        )
+        assert backfill.success  # one run for the range; the month loaded before is skipped
+        materialized = instance.get_materialized_partitions(raw_key("case_system_meetings"))
+    assert materialized == {f"{m}-01" for m in months}
+    assert _loaded_files(fresh) == sorted(
+        f"{e}_{m}.csv" for e in ("meetings", "offers") for m in months
+    )

@@ -178,6 +178,7 @@ CASES = {
 def refused(tmp_path_factory, built):
     """A copy of the built world, every broken delivery in its landing, one refresh run."""
     from orchestration.definitions import defs
+    from orchestration.defs.ingest.assets import all_months_tags
 
     root = tmp_path_factory.mktemp("bad_input")
     for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
@@ -191,7 +192,9 @@ def refused(tmp_path_factory, built):
             path = env.settings.landing_dir / file
             breaker(path)
             shas[case] = sha256(path)
-        result = defs.resolve_job_def("refresh").execute_in_process(raise_on_error=False)
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            raise_on_error=False, tags=all_months_tags()
+        )
         yield {
             "env": env,
             "before": before,

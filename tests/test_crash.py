@@ -26,13 +26,15 @@ from pipeline.publish import publish
 BKWH = str(Path(sys.executable).with_name("bkwh"))
 
 
-def _start(env: Env, log: Path, failpoint: str | None = None) -> subprocess.Popen:
+def _start(
+    env: Env, log: Path, failpoint: str | None = None, command: str = "run"
+) -> subprocess.Popen:
     run_env = {**os.environ, **Settings.env_for_root(env.root)}
     run_env.pop("DAGSTER_HOME", None)
     if failpoint:
         run_env["BKWH_FAILPOINT"] = f"{failpoint}@{env.root / 'signals'}"
     return subprocess.Popen(
-        [BKWH, "run"],
+        [BKWH, command],
         env=run_env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
@@ -80,9 +82,16 @@ def test_sigkill_at_any_stage_keeps_the_last_good_publication(rebuilt, tmp_path)
     published = _published_at(rebuilt)
     corrected = _correct_a_delivery(rebuilt)
 
-    for point in ("ingest.before_commit", "dbt.building", "publish.before_swap"):
+    # A refresh killed in its load, then one killed in dbt build; then the publish step alone
+    # (`bkwh publish`, the same code as the job's publish step, so that the test needs one
+    # dbt build fewer) killed before its swap.
+    for point, command in (
+        ("ingest.before_commit", "run"),
+        ("dbt.building", "run"),
+        ("publish.before_swap", "publish"),
+    ):
         log = tmp_path / f"{point}.log"
-        proc = _start(rebuilt, log, failpoint=point)
+        proc = _start(rebuilt, log, failpoint=point, command=command)
         _wait_for_failpoint(rebuilt, proc, point, log)
         _kill(proc)
         assert tables_checksum(rebuilt.settings.analytics_path) == good, point

@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from orchestration.defs.ingest.assets import MONTHLY_SOURCES, MONTHS, partition_range_tags
 from pipeline.config import Settings, sources_config
+from pipeline.ingest import file_month
 
 ALERT_WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
 
@@ -30,6 +32,19 @@ def landing_signature(settings: Settings) -> dict[str, str]:
             st = path.stat()
             out[str(path.relative_to(root))] = f"{st.st_size}:{st.st_mtime_ns}"
     return out
+
+
+def months_of(changed: list[str]) -> dict[str, str]:
+    """The partition range a run needs for these files: the months of the person-level
+    ones; the latest month when only other sources changed."""
+    known = {k[:7] for k in MONTHS.get_partition_keys()}
+    months = sorted(
+        month
+        for rel in changed
+        if rel.split("/")[0] in MONTHLY_SOURCES
+        and (month := file_month(*rel.split("/", 1))) in known
+    ) or [max(known)]
+    return partition_range_tags(months[0], months[-1])
 
 
 def build_landing_sensor(job) -> dg.SensorDefinition:
@@ -58,6 +73,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
                 "bkwh/trigger": "landing",
                 "bkwh/sources": ",".join(sources),
                 "bkwh/files": str(len(changed)),
+                **months_of(changed),
             },
         )
 
@@ -88,6 +104,7 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
         month = release_month(context.scheduled_execution_time)
         return dg.RunRequest(
             run_key=f"monthly-{month}",
+            partition_key=f"{month}-01",
             tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
         )
 

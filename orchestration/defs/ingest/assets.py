@@ -19,10 +19,39 @@ import dagster as dg
 import duckdb
 
 from pipeline.config import Settings, sources_config
-from pipeline.ingest import FileOutcome, Ingestor
+from pipeline.ingest import FileOutcome, Ingestor, MonthFilter
 from pipeline.suites import load_specs
 
 WAREHOUSE_POOL = "duckdb_warehouse"
+
+# Person-level sources are partitioned by the month their files are named for (sources.yml):
+# a new or corrected month loads and validates alone; a range runs as one run (a backfill).
+MONTHLY_SOURCES = frozenset(sources_config()["partitions"]["monthly_sources"])
+MONTHS = dg.MonthlyPartitionsDefinition(
+    start_date=f"{sources_config()['partitions']['first_month']}-01", end_offset=0
+)
+
+
+def month_filter(partition_keys: list[str]) -> MonthFilter:
+    return MonthFilter(
+        frozenset(k[:7] for k in partition_keys),
+        frozenset(k[:7] for k in MONTHS.get_partition_keys()),
+    )
+
+
+def partition_range_tags(first: str, last: str) -> dict[str, str]:
+    """Run tags for one run over the months first..last ('YYYY-MM')."""
+    return {
+        "dagster/asset_partition_range_start": f"{first}-01",
+        "dagster/asset_partition_range_end": f"{last}-01",
+    }
+
+
+def all_months_tags() -> dict[str, str]:
+    keys = MONTHS.get_partition_keys()
+    return partition_range_tags(keys[0][:7], keys[-1][:7])
+
+
 LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 MAX_LOCK_RETRIES = 4
 
@@ -148,10 +177,18 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
             for s in specs
         ],
         pool=WAREHOUSE_POOL,
+        **(
+            {"partitions_def": MONTHS, "backfill_policy": dg.BackfillPolicy.single_run()}
+            if source in MONTHLY_SOURCES
+            else {}
+        ),
     )
     def _ingest(context: dg.AssetExecutionContext):
+        months = month_filter(context.partition_keys) if source in MONTHLY_SOURCES else None
+        if months is not None:
+            context.log.info(f"months {min(months.months)}..{max(months.months)}")
         with retry_when_locked(context, f"ingest {source}"):
-            outcomes = Ingestor(Settings.from_env()).run(sources=[source])
+            outcomes = Ingestor(Settings.from_env()).run(sources=[source], months=months)
         by_table: dict[str | None, list[FileOutcome]] = defaultdict(list)
         for o in outcomes:
             by_table[o.raw_table].append(o)
@@ -206,6 +243,7 @@ ingest_assets = [build_source_asset(source) for source in SOURCES]
     description="raw._load_log: one row per landing file loaded or quarantined.",
     group_name="raw",
     kinds={"duckdb"},
+    owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,
 )
 def load_log(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

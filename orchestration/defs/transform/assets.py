@@ -1,7 +1,9 @@
 """The dbt project as assets: `dbt build` (models, seeds, data and unit tests), streamed."""
 
+import csv
 import os
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import dagster as dg
@@ -9,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.ingest.assets import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import dbt_project
-from pipeline.config import Settings, dbt_executable
+from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.failpoints import failpoint
 
 
@@ -28,6 +30,28 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:data-engineering"]
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The dbt YAML's description; for an indicator model, the strategy's own wording
+        and the catalogue's definition and note first."""
+        described = super().get_description(dbt_resource_props)
+        row = _catalogue_by_model().get(dbt_resource_props["name"])
+        if not row:
+            return described
+        parts = [
+            f"Indikator {row['indicator_id']}: {row['strategy_text']}",
+            f"Definition: {row['definition']}",
+        ]
+        if row["note"]:
+            parts.append(f"Note: {row['note']}")
+        return "\n\n".join([*parts, described])
+
+
+@cache
+def _catalogue_by_model() -> dict[str, dict[str, str]]:
+    """The indicator catalogue seed (the single source of truth), by model name."""
+    with open(SEEDS_DIR / "indicator_catalogue.csv", encoding="utf-8", newline="") as f:
+        return {r["model_name"]: r for r in csv.DictReader(f) if r["model_name"]}
 
 
 @dbt_assets(
