@@ -52,6 +52,7 @@ class Settings:
     analytics_path: Path
     report_dir: Path
     log_dir: Path
+    export_dir: Path
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             analytics_path=_path("BKWH_ANALYTICS_PATH", "data/analytics.duckdb"),
             report_dir=_path("BKWH_REPORT_DIR", "reports/output"),
             log_dir=_path("BKWH_LOG_DIR", "data/logs"),
+            export_dir=_path("BKWH_EXPORT_DIR", "data/exports"),
         )
 
     @staticmethod
@@ -74,6 +76,7 @@ class Settings:
             "BKWH_ANALYTICS_PATH": str(root / "analytics.duckdb"),
             "BKWH_REPORT_DIR": str(root / "report"),
             "BKWH_LOG_DIR": str(root / "logs"),
+            "BKWH_EXPORT_DIR": str(root / "exports"),
         }
 
     def dbt_env(self) -> dict[str, str]:

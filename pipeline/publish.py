@@ -9,6 +9,10 @@ which the next publish removes.
 
 Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
 with `is_suppressed = true`, and so are those counts themselves.
+
+Each published table and column carries its description from the dbt YAML as a DuckDB
+comment (`duckdb_columns()` shows them; so do DBeaver and the DuckDB CLI's `.schema`), and
+after the swap every table is also exported as `<export dir>/<table>.parquet` for BI tools.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import yaml
 
-from pipeline.config import Settings
+from pipeline.config import DBT_PROJECT_DIR, Settings
 from pipeline.failpoints import failpoint
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,36 @@ class PublishResult:
     tables: dict[str, int]
     suppressed_cells: int
     published_at: str
+    exports: list[Path]
+
+
+def model_docs() -> dict[str, tuple[str, dict[str, str]]]:
+    """Each dbt model's description and its columns' descriptions, from the models' YAML."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in doc.get("models") or []:
+            columns = {
+                c["name"]: " ".join((c.get("description") or "").split())
+                for c in model.get("columns") or []
+            }
+            out[model["name"]] = (" ".join((model.get("description") or "").split()), columns)
+    return out
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _comment(con: duckdb.DuckDBPyConnection, table: str, docs: dict) -> None:
+    described, columns = docs.get(table, ("", {}))
+    if described:
+        con.execute(f'comment on table {PUBLISHED_SCHEMA}."{table}" is {_quote(described)}')
+    for column, text in columns.items():
+        if text:
+            con.execute(
+                f'comment on column {PUBLISHED_SCHEMA}."{table}"."{column}" is {_quote(text)}'
+            )
 
 
 def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -85,12 +120,14 @@ def publish(settings: Settings) -> PublishResult:
                     f"{PUBLISHED_SCHEMA}: run dbt build first"
                 )
             con.execute(f"create schema {PUBLISHED_SCHEMA}")
+            docs = model_docs()
             for name in names:
                 select = _published_select(con, name)
                 con.execute(
                     f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
                     f'from wh.{PUBLISHED_SCHEMA}."{name}"'
                 )
+                _comment(con, name, docs)
                 tables[name] = con.execute(
                     f'select count(*) from {PUBLISHED_SCHEMA}."{name}"'
                 ).fetchone()[0]
@@ -115,7 +152,35 @@ def publish(settings: Settings) -> PublishResult:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
-    return PublishResult(target, tables, suppressed, published_at.isoformat(timespec="seconds"))
+    exports = export_parquet(target, settings.export_dir)
+    return PublishResult(
+        target, tables, suppressed, published_at.isoformat(timespec="seconds"), exports
+    )
+
+
+def export_parquet(analytics: Path, folder: Path) -> list[Path]:
+    """Every published table as `<folder>/<table>.parquet`, each written aside and renamed,
+    read from the analytics file just published (so the exports match it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    with duckdb.connect(str(analytics), read_only=True) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? "
+                "and table_name not like '\\_%' escape '\\' order by 1",
+                [PUBLISHED_SCHEMA],
+            ).fetchall()
+        ]
+        for name in names:
+            path = folder / f"{name}.parquet"
+            tmp = folder / f".{name}.parquet.tmp"
+            con.execute(
+                f"copy {PUBLISHED_SCHEMA}.\"{name}\" to '{tmp}' (format parquet, compression zstd)"
+            )
+            os.replace(tmp, path)
+            out.append(path)
+    return out
 
 
 def _remove_stale_tmp(target: Path) -> None:

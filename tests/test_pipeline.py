@@ -12,6 +12,7 @@ from conftest import WORLD, sha256
 
 from pipeline.cli import run_refresh_job
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
+from pipeline.publish import model_docs
 from pipeline.report import decimals_for
 
 LATEST = WORLD["end"] + "-01"
@@ -90,6 +91,35 @@ def test_comparators_come_from_the_benchmark_for_country_and_region(built):
         [LATEST],
     )
     assert n_ranked == 29
+
+
+def test_published_tables_carry_the_dbt_descriptions_and_have_parquet_exports(built):
+    path = built.settings.analytics_path
+    docs = model_docs()
+    described, columns = docs["fct_indicator_values"]
+    [(table_comment,)] = _query(
+        path, "select comment from duckdb_tables() where table_name = 'fct_indicator_values'"
+    )
+    assert table_comment == described
+    found = dict(
+        _query(
+            path,
+            "select column_name, comment from duckdb_columns() "
+            "where table_name = 'fct_indicator_values'",
+        )
+    )
+    assert found == columns and all(found.values())  # every column documented in the YAML
+    tables = _query(
+        path,
+        "select table_name, estimated_size from duckdb_tables() "
+        "where schema_name = 'marts' and table_name not like '\\_%' escape '\\'",
+    )
+    exports = {p.stem: p for p in built.settings.export_dir.glob("*.parquet")}
+    assert set(exports) == {t for t, _ in tables}
+    for table, _ in tables:
+        [(n,)] = _query(path, f'select count(*) from marts."{table}"')
+        [(m,)] = _query(path, f"select count(*) from read_parquet('{exports[table]}')")
+        assert n == m, table
 
 
 def test_analytics_holds_only_aggregated_marts_and_no_small_counts(built):

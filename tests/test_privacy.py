@@ -73,10 +73,16 @@ def test_the_pattern_finds_cpr_numbers_and_nothing_else():
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
 
 
-def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_logs(built):
+def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_logs(built, tmp_path):
     settings = built.settings
     assert _cpr_cells(settings.warehouse_path) == []
     assert _cpr_cells(settings.analytics_path) == []
+    exports = sorted(settings.export_dir.glob("*.parquet"))
+    assert exports
+    with duckdb.connect(str(tmp_path / "exports.duckdb")) as con:  # the Parquet exports
+        for path in exports:
+            con.execute(f"create view \"{path.stem}\" as select * from read_parquet('{path}')")
+    assert _cpr_cells(tmp_path / "exports.duckdb") == []
     pattern = re.compile(CPR)
     written = [
         *settings.report_dir.rglob("*.html"),

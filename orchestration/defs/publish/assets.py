@@ -29,6 +29,9 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "path": str(result.path),
             "tables": dg.MetadataValue.json(result.tables),
             "suppressed_cells": result.suppressed_cells,
+            "parquet_exports": dg.MetadataValue.path(str(result.exports[0].parent))
+            if result.exports
+            else "none",
             # what changed this month, without SQL: each indicator's latest Ballerup value
             "latest_values": dg.MetadataValue.md(_latest_table(latest)),
             "latest_period_per_indicator": dg.MetadataValue.json(
