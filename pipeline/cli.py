@@ -154,11 +154,10 @@ def run_refresh_job(
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
-    from orchestration.defs.ingest.assets import MONTHS, partition_range_tags, raw_key
+    from orchestration.defs.ingest.assets import partition_range_tags, raw_key
     from pipeline.suites import load_specs
 
-    keys = [k[:7] for k in MONTHS.get_partition_keys()]
-    tags = partition_range_tags(first_month or keys[0], last_month or first_month or keys[-1])
+    tags = partition_range_tags(first_month, last_month or first_month)
     selection = None
     if source:
         raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]

@@ -135,6 +135,27 @@ def create_all_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         ensure_raw(con, spec)
 
 
+def landing_files(
+    landing_dir: Path, sources: list[str] | None = None, months: MonthFilter | None = None
+) -> list[tuple[str, Path]]:
+    """The deliveries in landing, as (source, path), in load order: every file in a source's
+    folder except hidden ones and request sidecars (of the given sources and months)."""
+    out = []
+    folders = sorted(p for p in landing_dir.glob("*") if p.is_dir()) if landing_dir.exists() else []
+    for src_dir in folders:
+        if sources and src_dir.name not in sources:
+            continue
+        for f in sorted(src_dir.iterdir()):
+            if (
+                f.is_file()
+                and not f.name.startswith(".")
+                and not f.name.endswith(".request.json")
+                and (months is None or months.wants(src_dir.name, f.name))
+            ):
+                out.append((src_dir.name, f))
+    return out
+
+
 class Ingestor:
     def __init__(self, settings: Settings, validator: Validator | None = None):
         self.settings = settings
@@ -146,24 +167,6 @@ class Ingestor:
         if self._key is None:
             self._key = pseudonym_key(self.settings)
         return self._key
-
-    def landing_files(
-        self, sources: list[str] | None = None, months: MonthFilter | None = None
-    ) -> list[tuple[str, Path]]:
-        root = self.settings.landing_dir
-        out = []
-        for src_dir in sorted(p for p in root.glob("*") if p.is_dir()):
-            if sources and src_dir.name not in sources:
-                continue
-            for f in sorted(src_dir.iterdir()):
-                if (
-                    f.is_file()
-                    and not f.name.startswith(".")
-                    and not f.name.endswith(".request.json")
-                    and (months is None or months.wants(src_dir.name, f.name))
-                ):
-                    out.append((src_dir.name, f))
-        return out
 
     def run(
         self,
@@ -182,7 +185,7 @@ class Ingestor:
             ensure_raw(con)
             create_all_raw_tables(con)
             todo = []
-            for source, path in self.landing_files(sources, months):
+            for source, path in landing_files(self.settings.landing_dir, sources, months):
                 sha = sha256_of(path)
                 skipped = self._already_loaded(con, source, path, sha)
                 if skipped:
@@ -491,15 +494,15 @@ def volume_check(con: duckdb.DuckDBPyConnection, ex: Examined) -> dict:
     n = len(ex.frame)
     prefix = f"{ex.stream}_" if ex.stream else ""
     own = ex.delivery_key or ""
-    current = sorted(
-        (key or "", rows)
-        for key, rows in con.execute(
-            "select delivery_key, n_rows from raw._load_log "
-            "where raw_table = ? and status = 'loaded' and is_current",
-            [ex.spec.raw_table],
-        ).fetchall()
-        if (key or "").startswith(prefix) and (key or "") <= own
-    )
+    want = int(rule["previous_deliveries"])
+    # the stream's current deliveries up to this one, newest first
+    recent = con.execute(
+        "select coalesce(delivery_key, '') as key, n_rows from raw._load_log "
+        "where raw_table = ? and status = 'loaded' and is_current "
+        "and starts_with(coalesce(delivery_key, ''), ?) and coalesce(delivery_key, '') <= ? "
+        "order by key desc limit ?",
+        [ex.spec.raw_table, prefix, own, want],
+    ).fetchall()
     entry = {
         "expectation": "volume_against_previous_deliveries",
         "column": None,
@@ -510,16 +513,14 @@ def volume_check(con: duckdb.DuckDBPyConnection, ex: Examined) -> dict:
         "observed_value": n,
     }
     rule_text = ", ".join(f"{k}={v}" for k, v in rule.items())
-    want = int(rule["previous_deliveries"])
-    if current and current[-1][0] == own:
-        reference, against = current[-1][1], f"the delivery it replaces ({own})"
-    elif len(current) >= want:
-        last = current[-want:]
-        reference = int(np.median([rows for _, rows in last]))
-        against = f"the median of the previous {want} deliveries ({last[0][0]}..{last[-1][0]})"
+    if recent and recent[0][0] == own:
+        reference, against = recent[0][1], f"the delivery it replaces ({own})"
+    elif len(recent) == want:
+        reference = int(np.median([rows for _, rows in recent]))
+        against = f"the median of the previous {want} deliveries ({recent[-1][0]}..{recent[0][0]})"
     else:
         entry["description"] = (
-            f"volume: {len(current)} previous deliveries, fewer than {want} to compare with "
+            f"volume: {len(recent)} previous deliveries, fewer than {want} to compare with "
             f"({rule_text})"
         )
         return entry

@@ -152,26 +152,18 @@ def publish(settings: Settings) -> PublishResult:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
-    exports = export_parquet(target, settings.export_dir)
+    exports = export_parquet(target, settings.export_dir, list(tables))
     return PublishResult(
         target, tables, suppressed, published_at.isoformat(timespec="seconds"), exports
     )
 
 
-def export_parquet(analytics: Path, folder: Path) -> list[Path]:
-    """Every published table as `<folder>/<table>.parquet`, each written aside and renamed,
-    read from the analytics file just published (so the exports match it)."""
+def export_parquet(analytics: Path, folder: Path, names: list[str]) -> list[Path]:
+    """The published tables `names` as `<folder>/<table>.parquet`, each written aside and
+    renamed, read from the analytics file just published (so the exports match it)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     with duckdb.connect(str(analytics), read_only=True) as con:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = ? "
-                "and table_name not like '\\_%' escape '\\' order by 1",
-                [PUBLISHED_SCHEMA],
-            ).fetchall()
-        ]
         for name in names:
             path = folder / f"{name}.parquet"
             tmp = folder / f".{name}.parquet.tmp"

@@ -82,9 +82,8 @@ _INDEX = _env.from_string("""<!doctype html>
 
 
 def write_validation_page(doc: dict[str, Any], path: Path) -> Path:
-    problems = [{**p, "message": p.get("message") or p.get("text")} for p in doc["problems"]]
     html = _FILE_PAGE.render(
-        d={**doc, "problems": problems},
+        d=doc,
         style=_STYLE,
         index=os.path.relpath(path.parent.parent / "index.html", path.parent),
     )

@@ -88,12 +88,17 @@ def fresh(tmp_path, monkeypatch, sample_landing) -> Env:
     return use_root(monkeypatch, tmp_path)
 
 
+def copy_world(built: Env, root: Path) -> None:
+    """Copy the built world's landing, warehouse and analytics files into `root`."""
+    for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
+        src = built.root / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+
+
 @pytest.fixture
 def rebuilt(tmp_path, monkeypatch, built) -> Env:
     """A copy of the built world (warehouse, analytics, landing) that a test may change."""
-    for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
-        src = built.root / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp_path / name)
+    copy_world(built, tmp_path)
     return use_root(monkeypatch, tmp_path)
 
 

@@ -14,36 +14,36 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from orchestration.defs.ingest.assets import MONTHLY_SOURCES, MONTHS, partition_range_tags
+from orchestration.defs.ingest.assets import (
+    MONTHLY_SOURCES,
+    partition_months,
+    partition_range_tags,
+)
 from pipeline.config import Settings, sources_config
-from pipeline.ingest import file_month
+from pipeline.ingest import file_month, landing_files
 
 ALERT_WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
 
 
 def landing_signature(settings: Settings) -> dict[str, str]:
-    """Each landing file (relative path) with its size and modification time."""
-    root = settings.landing_dir
-    if not root.exists():
-        return {}
+    """Each delivery in landing ('<source>/<file>') with its size and modification time."""
     out = {}
-    for path in sorted(root.glob("*/*")):
-        if path.is_file() and not path.name.startswith("."):
-            st = path.stat()
-            out[str(path.relative_to(root))] = f"{st.st_size}:{st.st_mtime_ns}"
+    for source, path in landing_files(settings.landing_dir):
+        st = path.stat()
+        out[f"{source}/{path.name}"] = f"{st.st_size}:{st.st_mtime_ns}"
     return out
 
 
 def months_of(changed: list[str]) -> dict[str, str]:
     """The partition range a run needs for these files: the months of the person-level
     ones; the latest month when only other sources changed."""
-    known = {k[:7] for k in MONTHS.get_partition_keys()}
+    known = partition_months()
     months = sorted(
         month
         for rel in changed
         if rel.split("/")[0] in MONTHLY_SOURCES
         and (month := file_month(*rel.split("/", 1))) in known
-    ) or [max(known)]
+    ) or [known[-1]]
     return partition_range_tags(months[0], months[-1])
 
 

@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.config import Settings, sources_config
-from pipeline.ingest import FileOutcome, Ingestor, MonthFilter
+from pipeline.ingest import FileOutcome, Ingestor, MonthFilter, landing_files
 from pipeline.suites import load_specs
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -32,24 +32,23 @@ MONTHS = dg.MonthlyPartitionsDefinition(
 )
 
 
+def partition_months() -> list[str]:
+    """Every partition's month, 'YYYY-MM', oldest first."""
+    return [k[:7] for k in MONTHS.get_partition_keys()]
+
+
 def month_filter(partition_keys: list[str]) -> MonthFilter:
-    return MonthFilter(
-        frozenset(k[:7] for k in partition_keys),
-        frozenset(k[:7] for k in MONTHS.get_partition_keys()),
-    )
+    return MonthFilter(frozenset(k[:7] for k in partition_keys), frozenset(partition_months()))
 
 
-def partition_range_tags(first: str, last: str) -> dict[str, str]:
-    """Run tags for one run over the months first..last ('YYYY-MM')."""
+def partition_range_tags(first: str | None = None, last: str | None = None) -> dict[str, str]:
+    """Run tags for one run over the months first..last ('YYYY-MM'); by default from the
+    first partition to the last."""
+    months = partition_months()
     return {
-        "dagster/asset_partition_range_start": f"{first}-01",
-        "dagster/asset_partition_range_end": f"{last}-01",
+        "dagster/asset_partition_range_start": f"{first or months[0]}-01",
+        "dagster/asset_partition_range_end": f"{last or months[-1]}-01",
     }
-
-
-def all_months_tags() -> dict[str, str]:
-    keys = MONTHS.get_partition_keys()
-    return partition_range_tags(keys[0][:7], keys[-1][:7])
 
 
 LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
@@ -100,11 +99,7 @@ def freshness(source: str, settings: Settings, now: datetime) -> dg.AssetCheckRe
     """When the newest file of a landing source arrived, against its cadence."""
     rule = sources_config()["sources"][source]
     folder = settings.landing_dir / source
-    files = [
-        p
-        for p in (folder.iterdir() if folder.exists() else [])
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".request.json")
-    ]
+    files = [path for _, path in landing_files(settings.landing_dir, [source])]
     expected = f"{rule['cadence']} deliveries, overdue after {rule['overdue_after_days']} days"
     if not files:
         return dg.AssetCheckResult(
