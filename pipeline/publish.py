@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,12 @@ from pipeline.failpoints import failpoint
 log = logging.getLogger(__name__)
 
 PUBLISHED_SCHEMA = "marts"
+
+
+class PublishError(RuntimeError):
+    """The marts cannot be published as they are; the last publication stays."""
+
+
 COUNT_COLUMNS = ("numerator", "denominator")
 
 
@@ -44,17 +51,34 @@ class PublishResult:
     exports: list[Path]
 
 
+_DOCS_BLOCK = re.compile(r"{%\s*docs\s+(\w+)\s*%}(.*?){%\s*enddocs\s*%}", re.S)
+_DOC_CALL = re.compile(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}")
+
+
+def docs_blocks() -> dict[str, str]:
+    """The project's `{% docs %}` blocks (models/**/*.md), by name."""
+    out: dict[str, str] = {}
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.md")):
+        for name, text in _DOCS_BLOCK.findall(path.read_text(encoding="utf-8")):
+            out[name] = text.strip()
+    return out
+
+
 def model_docs() -> dict[str, tuple[str, dict[str, str]]]:
-    """Each dbt model's description and its columns' descriptions, from the models' YAML."""
+    """Each dbt model's description and its columns' descriptions, from the models' YAML,
+    with `{{ doc('…') }}` replaced by its docs block, as dbt renders it."""
+    blocks = docs_blocks()
+
+    def render(text: str | None) -> str:
+        text = _DOC_CALL.sub(lambda m: blocks[m.group(1)], text or "")
+        return " ".join(text.split())
+
     out: dict[str, tuple[str, dict[str, str]]] = {}
     for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in doc.get("models") or []:
-            columns = {
-                c["name"]: " ".join((c.get("description") or "").split())
-                for c in model.get("columns") or []
-            }
-            out[model["name"]] = (" ".join((model.get("description") or "").split()), columns)
+            columns = {c["name"]: render(c.get("description")) for c in model.get("columns") or []}
+            out[model["name"]] = (render(model.get("description")), columns)
     return out
 
 
@@ -83,6 +107,13 @@ def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
         ).fetchall()
     ]
     if "is_suppressed" not in cols:
+        if any(c in COUNT_COLUMNS for c in cols):
+            # fail closed: a table of counts without the small-cell flag is not published
+            raise PublishError(
+                f"marts.{table} has counts ({', '.join(COUNT_COLUMNS)}) but no is_suppressed "
+                "column; "
+                "add {{ is_small_cell() }} as is_suppressed to the model"
+            )
         return ", ".join(f'"{c}"' for c in cols)
     out = []
     for c in cols:

@@ -54,7 +54,8 @@ unioned as (
             numerator,
             denominator,
             value,
-            unit
+            unit,
+            is_suppressed
         from {{ model }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -72,11 +73,7 @@ final as (
         denominator::double as denominator,
         value::double as value,
         unit::varchar as unit,
-        coalesce(
-            numerator between 1 and {{ var('small_cell_threshold') }} - 1
-            or denominator between 1 and {{ var('small_cell_threshold') }} - 1,
-            false
-        ) as is_suppressed
+        is_suppressed::boolean as is_suppressed
     from unioned
 )
 

@@ -20,4 +20,7 @@ final as (
     from aup02
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -64,4 +64,7 @@ final as (
             and a_year_before.period = this_year.period - interval 1 year
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

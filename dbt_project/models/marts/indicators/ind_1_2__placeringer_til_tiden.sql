@@ -30,4 +30,7 @@ final as (
     {{ ballerup_share_rows('1.2', 'counts') }}
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -76,4 +76,7 @@ final as (
     {{ ballerup_share_rows('1.5', 'with_complement') }}
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -89,4 +89,7 @@ final as (
     from outside
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

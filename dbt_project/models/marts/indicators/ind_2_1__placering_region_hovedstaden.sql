@@ -48,4 +48,7 @@ final as (
     from ranked
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -72,4 +72,7 @@ final as (
             and by_breakdown.area_code = labour_force.area_code
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

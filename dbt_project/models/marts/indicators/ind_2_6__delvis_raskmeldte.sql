@@ -48,4 +48,7 @@ final as (
     {{ ballerup_share_rows('2.6', 'counts') }}
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

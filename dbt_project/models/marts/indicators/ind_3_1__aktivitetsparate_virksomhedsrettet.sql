@@ -77,4 +77,7 @@ final as (
     select * from other_areas
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -34,4 +34,7 @@ final as (
     from flex
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -144,4 +144,7 @@ final as (
     from both_paths
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -22,4 +22,7 @@ final as (
     {{ ballerup_share_rows('4.3', 'counts', period_type='year') }}
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -39,4 +39,7 @@ final as (
     {{ ballerup_share_rows('4.4', 'counts') }}
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -110,4 +110,7 @@ final as (
     from gaps
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -73,4 +73,7 @@ final as (
     where non_western.origin_group = 'ikke-vestlig'
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final

@@ -151,4 +151,7 @@ final as (
     from ratios
 )
 
-select * from final
+select
+    *,
+    {{ is_small_cell() }} as is_suppressed
+from final
