@@ -49,8 +49,10 @@ lint: install
 bench: install
 	$(VENV)/bin/python -m pipeline.bench --scale $(SCALE)
 
+## make docs: the dbt documentation site with lineage and exposures, from the warehouse that
+## make run built: dbt_project/target/index.html (served) and static_index.html (one file)
 docs: install
-	cd dbt_project && ../$(VENV)/bin/dbt docs generate --profiles-dir .
+	cd dbt_project && ../$(VENV)/bin/dbt docs generate --static --profiles-dir .
 
 clean:
 	rm -rf data reports/output dbt_project/target dbt_project/logs .dagster_home
