@@ -15,7 +15,7 @@ from orchestration.defs.ingest.assets import (
     landing_specs,
     load_log,
 )
-from orchestration.defs.publish.assets import analytics_db, follow_up_report
+from orchestration.defs.publish.assets import analytics_db, report_outputs
 from orchestration.defs.transform.assets import dbt_resource, warehouse_dbt_assets
 
 refresh_job = dg.define_asset_job(
@@ -31,7 +31,7 @@ defs = dg.Definitions(
         load_log,
         warehouse_dbt_assets,
         analytics_db,
-        follow_up_report,
+        report_outputs,
     ],
     asset_checks=freshness_checks,
     jobs=[refresh_job],

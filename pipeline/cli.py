@@ -5,7 +5,8 @@ bkwh run                  generate the sample if landing is empty, then the refr
 bkwh generate             write the sample extracts into landing
 bkwh ingest [--source S]  validate and load landing files into raw
 bkwh publish              copy the marts to analytics.duckdb (after `dbt build`)
-bkwh report               build reports/output/index.html from analytics.duckdb
+bkwh report               build reports/output/index.html and indikatorer.xlsx from
+                          analytics.duckdb
 """
 
 from __future__ import annotations
@@ -129,13 +130,13 @@ def publish_cmd() -> None:
 
 @app.command("report")
 def report_cmd() -> None:
-    """Build the report from analytics.duckdb."""
+    """Build the report and the workbook from analytics.duckdb."""
     from pipeline.report import build_report
 
     result = build_report(Settings.from_env())
     typer.echo(
         f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
-        "indicators with a value)"
+        f"indicators with a value, {result.n_charts} charts)\nworkbook: {result.workbook_path}"
     )
 
 
@@ -221,11 +222,15 @@ def run(
             err=True,
         )
         raise typer.Exit(1)
+    from pipeline.report import REPORT_NAME, WORKBOOK_NAME
+
     typer.echo("refresh done:")
     for label, path in (
         ("warehouse", settings.warehouse_path),
         ("published marts", settings.analytics_path),
-        ("report", settings.report_dir / "index.html"),
+        ("Parquet exports", settings.export_dir),
+        ("report", settings.report_dir / REPORT_NAME),
+        ("workbook", settings.report_dir / WORKBOOK_NAME),
     ):
         typer.echo(f"  {label:16} {path}")
 

@@ -226,7 +226,7 @@ def test_a_bad_delivery_is_refused_kept_explained_and_publishes_nothing(refused,
 
 def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
     assert refused["success"] is False
-    assert not {"warehouse_dbt_assets", "analytics_db", "follow_up_report"} & refused["succeeded"]
+    assert not {"warehouse_dbt_assets", "analytics_db", "report_outputs"} & refused["succeeded"]
     index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()
     for file, *_ in CASES.values():
         assert file.split("/")[1] in index

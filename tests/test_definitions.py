@@ -34,9 +34,13 @@ def _upstream(graph, key):
     return seen
 
 
+REPORT_OUTPUTS = {dg.AssetKey("follow_up_report"), dg.AssetKey("indicator_workbook")}
+
+
 def test_graph_runs_from_every_landing_source_to_the_report():
     graph = defs.resolve_asset_graph()
     upstream = _upstream(graph, dg.AssetKey("follow_up_report"))
+    assert upstream == _upstream(graph, dg.AssetKey("indicator_workbook"))
     sources = {s.source for s in load_specs()}
     assert {dg.AssetKey(["landing", s]) for s in sources} <= upstream
     assert {dg.AssetKey(["raw", s.raw_table]) for s in load_specs()} <= upstream
@@ -45,8 +49,8 @@ def test_graph_runs_from_every_landing_source_to_the_report():
         dg.AssetKey(["marts", "fct_indicator_values"]),
         dg.AssetKey(["marts", "dim_indicator"]),
     } <= upstream
-    # every asset in the graph leads to the report (nothing dangles)
-    assert set(graph.get_all_asset_keys()) - upstream == {dg.AssetKey("follow_up_report")}
+    # every asset in the graph leads to the report and the workbook (nothing dangles)
+    assert set(graph.get_all_asset_keys()) - upstream == REPORT_OUTPUTS
 
 
 def test_every_raw_table_has_a_blocking_suite_check():

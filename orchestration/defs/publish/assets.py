@@ -77,19 +77,47 @@ def _latest_table(rows) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(
-    deps=[analytics_db],
-    description="reports/output/index.html: the follow-up report, from analytics.duckdb only.",
-    group_name="report",
-    kinds={"html"},
-    owners=["team:analytics"],
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            "follow_up_report",
+            deps=[analytics_db],
+            description=(
+                "reports/output/index.html: Opfølgning på beskæftigelsesstrategiens mål, the "
+                "committee's report in Danish (self-contained HTML, printable to A4), from "
+                "analytics.duckdb only. Declared in dbt as the exposure follow_up_report."
+            ),
+            group_name="report",
+            kinds={"html"},
+            owners=["team:analytics"],
+        ),
+        dg.AssetSpec(
+            "indicator_workbook",
+            deps=[analytics_db],
+            description=(
+                "reports/output/indikatorer.xlsx: overview, one sheet per group and the "
+                "definitions, numbers as numbers. Declared in dbt as the exposure "
+                "indicator_workbook."
+            ),
+            group_name="report",
+            kinds={"excel"},
+            owners=["team:analytics"],
+        ),
+    ]
 )
-def follow_up_report() -> dg.MaterializeResult:
+def report_outputs():
+    """Both outputs come from one read of analytics.duckdb."""
     result = build_report(Settings.from_env())
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key="follow_up_report",
         metadata={
-            "path": str(result.path),
+            "path": dg.MetadataValue.path(str(result.path)),
             "indicators_listed": result.n_indicators,
             "indicators_with_value": result.n_with_value,
-        }
+            "charts": result.n_charts,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="indicator_workbook",
+        metadata={"path": dg.MetadataValue.path(str(result.workbook_path))},
     )

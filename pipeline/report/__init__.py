@@ -1,0 +1,180 @@
+"""The follow-up report ("Opfølgning på beskæftigelsesstrategiens mål") and the Excel
+workbook, built from the published `analytics.duckdb` only.
+
+`build_report` writes `index.html` (one self-contained file: styles and plotly.js inline, in
+Danish, printable to A4) and `indikatorer.xlsx` into the report folder, each written aside
+and renamed into place, so a reader never opens half a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+import yaml
+from plotly.offline import get_plotlyjs
+
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from pipeline.report import formats
+from pipeline.report.charts import history_chart
+from pipeline.report.data import BALLERUP, Indicator, ReportData, load
+from pipeline.report.workbook import build_workbook
+
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+TEMPLATES = REPO_ROOT / "reports" / "templates"
+REPORT_NAME = "index.html"
+WORKBOOK_NAME = "indikatorer.xlsx"
+
+
+@dataclass
+class ReportResult:
+    path: Path
+    workbook_path: Path
+    n_indicators: int
+    n_with_value: int
+    n_charts: int
+
+
+def small_cell_threshold() -> int:
+    """The publication's small-cell limit (dbt var), for the report's explanation."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["small_cell_threshold"])
+
+
+def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
+    """What the latest value is judged against, in words."""
+    if ind.is_retired:
+        return "–" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
+    if ind.comparator == "fixed_target":
+        return "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
+    if ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP:
+        name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
+        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}"
+    return "Udviklingen følges"
+
+
+def shown_value(ind: Indicator) -> str:
+    if ind.is_retired:
+        return "udgået"
+    if not ind.is_computed:
+        return "endnu ikke beregnet"
+    return formats.value_text(ind.value, ind.unit)
+
+
+def _breakdown_tables(ind: Indicator) -> list[dict]:
+    tables: dict[str, list[dict]] = {}
+    with_counts: set[str] = set()
+    for r in ind.breakdown:
+        if r["numerator"] is not None or r["denominator"] is not None:
+            with_counts.add(r["breakdown"])
+        cells = {
+            "label": r["breakdown_value"],
+            "value": formats.SUPPRESSED
+            if r["is_suppressed"]
+            else formats.value_text(r["value"], ind.unit),
+            "numerator": formats.SUPPRESSED
+            if r["is_suppressed"]
+            else formats.number(r["numerator"], "count"),
+            "denominator": formats.SUPPRESSED
+            if r["is_suppressed"]
+            else formats.number(r["denominator"], "count") or "",
+            "comparator": formats.SUPPRESSED
+            if r["comparator_suppressed"]
+            else (formats.value_text(r["comparator_value"], ind.unit)),
+            "is_suppressed": r["is_suppressed"],
+        }
+        tables.setdefault(r["breakdown"], []).append(cells)
+    return [
+        {
+            "code": code,
+            "name": formats.breakdown_name(code),
+            "rows": rows,
+            "has_counts": code in with_counts,
+        }
+        for code, rows in tables.items()
+    ]
+
+
+def _view(ind: Indicator, data: ReportData) -> dict:
+    symbol, css = formats.STATUS_STYLE[ind.status]
+    has_comparator_area = (
+        ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP
+    )
+    return {
+        "ind": ind,
+        "anchor": "i-" + ind.indicator_id.replace(".", "-"),
+        "value_text": shown_value(ind),
+        "period_text": formats.period_text(ind.period, ind.period_type) if ind.is_computed else "",
+        "comparator_text": comparator_text(ind, data.area_names),
+        "comparator_area_name": data.area_names.get(ind.comparator_area_code)
+        if has_comparator_area
+        else None,
+        "change_text": formats.change_text(ind.change_from_year_before, ind.unit)
+        if ind.is_computed
+        else "",
+        "status_symbol": symbol,
+        "status_class": css,
+        "chart": None if ind.is_retired else history_chart(ind, data.area_names),
+        "breakdown_tables": _breakdown_tables(ind),
+        "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
+        "replaced_by": next(
+            (i for i in data.indicators if i.indicator_id == ind.replaced_by), None
+        ),
+    }
+
+
+def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
+    views = {i.indicator_id: _view(i, data) for i in data.indicators}
+    counts: dict[str, int] = {}
+    for i in data.indicators:
+        counts[i.status] = counts.get(i.status, 0) + 1
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    html = env.get_template("index.html.j2").render(
+        groups=data.groups,
+        views=views,
+        status_counts=[
+            (word, symbol, css, counts.get(word, 0))
+            for word, (symbol, css) in formats.STATUS_STYLE.items()
+        ],
+        data_until=formats.period_text(data.data_until, "month"),
+        # _publication.published_at is UTC; the reader's clock is Danish
+        published_at=formats.date_text(
+            data.published_at.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
+        ),
+        built_at=formats.date_text(built_at),
+        threshold=small_cell_threshold(),
+        plotly_js=get_plotlyjs(),
+        breakdown_name=formats.breakdown_name,
+    )
+    return html, sum(1 for v in views.values() if v["chart"])
+
+
+def _write_aside(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    tmp.replace(path)
+
+
+def build_report(settings: Settings) -> ReportResult:
+    data = load(settings.analytics_path, with_history=True)
+    built_at = datetime.now(LOCAL_TIME)
+    html, n_charts = render_html(data, built_at)
+    out = settings.report_dir / REPORT_NAME
+    _write_aside(out, lambda p: p.write_text(html, encoding="utf-8"))
+    workbook = settings.report_dir / WORKBOOK_NAME
+    _write_aside(workbook, lambda p: build_workbook(data, p))
+    return ReportResult(
+        out,
+        workbook,
+        len(data.indicators),
+        sum(1 for i in data.indicators if i.value is not None and i.period),
+        n_charts,
+    )

@@ -1,0 +1,159 @@
+"""What the report and the workbook show, read from the published `analytics.duckdb` only.
+
+The catalogue (`marts.dim_indicator`) decides what is listed and in which order; the status
+(`marts.fct_indicator_status`) gives the latest value, comparator, status and change; the
+history and the breakdowns come from `marts.fct_indicator_values`, as published (small cells
+already blanked, `is_suppressed` true).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+BALLERUP = 151
+
+INDICATORS_SQL = """
+select
+    d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
+    d.goal_text, d.indicator_role, d.strategy_text, d.strategy_remark, d.definition, d.unit,
+    d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
+    d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
+    d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
+    s.period, s.period_type, s.value, s.comparator_value, s.gap, s.status,
+    s.change_from_year_before, s.is_computed
+from marts.dim_indicator as d
+left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
+left join marts.dim_area as a on a.area_code = d.comparator_area_code
+order by d.sort_order
+"""
+
+# Ballerup's and the comparator area's total over time, in the period type the status uses.
+SERIES_SQL = """
+select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed
+from marts.fct_indicator_values as v
+inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
+left join marts.fct_indicator_status as s on s.indicator_id = v.indicator_id
+where v.breakdown = 'total'
+    and v.period_type = coalesce(s.period_type, d.period_type)
+    and (v.area_code = $ballerup or v.area_code = d.comparator_area_code)
+order by v.indicator_id, v.area_code, v.period
+"""
+
+# Ballerup's breakdown rows in the status period, with the comparator area's value beside.
+BREAKDOWN_SQL = """
+select
+    v.indicator_id, v.breakdown, v.breakdown_value, v.value, v.numerator, v.denominator,
+    v.is_suppressed, c.value as comparator_value, c.is_suppressed as comparator_suppressed
+from marts.fct_indicator_values as v
+inner join marts.fct_indicator_status as s
+    on s.indicator_id = v.indicator_id and s.period = v.period and s.period_type = v.period_type
+inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
+left join marts.fct_indicator_values as c
+    on c.indicator_id = v.indicator_id and c.period = v.period
+    and c.period_type = v.period_type and c.breakdown = v.breakdown
+    and c.breakdown_value = v.breakdown_value and c.area_code = d.comparator_area_code
+where v.area_code = $ballerup and v.breakdown <> 'total'
+order by v.indicator_id, v.breakdown, v.breakdown_value
+"""
+
+# Every published row for Ballerup and the comparator area, for the workbook's group sheets.
+HISTORY_SQL = """
+select
+    v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
+    v.value, v.numerator, v.denominator, v.unit, v.is_suppressed
+from marts.fct_indicator_values as v
+inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
+inner join marts.dim_area as a on a.area_code = v.area_code
+where v.area_code = $ballerup or v.area_code = d.comparator_area_code
+order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total',
+    v.breakdown, v.breakdown_value
+"""
+
+
+@dataclass
+class Indicator:
+    """One catalogue row with its status, history and breakdowns (`row` holds the columns
+    of INDICATORS_SQL)."""
+
+    row: dict
+    series: dict[int, list[tuple[date, float | None, bool]]] = field(default_factory=dict)
+    breakdown: list[dict] = field(default_factory=list)
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["row"][name]
+        except KeyError as e:
+            raise AttributeError(name) from e
+
+    @property
+    def is_retired(self) -> bool:
+        return self.catalogue_status == "retired"
+
+    @property
+    def is_key_figure(self) -> bool:
+        return self.indicator_role in ("noegletal", "maal")
+
+
+@dataclass
+class Group:
+    """Overordnet or one of the five focus areas (Mål 1-5)."""
+
+    code: int
+    label: str
+    name: str
+    goal_text: str | None
+    indicators: list[Indicator]
+
+    @property
+    def key_figures(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.is_key_figure and not i.is_retired]
+
+
+@dataclass
+class ReportData:
+    published_at: datetime
+    area_names: dict[int, str]
+    indicators: list[Indicator]
+    history: list[dict]
+
+    @property
+    def groups(self) -> list[Group]:
+        by_code: dict[int, list[Indicator]] = defaultdict(list)
+        for i in self.indicators:
+            by_code[i.focus_area_code].append(i)
+        return [
+            Group(code, rows[0].focus_area_label, rows[0].focus_area_name, rows[0].goal_text, rows)
+            for code, rows in sorted(by_code.items())
+        ]
+
+    @property
+    def data_until(self) -> date | None:
+        """The latest period any indicator has a published value for."""
+        periods = [i.period for i in self.indicators if i.period is not None]
+        return max(periods) if periods else None
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql, {"ballerup": BALLERUP} if "$ballerup" in sql else None)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def load(analytics_path: Path, with_history: bool = False) -> ReportData:
+    """Read everything the outputs show in one read-only connection."""
+    with duckdb.connect(str(analytics_path), read_only=True) as con:
+        published_at = con.execute("select published_at from marts._publication").fetchone()[0]
+        area_names = dict(con.execute("select area_code, area_name from marts.dim_area").fetchall())
+        indicators = {r["indicator_id"]: Indicator(r) for r in _dicts(con, INDICATORS_SQL)}
+        for r in _dicts(con, SERIES_SQL):
+            points = indicators[r["indicator_id"]].series.setdefault(r["area_code"], [])
+            points.append((r["period"], r["value"], r["is_suppressed"]))
+        for r in _dicts(con, BREAKDOWN_SQL):
+            indicators[r["indicator_id"]].breakdown.append(r)
+        history = _dicts(con, HISTORY_SQL) if with_history else []
+    return ReportData(published_at, area_names, list(indicators.values()), history)

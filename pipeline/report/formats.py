@@ -1,0 +1,142 @@
+"""How the report writes figures, periods and statuses in Danish.
+
+Numbers: decimal comma, thousands dot (`pipeline.danish.format_number`). Periods: "oktober
+2026", "3. kvartal 2026", "12 mdr. til og med oktober 2026". A status is a word, a symbol
+and a colour class, so it reads in black and white too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pipeline.danish import format_number
+
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+# what follows a figure of each unit ("3,5 %", "12 uger"); count and ratio stand alone
+UNIT_SUFFIX = {
+    "pct": " %",
+    "pct_change": " %",
+    "pct_points": " pct.-point",
+    "per_10000": " pr. 10.000",
+    "per_100": " pr. 100",
+    "weeks": " uger",
+}
+# a change of a percentage is in percentage points; a change of a rank in places
+CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point", "rank": " pl."}
+UNIT_DECIMALS = {"rank": 0, "count": 0, "ratio": 2}
+# the unit's name in the workbook's column "Enhed"
+UNIT_NAMES = {
+    "pct": "procent",
+    "pct_change": "procentvis ændring",
+    "pct_points": "procentpoint",
+    "per_10000": "pr. 10.000 indbyggere",
+    "per_100": "pr. 100 fuldtidspersoner",
+    "weeks": "uger",
+    "rank": "placering",
+    "count": "antal",
+    "ratio": "forholdstal",
+}
+PERIOD_TYPE_NAMES = {
+    "month": "måned",
+    "quarter": "kvartal",
+    "year": "år",
+    "rolling_year": "løbende år",
+}
+
+MINUS = "\N{MINUS SIGN}"
+SUPPRESSED = "–"  # en dash: a small cell, not shown
+NO_DATA = "ingen data"
+
+# status word -> (symbol, css class); the symbol keeps it readable without colour
+STATUS_STYLE = {
+    "opfyldt": ("✔", "ok"),
+    "ikke opfyldt": ("✖", "bad"),
+    "ingen sammenligning": ("○", "none"),
+    "udgået": ("⊘", "retired"),
+}
+
+BREAKDOWN_NAMES = {
+    "alder": "Alder",
+    "ydelsesgruppe": "Ydelsesgruppe",
+    "ydelse": "Ydelse",
+    "maalgruppe": "Målgruppe",
+    "forventet": "Forventet ud fra målgruppesammensætningen",
+    "tilbudstype": "Tilbudstype",
+    "komplement": "Komplement",
+    "beliggenhed": "Beliggenhed",
+    "herkomst": "Herkomst",
+    "koen": "Køn",
+    "herkomst_koen": "Herkomst og køn",
+    "herkomst_maalgruppe": "Herkomst og målgruppe",
+    "herkomst_maalgruppe_koen": "Herkomst, målgruppe og køn",
+    "total": "I alt",
+}
+
+
+def decimals_for(unit: str) -> int:
+    """How many decimals a figure of this unit is shown with (one unless said here)."""
+    return UNIT_DECIMALS.get(unit, 1)
+
+
+def number(value: float | None, unit: str) -> str:
+    """The bare figure, '3,5'; '' for None."""
+    return "" if value is None else format_number(value, decimals_for(unit))
+
+
+def value_text(value: float | None, unit: str) -> str:
+    """'3,5 %', 'nr. 4', '1.234'; 'ingen data' when there is none."""
+    if value is None:
+        return NO_DATA
+    if unit == "rank":
+        return f"nr. {number(value, unit)}"
+    return number(value, unit) + UNIT_SUFFIX.get(unit, "")
+
+
+def change_text(change: float | None, unit: str) -> str:
+    """'+0,4 pct.-point', or with a true minus sign (U+2212) '\N{MINUS SIGN}3,5 %';
+    'ingen værdi året før' when there is none."""
+    if change is None:
+        return "ingen værdi året før"
+    sign = "+" if change > 0 else MINUS if change < 0 else "±"
+    return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
+
+
+def period_text(period: date | None, period_type: str | None) -> str:
+    if period is None:
+        return NO_DATA
+    month = f"{MONTHS[period.month - 1]} {period.year}"
+    match period_type:
+        case "year":
+            return str(period.year)
+        case "quarter":
+            return f"{(period.month - 1) // 3 + 1}. kvartal {period.year}"
+        case "rolling_year":
+            return f"12 mdr. til og med {month}"
+        case _:
+            return month
+
+
+def date_text(moment: date | datetime) -> str:
+    """'22. november 2026', with the time ('kl. 10.30') for a datetime."""
+    text = f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year}"
+    if isinstance(moment, datetime):
+        text += f" kl. {moment.hour:02d}.{moment.minute:02d}"
+    return text
+
+
+def breakdown_name(code: str) -> str:
+    return BREAKDOWN_NAMES.get(code, code.replace("_", " ").capitalize())

@@ -1,0 +1,341 @@
+"""The committee report and the workbook, read back and held against the published marts.
+
+The expectations come from `analytics.duckdb` and the catalogue seed, never from the
+report's own code: numbers are formatted here the Danish way on their own (decimal comma,
+thousands dot), so a formatting slip in the report fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+
+import duckdb
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+from pipeline.config import REPO_ROOT, SEEDS_DIR
+
+MONTHS = "januar februar marts april maj juni juli august september oktober november december"
+STATUSES = {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
+DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit
+
+
+def _seed(name: str) -> list[dict]:
+    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _rows(path, sql, params=None) -> list[dict]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        cur = con.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def danish(value: float, unit: str) -> str:
+    """1234.5 -> '1.234,5', independently of pipeline.danish."""
+    text = f"{value:,.{DECIMALS.get(unit, 1)}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def danish_month(d: date) -> str:
+    return f"{MONTHS.split()[d.month - 1]} {d.year}"
+
+
+def danish_period(d: date, period_type: str) -> str:
+    if period_type == "year":
+        return str(d.year)
+    if period_type == "quarter":
+        return f"{(d.month - 1) // 3 + 1}. kvartal {d.year}"
+    return danish_month(d)  # a month, or the month a rolling year ends in
+
+
+@pytest.fixture(scope="module")
+def page(built):
+    html = (built.settings.report_dir / "index.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser"), html
+
+
+@pytest.fixture(scope="module")
+def status(built) -> dict[str, dict]:
+    rows = _rows(
+        built.settings.analytics_path,
+        "select s.*, d.replaced_by as replaced, d.status as catalogue_status, d.comparator "
+        "as comparator_kind from marts.fct_indicator_status s join marts.dim_indicator d "
+        "using (indicator_id) order by d.sort_order",
+    )
+    return {r["indicator_id"]: r for r in rows}
+
+
+def _status_word(cell) -> str:
+    return cell.select_one(".status").get_text(" ", strip=True)[2:]  # after "✔ "
+
+
+def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, status):
+    soup, _ = page
+    catalogue = _seed("indicator_catalogue")
+    rows = soup.select("table.overview tr[data-indicator]")
+    assert [r["data-indicator"] for r in rows] == [c["indicator_id"] for c in catalogue]
+    for row, entry in zip(rows, catalogue, strict=True):
+        s = status[entry["indicator_id"]]
+        cells = {td.get("class", [""])[-1]: td for td in row.find_all("td")}
+        word = _status_word(row)
+        assert word == s["status"] and word in STATUSES, entry["indicator_id"]
+        shown = cells["value"].get_text(strip=True)
+        if entry["status"] == "retired":
+            assert shown == "udgået"
+            if entry["replaced_by"]:
+                assert cells["comparator"].get_text(strip=True) == (
+                    f"erstattet af {entry['replaced_by']}"
+                )
+            continue
+        if s["value"] is None:  # nothing published for Ballerup (small cells in a small world)
+            assert shown == "ingen data" and s["status"] == "ingen sammenligning"
+            continue
+        number = danish(s["value"], s["unit"])
+        assert shown.replace("nr. ", "").startswith(number), (shown, s["value"])
+        period = danish_period(s["period"], s["period_type"])
+        assert cells["period"].get_text(strip=True).endswith(period), (period, s)
+        if s["comparator_value"] is not None and s["comparator_kind"] == "national":
+            assert danish(s["comparator_value"], s["unit"]) in cells["comparator"].get_text()
+        change = cells["change"].get_text(strip=True)
+        if s["change_from_year_before"] is None:
+            assert change == "ingen værdi året før"
+        elif round(s["change_from_year_before"], DECIMALS.get(s["unit"], 1)) != 0:
+            sign = "+" if s["change_from_year_before"] > 0 else "\N{MINUS SIGN}"
+            assert change.startswith(sign + danish(abs(s["change_from_year_before"]), s["unit"]))
+
+
+def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):
+    soup, _ = page
+    catalogue = _seed("indicator_catalogue")
+    drawn = {
+        r["indicator_id"]
+        for r in _rows(
+            built.settings.analytics_path,
+            "select distinct indicator_id from marts.fct_indicator_values "
+            "where area_code = 151 and breakdown = 'total' and value is not null",
+        )
+    }
+    for area in _seed("focus_areas"):
+        section = soup.select_one(f'section.group[data-group="{area["focus_area_code"]}"]')
+        assert section is not None, area
+        assert area["focus_area_name"] in section.h2.get_text()
+        if area["goal_text"]:
+            assert area["goal_text"] in section.select_one(".goal").get_text()
+        ids = [a["data-indicator"] for a in section.select("article.indicator")]
+        assert ids == [
+            c["indicator_id"] for c in catalogue if c["focus_area_code"] == area["focus_area_code"]
+        ]
+        for c in catalogue:
+            if c["focus_area_code"] == area["focus_area_code"] and c["role"] in (
+                "noegletal",
+                "maal",
+            ):
+                assert section.select_one(f'[data-keyfigure="{c["indicator_id"]}"]')
+    for c in catalogue:
+        article = soup.select_one(f'article[data-indicator="{c["indicator_id"]}"]')
+        text = article.get_text(" ", strip=True)
+        assert c["strategy_text"] in text
+        if c["status"] == "retired":
+            assert "udgået" in text and article.select_one(".chart") is None
+            if c["replaced_by"]:
+                assert f"Erstattet af {c['replaced_by']}" in text
+            continue
+        # the history chart where Ballerup has any value, else a sentence that says why not
+        chart = article.select_one(".chart")
+        if c["indicator_id"] in drawn:
+            assert chart is not None and "Plotly.newPlot" in str(chart), c["indicator_id"]
+            assert '"name":"Ballerup"' in str(chart).replace(" ", "")
+        else:
+            assert chart is None and "ingen offentliggjort værdi" in text, c["indicator_id"]
+        if c["note"]:
+            assert c["note"] in text
+
+
+def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, page):
+    soup, _ = page
+    cells = _rows(
+        built.settings.analytics_path,
+        "select v.indicator_id, v.breakdown, v.breakdown_value, v.value, v.unit, "
+        "v.is_suppressed from marts.fct_indicator_values v join marts.fct_indicator_status s "
+        "using (indicator_id, period, period_type) where v.area_code = 151 "
+        "and v.breakdown <> 'total'",
+    )
+    assert any(c["is_suppressed"] for c in cells), "the test world has no small cell to show"
+    for c in cells:
+        table = soup.select_one(
+            f'article[data-indicator="{c["indicator_id"]}"] '
+            f'table.breakdown[data-breakdown="{c["breakdown"]}"]'
+        )
+        assert table is not None, c
+        row = next(
+            tr
+            for tr in table.tbody.find_all("tr")
+            if tr.td.get_text(strip=True) == c["breakdown_value"]
+        )
+        shown = row.find_all("td")[1].get_text(strip=True)
+        if c["is_suppressed"]:
+            assert shown == "–" and "færre end 5" in row["title"]
+        elif c["value"] is None:
+            assert shown == "ingen data"
+        else:
+            assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
+
+
+def test_the_report_is_self_contained_danish_and_dated(built, page, status):
+    soup, html = page
+    assert soup.html["lang"] == "da"
+    assert not soup.select("script[src], link[href], img[src^=http], iframe")
+    assert len(html) > 3_000_000  # plotly.js is inlined, not fetched
+    markup = BeautifulSoup(html, "html.parser")
+    for script in markup.find_all(["script", "style"]):
+        script.decompose()  # what is left is the markup and the text a reader sees
+    assert not re.search(r"""(src|href)=["']https?://""", str(markup))
+    latest = max(s["period"] for s in status.values() if s["period"])
+    assert soup.select_one("#data-until").get_text(strip=True) == danish_month(latest)
+    [(published,)] = [
+        tuple(r.values())
+        for r in _rows(built.settings.analytics_path, "select published_at from marts._publication")
+    ]
+    assert str(published.year) in soup.select_one("#published-at").get_text()
+    visible = markup.body.get_text(" ")
+    for word in ("None", "nan", "NaN", "null", "undefined"):
+        assert not re.search(rf"\b{word}\b", visible), word
+
+
+def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
+    path = built.settings.report_dir / "indikatorer.xlsx"
+    wb = load_workbook(path)
+    groups = [a["focus_area_label"] for a in _seed("focus_areas")]
+    assert wb.sheetnames == ["Overblik", *groups, "Definitioner"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert all(ws.column_dimensions[c].width >= 8 for c in "ABC"), ws.title
+
+    overview = wb["Overblik"]
+    header = [c.value for c in overview[1]]
+    col = {name: header.index(name) for name in header}
+    rows = list(overview.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == list(status)  # catalogue order
+    for r in rows:
+        s = status[r[0].value]
+        assert r[col["Status"]].value == s["status"]
+        for name, key in (
+            ("Seneste værdi", "value"),
+            ("Sammenligningsværdi", "comparator_value"),
+            ("Ændring siden sidste år", "change_from_year_before"),
+        ):
+            cell = r[col[name]]
+            if s[key] is None:
+                assert cell.value is None
+            else:
+                assert cell.data_type == "n" and cell.value == pytest.approx(s[key]), (name, s)
+
+    history = _rows(
+        built.settings.analytics_path,
+        "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed "
+        "from marts.fct_indicator_values v join marts.dim_indicator d using (indicator_id) "
+        "where v.area_code = 151 or v.area_code = d.comparator_area_code",
+    )
+    for label in groups:
+        ws = wb[label]
+        header = [c.value for c in ws[1]]
+        value_col, hidden_col = header.index("Værdi"), header.index("Skjult (lille tal)")
+        mine = [h for h in history if h["focus_area_label"] == label]
+        cells = list(ws.iter_rows(min_row=2, values_only=True))
+        assert len(cells) == len(mine), label
+        values = [c[value_col] for c in cells if c[value_col] is not None]
+        assert all(isinstance(v, int | float) for v in values)
+        assert sum(values) == pytest.approx(sum(h["value"] for h in mine if h["value"] is not None))
+        hidden = [c for c in cells if c[hidden_col] == "ja"]
+        assert len(hidden) == sum(1 for h in mine if h["is_suppressed"])
+        assert all(c[value_col] is None for c in hidden)
+
+    definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
+    catalogue = _seed("indicator_catalogue")
+    assert [(d[0], d[2], d[4]) for d in definitions] == [
+        (c["indicator_id"], c["strategy_text"], c["definition"]) for c in catalogue
+    ]
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--log-level=0",
+    "--virtual-time-budget=15000",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium: found, installed here with apt-get (as root), or the test skips."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        pytest.skip("chromium is not installed, and apt-get as root is not available to add it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+    ):
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            pytest.skip(f"could not install chromium ({' '.join(cmd)}): {proc.stderr[-500:]}")
+    return shutil.which("chromium") or pytest.skip("apt-get installed no chromium binary")
+
+
+def _chromium(binary: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_the_report_renders_in_headless_chromium(built, chromium, tmp_path):
+    report = built.settings.report_dir / "index.html"
+    dom = _chromium(chromium, tmp_path, "--dump-dom", report.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console  # no script error, no warning
+    soup = BeautifulSoup(dom.stdout, "html.parser")
+    charts = soup.select(".chart .js-plotly-plot")
+    assert charts and all(c.select_one("svg.main-svg") for c in charts)  # drawn, not just divs
+    assert len(charts) == len(BeautifulSoup(report.read_text(), "html.parser").select(".chart"))
+
+    shot = built.settings.report_dir / "index.png"
+    done = _chromium(
+        chromium, tmp_path, "--window-size=1240,1754", f"--screenshot={shot}", report.as_uri()
+    )
+    assert done.returncode == 0 and shot.stat().st_size > 50_000, done.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = built.settings.report_dir / "index.pdf"
+    printed = _chromium(
+        chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()
+    )
+    assert printed.returncode == 0 and pdf.read_bytes()[:5] == b"%PDF-", printed.stderr[-2000:]
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages > len(_seed("focus_areas")), pages  # a page break before each group
+    # for a person to look at: the first page, as rendered from the test world
+    keep = REPO_ROOT / "reports" / "output"
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(shot, keep / "test-screenshot.png")
+    shutil.copy2(pdf, keep / "test-report.pdf")
