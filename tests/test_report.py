@@ -155,8 +155,8 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
             assert '"name":"Ballerup"' in str(chart).replace(" ", "")
         else:
             assert chart is None and "ingen offentliggjort værdi" in text, c["indicator_id"]
-        if c["note"]:
-            assert c["note"] in text
+        if c["note_da"]:
+            assert c["note_da"] in text
 
 
 def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, page):
@@ -262,7 +262,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
     catalogue = _seed("indicator_catalogue")
     assert [(d[0], d[2], d[4]) for d in definitions] == [
-        (c["indicator_id"], c["strategy_text"], c["definition"]) for c in catalogue
+        (c["indicator_id"], c["strategy_text"], c["definition_da"]) for c in catalogue
     ]
 
 

@@ -26,6 +26,7 @@ final as (
         catalogue.strategy_text::varchar as strategy_text,
         catalogue.strategy_remark::varchar as strategy_remark,
         catalogue.definition::varchar as definition,
+        catalogue.definition_da::varchar as definition_da,
         catalogue.unit::varchar as unit,
         catalogue.direction::varchar as direction,
         catalogue.comparator::varchar as comparator,
@@ -38,7 +39,8 @@ final as (
         catalogue.breakdowns::varchar as breakdowns,
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
-        catalogue.note::varchar as note
+        catalogue.note::varchar as note,
+        catalogue.note_da::varchar as note_da
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
     left join targets on catalogue.indicator_id = targets.indicator_id
