@@ -21,7 +21,7 @@ def _trace(ind: Indicator, points, name: str, colour: str, dash: str) -> go.Scat
     periods = [p for p, _, _ in points]
     return go.Scatter(
         x=periods,
-        y=[v for _, v, _ in points],
+        y=[None if v is None else round(v, 4) for _, v, _ in points],  # no float noise
         name=name,
         mode="lines+markers" if len(points) < 24 else "lines",
         line={"color": colour, "width": 2.5 if dash == "solid" else 2, "dash": dash},
