@@ -22,6 +22,12 @@ import pyarrow.parquet as pq
 
 from pipeline.config import SAMPLE_MARKER
 from pipeline.danish import format_number
+from pipeline.landing_formats import (
+    csv_bytes,
+    write_atomic,
+    write_jobindsats_table,
+    write_statbank_table,
+)
 from pipeline.readers import extracts_config
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, JI_AGE_LABELS, Benchmarks
 from pipeline.sample.world import (
@@ -47,63 +53,8 @@ CASE_ENTITIES = {
 }
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
-    text = df.to_csv(sep=";", index=False, lineterminator="\r\n" if bom else "\n")
-    return ("\ufeff" + text if bom else text).encode("utf-8")
-
-
 def _period(month: str) -> str:
     return month.replace("-", "M")
-
-
-def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
-    """A StatBank CSV as the API's CSV format gives it: the table's dimensions (labels), TID,
-    then the measure; `frame` holds the dimension columns and INDHOLD, already formatted."""
-    conf = extracts_config()["statbank"][table_id]
-    df = frame[list(conf["dimensions"])].assign(TID=period)
-    for measure in conf["measures"]:
-        df[measure] = frame[measure].to_numpy()
-    path = landing / "statbank" / f"{table_id}_{period}.csv"
-    _write_atomic(path, _csv_bytes(df, bom=True))
-    return path
-
-
-def write_jobindsats_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
-    """A Jobindsats v2 response, JSON or CSV as extracts.yml says: area, period, the table's
-    dimensions and measures; `frame` holds area_name, the dimension and the measure columns
-    (by their API names), already formatted as Danish number strings."""
-    conf = extracts_config()["jobindsats"][table_id]
-    dims, measures = list(conf["dimensions"]), list(conf["measures"])
-    if conf["format"] == "json":
-        variables = [
-            {"Name": "area", "Label": "Område"},
-            {"Name": "period", "Label": "Periode"},
-            *({"Name": d, "Label": conf["dimensions"][d]} for d in dims),
-            *({"Name": m, "Label": conf["measures"][m]["label"]} for m in measures),
-        ]
-        data = [
-            [r["area_name"], period, *(r[d] for d in dims), *(r[m] for m in measures)]
-            for r in frame.to_dict("records")
-        ]
-        body = json.dumps([{"Variables": variables, "Data": data}], ensure_ascii=False, indent=1)
-        path = landing / "jobindsats" / f"{table_id}_{period}.json"
-        _write_atomic(path, body.encode("utf-8"))
-        return path
-    df = pd.DataFrame({"Område": frame["area_name"].to_numpy(), "Periode": period})
-    for d in dims:
-        df[conf["dimensions"][d]] = frame[d].to_numpy()
-    for m in measures:
-        df[conf["measures"][m]["label"]] = frame[m].to_numpy()
-    path = landing / "jobindsats" / f"{table_id}_{period}.csv"
-    _write_atomic(path, _csv_bytes(df))
-    return path
 
 
 def _numbers(values, decimals: int) -> list[str]:
@@ -315,7 +266,7 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
             if part.empty:  # a month with no events has no delivery (ingest refuses empty files)
                 continue
             path = landing / "case_system" / f"{entity}_{m}.csv"
-            _write_atomic(path, _csv_bytes(part))
+            write_atomic(path, csv_bytes(part))
             out.append(path)
     return out
 
@@ -338,13 +289,13 @@ def write_registers(world: World, landing: Path) -> list[Path]:
         landing / "registers" / f"persons_{world.end}.csv",
         landing / "registers" / f"companies_{world.end}.csv",
     ]
-    _write_atomic(out[0], _csv_bytes(persons))
+    write_atomic(out[0], csv_bytes(persons))
     companies = world.events["companies"].rename(columns={"municipality_code": "kommune_code"})
-    _write_atomic(out[1], _csv_bytes(companies))
+    write_atomic(out[1], csv_bytes(companies))
     eud = world.events["eud_applications"]
     for year, part in eud.groupby("application_year"):
         path = landing / "registers" / f"eud_applications_{year}.csv"
-        _write_atomic(path, _csv_bytes(part))
+        write_atomic(path, csv_bytes(part))
         out.append(path)
     return out
 
@@ -378,5 +329,5 @@ def generate(
         "note": "Synthetic sample. Person ids are CPR-shaped but invented; ingest replaces them "
         "with a keyed hash using the documented sample key.",
     }
-    _write_atomic(landing / SAMPLE_MARKER, json.dumps(summary, indent=2).encode())
+    write_atomic(landing / SAMPLE_MARKER, json.dumps(summary, indent=2).encode())
     return summary
