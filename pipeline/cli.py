@@ -5,6 +5,7 @@ bkwh run                  generate the sample if landing is empty, then the refr
 bkwh generate             write the sample extracts into landing
 bkwh ingest [--source S]  validate and load landing files into raw
 bkwh publish              copy the marts to analytics.duckdb (after `dbt build`)
+bkwh extract jobindsats|statbank|all   fetch benchmark extracts into landing
 bkwh report               build reports/output/index.html and indikatorer.xlsx from
                           analytics.duckdb
 """
@@ -138,6 +139,122 @@ def report_cmd() -> None:
         f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
         f"indicators with a value, {result.n_charts} charts)\nworkbook: {result.workbook_path}"
     )
+
+
+extract_app = typer.Typer(
+    help="Fetch benchmark extracts from Jobindsats and StatBank into landing (one file per "
+    "period, as the sample generator writes them, with a .request.json sidecar).",
+    no_args_is_help=True,
+)
+app.add_typer(extract_app, name="extract")
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A period or range: 2024M01, 2024M01:2024M12, or relative like l(m:12). "
+        "Default: the month before this one."
+    ),
+]
+
+
+def _report_fetched(results) -> None:
+    for r in results:
+        typer.echo(f"{r.source} {r.table}: {r.rows} rows into {len(r.files)} file(s)")
+        for f in r.files:
+            typer.echo(f"  {f}")
+
+
+def _fetching(action) -> None:
+    """Run a fetch; a FetchError is the user's message and exit code 2, nothing written."""
+    from pipeline.fetch import FetchError
+
+    _setup_logging(False)
+    try:
+        _report_fetched(action())
+    except FetchError as e:
+        typer.echo(f"extract failed: {e}", err=True)
+        raise typer.Exit(2) from None
+
+
+@extract_app.command("jobindsats")
+def extract_jobindsats(
+    table: Annotated[str, typer.Option(help="Table id in extracts.yml, e.g. Y01A02.")],
+    period: PeriodOption = None,
+    area: Annotated[str, typer.Option(help="Area id or name, or * for all.")] = "*",
+    dim: Annotated[
+        list[str] | None, typer.Option(help="A dimension filter _dim=value (default: all).")
+    ] = None,
+    api: Annotated[str | None, typer.Option(help="API version v2 or v3.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="v2 response format: json or csv.")] = "json",
+) -> None:
+    """Fetch one Jobindsats table (needs JOBINDSATS_API_KEY)."""
+    from pipeline.fetch.extracts import fetch_jobindsats, previous_month
+
+    filters = dict(_pair(d) for d in dim or [])
+    landing = Settings.from_env().landing_dir
+    _fetching(
+        lambda: [
+            fetch_jobindsats(
+                landing,
+                table,
+                period or previous_month(),
+                area,
+                filters,
+                api,
+                fmt,
+                log=log.warning,
+            )
+        ]
+    )
+
+
+@extract_app.command("statbank")
+def extract_statbank(
+    table: Annotated[str, typer.Option(help="Table id in extracts.yml, e.g. AUP02.")],
+    var: Annotated[
+        list[str] | None,
+        typer.Option(help="A variable and its values, CODE=v1,v2 or CODE=* (default: all)."),
+    ] = None,
+    period: PeriodOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="CSV or BULK.")] = "CSV",
+) -> None:
+    """Fetch one StatBank table (no key needed)."""
+    from pipeline.fetch.extracts import fetch_statbank, previous_month
+
+    variables = {k: v.split(",") for k, v in (_pair(x) for x in var or [])} or None
+    landing = Settings.from_env().landing_dir
+    _fetching(
+        lambda: [
+            fetch_statbank(
+                landing, table, period or previous_month(), variables, fmt, log=log.warning
+            )
+        ]
+    )
+
+
+@extract_app.command("all")
+def extract_all(period: PeriodOption = None) -> None:
+    """Fetch every table in extracts.yml (checks JOBINDSATS_API_KEY before fetching any)."""
+    from pipeline.fetch import jobindsats
+    from pipeline.fetch.extracts import configured, fetch_one, previous_month
+
+    landing = Settings.from_env().landing_dir
+
+    def action():
+        jobindsats.api_key()
+        return [
+            fetch_one(landing, source, table, period or previous_month(), log=log.warning)
+            for source, table in configured()
+        ]
+
+    _fetching(action)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise typer.BadParameter(f"{text!r}: expected NAME=value")
+    return name.strip(), value.strip()
 
 
 def run_refresh_job(

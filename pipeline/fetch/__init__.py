@@ -1,0 +1,91 @@
+"""Fetch the benchmark extracts from Jobindsats (STAR) and StatBank (Danmarks Statistik).
+
+Each fetch writes one file per period into `landing/<source>/`, in exactly the format the
+sample generator writes (`pipeline.landing_formats`), so ingest, validation and dbt do not
+know where a file came from; beside each file goes `<file>.request.json` with what was asked
+(table, parameters, API version, URL without the key) and when. A failed fetch writes
+nothing: the whole response is read and checked before the first file is renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pipeline.fetch.http import FetchError, KeyRefused
+from pipeline.landing_formats import write_atomic
+
+__all__ = ["FetchError", "Fetched", "KeyRefused", "expand_periods", "write_sidecar"]
+
+_MONTHLY = re.compile(r"^(\d{4})(M|QMAT)(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass
+class Fetched:
+    source: str
+    table: str
+    files: list[Path] = field(default_factory=list)
+    rows: int = 0
+
+
+def _months(first: date, last: date) -> list[date]:
+    out, d = [], first
+    while d <= last:
+        out.append(d)
+        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
+
+
+def expand_periods(spec: str) -> list[str]:
+    """'2024M01:2024M03' -> ['2024M01', '2024M02', '2024M03'] (also for 2024QMAT01:…,
+    2024Q1:…, 2019:2024); a single id or a comma list stays as it is; a relative period
+    like 'l(m:12)' is passed on to the service as given."""
+    spec = spec.strip()
+    if spec.startswith("l("):
+        return [spec]
+    if ":" not in spec:
+        return [p.strip() for p in spec.split(",") if p.strip()]
+    first, last = (p.strip() for p in spec.split(":", 1))
+    for pattern in (_MONTHLY, _QUARTER, _YEAR):
+        a, b = pattern.match(first), pattern.match(last)
+        if a and b:
+            break
+    else:
+        raise FetchError(
+            f"period range {spec!r}: expected two periods of one kind, like 2024M01:2024M12, "
+            "2024QMAT01:2024QMAT12, 2024Q1:2024Q4 or 2019:2024"
+        )
+    if pattern is _YEAR:
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    if pattern is _QUARTER:
+        quarters = [(int(a[1]), int(a[2])), (int(b[1]), int(b[2]))]
+        out, (y, q) = [], quarters[0]
+        while (y, q) <= quarters[1]:
+            out.append(f"{y}Q{q}")
+            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+        return out
+    if a[2] != b[2]:
+        raise FetchError(f"period range {spec!r} mixes {a[2]} and {b[2]} periods")
+    start, end = date(int(a[1]), int(a[3]), 1), date(int(b[1]), int(b[3]), 1)
+    if end < start:
+        raise FetchError(f"period range {spec!r} ends before it starts")
+    return [f"{d.year}{a[2]}{d.month:02d}" for d in _months(start, end)]
+
+
+def write_sidecar(path: Path, request: dict) -> Path:
+    """`<file>.request.json` beside a fetched file: what was asked, when, and the file's SHA."""
+    sidecar = path.with_name(path.name + ".request.json")
+    body = {
+        **request,
+        "file": path.name,
+        "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_atomic(sidecar, json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))
+    return sidecar

@@ -1,0 +1,89 @@
+"""Which extracts to fetch, and one call per extract, shared by `bkwh extract` and Dagster.
+
+extracts.yml is the single place that names the tables (and their dimensions, measures and
+period type); `bkwh extract all` and the Dagster extract assets fetch every table in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from pipeline.fetch import Fetched, expand_periods
+from pipeline.fetch import jobindsats as ji
+from pipeline.fetch import statbank as sb
+from pipeline.readers import extracts_config
+
+SOURCES = ("jobindsats", "statbank")
+
+
+def configured() -> list[tuple[str, str]]:
+    """(source, table) for every table in extracts.yml, in its order."""
+    config = extracts_config()
+    return [(source, table) for source in SOURCES for table in config.get(source) or {}]
+
+
+def previous_month(today: date | None = None) -> str:
+    today = today or date.today()
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return f"{year}M{month:02d}"
+
+
+def table_period(spec: str, period_type: str) -> str:
+    """A month range ('2024M01:2024M12', or one month) in the ids the table is published by:
+    '2024QMAT01:2024QMAT12' for a rolling year, '2024' (or '2023:2024') for a year."""
+    if period_type == "rolling_year" and "QMAT" not in spec:
+        return spec.replace("M", "QMAT")
+    if period_type == "year":
+        months = expand_periods(spec)
+        years = sorted({m[:4] for m in months})
+        return years[0] if len(years) == 1 else f"{years[0]}:{years[-1]}"
+    return spec
+
+
+def fetch_jobindsats(
+    landing: Path,
+    table: str,
+    period: str,
+    area: str = "*",
+    filters: dict[str, str] | None = None,
+    version: str | None = None,
+    fmt: str = "json",
+    transport=None,
+    sleep: Callable[[float], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Fetched:
+    key = ji.api_key()  # before anything else: no key, nothing asked, nothing written
+    version = version or extracts_config().get("jobindsats_api", "v2")
+    kwargs = {"sleep": sleep} if sleep else {}
+    api = ji.Jobindsats(key, version, transport=transport, log=log, **kwargs)
+    names, rows, asked = api.fetch(table, period, area, filters, fmt)
+    return ji.write(landing, table, names, rows, asked)
+
+
+def fetch_statbank(
+    landing: Path,
+    table: str,
+    period: str,
+    variables: dict[str, list[str]] | None = None,
+    fmt: str = "CSV",
+    transport=None,
+    sleep: Callable[[float], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Fetched:
+    conf = extracts_config()["statbank"].get(table) or {}
+    variables = variables or {d: ["*"] for d in conf.get("dimensions", [])}
+    kwargs = {"sleep": sleep} if sleep else {}
+    api = sb.StatBank(transport=transport, log=log, **kwargs)
+    header, rows, asked = api.fetch(table, variables, period, fmt)
+    return sb.write(landing, table, header, rows, asked)
+
+
+def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:
+    """One configured extract, for a month or month range, as extracts.yml describes it."""
+    conf = extracts_config()[source][table]
+    period = table_period(months, conf.get("period_type", "month"))
+    if source == "jobindsats":
+        return fetch_jobindsats(landing, table, period, **kwargs)
+    return fetch_statbank(landing, table, period, **kwargs)

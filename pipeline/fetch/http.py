@@ -1,0 +1,153 @@
+"""HTTP for the fetchers: httpx with timeouts, and tenacity retries where a retry can help.
+
+Retried: HTTP 429 and 5xx (waiting what `Retry-After` says, capped, else backing off 1, 2,
+4 … s), and failures to connect or time-outs. Not retried: any other 4xx (the request or the
+key is wrong: asking again gives the same answer) and a body cut off mid-way (a half answer
+is reported, not papered over). Every failure is a `FetchError` that says what was asked
+and what came back.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+ATTEMPTS = 5
+MAX_WAIT_S = 60.0
+
+
+class FetchError(RuntimeError):
+    """A fetch failed; nothing was written to landing."""
+
+
+class KeyRefused(FetchError):
+    """The service answered 401/403: the API key is missing, wrong or expired."""
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, moment.timestamp() - time.time())
+
+
+_backoff = wait_exponential(multiplier=1, min=1, max=30)
+
+
+def _wait(state: RetryCallState) -> float:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _Retryable) and error.retry_after is not None:
+        return min(error.retry_after, MAX_WAIT_S)
+    return _backoff(state)
+
+
+def describe(request: httpx.Request) -> str:
+    """The request without its secrets: method and URL (the key travels in a header)."""
+    return f"{request.method} {request.url}"
+
+
+def send(
+    client: httpx.Client,
+    request: httpx.Request,
+    *,
+    attempts: int = ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[str], None] | None = None,
+) -> httpx.Response:
+    """Send `request`, retrying as the module says; the response has its whole body read."""
+
+    def once() -> httpx.Response:
+        try:
+            response = client.send(request)
+        except httpx.RemoteProtocolError as e:
+            raise FetchError(
+                f"{describe(request)}: the response was cut off before its end ({e}); "
+                "nothing was written"
+            ) from e
+        except (httpx.TimeoutException, httpx.ConnectError, httpx.ReadError) as e:
+            raise _Retryable(f"{type(e).__name__}: {e}") from e
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
+        if response.status_code in (401, 403):
+            raise KeyRefused(
+                f"{describe(request)}: HTTP {response.status_code}: the service refused the key "
+                "(check JOBINDSATS_API_KEY, or ask STAR for a new one); nothing was written"
+            )
+        if response.status_code >= 400:
+            raise FetchError(
+                f"{describe(request)}: HTTP {response.status_code}: {response.text[:300]!r}; "
+                "nothing was written"
+            )
+        return response
+
+    def log(state: RetryCallState) -> None:
+        if on_retry:
+            error = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0
+            on_retry(
+                f"{describe(request)}: {error}; attempt {state.attempt_number} of "
+                f"{attempts}, retrying in {wait:.0f} s"
+            )
+
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=_wait,
+        retry=retry_if_exception_type(_Retryable),
+        sleep=sleep,
+        before_sleep=log,
+        reraise=True,
+    )
+    try:
+        return retrying(once)
+    except _Retryable as e:
+        raise FetchError(
+            f"{describe(request)}: gave up after {attempts} attempts, the last: {e}; "
+            "nothing was written"
+        ) from e
+
+
+def json_body(request: httpx.Request, response: httpx.Response):
+    """The JSON body, or a FetchError that says it is not complete JSON."""
+    try:
+        return json.loads(response.content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise FetchError(
+            f"{describe(request)}: the response is not complete JSON ({e}; "
+            f"{len(response.content)} bytes, cut off?); nothing was written"
+        ) from e
+
+
+def client(base_url: str, headers: dict[str, str] | None = None, transport=None) -> httpx.Client:
+    return httpx.Client(
+        base_url=base_url,
+        headers={"User-Agent": "bkwh (Ballerup Kommune jobcenter)", **(headers or {})},
+        timeout=TIMEOUT,
+        transport=transport,
+        follow_redirects=True,
+    )

@@ -1,0 +1,146 @@
+"""Danmarks Statistik's StatBank API (no key).
+
+`GET /v1/tableinfo/{table}` gives the table's variables and their codes; the fetch checks the
+asked variable codes against it first, so a wrong code is a clear error, not an empty file.
+`POST /v1/data` with `{"table", "format": "CSV" | "BULK", "lang": "da", "variables":
+[{"code", "values"}]}` answers `;`-separated text with labels and Danish numbers, which is
+written as the landing format (UTF-8 with BOM, CRLF), one file per period (TID).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.fetch import Fetched, expand_periods, http, write_sidecar
+from pipeline.fetch.http import FetchError
+from pipeline.landing_formats import write_statbank_table
+from pipeline.readers import extracts_config
+
+API_URL = "https://api.statbank.dk"
+URL_ENV = "BKWH_STATBANK_URL"
+TIME_CODE = "Tid"
+FORMATS = ("CSV", "BULK")
+
+
+def _config(table: str) -> dict:
+    conf = extracts_config()["statbank"].get(table)
+    if conf is None:
+        known = ", ".join(sorted(extracts_config()["statbank"]))
+        raise FetchError(f"table {table!r} is not in extracts.yml (statbank: {known})")
+    return conf
+
+
+class StatBank:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        transport=None,
+        sleep: Callable[[float], None] = time.sleep,
+        log: Callable[[str], None] | None = None,
+    ):
+        self.base_url = base_url or os.environ.get(URL_ENV) or API_URL
+        self.client = http.client(self.base_url, transport=transport)
+        self.sleep, self.log = sleep, log
+
+    def _send(self, request):
+        return http.send(self.client, request, sleep=self.sleep, on_retry=self.log)
+
+    def table_info(self, table: str) -> dict:
+        request = self.client.build_request(
+            "GET", f"/v1/tableinfo/{table}", params={"lang": "da", "format": "JSON"}
+        )
+        info = http.json_body(request, self._send(request))
+        if not isinstance(info, dict) or not isinstance(info.get("variables"), list):
+            raise FetchError(f"{http.describe(request)}: tableinfo without 'variables'")
+        return info
+
+    def fetch(
+        self,
+        table: str,
+        variables: dict[str, list[str]],
+        period: str,
+        fmt: str = "CSV",
+    ) -> tuple[list[str], list[list[str]], dict]:
+        """Check the codes against tableinfo, then ask for the data."""
+        if fmt not in FORMATS:
+            raise FetchError(f"format {fmt!r}: expected one of {FORMATS}")
+        conf = _config(table)
+        info = self.table_info(table)
+        known = {v["id"].upper(): v["id"] for v in info["variables"]}
+        asked_codes = [*variables, TIME_CODE]
+        unknown = [c for c in asked_codes if c.upper() not in known]
+        if unknown:
+            raise FetchError(
+                f"StatBank table {table} has no variable {unknown} (it has "
+                f"{sorted(known.values())}); nothing was fetched or written"
+            )
+        missing = [d for d in conf["dimensions"] if d.upper() not in {c.upper() for c in variables}]
+        if missing:
+            raise FetchError(
+                f"StatBank {table}: extracts.yml needs the variables {missing} too "
+                f"(--var {missing[0]}=*); nothing was fetched or written"
+            )
+        body = {
+            "table": table,
+            "format": fmt,
+            "lang": "da",
+            "variables": [
+                *({"code": known[c.upper()], "values": v} for c, v in variables.items()),
+                {"code": known[TIME_CODE.upper()], "values": expand_periods(period)},
+            ],
+        }
+        request = self.client.build_request("POST", "/v1/data", json=body)
+        response = self._send(request)
+        try:
+            text = response.content.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise FetchError(f"{http.describe(request)}: not UTF-8 ({e})") from e
+        lines = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+        if not lines:
+            raise FetchError(f"{http.describe(request)}: empty response; nothing was written")
+        header = [h.upper() for h in lines[0]]
+        for i, row in enumerate(lines[1:], start=2):
+            if len(row) != len(header):
+                raise FetchError(
+                    f"{http.describe(request)}: line {i} has {len(row)} fields, the header "
+                    f"{len(header)} (a cut-off response?); nothing was written"
+                )
+        asked = {
+            "source": "statbank",
+            "api": "statbank v1",
+            "table": table,
+            "method": "POST",
+            "url": str(request.url),
+            "body": body,
+        }
+        return header, lines[1:], asked
+
+
+def write(
+    landing: Path, table: str, header: list[str], rows: list[list[str]], asked: dict
+) -> Fetched:
+    """One landing file per TID in the rows (and its sidecar)."""
+    conf = _config(table)
+    wanted = [*conf["dimensions"], "TID", *conf["measures"]]
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise FetchError(
+            f"{asked['url']}: the response lacks the columns {missing} that extracts.yml "
+            f"names for {table} (it has {header}); nothing was written"
+        )
+    if not rows:
+        raise FetchError(f"{asked['url']}: the response has no data rows; nothing was written")
+    frame = pd.DataFrame(rows, columns=header)
+    result = Fetched("statbank", table, rows=len(frame))
+    for period, part in frame.groupby("TID", sort=True):
+        path = write_statbank_table(landing, table, str(period), part.reset_index(drop=True))
+        write_sidecar(path, {**asked, "period": str(period), "rows": len(part)})
+        result.files.append(path)
+    return result
