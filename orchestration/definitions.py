@@ -6,9 +6,11 @@ import dagster as dg
 
 from orchestration.defs.automation.sensors import (
     alert_on_failure,
+    build_extract_schedule,
     build_landing_sensor,
     build_monthly_schedule,
 )
+from orchestration.defs.extract.assets import extract_assets
 from orchestration.defs.ingest.assets import (
     freshness_checks,
     ingest_assets,
@@ -18,14 +20,23 @@ from orchestration.defs.ingest.assets import (
 from orchestration.defs.publish.assets import analytics_db, report_outputs
 from orchestration.defs.transform.assets import dbt_resource, warehouse_dbt_assets
 
+EXTRACTS = dg.AssetSelection.groups("extract")
+
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
+    selection=(dg.AssetSelection.all() - EXTRACTS) | dg.AssetSelection.all_asset_checks(),
     description="Landing -> validate -> raw -> dbt build -> publish -> report.",
+)
+extract_job = dg.define_asset_job(
+    "extract",
+    selection=EXTRACTS,
+    description="Fetch the benchmark extracts (extracts.yml) from Jobindsats and StatBank "
+    "into landing; Jobindsats is skipped without JOBINDSATS_API_KEY.",
 )
 
 defs = dg.Definitions(
     assets=[
+        *extract_assets,
         *landing_specs,
         *ingest_assets,
         load_log,
@@ -34,8 +45,8 @@ defs = dg.Definitions(
         report_outputs,
     ],
     asset_checks=freshness_checks,
-    jobs=[refresh_job],
-    schedules=[build_monthly_schedule(refresh_job)],
+    jobs=[refresh_job, extract_job],
+    schedules=[build_monthly_schedule(refresh_job), build_extract_schedule(extract_job)],
     sensors=[build_landing_sensor(refresh_job), alert_on_failure],
     resources={"dbt": dbt_resource},
 )

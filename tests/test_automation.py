@@ -8,6 +8,7 @@ real in-process runs of the refresh job's assets on the sample world.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -82,6 +83,45 @@ def test_monthly_schedule_runs_after_the_release_for_the_month_before():
         assert request.tags["bkwh/release_month"] == month
         assert request.partition_key == f"{month}-01"
         assert request.run_key == f"monthly-{month}"
+
+
+def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
+    monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
+    job = defs.resolve_job_def("extract")
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            asset_selection=[
+                k for k in job.asset_layer.selected_asset_keys if "jobindsats" in k.path
+            ],
+            run_config={"ops": {"extract_jobindsats": {"config": {"period": "2026M10"}}}},
+        )
+        assert result.success  # skipped, not failed
+        assert result.get_asset_materialization_events() == []
+        warnings = [
+            e.message
+            for e in instance.all_logs(result.run_id)
+            if e.level == logging.WARNING and "skipped" in (e.message or "")
+        ]
+        assert any("JOBINDSATS_API_KEY is not set" in w for w in warnings), warnings
+    assert not (tmp_path / "landing").exists()
+
+
+def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
+    conf = sources_config()["schedule"]
+    schedule = defs.resolve_schedule_def("monthly_extract")
+    hour, minute = conf["monthly_extract_time"].split(":")
+    assert schedule.cron_schedule == f"{int(minute)} {int(hour)} {conf['monthly_refresh_day']} * *"
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2026, 11, 15, 5, tzinfo=ZoneInfo(conf["timezone"])),
+            repository_def=defs.get_repository_def(),
+        )
+        [request] = schedule.evaluate_tick(context).run_requests
+    assert request.run_config["ops"]["extract_statbank"]["config"]["period"] == "2026M10"
+    assert request.run_key == "extract-2026-10"
 
 
 def test_freshness_warns_when_a_source_is_overdue(fresh):

@@ -8,7 +8,10 @@ import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle
 
 from orchestration.definitions import defs
+from orchestration.defs.extract.assets import extract_key
 from pipeline.config import REPO_ROOT
+from pipeline.fetch.extracts import configured
+from pipeline.readers import extracts_config
 from pipeline.suites import load_specs
 
 
@@ -69,7 +72,9 @@ def test_the_refresh_job_runs_every_asset_and_check():
     job = defs.resolve_job_def("refresh")
     graph = defs.resolve_asset_graph()
     layer = job.asset_layer
-    assert set(layer.selected_asset_keys) == set(graph.materializable_asset_keys)
+    extracts = {extract_key(s, t) for s, t in configured()}
+    # every asset but the fetches, which run in their own job before it
+    assert set(layer.selected_asset_keys) == set(graph.materializable_asset_keys) - extracts
     checks = {
         key
         for node in job.graph.node_dict
@@ -77,3 +82,15 @@ def test_the_refresh_job_runs_every_asset_and_check():
         if isinstance(key, dg.AssetCheckKey)
     }
     assert checks == set(graph.asset_check_keys)  # the GX, dbt and freshness checks
+
+
+def test_each_configured_extract_is_an_asset_upstream_of_its_landing_folder():
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def("extract")
+    extracts = {extract_key(s, t) for s, t in configured()}
+    assert len(extracts) == sum(len(extracts_config()[s]) for s in ("jobindsats", "statbank"))
+    assert set(job.asset_layer.selected_asset_keys) == extracts
+    for source, table in configured():
+        landing = graph.get(dg.AssetKey(["landing", source]))
+        assert extract_key(source, table) in landing.parent_keys
+    assert defs.resolve_schedule_def("monthly_extract").job_name == "extract"

@@ -111,6 +111,35 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
     return monthly_refresh
 
 
+def build_extract_schedule(job) -> dg.ScheduleDefinition:
+    conf = sources_config()["schedule"]
+    hour, minute = (int(x) for x in conf["monthly_extract_time"].split(":"))
+
+    @dg.schedule(
+        name="monthly_extract",
+        job=job,
+        cron_schedule=f"{minute} {hour} {conf['monthly_refresh_day']} * *",
+        execution_timezone=conf["timezone"],
+        description="Fetch the month before from Jobindsats and StatBank into landing, an hour "
+        "or so before the monthly refresh (sources.yml).",
+    )
+    def monthly_extract(context: dg.ScheduleEvaluationContext):
+        month = release_month(context.scheduled_execution_time)
+        period = month.replace("-", "M")
+        return dg.RunRequest(
+            run_key=f"extract-{month}",
+            run_config={
+                "ops": {
+                    f"extract_{source}": {"config": {"period": period}}
+                    for source in ("jobindsats", "statbank")
+                }
+            },
+            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
+        )
+
+    return monthly_extract
+
+
 def write_alert(context: dg.RunFailureSensorContext) -> dict:
     """One JSON line in alerts.log, the same as tags on the run, and a webhook post if set."""
     run = context.dagster_run

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import duckdb
 
+from orchestration.defs.extract.assets import extract_keys
 from pipeline.config import Settings, sources_config
 from pipeline.ingest import FileOutcome, Ingestor, MonthFilter, landing_files
 from pipeline.suites import load_specs
@@ -90,6 +91,7 @@ landing_specs = [
         kinds={"file"},
         owners=["team:data-engineering"],
         metadata={"cadence": sources_config()["sources"][source]["cadence"]},
+        deps=extract_keys(source),  # the fetches that write into it (none for most)
     )
     for source in SOURCES
 ]

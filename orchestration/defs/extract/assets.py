@@ -1,0 +1,82 @@
+"""One asset per configured extract (extracts.yml): the fetch from Jobindsats or StatBank into
+landing, upstream of the landing asset it feeds. They run in their own `extract` job on the
+monthly schedule, before the refresh; the refresh job never waits on a service.
+
+Without JOBINDSATS_API_KEY the Jobindsats assets are skipped, not failed: the step succeeds
+without materialising them and the log says why (files may still be delivered by hand). A
+refused key, a cut-off response or a service that keeps failing is a failure.
+"""
+
+import os
+
+import dagster as dg
+
+from pipeline.config import Settings
+from pipeline.fetch import FetchError
+from pipeline.fetch.extracts import configured, fetch_one, previous_month
+from pipeline.fetch.jobindsats import KEY_ENV
+from pipeline.readers import extracts_config
+
+
+def extract_key(source: str, table: str) -> dg.AssetKey:
+    return dg.AssetKey(["extract", source, table])
+
+
+class ExtractConfig(dg.Config):
+    period: str | None = None  # a month or range like 2026M10 or 2026M01:2026M10
+
+
+def _spec(source: str, table: str) -> dg.AssetSpec:
+    conf = extracts_config()[source][table]
+    return dg.AssetSpec(
+        extract_key(source, table),
+        description=f"{conf['title']} ({source} {table}), fetched into data/landing/{source}/ "
+        f"for {', '.join(conf.get('feeds', []))}.",
+        group_name="extract",
+        kinds={"api"},
+        owners=["team:data-engineering"],
+        skippable=True,
+        metadata={"feeds": ", ".join(conf.get("feeds", []))},
+    )
+
+
+def _build(source: str):
+    tables = [t for s, t in configured() if s == source]
+
+    @dg.multi_asset(
+        name=f"extract_{source}",
+        specs=[_spec(source, t) for t in tables],
+        can_subset=True,
+    )
+    def fetch_tables(context: dg.AssetExecutionContext, config: ExtractConfig):
+        if source == "jobindsats" and not os.environ.get(KEY_ENV, "").strip():
+            context.log.warning(
+                f"skipped: {KEY_ENV} is not set. Jobindsats' API needs a key (STAR issues "
+                "them on request); set it where Dagster runs, or deliver the files by hand."
+            )
+            return
+        landing = Settings.from_env().landing_dir
+        months = config.period or previous_month()
+        for key in sorted(context.selected_asset_keys):
+            table = key.path[-1]
+            try:
+                fetched = fetch_one(landing, source, table, months, log=context.log.warning)
+            except FetchError as e:
+                raise dg.Failure(f"{source} {table}: {e}") from e
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "period": months,
+                    "rows": fetched.rows,
+                    "files": dg.MetadataValue.json([str(p) for p in fetched.files]),
+                },
+            )
+
+    return fetch_tables
+
+
+extract_assets = [_build(source) for source in ("jobindsats", "statbank")]
+
+
+def extract_keys(source: str) -> list[dg.AssetKey]:
+    return [extract_key(s, t) for s, t in configured() if s == source]
