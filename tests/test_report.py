@@ -39,9 +39,11 @@ def _rows(path, sql, params=None) -> list[dict]:
 
 
 def danish(value: float, unit: str) -> str:
-    """1234.5 -> '1.234,5', independently of pipeline.danish."""
-    text = f"{value:,.{DECIMALS.get(unit, 1)}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    """1234.5 -> '1.234,5', -0.4 -> '\N{MINUS SIGN}0,4', independently of the report's code."""
+    decimals = DECIMALS.get(unit, 1)
+    text = f"{round(value, decimals) + 0.0:,.{decimals}f}"  # a rounded zero has no sign
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text.replace("-", "\N{MINUS SIGN}")  # typographic minus, as the report prints
 
 
 def danish_month(d: date) -> str:

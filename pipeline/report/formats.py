@@ -93,8 +93,12 @@ def decimals_for(unit: str) -> int:
 
 
 def number(value: float | None, unit: str) -> str:
-    """The bare figure, '3,5'; '' for None."""
-    return "" if value is None else format_number(value, decimals_for(unit))
+    """The bare figure, '3,5' or '\N{MINUS SIGN}0,4' (a true minus sign); '' for None."""
+    if value is None:
+        return ""
+    rounded = round(value, decimals_for(unit)) + 0.0  # -0.0 + 0.0 is 0.0: no minus on a zero
+    text = format_number(rounded, decimals_for(unit))
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def value_text(value: float | None, unit: str) -> str:
@@ -111,6 +115,7 @@ def change_text(change: float | None, unit: str) -> str:
     'ingen værdi året før' when there is none."""
     if change is None:
         return "ingen værdi året før"
+    change = round(change, decimals_for(unit))  # the sign of what is shown
     sign = "+" if change > 0 else MINUS if change < 0 else "±"
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
 
