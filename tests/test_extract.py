@@ -25,6 +25,7 @@ import pytest
 
 from pipeline.fetch import FetchError, expand_periods
 from pipeline.fetch.extracts import fetch_jobindsats, fetch_statbank, table_period
+from pipeline.fetch.jobindsats import Jobindsats
 from pipeline.ingest import Ingestor
 from pipeline.readers import read
 from pipeline.suites import spec_for
@@ -118,6 +119,22 @@ def test_jobindsats_responses_land_as_the_generator_writes_them(tmp_path, key, v
     assert values['Y07A01_ANDEL {"_ygrpa06": "16-24 år"}'] is pd.NA
     whole = frame[(frame["area_label"] == "Hele landet") & (frame["measure"] == "Y07A01_LEDIGE")]
     assert whole["value"].tolist() == [112345.0]
+
+
+@pytest.mark.parametrize(
+    ("version", "path", "auth"),
+    [("v2", "/v2/tables/Y07A01/json", KEY), ("v3", "/v3/table/Y07A01", f"Bearer {KEY}")],
+)
+def test_jobindsats_table_metadata_comes_from_the_versions_own_endpoint(version, path, auth):
+    meta = {"id": "Y07A01", "Dimensions": [{"Name": "_ygrpa06", "Label": "Aldersgrupper"}]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path != path or request.headers["Authorization"] != auth:
+            return httpx.Response(404)
+        return httpx.Response(200, json=meta)
+
+    api = Jobindsats(KEY, version, transport=httpx.MockTransport(handler))
+    assert api.table_info("Y07A01") == meta
 
 
 def test_the_three_api_shapes_write_the_same_bytes(tmp_path, key):
