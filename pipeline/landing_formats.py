@@ -12,19 +12,12 @@ Every file is written aside and renamed into place: landing never holds half a f
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.files import write_atomic
 from pipeline.readers import extracts_config
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:

@@ -29,6 +29,7 @@ import yaml
 
 from pipeline.config import DBT_PROJECT_DIR, Settings
 from pipeline.failpoints import failpoint
+from pipeline.files import written_aside
 
 log = logging.getLogger(__name__)
 
@@ -197,11 +198,11 @@ def export_parquet(analytics: Path, folder: Path, names: list[str]) -> list[Path
     with duckdb.connect(str(analytics), read_only=True) as con:
         for name in names:
             path = folder / f"{name}.parquet"
-            tmp = folder / f".{name}.parquet.tmp"
-            con.execute(
-                f"copy {PUBLISHED_SCHEMA}.\"{name}\" to '{tmp}' (format parquet, compression zstd)"
-            )
-            os.replace(tmp, path)
+            with written_aside(path) as tmp:
+                con.execute(
+                    f"copy {PUBLISHED_SCHEMA}.\"{name}\" to '{tmp}' "
+                    "(format parquet, compression zstd)"
+                )
             out.append(path)
     return out
 

@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, select_autoescape
 
+from pipeline.files import write_atomic
+
 _env = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
 
 _STYLE = """
@@ -106,12 +108,8 @@ def write_index(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
         row["page"] = os.path.relpath(page, folder) if page and page.exists() else None
         rows.append(row)
     out = folder / "index.html"
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(
-        _INDEX.render(
-            rows=rows, n_bad=sum(r["status"] == "quarantined" for r in rows), style=_STYLE
-        ),
-        encoding="utf-8",
+    page = _INDEX.render(
+        rows=rows, n_bad=sum(r["status"] == "quarantined" for r in rows), style=_STYLE
     )
-    os.replace(tmp, out)
+    write_atomic(out, page.encode("utf-8"))
     return out

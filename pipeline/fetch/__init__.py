@@ -12,14 +12,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipeline.fetch.http import FetchError, KeyRefused
-from pipeline.landing_formats import write_atomic
+import pandas as pd
 
-__all__ = ["FetchError", "Fetched", "KeyRefused", "expand_periods", "write_sidecar"]
+from pipeline.fetch.http import FetchError, KeyRefused
+from pipeline.files import write_atomic
+from pipeline.readers import extracts_config
+
+__all__ = [
+    "FetchError",
+    "Fetched",
+    "KeyRefused",
+    "expand_periods",
+    "table_config",
+    "write_periods",
+    "write_sidecar",
+]
 
 _MONTHLY = re.compile(r"^(\d{4})(M|QMAT)(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -89,3 +101,43 @@ def write_sidecar(path: Path, request: dict) -> Path:
     }
     write_atomic(sidecar, json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))
     return sidecar
+
+
+def table_config(source: str, table: str) -> dict:
+    """The table's entry in extracts.yml, or a FetchError that lists the configured ones."""
+    tables = extracts_config().get(source) or {}
+    if table not in tables:
+        known = ", ".join(sorted(tables))
+        raise FetchError(f"table {table!r} is not in extracts.yml ({source}: {known})")
+    return tables[table]
+
+
+def write_periods(
+    landing: Path,
+    source: str,
+    table: str,
+    columns: list[str],
+    rows: list[list[str]],
+    asked: dict,
+    *,
+    wanted: list[str],
+    period_column: str,
+    write_table: Callable[[Path, str, str, pd.DataFrame], Path],
+) -> Fetched:
+    """Check the response holds the `wanted` columns and some rows, then write one landing
+    file per value of `period_column` with `write_table`, and its sidecar."""
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise FetchError(
+            f"{asked['url']}: the response lacks the columns {missing} that extracts.yml names "
+            f"for {table} (it has {columns}); nothing was written"
+        )
+    if not rows:
+        raise FetchError(f"{asked['url']}: the response has no data rows; nothing was written")
+    frame = pd.DataFrame(rows, columns=columns)
+    result = Fetched(source, table, rows=len(frame))
+    for period, part in frame.groupby(period_column, sort=True):
+        path = write_table(landing, table, str(period), part.reset_index(drop=True))
+        write_sidecar(path, {**asked, "period": str(period), "rows": len(part)})
+        result.files.append(path)
+    return result

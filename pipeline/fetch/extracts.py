@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from pipeline.fetch import Fetched, expand_periods
+from pipeline.fetch import Fetched, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
 from pipeline.readers import extracts_config
@@ -72,8 +72,8 @@ def fetch_statbank(
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Fetched:
-    conf = extracts_config()["statbank"].get(table) or {}
-    variables = variables or {d: ["*"] for d in conf.get("dimensions", [])}
+    conf = table_config("statbank", table)
+    variables = variables or {d: ["*"] for d in conf["dimensions"]}
     kwargs = {"sleep": sleep} if sleep else {}
     api = sb.StatBank(transport=transport, log=log, **kwargs)
     header, rows, asked = api.fetch(table, variables, period, fmt)
@@ -82,7 +82,7 @@ def fetch_statbank(
 
 def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:
     """One configured extract, for a month or month range, as extracts.yml describes it."""
-    conf = extracts_config()[source][table]
+    conf = table_config(source, table)
     period = table_period(months, conf.get("period_type", "month"))
     if source == "jobindsats":
         return fetch_jobindsats(landing, table, period, **kwargs)

@@ -20,12 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from pipeline.fetch import Fetched, expand_periods, http, write_sidecar
+from pipeline.fetch import Fetched, expand_periods, http, table_config, write_periods
 from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import write_jobindsats_table
-from pipeline.readers import extracts_config
 
 API_URL = "https://api.jobindsats.dk"
 KEY_ENV = "JOBINDSATS_API_KEY"
@@ -46,14 +43,6 @@ def api_key() -> str:
             f"'API'. Set {KEY_ENV}=<key> and run again. Nothing was fetched or written."
         )
     return key
-
-
-def _config(table: str) -> dict:
-    conf = extracts_config()["jobindsats"].get(table)
-    if conf is None:
-        known = ", ".join(sorted(extracts_config()["jobindsats"]))
-        raise FetchError(f"table {table!r} is not in extracts.yml (jobindsats: {known})")
-    return conf
 
 
 def _cell(value) -> str:
@@ -106,7 +95,7 @@ class Jobindsats:
     ) -> tuple[list[str], list[list[str]], dict]:
         """Ask for the table; return the column names (API names), the rows as strings, and
         what was asked (for the sidecar)."""
-        conf = _config(table)
+        conf = table_config("jobindsats", table)
         filters = {d: "*" for d in conf["dimensions"]} | (filters or {})
         params = {"area": area, "period": ",".join(expand_periods(period)), **filters}
         if self.version == "v2":
@@ -197,20 +186,15 @@ def write(
     landing: Path, table: str, names: list[str], rows: list[list[str]], asked: dict
 ) -> Fetched:
     """One landing file per period in the rows (and its sidecar), in the table's format."""
-    conf = _config(table)
-    wanted = ["area", "period", *conf["dimensions"], *conf["measures"]]
-    missing = [n for n in wanted if n not in names]
-    if missing:
-        raise FetchError(
-            f"{asked['url']}: the response lacks the columns {missing} that extracts.yml names "
-            f"for {table} (it has {names}); nothing was written"
-        )
-    if not rows:
-        raise FetchError(f"{asked['url']}: the response has no data rows; nothing was written")
-    frame = pd.DataFrame(rows, columns=names).rename(columns={"area": "area_name"})
-    result = Fetched("jobindsats", table, rows=len(frame))
-    for period, part in frame.groupby("period", sort=True):
-        path = write_jobindsats_table(landing, table, str(period), part.reset_index(drop=True))
-        write_sidecar(path, {**asked, "period": str(period), "rows": len(part)})
-        result.files.append(path)
-    return result
+    conf = table_config("jobindsats", table)
+    return write_periods(
+        landing,
+        "jobindsats",
+        table,
+        ["area_name" if n == "area" else n for n in names],  # the writer's name for it
+        rows,
+        asked,
+        wanted=["area_name", "period", *conf["dimensions"], *conf["measures"]],
+        period_column="period",
+        write_table=write_jobindsats_table,
+    )

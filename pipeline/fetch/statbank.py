@@ -16,25 +16,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from pipeline.fetch import Fetched, expand_periods, http, write_sidecar
+from pipeline.fetch import Fetched, expand_periods, http, table_config, write_periods
 from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import write_statbank_table
-from pipeline.readers import extracts_config
 
 API_URL = "https://api.statbank.dk"
 URL_ENV = "BKWH_STATBANK_URL"
 TIME_CODE = "Tid"
 FORMATS = ("CSV", "BULK")
-
-
-def _config(table: str) -> dict:
-    conf = extracts_config()["statbank"].get(table)
-    if conf is None:
-        known = ", ".join(sorted(extracts_config()["statbank"]))
-        raise FetchError(f"table {table!r} is not in extracts.yml (statbank: {known})")
-    return conf
 
 
 class StatBank:
@@ -71,7 +60,7 @@ class StatBank:
         """Check the codes against tableinfo, then ask for the data."""
         if fmt not in FORMATS:
             raise FetchError(f"format {fmt!r}: expected one of {FORMATS}")
-        conf = _config(table)
+        conf = table_config("statbank", table)
         info = self.table_info(table)
         known = {v["id"].upper(): v["id"] for v in info["variables"]}
         asked_codes = [*variables, TIME_CODE]
@@ -127,20 +116,15 @@ def write(
     landing: Path, table: str, header: list[str], rows: list[list[str]], asked: dict
 ) -> Fetched:
     """One landing file per TID in the rows (and its sidecar)."""
-    conf = _config(table)
-    wanted = [*conf["dimensions"], "TID", *conf["measures"]]
-    missing = [c for c in wanted if c not in header]
-    if missing:
-        raise FetchError(
-            f"{asked['url']}: the response lacks the columns {missing} that extracts.yml "
-            f"names for {table} (it has {header}); nothing was written"
-        )
-    if not rows:
-        raise FetchError(f"{asked['url']}: the response has no data rows; nothing was written")
-    frame = pd.DataFrame(rows, columns=header)
-    result = Fetched("statbank", table, rows=len(frame))
-    for period, part in frame.groupby("TID", sort=True):
-        path = write_statbank_table(landing, table, str(period), part.reset_index(drop=True))
-        write_sidecar(path, {**asked, "period": str(period), "rows": len(part)})
-        result.files.append(path)
-    return result
+    conf = table_config("statbank", table)
+    return write_periods(
+        landing,
+        "statbank",
+        table,
+        header,
+        rows,
+        asked,
+        wanted=[*conf["dimensions"], "TID", *conf["measures"]],
+        period_column="TID",
+        write_table=write_statbank_table,
+    )

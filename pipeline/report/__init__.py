@@ -18,6 +18,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from pipeline.files import write_atomic, written_aside
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
@@ -156,21 +157,15 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
     return html, sum(1 for v in views.values() if v["chart"])
 
 
-def _write_aside(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    tmp.replace(path)
-
-
 def build_report(settings: Settings) -> ReportResult:
     data = load(settings.analytics_path, with_history=True)
     built_at = datetime.now(LOCAL_TIME)
     html, n_charts = render_html(data, built_at)
     out = settings.report_dir / REPORT_NAME
-    _write_aside(out, lambda p: p.write_text(html, encoding="utf-8"))
+    write_atomic(out, html.encode("utf-8"))
     workbook = settings.report_dir / WORKBOOK_NAME
-    _write_aside(workbook, lambda p: build_workbook(data, p))
+    with written_aside(workbook) as tmp:
+        build_workbook(data, tmp)
     return ReportResult(
         out,
         workbook,

@@ -12,14 +12,17 @@ takes about one); the tests read the file back with openpyxl.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.report import formats
-from pipeline.report.data import ReportData
+from pipeline.report.data import Indicator, ReportData
 
 MAX_WIDTH = 60
 
@@ -78,139 +81,111 @@ def _styles(book: xlsxwriter.Workbook) -> dict:
     return styles
 
 
-def _overview(book, styles, data: ReportData) -> None:
-    sheet = _Sheet(
-        book,
-        styles,
-        "Overblik",
-        [
-            "Nr.",
-            "Gruppe",
-            "Indikator",
-            "Periode",
-            "Periodens første dag",
-            "Seneste værdi",
-            "Enhed",
-            "Sammenlignet med",
-            "Sammenligningsværdi",
-            "Mål",
-            "Status",
-            "Ændring siden sidste år",
-        ],
-    )
-    for i in data.indicators:
-        if i.comparator_area_code is not None:
-            compared_with = data.area_names.get(i.comparator_area_code)
-        else:
-            compared_with = {"trend": "udviklingen", "fixed_target": "mål"}.get(i.comparator)
+@dataclass(frozen=True)
+class Column:
+    """A sheet's column: its header, its value for a record, and the style key (a unit,
+    "count" or "wrap") of that value, if any."""
+
+    header: str
+    value: Callable[[Any], Any]
+    style: Callable[[Any], str] | None = None
+
+
+def _write_sheet(book, styles, title: str, columns: list[Column], records) -> None:
+    sheet = _Sheet(book, styles, title, [c.header for c in columns])
+    for record in records:
         sheet.append(
-            [
-                i.indicator_id,
-                i.focus_area_label,
-                i.strategy_text,
-                formats.period_text(i.period, i.period_type) if i.period else None,
-                i.period,
-                i.value,
-                formats.UNIT_NAMES.get(i.unit, i.unit),
-                compared_with,
-                i.comparator_value,
-                i.target_value,
-                i.status,
-                i.change_from_year_before,
-            ],
-            {5: i.unit, 8: i.unit, 9: i.unit, 11: i.unit},
+            [c.value(record) for c in columns],
+            {n: c.style(record) for n, c in enumerate(columns) if c.style},
         )
     sheet.finish()
 
 
-GROUP_HEADERS = [
-    "Nr.",
-    "Periode",
-    "Periodetype",
-    "Område",
-    "Opdeling",
-    "Værdi for opdelingen",
-    "Værdi",
-    "Tæller",
-    "Nævner",
-    "Enhed",
-    "Skjult (lille tal)",
-]
+def _unit(i: Indicator) -> str:
+    return i.unit
+
+
+def _unit_name(unit: str) -> str:
+    return formats.UNIT_NAMES.get(unit, unit)
+
+
+def _overview(book, styles, data: ReportData) -> None:
+    def compared_with(i: Indicator) -> str | None:
+        if i.comparator_area_code is not None:
+            return data.area_names.get(i.comparator_area_code)
+        return {"trend": "udviklingen", "fixed_target": "mål"}.get(i.comparator)
+
+    columns = [
+        Column("Nr.", lambda i: i.indicator_id),
+        Column("Gruppe", lambda i: i.focus_area_label),
+        Column("Indikator", lambda i: i.strategy_text),
+        Column(
+            "Periode", lambda i: formats.period_text(i.period, i.period_type) if i.period else None
+        ),
+        Column("Periodens første dag", lambda i: i.period),
+        Column("Seneste værdi", lambda i: i.value, _unit),
+        Column("Enhed", lambda i: _unit_name(i.unit)),
+        Column("Sammenlignet med", compared_with),
+        Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
+        Column("Mål", lambda i: i.target_value, _unit),
+        Column("Status", lambda i: i.status),
+        Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
+    ]
+    _write_sheet(book, styles, "Overblik", columns, data.indicators)
 
 
 def _group_sheets(book, styles, data: ReportData) -> None:
     units = {i.indicator_id: i.unit for i in data.indicators}
-    rows_by_id: dict[str, list[dict]] = {}
-    for r in data.history:
-        rows_by_id.setdefault(r["indicator_id"], []).append(r)
+    columns = [
+        Column("Nr.", lambda r: r["indicator_id"]),
+        Column("Periode", lambda r: r["period"]),
+        Column(
+            "Periodetype",
+            lambda r: formats.PERIOD_TYPE_NAMES.get(r["period_type"], r["period_type"]),
+        ),
+        Column("Område", lambda r: r["area_name"]),
+        Column("Opdeling", lambda r: formats.breakdown_name(r["breakdown"])),
+        Column("Værdi for opdelingen", lambda r: r["breakdown_value"]),
+        Column("Værdi", lambda r: r["value"], lambda r: units[r["indicator_id"]]),
+        Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
+        Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
+        Column("Enhed", lambda r: _unit_name(r["unit"])),
+        Column("Skjult (lille tal)", lambda r: bool(r["is_suppressed"])),
+    ]
     for group in data.groups:
-        sheet = _Sheet(book, styles, group.label, GROUP_HEADERS)
-        for ind in group.indicators:
-            for r in rows_by_id.get(ind.indicator_id, []):
-                sheet.append(
-                    [
-                        r["indicator_id"],
-                        r["period"],
-                        formats.PERIOD_TYPE_NAMES.get(r["period_type"], r["period_type"]),
-                        r["area_name"],
-                        formats.breakdown_name(r["breakdown"]),
-                        r["breakdown_value"],
-                        r["value"],
-                        r["numerator"],
-                        r["denominator"],
-                        formats.UNIT_NAMES.get(r["unit"], r["unit"]),
-                        bool(r["is_suppressed"]),
-                    ],
-                    {6: units[r["indicator_id"]], 7: "count", 8: "count"},
-                )
-        sheet.finish()
+        ids = {i.indicator_id for i in group.indicators}
+        # history is in catalogue order already, so a group's rows keep it
+        rows = [r for r in data.history if r["indicator_id"] in ids]
+        _write_sheet(book, styles, group.label, columns, rows)
 
 
 def _definitions(book, styles, data: ReportData) -> None:
-    sheet = _Sheet(
-        book,
-        styles,
-        "Definitioner",
-        [
-            "Nr.",
-            "Gruppe",
-            "Strategiens tekst",
-            "Strategiens bemærkning",
-            "Definition",
-            "Fortolkning og kilder",
-            "Enhed",
-            "Retning",
-            "Sammenligning",
-            "Mål",
-            "Status i kataloget",
-            "Erstattet af",
-            "Opdelinger",
+    def wrap(_):
+        return "wrap"
+
+    columns = [
+        Column("Nr.", lambda i: i.indicator_id),
+        Column("Gruppe", lambda i: i.focus_area_label),
+        Column("Strategiens tekst", lambda i: i.strategy_text, wrap),
+        Column("Strategiens bemærkning", lambda i: i.strategy_remark, wrap),
+        Column("Definition", lambda i: i.definition_da, wrap),
+        Column("Fortolkning og kilder", lambda i: i.note_da, wrap),
+        Column("Enhed", lambda i: _unit_name(i.unit)),
+        Column("Retning", lambda i: i.direction),
+        Column("Sammenligning", lambda i: i.comparator),
+        Column("Mål", lambda i: i.target_text),
+        Column("Status i kataloget", lambda i: i.catalogue_status),
+        Column("Erstattet af", lambda i: i.replaced_by),
+        Column("Opdelinger", lambda i: i.breakdowns),
+        Column(
             "Periodetype",
-            "dbt-model",
-        ],
-    )
-    for i in data.indicators:
-        sheet.append(
-            [
-                i.indicator_id,
-                i.focus_area_label,
-                i.strategy_text,
-                i.strategy_remark,
-                i.definition_da,
-                i.note_da,
-                formats.UNIT_NAMES.get(i.unit, i.unit),
-                i.direction,
-                i.comparator,
-                i.target_text,
-                i.catalogue_status,
-                i.replaced_by,
-                i.breakdowns,
-                formats.PERIOD_TYPE_NAMES.get(i.catalogue_period_type, i.catalogue_period_type),
-                i.model_name,
-            ],
-            {c: "wrap" for c in (2, 3, 4, 5)},
-        )
-    sheet.finish()
+            lambda i: formats.PERIOD_TYPE_NAMES.get(
+                i.catalogue_period_type, i.catalogue_period_type
+            ),
+        ),
+        Column("dbt-model", lambda i: i.model_name),
+    ]
+    _write_sheet(book, styles, "Definitioner", columns, data.indicators)
 
 
 def build_workbook(data: ReportData, path: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +21,8 @@ import pyarrow.parquet as pq
 
 from pipeline.config import SAMPLE_MARKER
 from pipeline.danish import format_number
-from pipeline.landing_formats import (
-    csv_bytes,
-    write_atomic,
-    write_jobindsats_table,
-    write_statbank_table,
-)
+from pipeline.files import write_atomic, written_aside
+from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
 from pipeline.readers import extracts_config
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, JI_AGE_LABELS, Benchmarks
 from pipeline.sample.world import (
@@ -228,10 +223,8 @@ def write_benefit_register(world: World, landing: Path) -> list[Path]:
             }
         )
         path = landing / "benefit_register" / f"dream_{_period(months[a])}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
+        with written_aside(path) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
         out.append(path)
     return out
 

@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from orchestration.defs.extract.assets import extract_op
 from orchestration.defs.ingest.assets import (
     MONTHLY_SOURCES,
     partition_months,
     partition_range_tags,
 )
 from pipeline.config import Settings, sources_config
+from pipeline.fetch.extracts import SOURCES
 from pipeline.ingest import file_month, landing_files
 
 ALERT_WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
@@ -88,15 +90,22 @@ def release_month(scheduled: datetime) -> str:
     return f"{year}-{month:02d}"
 
 
-def build_monthly_schedule(job) -> dg.ScheduleDefinition:
+def _monthly_at(time_key: str) -> dict:
+    """cron_schedule and execution_timezone for the monthly day of sources.yml, at the time
+    it gives under `time_key`."""
     conf = sources_config()["schedule"]
-    hour, minute = (int(x) for x in conf["monthly_refresh_time"].split(":"))
+    hour, minute = (int(x) for x in conf[time_key].split(":"))
+    return {
+        "cron_schedule": f"{minute} {hour} {conf['monthly_refresh_day']} * *",
+        "execution_timezone": conf["timezone"],
+    }
 
+
+def build_monthly_schedule(job) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="monthly_refresh",
         job=job,
-        cron_schedule=f"{minute} {hour} {conf['monthly_refresh_day']} * *",
-        execution_timezone=conf["timezone"],
+        **_monthly_at("monthly_refresh_time"),
         description="After Jobindsats' and Danmarks Statistik's monthly releases (the day "
         "and time are in sources.yml); picks up the month before.",
     )
@@ -112,14 +121,10 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
 
 
 def build_extract_schedule(job) -> dg.ScheduleDefinition:
-    conf = sources_config()["schedule"]
-    hour, minute = (int(x) for x in conf["monthly_extract_time"].split(":"))
-
     @dg.schedule(
         name="monthly_extract",
         job=job,
-        cron_schedule=f"{minute} {hour} {conf['monthly_refresh_day']} * *",
-        execution_timezone=conf["timezone"],
+        **_monthly_at("monthly_extract_time"),
         description="Fetch the month before from Jobindsats and StatBank into landing, an hour "
         "or so before the monthly refresh (sources.yml).",
     )
@@ -129,10 +134,7 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"extract-{month}",
             run_config={
-                "ops": {
-                    f"extract_{source}": {"config": {"period": period}}
-                    for source in ("jobindsats", "statbank")
-                }
+                "ops": {extract_op(source): {"config": {"period": period}} for source in SOURCES}
             },
             tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
         )

@@ -13,13 +13,18 @@ import dagster as dg
 
 from pipeline.config import Settings
 from pipeline.fetch import FetchError
-from pipeline.fetch.extracts import configured, fetch_one, previous_month
+from pipeline.fetch.extracts import SOURCES, configured, fetch_one, previous_month
 from pipeline.fetch.jobindsats import KEY_ENV
 from pipeline.readers import extracts_config
 
 
 def extract_key(source: str, table: str) -> dg.AssetKey:
     return dg.AssetKey(["extract", source, table])
+
+
+def extract_op(source: str) -> str:
+    """The name of a source's fetch step (its run config goes under this name)."""
+    return f"extract_{source}"
 
 
 class ExtractConfig(dg.Config):
@@ -44,7 +49,7 @@ def _build(source: str):
     tables = [t for s, t in configured() if s == source]
 
     @dg.multi_asset(
-        name=f"extract_{source}",
+        name=extract_op(source),
         specs=[_spec(source, t) for t in tables],
         can_subset=True,
     )
@@ -75,7 +80,7 @@ def _build(source: str):
     return fetch_tables
 
 
-extract_assets = [_build(source) for source in ("jobindsats", "statbank")]
+extract_assets = [_build(source) for source in SOURCES]
 
 
 def extract_keys(source: str) -> list[dg.AssetKey]:

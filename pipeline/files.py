@@ -1,0 +1,26 @@
+"""Writing a file so that no reader ever sees half of it: write aside, then rename."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def written_aside(path: Path) -> Iterator[Path]:
+    """Yield `.<name>.tmp` beside `path` to write; it replaces `path` only when the block ends
+    without an error, and is removed otherwise. Dot-files are never taken for deliveries."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    with written_aside(path) as tmp:
+        tmp.write_bytes(data)
