@@ -22,10 +22,14 @@ from orchestration.defs.transform.assets import dbt_resource, warehouse_dbt_asse
 
 EXTRACTS = dg.AssetSelection.groups("extract")
 
+# In one process for scheduled and UI runs too: its steps run one after the other anyway
+# (the warehouse pool), and a process per step would import the definitions, Great
+# Expectations and dbt's adapter again for each of the fourteen steps.
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=(dg.AssetSelection.all() - EXTRACTS) | dg.AssetSelection.all_asset_checks(),
     description="Landing -> validate -> raw -> dbt build -> publish -> report.",
+    executor_def=dg.in_process_executor,
 )
 extract_job = dg.define_asset_job(
     "extract",

@@ -23,7 +23,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.config import SAMPLE_MARKER, Settings
+from pipeline.config import Settings
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Ballerup employment-strategy warehouse."
@@ -67,12 +67,9 @@ def _landing_is_empty(settings: Settings) -> bool:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # GX logs every expectation it builds at INFO; its failures come back in the results.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    from pipeline import logs
+
+    logs.setup(None, verbose)
 
 
 @app.command()
@@ -257,50 +254,35 @@ def _pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def run_refresh_job(
-    settings: Settings,
-    first_month: str | None = None,
-    last_month: str | None = None,
-    source: str | None = None,
-) -> bool:
-    """Execute the Dagster refresh job in this process. True when every step succeeded.
+def _summary(settings: Settings, log_path) -> None:
+    """Where everything is, the data's last month, and the statuses."""
+    import duckdb
 
-    The person-level sources are partitioned by month: by default the run covers every
-    month (each loads only files not loaded before); `first_month`/`last_month` narrow it to
-    a range, `source` to one source's raw tables and everything downstream of them."""
-    import dagster as dg
-    from dagster import DagsterInstance
-
-    from orchestration.definitions import defs
-    from orchestration.defs.ingest.assets import partition_range_tags, raw_key
-    from pipeline.suites import load_specs
-
-    tags = partition_range_tags(first_month, last_month or first_month)
-    selection = None
-    if source:
-        raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]
-        if not raws:
-            raise typer.BadParameter(f"no source {source!r} in expectations/")
-        graph = defs.resolve_asset_graph()
-        selection = sorted(dg.AssetSelection.assets(*raws).downstream().resolve(graph))
-    instance = (
-        DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    )
-    result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags=tags,
-        asset_selection=selection,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
-    for event in result.all_events:
-        if event.is_step_failure:
-            typer.echo(
-                f"FAILED step {event.step_key}: "
-                f"{event.event_specific_data.error.message.strip()[:2000]}",
-                err=True,
+    lines = []
+    try:
+        with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
+            [(last,)] = con.execute("select max(period) from marts.fct_indicator_values").fetchall()
+            statuses = dict(
+                con.execute(
+                    "select status, count(*) from marts.fct_indicator_status group by 1"
+                ).fetchall()
             )
-    return result.success
+        counted = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items(), key=lambda x: -x[1]))
+        lines.append(f"  data to           {last:%Y-%m}")
+        lines.append(f"  indicators        {counted}")
+    except duckdb.Error:
+        lines.append("  (no publication yet)")
+    for label, path in (
+        ("report", settings.report_path),
+        ("workbook", settings.workbook_path),
+        ("published marts", settings.analytics_path),
+        ("validations", settings.log_dir / "validations" / "index.html"),
+        ("quarantine", settings.quarantine_dir),
+        ("full log", log_path),
+    ):
+        if path is not None:
+            lines.append(f"  {label:17} {path}")
+    typer.echo("\n".join(lines))
 
 
 @app.command()
@@ -316,40 +298,48 @@ def run(
     source: Annotated[
         str | None, typer.Option(help="Only this source and what is built from it.")
     ] = None,
+    verbose: Annotated[bool, typer.Option(help="Everything on the console too.")] = False,
 ) -> None:
     """The main job: sample data if landing is empty, then landing -> raw -> dbt -> publish
-    -> report, as the Dagster `refresh` job executed in-process."""
-    _setup_logging(False)
+    -> report, as the Dagster `refresh` job executed in-process. Nothing new, nothing done."""
+    from pipeline import logs
+    from pipeline.plan import plan_refresh
+
     settings = Settings.from_env()
+    log_path = logs.setup(settings.log_dir, verbose)
+    say = logs.progress.info
     if _landing_is_empty(settings):
-        typer.echo(f"landing ({settings.landing_dir}) is empty: generating the sample")
+        say(f"landing ({settings.landing_dir}) is empty: generating the sample")
         generate(seed=seed, scale=scale, start="2019-01", end=None)
-    elif (settings.landing_dir / SAMPLE_MARKER).exists():
-        typer.echo("landing holds the sample; new files only are loaded")
     try:
         with refresh_lock(settings):
-            ok = run_refresh_job(settings, month, to_month, source)
+            plan = plan_refresh(settings, [source] if source else None)
+            if plan.nothing_to_do and not month:
+                say(f"nothing new in {settings.landing_dir}, and {plan.reason}: nothing to do")
+                _summary(settings, log_path)
+                return
+            new = ", ".join(f"{s} {len(f)}" for s, f in sorted(plan.new_files.items()))
+            say(f"refresh: {plan.n_new} new files ({new or 'none'}); {plan.reason}")
+            # the dbt profile reads the warehouse path from here, at parse and build alike
+            os.environ["BKWH_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+            from orchestration.run import execute
+
+            with logs.captured(log_path):
+                result = execute(settings, month, to_month or month, source)
     except RefreshLocked as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(75) from None
-    if not ok:
+    for failure in result.failures:
+        typer.echo(f"FAILED step {failure[:4000]}", err=True)
+    if not result.success:
         typer.echo(
             f"refresh failed; {settings.analytics_path} still holds the last good "
-            f"publication. Quarantined files: {settings.quarantine_dir}",
+            f"publication. Quarantined files: {settings.quarantine_dir}. Full log: {log_path}",
             err=True,
         )
         raise typer.Exit(1)
-    from pipeline.report import REPORT_NAME, WORKBOOK_NAME
-
-    typer.echo("refresh done:")
-    for label, path in (
-        ("warehouse", settings.warehouse_path),
-        ("published marts", settings.analytics_path),
-        ("Parquet exports", settings.export_dir),
-        ("report", settings.report_dir / REPORT_NAME),
-        ("workbook", settings.report_dir / WORKBOOK_NAME),
-    ):
-        typer.echo(f"  {label:16} {path}")
+    say("refresh done:")
+    _summary(settings, log_path)
 
 
 def main() -> None:  # pragma: no cover

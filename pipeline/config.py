@@ -25,11 +25,20 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 SAMPLE_MARKER = "SAMPLE_DATA.json"
 SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
 
+REPORT_NAME = "index.html"
+WORKBOOK_NAME = "indikatorer.xlsx"
+
 
 @cache
 def sources_config() -> dict[str, Any]:
     """sources.yml: each landing source's cadence, the schedule, the monthly partitions."""
     return yaml.safe_load((REPO_ROOT / "sources.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def extracts_config() -> dict[str, Any]:
+    """extracts.yml: which Jobindsats and StatBank tables are read, fetched and generated."""
+    return yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))
 
 
 def dbt_executable() -> str:
@@ -78,6 +87,15 @@ class Settings:
             "BKWH_LOG_DIR": str(root / "logs"),
             "BKWH_EXPORT_DIR": str(root / "exports"),
         }
+
+    @property
+    def report_path(self) -> Path:
+        """The committee report (HTML)."""
+        return self.report_dir / REPORT_NAME
+
+    @property
+    def workbook_path(self) -> Path:
+        return self.report_dir / WORKBOOK_NAME
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess so its profile points at this warehouse."""

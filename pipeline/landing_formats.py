@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.config import extracts_config
 from pipeline.files import write_atomic
-from pipeline.readers import extracts_config
 
 
 def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:

@@ -30,6 +30,7 @@ import yaml
 from pipeline.config import DBT_PROJECT_DIR, Settings
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
+from pipeline.state import code_fingerprint, inputs_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +171,16 @@ def publish(settings: Settings) -> PublishResult:
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "
                 "?::varchar as warehouse_path, ?::integer as n_tables, "
-                "?::bigint as n_suppressed_cells",
-                [published_at, str(settings.warehouse_path), len(names), suppressed],
+                "?::bigint as n_suppressed_cells, ?::varchar as built_from_inputs, "
+                "?::varchar as built_from_code",
+                [
+                    published_at,
+                    str(settings.warehouse_path),
+                    len(names),
+                    suppressed,
+                    inputs_fingerprint(con, "wh"),
+                    code_fingerprint(),
+                ],
             )
             con.execute("detach wh")
             con.execute("checkpoint")

@@ -1,5 +1,6 @@
-"""Validation results a person can read: one HTML page per validated file, beside its JSON,
-and `index.html` over the load log (every file loaded or quarantined, newest first).
+"""Validation results a person can read, beside their JSON: a page per refused file, a page
+per batch (a suite's new files validated together), and `index.html` over the load log
+(every file loaded or quarantined, newest first).
 
 Plain, self-contained pages in the spirit of GX Data Docs, built from our own result JSON
 (GX's Data Docs need a file-backed context and its SQL/pandas asset store; the JSON we keep
@@ -64,6 +65,34 @@ SHA-256 <code>{{ d.file_sha256 }}</code></p>
 </body></html>
 """)
 
+_BATCH_PAGE = _env.from_string("""<!doctype html>
+<html lang="da"><head><meta charset="utf-8"><title>Validering: {{ d.suite }}</title>
+<style>{{ style }}</style></head><body>
+<h1>{{ d.source }}: {{ d.suite }}</h1>
+<p>{{ d.files | length }} filer valideret sammen {{ d.validated_at }};
+{{ d.files | selectattr('success') | list | length }} godkendt og indlæst,
+{{ d.files | rejectattr('success') | list | length }} afvist.</p>
+<h2>Forventninger ({{ d.expectations | selectattr('success') | list | length }} af
+{{ d.expectations | length }} opfyldt af alle filer)</h2>
+<table><tr><th></th><th>Forventning</th></tr>
+{% for e in d.expectations %}
+<tr><td class="{{ 'ok' if e.success else 'bad' }}">{{ '✔' if e.success else '✘' }}</td>
+<td><code>{{ e.description }}</code></td></tr>
+{% endfor %}
+</table>
+<h2>Filer</h2>
+<table><tr><th>Fil</th><th>Rækker</th><th>Status</th><th>SHA-256</th></tr>
+{% for f in d.files %}
+<tr><td>{% if f.page %}<a href="{{ f.page }}">{{ f.file }}</a>{% else %}{{ f.file }}{% endif %}
+</td><td>{{ f.rows }}</td>
+<td class="{{ 'ok' if f.success else 'bad' }}">{{ 'indlæst' if f.success else 'afvist' }}</td>
+<td><code>{{ f.file_sha256 }}</code></td></tr>
+{% endfor %}
+</table>
+<p><a href="{{ index }}">Alle valideringer</a></p>
+</body></html>
+""")
+
 _INDEX = _env.from_string("""<!doctype html>
 <html lang="da"><head><meta charset="utf-8"><title>Valideringer</title>
 <style>{{ style }}</style></head><body>
@@ -84,12 +113,14 @@ _INDEX = _env.from_string("""<!doctype html>
 
 
 def write_validation_page(doc: dict[str, Any], path: Path) -> Path:
-    html = _FILE_PAGE.render(
+    """The page of one file's validation, or of a batch's (a doc with `files`)."""
+    template = _BATCH_PAGE if "files" in doc else _FILE_PAGE
+    html = template.render(
         d=doc,
         style=_STYLE,
         index=os.path.relpath(path.parent.parent / "index.html", path.parent),
     )
-    path.write_text(html, encoding="utf-8")
+    write_atomic(path, html.encode("utf-8"))
     return path
 
 

@@ -71,7 +71,7 @@ def sample_landing(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, sample_landing) -> Iterator[Env]:
     """A world carried through the whole refresh job once: read-only for the tests."""
-    from pipeline.cli import run_refresh_job
+    from orchestration.run import run_refresh_job
 
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(sample_landing, root / "landing")

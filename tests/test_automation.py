@@ -23,7 +23,9 @@ from test_ingest import _only
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV
-from orchestration.defs.ingest.assets import freshness, partition_range_tags, raw_key
+from orchestration.defs.ingest.assets import freshness
+from orchestration.lib.keys import raw_key
+from orchestration.lib.partitions import partition_range_tags
 from pipeline.config import sources_config
 from pipeline.suites import load_specs
 

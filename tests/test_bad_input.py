@@ -164,7 +164,7 @@ CASES = {
 def refused(tmp_path_factory, built):
     """A copy of the built world, every broken delivery in its landing, one refresh run."""
     from orchestration.definitions import defs
-    from orchestration.defs.ingest.assets import partition_range_tags
+    from orchestration.lib.partitions import partition_range_tags
 
     root = tmp_path_factory.mktemp("bad_input")
     copy_world(built, root)

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.danish import DanishFormatError, format_number, parse_number, parse_period
+from pipeline.danish import DanishFormatError, format_number, parse_number
 
 
 @pytest.mark.parametrize(
@@ -34,21 +34,3 @@ def test_format_then_parse_round_trips(value):
 def test_format_number_uses_thousands_dot_and_decimal_comma():
     assert format_number(1234567.891, 1) == "1.234.567,9"
     assert format_number(None) == ".."
-
-
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [
-        ("2024M09", ("2024-09-01", "month")),
-        ("2024Q3", ("2024-07-01", "quarter")),
-        ("2024QMAT09", ("2024-09-01", "rolling_year")),
-        ("2024", ("2024-01-01", "year")),
-    ],
-)
-def test_parse_period(label, expected):
-    assert parse_period(label) == expected
-
-
-def test_parse_period_rejects_a_thirteenth_month():
-    with pytest.raises(DanishFormatError):
-        parse_period("2024M13")

@@ -9,9 +9,8 @@ from dagster._core.definitions.dependency import NodeHandle
 
 from orchestration.definitions import defs
 from orchestration.defs.extract.assets import extract_key
-from pipeline.config import REPO_ROOT
+from pipeline.config import REPO_ROOT, extracts_config
 from pipeline.fetch.extracts import configured
-from pipeline.readers import extracts_config
 from pipeline.suites import load_specs
 
 

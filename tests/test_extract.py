@@ -27,7 +27,7 @@ from pipeline.fetch import FetchError, expand_periods
 from pipeline.fetch.extracts import fetch_jobindsats, fetch_statbank, table_period
 from pipeline.fetch.jobindsats import Jobindsats
 from pipeline.ingest import Ingestor
-from pipeline.readers import read
+from pipeline.ingest.read import read_file
 from pipeline.suites import spec_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
@@ -35,10 +35,9 @@ KEY = "test-key-123"
 
 
 def _read(path: Path):
-    spec, match = spec_for(path.parent.name, path.name)
-    result = read(spec, path, match.groupdict())
-    assert result.ok, [str(p) for p in result.problems]
-    return result.frame
+    frame, problems = read_file(path.parent.name, path)
+    assert not problems, [str(p) for p in problems]
+    return frame
 
 
 def _landing_files(landing: Path) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 from conftest import WORLD, sha256
 
-from pipeline.cli import run_refresh_job
+from orchestration.run import run_refresh_job
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
 from pipeline.publish import model_docs
 

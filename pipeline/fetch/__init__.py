@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import periods
+from pipeline.config import extracts_config
 from pipeline.fetch.http import FetchError, KeyRefused
 from pipeline.files import write_atomic
-from pipeline.readers import extracts_config
 
 __all__ = [
     "FetchError",
@@ -33,10 +33,6 @@ __all__ = [
     "write_sidecar",
 ]
 
-_MONTHLY = re.compile(r"^(\d{4})(M|QMAT)(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-
 
 @dataclass
 class Fetched:
@@ -44,14 +40,6 @@ class Fetched:
     table: str
     files: list[Path] = field(default_factory=list)
     rows: int = 0
-
-
-def _months(first: date, last: date) -> list[date]:
-    out, d = [], first
-    while d <= last:
-        out.append(d)
-        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return out
 
 
 def expand_periods(spec: str) -> list[str]:
@@ -64,30 +52,18 @@ def expand_periods(spec: str) -> list[str]:
     if ":" not in spec:
         return [p.strip() for p in spec.split(",") if p.strip()]
     first, last = (p.strip() for p in spec.split(":", 1))
-    for pattern in (_MONTHLY, _QUARTER, _YEAR):
-        a, b = pattern.match(first), pattern.match(last)
-        if a and b:
-            break
-    else:
+    try:
+        kinds = {periods.parse(first).kind, periods.parse(last).kind}
+        if len(kinds) > 1 or "-" in first + last:
+            raise periods.PeriodError("two kinds")
+        return periods.expand(first, last)
+    except periods.PeriodError as e:
+        if "ends before it starts" in str(e):
+            raise FetchError(f"period range {spec!r} ends before it starts") from None
         raise FetchError(
             f"period range {spec!r}: expected two periods of one kind, like 2024M01:2024M12, "
             "2024QMAT01:2024QMAT12, 2024Q1:2024Q4 or 2019:2024"
-        )
-    if pattern is _YEAR:
-        return [str(y) for y in range(int(first), int(last) + 1)]
-    if pattern is _QUARTER:
-        quarters = [(int(a[1]), int(a[2])), (int(b[1]), int(b[2]))]
-        out, (y, q) = [], quarters[0]
-        while (y, q) <= quarters[1]:
-            out.append(f"{y}Q{q}")
-            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
-        return out
-    if a[2] != b[2]:
-        raise FetchError(f"period range {spec!r} mixes {a[2]} and {b[2]} periods")
-    start, end = date(int(a[1]), int(a[3]), 1), date(int(b[1]), int(b[3]), 1)
-    if end < start:
-        raise FetchError(f"period range {spec!r} ends before it starts")
-    return [f"{d.year}{a[2]}{d.month:02d}" for d in _months(start, end)]
+        ) from None
 
 
 def write_sidecar(path: Path, request: dict) -> Path:

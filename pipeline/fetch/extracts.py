@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from pipeline.config import extracts_config
 from pipeline.fetch import Fetched, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
-from pipeline.readers import extracts_config
 
 SOURCES = ("jobindsats", "statbank")
 

@@ -26,8 +26,6 @@ from pipeline.report.workbook import build_workbook
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 TEMPLATES = REPO_ROOT / "reports" / "templates"
-REPORT_NAME = "index.html"
-WORKBOOK_NAME = "indikatorer.xlsx"
 
 
 @dataclass
@@ -161,9 +159,9 @@ def build_report(settings: Settings) -> ReportResult:
     data = load(settings.analytics_path, with_history=True)
     built_at = datetime.now(LOCAL_TIME)
     html, n_charts = render_html(data, built_at)
-    out = settings.report_dir / REPORT_NAME
+    out = settings.report_path
     write_atomic(out, html.encode("utf-8"))
-    workbook = settings.report_dir / WORKBOOK_NAME
+    workbook = settings.workbook_path
     with written_aside(workbook) as tmp:
         build_workbook(data, tmp)
     return ReportResult(

@@ -19,11 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.config import SAMPLE_MARKER
+from pipeline.config import SAMPLE_MARKER, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
-from pipeline.readers import extracts_config
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, JI_AGE_LABELS, Benchmarks
 from pipeline.sample.world import (
     BALLERUP,

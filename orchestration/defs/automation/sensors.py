@@ -15,11 +15,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.defs.extract.assets import extract_op
-from orchestration.defs.ingest.assets import (
-    MONTHLY_SOURCES,
-    partition_months,
-    partition_range_tags,
-)
+from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES
 from pipeline.ingest import file_month, landing_files

@@ -11,11 +11,10 @@ import os
 
 import dagster as dg
 
-from pipeline.config import Settings
+from pipeline.config import Settings, extracts_config
 from pipeline.fetch import FetchError
 from pipeline.fetch.extracts import SOURCES, configured, fetch_one, previous_month
 from pipeline.fetch.jobindsats import KEY_ENV
-from pipeline.readers import extracts_config
 
 
 def extract_key(source: str, table: str) -> dg.AssetKey:

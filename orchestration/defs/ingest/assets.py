@@ -5,79 +5,36 @@ quarantined in the run, so nothing downstream (dbt, publish, report) runs on a b
 and the published marts stay as they were. Each landing folder carries a `freshness` check
 (warning) against its cadence in sources.yml.
 
-Warehouse writers share the pool `duckdb_warehouse` (limit 1 in orchestration/dagster.yaml:
-DuckDB has one writer) and retry with backoff when the file is locked by another process;
-a validation failure is a check result, never an exception, so it is never retried.
+Warehouse writers share the pool `duckdb_warehouse` and retry when the file is locked
+(orchestration/lib/warehouse.py).
 """
 
+import logging
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
 
 from orchestration.defs.extract.assets import extract_keys
+from orchestration.lib.keys import landing_key, raw_key
+from orchestration.lib.partitions import MONTHLY_SOURCES, MONTHS, month_filter
+from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.config import Settings, sources_config
-from pipeline.ingest import FileOutcome, Ingestor, MonthFilter, landing_files
+from pipeline.ingest import FileOutcome, Ingestor, landing_files
 from pipeline.suites import load_specs
 
-WAREHOUSE_POOL = "duckdb_warehouse"
-
-# Person-level sources are partitioned by the month their files are named for (sources.yml):
-# a new or corrected month loads and validates alone; a range runs as one run (a backfill).
-MONTHLY_SOURCES = frozenset(sources_config()["partitions"]["monthly_sources"])
-MONTHS = dg.MonthlyPartitionsDefinition(
-    start_date=f"{sources_config()['partitions']['first_month']}-01", end_offset=0
-)
+progress = logging.getLogger("bkwh.progress")
 
 
-def partition_months() -> list[str]:
-    """Every partition's month, 'YYYY-MM', oldest first."""
-    return [k[:7] for k in MONTHS.get_partition_keys()]
+def _progress(context: dg.AssetExecutionContext):
+    """A line for the run's log and for the console of `bkwh run`."""
 
+    def say(message: str) -> None:
+        context.log.info(message)
+        progress.info(message)
 
-def month_filter(partition_keys: list[str]) -> MonthFilter:
-    return MonthFilter(frozenset(k[:7] for k in partition_keys), frozenset(partition_months()))
-
-
-def partition_range_tags(first: str | None = None, last: str | None = None) -> dict[str, str]:
-    """Run tags for one run over the months first..last ('YYYY-MM'); by default from the
-    first partition to the last."""
-    months = partition_months()
-    return {
-        "dagster/asset_partition_range_start": f"{first or months[0]}-01",
-        "dagster/asset_partition_range_end": f"{last or months[-1]}-01",
-    }
-
-
-LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
-MAX_LOCK_RETRIES = 4
-
-
-@contextmanager
-def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[None]:
-    """Turn 'the DuckDB file is locked by another process' (from DuckDB, or from a dbt run
-    that could not open it) into a retry with backoff (5, 10, 20, 40 s); any other error
-    fails the step as it is."""
-    try:
-        yield
-    except (duckdb.IOException, dg.Failure) as e:
-        text = f"{e} {getattr(e, 'description', '') or ''}"
-        if not any(m in text for m in LOCK_MARKERS):
-            raise
-        wait = 5 * 2**context.retry_number
-        context.log.warning(f"{what}: the warehouse is locked; retrying in {wait} s ({e})")
-        raise dg.RetryRequested(max_retries=MAX_LOCK_RETRIES, seconds_to_wait=wait) from e
-
-
-def landing_key(source: str) -> dg.AssetKey:
-    return dg.AssetKey(["landing", source])
-
-
-def raw_key(raw_table: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", raw_table])
+    return say
 
 
 SOURCES = sorted({s.source for s in load_specs()})
@@ -185,7 +142,9 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
         if months is not None:
             context.log.info(f"months {min(months.months)}..{max(months.months)}")
         with retry_when_locked(context, f"ingest {source}"):
-            outcomes = Ingestor(Settings.from_env()).run(sources=[source], months=months)
+            outcomes = Ingestor(Settings.from_env(), progress=_progress(context)).run(
+                sources=[source], months=months
+            )
         by_table: dict[str | None, list[FileOutcome]] = defaultdict(list)
         for o in outcomes:
             by_table[o.raw_table].append(o)

@@ -1,13 +1,17 @@
 """Publish the audited marts to analytics.duckdb, then build the report from it."""
 
+import logging
+
 import dagster as dg
 import duckdb
 
-from orchestration.defs.ingest.assets import WAREHOUSE_POOL, retry_when_locked
 from orchestration.defs.transform.assets import warehouse_dbt_assets
+from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.config import Settings
 from pipeline.publish import publish
 from pipeline.report import build_report
+
+progress = logging.getLogger("bkwh.progress")
 
 
 @dg.asset(
@@ -22,6 +26,10 @@ from pipeline.report import build_report
 def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     with retry_when_locked(context, "publish"):
         result = publish(Settings.from_env())
+    progress.info(
+        f"published {len(result.tables)} tables to {result.path} "
+        f"({result.suppressed_cells} small cells suppressed)"
+    )
     with duckdb.connect(str(result.path), read_only=True) as con:
         latest = con.execute(LATEST_VALUES).fetchall()
     return dg.MaterializeResult(
@@ -108,6 +116,10 @@ def _latest_table(rows) -> str:
 def report_outputs():
     """Both outputs come from one read of analytics.duckdb."""
     result = build_report(Settings.from_env())
+    progress.info(
+        f"report: {result.n_with_value} of {result.n_indicators} indicators with a value, "
+        f"{result.n_charts} charts"
+    )
     yield dg.MaterializeResult(
         asset_key="follow_up_report",
         metadata={

@@ -1,0 +1,34 @@
+"""The monthly partitions of the person-level sources (sources.yml).
+
+A new or corrected month loads and validates without touching the others; a range of months
+runs as one run (a backfill).
+"""
+
+import dagster as dg
+
+from pipeline.config import sources_config
+from pipeline.ingest import MonthFilter
+
+MONTHLY_SOURCES = frozenset(sources_config()["partitions"]["monthly_sources"])
+MONTHS = dg.MonthlyPartitionsDefinition(
+    start_date=f"{sources_config()['partitions']['first_month']}-01", end_offset=0
+)
+
+
+def partition_months() -> list[str]:
+    """Every partition's month, 'YYYY-MM', oldest first."""
+    return [k[:7] for k in MONTHS.get_partition_keys()]
+
+
+def month_filter(partition_keys: list[str]) -> MonthFilter:
+    return MonthFilter(frozenset(k[:7] for k in partition_keys), frozenset(partition_months()))
+
+
+def partition_range_tags(first: str | None = None, last: str | None = None) -> dict[str, str]:
+    """Run tags for one run over the months first..last ('YYYY-MM'); by default from the
+    first partition to the last."""
+    months = partition_months()
+    return {
+        "dagster/asset_partition_range_start": f"{first or months[0]}-01",
+        "dagster/asset_partition_range_end": f"{last or months[-1]}-01",
+    }

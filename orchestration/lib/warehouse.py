@@ -1,0 +1,33 @@
+"""The warehouse's writers: one pool, and a retry when another process holds the file.
+
+DuckDB has one writer: every step that writes the warehouse is in the pool
+`duckdb_warehouse` (limit 1 in orchestration/dagster.yaml) and retries with backoff when the
+file is locked by another process; a validation failure is a check result, never an
+exception, so it is never retried.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+import duckdb
+
+WAREHOUSE_POOL = "duckdb_warehouse"
+LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+MAX_LOCK_RETRIES = 4
+
+
+@contextmanager
+def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[None]:
+    """Turn 'the DuckDB file is locked by another process' (from DuckDB, or from a dbt run
+    that could not open it) into a retry with backoff (5, 10, 20, 40 s); any other error
+    fails the step as it is."""
+    try:
+        yield
+    except (duckdb.IOException, dg.Failure) as e:
+        text = f"{e} {getattr(e, 'description', '') or ''}"
+        if not any(m in text for m in LOCK_MARKERS):
+            raise
+        wait = 5 * 2**context.retry_number
+        context.log.warning(f"{what}: the warehouse is locked; retrying in {wait} s ({e})")
+        raise dg.RetryRequested(max_retries=MAX_LOCK_RETRIES, seconds_to_wait=wait) from e

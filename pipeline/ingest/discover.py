@@ -1,0 +1,174 @@
+"""Discover: the landing files of this refresh, which suite each belongs to, which are new.
+
+A file is new unless a file with the same SHA-256 was loaded before (under any name). Its
+hash is computed once: a file still in landing with the name, size and modification time
+it was loaded with is known without reading it again, so a refresh with nothing new reads
+no file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline import periods
+from pipeline.ingest import loadlog
+from pipeline.ingest.problems import FileOutcome
+from pipeline.suites import SourceSpec, load_specs, spec_for
+
+
+def landing_files(
+    landing_dir: Path, sources: list[str] | None = None, months: MonthFilter | None = None
+) -> list[tuple[str, Path]]:
+    """The deliveries in landing, as (source, path), in load order: every file in a source's
+    folder except hidden ones and request sidecars (of the given sources and months)."""
+    out = []
+    folders = sorted(p for p in landing_dir.glob("*") if p.is_dir()) if landing_dir.exists() else []
+    for src_dir in folders:
+        if sources and src_dir.name not in sources:
+            continue
+        for f in sorted(src_dir.iterdir()):
+            if (
+                f.is_file()
+                and not f.name.startswith(".")
+                and not f.name.endswith(".request.json")
+                and (months is None or months.wants(src_dir.name, f.name))
+            ):
+                out.append((src_dir.name, f))
+    return out
+
+
+def file_month(source: str, name: str) -> str | None:
+    """The month a landing file is named for, as 'YYYY-MM' ('2024M03' and '2024-03' alike);
+    None when the name matches no suite or names no month."""
+    found = spec_for(source, name)
+    return periods.month_of(found[1].groupdict().get("period")) if found else None
+
+
+@dataclass(frozen=True)
+class MonthFilter:
+    """The files of some months: a partitioned run loads and validates only its months.
+
+    A file named for a month outside every partition (before the first, or not yet begun),
+    or for no month at all, is taken by every run, so that it is refused rather than left
+    unread.
+    """
+
+    months: frozenset[str]
+    known: frozenset[str]  # every partition's month
+
+    def wants(self, source: str, name: str) -> bool:
+        month = file_month(source, name)
+        return month is None or month in self.months or month not in self.known
+
+
+@dataclass
+class Delivery:
+    """A new landing file, matched to its suite."""
+
+    source: str
+    path: Path
+    sha: str
+    size: int
+    mtime_ns: int
+    spec: SourceSpec | None
+    groups: dict[str, Any] = field(default_factory=dict)
+    period: periods.Period | None = None
+    unreadable_period: str | None = None  # the period in the name, when it cannot be parsed
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def table(self) -> str | None:
+        """The table of a many-table source (Jobindsats, StatBank)."""
+        return self.groups.get("table")
+
+    @property
+    def delivery_key(self) -> str | None:
+        """What a re-delivery replaces: '<table>_<period>' or '<period>'."""
+        parts = [self.groups[k] for k in ("table", "period") if self.groups.get(k)]
+        return "_".join(parts) or None
+
+    @property
+    def stream(self) -> str:
+        """Deliveries compared with each other for volume: one table's, or the suite's."""
+        return self.table or ""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    sources: list[str] | None = None,
+    months: MonthFilter | None = None,
+) -> tuple[list[Delivery], list[FileOutcome]]:
+    """The new deliveries to examine, and an outcome for each file loaded before."""
+    known = loadlog.loaded_files(con)
+    new, skipped = [], []
+    this_run: dict[str, str] = {}  # sha -> the file examined for it in this refresh
+    for source, path in landing_files(landing_dir, sources, months):
+        st = path.stat()
+        sha = known.sha_by_stat.get((source, path.name, st.st_size, st.st_mtime_ns))
+        sha = sha or sha256_of(path)
+        seen = known.by_sha.get(sha)
+        if seen:
+            batch_id, loaded_at, raw_table = seen
+            skipped.append(
+                FileOutcome(
+                    source,
+                    path.name,
+                    "skipped",
+                    f"already loaded as batch {batch_id} at {loaded_at:%Y-%m-%d %H:%M}; "
+                    "nothing loaded again",
+                    batch_id=batch_id,
+                    raw_table=raw_table,
+                )
+            )
+            continue
+        if sha in this_run:
+            skipped.append(
+                FileOutcome(
+                    source,
+                    path.name,
+                    "skipped",
+                    f"the same content as {this_run[sha]}, examined in this refresh; "
+                    "nothing loaded twice",
+                )
+            )
+            continue
+        this_run[sha] = f"{source}/{path.name}"
+        new.append(_match(source, path, sha, st.st_size, st.st_mtime_ns))
+    return new, skipped
+
+
+def _match(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Delivery:
+    found = spec_for(source, path.name, load_specs())
+    if found is None:
+        return Delivery(source, path, sha, size, mtime_ns, None)
+    spec, match = found
+    groups = {k: v for k, v in match.groupdict().items() if v is not None}
+    period, unreadable = None, None
+    if groups.get("period"):
+        try:
+            period = periods.parse(groups["period"])
+        except periods.PeriodError:
+            unreadable = groups["period"]
+    return Delivery(source, path, sha, size, mtime_ns, spec, groups, period, unreadable)
+
+
+def suites_of(source: str) -> list[str]:
+    """The file-name patterns of a source's suites, for a message about an unknown name."""
+    return [s.file_pattern.pattern for s in load_specs() if s.source == source]

@@ -1,0 +1,81 @@
+"""Load: the files that passed, into their raw table, in one set-based insert per table.
+
+Person ids never reach the warehouse in clear: each distinct CPR number of the batch is
+replaced, in DuckDB, by its keyed hash (HMAC-SHA256, hex, the first 32 characters) before
+any row is inserted. The HMAC is built from SHA-256 as RFC 2104 defines it, so it equals
+Python's `hmac.new(key, cpr, sha256)` (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import duckdb
+
+from pipeline.ingest.loadlog import raw_column
+from pipeline.ingest.read import q
+from pipeline.suites import SourceSpec
+
+KEY_LENGTH = 32  # hex characters of the keyed hash kept
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC's inner and outer keys (RFC 2104) for SHA-256's 64-byte block."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def keyed_hash_sql(value: str) -> str:
+    """SQL for the keyed hash of a text column, with the pads bound as $ipad and $opad."""
+    inner = f"unhex(sha256($ipad::blob || encode({value})))"
+    return f"left(sha256($opad::blob || {inner}), {KEY_LENGTH})"
+
+
+def pseudonymise(con: duckdb.DuckDBPyConnection, spec: SourceSpec, key: bytes) -> None:
+    """`_person_keys` (cpr, person_key): every distinct person id in `incoming`, hashed."""
+    cols = spec.person_id_columns
+    distinct = " union ".join(f"select distinct {q(c)} as cpr from incoming" for c in cols)
+    ipad, opad = hmac_pads(key)
+    con.execute(
+        "create or replace temp table _person_keys as "
+        f"select cpr, {keyed_hash_sql('cpr')} as person_key "
+        f"from ({distinct or 'select null::varchar as cpr where false'}) where cpr is not null",
+        {"ipad": ipad, "opad": opad},
+    )
+
+
+def insert(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    files: list[tuple[str, str, str | None, str]],
+    loaded_at: datetime,
+) -> None:
+    """Append the rows of `files` ((name, batch id, delivery key, sha)) from `incoming` to
+    the raw table."""
+    con.execute(
+        "create or replace temp table _load_files (_file varchar, batch_id varchar, "
+        "delivery_key varchar, sha varchar)"
+    )
+    con.executemany("insert into _load_files values (?, ?, ?, ?)", files)
+    select, joins = [], []
+    for i, (col, kind) in enumerate(spec.columns.items()):
+        if kind == "cpr":
+            joins.append(f"left join _person_keys as k{i} on k{i}.cpr = i.{q(col)}")
+            select.append(f"k{i}.person_key")
+        else:
+            select.append(f"i.{q(col)}")
+    target = [q(raw_column(c, k)) for c, k in spec.columns.items()]
+    lineage = "_row_number, _delivery_key, _batch_id, _source_file, _file_sha256, _loaded_at"
+    con.execute(
+        f"""
+        insert into raw.{spec.raw_table} ({", ".join(target)}, {lineage})
+        select {", ".join(select)}, i._line, f.delivery_key, f.batch_id, i._file, f.sha, ?
+        from incoming as i
+        join _load_files as f using (_file)
+        {" ".join(joins)}
+        """,
+        [loaded_at],
+    )

@@ -1,0 +1,158 @@
+"""`raw._load_log`: one row per landing file loaded or quarantined, and what it replaced.
+
+Staging reads only the rows of current batches (dbt macro `current_rows`): a corrected
+re-delivery of a period is loaded beside the earlier one, which stops being current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from pipeline.suites import load_specs
+
+DDL = """
+create table if not exists raw._load_log (
+    batch_id varchar primary key,
+    source varchar not null,
+    entity varchar not null,
+    raw_table varchar,
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    delivery_key varchar,
+    status varchar not null,      -- loaded | quarantined
+    is_current boolean not null,  -- the delivery staging reads for this period
+    superseded_by varchar,
+    n_rows bigint,
+    message varchar,
+    validation_path varchar,
+    loaded_at timestamp not null,
+    file_size bigint,             -- with file_mtime_ns: the file is known without hashing it
+    file_mtime_ns bigint
+)
+"""
+COLUMNS = (
+    "batch_id",
+    "source",
+    "entity",
+    "raw_table",
+    "source_file",
+    "file_sha256",
+    "delivery_key",
+    "status",
+    "is_current",
+    "superseded_by",
+    "n_rows",
+    "message",
+    "validation_path",
+    "loaded_at",
+    "file_size",
+    "file_mtime_ns",
+)
+
+SQL_TYPES = {
+    "string": "varchar",
+    "cpr": "varchar",
+    "int": "bigint",
+    "double": "double",
+    "date": "date",
+    "bool": "boolean",
+}
+LINEAGE = {
+    "_row_number": "bigint",
+    "_delivery_key": "varchar",
+    "_batch_id": "varchar",
+    "_source_file": "varchar",
+    "_file_sha256": "varchar",
+    "_loaded_at": "timestamp",
+}
+
+
+def raw_column(name: str, kind: str) -> str:
+    """A CPR column is stored only as its keyed hash: `cpr` -> `person_key`."""
+    if kind != "cpr":
+        return name
+    return "person_key" if name == "cpr" else f"{name}_key"
+
+
+def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """The load log and every raw table exist, even before their first delivery, so that
+    dbt's sources resolve. Older load logs gain the file-stat columns."""
+    con.execute("create schema if not exists raw")
+    con.execute(DDL)
+    con.execute("alter table raw._load_log add column if not exists file_size bigint")
+    con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
+    for spec in load_specs():
+        cols = [f'"{raw_column(c, k)}" {SQL_TYPES[k]}' for c, k in spec.columns.items()]
+        cols += [f"{c} {t}" for c, t in LINEAGE.items()]
+        con.execute(f"create table if not exists raw.{spec.raw_table} ({', '.join(cols)})")
+
+
+@dataclass
+class Known:
+    by_sha: dict[str, tuple[str, datetime, str | None]]  # sha -> batch, loaded at, raw table
+    sha_by_stat: dict[tuple[str, str, int, int], str]  # (source, file, size, mtime) -> sha
+
+
+def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
+    rows = con.execute(
+        "select file_sha256, batch_id, loaded_at, raw_table, source, source_file, file_size, "
+        "file_mtime_ns from raw._load_log where status = 'loaded' order by loaded_at desc"
+    ).fetchall()
+    known = Known({}, {})
+    for sha, batch, at, table, source, file, size, mtime in rows:
+        known.by_sha[sha] = (batch, at, table)  # the earliest load wins (newest first above)
+        if size is not None:
+            known.sha_by_stat[(source, file, size, mtime)] = sha
+    return known
+
+
+def current_rows(con: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, int]:
+    """Rows of each current delivery of a raw table, by delivery key ('' for none)."""
+    return dict(
+        con.execute(
+            "select coalesce(delivery_key, ''), n_rows from raw._load_log where raw_table = ? "
+            "and status = 'loaded' and is_current",
+            [raw_table],
+        ).fetchall()
+    )
+
+
+def insert(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Load-log rows in one statement; a loaded file supersedes the current delivery of
+    the same raw table and delivery key."""
+    if not rows:
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
+    con.register("_new_log", frame)
+    try:
+        con.execute(
+            """
+            update raw._load_log as old set is_current = false, superseded_by = new.batch_id
+            from _new_log as new
+            where new.status = 'loaded' and new.is_current and old.status = 'loaded'
+              and old.is_current and old.raw_table = new.raw_table
+              and old.delivery_key is not distinct from new.delivery_key
+            """
+        )
+        con.execute(
+            f"insert into raw._load_log ({', '.join(COLUMNS)}) "
+            f"select {', '.join(_typed(c) for c in COLUMNS)} from _new_log"
+        )
+    finally:
+        con.unregister("_new_log")
+
+
+def _typed(column: str) -> str:
+    types = {
+        "is_current": "boolean",
+        "n_rows": "bigint",
+        "loaded_at": "timestamp",
+        "file_size": "bigint",
+        "file_mtime_ns": "bigint",
+    }
+    return f"{column}::{types.get(column, 'varchar')}"

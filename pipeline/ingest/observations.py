@@ -1,0 +1,262 @@
+"""Read the benchmark tables (StatBank, Jobindsats) into the long layout raw keeps them in:
+one row per table, area, period, dimension values and measure (`incoming`).
+
+Which columns a table has is configured in extracts.yml; files of one table are read
+together by DuckDB:
+- StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 with BOM, ';', the dimensions (labels)
+  by their codes, `TID`, then the measure (`INDHOLD`).
+- Jobindsats v2 CSV: ';', a header of labels (`Område;Periode;…`).
+- Jobindsats v2 JSON: `[{"Variables": [{"Name", "Label"}…], "Data": [[…]…]}]`; a row's
+  "line" is its position in `Data`.
+Numbers are Danish strings ("1.234,5", ".." for missing), read by `danish.NUMBER_PATTERN`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import duckdb
+
+from pipeline.config import extracts_config
+from pipeline.danish import MISSING, NUMBER_PATTERN
+from pipeline.ingest.discover import Delivery
+from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
+from pipeline.ingest.read import (
+    Problems,
+    drop_files,
+    lit,
+    merge,
+    q,
+    read_csv_text,
+    sniff_csv,
+    sql_list,
+)
+from pipeline.suites import SourceSpec
+
+LONG = (
+    "_file varchar, _line bigint, table_id varchar, area_label varchar, period_label varchar, "
+    "dimensions varchar, measure varchar, value_raw varchar, value double"
+)
+
+
+def _layout(source: str, table: str, conf: dict, fmt: str) -> tuple[list[str], list[str]]:
+    """(the columns as the file names them, the same by their API names)."""
+    dims, measures = list(conf["dimensions"]), list(conf["measures"])
+    if source == "statbank":
+        names = [*dims, "TID", *measures]
+        return names, names
+    names = ["area", "period", *dims, *measures]
+    if fmt == "json":
+        return names, names
+    labels = [
+        "Område",
+        "Periode",
+        *conf["dimensions"].values(),
+        *(m["label"] for m in conf["measures"].values()),
+    ]
+    return labels, names
+
+
+def _insert_long(
+    con: duckdb.DuckDBPyConnection, source: str, table: str, conf: dict, rows: str, cell
+) -> None:
+    """Append `rows` (a relation with `_file`, `_line` and the table's columns, reached by
+    `cell(api_name)`) to `incoming`, one row per measure."""
+    dims = [d for d in conf["dimensions"] if d != "OMRÅDE"]
+    area, period = ("OMRÅDE", "TID") if source == "statbank" else ("area", "period")
+    # as Python's json.dumps(sort_keys=True, ensure_ascii=False) writes it: '{"k": "v"}'
+    pairs = [
+        f"{lit(json.dumps(d, ensure_ascii=False) + ': ')} || coalesce(to_json({cell(d)}), 'null')"
+        for d in sorted(dims)
+    ]
+    dimensions = "'{' || " + " || ', ' || ".join(pairs) + " || '}'" if pairs else "'{}'"
+    for measure in conf["measures"]:
+        raw = f"nullif(trim({cell(measure)}), '')"
+        con.execute(
+            f"""
+            insert into incoming
+            select _file, _line, {lit(table)}, {cell(area)}, {cell(period)}, {dimensions},
+                   {lit(measure)}, {raw},
+                   case when regexp_full_match({raw}, {lit(NUMBER_PATTERN)})
+                        then replace(replace({raw}, '.', ''), ',', '.')::double end
+            from {rows}
+            """
+        )
+
+
+def _number_problems(con: duckdb.DuckDBPyConnection) -> Problems:
+    rows = con.execute(
+        f"""
+        select _file, _line, measure, value_raw from incoming
+        where value_raw is not null and value_raw <> {lit(MISSING)}
+          and not regexp_full_match(value_raw, {lit(NUMBER_PATTERN)})
+        qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+        order by _file, _line
+        """
+    ).fetchall()
+    problems: Problems = {}
+    for file, line, measure, raw in rows:
+        problems.setdefault(file, []).append(
+            Problem(
+                file,
+                f"{raw!r} is not a Danish-formatted number (expected e.g. '4,2' or '1.234')",
+                row=int(line),
+                column=measure,
+                value=raw,
+                expected="a Danish number like '4,2' or '1.234', or '..' for missing",
+            )
+        )
+    return problems
+
+
+def _read_csv_table(
+    con, source: str, table: str, conf: dict, files: list[Delivery], names: list[str], labels
+) -> Problems:
+    problems: Problems = {}
+    sniffed = []
+    for d in files:
+        s, found = sniff_csv(d.path, labels, require_bom=source == "statbank")
+        if found:
+            problems[d.name] = found
+        else:
+            sniffed.append((d, s))
+    if not sniffed:
+        return problems
+    merge(problems, read_csv_text(con, "_obs_text", sniffed, labels))
+    by_name = dict(zip(names, labels, strict=True))
+    _insert_long(con, source, table, conf, "_obs_text", lambda n: f"trim({q(by_name[n])})")
+    con.execute("drop table _obs_text")
+    return problems
+
+
+def _read_json_table(
+    con, table: str, conf: dict, files: list[Delivery], names: list[str]
+) -> Problems:
+    """Jobindsats v2 JSON; a file DuckDB cannot read as that shape is refused alone."""
+    problems: Problems = {}
+    good = list(files)
+    while good:
+        try:
+            con.execute(
+                f"""
+                create or replace temp table _json_docs as
+                select parse_filename(filename) as _file,
+                       list_transform(Variables, lambda v: v.Name) as names, Data
+                from read_json({sql_list([str(d.path) for d in good])}, format = 'array',
+                               filename = true, maximum_object_size = {_max_size(good)},
+                               columns = {{'Variables': 'STRUCT(Name VARCHAR, Label VARCHAR)[]',
+                                           'Data': 'VARCHAR[][]'}})
+                """
+            )
+            break
+        except duckdb.Error:
+            bad = _unreadable_json(con, good)
+            merge(problems, bad)
+            good = [d for d in good if d.name not in bad]
+    if not good:
+        return problems
+    for file, found, n_docs in con.execute(
+        "select _file, any_value(names), count(*) from _json_docs group by 1"
+    ).fetchall():
+        if n_docs != 1:
+            problems.setdefault(file, []).append(
+                Problem(file, f"the response holds {n_docs} tables", expected="exactly one")
+            )
+        elif found != names:
+            problems.setdefault(file, []).extend(
+                _columns(file, found or [], names) or [Problem(file, "unexpected variables")]
+            )
+    con.execute(
+        """
+        create or replace temp table _json_rows as
+        select _file, unnest(range(1, len(Data) + 1)) as _line, unnest(Data) as r
+        from _json_docs
+        """
+    )
+    for file, line, n in con.execute(
+        f"""
+        select _file, _line, len(r) from _json_rows where len(r) <> {len(names)}
+        qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+        """
+    ).fetchall():
+        problems.setdefault(file, []).append(
+            Problem(file, f"data row has {n} values, expected {len(names)}", row=int(line))
+        )
+    empty = con.execute(
+        "select _file from _json_docs where len(Data) = 0 or Data is null"
+    ).fetchall()
+    for (file,) in empty:
+        problems.setdefault(file, []).append(Problem(file, "the response has no data rows"))
+    drop_files(con, "_json_rows", problems)
+    position = {n: i + 1 for i, n in enumerate(names)}
+    _insert_long(con, "jobindsats", table, conf, "_json_rows", lambda n: f"r[{position[n]}]")
+    con.execute("drop table _json_rows")
+    con.execute("drop table _json_docs")
+    return problems
+
+
+def _max_size(files: list[Delivery]) -> int:
+    """DuckDB's largest JSON object: the whole response (DuckDB's default is 16 MB)."""
+    return max(16 << 20, max(d.size for d in files) + (1 << 20))
+
+
+def _unreadable_json(con, files: list[Delivery]) -> Problems:
+    """The files DuckDB cannot read as Jobindsats JSON, each tried alone."""
+    bad: Problems = {}
+    for d in files:
+        try:
+            con.execute(
+                f"select count(*) from read_json({lit(str(d.path))}, format = 'array', "
+                f"maximum_object_size = {_max_size([d])}, columns = {{'Variables': "
+                "'STRUCT(Name VARCHAR, Label VARCHAR)[]', 'Data': 'VARCHAR[][]'}})"
+            ).fetchall()
+        except duckdb.Error as e:
+            bad[d.name] = [
+                Problem(
+                    d.name,
+                    f"not a Jobindsats v2 JSON response: {str(e).splitlines()[0]}",
+                    expected='[{"Variables": [...], "Data": [[...]]}]',
+                )
+            ]
+    if not bad:  # the batch failed, yet every file reads alone: refuse them all, saying so
+        for d in files:
+            bad[d.name] = [Problem(d.name, "the files of this table could not be read together")]
+    return bad
+
+
+def _columns(file: str, found: list[str], wanted: list[str]) -> list[Problem]:
+    from pipeline.ingest.read import check_columns
+
+    return check_columns(file, found, wanted)
+
+
+def read_observations(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> Problems:
+    """Every file of a benchmark source, table by table, into `incoming`."""
+    con.execute(f"create or replace temp table incoming ({LONG})")
+    problems: Problems = {}
+    tables = extracts_config().get(spec.source, {})
+    groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
+    for d in files:
+        if d.table not in tables:
+            problems[d.name] = [
+                Problem(
+                    d.name,
+                    f"table {d.table!r} is not configured in extracts.yml",
+                    expected=f"one of {sorted(tables)}, or add it to extracts.yml",
+                )
+            ]
+            continue
+        groups[(d.table, d.path.suffix.lstrip("."))].append(d)
+    for (table, fmt), group in sorted(groups.items()):
+        conf = tables[table]
+        labels, names = _layout(spec.source, table, conf, fmt)
+        if fmt == "json":
+            merge(problems, _read_json_table(con, table, conf, group, names))
+        else:
+            merge(problems, _read_csv_table(con, spec.source, table, conf, group, names, labels))
+    merge(problems, _number_problems(con))
+    drop_files(con, "incoming", problems)
+    return problems

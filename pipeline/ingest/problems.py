@@ -1,0 +1,68 @@
+"""What is wrong with a delivery, said so that a person can find it: file, row, column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MAX_ROWS_REPORTED = 20  # lines named per problem; the count says how many in all
+
+
+@dataclass
+class Problem:
+    file: str
+    message: str
+    row: int | None = None  # the line of the file (1 = header), or the data row (Parquet, JSON)
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (found {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+def problem_from_result(file: str, r: dict[str, Any]) -> Problem:
+    """A failed expectation's result for one file, as a problem."""
+    rows = r.get("unexpected_rows") or []
+    values = r.get("unexpected_values") or []
+    if r.get("message"):
+        return Problem(file, r["message"], expected=r.get("description"))
+    msg = f"failed {r['description']}"
+    if r.get("unexpected_count"):
+        msg += f": {r['unexpected_count']} rows"
+    if r.get("observed_value") is not None and not rows:
+        msg += f"; observed {r['observed_value']}"
+    if r.get("error"):
+        msg += f"; error: {r['error']}"
+    column = r.get("column")
+    return Problem(
+        file,
+        msg,
+        row=rows[0] if rows else None,
+        column=column if isinstance(column, str) else None,
+        value=", ".join(values[:5]) if values else None,
+        expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None,
+    )
+
+
+@dataclass
+class FileOutcome:
+    """What one refresh did with one landing file."""
+
+    source: str
+    file: str
+    status: str  # loaded | skipped | quarantined
+    message: str
+    rows: int = 0
+    batch_id: str | None = None
+    raw_table: str | None = None  # None when no suite matched the file

@@ -1,0 +1,95 @@
+"""Record each validation (JSON and a page to read) and move refused files to quarantine.
+
+A refused file is moved, never copied, to `quarantine/<source>/` with its validation result
+beside it (`<file>.validation.json` and `.validation.html`); nothing of it is loaded. The
+files a suite validated together share one batch document, which links each refused file's
+own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.files import write_atomic
+from pipeline.ingest.discover import Delivery
+from pipeline.ingest.problems import Problem
+from pipeline.validation_pages import write_validation_page
+
+
+def _write(doc: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"))
+    write_validation_page(doc, path.with_suffix(".html"))
+    return path
+
+
+def file_doc_path(settings: Settings, d: Delivery) -> Path:
+    return settings.log_dir / "validations" / d.source / f"{d.name}.{d.sha[:10]}.json"
+
+
+def write_refusal(
+    settings: Settings,
+    d: Delivery,
+    problems: list[Problem],
+    entries: list[dict[str, Any]],
+    statistics: dict[str, Any],
+) -> Path:
+    """The validation result of one refused file."""
+    doc = {
+        "file": d.name,
+        "source": d.source,
+        "suite": d.spec.name if d.spec else None,
+        "file_sha256": d.sha,
+        "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "success": False,
+        "problems": [{**asdict(p), "text": str(p)} for p in problems],
+        "expectations": entries,
+        "statistics": statistics,
+    }
+    return _write(doc, file_doc_path(settings, d))
+
+
+def write_batch(
+    settings: Settings,
+    source: str,
+    suite: str,
+    files: list[dict[str, Any]],
+    rules: list[dict[str, Any]],
+    statistics: dict[str, Any],
+    stamp: str,
+) -> Path:
+    """One document for the files a suite validated together: every expectation (met by all
+    files or not) and each file's outcome, linking the refused files' own pages."""
+    path = settings.log_dir / "validations" / source / f"{suite}.{stamp}.json"
+    for f in files:
+        if f.get("doc"):
+            f["page"] = os.path.relpath(Path(f["doc"]).with_suffix(".html"), path.parent)
+    doc = {
+        "source": source,
+        "suite": suite,
+        "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": files,
+        "expectations": rules,
+        "statistics": statistics,
+    }
+    return _write(doc, path)
+
+
+def quarantine(settings: Settings, d: Delivery, doc: Path) -> Path:
+    """Move the file into quarantine with its validation result; returns where it went."""
+    target_dir = settings.quarantine_dir / d.source
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / d.name
+    if target.exists():
+        target = target_dir / f"{d.path.stem}.{d.sha[:10]}{d.path.suffix}"
+    shutil.copy2(doc, target.with_name(target.name + ".validation.json"))
+    shutil.copy2(doc.with_suffix(".html"), target.with_name(target.name + ".validation.html"))
+    shutil.move(str(d.path), target)
+    return target

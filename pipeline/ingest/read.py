@@ -1,0 +1,438 @@
+"""Read: all new files of one suite into one DuckDB relation `incoming`, typed, each row with
+its file (`_file`) and line (`_line`), or say exactly what is wrong with a file.
+
+DuckDB parses (its CSV reader with `store_rejects`, `read_parquet`, `read_json`); Python only
+looks at what DuckDB cannot tell per file: the encoding, the byte-order mark, the header and
+whether every record is one line (then a row's line is its position plus one; otherwise the
+lines are counted as Python's csv module counts them). A file with any problem here is left
+out of `incoming` and refused with its problems; the others go on to validation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.ingest.discover import Delivery
+from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
+from pipeline.suites import SourceSpec
+
+BOM = "\ufeff"
+Problems = dict[str, list[Problem]]  # by file name
+
+# what a cell of each declared type must look like (DuckDB regular expressions, RE2)
+CELL_PATTERNS = {
+    "int": (r"-?\d+", "a whole number"),
+    "double": (r"-?\d+(\.\d+)?", "a number with '.' as decimal point"),
+    "date": (r"\d{4}-\d{2}-\d{2}", "a date as YYYY-MM-DD"),
+    "bool": (r"[01]", "0 or 1"),
+}
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(items: list[str]) -> str:
+    """A list of SQL string literals, e.g. the paths a DuckDB reader takes."""
+    return "[" + ", ".join(lit(i) for i in items) + "]"
+
+
+def typed(column: str, kind: str) -> str:
+    """SQL turning a text cell into its declared type: trimmed, empty is NULL."""
+    cell = f"nullif(trim({q(column)}), '')"
+    return {
+        "string": cell,
+        "cpr": cell,
+        "int": f"try_cast({cell} as bigint)",
+        "double": f"try_cast({cell} as double)",
+        "date": f"try_strptime({cell}, '%Y-%m-%d')::date",
+        "bool": f"case {cell} when '1' then true when '0' then false end",
+    }[kind]
+
+
+@dataclass
+class Sniffed:
+    """What Python learnt of a text file before DuckDB parses it."""
+
+    header: list[str]
+    lines: list[int] | None  # the line of each data record, when records are not one per line
+
+
+def decode(path: Path, data: bytes, require_bom: bool = False) -> tuple[str | None, list[Problem]]:
+    name = path.name
+    if not data.strip():
+        return None, [Problem(name, "the file is empty", expected="a header line and data")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                name,
+                f"not valid UTF-8 at byte {e.start}",
+                row=line,
+                value=data[e.start : e.start + 4].hex(" "),
+                expected="UTF-8 text (is the file Latin-1/Windows-1252?)",
+            )
+        ]
+    if require_bom and not text.startswith(BOM):
+        return None, [
+            Problem(
+                name,
+                "the UTF-8 byte-order mark (BOM) is missing",
+                row=1,
+                expected="a StatBank CSV that starts with the BOM (EF BB BF)",
+            )
+        ]
+    return text.removeprefix(BOM), []
+
+
+def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Problem]:
+    if found == wanted:
+        return []
+    missing = [c for c in wanted if c not in found]
+    extra = [c for c in found if c not in wanted]
+    parts = []
+    if missing:
+        parts.append(f"missing {missing}")
+    if extra:
+        parts.append(f"unexpected {extra}")
+    if not parts:
+        parts.append("the columns are in another order")
+    return [
+        Problem(
+            name,
+            "the columns do not match: " + "; ".join(parts),
+            row=1,
+            value=";".join(found),
+            expected=";".join(wanted),
+        )
+    ]
+
+
+def sniff_csv(
+    path: Path, wanted: list[str], require_bom: bool = False
+) -> tuple[Sniffed | None, list[Problem]]:
+    """Encoding, BOM, header and line layout of a ';' CSV."""
+    text, problems = decode(path, path.read_bytes(), require_bom)
+    if text is None:
+        return None, problems
+    first, _, rest = text.partition("\n")
+    header = next(csv.reader([first.rstrip("\r")], delimiter=";"), [])
+    if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
+        return None, [
+            Problem(
+                path.name,
+                "the header is not ';'-separated",
+                row=1,
+                value=header[0][:80],
+                expected="';' as the field separator",
+            )
+        ]
+    problems = check_columns(path.name, header, wanted)
+    if problems:
+        return None, problems
+    if not rest.strip():
+        return None, [
+            Problem(
+                path.name, "the file has a header but no data rows", expected="at least one row"
+            )
+        ]
+    flat = text.replace("\r\n", "\n")
+    one_per_line = '"' not in flat and "\r" not in flat and "\n\n" not in flat.rstrip("\n")
+    if one_per_line:
+        return Sniffed(header, None), []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    lines = [reader.line_num for record in reader if record][1:]
+    return Sniffed(header, lines), []
+
+
+def read_csv_text(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    files: list[tuple[Delivery, Sniffed]],
+    columns: list[str],
+) -> Problems:
+    """Parse the files with DuckDB into temp table `target`: `_file`, `_line` and every column
+    as text. Lines that do not parse (too few or too many fields, a broken quote) are
+    problems of their file, which is then left out of `target`."""
+    problems: Problems = {}
+    paths = [str(d.path) for d, _ in files]
+    spec = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns)
+    con.execute(
+        f"""
+        create or replace temp table _csv_text as
+        select row_number() over () as _g, filename as _path, *
+        from read_csv({sql_list(paths)}, columns = {{{spec}}}, header = true, delim = ';',
+                      quote = '"', escape = '"', auto_detect = false, filename = true,
+                      store_rejects = true, rejects_table = '_rejects',
+                      rejects_scan = '_reject_scans', max_line_size = 10000000)
+        """
+    )
+    rejects = con.execute(
+        "select s.file_path, e.line, e.error_type::varchar, e.csv_line, e.error_message "
+        "from _rejects e join _reject_scans s using (scan_id, file_id) order by 1, 2"
+    ).fetchall()
+    by_path = {str(d.path): d for d, _ in files}
+    for path, line, kind, text, message in rejects:
+        name = by_path[path].name
+        found = problems.setdefault(name, [])
+        if len(found) >= MAX_ROWS_REPORTED:
+            continue
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            n = len(next(csv.reader([text or ""], delimiter=";"), []))
+            found.append(
+                Problem(
+                    name,
+                    f"the line has {n} fields, the header {len(columns)} "
+                    "(a truncated or broken line?)",
+                    row=int(line),
+                )
+            )
+        else:
+            found.append(Problem(name, f"the line cannot be read: {message}", row=int(line)))
+    con.execute("drop table if exists _rejects")
+    con.execute("drop table if exists _reject_scans")
+
+    # each row's line: its position in its file plus one, or the line Python counted
+    maps = [
+        (d.name, k, line) for d, s in files if s.lines is not None for k, line in enumerate(s.lines)
+    ]
+    con.execute("create or replace temp table _line_map (_file varchar, k bigint, line bigint)")
+    if maps:
+        con.executemany("insert into _line_map values (?, ?, ?)", maps)
+    con.execute(
+        "create or replace temp table _csv_files (_path varchar, _file varchar, irregular boolean)"
+    )
+    con.executemany(
+        "insert into _csv_files values (?, ?, ?)",
+        [(str(d.path), d.name, s.lines is not None) for d, s in files],
+    )
+    cols = ", ".join(f"t.{q(c)}" for c in columns)
+    con.execute(
+        f"""
+        create or replace temp table {target} as
+        with numbered as (
+            select f._file, f.irregular, t._g - min(t._g) over (partition by t._path) as k, {cols}
+            from _csv_text as t join _csv_files as f using (_path)
+        )
+        select numbered._file,
+               case when numbered.irregular then m.line else numbered.k + 2 end as _line,
+               {", ".join(f"numbered.{q(c)}" for c in columns)}
+        from numbered
+        left join _line_map as m on m._file = numbered._file and m.k = numbered.k
+        """
+    )
+    con.execute("drop table _csv_text")
+    # an irregular file whose records DuckDB and Python count differently is not guessed at
+    counts = dict(
+        con.execute(
+            f"select _file, count(*) filter (where _line is null) from {target} group by 1"
+        ).fetchall()
+    )
+    for d, s in files:
+        if s.lines is not None and counts.get(d.name) and d.name not in problems:
+            problems[d.name] = [
+                Problem(
+                    d.name,
+                    "the records could not be matched to lines (blank lines, stray quotes?)",
+                    expected="one ';'-separated record per line, or standard CSV quoting",
+                )
+            ]
+    drop_files(con, target, problems)
+    return problems
+
+
+def cast_problems(con: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> Problems:
+    """Cells of `source` (text) that do not fit their declared type, by file."""
+    parts = []
+    for col, kind in columns.items():
+        if kind not in CELL_PATTERNS:
+            continue
+        cell = f"trim({q(col)})"
+        bad = f"not regexp_full_match({cell}, {lit(CELL_PATTERNS[kind][0])})"
+        if kind == "date":
+            bad += f" or try_strptime({cell}, '%Y-%m-%d') is null"
+        parts.append(
+            f"select _file, _line, {lit(col)} as col, {lit(kind)} as kind, {cell} as value "
+            f"from {source} where nullif({cell}, '') is not null and ({bad})"
+        )
+    if not parts:
+        return {}
+    rows = con.execute(
+        f"""
+        select _file, col, kind, _line, value, count(*) over (partition by _file, col) as n
+        from ({" union all ".join(parts)})
+        qualify row_number() over (partition by _file, col order by _line) <= {MAX_ROWS_REPORTED}
+        order by _file, col, _line
+        """
+    ).fetchall()
+    order = list(columns)
+    problems: Problems = {}
+    for file, col, kind, line, value, n in sorted(rows, key=lambda r: (r[0], order.index(r[1]))):
+        found = problems.setdefault(file, [])
+        found.append(
+            Problem(
+                file,
+                f"value is not of type {kind}",
+                row=int(line),
+                column=col,
+                value=str(value),
+                expected=CELL_PATTERNS[kind][1],
+            )
+        )
+        if n > MAX_ROWS_REPORTED and sum(p.column == col for p in found) == MAX_ROWS_REPORTED:
+            found.append(Problem(file, f"{n} values in all are not of type {kind}", column=col))
+    return problems
+
+
+def drop_incoming(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the previous suite's `incoming` (a table, or a view over Parquet files)."""
+    kinds = con.execute(
+        "select 'view' from duckdb_views() where view_name = 'incoming' and temporary "
+        "union all select 'table' from duckdb_tables() where table_name = 'incoming' "
+        "and temporary"
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"drop {kind} incoming")
+
+
+def drop_files(con: duckdb.DuckDBPyConnection, table: str, problems: Problems) -> None:
+    """Leave the refused files' rows out of a temp table."""
+    if problems:
+        con.execute(f"delete from {table} where _file in (select unnest(?))", [list(problems)])
+
+
+def merge(into: Problems, more: Problems) -> Problems:
+    for file, found in more.items():
+        into.setdefault(file, []).extend(found)
+    return into
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
+    """A plain ';' CSV export (case system, registers): header = the declared columns."""
+    problems: Problems = {}
+    sniffed = []
+    for d in files:
+        s, found = sniff_csv(d.path, list(spec.columns))
+        if found:
+            problems[d.name] = found
+        else:
+            sniffed.append((d, s))
+    con.execute(
+        "create or replace temp table _text ("
+        + ", ".join(["_file varchar", "_line bigint", *(f"{q(c)} varchar" for c in spec.columns)])
+        + ")"
+    )
+    if sniffed:
+        merge(problems, read_csv_text(con, "_text", sniffed, list(spec.columns)))
+    merge(problems, cast_problems(con, "_text", spec.columns))
+    select = ", ".join(f"{typed(c, k)} as {q(c)}" for c, k in spec.columns.items())
+    con.execute(
+        f"create or replace temp table incoming as select _file, _line, {select} from _text"
+    )
+    con.execute("drop table _text")
+    drop_files(con, "incoming", problems)
+    return problems
+
+
+PARQUET_TYPES = {
+    "int": pa.types.is_integer,
+    "string": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
+    "cpr": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
+    "double": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
+    "date": pa.types.is_date,
+    "bool": pa.types.is_boolean,
+}
+
+
+def read_parquet(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> Problems:
+    """Parquet (the benefit register): the schema of each file checked from its footer, the
+    rows read by DuckDB where they lie (a view, so 30 million rows are never copied)."""
+    problems: Problems = {}
+    good = []
+    for d in files:
+        try:
+            meta = pq.read_metadata(d.path)
+            schema = meta.schema.to_arrow_schema()
+        except Exception as e:
+            problems[d.name] = [Problem(d.name, f"not a readable Parquet file: {e}")]
+            continue
+        found = check_columns(d.name, schema.names, list(spec.columns))
+        for col, kind in spec.columns.items() if not found else ():
+            dtype = schema.field(col).type
+            if not PARQUET_TYPES[kind](dtype):
+                found.append(Problem(d.name, f"column has type {dtype}", column=col, expected=kind))
+        if meta.num_rows == 0:
+            found.append(Problem(d.name, "the file has no rows", expected="at least one"))
+        if found:
+            problems[d.name] = found
+        else:
+            good.append(d)
+    select = ", ".join(f"{q(c)}::{_sql_type(k)} as {q(c)}" for c, k in spec.columns.items())
+    if good:
+        paths = [str(d.path) for d in good]
+        con.execute(
+            f"""
+            create or replace temp view incoming as
+            select parse_filename(filename) as _file, file_row_number + 1 as _line, {select}
+            from read_parquet({sql_list(paths)}, filename = true, file_row_number = true)
+            """
+        )
+    else:
+        cols = ", ".join(f"null::{_sql_type(k)} as {q(c)}" for c, k in spec.columns.items())
+        con.execute(
+            "create or replace temp view incoming as select null::varchar as _file, "
+            f"null::bigint as _line, {cols} where false"
+        )
+    return problems
+
+
+def _sql_type(kind: str) -> str:
+    from pipeline.ingest.loadlog import SQL_TYPES
+
+    return SQL_TYPES[kind]
+
+
+def read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
+    """Fill `incoming` with the files of one suite; the problems of the files left out."""
+    drop_incoming(con)
+    if spec.reader == "csv":
+        return read_csv(con, spec, files)
+    if spec.reader == "parquet":
+        return read_parquet(con, spec, files)
+    from pipeline.ingest.observations import read_observations
+
+    return read_observations(con, spec, files)
+
+
+def read_file(source: str, path: Path):
+    """One landing file as ingest reads it, in a throw-away DuckDB: (rows, problems)."""
+    import pandas as pd
+
+    from pipeline.ingest.discover import _match
+
+    d: Delivery = _match(source, path, "", path.stat().st_size, 0)
+    if d.spec is None:
+        return None, [Problem(path.name, f"no suite matches this file name in {source}")]
+    with duckdb.connect() as con:
+        problems = read(con, d.spec, [d]).get(path.name, [])
+        frame: pd.DataFrame = con.execute(
+            "select * exclude (_file) from incoming order by _line"
+        ).df()
+    return (None if problems else frame.convert_dtypes()), problems

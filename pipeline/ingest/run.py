@@ -1,0 +1,291 @@
+"""Ingest, start to end: discover → read → validate → load or quarantine → record.
+
+Per suite, one batch: its new files are read together by DuckDB, validated together by
+Great Expectations, and the files that passed are appended to the raw table in one insert,
+with the load-log rows of the batch, in one transaction. A file that failed is moved
+to quarantine with its validation result and loads nothing; the other files of its batch
+load. A later delivery for the same period supersedes the earlier one (staging reads only
+current batches); both stay in raw and in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import Settings, pseudonym_key
+from pipeline.failpoints import failpoint
+from pipeline.ingest import load, loadlog
+from pipeline.ingest.discover import Delivery, MonthFilter, discover, suites_of
+from pipeline.ingest.problems import FileOutcome, Problem, problem_from_result
+from pipeline.ingest.quarantine import quarantine, write_batch, write_refusal
+from pipeline.ingest.read import read
+from pipeline.ingest.validate import validate
+from pipeline.suites import SourceSpec
+from pipeline.validation import Validator
+from pipeline.validation_pages import write_index
+
+log = logging.getLogger(__name__)
+
+# DuckDB's memory limit for ingest (and dbt's, profiles.yml): the refresh stays under 4 GB
+MEMORY_LIMIT_ENV = "BKWH_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute(f"set memory_limit = '{os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)}'")
+    return con
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        validator: Validator | None = None,
+        progress: Callable[[str], None] | None = None,
+    ):
+        self.settings = settings
+        self.validator = validator or Validator()
+        self.progress = progress or logging.getLogger("bkwh.progress").info
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            self._key = pseudonym_key(self.settings)
+        return self._key
+
+    def run(
+        self, sources: list[str] | None = None, months: MonthFilter | None = None
+    ) -> list[FileOutcome]:
+        """Ingest every landing file not loaded before (of the given sources and months)."""
+        with connect(self.settings) as con:
+            loadlog.ensure_raw(con)
+            new, outcomes = discover(con, self.settings.landing_dir, sources, months)
+            by_source: dict[str, list[Delivery]] = defaultdict(list)
+            for d in new:
+                by_source[d.source].append(d)
+            if new:
+                _ = self.key  # no key, no ingest: say so before anything is read
+            for source, files in sorted(by_source.items()):
+                t0 = time.perf_counter()
+                done = self._ingest_source(con, source, files)
+                outcomes += done
+                self._report(source, done, time.perf_counter() - t0)
+            if new:
+                write_index(con, self.settings.log_dir / "validations")
+        return sorted(outcomes, key=lambda o: (o.source, o.file))
+
+    def _report(self, source: str, done: list[FileOutcome], seconds: float) -> None:
+        loaded = [o for o in done if o.status == "loaded"]
+        refused = [o for o in done if o.status == "quarantined"]
+        self.progress(
+            f"{source}: {len(loaded)}/{len(done)} new files loaded, "
+            f"{sum(o.rows for o in loaded):,} rows, {len(refused)} quarantined, {seconds:.1f} s"
+        )
+
+    def _ingest_source(
+        self, con: duckdb.DuckDBPyConnection, source: str, files: list[Delivery]
+    ) -> list[FileOutcome]:
+        """Each suite's files read, validated and loaded as one batch; the files no suite
+        takes are refused."""
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+        now = datetime.now(UTC).replace(tzinfo=None)
+        by_suite: dict[str, list[Delivery]] = defaultdict(list)
+        unmatched: dict[str, Refused] = {}
+        for d in files:
+            problem = _unmatched(d)
+            if problem:
+                doc = write_refusal(self.settings, d, [problem], [], {})
+                unmatched[d.name] = Refused(d, [problem], doc)
+            else:
+                by_suite[d.spec.name].append(d)
+        rows: list[dict] = []
+        for suite in sorted(by_suite):
+            loaded, refused = self._examine(con, by_suite[suite], stamp)
+            rows += self._commit(con, by_suite[suite][0].spec, loaded, refused, stamp, now)
+        if unmatched:
+            rows += self._commit(con, None, [], unmatched, stamp, now)
+        return [_outcome(r) for r in rows]
+
+    def _examine(
+        self, con: duckdb.DuckDBPyConnection, files: list[Delivery], stamp: str
+    ) -> tuple[list[tuple[Delivery, int, Path]], dict[str, Refused]]:
+        """Read and validate one suite's new files: (passed, with rows and the batch's
+        validation document; refused, with theirs). Nothing is written to the warehouse."""
+        spec = files[0].spec
+        read_problems = read(con, spec, files)
+        readable = [d for d in files if d.name not in read_problems]
+        failures, n_rows, rules, stats = {}, {}, [], {}
+        if readable:
+            current = loadlog.current_rows(con, spec.raw_table)
+            outcome, n_rows = validate(con, self.validator, spec, readable, current, date.today())
+            failures, rules, stats = outcome.failures, outcome.rules, outcome.statistics
+        refused: dict[str, Refused] = {}
+        for d in files:
+            entries = failures.get(d.name, [])
+            problems = read_problems.get(d.name) or [
+                problem_from_result(d.name, e) for e in entries
+            ]
+            if problems:
+                doc = write_refusal(self.settings, d, problems, entries, stats if entries else {})
+                refused[d.name] = Refused(d, problems, doc)
+        batch_doc = write_batch(
+            self.settings,
+            spec.source,
+            spec.name,
+            [
+                {
+                    "file": d.name,
+                    "file_sha256": d.sha,
+                    "rows": n_rows.get(d.name, 0),
+                    "success": d.name not in refused,
+                    "doc": str(refused[d.name].doc) if d.name in refused else None,
+                }
+                for d in files
+            ],
+            rules,
+            stats,
+            stamp,
+        )
+        passed = [d for d in readable if d.name not in refused]
+        return [(d, n_rows.get(d.name, 0), batch_doc) for d in passed], refused
+
+    def _commit(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        spec: SourceSpec | None,
+        loaded: list[tuple[Delivery, int, Path]],
+        refused: dict[str, Refused],
+        stamp: str,
+        now: datetime,
+    ) -> list[dict]:
+        """Quarantine the refused files, then in one transaction: the keyed hashes, one
+        insert into the raw table, one into the load log. Returns the load-log rows."""
+        rows = [_loaded_row(d, stamp, now, n, doc) for d, n, doc in loaded]
+        for r in refused.values():
+            rows.append(_refused_row(r, stamp, now, quarantine(self.settings, r.delivery, r.doc)))
+        _supersede_within(rows)
+        con.execute("begin transaction")
+        try:
+            if loaded:
+                load.pseudonymise(con, spec, self.key)
+                batches = [
+                    (d.name, _batch_id(stamp, d), d.delivery_key, d.sha) for d, _, _ in loaded
+                ]
+                load.insert(con, spec, batches, now)
+            loadlog.insert(con, rows)
+            failpoint("ingest.before_commit")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return rows
+
+
+@dataclass
+class Refused:
+    delivery: Delivery
+    problems: list[Problem]
+    doc: Path  # its validation result
+
+
+def _unmatched(d: Delivery) -> Problem | None:
+    if d.spec is None:
+        names = suites_of(d.source)
+        return Problem(
+            d.name,
+            f"no suite in expectations/ matches this file name in landing/{d.source}/",
+            expected=f"a name matching {names}" if names else "a known source folder",
+        )
+    if d.unreadable_period:
+        return Problem(
+            d.name,
+            f"the period in the file name, {d.unreadable_period!r}, is not a period",
+            expected="a period like 2024M09, 2024-09, 2024Q3, 2024QMAT09 or 2024",
+        )
+    return None
+
+
+def _batch_id(stamp: str, d: Delivery) -> str:
+    return f"{stamp}_{d.sha[:10]}"
+
+
+def _row(d: Delivery, stamp: str, now: datetime) -> dict:
+    return {
+        "batch_id": _batch_id(stamp, d),
+        "source": d.source,
+        "entity": d.spec.entity if d.spec else "?",
+        "raw_table": d.spec.raw_table if d.spec else None,
+        "source_file": d.name,
+        "file_sha256": d.sha,
+        "delivery_key": d.delivery_key,
+        "loaded_at": now,
+    }
+
+
+def _loaded_row(d: Delivery, stamp: str, now: datetime, n: int, doc: Path) -> dict:
+    return {
+        **_row(d, stamp, now),
+        "status": "loaded",
+        "is_current": True,
+        "n_rows": n,
+        "message": "validated and loaded",
+        "validation_path": str(doc),
+        "file_size": d.size,
+        "file_mtime_ns": d.mtime_ns,
+    }
+
+
+def _refused_row(r: Refused, stamp: str, now: datetime, target: Path) -> dict:
+    message = "; ".join(str(p) for p in r.problems[:5])
+    if len(r.problems) > 5:
+        message += f"; and {len(r.problems) - 5} more problems"
+    return {
+        **_row(r.delivery, stamp, now),
+        "status": "quarantined",
+        "is_current": False,
+        "n_rows": 0,
+        "message": message,
+        "validation_path": str(target) + ".validation.json",
+        "target": str(target),
+    }
+
+
+def _supersede_within(rows: list[dict]) -> None:
+    """Two deliveries of one period in the same batch: the later (by name) is current."""
+    last: dict[tuple, dict] = {}
+    for r in sorted(rows, key=lambda r: r["source_file"]):
+        if r["status"] != "loaded":
+            continue
+        key = (r["raw_table"], r["delivery_key"])
+        if key in last:
+            last[key]["is_current"] = False
+            last[key]["superseded_by"] = r["batch_id"]
+        last[key] = r
+
+
+def _outcome(r: dict) -> FileOutcome:
+    if r["status"] == "loaded":
+        message = f"{r['n_rows']} rows into raw.{r['raw_table']}"
+    else:
+        message = f"moved to {r['target']}: {r['message']}"
+    return FileOutcome(
+        r["source"],
+        r["source_file"],
+        r["status"],
+        message,
+        rows=r["n_rows"],
+        batch_id=r["batch_id"],
+        raw_table=r["raw_table"],
+    )

@@ -1,0 +1,417 @@
+"""Validate: one Great Expectations run per suite and refresh over all its new files.
+
+Value rules run on a frame of distinct values: one block of rows per set of columns an
+expectation reads (a `_block` column and a row condition keep the blocks apart), so that
+thirty million person-weeks are checked as a million distinct CPR numbers, some hundred weeks
+and thirty benefit codes. GX's cheapest result format runs first; only the expectations that
+failed run again in full, and each unexpected value is traced back in DuckDB to every file
+and line that holds it.
+
+File rules run on a summary frame of one row per file (rows, duplicate keys, whether the
+period has begun, volume against earlier deliveries), built after the value rules so that a
+file refused for its values never becomes another file's volume yardstick.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline.ingest.discover import Delivery
+from pipeline.ingest.problems import MAX_ROWS_REPORTED
+from pipeline.ingest.read import lit, q
+from pipeline.ingest.volume import Bounds, bounds
+from pipeline.suites import SourceSpec
+from pipeline.validation import MAX_VALUES_REPORTED, Validator, describe, jsonable
+
+PERIOD_COLUMNS = ("_period_label", "_period_first_day", "_period_last_day")
+_IDENTIFIER = re.compile(r"([A-Za-z_]\w*)\s*(?:==|!=|<=|>=|<|>)")
+
+Entry = dict[str, Any]  # one expectation's result for one file (validation JSON)
+
+
+@dataclass
+class Rule:
+    written: dict[str, Any]  # the expectation as the suite states it
+    run: dict[str, Any]  # as GX runs it on the frame
+    block: str
+    columns: tuple[str, ...]  # the columns of its block
+    column: str | None  # where a failure is reported
+
+    @property
+    def description(self) -> str:
+        return describe(self.written["type"], self.written["kwargs"])
+
+
+@dataclass
+class BatchValidation:
+    """The outcome for every file of the batch: its failed expectations, by file name."""
+
+    failures: dict[str, list[Entry]] = field(default_factory=dict)
+    rules: list[Entry] = field(default_factory=list)  # every expectation, batch-wide
+    statistics: dict[str, Any] = field(default_factory=dict)
+
+    def fail(self, file: str, entry: Entry) -> None:
+        self.failures.setdefault(file, []).append(entry)
+
+
+def _columns_of(expectation: dict[str, Any], available: set[str]) -> tuple[str, ...]:
+    kw = expectation["kwargs"]
+    cols = [kw[k] for k in ("column", "column_A", "column_B") if kw.get(k)]
+    cols += list(kw.get("column_list") or [])
+    cols += _IDENTIFIER.findall(kw.get("row_condition") or "")
+    found = tuple(dict.fromkeys(c for c in cols if c in available))
+    if not found:
+        raise ValueError(
+            f"expectation {expectation['type']} names no column of the suite; table-level "
+            "rules belong in meta.ingest"
+        )
+    return found
+
+
+def value_rules(spec: SourceSpec) -> list[Rule]:
+    available = set(spec.columns) | set(PERIOD_COLUMNS)
+    blocks: dict[tuple[str, ...], str] = {}
+    rules = []
+    for e in spec.value_expectations():
+        cols = _columns_of(e, available)
+        block = blocks.setdefault(cols, f"v{len(blocks)}")
+        kw = dict(e["kwargs"])
+        condition = f'_block == "{block}"'
+        if kw.get("row_condition"):
+            condition = f"({condition}) & ({kw['row_condition']})"
+        kw.update(row_condition=condition, condition_parser="pandas")
+        column = next((c for c in cols if not c.startswith("_")), None)
+        rules.append(Rule(e, {"type": e["type"], "kwargs": kw}, block, cols, column))
+    return rules
+
+
+def _batch_files(con: duckdb.DuckDBPyConnection, files: list[Delivery], today: date) -> None:
+    rows = [
+        (
+            d.name,
+            d.period.label if d.period else None,
+            d.period.first_day if d.period else None,
+            min(d.period.last_day, today) if d.period else None,
+        )
+        for d in files
+    ]
+    con.execute(
+        "create or replace temp table _batch_files (_file varchar, _period_label varchar, "
+        "_period_first_day date, _period_last_day date)"
+    )
+    if rows:
+        con.executemany("insert into _batch_files values (?, ?, ?, ?)", rows)
+
+
+def _rows(columns: tuple[str, ...]) -> str:
+    """The relation a block reads: `incoming`, with the file's period where it needs it."""
+    if set(columns) & set(PERIOD_COLUMNS):
+        return "(select * from incoming join _batch_files using (_file))"
+    return "incoming"
+
+
+def _value_frame(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> pd.DataFrame:
+    blocks = {r.block: r.columns for r in rules}
+    parts = [
+        f"select distinct {lit(b)} as _block, {', '.join(q(c) for c in cols)} from {_rows(cols)}"
+        for b, cols in blocks.items()
+    ]
+    con.execute(
+        "create or replace temp table _gx as select row_number() over () - 1 as _pos, * from ("
+        + " union all by name ".join(parts)
+        + ")"
+    )
+    return con.execute("select * exclude (_pos) from _gx order by _pos").df()
+
+
+def _trace(
+    con: duckdb.DuckDBPyConnection, rule: Rule, positions: list[int]
+) -> dict[str, tuple[int, list[int], list[str]]]:
+    """Every file and line holding the unexpected values: count, first lines, values."""
+    cols = rule.columns
+    on = " and ".join(f"r.{q(c)} is not distinct from b.{q(c)}" for c in cols)
+    shown = q(rule.column) if rule.column else "null"
+    found = con.execute(
+        f"""
+        with bad as (select * from _gx where _pos in (select unnest(?))),
+        hits as (
+            select r._file, r._line, r.{shown}::varchar as value
+            from {_rows(cols)} as r join bad as b on {on}
+        )
+        select _file, count(*), list(_line order by _line)[1:{MAX_ROWS_REPORTED}],
+               list(distinct value)[1:{MAX_VALUES_REPORTED}]
+        from hits group by _file
+        """,
+        [positions],
+    ).fetchall()
+    return {f: (n, lines, [str(v) for v in values]) for f, n, lines, values in found}
+
+
+def run_value_rules(
+    con: duckdb.DuckDBPyConnection,
+    validator: Validator,
+    spec: SourceSpec,
+    outcome: BatchValidation,
+) -> None:
+    rules = value_rules(spec)
+    frame = _value_frame(con, rules)
+    params: dict[str, Any] = {}
+    results, stats = validator.run(spec.name, frame, [r.run for r in rules], params)
+    failed = [r.index for r in results if not r.success]
+    full = {}
+    if failed:
+        again, _ = validator.run(spec.name, frame, [rules[i].run for i in failed], params, True)
+        full = {failed[r.index]: r for r in again}
+    for i, rule in enumerate(rules):
+        outcome.rules.append(
+            {"description": rule.description, "success": i not in full, "kind": "value"}
+        )
+        if i not in full:
+            continue
+        res = full[i]
+        if res.error or not res.unexpected_positions:
+            # GX could not evaluate it (or names no row): every file of the batch is refused
+            for file in con.execute("select distinct _file from incoming").fetchall():
+                outcome.fail(file[0], _entry(rule, error=res.error or "no rows named"))
+            continue
+        for file, (n, lines, values) in _trace(con, rule, res.unexpected_positions).items():
+            outcome.fail(file, _entry(rule, count=n, rows=lines, values=values))
+    outcome.statistics["values"] = stats
+
+
+def _entry(
+    rule: Rule | None,
+    *,
+    count: int | None = None,
+    rows: list[int] | None = None,
+    values: list[str] | None = None,
+    observed: Any = None,
+    description: str | None = None,
+    error: str | None = None,
+    expectation: str | None = None,
+    column: str | None = None,
+    message: str | None = None,
+) -> Entry:
+    entry = {
+        "expectation": expectation or rule.written["type"],
+        "column": column if rule is None else rule.column,
+        "success": False,
+        "description": description or rule.description,
+        "unexpected_count": count,
+        "unexpected_rows": rows or [],
+        "unexpected_values": values or [],
+        "observed_value": jsonable(observed),
+    }
+    if error:
+        entry["error"] = error
+    if message:
+        entry["message"] = message  # said to the user as it is, instead of "failed …"
+    return entry
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[str, tuple]:
+    """Rows whose key occurs more than once in their file: count and first line, by file.
+    Keys are grouped by their 64-bit hash first (cheap on millions of rows); only candidate
+    keys are compared exactly."""
+    cols = ", ".join(q(c) for c in key)
+    found = con.execute(
+        f"""
+        with candidates as (
+            select _file, hash({cols}) as h from incoming
+            group by _file, h having count(*) > 1
+        ),
+        rows as (
+            select i._file, i._line, {", ".join(f"i.{q(c)}" for c in key)}
+            from incoming as i join candidates as c
+              on i._file = c._file and hash({", ".join(f"i.{q(c)}" for c in key)}) = c.h
+        ),
+        dup as (
+            select _file, count(*) as n, min(_line) as first_line from rows
+            group by _file, {cols} having count(*) > 1
+        )
+        select _file, sum(n)::bigint, min(first_line) from dup group by _file
+        """
+    ).fetchall()
+    return {f: (n, line) for f, n, line in found}
+
+
+FILE_RULES_DOC = {
+    "rows": "expect_table_row_count_to_be_between(min_value=1)",
+    "begun": "a delivery for a period that has started",
+    "volume": "volume_against_previous_deliveries",
+}
+
+
+def run_file_rules(
+    con: duckdb.DuckDBPyConnection,
+    validator: Validator,
+    spec: SourceSpec,
+    files: list[Delivery],
+    current: dict[str, int],
+    today: date,
+    outcome: BatchValidation,
+) -> dict[str, int]:
+    """Per-file rules on the summary frame. Returns each file's row count."""
+    n_rows = dict(con.execute("select _file, count(*) from incoming group by 1").fetchall())
+    frame = pd.DataFrame({"_file": [d.name for d in files]})
+    frame["_n_rows"] = [n_rows.get(d.name, 0) for d in files]
+    frame["_period_first_day"] = pd.to_datetime(
+        [d.period.first_day if d.period else None for d in files]
+    )
+    expectations: list[tuple[str, dict[str, Any], Any]] = [
+        (
+            "rows",
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "_n_rows"}},
+            None,
+        )
+    ]
+    expectations[0][1]["kwargs"]["min_value"] = 1
+    for k, key in enumerate(spec.unique_keys):
+        dup = _duplicates(con, key)
+        frame[f"_n_duplicates_{k}"] = [dup.get(d.name, (0, None))[0] for d in files]
+        frame[f"_first_duplicate_{k}"] = [dup.get(d.name, (0, None))[1] for d in files]
+        expectations.append(
+            (
+                f"unique_{k}",
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {"column": f"_n_duplicates_{k}", "max_value": 0},
+                },
+                key,
+            )
+        )
+    expectations.append(
+        (
+            "begun",
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "_period_first_day", "max_value": {"$PARAMETER": "today"}},
+            },
+            None,
+        )
+    )
+    volume: dict[str, Bounds] = {}
+    if spec.volume:
+        volume = bounds(spec.volume, files, n_rows, set(outcome.failures), current)
+        frame["_volume_min"] = [volume[d.name].low for d in files]
+        frame["_volume_max"] = [volume[d.name].high for d in files]
+        for low, high in (("_n_rows", "_volume_min"), ("_volume_max", "_n_rows")):
+            expectations.append(
+                (
+                    "volume",
+                    {
+                        "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                        "kwargs": {
+                            "column_A": low,
+                            "column_B": high,
+                            "or_equal": True,
+                            "ignore_row_if": "either_value_is_missing",
+                        },
+                    },
+                    None,
+                )
+            )
+    for c in frame.columns:
+        if c.startswith(("_volume", "_first_duplicate")):
+            frame[c] = frame[c].astype("Int64")
+    params = {"today": pd.Timestamp(today)}
+    runs = [e for _, e, _ in expectations]
+    results, stats = validator.run(f"{spec.name}.files", frame, runs, params, full=True)
+    outcome.statistics["files"] = stats
+    for (kind, _, key), res in zip(expectations, results, strict=True):
+        described = _file_rule_text(kind, key)
+        if kind == "volume" and outcome.rules and outcome.rules[-1]["kind"] == "volume":
+            outcome.rules[-1]["success"] &= res.success
+        else:
+            outcome.rules.append({"description": described, "success": res.success, "kind": kind})
+        for pos in sorted(set(res.unexpected_positions)):
+            d = files[pos]
+            _fail_file_rule(outcome, spec, kind, key, d, frame.iloc[pos], volume, today)
+    return n_rows
+
+
+def _file_rule_text(kind: str, key: tuple[str, ...] | None) -> str:
+    if key is None:
+        return FILE_RULES_DOC[kind]
+    if len(key) == 1:
+        return describe("expect_column_values_to_be_unique", {"column": key[0]})
+    return describe("expect_compound_columns_to_be_unique", {"column_list": list(key)})
+
+
+def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -> None:
+    if kind == "volume":
+        if any(
+            e["expectation"] == "volume_against_previous_deliveries"
+            for e in outcome.failures.get(d.name, [])
+        ):
+            return  # both bounds are one rule
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="volume_against_previous_deliveries",
+                description=volume[d.name].description,
+                observed=int(row["_n_rows"]),
+            ),
+        )
+    elif kind == "begun":
+        p = d.period
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="period_has_begun",
+                description=FILE_RULES_DOC["begun"],
+                message=f"the file is named for period {p.label}, which has not begun "
+                f"(it starts {p.first_day:%Y-%m-%d}, today is {today:%Y-%m-%d})",
+            ),
+        )
+    elif kind == "rows":
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="expect_table_row_count_to_be_between",
+                description=FILE_RULES_DOC["rows"],
+                observed=0,
+            ),
+        )
+    else:
+        k = int(kind.split("_")[1])
+        first = row[f"_first_duplicate_{k}"]
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="expect_compound_columns_to_be_unique"
+                if len(key) > 1
+                else "expect_column_values_to_be_unique",
+                description=_file_rule_text(kind, key) + " within the file",
+                count=int(row[f"_n_duplicates_{k}"]),
+                rows=[int(first)] if pd.notna(first) else [],
+                column=key[0],
+            ),
+        )
+
+
+def validate(
+    con: duckdb.DuckDBPyConnection,
+    validator: Validator,
+    spec: SourceSpec,
+    files: list[Delivery],
+    current: dict[str, int],
+    today: date | None = None,
+) -> tuple[BatchValidation, dict[str, int]]:
+    """Validate the files in `incoming` (all read without problems)."""
+    today = today or date.today()
+    outcome = BatchValidation()
+    _batch_files(con, files, today)
+    run_value_rules(con, validator, spec, outcome)
+    n_rows = run_file_rules(con, validator, spec, files, current, today, outcome)
+    return outcome, n_rows

@@ -1,0 +1,119 @@
+"""Periods, as the sources name them: the one parser for file names, labels and ranges.
+
+- Jobindsats and StatBank: `2024M09` (month), `2024Q3` (quarter), `2024QMAT09` (the rolling
+  year of the twelve months ending September 2024; Jobindsats' "løbende år"), `2024` (year).
+- The case system and the registers name monthly files `2024-09`.
+
+Validation (which dates a delivery may hold), ingest (the month a file belongs to), the
+fetchers (expanding `2024M01:2024M12`) and dbt's `period_start` macro agree on these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_LABEL = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<iso_month>0[1-9]|1[0-2])|M(?P<month>0[1-9]|1[0-2])"
+    r"|Q(?P<quarter>[1-4])|QMAT(?P<mat>0[1-9]|1[0-2]))?$"
+)
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def _add_months(d: date, n: int) -> date:
+    m = d.year * 12 + d.month - 1 + n
+    return date(m // 12, m % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as labelled by its source, with its first and last day.
+
+    `start` is what the warehouse stores as the period (the first day of the month, quarter
+    or year; for a rolling year the first day of its last month, as dbt's `period_start`)."""
+
+    label: str
+    kind: str  # month | quarter | rolling_year | year
+    first_day: date  # the first day the period covers
+    last_day: date  # the last day it covers
+
+    @property
+    def start(self) -> date:
+        if self.kind == "rolling_year":
+            return self.last_day.replace(day=1)
+        return self.first_day
+
+    @property
+    def month(self) -> str | None:
+        """'YYYY-MM' for a monthly period, else None."""
+        return f"{self.first_day:%Y-%m}" if self.kind == "month" else None
+
+    def has_begun(self, today: date | None = None) -> bool:
+        return self.first_day <= (today or date.today())
+
+
+def parse(label: str) -> Period:
+    """'2024-09', '2024M09', '2024Q3', '2024QMAT09' or '2024'; anything else raises."""
+    m = _LABEL.match(label.strip())
+    if not m:
+        raise PeriodError(
+            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024QMAT09 or 2024"
+        )
+    year = int(m["year"])
+    if month := m["month"] or m["iso_month"]:
+        first = date(year, int(month), 1)
+        return Period(label, "month", first, _add_months(first, 1) - timedelta(days=1))
+    if m["quarter"]:
+        first = date(year, (int(m["quarter"]) - 1) * 3 + 1, 1)
+        return Period(label, "quarter", first, _add_months(first, 3) - timedelta(days=1))
+    if m["mat"]:
+        last_month = date(year, int(m["mat"]), 1)
+        return Period(
+            label,
+            "rolling_year",
+            _add_months(last_month, -11),
+            _add_months(last_month, 1) - timedelta(days=1),
+        )
+    return Period(label, "year", date(year, 1, 1), date(year, 12, 31))
+
+
+def month_of(label: str | None) -> str | None:
+    """'YYYY-MM' of a monthly label ('2024M03' and '2024-03' alike); None otherwise."""
+    if not label:
+        return None
+    try:
+        return parse(label).month
+    except PeriodError:
+        return None
+
+
+def expand(first: str, last: str) -> list[str]:
+    """Every label from `first` to `last`, of one kind and written the same way:
+    2024M01..2024M03, 2024QMAT01..2024QMAT12, 2024Q1..2025Q2, 2019..2024."""
+    a, b = parse(first), parse(last)
+    same_style = re.sub(r"\d", "9", first) == re.sub(r"\d", "9", last)
+    if a.kind != b.kind or not same_style:
+        raise PeriodError(f"{first}:{last} mixes two kinds of period")
+    if b.first_day < a.first_day:
+        raise PeriodError(f"{first}:{last} ends before it starts")
+    step = {"month": 1, "rolling_year": 1, "quarter": 3, "year": 12}[a.kind]
+    out, d = [], a.start
+    while d <= b.start:
+        out.append(label_for(d, a.kind, dashed="-" in first))
+        d = _add_months(d, step)
+    return out
+
+
+def label_for(start: date, kind: str, dashed: bool = False) -> str:
+    """The label of the period of this kind that `start` (as `Period.start`) begins."""
+    if kind == "month":
+        return f"{start:%Y-%m}" if dashed else f"{start.year}M{start.month:02d}"
+    if kind == "rolling_year":
+        return f"{start.year}QMAT{start.month:02d}"
+    if kind == "quarter":
+        return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)

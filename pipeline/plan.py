@@ -1,0 +1,92 @@
+"""Plan a refresh before starting it: which files are new, which months they are for, and
+whether the publication is current.
+
+Read-only and quick (no Dagster, no Great Expectations, no dbt): `bkwh run` asks first, and
+when nothing is new and the publication was built from what the warehouse holds with the
+code as it is, it says so and stops. Otherwise the refresh covers only the months that have
+new files of the person-level sources (or the latest month, when only other sources have).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from pipeline.config import Settings, sources_config
+from pipeline.ingest.discover import MonthFilter, discover, file_month
+from pipeline.state import code_fingerprint, inputs_fingerprint, published_fingerprints
+
+
+@dataclass
+class Plan:
+    new_files: dict[str, list[str]] = field(default_factory=dict)  # source -> new files
+    months: list[str] = field(default_factory=list)  # of new person-level files, 'YYYY-MM'
+    is_published: bool = False  # the publication was built from the warehouse and code as is
+    reason: str = ""
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.new_files and self.is_published
+
+    @property
+    def n_new(self) -> int:
+        return sum(len(v) for v in self.new_files.values())
+
+
+def plan_refresh(
+    settings: Settings, sources: list[str] | None = None, months: MonthFilter | None = None
+) -> Plan:
+    plan = Plan()
+    if not settings.warehouse_path.exists():
+        plan.reason = "no warehouse yet"
+        return _with_new_files(plan, settings, None, sources, months)
+    try:
+        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    except duckdb.Error as e:  # held by another process: let the refresh wait its turn
+        plan.reason = f"the warehouse cannot be read now ({str(e).splitlines()[0]})"
+        plan.new_files = {"?": []}
+        return plan
+    with con:
+        has_log = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' "
+            "and table_name = '_load_log'"
+        ).fetchone()[0]
+        if not has_log:
+            plan.reason = "nothing loaded yet"
+            return _with_new_files(plan, settings, None, sources, months)
+        _with_new_files(plan, settings, con, sources, months)
+        inputs, code = published_fingerprints(settings.analytics_path)
+        outputs = [settings.report_path, settings.workbook_path]
+        if inputs is None:
+            plan.reason = "nothing published yet"
+        elif inputs != inputs_fingerprint(con):
+            plan.reason = "the warehouse holds deliveries the publication was not built from"
+        elif code != code_fingerprint():
+            plan.reason = "the dbt project, the publish step or the report changed"
+        elif not all(p.exists() for p in outputs):
+            plan.reason = "the report or the workbook is missing"
+        else:
+            plan.is_published = True
+            plan.reason = "the publication is current"
+    return plan
+
+
+def _with_new_files(plan, settings, con, sources, months) -> Plan:
+    if con is None:
+        con = duckdb.connect()  # an empty load log: every file is new
+        con.execute("create schema raw")
+        from pipeline.ingest.loadlog import DDL
+
+        con.execute(DDL)
+    new, _ = discover(con, settings.landing_dir, sources, months)
+    found: dict[str, list[str]] = defaultdict(list)
+    for d in new:
+        found[d.source].append(d.name)
+    plan.new_files = dict(found)
+    monthly = set(sources_config()["partitions"]["monthly_sources"])
+    plan.months = sorted(
+        {m for d in new if d.source in monthly and (m := file_month(d.source, d.name))}
+    )
+    return plan

@@ -1,0 +1,75 @@
+"""What a publication was built from, so that a refresh with nothing new does nothing.
+
+A publication records two fingerprints in `marts._publication`: of its inputs (the current
+deliveries of every raw table, from the load log) and of the code that turned them into the
+marts and the report (the dbt project, the publish step, the report). A refresh whose
+landing folder holds no new file and whose fingerprints match the publication's has nothing
+to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
+
+CODE = [
+    DBT_PROJECT_DIR / "dbt_project.yml",
+    DBT_PROJECT_DIR / "profiles.yml",
+    DBT_PROJECT_DIR / "models",
+    DBT_PROJECT_DIR / "macros",
+    DBT_PROJECT_DIR / "seeds",
+    DBT_PROJECT_DIR / "tests",
+    REPO_ROOT / "pipeline" / "publish.py",
+    REPO_ROOT / "pipeline" / "report",
+    REPO_ROOT / "reports" / "templates",
+]
+
+
+def code_fingerprint() -> str:
+    """SHA-256 over the path and content of every file that shapes the marts and the report."""
+    h = hashlib.sha256()
+    for root in CODE:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if "__pycache__" in path.parts or not path.exists():
+                continue
+            h.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def inputs_fingerprint(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str:
+    """SHA-256 over the batch ids staging reads (the current loaded deliveries)."""
+    table = f"{catalog}.raw._load_log" if catalog else "raw._load_log"
+    [(ids,)] = con.execute(
+        f"select coalesce(string_agg(batch_id, ',' order by batch_id), '') from {table} "
+        "where status = 'loaded' and is_current"
+    ).fetchall()
+    return hashlib.sha256(ids.encode()).hexdigest()
+
+
+def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
+    """(inputs, code) of the publication in `analytics`, or Nones when there is none."""
+    if not analytics.exists():
+        return None, None
+    try:
+        with duckdb.connect(str(analytics), read_only=True) as con:
+            cols = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' "
+                    "and table_name = '_publication'"
+                ).fetchall()
+            }
+            if not {"built_from_inputs", "built_from_code"} <= cols:
+                return None, None
+            row = con.execute(
+                "select built_from_inputs, built_from_code from marts._publication"
+            ).fetchone()
+    except duckdb.Error:
+        return None, None
+    return (row[0], row[1]) if row else (None, None)

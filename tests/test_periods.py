@@ -1,0 +1,45 @@
+"""The one period parser: file names, Jobindsats/StatBank labels, and ranges."""
+
+from datetime import date
+
+import pytest
+
+from pipeline import periods
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "first", "last", "start"),
+    [
+        ("2024M09", "month", date(2024, 9, 1), date(2024, 9, 30), date(2024, 9, 1)),
+        ("2024-02", "month", date(2024, 2, 1), date(2024, 2, 29), date(2024, 2, 1)),
+        ("2024Q3", "quarter", date(2024, 7, 1), date(2024, 9, 30), date(2024, 7, 1)),
+        # the rolling year ending September 2024 is stored as its last month, as dbt does
+        ("2024QMAT09", "rolling_year", date(2023, 10, 1), date(2024, 9, 30), date(2024, 9, 1)),
+        ("2024", "year", date(2024, 1, 1), date(2024, 12, 31), date(2024, 1, 1)),
+    ],
+)
+def test_a_label_gives_its_kind_and_days(label, kind, first, last, start):
+    p = periods.parse(label)
+    assert (p.kind, p.first_day, p.last_day, p.start) == (kind, first, last, start)
+    assert periods.label_for(p.start, kind, dashed="-" in label) == label
+
+
+@pytest.mark.parametrize("label", ["2024M13", "2024-00", "2024Q5", "24M01", "2024M1", ""])
+def test_anything_else_is_refused(label):
+    with pytest.raises(periods.PeriodError):
+        periods.parse(label)
+
+
+def test_month_of_a_file_name_period():
+    assert periods.month_of("2024M03") == periods.month_of("2024-03") == "2024-03"
+    assert periods.month_of("2024Q1") is None and periods.month_of(None) is None
+
+
+def test_ranges_expand_in_their_own_style():
+    assert periods.expand("2024M11", "2025M02") == ["2024M11", "2024M12", "2025M01", "2025M02"]
+    assert periods.expand("2024-12", "2025-01") == ["2024-12", "2025-01"]
+    assert periods.expand("2024Q4", "2025Q1") == ["2024Q4", "2025Q1"]
+    with pytest.raises(periods.PeriodError, match="ends before it starts"):
+        periods.expand("2024M05", "2024M01")
+    with pytest.raises(periods.PeriodError, match="two kinds"):
+        periods.expand("2024M01", "2024-03")
