@@ -3,11 +3,28 @@
 The person-level sources are partitioned by month: a run covers the months that have new
 files (planned by `pipeline.plan`), or the latest month when only other sources have new
 files, so that Dagster records only what changed.
+
+`execute_watched` (what `bkwh run` uses) first frees what runs killed earlier still hold
+(orchestration/lib/runs.py), then runs the job in a worker thread while this thread keeps
+the signals: Ctrl-C and SIGTERM stop the refresh within seconds, whatever it waits for, and a
+step that waits for the warehouse slot says who holds it and gives up after
+`BKWH_WAREHOUSE_WAIT_S` seconds. (Dagster defers interrupts to step boundaries, so a run
+waiting for a slot cannot be stopped from inside.) Stopping kills the refresh's child
+processes (dbt), marks the run canceled or failed, frees its slots and exits: the published
+file is as it was (a publish is written aside and swapped in), and an open load transaction
+is rolled back, as after a SIGKILL.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -15,6 +32,7 @@ import dagster as dg
 from orchestration.definitions import defs
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
+from orchestration.lib.runs import holders, process_tags, recover
 from pipeline.config import Settings
 from pipeline.suites import load_specs
 
@@ -24,6 +42,7 @@ class RefreshResult:
     success: bool
     run_id: str
     failures: list[str] = field(default_factory=list)  # "step: message", in full
+    succeeded: set[str] = field(default_factory=set)  # the steps that succeeded
 
 
 def instance() -> dg.DagsterInstance:
@@ -45,26 +64,39 @@ def month_range(settings: Settings) -> tuple[str, str]:
     return months[0], months[-1]
 
 
+PUBLISH = [dg.AssetKey("analytics_db"), dg.AssetKey("follow_up_report")]
+
+
 def execute(
     settings: Settings,
     first_month: str | None = None,
     last_month: str | None = None,
     source: str | None = None,
+    on: dg.DagsterInstance | None = None,
+    run_id: str | None = None,
+    publish_only: bool = False,
 ) -> RefreshResult:
-    if first_month is None:
-        first_month, last_month = month_range(settings)
-    tags = partition_range_tags(first_month, last_month or first_month)
+    """The refresh job, in this process. `publish_only`: the marts are built and tested
+    from what the warehouse holds; only the publish and the report run."""
+    graph = defs.resolve_asset_graph()
+    tags: dict[str, str] = {}
     selection = None
+    if publish_only:
+        selection = sorted(dg.AssetSelection.assets(*PUBLISH).downstream().resolve(graph))
+    else:
+        if first_month is None:
+            first_month, last_month = month_range(settings)
+        tags = partition_range_tags(first_month, last_month or first_month)
     if source:
         raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]
         if not raws:
             raise ValueError(f"no source {source!r} in expectations/")
-        graph = defs.resolve_asset_graph()
         selection = sorted(dg.AssetSelection.assets(*raws).downstream().resolve(graph))
     result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=instance(),
+        instance=on or instance(),
+        run_id=run_id,
         raise_on_error=False,
-        tags=tags,
+        tags={**tags, **process_tags()},
         asset_selection=selection,
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG"}}}},
     )
@@ -73,7 +105,113 @@ def execute(
         for e in result.all_events
         if e.is_step_failure
     ]
-    return RefreshResult(result.success, result.run_id, failures)
+    succeeded = {e.step_key for e in result.all_events if e.is_step_success}
+    return RefreshResult(result.success, result.run_id, failures, succeeded)
+
+
+WAIT_ENV = "BKWH_WAREHOUSE_WAIT_S"
+DEFAULT_WAIT_S = 600
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+EX_TEMPFAIL = 75  # the warehouse is busy: try again later (as for a held refresh lock)
+
+
+class Stopped(Exception):
+    """The refresh was stopped before it finished: by a signal, or waiting too long."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def execute_watched(
+    settings: Settings,
+    first_month: str | None = None,
+    last_month: str | None = None,
+    source: str | None = None,
+    say: Callable[[str], None] = print,
+    wait_limit_s: float | None = None,
+    publish_only: bool = False,
+) -> RefreshResult:
+    """`execute`, after recovering from dead runs, stoppable, and never waiting silently.
+    Raises `Stopped` (the run marked and freed) when stopped or when the wait is too long;
+    the caller exits with its code."""
+    on = instance()
+    for line in recover(on):
+        say(line)
+    limit = (
+        wait_limit_s
+        if wait_limit_s is not None
+        else float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_S))
+    )
+    run_id = str(uuid.uuid4())
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = execute(
+                settings, first_month, last_month, source, on, run_id, publish_only
+            )
+        except BaseException as e:  # handed to the main thread
+            box["error"] = e
+
+    received: list[int] = []
+    previous = {s: signal.signal(s, lambda n, _: received.append(n)) for s in EXIT_CODES}
+    worker = threading.Thread(target=work, name="refresh", daemon=True)
+    worker.start()
+    waiting_since, told = None, False
+    try:
+        while worker.is_alive():
+            worker.join(0.5)
+            if received:
+                name = signal.Signals(received[0]).name
+                _stop(on, run_id, f"stopped by {name}", canceled=True)
+                raise Stopped(f"refresh stopped by {name}", EXIT_CODES[received[0]])
+            held = holders(on, run_id) if worker.is_alive() else []
+            if not held:
+                waiting_since, told = None, False
+                continue
+            waiting_since = waiting_since or time.monotonic()
+            waited = time.monotonic() - waiting_since
+            who = "; ".join(h.describe() for h in held)
+            if not told and waited >= 1:
+                say(f"waiting for the warehouse: held by {who}; giving up after {limit:.0f} s")
+                told = True
+            if waited >= limit:
+                reason = f"gave up after waiting {waited:.0f} s for the warehouse, held by {who}"
+                _stop(on, run_id, reason, canceled=False)
+                raise Stopped(reason, EX_TEMPFAIL)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
+def _stop(on: dg.DagsterInstance, run_id: str, reason: str, canceled: bool) -> None:
+    """End the refresh now: its child processes (dbt) killed, its run marked, its slots
+    freed. The worker thread dies with the process when the caller exits."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=1)
+    for child in alive:
+        child.kill()
+    run = on.get_run_by_id(run_id)
+    if run is not None and not run.is_finished:
+        if canceled:
+            on.report_run_canceled(run, message=f"Canceled: {reason}.")
+        else:
+            on.report_run_failed(run, message=f"Failed: {reason}.")
+    if on.event_log_storage.supports_global_concurrency_limits:
+        on.event_log_storage.free_concurrency_slots_for_run(run_id)
+    logging.getLogger("bkwh.progress").error(reason)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def run_refresh_job(

@@ -318,14 +318,42 @@ def run(
                 say(f"nothing new in {settings.landing_dir}, and {plan.reason}: nothing to do")
                 _summary(settings, log_path)
                 return
-            new = ", ".join(f"{s} {len(f)}" for s, f in sorted(plan.new_files.items()))
-            say(f"refresh: {plan.n_new} new files ({new or 'none'}); {plan.reason}")
+            if plan.busy:
+                say(f"refresh: {plan.busy}; the run waits for it")
+            else:
+                new = ", ".join(f"{s} {len(f)}" for s, f in sorted(plan.new_files.items()))
+                say(f"refresh: {plan.n_new} new files ({new or 'none'}); {plan.reason}")
+                if plan.publish_only:
+                    say(
+                        "the marts are built and tested from what the warehouse holds: "
+                        "publish and report only"
+                    )
             # the dbt profile reads the warehouse path from here, at parse and build alike
             os.environ["BKWH_WAREHOUSE_PATH"] = str(settings.warehouse_path)
-            from orchestration.run import execute
+            from orchestration.run import Stopped, execute_watched
 
             with logs.captured(log_path):
-                result = execute(settings, month, to_month or month, source)
+                try:
+                    result = execute_watched(
+                        settings,
+                        month,
+                        to_month or month,
+                        source,
+                        say,
+                        publish_only=plan.publish_only and not (month or source),
+                    )
+                except Stopped as e:
+                    stopped = e
+                else:
+                    stopped = None
+            if stopped is not None:
+                typer.echo(
+                    f"{stopped}; {settings.analytics_path} is as it was. Full log: {log_path}",
+                    err=True,
+                )
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(stopped.exit_code)  # the worker thread ends with the process
     except RefreshLocked as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(75) from None
@@ -340,6 +368,58 @@ def run(
         raise typer.Exit(1)
     say("refresh done:")
     _summary(settings, log_path)
+
+
+@app.command()
+def doctor(
+    dry_run: Annotated[bool, typer.Option(help="Only list; free nothing.")] = False,
+) -> None:
+    """Runs, warehouse slots and locks of this installation; frees what dead processes hold.
+
+    Uses the Dagster instance of DAGSTER_HOME (make run and make dev: .dagster_home). What a
+    live process holds is listed and left alone."""
+    import dagster as dg
+
+    from orchestration.lib.runs import is_dead, pool_info, recover, states
+
+    settings = Settings.from_env()
+    lock = settings.warehouse_path.parent / ".refresh.lock"
+    holder = lock.read_text().strip() if lock.exists() else ""
+    if holder.isdigit() and _pid_alive(int(holder)):
+        typer.echo(f"refresh lock {lock}: held by pid {holder} (running)")
+    else:
+        typer.echo(f"refresh lock {lock}: free" + (f" (pid {holder} is gone)" if holder else ""))
+    if not os.environ.get("DAGSTER_HOME"):
+        typer.echo(
+            "DAGSTER_HOME is not set: no persistent Dagster instance to look at "
+            "(make run and make dev use .dagster_home)"
+        )
+        return
+    instance = dg.DagsterInstance.get()
+    info = pool_info(instance)
+    if info is not None:
+        typer.echo(
+            f"pool {info.concurrency_key}: limit {info.limit}, "
+            f"{len(info.claimed_slots)} slot(s) claimed, {len(info.pending_steps)} step(s) waiting"
+        )
+    found = states(instance)
+    for state in found:
+        steps = ", ".join(state.slots) or "none"
+        typer.echo(f"  {state.describe()}; holds: {steps}; waiting: {len(state.pending)} step(s)")
+    if not found:
+        typer.echo("  no active run, no slot claimed")
+    dead = [s for s in found if is_dead(s)]
+    if dry_run or not dead:
+        typer.echo(f"{len(dead)} run(s) of dead processes" + (" (dry run)" if dry_run else ""))
+        return
+    for line in recover(instance):
+        typer.echo(line)
+
+
+def _pid_alive(pid: int) -> bool:
+    import psutil
+
+    return psutil.pid_exists(pid)
 
 
 def main() -> None:  # pragma: no cover

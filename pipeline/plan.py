@@ -16,7 +16,12 @@ import duckdb
 
 from pipeline.config import Settings, sources_config
 from pipeline.ingest.discover import MonthFilter, discover, file_month
-from pipeline.state import code_fingerprint, inputs_fingerprint, published_fingerprints
+from pipeline.state import (
+    code_fingerprint,
+    dbt_is_current,
+    inputs_fingerprint,
+    published_fingerprints,
+)
 
 
 @dataclass
@@ -25,10 +30,17 @@ class Plan:
     months: list[str] = field(default_factory=list)  # of new person-level files, 'YYYY-MM'
     is_published: bool = False  # the publication was built from the warehouse and code as is
     reason: str = ""
+    busy: str | None = None  # the warehouse could not be read: nothing is known
+    dbt_is_current: bool = False  # the marts were built by a passing dbt build from all this
+
+    @property
+    def publish_only(self) -> bool:
+        """Only the publish and the report are behind (one of them did not finish)."""
+        return not self.busy and not self.new_files and self.dbt_is_current
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.new_files and self.is_published
+        return not self.busy and not self.new_files and self.is_published
 
     @property
     def n_new(self) -> int:
@@ -44,9 +56,9 @@ def plan_refresh(
         return _with_new_files(plan, settings, None, sources, months)
     try:
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    except duckdb.Error as e:  # held by another process: let the refresh wait its turn
-        plan.reason = f"the warehouse cannot be read now ({str(e).splitlines()[0]})"
-        plan.new_files = {"?": []}
+    except duckdb.Error as e:  # held by another process: the refresh waits its turn
+        plan.busy = f"the warehouse is in use ({str(e).splitlines()[0]})"
+        plan.reason = plan.busy
         return plan
     with con:
         has_log = con.execute(
@@ -70,6 +82,7 @@ def plan_refresh(
         else:
             plan.is_published = True
             plan.reason = "the publication is current"
+        plan.dbt_is_current = dbt_is_current(con)
     return plan
 
 

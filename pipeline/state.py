@@ -1,10 +1,13 @@
-"""What a publication was built from, so that a refresh with nothing new does nothing.
+"""What a publication and a dbt build were built from, so that a refresh does only what
+is needed.
 
 A publication records two fingerprints in `marts._publication`: of its inputs (the current
 deliveries of every raw table, from the load log) and of the code that turned them into the
 marts and the report (the dbt project, the publish step, the report). A refresh whose
 landing folder holds no new file and whose fingerprints match the publication's has nothing
-to do.
+to do. A passing `dbt build` records its inputs and the dbt project's fingerprint in
+`raw._dbt_builds`: when they still match, a refresh only publishes and reports (after a
+publish or a report that did not finish).
 """
 
 from __future__ import annotations
@@ -16,23 +19,42 @@ import duckdb
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
 
-CODE = [
+DBT_CODE = [
     DBT_PROJECT_DIR / "dbt_project.yml",
     DBT_PROJECT_DIR / "profiles.yml",
     DBT_PROJECT_DIR / "models",
     DBT_PROJECT_DIR / "macros",
     DBT_PROJECT_DIR / "seeds",
     DBT_PROJECT_DIR / "tests",
+]
+CODE = [
+    *DBT_CODE,
     REPO_ROOT / "pipeline" / "publish.py",
     REPO_ROOT / "pipeline" / "report",
     REPO_ROOT / "reports" / "templates",
 ]
+BUILDS_DDL = """
+create table if not exists raw._dbt_builds (
+    built_at timestamp not null,
+    built_from_inputs varchar not null,
+    built_from_dbt varchar not null
+)
+"""
+
+
+def dbt_fingerprint() -> str:
+    """SHA-256 over the dbt project's files."""
+    return _fingerprint(DBT_CODE)
 
 
 def code_fingerprint() -> str:
     """SHA-256 over the path and content of every file that shapes the marts and the report."""
+    return _fingerprint(CODE)
+
+
+def _fingerprint(roots: list[Path]) -> str:
     h = hashlib.sha256()
-    for root in CODE:
+    for root in roots:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
             if "__pycache__" in path.parts or not path.exists():
@@ -73,3 +95,27 @@ def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
     except duckdb.Error:
         return None, None
     return (row[0], row[1]) if row else (None, None)
+
+
+def record_dbt_build(con: duckdb.DuckDBPyConnection) -> None:
+    """After a passing `dbt build`: what it was built from."""
+    con.execute(BUILDS_DDL)
+    con.execute(
+        "insert into raw._dbt_builds values (now()::timestamp, ?, ?)",
+        [inputs_fingerprint(con), dbt_fingerprint()],
+    )
+
+
+def dbt_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """The last passing dbt build was built from the current deliveries and dbt project."""
+    has = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = '_dbt_builds'"
+    ).fetchone()[0]
+    if not has:
+        return False
+    row = con.execute(
+        "select built_from_inputs, built_from_dbt from raw._dbt_builds "
+        "order by built_at desc limit 1"
+    ).fetchone()
+    return row == (inputs_fingerprint(con), dbt_fingerprint())

@@ -59,26 +59,49 @@ def tables_checksum(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def sample_landing(tmp_path_factory) -> Path:
-    """The generated landing folder; tests copy it, never change it."""
-    from pipeline.sample.generate import generate
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder all pytest-xdist workers of this run share (the run's own, without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
 
-    landing = tmp_path_factory.mktemp("sample") / "landing"
-    generate(landing, **WORLD)
-    return landing
+
+def once(folder: Path, build) -> Path:
+    """`build(folder)` by the first worker to get here; the others wait for it, then use it.
+    The world is generated and built once per test run, whatever the number of workers."""
+    from filelock import FileLock
+
+    done = folder.with_name(folder.name + ".done")
+    with FileLock(str(folder) + ".lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, sample_landing) -> Iterator[Env]:
+def sample_landing(shared) -> Path:
+    """The generated landing folder; tests copy it, never change it."""
+    from pipeline.sample.generate import generate
+
+    return once(shared / "sample", lambda f: generate(f / "landing", **WORLD)) / "landing"
+
+
+@pytest.fixture(scope="session")
+def built(shared, sample_landing) -> Iterator[Env]:
     """A world carried through the whole refresh job once: read-only for the tests."""
     from orchestration.run import run_refresh_job
 
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(sample_landing, root / "landing")
+    def build(root: Path) -> None:
+        shutil.copytree(sample_landing, root / "landing")
+        with pytest.MonkeyPatch.context() as mp:
+            env = use_root(mp, root)
+            assert run_refresh_job(env.settings), "the refresh job failed on the sample world"
+
+    root = once(shared / "built", build)
     with pytest.MonkeyPatch.context() as mp:
-        env = use_root(mp, root)
-        assert run_refresh_job(env.settings), "the refresh job failed on the sample world"
-        yield env
+        yield use_root(mp, root)
 
 
 @pytest.fixture
@@ -95,11 +118,41 @@ def copy_world(built: Env, root: Path) -> None:
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
 
 
+@pytest.fixture(scope="session")
+def dbt_target(tmp_path_factory) -> Path:
+    """This worker's dbt target folder (DBT_TARGET_PATH): the builds of one worker keep their
+    parse for each other, and two workers never write the same files."""
+    return tmp_path_factory.mktemp("dbt_target")
+
+
 @pytest.fixture
-def rebuilt(tmp_path, monkeypatch, built) -> Env:
-    """A copy of the built world (warehouse, analytics, landing) that a test may change."""
-    copy_world(built, tmp_path)
-    return use_root(monkeypatch, tmp_path)
+def rebuilt(tmp_path_factory, monkeypatch, built, dbt_target) -> Env:
+    """A copy of the built world (warehouse, analytics, landing) that a test may change.
+
+    Every test of a worker gets it at the same place: dbt's parse depends on the warehouse
+    path (its profile), so the dbt builds of one worker's tests re-parse only once."""
+    root = tmp_path_factory.getbasetemp() / "world"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    copy_world(built, root)
+    monkeypatch.setenv("DBT_TARGET_PATH", str(dbt_target))
+    return use_root(monkeypatch, root)
+
+
+def pytest_configure(config) -> None:
+    """Parse the dbt project once, before pytest-xdist starts its workers (each would
+    otherwise find no manifest on a fresh clone and parse it at the same time)."""
+    if not hasattr(config, "workerinput"):
+        import orchestration.project  # noqa: F401  (prepares the manifest when stale)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Modules that need the built world last: while one worker builds it, the other runs
+    the modules that do not wait for it (the order is the same on every worker)."""
+    needs = {
+        item.module.__name__ for item in items if {"built", "rebuilt"} & set(item.fixturenames)
+    }
+    items.sort(key=lambda item: item.module.__name__ in needs)
 
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")

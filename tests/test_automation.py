@@ -209,7 +209,7 @@ time.sleep(float(sys.argv[2]))
 
 
 def test_a_locked_warehouse_is_retried_with_backoff(fresh):
-    hold_seconds = 10  # another process holds the warehouse, then lets go
+    hold_seconds = 3  # another process holds the warehouse, then lets go
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
     fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(

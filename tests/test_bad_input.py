@@ -163,8 +163,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def refused(tmp_path_factory, built):
     """A copy of the built world, every broken delivery in its landing, one refresh run."""
-    from orchestration.definitions import defs
-    from orchestration.lib.partitions import partition_range_tags
+    from orchestration.run import execute
 
     root = tmp_path_factory.mktemp("bad_input")
     copy_world(built, root)
@@ -176,16 +175,15 @@ def refused(tmp_path_factory, built):
             path = env.settings.landing_dir / file
             breaker(path)
             shas[case] = sha256(path)
-        result = defs.resolve_job_def("refresh").execute_in_process(
-            raise_on_error=False, tags=partition_range_tags()
-        )
+        result = execute(env.settings)  # as `bkwh run` does: the months of the new files
         yield {
             "env": env,
             "before": before,
             "shas": shas,
             "after": tables_checksum(env.settings.analytics_path),
             "success": result.success,
-            "succeeded": {e.step_key for e in result.all_events if e.is_step_success},
+            "failed": {f.split(":")[0] for f in result.failures},
+            "succeeded": result.succeeded,
         }
 
 
@@ -226,6 +224,8 @@ def test_a_bad_delivery_is_refused_kept_explained_and_publishes_nothing(refused,
 
 def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
     assert refused["success"] is False
+    sources = ("benefit_register", "case_system", "jobindsats", "statbank")
+    assert refused["failed"] == {f"ingest_{s}" for s in sources}  # each says why, in full
     assert not {"warehouse_dbt_assets", "analytics_db", "report_outputs"} & refused["succeeded"]
     index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()
     for file, *_ in CASES.values():

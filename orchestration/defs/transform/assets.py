@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from packaging import version
 
@@ -20,6 +21,7 @@ from orchestration.project import dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
+from pipeline.state import record_dbt_build
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -88,6 +90,8 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         summary = _summarise(invocation)
         if invocation.is_successful():
             keep_partial_parse(invocation.target_path)
+            with duckdb.connect(str(Settings.from_env().warehouse_path)) as con:
+                record_dbt_build(con)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
             return
         failed = _failures(invocation)
@@ -124,13 +128,21 @@ def _failures(invocation) -> list[str]:
     return [str(error) if error else f"dbt exited with code {invocation.process.returncode}"]
 
 
+def kept_parse_path() -> Path:
+    """Where dagster-dbt looks for a parse to start from: `DBT_TARGET_PATH` (default the
+    project's `target/`), which also holds each build's own target folder."""
+    base = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    folder = base if base.is_absolute() else dbt_project.project_dir / base
+    return folder / "partial_parse.msgpack"
+
+
 def keep_partial_parse(target: Path) -> None:
-    """Keep the build's parse for the next one (dagster-dbt copies it from the project's
-    target folder into each build's own): dbt then re-parses only what changed."""
+    """Keep the build's parse for the next one (dagster-dbt copies it into each build's own
+    target folder): dbt then re-parses only what changed. dbt starts over when the profile
+    changed (another warehouse path)."""
     parsed = target / "partial_parse.msgpack"
     if parsed.exists():
-        kept = dbt_project.manifest_path.parent / "partial_parse.msgpack"
-        write_atomic(kept, parsed.read_bytes())
+        write_atomic(kept_parse_path(), parsed.read_bytes())
 
 
 class WarehouseDbtCli(DbtCliResource):
