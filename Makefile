@@ -18,7 +18,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,13 +1,20 @@
 """Ingest: a good file loads once; a bad one is quarantined with a reason and loads nothing."""
 
+import hashlib
+import hmac
 import json
 import shutil
 
 import duckdb
 import pytest
+from test_privacy import fake_cpr
 
 from pipeline.config import SAMPLE_MARKER, PseudonymKeyMissing
 from pipeline.ingest import Ingestor
+from pipeline.ingest.load import hmac_pads, keyed_hash_sql
+from pipeline.ingest.read import read_file
+from pipeline.plan import plan_refresh
+from pipeline.report import build_report
 
 
 def _rows(env, table):
@@ -116,3 +123,86 @@ def test_an_unknown_file_name_is_quarantined_not_ignored(fresh):
     [outcome] = Ingestor(fresh.settings).run()
     assert outcome.status == "quarantined"
     assert "no suite in expectations/ matches this file name" in outcome.message
+
+
+def test_the_keyed_hash_built_in_duckdb_is_python_s_hmac_sha256():
+    """ingest hashes person ids in SQL (pipeline/ingest/load.py); it must be RFC 2104 HMAC,
+    the same as Python's, for a short key and for one longer than SHA-256's block."""
+    ids = [fake_cpr("010203", "1234"), fake_cpr("311299", "0001"), "æøå-not-a-cpr"]
+    for key in (b"ballerup-sample-key-not-secret", b"k" * 100):
+        ipad, opad = hmac_pads(key)
+        with duckdb.connect() as con:
+            got = [
+                con.execute(
+                    f"select {keyed_hash_sql('$v')}", {"v": v, "ipad": ipad, "opad": opad}
+                ).fetchone()[0]
+                for v in ids
+            ]
+        want = [hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:32] for v in ids]
+        assert got == want
+
+
+def test_one_bad_value_in_many_files_refuses_each_of_them_and_only_them(fresh):
+    """Values are validated once per batch, on their distinct values: a bad value is traced
+    back to every file and line that holds it, and the other files of the batch load."""
+    months = ("2024-02", "2024-03", "2024-04", "2024-05")
+    _only(fresh, "case_system", {f"meetings_{m}.csv" for m in months})
+    folder = fresh.settings.landing_dir / "case_system"
+    for month, line in (("2024-03", 3), ("2024-05", 5)):  # the same bad code in two files
+        path = folder / f"meetings_{month}.csv"
+        lines = path.read_text().splitlines()
+        parts = lines[line - 1].split(";")
+        parts[4] = "telefon"
+        lines[line - 1] = ";".join(parts)
+        path.write_text("\n".join(lines) + "\n")
+
+    outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
+
+    assert {f: o.status for f, o in outcomes.items()} == {
+        "meetings_2024-02.csv": "loaded",
+        "meetings_2024-03.csv": "quarantined",
+        "meetings_2024-04.csv": "loaded",
+        "meetings_2024-05.csv": "quarantined",
+    }
+    assert (
+        "meetings_2024-03.csv, row 3, column 'booking_type'"
+        in outcomes["meetings_2024-03.csv"].message
+    )
+    assert (
+        "meetings_2024-05.csv, row 5, column 'booking_type'"
+        in outcomes["meetings_2024-05.csv"].message
+    )
+    loaded = outcomes["meetings_2024-02.csv"].rows + outcomes["meetings_2024-04.csv"].rows
+    assert _rows(fresh, "case_system_meetings") == loaded > 0
+
+
+def test_quoted_line_breaks_and_blank_lines_keep_each_row_s_line(fresh):
+    """A row's line is the file's own: DuckDB numbers the rows, Python counts the lines of a
+    file whose records are not one per line."""
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    header, *rows = path.read_text().splitlines()
+    first = rows[0].split(";")
+    first[4] = '"selv\nbook"'  # a code broken over two lines, in quotes
+    text = "\n".join([header, ";".join(first), "", *rows[1:3]]) + "\n"
+    path.write_text(text)
+
+    frame, problems = read_file("case_system", path)
+
+    assert problems == []
+    # header 1, the quoted record on lines 2-3 (named by the line it ends on, as Python's csv
+    # counts), a blank line 4, then one record a line
+    assert frame["_line"].tolist() == [3, 5, 6]
+    assert frame["booking_type"].tolist()[0] == "selv\nbook"
+
+
+def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
+    plan = plan_refresh(rebuilt.settings)
+    # the built world's publication was built from this warehouse, but the copy has no report
+    assert not plan.new_files and plan.dbt_is_current and plan.publish_only
+    build_report(rebuilt.settings)
+    assert plan_refresh(rebuilt.settings).nothing_to_do
+    path = rebuilt.settings.landing_dir / "case_system" / "meetings_2025-06.csv"
+    path.write_text(path.read_text() + "\n")
+    plan = plan_refresh(rebuilt.settings)
+    assert plan.new_files == {"case_system": ["meetings_2025-06.csv"]}
+    assert plan.months == ["2025-06"] and not plan.nothing_to_do and not plan.publish_only

@@ -150,11 +150,12 @@ def discover(
             )
             continue
         this_run[sha] = f"{source}/{path.name}"
-        new.append(_match(source, path, sha, st.st_size, st.st_mtime_ns))
+        new.append(delivery(source, path, sha, st.st_size, st.st_mtime_ns))
     return new, skipped
 
 
-def _match(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Delivery:
+def delivery(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Delivery:
+    """A landing file matched to its suite and the period its name gives."""
     found = spec_for(source, path.name, load_specs())
     if found is None:
         return Delivery(source, path, sha, size, mtime_ns, None)

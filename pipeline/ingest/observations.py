@@ -24,6 +24,7 @@ from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
 from pipeline.ingest.read import (
     Problems,
+    check_columns,
     drop_files,
     lit,
     merge,
@@ -165,7 +166,7 @@ def _read_json_table(
             )
         elif found != names:
             problems.setdefault(file, []).extend(
-                _columns(file, found or [], names) or [Problem(file, "unexpected variables")]
+                check_columns(file, found or [], names) or [Problem(file, "unexpected variables")]
             )
     con.execute(
         """
@@ -223,12 +224,6 @@ def _unreadable_json(con, files: list[Delivery]) -> Problems:
         for d in files:
             bad[d.name] = [Problem(d.name, "the files of this table could not be read together")]
     return bad
-
-
-def _columns(file: str, found: list[str], wanted: list[str]) -> list[Problem]:
-    from pipeline.ingest.read import check_columns
-
-    return check_columns(file, found, wanted)
 
 
 def read_observations(

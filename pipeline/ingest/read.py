@@ -19,7 +19,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.ingest.discover import Delivery
+from pipeline.ingest.discover import Delivery, delivery
+from pipeline.ingest.loadlog import SQL_TYPES
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
 from pipeline.suites import SourceSpec
 
@@ -384,7 +385,7 @@ def read_parquet(
             problems[d.name] = found
         else:
             good.append(d)
-    select = ", ".join(f"{q(c)}::{_sql_type(k)} as {q(c)}" for c, k in spec.columns.items())
+    select = ", ".join(f"{q(c)}::{SQL_TYPES[k]} as {q(c)}" for c, k in spec.columns.items())
     if good:
         paths = [str(d.path) for d in good]
         con.execute(
@@ -395,18 +396,12 @@ def read_parquet(
             """
         )
     else:
-        cols = ", ".join(f"null::{_sql_type(k)} as {q(c)}" for c, k in spec.columns.items())
+        cols = ", ".join(f"null::{SQL_TYPES[k]} as {q(c)}" for c, k in spec.columns.items())
         con.execute(
             "create or replace temp view incoming as select null::varchar as _file, "
             f"null::bigint as _line, {cols} where false"
         )
     return problems
-
-
-def _sql_type(kind: str) -> str:
-    from pipeline.ingest.loadlog import SQL_TYPES
-
-    return SQL_TYPES[kind]
 
 
 def read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
@@ -425,9 +420,7 @@ def read_file(source: str, path: Path):
     """One landing file as ingest reads it, in a throw-away DuckDB: (rows, problems)."""
     import pandas as pd
 
-    from pipeline.ingest.discover import _match
-
-    d: Delivery = _match(source, path, "", path.stat().st_size, 0)
+    d = delivery(source, path, "", path.stat().st_size, 0)
     if d.spec is None:
         return None, [Problem(path.name, f"no suite matches this file name in {source}")]
     with duckdb.connect() as con:
