@@ -46,8 +46,9 @@ lint: install
 	mkdir -p data && BKWH_WAREHOUSE_PATH=$(CURDIR)/data/warehouse.duckdb $(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests
 
 ## make bench SCALE=1.0: per-stage seconds and peak memory on a generated world
+## (BENCH_ARGS=--keep-world reuses the world the previous bench of that scale generated)
 bench: install
-	$(VENV)/bin/python -m pipeline.bench --scale $(SCALE)
+	$(VENV)/bin/python -m pipeline.bench --scale $(SCALE) $(BENCH_ARGS)
 
 ## make docs: the dbt documentation site with lineage and exposures, from the warehouse that
 ## make run built: dbt_project/target/index.html (served) and static_index.html (one file)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ import duckdb
 import psutil
 
 from pipeline import periods
-from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings, dbt_executable
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_MARKER, Settings, dbt_executable
 from pipeline.suites import spec_for
 
 # as the refresh runs dbt (orchestration/defs/transform/assets.py: no unit tests)
@@ -101,14 +102,20 @@ def last_month_files(landing: Path, month: str) -> list[Path]:
     return out
 
 
-def run_bench(scale: float, seed: int, root: Path) -> tuple[list[Stage], int]:
+def run_bench(
+    scale: float, seed: int, root: Path, keep_world: bool = False
+) -> tuple[list[Stage], int]:
     from pipeline.ingest import Ingestor
     from pipeline.publish import publish
     from pipeline.report import build_report
     from pipeline.sample.generate import generate
 
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
+    world, later = root / "world", root / "later"
+    kept = keep_world and (world / SAMPLE_MARKER).exists()
+    for path in root.iterdir() if root.exists() else []:
+        if not (kept and path in (world, later)):
+            (shutil.rmtree if path.is_dir() else Path.unlink)(path)
+    root.mkdir(parents=True, exist_ok=True)
     os.environ.update(Settings.env_for_root(root))
     settings = Settings.from_env()
     target = root / "dbt_target"
@@ -144,14 +151,17 @@ def run_bench(scale: float, seed: int, root: Path) -> tuple[list[Stage], int]:
             )
         ]
 
-    world = root / "world"
-    stage, summary = timed("generate", lambda: generate(world, seed=seed, scale=scale))
-    stages = [stage]
-    held_back = last_month_files(world, summary["end"])
-    later = root / "later"
-    for path in held_back:
-        (later / path.parent.name).mkdir(parents=True, exist_ok=True)
-        path.rename(later / path.parent.name / path.name)
+    if kept:  # --keep-world: the world generated (and split) by the previous bench
+        summary = json.loads((world / SAMPLE_MARKER).read_text())
+        stages = [Stage("generate", 0.0, 0.0)]
+        print("  generate: kept from the previous bench (--keep-world)")
+    else:
+        stage, summary = timed("generate", lambda: generate(world, seed=seed, scale=scale))
+        stages = [stage]
+        for path in last_month_files(world, summary["end"]):
+            (later / path.parent.name).mkdir(parents=True, exist_ok=True)
+            path.rename(later / path.parent.name / path.name)
+    held_back = [p for p in later.rglob("*") if p.is_file()]
     shutil.copytree(world, settings.landing_dir)  # with the sample's marker (its key)
     print(f"  held back {len(held_back)} files of {summary['end']} for the incremental refresh")
     # With the last month held back, the month before it is the register's last: its exits
@@ -159,9 +169,8 @@ def run_bench(scale: float, seed: int, root: Path) -> tuple[list[Stage], int]:
     # reconciliation tests wait for the month that completes it (the incremental refresh).
     stages += refresh("", "--exclude", "path:tests/reconciliation")
     stages.append(timed("floor", floor)[0])
-    for path in later.rglob("*"):
-        if path.is_file():
-            shutil.copy2(path, settings.landing_dir / path.parent.name / path.name)
+    for path in held_back:
+        shutil.copy2(path, settings.landing_dir / path.parent.name / path.name)
     stages += refresh("inc_")
     return stages, int(summary["person_weeks"])
 
@@ -174,11 +183,16 @@ def main(argv: list[str] | None = None) -> None:
         "--dir",
         type=Path,
         default=None,
-        help="work folder (default data/bench/scale-<s>; deleted first)",
+        help="work folder (default data/bench/scale-<s>; emptied first)",
+    )
+    parser.add_argument(
+        "--keep-world",
+        action="store_true",
+        help="reuse the world the previous bench generated in the work folder",
     )
     args = parser.parse_args(argv)
     root = args.dir or REPO_ROOT / "data" / "bench" / f"scale-{args.scale:g}"
-    stages, person_weeks = run_bench(args.scale, args.seed, root)
+    stages, person_weeks = run_bench(args.scale, args.seed, root, args.keep_world)
     by = {s.name: s for s in stages}
     floor = by["floor"].seconds
     full = [s for s in stages if s.name in ("ingest", "dbt_build", "publish", "report")]

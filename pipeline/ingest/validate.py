@@ -116,12 +116,23 @@ def _rows(columns: tuple[str, ...]) -> str:
     return "incoming"
 
 
+NOT_NULL = "expect_column_values_to_not_be_null"
+
+
 def _value_frame(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> pd.DataFrame:
+    """One block of distinct values per set of columns. A block only checked for nulls (an
+    id column, say, whose values are all distinct) needs one null and one other value."""
     blocks = {r.block: r.columns for r in rules}
-    parts = [
-        f"select distinct {lit(b)} as _block, {', '.join(q(c) for c in cols)} from {_rows(cols)}"
-        for b, cols in blocks.items()
-    ]
+    nulls_only = {
+        r.block
+        for r in rules
+        if all(o.written["type"] == NOT_NULL for o in rules if o.block == r.block)
+    }
+    parts = []
+    for b, cols in blocks.items():
+        names = ", ".join(q(c) for c in cols)
+        distinct = f"distinct on ({q(cols[0])} is null)" if b in nulls_only else "distinct"
+        parts.append(f"select {distinct} {lit(b)} as _block, {names} from {_rows(cols)}")
     con.execute(
         "create or replace temp table _gx as select row_number() over () - 1 as _pos, * from ("
         + " union all by name ".join(parts)

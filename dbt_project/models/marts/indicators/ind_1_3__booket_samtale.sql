@@ -44,27 +44,52 @@ with_target_group as (
     ) }}
 ),
 
+-- What counts at a month's end, as days it covers: a meeting booked on or before the day
+-- and held after it, a self-booking deadline issued on or before it and running to it.
+bookings as (
+    select
+        person_key,
+        booked_date as first_date,
+        meeting_date - 1 as last_date
+    from meetings
+    union all
+    select
+        person_key,
+        issued_date as first_date,
+        deadline_date as last_date
+    from deadlines
+),
+
+-- Each booking covers few month ends, so the flag below is an equality join on (person,
+-- month end) rather than a range join over every booking of the person.
+booked_month_ends as (
+    select distinct
+        person_key,
+        month_end_date
+    from (
+        select
+            person_key,
+            first_date,
+            last_date,
+            unnest(generate_series(
+                date_trunc('month', first_date), date_trunc('month', last_date), interval 1 month
+            ))::date + interval 1 month - interval 1 day as month_end_date
+        from bookings
+        where last_date >= first_date
+    ) as covered
+    where month_end_date between first_date and last_date
+),
+
 flagged as (
     select
         with_target_group.period,
         with_target_group.maalgruppe_code,
-        exists (
-            select 1
-            from meetings
-            where
-                meetings.person_key = with_target_group.person_key
-                and meetings.booked_date <= with_target_group.month_end_date
-                and meetings.meeting_date > with_target_group.month_end_date
-        )
-        or exists (
-            select 1
-            from deadlines
-            where
-                deadlines.person_key = with_target_group.person_key
-                and deadlines.issued_date <= with_target_group.month_end_date
-                and deadlines.deadline_date >= with_target_group.month_end_date
-        ) as has_booking
+        booked_month_ends.person_key is not null as has_booking
     from with_target_group
+    left join booked_month_ends
+        on
+            with_target_group.person_key = booked_month_ends.person_key
+            and with_target_group.month_end_date = booked_month_ends.month_end_date
     where with_target_group.is_active_course
 ),
 
