@@ -267,7 +267,8 @@ def _summary(settings: Settings, log_path) -> None:
                     "select status, count(*) from marts.fct_indicator_status group by 1"
                 ).fetchall()
             )
-        counted = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items(), key=lambda x: -x[1]))
+        ordered = sorted(statuses.items(), key=lambda x: (-x[1], x[0]))
+        counted = ", ".join(f"{n} {s}" for s, n in ordered)
         lines.append(f"  data to           {last:%Y-%m}")
         lines.append(f"  indicators        {counted}")
     except duckdb.Error:
@@ -322,7 +323,10 @@ def run(
                 say(f"refresh: {plan.busy}; the run waits for it")
             else:
                 new = ", ".join(f"{s} {len(f)}" for s, f in sorted(plan.new_files.items()))
-                say(f"refresh: {plan.n_new} new files ({new or 'none'}); {plan.reason}")
+                files = {0: "no new files", 1: f"1 new file ({new})"}.get(
+                    plan.n_new, f"{plan.n_new} new files ({new})"
+                )
+                say(f"refresh: {files}; {plan.reason}")
                 if plan.publish_only:
                     say(
                         "the marts are built and tested from what the warehouse holds: "

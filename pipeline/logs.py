@@ -9,6 +9,7 @@ Dagster's events, dbt's lines, Great Expectations, DuckDB) goes to
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -45,7 +46,8 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     for h in list(root.handlers):
         root.removeHandler(h)
     root.setLevel(logging.DEBUG)
-    console = logging.StreamHandler(sys.__stderr__)
+    # a stream of its own on the terminal: `captured` points fd 1 and 2 at the log file
+    console = logging.StreamHandler(_terminal())
     console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     console.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not verbose:
@@ -71,15 +73,34 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     return path
 
 
+@functools.cache
+def _terminal() -> TextIO:
+    """The console as it was when logging was first set up, on a descriptor of its own."""
+    try:
+        return os.fdopen(os.dup(sys.__stderr__.fileno()), "w", buffering=1, encoding="utf-8")
+    except (AttributeError, OSError, ValueError):  # no real stderr (an embedding host)
+        return sys.__stderr__
+
+
 @contextlib.contextmanager
 def captured(path: Path | None) -> Iterator[TextIO | None]:
-    """What libraries print (Dagster's console logger, dbt's lines) goes to the log file."""
+    """What libraries print (Dagster's console logger, dbt's lines) goes to the log file, and
+    so does what their subprocesses print: fd 1 and 2 point at it while the job runs (Dagster's
+    log tailers would otherwise print their KeyboardInterrupt on Ctrl-C to the terminal)."""
     if path is None:
         yield None
         return
-    with (
-        open(path, "a", encoding="utf-8", buffering=1) as f,
-        contextlib.redirect_stdout(f),
-        contextlib.redirect_stderr(f),
-    ):
-        yield f
+    with open(path, "a", encoding="utf-8", buffering=1) as f:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [os.dup(fd) for fd in (1, 2)]
+        try:
+            for fd in (1, 2):
+                os.dup2(f.fileno(), fd)
+            with contextlib.redirect_stdout(f), contextlib.redirect_stderr(f):
+                yield f
+        finally:
+            f.flush()
+            for fd, copy in zip((1, 2), saved, strict=True):
+                os.dup2(copy, fd)
+                os.close(copy)
