@@ -8,7 +8,7 @@ A publish killed before the swap leaves the old file in place and a stray tempor
 which the next publish removes.
 
 Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
-with `is_suppressed = true`, and so are those counts themselves.
+with `is_suppressed = true`, and so are those counts themselves and the value's interval.
 
 Each published table and column carries its description from the dbt YAML as a DuckDB
 comment (`duckdb_columns()` shows them; so do DBeaver and the DuckDB CLI's `.schema`), and
@@ -42,6 +42,9 @@ class PublishError(RuntimeError):
 
 
 COUNT_COLUMNS = ("numerator", "denominator")
+# blanked with the counts in a suppressed cell: the value, and its interval (which would
+# give the value away)
+VALUE_COLUMNS = ("value", "ci_lower", "ci_upper")
 
 
 @dataclass
@@ -119,7 +122,7 @@ def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
         return ", ".join(f'"{c}"' for c in cols)
     out = []
     for c in cols:
-        if c == "value" or c in COUNT_COLUMNS:
+        if c in VALUE_COLUMNS or c in COUNT_COLUMNS:
             out.append(f'case when is_suppressed then null else "{c}" end as "{c}"')
         else:
             out.append(f'"{c}"')

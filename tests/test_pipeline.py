@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import yaml
 from conftest import WORLD, sha256
 
 from orchestration.run import run_refresh_job
@@ -66,13 +67,50 @@ def test_every_status_is_an_allowed_word_and_comparators_are_there(built):
         "select indicator_id, status, comparator_value, period from marts.fct_indicator_status",
     )
     assert {r[0] for r in rows} == set(catalogue)
-    allowed = {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
+    with open(SEEDS_DIR / "indicator_statuses.csv", encoding="utf-8") as f:
+        allowed = {r["status"] for r in csv.DictReader(f) if r["kind"] == "verdict"}
     for indicator_id, status, comparator_value, period in rows:
         assert status in allowed, (indicator_id, status)
         entry = catalogue[indicator_id]
         assert (status == "udgået") == (entry["status"] == "retired")
         if entry["comparator_area_code"] and period is not None:
             assert comparator_value is not None, f"{indicator_id} has no comparator value"
+
+
+def test_no_verdict_and_no_change_sits_inside_its_interval(built):
+    """Issue 14's rule, on the published file: opfyldt / ikke opfyldt only when the whole
+    interval is on one side of the target or comparator, forbedret / forværret only when the
+    change's interval leaves out 0, and nothing judged on fewer persons than the project's
+    minimum. (A unit without an interval method yet says so: interval_method 'none'.)"""
+    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as f:
+        min_persons = yaml.safe_load(f)["vars"]["min_persons_for_verdict"]
+    rows = _query(
+        built.settings.analytics_path,
+        "select s.indicator_id, s.status, s.ci_lower, s.ci_upper, s.n_counted, "
+        "s.interval_method, coalesce(s.target_value, s.comparator_value), s.change_status, "
+        "s.change_ci_lower, s.change_ci_upper, s.target_operator, s.target_tolerance "
+        "from marts.fct_indicator_status s",
+    )
+    judged = 0
+    for ind, status, low, high, n, method, mark, change, c_low, c_high, op, tol in rows:
+        if status in ("opfyldt", "ikke opfyldt", "på niveau"):
+            assert n is None or n >= min_persons, (ind, status, n)
+        if status in ("opfyldt", "ikke opfyldt") and method != "none":
+            judged += 1
+            assert low is not None and high is not None, ind
+            if op == "=":  # within a tolerance of the target: all of it in, or all of it out
+                inside = mark - tol <= low and high <= mark + tol
+                outside = high < mark - tol or low > mark + tol
+                assert inside if status == "opfyldt" else outside, (ind, status, low, high)
+            else:
+                assert not (low <= mark <= high), (ind, status, low, mark, high)
+        if status == "på niveau" and op != "=":
+            assert low <= mark <= high, (ind, status, low, mark, high)
+        if change in ("forbedret", "forværret", "steget", "faldet"):
+            assert not (c_low <= 0 <= c_high), (ind, change, c_low, c_high)
+        if change == "uændret":
+            assert c_low <= 0 <= c_high, (ind, change, c_low, c_high)
+    assert judged + sum(1 for r in rows if r[1] == "på niveau") >= 5  # the rule was exercised
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):

@@ -22,13 +22,16 @@ from openpyxl import load_workbook
 from pipeline.config import REPO_ROOT, SEEDS_DIR
 
 MONTHS = "januar februar marts april maj juni juli august september oktober november december"
-STATUSES = {"opfyldt", "ikke opfyldt", "ingen sammenligning", "udgået"}
 DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit
 
 
 def _seed(name: str) -> list[dict]:
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+# the verdict words, as the seed defines them
+STATUSES = {r["status"] for r in _seed("indicator_statuses") if r["kind"] == "verdict"}
 
 
 def _rows(path, sql, params=None) -> list[dict]:
@@ -112,6 +115,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         elif round(s["change_from_year_before"], DECIMALS.get(s["unit"], 1)) != 0:
             sign = "+" if s["change_from_year_before"] > 0 else "\N{MINUS SIGN}"
             assert change.startswith(sign + danish(abs(s["change_from_year_before"]), s["unit"]))
+        if s["change_status"] is not None:  # the change's verdict beside it
+            assert change.endswith(s["change_status"]), (change, s["change_status"])
 
 
 def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):

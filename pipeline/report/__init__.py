@@ -37,10 +37,16 @@ class ReportResult:
     n_charts: int
 
 
-def small_cell_threshold() -> int:
-    """The publication's small-cell limit (dbt var), for the report's explanation."""
+def dbt_var(name: str) -> int:
+    """A dbt var of the project (the small-cell limit, the persons a verdict needs), for the
+    report's explanation."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["small_cell_threshold"])
+    return int(project["vars"][name])
+
+
+def small_cell_threshold() -> int:
+    """The publication's small-cell limit (dbt var)."""
+    return dbt_var("small_cell_threshold")
 
 
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
@@ -98,7 +104,8 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
 
 
 def _view(ind: Indicator, data: ReportData) -> dict:
-    symbol, css = formats.STATUS_STYLE[ind.status]
+    status = data.status(ind.status)
+    change = data.status(ind.change_status, "change") if ind.change_status else None
     has_comparator_area = (
         ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP
     )
@@ -114,8 +121,12 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "change_text": formats.change_text(ind.change_from_year_before, ind.unit)
         if ind.is_computed
         else "",
-        "status_symbol": symbol,
-        "status_class": css,
+        "status_symbol": status.symbol,
+        "status_class": status.css_class,
+        "status_sentence": ind.status_text,
+        "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
+        "persons_text": formats.persons_text(ind.n_counted),
+        "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
         "breakdown_tables": _breakdown_tables(ind),
         "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
@@ -139,8 +150,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         groups=data.groups,
         views=views,
         status_counts=[
-            (word, symbol, css, counts.get(word, 0))
-            for word, (symbol, css) in formats.STATUS_STYLE.items()
+            (s.status, s.symbol, s.css_class, counts.get(s.status, 0)) for s in data.verdicts()
         ],
         data_until=formats.period_text(data.data_until, "month"),
         # _publication.published_at is UTC; the reader's clock is Danish
@@ -149,6 +159,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         ),
         built_at=formats.date_text(built_at),
         threshold=small_cell_threshold(),
+        min_persons=dbt_var("min_persons_for_verdict"),
         plotly_js=get_plotlyjs(),
         breakdown_name=formats.breakdown_name,
     )

@@ -21,12 +21,13 @@ INDICATORS_SQL = """
 select
     d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
     d.goal_text, d.indicator_role, d.strategy_text, d.strategy_remark, d.definition_da,
-    d.note_da, d.definition, d.unit,
+    d.note_da, d.definition, d.unit, d.interval_method_da,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
-    s.period, s.period_type, s.value, s.comparator_value, s.gap, s.status,
-    s.change_from_year_before, s.is_computed
+    s.period, s.period_type, s.value, s.ci_lower, s.ci_upper, s.n_counted, s.interval_method,
+    s.comparator_value, s.gap, s.status, s.status_text, s.change_from_year_before,
+    s.change_ci_lower, s.change_ci_upper, s.change_status, s.change_text, s.is_computed
 from marts.dim_indicator as d
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 left join marts.dim_area as a on a.area_code = d.comparator_area_code
@@ -66,7 +67,7 @@ order by v.indicator_id, v.breakdown, v.breakdown_value
 HISTORY_SQL = """
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
-    v.value, v.numerator, v.denominator, v.unit, v.is_suppressed
+    v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit, v.is_suppressed
 from marts.fct_indicator_values as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
@@ -115,12 +116,33 @@ class Group:
         return [i for i in self.indicators if i.is_key_figure and not i.is_retired]
 
 
+@dataclass(frozen=True)
+class Status:
+    """A word of marts.dim_status: a verdict or a change, as the outputs show it."""
+
+    status: str
+    kind: str
+    sort_order: int
+    symbol: str
+    css_class: str
+    sentence_da: str
+
+
 @dataclass
 class ReportData:
     published_at: datetime
     area_names: dict[int, str]
     indicators: list[Indicator]
     history: list[dict]
+    statuses: dict[tuple[str, str], Status] = field(default_factory=dict)
+
+    def verdicts(self) -> list[Status]:
+        """The verdict words in their order (dim_status, kind verdict)."""
+        words = [s for (kind, _), s in self.statuses.items() if kind == "verdict"]
+        return sorted(words, key=lambda s: s.sort_order)
+
+    def status(self, word: str, kind: str = "verdict") -> Status:
+        return self.statuses[(kind, word)]
 
     @property
     def groups(self) -> list[Group]:
@@ -157,4 +179,12 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         for r in _dicts(con, BREAKDOWN_SQL):
             indicators[r["indicator_id"]].breakdown.append(r)
         history = _dicts(con, HISTORY_SQL) if with_history else []
-    return ReportData(published_at, area_names, list(indicators.values()), history)
+        statuses = {
+            (r["kind"], r["status"]): Status(**r)
+            for r in _dicts(
+                con,
+                "select status, kind, sort_order, symbol, css_class, sentence_da "
+                "from marts.dim_status",
+            )
+        }
+    return ReportData(published_at, area_names, list(indicators.values()), history, statuses)

@@ -2,7 +2,7 @@
 
 Numbers: decimal comma, thousands dot (`pipeline.danish.format_number`). Periods: "oktober
 2026", "3. kvartal 2026", "12 mdr. til og med oktober 2026". A status is a word, a symbol
-and a colour class, so it reads in black and white too.
+and a colour class (marts.dim_status), so it reads in black and white too.
 """
 
 from __future__ import annotations
@@ -61,13 +61,6 @@ MINUS = "\N{MINUS SIGN}"
 SUPPRESSED = "–"  # en dash: a small cell, not shown
 NO_DATA = "ingen data"
 
-# status word -> (symbol, css class); the symbol keeps it readable without colour
-STATUS_STYLE = {
-    "opfyldt": ("✔", "ok"),
-    "ikke opfyldt": ("✖", "bad"),
-    "ingen sammenligning": ("○", "none"),
-    "udgået": ("⊘", "retired"),
-}
 
 BREAKDOWN_NAMES = {
     "alder": "Alder",
@@ -108,6 +101,20 @@ def value_text(value: float | None, unit: str) -> str:
     if unit == "rank":
         return f"nr. {number(value, unit)}"
     return number(value, unit) + UNIT_SUFFIX.get(unit, "")
+
+
+def interval_text(low: float | None, high: float | None, unit: str) -> str:
+    """'14,6–17,9 %' (the 95 % interval, an en dash between); '' without one."""
+    if low is None or high is None:
+        return ""
+    return f"{number(low, unit)}\N{EN DASH}{number(high, unit)}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def persons_text(n: float | None) -> str:
+    """'1.981 personer' (rounded: fuldtidspersoner are fractional); '' without a count."""
+    if n is None:
+        return ""
+    return f"{format_number(round(n), 0)} personer"
 
 
 def change_text(change: float | None, unit: str) -> str:

@@ -9,6 +9,14 @@ focus_areas as (
     select * from {{ ref('focus_areas') }}
 ),
 
+units as (
+    select * from {{ ref('units') }}
+),
+
+interval_methods as (
+    select * from {{ ref('interval_methods') }}
+),
+
 targets as (
     select * from {{ ref('indicator_targets') }}
     where current_date between valid_from and valid_to
@@ -40,9 +48,14 @@ final as (
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,
-        catalogue.note_da::varchar as note_da
+        catalogue.note_da::varchar as note_da,
+        interval_methods.method_da::varchar as interval_method_da,
+        coalesce(units.interval_method, 'none')::varchar as interval_method
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
+    left join units on catalogue.unit = units.unit
+    left join interval_methods
+        on coalesce(units.interval_method, 'none') = interval_methods.interval_method
     left join targets on catalogue.indicator_id = targets.indicator_id
 )
 

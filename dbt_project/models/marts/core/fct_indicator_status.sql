@@ -1,6 +1,18 @@
 -- Each catalogue indicator's standing: Ballerup's latest value against its comparator and
 -- target, the gap in the direction that counts as better (positive = better), the status,
 -- and the change since the same period a year before.
+--
+-- A verdict needs the value's whole 95 % interval on one side: opfyldt or ikke opfyldt;
+-- an interval that holds the target or comparator is 'på niveau'. Fewer persons behind the
+-- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
+-- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
+-- shares, the score interval for two rates) leaves out 0, else uændret. The comparator
+-- (the country: hundreds of thousands of persons) is taken as known. A unit without an
+-- interval method yet (seed units) keeps the plain comparison, and says so
+-- (interval_method 'none'). The words and their sentences: seed indicator_statuses.
+{%- set min_persons = var('min_persons_for_verdict') %}
+{%- set alpha = var('interval_alpha') %}
+
 with
 
 catalogue as (
@@ -9,6 +21,18 @@ catalogue as (
 
 targets as (
     select * from {{ ref('indicator_targets') }}
+),
+
+units as (
+    select * from {{ ref('units') }}
+),
+
+interval_methods as (
+    select * from {{ ref('interval_methods') }}
+),
+
+statuses as (
+    select * from {{ ref('indicator_statuses') }}
 ),
 
 indicator_values as (
@@ -37,24 +61,70 @@ latest_values as (
         latest.period,
         ballerup.period_type,
         ballerup.value,
+        ballerup.numerator,
+        ballerup.denominator,
+        ballerup.ci_lower,
+        ballerup.ci_upper,
         ballerup.unit,
-        ballerup.is_suppressed
+        units.scale,
+        units.interval_method,
+        {{ persons_behind('ballerup', 'interval_methods') }} as persons
     from latest
     inner join ballerup
         on
             latest.indicator_id = ballerup.indicator_id
             and latest.period = ballerup.period
+    left join units on ballerup.unit = units.unit
+    left join interval_methods on units.interval_method = interval_methods.interval_method
 ),
 
 a_year_before as (
     select
         latest_values.indicator_id,
-        ballerup.value
+        ballerup.value,
+        ballerup.numerator,
+        ballerup.denominator,
+        {{ persons_behind('ballerup', 'interval_methods') }} as persons
     from latest_values
     inner join ballerup
         on
             latest_values.indicator_id = ballerup.indicator_id
             and ballerup.period = latest_values.period - interval 1 year
+    left join interval_methods on latest_values.interval_method = interval_methods.interval_method
+),
+
+-- the change's interval; a share's from both years' counts (Newcombe), a rate's likewise
+changes as (
+    select
+        a_year_before.indicator_id,
+        latest_values.value - a_year_before.value as change_from_year_before,
+        least(latest_values.persons, a_year_before.persons) as change_persons,
+        case latest_values.interval_method
+            when 'share'
+                then latest_values.scale * ci_share_diff_low(
+                    latest_values.numerator, latest_values.denominator,
+                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
+                )
+            when 'count'
+                then latest_values.scale * ci_count_diff_low(
+                    latest_values.numerator, latest_values.denominator,
+                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
+                )
+        end as change_ci_lower,
+        case latest_values.interval_method
+            when 'share'
+                then latest_values.scale * ci_share_diff_high(
+                    latest_values.numerator, latest_values.denominator,
+                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
+                )
+            when 'count'
+                then latest_values.scale * ci_count_diff_high(
+                    latest_values.numerator, latest_values.denominator,
+                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
+                )
+        end as change_ci_upper
+    from a_year_before
+    inner join latest_values on a_year_before.indicator_id = latest_values.indicator_id
 ),
 
 comparators as (
@@ -83,16 +153,27 @@ joined as (
         latest_values.period,
         latest_values.period_type,
         latest_values.value,
+        latest_values.ci_lower,
+        latest_values.ci_upper,
+        latest_values.persons,
         latest_values.unit,
         comparators.comparator_value,
         targets.target_operator,
         targets.target_value,
         targets.target_tolerance,
-        latest_values.value - a_year_before.value as change_from_year_before
+        changes.change_from_year_before,
+        changes.change_ci_lower,
+        changes.change_ci_upper,
+        changes.change_persons,
+        -- the method the status used: none where the value has no interval
+        case
+            when latest_values.ci_lower is null then 'none'
+            else latest_values.interval_method
+        end as interval_method
     from catalogue
     left join latest_values on catalogue.indicator_id = latest_values.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
-    left join a_year_before on catalogue.indicator_id = a_year_before.indicator_id
+    left join changes on catalogue.indicator_id = changes.indicator_id
     left join targets
         on
             catalogue.indicator_id = targets.indicator_id
@@ -103,16 +184,60 @@ joined as (
 gaps as (
     select
         *,
+        {{ gap_at('value') }} as gap,
+        -- the gap at the interval's worst and best points
+        least({{ gap_at('ci_lower') }}, {{ gap_at('ci_upper') }}) as gap_worst,
         case
-            when target_operator = '<=' then target_value - value
-            when target_operator = '>=' then value - target_value
-            when target_operator = '=' then target_tolerance - abs(value - target_value)
-            when comparator_value is not null and direction = 'lower_is_better'
-                then comparator_value - value
-            when comparator_value is not null and direction = 'higher_is_better'
-                then value - comparator_value
-        end as gap
+            when target_operator = '=' and target_value between ci_lower and ci_upper
+                then target_tolerance
+            else greatest({{ gap_at('ci_lower') }}, {{ gap_at('ci_upper') }})
+        end as gap_best
     from joined
+),
+
+judged as (
+    select
+        *,
+        case
+            when catalogue_status = 'retired' then 'udgået'
+            when gap is null then 'ingen sammenligning'
+            when persons < {{ min_persons }} then 'for få til en vurdering'
+            -- a unit without an interval method yet: the plain comparison
+            when interval_method = 'none' and gap >= 0 then 'opfyldt'
+            when interval_method = 'none' then 'ikke opfyldt'
+            when gap_worst >= 0 then 'opfyldt'
+            when gap_best < 0 then 'ikke opfyldt'
+            else 'på niveau'
+        end as status,
+        case
+            when change_from_year_before is null then null
+            when change_persons < {{ min_persons }} then 'for få til en vurdering'
+            when change_ci_lower is null or change_ci_upper is null then 'ikke vurderet'
+            when change_ci_lower <= 0 and change_ci_upper >= 0 then 'uændret'
+            when direction = 'higher_is_better' and change_ci_lower > 0 then 'forbedret'
+            when direction = 'higher_is_better' then 'forværret'
+            when direction = 'lower_is_better' and change_ci_upper < 0 then 'forbedret'
+            when direction = 'lower_is_better' then 'forværret'
+            when change_ci_lower > 0 then 'steget'
+            else 'faldet'
+        end as change_status
+    from gaps
+),
+
+worded as (
+    select
+        judged.*,
+        changes_said.sentence_da as change_text,
+        case
+            when judged.interval_method = 'none' and verdicts.sentence_plain_da is not null
+                then verdicts.sentence_plain_da
+            else verdicts.sentence_da
+        end as status_text
+    from judged
+    left join statuses as verdicts
+        on judged.status = verdicts.status and verdicts.kind = 'verdict'
+    left join statuses as changes_said
+        on judged.change_status = changes_said.status and changes_said.kind = 'change'
 ),
 
 final as (
@@ -122,26 +247,29 @@ final as (
         period::date as period,
         period_type::varchar as period_type,
         value::double as value,
+        ci_lower::double as ci_lower,
+        ci_upper::double as ci_upper,
+        persons::double as n_counted,
+        interval_method::varchar as interval_method,
         unit::varchar as unit,
         comparator::varchar as comparator,
         comparator_area_code::integer as comparator_area_code,
         comparator_value::double as comparator_value,
         target_operator::varchar as target_operator,
         target_value::double as target_value,
+        target_tolerance::double as target_tolerance,
         direction::varchar as direction,
         replaced_by::varchar as replaced_by,
+        status::varchar as status,
+        status_text::varchar as status_text,
+        change_ci_lower::double as change_ci_lower,
+        change_ci_upper::double as change_ci_upper,
+        change_status::varchar as change_status,
+        change_text::varchar as change_text,
         round(gap, 4)::double as gap,
-        (
-            case
-                when catalogue_status = 'retired' then 'udgået'
-                when gap is null then 'ingen sammenligning'
-                when gap >= 0 then 'opfyldt'
-                else 'ikke opfyldt'
-            end
-        )::varchar as status,
         round(change_from_year_before, 4)::double as change_from_year_before,
         (model_name is not null)::boolean as is_computed
-    from gaps
+    from worded
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Every indicator's values in one long table, at the contract grain of DESIGN.md:
--- one row per indicator, period, area and breakdown value.
+-- one row per indicator, period, area and breakdown value, each with its 95 % interval
+-- by the method of its unit (seeds units and interval_methods; pipeline/stats.py).
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
@@ -61,6 +62,19 @@ unioned as (
     {% endfor %}
 ),
 
+units as (
+    select * from {{ ref('units') }}
+),
+
+with_intervals as (
+    select
+        unioned.*,
+        units.interval_method,
+        {{ interval_bounds('units.interval_method', 'units.scale') }}
+    from unioned
+    left join units on unioned.unit = units.unit
+),
+
 final as (
     select
         indicator_id::varchar as indicator_id,
@@ -72,9 +86,11 @@ final as (
         numerator::double as numerator,
         denominator::double as denominator,
         value::double as value,
+        ci_lower::double as ci_lower,
+        ci_upper::double as ci_upper,
         unit::varchar as unit,
         is_suppressed::boolean as is_suppressed
-    from unioned
+    from with_intervals
 )
 
 select * from final

@@ -1,0 +1,21 @@
+-- The words a status or a change can take, in the order, symbol and colour class the report
+-- and the workbook show them, with the Danish sentence that says what each means.
+with
+
+statuses as (
+    select * from {{ ref('indicator_statuses') }}
+),
+
+final as (
+    select
+        status::varchar as status,
+        kind::varchar as kind,
+        sort_order::integer as sort_order,
+        symbol::varchar as symbol,
+        css_class::varchar as css_class,
+        sentence_da::varchar as sentence_da,
+        description::varchar as description
+    from statuses
+)
+
+select * from final

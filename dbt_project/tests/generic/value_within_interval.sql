@@ -1,0 +1,9 @@
+{#- Every interval holds its value: ci_lower <= value <= ci_upper, both or neither given. -#}
+{% test value_within_interval(model) %}
+    select *
+    from {{ model }}
+    where
+        (ci_lower is null) != (ci_upper is null)
+        or ci_lower > value + 1e-9
+        or ci_upper < value - 1e-9
+{% endtest %}

@@ -1,0 +1,68 @@
+"""A dbt-duckdb plugin: the interval functions of pipeline/stats.py as DuckDB functions.
+
+dbt-duckdb calls `Plugin.configure_connection` on every connection it opens (models, tests,
+unit tests), so that SQL can call, e.g., `ci_share_low(numerator, denominator, 0.05)`.
+profiles.yml names the plugin. The functions are vectorised (Arrow batches in, out); a
+NULL or meaningless input gives NULL. The published analytics file holds only their
+results: analysts need no plugin to read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from pipeline import stats
+
+DOUBLE = duckdb.sqltype("DOUBLE")
+
+# name -> (function of pipeline.stats, number of value arguments before alpha)
+INTERVALS: dict[str, tuple[Callable, int]] = {
+    "ci_share": (stats.share_interval, 2),
+    "ci_count": (stats.count_interval, 1),
+    "ci_share_diff": (stats.share_difference_interval, 4),
+    "ci_count_diff": (stats.count_difference_interval, 4),
+}
+
+
+def _bound(fn: Callable, n_values: int, which: int) -> Callable:
+    def compute(*columns: pa.Array) -> pa.Array:
+        values = [np.asarray(c.to_numpy(zero_copy_only=False), dtype="float64") for c in columns]
+        alphas = values[n_values]
+        alpha = float(alphas[0]) if alphas.size else 0.05
+        if alphas.size and not np.all(alphas == alpha):
+            raise ValueError(f"one alpha per call, got {sorted(set(alphas.tolist()))}")
+        bound = fn(*values[:n_values], alpha=alpha)[which]
+        return pa.array(bound, type=pa.float64(), from_pandas=True)  # NaN -> NULL
+
+    # DuckDB reads the arity from the signature: one named parameter per argument
+    arities: dict[int, Callable] = {
+        2: lambda a, b: compute(a, b),
+        3: lambda a, b, c: compute(a, b, c),
+        5: lambda a, b, c, d, e: compute(a, b, c, d, e),
+    }
+    return arities[n_values + 1]
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `<name>_low` and `<name>_high` for each interval on `con`."""
+    for name, (fn, n_values) in INTERVALS.items():
+        for which, suffix in enumerate(("low", "high")):
+            con.create_function(
+                f"{name}_{suffix}",
+                _bound(fn, n_values, which),
+                [DOUBLE] * (n_values + 1),
+                DOUBLE,
+                type="arrow",
+                null_handling="special",
+                side_effects=False,
+            )
+
+
+class Plugin(BasePlugin):
+    def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
+        register(conn)

@@ -1,0 +1,99 @@
+"""The statistical uncertainty of published values, computed by statsmodels.
+
+Each function takes numpy arrays (one element per published row) and returns the lower and
+upper bound of a two-sided interval at level 1 - alpha. Missing or meaningless inputs (a
+NULL, a denominator of 0, a negative count) give NaN bounds, which DuckDB reads as NULL. The
+warehouse calls them as DuckDB functions (pipeline/dbt_plugin.py) from the dbt models; the
+catalogue's `interval_method` says which one an indicator's values use, and the seed
+`interval_methods` says what each one means, in the committee's words.
+
+- share (Wilson score interval): a share of persons, k of n. Good coverage for small n and
+  for shares near 0 or 1, where the normal approximation fails (Brown, Cai and DasGupta,
+  "Interval Estimation for a Binomial Proportion", Statistical Science 16(2), 2001).
+  statsmodels.stats.proportion.proportion_confint(method="wilson").
+- count (exact Poisson, Garwood): a count of events or persons over a population (a rate
+  per 10,000); the population is taken as known. statsmodels.stats.rates.confint_poisson
+  (method="exact-c").
+- share difference (Newcombe's hybrid score, his method 10): the difference of two
+  independent shares, e.g. this year's share against the same month a year before.
+  statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb").
+- count difference (score interval): the difference of two Poisson rates.
+  statsmodels.stats.rates.confint_poisson_2indep(method="score", compare="diff"); that
+  method takes one pair at a time, and the warehouse asks it for one row per indicator.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+ArrayLike = np.ndarray | list | float
+
+
+def _arrays(*values: ArrayLike) -> list[np.ndarray]:
+    return [np.asarray(v, dtype="float64") for v in values]
+
+
+def _nan_bounds(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.full(size, np.nan), np.full(size, np.nan)
+
+
+def share_interval(k: ArrayLike, n: ArrayLike, alpha: float = 0.05):
+    """Wilson score interval of the share k/n, as a share (0-1)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    k, n = _arrays(k, n)
+    low, high = _nan_bounds(k.size)
+    ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
+    if ok.any():
+        low[ok], high[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+    return low, high
+
+
+def count_interval(k: ArrayLike, alpha: float = 0.05):
+    """Exact (Garwood) Poisson interval of the count k, as counts."""
+    from statsmodels.stats.rates import confint_poisson
+
+    (k,) = _arrays(k)
+    low, high = _nan_bounds(k.size)
+    ok = np.isfinite(k) & (k >= 0)
+    if ok.any():
+        low[ok], high[ok] = confint_poisson(k[ok], np.ones(ok.sum()), method="exact-c", alpha=alpha)
+    return low, high
+
+
+def share_difference_interval(
+    k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLike, alpha: float = 0.05
+):
+    """Newcombe's interval of k1/n1 - k2/n2 (two independent shares), as a share (-1..1)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    k1, n1, k2, n2 = _arrays(k1, n1, k2, n2)
+    low, high = _nan_bounds(k1.size)
+    ok = np.isfinite(k1 + n1 + k2 + n2) & (n1 > 0) & (n2 > 0) & (k1 >= 0) & (k2 >= 0)
+    ok &= (k1 <= n1) & (k2 <= n2)
+    if ok.any():
+        low[ok], high[ok] = confint_proportions_2indep(
+            k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb", compare="diff", alpha=alpha
+        )
+    return low, high
+
+
+def count_difference_interval(
+    k1: ArrayLike, e1: ArrayLike, k2: ArrayLike, e2: ArrayLike, alpha: float = 0.05
+):
+    """Score interval of k1/e1 - k2/e2 (two Poisson rates), per unit of exposure."""
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    k1, e1, k2, e2 = _arrays(k1, e1, k2, e2)
+    low, high = _nan_bounds(k1.size)
+    ok = np.isfinite(k1 + e1 + k2 + e2) & (e1 > 0) & (e2 > 0) & (k1 >= 0) & (k2 >= 0)
+    ok &= (k1 + k2) > 0  # no events in either: the score interval is undefined
+    for i in np.flatnonzero(ok):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low[i], high[i] = confint_poisson_2indep(
+                k1[i], e1[i], k2[i], e2[i], method="score", compare="diff", alpha=alpha
+            )
+    return low, high

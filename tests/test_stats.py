@@ -1,0 +1,71 @@
+"""The intervals of pipeline/stats.py against values computed by hand or published, and as
+the DuckDB functions the dbt models call (pipeline/dbt_plugin.py)."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+from pipeline import stats
+from pipeline.dbt_plugin import register
+
+Z = 1.959963984540054  # the 97.5 % quantile of the standard normal
+
+
+def wilson_by_hand(k: float, n: float) -> tuple[float, float]:
+    """Wilson (1927): (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    p = k / n
+    centre = p + Z**2 / (2 * n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2))
+    return (centre - half) / (1 + Z**2 / n), (centre + half) / (1 + Z**2 / n)
+
+
+@pytest.mark.parametrize(("k", "n"), [(28, 30), (263, 2481), (0, 10), (10, 10), (212.5, 7203)])
+def test_the_share_interval_is_wilsons(k, n):
+    low, high = stats.share_interval([k], [n])
+    assert (low[0], high[0]) == pytest.approx(wilson_by_hand(k, n), abs=1e-9)
+    assert low[0] <= k / n <= high[0]
+
+
+def test_the_count_interval_is_the_exact_poisson_one():
+    # Garwood's limits for 0, 5 and 10 events, as tabulated (e.g. Ulm 1990, Am J Epidemiol)
+    low, high = stats.count_interval([0, 5, 10])
+    assert low == pytest.approx([0.0, 1.6235, 4.7954], abs=1e-4)
+    assert high == pytest.approx([3.6889, 11.6683, 18.3904], abs=1e-4)
+
+
+def test_the_difference_of_two_shares_is_newcombes():
+    # Newcombe (1998), Statistics in Medicine 17, Table II: 56/70 - 48/80, method 10
+    low, high = stats.share_difference_interval([56], [70], [48], [80])
+    assert (low[0], high[0]) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_the_difference_of_two_rates_holds_zero_when_the_rates_are_equal():
+    low, high = stats.count_difference_interval([50, 500], [1000, 10000], [50, 400], [1000, 10000])
+    assert low[0] < 0 < high[0]  # 5 % against 5 %
+    assert 0 < low[1] < 0.01 < high[1]  # 5 % against 4 % of 10,000: a real rise of 1 point
+
+
+def test_meaningless_inputs_give_no_interval():
+    low, high = stats.share_interval([None, 5, 6, -1], [10, 0, 5, 10])
+    assert all(math.isnan(x) for x in (*low, *high))
+    low, high = stats.count_difference_interval([0], [100], [0], [100])
+    assert math.isnan(low[0]) and math.isnan(high[0])
+
+
+def test_the_duckdb_functions_give_the_same_bounds_and_null_for_null():
+    con = duckdb.connect()
+    register(con)
+    rows = con.execute(
+        "select ci_share_low(k, n, 0.05), ci_share_high(k, n, 0.05), ci_count_high(k, 0.05) "
+        "from (values (28.0, 30.0), (null, 30.0), (5.0, 0.0)) t(k, n)"
+    ).fetchall()
+    assert rows[0][:2] == pytest.approx(wilson_by_hand(28, 30), abs=1e-9)
+    assert rows[1] == (None, None, None)
+    assert rows[2][:2] == (None, None) and rows[2][2] == pytest.approx(11.6683, abs=1e-4)
+    [(low, high)] = con.execute(
+        "select ci_share_diff_low(56, 70, 48, 80, 0.05), ci_share_diff_high(56, 70, 48, 80, 0.05)"
+    ).fetchall()
+    assert (low, high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
