@@ -98,19 +98,35 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
         if status in ("opfyldt", "ikke opfyldt") and method != "none":
             judged += 1
             assert low is not None and high is not None, ind
+            met = status == "opfyldt"
             if op == "=":  # within a tolerance of the target: all of it in, or all of it out
                 inside = mark - tol <= low and high <= mark + tol
                 outside = high < mark - tol or low > mark + tol
-                assert inside if status == "opfyldt" else outside, (ind, status, low, high)
-            else:
+                assert inside if met else outside, (ind, status, low, high)
+            elif op == ">=":  # a target is met on its mark
+                assert low >= mark if met else high < mark, (ind, status, low, mark, high)
+            elif op == "<=":
+                assert high <= mark if met else low > mark, (ind, status, low, mark, high)
+            else:  # a comparator: beaten or not, by the whole interval
                 assert not (low <= mark <= high), (ind, status, low, mark, high)
-        if status == "på niveau" and op != "=":
+        if status == "på niveau" and op is None:
             assert low <= mark <= high, (ind, status, low, mark, high)
         if change in ("forbedret", "forværret", "steget", "faldet"):
             assert not (c_low <= 0 <= c_high), (ind, change, c_low, c_high)
         if change == "uændret":
             assert c_low <= 0 <= c_high, (ind, change, c_low, c_high)
     assert judged + sum(1 for r in rows if r[1] == "på niveau") >= 5  # the rule was exercised
+    # a status keeps to the latest month its sources no longer revise, while there is one
+    on_provisional = _query(
+        built.settings.analytics_path,
+        "select s.indicator_id from marts.fct_indicator_status s "
+        "join marts.fct_indicator_values v using (indicator_id) "
+        "where v.area_code = 151 and v.breakdown = 'total' and v.value is not null "
+        "group by s.indicator_id, s.period, s.is_provisional "
+        "having s.period <> coalesce(max(v.period) filter (where not v.is_provisional), "
+        "max(v.period)) or s.is_provisional <> bool_and(v.is_provisional)",
+    )
+    assert on_provisional == []
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):
@@ -233,6 +249,43 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     assert indicator_models and indicator_models <= unit_tested
     ran_units = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(ran_units) == len(manifest["unit_tests"]) >= 5
+    _provisional_months_follow_the_lineage(manifest, rebuilt.settings.warehouse_path)
+
+
+def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> None:
+    """Each indicator's provisional months are its newest N, where N is the largest
+    revision_months of the dbt sources it is built from, found here from the manifest's own
+    parent map (the model finds it through Jinja's graph)."""
+
+    def sources_of(node: str, seen: set[str]) -> set[str]:
+        if node in seen:
+            return set()
+        seen.add(node)
+        if node.startswith("source."):
+            return {node}
+        return set().union(*(sources_of(p, seen) for p in manifest["parent_map"].get(node, [])))
+
+    windows = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"].startswith("ind_"):
+            found = sources_of(node["unique_id"], set())
+            months = [manifest["sources"][s]["source_meta"]["revision_months"] for s in found]
+            windows[node["name"]] = max(months, default=0)
+    assert windows["ind_2_2__dagpenge_efter_13_uger"] == 2  # Jobindsats's two months
+    assert windows["ind_0_1__ledighedsprocent_alder"] == 6  # DST's AUP: final after ~7 months
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        catalogue = dict(
+            con.execute("select model_name, indicator_id from marts.dim_indicator").fetchall()
+        )
+        rows = con.execute(
+            "select *, max(period) over (partition by indicator_id, period_type) from ("
+            "select indicator_id, period_type, period, bool_or(is_provisional) "
+            "from marts.fct_indicator_values group by all)"
+        ).fetchall()
+    by_indicator = {catalogue[m]: w for m, w in windows.items() if m in catalogue}
+    for indicator_id, _, period, provisional, newest in rows:
+        months_back = (newest.year - period.year) * 12 + newest.month - period.month
+        assert provisional == (months_back < by_indicator[indicator_id]), (indicator_id, period)
 
 
 def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):

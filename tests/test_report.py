@@ -106,6 +106,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         number = danish(s["value"], s["unit"])
         assert shown.replace("nr. ", "").startswith(number), (shown, s["value"])
         period = danish_period(s["period"], s["period_type"])
+        if s["is_provisional"]:
+            period += ", foreløbig"
         assert cells["period"].get_text(strip=True).endswith(period), (period, s)
         if s["comparator_value"] is not None and s["comparator_kind"] == "national":
             assert danish(s["comparator_value"], s["unit"]) in cells["comparator"].get_text()

@@ -113,7 +113,14 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "ind": ind,
         "anchor": "i-" + ind.indicator_id.replace(".", "-"),
         "value_text": shown_value(ind),
-        "period_text": formats.period_text(ind.period, ind.period_type) if ind.is_computed else "",
+        "period_text": (
+            formats.period_text(ind.period, ind.period_type)
+            + (", foreløbig" if ind.is_provisional else "")
+        )
+        if ind.is_computed
+        else "",
+        "newer_provisional": ind.period is not None
+        and any(p.is_provisional and p.period > ind.period for p in ind.series.get(BALLERUP, [])),
         "comparator_text": comparator_text(ind, data.area_names),
         "comparator_area_name": data.area_names.get(ind.comparator_area_code)
         if has_comparator_area

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from pipeline.report.data import BALLERUP, Indicator
+from pipeline.report.data import BALLERUP, Indicator, Point
 from pipeline.report.formats import UNIT_SUFFIX, period_text, value_text
 
 WIDTH, HEIGHT = 660, 250
 BALLERUP_COLOUR = "#1f4e8c"
 COMPARATOR_COLOUR = "#c0631b"
 TARGET_COLOUR = "#2e7d32"
+BAND_COLOUR = "rgba(31, 78, 140, 0.15)"
+PROVISIONAL_COLOUR = "rgba(120, 120, 120, 0.12)"
 
 
-def _trace(ind: Indicator, points, name: str, colour: str, dash: str) -> go.Scatter:
-    periods = [p for p, _, _ in points]
+def _trace(ind: Indicator, points: list[Point], name: str, colour: str, dash: str) -> go.Scatter:
+    periods = [p.period for p in points]
     return go.Scatter(
         x=periods,
-        y=[None if v is None else round(v, 4) for _, v, _ in points],  # no float noise
+        y=[None if p.value is None else round(p.value, 4) for p in points],  # no float noise
         name=name,
         mode="lines+markers" if len(points) < 24 else "lines",
         line={"color": colour, "width": 2.5 if dash == "solid" else 2, "dash": dash},
@@ -29,27 +31,61 @@ def _trace(ind: Indicator, points, name: str, colour: str, dash: str) -> go.Scat
         connectgaps=False,
         customdata=[
             [
-                period_text(p, ind.period_type),
-                "skjult (lille tal)" if s else value_text(v, ind.unit),
+                period_text(p.period, ind.period_type)
+                + (" (foreløbig)" if p.is_provisional else ""),
+                "skjult (lille tal)" if p.is_suppressed else value_text(p.value, ind.unit),
             ]
-            for p, v, s in points
+            for p in points
         ],
         hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
+    )
+
+
+def _band(points: list[Point]) -> go.Scatter | None:
+    """Ballerup's 95 % interval as a shaded band (upper bound, then lower back)."""
+    with_interval = [p for p in points if p.ci_lower is not None and p.ci_upper is not None]
+    if not with_interval:
+        return None
+    return go.Scatter(
+        x=[p.period for p in with_interval] + [p.period for p in reversed(with_interval)],
+        y=[round(p.ci_upper, 4) for p in with_interval]
+        + [round(p.ci_lower, 4) for p in reversed(with_interval)],
+        name="Ballerup, 95 %-interval",
+        fill="toself",
+        fillcolor=BAND_COLOUR,
+        line={"width": 0},
+        mode="lines",
+        hoverinfo="skip",
     )
 
 
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart's HTML (a div and its script), or None when there is nothing to draw."""
     ballerup = ind.series.get(BALLERUP, [])
-    if not any(v is not None for _, v, _ in ballerup):
+    if not any(p.value is not None for p in ballerup):
         return None
     fig = go.Figure()
+    band = _band(ballerup)
+    if band is not None:
+        fig.add_trace(band)
     fig.add_trace(_trace(ind, ballerup, "Ballerup", BALLERUP_COLOUR, "solid"))
+    provisional = [p.period for p in ballerup if p.is_provisional]
+    if provisional:  # the months the sources still revise, shaded and named
+        fig.add_vrect(
+            x0=min(provisional),
+            x1=max(provisional),
+            fillcolor=PROVISIONAL_COLOUR,
+            line_width=0,
+            layer="below",
+            annotation_text="foreløbig",
+            annotation_position="top left",
+            annotation_font_size=10,
+        )
     area = ind.comparator_area_code
     if area is not None and area != BALLERUP and ind.series.get(area):
         fig.add_trace(_trace(ind, ind.series[area], area_names[area], COMPARATOR_COLOUR, "dash"))
     if ind.target_value is not None:
-        periods = [p for p, _, _ in ballerup]
+        periods = [p.period for p in ballerup]
         fig.add_trace(
             go.Scatter(
                 x=[periods[0], periods[-1]],

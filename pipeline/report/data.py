@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -25,7 +26,8 @@ select
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
-    s.period, s.period_type, s.value, s.ci_lower, s.ci_upper, s.n_counted, s.interval_method,
+    s.period, s.period_type, s.value, s.is_provisional, s.ci_lower, s.ci_upper, s.n_counted,
+    s.interval_method,
     s.comparator_value, s.gap, s.status, s.status_text, s.change_from_year_before,
     s.change_ci_lower, s.change_ci_upper, s.change_status, s.change_text, s.is_computed
 from marts.dim_indicator as d
@@ -36,7 +38,8 @@ order by d.sort_order
 
 # Ballerup's and the comparator area's total over time, in the period type the status uses.
 SERIES_SQL = """
-select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed
+select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed, v.ci_lower, v.ci_upper,
+    v.is_provisional
 from marts.fct_indicator_values as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 left join marts.fct_indicator_status as s on s.indicator_id = v.indicator_id
@@ -67,7 +70,8 @@ order by v.indicator_id, v.breakdown, v.breakdown_value
 HISTORY_SQL = """
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
-    v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit, v.is_suppressed
+    v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit, v.is_suppressed,
+    v.is_provisional
 from marts.fct_indicator_values as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
@@ -77,13 +81,25 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 """
 
 
+class Point(NamedTuple):
+    """One period of a history: the value, its interval, and whether it is blanked (a small
+    cell) or still provisional."""
+
+    period: date
+    value: float | None
+    is_suppressed: bool
+    ci_lower: float | None = None
+    ci_upper: float | None = None
+    is_provisional: bool = False
+
+
 @dataclass
 class Indicator:
     """One catalogue row with its status, history and breakdowns (`row` holds the columns
     of INDICATORS_SQL)."""
 
     row: dict
-    series: dict[int, list[tuple[date, float | None, bool]]] = field(default_factory=dict)
+    series: dict[int, list[Point]] = field(default_factory=dict)
     breakdown: list[dict] = field(default_factory=list)
 
     def __getattr__(self, name: str):
@@ -156,8 +172,14 @@ class ReportData:
 
     @property
     def data_until(self) -> date | None:
-        """The latest period any indicator has a published value for."""
-        periods = [i.period for i in self.indicators if i.period is not None]
+        """The latest period any indicator has a published value for (provisional or not)."""
+        periods = [
+            p.period
+            for i in self.indicators
+            for p in i.series.get(BALLERUP, [])
+            if p.value is not None
+        ]
+        periods += [i.period for i in self.indicators if i.period is not None]
         return max(periods) if periods else None
 
 
@@ -175,7 +197,16 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         indicators = {r["indicator_id"]: Indicator(r) for r in _dicts(con, INDICATORS_SQL)}
         for r in _dicts(con, SERIES_SQL):
             points = indicators[r["indicator_id"]].series.setdefault(r["area_code"], [])
-            points.append((r["period"], r["value"], r["is_suppressed"]))
+            points.append(
+                Point(
+                    r["period"],
+                    r["value"],
+                    r["is_suppressed"],
+                    r["ci_lower"],
+                    r["ci_upper"],
+                    r["is_provisional"],
+                )
+            )
         for r in _dicts(con, BREAKDOWN_SQL):
             indicators[r["indicator_id"]].breakdown.append(r)
         history = _dicts(con, HISTORY_SQL) if with_history else []

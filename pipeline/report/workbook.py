@@ -123,6 +123,7 @@ def _overview(book, styles, data: ReportData) -> None:
             "Periode", lambda i: formats.period_text(i.period, i.period_type) if i.period else None
         ),
         Column("Periodens første dag", lambda i: i.period),
+        Column("Foreløbig", lambda i: "ja" if i.is_provisional else None),
         Column("Seneste værdi", lambda i: i.value, _unit),
         Column("95 %-interval, fra", lambda i: i.ci_lower, _unit),
         Column("95 %-interval, til", lambda i: i.ci_upper, _unit),
@@ -152,6 +153,7 @@ def _group_sheets(book, styles, data: ReportData) -> None:
         Column("Opdeling", lambda r: formats.breakdown_name(r["breakdown"])),
         Column("Værdi for opdelingen", lambda r: r["breakdown_value"]),
         Column("Værdi", lambda r: r["value"], lambda r: units[r["indicator_id"]]),
+        Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
         Column("95 %-interval, fra", lambda r: r["ci_lower"], lambda r: units[r["indicator_id"]]),
         Column("95 %-interval, til", lambda r: r["ci_upper"], lambda r: units[r["indicator_id"]]),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),

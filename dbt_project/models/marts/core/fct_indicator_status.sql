@@ -46,10 +46,11 @@ ballerup as (
     where area_code = 151 and not is_suppressed
 ),
 
+-- the latest month the sources no longer revise; the latest of all only when none is final
 latest as (
     select
         indicator_id,
-        max(period) as period
+        coalesce(max(period) filter (where not is_provisional), max(period)) as period
     from ballerup
     where value is not null
     group by indicator_id
@@ -61,6 +62,7 @@ latest_values as (
         latest.period,
         ballerup.period_type,
         ballerup.value,
+        ballerup.is_provisional,
         ballerup.numerator,
         ballerup.denominator,
         ballerup.ci_lower,
@@ -165,6 +167,7 @@ joined as (
         changes.change_ci_lower,
         changes.change_ci_upper,
         changes.change_persons,
+        coalesce(latest_values.is_provisional, false) as is_provisional,
         -- the method the status used: none where the value has no interval
         case
             when latest_values.ci_lower is null then 'none'
@@ -205,7 +208,9 @@ judged as (
             -- a unit without an interval method yet: the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
             when interval_method = 'none' then 'ikke opfyldt'
-            when gap_worst >= 0 then 'opfyldt'
+            -- a target is met on its mark (at least 80 %); a comparator must be beaten
+            when target_operator is not null and gap_worst >= 0 then 'opfyldt'
+            when target_operator is null and gap_worst > 0 then 'opfyldt'
             when gap_best < 0 then 'ikke opfyldt'
             else 'på niveau'
         end as status,
@@ -247,6 +252,7 @@ final as (
         period::date as period,
         period_type::varchar as period_type,
         value::double as value,
+        is_provisional::boolean as is_provisional,
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
         persons::double as n_counted,

@@ -1,6 +1,7 @@
 -- Every indicator's values in one long table, at the contract grain of DESIGN.md:
 -- one row per indicator, period, area and breakdown value, each with its 95 % interval
--- by the method of its unit (seeds units and interval_methods; pipeline/stats.py).
+-- by the method of its unit (seeds units and interval_methods; pipeline/stats.py), and
+-- marked provisional in the months its sources still revise (macros/revisions.sql).
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
@@ -56,7 +57,8 @@ unioned as (
             denominator,
             value,
             unit,
-            is_suppressed
+            is_suppressed,
+            {{ revision_months_of(model) }} as revision_months
         from {{ model }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -75,6 +77,16 @@ with_intervals as (
     left join units on unioned.unit = units.unit
 ),
 
+-- The latest months its sources still revise (macro revision_months_of) are provisional:
+-- counted from the indicator's newest period of that period type.
+with_revisions as (
+    select
+        *,
+        period > max(period) over (partition by indicator_id, period_type)
+        - to_months(revision_months) as is_provisional
+    from with_intervals
+),
+
 final as (
     select
         indicator_id::varchar as indicator_id,
@@ -89,8 +101,9 @@ final as (
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
         unit::varchar as unit,
-        is_suppressed::boolean as is_suppressed
-    from with_intervals
+        is_suppressed::boolean as is_suppressed,
+        is_provisional::boolean as is_provisional
+    from with_revisions
 )
 
 select * from final
