@@ -11,7 +11,6 @@
 -- interval method yet (seed units) keeps the plain comparison, and says so
 -- (interval_method 'none'). The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
-{%- set alpha = var('interval_alpha') %}
 
 with
 
@@ -101,30 +100,11 @@ changes as (
         a_year_before.indicator_id,
         latest_values.value - a_year_before.value as change_from_year_before,
         least(latest_values.persons, a_year_before.persons) as change_persons,
-        case latest_values.interval_method
-            when 'share'
-                then latest_values.scale * ci_share_diff_low(
-                    latest_values.numerator, latest_values.denominator,
-                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
-                )
-            when 'count'
-                then latest_values.scale * ci_count_diff_low(
-                    latest_values.numerator, latest_values.denominator,
-                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
-                )
-        end as change_ci_lower,
-        case latest_values.interval_method
-            when 'share'
-                then latest_values.scale * ci_share_diff_high(
-                    latest_values.numerator, latest_values.denominator,
-                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
-                )
-            when 'count'
-                then latest_values.scale * ci_count_diff_high(
-                    latest_values.numerator, latest_values.denominator,
-                    a_year_before.numerator, a_year_before.denominator, {{ alpha }}
-                )
-        end as change_ci_upper
+        {{ change_interval_bounds(
+            'latest_values.interval_method', 'latest_values.scale',
+            'latest_values.numerator', 'latest_values.denominator',
+            'a_year_before.numerator', 'a_year_before.denominator'
+        ) }}
     from a_year_before
     inner join latest_values on a_year_before.indicator_id = latest_values.indicator_id
 ),
