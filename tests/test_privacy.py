@@ -20,6 +20,10 @@ HASH_COLUMNS = {
     "_batch_id": BATCH_ID,
     "batch_id": BATCH_ID,
     "superseded_by": BATCH_ID,
+    # the fingerprints of what a dbt build and a publication were made from (pipeline/state.py)
+    "built_from_inputs": SHA256,
+    "built_from_dbt": SHA256,
+    "built_from_code": SHA256,
 }
 
 
