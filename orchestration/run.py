@@ -177,7 +177,8 @@ def execute_watched(
                 say(f"waiting for the warehouse: held by {who}; giving up after {limit:.0f} s")
                 told = True
             if waited >= limit:
-                reason = f"gave up after waiting {waited:.0f} s for the warehouse, held by {who}"
+                # the limit, not the seconds counted (the poll may overshoot it a little)
+                reason = f"gave up after waiting {limit:.0f} s for the warehouse, held by {who}"
                 _stop(on, run_id, reason, canceled=False)
                 raise Stopped(reason, EX_TEMPFAIL)
     finally:
