@@ -8,7 +8,9 @@ A publish killed before the swap leaves the old file in place and a stray tempor
 which the next publish removes.
 
 Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
-with `is_suppressed = true`, and so are those counts themselves and the value's interval.
+with `is_suppressed = true`, and so are those counts themselves and the value's interval. The
+secondary suppression (complements, breakdowns that add up to their total) is decided once,
+in fct_indicator_values, and every per-indicator table takes its flags from there.
 
 Each published table and column carries its description from the dbt YAML as a DuckDB
 comment (`duckdb_columns()` shows them; so do DBeaver and the DuckDB CLI's `.schema`), and
@@ -42,6 +44,9 @@ class PublishError(RuntimeError):
 
 
 COUNT_COLUMNS = ("numerator", "denominator")
+# the long table every indicator is in, and the key of one of its cells (DESIGN.md's contract)
+VALUES_TABLE = "fct_indicator_values"
+CELL_KEY = ("indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value")
 # blanked with the counts in a suppressed cell: the value, and its interval (which would
 # give the value away)
 VALUE_COLUMNS = ("value", "ci_lower", "ci_upper")
@@ -129,6 +134,30 @@ def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return ", ".join(out)
 
 
+def _source(con: duckdb.DuckDBPyConnection, table: str, tables: list[str]) -> str:
+    """What a table is published from. A per-indicator table takes its cells' suppression
+    from fct_indicator_values, where the secondary suppression is decided (a cell hidden
+    there because a neighbour could be subtracted is hidden in every table that shows it)."""
+    relation = f'wh.{PUBLISHED_SCHEMA}."{table}"'
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'wh' "
+            "and table_schema = ? and table_name = ?",
+            [PUBLISHED_SCHEMA, table],
+        ).fetchall()
+    }
+    is_cell_table = {*CELL_KEY, "is_suppressed"} <= cols
+    if table == VALUES_TABLE or VALUES_TABLE not in tables or not is_cell_table:
+        return relation
+    on = " and ".join(f"t.{c} = f.{c}" for c in CELL_KEY)
+    return (
+        "(select t.* replace (t.is_suppressed or coalesce(f.is_suppressed, false) "
+        f"as is_suppressed) from {relation} as t left join wh.{PUBLISHED_SCHEMA}.{VALUES_TABLE} "
+        f"as f on {on})"
+    )
+
+
 def publish(settings: Settings) -> PublishResult:
     """Build the analytics file aside from the warehouse's marts, then replace atomically."""
     target = settings.analytics_path
@@ -161,7 +190,7 @@ def publish(settings: Settings) -> PublishResult:
                 select = _published_select(con, name)
                 con.execute(
                     f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
-                    f'from wh.{PUBLISHED_SCHEMA}."{name}"'
+                    f"from {_source(con, name, names)}"
                 )
                 _comment(con, name, docs)
                 tables[name] = con.execute(

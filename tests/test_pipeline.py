@@ -211,6 +211,62 @@ def test_analytics_holds_only_aggregated_marts_and_no_small_counts(built):
     assert suppressed > 0 and nulls == suppressed
 
 
+def test_no_small_count_can_be_derived_by_subtraction(built):
+    """Every subtraction the published file allows within a table: a share's complement
+    (denominator - numerator), and a breakdown whose cells add up to its total (total minus
+    the shown cells gives the hidden ones' sum). None may give 1-4 persons. The true counts of
+    the hidden cells come from the warehouse (the published file has them blank), and every
+    per-indicator table hides what fct_indicator_values hides."""
+    small = "between 1 and 4"
+    share = "unit = 'pct' and numerator = round(numerator) and denominator = round(denominator)"
+    with duckdb.connect(str(built.settings.analytics_path), read_only=True) as con:
+        con.execute(f"attach '{built.settings.warehouse_path}' as wh (read_only)")
+        [(complements,)] = con.execute(
+            f"select count(*) from marts.fct_indicator_values where not is_suppressed "
+            f"and {share} and denominator - numerator {small}"
+        ).fetchall()
+        assert complements == 0
+        key = "indicator_id, period, period_type, area_code"
+        [(leaks, checked)] = con.execute(f"""
+            with published as (select {key}, breakdown, breakdown_value, is_suppressed
+                                from marts.fct_indicator_values),
+            truth as (select * exclude (is_suppressed) from wh.marts.fct_indicator_values),
+            cells as (select * from truth join published
+                      using ({key}, breakdown, breakdown_value)),
+            totals as (select {key}, numerator as tn, denominator as td, is_suppressed as ts
+                       from cells where breakdown = 'total'),
+            breakdowns as (
+                select {key}, breakdown, any_value(ts) as ts,
+                    sum(numerator) filter (where is_suppressed) as hn,
+                    sum(denominator) filter (where is_suppressed) as hd,
+                    bool_and({share}) as is_share, count(*) filter (where is_suppressed) as nh
+                from cells join totals using ({key}) where breakdown <> 'total'
+                group by all
+                having count(numerator) = count(*) and count(denominator) = count(*)
+                    and abs(sum(numerator) - any_value(tn)) < 1e-9
+                    and abs(sum(denominator) - any_value(td)) < 1e-9)
+            select count(*) filter (where hn {small} or hd {small}
+                                    or (is_share and hd - hn {small})),
+                   count(*) filter (where nh > 0)
+            from breakdowns where not ts""").fetchall()
+        assert leaks == 0 and checked > 0
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_columns() where database_name = current_database() "
+                "and schema_name = 'marts' "
+                "and column_name = 'breakdown_value' and table_name like 'ind\\_%' escape '\\'"
+            ).fetchall()
+        ]
+        assert len(tables) == sum(1 for r in _catalogue() if r["model_name"])
+        for table in tables:
+            [(shown,)] = con.execute(f"""
+                select count(*) from marts."{table}" t join marts.fct_indicator_values f
+                using ({key}, breakdown, breakdown_value)
+                where f.is_suppressed and not t.is_suppressed""").fetchall()
+            assert shown == 0, table
+
+
 def _dbt(args, env_root: Path):
     env = {**os.environ, "BKWH_WAREHOUSE_PATH": str(env_root / "warehouse.duckdb")}
     return subprocess.run(

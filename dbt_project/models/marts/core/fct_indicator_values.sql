@@ -64,17 +64,162 @@ unioned as (
     {% endfor %}
 ),
 
+-- Suppression (macros/suppression.sql). First each cell alone: the model's small-cell flag,
+-- or a share whose complement (persons not counted) is small.
+cells as (
+    select
+        * exclude (is_suppressed),
+        {{ is_share_of_persons() }} as is_share,
+        is_suppressed or coalesce(
+            {{ is_share_of_persons() }}
+            and not {{ is_safe_hidden('numerator', 'denominator', 'true') }},
+            false
+        ) as is_hidden
+    from unioned
+),
+
+totals as (
+    select
+        indicator_id,
+        period,
+        period_type,
+        area_code,
+        numerator as total_numerator,
+        denominator as total_denominator
+    from cells
+    where breakdown = 'total'
+),
+
+-- breakdowns whose cells add up to their total, with what their hidden cells hold together
+partitions as (
+    select
+        cells.indicator_id,
+        cells.period,
+        cells.period_type,
+        cells.area_code,
+        cells.breakdown,
+        bool_and(cells.is_share) as is_share,
+        sum(cells.numerator) filter (where cells.is_hidden) as hidden_numerator,
+        sum(cells.denominator) filter (where cells.is_hidden) as hidden_denominator
+    from cells
+    inner join totals
+        on
+            cells.indicator_id = totals.indicator_id
+            and cells.period = totals.period
+            and cells.period_type = totals.period_type
+            and cells.area_code = totals.area_code
+    where cells.breakdown != 'total'
+    group by all
+    having
+        bool_or(cells.is_hidden)
+        and count(cells.numerator) = count(*)
+        and count(cells.denominator) = count(*)
+        and abs(sum(cells.numerator) - any_value(totals.total_numerator)) < 1e-9
+        and abs(sum(cells.denominator) - any_value(totals.total_denominator)) < 1e-9
+),
+
+-- the shown cells of such a breakdown, smallest first, with what hiding them up to each adds
+candidates as (
+    select
+        cells.indicator_id,
+        cells.period,
+        cells.period_type,
+        cells.area_code,
+        cells.breakdown,
+        cells.breakdown_value,
+        partitions.is_share,
+        partitions.hidden_numerator,
+        partitions.hidden_denominator,
+        row_number() over by_size as rank_by_size,
+        partitions.hidden_numerator + sum(cells.numerator) over by_size as then_numerator,
+        partitions.hidden_denominator + sum(cells.denominator) over by_size as then_denominator
+    from cells
+    inner join partitions
+        on
+            cells.indicator_id = partitions.indicator_id
+            and cells.period = partitions.period
+            and cells.period_type = partitions.period_type
+            and cells.area_code = partitions.area_code
+            and cells.breakdown = partitions.breakdown
+    where not cells.is_hidden
+    window by_size as (
+        partition by
+            cells.indicator_id, cells.period, cells.period_type, cells.area_code, cells.breakdown
+        order by cells.denominator, cells.numerator, cells.breakdown_value
+        rows between unbounded preceding and current row
+    )
+),
+
+-- how many of them to hide: none if the hidden cells are safe already, else the fewest
+how_many as (
+    select
+        indicator_id,
+        period,
+        period_type,
+        area_code,
+        breakdown,
+        case
+            when {{ is_safe_hidden(
+                'any_value(hidden_numerator)', 'any_value(hidden_denominator)',
+                'any_value(is_share)'
+            ) }}
+                then 0
+            else coalesce(
+                min(rank_by_size) filter (
+                    where {{ is_safe_hidden('then_numerator', 'then_denominator', 'is_share') }}
+                ),
+                max(rank_by_size)
+            )
+        end as n_to_hide
+    from candidates
+    group by all
+),
+
+secondary as (
+    select
+        candidates.indicator_id,
+        candidates.period,
+        candidates.period_type,
+        candidates.area_code,
+        candidates.breakdown,
+        candidates.breakdown_value
+    from candidates
+    inner join how_many
+        on
+            candidates.indicator_id = how_many.indicator_id
+            and candidates.period = how_many.period
+            and candidates.period_type = how_many.period_type
+            and candidates.area_code = how_many.area_code
+            and candidates.breakdown = how_many.breakdown
+    where candidates.rank_by_size <= how_many.n_to_hide
+),
+
+suppressed as (
+    select
+        cells.* exclude (cells.is_hidden, cells.is_share),
+        cells.is_hidden or secondary.breakdown_value is not null as is_suppressed
+    from cells
+    left join secondary
+        on
+            cells.indicator_id = secondary.indicator_id
+            and cells.period = secondary.period
+            and cells.period_type = secondary.period_type
+            and cells.area_code = secondary.area_code
+            and cells.breakdown = secondary.breakdown
+            and cells.breakdown_value = secondary.breakdown_value
+),
+
 units as (
     select * from {{ ref('units') }}
 ),
 
 with_intervals as (
     select
-        unioned.*,
+        suppressed.*,
         units.interval_method,
         {{ interval_bounds('units.interval_method', 'units.scale') }}
-    from unioned
-    left join units on unioned.unit = units.unit
+    from suppressed
+    left join units on suppressed.unit = units.unit
 ),
 
 -- The latest months its sources still revise (macro revision_months_of) are provisional:
