@@ -29,3 +29,16 @@
         and {{ denominator }} = round({{ denominator }})
     )
 {%- endmacro %}
+
+{#-
+    Two relations' rows that are the same area (indicator, period, period type, area), the
+    same breakdown of it, or the same cell (and breakdown value): DESIGN.md's contract key.
+-#}
+{% macro same_key(left, right, level='cell') %}
+    {%- set columns = ['indicator_id', 'period', 'period_type', 'area_code'] -%}
+    {%- if level in ('breakdown', 'cell') %}{% do columns.append('breakdown') %}{% endif -%}
+    {%- if level == 'cell' %}{% do columns.append('breakdown_value') %}{% endif -%}
+    {%- for column in columns -%}
+        {{ ' and ' if not loop.first }}{{ left }}.{{ column }} = {{ right }}.{{ column }}
+    {%- endfor -%}
+{%- endmacro %}

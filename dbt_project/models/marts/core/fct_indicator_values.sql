@@ -103,11 +103,7 @@ partitions as (
         sum(cells.denominator) filter (where cells.is_hidden) as hidden_denominator
     from cells
     inner join totals
-        on
-            cells.indicator_id = totals.indicator_id
-            and cells.period = totals.period
-            and cells.period_type = totals.period_type
-            and cells.area_code = totals.area_code
+        on {{ same_key('cells', 'totals', 'area') }}
     where cells.breakdown != 'total'
     group by all
     having
@@ -135,12 +131,7 @@ candidates as (
         partitions.hidden_denominator + sum(cells.denominator) over by_size as then_denominator
     from cells
     inner join partitions
-        on
-            cells.indicator_id = partitions.indicator_id
-            and cells.period = partitions.period
-            and cells.period_type = partitions.period_type
-            and cells.area_code = partitions.area_code
-            and cells.breakdown = partitions.breakdown
+        on {{ same_key('cells', 'partitions', 'breakdown') }}
     where not cells.is_hidden
     window by_size as (
         partition by
@@ -185,12 +176,7 @@ secondary as (
         candidates.breakdown_value
     from candidates
     inner join how_many
-        on
-            candidates.indicator_id = how_many.indicator_id
-            and candidates.period = how_many.period
-            and candidates.period_type = how_many.period_type
-            and candidates.area_code = how_many.area_code
-            and candidates.breakdown = how_many.breakdown
+        on {{ same_key('candidates', 'how_many', 'breakdown') }}
     where candidates.rank_by_size <= how_many.n_to_hide
 ),
 
@@ -200,13 +186,7 @@ suppressed as (
         cells.is_hidden or secondary.breakdown_value is not null as is_suppressed
     from cells
     left join secondary
-        on
-            cells.indicator_id = secondary.indicator_id
-            and cells.period = secondary.period
-            and cells.period_type = secondary.period_type
-            and cells.area_code = secondary.area_code
-            and cells.breakdown = secondary.breakdown
-            and cells.breakdown_value = secondary.breakdown_value
+        on {{ same_key('cells', 'secondary', 'cell') }}
 ),
 
 units as (
