@@ -69,11 +69,12 @@ def plan_refresh(
             plan.reason = "nothing loaded yet"
             return _with_new_files(plan, settings, None, sources, months)
         _with_new_files(plan, settings, con, sources, months)
-        inputs, code = published_fingerprints(settings.analytics_path)
+        published_inputs, code = published_fingerprints(settings.analytics_path)
+        inputs = inputs_fingerprint(con)
         outputs = [settings.report_path, settings.workbook_path]
-        if inputs is None:
+        if published_inputs is None:
             plan.reason = "nothing published yet"
-        elif inputs != inputs_fingerprint(con):
+        elif published_inputs != inputs:
             plan.reason = "the warehouse holds deliveries the publication was not built from"
         elif code != code_fingerprint():
             plan.reason = "the dbt project, the publish step or the report changed"
@@ -82,7 +83,7 @@ def plan_refresh(
         else:
             plan.is_published = True
             plan.reason = "the publication is current"
-        plan.dbt_is_current = dbt_is_current(con)
+        plan.dbt_is_current = dbt_is_current(con, inputs)
     return plan
 
 

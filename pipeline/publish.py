@@ -107,8 +107,9 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, docs: dict) -> None:
             )
 
 
-def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    cols = [
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """A warehouse mart's columns, in their order."""
+    return [
         r[0]
         for r in con.execute(
             "select column_name from information_schema.columns where table_catalog = 'wh' "
@@ -116,6 +117,9 @@ def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
             [PUBLISHED_SCHEMA, table],
         ).fetchall()
     ]
+
+
+def _published_select(table: str, cols: list[str]) -> str:
     if "is_suppressed" not in cols:
         if any(c in COUNT_COLUMNS for c in cols):
             # fail closed: a table of counts without the small-cell flag is not published
@@ -134,20 +138,12 @@ def _published_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return ", ".join(out)
 
 
-def _source(con: duckdb.DuckDBPyConnection, table: str, tables: list[str]) -> str:
+def _source(table: str, cols: list[str], tables: list[str]) -> str:
     """What a table is published from. A per-indicator table takes its cells' suppression
     from fct_indicator_values, where the secondary suppression is decided (a cell hidden
     there because a neighbour could be subtracted is hidden in every table that shows it)."""
     relation = f'wh.{PUBLISHED_SCHEMA}."{table}"'
-    cols = {
-        r[0]
-        for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'wh' "
-            "and table_schema = ? and table_name = ?",
-            [PUBLISHED_SCHEMA, table],
-        ).fetchall()
-    }
-    is_cell_table = {*CELL_KEY, "is_suppressed"} <= cols
+    is_cell_table = {*CELL_KEY, "is_suppressed"} <= set(cols)
     if table == VALUES_TABLE or VALUES_TABLE not in tables or not is_cell_table:
         return relation
     on = " and ".join(f"t.{c} = f.{c}" for c in CELL_KEY)
@@ -187,10 +183,10 @@ def publish(settings: Settings) -> PublishResult:
             con.execute(f"create schema {PUBLISHED_SCHEMA}")
             docs = model_docs()
             for name in names:
-                select = _published_select(con, name)
+                cols = _columns(con, name)
                 con.execute(
-                    f'create table {PUBLISHED_SCHEMA}."{name}" as select {select} '
-                    f"from {_source(con, name, names)}"
+                    f'create table {PUBLISHED_SCHEMA}."{name}" as select '
+                    f"{_published_select(name, cols)} from {_source(name, cols, names)}"
                 )
                 _comment(con, name, docs)
                 tables[name] = con.execute(

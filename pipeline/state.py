@@ -106,8 +106,9 @@ def record_dbt_build(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def dbt_is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """The last passing dbt build was built from the current deliveries and dbt project."""
+def dbt_is_current(con: duckdb.DuckDBPyConnection, inputs: str) -> bool:
+    """The last passing dbt build was built from the current deliveries (`inputs`: their
+    inputs_fingerprint) and dbt project."""
     has = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'raw' "
         "and table_name = '_dbt_builds'"
@@ -118,4 +119,4 @@ def dbt_is_current(con: duckdb.DuckDBPyConnection) -> bool:
         "select built_from_inputs, built_from_dbt from raw._dbt_builds "
         "order by built_at desc limit 1"
     ).fetchone()
-    return row == (inputs_fingerprint(con), dbt_fingerprint())
+    return row == (inputs, dbt_fingerprint())

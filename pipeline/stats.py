@@ -39,13 +39,23 @@ def _nan_bounds(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full(size, np.nan), np.full(size, np.nan)
 
 
+def _is_share(k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Where k of n is a share: both given, n > 0 and 0 <= k <= n."""
+    return np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
+
+
+def _is_rate(k: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Where k events over an exposure make a rate: both given, exposure > 0 and k >= 0."""
+    return np.isfinite(k) & np.isfinite(exposure) & (exposure > 0) & (k >= 0)
+
+
 def share_interval(k: ArrayLike, n: ArrayLike, alpha: float = 0.05):
     """Wilson score interval of the share k/n, as a share (0-1)."""
     from statsmodels.stats.proportion import proportion_confint
 
     k, n = _arrays(k, n)
     low, high = _nan_bounds(k.size)
-    ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & (k <= n)
+    ok = _is_share(k, n)
     if ok.any():
         low[ok], high[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
     return low, high
@@ -57,7 +67,7 @@ def count_interval(k: ArrayLike, alpha: float = 0.05):
 
     (k,) = _arrays(k)
     low, high = _nan_bounds(k.size)
-    ok = np.isfinite(k) & (k >= 0)
+    ok = _is_rate(k, np.ones(k.size))
     if ok.any():
         low[ok], high[ok] = confint_poisson(k[ok], np.ones(ok.sum()), method="exact-c", alpha=alpha)
     return low, high
@@ -71,8 +81,7 @@ def share_difference_interval(
 
     k1, n1, k2, n2 = _arrays(k1, n1, k2, n2)
     low, high = _nan_bounds(k1.size)
-    ok = np.isfinite(k1 + n1 + k2 + n2) & (n1 > 0) & (n2 > 0) & (k1 >= 0) & (k2 >= 0)
-    ok &= (k1 <= n1) & (k2 <= n2)
+    ok = _is_share(k1, n1) & _is_share(k2, n2)
     if ok.any():
         low[ok], high[ok] = confint_proportions_2indep(
             k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb", compare="diff", alpha=alpha
@@ -88,8 +97,8 @@ def count_difference_interval(
 
     k1, e1, k2, e2 = _arrays(k1, e1, k2, e2)
     low, high = _nan_bounds(k1.size)
-    ok = np.isfinite(k1 + e1 + k2 + e2) & (e1 > 0) & (e2 > 0) & (k1 >= 0) & (k2 >= 0)
-    ok &= (k1 + k2) > 0  # no events in either: the score interval is undefined
+    # no events in either: the score interval is undefined
+    ok = _is_rate(k1, e1) & _is_rate(k2, e2) & ((k1 + k2) > 0)
     for i in np.flatnonzero(ok):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -44,11 +44,6 @@ def dbt_var(name: str) -> int:
     return int(project["vars"][name])
 
 
-def small_cell_threshold() -> int:
-    """The publication's small-cell limit (dbt var)."""
-    return dbt_var("small_cell_threshold")
-
-
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """What the latest value is judged against, in words."""
     if ind.is_retired:
@@ -165,7 +160,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
             data.published_at.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
         ),
         built_at=formats.date_text(built_at),
-        threshold=small_cell_threshold(),
+        threshold=dbt_var("small_cell_threshold"),
         min_persons=dbt_var("min_persons_for_verdict"),
         plotly_js=get_plotlyjs(),
         breakdown_name=formats.breakdown_name,

@@ -172,14 +172,14 @@ class ReportData:
 
     @property
     def data_until(self) -> date | None:
-        """The latest period any indicator has a published value for (provisional or not)."""
+        """The latest period any indicator has a published value for (provisional or not;
+        Ballerup's series hold every period a status can name)."""
         periods = [
             p.period
             for i in self.indicators
             for p in i.series.get(BALLERUP, [])
             if p.value is not None
         ]
-        periods += [i.period for i in self.indicators if i.period is not None]
         return max(periods) if periods else None
 
 
