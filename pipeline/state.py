@@ -26,6 +26,9 @@ DBT_CODE = [
     DBT_PROJECT_DIR / "macros",
     DBT_PROJECT_DIR / "seeds",
     DBT_PROJECT_DIR / "tests",
+    # the interval functions the models call (profiles.yml's plugin): they shape the marts too
+    REPO_ROOT / "pipeline" / "stats.py",
+    REPO_ROOT / "pipeline" / "dbt_plugin.py",
 ]
 CODE = [
     *DBT_CODE,
