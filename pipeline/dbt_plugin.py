@@ -26,6 +26,7 @@ INTERVALS: dict[str, tuple[Callable, int]] = {
     "ci_count": (stats.count_interval, 1),
     "ci_share_diff": (stats.share_difference_interval, 4),
     "ci_count_diff": (stats.count_difference_interval, 4),
+    "ci_rate_ratio": (stats.rate_ratio_interval, 4),
 }
 
 

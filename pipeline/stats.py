@@ -20,6 +20,14 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
 - count difference (score interval): the difference of two Poisson rates.
   statsmodels.stats.rates.confint_poisson_2indep(method="score", compare="diff"); that
   method takes one pair at a time, and the warehouse asks it for one row per indicator.
+- rate ratio (MOVER): the ratio of two Poisson rates, e.g. sanctions per fuldtidsperson
+  of non-Western origin against Danish origin (5.6). The method of variance estimates
+  recovery (Li, Tang and Wong, "Confidence intervals for ratios of Poisson rates",
+  Statistics in Medicine 33(6), 2014): good coverage, and unlike the score interval in
+  statsmodels 0.15 it stays valid when the first group has no events (the score method
+  returns a zero-width interval there).
+  statsmodels.stats.rates.confint_poisson_2indep(method="mover", compare="ratio"), which
+  takes whole arrays.
 """
 
 from __future__ import annotations
@@ -104,5 +112,24 @@ def count_difference_interval(
             warnings.simplefilter("ignore", RuntimeWarning)
             low[i], high[i] = confint_poisson_2indep(
                 k1[i], e1[i], k2[i], e2[i], method="score", compare="diff", alpha=alpha
+            )
+    return low, high
+
+
+def rate_ratio_interval(
+    k1: ArrayLike, e1: ArrayLike, k2: ArrayLike, e2: ArrayLike, alpha: float = 0.05
+):
+    """MOVER interval of (k1/e1) / (k2/e2) (two Poisson rates)."""
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    k1, e1, k2, e2 = _arrays(k1, e1, k2, e2)
+    low, high = _nan_bounds(k1.size)
+    # no events in the reference group: the ratio is undefined
+    ok = _is_rate(k1, e1) & _is_rate(k2, e2) & (k2 > 0)
+    if ok.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low[ok], high[ok] = confint_poisson_2indep(
+                k1[ok], e1[ok], k2[ok], e2[ok], method="mover", compare="ratio", alpha=alpha
             )
     return low, high

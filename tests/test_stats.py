@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import numpy as np
 import pytest
 
 from pipeline import stats
@@ -69,3 +70,31 @@ def test_the_duckdb_functions_give_the_same_bounds_and_null_for_null():
         "select ci_share_diff_low(56, 70, 48, 80, 0.05), ci_share_diff_high(56, 70, 48, 80, 0.05)"
     ).fetchall()
     assert (low, high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def exact_conditional_ratio(k1: int, e1: float, k2: int, e2: float) -> tuple[float, float]:
+    """The exact conditional interval of a rate ratio (Clopper-Pearson on k1 of k1 + k2,
+    turned into a ratio): conservative, so a good interval lies within it."""
+    from scipy.stats import beta
+
+    n = k1 + k2
+    low = beta.ppf(0.025, k1, n - k1 + 1) if k1 > 0 else 0.0
+    high = beta.ppf(0.975, k1 + 1, n - k1)
+    return low / (1 - low) * e2 / e1, high / (1 - high) * e2 / e1
+
+
+@pytest.mark.parametrize(
+    ("k1", "e1", "k2", "e2"), [(10, 100, 20, 400), (5, 1237.5, 12, 1200), (40, 900, 35, 1100)]
+)
+def test_the_rate_ratio_interval_holds_the_ratio_within_the_exact_one(k1, e1, k2, e2):
+    low, high = stats.rate_ratio_interval([k1], [e1], [k2], [e2])
+    exact_low, exact_high = exact_conditional_ratio(k1, e1, k2, e2)
+    ratio = (k1 / e1) / (k2 / e2)
+    assert exact_low <= low[0] < ratio < high[0] <= exact_high
+
+
+def test_the_rate_ratio_interval_is_valid_with_no_events_in_the_first_group():
+    # 5.6 in a month without a sanction of non-Western origin: 0, with room above
+    low, high = stats.rate_ratio_interval([0, 3], [100, 100], [20, 0], [400, 400])
+    assert low[0] == 0 and high[0] > 0.5
+    assert np.isnan(low[1]) and np.isnan(high[1])  # no events in the reference group
