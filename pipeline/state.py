@@ -26,9 +26,11 @@ DBT_CODE = [
     DBT_PROJECT_DIR / "macros",
     DBT_PROJECT_DIR / "seeds",
     DBT_PROJECT_DIR / "tests",
-    # the interval functions the models call (profiles.yml's plugin): they shape the marts too
+    # the interval functions the models call (profiles.yml's plugin) and the secondary
+    # suppression the Python model int_indicator_suppression runs: they shape the marts too
     REPO_ROOT / "pipeline" / "stats.py",
     REPO_ROOT / "pipeline" / "dbt_plugin.py",
+    REPO_ROOT / "pipeline" / "suppression.py",
 ]
 CODE = [
     *DBT_CODE,

@@ -8,10 +8,13 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import pytest
 import yaml
 from conftest import WORLD, sha256
+from disclosure import audit
 
 from orchestration.run import run_refresh_job
+from pipeline import stats
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
 from pipeline.publish import model_docs
 
@@ -81,7 +84,7 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
     """Issue 14's rule, on the published file: opfyldt / ikke opfyldt only when the whole
     interval is on one side of the target or comparator, forbedret / forværret only when the
     change's interval leaves out 0, and nothing judged on fewer persons than the project's
-    minimum. (A unit without an interval method yet says so: interval_method 'none'.)"""
+    minimum. (A figure published without counts says so: interval_method 'none'.)"""
     with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as f:
         min_persons = yaml.safe_load(f)["vars"]["min_persons_for_verdict"]
     rows = _query(
@@ -127,6 +130,37 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
         "max(v.period)) or s.is_provisional <> bool_and(v.is_provisional)",
     )
     assert on_provisional == []
+
+
+def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built):
+    """5.0, 5.3 and 5.4's gap in points is Newcombe's interval of non-Western origin's share
+    against the others'; 5.6's ratio the MOVER interval of the two rates (pipeline/stats.py),
+    from the cells the gap is computed from, in the warehouse (the published file blanks the
+    hidden ones)."""
+    others = {"5.0": "dansk og vestlig", "5.3": "dansk og vestlig", "5.4": "øvrige", "5.6": "dansk"}
+    rows = _query(
+        built.settings.warehouse_path,
+        "select g.indicator_id, g.ci_lower, g.ci_upper, g.value, a.numerator, a.denominator, "
+        "b.numerator, b.denominator, b.breakdown_value "
+        "from marts.fct_indicator_values g "
+        "join marts.fct_indicator_values a using (indicator_id, period, area_code) "
+        "join marts.fct_indicator_values b using (indicator_id, period, area_code) "
+        "where g.unit in ('pct_points', 'ratio') and g.breakdown = 'total' "
+        "and a.breakdown = 'herkomst' and a.breakdown_value = 'ikke-vestlig' "
+        "and b.breakdown = 'herkomst' and b.breakdown_value <> 'ikke-vestlig'",
+    )
+    checked = set()
+    for ind, low, high, value, k1, n1, k0, n0, other in rows:
+        if other != others[ind] or low is None:
+            continue
+        if ind == "5.6":
+            want = stats.rate_ratio_interval([k1], [n1], [k0], [n0])
+        else:
+            want = [100 * b for b in stats.share_difference_interval([k1], [n1], [k0], [n0])]
+        assert (low, high) == pytest.approx((want[0][0], want[1][0]), rel=1e-9), ind
+        assert low <= value <= high, ind
+        checked.add(ind)
+    assert checked == set(others)
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):
@@ -212,44 +246,31 @@ def test_analytics_holds_only_aggregated_marts_and_no_small_counts(built):
 
 
 def test_no_small_count_can_be_derived_by_subtraction(built):
-    """Every subtraction the published file allows within a table: a share's complement
-    (denominator - numerator), and a breakdown whose cells add up to its total (total minus
-    the shown cells gives the hidden ones' sum). None may give 1-4 persons. The true counts of
-    the hidden cells come from the warehouse (the published file has them blank), and every
-    per-indicator table hides what fct_indicator_values hides."""
-    small = "between 1 and 4"
-    share = "unit = 'pct' and numerator = round(numerator) and denominator = round(denominator)"
+    """Every subtraction the published file allows (tests/disclosure.py solves them all
+    together): a share's complement, a total minus its breakdown's shown cells, a finer
+    breakdown of another indicator, a comparison beside a hidden cell. None may give 1-4
+    persons. The true counts of the hidden cells come from the warehouse (the published file
+    has them blank); every per-indicator table hides what fct_indicator_values hides, and
+    no status shows a value its cell hides."""
+    key = "indicator_id, period, period_type, area_code"
     with duckdb.connect(str(built.settings.analytics_path), read_only=True) as con:
         con.execute(f"attach '{built.settings.warehouse_path}' as wh (read_only)")
-        [(complements,)] = con.execute(
-            f"select count(*) from marts.fct_indicator_values where not is_suppressed "
-            f"and {share} and denominator - numerator {small}"
-        ).fetchall()
-        assert complements == 0
-        key = "indicator_id, period, period_type, area_code"
-        [(leaks, checked)] = con.execute(f"""
-            with published as (select {key}, breakdown, breakdown_value, is_suppressed
-                                from marts.fct_indicator_values),
-            truth as (select * exclude (is_suppressed) from wh.marts.fct_indicator_values),
-            cells as (select * from truth join published
-                      using ({key}, breakdown, breakdown_value)),
-            totals as (select {key}, numerator as tn, denominator as td, is_suppressed as ts
-                       from cells where breakdown = 'total'),
-            breakdowns as (
-                select {key}, breakdown, any_value(ts) as ts,
-                    sum(numerator) filter (where is_suppressed) as hn,
-                    sum(denominator) filter (where is_suppressed) as hd,
-                    bool_and({share}) as is_share, count(*) filter (where is_suppressed) as nh
-                from cells join totals using ({key}) where breakdown <> 'total'
-                group by all
-                having count(numerator) = count(*) and count(denominator) = count(*)
-                    and abs(sum(numerator) - any_value(tn)) < 1e-9
-                    and abs(sum(denominator) - any_value(td)) < 1e-9)
-            select count(*) filter (where hn {small} or hd {small}
-                                    or (is_share and hd - hn {small})),
-                   count(*) filter (where nh > 0)
-            from breakdowns where not ts""").fetchall()
-        assert leaks == 0 and checked > 0
+        cells = con.execute(f"""
+            select truth.* exclude (is_hidden), published.is_suppressed
+            from wh.intermediate.int_indicator_cells as truth
+            join marts.fct_indicator_values as published
+            using ({key}, breakdown, breakdown_value)""").df()
+        found, solved = audit(cells, small=5)
+        assert solved > 0 and cells.is_suppressed.any()
+        assert [
+            (*cells.iloc[f.cell][["indicator_id", "breakdown_value"]], f) for f in found[:5]
+        ] == []
+        [(shown_by_status,)] = con.execute("""
+            select count(*) from marts.fct_indicator_status s
+            join marts.fct_indicator_values f using (indicator_id, period)
+            where f.area_code = 151 and f.breakdown = 'total' and f.is_suppressed
+                and s.value is not null""").fetchall()
+        assert shown_by_status == 0
         tables = [
             t
             for (t,) in con.execute(

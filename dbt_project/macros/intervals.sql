@@ -6,11 +6,16 @@
     share: Wilson's interval of numerator / denominator, times the unit's scale.
     count: the exact Poisson interval of the numerator, over the denominator as a known
            population, times the scale.
+    count_change: the change in per cent of a count since a year before (0.2): the MOVER
+           interval of the ratio of the two counts as Poisson counts, minus 1, times 100.
+    share_difference, rate_ratio: a comparison of two groups (5.0's gap in percentage
+           points, 5.6's ratio), whose model computed the interval from both groups'
+           counts (macro comparison_bounds): `given` names its two columns.
     Only where the value is what the counts say it is (value = numerator / denominator x
     scale): a row whose value comes from elsewhere (a published rate beside counts of
     another kind, an expected share) gets no interval rather than a wrong one.
 -#}
-{% macro interval_bounds(method, scale, numerator='numerator', denominator='denominator', value='value') %}
+{% macro interval_bounds(method, scale, given, numerator='numerator', denominator='denominator', value='value') %}
     {%- set alpha = var('interval_alpha') -%}
     {%- set consistent -%}
         {{ denominator }} > 0
@@ -19,6 +24,11 @@
     {%- endset -%}
     {%- for bound, column in [('low', 'ci_lower'), ('high', 'ci_upper')] %}
     case
+        when {{ method }} in ('share_difference', 'rate_ratio') then {{ given }}_{{ column[3:] }}
+        when {{ method }} = 'count_change'
+            then {{ scale }} * (
+                ci_rate_ratio_{{ bound }}({{ numerator }}, 1, {{ denominator }}, 1, {{ alpha }}) - 1
+            )
         when not ({{ consistent }}) then null
         when {{ method }} = 'share'
             then ci_share_{{ bound }}({{ numerator }}, {{ denominator }}, {{ alpha }}) * {{ scale }}
@@ -29,16 +39,32 @@
 {%- endmacro %}
 
 {#-
-    The 95 % interval of the change k1/n1 - k0/n0 since a year before, in the unit's scale:
-    share: Newcombe's interval for two independent shares; count: the score interval for
-    two Poisson rates (statsmodels, pipeline/stats.py).
+    The 95 % interval of a comparison of two groups' counts, k1 of n1 against k0 of n0, in
+    the unit's scale, as columns <prefix>_lower and <prefix>_upper:
+    share: Newcombe's interval for k1/n1 - k0/n0 (two independent shares);
+    count: the score interval for the difference of two Poisson rates;
+    rate_ratio: the MOVER interval for the ratio (k1/n1) / (k0/n0) of two Poisson rates
+    (statsmodels, pipeline/stats.py). fct_indicator_status compares a value with itself a
+    year before; the models of 5.0, 5.3, 5.4 and 5.6 compare non-Western origin with the
+    others (seed units: interval_method share_difference and rate_ratio).
 -#}
-{% macro change_interval_bounds(method, scale, k1, n1, k0, n0) %}
+{% macro comparison_bounds(method, scale, k1, n1, k0, n0, prefix='change_ci') %}
     {%- set args = [k1, n1, k0, n0, var('interval_alpha')] | join(', ') -%}
-    {%- for bound, column in [('low', 'change_ci_lower'), ('high', 'change_ci_upper')] %}
+    {%- for bound, suffix in [('low', 'lower'), ('high', 'upper')] %}
     case {{ method }}
         when 'share' then {{ scale }} * ci_share_diff_{{ bound }}({{ args }})
         when 'count' then {{ scale }} * ci_count_diff_{{ bound }}({{ args }})
-    end as {{ column }}{{ ',' if not loop.last }}
+        when 'rate_ratio' then {{ scale }} * ci_rate_ratio_{{ bound }}({{ args }})
+    end as {{ prefix }}_{{ suffix }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- the interval a model computed itself, where it has the columns; else none -#}
+{% macro given_interval(model) -%}
+    {%- set columns = adapter.get_columns_in_relation(ref(model)) | map(attribute='name')
+        | list if execute else [] -%}
+    {%- for column in ['ci_lower', 'ci_upper'] -%}
+        {{ column if column in columns else 'null::double as ' ~ column }}
+        {{- ', ' if not loop.last }}
+    {%- endfor -%}
 {%- endmacro %}

@@ -7,9 +7,9 @@
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates) leaves out 0, else uændret. The comparator
--- (the country: hundreds of thousands of persons) is taken as known. A unit without an
--- interval method yet (seed units) keeps the plain comparison, and says so
--- (interval_method 'none'). The words and their sentences: seed indicator_statuses.
+-- (the country: hundreds of thousands of persons) is taken as known. A figure whose source
+-- publishes no counts (0.1's rate, 2.1's rank of rates) keeps the plain comparison, and
+-- says so (interval_method 'none'). The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
 
 with
@@ -100,7 +100,7 @@ changes as (
         a_year_before.indicator_id,
         latest_values.value - a_year_before.value as change_from_year_before,
         least(latest_values.persons, a_year_before.persons) as change_persons,
-        {{ change_interval_bounds(
+        {{ comparison_bounds(
             'latest_values.interval_method', 'latest_values.scale',
             'latest_values.numerator', 'latest_values.denominator',
             'a_year_before.numerator', 'a_year_before.denominator'
@@ -185,7 +185,7 @@ judged as (
             when catalogue_status = 'retired' then 'udgået'
             when gap is null then 'ingen sammenligning'
             when persons < {{ min_persons }} then 'for få til en vurdering'
-            -- a unit without an interval method yet: the plain comparison
+            -- a figure published without its counts (0.1, 2.1): the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
             when interval_method = 'none' then 'ikke opfyldt'
             -- a target is met on its mark (at least 80 %); a comparator must be beaten

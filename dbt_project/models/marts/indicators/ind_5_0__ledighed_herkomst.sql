@@ -88,7 +88,13 @@ gaps as (
         {{ smallest_count([
             'non_western.fuldtidsledige', 'non_western.n_labour_force',
             'other_origins.fuldtidsledige', 'other_origins.n_labour_force'
-        ]) }} as smallest_count
+        ]) }} as smallest_count,
+        {{ comparison_bounds(
+            "'share'", 100,
+            'non_western.fuldtidsledige', 'non_western.n_labour_force',
+            'other_origins.fuldtidsledige', 'other_origins.n_labour_force',
+            prefix='ci'
+        ) }}
     from rates as non_western
     inner join rates as other_origins
         on
@@ -108,7 +114,9 @@ final as (
         fuldtidsledige as numerator,
         n_labour_force as denominator,
         rate as value,
-        'pct' as unit
+        'pct' as unit,
+        null::double as ci_lower,
+        null::double as ci_upper
     from rates
     union all
     select
@@ -121,7 +129,9 @@ final as (
         smallest_count as numerator,
         null as denominator,
         gap_points as value,
-        'pct_points' as unit
+        'pct_points' as unit,
+        ci_lower,
+        ci_upper
     from gaps
 )
 

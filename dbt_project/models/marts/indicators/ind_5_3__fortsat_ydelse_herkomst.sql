@@ -87,7 +87,13 @@ gaps as (
         {{ smallest_count([
             'non_western.n_flagged', 'non_western.n_base',
             'other_origins.n_flagged', 'other_origins.n_base'
-        ]) }} as smallest_count
+        ]) }} as smallest_count,
+        {{ comparison_bounds(
+            "'share'", 100,
+            'non_western.n_flagged', 'non_western.n_base',
+            'other_origins.n_flagged', 'other_origins.n_base',
+            prefix='ci'
+        ) }}
     from counts as non_western
     inner join counts as other_origins
         on
@@ -107,7 +113,9 @@ final as (
         n_flagged::double as numerator,
         n_base::double as denominator,
         {{ pct('n_flagged', 'n_base') }} as value,
-        'pct' as unit
+        'pct' as unit,
+        null::double as ci_lower,
+        null::double as ci_upper
     from counts
     union all
     select
@@ -120,7 +128,9 @@ final as (
         smallest_count::double as numerator,
         null as denominator,
         gap_points as value,
-        'pct_points' as unit
+        'pct_points' as unit,
+        ci_lower,
+        ci_upper
     from gaps
 )
 

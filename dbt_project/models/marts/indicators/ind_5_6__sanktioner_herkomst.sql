@@ -103,7 +103,13 @@ ratios as (
         {{ smallest_count([
             'non_western.n_sanctions', 'non_western.fuldtidspersoner',
             'danish.n_sanctions', 'danish.fuldtidspersoner'
-        ]) }} as smallest_count
+        ]) }} as smallest_count,
+        {{ comparison_bounds(
+            "'rate_ratio'", 1,
+            'non_western.n_sanctions', 'non_western.fuldtidspersoner',
+            'danish.n_sanctions', 'danish.fuldtidspersoner',
+            prefix='ci'
+        ) }}
     from by_origin as non_western
     inner join by_origin as danish
         on non_western.month_date = danish.month_date and danish.herkomst = 'dansk'
@@ -121,7 +127,9 @@ final as (
         n_sanctions::double as numerator,
         fuldtidspersoner as denominator,
         case when fuldtidspersoner > 0 then 100.0 * n_sanctions / fuldtidspersoner end as value,
-        'per_100' as unit
+        'per_100' as unit,
+        null::double as ci_lower,
+        null::double as ci_upper
     from by_cell
     union all
     select
@@ -134,7 +142,9 @@ final as (
         n_sanctions::double as numerator,
         fuldtidspersoner as denominator,
         case when fuldtidspersoner > 0 then 100.0 * n_sanctions / fuldtidspersoner end as value,
-        'per_100' as unit
+        'per_100' as unit,
+        null::double as ci_lower,
+        null::double as ci_upper
     from by_origin
     union all
     select
@@ -147,7 +157,9 @@ final as (
         smallest_count as numerator,
         null as denominator,
         ratio as value,
-        'ratio' as unit
+        'ratio' as unit,
+        ci_lower,
+        ci_upper
     from ratios
 )
 

@@ -1,0 +1,17 @@
+"""Secondary suppression of every indicator's cells (pipeline/suppression.py): besides the
+cells the primary rule hides, every cell whose shown neighbours would let a count of 1 to
+small_cell_threshold - 1 persons be derived by subtraction (a share's complement, a total
+minus its breakdown's shown cells, a finer breakdown of another indicator, a comparison
+computed from hidden cells, a change since a year before whose year-before cell is
+hidden). A dbt Python model: the method looks at each relation again
+after every cell it hides, until none gives anything away, which SQL does not express."""
+
+from pipeline.suppression import suppress
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    small = int(dbt.config.get("small_cell_threshold"))
+    cells = dbt.ref("int_indicator_cells").df()
+    cells["is_suppressed"] = suppress(cells, small)
+    return cells.drop(columns=["is_hidden", "is_share", "is_comparison", "is_change"])

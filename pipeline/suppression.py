@@ -1,0 +1,529 @@
+"""Secondary suppression: no count of 1 to small - 1 persons can be derived from what is
+published, by any subtraction the published cells allow.
+
+The primary rule (macro `is_small_cell`, in every indicator model) hides a cell whose
+numerator or denominator is small. That is not enough once cells add up to each other: a
+total minus the shown cells of its breakdown gives the hidden ones' sum, a share's
+denominator minus its numerator gives the persons not counted, and a finer breakdown of one
+indicator (5.2 by herkomst, målgruppe and køn) adds up to the cells of a coarser one
+(5.1 by herkomst and målgruppe). This module finds those additive relations in the cells
+themselves and hides further cells until none of them gives away a small count.
+
+The method is the classic one for linked tables (Cox, "Suppression methodology and
+statistical disclosure control", JASA 75(370), 1980; Hundepool et al., "Statistical
+Disclosure Control", Wiley 2012, ch. 4.3): each relation `parent = sum of children`
+must have either no hidden member, or hidden members that together hold no small count;
+where it does not, the next-smallest shown member is hidden too, and the relations that
+member belongs to are looked at again, until nothing changes.
+
+Relations (found, never declared: a relation is kept only where the published numbers
+satisfy it in a whole table of a period and area):
+- a breakdown adds up to a coarser one of the same or of another indicator: the cells of
+  'herkomst_maalgruppe_koen' summed over køn give the cells of 'herkomst_maalgruppe'; summed
+  over everything they give the 'total'. The numerators may add up where the denominators
+  do not (5.1's denominator is the population of the origin group, shared by its
+  målgrupper): each is a relation of its own; the complement (persons not counted) adds up
+  where both do.
+- a combined value adds up its parts: 'dansk og vestlig' is 'dansk' plus 'vestlig'.
+- a comparison row (unit pct_points or ratio: seed units, `compares_cells`) is computed
+  from the cells one dimension finer (5.0's gap from its herkomst cells; 5.4's gap for a
+  målgruppe from its herkomst_maalgruppe cells): it is shown only when all of them are.
+- a change since a year before (unit pct_change: seed units, `compares_year_before`)
+  carries the count of a year earlier as its denominator: it is shown only when the same
+  cell a year earlier is.
+
+A breakdown's dimensions are its name split on '_' ('herkomst_maalgruppe' is herkomst and
+maalgruppe), its value's parts split on ' / ', in the same order; 'total' has none.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+KEY = ["indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value"]
+SYSTEM = ["period", "period_type", "area_code"]
+COMBINED = " og "
+TOLERANCE = 1e-6
+
+
+def dimensions(breakdown: str, breakdown_value: str) -> dict[str, str]:
+    """The dimensions of a breakdown and this cell's value on each."""
+    if breakdown == "total":
+        return {}
+    names = breakdown.split("_")
+    values = breakdown_value.split(" / ")
+    if len(names) != len(values):
+        raise ValueError(
+            f"breakdown {breakdown!r} has {len(names)} dimensions, its value "
+            f"{breakdown_value!r} has {len(values)} parts"
+        )
+    return dict(zip(names, values, strict=True))
+
+
+def is_small(values: np.ndarray | float, small: int) -> np.ndarray:
+    """A count of 1 to small - 1 (the primary rule's band, macro is_small_cell)."""
+    v = np.nan_to_num(np.asarray(values, dtype="float64"), nan=0.0)
+    return (v >= 1 - TOLERANCE) & (v <= small - 1 + TOLERANCE)
+
+
+@dataclass
+class Relations:
+    """Relation i: cell parent[i] = the sum of cells children[offsets[i]:offsets[i + 1]],
+    for the quantities marked in holds[i] (columns QUANTITIES: numerators, denominators,
+    complements = denominator - numerator of shares of persons); cells are positions."""
+
+    parent: np.ndarray
+    offsets: np.ndarray
+    children: np.ndarray
+    holds: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def members(self, i: int) -> np.ndarray:
+        return self.children[self.offsets[i] : self.offsets[i + 1]]
+
+
+QUANTITIES = ("n", "d", "c")
+CROSS_INDICATOR_SHARE = 0.5
+
+
+def _prepare(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells with their system (period and area) and dimensions. `pair` numbers the
+    distinct (breakdown, breakdown_value); PAIRS of the frame's attrs holds their dims."""
+    frame = cells.reset_index(drop=True).copy()
+    frame["cell"] = np.arange(len(frame))
+    codes, uniques = pd.factorize(
+        frame.breakdown.astype(str) + "\x1f" + frame.breakdown_value.astype(str)
+    )
+    pairs = pd.DataFrame([u.split("\x1f") for u in uniques], columns=["breakdown", "value"])
+    pairs["dims"] = [dimensions(b, v) for b, v in zip(pairs.breakdown, pairs.value, strict=True)]
+    pairs["dimset"] = [",".join(sorted(d)) for d in pairs.dims]
+    pairs["is_combined"] = [any(COMBINED in x for x in d.values()) for d in pairs.dims]
+    frame["pair"] = codes
+    for column in ("dimset", "is_combined"):
+        frame[column] = pairs[column].to_numpy()[codes]
+    frame["system"] = frame.groupby(SYSTEM, dropna=False, sort=False).ngroup().to_numpy()
+    # integer codes for the grouping below: pandas groups numbers far faster than text
+    frame["indicator"] = pd.factorize(frame.indicator_id)[0]
+    frame["table"] = pd.factorize(
+        frame.indicator_id.astype(str) + "\x1f" + frame.breakdown.astype(str)
+    )[0]
+    frame.attrs["pairs"] = pairs
+    return frame
+
+
+def _group(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Each cell's system and values on the dimensions `names`, as one integer: the same
+    for two cells (of any table) that agree on both."""
+    pairs = frame.attrs["pairs"]
+    labels = [" / ".join(d[n] for n in names) if set(names) <= set(d) else None for d in pairs.dims]
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=True)
+    per_cell = codes[frame.pair.to_numpy()].astype(np.int64)
+    return frame.system.to_numpy(dtype=np.int64) * (len(uniques) + 1) + per_cell
+
+
+def find_relations(cells: pd.DataFrame) -> Relations:
+    """Every additive relation among the cells (see the module's docstring). `cells` has the
+    contract key, numerator, denominator, `is_share` and `is_comparison` (bools)."""
+    frame = _prepare(cells)
+    columns = [
+        "cell",
+        "system",
+        "indicator",
+        "table",
+        "dimset",
+        "numerator",
+        "denominator",
+        "is_share",
+    ]
+    plain = frame.loc[~frame.is_comparison & ~frame.is_combined, columns]
+    tables = dict(list(plain.groupby("table", sort=False)))
+    found: list[tuple[pd.DataFrame, np.ndarray]] = []
+    for coarse in sorted(set(plain.dimset)):
+        names = sorted(n for n in coarse.split(",") if n)
+        group = _group(frame, names)
+        parents = plain[plain.dimset == coarse]
+        parents = parents.assign(group=group[parents.cell.to_numpy()])
+        for table_id, table in tables.items():
+            if not set(names) <= set(table.dimset.iloc[0].split(",")) - {""}:
+                continue
+            others = parents[parents.table != table_id]
+            if not others.empty:
+                found.append(
+                    _sum_relations(
+                        table.assign(group=group[table.cell.to_numpy()]),
+                        others,
+                        table.indicator.iloc[0],
+                    )
+                )
+    found.append(_combined_relations(frame))
+    found = [(rows, children) for rows, children in found if len(rows)]
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return Relations(empty, np.zeros(1, dtype=np.int64), empty, np.zeros((0, 3), bool))
+    rows = pd.concat([r for r, _ in found], ignore_index=True)
+    lengths = rows.length.to_numpy(dtype=np.int64)
+    return Relations(
+        parent=rows.parent.to_numpy(dtype=np.int64),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        children=np.concatenate([c for _, c in found]),
+        holds=rows[list(QUANTITIES)].to_numpy(dtype=bool),
+    )
+
+
+def _sum_relations(table, parents, indicator) -> tuple[pd.DataFrame, np.ndarray]:
+    """Relations where the cells of `table` (one indicator's breakdown), summed by their
+    `group`, give the cells of `parents` of the same group; with their children, in order.
+
+    A relation holds for a whole table of a period and area (each group of fine cells
+    adds up to its parent), or is not kept. Between two indicators it must moreover hold in
+    at least half the periods and areas where both are published: a structural relation
+    (5.2's cells summed over køn are 5.1's), not two numbers that happen to be equal."""
+    fine = table.sort_values("group", kind="stable")
+    sums = (
+        fine.groupby("group", sort=False)
+        .agg(
+            n_sum=("numerator", "sum"),
+            n_given=("numerator", "count"),
+            d_sum=("denominator", "sum"),
+            d_given=("denominator", "count"),
+            size=("cell", "size"),
+            all_shares=("is_share", "all"),
+        )
+        .reset_index()
+    )
+    sums["start"] = np.concatenate([[0], np.cumsum(sums["size"].to_numpy())[:-1]])
+    # a sum with a missing member is no relation
+    sums.loc[sums.n_given < sums["size"], "n_sum"] = np.nan
+    sums.loc[sums.d_given < sums["size"], "d_sum"] = np.nan
+    joined = parents[
+        ["system", "group", "indicator", "table", "cell", "numerator", "denominator", "is_share"]
+    ].merge(sums, on="group", how="inner")
+    nothing = (pd.DataFrame(), np.zeros(0, dtype=np.int64))
+    if joined.empty:
+        return nothing
+    joined["n_ok"] = (joined.numerator - joined.n_sum).abs() < TOLERANCE
+    joined["d_ok"] = (joined.denominator - joined.d_sum).abs() < TOLERANCE
+    block = ["system", "table"]
+    joined["n"] = joined.groupby(block).n_ok.transform("all")
+    joined["d"] = joined.groupby(block).d_ok.transform("all")
+    other = (joined.indicator != indicator).to_numpy()
+    if other.any():
+        per_table = joined[other].groupby(block, as_index=False)[["n", "d"]].first()
+        share = per_table.groupby("table")[["n", "d"]].transform("mean")
+        structural = per_table[block].assign(
+            n_structural=share.n >= CROSS_INDICATOR_SHARE,
+            d_structural=share.d >= CROSS_INDICATOR_SHARE,
+        )
+        joined = joined.merge(structural, on=block, how="left")
+        joined.loc[other, "n"] &= joined.loc[other, "n_structural"].astype(bool)
+        joined.loc[other, "d"] &= joined.loc[other, "d_structural"].astype(bool)
+    joined = joined[joined.n | joined.d]
+    if joined.empty:
+        return nothing
+    joined = joined.assign(
+        c=joined.n & joined.d & joined.is_share & joined.all_shares,
+        parent=joined.cell,
+        length=joined["size"],
+    )
+    starts = joined.start.to_numpy(dtype=np.int64)
+    lengths = joined.length.to_numpy(dtype=np.int64)
+    position = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    children = fine.cell.to_numpy(dtype=np.int64)[position + np.arange(lengths.sum())]
+    return joined[["parent", "length", *QUANTITIES]], children
+
+
+def _combined_relations(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """'dansk og vestlig' = 'dansk' + 'vestlig', in the same table, period and area."""
+    tables = set(frame.table[frame.is_combined & ~frame.is_comparison])
+    cells = frame[~frame.is_comparison & frame.table.isin(tables)]
+    lookup = dict(
+        zip(
+            zip(
+                cells.system,
+                cells.indicator_id,
+                cells.breakdown,
+                cells.breakdown_value,
+                strict=True,
+            ),
+            cells.cell,
+            strict=True,
+        )
+    )
+    n = frame.numerator.to_numpy(dtype="float64")
+    d = frame.denominator.to_numpy(dtype="float64")
+    share = frame.is_share.to_numpy(dtype=bool)
+    dims = frame.attrs["pairs"].dims
+    rows, children = [], []
+    for row in cells[cells.is_combined].itertuples(index=False):
+        members = [
+            lookup.get((row.system, row.indicator_id, row.breakdown, " / ".join(values)))
+            for values in _product([v.split(COMBINED) for v in dims[row.pair].values()])
+        ]
+        if len(members) < 2 or None in members:
+            continue
+        n_ok = bool(abs(row.numerator - n[members].sum()) < TOLERANCE)
+        d_ok = bool(abs(row.denominator - d[members].sum()) < TOLERANCE)
+        if n_ok or d_ok:
+            c_ok = n_ok and d_ok and bool(share[[row.cell, *members]].all())
+            rows.append((row.cell, len(members), n_ok, d_ok, c_ok))
+            children.extend(members)
+    return (
+        pd.DataFrame(rows, columns=["parent", "length", *QUANTITIES]),
+        np.asarray(children, dtype=np.int64),
+    )
+
+
+def _product(parts: list[list[str]]) -> list[list[str]]:
+    result: list[list[str]] = [[]]
+    for options in parts:
+        result = [[*r, o] for r in result for o in options]
+    return result
+
+
+def comparison_components(cells: pd.DataFrame) -> dict[int, list[int]]:
+    """For each comparison row (is_comparison), the cells it is computed from: the plain
+    cells of the same indicator, period and area with one dimension more, agreeing on its
+    own dimensions (5.4's gap for a målgruppe: its herkomst_maalgruppe cells)."""
+    frame = _prepare(cells)
+    rows = frame[frame.is_comparison]
+    plain = frame[~frame.is_comparison & frame.indicator_id.isin(set(rows.indicator_id))]
+    dims = frame.attrs["pairs"].dims
+    by_table = {key: table for key, table in plain.groupby(["system", "indicator_id"])}
+    components: dict[int, list[int]] = {}
+    for row in rows.itertuples(index=False):
+        table = by_table.get((row.system, row.indicator_id))
+        own = dims[row.pair]
+        components[int(row.cell)] = (
+            []
+            if table is None
+            else [
+                int(cell)
+                for cell, pair in zip(table.cell, table.pair, strict=True)
+                if len(dims[pair]) == len(own) + 1
+                and all(dims[pair].get(k) == v for k, v in own.items())
+            ]
+        )
+    return components
+
+
+def year_before_pairs(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each change since a year before (is_change: its denominator is the count of the
+    same cell a year earlier, 0.2's), that earlier cell's position and its own."""
+    key = ["indicator_id", "period_type", "area_code", "breakdown", "breakdown_value"]
+    frame = cells[[*key, "period"]].reset_index(drop=True)
+    frame["position"] = np.arange(len(frame))
+    changes = frame[cells.is_change.to_numpy(dtype=bool)]
+    shifted = changes.assign(period=changes.period - pd.DateOffset(years=1))
+    pairs = shifted.merge(frame, on=[*key, "period"], suffixes=("_later", ""))
+    return (
+        pairs.position.to_numpy(dtype=np.int64),
+        pairs.position_later.to_numpy(dtype=np.int64),
+    )
+
+
+def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
+    """Which cells to publish without value and counts. `cells` has the contract key,
+    numerator, denominator, `is_hidden` (the primary rule), `is_share`, `is_comparison`
+    and `is_change`; the result is one bool per row, in the same order."""
+    n = np.nan_to_num(cells.numerator.to_numpy(dtype="float64"), nan=0.0)
+    d = np.nan_to_num(cells.denominator.to_numpy(dtype="float64"), nan=0.0)
+    share = cells.is_share.to_numpy(dtype=bool)
+    hidden = cells.is_hidden.to_numpy(dtype=bool).copy()
+    # a share whose complement (persons not counted) is small is hidden itself
+    hidden |= share & is_small(d - n, small)
+    values = np.stack([n, d, d - n], axis=1)  # columns QUANTITIES
+
+    relations = find_relations(cells)
+    # the relations each cell belongs to, as parent or child
+    owner = np.concatenate(
+        [
+            np.arange(len(relations)),
+            np.repeat(np.arange(len(relations)), np.diff(relations.offsets)),
+        ]
+    )
+    member = np.concatenate([relations.parent, relations.children])
+    order = np.argsort(member, kind="stable")
+    member_starts = np.searchsorted(member[order], np.arange(len(cells) + 1))
+
+    def relations_of(cell: int) -> np.ndarray:
+        return owner[order[member_starts[cell] : member_starts[cell + 1]]]
+
+    def hidden_sums_unsafe(members: np.ndarray, holds: np.ndarray) -> bool:
+        return bool((is_small(values[members].sum(axis=0), small) & holds).any())
+
+    def propagate(queue: deque) -> None:
+        """Look at each queued relation; hide what it gives away; queue the relations of
+        every cell hidden, until none gives anything away."""
+        queued = np.zeros(len(relations), dtype=bool)
+        queued[list(queue)] = True
+        while queue:
+            i = queue.popleft()
+            queued[i] = False
+            children = relations.members(i)
+            holds = relations.holds[i]
+            hidden_children = children[hidden[children]]
+            shown_children = children[~hidden[children]]
+            if hidden[relations.parent[i]]:
+                # a hidden parent with every child shown is their sum
+                if len(hidden_children) or not len(shown_children):
+                    continue
+                to_hide = _smallest(shown_children, values, holds)
+            else:
+                if not len(hidden_children) or not hidden_sums_unsafe(hidden_children, holds):
+                    continue
+                to_hide = _next_to_hide(shown_children, hidden_children, values, holds, small)
+                if to_hide is None:
+                    to_hide = int(relations.parent[i])
+            hidden[to_hide] = True
+            for j in relations_of(to_hide):
+                if not queued[j]:
+                    queued[j] = True
+                    queue.append(int(j))
+
+    propagate(deque(np.flatnonzero(_violated(relations, hidden, values, small)).tolist()))
+    # Where a hidden cell belongs to two relations or more (a table of two dimensions or
+    # more, or linked tables), relations that are each safe can together still determine
+    # it: solve them (the audit of Hundepool et al., ch. 4.3) and hide a neighbour of
+    # every small count they determine. A change since a year before (is_change) shows the
+    # count of the year before as its denominator: it is hidden where that cell is. Until
+    # nothing changes; each round solves only the periods and areas the last one touched.
+    system = cells.groupby(SYSTEM, dropna=False, sort=False).ngroup().to_numpy()
+    earlier, later = year_before_pairs(cells)
+    touched = np.ones(len(cells), dtype=bool)
+    while True:
+        before = hidden.copy()
+        linked = hidden & (np.bincount(member, minlength=len(cells)) >= 2)
+        linked &= np.isin(system, np.unique(system[touched]))
+        for found in _systems_of(relations, system, linked):
+            for cell in _determined_small(found, relations, hidden, values, share, small):
+                neighbours = np.unique(
+                    np.concatenate(
+                        [
+                            np.concatenate([[relations.parent[j]], relations.members(j)])
+                            for j in relations_of(cell)
+                        ]
+                    )
+                )
+                neighbours = neighbours[~hidden[neighbours]]
+                if len(neighbours):
+                    hidden[_smallest(neighbours, values, np.ones(3, dtype=bool))] = True
+        while (follow := later[hidden[earlier] & ~hidden[later]]).size:
+            hidden[follow] = True
+        newly = np.flatnonzero(hidden & ~before)
+        if not newly.size:
+            break
+        propagate(deque(np.unique(np.concatenate([relations_of(c) for c in newly])).tolist()))
+        touched = hidden & ~before
+
+    for row, components in comparison_components(cells).items():
+        if not components or hidden[components].any():
+            hidden[row] = True
+    return hidden
+
+
+def _violated(relations: Relations, hidden, values, small) -> np.ndarray:
+    """The relations that give something away as things stand: a shown parent whose
+    hidden children hold a small count together, or a hidden parent all of whose children
+    are shown."""
+    if not len(relations):
+        return np.zeros(0, dtype=bool)
+    starts = relations.offsets[:-1]
+    child_hidden = hidden[relations.children]
+    n_hidden = np.add.reduceat(child_hidden.astype(np.int64), starts)
+    n_children = np.diff(relations.offsets)
+    sums = np.add.reduceat(values[relations.children] * child_hidden[:, None], starts)
+    unsafe = (is_small(sums, small) & relations.holds).any(axis=1)
+    parent_hidden = hidden[relations.parent]
+    return np.where(parent_hidden, n_hidden == 0, (n_hidden > 0) & unsafe) & (n_children > 0)
+
+
+def _systems_of(relations: Relations, system: np.ndarray, cells: np.ndarray):
+    """The relations of each period and area in which any of `cells` is a member."""
+    counts = np.diff(relations.offsets)
+    has = cells[relations.parent] | (
+        np.add.reduceat(cells[relations.children].astype(np.int64), relations.offsets[:-1]) > 0
+    )
+    chosen = np.flatnonzero(has & (counts > 0))
+    groups: dict[int, list[int]] = {}
+    for i in chosen:
+        groups.setdefault(int(system[relations.parent[i]]), []).append(int(i))
+    return list(groups.values())
+
+
+def _determined_small(ids, relations, hidden, values, share, small) -> list[int]:
+    """The hidden cells whose numerator, denominator or complement the relations `ids`
+    (of one period and area) determine from the shown cells, where it is small."""
+    from scipy.linalg import null_space
+
+    unknowns: dict[tuple[int, int], int] = {}
+    equations = []
+    for i in ids:
+        members = np.concatenate([[relations.parent[i]], relations.members(i)])
+        signs = np.concatenate([[1.0], -np.ones(len(members) - 1)])
+        for q in (0, 1):  # n, d (the complement's equation is d's minus n's)
+            if not relations.holds[i, q]:
+                continue
+            row = {}
+            for cell, sign in zip(members[hidden[members]], signs[hidden[members]], strict=True):
+                column = unknowns.setdefault((int(cell), q), len(unknowns))
+                row[column] = row.get(column, 0.0) + sign
+            if row:
+                equations.append(row)
+    if not equations:
+        return []
+    matrix = np.zeros((len(equations), len(unknowns)))
+    for r, row in enumerate(equations):
+        matrix[r, list(row)] = list(row.values())
+    free = null_space(matrix)
+    truth = np.array([values[cell, q] for cell, q in unknowns])
+    vectors, cells = [], []
+    for (cell, q), column in unknowns.items():
+        vector = np.zeros(len(unknowns))
+        vector[column] = 1.0
+        vectors.append(vector)
+        cells.append(cell)
+        if q == 1 and share[cell] and (cell, 0) in unknowns:
+            vector = vector.copy()
+            vector[unknowns[(cell, 0)]] = -1.0
+            vectors.append(vector)
+            cells.append(cell)
+    vectors = np.array(vectors)
+    fixed = (
+        np.all(np.abs(vectors @ free) < 1e-7, axis=1) if free.size else np.ones(len(cells), bool)
+    )
+    small_values = is_small(vectors @ truth, small)
+    return sorted({cells[k] for k in np.flatnonzero(fixed & small_values)})
+
+
+def _order(candidates: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Smallest first, by denominator, then numerator: the least information lost."""
+    return candidates[np.lexsort((values[candidates, 0], values[candidates, 1]))]
+
+
+def _smallest(candidates: np.ndarray, values: np.ndarray, holds: np.ndarray) -> int:
+    """The smallest member that holds something of the quantities the relation is for."""
+    ordered = _order(candidates, values)
+    contributing = ordered[(values[ordered][:, holds] != 0).any(axis=1)]
+    return int(contributing[0] if len(contributing) else ordered[0])
+
+
+def _next_to_hide(candidates, hidden_children, values, holds, small) -> int | None:
+    """The smallest shown member whose hiding makes the hidden members' sums safe, else
+    the smallest that adds to an unsafe sum (and the relation is looked at again)."""
+    if not len(candidates):
+        return None
+    ordered = _order(candidates, values)
+    base = values[hidden_children].sum(axis=0)
+    with_each = base[None, :] + values[ordered]
+    safe = ~(is_small(with_each, small) & holds).any(axis=1)
+    if safe.any():
+        return int(ordered[np.argmax(safe)])
+    unsafe_now = is_small(base, small) & holds
+    adds = (values[ordered][:, unsafe_now] != 0).any(axis=1)
+    return int(ordered[np.argmax(adds)] if adds.any() else ordered[0])

@@ -1,0 +1,125 @@
+"""An attacker's audit of a published file: every count the published cells let one derive
+by subtraction, found by linear algebra rather than by the rules that did the hiding.
+
+Per period and area, the hidden cells' numerators and denominators are unknowns; every
+additive relation among the cells (pipeline.suppression.find_relations, found in the true
+numbers) is an equation, with the shown cells' values as constants. A combination of
+unknowns is determined by the published file exactly when it is orthogonal to the null
+space of the equations (it is then a linear combination of them). The audit asks that of
+each hidden cell's numerator, denominator and complement (denominator - numerator, for
+shares of persons), and of the hidden members of each relation together; a determined
+value of 1 to small - 1 is a disclosure. Comparison rows (a gap or ratio computed from
+finer cells) count as disclosing when shown beside a hidden cell they are computed from,
+and a change since a year before (its denominator is the count of a year earlier) when
+shown while that earlier cell is hidden.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.linalg import null_space
+
+from pipeline.suppression import (
+    QUANTITIES,
+    comparison_components,
+    find_relations,
+    is_small,
+    year_before_pairs,
+)
+
+TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    cell: int
+    what: str  # 'n', 'd', 'c' of a hidden cell; 'sum' of a relation; 'compared', 'year before'
+    value: float
+
+
+def audit(cells: pd.DataFrame, small: int) -> tuple[list[Disclosure], int]:
+    """The disclosures in `cells` (the contract key, true numerator and denominator,
+    is_share, is_comparison, is_change and the published is_suppressed), and how many periods and
+    areas with hidden cells in a relation were solved."""
+    n = np.nan_to_num(cells.numerator.to_numpy(dtype="float64"), nan=0.0)
+    d = np.nan_to_num(cells.denominator.to_numpy(dtype="float64"), nan=0.0)
+    values = {"n": n, "d": d}
+    share = cells.is_share.to_numpy(dtype=bool)
+    hidden = cells.is_suppressed.to_numpy(dtype=bool)
+    found: list[Disclosure] = []
+
+    shown_shares = ~hidden & share & ~cells.is_comparison.to_numpy(dtype=bool)
+    for cell in np.flatnonzero(shown_shares & is_small(d - n, small)):
+        found.append(Disclosure(int(cell), "c", float(d[cell] - n[cell])))
+    for row, members in comparison_components(cells).items():
+        if not hidden[row] and hidden[members].any():
+            found.append(Disclosure(row, "compared", float("nan")))
+    earlier, later = year_before_pairs(cells)
+    for cell in later[hidden[earlier] & ~hidden[later]]:
+        found.append(Disclosure(int(cell), "year before", float(d[cell])))
+
+    relations = find_relations(cells)
+    system = cells.groupby(["period", "period_type", "area_code"], sort=False).ngroup()
+    system = system.to_numpy()
+    by_system: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(relations)):
+        members = np.concatenate([[relations.parent[i]], relations.members(i)])
+        if hidden[members].any():
+            by_system[int(system[relations.parent[i]])].append(i)
+
+    for ids in by_system.values():
+        found.extend(_solve(ids, relations, hidden, share, values, small))
+    return found, len(by_system)
+
+
+def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
+    unknowns: dict[tuple[int, str], int] = {}
+    rows: list[dict[int, float]] = []
+    for i in ids:
+        for q, holds in zip(QUANTITIES, relations.holds[i], strict=True):
+            if q == "c" or not holds:
+                continue  # the complement's equation is d's minus n's
+            row: dict[int, float] = defaultdict(float)
+            for cell, sign in [(relations.parent[i], 1.0)] + [
+                (c, -1.0) for c in relations.members(i)
+            ]:
+                if hidden[cell]:
+                    row[unknowns.setdefault((int(cell), q), len(unknowns))] += sign
+            if row:
+                rows.append(row)
+    if not rows:
+        return []
+    matrix = np.zeros((len(rows), len(unknowns)))
+    for r, row in enumerate(rows):
+        for column, coefficient in row.items():
+            matrix[r, column] = coefficient
+    basis = null_space(matrix)  # columns span what the equations leave free
+
+    def determined(vector: np.ndarray) -> bool:
+        return bool(np.all(np.abs(vector @ basis) < TOLERANCE)) if basis.size else True
+
+    truth = np.array([values[q][cell] for (cell, q) in unknowns])
+    found = []
+    for (cell, q), column in unknowns.items():
+        vector = np.zeros(len(unknowns))
+        vector[column] = 1
+        if determined(vector) and is_small(truth[column], small):
+            found.append(Disclosure(cell, q, float(truth[column])))
+        if q == "d" and share[cell] and (cell, "n") in unknowns:
+            vector[unknowns[(cell, "n")]] = -1
+            if determined(vector) and is_small(vector @ truth, small):
+                found.append(Disclosure(cell, "c", float(vector @ truth)))
+    for row in rows:
+        vector = np.zeros(len(unknowns))
+        for column, coefficient in row.items():
+            vector[column] = coefficient
+        total = float(vector @ truth)
+        # a hidden parent's row is (parent - hidden children) = the shown children: public
+        if np.all(vector <= 0) and is_small(-total, small):
+            cell = next(cell for (cell, _), column in unknowns.items() if column in row)
+            found.append(Disclosure(cell, "sum", -total))
+    return found

@@ -1,0 +1,236 @@
+"""Secondary suppression (pipeline/suppression.py), rule by rule on tables small enough to
+check by hand, and against the attacker's audit of tests/disclosure.py."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from disclosure import audit
+
+from pipeline.suppression import dimensions, find_relations, suppress
+
+SMALL = 5
+
+
+def cells(*rows, period="2026-01-01", area=151) -> pd.DataFrame:
+    """(indicator, breakdown, value, numerator, denominator[, unit]) rows of one period and
+    area, hidden by the primary rule where a count is 1-4 (macro is_small_cell)."""
+    frame = pd.DataFrame(
+        [(*r, "pct")[:6] for r in rows],
+        columns=[
+            "indicator_id",
+            "breakdown",
+            "breakdown_value",
+            "numerator",
+            "denominator",
+            "unit",
+        ],
+    )
+    frame.insert(1, "period", pd.Timestamp(period))
+    frame.insert(2, "period_type", "month")
+    frame.insert(3, "area_code", area)
+    counts = frame[["numerator", "denominator"]]
+    frame["is_hidden"] = ((counts >= 1) & (counts <= SMALL - 1)).any(axis=1)
+    frame["is_share"] = (frame.unit == "pct") & frame.denominator.notna()
+    frame["is_comparison"] = frame.unit.isin(["pct_points", "ratio"])
+    frame["is_change"] = frame.unit == "pct_change"
+    return frame
+
+
+def hidden_values(frame: pd.DataFrame) -> set[str]:
+    return set(frame.breakdown_value[suppress(frame, SMALL)])
+
+
+def published(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(is_suppressed=suppress(frame, SMALL))
+
+
+def test_a_breakdown_value_is_its_dimensions():
+    assert dimensions("total", "I alt") == {}
+    assert dimensions("herkomst_maalgruppe", "dansk / jobklar") == {
+        "herkomst": "dansk",
+        "maalgruppe": "jobklar",
+    }
+    with pytest.raises(ValueError, match="2 dimensions"):
+        dimensions("herkomst_koen", "dansk")
+
+
+def test_a_share_whose_complement_is_small_is_hidden():
+    # 1.5's "28 of 30": the 2 persons with fewer meetings would be 30 - 28
+    frame = cells(("1.5", "total", "I alt", 28, 30), ("1.5", "total2", "x", 20, 40))
+    assert hidden_values(frame) == {"I alt"}
+
+
+def test_one_hidden_cell_of_a_breakdown_takes_the_next_smallest_with_it():
+    frame = cells(
+        ("1.5", "total", "I alt", 40, 100),
+        ("1.5", "maalgruppe", "jobklar", 3, 10),  # primary
+        ("1.5", "maalgruppe", "dagpenge", 12, 40),
+        ("1.5", "maalgruppe", "kh_jobparat", 25, 50),
+    )
+    assert hidden_values(frame) == {"jobklar", "dagpenge"}
+    assert audit(published(frame), SMALL)[0] == []
+
+
+def test_two_hidden_cells_that_still_sum_to_a_small_count_take_a_third():
+    frame = cells(
+        ("2.2", "total", "I alt", 3 + 0 + 30 + 40, 300),
+        ("2.2", "alder", "16-24", 3, 50),  # primary
+        ("2.2", "alder", "25-29", 0, 60),  # smallest, adds nothing to the numerators
+        ("2.2", "alder", "30-39", 30, 90),
+        ("2.2", "alder", "40-49", 40, 100),
+    )
+    hidden = hidden_values(frame)
+    assert {"16-24", "30-39"} <= hidden and "40-49" not in hidden
+    assert audit(published(frame), SMALL)[0] == []
+
+
+def test_a_hidden_total_is_not_left_as_the_sum_of_its_shown_cells():
+    frame = cells(
+        ("5.6", "total", "I alt", 3, 400, "per_100"),  # primary
+        ("5.6", "herkomst", "dansk", 2, 300, "per_100"),  # primary
+        ("5.6", "herkomst", "vestlig", 0, 40, "per_100"),
+        ("5.6", "herkomst", "ikke-vestlig", 1, 60, "per_100"),  # primary
+    )
+    assert hidden_values(frame) == {"I alt", "dansk", "ikke-vestlig"}
+    frame = cells(
+        ("5.6", "total", "I alt", 3, 400, "per_100"),
+        ("5.6", "herkomst", "dansk", 0, 300, "per_100"),
+        ("5.6", "herkomst", "vestlig", 0, 40, "per_100"),
+        ("5.6", "herkomst", "ikke-vestlig", 3, 60, "per_100"),
+    )
+    assert "ikke-vestlig" in hidden_values(frame)
+
+
+def test_a_finer_breakdown_of_another_indicator_is_protected_with_it():
+    # 5.2 is 5.1 by køn: 5.1's shown cell minus 5.2's shown K gives 5.2's M
+    frame = cells(
+        ("5.1", "herkomst", "dansk", 50, 1000),
+        ("5.1", "herkomst", "vestlig", 30, 200),
+        ("5.2", "herkomst_koen", "dansk / K", 47, 520),
+        ("5.2", "herkomst_koen", "dansk / M", 3, 480),  # primary
+        ("5.2", "herkomst_koen", "vestlig / K", 14, 100),
+        ("5.2", "herkomst_koen", "vestlig / M", 16, 100),
+    )
+    relations = find_relations(frame)
+    parents = set(
+        frame.indicator_id[relations.parent] + " " + frame.breakdown_value[relations.parent]
+    )
+    assert "5.1 dansk" in parents
+    suppressed = published(frame)
+    assert suppressed.is_suppressed[
+        (suppressed.indicator_id == "5.2") & (suppressed.breakdown_value == "dansk / M")
+    ].all()
+    assert audit(suppressed, SMALL)[0] == []
+
+
+def test_a_combined_value_is_its_parts():
+    frame = cells(
+        ("5.0", "herkomst", "dansk", 40, 900),
+        ("5.0", "herkomst", "vestlig", 2, 60),  # primary
+        ("5.0", "herkomst", "ikke-vestlig", 30, 300),
+        ("5.0", "herkomst", "dansk og vestlig", 42, 960),
+    )
+    hidden = hidden_values(frame)
+    assert "vestlig" in hidden and hidden & {"dansk", "dansk og vestlig"}
+    assert audit(published(frame), SMALL)[0] == []
+
+
+def test_a_comparison_is_hidden_with_any_cell_it_is_computed_from():
+    frame = cells(
+        ("5.4", "herkomst", "ikke-vestlig", 19, 214),
+        ("5.4", "herkomst", "øvrige", 86, 675),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", 9, 84),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / jobklar", 10, 130),
+        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", 61, 493),
+        ("5.4", "herkomst_maalgruppe", "øvrige / jobklar", 25, 182),
+        ("5.4", "maalgruppe", "dagpenge", 9, None, "pct_points"),
+        ("5.4", "maalgruppe", "jobklar", 10, None, "pct_points"),
+        ("5.4", "total", "I alt", 19, None, "pct_points"),
+    )
+    assert hidden_values(frame) == set()
+    frame.loc[frame.breakdown_value == "øvrige / jobklar", ["numerator", "is_hidden"]] = (
+        4,
+        True,
+    )
+    frame.loc[frame.breakdown_value == "øvrige", "numerator"] = 65
+    hidden = hidden_values(frame)
+    assert {"øvrige / jobklar", "jobklar"} <= hidden
+
+
+def test_a_change_since_a_year_before_is_hidden_with_the_year_before():
+    """0.2's denominator is the count of a year earlier: where that cell is hidden (here
+    beside a small one), the change would show it."""
+    rows = [
+        ("0.2", "total", "I alt", 60, 50, "pct_change"),
+        ("0.2", "ydelsesgruppe", "dagpenge", 2, 30, "pct_change"),  # primary
+        ("0.2", "ydelsesgruppe", "fleksjob", 18, 10, "pct_change"),
+        ("0.2", "ydelsesgruppe", "sygedagpenge", 40, 10, "pct_change"),
+    ]
+    a_year_before = cells(*rows, period="2025-01-01")
+    now = cells(
+        ("0.2", "total", "I alt", 70, 60, "pct_change"),
+        ("0.2", "ydelsesgruppe", "dagpenge", 6, 2, "pct_change"),  # primary: 2 a year before
+        ("0.2", "ydelsesgruppe", "fleksjob", 24, 18, "pct_change"),
+        ("0.2", "ydelsesgruppe", "sygedagpenge", 40, 40, "pct_change"),
+        period="2026-01-01",
+    )
+    frame = pd.concat([a_year_before, now], ignore_index=True)
+    suppressed = published(frame)
+    shown_hidden = suppressed[suppressed.is_suppressed]
+    hidden = set(zip(shown_hidden.period.dt.year, shown_hidden.breakdown_value, strict=True))
+    # a year before: dagpenge (2) and the next smallest, fleksjob; now: both again
+    assert {
+        (2025, "dagpenge"),
+        (2025, "fleksjob"),
+        (2026, "dagpenge"),
+        (2026, "fleksjob"),
+    } <= hidden
+    assert audit(suppressed, SMALL)[0] == []
+    naive = frame.assign(is_suppressed=frame.is_hidden)
+    naive.loc[naive.breakdown_value == "fleksjob", "is_suppressed"] = [True, False]
+    assert any(f.what == "year before" for f in audit(naive, SMALL)[0])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_table_of_three_dimensions_with_all_its_margins_discloses_nothing(seed):
+    """herkomst x målgruppe x køn with every margin (as 5.1 and 5.2 publish): where the
+    relations are each safe but together determine a cell, it is found and protected."""
+    rng = np.random.default_rng(seed)
+    levels = {"herkomst": ["a", "b", "c"], "maalgruppe": ["p", "q", "r", "s"], "koen": ["K", "M"]}
+    fine = {
+        combo: int(rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 30]))
+        for combo in itertools.product(*levels.values())
+    }
+    rows = []
+    names = list(levels)
+    for size in range(0, 4):
+        for subset in itertools.combinations(names, size):
+            breakdown = "_".join(subset) if subset else "total"
+            for values in itertools.product(*(levels[n] for n in subset)):
+                numerator = sum(
+                    v
+                    for combo, v in fine.items()
+                    if all(combo[names.index(n)] == x for n, x in zip(subset, values, strict=True))
+                )
+                label = " / ".join(values) if subset else "I alt"
+                rows.append(("5.2", breakdown, label, numerator, 10_000))
+    frame = cells(*rows)
+    frame["is_share"] = False  # a population denominator: the numerators are the counts
+    naive = audit(frame.assign(is_suppressed=frame.is_hidden), SMALL)[0]
+    found, solved = audit(published(frame), SMALL)
+    assert found == [] and solved >= 1
+    assert naive, "the audit finds what the primary rule alone leaves derivable"
+
+
+def test_the_audit_finds_a_subtraction_left_open():
+    frame = cells(
+        ("1.5", "total", "I alt", 40, 100),
+        ("1.5", "maalgruppe", "jobklar", 3, 4),
+        ("1.5", "maalgruppe", "dagpenge", 37, 96),
+    )
+    found, _ = audit(frame.assign(is_suppressed=frame.is_hidden), SMALL)
+    assert {(f.what, f.value) for f in found} >= {("n", 3.0), ("d", 4.0), ("c", 1.0)}
