@@ -1,0 +1,30 @@
+"""The catalogue's goals read as the strategy words them (seeds indicator_catalogue and
+indicator_targets; the strategy: ../shared/seeds/)."""
+
+import csv
+
+from pipeline.config import SEEDS_DIR
+
+BETTER = {"higher_is_better": ">=", "lower_is_better": "<=", "closer_to_target": "="}
+
+
+def _seed(name: str) -> list[dict[str, str]]:
+    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_target_points_the_way_its_indicator_counts_as_better():
+    direction = {r["indicator_id"]: r["direction"] for r in _seed("indicator_catalogue")}
+    for target in _seed("indicator_targets"):
+        assert BETTER[direction[target["indicator_id"]]] == target["target_operator"], target
+
+
+def test_5_4_asks_non_western_unemployed_in_offers_at_least_as_much_as_the_others():
+    """'Ledige med ikke-vestlig baggrund skal i lige så høj grad som de resterende ledige i
+    virksomhedsrettede tilbud': the gap, non-Western minus the others, is met at 0 or above
+    (until December 2026 the warehouse called a lower non-Western share 'opfyldt')."""
+    [catalogue] = [r for r in _seed("indicator_catalogue") if r["indicator_id"] == "5.4"]
+    assert "i lige så høj grad som de resterende" in catalogue["strategy_text"]
+    assert catalogue["direction"] == "higher_is_better"
+    targets = [r for r in _seed("indicator_targets") if r["indicator_id"] == "5.4"]
+    assert [(t["target_operator"], float(t["target_value"])) for t in targets] == [(">=", 0.0)]
