@@ -26,8 +26,11 @@ satisfy it in a whole table of a period and area):
   where both do.
 - a combined value adds up its parts: 'dansk og vestlig' is 'dansk' plus 'vestlig'.
 - a comparison row (unit pct_points or ratio: seed units, `compares_cells`) is computed
-  from the cells one dimension finer (5.0's gap from its herkomst cells; 5.4's gap for a
-  målgruppe from its herkomst_maalgruppe cells): it is shown only when all of them are.
+  from finer cells of its indicator (5.0's gap from its herkomst cells; 5.4's gap for a
+  målgruppe from its herkomst_maalgruppe cells; 5.6's ratio within target groups from its
+  herkomst_maalgruppe cells): it is shown only when every finer cell that agrees with it
+  on its own dimensions is (for 5.4's total, more than it is computed from: a ratio or a
+  gap is not additive, so which cells could be solved from it is not tracked).
 - a change since a year before (unit pct_change: seed units, `compares_year_before`)
   carries the count of a year earlier as its denominator: it is shown only when the same
   cell a year earlier is.
@@ -65,9 +68,10 @@ def dimensions(breakdown: str, breakdown_value: str) -> dict[str, str]:
 
 
 def is_small(values: np.ndarray | float, small: int) -> np.ndarray:
-    """A count of 1 to small - 1 (the primary rule's band, macro is_small_cell)."""
-    v = np.nan_to_num(np.asarray(values, dtype="float64"), nan=0.0)
-    return (v >= 1 - TOLERANCE) & (v <= small - 1 + TOLERANCE)
+    """A count of 1 to small - 1 (the primary rule's band, macro is_small_cell); a missing
+    count is none."""
+    v = np.asarray(values, dtype="float64")
+    return (v >= 1 - TOLERANCE) & (v <= small - 1 + TOLERANCE)  # NaN compares False
 
 
 @dataclass
@@ -127,40 +131,36 @@ def _group(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     return frame.system.to_numpy(dtype=np.int64) * (len(uniques) + 1) + per_cell
 
 
-def find_relations(cells: pd.DataFrame) -> Relations:
+def find_relations(cells: pd.DataFrame, frame: pd.DataFrame | None = None) -> Relations:
     """Every additive relation among the cells (see the module's docstring). `cells` has the
-    contract key, numerator, denominator, `is_share` and `is_comparison` (bools)."""
-    frame = _prepare(cells)
-    columns = [
-        "cell",
-        "system",
-        "indicator",
-        "table",
-        "dimset",
-        "numerator",
-        "denominator",
-        "is_share",
-    ]
-    plain = frame.loc[~frame.is_comparison & ~frame.is_combined, columns]
-    tables = dict(list(plain.groupby("table", sort=False)))
+    contract key, numerator, denominator, `is_share` and `is_comparison` (bools); `frame` is
+    it prepared (_prepare) where the caller has it."""
+    frame = _prepare(cells) if frame is None else frame
+    plain = (~frame.is_comparison & ~frame.is_combined).to_numpy()
+    columns = {
+        "system": frame.system.to_numpy(dtype=np.int64),
+        "indicator": frame.indicator.to_numpy(dtype=np.int64),
+        "table": frame.table.to_numpy(dtype=np.int64),
+        "numerator": frame.numerator.to_numpy(dtype="float64"),
+        "denominator": frame.denominator.to_numpy(dtype="float64"),
+        "is_share": frame.is_share.to_numpy(dtype=bool),
+    }
+    dimset = frame.dimset.to_numpy()
+    tables = {
+        int(t): np.flatnonzero(plain & (columns["table"] == t))
+        for t in np.unique(columns["table"][plain])
+    }
     found: list[tuple[pd.DataFrame, np.ndarray]] = []
-    for coarse in sorted(set(plain.dimset)):
+    for coarse in sorted(set(dimset[plain])):
         names = sorted(n for n in coarse.split(",") if n)
         group = _group(frame, names)
-        parents = plain[plain.dimset == coarse]
-        parents = parents.assign(group=group[parents.cell.to_numpy()])
-        for table_id, table in tables.items():
-            if not set(names) <= set(table.dimset.iloc[0].split(",")) - {""}:
+        parents = np.flatnonzero(plain & (dimset == coarse))
+        for table_id, fine in tables.items():
+            if not set(names) <= set(dimset[fine[0]].split(",")) - {""}:
                 continue
-            others = parents[parents.table != table_id]
-            if not others.empty:
-                found.append(
-                    _sum_relations(
-                        table.assign(group=group[table.cell.to_numpy()]),
-                        others,
-                        table.indicator.iloc[0],
-                    )
-                )
+            others = parents[columns["table"][parents] != table_id]
+            if len(others):
+                found.append(_sum_relations(fine, others, group, columns))
     found.append(_combined_relations(frame))
     found = [(rows, children) for rows, children in found if len(rows)]
     if not found:
@@ -176,66 +176,72 @@ def find_relations(cells: pd.DataFrame) -> Relations:
     )
 
 
-def _sum_relations(table, parents, indicator) -> tuple[pd.DataFrame, np.ndarray]:
-    """Relations where the cells of `table` (one indicator's breakdown), summed by their
-    `group`, give the cells of `parents` of the same group; with their children, in order.
+def _group_sums(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs; NaN where a member is missing (no relation then)."""
+    missing = np.isnan(values)
+    sums = np.add.reduceat(np.where(missing, 0.0, values), starts)
+    sums[np.add.reduceat(missing.astype(np.int64), starts) > 0] = np.nan
+    return sums
+
+
+def _sum_relations(fine, parents, group, columns) -> tuple[pd.DataFrame, np.ndarray]:
+    """Relations where the cells `fine` (one indicator's breakdown), summed by their
+    `group`, give the cells `parents` of the same group; with their children, in order.
 
     A relation holds for a whole table of a period and area (each group of fine cells
     adds up to its parent), or is not kept. Between two indicators it must moreover hold in
     at least half the periods and areas where both are published: a structural relation
     (5.2's cells summed over køn are 5.1's), not two numbers that happen to be equal."""
-    fine = table.sort_values("group", kind="stable")
-    sums = (
-        fine.groupby("group", sort=False)
-        .agg(
-            n_sum=("numerator", "sum"),
-            n_given=("numerator", "count"),
-            d_sum=("denominator", "sum"),
-            d_given=("denominator", "count"),
-            size=("cell", "size"),
-            all_shares=("is_share", "all"),
-        )
-        .reset_index()
-    )
-    sums["start"] = np.concatenate([[0], np.cumsum(sums["size"].to_numpy())[:-1]])
-    # a sum with a missing member is no relation
-    sums.loc[sums.n_given < sums["size"], "n_sum"] = np.nan
-    sums.loc[sums.d_given < sums["size"], "d_sum"] = np.nan
-    joined = parents[
-        ["system", "group", "indicator", "table", "cell", "numerator", "denominator", "is_share"]
-    ].merge(sums, on="group", how="inner")
     nothing = (pd.DataFrame(), np.zeros(0, dtype=np.int64))
-    if joined.empty:
+    fine = fine[np.argsort(group[fine], kind="stable")]
+    groups, starts, sizes = np.unique(group[fine], return_index=True, return_counts=True)
+    n_sum = _group_sums(columns["numerator"][fine], starts, sizes)
+    d_sum = _group_sums(columns["denominator"][fine], starts, sizes)
+    all_shares = np.logical_and.reduceat(columns["is_share"][fine], starts)
+    position = np.searchsorted(groups, group[parents])
+    found = position < len(groups)
+    found[found] = groups[position[found]] == group[parents][found]
+    parents, position = parents[found], position[found]
+    if not len(parents):
         return nothing
-    joined["n_ok"] = (joined.numerator - joined.n_sum).abs() < TOLERANCE
-    joined["d_ok"] = (joined.denominator - joined.d_sum).abs() < TOLERANCE
-    block = ["system", "table"]
-    joined["n"] = joined.groupby(block).n_ok.transform("all")
-    joined["d"] = joined.groupby(block).d_ok.transform("all")
-    other = (joined.indicator != indicator).to_numpy()
-    if other.any():
-        per_table = joined[other].groupby(block, as_index=False)[["n", "d"]].first()
-        share = per_table.groupby("table")[["n", "d"]].transform("mean")
-        structural = per_table[block].assign(
-            n_structural=share.n >= CROSS_INDICATOR_SHARE,
-            d_structural=share.d >= CROSS_INDICATOR_SHARE,
-        )
-        joined = joined.merge(structural, on=block, how="left")
-        joined.loc[other, "n"] &= joined.loc[other, "n_structural"].astype(bool)
-        joined.loc[other, "d"] &= joined.loc[other, "d_structural"].astype(bool)
-    joined = joined[joined.n | joined.d]
-    if joined.empty:
-        return nothing
-    joined = joined.assign(
-        c=joined.n & joined.d & joined.is_share & joined.all_shares,
-        parent=joined.cell,
-        length=joined["size"],
+    with np.errstate(invalid="ignore"):
+        n_ok = np.abs(columns["numerator"][parents] - n_sum[position]) < TOLERANCE
+        d_ok = np.abs(columns["denominator"][parents] - d_sum[position]) < TOLERANCE
+    # one block per period and area and parent table: the relation holds for all of it
+    table = columns["table"][parents]
+    blocks, block = np.unique(
+        columns["system"][parents] * (table.max() + 1) + table, return_inverse=True
     )
-    starts = joined.start.to_numpy(dtype=np.int64)
-    lengths = joined.length.to_numpy(dtype=np.int64)
-    position = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    children = fine.cell.to_numpy(dtype=np.int64)[position + np.arange(lengths.sum())]
-    return joined[["parent", "length", *QUANTITIES]], children
+    n_block = np.bincount(block, weights=~n_ok, minlength=len(blocks)) == 0
+    d_block = np.bincount(block, weights=~d_ok, minlength=len(blocks)) == 0
+    other_block = np.zeros(len(blocks), dtype=bool)
+    other_block[block] = columns["indicator"][parents] != columns["indicator"][fine[0]]
+    if other_block.any():
+        block_table = np.zeros(len(blocks), dtype=np.int64)
+        block_table[block] = table
+        _, per_table = np.unique(block_table[other_block], return_inverse=True)
+        for holds in (n_block, d_block):
+            share = np.bincount(per_table, weights=holds[other_block]) / np.bincount(per_table)
+            holds[other_block] &= (share >= CROSS_INDICATOR_SHARE)[per_table]
+    n, d = n_block[block], d_block[block]
+    keep = n | d
+    if not keep.any():
+        return nothing
+    parents, position, n, d = parents[keep], position[keep], n[keep], d[keep]
+    lengths = sizes[position]
+    first = starts[position]
+    offsets = np.repeat(first - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    children = fine[offsets + np.arange(lengths.sum())]
+    rows = pd.DataFrame(
+        {
+            "parent": parents,
+            "length": lengths,
+            "n": n,
+            "d": d,
+            "c": n & d & columns["is_share"][parents] & all_shares[position],
+        }
+    )
+    return rows, children
 
 
 def _combined_relations(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -286,13 +292,20 @@ def _product(parts: list[list[str]]) -> list[list[str]]:
     return result
 
 
-def comparison_components(cells: pd.DataFrame) -> dict[int, list[int]]:
-    """For each comparison row (is_comparison), the cells it is computed from: the plain
-    cells of the same indicator, period and area with one dimension more, agreeing on its
-    own dimensions (5.4's gap for a målgruppe: its herkomst_maalgruppe cells)."""
-    frame = _prepare(cells)
+def comparison_components(
+    cells: pd.DataFrame, frame: pd.DataFrame | None = None
+) -> dict[int, list[int]]:
+    """For each comparison row (is_comparison), the cells it may be computed from: the plain
+    cells of the same indicator, period and area with more dimensions, agreeing on its own
+    (5.4's gap for a målgruppe: its herkomst_maalgruppe cells; 5.6's total: every cell).
+    `frame` is `cells` prepared (_prepare) where the caller has it."""
+    frame = _prepare(cells) if frame is None else frame
     rows = frame[frame.is_comparison]
-    plain = frame[~frame.is_comparison & frame.indicator_id.isin(set(rows.indicator_id))]
+    plain = frame[
+        ~frame.is_comparison
+        & frame.indicator_id.isin(set(rows.indicator_id))
+        & frame.system.isin(set(rows.system))
+    ]
     dims = frame.attrs["pairs"].dims
     by_table = {key: table for key, table in plain.groupby(["system", "indicator_id"])}
     components: dict[int, list[int]] = {}
@@ -305,7 +318,7 @@ def comparison_components(cells: pd.DataFrame) -> dict[int, list[int]]:
             else [
                 int(cell)
                 for cell, pair in zip(table.cell, table.pair, strict=True)
-                if len(dims[pair]) == len(own) + 1
+                if len(dims[pair]) > len(own)
                 and all(dims[pair].get(k) == v for k, v in own.items())
             ]
         )
@@ -339,7 +352,8 @@ def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     hidden |= share & is_small(d - n, small)
     values = np.stack([n, d, d - n], axis=1)  # columns QUANTITIES
 
-    relations = find_relations(cells)
+    frame = _prepare(cells)
+    relations = find_relations(cells, frame)
     # the relations each cell belongs to, as parent or child
     owner = np.concatenate(
         [
@@ -421,7 +435,7 @@ def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         propagate(deque(np.unique(np.concatenate([relations_of(c) for c in newly])).tolist()))
         touched = hidden & ~before
 
-    for row, components in comparison_components(cells).items():
+    for row, components in comparison_components(cells, frame).items():
         if not components or hidden[components].any():
             hidden[row] = True
     return hidden
