@@ -49,8 +49,32 @@ def _bound(fn: Callable, n_values: int, which: int) -> Callable:
     return arities[n_values + 1]
 
 
+def _within_strata(k1: pa.Array, e1: pa.Array, k0: pa.Array, e0: pa.Array, alpha: pa.Array):
+    """rate_ratio_within_strata for each row's lists (one element per stratum)."""
+    rows = zip(*(c.to_pylist() for c in (k1, e1, k0, e0, alpha)), strict=True)
+    result = []
+    for a, t1, b, t0, level in rows:
+        if None in (a, t1, b, t0):
+            result.append(None)
+            continue
+        estimate = stats.rate_ratio_within_strata(a, t1, b, t0, alpha=level or 0.05)
+        result.append(None if np.isnan(estimate[0]) else list(estimate))
+    return pa.array(result, type=pa.list_(pa.float64()))
+
+
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Create `<name>_low` and `<name>_high` for each interval on `con`."""
+    """Create `<name>_low` and `<name>_high` for each interval on `con`, and
+    `rate_ratio_within_strata(k1[], e1[], k0[], e0[], alpha)`: [estimate, lower, upper]."""
+    doubles = duckdb.list_type(DOUBLE)
+    con.create_function(
+        "rate_ratio_within_strata",
+        _within_strata,
+        [doubles, doubles, doubles, doubles, DOUBLE],
+        doubles,
+        type="arrow",
+        null_handling="special",
+        side_effects=False,
+    )
     for name, (fn, n_values) in INTERVALS.items():
         for which, suffix in enumerate(("low", "high")):
             con.create_function(

@@ -28,6 +28,12 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   returns a zero-width interval there).
   statsmodels.stats.rates.confint_poisson_2indep(method="mover", compare="ratio"), which
   takes whole arrays.
+- rate ratio within strata (Poisson regression): the ratio of two groups' rates compared
+  within each stratum (5.6: within each target group, so that a group's mix of target
+  groups does not make the difference), as the coefficient of the group in a Poisson
+  regression of the events on group and stratum with log exposure as offset, and its Wald
+  interval (Breslow and Day, "Statistical Methods in Cancer Research II", IARC 1987,
+  ch. 4; statsmodels.api.GLM, family Poisson). One stratum gives the crude ratio.
 """
 
 from __future__ import annotations
@@ -133,3 +139,29 @@ def rate_ratio_interval(
                 k1[ok], e1[ok], k2[ok], e2[ok], method="mover", compare="ratio", alpha=alpha
             )
     return low, high
+
+
+def rate_ratio_within_strata(
+    k1: ArrayLike, e1: ArrayLike, k0: ArrayLike, e0: ArrayLike, alpha: float = 0.05
+) -> tuple[float, float, float]:
+    """The rate ratio of group 1 to group 0 within strata (one element per stratum: events
+    and exposure of each group), with its interval: (estimate, lower, upper). NaN where it
+    is undefined (no events in either group over all strata). A stratum without exposure
+    in both groups, or without events in both, tells nothing about the ratio and is left
+    out."""
+    import statsmodels.api as sm
+
+    k1, e1, k0, e0 = _arrays(k1, e1, k0, e0)
+    keep = _is_rate(k1, e1) & _is_rate(k0, e0) & ((k1 + k0) > 0)
+    k1, e1, k0, e0 = k1[keep], e1[keep], k0[keep], e0[keep]
+    if not k1.size or k1.sum() == 0 or k0.sum() == 0:
+        return np.nan, np.nan, np.nan
+    n = k1.size
+    design = np.column_stack([np.r_[np.ones(n), np.zeros(n)], np.vstack([np.eye(n)] * 2)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one stratum is a saturated model: no dispersion
+        fit = sm.GLM(
+            np.r_[k1, k0], design, family=sm.families.Poisson(), offset=np.log(np.r_[e1, e0])
+        ).fit()
+    low, high = fit.conf_int(alpha)[0]
+    return float(np.exp(fit.params[0])), float(np.exp(low)), float(np.exp(high))

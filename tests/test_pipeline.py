@@ -134,10 +134,10 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
 
 def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built):
     """5.0, 5.3 and 5.4's gap in points is Newcombe's interval of non-Western origin's share
-    against the others'; 5.6's ratio the MOVER interval of the two rates (pipeline/stats.py),
-    from the cells the gap is computed from, in the warehouse (the published file blanks the
-    hidden ones)."""
-    others = {"5.0": "dansk og vestlig", "5.3": "dansk og vestlig", "5.4": "øvrige", "5.6": "dansk"}
+    against the others'; 5.6's ratio per target group the MOVER interval of the two rates, and
+    over all target groups the rate ratio within them (pipeline/stats.py), from the cells it
+    is computed from, in the warehouse (the published file blanks the hidden ones)."""
+    others = {"5.0": "dansk og vestlig", "5.3": "dansk og vestlig", "5.4": "øvrige"}
     rows = _query(
         built.settings.warehouse_path,
         "select g.indicator_id, g.ci_lower, g.ci_upper, g.value, a.numerator, a.denominator, "
@@ -145,7 +145,7 @@ def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built)
         "from marts.fct_indicator_values g "
         "join marts.fct_indicator_values a using (indicator_id, period, area_code) "
         "join marts.fct_indicator_values b using (indicator_id, period, area_code) "
-        "where g.unit in ('pct_points', 'ratio') and g.breakdown = 'total' "
+        "where g.unit = 'pct_points' and g.breakdown = 'total' "
         "and a.breakdown = 'herkomst' and a.breakdown_value = 'ikke-vestlig' "
         "and b.breakdown = 'herkomst' and b.breakdown_value <> 'ikke-vestlig'",
     )
@@ -153,14 +153,45 @@ def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built)
     for ind, low, high, value, k1, n1, k0, n0, other in rows:
         if other != others[ind] or low is None:
             continue
-        if ind == "5.6":
-            want = stats.rate_ratio_interval([k1], [n1], [k0], [n0])
-        else:
-            want = [100 * b for b in stats.share_difference_interval([k1], [n1], [k0], [n0])]
+        want = [100 * b for b in stats.share_difference_interval([k1], [n1], [k0], [n0])]
         assert (low, high) == pytest.approx((want[0][0], want[1][0]), rel=1e-9), ind
         assert low <= value <= high, ind
         checked.add(ind)
     assert checked == set(others)
+    # 5.6: non-Western against Danish and Western origin, per target group and within them
+    cells = _query(
+        built.settings.warehouse_path,
+        "select period, split_part(breakdown_value, ' / ', 2), "
+        "breakdown_value like 'ikke-vestlig /%', sum(numerator), sum(denominator) "
+        "from marts.fct_indicator_values where indicator_id = '5.6' "
+        "and breakdown = 'herkomst_maalgruppe' group by all",
+    )
+    groups: dict = {}
+    for period, target_group, non_western, k, e in cells:
+        groups.setdefault(period, {}).setdefault(target_group, {})[non_western] = (k, e)
+    ratios = _query(
+        built.settings.warehouse_path,
+        "select period, breakdown, breakdown_value, value, ci_lower, ci_upper "
+        "from marts.fct_indicator_values where indicator_id = '5.6' and unit = 'ratio'",
+    )
+    judged = 0
+    for period, breakdown, target_group, value, low, high in ratios:
+        pairs = [g for g in groups[period].values() if True in g and False in g]
+        if breakdown == "maalgruppe":
+            pairs = [groups[period][target_group]]
+        k1, e1 = zip(*(p[True] for p in pairs), strict=True)
+        k0, e0 = zip(*(p[False] for p in pairs), strict=True)
+        if breakdown == "maalgruppe":
+            want = [bound[0] for bound in stats.rate_ratio_interval(k1, e1, k0, e0)]
+        else:
+            want = list(stats.rate_ratio_within_strata(k1, e1, k0, e0)[1:])
+        if low is None:
+            assert all(w != w for w in want), (period, breakdown, target_group)  # NaN
+            continue
+        assert (low, high) == pytest.approx(tuple(want), rel=1e-8), (period, target_group)
+        assert low <= value <= high
+        judged += 1
+    assert judged > 0
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):

@@ -98,3 +98,24 @@ def test_the_rate_ratio_interval_is_valid_with_no_events_in_the_first_group():
     low, high = stats.rate_ratio_interval([0, 3], [100, 100], [20, 0], [400, 400])
     assert low[0] == 0 and high[0] > 0.5
     assert np.isnan(low[1]) and np.isnan(high[1])  # no events in the reference group
+
+
+def test_the_rate_ratio_within_strata_compares_like_with_like():
+    """Two target groups where both origins have the same rate (10 % and 1 %), but the
+    non-Western persons are mostly in the first: pooled, their rate looks five times the
+    others'; within the target groups the ratio is 1 (5.6's reason to compare within)."""
+    k1, e1, k0, e0 = [10, 1], [100, 100], [1, 10], [10, 1000]
+    pooled = (sum(k1) / sum(e1)) / (sum(k0) / sum(e0))
+    estimate, low, high = stats.rate_ratio_within_strata(k1, e1, k0, e0)
+    assert pooled == pytest.approx(5.05, abs=0.01)
+    assert estimate == pytest.approx(1.0, abs=1e-9) and low < 1 < high
+
+
+def test_the_rate_ratio_within_one_stratum_is_the_crude_one_with_its_log_wald_interval():
+    # 1 of 10 against 1 of 50: ratio 5, exp(ln 5 +- z sqrt(1/1 + 1/1))
+    estimate, low, high = stats.rate_ratio_within_strata([1], [10], [1], [50])
+    half = Z * math.sqrt(1 / 1 + 1 / 1)
+    assert (estimate, low, high) == pytest.approx(
+        (5.0, 5 * math.exp(-half), 5 * math.exp(half)), rel=1e-6
+    )
+    assert all(np.isnan(stats.rate_ratio_within_strata([0], [10], [0], [50])))

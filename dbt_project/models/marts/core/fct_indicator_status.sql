@@ -45,6 +45,15 @@ ballerup as (
     where area_code = 151 and not is_suppressed
 ),
 
+-- indicators whose every Ballerup value (total) is hidden: too few persons to show or judge
+all_hidden as (
+    select indicator_id
+    from indicator_values
+    where area_code = 151
+    group by indicator_id
+    having bool_and(is_suppressed)
+),
+
 -- the latest month the sources no longer revise; the latest of all only when none is final
 latest as (
     select
@@ -148,6 +157,7 @@ joined as (
         changes.change_ci_upper,
         changes.change_persons,
         coalesce(latest_values.is_provisional, false) as is_provisional,
+        all_hidden.indicator_id is not null as is_all_hidden,
         -- the method the status used: none where the value has no interval
         case
             when latest_values.ci_lower is null then 'none'
@@ -155,6 +165,7 @@ joined as (
         end as interval_method
     from catalogue
     left join latest_values on catalogue.indicator_id = latest_values.indicator_id
+    left join all_hidden on catalogue.indicator_id = all_hidden.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
     left join changes on catalogue.indicator_id = changes.indicator_id
     left join targets
@@ -183,6 +194,7 @@ judged as (
         *,
         case
             when catalogue_status = 'retired' then 'udgået'
+            when is_all_hidden then 'for få til en vurdering'
             when gap is null then 'ingen sammenligning'
             when persons < {{ min_persons }} then 'for få til en vurdering'
             -- a figure published without its counts (0.1, 2.1): the plain comparison
