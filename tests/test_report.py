@@ -178,10 +178,11 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
     soup, _ = page
     cells = _rows(
         built.settings.analytics_path,
-        "select v.indicator_id, v.breakdown, v.breakdown_value, v.value, v.unit, "
+        "select v.indicator_id, v.breakdown, v.breakdown_value, b.label_da, v.value, v.unit, "
         "v.is_suppressed from marts.fct_indicator_values v join marts.fct_indicator_status s "
-        "using (indicator_id, period, period_type) where v.area_code = 151 "
-        "and v.breakdown <> 'total'",
+        "using (indicator_id, period, period_type) "
+        "join marts.dim_breakdown_value b using (breakdown, breakdown_value) "
+        "where v.area_code = 151 and v.breakdown <> 'total'",
     )
     assert any(c["is_suppressed"] for c in cells), "the test world has no small cell to show"
     for c in cells:
@@ -191,9 +192,7 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
         )
         assert table is not None, c
         row = next(
-            tr
-            for tr in table.tbody.find_all("tr")
-            if tr.td.get_text(strip=True) == c["breakdown_value"]
+            tr for tr in table.tbody.find_all("tr") if tr.td.get_text(strip=True) == c["label_da"]
         )
         shown = row.find_all("td")[1].get_text(strip=True)
         if c["is_suppressed"]:
@@ -202,6 +201,21 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             assert shown == "ingen data"
         else:
             assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
+
+
+def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page):
+    """A value code of the warehouse (foertidspension, kh_jobparat, loentilskud_offentlig)
+    is shown by its name in the seed of its dimension (marts.dim_breakdown_value)."""
+    soup, _ = page
+    shown = {td.get_text(strip=True) for td in soup.select("table.breakdown tbody td:first-child")}
+    labels = _rows(built.settings.analytics_path, "select * from marts.dim_breakdown_value")
+    coded = [r for r in labels if r["label_da"] != r["breakdown_value"]]
+    assert coded, "the test world has no coded breakdown value"
+    assert {r["breakdown_value"] for r in coded}.isdisjoint(shown)
+    assert {r["label_da"] for r in coded} & shown
+    for r in labels:  # no code is left ('kh_jobparat'), and every part keeps its place
+        assert "_" not in r["label_da"], r
+        assert len(r["label_da"].split(" / ")) == len(r["breakdown_value"].split(" / ")), r
 
 
 def test_the_report_is_self_contained_danish_and_dated(built, page, status):

@@ -71,10 +71,10 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
         if r["numerator"] is not None or r["denominator"] is not None:
             with_counts.add(r["breakdown"])
         cells = {
-            "label": r["breakdown_value"],
+            "label": r["label_da"],
             "value": formats.SUPPRESSED
             if r["is_suppressed"]
-            else formats.value_text(r["value"], ind.unit),
+            else formats.value_text(r["value"], r["unit"]),
             "numerator": formats.SUPPRESSED
             if r["is_suppressed"]
             else formats.number(r["numerator"], "count"),
@@ -83,7 +83,7 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
             else formats.number(r["denominator"], "count") or "",
             "comparator": formats.SUPPRESSED
             if r["comparator_suppressed"]
-            else (formats.value_text(r["comparator_value"], ind.unit)),
+            else (formats.value_text(r["comparator_value"], r["unit"])),
             "is_suppressed": r["is_suppressed"],
         }
         tables.setdefault(r["breakdown"], []).append(cells)

@@ -52,9 +52,11 @@ order by v.indicator_id, v.area_code, v.period
 # Ballerup's breakdown rows in the status period, with the comparator area's value beside.
 BREAKDOWN_SQL = """
 select
-    v.indicator_id, v.breakdown, v.breakdown_value, v.value, v.numerator, v.denominator,
-    v.is_suppressed, c.value as comparator_value, c.is_suppressed as comparator_suppressed
+    v.indicator_id, v.breakdown, v.breakdown_value, b.label_da, v.value, v.unit, v.numerator,
+    v.denominator, v.is_suppressed, c.value as comparator_value,
+    c.is_suppressed as comparator_suppressed
 from marts.fct_indicator_values as v
+inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.fct_indicator_status as s
     on s.indicator_id = v.indicator_id and s.period = v.period and s.period_type = v.period_type
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
@@ -70,9 +72,10 @@ order by v.indicator_id, v.breakdown, v.breakdown_value
 HISTORY_SQL = """
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
-    v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit, v.is_suppressed,
-    v.is_provisional
+    b.label_da, v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit,
+    v.is_suppressed, v.is_provisional
 from marts.fct_indicator_values as v
+inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
 where v.area_code = $ballerup or v.area_code = d.comparator_area_code

@@ -141,7 +141,6 @@ def _overview(book, styles, data: ReportData) -> None:
 
 
 def _group_sheets(book, styles, data: ReportData) -> None:
-    units = {i.indicator_id: i.unit for i in data.indicators}
     columns = [
         Column("Nr.", lambda r: r["indicator_id"]),
         Column("Periode", lambda r: r["period"]),
@@ -151,11 +150,11 @@ def _group_sheets(book, styles, data: ReportData) -> None:
         ),
         Column("Område", lambda r: r["area_name"]),
         Column("Opdeling", lambda r: formats.breakdown_name(r["breakdown"])),
-        Column("Værdi for opdelingen", lambda r: r["breakdown_value"]),
-        Column("Værdi", lambda r: r["value"], lambda r: units[r["indicator_id"]]),
+        Column("Værdi for opdelingen", lambda r: r["label_da"]),
+        Column("Værdi", lambda r: r["value"], lambda r: r["unit"]),
         Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
-        Column("95 %-interval, fra", lambda r: r["ci_lower"], lambda r: units[r["indicator_id"]]),
-        Column("95 %-interval, til", lambda r: r["ci_upper"], lambda r: units[r["indicator_id"]]),
+        Column("95 %-interval, fra", lambda r: r["ci_lower"], lambda r: r["unit"]),
+        Column("95 %-interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
         Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
         Column("Enhed", lambda r: _unit_name(r["unit"])),

@@ -1,0 +1,102 @@
+-- Every breakdown value the indicators publish, in the committee's words: each part of a
+-- value (a breakdown of several dimensions, e.g. 'herkomst_maalgruppe', has a part per
+-- dimension, 'ikke-vestlig / kh_jobparat') named from the seed of its dimension, the parts
+-- joined as the value joins them. A part no seed names (origin groups, ages, free text such
+-- as 'færre end 4 samtaler') is shown as it is, its words already Danish.
+with
+
+indicator_values as (
+    select distinct
+        breakdown,
+        breakdown_value
+    from {{ ref('fct_indicator_values') }}
+),
+
+ydelse_groups as (
+    select * from {{ ref('ydelse_groups') }}
+),
+
+maalgruppe_mapping as (
+    select * from {{ ref('maalgruppe_mapping') }}
+),
+
+offer_types as (
+    select * from {{ ref('offer_types') }}
+),
+
+koen_codes as (
+    select * from {{ ref('koen_codes') }}
+),
+
+-- the name of each code of each dimension (a breakdown's name is its dimensions, '_' apart)
+names as (
+    select
+        'ydelsesgruppe' as dimension,
+        ydelse_group as code,
+        ydelse_group_name as code_name
+    from ydelse_groups
+    union all
+    select
+        'ydelse' as dimension,
+        ydelse_group as code,
+        ydelse_group_name as code_name
+    from ydelse_groups
+    union all
+    select distinct
+        'maalgruppe' as dimension,
+        maalgruppe_code as code,
+        maalgruppe_name as code_name
+    from maalgruppe_mapping
+    union all
+    select
+        'tilbudstype' as dimension,
+        offer_type as code,
+        offer_type_name as code_name
+    from offer_types
+    union all
+    select
+        'koen' as dimension,
+        koen as code,
+        koen_name as code_name
+    from koen_codes
+),
+
+parts as (
+    select
+        breakdown,
+        breakdown_value,
+        unnest(string_split(breakdown, '_')) as dimension,
+        unnest(string_split(breakdown_value, ' / ')) as code,
+        unnest(range(len(string_split(breakdown, '_')))) as part_number
+    from indicator_values
+    where breakdown != 'total'
+),
+
+named as (
+    select
+        parts.breakdown,
+        parts.breakdown_value,
+        string_agg(
+            coalesce(names.code_name, parts.code), ' / ' order by parts.part_number
+        ) as label_da
+    from parts
+    left join names on parts.dimension = names.dimension and parts.code = names.code
+    group by parts.breakdown, parts.breakdown_value
+),
+
+final as (
+    select
+        breakdown::varchar as breakdown,
+        breakdown_value::varchar as breakdown_value,
+        label_da::varchar as label_da
+    from named
+    union all
+    select distinct
+        breakdown::varchar as breakdown,
+        breakdown_value::varchar as breakdown_value,
+        breakdown_value::varchar as label_da
+    from indicator_values
+    where breakdown = 'total'
+)
+
+select * from final
