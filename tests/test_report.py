@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from pipeline.config import REPO_ROOT, SEEDS_DIR
+from pipeline.report import formats
 
 MONTHS = "januar februar marts april maj juni juli august september oktober november december"
 DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit
@@ -120,6 +121,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         change = cells["change"].get_text(strip=True)
         if s["change_from_year_before"] is None:
             assert change == "ingen værdi året før"
+        elif s["unit"] == "rank":  # in words: a higher number is a lower place
+            assert change.startswith(formats.change_text(s["change_from_year_before"], "rank"))
         elif round(s["change_from_year_before"], DECIMALS.get(s["unit"], 1)) != 0:
             sign = "+" if s["change_from_year_before"] > 0 else "\N{MINUS SIGN}"
             assert change.startswith(sign + danish(abs(s["change_from_year_before"]), s["unit"]))
@@ -216,6 +219,38 @@ def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page
     for r in labels:  # no code is left ('kh_jobparat'), and every part keeps its place
         assert "_" not in r["label_da"], r
         assert len(r["label_da"].split(" / ")) == len(r["breakdown_value"].split(" / ")), r
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (2, "faldet 2 pladser"),
+        (-1, "steget 1 plads"),
+        (0, "samme placering"),
+        (None, "ingen værdi året før"),
+    ],
+)
+def test_a_rank_change_says_whether_the_place_rose_or_fell(change, text):
+    # 2.1 from 17th to 19th place: a higher number is a lower place
+    assert formats.change_text(change, "rank") == text
+
+
+def test_a_comparator_column_without_figures_is_said_once_not_row_by_row(page):
+    soup, _ = page
+    folded = 0
+    for table in soup.select("table.breakdown"):
+        heads = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+        columns = [
+            [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in table.tbody.find_all("tr")
+        ]
+        if len(heads) > 2 and heads[2] not in ("Antal", "Ud af"):
+            assert any(row[2] != "ingen data" for row in columns), heads
+        note = table.find_next_sibling()
+        if note is not None and note.get_text(strip=True).endswith("ingen tal for denne opdeling."):
+            folded += 1
+            assert len(heads) == 2 or heads[2] in ("Antal", "Ud af"), heads
+    assert folded, "the test world has no breakdown without a comparator figure"
 
 
 def test_the_report_is_self_contained_danish_and_dated(built, page, status):

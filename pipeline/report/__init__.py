@@ -93,6 +93,8 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
             "name": formats.breakdown_name(code),
             "rows": rows,
             "has_counts": code in with_counts,
+            # a comparator column with no figure in it is said once, below the table
+            "has_comparator": any(r["comparator"] != formats.NO_DATA for r in rows),
         }
         for code, rows in tables.items()
     ]

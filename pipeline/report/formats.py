@@ -35,8 +35,8 @@ UNIT_SUFFIX = {
     "per_100": " pr. 100",
     "weeks": " uger",
 }
-# a change of a percentage is in percentage points; a change of a rank in places
-CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point", "rank": " pl."}
+# a change of a percentage is in percentage points (a rank's change is said in words)
+CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point"}
 UNIT_DECIMALS = {"rank": 0, "count": 0, "ratio": 2}
 # the unit's name in the workbook's column "Enhed"
 UNIT_NAMES = {
@@ -119,10 +119,16 @@ def persons_text(n: float | None) -> str:
 
 def change_text(change: float | None, unit: str) -> str:
     """'+0,4 pct.-point', or with a true minus sign (U+2212) '\N{MINUS SIGN}3,5 %';
-    'ingen værdi året før' when there is none."""
+    'ingen værdi året før' when there is none. A rank's change in words: a higher number is
+    a lower place, so 17 to 19 is 'faldet 2 pladser'."""
     if change is None:
         return "ingen værdi året før"
     change = round(change, decimals_for(unit))  # the sign of what is shown
+    if unit == "rank":
+        places = int(abs(change))
+        if not places:
+            return "samme placering"
+        return f"{'faldet' if change > 0 else 'steget'} {places} plads{'er' if places > 1 else ''}"
     sign = "+" if change > 0 else MINUS if change < 0 else "±"
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
 
