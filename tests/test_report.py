@@ -278,20 +278,35 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     path = built.settings.report_dir / "indikatorer.xlsx"
     wb = load_workbook(path)
     groups = [a["focus_area_label"] for a in _seed("focus_areas")]
-    assert wb.sheetnames == ["Overblik", *groups, "Definitioner"]
+    assert wb.sheetnames == ["Om tallene", "Overblik", *groups, "Definitioner"]
+    [publication] = _rows(built.settings.analytics_path, "select * from marts._publication")
+    published_at = publication["published_at"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref, ws.title
-        assert all(ws.column_dimensions[c].width >= 8 for c in "ABC"), ws.title
+        assert all(ws.column_dimensions[c].width >= 8 for c in "AB"), ws.title
+        # printed, every sheet says what the figures are: their date, when made, the sources
+        assert "Data til og med" in ws.oddHeader.right.text, ws.title
+        assert str(published_at.year) in ws.oddHeader.right.text, ws.title
+        assert "Danmarks Statistik" in ws.oddFooter.left.text, ws.title
+    about = {r[0]: r[1] for r in wb["Om tallene"].iter_rows(min_row=2, values_only=True)}
+    assert about["Data til og med"] and about["Dannet"]
+    assert "Jobindsats" in about["Kilder"]
 
     overview = wb["Overblik"]
     header = [c.value for c in overview[1]]
     col = {name: header.index(name) for name in header}
     rows = list(overview.iter_rows(min_row=2))
     assert [r[0].value for r in rows] == list(status)  # catalogue order
+    colours = {
+        c["status"]: formats.STATUS_COLOURS[c["css_class"]][1].lstrip("#").upper()
+        for c in _seed("indicator_statuses")
+        if c["kind"] == "verdict"
+    }
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
+        assert r[col["Status"]].fill.fgColor.rgb.endswith(colours[s["status"]]), s["status"]
         for name, key in (
             ("Seneste værdi", "value"),
             ("Sammenligningsværdi", "comparator_value"),

@@ -166,6 +166,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         min_persons=dbt_var("min_persons_for_verdict"),
         plotly_js=get_plotlyjs(),
         breakdown_name=formats.breakdown_name,
+        status_colours=formats.STATUS_COLOURS,
     )
     return html, sum(1 for v in views.values() if v["chart"])
 
@@ -178,7 +179,7 @@ def build_report(settings: Settings) -> ReportResult:
     write_atomic(out, html.encode("utf-8"))
     workbook = settings.workbook_path
     with written_aside(workbook) as tmp:
-        build_workbook(data, tmp)
+        build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,

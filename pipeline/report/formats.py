@@ -57,6 +57,22 @@ PERIOD_TYPE_NAMES = {
     "rolling_year": "løbende år",
 }
 
+# a status's colours (ink, background) by its class (marts.dim_status.css_class): the report's
+# CSS and the workbook's cells take them from here
+STATUS_COLOURS = {
+    "ok": ("#1b6e2d", "#e3f3e6"),
+    "bad": ("#a31d1d", "#fbe4e4"),
+    "level": ("#6b5300", "#fbf3d6"),
+    "few": ("#555555", "#eeeeee"),
+    "none": ("#555555", "#eeeeee"),
+    "retired": ("#555555", "#eeeeee"),
+}
+# where the figures come from, as the committee knows the publications
+SOURCES_DA = (
+    "Ballerup Kommunes sagssystem og ydelsesregister (kommunens egne tal); Jobindsats "
+    "(Styrelsen for Arbejdsmarked og Rekruttering); Danmarks Statistik, Statistikbanken"
+)
+
 MINUS = "\N{MINUS SIGN}"
 SUPPRESSED = "–"  # en dash: a small cell, not shown
 NO_DATA = "ingen data"

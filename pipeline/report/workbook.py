@@ -1,10 +1,14 @@
 """`indikatorer.xlsx`: the report's figures for those who work on in Excel.
 
-Sheets: "Overblik" (one row per catalogue indicator, as the report's overview), one sheet per
-group ("Overordnet", "Mål 1" … "Mål 5") with every published row for Ballerup and the
-indicator's comparator area, and "Definitioner" (the catalogue). Figures are numbers with a
-number format, never text (Excel shows them with the reader's decimal comma); a hidden
+Sheets: "Om tallene" (the data's date, when the file was made, the sources, the rules for
+small and provisional figures, and what each status means, in its colour), "Overblik" (one
+row per catalogue indicator, as the report's overview; statuses coloured as in the report),
+one sheet per group ("Overordnet", "Mål 1" … "Mål 5") with every published row for Ballerup
+and the indicator's comparator area, and "Definitioner" (the catalogue). Figures are numbers
+with a number format, never text (Excel shows them with the reader's decimal comma); a hidden
 (small) cell is an empty cell with "ja" in "Skjult". Header rows are frozen and filtered.
+Every sheet prints with the data's date, the time it was made and the sources in its page
+header and footer.
 
 Written with XlsxWriter (openpyxl took 16 s for the 26,000 rows of a full history; this
 takes about one); the tests read the file back with openpyxl.
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +31,33 @@ from pipeline.report.data import Indicator, ReportData
 MAX_WIDTH = 60
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """What every sheet says of the figures: their date, when the file was made, sources."""
+
+    data_until: str
+    built_at: str
+
+    def apply(self, ws: Worksheet) -> None:
+        ws.set_header(f"&L{ws.name}&RData til og med {self.data_until}, dannet {self.built_at}")
+        ws.set_footer(f"&LKilder: {formats.SOURCES_DA}&RSide &P af &N")
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+
+
 class _Sheet:
     """One sheet: a frozen, filtered header row; widths follow the longest text."""
 
-    def __init__(self, book: xlsxwriter.Workbook, styles: dict, title: str, headers: list[str]):
+    def __init__(
+        self,
+        book: xlsxwriter.Workbook,
+        styles: dict,
+        title: str,
+        headers: list[str],
+        stamp: Stamp,
+    ):
         self.ws: Worksheet = book.add_worksheet(title)
+        stamp.apply(self.ws)
         self.styles = styles
         self.widths = [len(h) + 2 for h in headers]
         self.ws.write_row(0, 0, headers, styles["header"])
@@ -78,6 +104,10 @@ def _styles(book: xlsxwriter.Workbook) -> dict:
     }
     for unit in formats.UNIT_NAMES:
         styles[unit] = book.add_format({"num_format": number_format(unit)})
+    for css, (ink, background) in formats.STATUS_COLOURS.items():
+        styles["status_" + css] = book.add_format(
+            {"font_color": ink, "bg_color": background, "bold": css == "bad"}
+        )
     return styles
 
 
@@ -91,8 +121,8 @@ class Column:
     style: Callable[[Any], str] | None = None
 
 
-def _write_sheet(book, styles, title: str, columns: list[Column], records) -> None:
-    sheet = _Sheet(book, styles, title, [c.header for c in columns])
+def _write_sheet(book, styles, stamp: Stamp, title: str, columns: list[Column], records) -> None:
+    sheet = _Sheet(book, styles, title, [c.header for c in columns], stamp)
     for record in records:
         sheet.append(
             [c.value(record) for c in columns],
@@ -109,7 +139,36 @@ def _unit_name(unit: str) -> str:
     return formats.UNIT_NAMES.get(unit, unit)
 
 
-def _overview(book, styles, data: ReportData) -> None:
+def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
+    """The first sheet: what the figures are and how to read them."""
+    from pipeline.report import dbt_var
+
+    small = dbt_var("small_cell_threshold")
+    rows = [
+        ("Data til og med", stamp.data_until),
+        ("Dannet", stamp.built_at),
+        ("Kilder", formats.SOURCES_DA),
+        (
+            "Små tal",
+            f"Et tal, der bygger på færre end {small} personer, vises ikke (tom celle, «ja» i "
+            "«Skjult»), og heller ikke et tal, som et lille tal kan regnes ud fra.",
+        ),
+        (
+            "Foreløbige tal",
+            "De seneste måneder, som kilderne stadig reviderer, er markeret «ja» i «Foreløbig»; "
+            "en status bygger på den seneste endelige måned.",
+        ),
+    ]
+    rows += [(f"{s.symbol} {s.status}", s.sentence_da) for s in data.verdicts()]
+    statuses = {f"{s.symbol} {s.status}": s.css_class for s in data.verdicts()}
+    columns = [
+        Column("Emne", lambda r: r[0], lambda r: "status_" + statuses.get(r[0], "")),
+        Column("Forklaring", lambda r: r[1], lambda r: "wrap"),
+    ]
+    _write_sheet(book, styles, stamp, "Om tallene", columns, rows)
+
+
+def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
     def compared_with(i: Indicator) -> str | None:
         if i.comparator_area_code is not None:
             return data.area_names.get(i.comparator_area_code)
@@ -132,17 +191,27 @@ def _overview(book, styles, data: ReportData) -> None:
         Column("Sammenlignet med", compared_with),
         Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
         Column("Mål", lambda i: i.target_value, _unit),
-        Column("Status", lambda i: i.status),
+        Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
         Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
-        Column("Ændringens vurdering", lambda i: i.change_status),
+        Column(
+            "Ændringens vurdering",
+            lambda i: i.change_status,
+            lambda i: (
+                "status_" + data.status(i.change_status, "change").css_class
+                if i.change_status
+                else ""
+            ),
+        ),
     ]
-    _write_sheet(book, styles, "Overblik", columns, data.indicators)
+    _write_sheet(book, styles, stamp, "Overblik", columns, data.indicators)
 
 
-def _group_sheets(book, styles, data: ReportData) -> None:
+def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
+    texts = {i.indicator_id: i.strategy_text for i in data.indicators}
     columns = [
         Column("Nr.", lambda r: r["indicator_id"]),
+        Column("Indikator", lambda r: texts[r["indicator_id"]]),
         Column("Periode", lambda r: r["period"]),
         Column(
             "Periodetype",
@@ -164,10 +233,10 @@ def _group_sheets(book, styles, data: ReportData) -> None:
         ids = {i.indicator_id for i in group.indicators}
         # history is in catalogue order already, so a group's rows keep it
         rows = [r for r in data.history if r["indicator_id"] in ids]
-        _write_sheet(book, styles, group.label, columns, rows)
+        _write_sheet(book, styles, stamp, group.label, columns, rows)
 
 
-def _definitions(book, styles, data: ReportData) -> None:
+def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
     def wrap(_):
         return "wrap"
 
@@ -194,13 +263,18 @@ def _definitions(book, styles, data: ReportData) -> None:
         ),
         Column("dbt-model", lambda i: i.model_name),
     ]
-    _write_sheet(book, styles, "Definitioner", columns, data.indicators)
+    _write_sheet(book, styles, stamp, "Definitioner", columns, data.indicators)
 
 
-def build_workbook(data: ReportData, path: Path) -> None:
+def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
     styles = _styles(book)
-    _overview(book, styles, data)
-    _group_sheets(book, styles, data)
-    _definitions(book, styles, data)
+    stamp = Stamp(
+        data_until=formats.period_text(data.data_until, "month"),
+        built_at=formats.date_text(built_at),
+    )
+    _about(book, styles, stamp, data)
+    _overview(book, styles, stamp, data)
+    _group_sheets(book, styles, stamp, data)
+    _definitions(book, styles, stamp, data)
     book.close()
