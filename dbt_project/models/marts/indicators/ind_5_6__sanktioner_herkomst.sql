@@ -120,14 +120,14 @@ pairs as (
         non_western.maalgruppe_code,
         non_western.n_sanctions as k1,
         non_western.fuldtidspersoner as e1,
-        others.n_sanctions as k0,
-        others.fuldtidspersoner as e0
+        other_origins.n_sanctions as k0,
+        other_origins.fuldtidspersoner as e0
     from by_group as non_western
-    inner join by_group as others
+    inner join by_group as other_origins
         on
-            non_western.month_date = others.month_date
-            and non_western.maalgruppe_code = others.maalgruppe_code
-            and others.origin_group = 'dansk og vestlig'
+            non_western.month_date = other_origins.month_date
+            and non_western.maalgruppe_code = other_origins.maalgruppe_code
+            and other_origins.origin_group = 'dansk og vestlig'
     where non_western.origin_group = 'ikke-vestlig'
 ),
 
