@@ -2,6 +2,7 @@
 indicator_targets; the strategy: ../shared/seeds/)."""
 
 import csv
+import re
 
 from pipeline.config import SEEDS_DIR
 
@@ -28,3 +29,12 @@ def test_5_4_asks_non_western_unemployed_in_offers_at_least_as_much_as_the_other
     assert catalogue["direction"] == "higher_is_better"
     targets = [r for r in _seed("indicator_targets") if r["indicator_id"] == "5.4"]
     assert [(t["target_operator"], float(t["target_value"])) for t in targets] == [(">=", 0.0)]
+
+
+def test_the_committee_reads_no_software_names_or_codes_in_the_danish_texts():
+    """The report and the workbook print definition_da and note_da: sources are named as the
+    publications, not as the warehouse's files, tables, variables or codes."""
+    software = re.compile(r"extracts\.yml|\bdbt\b|warehouse|\bseed|mapning|\b[a-z]+_[a-z_]+\b")
+    for row in _seed("indicator_catalogue"):
+        for field in ("definition_da", "note_da"):
+            assert not software.search(row[field]), (row["indicator_id"], field)
