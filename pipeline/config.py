@@ -41,6 +41,13 @@ def extracts_config() -> dict[str, Any]:
     return yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))
 
 
+def dbt_var(name: str) -> int:
+    """A var of the dbt project (the small-cell limit, the persons a verdict needs), for
+    what the report and the workbook explain."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"][name])
+
+
 def dbt_executable() -> str:
     """The dbt installed beside this interpreter: found even when the venv is not on PATH."""
     beside = Path(sys.executable).with_name("dbt")

@@ -103,42 +103,42 @@ def share_difference_interval(
     return low, high
 
 
-def count_difference_interval(
-    k1: ArrayLike, e1: ArrayLike, k2: ArrayLike, e2: ArrayLike, alpha: float = 0.05
-):
-    """Score interval of k1/e1 - k2/e2 (two Poisson rates), per unit of exposure."""
+def _two_rates(k1, e1, k2, e2, alpha: float, compare: str, method: str, defined) -> tuple:
+    """statsmodels' interval comparing two Poisson rates k1/e1 and k2/e2, where `defined`
+    (a function of the four arrays) holds; NaN elsewhere. The score method takes one pair
+    at a time, MOVER whole arrays."""
     from statsmodels.stats.rates import confint_poisson_2indep
 
     k1, e1, k2, e2 = _arrays(k1, e1, k2, e2)
     low, high = _nan_bounds(k1.size)
-    # no events in either: the score interval is undefined
-    ok = _is_rate(k1, e1) & _is_rate(k2, e2) & ((k1 + k2) > 0)
-    for i in np.flatnonzero(ok):
+    ok = _is_rate(k1, e1) & _is_rate(k2, e2) & defined(k1, k2)
+    rows = [np.flatnonzero(ok)] if method == "mover" else [[i] for i in np.flatnonzero(ok)]
+    for i in rows:
+        if not len(i):
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            low[i], high[i] = confint_poisson_2indep(
-                k1[i], e1[i], k2[i], e2[i], method="score", compare="diff", alpha=alpha
+            bounds = confint_poisson_2indep(
+                k1[i], e1[i], k2[i], e2[i], method=method, compare=compare, alpha=alpha
             )
+        low[i], high[i] = (np.ravel(b) for b in bounds)
     return low, high
+
+
+def count_difference_interval(
+    k1: ArrayLike, e1: ArrayLike, k2: ArrayLike, e2: ArrayLike, alpha: float = 0.05
+):
+    """Score interval of k1/e1 - k2/e2 (two Poisson rates), per unit of exposure; undefined
+    with no events in either."""
+    return _two_rates(k1, e1, k2, e2, alpha, "diff", "score", lambda a, b: (a + b) > 0)
 
 
 def rate_ratio_interval(
     k1: ArrayLike, e1: ArrayLike, k2: ArrayLike, e2: ArrayLike, alpha: float = 0.05
 ):
-    """MOVER interval of (k1/e1) / (k2/e2) (two Poisson rates)."""
-    from statsmodels.stats.rates import confint_poisson_2indep
-
-    k1, e1, k2, e2 = _arrays(k1, e1, k2, e2)
-    low, high = _nan_bounds(k1.size)
-    # no events in the reference group: the ratio is undefined
-    ok = _is_rate(k1, e1) & _is_rate(k2, e2) & (k2 > 0)
-    if ok.any():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low[ok], high[ok] = confint_poisson_2indep(
-                k1[ok], e1[ok], k2[ok], e2[ok], method="mover", compare="ratio", alpha=alpha
-            )
-    return low, high
+    """MOVER interval of (k1/e1) / (k2/e2) (two Poisson rates); undefined with no events in
+    the reference group."""
+    return _two_rates(k1, e1, k2, e2, alpha, "ratio", "mover", lambda a, b: b > 0)
 
 
 def rate_ratio_within_strata(

@@ -407,7 +407,7 @@ def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     # every small count they determine. A change since a year before (is_change) shows the
     # count of the year before as its denominator: it is hidden where that cell is. Until
     # nothing changes; each round solves only the periods and areas the last one touched.
-    system = cells.groupby(SYSTEM, dropna=False, sort=False).ngroup().to_numpy()
+    system = frame.system.to_numpy()
     earlier, later = year_before_pairs(cells)
     touched = np.ones(len(cells), dtype=bool)
     while True:

@@ -14,10 +14,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-import yaml
 from plotly.offline import get_plotlyjs
 
-from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, Settings
+from pipeline.config import REPO_ROOT, Settings, dbt_var
 from pipeline.files import write_atomic, written_aside
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
@@ -35,13 +34,6 @@ class ReportResult:
     n_indicators: int
     n_with_value: int
     n_charts: int
-
-
-def dbt_var(name: str) -> int:
-    """A dbt var of the project (the small-cell limit, the persons a verdict needs), for the
-    report's explanation."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"][name])
 
 
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.config import dbt_var
 from pipeline.report import formats
 from pipeline.report.data import Indicator, ReportData
 
@@ -141,8 +142,6 @@ def _unit_name(unit: str) -> str:
 
 def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
     """The first sheet: what the figures are and how to read them."""
-    from pipeline.report import dbt_var
-
     small = dbt_var("small_cell_threshold")
     rows = [
         ("Data til og med", stamp.data_until),

@@ -154,87 +154,89 @@ within_target_groups as (
     group by month_date
 ),
 
+-- the rates: per origin within target group, per origin, and for the reference group
+rates as (
+    select
+        month_date,
+        'herkomst_maalgruppe' as breakdown,
+        herkomst || ' / ' || maalgruppe_code as breakdown_value,
+        n_sanctions,
+        fuldtidspersoner
+    from by_cell
+    union all
+    select
+        month_date,
+        'herkomst' as breakdown,
+        herkomst as breakdown_value,
+        n_sanctions,
+        fuldtidspersoner
+    from by_origin
+    union all
+    select
+        month_date,
+        'herkomst' as breakdown,
+        origin_group as breakdown_value,
+        sum(n_sanctions) as n_sanctions,
+        sum(fuldtidspersoner) as fuldtidspersoner
+    from by_group
+    where origin_group = 'dansk og vestlig'
+    group by month_date, origin_group
+),
+
+-- the ratios: per target group, and within target groups
+comparisons as (
+    select
+        month_date,
+        'maalgruppe' as breakdown,
+        maalgruppe_code as breakdown_value,
+        smallest_count,
+        ratio,
+        ci_lower,
+        ci_upper
+    from ratios_by_target_group
+    union all
+    select
+        month_date,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        smallest_count,
+        -- to 10 decimals: the regression's float noise (5.000000000000003) is no information
+        round(estimate[1], 10) as ratio,
+        round(estimate[2], 10) as ci_lower,
+        round(estimate[3], 10) as ci_upper
+    from within_target_groups
+),
+
 final as (
     select
         '5.6' as indicator_id,
         month_date as period,
         'month' as period_type,
         151 as area_code,
-        'herkomst_maalgruppe' as breakdown,
-        herkomst || ' / ' || maalgruppe_code as breakdown_value,
+        breakdown,
+        breakdown_value,
         n_sanctions::double as numerator,
         fuldtidspersoner as denominator,
         case when fuldtidspersoner > 0 then 100.0 * n_sanctions / fuldtidspersoner end as value,
         'per_100' as unit,
         null::double as ci_lower,
         null::double as ci_upper
-    from by_cell
+    from rates
     union all
     select
         '5.6' as indicator_id,
         month_date as period,
         'month' as period_type,
         151 as area_code,
-        'herkomst' as breakdown,
-        herkomst as breakdown_value,
-        n_sanctions::double as numerator,
-        fuldtidspersoner as denominator,
-        case when fuldtidspersoner > 0 then 100.0 * n_sanctions / fuldtidspersoner end as value,
-        'per_100' as unit,
-        null::double as ci_lower,
-        null::double as ci_upper
-    from by_origin
-    union all
-    select
-        '5.6' as indicator_id,
-        month_date as period,
-        'month' as period_type,
-        151 as area_code,
-        'herkomst' as breakdown,
-        origin_group as breakdown_value,
-        sum(n_sanctions)::double as numerator,
-        sum(fuldtidspersoner) as denominator,
-        case
-            when sum(fuldtidspersoner) > 0
-                then 100.0 * sum(n_sanctions) / sum(fuldtidspersoner)
-        end as value,
-        'per_100' as unit,
-        null::double as ci_lower,
-        null::double as ci_upper
-    from by_group
-    where origin_group = 'dansk og vestlig'
-    group by month_date, origin_group
-    union all
-    select
-        '5.6' as indicator_id,
-        month_date as period,
-        'month' as period_type,
-        151 as area_code,
-        'maalgruppe' as breakdown,
-        maalgruppe_code as breakdown_value,
+        breakdown,
+        breakdown_value,
         smallest_count::double as numerator,
         null as denominator,
         ratio as value,
         'ratio' as unit,
         ci_lower,
         ci_upper
-    from ratios_by_target_group
-    union all
-    select
-        '5.6' as indicator_id,
-        month_date as period,
-        'month' as period_type,
-        151 as area_code,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        smallest_count::double as numerator,
-        null as denominator,
-        -- to 10 decimals: the regression's float noise (5.000000000000003) is no information
-        round(estimate[1], 10) as value,
-        'ratio' as unit,
-        round(estimate[2], 10) as ci_lower,
-        round(estimate[3], 10) as ci_upper
-    from within_target_groups
+    from comparisons
 )
 
 select
