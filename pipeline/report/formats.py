@@ -83,7 +83,6 @@ BREAKDOWN_NAMES = {
     "ydelsesgruppe": "Ydelsesgruppe",
     "ydelse": "Ydelse",
     "maalgruppe": "Målgruppe",
-    "forventet": "Forventet ud fra målgruppesammensætningen",
     "tilbudstype": "Tilbudstype",
     "komplement": "Komplement",
     "beliggenhed": "Beliggenhed",

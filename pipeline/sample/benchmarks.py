@@ -223,36 +223,12 @@ class Benchmarks:
 
     # Ballerup's rows of the issue-3 tables, computed once per world.
     @cached_property
-    def transitions_b(self) -> pd.DataFrame:
-        return ballerup_transitions(self.world)
-
-    @cached_property
     def long_term_b(self) -> pd.DataFrame:
         return ballerup_long_term_unemployed(self.world)
 
     @cached_property
-    def insured_offers_b(self) -> pd.DataFrame:
-        return ballerup_insured_in_company_offers(self.world)
-
-    @cached_property
-    def aktivitetsparate_b(self) -> pd.DataFrame:
-        return ballerup_aktivitetsparate(self.world)
-
-    @cached_property
-    def foertidspension_b(self) -> pd.DataFrame:
-        return ballerup_foertidspension_awards(self.world)
-
-    @cached_property
     def education_b(self) -> pd.DataFrame:
         return ballerup_education(self.world)
-
-    @cached_property
-    def young_uh_b(self) -> pd.DataFrame:
-        return ballerup_young_uddannelseshjaelp(self.world)
-
-    @cached_property
-    def support_by_origin_b(self) -> pd.DataFrame:
-        return ballerup_public_support_by_origin(self.world)
 
     def _others(self) -> pd.DataFrame:
         return self.munis[self.munis["code"] != BALLERUP]
@@ -510,90 +486,6 @@ def _age_labels(source: str, age: np.ndarray) -> np.ndarray:
     return out
 
 
-def _person_of_cpr(world: World, cpr: pd.Series) -> np.ndarray:
-    index = pd.Series(np.arange(len(world.persons)), index=world.persons["cpr"].to_numpy())
-    return index.loc[cpr.to_numpy()].to_numpy()
-
-
-def company_offers(world: World) -> pd.DataFrame:
-    """Virksomhedsrettede offers (offer_types seed): person, offer_type, start and end day."""
-    virk = {
-        r["offer_type"] for r in read_seed("offer_types") if r["is_virksomhedsrettet"] == "true"
-    }
-    o = world.events["offers"]
-    o = o[o["offer_type"].isin(virk)]
-    return pd.DataFrame(
-        {
-            "person": _person_of_cpr(world, o["cpr"]),
-            "offer_type": o["offer_type"].to_numpy(),
-            "start": pd.to_datetime(o["start_date"]).to_numpy().astype("datetime64[D]"),
-            "end": pd.to_datetime(o["end_date"]).to_numpy().astype("datetime64[D]"),
-        }
-    )
-
-
-def offer_months(world: World) -> pd.DataFrame:
-    """(person, month, offer_type) for every calendar month a virksomhedsrettet offer runs in."""
-    o = company_offers(world)
-    first = o["start"].to_numpy().astype("datetime64[M]")
-    last = o["end"].to_numpy().astype("datetime64[M]")
-    n = (last - first).astype(int) + 1
-    idx = np.repeat(np.arange(len(o)), n)
-    step = np.arange(len(idx)) - np.repeat(np.cumsum(n) - n, n)
-    months = (first[idx] + step.astype("timedelta64[M]")).astype(str)
-    return pd.DataFrame(
-        {
-            "person": o["person"].to_numpy()[idx],
-            "month": months,
-            "offer_type": o["offer_type"].to_numpy()[idx],
-        }
-    ).drop_duplicates()
-
-
-def _last_week_rows(world: World, mask: np.ndarray, column: str) -> pd.DataFrame:
-    """One row per person and month among the person-weeks in `mask`: the mapping seed's
-    `column` in the person's last such week of the month (as `maalgruppe`)."""
-    labels, week_month = _month_index(world)
-    person, week = world.pw_person[mask], world.pw_week[mask]
-    order = np.lexsort((week, person))
-    person, week = person[order], week[order]
-    mi = week_month[week]
-    last = np.ones(len(person), dtype=bool)
-    last[:-1] = (person[1:] != person[:-1]) | (mi[1:] != mi[:-1])
-    values = week_mapping(world, column)[mask][order]
-    return pd.DataFrame(
-        {"person": person[last], "month": labels[mi[last]], "maalgruppe": values[last]}
-    )
-
-
-def ballerup_public_support_by_origin(world: World) -> pd.DataFrame:
-    """Y01A05 (5.1, 5.2): residents aged 16-64 and their fuldtidspersoner on public support,
-    by month, origin and sex (ind_5_1, ind_5_2)."""
-    labels, week_month = _month_index(world)
-    p = world.persons
-    mi = week_month[world.pw_week]
-    year = np.array([int(m[:4]) for m in labels])
-    age = year[mi] - p["birth_year"].to_numpy()[world.pw_person]
-    keep = (age >= 16) & (age <= 64)
-    # integer codes, not strings, for the ~30 million person-weeks
-    herkomst_codes, herkomst = pd.factorize(p["herkomst"])
-    koen_codes, koen = pd.factorize(p["koen"])
-    cell = (mi[keep] * len(herkomst) + herkomst_codes[world.pw_person[keep]]) * len(
-        koen
-    ) + koen_codes[world.pw_person[keep]]
-    weeks = np.bincount(cell, minlength=len(labels) * len(herkomst) * len(koen))
-    wpm = weeks_per_month(world)
-    rows = []
-    for i, month in enumerate(labels):
-        a = _age_in(world, int(month[:4]))
-        ok = (a >= 16) & (a <= 64)
-        counts = p[ok].groupby(["herkomst", "koen"]).size()
-        for (h, k), n in counts.items():
-            c = (i * len(herkomst) + herkomst.get_loc(h)) * len(koen) + koen.get_loc(k)
-            rows.append((month, h, k, n, weeks[c] / wpm[month]))
-    return pd.DataFrame(rows, columns=["month", "herkomst", "koen", "bef", "ftp"])
-
-
 def ballerup_long_term_unemployed(world: World) -> pd.DataFrame:
     """Y07A01 (2.3): persons unemployed (ledig target group) in the month's last week, aged
     16-64, and those unemployed at least LONG_TERM_SHARE of the LONG_TERM_WINDOW weeks ending
@@ -619,73 +511,6 @@ def ballerup_long_term_unemployed(world: World) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["month", "age_group", "base", "flag"])
 
 
-def ballerup_insured_in_company_offers(world: World) -> pd.DataFrame:
-    """Y04A02 (2.4): persons on dagpenge in the month and those with a virksomhedsrettet offer
-    running in it, per offer type and in all ('' = all types) (ind_2_4)."""
-    labels, week_month = _month_index(world)
-    dag = world.pw_state == S["dagpenge"]
-    pm = pd.DataFrame(
-        {"person": world.pw_person[dag], "month": labels[week_month[world.pw_week[dag]]]}
-    ).drop_duplicates()
-    om = offer_months(world).merge(pm, on=["person", "month"])
-    base = pm.groupby("month").size()
-    by_type = om.groupby(["month", "offer_type"])["person"].nunique()
-    any_type = om.groupby("month")["person"].nunique()
-    types = [
-        r["offer_type"] for r in read_seed("offer_types") if r["is_virksomhedsrettet"] == "true"
-    ]
-    rows = []
-    for month, n in base.items():
-        rows.append((month, "", n, int(any_type.get(month, 0))))
-        rows += [(month, t, n, int(by_type.get((month, t), 0))) for t in types]
-    return pd.DataFrame(rows, columns=["month", "offer_type", "base", "flag"])
-
-
-def ballerup_aktivitetsparate(world: World) -> pd.DataFrame:
-    """Y10A01 (3.1): aktivitetsparate kontanthjælp recipients and persons in ressourceforløb
-    in the month (target group of their last such week) and those in a virksomhedsrettet
-    offer running in the month or with paid hours in it (ind_3_1)."""
-    pop = np.isin(world.pw_state, [S["kh_aktivitetsparat"], S["ressourceforloeb"]])
-    last = _last_week_rows(world, pop, "maalgruppe_name")
-    hours = world.events["paid_hours"]
-    worked = pd.DataFrame(
-        {
-            "person": _person_of_cpr(world, hours["cpr"]),
-            "month": pd.to_datetime(hours["month_date"]).dt.strftime("%Y-%m").to_numpy(),
-        }
-    )
-    active = pd.concat([offer_months(world)[["person", "month"]], worked]).drop_duplicates()
-    last = last.merge(active.assign(flag=True), on=["person", "month"], how="left")
-    last["flag"] = last["flag"].fillna(False).astype(bool)
-    g = last.groupby(["month", "maalgruppe"])["flag"].agg(["size", "sum"]).reset_index()
-    return g.rename(columns={"size": "base", "sum": "flag"})
-
-
-def ballerup_foertidspension_awards(world: World) -> pd.DataFrame:
-    """Y15A01 (3.3): awards of førtidspension in the 12 months ending each month, by age at
-    the award, and residents aged 18-64 (ind_3_3). An award is a person's first
-    førtidspension spell that starts after the register's first week; windows start after
-    the register's first month (whose awards cannot be told from the stock)."""
-    labels, week_month = _month_index(world)
-    fp = world.pw_state == S["foertidspension"]
-    sp = state_spells(world.pw_person[fp], world.pw_week[fp], world.pw_state[fp])
-    first = sp.sort_values("start_week").drop_duplicates("person")
-    first = first[first["start_week"] > 0]
-    award_month = week_month[first["start_week"].to_numpy()]
-    year = np.array([int(m[:4]) for m in labels])[award_month]
-    age = year - world.persons["birth_year"].to_numpy()[first["person"].to_numpy()]
-    awards = pd.DataFrame({"mi": award_month, "age_group": _age_labels("foertidspension", age)})
-    awards = awards[awards["age_group"] != ""]
-    groups = [g[2] for g in _age_groups("foertidspension")[0]]
-    rows = []
-    for mi in range(12, len(labels)):
-        win = awards[(awards["mi"] > mi - 12) & (awards["mi"] <= mi)]["age_group"].value_counts()
-        res = _age_labels("foertidspension", _age_in(world, int(labels[mi][:4])))
-        bef = pd.Series(res).value_counts()
-        rows += [(labels[mi], g, int(bef.get(g, 0)), int(win.get(g, 0))) for g in groups]
-    return pd.DataFrame(rows, columns=["month", "age_group", "base", "flag"])
-
-
 def ballerup_education(world: World) -> pd.DataFrame:
     """HFUDD25 (4.1): residents aged 25-29 and those with a vocational or higher education,
     by sex and origin, for each year whose 1 October lies in the sample (ind_4_1)."""
@@ -699,45 +524,3 @@ def ballerup_education(world: World) -> pd.DataFrame:
         g = young.groupby(["koen", "herkomst"])["has_vocational_education"].agg(["size", "sum"])
         rows += [(str(year), k, h, int(r["size"]), int(r["sum"])) for (k, h), r in g.iterrows()]
     return pd.DataFrame(rows, columns=["year", "koen", "herkomst", "base", "flag"])
-
-
-def ballerup_young_uddannelseshjaelp(world: World) -> pd.DataFrame:
-    """Y06A02 (4.2): fuldtidspersoner aged 18-29 on uddannelseshjælp and residents aged
-    18-29, by month (ind_4_2)."""
-    labels, week_month = _month_index(world)
-    uh = np.isin(world.pw_state, [S["uh_uddannelsesparat"], S["uh_aktivitetsparat"]])
-    mi = week_month[world.pw_week[uh]]
-    year = np.array([int(m[:4]) for m in labels])
-    age = year[mi] - world.persons["birth_year"].to_numpy()[world.pw_person[uh]]
-    weeks = pd.Series(mi[(age >= 18) & (age <= 29)]).value_counts()
-    wpm = weeks_per_month(world)
-    rows = []
-    for i, month in enumerate(labels):
-        a = _age_in(world, int(month[:4]))
-        rows.append((month, int(((a >= 18) & (a <= 29)).sum()), weeks.get(i, 0) / wpm[month]))
-    return pd.DataFrame(rows, columns=["month", "base", "flag"])
-
-
-def ballerup_transitions(world: World) -> pd.DataFrame:
-    """Y30A01 (1.1): persons in a target group of an active course in the month (the target
-    group of their last such week) and those who in the month leave public support (their
-    last week on any benefit, the next week inside the register) or start a virksomhedsrettet
-    offer (ind_1_1)."""
-    labels, week_month = _month_index(world)
-    active = week_mapping(world, "is_active_course") == "true"
-    base = _last_week_rows(world, active, "maalgruppe_name")
-    order = np.lexsort((world.pw_week, world.pw_person))
-    p, w = world.pw_person[order], world.pw_week[order]
-    last_of_island = np.ones(len(p), dtype=bool)
-    last_of_island[:-1] = (p[1:] != p[:-1]) | (w[1:] != w[:-1] + 1)
-    exits = last_of_island & (w + 1 < len(world.cal))
-    left = pd.DataFrame({"person": p[exits], "month": labels[week_month[w[exits]]]})
-    o = company_offers(world)
-    started = pd.DataFrame(
-        {"person": o["person"], "month": o["start"].to_numpy().astype("datetime64[M]").astype(str)}
-    )
-    moved = pd.concat([left, started]).drop_duplicates().assign(flag=True)
-    base = base.merge(moved, on=["person", "month"], how="left")
-    base["flag"] = base["flag"].fillna(False).astype(bool)
-    g = base.groupby(["month", "maalgruppe"])["flag"].agg(["size", "sum"]).reset_index()
-    return g.rename(columns={"size": "base", "sum": "flag"})

@@ -151,37 +151,11 @@ def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
         write_jobindsats_table(landing, "Y14D03", period, y14d03),
         write_jobindsats_table(landing, "Y01A02", period, y01a02),
     ]
-    offer_names = {r["offer_type"]: r["offer_type_name"] for r in read_seed("offer_types")}
-    koen = {r["koen"]: r["koen_name"] for r in read_seed("koen_codes")}
-    herkomst = {r["herkomst"]: r["herkomst_name"] for r in read_seed("herkomst_codes")}
     tables = {
-        "Y30A01": (bm.transitions_b, {"maalgruppe": "_maalgrp"}, {}),
         "Y07A01": (
             bm.long_term_b.assign(age_group=bm.long_term_b["age_group"].map(JI_AGE_LABELS)),
             {"age_group": "_ygrpa06"},
             {},
-        ),
-        "Y04A02": (
-            bm.insured_offers_b.assign(
-                offer_type=bm.insured_offers_b["offer_type"].map(offer_names).fillna("I alt")
-            ),
-            {"offer_type": "_tilbud"},
-            {"shared_base": True},
-        ),
-        "Y10A01": (bm.aktivitetsparate_b, {"maalgruppe": "_maalgrp"}, {}),
-        "Y15A01": (
-            bm.foertidspension_b,
-            {"age_group": "_alder"},
-            {"scale": 10_000.0},
-        ),
-        "Y06A02": (bm.young_uh_b, {}, {"float_flag": True, "decimals": (0, 2)}),
-        "Y01A05": (
-            bm.support_by_origin_b.assign(
-                herkomst=bm.support_by_origin_b["herkomst"].map(herkomst),
-                koen=bm.support_by_origin_b["koen"].map(koen),
-            ).rename(columns={"bef": "base", "ftp": "flag"}),
-            {"herkomst": "_herkomst", "koen": "_koen"},
-            {"float_flag": True, "decimals": (0, 2)},
         ),
     }
     for table_id, (ballerup, dims, args) in tables.items():
@@ -192,15 +166,8 @@ def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
         if len(measures) != 3 or conf["measures"][measures[2]]["unit"] == "count":
             raise ValueError(f"{table_id}: extracts.yml must list base, part and share")
         rows = _count_table(bm, month, ballerup, dims, "I alt", tuple(measures), **args)
-        out.append(write_jobindsats_table(landing, table_id, _table_period(table_id, month), rows))
+        out.append(write_jobindsats_table(landing, table_id, period, rows))
     return out
-
-
-def _table_period(table_id: str, month: str) -> str:
-    """Y15A01 is a rolling year ('2025QMAT06', the 12 months ending June 2025)."""
-    if table_id == "Y15A01":
-        return f"{month[:4]}QMAT{month[5:]}"
-    return _period(month)
 
 
 def write_benefit_register(world: World, landing: Path) -> list[Path]:

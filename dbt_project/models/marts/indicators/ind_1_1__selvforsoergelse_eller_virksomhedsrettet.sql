@@ -2,12 +2,10 @@
 -- virksomhedsrettet tilbud: of persons in a target group of an active course in the month
 -- (their target group in the month's last such week), the share who in the month leave
 -- public support (their spell of public support ends, inside the register) or start a
--- virksomhedsrettet offer; per target group and in all. Ballerup from its own data; every
--- other area from Jobindsats Y30A01.
---
--- Beyond the manual follow-up, breakdown 'forventet': the share Ballerup would have with the
--- national rate of each target group applied to its own target-group mix (the strategy's
--- remark: the raw share ignores the composition). numerator is the expected number.
+-- virksomhedsrettet offer; per target group and in all. Ballerup only: no published table
+-- counts these monthly transitions (docs/sources/real_tables.md, §3), so there is no
+-- national comparator and no expected value from national rates. STAR's expected level
+-- (Jobindsats Y30R21) is a level of fuldtidspersoner on public support, not this flow.
 with
 
 person_months as (
@@ -30,10 +28,6 @@ offers as (
 
 offer_types as (
     select * from {{ ref('offer_types') }}
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y30a01') }}
 ),
 
 in_target_group as (
@@ -88,57 +82,8 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_moved') }}
 ),
 
-national_rates as (
-    select
-        period_date,
-        maalgruppe_code,
-        n_moved / n_persons as moved_rate
-    from benchmark
-    where area_code = 0 and not is_total and n_persons > 0
-),
-
-expected as (
-    select
-        counts.period,
-        'forventet' as breakdown,
-        'Forventet med landets rater' as breakdown_value,
-        sum(counts.n_base * national_rates.moved_rate) as n_flagged,
-        sum(counts.n_base) as n_base
-    from counts
-    inner join national_rates
-        on
-            counts.period = national_rates.period_date
-            and counts.breakdown_value = national_rates.maalgruppe_code
-    where counts.breakdown = 'maalgruppe'
-    group by counts.period
-),
-
-ballerup as (
-    {{ ballerup_share_rows('1.1', 'counts') }}
-    union all
-    {{ ballerup_share_rows('1.1', 'expected') }}
-),
-
-other_areas as (
-    select
-        '1.1' as indicator_id,
-        period_date as period,
-        'month' as period_type,
-        area_code,
-        case when is_total then 'total' else 'maalgruppe' end as breakdown,
-        maalgruppe_code as breakdown_value,
-        n_moved as numerator,
-        n_persons as denominator,
-        {{ pct('n_moved', 'n_persons') }} as value,
-        'pct' as unit
-    from benchmark
-    where area_code != 151
-),
-
 final as (
-    select * from ballerup
-    union all
-    select * from other_areas
+    {{ ballerup_share_rows('1.1', 'counts') }}
 )
 
 select

@@ -1,7 +1,10 @@
 -- 2.4 Andelen af forsikrede ledige i virksomhedsrettede tilbud: of persons on dagpenge in the
 -- month, the share with a virksomhedsrettet offer (offer_types seed) running at some time in
 -- the month; per offer type (the same base for each type: a person may be in two) and in all
--- (any type). Ballerup from its own data; every other area from Jobindsats Y04A02.
+-- (any type). Ballerup from its own data; every other area: none. Jobindsats Y04A02 is
+-- revalidering, and no published table gives the share of insured unemployed in a
+-- virksomhedsrettet offer (y01c02 counts aktiverede by offer type, and persons in two types
+-- cannot be added): docs/sources/real_tables.md.
 with
 
 person_months as (
@@ -16,10 +19,6 @@ offers as (
 offer_types as (
     select * from {{ ref('offer_types') }}
     where is_virksomhedsrettet
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y04a02') }}
 ),
 
 insured_unemployed as (
@@ -93,30 +92,8 @@ counts as (
             and breakdown_values.breakdown_value = flag_counts.breakdown_value
 ),
 
-ballerup as (
-    {{ ballerup_share_rows('2.4', 'counts') }}
-),
-
-other_areas as (
-    select
-        '2.4' as indicator_id,
-        period_date as period,
-        'month' as period_type,
-        area_code,
-        case when is_total then 'total' else 'tilbudstype' end as breakdown,
-        offer_type as breakdown_value,
-        n_in_offer as numerator,
-        n_insured_unemployed as denominator,
-        {{ pct('n_in_offer', 'n_insured_unemployed') }} as value,
-        'pct' as unit
-    from benchmark
-    where area_code != 151
-),
-
 final as (
-    select * from ballerup
-    union all
-    select * from other_areas
+    {{ ballerup_share_rows('2.4', 'counts') }}
 )
 
 select

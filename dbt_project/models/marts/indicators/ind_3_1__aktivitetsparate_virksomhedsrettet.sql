@@ -2,7 +2,8 @@
 -- i løntilskud, virksomhedspraktik eller lønnede timer: of those persons in the month (their
 -- target group in the month's last such week), the share with a virksomhedsrettet offer
 -- running in the month or with ordinary paid hours in it; per target group and in all.
--- Ballerup from its own data; every other area from Jobindsats Y10A01.
+-- Ballerup only: no published table measures this union (an offer or paid hours) for
+-- aktivitetsparate and ressourceforløb together (docs/sources/real_tables.md).
 with
 
 person_months as (
@@ -14,10 +15,6 @@ person_months as (
 
 paid_hours as (
     select * from {{ ref('stg_case_system__paid_hours') }}
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y10a01') }}
 ),
 
 in_population as (
@@ -51,30 +48,8 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'is_in_company') }}
 ),
 
-ballerup as (
-    {{ ballerup_share_rows('3.1', 'counts') }}
-),
-
-other_areas as (
-    select
-        '3.1' as indicator_id,
-        period_date as period,
-        'month' as period_type,
-        area_code,
-        case when is_total then 'total' else 'maalgruppe' end as breakdown,
-        maalgruppe_code as breakdown_value,
-        n_in_company as numerator,
-        n_persons as denominator,
-        {{ pct('n_in_company', 'n_persons') }} as value,
-        'pct' as unit
-    from benchmark
-    where area_code != 151
-),
-
 final as (
-    select * from ballerup
-    union all
-    select * from other_areas
+    {{ ballerup_share_rows('3.1', 'counts') }}
 )
 
 select

@@ -2,8 +2,9 @@
 -- month (the period is the window's last month), and per 10,000 residents aged 18-64; per
 -- age group at the award and in all. An award is a person's first førtidspension spell that
 -- starts after the register's first week (a spell running from the first week is the stock,
--- not an award); windows start after the register's first month. Ballerup from its register;
--- every other area from Jobindsats Y15A01.
+-- not an award); windows start after the register's first month. Ballerup only, from its
+-- register: no published table of førtidspension awards by municipality was found (Jobindsats
+-- y10a02 is the stock on førtidspension, not awards; docs/sources/real_tables.md, §3).
 with
 
 spells as (
@@ -26,10 +27,6 @@ population as (
 age_groups as (
     select * from {{ ref('age_groups') }}
     where source_system = 'foertidspension' and not is_total
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y15a01') }}
 ),
 
 first_month as (
@@ -108,40 +105,19 @@ counts as (
     group by period
 ),
 
-both_paths as (
-    select
-        period,
-        151 as area_code,
-        breakdown,
-        breakdown_value,
-        n_awards,
-        n_residents
-    from counts
-    union all
-    select
-        period_date as period,
-        area_code,
-        case when is_age_total then 'total' else 'alder' end as breakdown,
-        age_group as breakdown_value,
-        n_awards,
-        n_residents
-    from benchmark
-    where area_code != 151
-),
-
 final as (
     select
         '3.3' as indicator_id,
         period,
         'rolling_year' as period_type,
-        area_code,
+        151 as area_code,
         breakdown,
         breakdown_value,
         n_awards::double as numerator,
         n_residents::double as denominator,
         'per_10000' as unit,
         case when n_residents > 0 then 10000.0 * n_awards / n_residents end as value
-    from both_paths
+    from counts
 )
 
 select

@@ -1,6 +1,9 @@
 -- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner aged 18-29
--- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29. Ballerup from
--- its register and persons; every other area from Jobindsats Y06A02.
+-- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29. Ballerup only, from
+-- its register and persons: no published table gives this share. Jobindsats y38a02
+-- (uddannelseshjælp, to June 2025) and y60a02 (kontanthjælp from July 2025) publish
+-- fuldtidspersoner, but an age split of y60a02 and a population table to divide by are not yet
+-- established (docs/sources/real_tables.md, §3).
 with
 
 person_months as (
@@ -19,10 +22,6 @@ population as (
 
 calendar as (
     select * from {{ ref('int_calendar_months') }}
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y06a02') }}
 ),
 
 young_weeks as (
@@ -54,18 +53,6 @@ ballerup as (
     left join young_weeks on calendar.month_date = young_weeks.month_date
 ),
 
-both_paths as (
-    select * from ballerup
-    union all
-    select
-        period_date as period,
-        area_code,
-        fuldtidspersoner,
-        n_residents
-    from benchmark
-    where area_code != 151
-),
-
 final as (
     select
         '4.2' as indicator_id,
@@ -78,7 +65,7 @@ final as (
         n_residents::double as denominator,
         {{ pct('fuldtidspersoner', 'n_residents') }} as value,
         'pct' as unit
-    from both_paths
+    from ballerup
 )
 
 select

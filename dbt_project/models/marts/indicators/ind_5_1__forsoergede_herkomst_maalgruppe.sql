@@ -1,8 +1,9 @@
 -- 5.1 Andelen af offentligt forsørgede fordelt på herkomst og målgruppe: of residents aged
 -- 16-64 of each origin, the fuldtidspersoner on public support in pct.; per origin and
 -- target group ('herkomst_maalgruppe', value '<origin> / <target group>'), per origin, and in
--- all. Target groups follow the dated mapping (the 2026 reform changes them). Ballerup from
--- its register and persons; every other area from Jobindsats Y01A05 (by origin).
+-- all. Target groups follow the dated mapping (the 2026 reform changes them). Ballerup only, from
+-- its register and persons: no published table gives the share of each origin's residents
+-- on public support by target group (docs/sources/real_tables.md, §3).
 with
 
 ftp as (
@@ -13,11 +14,6 @@ ftp as (
 population as (
     select * from {{ ref('int_population_months') }}
     where age between 16 and 64
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y01a05') }}
-    where koen = 'I alt'
 ),
 
 residents as (
@@ -79,24 +75,6 @@ ballerup as (
     group by residents.month_date
 ),
 
-other_areas as (
-    select
-        period_date as period,
-        area_code,
-        case when herkomst = 'I alt' then 'total' else 'herkomst' end as breakdown,
-        herkomst as breakdown_value,
-        fuldtidspersoner,
-        n_residents
-    from benchmark
-    where area_code != 151
-),
-
-both_paths as (
-    select * from ballerup
-    union all
-    select * from other_areas
-),
-
 final as (
     select
         '5.1' as indicator_id,
@@ -109,7 +87,7 @@ final as (
         n_residents::double as denominator,
         {{ pct('fuldtidspersoner', 'n_residents') }} as value,
         'pct' as unit
-    from both_paths
+    from ballerup
 )
 
 select

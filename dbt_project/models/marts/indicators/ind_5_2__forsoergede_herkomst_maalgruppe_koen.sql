@@ -1,7 +1,8 @@
 -- 5.2 Andelen af offentligt forsørgede fordelt på herkomst, målgruppe og køn: as 5.1 by sex
 -- too; per origin, target group and sex ('herkomst_maalgruppe_koen', value
 -- '<origin> / <target group> / <sex>'), per origin and sex ('herkomst_koen'), and in all.
--- Ballerup from its register and persons; every other area from Jobindsats Y01A05.
+-- Ballerup only, from its register and persons: no published table gives the share of each
+-- origin's residents on public support by target group and sex (docs/sources/real_tables.md).
 with
 
 ftp as (
@@ -12,10 +13,6 @@ ftp as (
 population as (
     select * from {{ ref('int_population_months') }}
     where age between 16 and 64
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y01a05') }}
 ),
 
 residents as (
@@ -83,27 +80,6 @@ ballerup as (
     group by residents.month_date
 ),
 
-other_areas as (
-    select
-        period_date as period,
-        area_code,
-        case when herkomst = 'I alt' then 'total' else 'herkomst_koen' end as breakdown,
-        case when herkomst = 'I alt' then 'I alt' else herkomst || ' / ' || koen end
-            as breakdown_value,
-        fuldtidspersoner,
-        n_residents
-    from benchmark
-    where
-        area_code != 151
-        and ((herkomst = 'I alt' and koen = 'I alt') or (herkomst != 'I alt' and koen != 'I alt'))
-),
-
-both_paths as (
-    select * from ballerup
-    union all
-    select * from other_areas
-),
-
 final as (
     select
         '5.2' as indicator_id,
@@ -116,7 +92,7 @@ final as (
         n_residents::double as denominator,
         {{ pct('fuldtidspersoner', 'n_residents') }} as value,
         'pct' as unit
-    from both_paths
+    from ballerup
 )
 
 select
