@@ -148,7 +148,7 @@ app.add_typer(extract_app, name="extract")
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        help="A period or range: 2024M01, 2024M01:2024M12, or relative like l(m:12). "
+        help="A period or range: 2024M01, 2024M01:2024M12, or Jobindsats' relative latest:12. "
         "Default: the month before this one."
     ),
 ]
@@ -175,31 +175,25 @@ def _fetching(action) -> None:
 
 @extract_app.command("jobindsats")
 def extract_jobindsats(
-    table: Annotated[str, typer.Option(help="Table id in extracts.yml, e.g. Y01A02.")],
+    table: Annotated[str, typer.Option(help="Table id in extracts.yml, e.g. y25i09.")],
     period: PeriodOption = None,
-    area: Annotated[str, typer.Option(help="Area id or name, or * for all.")] = "*",
-    dim: Annotated[
-        list[str] | None, typer.Option(help="A dimension filter _dim=value (default: all).")
+    area: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An area selection of the table's area hierarchy: / (Hele landet), * (every "
+            "municipality) or value ids; repeat for more. Default: / and *."
+        ),
     ] = None,
-    api: Annotated[str | None, typer.Option(help="API version v2 or v3.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="v2 response format: json or csv.")] = "json",
 ) -> None:
-    """Fetch one Jobindsats table (needs JOBINDSATS_API_KEY)."""
+    """Fetch one Jobindsats table through API v3 (needs JOBINDSATS_API_KEY)."""
     from pipeline.fetch.extracts import fetch_jobindsats, previous_month
 
-    filters = dict(_pair(d) for d in dim or [])
     landing = Settings.from_env().landing_dir
+    areas = tuple(area) if area else ("/", "*")
     _fetching(
         lambda: [
             fetch_jobindsats(
-                landing,
-                table,
-                period or previous_month(),
-                area,
-                filters,
-                api,
-                fmt,
-                log=log.warning,
+                landing, table, period or previous_month(), areas=areas, log=log.warning
             )
         ]
     )

@@ -3,8 +3,10 @@ generator and by the fetchers (`pipeline.fetch`), so that ingest cannot tell the
 
 - StatBank: the API's CSV: UTF-8 with BOM, ';', CRLF, the table's dimensions (labels), TID,
   then the measure (INDHOLD), numbers as Danish strings, '..' for missing.
-- Jobindsats: the v2 JSON response (`[{"Variables": [...], "Data": [[...]]}]`) or its CSV
-  (';', labels in the header), as extracts.yml says per table.
+- Jobindsats: the API v3 data response, `{"columns": [labels], "rows": [[...]]}`, one file per
+  period: the period and the area (by name) first, then the dimensions asked for, then the
+  measures; numbers as JSON numbers, `null` where STAR suppresses a cell (recorded responses:
+  tests/fixtures/http/README.md).
 
 Every file is written aside and renamed into place: landing never holds half a file.
 """
@@ -37,32 +39,25 @@ def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.Da
     return path
 
 
-def write_jobindsats_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
-    """A Jobindsats v2 response, JSON or CSV as extracts.yml says: area, period, the table's
-    dimensions and measures; `frame` holds area_name, the dimension and the measure columns
-    (by their API names), already formatted as Danish number strings."""
+def jobindsats_labels(table_id: str) -> list[str]:
+    """The columns of a Jobindsats v3 data response for the table, as extracts.yml gives
+    them: Periode, Område, the dimensions' labels, the measures' labels."""
     conf = extracts_config()["jobindsats"][table_id]
-    dims, measures = list(conf["dimensions"]), list(conf["measures"])
-    if conf["format"] == "json":
-        variables = [
-            {"Name": "area", "Label": "Område"},
-            {"Name": "period", "Label": "Periode"},
-            *({"Name": d, "Label": conf["dimensions"][d]} for d in dims),
-            *({"Name": m, "Label": conf["measures"][m]["label"]} for m in measures),
-        ]
-        data = [
-            [r["area_name"], period, *(r[d] for d in dims), *(r[m] for m in measures)]
-            for r in frame.to_dict("records")
-        ]
-        body = json.dumps([{"Variables": variables, "Data": data}], ensure_ascii=False, indent=1)
-        path = landing / "jobindsats" / f"{table_id}_{period}.json"
-        write_atomic(path, body.encode("utf-8"))
-        return path
-    df = pd.DataFrame({"Område": frame["area_name"].to_numpy(), "Periode": period})
-    for d in dims:
-        df[conf["dimensions"][d]] = frame[d].to_numpy()
-    for m in measures:
-        df[conf["measures"][m]["label"]] = frame[m].to_numpy()
-    path = landing / "jobindsats" / f"{table_id}_{period}.csv"
-    write_atomic(path, csv_bytes(df))
+    return [
+        "Periode",
+        "Område",
+        *(d["label"] for d in conf["dimensions"].values()),
+        *(m["label"] for m in conf["measures"].values()),
+    ]
+
+
+def jobindsats_bytes(columns: list[str], rows: list[list]) -> bytes:
+    return json.dumps({"columns": columns, "rows": rows}, ensure_ascii=False).encode("utf-8")
+
+
+def write_jobindsats_table(landing: Path, table_id: str, period: str, rows: list[list]) -> Path:
+    """One period of a Jobindsats v3 response: `rows` as the service sends them (period,
+    area name, the dimensions' values, the measures as numbers or None)."""
+    path = landing / "jobindsats" / f"{table_id}_{period}.json"
+    write_atomic(path, jobindsats_bytes(jobindsats_labels(table_id), rows))
     return path

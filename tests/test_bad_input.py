@@ -43,6 +43,22 @@ def _set_cell(line, column, value):
     return lambda path: _csv(path, lambda text: _cell(text, line, column, value))
 
 
+def _json(edit):
+    """A breaker that edits a Jobindsats v3 response (`{"columns", "rows"}`) in place."""
+
+    def breaker(path):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        edit(doc)
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    return breaker
+
+
+def _set_value(row, column, value):
+    """Set one value of a v3 response: `row` 1 is the first of `rows` (ingest's line)."""
+    return _json(lambda doc: doc["rows"][row - 1].__setitem__(column, value))
+
+
 def _parquet_code(path):
     table = pq.read_table(path)
     codes = table.column("ydelse_code").to_pylist()
@@ -131,26 +147,31 @@ CASES = {
         "Atlantis",
     ),
     "negative count": (
-        "jobindsats/Y01A02_2024M05.csv",
-        _set_cell(2, 3, "-12,50"),
+        "jobindsats/y07a02_2024M05.json",
+        _set_value(2, 3, -12),
         "row 2",
     ),
+    "Danish number string where a JSON number belongs": (
+        "jobindsats/y07a02_2024M06.json",
+        _set_value(2, 3, "1.234"),
+        "row 2, column 'Antal fuldtidspersoner'",
+    ),
     "period in the row outside the file's name": (
-        "jobindsats/Y01A02_2024M06.csv",
-        _set_cell(2, 1, "2024M07"),
+        "jobindsats/y08a02_2024M06.json",
+        _set_value(2, 0, "2024M07"),
         "row 2, column 'period_label'",
     ),
     "period in the future": (
-        f"jobindsats/Y01A02_{FUTURE}.csv",
+        f"jobindsats/y08a02_{FUTURE}.json",
         lambda p: p.write_text(
-            p.with_name("Y01A02_2025M06.csv").read_text().replace("2025M06", FUTURE)
+            p.with_name("y08a02_2025M06.json").read_text().replace("2025M06", FUTURE)
         ),
         f"named for period {FUTURE}, which has not begun",
     ),
     "volume drop against the previous delivery": (
-        "jobindsats/Y01A02_2024M07.csv",
-        lambda p: _csv(p, lambda t: "\n".join(t.split("\n")[: len(t.split("\n")) // 3])),
-        "failed volume against the delivery it replaces (Y01A02_2024M07)",
+        "jobindsats/y09a02_2024M07.json",
+        _json(lambda doc: doc.__setitem__("rows", doc["rows"][: len(doc["rows"]) // 3])),
+        "failed volume against the delivery it replaces (y09a02_2024M07)",
     ),
     "unknown benefit code": (
         "benefit_register/dream_2024M03.parquet",

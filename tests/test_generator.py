@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 
@@ -46,15 +47,25 @@ def test_statbank_csv_has_bom_semicolons_decimal_comma_and_missing_dots(tmp_path
     assert len({line.split(";")[0] for line in lines[1:]}) == 98 + 5 + 1
 
 
-def test_jobindsats_json_is_the_v2_shape_with_danish_number_strings(tmp_path):
+def test_jobindsats_files_are_v3_responses_with_json_numbers(tmp_path):
     generate(tmp_path, seed=3, **SMALL)
-    doc = json.loads((tmp_path / "jobindsats" / "Y14D03_2024M03.json").read_text("utf-8"))
-    assert isinstance(doc, list) and set(doc[0]) == {"Variables", "Data"}
-    names = [v["Name"] for v in doc[0]["Variables"]]
-    assert names[:3] == ["area", "period", "_ygrpa06"]
-    country = next(r for r in doc[0]["Data"] if r[0] == "Hele landet" and r[2] == "I alt")
-    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", country[3])  # thousands dot
-    assert re.fullmatch(r"\d+,\d", country[5])
+    recorded = json.loads(
+        (Path(__file__).parent / "fixtures" / "http" / "jobindsats_v3_y25i09.json").read_text()
+    )
+    doc = json.loads((tmp_path / "jobindsats" / "y25i09_2024M03.json").read_text("utf-8"))
+    assert set(doc) == {"columns", "rows"}
+    assert doc["columns"] == recorded["columns"]  # the real response's columns, in order
+    country = next(r for r in doc["rows"] if r[1] == "Hele landet")
+    assert country[:4] == ["2024M03", "Hele landet", "Ydelsesgrupper i alt", "I alt"]
+    assert all(isinstance(v, int) for v in country[4:7]) and isinstance(country[7], float)
+    assert any(r[1] == "Uoplyst område" for r in doc["rows"])
+    areas = {r[1] for r in doc["rows"]}
+    assert len(areas) == 98 + 2  # the municipalities, Hele landet, Uoplyst område
+    a02 = json.loads((tmp_path / "jobindsats" / "y07a02_2024M03.json").read_text("utf-8"))
+    assert a02["columns"][:2] == ["Periode", "Område"] and len(a02["columns"]) == 6
+    # the kontanthjælp reform of July 2025: y36a02 and y38a02 end, y60a02 begins
+    assert (tmp_path / "jobindsats" / "y36a02_2024M03.json").exists()
+    assert not (tmp_path / "jobindsats" / "y60a02_2024M03.json").exists()
 
 
 def test_register_holds_cpr_shaped_unique_ids_per_week(tmp_path):

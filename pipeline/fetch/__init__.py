@@ -44,10 +44,10 @@ class Fetched:
 
 def expand_periods(spec: str) -> list[str]:
     """'2024M01:2024M03' -> ['2024M01', '2024M02', '2024M03'] (also for 2024QMAT01:…,
-    2024Q1:…, 2019:2024); a single id or a comma list stays as it is; a relative period
-    like 'l(m:12)' is passed on to the service as given."""
+    2024Q1:…, 2019:2024); a single id or a comma list stays as it is; Jobindsats' relative
+    'latest:12' is passed on to the service as given."""
     spec = spec.strip()
-    if spec.startswith("l("):
+    if spec.startswith("latest:"):
         return [spec]
     if ":" not in spec:
         return [p.strip() for p in spec.split(",") if p.strip()]

@@ -32,9 +32,7 @@ def previous_month(today: date | None = None) -> str:
 
 def table_period(spec: str, period_type: str) -> str:
     """A month range ('2024M01:2024M12', or one month) in the ids the table is published by:
-    '2024QMAT01:2024QMAT12' for a rolling year, '2024' (or '2023:2024') for a year."""
-    if period_type == "rolling_year" and "QMAT" not in spec:
-        return spec.replace("M", "QMAT")
+    '2024' (or '2023:2024') for a StatBank year; months (Jobindsats `M`) as they are."""
     if period_type == "year":
         months = expand_periods(spec)
         years = sorted({m[:4] for m in months})
@@ -46,20 +44,16 @@ def fetch_jobindsats(
     landing: Path,
     table: str,
     period: str,
-    area: str = "*",
-    filters: dict[str, str] | None = None,
-    version: str | None = None,
-    fmt: str = "json",
+    areas: tuple[str, ...] = ("/", "*"),
     transport=None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Fetched:
     key = ji.api_key()  # before anything else: no key, nothing asked, nothing written
-    version = version or extracts_config().get("jobindsats_api", "v2")
     kwargs = {"sleep": sleep} if sleep else {}
-    api = ji.Jobindsats(key, version, transport=transport, log=log, **kwargs)
-    names, rows, asked = api.fetch(table, period, area, filters, fmt)
-    return ji.write(landing, table, names, rows, asked)
+    api = ji.Jobindsats(key, transport=transport, log=log, **kwargs)
+    rows, asked = api.fetch(table, period, areas)
+    return ji.write(landing, table, rows, asked)
 
 
 def fetch_statbank(
@@ -83,7 +77,7 @@ def fetch_statbank(
 def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:
     """One configured extract, for a month or month range, as extracts.yml describes it."""
     conf = table_config(source, table)
-    period = table_period(months, conf.get("period_type", "month"))
+    period = table_period(months, conf.get("period_type", "M"))
     if source == "jobindsats":
         return fetch_jobindsats(landing, table, period, **kwargs)
     return fetch_statbank(landing, table, period, **kwargs)

@@ -1,33 +1,40 @@
-"""STAR's Jobindsats API: benchmark tables for every municipality.
+"""STAR's Jobindsats API v3: benchmark tables for the country and every municipality.
 
-v2 (default): `GET /v2/data/{table}/json` (or `/csv`) with `area`, `period` (ids like 2024M01,
-or relative like `l(m:12)`) and dimension filters `_<dim>=value|*`; header
-`Authorization: <key>`; answers `[{"Variables": [{"Name", "Label"}], "Data": [[...]]}]`.
-Metadata: `/v2/tables/{table}/json`.
-v3: `GET /v3/data/{table}?…&format=json` with `Authorization: Bearer <key>`; answers
-`{"columns": [...], "rows": [[...]]}`. Metadata: `/v3/table/{table}`.
+`GET /v3/data/{table}?mgroup.*=*&period.M=2026M05,2026M06&hierarchy._nykom=/&format=json`
+with `Authorization: Bearer <key>`; the answer is `{"columns": [labels], "rows": [[...]]}`:
+the period and the area first, then one column per hierarchy asked for, then the measures;
+numbers are JSON numbers and a suppressed cell is `null`. A hierarchy not asked for is
+left out of the answer (its total). Table metadata: `/v3/table/{table}?format=json`.
+Where this was established (STAR's user guide as quoted by its callers, and responses
+recorded by public repositories): docs/sources/real_tables.md §0.2, and the recorded
+response in tests/fixtures/http/.
 
-The key comes from JOBINDSATS_API_KEY (STAR issues keys on request). The file written is the
-format extracts.yml gives the table (v2 JSON or its CSV), whatever the API answered in.
+The area hierarchy is asked twice, `/` (its root: Hele landet) and `*` (every municipality),
+as the public callers do (AI-MichelKlos/kommunal-beskaeftigelsesindsats@8c4077d
+scripts/update_dashboard.py, `national=True` asks `/`); whether `*` includes the root is not
+documented, so rows that come twice are kept once.
+
+v2 (`/v2/data/{table}/json`, a raw key header) was switched off after 30 September 2026 and is
+no longer asked. The key comes from JOBINDSATS_API_KEY (STAR issues keys on request). The
+file written is the response itself, one file per period.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.fetch import Fetched, expand_periods, http, table_config, write_periods
+from pipeline.fetch import Fetched, expand_periods, http, table_config, write_sidecar
 from pipeline.fetch.http import FetchError
-from pipeline.landing_formats import write_jobindsats_table
+from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
 
 API_URL = "https://api.jobindsats.dk"
 KEY_ENV = "JOBINDSATS_API_KEY"
 URL_ENV = "BKWH_JOBINDSATS_URL"
-VERSIONS = ("v2", "v3")
+VERSION = "v3"
 
 
 class MissingKey(FetchError):
@@ -45,35 +52,26 @@ def api_key() -> str:
     return key
 
 
-def _cell(value) -> str:
-    """A value as the Danish string the landing format holds ('4,2', '1.234', '..')."""
-    if value is None:
-        return ".."
-    if isinstance(value, bool):
-        raise FetchError(f"unexpected boolean {value!r} in the data")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")
-    return str(value)
+def period_param(spec: str) -> str:
+    """The value of `period.<type>=`: a comma list of ids ('2026M05,2026M06') or the
+    service's own relative form ('latest:14')."""
+    spec = spec.strip()
+    if spec.startswith("latest:"):
+        return spec
+    return ",".join(expand_periods(spec))
 
 
 class Jobindsats:
     def __init__(
         self,
         key: str,
-        version: str = "v2",
         base_url: str | None = None,
         transport=None,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] | None = None,
     ):
-        if version not in VERSIONS:
-            raise FetchError(f"Jobindsats API version {version!r}: expected one of {VERSIONS}")
-        self.version = version
-        auth = key if version == "v2" else f"Bearer {key}"
         self.base_url = base_url or os.environ.get(URL_ENV) or API_URL
-        self.client = http.client(self.base_url, {"Authorization": auth}, transport)
+        self.client = http.client(self.base_url, {"Authorization": f"Bearer {key}"}, transport)
         self.sleep, self.log = sleep, log
 
     def _get(self, path: str, params: dict | None = None):
@@ -81,120 +79,83 @@ class Jobindsats:
         return request, http.send(self.client, request, sleep=self.sleep, on_retry=self.log)
 
     def table_info(self, table: str) -> dict | list:
-        path = f"/v2/tables/{table}/json" if self.version == "v2" else f"/v3/table/{table}"
-        request, response = self._get(path)
+        request, response = self._get(f"/{VERSION}/table/{table}", {"format": "json"})
         return http.json_body(request, response)
 
     def fetch(
-        self,
-        table: str,
-        period: str,
-        area: str = "*",
-        filters: dict[str, str] | None = None,
-        fmt: str = "json",
-    ) -> tuple[list[str], list[list[str]], dict]:
-        """Ask for the table; return the column names (API names), the rows as strings, and
-        what was asked (for the sidecar)."""
+        self, table: str, period: str, areas: tuple[str, ...] = ("/", "*")
+    ) -> tuple[list[list], dict]:
+        """Ask for the table, once per area selection; return the rows (checked against the
+        columns extracts.yml gives the table) and what was asked (for the sidecar)."""
         conf = table_config("jobindsats", table)
-        filters = {d: "*" for d in conf["dimensions"]} | (filters or {})
-        params = {"area": area, "period": ",".join(expand_periods(period)), **filters}
-        if self.version == "v2":
-            if fmt not in ("json", "csv"):
-                raise FetchError(f"format {fmt!r}: v2 answers json or csv")
-            path = f"/v2/data/{table}/{fmt}"
-        else:
-            fmt = "json"
-            path = f"/v3/data/{table}"
-            params["format"] = "json"
-        request, response = self._get(path, params)
-        if self.version == "v3":
-            names, rows = _v3(request, http.json_body(request, response))
-        elif fmt == "json":
-            names, rows = _v2_json(request, http.json_body(request, response))
-        else:
-            names, rows = _v2_csv(request, response.text, conf)
-        asked = {
+        wanted = jobindsats_labels(table)
+        params = {
+            "mgroup.*": "*",
+            f"period.{conf['period_type']}": period_param(period),
+            **{f"hierarchy.{d}": c["select"] for d, c in conf["dimensions"].items()},
+            "format": "json",
+        }
+        rows: list[list] = []
+        urls = []
+        for area in areas:
+            asked = params | {f"hierarchy.{conf['area_hierarchy']}": area}
+            request, response = self._get(f"/{VERSION}/data/{table}", asked)
+            urls.append(str(request.url))
+            columns, found = _v3(request, http.json_body(request, response))
+            if columns != wanted:
+                raise FetchError(
+                    f"{http.describe(request)}: the response's columns {columns} are not the "
+                    f"ones extracts.yml gives {table} ({wanted}); nothing was written"
+                )
+            rows += found
+        unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())
+        return unique, {
             "source": "jobindsats",
-            "api": f"jobindsats {self.version}",
+            "api": f"jobindsats {VERSION}",
             "table": table,
             "method": "GET",
-            "url": str(request.url),
+            "urls": urls,
             "params": params,
-            "response_format": fmt,
+            "area_selections": list(areas),
         }
-        return names, rows, asked
 
 
-def _shape_error(request, expected: str, found) -> FetchError:
-    return FetchError(
-        f"{http.describe(request)}: unexpected response shape: expected {expected}, found "
-        f"{str(found)[:200]!r}; nothing was written"
-    )
-
-
-def _v2_json(request, doc) -> tuple[list[str], list[list[str]]]:
-    try:
-        names = [v["Name"] for v in doc[0]["Variables"]]
-        rows = doc[0]["Data"]
-    except (KeyError, IndexError, TypeError) as e:
-        raise _shape_error(request, '[{"Variables": [...], "Data": [[...]]}]', doc) from e
-    return names, _rows(request, names, rows)
-
-
-def _v3(request, doc) -> tuple[list[str], list[list[str]]]:
+def _v3(request, doc) -> tuple[list[str], list[list]]:
     try:
         columns, rows = doc["columns"], doc["rows"]
-        names = [c if isinstance(c, str) else c["name"] for c in columns]
     except (KeyError, TypeError) as e:
-        raise _shape_error(request, '{"columns": [...], "rows": [[...]]}', doc) from e
-    return names, _rows(request, names, rows)
-
-
-def _v2_csv(request, text: str, conf: dict) -> tuple[list[str], list[list[str]]]:
-    by_label = {"Område": "area", "Periode": "period"}
-    by_label |= {label: name for name, label in conf["dimensions"].items()}
-    by_label |= {m["label"]: name for name, m in conf["measures"].items()}
-    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    if not lines:
-        raise FetchError(f"{http.describe(request)}: empty CSV response; nothing was written")
-    unknown = [h for h in lines[0] if h not in by_label]
-    if unknown:
         raise FetchError(
-            f"{http.describe(request)}: CSV columns {unknown} are not the labels extracts.yml "
-            f"gives this table ({sorted(by_label)}); nothing was written"
-        )
-    names = [by_label[h] for h in lines[0]]
-    return names, _rows(request, names, [r for r in lines[1:] if r])
-
-
-def _rows(request, names: list[str], rows) -> list[list[str]]:
-    if not isinstance(rows, list):
-        raise _shape_error(request, "a list of rows", rows)
-    out = []
+            f"{http.describe(request)}: unexpected response shape: expected "
+            f'{{"columns": [...], "rows": [[...]]}}, found {str(doc)[:200]!r}; nothing was written'
+        ) from e
+    if not isinstance(rows, list) or not all(isinstance(c, str) for c in columns):
+        raise FetchError(f"{http.describe(request)}: columns or rows are not lists")
     for i, row in enumerate(rows, start=1):
-        if not isinstance(row, list) or len(row) != len(names):
+        if not isinstance(row, list) or len(row) != len(columns):
             raise FetchError(
                 f"{http.describe(request)}: data row {i} has "
                 f"{len(row) if isinstance(row, list) else 'no'} values, the columns "
-                f"{len(names)} (a cut-off response?); nothing was written"
+                f"{len(columns)} (a cut-off response?); nothing was written"
             )
-        out.append([_cell(v) for v in row])
-    return out
+        for value in row[2:]:
+            if isinstance(value, bool) or not (
+                value is None or isinstance(value, int | float | str)
+            ):
+                raise FetchError(f"{http.describe(request)}: data row {i}: unexpected {value!r}")
+    return columns, rows
 
 
-def write(
-    landing: Path, table: str, names: list[str], rows: list[list[str]], asked: dict
-) -> Fetched:
-    """One landing file per period in the rows (and its sidecar), in the table's format."""
-    conf = table_config("jobindsats", table)
-    return write_periods(
-        landing,
-        "jobindsats",
-        table,
-        ["area_name" if n == "area" else n for n in names],  # the writer's name for it
-        rows,
-        asked,
-        wanted=["area_name", "period", *conf["dimensions"], *conf["measures"]],
-        period_column="period",
-        write_table=write_jobindsats_table,
-    )
+def write(landing: Path, table: str, rows: list[list], asked: dict) -> Fetched:
+    """One landing file per period in the rows (and its sidecar), written only once the
+    whole answer has been read and checked."""
+    if not rows:
+        raise FetchError(f"{asked['urls'][0]}: the response has no data rows; nothing was written")
+    result = Fetched("jobindsats", table, rows=len(rows))
+    by_period: dict[str, list[list]] = {}
+    for row in rows:
+        by_period.setdefault(str(row[0]), []).append(row)
+    for period in sorted(by_period):
+        path = write_jobindsats_table(landing, table, period, by_period[period])
+        write_sidecar(path, {**asked, "period": period, "rows": len(by_period[period])})
+        result.files.append(path)
+    return result

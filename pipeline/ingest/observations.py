@@ -2,13 +2,15 @@
 one row per table, area, period, dimension values and measure (`incoming`).
 
 Which columns a table has is configured in extracts.yml; files of one table are read
-together by DuckDB:
+together by DuckDB. The number format is decided per source and format, never per value:
 - StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 with BOM, ';', the dimensions (labels)
-  by their codes, `TID`, then the measure (`INDHOLD`).
-- Jobindsats v2 CSV: ';', a header of labels (`Område;Periode;…`).
-- Jobindsats v2 JSON: `[{"Variables": [{"Name", "Label"}…], "Data": [[…]…]}]`; a row's
-  "line" is its position in `Data`.
-Numbers are Danish strings ("1.234,5", ".." for missing), read by `danish.NUMBER_PATTERN`.
+  by their codes, `TID`, then the measure (`INDHOLD`); numbers are Danish strings ("1.234,5",
+  ".." for missing), read by `danish.NUMBER_PATTERN`.
+- Jobindsats API v3 JSON, as the service answers: `{"columns": [labels], "rows": [[...]]}`,
+  the period and area first, then the dimensions asked for, then the measures (labels as
+  extracts.yml gives them); numbers are JSON numbers, a suppressed cell is `null` (kept as
+  value_raw 'null'). A row's "line" is its position in `rows`. Jobindsats v2 (switched off
+  after 30 September 2026, docs/sources/real_tables.md) is no longer read.
 """
 
 from __future__ import annotations
@@ -39,31 +41,33 @@ LONG = (
     "_file varchar, _line bigint, table_id varchar, area_label varchar, period_label varchar, "
     "dimensions varchar, measure varchar, value_raw varchar, value double"
 )
+# the first two columns of every Jobindsats v3 data response (recorded responses in
+# AI-MichelKlos/Dashboard-dak-jur@20bff81 data/jur-api-probe.json; tests/fixtures/http)
+V3_LEADING_LABELS = ("Periode", "Område")
+# a JSON number as json_type names it; anything else in a measure's place is refused
+JSON_NUMBER_TYPES = ("UBIGINT", "BIGINT", "DOUBLE")
 
 
-def _layout(source: str, table: str, conf: dict, fmt: str) -> tuple[list[str], list[str]]:
-    """(the columns as the file names them, the same by their API names)."""
+def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:
+    """(the columns as the file names them, the same by their extracts.yml names)."""
     dims, measures = list(conf["dimensions"]), list(conf["measures"])
     if source == "statbank":
         names = [*dims, "TID", *measures]
         return names, names
-    names = ["area", "period", *dims, *measures]
-    if fmt == "json":
-        return names, names
     labels = [
-        "Område",
-        "Periode",
-        *conf["dimensions"].values(),
+        *V3_LEADING_LABELS,
+        *(d["label"] for d in conf["dimensions"].values()),
         *(m["label"] for m in conf["measures"].values()),
     ]
-    return labels, names
+    return labels, ["period", "area", *dims, *measures]
 
 
 def _insert_long(
-    con: duckdb.DuckDBPyConnection, source: str, table: str, conf: dict, rows: str, cell
+    con: duckdb.DuckDBPyConnection, source: str, table: str, conf: dict, rows: str, cell, value
 ) -> None:
-    """Append `rows` (a relation with `_file`, `_line` and the table's columns, reached by
-    `cell(api_name)`) to `incoming`, one row per measure."""
+    """Append `rows` (a relation with `_file`, `_line` and the table's columns, reached as text
+    by `cell(name)`) to `incoming`, one row per measure; `value(name)` is the SQL of the
+    measure's number (NULL where the cell is not one)."""
     dims = [d for d in conf["dimensions"] if d != "OMRÅDE"]
     area, period = ("OMRÅDE", "TID") if source == "statbank" else ("area", "period")
     # as Python's json.dumps(sort_keys=True, ensure_ascii=False) writes it: '{"k": "v"}'
@@ -73,20 +77,26 @@ def _insert_long(
     ]
     dimensions = "'{' || " + " || ', ' || ".join(pairs) + " || '}'" if pairs else "'{}'"
     for measure in conf["measures"]:
-        raw = f"nullif(trim({cell(measure)}), '')"
         con.execute(
             f"""
             insert into incoming
             select _file, _line, {lit(table)}, {cell(area)}, {cell(period)}, {dimensions},
-                   {lit(measure)}, {raw},
-                   case when regexp_full_match({raw}, {lit(NUMBER_PATTERN)})
-                        then replace(replace({raw}, '.', ''), ',', '.')::double end
+                   {lit(measure)}, {cell(measure)}, {value(measure)}
             from {rows}
             """
         )
 
 
+def _danish(raw: str) -> str:
+    """SQL: a Danish number string to a double ('1.234,5' -> 1234.5), else NULL."""
+    return (
+        f"case when regexp_full_match({raw}, {lit(NUMBER_PATTERN)}) "
+        f"then replace(replace({raw}, '.', ''), ',', '.')::double end"
+    )
+
+
 def _number_problems(con: duckdb.DuckDBPyConnection) -> Problems:
+    """StatBank cells that are neither a Danish number nor '..'."""
     rows = con.execute(
         f"""
         select _file, _line, measure, value_raw from incoming
@@ -111,30 +121,41 @@ def _number_problems(con: duckdb.DuckDBPyConnection) -> Problems:
     return problems
 
 
-def _read_csv_table(
-    con, source: str, table: str, conf: dict, files: list[Delivery], names: list[str], labels
+def _read_statbank_table(
+    con, table: str, conf: dict, files: list[Delivery], names: list[str]
 ) -> Problems:
     problems: Problems = {}
     sniffed = []
     for d in files:
-        s, found = sniff_csv(d.path, labels, require_bom=source == "statbank")
+        s, found = sniff_csv(d.path, names, require_bom=True)
         if found:
             problems[d.name] = found
         else:
             sniffed.append((d, s))
     if not sniffed:
         return problems
-    merge(problems, read_csv_text(con, "_obs_text", sniffed, labels))
-    by_name = dict(zip(names, labels, strict=True))
-    _insert_long(con, source, table, conf, "_obs_text", lambda n: f"trim({q(by_name[n])})")
+    merge(problems, read_csv_text(con, "_obs_text", sniffed, names))
+    _insert_long(
+        con,
+        "statbank",
+        table,
+        conf,
+        "_obs_text",
+        lambda n: f"trim({q(n)})",
+        lambda n: _danish(f"nullif(trim({q(n)}), '')"),
+    )
     con.execute("drop table _obs_text")
     return problems
 
 
-def _read_json_table(
-    con, table: str, conf: dict, files: list[Delivery], names: list[str]
+V3_SHAPE = '{"columns": [...], "rows": [[...], ...]}'
+V3_COLUMNS = "{'columns': 'VARCHAR[]', 'rows': 'JSON[][]'}"
+
+
+def _read_v3_table(
+    con, table: str, conf: dict, files: list[Delivery], labels: list[str], names: list[str]
 ) -> Problems:
-    """Jobindsats v2 JSON; a file DuckDB cannot read as that shape is refused alone."""
+    """Jobindsats v3 JSON; a file DuckDB cannot read as that shape is refused alone."""
     problems: Problems = {}
     good = list(files)
     while good:
@@ -142,12 +163,10 @@ def _read_json_table(
             con.execute(
                 f"""
                 create or replace temp table _json_docs as
-                select parse_filename(filename) as _file,
-                       list_transform(Variables, lambda v: v.Name) as names, Data
-                from read_json({sql_list([str(d.path) for d in good])}, format = 'array',
+                select parse_filename(filename) as _file, "columns" as labels, "rows"
+                from read_json({sql_list([str(d.path) for d in good])}, format = 'auto',
                                filename = true, maximum_object_size = {_max_size(good)},
-                               columns = {{'Variables': 'STRUCT(Name VARCHAR, Label VARCHAR)[]',
-                                           'Data': 'VARCHAR[][]'}})
+                               columns = {V3_COLUMNS})
                 """
             )
             break
@@ -158,20 +177,21 @@ def _read_json_table(
     if not good:
         return problems
     for file, found, n_docs in con.execute(
-        "select _file, any_value(names), count(*) from _json_docs group by 1"
+        "select _file, any_value(labels), count(*) from _json_docs group by 1"
     ).fetchall():
         if n_docs != 1:
             problems.setdefault(file, []).append(
-                Problem(file, f"the response holds {n_docs} tables", expected="exactly one")
+                Problem(file, f"the file holds {n_docs} responses", expected="exactly one")
             )
-        elif found != names:
+        elif found != labels:
             problems.setdefault(file, []).extend(
-                check_columns(file, found or [], names) or [Problem(file, "unexpected variables")]
+                check_columns(file, found or [], labels)
+                or [Problem(file, f"columns in another order: {found}", expected=str(labels))]
             )
     con.execute(
         """
         create or replace temp table _json_rows as
-        select _file, unnest(range(1, len(Data) + 1)) as _line, unnest(Data) as r
+        select _file, unnest(range(1, len("rows") + 1)) as _line, unnest("rows") as r
         from _json_docs
         """
     )
@@ -185,13 +205,50 @@ def _read_json_table(
             Problem(file, f"data row has {n} values, expected {len(names)}", row=int(line))
         )
     empty = con.execute(
-        "select _file from _json_docs where len(Data) = 0 or Data is null"
+        'select _file from _json_docs where len("rows") = 0 or "rows" is null'
     ).fetchall()
     for (file,) in empty:
         problems.setdefault(file, []).append(Problem(file, "the response has no data rows"))
     drop_files(con, "_json_rows", problems)
     position = {n: i + 1 for i, n in enumerate(names)}
-    _insert_long(con, "jobindsats", table, conf, "_json_rows", lambda n: f"r[{position[n]}]")
+    measures = list(conf["measures"])
+    numbers = sql_list(list(JSON_NUMBER_TYPES))
+    for measure in measures:
+        label = conf["measures"][measure]["label"]
+        for file, line, raw in con.execute(
+            f"""
+            select _file, _line, r[{position[measure]}]::varchar from _json_rows
+            where json_type(r[{position[measure]}]) not in ({numbers[1:-1]}, 'NULL')
+            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+            """
+        ).fetchall():
+            problems.setdefault(file, []).append(
+                Problem(
+                    file,
+                    f"{raw} is not a JSON number",
+                    row=int(line),
+                    column=label,
+                    value=raw,
+                    expected="a JSON number (e.g. 17.8 or 16446), or null where suppressed",
+                )
+            )
+    drop_files(con, "_json_rows", problems)
+    _insert_long(
+        con,
+        "jobindsats",
+        table,
+        conf,
+        "_json_rows",
+        lambda n: (
+            f"coalesce(r[{position[n]}]::varchar, 'null')"
+            if n in measures
+            else f"(r[{position[n]}] ->> '$')"
+        ),
+        lambda n: (
+            f"case when json_type(r[{position[n]}]) in ({numbers[1:-1]}) "
+            f"then r[{position[n]}]::double end"
+        ),
+    )
     con.execute("drop table _json_rows")
     con.execute("drop table _json_docs")
     return problems
@@ -203,21 +260,20 @@ def _max_size(files: list[Delivery]) -> int:
 
 
 def _unreadable_json(con, files: list[Delivery]) -> Problems:
-    """The files DuckDB cannot read as Jobindsats JSON, each tried alone."""
+    """The files DuckDB cannot read as a Jobindsats v3 response, each tried alone."""
     bad: Problems = {}
     for d in files:
         try:
             con.execute(
-                f"select count(*) from read_json({lit(str(d.path))}, format = 'array', "
-                f"maximum_object_size = {_max_size([d])}, columns = {{'Variables': "
-                "'STRUCT(Name VARCHAR, Label VARCHAR)[]', 'Data': 'VARCHAR[][]'}})"
+                f"select count(*) from read_json({lit(str(d.path))}, format = 'auto', "
+                f"maximum_object_size = {_max_size([d])}, columns = {V3_COLUMNS})"
             ).fetchall()
         except duckdb.Error as e:
             bad[d.name] = [
                 Problem(
                     d.name,
-                    f"not a Jobindsats v2 JSON response: {str(e).splitlines()[0]}",
-                    expected='[{"Variables": [...], "Data": [[...]]}]',
+                    f"not a Jobindsats v3 JSON response: {str(e).splitlines()[0]}",
+                    expected=V3_SHAPE,
                 )
             ]
     if not bad:  # the batch failed, yet every file reads alone: refuse them all, saying so
@@ -233,7 +289,7 @@ def read_observations(
     con.execute(f"create or replace temp table incoming ({LONG})")
     problems: Problems = {}
     tables = extracts_config().get(spec.source, {})
-    groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
+    groups: dict[str, list[Delivery]] = defaultdict(list)
     for d in files:
         if d.table not in tables:
             problems[d.name] = [
@@ -244,14 +300,15 @@ def read_observations(
                 )
             ]
             continue
-        groups[(d.table, d.path.suffix.lstrip("."))].append(d)
-    for (table, fmt), group in sorted(groups.items()):
+        groups[d.table].append(d)
+    for table, group in sorted(groups.items()):
         conf = tables[table]
-        labels, names = _layout(spec.source, table, conf, fmt)
-        if fmt == "json":
-            merge(problems, _read_json_table(con, table, conf, group, names))
+        labels, names = _layout(spec.source, conf)
+        if spec.source == "statbank":
+            merge(problems, _read_statbank_table(con, table, conf, group, names))
         else:
-            merge(problems, _read_csv_table(con, spec.source, table, conf, group, names, labels))
-    merge(problems, _number_problems(con))
+            merge(problems, _read_v3_table(con, table, conf, group, labels, names))
+    if spec.source == "statbank":
+        merge(problems, _number_problems(con))
     drop_files(con, "incoming", problems)
     return problems

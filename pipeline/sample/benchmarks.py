@@ -13,19 +13,15 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from pipeline.config import DBT_PROJECT_DIR
 from pipeline.sample.world import (
     BALLERUP,
-    REFORM_DATE,
     STATE_GROUP,
     STATES,
     S,
     World,
     cycle_factor,
     read_seed,
-    state_spells,
 )
 
 
@@ -41,15 +37,14 @@ def _age_groups(source: str) -> tuple[list[tuple[int, int, str]], str]:
 
 
 AGE_GROUPS, AGE_TOTAL = _age_groups("statbank")
-_JI_GROUPS, JI_AGE_TOTAL = _age_groups("jobindsats")
-# Jobindsats words some groups its own way ("60 år +"): StatBank label -> Jobindsats label
-JI_AGE_LABELS = {sb[2]: ji[2] for sb, ji in zip(AGE_GROUPS, _JI_GROUPS, strict=True)}
-_DBT_VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text("utf-8"))["vars"]
-NEW_SPELL_GAP_WEEKS = int(_DBT_VARS["new_spell_gap_weeks"])  # the same rule as the dbt models
-STILL_ON_AFTER_WEEKS = int(_DBT_VARS["still_on_after_weeks"])
-LONG_TERM_WINDOW = int(_DBT_VARS["long_term_window_weeks"])
-LONG_TERM_SHARE = float(_DBT_VARS["long_term_min_share"])
 SMALL_AREAS = {825, 563, 741}  # Læsø, Fanø, Samsø: DST publishes '..' for their age cells
+NOT_STATED = 998  # Jobindsats' "Uoplyst område" (seed regions)
+
+
+def _count(value: float) -> int | None:
+    """A published count: a whole number, None (JSON null) where it is 1-4, as STAR hides."""
+    n = int(value)
+    return None if 1 <= n <= 4 else n
 
 
 def age_group(age: np.ndarray) -> np.ndarray:
@@ -70,17 +65,6 @@ def state_mapping(on: date) -> dict[int, dict[str, str]]:
 def _is_ledig_state(on: date) -> dict[int, bool]:
     """Which simulation states count as unemployed (ledig), from the dated mapping seed."""
     return {state: row["is_ledig"] == "true" for state, row in state_mapping(on).items()}
-
-
-def week_mapping(world: World, column: str) -> np.ndarray:
-    """`column` of the mapping row of every person-week: the mapping valid on the week's
-    Thursday (a week belongs to the month of its Thursday), so 2026 weeks get the reform's."""
-    pre, post = state_mapping(date(2025, 12, 31)), state_mapping(REFORM_DATE)
-    lookup = np.full((2, len(STATES)), "", dtype=object)
-    for state in pre:
-        lookup[0, state], lookup[1, state] = pre[state][column], post[state][column]
-    after = (world.cal.month >= REFORM_DATE.strftime("%Y-%m")).astype(int)
-    return lookup[after[world.pw_week], world.pw_state]
 
 
 def ballerup_person_weeks(world: World) -> pd.DataFrame:
@@ -144,32 +128,6 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
     return lf, pd.DataFrame({"insured": ins, "fuldtidsledige_forsikrede": dagpenge})
 
 
-def ballerup_dagpenge_13_weeks(world: World) -> pd.DataFrame:
-    """Jobindsats-style 'still on dagpenge 13 weeks after the first day', Ballerup.
-
-    A new spell is an island of consecutive dagpenge weeks with no dagpenge week in the
-    52 weeks before it (and those 52 weeks inside the register). It counts in the month of
-    its week 13 (the week 13 weeks after the first week); it is 'still on' when the person
-    receives dagpenge in that week. Age is the calendar year of the first week minus birth year.
-    """
-    m = world.pw_state == S["dagpenge"]
-    sp = state_spells(world.pw_person[m], world.pw_week[m], world.pw_state[m])
-    sp = sp.sort_values(["person", "start_week"]).reset_index(drop=True)
-    prev_end = sp.groupby("person")["end_week"].shift()
-    new = sp[
-        (prev_end.isna() | (sp["start_week"] - prev_end > NEW_SPELL_GAP_WEEKS))
-        & (sp["start_week"] >= NEW_SPELL_GAP_WEEKS)
-    ].copy()
-    new["check_week"] = new["start_week"] + STILL_ON_AFTER_WEEKS
-    new = new[new["check_week"] < len(world.cal)]
-    on = pd.MultiIndex.from_arrays([world.pw_person[m], world.pw_week[m]])
-    new["is_still_on"] = pd.MultiIndex.from_arrays([new["person"], new["check_week"]]).isin(on)
-    new["month"] = world.cal.month[new["check_week"].to_numpy()]
-    start_year = np.array([int(x[:4]) for x in world.cal.month[new["start_week"].to_numpy()]])
-    new["age_group"] = age_group(start_year - world.persons["birth_year"].to_numpy()[new["person"]])
-    return new[new["age_group"] != ""]
-
-
 def ballerup_fuldtidspersoner(world: World) -> pd.DataFrame:
     """Fuldtidspersoner (weeks / weeks in month) on each benefit group, all ages."""
     groups = np.array([""] + [STATE_GROUP[s][0] for s in STATES[1:]])
@@ -202,7 +160,6 @@ class Benchmarks:
         self.munis["level"] = np.clip(self.rng.normal(1.0, 0.25, n), 0.5, 1.7)
         self.munis["share13"] = np.clip(self.rng.normal(1.0, 0.08, n), 0.75, 1.25)
         self.lf_b, self.ins_b = ballerup_unemployment(world)
-        self.spells_b = ballerup_dagpenge_13_weeks(world)
         self.ftp_b = ballerup_fuldtidspersoner(world)
         self.age_share = {
             "16-24 år": 0.14,
@@ -222,10 +179,6 @@ class Benchmarks:
         }
 
     # Ballerup's rows of the issue-3 tables, computed once per world.
-    @cached_property
-    def long_term_b(self) -> pd.DataFrame:
-        return ballerup_long_term_unemployed(self.world)
-
     @cached_property
     def education_b(self) -> pd.DataFrame:
         return ballerup_education(self.world)
@@ -304,49 +257,6 @@ class Benchmarks:
         df["value"] = 100 * df["ledige"] / df["insured"]
         return df
 
-    def dagpenge_13(self, month: str) -> pd.DataFrame:
-        """New dagpenge spells measured this month and those still on dagpenge in week 13."""
-        base = 0.52 / cycle_factor(month) ** 0.5
-        rows = []
-        for r in self._others().itertuples():
-            for _, _, label in AGE_GROUPS:
-                n = self.rng.poisson(
-                    r.labour_force * self.age_share[label] * 0.0052 * r.level * cycle_factor(month)
-                )
-                p = np.clip(base * r.share13 * self.age_rate[label] ** 0.3, 0.05, 0.95)
-                rows.append((r.code, label, n, self.rng.binomial(n, p)))
-        b = self.spells_b[self.spells_b["month"] == month]
-        for label, g in b.groupby("age_group"):
-            rows.append((BALLERUP, label, len(g), int(g["is_still_on"].sum())))
-        df = pd.DataFrame(rows, columns=["code", "age_group", "n_new", "n_still"])
-        # Ballerup age groups with no spells this month still get a row (0 of 0)
-        full = pd.MultiIndex.from_product([[BALLERUP], [a[2] for a in AGE_GROUPS]])
-        have = pd.MultiIndex.from_frame(df[df["code"] == BALLERUP][["code", "age_group"]])
-        missing = full.difference(have)
-        df = pd.concat(
-            [
-                df,
-                pd.DataFrame(
-                    {
-                        "code": missing.get_level_values(0),
-                        "age_group": missing.get_level_values(1),
-                        "n_new": 0,
-                        "n_still": 0,
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-        tot = df.groupby("code", as_index=False)[["n_new", "n_still"]].sum()
-        df = pd.concat([df, tot.assign(age_group=AGE_TOTAL)], ignore_index=True)
-        df = self._with_totals(df, self.munis, ["age_group"], ["n_new", "n_still"])
-        df = df.drop(columns="name").merge(self._area_names(), on="code")
-        df["age_group"] = df["age_group"].replace({**JI_AGE_LABELS, AGE_TOTAL: JI_AGE_TOTAL})
-        df["value"] = np.where(
-            df["n_new"] > 0, 100 * df["n_still"] / df["n_new"].clip(lower=1), np.nan
-        )
-        return df
-
     def fuldtidspersoner(self, month: str) -> pd.DataFrame:
         """Fuldtidspersoner on public support by benefit group (Jobindsats Y01A02)."""
         names = {r["ydelse_group"]: r["ydelse_name"] for r in read_seed("ydelse_codes")}
@@ -375,6 +285,84 @@ class Benchmarks:
         df = df.drop(columns="name").merge(self._area_names(), on="code")
         df["group_label"] = df["group"].map(names)
         return df
+
+    def jobindsats_rows(self, month: str) -> dict[str, list[list]]:
+        """The rows of every Jobindsats v3 table published for the month (extracts.yml; which
+        A02 table holds which benefit, and when: seed benefit_tables): period, area name,
+        then the measures as numbers, None where STAR would suppress a count of 1-4."""
+        period = month.replace("-", "M")
+        day = f"{month}-15"
+        ftp = self.fuldtidspersoner(month)
+        ftp = ftp[ftp["code"].isin(self._jobindsats_areas())]
+        lf = self._labour_forces(month)
+        out: dict[str, list[list]] = {}
+        tables = [t for t in read_seed("benefit_tables") if t["valid_from"] <= day <= t["valid_to"]]
+        published = {t["ydelse_group"] for t in tables}
+        for t in tables:
+            groups = [t["ydelse_group"]]
+            if t["ydelse_group"] == "kontanthjaelp" and "uddannelseshjaelp" not in published:
+                groups.append("uddannelseshjaelp")  # the reform of July 2025: one kontanthjælp
+            g = ftp[ftp["group"].isin(groups)].groupby("code", as_index=False)["fuldtidspersoner"]
+            g = g.sum().merge(lf, on="code").merge(self._area_names(), on="code")
+            persons = np.round(g["fuldtidspersoner"] * 1.12 + 0.5)
+            out[t["table_id"]] = [
+                [
+                    period,
+                    r.area_name,
+                    _count(p),
+                    _count(round(r.fuldtidspersoner)),
+                    round(100 * r.fuldtidspersoner / r.labour_force, 1),
+                    round(100 * r.fuldtidspersoner / (r.labour_force * 1.3), 1),
+                ]
+                for r, p in zip(g.itertuples(), persons, strict=True)
+            ]
+        out["y25i09"] = self._long_term(month, period, lf)
+        return out
+
+    def _jobindsats_areas(self) -> set[int]:
+        """Jobindsats' area hierarchy _nykom: Hele landet, the municipalities, Uoplyst område."""
+        return {0, NOT_STATED, *self.munis["code"]}
+
+    def _labour_forces(self, month: str) -> pd.DataFrame:
+        """The labour force of every Jobindsats area: Ballerup's from its persons, the other
+        municipalities' drawn, the country their sum; Uoplyst område a small invented one."""
+        lf = self.munis[["code", "labour_force"]].copy()
+        lf.loc[lf["code"] == BALLERUP, "labour_force"] = self.ballerup_labour_force(month)
+        total = lf["labour_force"].sum()
+        extra = pd.DataFrame({"code": [0, NOT_STATED], "labour_force": [total, 2_000.0]})
+        return pd.concat([lf, extra], ignore_index=True)
+
+    def _long_term(self, month: str, period: str, lf: pd.DataFrame) -> list[list]:
+        """y25i09: gross unemployed persons and the long-term unemployed among them, drawn for
+        every municipality (Ballerup too: the sample does not restate STAR's rule), summed for
+        the country."""
+        m = (
+            lf[~lf["code"].isin([0])]
+            .merge(self.munis[["code", "level", "share13"]], on="code", how="left")
+            .fillna({"level": 0.3, "share13": 1.0})
+        )
+        gross = self.rng.poisson(m["labour_force"] * 0.034 * cycle_factor(month) * m["level"])
+        share = np.clip(0.17 * m["share13"] * m["level"] ** 0.3, 0.02, 0.6)
+        long_term = self.rng.binomial(gross, share)
+        df = pd.DataFrame({"code": m["code"], "gross": gross, "long": long_term})
+        total = df[["gross", "long"]].sum()
+        df = pd.concat(
+            [pd.DataFrame({"code": [0], "gross": [total["gross"]], "long": [total["long"]]}), df]
+        ).merge(self._area_names(), on="code")
+        long_ftp = np.round(df["long"] * 0.91)
+        return [
+            [
+                period,
+                r.area_name,
+                "Ydelsesgrupper i alt",
+                "I alt",
+                _count(f),
+                _count(r.long),
+                _count(r.gross),
+                round(100 * r.long / r.gross, 1) if r.gross >= 5 and r.long >= 5 else None,
+            ]
+            for r, f in zip(df.itertuples(), long_ftp, strict=True)
+        ]
 
     def ballerup_labour_force(self, month: str) -> float:
         return float(self.lf_b.loc[self.lf_b["month"] == month, "persons"].sum())
@@ -468,47 +456,8 @@ class Benchmarks:
 # weeks belong to the month of their Thursday, ages are the calendar year minus birth year.
 
 
-def _month_index(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """(labels of the months, month number of every calendar week)."""
-    labels, codes = np.unique(world.cal.month, return_inverse=True)
-    return labels, codes
-
-
 def _age_in(world: World, year: int) -> np.ndarray:
     return year - world.persons["birth_year"].to_numpy()
-
-
-def _age_labels(source: str, age: np.ndarray) -> np.ndarray:
-    groups, _ = _age_groups(source)
-    out = np.full(len(age), "", dtype=object)
-    for lo, hi, label in groups:
-        out[(age >= lo) & (age <= hi)] = label
-    return out
-
-
-def ballerup_long_term_unemployed(world: World) -> pd.DataFrame:
-    """Y07A01 (2.3): persons unemployed (ledig target group) in the month's last week, aged
-    16-64, and those unemployed at least LONG_TERM_SHARE of the LONG_TERM_WINDOW weeks ending
-    then; only months whose window lies inside the register (int_long_term_unemployment)."""
-    labels, week_month = _month_index(world)
-    led = week_mapping(world, "is_ledig") == "true"
-    person, week = world.pw_person[led].astype(np.int64), world.pw_week[led].astype(np.int64)
-    key = np.sort(person * 100_000 + week)
-    rows = []
-    for mi, month in enumerate(labels):
-        last = int(np.flatnonzero(week_month == mi).max())
-        if last - LONG_TERM_WINDOW + 1 < 0:
-            continue
-        at = person[week == last]
-        n = np.searchsorted(key, at * 100_000 + last, "right") - np.searchsorted(
-            key, at * 100_000 + last - LONG_TERM_WINDOW, "right"
-        )
-        groups = _age_labels("statbank", _age_in(world, int(month[:4]))[at])
-        df = pd.DataFrame({"age_group": groups, "long": n >= LONG_TERM_SHARE * LONG_TERM_WINDOW})
-        df = df[df["age_group"] != ""]
-        g = df.groupby("age_group")["long"].agg(["size", "sum"])
-        rows += [(month, a, int(r["size"]), int(r["sum"])) for a, r in g.iterrows()]
-    return pd.DataFrame(rows, columns=["month", "age_group", "base", "flag"])
 
 
 def ballerup_education(world: World) -> pd.DataFrame:

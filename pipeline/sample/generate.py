@@ -2,7 +2,8 @@
 
 - statbank: AUP02_2024M09.csv, AUP03_2024M09.csv; UTF-8 with BOM, ';', decimal comma,
   labels not codes, '..' for missing.
-- jobindsats: Y14D03_2024M09.json (API v2), Y01A02_2024M09.csv; Danish number strings.
+- jobindsats: y25i09_2024M09.json, y07a02_2024M09.json, ...; the API v3 response per period
+  (`{"columns", "rows"}`, JSON numbers, null where suppressed).
 - benefit_register: dream_2024M09.parquet; one row per person-week.
 - case_system: <entity>_2024-09.csv; ';' CSV, ISO dates.
 - registers: persons_2026-10.csv, companies_2026-10.csv, eud_applications_2024.csv.
@@ -19,11 +20,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.config import SAMPLE_MARKER, extracts_config
+from pipeline.config import SAMPLE_MARKER
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
-from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, JI_AGE_LABELS, Benchmarks
+from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks
 from pipeline.sample.world import (
     BALLERUP,
     STATE_GROUP,
@@ -70,9 +71,6 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
             landing, "AUP02", _period(month), labour.assign(INDHOLD=_numbers(aup02["value"], 1))
         ),
         write_statbank_table(
-            landing, "RAS100", _period(month), labour.assign(INDHOLD=_numbers(aup02["lf"], 0))
-        ),
-        write_statbank_table(
             landing,
             "AUP03",
             _period(month),
@@ -108,64 +106,12 @@ def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
     return out
 
 
-def _count_table(
-    bm: Benchmarks,
-    month: str,
-    ballerup: pd.DataFrame,
-    dims: dict[str, str],
-    total: str,
-    measures: tuple[str, str, str],
-    *,
-    decimals: tuple[int, int] = (0, 0),
-    scale: float = 100.0,
-    share_decimals: int = 1,
-    **synth_args,
-) -> pd.DataFrame:
-    """The rows of a Jobindsats table of base, flag and their share for every area:
-    `dims` maps the Ballerup frame's columns to the table's dimension names."""
-    b = ballerup[ballerup["month"] == month].drop(columns="month")
-    cols = list(dims)
-    df = bm.synth(month, b, cols, dict.fromkeys(cols, total), **synth_args)
-    df = df.sort_values(["code", *cols]).rename(columns=dims)
-    base_m, flag_m, share_m = measures
-    return df.assign(
-        **{
-            base_m: _numbers(df["base"], decimals[0]),
-            flag_m: _numbers(df["flag"], decimals[1]),
-            share_m: _numbers(_share(df["flag"], df["base"], scale), share_decimals),
-        }
-    )
-
-
 def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
+    """Every Jobindsats table of extracts.yml published for the month, as its v3 response:
+    Hele landet, the municipalities and Uoplyst område, in the columns extracts.yml gives."""
     period = _period(month)
-    d = bm.dagpenge_13(month).sort_values(["code", "age_group"])
-    y14d03 = d.rename(columns={"age_group": "_ygrpa06"}).assign(
-        Y14D03_NYE=_numbers(d["n_new"], 0),
-        Y14D03_FORTSAT=_numbers(d["n_still"], 0),
-        Y14D03_ANDEL=_numbers(d["value"], 1),
-    )
-    f = bm.fuldtidspersoner(month).sort_values(["code", "group"])
-    y01a02 = f.assign(_ygrp=f["group_label"], Y01A02_FTP=_numbers(f["fuldtidspersoner"], 2))
-    out = [
-        write_jobindsats_table(landing, "Y14D03", period, y14d03),
-        write_jobindsats_table(landing, "Y01A02", period, y01a02),
-    ]
-    tables = {
-        "Y07A01": (
-            bm.long_term_b.assign(age_group=bm.long_term_b["age_group"].map(JI_AGE_LABELS)),
-            {"age_group": "_ygrpa06"},
-            {},
-        ),
-    }
-    for table_id, (ballerup, dims, args) in tables.items():
-        if not (ballerup["month"] == month).any():
-            continue  # the table's rule cannot be measured yet in this month
-        conf = extracts_config()["jobindsats"][table_id]
-        measures = list(conf["measures"])  # base, part of the base, share
-        if len(measures) != 3 or conf["measures"][measures[2]]["unit"] == "count":
-            raise ValueError(f"{table_id}: extracts.yml must list base, part and share")
-        rows = _count_table(bm, month, ballerup, dims, "I alt", tuple(measures), **args)
+    out = []
+    for table_id, rows in bm.jobindsats_rows(month).items():
         out.append(write_jobindsats_table(landing, table_id, period, rows))
     return out
 

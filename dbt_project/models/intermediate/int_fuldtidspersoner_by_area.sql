@@ -1,6 +1,8 @@
 -- Fuldtidspersoner per month, area and benefit group: Ballerup (151) from its own register
--- (int_fuldtidspersoner), every other area from Jobindsats Y01A02. The two agree for
--- Ballerup (tests/reconciliation), so indicators may compare them.
+-- (int_fuldtidspersoner), the country and every other municipality from each benefit's
+-- Jobindsats A02 table (stg_jobindsats__fuldtidspersoner). For Ballerup the two agree to the
+-- published rounding (tests/reconciliation), so indicators may compare them. From July 2025
+-- the country's kontanthjælp includes the former uddannelseshjælp (seed benefit_tables).
 with
 
 ballerup_register as (
@@ -8,7 +10,7 @@ ballerup_register as (
 ),
 
 benchmark as (
-    select * from {{ ref('stg_jobindsats__y01a02') }}
+    select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
 ),
 
 final as (

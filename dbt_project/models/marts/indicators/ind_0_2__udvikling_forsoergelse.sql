@@ -2,7 +2,7 @@
 -- fuldtidspersoner on public support in a month against the same month a year before, in
 -- pct., per benefit group and in all. numerator is the month's fuldtidspersoner,
 -- denominator those of the month a year before. Ballerup (151) from its register; every
--- other area from Jobindsats Y01A02.
+-- other area from the benefit groups' Jobindsats A02 tables (int_fuldtidspersoner_by_area).
 with
 
 monthly as (

@@ -1,6 +1,9 @@
 -- 2.2 Andelen af forsikrede ledige, som fortsat modtager dagpenge 13 uger efter første
--- ledighedsdag. Ballerup (151) from its own register via benefit spells; every other area
--- (the country, regions, municipalities) from Jobindsats Y14D03, as the comparator.
+-- ledighedsdag. Ballerup (151) from its own register via benefit spells. No comparator yet:
+-- Jobindsats Y14D03 is "Virksomhedsrettede tilbud og efterfølgende beskæftigelse", not this
+-- share; STAR's measure is y01b01's survival curve ("Overlevelseskurve u. tilbagefald til den
+-- valgte ydelse", 13 uger), by quarter of the first day, which needs STAR's spell rule
+-- (issue 17) before it compares like with like (docs/sources/real_tables.md, Y01B01).
 with
 
 spell_checks as (
@@ -18,10 +21,6 @@ age_groups as (
         max_age
     from {{ ref('age_groups') }}
     where source_system = 'statbank' and not is_total
-),
-
-benchmark as (
-    select * from {{ ref('stg_jobindsats__y14d03') }}
 ),
 
 -- Every month in which a new spell could reach week 13 inside the register.
@@ -96,41 +95,6 @@ ballerup as (
             and breakdown_values.breakdown_value = counts.breakdown_value
 ),
 
-other_areas as (
-    select
-        period_date as period,
-        area_code,
-        age_group as breakdown_value,
-        n_still_on as numerator,
-        n_new_spells as denominator,
-        still_on_pct as value,
-        case when is_age_total then 'total' else 'alder' end as breakdown
-    from benchmark
-    where area_code != 151
-),
-
-both_paths as (
-    select
-        period,
-        area_code,
-        breakdown,
-        breakdown_value,
-        numerator,
-        denominator,
-        {{ pct('numerator', 'denominator') }} as value
-    from ballerup
-    union all
-    select
-        period,
-        area_code,
-        breakdown,
-        breakdown_value,
-        numerator,
-        denominator,
-        value
-    from other_areas
-),
-
 final as (
     select
         '2.2' as indicator_id,
@@ -141,9 +105,9 @@ final as (
         breakdown_value,
         numerator,
         denominator,
-        value,
+        {{ pct('numerator', 'denominator') }} as value,
         'pct' as unit
-    from both_paths
+    from ballerup
 )
 
 select

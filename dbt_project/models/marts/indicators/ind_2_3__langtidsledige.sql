@@ -2,8 +2,11 @@
 -- ledig) in the month's last week, aged 16-64, the share unemployed at least
 -- long_term_min_share (80 %) of the long_term_window_weeks (52) weeks ending then; per age
 -- group and in all. Only months whose 52 weeks lie inside the register. Computed on the
--- target-group periods, not on person-weeks. Ballerup from its register; every other area
--- from Jobindsats Y07A01.
+-- target-group periods, not on person-weeks. Ballerup from its register; the country and
+-- every other municipality from Jobindsats y25i09 ("Andel langtidsledige personer ift.
+-- bruttoledige personer": persons unemployed or activated at least 80 % of the last 12
+-- months among the month's gross unemployed persons), in all only: its age hierarchy's
+-- labels are not established (extracts.yml).
 {%- set window = var('long_term_window_weeks') %}
 with
 
@@ -26,7 +29,7 @@ age_groups as (
 ),
 
 benchmark as (
-    select * from {{ ref('stg_jobindsats__y07a01') }}
+    select * from {{ ref('stg_jobindsats__y25i09') }}
 ),
 
 month_ends as (
@@ -95,11 +98,11 @@ other_areas as (
         period_date as period,
         'month' as period_type,
         area_code,
-        case when is_age_total then 'total' else 'alder' end as breakdown,
-        age_group as breakdown_value,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
         n_long_term as numerator,
-        n_unemployed as denominator,
-        {{ pct('n_long_term', 'n_unemployed') }} as value,
+        n_gross_unemployed as denominator,
+        pct_long_term as value,
         'pct' as unit
     from benchmark
     where area_code != 151

@@ -1,37 +1,33 @@
 -- 2.5 Andelen af sygemeldte borgere (målt i pct. af arbejdsstyrken): fuldtidspersoner on
--- sygedagpenge or jobafklaring in pct. of the labour force (aged 16-64); per benefit and in
--- all. Ballerup from its register and persons; every other area from Jobindsats Y01A02 and
--- StatBank RAS100.
+-- sygedagpenge or jobafklaring in pct. of the labour force aged 16-66 (STAR's ages: its
+-- measure is "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"); per benefit and in all.
+-- Ballerup from its register and persons register; the country and every other
+-- municipality from Jobindsats y07a02 and y12a02, whose published percentages share one
+-- denominator and so add up; their labour force is the one the published figures imply
+-- (fuldtidspersoner / pct, in whole persons).
 with
 
 monthly as (
     select * from {{ ref('int_fuldtidspersoner_by_area') }}
-    where ydelse_group in ('sygedagpenge', 'jobafklaring')
+    where ydelse_group in ('sygedagpenge', 'jobafklaring') and area_code = 151
 ),
 
 population as (
     select * from {{ ref('int_population_months') }}
 ),
 
-ras100 as (
-    select * from {{ ref('stg_statbank__ras100') }}
+published as (
+    select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
+    where ydelse_group in ('sygedagpenge', 'jobafklaring') and area_code != 151
 ),
 
 labour_force as (
     select
         month_date as period,
-        151 as area_code,
         sum(n_persons) as n_labour_force
     from population
-    where is_in_labour_force and age between 16 and 64
+    where is_in_labour_force and age between 16 and 66
     group by month_date
-    union all
-    select
-        period_date as period,
-        area_code,
-        n_labour_force
-    from ras100
-    where is_age_total and area_code != 151
 ),
 
 by_breakdown as (
@@ -53,23 +49,73 @@ by_breakdown as (
     group by period, area_code
 ),
 
-final as (
+ballerup as (
     select
-        '2.5' as indicator_id,
         by_breakdown.period,
-        'month' as period_type,
         by_breakdown.area_code,
         by_breakdown.breakdown,
         by_breakdown.breakdown_value,
         by_breakdown.fuldtidspersoner as numerator,
         labour_force.n_labour_force as denominator,
-        {{ pct('by_breakdown.fuldtidspersoner', 'labour_force.n_labour_force') }} as value,
-        'pct' as unit
+        {{ pct('by_breakdown.fuldtidspersoner', 'labour_force.n_labour_force') }} as value
     from by_breakdown
-    inner join labour_force
-        on
-            by_breakdown.period = labour_force.period
-            and by_breakdown.area_code = labour_force.area_code
+    inner join labour_force on by_breakdown.period = labour_force.period
+),
+
+other_areas as (
+    select
+        period_date as period,
+        area_code,
+        'ydelse' as breakdown,
+        ydelse_group as breakdown_value,
+        fuldtidspersoner as numerator,
+        case when pct_labour_force > 0 then round(100 * fuldtidspersoner / pct_labour_force) end
+            as denominator,
+        pct_labour_force as value
+    from published
+    union all
+    select
+        period_date as period,
+        area_code,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        sum(fuldtidspersoner) as numerator,
+        case
+            when sum(pct_labour_force) > 0
+                then round(100 * sum(fuldtidspersoner) / sum(pct_labour_force))
+        end as denominator,
+        sum(pct_labour_force) as value
+    from published
+    group by period_date, area_code
+    having count(*) = 2
+),
+
+final as (
+    select
+        '2.5' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value,
+        'pct' as unit
+    from ballerup
+    union all
+    select
+        '2.5' as indicator_id,
+        period,
+        'month' as period_type,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value,
+        'pct' as unit
+    from other_areas
 )
 
 select

@@ -1,6 +1,6 @@
 -- 3.2 Fleksjobledigheden: fuldtidspersoner on ledighedsydelse in pct. of fuldtidspersoner on
 -- fleksjob and ledighedsydelse together. Ballerup (151) from its register; every other area
--- from Jobindsats Y01A02.
+-- from Jobindsats y09a02 and y08a02 (int_fuldtidspersoner_by_area).
 with
 
 monthly as (

@@ -45,9 +45,9 @@ residents as (
 ballerup as (
     select
         calendar.month_date as period,
+        residents.n_residents,
         151 as area_code,
-        coalesce(young_weeks.n_person_weeks, 0) / calendar.n_weeks_in_month as fuldtidspersoner,
-        residents.n_residents
+        coalesce(young_weeks.n_person_weeks, 0) / calendar.n_weeks_in_month as fuldtidspersoner
     from calendar
     inner join residents on calendar.month_date = residents.month_date
     left join young_weeks on calendar.month_date = young_weeks.month_date
