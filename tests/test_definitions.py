@@ -1,5 +1,6 @@
 """The Dagster definitions: they load, validate, and form one connected graph."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,23 @@ def test_each_configured_extract_is_an_asset_upstream_of_its_landing_folder():
         landing = graph.get(dg.AssetKey(["landing", source]))
         assert extract_key(source, table) in landing.parent_keys
     assert defs.resolve_schedule_def("monthly_extract").job_name == "extract"
+
+
+def test_old_dbt_build_folders_are_pruned_and_the_current_one_kept(tmp_path):
+    """dagster-dbt leaves one target folder per build; only the newest few stay."""
+    from orchestration.defs.transform.assets import KEEP_BUILD_FOLDERS, prune_build_folders
+
+    folders = []
+    for i in range(KEEP_BUILD_FOLDERS + 3):
+        folder = tmp_path / f"warehouse_dbt_assets-{i:07d}-abc{i:04d}"
+        (folder / "compiled").mkdir(parents=True)
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+        folders.append(folder)
+    other = tmp_path / "partial_parse.msgpack"
+    other.write_bytes(b"kept")
+    current = folders[0]  # even the oldest stays when it is the build that just ran
+    prune_build_folders(current)
+    left = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    assert current.name in left and len(left) == KEEP_BUILD_FOLDERS + 1
+    assert [f.name for f in folders[-KEEP_BUILD_FOLDERS:]] == left[1:]
+    assert other.read_bytes() == b"kept"

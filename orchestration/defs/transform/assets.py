@@ -4,6 +4,7 @@ import csv
 import importlib.metadata
 import logging
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -90,6 +91,7 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         summary = _summarise(invocation)
         if invocation.is_successful():
             keep_partial_parse(invocation.target_path)
+            prune_build_folders(invocation.target_path)
             with duckdb.connect(str(Settings.from_env().warehouse_path)) as con:
                 record_dbt_build(con)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
@@ -143,6 +145,23 @@ def keep_partial_parse(target: Path) -> None:
     parsed = target / "partial_parse.msgpack"
     if parsed.exists():
         write_atomic(kept_parse_path(), parsed.read_bytes())
+
+
+KEEP_BUILD_FOLDERS = 5
+
+
+def prune_build_folders(current: Path, keep: int = KEEP_BUILD_FOLDERS) -> None:
+    """dagster-dbt gives every build its own target folder (about 12 MB of compiled SQL and
+    artifacts) and never removes one: 160 builds had filled 1.9 GB here. Keep the newest
+    `keep` (the current one always), for reading a recent build's compiled SQL."""
+    folders = sorted(
+        (p for p in current.parent.glob(f"{current.name.rsplit('-', 2)[0]}-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in folders[keep:]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 class WarehouseDbtCli(DbtCliResource):
