@@ -127,10 +127,15 @@ class SourceSpec:
 
 
 def _seed_values(ref: str) -> list[Any]:
+    """A seed column's values: `seed.column`, or `seed.column:dst` for a code column written
+    as DST's three-digit codes ('0' -> '000', '84' -> '084')."""
+    ref, _, form = ref.partition(":")
     seed, column = ref.split(".", 1)
     with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as f:
-        values = sorted({row[column] for row in csv.DictReader(f)} - {""})
-    return values
+        values = {row[column] for row in csv.DictReader(f)} - {""}
+    if form == "dst":
+        values = {f"{int(v):03d}" for v in values}
+    return sorted(values)
 
 
 def _measures_with_unit(source: str, unit: str) -> str:

@@ -186,6 +186,7 @@ def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path):
     assert info.url.path == "/v1/tableinfo/AUP02"
     body = json.loads(data.content)
     assert body["table"] == "AUP02" and body["format"] == "CSV" and body["lang"] == "da"
+    assert body["valuePresentation"] == "Default"  # labels (extracts.yml: no Code asked)
     assert body["variables"] == [
         {"code": "OMRÅDE", "values": ["*"]},
         {"code": "ALDER", "values": ["*"]},

@@ -1,6 +1,7 @@
 {#-
     Staging for a benchmark source in the long layout (Jobindsats, StatBank): current
-    deliveries only, area labels decoded to DST codes, period labels to dates. Both sources
+    deliveries only, area labels decoded to DST codes (by name, or where a StatBank table is
+    asked for codes, by the code itself: '000', '084', '151'), period labels to dates. Both sources
     share the raw layout, so they share this one definition.
 -#}
 {% macro stg_observations(source_name) %}
@@ -17,7 +18,7 @@ areas as (
 final as (
     select
         source.table_id,
-        areas.area_code,
+        coalesce(areas.area_code, area_codes.area_code) as area_code,
         source.area_label,
         {{ period_start('source.period_label') }} as period_date,
         {{ period_type('source.period_label') }} as period_type,
@@ -31,6 +32,10 @@ final as (
         source._source_file
     from source
     left join areas on source.area_label = areas.area_name
+    left join areas as area_codes
+        on
+            regexp_full_match(source.area_label, '[0-9]{3}')
+            and try_cast(source.area_label as integer) = area_codes.area_code
 )
 
 select * from final

@@ -67,7 +67,8 @@ def fetch_statbank(
     log: Callable[[str], None] | None = None,
 ) -> Fetched:
     conf = table_config("statbank", table)
-    variables = variables or {d: ["*"] for d in conf["dimensions"]}
+    select = conf.get("select", {})
+    variables = variables or {d: select.get(d, ["*"]) for d in conf["dimensions"]}
     kwargs = {"sleep": sleep} if sleep else {}
     api = sb.StatBank(transport=transport, log=log, **kwargs)
     header, rows, asked = api.fetch(table, variables, period, fmt)

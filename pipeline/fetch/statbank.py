@@ -2,9 +2,11 @@
 
 `GET /v1/tableinfo/{table}` gives the table's variables and their codes; the fetch checks the
 asked variable codes against it first, so a wrong code is a clear error, not an empty file.
-`POST /v1/data` with `{"table", "format": "CSV" | "BULK", "lang": "da", "variables":
-[{"code", "values"}]}` answers `;`-separated text with labels and Danish numbers, which is
-written as the landing format (UTF-8 with BOM, CRLF), one file per period (TID).
+`POST /v1/data` with `{"table", "format": "CSV" | "BULK", "lang": "da", "valuePresentation",
+"variables": [{"code", "values"}]}` answers `;`-separated text with labels (or codes, where
+extracts.yml says `value_presentation: Code`) and Danish numbers, which is written as the
+landing format (UTF-8 with BOM, CRLF), one file per period (TID). A variable not asked is
+eliminated: DST answers its total (DST's API documentation, docs/sources/real_tables.md §0.3).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class StatBank:
             "table": table,
             "format": fmt,
             "lang": "da",
+            "valuePresentation": conf.get("value_presentation", "Default"),
             "variables": [
                 *({"code": known[c.upper()], "values": v} for c, v in variables.items()),
                 {"code": known[TIME_CODE.upper()], "values": expand_periods(period)},

@@ -68,8 +68,10 @@ def _insert_long(
     """Append `rows` (a relation with `_file`, `_line` and the table's columns, reached as text
     by `cell(name)`) to `incoming`, one row per measure; `value(name)` is the SQL of the
     measure's number (NULL where the cell is not one)."""
-    dims = [d for d in conf["dimensions"] if d != "OMRÅDE"]
-    area, period = ("OMRÅDE", "TID") if source == "statbank" else ("area", "period")
+    area, period = (
+        (conf.get("area_variable", "OMRÅDE"), "TID") if source == "statbank" else ("area", "period")
+    )
+    dims = [d for d in conf["dimensions"] if d != area]
     # as Python's json.dumps(sort_keys=True, ensure_ascii=False) writes it: '{"k": "v"}'
     pairs = [
         f"{lit(json.dumps(d, ensure_ascii=False) + ': ')} || coalesce(to_json({cell(d)}), 'null')"

@@ -461,7 +461,7 @@ def _age_in(world: World, year: int) -> np.ndarray:
 
 
 def ballerup_education(world: World) -> pd.DataFrame:
-    """HFUDD25 (4.1): residents aged 25-29 and those with a vocational or higher education,
+    """HFUDD11 (4.1): residents aged 25-29 and those with a vocational or higher education,
     by sex and origin, for each year whose 1 October lies in the sample (ind_4_1)."""
     p = world.persons
     rows = []

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.config import SAMPLE_MARKER
+from pipeline.config import SAMPLE_MARKER, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
@@ -31,7 +31,6 @@ from pipeline.sample.world import (
     STATES,
     World,
     build_world,
-    read_seed,
     ydelse_code_by_group,
 )
 
@@ -79,30 +78,36 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     ]
 
 
+# How the sample splits the vocational-or-higher residents over HFUDD11's levels (only
+# their sum is read, as 4.1's numerator; extracts.yml asks for exactly these levels).
+VOCATIONAL_LEVELS = {"H30": 0.42, "H40": 0.07, "H50": 0.22, "H60": 0.11, "H70": 0.16, "H80": 0.02}
+
+
 def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
-    """HFUDD25, once a year (status on 1 October)."""
-    koen = {r["koen"]: r["koen_name"] for r in read_seed("koen_codes")}
-    herkomst = {r["herkomst"]: r["herkomst_name"] for r in read_seed("herkomst_codes")}
+    """HFUDD11 once a year, as extracts.yml asks it: codes (valuePresentation Code), BOPOMR,
+    HFUDD (TOT and the vocational or higher levels), ALDER 25-29, KØN; HERKOMST eliminated."""
+    conf = extracts_config()["statbank"]["HFUDD11"]
+    levels = [h for h in conf["select"]["HFUDD"] if h != "TOT"]
+    if sorted(levels) != sorted(VOCATIONAL_LEVELS):
+        raise ValueError(f"HFUDD11: the sample splits {sorted(VOCATIONAL_LEVELS)}, not {levels}")
     out = []
     for year, b in bm.education_b.groupby("year"):
-        b = b.assign(koen=b["koen"].map(koen), herkomst=b["herkomst"].map(herkomst)).drop(
-            columns="year"
+        b = b.groupby("koen", as_index=False)[["base", "flag"]].sum()
+        df = bm.synth(f"{year}-10", b, ["koen"], {"koen": "TOT"}).sort_values(["code", "koen"])
+        parts = {
+            h: np.floor(df["flag"].to_numpy() * share) for h, share in VOCATIONAL_LEVELS.items()
+        }
+        parts["H30"] += df["flag"].to_numpy() - sum(parts.values())  # the sum is exact
+        frame = pd.DataFrame(
+            {"BOPOMR": [f"{c:03d}" for c in df["code"]], "ALDER": "25-29", "KØN": df["koen"]}
         )
-        df = bm.synth(
-            f"{year}-10",
-            b,
-            ["koen", "herkomst"],
-            {"koen": "Køn i alt", "herkomst": "Herkomst i alt"},
-        ).sort_values(["code", "koen", "herkomst"])
         rows = pd.concat(
             [
-                df.assign(HFUDD="Alle uddannelsesniveauer", INDHOLD=_numbers(df["base"], 0)),
-                df.assign(
-                    HFUDD="Erhvervskompetencegivende uddannelse", INDHOLD=_numbers(df["flag"], 0)
-                ),
+                frame.assign(HFUDD="TOT", INDHOLD=_numbers(df["base"], 0)),
+                *(frame.assign(HFUDD=h, INDHOLD=_numbers(v, 0)) for h, v in parts.items()),
             ]
-        ).rename(columns={"area_name": "OMRÅDE", "koen": "KØN", "herkomst": "HERKOMST"})
-        out.append(write_statbank_table(landing, "HFUDD25", str(year), rows))
+        )
+        out.append(write_statbank_table(landing, "HFUDD11", str(year), rows))
     return out
 
 

@@ -1,8 +1,10 @@
 -- 4.1 Andelen af unge (25-29 år), som har fuldført en erhvervskompetencegivende uddannelse:
 -- of residents aged 25-29 on 1 October of the year (calendar-year age), the share whose
 -- highest completed education is vocational or higher; per sex, per origin and in all, for
--- each year whose October lies in the register. Ballerup from its persons register; every
--- other area from StatBank HFUDD25.
+-- each year whose October lies in the register. Ballerup from its persons register; the
+-- country, the regions and the other municipalities from StatBank HFUDD11 (residents 25-29
+-- on 30 September), in all and by sex: HFUDD11's origin groups are Danish origin, immigrants
+-- and descendants, not western / non-western, so the origin rows are Ballerup's only.
 with
 
 population as (
@@ -11,7 +13,7 @@ population as (
 ),
 
 benchmark as (
-    select * from {{ ref('stg_statbank__hfudd25') }}
+    select * from {{ ref('stg_statbank__hfudd11') }}
 ),
 
 ballerup_cells as (
@@ -58,16 +60,12 @@ other_areas as (
     select
         period_date as period,
         area_code,
-        case
-            when koen = 'I alt' and herkomst = 'I alt' then 'total'
-            when herkomst = 'I alt' then 'koen'
-            else 'herkomst'
-        end as breakdown,
-        case when herkomst = 'I alt' then koen else herkomst end as breakdown_value,
+        case when koen = 'I alt' then 'total' else 'koen' end as breakdown,
+        koen as breakdown_value,
         n_persons,
         n_vocational
     from benchmark
-    where area_code != 151 and (koen = 'I alt' or herkomst = 'I alt')
+    where area_code != 151
 ),
 
 both_paths as (
