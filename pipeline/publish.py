@@ -24,6 +24,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -65,6 +66,7 @@ _DOCS_BLOCK = re.compile(r"{%\s*docs\s+(\w+)\s*%}(.*?){%\s*enddocs\s*%}", re.S)
 _DOC_CALL = re.compile(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}")
 
 
+@cache
 def docs_blocks() -> dict[str, str]:
     """The project's `{% docs %}` blocks (models/**/*.md), by name."""
     out: dict[str, str] = {}
@@ -96,11 +98,22 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def column_description(docs: dict, table: str, column: str) -> str:
+    """A published column's description: its own in the model's YAML, else the project's
+    docs block `col_<column>` (the indicator contract's columns are described once, in
+    models/marts/_marts__docs.md, and every indicator model returns them)."""
+    own = docs.get(table, ("", {}))[1].get(column)
+    if own:
+        return own
+    return " ".join(docs_blocks().get(f"col_{column}", "").split())
+
+
 def _comment(con: duckdb.DuckDBPyConnection, table: str, docs: dict) -> None:
-    described, columns = docs.get(table, ("", {}))
+    described = docs.get(table, ("", {}))[0]
     if described:
         con.execute(f'comment on table {PUBLISHED_SCHEMA}."{table}" is {_quote(described)}')
-    for column, text in columns.items():
+    for column in _columns(con, table):
+        text = column_description(docs, table, column)
         if text:
             con.execute(
                 f'comment on column {PUBLISHED_SCHEMA}."{table}"."{column}" is {_quote(text)}'

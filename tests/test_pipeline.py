@@ -16,7 +16,7 @@ from disclosure import audit
 from orchestration.run import run_refresh_job
 from pipeline import stats
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
-from pipeline.publish import model_docs
+from pipeline.publish import column_description, model_docs
 
 LATEST = WORLD["end"] + "-01"
 
@@ -232,7 +232,7 @@ def test_published_tables_carry_the_dbt_descriptions_and_have_parquet_exports(bu
     assert len(comments) > 300
     for table, column, comment in comments:
         assert comment and "{{" not in comment, (table, column)
-        assert comment == docs[table][1][column], (table, column)
+        assert comment == column_description(docs, table, column), (table, column)
     assert {c: t for tbl, c, t in comments if tbl == "fct_indicator_values"} == columns
     tables = _query(
         path,
