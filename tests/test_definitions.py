@@ -114,3 +114,21 @@ def test_old_dbt_build_folders_are_pruned_and_the_current_one_kept(tmp_path):
     assert current.name in left and len(left) == KEEP_BUILD_FOLDERS + 1
     assert [f.name for f in folders[-KEEP_BUILD_FOLDERS:]] == left[1:]
     assert other.read_bytes() == b"kept"
+
+
+def test_the_home_municipality_is_one_dbt_var_not_a_number_in_the_sql():
+    """Ballerup's code is `var('home_municipality')` (dbt_project.yml), written nowhere else
+    in the project's SQL outside comments."""
+    import re
+
+    from pipeline.config import DBT_PROJECT_DIR, dbt_var
+
+    home = str(dbt_var("home_municipality"))
+    found = []
+    for folder in ("models", "macros", "tests"):
+        for path in (DBT_PROJECT_DIR / folder).rglob("*.sql"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                code = line.split("--", 1)[0]
+                if re.search(rf"(?<![\w']){home}(?![\w'])", code):
+                    found.append(f"{path.relative_to(DBT_PROJECT_DIR)}:{n}")
+    assert found == []

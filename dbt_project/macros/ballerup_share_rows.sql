@@ -9,7 +9,7 @@
         '{{ indicator_id }}' as indicator_id,
         period,
         '{{ period_type }}' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
         n_flagged::double as numerator,

@@ -14,7 +14,9 @@ benchmark as (
 
 computed as (
     select * from {{ ref(indicator_model) }}
-    where area_code = 151 and breakdown in (select distinct b.breakdown from benchmark as b)
+    where
+        area_code = {{ var('home_municipality') }}
+        and breakdown in (select distinct b.breakdown from benchmark as b)
 ),
 
 published as (

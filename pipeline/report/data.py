@@ -16,7 +16,9 @@ from typing import NamedTuple
 
 import duckdb
 
-BALLERUP = 151
+from pipeline.config import dbt_var
+
+BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_project.yml)
 
 INDICATORS_SQL = """
 select

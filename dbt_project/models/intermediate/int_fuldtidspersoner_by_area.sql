@@ -16,7 +16,7 @@ benchmark as (
 final as (
     select
         month_date as period,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         ydelse_group,
         fuldtidspersoner
     from ballerup_register
@@ -27,7 +27,7 @@ final as (
         ydelse_group,
         fuldtidspersoner
     from benchmark
-    where area_code != 151
+    where area_code != {{ var('home_municipality') }}
 )
 
 select * from final

@@ -6,7 +6,7 @@ with
 
 persons as (
     select * from {{ ref('stg_registers__persons') }}
-    where municipality_code = 151
+    where municipality_code = {{ var('home_municipality') }}
 ),
 
 calendar as (

@@ -8,5 +8,5 @@ select
     n_vocational as numerator,
     n_persons as denominator
 from {{ ref('stg_statbank__hfudd11') }}
-where area_code = 151
+where area_code = {{ var('home_municipality') }}
 {% endcall %}

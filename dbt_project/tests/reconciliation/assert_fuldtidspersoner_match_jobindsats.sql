@@ -15,7 +15,7 @@ benefit_tables as (
 
 benchmark as (
     select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
-    where area_code = 151
+    where area_code = {{ var('home_municipality') }}
 ),
 
 register_as_published as (

@@ -7,7 +7,7 @@ import duckdb
 
 from orchestration.defs.transform.assets import warehouse_dbt_assets
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
-from pipeline.config import Settings
+from pipeline.config import Settings, dbt_var
 from pipeline.publish import publish
 from pipeline.report import build_report
 
@@ -31,7 +31,7 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         f"({result.suppressed_cells} small cells suppressed)"
     )
     with duckdb.connect(str(result.path), read_only=True) as con:
-        latest = con.execute(LATEST_VALUES).fetchall()
+        latest = con.execute(LATEST_VALUES, {"home": dbt_var("home_municipality")}).fetchall()
     return dg.MaterializeResult(
         metadata={
             "path": str(result.path),
@@ -54,7 +54,7 @@ LATEST_VALUES = """
 with ballerup as (
     select indicator_id, period, value, unit, is_suppressed
     from marts.fct_indicator_values
-    where area_code = 151 and breakdown = 'total'
+    where area_code = $home and breakdown = 'total'
 ),
 latest as (
     select indicator_id, max(period) as period from ballerup group by 1

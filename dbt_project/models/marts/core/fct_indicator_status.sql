@@ -42,14 +42,14 @@ indicator_values as (
 -- Suppressed cells are left out here, or a gap or a change would give them away.
 ballerup as (
     select * from indicator_values
-    where area_code = 151 and not is_suppressed
+    where area_code = {{ var('home_municipality') }} and not is_suppressed
 ),
 
 -- indicators whose every Ballerup value (total) is hidden: too few persons to show or judge
 all_hidden as (
     select indicator_id
     from indicator_values
-    where area_code = 151
+    where area_code = {{ var('home_municipality') }}
     group by indicator_id
     having bool_and(is_suppressed)
 ),

@@ -47,7 +47,9 @@ inside as (
         on
             full_windows.period = cooperated.period
             and companies.p_number = cooperated.p_number
-    where companies.municipality_code = 151 and companies.n_employees >= 1
+    where
+        companies.municipality_code = {{ var('home_municipality') }}
+        and companies.n_employees >= 1
     group by full_windows.period
 ),
 
@@ -55,7 +57,9 @@ outside as (
     select
         cooperated.period,
         count(*) as n_cooperated,
-        count(*) filter (where companies.municipality_code != 151) as n_outside
+        count(*) filter (
+            where companies.municipality_code != {{ var('home_municipality') }}
+        ) as n_outside
     from cooperated
     inner join companies on cooperated.p_number = companies.p_number
     group by cooperated.period
@@ -66,7 +70,7 @@ final as (
         '1.6' as indicator_id,
         period,
         'rolling_year' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         'total' as breakdown,
         'I alt' as breakdown_value,
         n_cooperated::double as numerator,
@@ -79,7 +83,7 @@ final as (
         '1.6' as indicator_id,
         period,
         'rolling_year' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         'beliggenhed' as breakdown,
         'uden for Ballerup' as breakdown_value,
         n_outside::double as numerator,

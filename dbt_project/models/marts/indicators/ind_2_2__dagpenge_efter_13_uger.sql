@@ -81,7 +81,7 @@ counts as (
 ballerup as (
     select
         measurable_months.month_date as period,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         breakdown_values.breakdown,
         breakdown_values.breakdown_value,
         coalesce(counts.n_still_on, 0)::double as numerator,

@@ -105,7 +105,7 @@ other_areas as (
         pct_long_term as value,
         'pct' as unit
     from benchmark
-    where area_code != 151
+    where area_code != {{ var('home_municipality') }}
 ),
 
 final as (

@@ -9,7 +9,9 @@ with
 
 monthly as (
     select * from {{ ref('int_fuldtidspersoner_by_area') }}
-    where ydelse_group in ('sygedagpenge', 'jobafklaring') and area_code = 151
+    where
+        ydelse_group in ('sygedagpenge', 'jobafklaring')
+        and area_code = {{ var('home_municipality') }}
 ),
 
 population as (
@@ -18,7 +20,9 @@ population as (
 
 published as (
     select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
-    where ydelse_group in ('sygedagpenge', 'jobafklaring') and area_code != 151
+    where
+        ydelse_group in ('sygedagpenge', 'jobafklaring')
+        and area_code != {{ var('home_municipality') }}
 ),
 
 labour_force as (

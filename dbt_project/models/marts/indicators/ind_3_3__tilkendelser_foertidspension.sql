@@ -110,7 +110,7 @@ final as (
         '3.3' as indicator_id,
         period,
         'rolling_year' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
         n_awards::double as numerator,

@@ -65,13 +65,13 @@ other_areas as (
         n_persons,
         n_vocational
     from benchmark
-    where area_code != 151
+    where area_code != {{ var('home_municipality') }}
 ),
 
 both_paths as (
     select
         period,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
         n_persons,

@@ -46,7 +46,7 @@ ballerup as (
     select
         calendar.month_date as period,
         residents.n_residents,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         coalesce(young_weeks.n_person_weeks, 0) / calendar.n_weeks_in_month as fuldtidspersoner
     from calendar
     inner join residents on calendar.month_date = residents.month_date

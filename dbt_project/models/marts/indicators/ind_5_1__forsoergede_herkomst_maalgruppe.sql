@@ -48,7 +48,7 @@ cells as (
 ballerup as (
     select
         cells.month_date as period,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         cells.breakdown,
         cells.breakdown_value,
         cells.fuldtidspersoner,
@@ -59,7 +59,7 @@ ballerup as (
     union all
     select
         residents.month_date as period,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         'total' as breakdown,
         'I alt' as breakdown_value,
         coalesce(sum(ftp.fuldtidspersoner), 0) as fuldtidspersoner,

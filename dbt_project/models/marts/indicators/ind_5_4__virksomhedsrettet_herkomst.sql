@@ -89,7 +89,7 @@ final as (
         '5.4' as indicator_id,
         period,
         'month' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         case when maalgruppe_code = 'I alt' then 'herkomst' else 'herkomst_maalgruppe' end
             as breakdown,
         case
@@ -108,7 +108,7 @@ final as (
         '5.4' as indicator_id,
         period,
         'month' as period_type,
-        151 as area_code,
+        {{ var('home_municipality') }} as area_code,
         case when maalgruppe_code = 'I alt' then 'total' else 'maalgruppe' end as breakdown,
         maalgruppe_code as breakdown_value,
         smallest_count::double as numerator,
