@@ -1,9 +1,9 @@
 """The follow-up report ("Opfølgning på beskæftigelsesstrategiens mål") and the Excel
 workbook, built from the published `analytics.duckdb` only.
 
-`build_report` writes `index.html` (one self-contained file: styles and plotly.js inline, in
-Danish, printable to A4) and `indikatorer.xlsx` into the report folder, each written aside
-and renamed into place, so a reader never opens half a file.
+`build_report` writes `index.html` (one self-contained file: styles and the charts as SVG
+inline, no scripts, in Danish, printable to A4) and `indikatorer.xlsx` into the report folder,
+each written aside and renamed into place, so a reader never opens half a file.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-from plotly.offline import get_plotlyjs
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var
 from pipeline.files import write_atomic, written_aside
@@ -156,7 +155,6 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         built_at=formats.date_text(built_at),
         threshold=dbt_var("small_cell_threshold"),
         min_persons=dbt_var("min_persons_for_verdict"),
-        plotly_js=get_plotlyjs(),
         breakdown_name=formats.breakdown_name,
         status_colours=formats.STATUS_COLOURS,
     )

@@ -1,123 +1,165 @@
-"""One plotly chart per indicator: Ballerup's history against its comparator and target.
+"""One chart per indicator: Ballerup's history against its comparator and target.
 
-The figures are rendered as `<div>`s that call the plotly.js inlined once in the page, so
-the report opens without a network. A fixed size fits the A4 column, on screen and in print.
+Drawn at build time with matplotlib as static SVG inlined in the page: no JavaScript, so a
+chart shows in a mail client, a preview pane or a printout that strips scripts, and the page
+stays small (issue 15). Axes do not exaggerate: a share or a count starts at zero, a change or
+a gap always includes zero, a rank runs from 1 at the top. A fixed size fits the A4 column.
 """
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import io
+import re
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, no GUI toolkit: the figures only become SVG text
+
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipeline.report.data import BALLERUP, Indicator, Point
-from pipeline.report.formats import UNIT_SUFFIX, period_text, value_text
+from pipeline.report.formats import UNIT_SUFFIX, number, value_text
 
-WIDTH, HEIGHT = 660, 250
+WIDTH, HEIGHT = 6.6, 2.5  # inches; 660 x 250 px at 100 dpi
 BALLERUP_COLOUR = "#1f4e8c"
 COMPARATOR_COLOUR = "#c0631b"
 TARGET_COLOUR = "#2e7d32"
-BAND_COLOUR = "rgba(31, 78, 140, 0.15)"
-PROVISIONAL_COLOUR = "rgba(120, 120, 120, 0.12)"
+BAND_ALPHA = 0.15
+PROVISIONAL_COLOUR = "#787878"
+# units whose axis starts at zero (shares, rates, counts); a change or gap includes zero
+FROM_ZERO = {"pct", "per_10000", "per_100", "count", "weeks", "ratio"}
+AROUND_ZERO = {"pct_change", "pct_points"}
+SVG_STYLE = {
+    "svg.fonttype": "none",  # text stays text: smaller, searchable, read aloud
+    "svg.hashsalt": "bkwh",  # the same figure gives the same bytes
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+}
 
 
-def _trace(ind: Indicator, points: list[Point], name: str, colour: str, dash: str) -> go.Scatter:
-    periods = [p.period for p in points]
-    return go.Scatter(
-        x=periods,
-        y=[None if p.value is None else round(p.value, 4) for p in points],  # no float noise
-        name=name,
-        mode="lines+markers" if len(points) < 24 else "lines",
-        line={"color": colour, "width": 2.5 if dash == "solid" else 2, "dash": dash},
-        marker={"size": 6},
-        connectgaps=False,
-        customdata=[
-            [
-                period_text(p.period, ind.period_type)
-                + (" (foreløbig)" if p.is_provisional else ""),
-                "skjult (lille tal)" if p.is_suppressed else value_text(p.value, ind.unit),
-            ]
-            for p in points
-        ],
-        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + name + "</extra>",
-    )
+def _values(points: list[Point]) -> tuple[list[date], list[float]]:
+    nan = float("nan")
+    return [p.period for p in points], [nan if p.value is None else p.value for p in points]
 
 
-def _band(points: list[Point]) -> go.Scatter | None:
-    """Ballerup's 95 % interval as a shaded band (upper bound, then lower back)."""
-    with_interval = [p for p in points if p.ci_lower is not None and p.ci_upper is not None]
-    if not with_interval:
-        return None
-    return go.Scatter(
-        x=[p.period for p in with_interval] + [p.period for p in reversed(with_interval)],
-        y=[round(p.ci_upper, 4) for p in with_interval]
-        + [round(p.ci_lower, 4) for p in reversed(with_interval)],
-        name="Ballerup, 95 %-interval",
-        fill="toself",
-        fillcolor=BAND_COLOUR,
-        line={"width": 0},
-        mode="lines",
-        hoverinfo="skip",
-    )
+def _y_limits(ax, ind: Indicator, values: list[float]) -> None:
+    finite = [v for v in values if v == v]
+    if not finite:
+        return
+    low, high = min(finite), max(finite)
+    if ind.unit == "rank":
+        ax.set_ylim(max(high, 1) + 0.5, 0.5)  # 1 at the top
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        return
+    if ind.unit in FROM_ZERO:
+        top = high * 1.1 if high > 0 else 1
+        if ind.unit == "pct":
+            top = min(100, top)
+        ax.set_ylim(0, top)
+    elif ind.unit in AROUND_ZERO:
+        span = max(abs(low), abs(high)) * 1.1 or 1
+        ax.set_ylim(min(0, low) - 0.05 * span, max(0, high) + 0.05 * span)
+        ax.axhline(0, color="#999999", linewidth=0.8)
 
 
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
-    """The chart's HTML (a div and its script), or None when there is nothing to draw."""
+    """The chart as inline SVG, or None when there is nothing to draw."""
     ballerup = ind.series.get(BALLERUP, [])
     if not any(p.value is not None for p in ballerup):
         return None
-    fig = go.Figure()
-    band = _band(ballerup)
-    if band is not None:
-        fig.add_trace(band)
-    fig.add_trace(_trace(ind, ballerup, "Ballerup", BALLERUP_COLOUR, "solid"))
-    provisional = [p.period for p in ballerup if p.is_provisional]
-    if provisional:  # the months the sources still revise, shaded and named
-        fig.add_vrect(
-            x0=min(provisional),
-            x1=max(provisional),
-            fillcolor=PROVISIONAL_COLOUR,
-            line_width=0,
-            layer="below",
-            annotation_text="foreløbig",
-            annotation_position="top left",
-            annotation_font_size=10,
-        )
-    area = ind.comparator_area_code
-    if area is not None and area != BALLERUP and ind.series.get(area):
-        fig.add_trace(_trace(ind, ind.series[area], area_names[area], COMPARATOR_COLOUR, "dash"))
-    if ind.target_value is not None:
-        periods = [p.period for p in ballerup]
-        fig.add_trace(
-            go.Scatter(
-                x=[periods[0], periods[-1]],
-                y=[ind.target_value, ind.target_value],
-                name=f"Mål: {ind.target_text or value_text(ind.target_value, ind.unit)}",
-                mode="lines",
-                line={"color": TARGET_COLOUR, "width": 2, "dash": "dot"},
-                hoverinfo="skip",
+    with matplotlib.rc_context(SVG_STYLE):
+        fig = Figure(figsize=(WIDTH, HEIGHT), dpi=100)
+        ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
+        shown: list[float] = []
+        periods, values = _values(ballerup)
+        band = [p for p in ballerup if p.ci_lower is not None and p.ci_upper is not None]
+        if band:
+            ax.fill_between(
+                [p.period for p in band],
+                [p.ci_lower for p in band],
+                [p.ci_upper for p in band],
+                color=BALLERUP_COLOUR,
+                alpha=BAND_ALPHA,
+                linewidth=0,
+                label="Ballerup, 95 %-interval",
             )
+            shown += [p.ci_lower for p in band] + [p.ci_upper for p in band]
+        ax.plot(
+            periods,
+            values,
+            color=BALLERUP_COLOUR,
+            linewidth=2.2,
+            marker="o" if len(periods) < 24 else None,
+            markersize=4,
+            label="Ballerup",
         )
-    fig.update_layout(
-        width=WIDTH,
-        height=HEIGHT,
-        margin={"l": 55, "r": 10, "t": 10, "b": 30},
-        separators=",.",  # decimal comma, thousands dot
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        font={"family": "DejaVu Sans, Arial, sans-serif", "size": 11, "color": "#222"},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        showlegend=True,
+        shown += values
+        provisional = [p.period for p in ballerup if p.is_provisional]
+        if provisional:  # the months the sources still revise, shaded and named
+            ax.axvspan(min(provisional), max(provisional), color=PROVISIONAL_COLOUR, alpha=0.12)
+            ax.annotate(
+                "foreløbig",
+                (min(provisional), 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(-3, -10),
+                textcoords="offset points",
+                ha="right",  # left of the shading: the last months sit at the right edge
+                fontsize=7.5,
+                color="#555555",
+            )
+        area = ind.comparator_area_code
+        if area is not None and area != BALLERUP and ind.series.get(area):
+            c_periods, c_values = _values(ind.series[area])
+            ax.plot(
+                c_periods,
+                c_values,
+                color=COMPARATOR_COLOUR,
+                linewidth=1.8,
+                linestyle="--",
+                label=area_names[area],
+            )
+            shown += c_values
+        if ind.target_value is not None:
+            label = f"Mål: {ind.target_text or value_text(ind.target_value, ind.unit)}"
+            ax.axhline(
+                ind.target_value, color=TARGET_COLOUR, linewidth=1.8, linestyle=":", label=label
+            )
+            shown.append(ind.target_value)
+        _y_limits(ax, ind, shown)
+        suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: number(v, "count" if v == int(v) else ind.unit) + suffix)
+        )
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.02),
+            ncols=4,
+            frameon=False,
+            fontsize=8,
+            handlelength=2.2,
+        )
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside the page
+    chart_id = f"chart-{ind.indicator_id.replace('.', '-')}"
+    title = f"Udviklingen for {ind.indicator_id}: Ballerup" + (
+        f" og {area_names[area]}"
+        if area is not None and area != BALLERUP and area in area_names
+        else ""
     )
-    fig.update_xaxes(type="date", tickformat="%Y", dtick="M12", showgrid=False, linecolor="#888")
-    fig.update_yaxes(
-        ticksuffix=UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else "",
-        gridcolor="#e3e3e3",
-        zerolinecolor="#999",
-        autorange="reversed" if ind.unit == "rank" else True,  # place 1 at the top
-        title={"text": None},
-    )
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=f"chart-{ind.indicator_id.replace('.', '-')}",
-        config={"displayModeBar": False, "responsive": False},
+    return re.sub(
+        r"<svg ",
+        f'<svg id="{chart_id}" role="img" aria-label="{title}" ',
+        svg,
+        count=1,
     )
