@@ -1,7 +1,10 @@
 """Periods, as the sources name them: the one parser for file names, labels and ranges.
 
-- Jobindsats and StatBank: `2024M09` (month), `2024Q3` (quarter), `2024QMAT09` (the rolling
-  year of the twelve months ending September 2024; Jobindsats' "løbende år"), `2024` (year).
+- Jobindsats and StatBank: `2024M09` (month), `2024Q3` or Jobindsats v3's `2024Q03`
+  (quarter), `2024QMAT03` (Jobindsats' "løbende år": the twelve months ending the third
+  quarter, i.e. October 2023 to September 2024; the suffix is a quarter, 01-04), `2024` or v3's
+  `2024Y01` (year). v3's ids were seen in recorded responses (2024Q04, 2024Y01) and QMAT as a
+  quarter in its callers (docs/sources/real_tables.md §0.2).
 - The case system and the registers name monthly files `2024-09`.
 
 Validation (which dates a delivery may hold), ingest (the month a file belongs to), the
@@ -16,7 +19,7 @@ from datetime import date, timedelta
 
 _LABEL = re.compile(
     r"^(?P<year>\d{4})(?:-(?P<iso_month>0[1-9]|1[0-2])|M(?P<month>0[1-9]|1[0-2])"
-    r"|Q(?P<quarter>[1-4])|QMAT(?P<mat>0[1-9]|1[0-2]))?$"
+    r"|Q(?P<quarter>0?[1-4])|QMAT(?P<mat>0[1-4])|(?P<v3_year>Y01))?$"
 )
 
 
@@ -57,11 +60,13 @@ class Period:
 
 
 def parse(label: str) -> Period:
-    """'2024-09', '2024M09', '2024Q3', '2024QMAT09' or '2024'; anything else raises."""
+    """'2024-09', '2024M09', '2024Q3', '2024Q03', '2024QMAT03', '2024' or '2024Y01';
+    anything else raises."""
     m = _LABEL.match(label.strip())
     if not m:
         raise PeriodError(
-            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024QMAT09 or 2024"
+            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024QMAT03, "
+            "2024 or 2024Y01"
         )
     year = int(m["year"])
     if month := m["month"] or m["iso_month"]:
@@ -71,7 +76,7 @@ def parse(label: str) -> Period:
         first = date(year, (int(m["quarter"]) - 1) * 3 + 1, 1)
         return Period(label, "quarter", first, _add_months(first, 3) - timedelta(days=1))
     if m["mat"]:
-        last_month = date(year, int(m["mat"]), 1)
+        last_month = date(year, int(m["mat"]) * 3, 1)
         return Period(
             label,
             "rolling_year",
@@ -100,20 +105,23 @@ def expand(first: str, last: str) -> list[str]:
         raise PeriodError(f"{first}:{last} mixes two kinds of period")
     if b.first_day < a.first_day:
         raise PeriodError(f"{first}:{last} ends before it starts")
-    step = {"month": 1, "rolling_year": 1, "quarter": 3, "year": 12}[a.kind]
+    step = {"month": 1, "rolling_year": 3, "quarter": 3, "year": 12}[a.kind]
+    v3 = bool(re.search(r"Q0|Y01", first))
     out, d = [], a.start
     while d <= b.start:
-        out.append(label_for(d, a.kind, dashed="-" in first))
+        out.append(label_for(d, a.kind, dashed="-" in first, v3=v3))
         d = _add_months(d, step)
     return out
 
 
-def label_for(start: date, kind: str, dashed: bool = False) -> str:
-    """The label of the period of this kind that `start` (as `Period.start`) begins."""
+def label_for(start: date, kind: str, dashed: bool = False, v3: bool = False) -> str:
+    """The label of the period of this kind that `start` (as `Period.start`) begins; `v3`
+    writes quarters and years as Jobindsats v3 does (2024Q03, 2024Y01)."""
     if kind == "month":
         return f"{start:%Y-%m}" if dashed else f"{start.year}M{start.month:02d}"
     if kind == "rolling_year":
-        return f"{start.year}QMAT{start.month:02d}"
+        return f"{start.year}QMAT{(start.month - 1) // 3 + 1:02d}"
     if kind == "quarter":
-        return f"{start.year}Q{(start.month - 1) // 3 + 1}"
-    return str(start.year)
+        quarter = (start.month - 1) // 3 + 1
+        return f"{start.year}Q{quarter:02d}" if v3 else f"{start.year}Q{quarter}"
+    return f"{start.year}Y01" if v3 else str(start.year)

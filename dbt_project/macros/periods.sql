@@ -17,26 +17,32 @@
     (date_diff('day', date '2000-01-03', {{ week_start_date }}) // 7)
 {%- endmacro %}
 
-{#- Jobindsats/StatBank period labels: 2024M09, 2024Q3, 2024QMAT09, 2024. -#}
+{#-
+    Jobindsats/StatBank period labels (pipeline/periods.py reads them alike): 2024M09, 2024Q3
+    or v3's 2024Q03, 2024QMAT03 (the twelve months ending the third quarter: its last month,
+    September, is the period), 2024 or v3's 2024Y01.
+-#}
 {% macro period_start(label) -%}
     case
         when regexp_full_match({{ label }}, '\d{4}M\d{2}')
             then make_date(left({{ label }}, 4)::integer, right({{ label }}, 2)::integer, 1)
-        when regexp_full_match({{ label }}, '\d{4}QMAT\d{2}')
-            then make_date(left({{ label }}, 4)::integer, right({{ label }}, 2)::integer, 1)
-        when regexp_full_match({{ label }}, '\d{4}Q[1-4]')
-            then make_date(left({{ label }}, 4)::integer, (right({{ label }}, 1)::integer - 1) * 3 + 1, 1)
-        when regexp_full_match({{ label }}, '\d{4}')
-            then make_date({{ label }}::integer, 1, 1)
+        when regexp_full_match({{ label }}, '\d{4}QMAT0[1-4]')
+            then make_date(left({{ label }}, 4)::integer, right({{ label }}, 1)::integer * 3, 1)
+        when regexp_full_match({{ label }}, '\d{4}Q0?[1-4]')
+            then make_date(
+                left({{ label }}, 4)::integer, (right({{ label }}, 1)::integer - 1) * 3 + 1, 1
+            )
+        when regexp_full_match({{ label }}, '\d{4}(Y01)?')
+            then make_date(left({{ label }}, 4)::integer, 1, 1)
     end
 {%- endmacro %}
 
 {% macro period_type(label) -%}
     case
         when regexp_full_match({{ label }}, '\d{4}M\d{2}') then 'month'
-        when regexp_full_match({{ label }}, '\d{4}QMAT\d{2}') then 'rolling_year'
-        when regexp_full_match({{ label }}, '\d{4}Q[1-4]') then 'quarter'
-        when regexp_full_match({{ label }}, '\d{4}') then 'year'
+        when regexp_full_match({{ label }}, '\d{4}QMAT0[1-4]') then 'rolling_year'
+        when regexp_full_match({{ label }}, '\d{4}Q0?[1-4]') then 'quarter'
+        when regexp_full_match({{ label }}, '\d{4}(Y01)?') then 'year'
     end
 {%- endmacro %}
 

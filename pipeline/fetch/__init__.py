@@ -62,7 +62,7 @@ def expand_periods(spec: str) -> list[str]:
             raise FetchError(f"period range {spec!r} ends before it starts") from None
         raise FetchError(
             f"period range {spec!r}: expected two periods of one kind, like 2024M01:2024M12, "
-            "2024QMAT01:2024QMAT12, 2024Q1:2024Q4 or 2019:2024"
+            "2024QMAT01:2024QMAT04, 2024Q1:2024Q4 or 2019:2024"
         ) from None
 
 

@@ -212,7 +212,7 @@ def _unmatched(d: Delivery) -> Problem | None:
         return Problem(
             d.name,
             f"the period in the file name, {d.unreadable_period!r}, is not a period",
-            expected="a period like 2024M09, 2024-09, 2024Q3, 2024QMAT09 or 2024",
+            expected="a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024QMAT03, 2024 or 2024Y01",
         )
     return None
 
