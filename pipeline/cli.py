@@ -181,7 +181,8 @@ def extract_jobindsats(
         list[str] | None,
         typer.Option(
             help="An area selection of the table's area hierarchy: / (Hele landet), * (every "
-            "municipality) or value ids; repeat for more. Default: / and *."
+            "municipality) or value ids; repeat for more. Default: the table's `areas` in "
+            "extracts.yml, else / and *."
         ),
     ] = None,
 ) -> None:
@@ -189,7 +190,7 @@ def extract_jobindsats(
     from pipeline.fetch.extracts import fetch_jobindsats, previous_month
 
     landing = Settings.from_env().landing_dir
-    areas = tuple(area) if area else ("/", "*")
+    areas = tuple(area) if area else None  # extracts.yml's, else the country and every municipality
     _fetching(
         lambda: [
             fetch_jobindsats(

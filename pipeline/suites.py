@@ -151,10 +151,27 @@ def _measures_with_unit(source: str, unit: str) -> str:
     return " | ".join(pairs) or "table_id != table_id"
 
 
+# measure units whose values may be below zero (a difference); every other is at least 0
+SIGNED_UNITS = ("count_difference", "pct_points")
+
+
+def _unsigned_measures(source: str) -> str:
+    """A pandas row condition selecting the observations whose measure cannot be negative."""
+    signed = [f'measure == "{m}"' for u in SIGNED_UNITS for m in _measure_ids(source, u)]
+    return "not (" + " | ".join(signed) + ")" if signed else "table_id == table_id"
+
+
+def _measure_ids(source: str, unit: str) -> list[str]:
+    conf = yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))[source]
+    return sorted({m for t in conf.values() for m, x in t["measures"].items() if x["unit"] == unit})
+
+
 def _resolve(obj: Any) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"$measures_with_unit"}:
             return _measures_with_unit(*obj["$measures_with_unit"])
+        if set(obj) == {"$unsigned_measures"}:
+            return _unsigned_measures(obj["$unsigned_measures"])
         if set(obj) == {"$seed"}:
             return _seed_values(obj["$seed"])
         if set(obj) == {"$seeds"}:

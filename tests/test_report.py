@@ -422,3 +422,31 @@ def test_the_report_renders_in_headless_chromium(built, chromium, tmp_path):
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy2(shot, keep / "test-screenshot.png")
     shutil.copy2(pdf, keep / "test-report.pdf")
+
+
+def test_the_expected_level_heads_the_report_with_stars_own_figures(built, page):
+    """STAR's expected level (y30r21) for Ballerup's latest rolling year comes before the
+    overview, a row per benefit group with STAR's figures and both ranks, as published."""
+    soup, _ = page
+    rows = _rows(
+        built.settings.analytics_path,
+        "select * from marts.fct_expected_level where is_home_municipality and period = "
+        "(select max(period) from marts.fct_expected_level)",
+    )
+    assert {r["ydelsesgruppe"] for r in rows} >= {"Ydelsesgrupper i alt", "Kontanthjælp mv."}
+    heading = soup.select_one("h2#forventet-niveau")
+    overview = next(h for h in soup.select("h2") if h.get_text(strip=True) == "Overblik")
+    assert heading is not None and soup.select("h2").index(heading) < soup.select("h2").index(
+        overview
+    )
+    table = soup.select_one("table.expected")
+    printed = {tr["data-group"]: tr.get_text(" ", strip=True) for tr in table.select("tbody tr")}
+    assert next(iter(printed)) == "Ydelsesgrupper i alt"  # the total first
+    assert set(printed) == {r["ydelsesgruppe"] for r in rows}
+    for r in rows:
+        text = printed[r["ydelsesgruppe"]]
+        assert formats.value_text(r["actual_pct"], "pct") in text
+        assert formats.value_text(r["diff_pct"], "pct_points") in text
+        assert f"nr. {r['rank_national']} af {r['n_ranked_national']}" in text
+        assert f"nr. {r['rank_region']} af {r['n_ranked_region']}" in text
+        assert r["n_ranked_region"] == 29  # Region Hovedstaden's municipalities

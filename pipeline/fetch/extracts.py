@@ -44,7 +44,7 @@ def fetch_jobindsats(
     landing: Path,
     table: str,
     period: str,
-    areas: tuple[str, ...] = ("/", "*"),
+    areas: tuple[str, ...] | None = None,
     transport=None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
@@ -52,6 +52,8 @@ def fetch_jobindsats(
     key = ji.api_key()  # before anything else: no key, nothing asked, nothing written
     kwargs = {"sleep": sleep} if sleep else {}
     api = ji.Jobindsats(key, transport=transport, log=log, **kwargs)
+    # the country (/) and the municipalities (*), unless extracts.yml or the caller says
+    areas = areas or tuple(table_config("jobindsats", table).get("areas", ("/", "*")))
     rows, asked = api.fetch(table, period, areas)
     return ji.write(landing, table, rows, asked)
 

@@ -157,8 +157,36 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         min_persons=dbt_var("min_persons_for_verdict"),
         breakdown_name=formats.breakdown_name,
         status_colours=formats.STATUS_COLOURS,
+        expected=[_expected_row(r) for r in data.expected_level],
+        expected_period=formats.period_text(
+            data.expected_level[0]["period"] if data.expected_level else None, "rolling_year"
+        ),
     )
     return html, sum(1 for v in views.values() if v["chart"])
+
+
+def _expected_row(r: dict) -> dict:
+    """A row of STAR's expected level as the report prints it: shares with one decimal, the
+    difference in points and persons with its sign in words, the ranks 'nr. 12 af 98'."""
+    diff = r["diff_pct"]
+    if diff is None:
+        verdict = ""
+    elif diff > 0:
+        verdict = "færre end forventet"
+    elif diff < 0:
+        verdict = "flere end forventet"
+    else:
+        verdict = "som forventet"
+    return {
+        "group": r["ydelsesgruppe"],
+        "expected": formats.value_text(r["expected_pct"], "pct"),
+        "actual": formats.value_text(r["actual_pct"], "pct"),
+        "diff": formats.value_text(diff, "pct_points"),
+        "persons": formats.number(r["diff_ftp"], "count"),
+        "verdict": verdict,
+        "rank_national": f"nr. {r['rank_national']} af {r['n_ranked_national']}",
+        "rank_region": f"nr. {r['rank_region']} af {r['n_ranked_region']}",
+    }
 
 
 def build_report(settings: Settings) -> ReportResult:

@@ -156,6 +156,8 @@ class ReportData:
     indicators: list[Indicator]
     history: list[dict]
     statuses: dict[tuple[str, str], Status] = field(default_factory=dict)
+    # STAR's expected level (marts.fct_expected_level): the home municipality's latest rows
+    expected_level: list[dict] = field(default_factory=list)
 
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
@@ -194,6 +196,19 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
+# The home municipality's rows of STAR's expected level in the latest rolling year, the
+# benefit groups in STAR's order (the total first).
+EXPECTED_LEVEL_SQL = """
+select
+    period, ydelsesgruppe, expected_pct, actual_pct, diff_pct, expected_ftp, actual_ftp,
+    diff_ftp, rank_national, n_ranked_national, rank_region, n_ranked_region
+from marts.fct_expected_level
+where is_home_municipality
+    and period = (select max(period) from marts.fct_expected_level where is_home_municipality)
+order by ydelsesgruppe != 'Ydelsesgrupper i alt', ydelsesgruppe
+"""
+
+
 def load(analytics_path: Path, with_history: bool = False) -> ReportData:
     """Read everything the outputs show in one read-only connection."""
     with duckdb.connect(str(analytics_path), read_only=True) as con:
@@ -223,4 +238,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
                 "from marts.dim_status",
             )
         }
-    return ReportData(published_at, area_names, list(indicators.values()), history, statuses)
+        expected_level = _dicts(con, EXPECTED_LEVEL_SQL)
+    return ReportData(
+        published_at, area_names, list(indicators.values()), history, statuses, expected_level
+    )

@@ -39,6 +39,14 @@ def _age_groups(source: str) -> tuple[list[tuple[int, int, str]], str]:
 AGE_GROUPS, AGE_TOTAL = _age_groups("statbank")
 SMALL_AREAS = {825, 563, 741}  # Læsø, Fanø, Samsø: DST publishes '..' for their age cells
 NOT_STATED = 998  # Jobindsats' "Uoplyst område" (seed regions)
+# y30r21's benefit groups (docs/sources/real_tables.md, Y30R21) and a typical share of the
+# residents on public support in each, in pct., for the sample's draws
+EXPECTED_LEVEL_GROUPS = {
+    "Ydelsesgrupper i alt": 16.0,
+    "A-dagpenge mv.": 2.4,
+    "Sygedagpenge mv.": 2.6,
+    "Kontanthjælp mv.": 3.1,
+}
 
 
 def _count(value: float) -> int | None:
@@ -317,7 +325,41 @@ class Benchmarks:
                 for r, p in zip(g.itertuples(), persons, strict=True)
             ]
         out["y25i09"] = self._long_term(month, period, lf)
+        if month[5:] in ("06", "12"):  # twice a year: the 12 months ending June, December
+            out["y30r21"] = self._expected_level(f"{month[:4]}QMAT{int(month[5:]) // 3:02d}", lf)
         return out
+
+    def _expected_level(self, period: str, lf: pd.DataFrame) -> list[list]:
+        """y30r21: each municipality's expected and actual share of its residents on public
+        support (fuldtidspersoner) per benefit group, drawn (Ballerup's too: the sample does
+        not restate STAR's model), the difference, and the rank on the difference (1: the
+        actual share furthest below the expected)."""
+        m = self.munis[["code", "name", "level"]].merge(lf, on="code")
+        population = m["labour_force"].to_numpy() * 1.3
+        rows = []
+        for group, share in EXPECTED_LEVEL_GROUPS.items():
+            actual = share * m["level"].to_numpy() * self.rng.normal(1, 0.04, len(m))
+            expected = actual * self.rng.normal(1, 0.06, len(m))
+            actual_ftp = np.round(population * actual / 100)
+            expected_ftp = np.round(population * expected / 100)
+            diff_pct = np.round(expected, 1) - np.round(actual, 1)
+            rank = pd.Series(diff_pct).rank(ascending=False, method="min").astype(int)
+            for i, name in enumerate(m["name"]):
+                rows.append(
+                    [
+                        period,
+                        name,
+                        group,
+                        int(expected_ftp[i]),
+                        int(actual_ftp[i]),
+                        int(expected_ftp[i] - actual_ftp[i]),
+                        round(float(expected[i]), 1),
+                        round(float(actual[i]), 1),
+                        round(float(diff_pct[i]), 1),
+                        int(rank[i]),
+                    ]
+                )
+        return rows
 
     def _jobindsats_areas(self) -> set[int]:
         """Jobindsats' area hierarchy _nykom: Hele landet, the municipalities, Uoplyst område."""

@@ -114,10 +114,9 @@ def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
 def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     """Every Jobindsats table of extracts.yml published for the month, as its v3 response:
     Hele landet, the municipalities and Uoplyst område, in the columns extracts.yml gives."""
-    period = _period(month)
     out = []
     for table_id, rows in bm.jobindsats_rows(month).items():
-        out.append(write_jobindsats_table(landing, table_id, period, rows))
+        out.append(write_jobindsats_table(landing, table_id, rows[0][0], rows))
     return out
 
 
