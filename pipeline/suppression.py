@@ -343,7 +343,18 @@ def year_before_pairs(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     """Which cells to publish without value and counts. `cells` has the contract key,
     numerator, denominator, `is_hidden` (the primary rule), `is_share`, `is_comparison`
-    and `is_change`; the result is one bool per row, in the same order."""
+    and `is_change`; the result is one bool per row, in the same order.
+
+    The cells are put in the order of their key first: where two candidates are equally
+    small, the first is hidden, and DuckDB hands rows over in no fixed order, so without
+    it the same data could publish different cells from one build to the next."""
+    by_key = np.lexsort([cells[k].astype(str).to_numpy() for k in reversed(KEY)])
+    result = np.empty(len(cells), dtype=bool)
+    result[by_key] = _suppress(cells.iloc[by_key].reset_index(drop=True), small)
+    return result
+
+
+def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     n = np.nan_to_num(cells.numerator.to_numpy(dtype="float64"), nan=0.0)
     d = np.nan_to_num(cells.denominator.to_numpy(dtype="float64"), nan=0.0)
     share = cells.is_share.to_numpy(dtype=bool)
