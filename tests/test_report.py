@@ -450,3 +450,26 @@ def test_the_expected_level_heads_the_report_with_stars_own_figures(built, page)
         assert f"nr. {r['rank_national']} af {r['n_ranked_national']}" in text
         assert f"nr. {r['rank_region']} af {r['n_ranked_region']}" in text
         assert r["n_ranked_region"] == 29  # Region Hovedstaden's municipalities
+
+
+def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipalities(built, page):
+    soup, _ = page
+    names = [
+        r["area_name"]
+        for r in _rows(
+            built.settings.analytics_path,
+            "select area_name from marts.dim_comparable_municipality order by closeness",
+        )
+    ]
+    assert len(names) == 5
+    assert ", ".join(names) in soup.select_one("#sammenlignelige").get_text(" ", strip=True)
+    levels = _rows(built.settings.analytics_path, "select * from marts.fct_comparable_level")
+    assert {r["indicator_id"] for r in levels} >= {"0.1", "2.3", "4.1"}
+    for r in levels:
+        article = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"]')
+        line = article.select_one("p.comparable").get_text(" ", strip=True)
+        assert f"{r['n_comparable']} med offentliggjort tal" in line, line
+        if r["home_rank"] is not None:
+            assert f"Ballerup nr. {r['home_rank']} af {r['n_ranked']}" in line, line
+    without = soup.select('article[data-indicator="1.2"] p.comparable')
+    assert without == []  # Ballerup's own data only: nothing to compare with

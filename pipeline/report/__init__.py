@@ -128,7 +128,29 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "replaced_by": next(
             (i for i in data.indicators if i.indicator_id == ind.replaced_by), None
         ),
+        "comparable_text": comparable_text(ind, data.comparable.get(ind.indicator_id)),
     }
+
+
+def comparable_text(ind: Indicator, c: dict | None) -> str:
+    """Where the home municipality stands among the comparable municipalities, in words:
+    'Sammenlignelige kommuner: median 18,0 % (14,0-20,0 %); Ballerup nr. 2 af 4'."""
+    if c is None or ind.is_retired:
+        return ""
+    spread = (
+        f" ({formats.value_text(c['comparable_min'], ind.unit)}–"
+        f"{formats.value_text(c['comparable_max'], ind.unit)})"
+        if c["n_comparable"] > 1
+        else ""
+    )
+    text = (
+        f"Sammenlignelige kommuner ({formats.period_text(c['period'], ind.period_type)}, "
+        f"{c['n_comparable']} med offentliggjort tal): median "
+        f"{formats.value_text(c['comparable_median'], ind.unit)}{spread}"
+    )
+    if c["home_rank"] is not None:
+        text += f"; Ballerup nr. {c['home_rank']} af {c['n_ranked']}"
+    return text
 
 
 def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
@@ -158,6 +180,8 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         breakdown_name=formats.breakdown_name,
         status_colours=formats.STATUS_COLOURS,
         expected=[_expected_row(r) for r in data.expected_level],
+        comparable_names=data.comparable_names,
+        n_comparable=dbt_var("n_comparable_municipalities"),
         expected_period=formats.period_text(
             data.expected_level[0]["period"] if data.expected_level else None, "rolling_year"
         ),

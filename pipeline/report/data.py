@@ -158,6 +158,9 @@ class ReportData:
     statuses: dict[tuple[str, str], Status] = field(default_factory=dict)
     # STAR's expected level (marts.fct_expected_level): the home municipality's latest rows
     expected_level: list[dict] = field(default_factory=list)
+    # the municipalities most like the home one, and each indicator among them
+    comparable_names: list[str] = field(default_factory=list)
+    comparable: dict[str, dict] = field(default_factory=dict)
 
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
@@ -239,6 +242,22 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             )
         }
         expected_level = _dicts(con, EXPECTED_LEVEL_SQL)
+        comparable_names = [
+            r[0]
+            for r in con.execute(
+                "select area_name from marts.dim_comparable_municipality order by closeness"
+            ).fetchall()
+        ]
+        comparable = {
+            r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_comparable_level")
+        }
     return ReportData(
-        published_at, area_names, list(indicators.values()), history, statuses, expected_level
+        published_at,
+        area_names,
+        list(indicators.values()),
+        history,
+        statuses,
+        expected_level,
+        comparable_names,
+        comparable,
     )

@@ -1,0 +1,82 @@
+-- Each indicator published for the comparable municipalities too (dim_comparable_municipality):
+-- in the period the indicator's status is for (fct_indicator_status: the home
+-- municipality's latest final published total), the comparison group's
+-- median and range, and where the home municipality stands among them (1 = the best by the
+-- indicator's direction; no rank for an indicator without one). Published totals only: a
+-- suppressed cell is left out and the count of those ranked says so.
+with
+
+cells as (
+    select * from {{ ref('fct_indicator_values') }}
+    where breakdown = 'total' and not is_suppressed and value is not null
+),
+
+indicators as (
+    select * from {{ ref('dim_indicator') }}
+),
+
+comparable as (
+    select * from {{ ref('dim_comparable_municipality') }}
+),
+
+home_latest as (
+    select
+        indicator_id,
+        period_type,
+        period
+    from {{ ref('fct_indicator_status') }}
+    where period is not null
+),
+
+group_cells as (
+    select
+        cells.indicator_id,
+        cells.period,
+        cells.area_code,
+        cells.value,
+        cells.area_code = {{ var('home_municipality') }} as is_home
+    from cells
+    inner join home_latest
+        on
+            cells.indicator_id = home_latest.indicator_id
+            and cells.period_type = home_latest.period_type
+            and cells.period = home_latest.period
+    where
+        cells.area_code = {{ var('home_municipality') }}
+        or cells.area_code in (select comparable.area_code from comparable)
+),
+
+ranked as (
+    select
+        group_cells.*,
+        case
+            when indicators.direction = 'higher_is_better'
+                then rank() over (
+                    partition by group_cells.indicator_id order by group_cells.value desc
+                )
+            when indicators.direction = 'lower_is_better'
+                then rank() over (
+                    partition by group_cells.indicator_id order by group_cells.value asc
+                )
+        end as rank_in_group
+    from group_cells
+    inner join indicators on group_cells.indicator_id = indicators.indicator_id
+),
+
+final as (
+    select
+        indicator_id,
+        any_value(period) as period,
+        max(value) filter (where is_home) as home_value,
+        count(*) filter (where not is_home) as n_comparable,
+        median(value) filter (where not is_home) as comparable_median,
+        min(value) filter (where not is_home) as comparable_min,
+        max(value) filter (where not is_home) as comparable_max,
+        max(rank_in_group) filter (where is_home) as home_rank,
+        count(*) filter (where rank_in_group is not null) as n_ranked
+    from ranked
+    group by indicator_id
+    having count(*) filter (where not is_home) > 0
+)
+
+select * from final
