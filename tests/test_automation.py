@@ -197,6 +197,8 @@ def test_a_failed_run_writes_an_alert_to_the_log_the_run_and_the_webhook(fresh, 
     assert (check["asset"], check["check"]) == ("raw/statbank_observations", "gx_suite")
     assert "AUP02_2024M05.csv, row 2, column 'INDHOLD'" in check["why"]
     assert tags["bkwh/alert"] == "run failed: ingest_statbank"
+    # the webhook gets the alert; the log line also says how the webhook answered
+    assert alert.pop("webhook_status") == 204
     assert _Hook.received == [alert]
 
 

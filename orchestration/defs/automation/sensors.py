@@ -3,24 +3,24 @@
 The sensor's cursor holds each landing file's size and modification time, so each new or
 changed file starts one run, once: a restart or the next tick does not trigger again.
 The schedule's day and time come from sources.yml. A failed run writes an alert line to
-`<log dir>/alerts.log`, tags the run with it, and posts it to `BKWH_ALERT_WEBHOOK_URL` if set.
+`<log dir>/alerts.log`, tags the run with it, and posts and mails it where configured
+(pipeline.alerts).
 """
 
 import hashlib
 import json
-import os
-import urllib.request
 from datetime import UTC, datetime
 
 import dagster as dg
 
 from orchestration.defs.extract.assets import extract_op
 from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
+from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES
 from pipeline.ingest import file_month, landing_files
 
-ALERT_WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
+ALERT_WEBHOOK_ENV = WEBHOOK_ENV
 
 
 def landing_signature(settings: Settings) -> dict[str, str]:
@@ -167,32 +167,22 @@ def write_alert(context: dg.RunFailureSensorContext) -> dict:
         "message": context.failure_event.message,
     }
     settings = Settings.from_env()
-    log = settings.log_dir / "alerts.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(alert, ensure_ascii=False) + "\n")
+    failed = ", ".join(s["step"] for s in steps) or "no step failed"
+    alert = deliver(
+        settings,
+        alert,
+        f"Beskæftigelsesstrategien: kørslen {run.job_name} fejlede ({failed})",
+        json.dumps(alert, ensure_ascii=False, indent=2),
+    )
+    if "webhook_error" in alert:
+        context.log.warning(f"alert webhook failed: {alert['webhook_error']}")
     context.instance.add_run_tags(
         run.run_id,
         {
-            "bkwh/alert": "run failed: "
-            + (", ".join(s["step"] for s in steps) or "no step failed"),
-            "bkwh/alert_log": str(log),
+            "bkwh/alert": "run failed: " + failed,
+            "bkwh/alert_log": str(settings.log_dir / "alerts.log"),
         },
     )
-    url = os.environ.get(ALERT_WEBHOOK_ENV)
-    if url:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(alert).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                alert["webhook_status"] = response.status
-        except OSError as e:  # the alert is in the log even when the webhook is down
-            context.log.warning(f"alert webhook {url} failed: {e}")
-            alert["webhook_error"] = str(e)
     return alert
 
 

@@ -7,6 +7,7 @@ import duckdb
 
 from orchestration.defs.transform.assets import warehouse_dbt_assets
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
+from pipeline.alerts import alert_changes, status_changes, status_snapshot
 from pipeline.config import Settings, dbt_var
 from pipeline.publish import publish
 from pipeline.report import build_report
@@ -24,8 +25,24 @@ progress = logging.getLogger("bkwh.progress")
     pool=WAREHOUSE_POOL,
 )
 def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = Settings.from_env()
+    before = status_snapshot(settings.analytics_path)  # the publication readers have now
     with retry_when_locked(context, "publish"):
-        result = publish(Settings.from_env())
+        result = publish(settings)
+    changes = status_changes(before, status_snapshot(result.path))
+    if changes:
+        alert = alert_changes(settings, changes)
+        sent = ["alerts.log"] + [
+            channel
+            for key, channel in (("webhook_status", "webhook"), ("email_to", "e-mail"))
+            if key in alert
+        ]
+        progress.warning(
+            f"alert: {len(changes)} change(s) since the last publication ("
+            + ", ".join(sent)
+            + "): "
+            + "; ".join(c["text"] for c in changes)
+        )
     progress.info(
         f"published {len(result.tables)} tables to {result.path} "
         f"({result.suppressed_cells} small cells suppressed)"
@@ -37,6 +54,7 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "path": str(result.path),
             "tables": dg.MetadataValue.json(result.tables),
             "suppressed_cells": result.suppressed_cells,
+            "status_changes": dg.MetadataValue.json(changes),
             "parquet_exports": dg.MetadataValue.path(str(result.exports[0].parent))
             if result.exports
             else "none",

@@ -1,0 +1,158 @@
+"""Alerts: what a refresh tells the people who follow the strategy, and where.
+
+Every alert is one JSON line in `<log dir>/alerts.log`, posted to `BKWH_ALERT_WEBHOOK_URL`
+when set, and mailed through SMTP when `BKWH_SMTP_HOST` and `BKWH_ALERT_EMAIL_TO` are set
+(`BKWH_SMTP_PORT`, default 25; `BKWH_SMTP_FROM`; `BKWH_SMTP_USER` and `BKWH_SMTP_PASSWORD`
+log in after STARTTLS). A channel that fails is written into the alert; the log line is
+always there. Two kinds: a failed run (orchestration's run-failure sensor) and, after a
+publication, what changed against the one before: an indicator's status, or Ballerup's rank
+in Region Hovedstaden (2.1) falling. Each change links to its section of the report
+(`BKWH_REPORT_URL` as the report's address for readers, else the report file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import urllib.request
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import Settings
+from pipeline.report import formats
+
+WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
+SMTP_HOST_ENV = "BKWH_SMTP_HOST"
+REPORT_URL_ENV = "BKWH_REPORT_URL"
+RANK_INDICATOR = "2.1"  # Ballerup's rank among Region Hovedstaden's municipalities
+
+STATUS_SQL = """
+select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status, d.strategy_text
+from marts.fct_indicator_status as s
+inner join marts.dim_indicator as d using (indicator_id)
+"""
+
+
+def status_snapshot(analytics_path: Path) -> dict[str, dict]:
+    """Each indicator's published status, value and period; empty before the first
+    publication."""
+    if not analytics_path.exists():
+        return {}
+    with duckdb.connect(str(analytics_path), read_only=True) as con:
+        cursor = con.execute(STATUS_SQL)
+        names = [c[0] for c in cursor.description]
+        return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+
+
+def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
+    """What changed between two publications: a status word, or 2.1's rank falling."""
+    changes = []
+    for indicator_id, new in sorted(after.items()):
+        old = before.get(indicator_id)
+        if old is None:
+            continue
+        if old["status"] != new["status"]:
+            changes.append(
+                {
+                    "indicator_id": indicator_id,
+                    "kind": "status",
+                    "text": f"{indicator_id} {new['strategy_text']}: status ændret fra "
+                    f"«{old['status']}» til «{new['status']}» "
+                    f"({_value(old)} → {_value(new)})",
+                }
+            )
+        if (
+            indicator_id == RANK_INDICATOR
+            and old["value"] is not None
+            and new["value"] is not None
+            and new["value"] > old["value"]
+        ):
+            fall = int(new["value"] - old["value"])
+            changes.append(
+                {
+                    "indicator_id": indicator_id,
+                    "kind": "rank",
+                    "text": f"{indicator_id}: Ballerups placering i Region Hovedstaden er faldet "
+                    f"{fall} {'plads' if fall == 1 else 'pladser'}, fra nr. {int(old['value'])} "
+                    f"til nr. {int(new['value'])}",
+                }
+            )
+    return changes
+
+
+def _value(row: dict) -> str:
+    period = (
+        formats.period_text(row["period"], row["period_type"]) if row["period"] else "ingen periode"
+    )
+    return f"{formats.value_text(row['value'], row['unit'])}, {period}"
+
+
+def report_link(settings: Settings, indicator_id: str) -> str:
+    base = os.environ.get(REPORT_URL_ENV) or settings.report_path.resolve().as_uri()
+    return f"{base}#i-{indicator_id.replace('.', '-')}"
+
+
+def alert_changes(settings: Settings, changes: list[dict]) -> dict | None:
+    """One alert for a publication's changes (none: nothing is sent)."""
+    if not changes:
+        return None
+    for change in changes:
+        change["link"] = report_link(settings, change["indicator_id"])
+    n = len(changes)
+    subject = f"Beskæftigelsesstrategien: {n} {'ændring' if n == 1 else 'ændringer'} i status"
+    body = "\n\n".join(f"{c['text']}\n{c['link']}" for c in changes)
+    alert = {"kind": "status_changed", "changes": changes}
+    return deliver(settings, alert, subject, body)
+
+
+def deliver(settings: Settings, alert: dict, subject: str, body: str) -> dict:
+    """Write the alert to the log, then post and mail it where configured; returns the alert
+    with how each channel went."""
+    alert = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **alert}
+    url = os.environ.get(WEBHOOK_ENV)
+    if url:
+        alert.update(post_webhook(url, alert))
+    if os.environ.get(SMTP_HOST_ENV) and os.environ.get("BKWH_ALERT_EMAIL_TO"):
+        alert.update(send_mail(subject, body))
+    log = settings.log_dir / "alerts.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
+    return alert
+
+
+def post_webhook(url: str, alert: dict) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(alert, default=str).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return {"webhook_status": response.status}
+    except OSError as e:  # the alert is in the log even when the webhook is down
+        return {"webhook_error": str(e)}
+
+
+def send_mail(subject: str, body: str) -> dict:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = os.environ.get("BKWH_SMTP_FROM", "bkwh@localhost")
+    recipients = [a.strip() for a in os.environ["BKWH_ALERT_EMAIL_TO"].split(",") if a.strip()]
+    message["To"] = ", ".join(recipients)
+    message.set_content(body)
+    try:
+        port = int(os.environ.get("BKWH_SMTP_PORT", "25"))
+        with smtplib.SMTP(os.environ[SMTP_HOST_ENV], port, timeout=10) as smtp:
+            if os.environ.get("BKWH_SMTP_USER"):
+                smtp.starttls()
+                smtp.login(os.environ["BKWH_SMTP_USER"], os.environ.get("BKWH_SMTP_PASSWORD", ""))
+            smtp.send_message(message)
+        return {"email_to": recipients}
+    except (OSError, smtplib.SMTPException) as e:
+        return {"email_error": str(e)}

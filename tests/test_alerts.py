@@ -1,0 +1,175 @@
+"""Alerts after a publication (issue 15 §5): a changed status or a fall in Region
+Hovedstaden's ranking goes to the alert log, the webhook and e-mail, tested against a real
+local SMTP server (aiosmtpd) and a real local HTTP server, and through the real publish
+step of the refresh job."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from datetime import date
+from email import message_from_bytes, policy
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
+
+import dagster as dg
+import duckdb
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import copy_world, use_root
+
+from pipeline.alerts import WEBHOOK_ENV, alert_changes, status_changes, status_snapshot
+
+
+def _row(status, value, period=date(2026, 9, 1), unit="pct"):
+    return {
+        "status": status,
+        "value": value,
+        "unit": unit,
+        "period": period,
+        "period_type": "month",
+        "strategy_text": "tekst",
+    }
+
+
+def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():
+    before = {
+        "2.3": _row("på niveau", 16.5),
+        "2.1": _row("ikke opfyldt", 17, unit="rank"),
+        "2.5": _row("ikke opfyldt", 2.5),
+        "1.2": _row("ingen sammenligning", 60.0),
+    }
+    after = {
+        "2.3": _row("ikke opfyldt", 18.1, period=date(2026, 10, 1)),
+        "2.1": _row("ikke opfyldt", 19, unit="rank"),  # the same status, two places down
+        "2.5": _row("ikke opfyldt", 2.6),  # a new value, the same status: no alert
+        "1.2": _row("ingen sammenligning", 55.0),
+        "4.4": _row("opfyldt", 30.0),  # not in the publication before: nothing to compare
+    }
+    changes = status_changes(before, after)
+    assert [(c["indicator_id"], c["kind"]) for c in changes] == [("2.1", "rank"), ("2.3", "status")]
+    rank, status = (c["text"] for c in changes)
+    assert "faldet 2 pladser, fra nr. 17 til nr. 19" in rank
+    assert "fra «på niveau» til «ikke opfyldt»" in status
+    assert "16,5 %, september 2026 → 18,1 %, oktober 2026" in status
+    assert status_changes(after, after) == []
+    assert status_changes({}, after) == []  # the first publication alerts nothing
+
+
+class _Inbox:
+    """An aiosmtpd handler keeping every message it is sent."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        type(self).received.append(json.loads(self.rfile.read(length)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def channels(monkeypatch):
+    """A real SMTP server and a real webhook on 127.0.0.1, configured as the warehouse
+    reads them from the environment."""
+    inbox = _Inbox()
+    with socket.socket() as probe:  # a free port: aiosmtpd checks it is up on the port given
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    hook = HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    _Hook.received.clear()
+    monkeypatch.setenv("BKWH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BKWH_SMTP_PORT", str(port))
+    monkeypatch.setenv("BKWH_SMTP_FROM", "bkwh@ballerup.dk")
+    monkeypatch.setenv("BKWH_ALERT_EMAIL_TO", "udvalg@ballerup.dk, jobcenter@ballerup.dk")
+    monkeypatch.setenv(WEBHOOK_ENV, f"http://127.0.0.1:{hook.server_port}/alert")
+    monkeypatch.setenv("BKWH_REPORT_URL", "https://intra.ballerup.dk/beskaeftigelse/index.html")
+    yield inbox
+    smtp.stop()
+    hook.shutdown()
+
+
+def test_an_alert_goes_to_the_log_the_webhook_and_by_mail_with_a_link_to_the_section(
+    channels, fresh
+):
+    changes = status_changes({"2.3": _row("på niveau", 16.5)}, {"2.3": _row("ikke opfyldt", 18.1)})
+    alert = alert_changes(fresh.settings, changes)
+    assert alert["webhook_status"] == 204
+    assert alert["email_to"] == ["udvalg@ballerup.dk", "jobcenter@ballerup.dk"]
+    [logged] = (fresh.settings.log_dir / "alerts.log").read_text(encoding="utf-8").splitlines()
+    assert json.loads(logged) == alert
+    assert _Hook.received[0]["changes"] == alert["changes"]
+    [mail] = channels.messages
+    assert mail["Subject"] == "Beskæftigelsesstrategien: 1 ændring i status"
+    assert mail["To"] == "udvalg@ballerup.dk, jobcenter@ballerup.dk"
+    body = mail.get_content()
+    assert "fra «på niveau» til «ikke opfyldt»" in body
+    assert "https://intra.ballerup.dk/beskaeftigelse/index.html#i-2-3" in body
+
+
+def test_a_channel_that_is_down_is_said_in_the_alert_and_the_log_line_stays(fresh, monkeypatch):
+    monkeypatch.setenv("BKWH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BKWH_SMTP_PORT", "9")  # nothing listens: connection refused
+    monkeypatch.setenv("BKWH_ALERT_EMAIL_TO", "udvalg@ballerup.dk")
+    changes = status_changes({"2.3": _row("på niveau", 1)}, {"2.3": _row("opfyldt", 2)})
+    alert = alert_changes(fresh.settings, changes)
+    assert "email_error" in alert and "email_to" not in alert
+    assert json.loads((fresh.settings.log_dir / "alerts.log").read_text()) == alert
+
+
+def test_the_publish_step_alerts_what_changed_since_the_publication_before(
+    built, tmp_path, channels
+):
+    """The built world's publication, with 2.3's status and 2.1's rank set back as if the
+    month before had said otherwise; the real publish step of the refresh job republishes
+    and alerts exactly those two changes."""
+    from orchestration.definitions import defs
+
+    root = tmp_path / "world"
+    root.mkdir()
+    copy_world(built, root)
+    with pytest.MonkeyPatch.context() as mp:
+        env = use_root(mp, root)
+        published = status_snapshot(env.settings.analytics_path)
+        other = "opfyldt" if published["2.3"]["status"] != "opfyldt" else "ikke opfyldt"
+        with duckdb.connect(str(env.settings.analytics_path)) as con:
+            con.execute(
+                "update marts.fct_indicator_status set status = ? where indicator_id = '2.3'",
+                [other],
+            )
+            con.execute(
+                "update marts.fct_indicator_status set value = value - 2 where indicator_id = '2.1'"
+            )
+        with dg.instance_for_test() as instance:
+            result = defs.resolve_job_def("refresh").execute_in_process(
+                instance=instance,
+                asset_selection=[dg.AssetKey("analytics_db")],
+                raise_on_error=False,
+            )
+        assert result.success
+        [line] = (env.settings.log_dir / "alerts.log").read_text(encoding="utf-8").splitlines()
+    alert = json.loads(line)
+    assert [(c["indicator_id"], c["kind"]) for c in alert["changes"]] == [
+        ("2.1", "rank"),
+        ("2.3", "status"),
+    ]
+    assert f"fra «{other}» til «{published['2.3']['status']}»" in alert["changes"][1]["text"]
+    [mail] = channels.messages
+    assert "#i-2-3" in mail.get_content()
