@@ -282,7 +282,23 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     path = built.settings.report_dir / "indikatorer.xlsx"
     wb = load_workbook(path)
     groups = [a["focus_area_label"] for a in _seed("focus_areas")]
-    assert wb.sheetnames == ["Om tallene", "Overblik", *groups, "Definitioner"]
+    assert wb.sheetnames == [
+        "Om tallene",
+        "Overblik",
+        "Forventet niveau",
+        "Sammenlignelige",
+        *groups,
+        "Definitioner",
+    ]
+    expected = _rows(
+        built.settings.analytics_path,
+        "select * from marts.fct_expected_level where is_home_municipality and period = "
+        "(select max(period) from marts.fct_expected_level)",
+    )
+    sheet = list(wb["Forventet niveau"].iter_rows(min_row=2, values_only=True))
+    assert sorted((r[1], r[3], r[8]) for r in sheet) == sorted(
+        (r["ydelsesgruppe"], r["actual_pct"], r["rank_national"]) for r in expected
+    )  # STAR's figures as numbers, one row per benefit group
     [publication] = _rows(built.settings.analytics_path, "select * from marts._publication")
     published_at = publication["published_at"]
     for ws in wb.worksheets:

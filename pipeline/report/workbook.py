@@ -206,6 +206,52 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
     _write_sheet(book, styles, stamp, "Overblik", columns, data.indicators)
 
 
+def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
+    """STAR's expected level (Jobindsats Y30R21) for Ballerup, as the report shows it, and
+    each indicator among the comparable municipalities."""
+    if data.expected_level:
+        columns = [
+            Column(
+                "Periode",
+                lambda r: formats.period_text(r["period"], "rolling_year"),
+            ),
+            Column("Ydelsesgruppe", lambda r: r["ydelsesgruppe"]),
+            Column("Forventet andel", lambda r: r["expected_pct"], lambda r: "pct"),
+            Column("Faktisk andel", lambda r: r["actual_pct"], lambda r: "pct"),
+            Column("Forskel (pct.-point)", lambda r: r["diff_pct"], lambda r: "pct_points"),
+            Column("Forventet antal", lambda r: r["expected_ftp"], lambda r: "count"),
+            Column("Faktisk antal", lambda r: r["actual_ftp"], lambda r: "count"),
+            Column("Forskel (fuldtidspersoner)", lambda r: r["diff_ftp"], lambda r: "count"),
+            Column("Placering i landet", lambda r: r["rank_national"]),
+            Column("Antal kommuner", lambda r: r["n_ranked_national"]),
+            Column("Placering i regionen", lambda r: r["rank_region"]),
+            Column("Kommuner i regionen", lambda r: r["n_ranked_region"]),
+        ]
+        _write_sheet(book, styles, stamp, "Forventet niveau", columns, data.expected_level)
+    if data.comparable:
+        units = {i.indicator_id: i.unit for i in data.indicators}
+        texts = {i.indicator_id: i.strategy_text for i in data.indicators}
+        columns = [
+            Column("Nr.", lambda r: r["indicator_id"]),
+            Column("Indikator", lambda r: texts.get(r["indicator_id"])),
+            Column("Periodens første dag", lambda r: r["period"]),
+            Column("Ballerup", lambda r: r["home_value"], lambda r: units[r["indicator_id"]]),
+            Column(
+                "Sammenlignelige, median",
+                lambda r: r["comparable_median"],
+                lambda r: units[r["indicator_id"]],
+            ),
+            Column("Laveste", lambda r: r["comparable_min"], lambda r: units[r["indicator_id"]]),
+            Column("Højeste", lambda r: r["comparable_max"], lambda r: units[r["indicator_id"]]),
+            Column("Kommuner med tal", lambda r: r["n_comparable"]),
+            Column("Ballerups placering", lambda r: r["home_rank"]),
+            Column("Ud af", lambda r: r["n_ranked"]),
+            Column("Sammenlignelige kommuner", lambda r: ", ".join(data.comparable_names), None),
+        ]
+        rows = sorted(data.comparable.values(), key=lambda r: r["indicator_id"])
+        _write_sheet(book, styles, stamp, "Sammenlignelige", columns, rows)
+
+
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
     texts = {i.indicator_id: i.strategy_text for i in data.indicators}
     columns = [
@@ -274,6 +320,7 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     )
     _about(book, styles, stamp, data)
     _overview(book, styles, stamp, data)
+    _expected_level(book, styles, stamp, data)
     _group_sheets(book, styles, stamp, data)
     _definitions(book, styles, stamp, data)
     book.close()
