@@ -489,3 +489,31 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
             assert f"Ballerup nr. {r['home_rank']} af {r['n_ranked']}" in line, line
     without = soup.select('article[data-indicator="1.2"] p.comparable')
     assert without == []  # Ballerup's own data only: nothing to compare with
+
+
+def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, page):
+    soup, _ = page
+    rows = _rows(
+        built.settings.analytics_path,
+        "select s.indicator_id, s.status, s.change_status, d.focus_area_code "
+        "from marts.fct_indicator_status s join marts.dim_indicator d using (indicator_id) "
+        "where s.status != 'udgået'",
+    )
+    codes = {r["focus_area_code"] for r in rows}
+    for code in codes:
+        mine = [r for r in rows if r["focus_area_code"] == code]
+        text = soup.select_one(f'p.summary[data-summary="{code}"]').get_text(" ", strip=True)
+        for r in mine:
+            if r["status"] in ("opfyldt", "ikke opfyldt") or r["change_status"] in (
+                "forbedret",
+                "forværret",
+                "uændret",
+            ):
+                assert r["indicator_id"] in text, (code, r, text)
+        counted = {
+            "opfyldt": " er opfyldt",
+            "ikke opfyldt": " er ikke opfyldt",
+            "ingen sammenligning": " følges uden et sammenligningsgrundlag",
+        }
+        for status, phrase in counted.items():
+            assert (phrase in text) == any(r["status"] == status for r in mine), (status, text)

@@ -20,6 +20,7 @@ from pipeline.files import write_atomic, written_aside
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
+from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
@@ -181,6 +182,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         status_colours=formats.STATUS_COLOURS,
         expected=[_expected_row(r) for r in data.expected_level],
         comparable_names=data.comparable_names,
+        summaries={g.code: group_summary(g) for g in data.groups},
         n_comparable=dbt_var("n_comparable_municipalities"),
         expected_period=formats.period_text(
             data.expected_level[0]["period"] if data.expected_level else None, "rolling_year"

@@ -1,0 +1,61 @@
+"""A short Danish paragraph per focus area, written from the figures by templates (no
+language model, issue 15 §6): how many of its indicators are met, not met, level within the
+uncertainty, too few or without comparison (naming those met and not met), what changed
+since the year before beyond the uncertainty, and what is left to the uncertainty."""
+
+from __future__ import annotations
+
+from pipeline.report.data import Group, Indicator
+
+# the verdicts in the order a reader wants them, as dim_status words
+VERDICT_PHRASES = [
+    ("opfyldt", "er opfyldt"),
+    ("ikke opfyldt", "er ikke opfyldt"),
+    ("på niveau", "er på niveau med sammenligningen inden for usikkerheden"),
+    ("for få til en vurdering", "bygger på for få borgere til en vurdering"),
+    ("ingen sammenligning", "følges uden et sammenligningsgrundlag"),
+]
+NUMBERS = ["ingen", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti"]
+
+
+def _count(n: int) -> str:
+    return NUMBERS[n] if n < len(NUMBERS) else str(n)
+
+
+def _ids(indicators: list[Indicator]) -> str:
+    ids = [i.indicator_id for i in indicators]
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " og " + ids[-1]
+
+
+def group_summary(group: Group) -> str:
+    """The paragraph for one focus area."""
+    active = [i for i in group.indicators if not i.is_retired]
+    if not active:
+        return ""
+    parts = []
+    for word, phrase in VERDICT_PHRASES:
+        these = [i for i in active if i.status == word]
+        if not these:
+            continue
+        named = f" ({_ids(these)})" if word in ("opfyldt", "ikke opfyldt") else ""
+        parts.append(f"{_count(len(these))}{named} {phrase}")
+    n = len(active)
+    if n == 1:
+        parts = ["den " + p.split(" ", 1)[1] for p in parts]  # "én er opfyldt" -> "den er …"
+    text = f"Under {group.label} er der {_count(n)} {'indikator' if n == 1 else 'indikatorer'}: "
+    text += (", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]) + "."
+    better = [i for i in active if i.change_status == "forbedret"]
+    worse = [i for i in active if i.change_status == "forværret"]
+    same = [i for i in active if i.change_status == "uændret"]
+    if better or worse:
+        moves = []
+        if better:
+            moves.append(f"forbedret for {_ids(better)}")
+        if worse:
+            moves.append(f"forværret for {_ids(worse)}")
+        text += " Siden året før er udviklingen " + " og ".join(moves) + "."
+    if same:
+        text += (
+            f" For {_ids(same)} er ændringen siden året før inden for den statistiske usikkerhed."
+        )
+    return text
