@@ -517,3 +517,38 @@ def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, p
         }
         for status, phrase in counted.items():
             assert (phrase in text) == any(r["status"] == status for r in mine), (status, text)
+
+
+def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page):
+    """Every row of the seed reforms is in the report's table, with its law; a reform inside
+    an indicator's history is a dated line on its chart, one outside it is not drawn."""
+    from pipeline.report.charts import history_chart
+    from pipeline.report.data import Indicator, Point
+
+    soup, _ = page
+    reforms = _seed("reforms")
+    listed = {
+        tr["data-reform"]: tr.get_text(" ", strip=True)
+        for tr in soup.select("table.reforms tr[data-reform]")
+    }
+    assert set(listed) == {r["reform_id"] for r in reforms}
+    for r in reforms:
+        assert r["law"] in listed[r["reform_id"]]
+        assert ("(forventet)" in listed[r["reform_id"]]) == (r["status"] == "expected")
+
+    row = {
+        "indicator_id": "4.4",
+        "unit": "pct",
+        "comparator_area_code": None,
+        "target_value": 25.0,
+        "target_text": "25 pct.",
+    }
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    series = {151: [Point(m, 10.0 + m.month, False) for m in months]}
+    inside = {"effective_date": date(2025, 7, 1), "affects_indicators": ["4.4"]}
+    after = {"effective_date": date(2026, 2, 1), "affects_indicators": ["4.4"]}
+    drawn = history_chart(Indicator(row, series, reforms=[inside]), {})
+    assert "Reform (brud i serien)" in drawn
+    assert "Reform (brud i serien)" not in history_chart(
+        Indicator(row, series, reforms=[after]), {}
+    )

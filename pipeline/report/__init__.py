@@ -183,6 +183,15 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         expected=[_expected_row(r) for r in data.expected_level],
         comparable_names=data.comparable_names,
         summaries={g.code: group_summary(g) for g in data.groups},
+        reforms=[
+            {
+                **r,
+                "date": formats.date_text(r["effective_date"]),
+                "expected": r["status"] == "expected",
+                "indicators": ", ".join(r["affects_indicators"]) or "–",
+            }
+            for r in data.reforms
+        ],
         n_comparable=dbt_var("n_comparable_municipalities"),
         expected_period=formats.period_text(
             data.expected_level[0]["period"] if data.expected_level else None, "rolling_year"

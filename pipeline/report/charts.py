@@ -128,6 +128,16 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 ind.target_value, color=TARGET_COLOUR, linewidth=1.8, linestyle=":", label=label
             )
             shown.append(ind.target_value)
+        first, last = min(periods), max(periods)
+        breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
+        for n, reform in enumerate(breaks):  # a break in the series, dated and named
+            ax.axvline(
+                reform["effective_date"],
+                color="#6a3d9a",
+                linewidth=1.2,
+                linestyle=(0, (4, 2)),
+                label="Reform (brud i serien)" if n == 0 else None,
+            )
         _y_limits(ax, ind, shown)
         suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
         ax.yaxis.set_major_formatter(

@@ -106,6 +106,7 @@ class Indicator:
     row: dict
     series: dict[int, list[Point]] = field(default_factory=dict)
     breakdown: list[dict] = field(default_factory=list)
+    reforms: list[dict] = field(default_factory=list)  # those that break its series
 
     def __getattr__(self, name: str):
         try:
@@ -161,6 +162,8 @@ class ReportData:
     # the municipalities most like the home one, and each indicator among them
     comparable_names: list[str] = field(default_factory=list)
     comparable: dict[str, dict] = field(default_factory=dict)
+    # the reforms that break the series (marts.dim_reform), by date
+    reforms: list[dict] = field(default_factory=list)
 
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
@@ -251,6 +254,9 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         comparable = {
             r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_comparable_level")
         }
+        reforms = _dicts(con, "select * from marts.dim_reform order by effective_date")
+    for ind in indicators.values():
+        ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
     return ReportData(
         published_at,
         area_names,
@@ -260,4 +266,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         expected_level,
         comparable_names,
         comparable,
+        reforms,
     )
