@@ -94,6 +94,28 @@ other_areas as (
     having count(*) = 2
 ),
 
+both_paths as (
+    select
+        period,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value
+    from ballerup
+    union all
+    select
+        period,
+        area_code,
+        breakdown,
+        breakdown_value,
+        numerator,
+        denominator,
+        value
+    from other_areas
+),
+
 final as (
     select
         '2.5' as indicator_id,
@@ -106,20 +128,7 @@ final as (
         denominator,
         value,
         'pct' as unit
-    from ballerup
-    union all
-    select
-        '2.5' as indicator_id,
-        period,
-        'month' as period_type,
-        area_code,
-        breakdown,
-        breakdown_value,
-        numerator,
-        denominator,
-        value,
-        'pct' as unit
-    from other_areas
+    from both_paths
 )
 
 select
