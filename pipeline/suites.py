@@ -138,32 +138,32 @@ def _seed_values(ref: str) -> list[Any]:
     return sorted(values)
 
 
-def _measures_with_unit(source: str, unit: str) -> str:
-    """A pandas row condition selecting the observations whose measure has `unit` in
-    extracts.yml, so that e.g. only percentages are held to 0-100."""
+# measure units whose values may be below zero (a difference); every other is at least 0
+SIGNED_UNITS = ("count_difference", "pct_points")
+
+
+def _measures_condition(source: str, units: tuple[str, ...]) -> str:
+    """A pandas row condition selecting the observations whose measure has one of `units`
+    in extracts.yml; one that selects nothing where none has."""
     conf = yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))[source]
     pairs = [
         f'(table_id == "{table}" & measure == "{measure}")'
         for table, table_conf in conf.items()
         for measure, m in table_conf["measures"].items()
-        if m["unit"] == unit
+        if m["unit"] in units
     ]
     return " | ".join(pairs) or "table_id != table_id"
 
 
-# measure units whose values may be below zero (a difference); every other is at least 0
-SIGNED_UNITS = ("count_difference", "pct_points")
+def _measures_with_unit(source: str, unit: str) -> str:
+    """The observations whose measure has `unit`, so that e.g. only percentages are held to
+    0-100."""
+    return _measures_condition(source, (unit,))
 
 
 def _unsigned_measures(source: str) -> str:
-    """A pandas row condition selecting the observations whose measure cannot be negative."""
-    signed = [f'measure == "{m}"' for u in SIGNED_UNITS for m in _measure_ids(source, u)]
-    return "not (" + " | ".join(signed) + ")" if signed else "table_id == table_id"
-
-
-def _measure_ids(source: str, unit: str) -> list[str]:
-    conf = yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))[source]
-    return sorted({m for t in conf.values() for m, x in t["measures"].items() if x["unit"] == unit})
+    """The observations whose measure cannot be negative (no difference)."""
+    return f"not ({_measures_condition(source, SIGNED_UNITS)})"
 
 
 def _resolve(obj: Any) -> Any:

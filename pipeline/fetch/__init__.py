@@ -29,6 +29,7 @@ __all__ = [
     "KeyRefused",
     "expand_periods",
     "table_config",
+    "write_each_period",
     "write_periods",
     "write_sidecar",
 ]
@@ -111,9 +112,21 @@ def write_periods(
     if not rows:
         raise FetchError(f"{asked['url']}: the response has no data rows; nothing was written")
     frame = pd.DataFrame(rows, columns=columns)
-    result = Fetched(source, table, rows=len(frame))
-    for period, part in frame.groupby(period_column, sort=True):
-        path = write_table(landing, table, str(period), part.reset_index(drop=True))
-        write_sidecar(path, {**asked, "period": str(period), "rows": len(part)})
+    parts = {
+        str(period): part.reset_index(drop=True)
+        for period, part in frame.groupby(period_column, sort=True)
+    }
+    return write_each_period(landing, source, table, parts, asked, write_table)
+
+
+def write_each_period(
+    landing: Path, source: str, table: str, parts: dict, asked: dict, write_table: Callable
+) -> Fetched:
+    """One landing file per period (`parts`: period -> its rows, as `write_table` takes them)
+    and its sidecar, in period order; only called once the whole answer has been checked."""
+    result = Fetched(source, table, rows=sum(len(p) for p in parts.values()))
+    for period in sorted(parts):
+        path = write_table(landing, table, period, parts[period])
+        write_sidecar(path, {**asked, "period": period, "rows": len(parts[period])})
         result.files.append(path)
     return result

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.fetch import Fetched, expand_periods, http, table_config, write_sidecar
+from pipeline.fetch import Fetched, expand_periods, http, table_config, write_each_period
 from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
 
@@ -150,12 +150,7 @@ def write(landing: Path, table: str, rows: list[list], asked: dict) -> Fetched:
     whole answer has been read and checked."""
     if not rows:
         raise FetchError(f"{asked['urls'][0]}: the response has no data rows; nothing was written")
-    result = Fetched("jobindsats", table, rows=len(rows))
     by_period: dict[str, list[list]] = {}
     for row in rows:
         by_period.setdefault(str(row[0]), []).append(row)
-    for period in sorted(by_period):
-        path = write_jobindsats_table(landing, table, period, by_period[period])
-        write_sidecar(path, {**asked, "period": period, "rows": len(by_period[period])})
-        result.files.append(path)
-    return result
+    return write_each_period(landing, "jobindsats", table, by_period, asked, write_jobindsats_table)

@@ -108,16 +108,25 @@ def _number_problems(con: duckdb.DuckDBPyConnection) -> Problems:
         order by _file, _line
         """
     ).fetchall()
-    problems: Problems = {}
-    for file, line, measure, raw in rows:
+    return _cell_problems(
+        rows,
+        "{raw!r} is not a Danish-formatted number (expected e.g. '4,2' or '1.234')",
+        "a Danish number like '4,2' or '1.234', or '..' for missing",
+    )
+
+
+def _cell_problems(rows, what: str, expected: str, problems: Problems | None = None) -> Problems:
+    """A Problem per (file, line, column, raw value) row: `what` formats the raw value."""
+    problems = {} if problems is None else problems
+    for file, line, column, raw in rows:
         problems.setdefault(file, []).append(
             Problem(
                 file,
-                f"{raw!r} is not a Danish-formatted number (expected e.g. '4,2' or '1.234')",
+                what.format(raw=raw),
                 row=int(line),
-                column=measure,
+                column=column,
                 value=raw,
-                expected="a Danish number like '4,2' or '1.234', or '..' for missing",
+                expected=expected,
             )
         )
     return problems
@@ -217,23 +226,19 @@ def _read_v3_table(
     numbers = sql_list(list(JSON_NUMBER_TYPES))
     for measure in measures:
         label = conf["measures"][measure]["label"]
-        for file, line, raw in con.execute(
+        rows = con.execute(
             f"""
-            select _file, _line, r[{position[measure]}]::varchar from _json_rows
+            select _file, _line, {lit(label)}, r[{position[measure]}]::varchar from _json_rows
             where json_type(r[{position[measure]}]) not in ({numbers[1:-1]}, 'NULL')
             qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
             """
-        ).fetchall():
-            problems.setdefault(file, []).append(
-                Problem(
-                    file,
-                    f"{raw} is not a JSON number",
-                    row=int(line),
-                    column=label,
-                    value=raw,
-                    expected="a JSON number (e.g. 17.8 or 16446), or null where suppressed",
-                )
-            )
+        ).fetchall()
+        _cell_problems(
+            rows,
+            "{raw} is not a JSON number",
+            "a JSON number (e.g. 17.8 or 16446), or null where suppressed",
+            problems,
+        )
     drop_files(con, "_json_rows", problems)
     _insert_long(
         con,

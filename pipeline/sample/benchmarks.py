@@ -305,11 +305,8 @@ class Benchmarks:
         lf = self._labour_forces(month)
         out: dict[str, list[list]] = {}
         tables = [t for t in read_seed("benefit_tables") if t["valid_from"] <= day <= t["valid_to"]]
-        published = {t["ydelse_group"] for t in tables}
         for t in tables:
-            groups = [t["ydelse_group"]]
-            if t["ydelse_group"] == "kontanthjaelp" and "uddannelseshjaelp" not in published:
-                groups.append("uddannelseshjaelp")  # the reform of July 2025: one kontanthjælp
+            groups = t["register_groups"].split(";")  # y60a02: the former uddannelseshjælp too
             g = ftp[ftp["group"].isin(groups)].groupby("code", as_index=False)["fuldtidspersoner"]
             g = g.sum().merge(lf, on="code").merge(self._area_names(), on="code")
             persons = np.round(g["fuldtidspersoner"] * 1.12 + 0.5)

@@ -1,8 +1,8 @@
 -- Fuldtidspersoner per benefit group are computed twice for Ballerup: from its register and
 -- by Jobindsats (each benefit's A02 table, "Antal fuldtidspersoner" published as a whole
--- number). In every month both have, they agree to that rounding. From July 2025
--- uddannelseshjælp has no table of its own (seed benefit_tables): Jobindsats counts it in
--- kontanthjælp (y60a02), so the register's uddannelseshjælp is added to its kontanthjælp.
+-- number). In every month both have, they agree to that rounding. Each table counts the
+-- register's groups seed benefit_tables gives it (register_groups): from July 2025 y60a02's
+-- kontanthjælp includes the former uddannelseshjælp.
 with
 
 register as (
@@ -10,7 +10,13 @@ register as (
 ),
 
 benefit_tables as (
-    select * from {{ ref('benefit_tables') }}
+    select
+        table_id,
+        ydelse_group,
+        valid_from,
+        valid_to,
+        unnest(string_split(register_groups, ';')) as register_group
+    from {{ ref('benefit_tables') }}
 ),
 
 benchmark as (
@@ -21,28 +27,24 @@ benchmark as (
 register_as_published as (
     select
         register.month_date,
-        case
-            when benefit_tables.table_id is null and register.ydelse_group = 'uddannelseshjaelp'
-                then 'kontanthjaelp'
-            else register.ydelse_group
-        end as ydelse_group,
+        benefit_tables.table_id,
         sum(register.fuldtidspersoner) as fuldtidspersoner
     from register
-    left join benefit_tables
+    inner join benefit_tables
         on
-            register.ydelse_group = benefit_tables.ydelse_group
+            register.ydelse_group = benefit_tables.register_group
             and register.month_date between benefit_tables.valid_from and benefit_tables.valid_to
-    group by all
+    group by register.month_date, benefit_tables.table_id
 )
 
 select
     benchmark.period_date,
-    benchmark.ydelse_group,
+    benchmark.table_id,
     benchmark.fuldtidspersoner as published,
     register_as_published.fuldtidspersoner as computed
 from benchmark
 inner join register_as_published
     on
         benchmark.period_date = register_as_published.month_date
-        and benchmark.ydelse_group = register_as_published.ydelse_group
+        and benchmark.table_id = register_as_published.table_id
 where abs(benchmark.fuldtidspersoner - register_as_published.fuldtidspersoner) > 0.5
