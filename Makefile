@@ -17,8 +17,12 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 
+# --compile-bytecode: the installed packages' .pyc written once, at install. Where
+# PYTHONDONTWRITEBYTECODE is set (as on this workplace's machines), Python otherwise compiles
+# every module it imports in every process: `import orchestration.run` took 10.8 s instead
+# of 4.7 s, in each `bkwh` and dbt process (make test: 238 s -> 200 s, on 2 cores).
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --python $(PYTHON)
+	$(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
