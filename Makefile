@@ -21,7 +21,7 @@ $(UV):
 # PYTHONDONTWRITEBYTECODE is set (as on this workplace's machines), Python otherwise compiles
 # every module it imports in every process: `import orchestration.run` took 10.8 s instead
 # of 4.7 s, in each `bkwh` and dbt process (make test: 238 s -> 200 s, on 2 cores).
-$(STAMP): $(UV) uv.lock pyproject.toml
+$(STAMP): $(UV) uv.lock pyproject.toml Makefile
 	$(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
 	touch $(STAMP)
 
