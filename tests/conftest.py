@@ -147,12 +147,24 @@ def pytest_configure(config) -> None:
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Modules that need the built world last: while one worker builds it, the other runs
-    the modules that do not wait for it (the order is the same on every worker)."""
-    needs = {
-        item.module.__name__ for item in items if {"built", "rebuilt"} & set(item.fixturenames)
-    }
-    items.sort(key=lambda item: item.module.__name__ in needs)
+    """The order in which pytest-xdist hands out the modules (`--dist loadfile` with
+    `--no-loadscope-reorder`: each worker takes the next module when it runs short). First
+    the longest module that needs the built world: its worker builds the world in that
+    module's first test. Then the modules that do not need the world: the other worker runs
+    them meanwhile. Then the other modules that need it, longest first, so that no long one
+    is left for the end. A module's mark `pytest.mark.seconds(n)` says about how long it runs
+    on 2 cores (make test's --durations); an unmarked module counts as short."""
+    modules: dict[str, tuple[bool, float]] = {}
+    for item in items:
+        needs = bool({"built", "rebuilt"} & set(item.fixturenames))
+        mark = item.get_closest_marker("seconds")
+        seconds = float(mark.args[0]) if mark else 0.0
+        was_needed = modules.get(item.module.__name__, (False, 0.0))[0]
+        modules[item.module.__name__] = (needs or was_needed, seconds)
+    world = sorted((m for m, (needs, _) in modules.items() if needs), key=lambda m: -modules[m][1])
+    rest = [m for m, (needs, _) in modules.items() if not needs]
+    rank = {m: n for n, m in enumerate(world[:1] + rest + world[1:])}
+    items.sort(key=lambda item: rank[item.module.__name__])
 
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")

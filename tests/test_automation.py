@@ -19,6 +19,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
 from test_ingest import _only
 
 from orchestration.definitions import defs
@@ -28,6 +29,8 @@ from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_range_tags
 from pipeline.config import sources_config
 from pipeline.suites import load_specs
+
+pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
 
 
 def _evaluate_landing_sensor(cursor=None):

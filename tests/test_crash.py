@@ -31,6 +31,8 @@ from orchestration.lib.runs import states
 from pipeline.config import REPO_ROOT, Settings
 from pipeline.publish import publish
 
+pytestmark = pytest.mark.seconds(90)  # ordering only (conftest.py)
+
 BKWH = str(Path(sys.executable).with_name("bkwh"))
 # Another run of the same instance holding the warehouse slot, as a run launched from the UI
 # or by the daemon does while it loads: a STARTED run tagged with this process, its slot

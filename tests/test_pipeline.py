@@ -18,6 +18,8 @@ from pipeline import stats
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
 from pipeline.publish import column_description, model_docs
 
+pytestmark = pytest.mark.seconds(55)  # ordering only (conftest.py)
+
 LATEST = WORLD["end"] + "-01"
 
 

@@ -22,6 +22,8 @@ from openpyxl import load_workbook
 from pipeline.config import REPO_ROOT, SEEDS_DIR
 from pipeline.report import formats
 
+pytestmark = pytest.mark.seconds(10)  # ordering only (conftest.py)
+
 MONTHS = "januar februar marts april maj juni juli august september oktober november december"
 DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit
 
