@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from conftest import Env
+
+from pipeline.config import Settings
 
 PRELOAD = [
     "pipeline.cli",
@@ -75,3 +81,56 @@ def start_bkwh(argv: list[str], env: dict[str, str], log: Path) -> Child:
     process = _forkserver().Process(target=_run, args=(argv, env, str(log)), daemon=False)
     process.start()
     return Child(process)
+
+
+BKWH = str(Path(sys.executable).with_name("bkwh"))
+
+
+def bkwh_env(env: Env, home: Path | None, failpoint: str | None = None, **extra) -> dict:
+    """The environment of a refresh of `env`'s world: its paths, the Dagster instance at
+    `home` (none: a throw-away one), a failpoint to stop at, and `extra` variables."""
+    run_env = {**os.environ, **Settings.env_for_root(env.root), **extra}
+    run_env.pop("DAGSTER_HOME", None)
+    if home is not None:
+        run_env["DAGSTER_HOME"] = str(home)
+    if failpoint:
+        run_env["BKWH_FAILPOINT"] = f"{failpoint}@{env.root / 'signals'}"
+    return run_env
+
+
+def start(
+    env: Env,
+    log: Path,
+    failpoint: str | None = None,
+    home: Path | None = None,
+    args: list[str] | None = None,
+    real: bool = False,
+    **extra,
+):
+    """`bkwh run` in a process of its own: forked with its imports done (`start_bkwh`), or
+    `real`ly, the installed command; or another command (`args`)."""
+    run_env = bkwh_env(env, home, failpoint, **extra)
+    if args is None and not real:
+        return start_bkwh(["run"], run_env, log)
+    return subprocess.Popen(
+        args or [BKWH, "run"],
+        env=run_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: dbt dies with it
+    )
+
+
+def wait_for_text(proc: subprocess.Popen, log: Path, text: str, timeout: float = 300) -> None:
+    """Until the process has written `text` to its log; it must not end before."""
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text():
+        assert proc.poll() is None, f"ended before saying {text!r}:\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"never said {text!r}:\n{log.read_text()[-3000:]}"
+        time.sleep(0.2)
+
+
+def kill(proc: subprocess.Popen) -> None:
+    """SIGKILL to the process's whole group (its dbt too), as a crash or an OOM kill does."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)

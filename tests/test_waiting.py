@@ -1,0 +1,118 @@
+"""Waiting for the warehouse and reading while it changes (issue 13), with real `bkwh`
+processes and a persistent Dagster instance with the project's own dagster.yaml.
+
+A refresh waiting for the slot says who holds it, ends on Ctrl-C within seconds, and gives up
+after its time limit. An analyst's open read-only connection neither blocks a publish nor
+sees it until reconnecting. (The crash tests, and a second refresh refused while one runs,
+are in test_crash.py.)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import dagster as dg
+import pytest
+from conftest import correct_a_delivery, published_at, tables_checksum
+from processes import kill, start, wait_for_text
+
+from orchestration.lib.runs import states
+from pipeline.publish import publish
+
+pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
+
+# Another run of the same instance holding the warehouse slot, as a run launched from the UI
+# or by the daemon does while it loads: a STARTED run tagged with this process, its slot
+# claimed through Dagster's own API. It holds the slot until it is killed.
+HOLD_THE_SLOT = """
+import time, uuid
+import dagster as dg
+from orchestration.lib.runs import process_tags
+from orchestration.lib.warehouse import WAREHOUSE_POOL
+instance = dg.DagsterInstance.get()
+run = dg.DagsterRun(job_name="refresh", run_id=str(uuid.uuid4()),
+                    status=dg.DagsterRunStatus.STARTED, tags=process_tags())
+instance.add_run(run)
+instance.event_log_storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+claim = instance.event_log_storage.claim_concurrency_slot(
+    WAREHOUSE_POOL, run.run_id, "ingest_case_system")
+assert claim.is_claimed, claim
+print("holding", run.run_id, flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_refresh_waiting_for_the_warehouse_says_who_holds_it_stops_and_gives_up(
+    rebuilt, home, instance, tmp_path
+):
+    good = tables_checksum(rebuilt.settings.analytics_path)
+    correct_a_delivery(rebuilt)  # something to do, so that the refresh needs the slot
+    holder_log = tmp_path / "holder.log"
+    holder = start(rebuilt, holder_log, home=home, args=[sys.executable, "-c", HOLD_THE_SLOT])
+    wait_for_text(holder, holder_log, "holding", timeout=60)
+    try:
+        waiting = "held by run"
+        log = tmp_path / "ctrl_c.log"
+        proc = start(rebuilt, log, home=home, BKWH_WAREHOUSE_WAIT_S="600")
+        wait_for_text(proc, log, "waiting for the warehouse: " + waiting)
+        assert f"pid {holder.pid}, running" in log.read_text()
+        stopped_at = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: to the whole foreground process group
+        assert proc.wait(timeout=30) == 130, log.read_text()[-3000:]
+        assert time.monotonic() - stopped_at < 10, log.read_text()[-3000:]
+        console = log.read_text()
+        assert "refresh stopped by SIGINT" in console
+        # nothing the job's helpers (Dagster's log tailers) print on Ctrl-C reaches the console
+        assert "Traceback" not in console and "KeyboardInterrupt" not in console, console
+
+        log = tmp_path / "gives_up.log"
+        proc = start(rebuilt, log, home=home, BKWH_WAREHOUSE_WAIT_S="3")
+        assert proc.wait(timeout=300) == 75, log.read_text()[-3000:]
+        assert "gave up after waiting 3 s for the warehouse, held by run" in log.read_text()
+
+        [held] = [s for s in states(instance) if s.slots]
+        assert held.pid == holder.pid  # the holder keeps its slot, the stopped runs hold none
+        ended = {r.status for r in instance.get_runs() if r.tags.get("bkwh/pid") != str(holder.pid)}
+        assert ended == {dg.DagsterRunStatus.CANCELED, dg.DagsterRunStatus.FAILURE}
+    finally:
+        kill(holder)
+    assert tables_checksum(rebuilt.settings.analytics_path) == good
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+q = "select published_at, (select count(*) from marts.fct_indicator_values) from marts._publication"
+def show(c):
+    at, n = c.execute(q).fetchone()
+    print(at.isoformat(), n, flush=True)
+show(con)
+sys.stdin.readline()
+show(con)
+con.close()
+show(duckdb.connect(sys.argv[1], read_only=True))
+"""
+
+
+def test_an_analyst_holding_the_file_open_keeps_the_old_version(rebuilt):
+    path = rebuilt.settings.analytics_path
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    opened = reader.stdout.readline().split()
+    assert opened[0] == published_at(rebuilt).isoformat() and int(opened[1]) > 0
+
+    result = publish(rebuilt.settings)  # the refresh's publish, while the analyst reads
+
+    out, _ = reader.communicate("\n", timeout=60)
+    still, reconnected = (line.split() for line in out.strip().splitlines())
+    assert reader.returncode == 0
+    assert still == opened  # the old version, through the connection opened before
+    assert reconnected[0].startswith(result.published_at) and reconnected[0] > opened[0]
