@@ -268,7 +268,16 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
     for script in markup.find_all(["script", "style"]):
         script.decompose()  # what is left is the markup and the text a reader sees
     assert not re.search(r"""(src|href)=["']https?://""", str(markup))
-    latest = max(s["period"] for s in status.values() if s["period"])
+    # the latest month with a published value for Ballerup (a status may name an earlier one)
+    [(latest,)] = [
+        tuple(r.values())
+        for r in _rows(
+            built.settings.analytics_path,
+            "select max(period) from marts.fct_indicator_values"
+            " where area_code = 151 and value is not null",
+        )
+    ]
+    assert latest >= max(s["period"] for s in status.values() if s["period"])
     assert soup.select_one("#data-until").get_text(strip=True) == danish_month(latest)
     [(published,)] = [
         tuple(r.values())

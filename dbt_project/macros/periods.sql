@@ -18,6 +18,18 @@
 {%- endmacro %}
 
 {#-
+    The first and the last week a date range covers: the weeks whose Thursday (2000-01-06 +
+    7 x the week number) falls inside it, as a week belongs to the month of its Thursday.
+-#}
+{% macro first_week_from(day) -%}
+    ((date_diff('day', date '2000-01-06', {{ day }}) + 6) // 7)
+{%- endmacro %}
+
+{% macro last_week_to(day) -%}
+    (date_diff('day', date '2000-01-06', {{ day }}) // 7)
+{%- endmacro %}
+
+{#-
     Jobindsats/StatBank period labels (pipeline/periods.py reads them alike): 2024M09, 2024Q3
     or v3's 2024Q03, 2024QMAT03 (the twelve months ending the third quarter: its last month,
     September, is the period), 2024 or v3's 2024Y01.

@@ -1,7 +1,8 @@
 {#-
     The target group (målgruppe) of each row of `relation` on the date in `date_column`:
     the row's benefit group and the visitation category valid that day, through the dated
-    mapping seed, so every period gets the target groups of its own time (the 2026 reform).
+    mapping seed, so every period gets the target groups of its own time (the kontanthjælp
+    reform of 1 July 2025).
     Mapping rows without a category (dagpenge, sygedagpenge, ...) match whatever visitation
     the person has; rows with one need that category. Rows with no matching target group are
     left out. `key_columns` identify a row of `relation` (one output row each).

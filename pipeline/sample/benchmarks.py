@@ -8,7 +8,7 @@ the country and region rows are sums over municipalities, as the real publishers
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -22,6 +22,8 @@ from pipeline.sample.world import (
     World,
     cycle_factor,
     read_seed,
+    reform_date,
+    state_group,
 )
 
 
@@ -67,7 +69,7 @@ def state_mapping(on: date) -> dict[int, dict[str, str]]:
     iso = on.isoformat()
     rows = [r for r in read_seed("maalgruppe_mapping") if r["valid_from"] <= iso <= r["valid_to"]]
     by_group = {(r["ydelse_group"], r["visitation_category"]): r for r in rows}
-    return {S[name]: by_group[STATE_GROUP[name]] for name in STATE_GROUP}
+    return {S[name]: by_group[state_group(name, on)] for name in STATE_GROUP}
 
 
 def _is_ledig_state(on: date) -> dict[int, bool]:
@@ -103,8 +105,9 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
     pw = ballerup_person_weeks(world)
     pw = pw[(pw["age"] >= 16) & (pw["age"] <= 64)]
     wpm = weeks_per_month(world)
-    pre, post = _is_ledig_state(date(2025, 12, 31)), _is_ledig_state(date(2026, 1, 1))
-    before = pw["month"] < "2026-01"
+    reform = reform_date("kontanthjaelp_2025")  # a month's groups are those of its first day
+    pre, post = _is_ledig_state(reform - timedelta(days=1)), _is_ledig_state(reform)
+    before = pw["month"] < reform.isoformat()[:7]
     ledig_state = np.where(before, pw["state"].map(pre), pw["state"].map(post)).astype(bool)
     pw = pw.assign(
         age_group=age_group(pw["age"].to_numpy()),
@@ -138,8 +141,21 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
 
 def ballerup_fuldtidspersoner(world: World) -> pd.DataFrame:
     """Fuldtidspersoner (weeks / weeks in month) on each benefit group, all ages."""
-    groups = np.array([""] + [STATE_GROUP[s][0] for s in STATES[1:]])
-    df = pd.DataFrame({"month": world.cal.month[world.pw_week], "group": groups[world.pw_state]})
+    reform = reform_date("kontanthjaelp_2025")
+    groups = {
+        after: np.array(
+            [""] + [state_group(s, reform if after else date.min)[0] for s in STATES[1:]]
+        )
+        for after in (False, True)
+    }
+    months = world.cal.month[world.pw_week]
+    after = months >= reform.isoformat()[:7]  # the reform starts with July 2025
+    df = pd.DataFrame(
+        {
+            "month": months,
+            "group": np.where(after, groups[True][world.pw_state], groups[False][world.pw_state]),
+        }
+    )
     out = df.groupby(["month", "group"]).size().rename("weeks").reset_index()
     out["fuldtidspersoner"] = out["weeks"] / out["month"].map(weeks_per_month(world))
     return out

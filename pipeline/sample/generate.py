@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +28,11 @@ from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_st
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks
 from pipeline.sample.world import (
     BALLERUP,
-    STATE_GROUP,
     STATES,
     World,
     build_world,
+    reform_date,
+    state_group,
     ydelse_code_by_group,
 )
 
@@ -122,7 +124,16 @@ def write_jobindsats(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
 
 def write_benefit_register(world: World, landing: Path) -> list[Path]:
     codes = ydelse_code_by_group()
-    state_code = np.array([""] + [codes[STATE_GROUP[s][0]] for s in STATES[1:]])
+    # a week's benefit is the one paid on its Thursday (as int_target_group_periods reads it):
+    # from the kontanthjælp reform, uddannelseshjælp is paid as kontanthjælp
+    reform = reform_date("kontanthjaelp_2025")
+    state_code = {
+        after: np.array(
+            [""] + [codes[state_group(s, reform if after else date.min)[0]] for s in STATES[1:]]
+        )
+        for after in (False, True)
+    }
+    paid_after = world.cal.week_start + np.timedelta64(3, "D") >= np.datetime64(reform)
     cpr = world.persons["cpr"].to_numpy()
     order = np.lexsort((world.pw_person, world.pw_week))
     months = world.cal.month[world.pw_week[order]]
@@ -134,7 +145,14 @@ def write_benefit_register(world: World, landing: Path) -> list[Path]:
             {
                 "cpr": pa.array(cpr[world.pw_person[idx]], pa.string()),
                 "aar_uge": pa.array(world.cal.year_week[world.pw_week[idx]], pa.int32()),
-                "ydelse_code": pa.array(state_code[world.pw_state[idx]], pa.string()),
+                "ydelse_code": pa.array(
+                    np.where(
+                        paid_after[world.pw_week[idx]],
+                        state_code[True][world.pw_state[idx]],
+                        state_code[False][world.pw_state[idx]],
+                    ),
+                    pa.string(),
+                ),
                 "kommune_code": pa.array(np.full(len(idx), BALLERUP), pa.int16()),
             }
         )

@@ -56,12 +56,31 @@ HERKOMST = ["dansk", "vestlig", "ikke-vestlig"]
 HERKOMST_P = [0.80, 0.06, 0.14]
 BALLERUP = 151
 RESIDENTS_AT_SCALE_1 = 52_000
-REFORM_DATE = date(2026, 1, 1)
+# From the kontanthjælp reform (seed reforms, kontanthjaelp_2025) uddannelseshjælp is paid as
+# kontanthjælp: the under-30s the simulation keeps in its uddannelseshjælp states are paid
+# (register) and visited (case system) as kontanthjælp from then on, with the same visitation.
+PAID_AS_KONTANTHJAELP = {
+    "uh_uddannelsesparat": ("kontanthjaelp", "uddannelsesparat"),
+    "uh_aktivitetsparat": ("kontanthjaelp", "aktivitetsparat"),
+}
 
 
 def read_seed(name: str) -> list[dict[str, str]]:
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def reform_date(reform_id: str) -> date:
+    """The day a reform of the seed reforms takes effect."""
+    [row] = [r for r in read_seed("reforms") if r["reform_id"] == reform_id]
+    return date.fromisoformat(row["effective_date"])
+
+
+def state_group(name: str, on: date) -> tuple[str, str]:
+    """A simulation state's (benefit group, visitation category) on the day `on`."""
+    if on >= reform_date("kontanthjaelp_2025"):
+        return PAID_AS_KONTANTHJAELP.get(name, STATE_GROUP[name])
+    return STATE_GROUP[name]
 
 
 def ydelse_code_by_group() -> dict[str, str]:
@@ -226,7 +245,10 @@ def simulate_register(
     herk = persons["herkomst_idx"].to_numpy()
     in_lf = persons["in_labour_force"].to_numpy()
     insured = persons["is_insured"].to_numpy()
+    educated = persons["has_vocational_education"].to_numpy()
     nonwest = herk == 2
+    # L 66: no new ressourceforløb from its first part (seed reforms, l66_2026_feb)
+    no_new_ressourceforloeb = np.datetime64(reform_date("l66_2026_feb"))
     state = np.zeros(n, dtype=np.int8)
     dur = np.zeros(n, dtype=np.int16)  # weeks in current state
     # stock of long-term states at the start
@@ -246,21 +268,22 @@ def simulate_register(
         working_age = (age >= 16) & (age <= 64)
         state[~working_age] = 0
         new = state.copy()
-        after_reform = today >= np.datetime64(REFORM_DATE)
+        after_reform = today >= no_new_ressourceforloeb
 
         m = (state == 0) & working_age
         k = int(m.sum())
         if k:
             a, nw, ins, lf = age[m], nonwest[m], insured[m], in_lf[m]
-            young = (a >= 18) & (a <= 29)
+            # uddannelseshjælp (LAB § 2 nr. 4-5): under 30 without a vocational education
+            young = (a >= 18) & (a <= 29) & ~educated[m]
             adult = a >= 18
             herk_f = np.where(nw, 2.2, 1.0)
             h = [
                 (S["dagpenge"], 0.0017 * cyc * ins * np.where(nw, 1.5, 1.0)),
                 (S["kh_jobparat"], 0.00035 * cyc * (~ins) * (a >= 30) * herk_f),
                 (S["kh_aktivitetsparat"], 0.00018 * (~ins) * (a >= 30) * herk_f),
-                (S["uh_uddannelsesparat"], 0.0009 * cyc * (~ins) * young * herk_f),
-                (S["uh_aktivitetsparat"], 0.0004 * (~ins) * young * herk_f),
+                (S["uh_uddannelsesparat"], 0.0030 * cyc * (~ins) * young * herk_f),
+                (S["uh_aktivitetsparat"], 0.0013 * (~ins) * young * herk_f),
                 (S["sygedagpenge"], 0.0024 * lf * adult),
             ]
             new[m] = np.where((d := _pick(rng, h, k)) >= 0, d, 0)

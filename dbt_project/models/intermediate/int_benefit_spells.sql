@@ -2,6 +2,9 @@
 -- (gaps-and-islands over the person-weeks), with what the indicators need to know of each:
 -- whether it is a new spell (no week of the same group in the 52 weeks before it, and those
 -- 52 weeks inside the register) and whether it was still running when the register ends.
+-- A benefit a reform pays as another from its date (seed ydelse_groups: uddannelseshjælp as
+-- kontanthjælp from 1 July 2025) hands its weeks on: a kontanthjælp spell that starts then is
+-- not new for a person on uddannelseshjælp just before, as nothing changed for the person.
 with
 
 person_weeks as (
@@ -45,13 +48,53 @@ spells as (
     group by person_key, ydelse_group, island_key
 ),
 
+successions as (
+    select
+        ydelse_groups.ydelse_group as from_group,
+        ydelse_groups.paid_as_group as to_group,
+        {{ first_week_from('reforms.effective_date') }} as first_week_number
+    from {{ ref('ydelse_groups') }} as ydelse_groups
+    inner join {{ ref('reforms') }} as reforms
+        on ydelse_groups.paid_as_from_reform = reforms.reform_id
+),
+
+-- the last week of the succeeded group before each spell of its successor from the reform on
+handed_on as (
+    select
+        spells.person_key,
+        spells.ydelse_group,
+        spells.start_week_number,
+        max(predecessor.end_week_number) as predecessor_end_week_number
+    from spells
+    inner join successions
+        on
+            spells.ydelse_group = successions.to_group
+            and spells.start_week_number >= successions.first_week_number
+    inner join spells as predecessor
+        on
+            spells.person_key = predecessor.person_key
+            and successions.from_group = predecessor.ydelse_group
+            and spells.start_week_number > predecessor.end_week_number
+    group by spells.person_key, spells.ydelse_group, spells.start_week_number
+),
+
 with_previous as (
     select
-        *,
-        lag(end_week_number) over (
-            partition by person_key, ydelse_group order by start_week_number
+        spells.*,
+        -- greatest() skips NULLs in DuckDB: the later of the two, or the one there is
+        greatest(
+            lag(spells.end_week_number) over (
+                partition by spells.person_key, spells.ydelse_group
+                order by spells.start_week_number
+            ),
+            handed_on.predecessor_end_week_number
         ) as previous_end_week_number
     from spells
+    left join handed_on
+        on
+            spells.person_key = handed_on.person_key
+            and spells.ydelse_group = handed_on.ydelse_group
+            and spells.start_week_number = handed_on.start_week_number
 ),
 
 final as (

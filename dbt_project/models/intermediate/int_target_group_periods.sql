@@ -1,10 +1,10 @@
 -- Target-group periods: the parts of each benefit spell during which the person belongs to
 -- one target group (målgruppe). A week's target group is the mapping seed's row valid on the
 -- week's Thursday for its benefit group and, for kontanthjælp and uddannelseshjælp, for the
--- visitation category valid that Thursday; so spells that cross the 2026 reform (L 66) or a
--- re-visitation are split where the group changes. Weeks of a group that needs a
--- visitation but has none get no target group (the coverage test on int_person_months
--- catches a register the case system does not cover).
+-- visitation category valid that Thursday; so spells that cross the kontanthjælp reform
+-- (1 July 2025, seed reforms) or a re-visitation are split where the group changes. Weeks of
+-- a group that needs a visitation but has none get no target group (the coverage test on
+-- int_person_months catches a register the case system does not cover).
 with
 
 spells as (
@@ -19,15 +19,13 @@ mapping as (
     select * from {{ ref('maalgruppe_mapping') }}
 ),
 
--- Weeks are numbered from the week of Monday 2000-01-03; week w's Thursday is
--- 2000-01-06 + 7w. A date range covers the weeks whose Thursday falls inside it.
+-- A date range covers the weeks whose Thursday falls inside it (macros/periods.sql).
 visitation_weeks as (
     select
         person_key,
         visitation_category,
-        (date_diff('day', date '2000-01-06', valid_from_date) + 6) // 7 as first_week_number,
-        date_diff('day', date '2000-01-06', coalesce(valid_to_date, date '9999-12-31')) // 7
-            as last_week_number
+        {{ first_week_from('valid_from_date') }} as first_week_number,
+        {{ last_week_to("coalesce(valid_to_date, date '9999-12-31')") }} as last_week_number
     from visitations
 ),
 
@@ -40,8 +38,8 @@ mapping_weeks as (
         is_ledig,
         is_active_course,
         is_job_ready,
-        (date_diff('day', date '2000-01-06', valid_from) + 6) // 7 as first_week_number,
-        date_diff('day', date '2000-01-06', valid_to) // 7 as last_week_number
+        {{ first_week_from('valid_from') }} as first_week_number,
+        {{ last_week_to('valid_to') }} as last_week_number
     from mapping
 ),
 

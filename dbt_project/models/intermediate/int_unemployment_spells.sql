@@ -1,7 +1,8 @@
 -- New unemployment spells (ny ledighed): new benefit spells whose target group on the first
 -- day counts as unemployed (ledig). The target group comes from macros/with_maalgruppe.sql:
 -- the benefit group and the visitation valid that day, through the dated mapping seed, so
--- spells before and after the 2026 reform (L 66) get the target groups of their own time.
+-- spells before and after the kontanthjælp reform (1 July 2025) get the target groups of
+-- their own time.
 with
 
 benefit_spells as (

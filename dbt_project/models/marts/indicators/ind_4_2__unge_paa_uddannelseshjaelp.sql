@@ -1,18 +1,14 @@
 -- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner aged 18-29
--- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29. Ballerup only, from
--- its register and persons: no published table gives this share. Jobindsats y38a02
--- (uddannelseshjælp, to June 2025) and y60a02 (kontanthjælp from July 2025) publish
--- fuldtidspersoner, but an age split of y60a02 and a population table to divide by are not yet
--- established (docs/sources/real_tables.md, §3).
+-- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29; from the
+-- kontanthjælp reform (1 July 2025), on kontanthjælp in uddannelseshjælp's scope
+-- (int_uddannelseshjaelp_months). Ballerup only, from its register and persons: no published
+-- table gives this share. Jobindsats y38a02 (uddannelseshjælp, to June 2025) and y60a02
+-- (kontanthjælp from July 2025) publish fuldtidspersoner, but an age split of y60a02 and a
+-- population table to divide by are not yet established (docs/sources/real_tables.md, §3).
 with
 
 person_months as (
-    select * from {{ ref('int_person_months') }}
-    where ydelse_group = 'uddannelseshjaelp'
-),
-
-persons as (
-    select * from {{ ref('stg_registers__persons') }}
+    select * from {{ ref('int_uddannelseshjaelp_months') }}
 ),
 
 population as (
@@ -26,12 +22,11 @@ calendar as (
 
 young_weeks as (
     select
-        person_months.month_date,
-        sum(person_months.n_weeks) as n_person_weeks
+        month_date,
+        sum(n_weeks) as n_person_weeks
     from person_months
-    inner join persons on person_months.person_key = persons.person_key
-    where year(person_months.month_date) - persons.birth_year between 18 and 29
-    group by person_months.month_date
+    where age between 18 and 29
+    group by month_date
 ),
 
 residents as (

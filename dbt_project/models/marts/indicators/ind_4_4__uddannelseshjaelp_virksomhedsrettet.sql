@@ -1,12 +1,12 @@
 -- 4.4 25 pct. af uddannelseshjælpsmodtagere skal være i virksomhedsrettede tilbud: of persons
--- receiving uddannelseshjælp in a month, the share with a virksomhedsrettet offer
--- (løntilskud or virksomhedspraktik, per the offer_types seed) running at some time in
--- that month.
+-- receiving uddannelseshjælp in a month (from the kontanthjælp reform of 1 July 2025:
+-- kontanthjælp in uddannelseshjælp's scope, int_uddannelseshjaelp_months), the share with a
+-- virksomhedsrettet offer (løntilskud or virksomhedspraktik, per the offer_types seed)
+-- running at some time in that month.
 with
 
 person_months as (
-    select * from {{ ref('int_person_months') }}
-    where ydelse_group = 'uddannelseshjaelp'
+    select * from {{ ref('int_uddannelseshjaelp_months') }}
 ),
 
 recipients as (

@@ -1,0 +1,66 @@
+-- Uddannelseshjælp on both sides of the kontanthjælp reform (4.2 and 4.4): one row per person,
+-- month and target group in uddannelseshjælp's scope. Until the reform, the months on
+-- uddannelseshjælp. From the reform (seed reforms, kontanthjaelp_2025: 1 July 2025) it is paid
+-- as kontanthjælp (seed ydelse_groups), so its scope is kept by who it was for: kontanthjælp
+-- recipients under 30 without a vocational education (LAB § 2 nr. 4-5, "under 30 år uden en
+-- erhvervskompetencegivende uddannelse": seed maalgruppe_mapping's source), age as the
+-- calendar year minus the birth year. The series breaks at the reform (the report marks it).
+with
+
+person_months as (
+    select * from {{ ref('int_person_months') }}
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+succession as (
+    select
+        ydelse_groups.ydelse_group,
+        ydelse_groups.paid_as_group,
+        reforms.effective_date
+    from {{ ref('ydelse_groups') }} as ydelse_groups
+    inner join {{ ref('reforms') }} as reforms
+        on ydelse_groups.paid_as_from_reform = reforms.reform_id
+    where ydelse_groups.ydelse_group = 'uddannelseshjaelp'
+),
+
+with_age as (
+    select
+        person_months.person_key,
+        person_months.month_date,
+        person_months.ydelse_group,
+        person_months.maalgruppe_code,
+        person_months.n_weeks,
+        persons.has_vocational_education,
+        year(person_months.month_date) - persons.birth_year as age
+    from person_months
+    inner join persons on person_months.person_key = persons.person_key
+),
+
+final as (
+    select
+        with_age.person_key,
+        with_age.month_date,
+        with_age.ydelse_group,
+        with_age.maalgruppe_code,
+        with_age.n_weeks,
+        with_age.age,
+        with_age.month_date >= succession.effective_date as is_after_reform
+    from with_age
+    cross join succession
+    where
+        (
+            with_age.ydelse_group = succession.ydelse_group
+            and with_age.month_date < succession.effective_date
+        )
+        or (
+            with_age.ydelse_group = succession.paid_as_group
+            and with_age.month_date >= succession.effective_date
+            and with_age.age < 30
+            and not with_age.has_vocational_education
+        )
+)
+
+select * from final
