@@ -1,0 +1,64 @@
+"""Each indicator with a goal, projected 12 months past the month its status is for, with
+the 95 % prediction interval, the model chosen by back-testing on its own history and that
+model's back-test error, and whether the goal will be met on the current course
+(pipeline/forecast.py). A dbt Python model: statsmodels fits the models.
+
+The series is the home municipality's published total (suppressed months are gaps, and a
+projection starts after the last gap) up to the status period, so provisional months, which
+the sources still revise, are not projected from. The goal is the target valid then, or,
+without a target, the comparator's value in that period (the country's level: the strategy's
+"på landsniveau"). A rank (2.1) is not projected."""
+
+import pandas as pd
+
+from pipeline.forecast import forecast_indicators
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    home = int(dbt.config.get("home_municipality"))
+    status = dbt.ref("fct_indicator_status").df()
+    values = dbt.ref("fct_indicator_values").df()
+
+    goals = status[
+        status.period.notna()
+        & (status.unit != "rank")
+        & (status.target_operator.notna() | status.comparator_value.notna())
+    ].assign(
+        operator=lambda s: s.target_operator.where(s.target_operator.notna(), None),
+        goal=lambda s: s.target_value.where(s.target_operator.notna(), s.comparator_value),
+        tolerance=lambda s: s.target_tolerance.fillna(0.0),
+    )[["indicator_id", "unit", "operator", "goal", "tolerance", "direction", "period"]]
+
+    totals = values[
+        (values.area_code == home)
+        & (values.breakdown == "total")
+        & values.period_type.isin(["month", "rolling_year"])
+    ].merge(goals[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status"))
+    totals = totals[totals.period <= totals.period_status]
+    # a suppressed month is a gap: no value, whatever the warehouse holds
+    totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))
+    totals["period"] = pd.to_datetime(totals.period)
+
+    out = forecast_indicators(totals[["indicator_id", "period", "value"]], goals)
+    out["period"] = pd.to_datetime(out.period).dt.date
+    out["history_until"] = pd.to_datetime(out.history_until).dt.date
+    out["area_code"] = home
+    # as the other marts publish: no float noise past the fourth decimal
+    for column in ("forecast", "lower", "upper", "backtest_mae"):
+        out[column] = out[column].astype("float64").round(4)
+    return out.astype(
+        {
+            "indicator_id": "string",
+            "horizon": "int32",
+            "forecast": "float64",
+            "lower": "float64",
+            "upper": "float64",
+            "model": "string",
+            "backtest_mae": "float64",
+            "n_history": "int32",
+            "goal": "float64",
+            "on_course": "string",
+            "area_code": "int32",
+        }
+    )

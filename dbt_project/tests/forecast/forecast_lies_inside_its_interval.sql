@@ -1,0 +1,25 @@
+-- A projection lies inside its own 95 % prediction interval, and the interval widens (or
+-- stays) with the horizon for a model without a season: fails on a misread statsmodels
+-- result (columns swapped, an interval of another alpha) or a clip that cut the forecast.
+select
+    forecast.indicator_id,
+    forecast.horizon,
+    forecast.forecast,
+    forecast.lower,
+    forecast.upper
+from {{ ref('fct_indicator_forecast') }} as forecast
+left join {{ ref('fct_indicator_forecast') }} as earlier
+    on
+        forecast.indicator_id = earlier.indicator_id
+        and forecast.horizon = earlier.horizon + 1
+where
+    not (forecast.lower <= forecast.forecast and forecast.forecast <= forecast.upper)
+    or (
+        forecast.model not like '%,A)'
+        and forecast.upper - forecast.lower < earlier.upper - earlier.lower - 1e-9
+        -- a share's interval is cut at 0 and 100 (pipeline/forecast.py): not there
+        and forecast.lower > 0
+        and earlier.lower > 0
+        and forecast.upper < 100
+        and earlier.upper < 100
+    )

@@ -1,0 +1,225 @@
+"""A projection of each indicator 12 months ahead, and whether its goal will be met on the
+current course (issue 15, section 4).
+
+The models are statsmodels' exponential smoothing state space models (ETSModel, Hyndman et
+al., "Forecasting with Exponential Smoothing", 2008): additive errors; no trend or a damped
+additive trend; no season or an additive 12-month season where the history holds at least
+three years. Each indicator's model is the candidate with the smallest mean absolute error in
+a back-test on its own history: forecasts made from earlier months (every third month of the
+last year, each as far ahead as the history reaches, up to 12 months) against what came. That
+error is published beside the forecast, so a reader sees how far the method has missed here
+before. The interval is the model's 95 % prediction interval.
+
+A share (unit pct) stays within 0-100: its forecast and interval are cut there.
+
+On course: the goal (the target, or the comparator's latest value where there is no target)
+is met at the 12-month point by the whole interval: 'på kurs'; missed by the whole interval:
+'ikke på kurs'; else the course is within the uncertainty: 'usikker'. A projection needs
+`MIN_HISTORY` consecutive months with a value; a shorter or broken series gets none.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HORIZON = 12
+MIN_HISTORY = 18
+MIN_SEASONAL_HISTORY = 36
+BACKTEST_ORIGINS = (12, 9, 6, 3)  # months before the end of the history
+MIN_TRAIN = 12  # months a back-test forecast is made from, at least
+MIN_SEASONAL_TRAIN = 24  # two seasons
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str  # ETS(error, trend, season) in Hyndman's notation
+    trend: str | None
+    seasonal: str | None
+
+
+CANDIDATES = (
+    Candidate("ETS(A,N,N)", None, None),
+    Candidate("ETS(A,Ad,N)", "add", None),
+    Candidate("ETS(A,N,A)", None, "add"),
+    Candidate("ETS(A,Ad,A)", "add", "add"),
+)
+
+
+def _fit(y: np.ndarray, candidate: Candidate):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    model = ETSModel(
+        pd.Series(y, dtype="float64"),  # positions as the index: forecasts by position
+        error="add",
+        trend=candidate.trend,
+        damped_trend=candidate.trend is not None,
+        seasonal=candidate.seasonal,
+        seasonal_periods=12 if candidate.seasonal else None,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence notes on short series
+        return model.fit(disp=False)
+
+
+def candidates_for(n: int) -> list[Candidate]:
+    """The models a history of n months can carry: a season needs three years."""
+    return [c for c in CANDIDATES if c.seasonal is None or n >= MIN_SEASONAL_HISTORY]
+
+
+def backtest_error(y: np.ndarray, candidate: Candidate) -> float:
+    """Mean absolute error of the candidate's forecasts from earlier origins (the history up
+    to `origin` months before its end), each up to 12 months ahead, against what came."""
+    errors: list[np.ndarray] = []
+    for back in BACKTEST_ORIGINS:
+        train = y[: len(y) - back]
+        if len(train) < (MIN_SEASONAL_TRAIN if candidate.seasonal else MIN_TRAIN):
+            continue
+        actual = y[len(y) - back : len(y) - back + HORIZON]
+        predicted = np.asarray(_fit(train, candidate).forecast(len(actual)))
+        errors.append(np.abs(predicted - actual))
+    if not errors:
+        return float("nan")
+    return float(np.mean(np.concatenate(errors)))
+
+
+@dataclass
+class Projection:
+    model: str
+    backtest_mae: float
+    n_history: int
+    frame: pd.DataFrame  # period, horizon, forecast, lower, upper
+
+
+def project(series: pd.Series, horizon: int = HORIZON, alpha: float = ALPHA) -> Projection | None:
+    """The chosen model's forecast of a monthly series (index: first days of months, in
+    order) `horizon` months past its last month, with its prediction interval; None when the
+    series is too short."""
+    y = series.to_numpy(dtype="float64")
+    if len(y) < MIN_HISTORY or not np.all(np.isfinite(y)):
+        return None
+    scored = [(backtest_error(y, c), c) for c in candidates_for(len(y))]
+    scored = [(e, c) for e, c in scored if np.isfinite(e)]
+    if not scored:
+        return None
+    error, chosen = min(scored, key=lambda ec: ec[0])
+    fitted = _fit(y, chosen)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = fitted.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(
+            alpha=alpha
+        )
+    last = pd.Timestamp(series.index[-1])
+    periods = [(last + pd.DateOffset(months=h)).date() for h in range(1, horizon + 1)]
+    out = pd.DataFrame(
+        {
+            "period": periods,
+            "horizon": np.arange(1, horizon + 1),
+            "forecast": frame["mean"].to_numpy(),
+            "lower": frame["pi_lower"].to_numpy(),
+            "upper": frame["pi_upper"].to_numpy(),
+        }
+    )
+    return Projection(chosen.name, error, len(y), out)
+
+
+def meets(value: float, operator: str | None, goal: float, tolerance: float, direction: str):
+    """Whether a value meets the goal: the target's operator, or, against a comparator, the
+    indicator's direction (higher or lower is better)."""
+    if operator == ">=":
+        return value >= goal
+    if operator == "<=":
+        return value <= goal
+    if operator == "=":
+        return abs(value - goal) <= tolerance
+    if direction == "higher_is_better":
+        return value >= goal
+    if direction == "lower_is_better":
+        return value <= goal
+    return None
+
+
+def course(
+    lower: float, upper: float, operator: str | None, goal: float, tolerance: float, direction: str
+) -> str | None:
+    """'på kurs' when the whole interval meets the goal, 'ikke på kurs' when none of it does,
+    else 'usikker'; None when the goal has no direction to judge by."""
+    ends = [meets(v, operator, goal, tolerance, direction) for v in (lower, upper)]
+    if None in ends:
+        return None
+    if operator == "=":
+        # an interval can hold the goal's band with both ends outside it
+        if all(ends):
+            return "på kurs"
+        if upper < goal - tolerance or lower > goal + tolerance:
+            return "ikke på kurs"
+        return "usikker"
+    if all(ends):
+        return "på kurs"
+    if not any(ends):
+        return "ikke på kurs"
+    return "usikker"
+
+
+def longest_recent_run(series: pd.Series) -> pd.Series:
+    """The consecutive months with a value that end with the series' last month."""
+    s = series.sort_index()
+    months = pd.PeriodIndex(pd.to_datetime(s.index), freq="M")
+    ok = s.notna().to_numpy()
+    if not len(s) or not ok[-1]:
+        return s.iloc[0:0]
+    start = len(s) - 1
+    while start > 0 and ok[start - 1] and (months[start] - months[start - 1]).n == 1:
+        start -= 1
+    return s.iloc[start:]
+
+
+def forecast_indicators(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator and month ahead. `values`: Ballerup's total rows (indicator_id,
+    period, value) up to each indicator's status period; `goals`: one row per indicator with
+    a goal (indicator_id, unit, operator, goal, tolerance, direction)."""
+    rows = []
+    for goal in goals.itertuples(index=False):
+        own = values[values.indicator_id == goal.indicator_id]
+        series = longest_recent_run(own.set_index("period")["value"])
+        projection = project(series)
+        if projection is None:
+            continue
+        if goal.unit == "pct":
+            for column in ("forecast", "lower", "upper"):
+                projection.frame[column] = projection.frame[column].clip(0.0, 100.0)
+        last = projection.frame.iloc[-1]
+        on_course = course(
+            last.lower, last.upper, goal.operator, goal.goal, goal.tolerance or 0.0, goal.direction
+        )
+        frame = projection.frame.assign(
+            indicator_id=goal.indicator_id,
+            model=projection.model,
+            backtest_mae=projection.backtest_mae,
+            n_history=projection.n_history,
+            history_until=series.index[-1],
+            goal=goal.goal,
+            on_course=on_course,
+        )
+        rows.append(frame)
+    columns = [
+        "indicator_id",
+        "period",
+        "horizon",
+        "forecast",
+        "lower",
+        "upper",
+        "model",
+        "backtest_mae",
+        "n_history",
+        "history_until",
+        "goal",
+        "on_course",
+    ]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(rows, ignore_index=True)[columns]

@@ -1,0 +1,83 @@
+"""The projection against each goal (pipeline/forecast.py), on series whose truth is known:
+the model chosen by back-testing, its interval, the course, and the series it starts from."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.forecast import MIN_HISTORY, course, longest_recent_run, project
+
+MONTHS = pd.date_range("2019-01-01", periods=120, freq="MS")
+
+
+def _truth(n: int) -> np.ndarray:
+    """A share with a slow trend and a 12-month season (a winter peak of 3 points)."""
+    t = np.arange(n)
+    return 20 + 0.03 * t + 3 * np.cos(2 * np.pi * t / 12)
+
+
+def test_a_seasonal_history_gets_a_seasonal_model_whose_interval_holds_what_comes():
+    rng = np.random.default_rng(7)
+    truth = _truth(108)
+    observed = truth[:96] + rng.normal(0, 0.4, 96)
+    p = project(pd.Series(observed, index=MONTHS[:96]))
+    assert p is not None and p.model.endswith(",A)"), p.model  # the season is found
+    assert p.n_history == 96 and p.backtest_mae < 1.0  # near the noise (0.4 x 0.8), not 3
+    ahead = p.frame.set_index("horizon")
+    assert list(ahead.index) == list(range(1, 13))
+    assert ahead.loc[1, "period"] == MONTHS[96].date()
+    assert ahead.loc[12, "period"] == MONTHS[107].date()
+    # the 95 % interval holds the noise-free continuation, and the forecast is near it
+    assert np.all((ahead["lower"] <= truth[96:]) & (truth[96:] <= ahead["upper"]))
+    assert np.max(np.abs(ahead["forecast"] - truth[96:])) < 1.5
+
+
+def test_a_flat_history_gets_no_season_and_a_short_one_no_projection():
+    rng = np.random.default_rng(3)
+    flat = pd.Series(30 + rng.normal(0, 1, 30), index=MONTHS[:30])
+    p = project(flat)
+    assert p is not None and not p.model.endswith(",A)")  # three years are needed for that
+    assert abs(p.frame["forecast"].iloc[-1] - 30) < 2.5
+    assert project(flat.iloc[: MIN_HISTORY - 1]) is None
+    assert project(flat.iloc[:MIN_HISTORY]) is not None
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper", "operator", "goal", "tolerance", "direction", "expected"),
+    [
+        # 4.4: at least 25 pct.
+        (26, 30, ">=", 25, 0, "higher_is_better", "på kurs"),
+        (22, 28, ">=", 25, 0, "higher_is_better", "usikker"),
+        (10, 24.9, ">=", 25, 0, "higher_is_better", "ikke på kurs"),
+        # 5.0: a gap of at most 0
+        (-2, -0.5, "<=", 0, 0, "lower_is_better", "på kurs"),
+        (0.5, 3, "<=", 0, 0, "lower_is_better", "ikke på kurs"),
+        # 5.6: a ratio of 1 within 0.1
+        (0.95, 1.08, "=", 1, 0.1, "neutral", "på kurs"),
+        (0.8, 1.05, "=", 1, 0.1, "neutral", "usikker"),
+        (1.2, 1.5, "=", 1, 0.1, "neutral", "ikke på kurs"),
+        # against the country's level, by the direction
+        (2.0, 2.4, None, 2.5, 0, "lower_is_better", "på kurs"),
+        (2.0, 2.9, None, 2.5, 0, "lower_is_better", "usikker"),
+        (12, 14, None, 13.1, 0, "higher_is_better", "usikker"),
+        (13.2, 14, None, 13.1, 0, "higher_is_better", "på kurs"),
+        (1, 2, None, 1.5, 0, "neutral", None),
+    ],
+)
+def test_the_course_is_judged_by_the_whole_interval(
+    lower, upper, operator, goal, tolerance, direction, expected
+):
+    assert course(lower, upper, operator, goal, tolerance, direction) == expected
+
+
+def test_a_projection_starts_after_the_last_gap():
+    values = [1.0, 2.0, math.nan, 3.0, 4.0, 5.0]
+    series = pd.Series(values, index=MONTHS[:6])
+    assert list(longest_recent_run(series)) == [3.0, 4.0, 5.0]
+    # a month missing from the index is a gap too
+    assert list(longest_recent_run(series.drop(MONTHS[4]))) == [5.0]
+    assert longest_recent_run(pd.Series([1.0, math.nan], index=MONTHS[:2])).empty
