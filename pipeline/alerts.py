@@ -5,8 +5,9 @@ when set, and mailed through SMTP when `BKWH_SMTP_HOST` and `BKWH_ALERT_EMAIL_TO
 (`BKWH_SMTP_PORT`, default 25; `BKWH_SMTP_FROM`; `BKWH_SMTP_USER` and `BKWH_SMTP_PASSWORD`
 log in after STARTTLS). A channel that fails is written into the alert; the log line is
 always there. Two kinds: a failed run (orchestration's run-failure sensor) and, after a
-publication, what changed against the one before: an indicator's status, or Ballerup's rank
-in Region Hovedstaden (2.1) falling. Each change links to its section of the report
+publication, what changed against the one before: an indicator's status, Ballerup's rank
+in Region Hovedstaden (2.1) falling, or a projection turning off course (fct_indicator_outlook:
+'ikke på kurs' where it was not). Each change links to its section of the report
 (`BKWH_REPORT_URL` as the report's address for readers, else the report file).
 """
 
@@ -31,10 +32,19 @@ REPORT_URL_ENV = "BKWH_REPORT_URL"
 RANK_INDICATOR = "2.1"  # Ballerup's rank among Region Hovedstaden's municipalities
 
 STATUS_SQL = """
-select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status, d.strategy_text
+select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status, d.strategy_text,
+    {outlook}
 from marts.fct_indicator_status as s
 inner join marts.dim_indicator as d using (indicator_id)
+{join}
 """
+# a publication from before the projections (issue 15) has no outlook: no course to compare
+OUTLOOK_COLUMNS = "o.on_course, o.forecast, o.lower, o.upper, o.forecast_period, o.goal"
+OUTLOOK_JOIN = "left join marts.fct_indicator_outlook as o using (indicator_id)"
+NO_OUTLOOK = (
+    "null as on_course, null as forecast, null as lower, null as upper, "
+    "null as forecast_period, null as goal"
+)
 
 
 def status_snapshot(analytics_path: Path) -> dict[str, dict]:
@@ -43,13 +53,22 @@ def status_snapshot(analytics_path: Path) -> dict[str, dict]:
     if not analytics_path.exists():
         return {}
     with duckdb.connect(str(analytics_path), read_only=True) as con:
-        cursor = con.execute(STATUS_SQL)
+        has_outlook = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'fct_indicator_outlook'"
+        ).fetchone()[0]
+        sql = STATUS_SQL.format(
+            outlook=OUTLOOK_COLUMNS if has_outlook else NO_OUTLOOK,
+            join=OUTLOOK_JOIN if has_outlook else "",
+        )
+        cursor = con.execute(sql)
         names = [c[0] for c in cursor.description]
         return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
 def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
-    """What changed between two publications: a status word, or 2.1's rank falling."""
+    """What changed between two publications: a status word, 2.1's rank falling, or a
+    projection turning off course."""
     changes = []
     for indicator_id, new in sorted(after.items()):
         old = before.get(indicator_id)
@@ -79,6 +98,19 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                     "text": f"{indicator_id}: Ballerups placering i Region Hovedstaden er faldet "
                     f"{fall} {'plads' if fall == 1 else 'pladser'}, fra nr. {int(old['value'])} "
                     f"til nr. {int(new['value'])}",
+                }
+            )
+        if new["on_course"] == "ikke på kurs" and old["on_course"] not in (None, "ikke på kurs"):
+            interval = formats.interval_text(new["lower"], new["upper"], new["unit"])
+            changes.append(
+                {
+                    "indicator_id": indicator_id,
+                    "kind": "course",
+                    "text": f"{indicator_id} {new['strategy_text']}: fremskrivningen er gået fra "
+                    f"«{old['on_course']}» til «ikke på kurs» mod målet "
+                    f"({formats.value_text(new['goal'], new['unit'])}): "
+                    f"{formats.value_text(new['forecast'], new['unit'])} ({interval}) i "
+                    f"{formats.period_text(new['forecast_period'], 'month')}",
                 }
             )
     return changes

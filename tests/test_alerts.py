@@ -23,7 +23,7 @@ from conftest import copy_world, use_root
 from pipeline.alerts import WEBHOOK_ENV, alert_changes, status_changes, status_snapshot
 
 
-def _row(status, value, period=date(2026, 9, 1), unit="pct"):
+def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
     return {
         "status": status,
         "value": value,
@@ -31,7 +31,32 @@ def _row(status, value, period=date(2026, 9, 1), unit="pct"):
         "period": period,
         "period_type": "month",
         "strategy_text": "tekst",
+        "on_course": on_course,
+        "forecast": 21.0 if on_course else None,
+        "lower": 17.5 if on_course else None,
+        "upper": 24.5 if on_course else None,
+        "forecast_period": date(2027, 9, 1) if on_course else None,
+        "goal": 25.0 if on_course else None,
     }
+
+
+def test_a_projection_turning_off_course_is_a_change():
+    before = {
+        "4.4": _row("ikke opfyldt", 20.0, on_course="usikker"),
+        "1.5": _row("på niveau", 78.0, on_course="ikke på kurs"),
+        "5.0": _row("ikke opfyldt", 3.0),  # a publication from before the projections
+    }
+    after = {
+        "4.4": _row("ikke opfyldt", 19.0, on_course="ikke på kurs"),
+        "1.5": _row("på niveau", 77.0, on_course="ikke på kurs"),  # off course already
+        "5.0": _row("ikke opfyldt", 3.1, on_course="ikke på kurs"),  # nothing to compare
+    }
+    [change] = status_changes(before, after)
+    assert (change["indicator_id"], change["kind"]) == ("4.4", "course")
+    assert "fra «usikker» til «ikke på kurs» mod målet (25,0 %)" in change["text"]
+    assert "21,0 % (17,5–24,5 %) i september 2027" in change["text"]
+    # back on course is no alert
+    assert status_changes(after, before) == []
 
 
 def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():

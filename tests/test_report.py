@@ -298,9 +298,15 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         "Overblik",
         "Forventet niveau",
         "Sammenlignelige",
+        "Fremskrivning",
         *groups,
         "Definitioner",
     ]
+    outlook = _rows(built.settings.analytics_path, "select * from marts.fct_indicator_outlook")
+    sheet = list(wb["Fremskrivning"].iter_rows(min_row=2, values_only=True))
+    assert sorted((r[0], r[6], r[9]) for r in sheet) == sorted(
+        (r["indicator_id"], r["forecast"], r["on_course"]) for r in outlook
+    )  # the projection as a number, with its course
     expected = _rows(
         built.settings.analytics_path,
         "select * from marts.fct_expected_level where is_home_municipality and period = "
@@ -563,3 +569,34 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page
     assert "Reform (brud i serien)" not in history_chart(
         Indicator(row, series, reforms=[after]), {}
     )
+
+
+def test_each_projection_is_said_with_its_course_interval_error_and_what_it_takes(built, page):
+    soup, _ = page
+    rows = _rows(
+        built.settings.analytics_path,
+        "select o.*, s.unit, s.direction, d.focus_area_code from marts.fct_indicator_outlook o "
+        "join marts.fct_indicator_status s using (indicator_id) "
+        "join marts.dim_indicator d using (indicator_id)",
+    )
+    assert rows, "the test world has no indicator with a projection"
+    for r in rows:
+        line = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"] p.outlook')
+        assert line is not None, r
+        text = line.get_text(" ", strip=True)
+        assert r["on_course"] in text and "12 måneder" in text
+        assert f"Fremskrivning for {danish_month(r['forecast_period'])}: " in text
+        assert danish(r["forecast"], r["unit"]) in text
+        assert danish(r["lower"], r["unit"]) in text and danish(r["upper"], r["unit"]) in text
+        assert f"ud fra {r['n_history']} måneder" in text
+        error_unit = "pct_points" if r["unit"] == "pct" else r["unit"]
+        assert f"gennemsnitligt {danish(r['backtest_mae'], error_unit)}" in text
+        if r["count_to_target"]:
+            more = "færre" if r["direction"] == "lower_is_better" else "flere"
+            assert f"med {r['count_to_target']} {more} af de " in text, text
+        summary = soup.select_one(f'p.summary[data-summary="{r["focus_area_code"]}"]')
+        assert r["indicator_id"] in summary.get_text(" ", strip=True)
+        assert "Fremskrevet 12 måneder er" in summary.get_text(" ", strip=True)
+    # an indicator without a goal is not projected
+    none = soup.select('article[data-indicator="1.2"] p.outlook')
+    assert none == []

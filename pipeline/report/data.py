@@ -164,6 +164,8 @@ class ReportData:
     comparable: dict[str, dict] = field(default_factory=dict)
     # the reforms that break the series (marts.dim_reform), by date
     reforms: list[dict] = field(default_factory=list)
+    # each indicator's projection against its goal (marts.fct_indicator_outlook)
+    outlook: dict[str, dict] = field(default_factory=dict)
 
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
@@ -255,6 +257,9 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_comparable_level")
         }
         reforms = _dicts(con, "select * from marts.dim_reform order by effective_date")
+        outlook = {
+            r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_indicator_outlook")
+        }
     for ind in indicators.values():
         ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
     return ReportData(
@@ -267,4 +272,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         comparable_names,
         comparable,
         reforms,
+        outlook,
     )

@@ -1,7 +1,8 @@
 """A short Danish paragraph per focus area, written from the figures by templates (no
 language model, issue 15 §6): how many of its indicators are met, not met, level within the
 uncertainty, too few or without comparison (naming those met and not met), what changed
-since the year before beyond the uncertainty, and what is left to the uncertainty."""
+since the year before beyond the uncertainty, what is left to the uncertainty, and where the
+projections 12 months ahead are heading (fct_indicator_outlook)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,15 @@ def _ids(indicators: list[Indicator]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " og " + ids[-1]
 
 
-def group_summary(group: Group) -> str:
-    """The paragraph for one focus area."""
+COURSE_PHRASES = [
+    ("på kurs", "på kurs mod målet"),
+    ("ikke på kurs", "ikke på kurs mod målet"),
+    ("usikker", "inden for usikkerheden om målet nås"),
+]
+
+
+def group_summary(group: Group, outlook: dict[str, dict] | None = None) -> str:
+    """The paragraph for one focus area; `outlook`: the projections by indicator."""
     active = [i for i in group.indicators if not i.is_retired]
     if not active:
         return ""
@@ -58,4 +66,14 @@ def group_summary(group: Group) -> str:
         text += (
             f" For {_ids(same)} er ændringen siden året før inden for den statistiske usikkerhed."
         )
+    courses = []
+    for word, phrase in COURSE_PHRASES:
+        these = [
+            i for i in active if (outlook or {}).get(i.indicator_id, {}).get("on_course") == word
+        ]
+        if these:
+            courses.append(f"{_ids(these)} {phrase}")
+    if courses:
+        joined = ", ".join(courses[:-1]) + " og " + courses[-1] if len(courses) > 1 else courses[0]
+        text += f" Fremskrevet 12 måneder er {joined}."
     return text

@@ -252,6 +252,42 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
         _write_sheet(book, styles, stamp, "Sammenlignelige", columns, rows)
 
 
+def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
+    """Each indicator's projection 12 months ahead against its goal (marts.fct_indicator_outlook),
+    as the report says it: the course, the interval, the model's back-test error, what it takes."""
+    if not data.outlook:
+        return
+    units = {i.indicator_id: i.unit for i in data.indicators}
+    texts = {i.indicator_id: i.strategy_text for i in data.indicators}
+
+    def unit(r: dict) -> str:
+        return units[r["indicator_id"]]
+
+    columns = [
+        Column("Nr.", lambda r: r["indicator_id"]),
+        Column("Indikator", lambda r: texts.get(r["indicator_id"])),
+        Column("Seneste endelige måned", lambda r: r["status_period"]),
+        Column("Ballerup da", lambda r: r["status_value"], unit),
+        Column("Mål eller sammenligning", lambda r: r["goal"], unit),
+        Column("Fremskrevet måned", lambda r: r["forecast_period"]),
+        Column("Fremskrivning", lambda r: r["forecast"], unit),
+        Column("95 %-interval, fra", lambda r: r["lower"], unit),
+        Column("95 %-interval, til", lambda r: r["upper"], unit),
+        Column("Kurs mod målet", lambda r: r["on_course"]),
+        Column("Model", lambda r: r["model"]),
+        Column(
+            "Gennemsnitlig fejl i tilbagetest",
+            lambda r: r["backtest_mae"],
+            lambda r: "pct_points" if unit(r) == "pct" else unit(r),
+        ),
+        Column("Måneder bag", lambda r: r["n_history"]),
+        Column("Personer til målet", lambda r: r["count_to_target"]),
+        Column("Ud af", lambda r: r["share_base"]),
+    ]
+    rows = sorted(data.outlook.values(), key=lambda r: r["indicator_id"])
+    _write_sheet(book, styles, stamp, "Fremskrivning", columns, rows)
+
+
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
     texts = {i.indicator_id: i.strategy_text for i in data.indicators}
     columns = [
@@ -321,6 +357,7 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     _about(book, styles, stamp, data)
     _overview(book, styles, stamp, data)
     _expected_level(book, styles, stamp, data)
+    _outlook(book, styles, stamp, data)
     _group_sheets(book, styles, stamp, data)
     _definitions(book, styles, stamp, data)
     book.close()
