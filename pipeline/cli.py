@@ -134,7 +134,8 @@ def report_cmd() -> None:
     result = build_report(Settings.from_env())
     typer.echo(
         f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
-        f"indicators with a value, {result.n_charts} charts)\nworkbook: {result.workbook_path}"
+        f"indicators with a value, {result.n_charts} charts)\npdf: {result.pdf_path}\n"
+        f"workbook: {result.workbook_path}"
     )
 
 
@@ -270,6 +271,7 @@ def _summary(settings: Settings, log_path) -> None:
         lines.append("  (no publication yet)")
     for label, path in (
         ("report", settings.report_path),
+        ("report as PDF", settings.report_pdf_path),
         ("workbook", settings.workbook_path),
         ("published marts", settings.analytics_path),
         ("validations", settings.log_dir / "validations" / "index.html"),

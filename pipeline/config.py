@@ -26,6 +26,7 @@ SAMPLE_MARKER = "SAMPLE_DATA.json"
 SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
 
 REPORT_NAME = "index.html"
+REPORT_PDF_NAME = "rapport.pdf"
 WORKBOOK_NAME = "indikatorer.xlsx"
 
 
@@ -99,6 +100,11 @@ class Settings:
     def report_path(self) -> Path:
         """The committee report (HTML)."""
         return self.report_dir / REPORT_NAME
+
+    @property
+    def report_pdf_path(self) -> Path:
+        """The committee report as PDF (A4, page numbers, contents)."""
+        return self.report_dir / REPORT_PDF_NAME
 
     @property
     def workbook_path(self) -> Path:

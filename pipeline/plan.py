@@ -71,7 +71,7 @@ def plan_refresh(
         _with_new_files(plan, settings, con, sources, months)
         published_inputs, code = published_fingerprints(settings.analytics_path)
         inputs = inputs_fingerprint(con)
-        outputs = [settings.report_path, settings.workbook_path]
+        outputs = [settings.report_path, settings.report_pdf_path, settings.workbook_path]
         if published_inputs is None:
             plan.reason = "nothing published yet"
         elif published_inputs != inputs:
@@ -79,7 +79,7 @@ def plan_refresh(
         elif code != code_fingerprint():
             plan.reason = "the dbt project, the publish step or the report changed"
         elif not all(p.exists() for p in outputs):
-            plan.reason = "the report or the workbook is missing"
+            plan.reason = "the report, its PDF or the workbook is missing"
         else:
             plan.is_published = True
             plan.reason = "the publication is current"

@@ -600,3 +600,29 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
     # an indicator without a goal is not projected
     none = soup.select('article[data-indicator="1.2"] p.outlook')
     assert none == []
+
+
+def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):
+    from pypdf import PdfReader
+
+    pdf = built.settings.report_pdf_path
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    reader = PdfReader(pdf)
+    pages = [page.extract_text() for page in reader.pages]
+    n = len(pages)
+    groups = _seed("focus_areas")
+    assert n > len(groups) + 2  # a contents page, the overview, a section per focus area
+    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
+        width, height = (float(v) * 25.4 / 72 for v in page.mediabox.upper_right)
+        assert (round(width), round(height)) == (210, 297), number  # A4, in mm
+        assert f"Side {number} af {n}" in text, number
+    contents = pages[0] + pages[1]
+    assert "Indhold" in pages[0]
+    for g in groups:
+        heading = f"{g['focus_area_label']}: {g['focus_area_name']}"
+        # the page the section begins on (each focus area starts a page), as the contents says
+        [starts] = [
+            i for i, t in enumerate(pages, start=1) if " ".join(t.split()).startswith(heading)
+        ]
+        line = next(x for x in contents.splitlines() if x.startswith(heading))
+        assert line.rstrip().endswith(str(starts)), (line, starts)

@@ -20,6 +20,7 @@ from pipeline.files import write_atomic, written_aside
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
+from pipeline.report.pdf import render_pdf
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 
@@ -31,6 +32,7 @@ TEMPLATES = REPO_ROOT / "reports" / "templates"
 class ReportResult:
     path: Path
     workbook_path: Path
+    pdf_path: Path
     n_indicators: int
     n_with_value: int
     n_charts: int
@@ -261,12 +263,14 @@ def build_report(settings: Settings) -> ReportResult:
     html, n_charts = render_html(data, built_at)
     out = settings.report_path
     write_atomic(out, html.encode("utf-8"))
+    write_atomic(settings.report_pdf_path, render_pdf(html))
     workbook = settings.workbook_path
     with written_aside(workbook) as tmp:
         build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,
+        settings.report_pdf_path,
         len(data.indicators),
         sum(1 for i in data.indicators if i.value is not None and i.period),
         n_charts,

@@ -142,6 +142,7 @@ def report_outputs():
         asset_key="follow_up_report",
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
+            "pdf": dg.MetadataValue.path(str(result.pdf_path)),
             "indicators_listed": result.n_indicators,
             "indicators_with_value": result.n_with_value,
             "charts": result.n_charts,

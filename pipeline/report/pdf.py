@@ -1,0 +1,20 @@
+"""The committee report as PDF, beside the HTML (issue 15 §1): the same page, printed by
+WeasyPrint (pure Python over the system's Pango and fonts; nothing is fetched). The HTML's
+print rules make it a document: A4 with page numbers and the data month in the footer (the
+@page margin boxes), a contents page whose entries carry their page numbers
+(`target-counter`), headings kept with what follows them, charts and tables not split.
+Browsers ignore the rules that only a paged renderer knows."""
+
+from __future__ import annotations
+
+import logging
+
+
+def render_pdf(html: str) -> bytes:
+    import weasyprint  # about 2 s of imports: only when a report is built
+
+    # WeasyPrint warns of each CSS property it does not use (the screen's grid, colour
+    # adjustment): the page is printed without them; keep the run's log to what matters
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return weasyprint.HTML(string=html).write_pdf()
