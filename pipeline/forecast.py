@@ -40,13 +40,14 @@ class Candidate:
     name: str  # ETS(error, trend, season) in Hyndman's notation
     trend: str | None
     seasonal: str | None
+    name_da: str  # what the committee reads
 
 
 CANDIDATES = (
-    Candidate("ETS(A,N,N)", None, None),
-    Candidate("ETS(A,Ad,N)", "add", None),
-    Candidate("ETS(A,N,A)", None, "add"),
-    Candidate("ETS(A,Ad,A)", "add", "add"),
+    Candidate("ETS(A,N,N)", None, None, "eksponentiel udglatning af niveauet"),
+    Candidate("ETS(A,Ad,N)", "add", None, "eksponentiel udglatning med dæmpet trend"),
+    Candidate("ETS(A,N,A)", None, "add", "eksponentiel udglatning med sæson"),
+    Candidate("ETS(A,Ad,A)", "add", "add", "eksponentiel udglatning med dæmpet trend og sæson"),
 )
 
 
@@ -90,6 +91,7 @@ def backtest_error(y: np.ndarray, candidate: Candidate) -> float:
 @dataclass
 class Projection:
     model: str
+    model_da: str
     backtest_mae: float
     n_history: int
     frame: pd.DataFrame  # period, horizon, forecast, lower, upper
@@ -124,7 +126,7 @@ def project(series: pd.Series, horizon: int = HORIZON, alpha: float = ALPHA) -> 
             "upper": frame["pi_upper"].to_numpy(),
         }
     )
-    return Projection(chosen.name, error, len(y), out)
+    return Projection(chosen.name, chosen.name_da, error, len(y), out)
 
 
 def meets(value: float, operator: str | None, goal: float, tolerance: float, direction: str):
@@ -199,6 +201,7 @@ def forecast_indicators(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFra
         frame = projection.frame.assign(
             indicator_id=goal.indicator_id,
             model=projection.model,
+            model_da=projection.model_da,
             backtest_mae=projection.backtest_mae,
             n_history=projection.n_history,
             history_until=series.index[-1],
@@ -214,6 +217,7 @@ def forecast_indicators(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFra
         "lower",
         "upper",
         "model",
+        "model_da",
         "backtest_mae",
         "n_history",
         "history_until",

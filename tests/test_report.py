@@ -287,6 +287,24 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
     visible = markup.body.get_text(" ")
     for word in ("None", "nan", "NaN", "null", "undefined"):
         assert not re.search(rf"\b{word}\b", visible), word
+    # the committee reads no software and no code: no tool's name, no file, no snake_case id
+    software = (
+        "dbt",
+        "DuckDB",
+        "warehouse",
+        "extracts.yml",
+        "seed",
+        "statsmodels",
+        "ETS(",
+        "Python",
+        "matplotlib",
+        "WeasyPrint",
+        "Dagster",
+        "Great Expectations",
+    )
+    for word in software:
+        assert word.lower() not in visible.lower(), word
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", visible), re.findall(r"\b\w+_\w+\b", visible)
 
 
 def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
@@ -590,7 +608,8 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
         assert danish(r["lower"], r["unit"]) in text and danish(r["upper"], r["unit"]) in text
         assert f"ud fra {r['n_history']} måneder" in text
         error_unit = "pct_points" if r["unit"] == "pct" else r["unit"]
-        assert f"gennemsnitligt {danish(r['backtest_mae'], error_unit)}" in text
+        assert f"i gennemsnit {danish(r['backtest_mae'], error_unit)}" in text
+        assert r["model_da"] in text
         if r["count_to_target"]:
             more = "færre" if r["direction"] == "lower_is_better" else "flere"
             assert f"med {r['count_to_target']} {more} af de " in text, text

@@ -141,8 +141,10 @@ def _view(ind: Indicator, data: ReportData) -> dict:
 
 def outlook_text(ind: Indicator, o: dict | None) -> str:
     """The projection 12 months ahead, its interval, the model's back-test error and, for a
-    share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %).
-    Modellen ramte i tilbagetest gennemsnitligt 1,3 procentpoint ved siden af. ...'."""
+    share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %,
+    95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel udglatning med
+    sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point ved siden
+    af. Målet havde været nået i oktober 2026 med 38 flere af de 677 borgere, ...'."""
     if o is None or ind.is_retired:
         return ""
     unit = ind.unit
@@ -152,9 +154,9 @@ def outlook_text(ind: Indicator, o: dict | None) -> str:
         f"{formats.value_text(o['forecast'], unit)} "
         f"({formats.interval_text(o['lower'], o['upper'], unit)}, 95 %-interval), "
         f"ud fra {o['n_history']} måneder til og med "
-        f"{formats.period_text(o['status_period'], 'month')}. Den valgte model ramte i "
-        f"tilbagetest gennemsnitligt {formats.value_text(o['backtest_mae'], error_unit)} ved "
-        "siden af."
+        f"{formats.period_text(o['status_period'], 'month')}, ved {o['model_da']}. Modellen er "
+        "valgt, fordi den ramte bedst, når den blev prøvet på de tidligere måneder: i "
+        f"gennemsnit {formats.value_text(o['backtest_mae'], error_unit)} ved siden af."
     )
     if o["count_to_target"]:
         more = "færre" if ind.direction == "lower_is_better" else "flere"

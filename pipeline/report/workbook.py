@@ -274,7 +274,7 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("95 %-interval, fra", lambda r: r["lower"], unit),
         Column("95 %-interval, til", lambda r: r["upper"], unit),
         Column("Kurs mod målet", lambda r: r["on_course"]),
-        Column("Model", lambda r: r["model"]),
+        Column("Model", lambda r: r["model_da"]),
         Column(
             "Gennemsnitlig fejl i tilbagetest",
             lambda r: r["backtest_mae"],

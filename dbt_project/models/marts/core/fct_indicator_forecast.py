@@ -55,6 +55,7 @@ def model(dbt, session):
             "lower": "float64",
             "upper": "float64",
             "model": "string",
+            "model_da": "string",
             "backtest_mae": "float64",
             "n_history": "int32",
             "goal": "float64",

@@ -47,6 +47,7 @@ joined as (
         forecasts.upper,
         forecasts.on_course,
         forecasts.model,
+        forecasts.model_da,
         forecasts.backtest_mae,
         forecasts.n_history,
         values_at_status.numerator,
@@ -69,6 +70,7 @@ final as (
         upper,
         on_course,
         model,
+        model_da,
         backtest_mae,
         n_history,
         case
