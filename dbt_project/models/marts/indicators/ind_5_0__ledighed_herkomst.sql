@@ -82,26 +82,12 @@ rates as (
 ),
 
 gaps as (
-    select
-        non_western.month_date,
-        non_western.rate - other_origins.rate as gap_points,
-        {{ smallest_count([
-            'non_western.fuldtidsledige', 'non_western.n_labour_force',
-            'other_origins.fuldtidsledige', 'other_origins.n_labour_force'
-        ]) }} as smallest_count,
-        {{ comparison_bounds(
-            "'share'", 100,
-            'non_western.fuldtidsledige', 'non_western.n_labour_force',
-            'other_origins.fuldtidsledige', 'other_origins.n_labour_force',
-            prefix='ci'
-        ) }}
-    from rates as non_western
-    inner join rates as other_origins
-        on
-            non_western.month_date = other_origins.month_date
-            and other_origins.breakdown_value = 'dansk og vestlig'
-    where non_western.breakdown_value = 'ikke-vestlig'
+    {{ origin_gap(
+        'rates', ['month_date'], 'fuldtidsledige', 'n_labour_force',
+        group_column='breakdown_value', reference='dansk og vestlig'
+    ) }}
 ),
+
 
 final as (
     select

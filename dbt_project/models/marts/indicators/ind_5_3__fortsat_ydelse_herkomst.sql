@@ -80,27 +80,12 @@ counts as (
 ),
 
 gaps as (
-    select
-        non_western.period,
-        {{ pct('non_western.n_flagged', 'non_western.n_base') }}
-        - {{ pct('other_origins.n_flagged', 'other_origins.n_base') }} as gap_points,
-        {{ smallest_count([
-            'non_western.n_flagged', 'non_western.n_base',
-            'other_origins.n_flagged', 'other_origins.n_base'
-        ]) }} as smallest_count,
-        {{ comparison_bounds(
-            "'share'", 100,
-            'non_western.n_flagged', 'non_western.n_base',
-            'other_origins.n_flagged', 'other_origins.n_base',
-            prefix='ci'
-        ) }}
-    from counts as non_western
-    inner join counts as other_origins
-        on
-            non_western.period = other_origins.period
-            and other_origins.origin_group = 'dansk og vestlig'
-    where non_western.origin_group = 'ikke-vestlig'
+    {{ origin_gap(
+        'counts', ['period'], 'n_flagged', 'n_base',
+        group_column='origin_group', reference='dansk og vestlig'
+    ) }}
 ),
+
 
 final as (
     select

@@ -60,29 +60,12 @@ counts as (
 ),
 
 gaps as (
-    select
-        non_western.period,
-        non_western.maalgruppe_code,
-        {{ pct('non_western.n_flagged', 'non_western.n_base') }}
-        - {{ pct('other_origins.n_flagged', 'other_origins.n_base') }} as gap_points,
-        {{ smallest_count([
-            'non_western.n_flagged', 'non_western.n_base',
-            'other_origins.n_flagged', 'other_origins.n_base'
-        ]) }} as smallest_count,
-        {{ comparison_bounds(
-            "'share'", 100,
-            'non_western.n_flagged', 'non_western.n_base',
-            'other_origins.n_flagged', 'other_origins.n_base',
-            prefix='ci'
-        ) }}
-    from counts as non_western
-    inner join counts as other_origins
-        on
-            non_western.period = other_origins.period
-            and non_western.maalgruppe_code = other_origins.maalgruppe_code
-            and other_origins.origin_group = 'øvrige'
-    where non_western.origin_group = 'ikke-vestlig'
+    {{ origin_gap(
+        'counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
+        group_column='origin_group', reference='øvrige'
+    ) }}
 ),
+
 
 final as (
     select
