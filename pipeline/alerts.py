@@ -32,7 +32,8 @@ REPORT_URL_ENV = "BKWH_REPORT_URL"
 RANK_INDICATOR = "2.1"  # Ballerup's rank among Region Hovedstaden's municipalities
 
 STATUS_SQL = """
-select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status, d.strategy_text,
+select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status,
+    d.headline_da,
     {outlook}
 from marts.fct_indicator_status as s
 inner join marts.dim_indicator as d using (indicator_id)
@@ -79,7 +80,7 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 {
                     "indicator_id": indicator_id,
                     "kind": "status",
-                    "text": f"{indicator_id} {new['strategy_text']}: status ændret fra "
+                    "text": f"{indicator_id} {new['headline_da']}: status ændret fra "
                     f"«{old['status']}» til «{new['status']}» "
                     f"({_value(old)} → {_value(new)})",
                 }
@@ -106,7 +107,7 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 {
                     "indicator_id": indicator_id,
                     "kind": "course",
-                    "text": f"{indicator_id} {new['strategy_text']}: fremskrivningen er gået fra "
+                    "text": f"{indicator_id} {new['headline_da']}: fremskrivningen er gået fra "
                     f"«{old['on_course']}» til «ikke på kurs» mod målet "
                     f"({formats.value_text(new['goal'], new['unit'])}): "
                     f"{formats.value_text(new['forecast'], new['unit'])} ({interval}) i "

@@ -30,7 +30,7 @@ def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
         "unit": unit,
         "period": period,
         "period_type": "month",
-        "strategy_text": "tekst",
+        "headline_da": "tekst",
         "on_course": on_course,
         "forecast": 21.0 if on_course else None,
         "lower": 17.5 if on_course else None,

@@ -163,6 +163,10 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
         article = soup.select_one(f'article[data-indicator="{c["indicator_id"]}"]')
         text = article.get_text(" ", strip=True)
         assert c["strategy_text"] in text
+        # the headline says what is measured; the strategy's own text is quoted where it differs
+        headline = article.select_one("h3").get_text(" ", strip=True)
+        assert headline == f"{c['indicator_id']} {c['headline_da'] or c['strategy_text']}"
+        assert (f"Strategiens tekst: «{c['strategy_text']}»" in text) == bool(c["headline_da"])
         if c["status"] == "retired":
             assert "udgået" in text and article.select_one(".chart") is None
             if c["replaced_by"]:

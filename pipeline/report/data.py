@@ -23,8 +23,8 @@ BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_
 INDICATORS_SQL = """
 select
     d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
-    d.goal_text, d.indicator_role, d.strategy_text, d.strategy_remark, d.definition_da,
-    d.note_da, d.definition, d.unit, d.interval_method_da,
+    d.goal_text, d.indicator_role, d.strategy_text, d.headline_da, d.strategy_remark,
+    d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,

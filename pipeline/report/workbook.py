@@ -176,7 +176,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
     columns = [
         Column("Nr.", lambda i: i.indicator_id),
         Column("Gruppe", lambda i: i.focus_area_label),
-        Column("Indikator", lambda i: i.strategy_text),
+        Column("Indikator", lambda i: i.headline_da),
         Column(
             "Periode", lambda i: formats.period_text(i.period, i.period_type) if i.period else None
         ),
@@ -230,7 +230,7 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
         _write_sheet(book, styles, stamp, "Forventet niveau", columns, data.expected_level)
     if data.comparable:
         units = {i.indicator_id: i.unit for i in data.indicators}
-        texts = {i.indicator_id: i.strategy_text for i in data.indicators}
+        texts = {i.indicator_id: i.headline_da for i in data.indicators}
         columns = [
             Column("Nr.", lambda r: r["indicator_id"]),
             Column("Indikator", lambda r: texts.get(r["indicator_id"])),
@@ -258,7 +258,7 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
     if not data.outlook:
         return
     units = {i.indicator_id: i.unit for i in data.indicators}
-    texts = {i.indicator_id: i.strategy_text for i in data.indicators}
+    texts = {i.indicator_id: i.headline_da for i in data.indicators}
 
     def unit(r: dict) -> str:
         return units[r["indicator_id"]]
@@ -289,7 +289,7 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
-    texts = {i.indicator_id: i.strategy_text for i in data.indicators}
+    texts = {i.indicator_id: i.headline_da for i in data.indicators}
     columns = [
         Column("Nr.", lambda r: r["indicator_id"]),
         Column("Indikator", lambda r: texts[r["indicator_id"]]),

@@ -2,7 +2,11 @@
 with
 
 catalogue as (
-    select * from {{ ref('indicator_catalogue') }}
+    select
+        *,
+        -- the headline: the strategy's text unless the catalogue says what is measured
+        coalesce(nullif(headline_da, ''), strategy_text) as headline
+    from {{ ref('indicator_catalogue') }}
 ),
 
 focus_areas as (
@@ -33,6 +37,7 @@ final as (
         catalogue.role::varchar as indicator_role,
         catalogue.strategy_text::varchar as strategy_text,
         catalogue.strategy_remark::varchar as strategy_remark,
+        catalogue.headline::varchar as headline_da,
         catalogue.definition::varchar as definition,
         catalogue.definition_da::varchar as definition_da,
         catalogue.unit::varchar as unit,
