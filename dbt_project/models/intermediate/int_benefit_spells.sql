@@ -49,13 +49,7 @@ spells as (
 ),
 
 successions as (
-    select
-        ydelse_groups.ydelse_group as from_group,
-        ydelse_groups.paid_as_group as to_group,
-        {{ first_week_from('reforms.effective_date') }} as first_week_number
-    from {{ ref('ydelse_groups') }} as ydelse_groups
-    inner join {{ ref('reforms') }} as reforms
-        on ydelse_groups.paid_as_from_reform = reforms.reform_id
+    select * from {{ ref('int_benefit_successions') }}
 ),
 
 -- the last week of the succeeded group before each spell of its successor from the reform on

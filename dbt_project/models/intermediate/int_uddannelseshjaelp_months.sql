@@ -16,14 +16,8 @@ persons as (
 ),
 
 succession as (
-    select
-        ydelse_groups.ydelse_group,
-        ydelse_groups.paid_as_group,
-        reforms.effective_date
-    from {{ ref('ydelse_groups') }} as ydelse_groups
-    inner join {{ ref('reforms') }} as reforms
-        on ydelse_groups.paid_as_from_reform = reforms.reform_id
-    where ydelse_groups.ydelse_group = 'uddannelseshjaelp'
+    select * from {{ ref('int_benefit_successions') }}
+    where from_group = 'uddannelseshjaelp'
 ),
 
 with_age as (
@@ -52,11 +46,11 @@ final as (
     cross join succession
     where
         (
-            with_age.ydelse_group = succession.ydelse_group
+            with_age.ydelse_group = succession.from_group
             and with_age.month_date < succession.effective_date
         )
         or (
-            with_age.ydelse_group = succession.paid_as_group
+            with_age.ydelse_group = succession.to_group
             and with_age.month_date >= succession.effective_date
             and with_age.age < 30
             and not with_age.has_vocational_education
