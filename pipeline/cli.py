@@ -134,7 +134,8 @@ def report_cmd() -> None:
     result = build_report(Settings.from_env())
     typer.echo(
         f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
-        f"indicators with a value, {result.n_charts} charts)\npdf: {result.pdf_path}\n"
+        f"indicators with a value, {result.n_charts} charts)\n"
+        f"pdf: {result.pdf_path or result.pdf_missing}\n"
         f"workbook: {result.workbook_path}"
     )
 

@@ -16,6 +16,7 @@ import duckdb
 
 from pipeline.config import Settings, sources_config
 from pipeline.ingest.discover import MonthFilter, discover, file_month
+from pipeline.pdf import missing_libraries
 from pipeline.state import (
     code_fingerprint,
     dbt_is_current,
@@ -71,7 +72,9 @@ def plan_refresh(
         _with_new_files(plan, settings, con, sources, months)
         published_inputs, code = published_fingerprints(settings.analytics_path)
         inputs = inputs_fingerprint(con)
-        outputs = [settings.report_path, settings.report_pdf_path, settings.workbook_path]
+        outputs = [settings.report_path, settings.workbook_path]
+        if not missing_libraries():  # where no PDF can be made, its absence is not news
+            outputs.append(settings.report_pdf_path)
         if published_inputs is None:
             plan.reason = "nothing published yet"
         elif published_inputs != inputs:

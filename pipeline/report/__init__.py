@@ -17,10 +17,10 @@ import jinja2
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var
 from pipeline.files import write_atomic, written_aside
+from pipeline.pdf import INSTALL_HINT, missing_libraries, render_pdf
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
-from pipeline.report.pdf import render_pdf
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 
@@ -32,10 +32,11 @@ TEMPLATES = REPO_ROOT / "reports" / "templates"
 class ReportResult:
     path: Path
     workbook_path: Path
-    pdf_path: Path
+    pdf_path: Path | None  # None: not made, `pdf_missing` says why
     n_indicators: int
     n_with_value: int
     n_charts: int
+    pdf_missing: str = ""
 
 
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
@@ -265,15 +266,23 @@ def build_report(settings: Settings) -> ReportResult:
     html, n_charts = render_html(data, built_at)
     out = settings.report_path
     write_atomic(out, html.encode("utf-8"))
-    write_atomic(settings.report_pdf_path, render_pdf(html))
+    missing = missing_libraries()
+    if missing:
+        # an older PDF would not match the new page: none rather than a stale one
+        settings.report_pdf_path.unlink(missing_ok=True)
+    else:
+        write_atomic(settings.report_pdf_path, render_pdf(html))
     workbook = settings.workbook_path
     with written_aside(workbook) as tmp:
         build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,
-        settings.report_pdf_path,
+        None if missing else settings.report_pdf_path,
         len(data.indicators),
         sum(1 for i in data.indicators if i.value is not None and i.period),
         n_charts,
+        pdf_missing=(
+            f"no PDF: the system lacks {', '.join(missing)} ({INSTALL_HINT})" if missing else ""
+        ),
     )

@@ -138,11 +138,15 @@ def report_outputs():
         f"report: {result.n_with_value} of {result.n_indicators} indicators with a value, "
         f"{result.n_charts} charts"
     )
+    if result.pdf_missing:
+        progress.warning(f"report: {result.pdf_missing}")
     yield dg.MaterializeResult(
         asset_key="follow_up_report",
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
-            "pdf": dg.MetadataValue.path(str(result.pdf_path)),
+            "pdf": dg.MetadataValue.path(str(result.pdf_path))
+            if result.pdf_path
+            else dg.MetadataValue.text(result.pdf_missing),
             "indicators_listed": result.n_indicators,
             "indicators_with_value": result.n_with_value,
             "charts": result.n_charts,
