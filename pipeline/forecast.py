@@ -1,5 +1,5 @@
-"""A projection of each indicator 12 months ahead, and whether its goal will be met on the
-current course (issue 15, section 4).
+"""A projection of each indicator 12 months ahead, to judge whether its goal will be met on
+the current course (issue 15, section 4).
 
 The models are statsmodels' exponential smoothing state space models (ETSModel, Hyndman et
 al., "Forecasting with Exponential Smoothing", 2008): additive errors; no trend or a damped
@@ -12,9 +12,8 @@ before. The interval is the model's 95 % prediction interval.
 
 A share (unit pct) stays within 0-100: its forecast and interval are cut there.
 
-On course: the goal (the target, or the comparator's latest value where there is no target)
-is met at the 12-month point by the whole interval: 'på kurs'; missed by the whole interval:
-'ikke på kurs'; else the course is within the uncertainty: 'usikker'. A projection needs
+Whether the goal is met on this course is judged from the interval in SQL, by the rule the
+statuses use (fct_indicator_outlook, macros/status.sql). A projection needs
 `MIN_HISTORY` consecutive months with a value; a shorter or broken series gets none.
 """
 
@@ -129,44 +128,6 @@ def project(series: pd.Series, horizon: int = HORIZON, alpha: float = ALPHA) -> 
     return Projection(chosen.name, chosen.name_da, error, len(y), out)
 
 
-def meets(value: float, operator: str | None, goal: float, tolerance: float, direction: str):
-    """Whether a value meets the goal: the target's operator, or, against a comparator, the
-    indicator's direction (higher or lower is better)."""
-    if operator == ">=":
-        return value >= goal
-    if operator == "<=":
-        return value <= goal
-    if operator == "=":
-        return abs(value - goal) <= tolerance
-    if direction == "higher_is_better":
-        return value >= goal
-    if direction == "lower_is_better":
-        return value <= goal
-    return None
-
-
-def course(
-    lower: float, upper: float, operator: str | None, goal: float, tolerance: float, direction: str
-) -> str | None:
-    """'på kurs' when the whole interval meets the goal, 'ikke på kurs' when none of it does,
-    else 'usikker'; None when the goal has no direction to judge by."""
-    ends = [meets(v, operator, goal, tolerance, direction) for v in (lower, upper)]
-    if None in ends:
-        return None
-    if operator == "=":
-        # an interval can hold the goal's band with both ends outside it
-        if all(ends):
-            return "på kurs"
-        if upper < goal - tolerance or lower > goal + tolerance:
-            return "ikke på kurs"
-        return "usikker"
-    if all(ends):
-        return "på kurs"
-    if not any(ends):
-        return "ikke på kurs"
-    return "usikker"
-
-
 def longest_recent_run(series: pd.Series) -> pd.Series:
     """The consecutive months with a value that end with the series' last month."""
     s = series.sort_index()
@@ -180,33 +141,27 @@ def longest_recent_run(series: pd.Series) -> pd.Series:
     return s.iloc[start:]
 
 
-def forecast_indicators(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+def forecast_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator and month ahead. `values`: Ballerup's total rows (indicator_id,
-    period, value) up to each indicator's status period; `goals`: one row per indicator with
-    a goal (indicator_id, unit, operator, goal, tolerance, direction)."""
+    period, value) up to each indicator's status period; `indicators`: those to project
+    (indicator_id, unit)."""
     rows = []
-    for goal in goals.itertuples(index=False):
-        own = values[values.indicator_id == goal.indicator_id]
+    for indicator in indicators.itertuples(index=False):
+        own = values[values.indicator_id == indicator.indicator_id]
         series = longest_recent_run(own.set_index("period")["value"])
         projection = project(series)
         if projection is None:
             continue
-        if goal.unit == "pct":
+        if indicator.unit == "pct":
             for column in ("forecast", "lower", "upper"):
                 projection.frame[column] = projection.frame[column].clip(0.0, 100.0)
-        last = projection.frame.iloc[-1]
-        on_course = course(
-            last.lower, last.upper, goal.operator, goal.goal, goal.tolerance or 0.0, goal.direction
-        )
         frame = projection.frame.assign(
-            indicator_id=goal.indicator_id,
+            indicator_id=indicator.indicator_id,
             model=projection.model,
             model_da=projection.model_da,
             backtest_mae=projection.backtest_mae,
             n_history=projection.n_history,
             history_until=series.index[-1],
-            goal=goal.goal,
-            on_course=on_course,
         )
         rows.append(frame)
     columns = [
@@ -221,8 +176,6 @@ def forecast_indicators(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFra
         "backtest_mae",
         "n_history",
         "history_until",
-        "goal",
-        "on_course",
     ]
     if not rows:
         return pd.DataFrame(columns=columns)

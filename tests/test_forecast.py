@@ -1,5 +1,6 @@
 """The projection against each goal (pipeline/forecast.py), on series whose truth is known:
-the model chosen by back-testing, its interval, the course, and the series it starts from."""
+the model chosen by back-testing, its interval, and the series it starts from. (The course
+against the goal is judged in SQL, as the status is: fct_indicator_outlook's unit test.)"""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import math
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from pipeline.forecast import MIN_HISTORY, course, longest_recent_run, project
+from pipeline.forecast import MIN_HISTORY, longest_recent_run, project
 
 MONTHS = pd.date_range("2019-01-01", periods=120, freq="MS")
 
@@ -44,34 +44,6 @@ def test_a_flat_history_gets_no_season_and_a_short_one_no_projection():
     assert abs(p.frame["forecast"].iloc[-1] - 30) < 2.5
     assert project(flat.iloc[: MIN_HISTORY - 1]) is None
     assert project(flat.iloc[:MIN_HISTORY]) is not None
-
-
-@pytest.mark.parametrize(
-    ("lower", "upper", "operator", "goal", "tolerance", "direction", "expected"),
-    [
-        # 4.4: at least 25 pct.
-        (26, 30, ">=", 25, 0, "higher_is_better", "på kurs"),
-        (22, 28, ">=", 25, 0, "higher_is_better", "usikker"),
-        (10, 24.9, ">=", 25, 0, "higher_is_better", "ikke på kurs"),
-        # 5.0: a gap of at most 0
-        (-2, -0.5, "<=", 0, 0, "lower_is_better", "på kurs"),
-        (0.5, 3, "<=", 0, 0, "lower_is_better", "ikke på kurs"),
-        # 5.6: a ratio of 1 within 0.1
-        (0.95, 1.08, "=", 1, 0.1, "neutral", "på kurs"),
-        (0.8, 1.05, "=", 1, 0.1, "neutral", "usikker"),
-        (1.2, 1.5, "=", 1, 0.1, "neutral", "ikke på kurs"),
-        # against the country's level, by the direction
-        (2.0, 2.4, None, 2.5, 0, "lower_is_better", "på kurs"),
-        (2.0, 2.9, None, 2.5, 0, "lower_is_better", "usikker"),
-        (12, 14, None, 13.1, 0, "higher_is_better", "usikker"),
-        (13.2, 14, None, 13.1, 0, "higher_is_better", "på kurs"),
-        (1, 2, None, 1.5, 0, "neutral", None),
-    ],
-)
-def test_the_course_is_judged_by_the_whole_interval(
-    lower, upper, operator, goal, tolerance, direction, expected
-):
-    assert course(lower, upper, operator, goal, tolerance, direction) == expected
 
 
 def test_a_projection_starts_after_the_last_gap():

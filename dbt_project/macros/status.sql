@@ -13,6 +13,35 @@
     end
 {% endmacro %}
 
+{#-
+    The gap at the worst and at the best point of an interval [low, high]; where the target
+    is a band (=) and the interval holds its mark, the best is the band's whole tolerance.
+-#}
+{% macro worst_gap(low, high) -%}
+    least({{ gap_at(low) }}, {{ gap_at(high) }})
+{%- endmacro %}
+
+{% macro best_gap(low, high) -%}
+    case
+        when target_operator = '=' and target_value between {{ low }} and {{ high }}
+            then target_tolerance
+        else greatest({{ gap_at(low) }}, {{ gap_at(high) }})
+    end
+{%- endmacro %}
+
+{#-
+    The verdict from an interval's gaps (columns gap_worst and gap_best), as `when` branches
+    of a case: `met` when the whole interval is on the better side (a target is met on its
+    mark, at least 80 %; a comparator must be beaten), `missed` when it is all on the worse
+    side, else `level`. The status of a value and the course of a projection both say it.
+-#}
+{% macro verdict_branches(met, missed, level) -%}
+    when target_operator is not null and gap_worst >= 0 then '{{ met }}'
+    when target_operator is null and gap_worst > 0 then '{{ met }}'
+    when gap_best < 0 then '{{ missed }}'
+    else '{{ level }}'
+{%- endmacro %}
+
 {#- the persons behind a value, by its unit's interval method (seed interval_methods) -#}
 {% macro persons_behind(rows, methods) -%}
     case {{ methods }}.persons_behind

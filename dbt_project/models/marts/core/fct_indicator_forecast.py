@@ -1,13 +1,14 @@
 """Each indicator with a goal, projected 12 months past the month its status is for, with
 the 95 % prediction interval, the model chosen by back-testing on its own history and that
-model's back-test error, and whether the goal will be met on the current course
-(pipeline/forecast.py). A dbt Python model: statsmodels fits the models.
+model's back-test error (pipeline/forecast.py). A dbt Python model: statsmodels fits the
+models. Whether the goal is met on this course: fct_indicator_outlook.
 
 The series is the home municipality's published total (suppressed months are gaps, and a
 projection starts after the last gap) up to the status period, so provisional months, which
 the sources still revise, are not projected from. The goal is the target valid then, or,
 without a target, the comparator's value in that period (the country's level: the strategy's
-"på landsniveau"). A rank (2.1) is not projected."""
+"på landsniveau"). A rank (2.1) is not projected. The goal is judged in
+fct_indicator_outlook."""
 
 import pandas as pd
 
@@ -20,27 +21,24 @@ def model(dbt, session):
     status = dbt.ref("fct_indicator_status").df()
     values = dbt.ref("fct_indicator_values").df()
 
-    goals = status[
+    # indicators with a target or a comparator value in their status period
+    projected = status[
         status.period.notna()
         & (status.unit != "rank")
         & (status.target_operator.notna() | status.comparator_value.notna())
-    ].assign(
-        operator=lambda s: s.target_operator.where(s.target_operator.notna(), None),
-        goal=lambda s: s.target_value.where(s.target_operator.notna(), s.comparator_value),
-        tolerance=lambda s: s.target_tolerance.fillna(0.0),
-    )[["indicator_id", "unit", "operator", "goal", "tolerance", "direction", "period"]]
+    ][["indicator_id", "unit", "period"]]
 
     totals = values[
         (values.area_code == home)
         & (values.breakdown == "total")
         & values.period_type.isin(["month", "rolling_year"])
-    ].merge(goals[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status"))
+    ].merge(projected[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status"))
     totals = totals[totals.period <= totals.period_status]
     # a suppressed month is a gap: no value, whatever the warehouse holds
     totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))
     totals["period"] = pd.to_datetime(totals.period)
 
-    out = forecast_indicators(totals[["indicator_id", "period", "value"]], goals)
+    out = forecast_indicators(totals[["indicator_id", "period", "value"]], projected)
     out["period"] = pd.to_datetime(out.period).dt.date
     out["history_until"] = pd.to_datetime(out.history_until).dt.date
     out["area_code"] = home
@@ -58,8 +56,6 @@ def model(dbt, session):
             "model_da": "string",
             "backtest_mae": "float64",
             "n_history": "int32",
-            "goal": "float64",
-            "on_course": "string",
             "area_code": "int32",
         }
     )

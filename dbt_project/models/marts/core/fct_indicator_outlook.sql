@@ -40,12 +40,13 @@ joined as (
         status.unit,
         status.direction,
         status.target_operator,
-        forecasts.goal,
+        status.target_value,
+        status.target_tolerance,
+        status.comparator_value,
         forecasts.period as forecast_period,
         forecasts.forecast,
         forecasts.lower,
         forecasts.upper,
-        forecasts.on_course,
         forecasts.model,
         forecasts.model_da,
         forecasts.backtest_mae,
@@ -55,6 +56,30 @@ joined as (
     from forecasts
     inner join status on forecasts.indicator_id = status.indicator_id
     left join values_at_status on forecasts.indicator_id = values_at_status.indicator_id
+),
+
+-- The course is judged as the status is (macros/status.sql, fct_indicator_status), with the
+-- projection's interval 12 months ahead in place of the value's: the whole interval on the
+-- better side of the goal ("på kurs"; a target may be met on its mark, a comparator must be
+-- beaten), the whole interval on the worse side ("ikke på kurs"), else "usikker".
+gaps as (
+    select
+        *,
+        {{ worst_gap('lower', 'upper') }} as gap_worst,
+        {{ best_gap('lower', 'upper') }} as gap_best
+    from joined
+),
+
+judged as (
+    select
+        *,
+        case when target_operator is not null then target_value else comparator_value end
+            as goal,
+        case
+            when gap_worst is null then null
+            {{ verdict_branches('på kurs', 'ikke på kurs', 'usikker') }}
+        end as on_course
+    from gaps
 ),
 
 final as (
@@ -79,7 +104,7 @@ final as (
             when target_operator = '<=' then greatest(0, ceil(numerator - goal / 100 * denominator))
         end::integer as count_to_target,
         case when unit = 'pct' then round(denominator) end::integer as share_base
-    from joined
+    from judged
 )
 
 select * from final

@@ -180,12 +180,8 @@ gaps as (
         *,
         {{ gap_at('value') }} as gap,
         -- the gap at the interval's worst and best points
-        least({{ gap_at('ci_lower') }}, {{ gap_at('ci_upper') }}) as gap_worst,
-        case
-            when target_operator = '=' and target_value between ci_lower and ci_upper
-                then target_tolerance
-            else greatest({{ gap_at('ci_lower') }}, {{ gap_at('ci_upper') }})
-        end as gap_best
+        {{ worst_gap('ci_lower', 'ci_upper') }} as gap_worst,
+        {{ best_gap('ci_lower', 'ci_upper') }} as gap_best
     from joined
 ),
 
@@ -200,11 +196,7 @@ judged as (
             -- a figure published without its counts (0.1, 2.1): the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
             when interval_method = 'none' then 'ikke opfyldt'
-            -- a target is met on its mark (at least 80 %); a comparator must be beaten
-            when target_operator is not null and gap_worst >= 0 then 'opfyldt'
-            when target_operator is null and gap_worst > 0 then 'opfyldt'
-            when gap_best < 0 then 'ikke opfyldt'
-            else 'på niveau'
+            {{ verdict_branches('opfyldt', 'ikke opfyldt', 'på niveau') }}
         end as status,
         case
             when change_from_year_before is null then null
