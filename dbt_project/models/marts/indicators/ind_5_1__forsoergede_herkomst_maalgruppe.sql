@@ -2,8 +2,9 @@
 -- 16-64 of each origin, the fuldtidspersoner on public support in pct.; per origin and
 -- target group ('herkomst_maalgruppe', value '<origin> / <target group>'), per origin, and in
 -- all. Target groups follow the dated mapping (the kontanthjælp reform of 1 July 2025
--- changes them). Ballerup only, from its register and persons: no published table gives the share of each origin's residents
--- on public support by target group (docs/sources/real_tables.md, §3).
+-- changes them). Ballerup only, from its register and persons: no published table gives the
+-- share of each origin's residents on public support by target group
+-- (docs/sources/real_tables.md, §3).
 with
 
 ftp as (
