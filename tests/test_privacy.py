@@ -40,10 +40,10 @@ def _cpr_cells(path) -> list[tuple[str, str, int]]:
     found = []
     with duckdb.connect(str(path), read_only=True) as con:
         columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_catalog = current_database()"
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns where table_catalog = current_database()"
         ).fetchall()
-        for schema, table, column in columns:
+        for schema, table, column, data_type in columns:
             relation = f'"{schema}"."{table}"'
             if column in HASH_COLUMNS:
                 [(bad,)] = con.execute(
@@ -52,9 +52,16 @@ def _cpr_cells(path) -> list[tuple[str, str, int]]:
                 ).fetchall()
                 assert bad == 0, f"{schema}.{table}.{column} holds values that are no hash"
                 continue
+            text = f'"{column}"::varchar'
+            if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
+                # a fraction's digits are no id (0.1409041101 is a share, not 140904-1101):
+                # a number can hold a CPR number only in its integer part
+                text = (
+                    f'case when isfinite("{column}"::double) and abs("{column}") < 1e30 '
+                    f'then trunc("{column}")::hugeint::varchar end'
+                )
             [(n,)] = con.execute(
-                f'select count(*) from {relation} where regexp_matches("{column}"::varchar, ?)',
-                [CPR],
+                f"select count(*) from {relation} where regexp_matches({text}, ?)", [CPR]
             ).fetchall()
             if n:
                 found.append((f"{schema}.{table}", column, n))
