@@ -13,3 +13,21 @@
         where load_log.is_current
     )
 {%- endmacro %}
+
+{#-
+    The rows of a register's newest extract, for a register whose extract holds its whole
+    (dated) history and so replaces the earlier ones, as the persons register's does.
+-#}
+{% macro newest_extract_rows(raw_relation) -%}
+    with current_batches as (
+        {{ current_rows(raw_relation) }}
+    ),
+
+    newest_delivery as (
+        select max(_delivery_key) as delivery_key from current_batches
+    )
+
+    select current_batches.*
+    from current_batches
+    inner join newest_delivery on current_batches._delivery_key = newest_delivery.delivery_key
+{%- endmacro %}

@@ -79,15 +79,26 @@ def raw_column(name: str, kind: str) -> str:
 
 def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     """The load log and every raw table exist, even before their first delivery, so that
-    dbt's sources resolve. Older load logs gain the file-stat columns."""
+    dbt's sources resolve. Older load logs gain the file-stat columns, and a raw table gains
+    the columns its suite has added since (earlier rows hold null there), as the persons
+    register did its gyldig_fra and gyldig_til."""
     con.execute("create schema if not exists raw")
     con.execute(DDL)
     con.execute("alter table raw._load_log add column if not exists file_size bigint")
     con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
+    existing = set(
+        con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'raw'"
+        ).fetchall()
+    )
     for spec in load_specs():
-        cols = [f'"{raw_column(c, k)}" {SQL_TYPES[k]}' for c, k in spec.columns.items()]
-        cols += [f"{c} {t}" for c, t in LINEAGE.items()]
-        con.execute(f"create table if not exists raw.{spec.raw_table} ({', '.join(cols)})")
+        cols = {raw_column(c, k): SQL_TYPES[k] for c, k in spec.columns.items()} | LINEAGE
+        ddl = ", ".join(f'"{c}" {t}' for c, t in cols.items())
+        con.execute(f"create table if not exists raw.{spec.raw_table} ({ddl})")
+        for c, t in cols.items():
+            if existing and (spec.raw_table, c) not in existing:
+                con.execute(f'alter table raw.{spec.raw_table} add column if not exists "{c}" {t}')
 
 
 @dataclass

@@ -121,7 +121,8 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
     rows = []
     for month in wpm.index:
         age = int(month[:4]) - p["birth_year"].to_numpy()
-        ok = (age >= 16) & (age <= 64)
+        # residents on the month's first day (int_population_months)
+        ok = (age >= 16) & (age <= 64) & world.resident_on(date.fromisoformat(f"{month}-01"))
         lf = p["in_labour_force"].to_numpy() & ok
         groups = age_group(age)
         for _, _, label in AGE_GROUPS:
@@ -516,15 +517,17 @@ def _age_in(world: World, year: int) -> np.ndarray:
 
 
 def ballerup_education(world: World) -> pd.DataFrame:
-    """HFUDD11 (4.1): residents aged 25-29 and those with a vocational or higher education,
-    by sex and origin, for each year whose 1 October lies in the sample (ind_4_1)."""
-    p = world.persons
+    """HFUDD11 (4.1): residents aged 25-29 on 1 October and those with a vocational or higher
+    education by then, by sex and origin, for each year whose 1 October lies in the sample
+    (ind_4_1)."""
     rows = []
     for year in range(int(world.start[:4]), int(world.end[:4]) + 1):
         if not world.start <= f"{year}-10" <= world.end:
             continue
         a = _age_in(world, year)
-        young = p[(a >= 25) & (a <= 29)]
-        g = young.groupby(["koen", "herkomst"])["has_vocational_education"].agg(["size", "sum"])
+        day = date(year, 10, 1)
+        p = world.persons.assign(educated=world.educated_on(day))
+        young = p[(a >= 25) & (a <= 29) & world.resident_on(day)]
+        g = young.groupby(["koen", "herkomst"])["educated"].agg(["size", "sum"])
         rows += [(str(year), k, h, int(r["size"]), int(r["sum"])) for (k, h), r in g.iterrows()]
     return pd.DataFrame(rows, columns=["year", "koen", "herkomst", "base", "flag"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -279,7 +281,7 @@ def _eud(rng: np.random.Generator, world: World) -> pd.DataFrame:
     first_year = int(world.start[:4])
     last_year = int(world.end[:4]) if world.end[5:] >= "03" else int(world.end[:4]) - 1
     for year in range(first_year, last_year + 1):
-        leavers = p[(year - p["birth_year"]).isin([16, 17])]
+        leavers = p[(year - p["birth_year"]).isin([16, 17]) & world.resident_on(date(year, 3, 1))]
         leavers = leavers[rng.random(len(leavers)) < 0.5]  # each cohort leaves once: 9th or 10th
         eud_p = 0.19 + 0.012 * (year - 2019)
         first = rng.choice(

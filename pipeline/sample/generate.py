@@ -198,9 +198,21 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
     return out
 
 
-def write_registers(world: World, landing: Path) -> list[Path]:
+def person_register(world: World) -> pd.DataFrame:
+    """The persons register as dated rows: one row per person and period of unchanged
+    attributes while the person lives in Ballerup (gyldig_fra to gyldig_til, both inclusive,
+    gyldig_til empty while it holds), split where the person completes a vocational education.
+    Every person who lived here at some day of the history is in it, also those who moved away.
+    """
     p = world.persons
-    persons = pd.DataFrame(
+    start = p["resident_from"].to_numpy().astype("datetime64[D]")
+    end = p["resident_to"].to_numpy().astype("datetime64[D]")
+    edu = p["educated_from"].to_numpy().astype("datetime64[D]")
+    # completed while living here, by the extract's date: the period splits on that day
+    extracted = np.datetime64(pd.Period(world.end, "M").end_time.date())
+    edu = np.where(edu <= extracted, edu, np.datetime64("NaT"))
+    split = (edu > start) & ~(edu > end)
+    base = pd.DataFrame(
         {
             "cpr": p["cpr"],
             "foedselsaar": p["birth_year"],
@@ -209,9 +221,22 @@ def write_registers(world: World, landing: Path) -> list[Path]:
             "kommune_code": BALLERUP,
             "i_arbejdsstyrken": p["in_labour_force"].astype(int),
             "er_forsikret": p["is_insured"].astype(int),
-            "har_erhvervskompetence": p["has_vocational_education"].astype(int),
         }
     )
+    before = base.assign(
+        har_erhvervskompetence=(edu <= start).astype(int),
+        gyldig_fra=start,
+        gyldig_til=np.where(split, edu - np.timedelta64(1, "D"), end),
+    )
+    after = base[split].assign(
+        har_erhvervskompetence=1, gyldig_fra=edu[split], gyldig_til=end[split]
+    )
+    rows = pd.concat([before, after]).sort_values(["cpr", "gyldig_fra"], kind="stable")
+    return _fmt_dates(rows.reset_index(drop=True))
+
+
+def write_registers(world: World, landing: Path) -> list[Path]:
+    persons = person_register(world)
     out = [
         landing / "registers" / f"persons_{world.end}.csv",
         landing / "registers" / f"companies_{world.end}.csv",
@@ -250,7 +275,8 @@ def generate(
         "scale": scale,
         "start": world.start,
         "end": world.end,
-        "residents": len(world.persons),
+        "residents": int(world.resident_on(pd.Period(world.end, "M").end_time.date()).sum()),
+        "persons_ever_resident": len(world.persons),
         "person_weeks": world.n_person_weeks,
         "files": len(files),
         "note": "Synthetic sample. Person ids are CPR-shaped but invented; ingest replaces them "

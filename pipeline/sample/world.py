@@ -5,7 +5,11 @@ The world is a weekly Markov chain over benefit states, vectorised over persons,
 one numpy Generator seeded by `seed`, so the same (seed, scale, start, end) gives the same world.
 
 Simplifications, stated so nobody mistakes them for facts:
-- the population is static (no moves, births or deaths); ages advance with time;
+- residents move in and out (a sample assumption of about a quarter of the persons moving in
+  and a quarter moving out over the years, not a DST figure); there are no births or deaths,
+  and ages advance with time; the benefit register and the case system hold a person's weeks
+  only while the person lives in Ballerup, and the persons register dates each residence;
+- a vocational education is completed on a date (age 19-27) and kept from then on;
 - labour-force and a-kasse membership are fixed person attributes;
 - case-system events are exported as a historical backfill split by month, so an offer's end
   date is known even in the month the offer starts.
@@ -56,6 +60,11 @@ HERKOMST = ["dansk", "vestlig", "ikke-vestlig"]
 HERKOMST_P = [0.80, 0.06, 0.14]
 BALLERUP = 151
 RESIDENTS_AT_SCALE_1 = 52_000
+# Share of the persons of the sample who move in (out) at some week of the history; the share
+# resident at any time is then about (1 - MOVE_SHARE / 2) ** 2, so the sample draws that many
+# more persons to keep RESIDENTS_AT_SCALE_1 residents (and the benchmark's person-weeks).
+MOVE_SHARE = 0.25
+RESIDENT_SHARE = (1 - MOVE_SHARE / 2) ** 2
 # From the kontanthjælp reform (seed reforms, kontanthjaelp_2025) uddannelseshjælp is paid as
 # kontanthjælp: the under-30s the simulation keeps in its uddannelseshjælp states are paid
 # (register) and visited (case system) as kontanthjælp from then on, with the same visitation.
@@ -149,7 +158,7 @@ class World:
     end: str
     cal: Calendar
     persons: pd.DataFrame
-    # person-weeks on a benefit: parallel arrays
+    # person-weeks on a benefit while resident: parallel arrays
     pw_person: np.ndarray
     pw_week: np.ndarray
     pw_state: np.ndarray
@@ -158,6 +167,16 @@ class World:
     @property
     def n_person_weeks(self) -> int:
         return len(self.pw_person)
+
+    def resident_on(self, day: date) -> np.ndarray:
+        """Who lived in Ballerup on `day` (the persons register's residence dates)."""
+        d = np.datetime64(day)
+        p = self.persons
+        return (p["resident_from"].to_numpy() <= d) & ~(p["resident_to"].to_numpy() < d)
+
+    def educated_on(self, day: date) -> np.ndarray:
+        """Who had completed a vocational (or higher) education by `day`."""
+        return self.persons["educated_from"].to_numpy() <= np.datetime64(day)
 
 
 def _cpr(rng: np.random.Generator, birth: pd.DatetimeIndex, sex_male: np.ndarray) -> np.ndarray:
@@ -178,7 +197,7 @@ def _cpr(rng: np.random.Generator, birth: pd.DatetimeIndex, sex_male: np.ndarray
 
 
 def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFrame:
-    n = max(200, round(RESIDENTS_AT_SCALE_1 * scale))
+    n = max(200, round(RESIDENTS_AT_SCALE_1 * scale / RESIDENT_SHARE))
     # Age at the reference date: a flattened Danish pyramid, 0-94.
     age_weights = np.concatenate(
         [
@@ -207,8 +226,11 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
     part = np.where((age >= 16) & (age <= 64 + 15), 0.78, 0.0) * np.where(herkomst == 2, 0.82, 1.0)
     in_lf = rng.random(n) < part
     insured = in_lf & (rng.random(n) < np.where(herkomst == 2, 0.62, 0.76))
-    # education: vocational or higher, completed by age 25-29 for most
+    # education: vocational or higher, for most, completed on a day between ages 19 and 27
     has_education = rng.random(n) < np.where(herkomst == 2, 0.62, 0.78)
+    age_done = (rng.uniform(19, 27, n) * 365.25).astype("timedelta64[D]")
+    completed = birth.to_numpy().astype("datetime64[D]") + age_done
+    educated_from = np.where(has_education, completed, np.datetime64("NaT"))
     return pd.DataFrame(
         {
             "cpr": _cpr(rng, birth, male),
@@ -219,8 +241,42 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
             "herkomst_idx": herkomst,
             "in_labour_force": in_lf,
             "is_insured": insured,
-            "has_vocational_education": has_education,
+            "educated_from": educated_from,
+            "has_vocational_education": has_education & (educated_from <= np.datetime64(ref)),
         }
+    )
+
+
+def draw_residence(rng: np.random.Generator, persons: pd.DataFrame, cal: Calendar) -> None:
+    """Residence in Ballerup: who moved in or out in which week of the history (MOVE_SHARE
+    each way), as the persons register dates it. A move is on a Monday, so a week is lived in
+    Ballerup wholly or not at all: `in_week` is the first week lived here (0 for those living
+    here before the history starts), `out_week` the first week not (len(cal) if still here).
+    `resident_from` for those here before the history is a day in the 40 years before it (not
+    before birth); `resident_to` is the last day lived here (NaT while still resident)."""
+    n, n_weeks = len(persons), len(cal)
+    moves_in = rng.random(n) < MOVE_SHARE
+    in_week = np.where(moves_in, rng.integers(1, n_weeks, n), 0)
+    moves_out = rng.random(n) < MOVE_SHARE
+    # out after in: uniform over the weeks left after moving in
+    left = n_weeks - in_week
+    out_week = np.where(
+        moves_out & (left > 1), in_week + 1 + (rng.random(n) * (left - 1)).astype(int), n_weeks
+    )
+    birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
+    # nobody moves away before being born (those born in the history do not move out)
+    out_day = cal.week_start[np.minimum(out_week, n_weeks - 1)]
+    out_week = np.where(out_day <= birth, n_weeks, out_week)
+    earlier = cal.week_start[0] - (rng.random(n) * 40 * 365.25).astype("timedelta64[D]")
+    persons["in_week"] = in_week
+    persons["out_week"] = out_week
+    persons["resident_from"] = np.maximum(
+        birth, np.where(moves_in, cal.week_start[np.minimum(in_week, n_weeks - 1)], earlier)
+    )
+    persons["resident_to"] = np.where(
+        out_week < n_weeks,
+        cal.week_start[np.minimum(out_week, n_weeks - 1)] - np.timedelta64(1, "D"),
+        np.datetime64("NaT"),
     )
 
 
@@ -245,7 +301,9 @@ def simulate_register(
     herk = persons["herkomst_idx"].to_numpy()
     in_lf = persons["in_labour_force"].to_numpy()
     insured = persons["is_insured"].to_numpy()
-    educated = persons["has_vocational_education"].to_numpy()
+    educated_from = persons["educated_from"].to_numpy().astype("datetime64[D]")
+    in_week = persons["in_week"].to_numpy()
+    out_week = persons["out_week"].to_numpy()
     nonwest = herk == 2
     # L 66: no new ressourceforløb from its first part (seed reforms, l66_2026_feb)
     no_new_ressourceforloeb = np.datetime64(reform_date("l66_2026_feb"))
@@ -266,6 +324,7 @@ def simulate_register(
         cyc = cycle_factor(month)
         age = ((today - birth).astype(np.int64) / 365.25).astype(np.int16)
         working_age = (age >= 16) & (age <= 64)
+        educated = educated_from <= today
         state[~working_age] = 0
         new = state.copy()
         after_reform = today >= no_new_ressourceforloeb
@@ -359,7 +418,8 @@ def simulate_register(
         dur = np.where(new == state, dur + 1, 0).astype(np.int16)
         state = new
         if t >= burn_in:
-            on = np.flatnonzero(state > 0)
+            # Ballerup's register holds the weeks of those living here
+            on = np.flatnonzero((state > 0) & (in_week <= w) & (w < out_week))
             rows_p.append(on.astype(np.int32))
             rows_w.append(np.full(len(on), w, dtype=np.int32))
             rows_s.append(state[on])
@@ -386,6 +446,7 @@ def build_world(
     rng = np.random.default_rng(seed)
     cal = Calendar.build(start, end)
     persons = make_persons(rng, scale, pd.Period(end, "M").end_time.date())
+    draw_residence(rng, persons, cal)
     p, w, s = simulate_register(rng, persons, cal)
     world = World(seed, scale, start, end, cal, persons, p, w, s)
     from pipeline.sample.events import make_events

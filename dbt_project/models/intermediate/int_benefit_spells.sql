@@ -1,7 +1,9 @@
 -- Benefit spells: islands of consecutive weeks a person receives a benefit of one group
 -- (gaps-and-islands over the person-weeks), with what the indicators need to know of each:
 -- whether it is a new spell (no week of the same group in the 52 weeks before it, and those
--- 52 weeks inside the register) and whether it was still running when the register ends.
+-- 52 weeks seen: inside the register and inside the person's stay in the municipality), and
+-- how far it can be followed (to the register's last week, or to the last week of the stay
+-- for a person who moved away: what came after is not in the municipality's registers).
 -- A benefit a reform pays as another from its date (seed ydelse_groups: uddannelseshjælp as
 -- kontanthjælp from 1 July 2025) hands its weeks on: a kontanthjælp spell that starts then is
 -- not new for a person on uddannelseshjælp just before, as nothing changed for the person.
@@ -91,28 +93,53 @@ with_previous as (
             and spells.start_week_number = handed_on.start_week_number
 ),
 
-final as (
+residence as (
+    select * from {{ ref('int_residence_periods') }}
+),
+
+-- the first week the registers see of the person before each spell: the register's first
+-- week, or the first week of the stay the spell starts in if that came later (a person
+-- without a stay in the persons register is seen from the register's first week)
+with_stay as (
     select
-        with_previous.person_key,
-        with_previous.ydelse_group,
-        with_previous.start_week_number,
-        with_previous.end_week_number,
-        with_previous.n_weeks,
-        {{ week_start_from_number('with_previous.start_week_number') }} as start_date,
-        {{ week_start_from_number('with_previous.end_week_number') }} + 6 as end_date,
-        with_previous.start_week_number - with_previous.previous_end_week_number - 1
-            as weeks_since_previous_spell,
-        with_previous.start_week_number - register_window.first_week_number
-        >= {{ var('new_spell_gap_weeks') }} as has_full_lookback,
-        coalesce(
-            with_previous.start_week_number - with_previous.previous_end_week_number
-            > {{ var('new_spell_gap_weeks') }},
-            true
-        ) and with_previous.start_week_number - register_window.first_week_number
-        >= {{ var('new_spell_gap_weeks') }} as is_new_spell,
-        with_previous.end_week_number = register_window.last_week_number as is_ongoing
+        with_previous.*,
+        register_window.last_week_number as register_last_week_number,
+        greatest(register_window.first_week_number, residence.first_week_number)
+            as seen_from_week_number,
+        least(register_window.last_week_number, residence.last_week_number)
+            as follow_up_last_week_number
     from with_previous
     cross join register_window
+    left join residence
+        on
+            with_previous.person_key = residence.person_key
+            and with_previous.start_week_number >= residence.first_week_number
+            and with_previous.start_week_number
+            <= coalesce(residence.last_week_number, with_previous.start_week_number)
+),
+
+final as (
+    select
+        person_key,
+        ydelse_group,
+        start_week_number,
+        end_week_number,
+        n_weeks,
+        {{ week_start_from_number('start_week_number') }} as start_date,
+        {{ week_start_from_number('end_week_number') }} + 6 as end_date,
+        start_week_number - previous_end_week_number - 1 as weeks_since_previous_spell,
+        start_week_number - seen_from_week_number
+        >= {{ var('new_spell_gap_weeks') }} as has_full_lookback,
+        coalesce(
+            start_week_number - previous_end_week_number > {{ var('new_spell_gap_weeks') }},
+            true
+        ) and start_week_number - seen_from_week_number
+        >= {{ var('new_spell_gap_weeks') }} as is_new_spell,
+        -- the week before the spell is seen: it is an entry, not a move-in on the benefit
+        start_week_number > seen_from_week_number as is_seen_entry,
+        follow_up_last_week_number,
+        end_week_number = register_last_week_number as is_ongoing
+    from with_stay
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- New dagpenge spells and whether the person still receives dagpenge 13 weeks after the
--- first week. One row per new spell that has reached its week 13 inside the register.
+-- first week. One row per new spell that has reached its week 13 inside the register and
+-- while the person lived in the municipality (a move away before it hides week 13).
 -- A spell counts in the month of its week 13; age is the calendar year of the first week's
 -- month minus birth year.
 with
@@ -13,22 +14,17 @@ persons as (
     select * from {{ ref('stg_registers__persons') }}
 ),
 
-register_window as (
-    select max(end_week_number) as last_week_number from spells
-),
-
 new_spells as (
     select
-        spells.person_key,
-        spells.start_week_number,
-        spells.start_date,
-        spells.start_week_number + {{ var('still_on_after_weeks') }} as check_week_number
+        person_key,
+        start_week_number,
+        start_date,
+        start_week_number + {{ var('still_on_after_weeks') }} as check_week_number
     from spells
-    cross join register_window
     where
-        spells.is_new_spell
-        and spells.start_week_number + {{ var('still_on_after_weeks') }}
-        <= register_window.last_week_number
+        is_new_spell
+        -- week 13 is seen: inside the register and before a move away
+        and start_week_number + {{ var('still_on_after_weeks') }} <= follow_up_last_week_number
 ),
 
 checked as (

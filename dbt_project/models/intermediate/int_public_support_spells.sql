@@ -1,14 +1,12 @@
 -- Spells of public support: islands of consecutive weeks on any benefit, whatever the group
 -- (a move from dagpenge to kontanthjælp continues the spell). A spell that ends before the
--- register's last week ended with a move to self-support (or out of the register).
+-- last week it can be followed to (the register's last week, or the last week of the stay
+-- for a person who moved away) ended with a move to self-support; one that ends with the
+-- stay has not ended as far as anyone here can tell.
 with
 
 spells as (
     select * from {{ ref('int_benefit_spells') }}
-),
-
-register_window as (
-    select max(end_week_number) as last_week_number from spells
 ),
 
 ordered as (
@@ -16,6 +14,7 @@ ordered as (
         person_key,
         start_week_number,
         end_week_number,
+        follow_up_last_week_number,
         max(end_week_number) over (
             partition by person_key
             order by start_week_number, end_week_number
@@ -48,10 +47,8 @@ final as (
         numbered.person_key,
         min(numbered.start_week_number) as start_week_number,
         max(numbered.end_week_number) as end_week_number,
-        max(numbered.end_week_number) < any_value(register_window.last_week_number)
-            as has_ended
+        max(numbered.end_week_number) < min(numbered.follow_up_last_week_number) as has_ended
     from numbered
-    cross join register_window
     group by numbered.person_key, numbered.island_number
 )
 

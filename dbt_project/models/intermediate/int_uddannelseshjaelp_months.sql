@@ -4,7 +4,8 @@
 -- as kontanthjælp (seed ydelse_groups), so its scope is kept by who it was for: kontanthjælp
 -- recipients under 30 without a vocational education (LAB § 2 nr. 4-5, "under 30 år uden en
 -- erhvervskompetencegivende uddannelse": seed maalgruppe_mapping's source), age as the
--- calendar year minus the birth year. The series breaks at the reform (the report marks it).
+-- calendar year minus the birth year, education as registered on the month's first day (the
+-- dated persons register). The series breaks at the reform (the report marks it).
 with
 
 person_months as (
@@ -27,7 +28,8 @@ with_age as (
         person_months.ydelse_group,
         person_months.maalgruppe_code,
         person_months.n_weeks,
-        persons.has_vocational_education,
+        coalesce(persons.vocational_education_from <= person_months.month_date, false)
+            as has_vocational_education,
         year(person_months.month_date) - persons.birth_year as age
     from person_months
     inner join persons on person_months.person_key = persons.person_key

@@ -16,13 +16,10 @@ spells as (
         start_week_number,
         end_week_number,
         start_date,
-        end_date
+        end_date,
+        follow_up_last_week_number
     from benefit_spells
     where is_new_spell
-),
-
-register_window as (
-    select max(end_week_number) as last_week_number from benefit_spells
 ),
 
 with_target_group as (
@@ -42,9 +39,8 @@ final as (
         with_target_group.maalgruppe_code,
         with_target_group.maalgruppe_name,
         with_target_group.is_job_ready,
-        register_window.last_week_number as register_last_week_number
+        with_target_group.follow_up_last_week_number
     from with_target_group
-    cross join register_window
     where with_target_group.is_ledig
 )
 

@@ -19,7 +19,7 @@ followed as (
         spells.maalgruppe_code,
         {{ week_month(week_start_from_number('spells.start_week_number + 13')) }} as period
     from spells
-    where spells.start_week_number + 13 <= spells.register_last_week_number
+    where spells.start_week_number + 13 <= spells.follow_up_last_week_number
 ),
 
 flagged as (

@@ -23,7 +23,7 @@ followed as (
         {{ week_month(week_start_from_number('spells.start_week_number + 26')) }} as period
     from spells
     where
-        spells.start_week_number + 26 <= spells.register_last_week_number
+        spells.start_week_number + 26 <= spells.follow_up_last_week_number
         and spells.end_week_number >= spells.start_week_number + 25
 ),
 

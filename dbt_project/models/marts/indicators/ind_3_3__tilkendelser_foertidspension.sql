@@ -1,8 +1,11 @@
 -- 3.3 Tilkendelse af førtidspension (udvikling over år): awards in the 12 months ending each
 -- month (the period is the window's last month), and per 10,000 residents aged 18-64; per
--- age group at the award and in all. An award is a person's first førtidspension spell that
--- starts after the register's first week (a spell running from the first week is the stock,
--- not an award); windows start after the register's first month. Ballerup only, from its
+-- age group at the award and in all. An award (tilkendelse) is a new grant: a person's first
+-- førtidspension spell whose week before is seen without it (int_benefit_spells'
+-- is_seen_entry). A spell running from the register's first week is the stock, and one that
+-- starts in the first week of a stay is a person who moved in on førtidspension granted
+-- elsewhere: neither is an award. Windows start after the register's first month; the
+-- residents are those of each month's first day (int_population_months). Ballerup only, from its
 -- register: no published table of førtidspension awards by municipality was found (Jobindsats
 -- y10a02 is the stock on førtidspension, not awards; docs/sources/real_tables.md, §3).
 with
@@ -46,7 +49,7 @@ awards as (
         on
             year(calendar.month_date) - persons.birth_year
             between age_groups.min_age and age_groups.max_age
-    where spells.weeks_since_previous_spell is null and not calendar.is_first_month
+    where spells.weeks_since_previous_spell is null and spells.is_seen_entry
 ),
 
 windows as (

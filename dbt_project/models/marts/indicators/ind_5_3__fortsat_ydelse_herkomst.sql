@@ -52,7 +52,7 @@ followed as (
     inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
     where
         spells.start_week_number + {{ var('still_on_after_weeks') }}
-        <= spells.register_last_week_number
+        <= spells.follow_up_last_week_number
 ),
 
 followed_counts as (

@@ -9,7 +9,7 @@ with
 
 spells as (
     select * from {{ ref('int_unemployment_spells') }}
-    where end_week_number < register_last_week_number
+    where end_week_number < follow_up_last_week_number
 ),
 
 persons as (

@@ -1,23 +1,23 @@
--- The newest snapshot of each person's attributes.
+-- One row per person of the newest persons register extract: the attributes that do not
+-- change (birth year, sex, origin) and the day a vocational (or higher) education was first
+-- registered, if it was (the first dated period with it: an education is not lost again).
+-- What changes with time (residence, labour force, a-kasse) is in stg_registers__person_periods.
 with
 
-source as (
-    {{ current_rows(source('registers', 'persons')) }}
+newest as (
+    {{ newest_extract_rows(source('registers', 'persons')) }}
 ),
 
 final as (
     select
         person_key,
-        foedselsaar as birth_year,
-        koen,
-        herkomst,
-        kommune_code as municipality_code,
-        i_arbejdsstyrken as is_in_labour_force,
-        er_forsikret as is_insured,
-        har_erhvervskompetence as has_vocational_education,
-        _delivery_key as snapshot_month
-    from source
-    qualify row_number() over (partition by person_key order by _delivery_key desc) = 1
+        arg_max(foedselsaar, gyldig_fra) as birth_year,
+        arg_max(koen, gyldig_fra) as koen,
+        arg_max(herkomst, gyldig_fra) as herkomst,
+        min(gyldig_fra) filter (where har_erhvervskompetence) as vocational_education_from,
+        any_value(_delivery_key) as snapshot_month
+    from newest
+    group by person_key
 )
 
 select * from final
