@@ -1,5 +1,6 @@
--- Benefit spells: islands of consecutive weeks a person receives a benefit of one group
--- (gaps-and-islands over the person-weeks), with what the indicators need to know of each:
+-- Benefit spells (forløb) as STAR counts them: a person's payment periods of one benefit
+-- group, joined across breaks shorter than a whole calendar month (the rule below), with what
+-- the indicators need to know of each:
 -- whether it is a new spell (no week of the same group in the 52 weeks before it, and those
 -- 52 weeks seen: inside the register and inside the person's stay in the municipality), and
 -- how far it can be followed (to the register's last week, or to the last week of the stay
@@ -9,45 +10,69 @@
 -- not new for a person on uddannelseshjælp just before, as nothing changed for the person.
 with
 
-person_weeks as (
-    select * from {{ ref('stg_benefit_register__person_weeks') }}
+payment_periods as (
+    select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
 register_window as (
     select
-        min(week_number) as first_week_number,
-        max(week_number) as last_week_number
-    from person_weeks
+        min(start_week_number) as first_week_number,
+        max(end_week_number) as last_week_number
+    from payment_periods
 ),
 
-group_weeks as (
-    select distinct
-        person_key,
-        ydelse_group,
-        week_number
-    from person_weeks
-),
-
-islands as (
+-- STAR's spell rule (forløbsdefinition): "et ydelsesforløb [betragtes] som afsluttet efter en
+-- kalendermåneds fravær af den pågældende ydelse", for A-dagpenge from 9 August 2019 and for
+-- the other benefits from 2018 (jobindsats.dk, "Ny forløbsdefinition for A-dagpenge",
+-- https://www.jobindsats.dk/jobindsats/nye-maalinger/2019/y01a21plusa24plusa27/). A
+-- payment period continues the spell before it unless a whole calendar month lies between
+-- them (a week belongs to the month of its Thursday): months two or more apart.
+with_months as (
     select
-        person_key,
-        ydelse_group,
-        week_number,
-        week_number - row_number() over (
-            partition by person_key, ydelse_group order by week_number
-        ) as island_key
-    from group_weeks
+        *,
+        date_diff(
+            'month', date '2000-01-01',
+            {{ week_month(week_start_from_number('start_week_number')) }}
+        ) as start_month_index,
+        date_diff(
+            'month', date '2000-01-01',
+            {{ week_month(week_start_from_number('end_week_number')) }}
+        ) as end_month_index
+    from payment_periods
+),
+
+flagged as (
+    select
+        *,
+        coalesce(
+            start_month_index - lag(end_month_index) over (
+                partition by person_key, ydelse_group order by start_week_number
+            ) >= 2,
+            true
+        ) as starts_spell
+    from with_months
+),
+
+numbered as (
+    select
+        *,
+        sum(starts_spell::integer) over (
+            partition by person_key, ydelse_group
+            order by start_week_number
+            rows unbounded preceding
+        ) as spell_number
+    from flagged
 ),
 
 spells as (
     select
         person_key,
         ydelse_group,
-        min(week_number) as start_week_number,
-        max(week_number) as end_week_number,
-        count(*) as n_weeks
-    from islands
-    group by person_key, ydelse_group, island_key
+        min(start_week_number) as start_week_number,
+        max(end_week_number) as end_week_number,
+        sum(n_weeks) as n_weeks
+    from numbered
+    group by person_key, ydelse_group, spell_number
 ),
 
 successions as (

@@ -1,10 +1,10 @@
 -- Fuldtidspersoner (full-time equivalents) per month and benefit group: the person-weeks on
--- the benefit (counted on spells) divided by the weeks in the month. A week belongs to the
--- month of its Thursday; the weeks of a month come from int_calendar_months.
+-- the benefit (counted on payment periods) divided by the weeks in the month. A week belongs
+-- to the month of its Thursday; the weeks of a month come from int_calendar_months.
 with
 
-spells as (
-    select * from {{ ref('int_benefit_spells') }}
+payment_periods as (
+    select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
 ydelse_codes as (
@@ -19,22 +19,22 @@ ydelse_groups as (
     select distinct ydelse_group from ydelse_codes
 ),
 
--- On spells, not on the person-weeks: each spell's weeks in each month it overlaps.
+-- On payment periods, not on the person-weeks: each period's weeks in each month it overlaps.
 weeks_on_benefit as (
     select
         calendar.month_date,
-        spells.ydelse_group,
+        payment_periods.ydelse_group,
         sum(
-            least(spells.end_week_number, calendar.last_week_number)
-            - greatest(spells.start_week_number, calendar.first_week_number)
+            least(payment_periods.end_week_number, calendar.last_week_number)
+            - greatest(payment_periods.start_week_number, calendar.first_week_number)
             + 1
         ) as n_person_weeks
-    from spells
+    from payment_periods
     inner join calendar
         on
-            spells.end_week_number >= calendar.first_week_number
-            and spells.start_week_number <= calendar.last_week_number
-    group by calendar.month_date, spells.ydelse_group
+            payment_periods.end_week_number >= calendar.first_week_number
+            and payment_periods.start_week_number <= calendar.last_week_number
+    group by calendar.month_date, payment_periods.ydelse_group
 ),
 
 final as (

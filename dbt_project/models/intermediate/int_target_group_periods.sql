@@ -1,14 +1,15 @@
--- Target-group periods: the parts of each benefit spell during which the person belongs to
--- one target group (målgruppe). A week's target group is the mapping seed's row valid on the
--- week's Thursday for its benefit group and, for kontanthjælp and uddannelseshjælp, for the
--- visitation category valid that Thursday; so spells that cross the kontanthjælp reform
--- (1 July 2025, seed reforms) or a re-visitation are split where the group changes. Weeks of
--- a group that needs a visitation but has none get no target group (the coverage test on
--- int_person_months catches a register the case system does not cover).
+-- Target-group periods: the parts of each payment period (paid weeks) during which the
+-- person belongs to one target group (målgruppe). A week's target group is the mapping seed's
+-- row valid on the week's Thursday for its benefit group and, for kontanthjælp and
+-- uddannelseshjælp, for the visitation category valid that Thursday; so payment periods that
+-- cross the kontanthjælp reform (1 July 2025, seed reforms) or a re-visitation are split where
+-- the group changes. Weeks of a group that needs a visitation but has none get no target
+-- group (the coverage test on int_person_months catches a register the case system does not
+-- cover).
 with
 
-spells as (
-    select * from {{ ref('int_benefit_spells') }}
+payment_periods as (
+    select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
 visitations as (
@@ -45,29 +46,31 @@ mapping_weeks as (
 
 without_visitation as (
     select
-        spells.person_key,
-        spells.ydelse_group,
+        payment_periods.person_key,
+        payment_periods.ydelse_group,
         null::varchar as visitation_category,
         mapping_weeks.maalgruppe_code,
         mapping_weeks.maalgruppe_name,
         mapping_weeks.is_ledig,
         mapping_weeks.is_active_course,
         mapping_weeks.is_job_ready,
-        greatest(spells.start_week_number, mapping_weeks.first_week_number) as start_week_number,
-        least(spells.end_week_number, mapping_weeks.last_week_number) as end_week_number
-    from spells
+        greatest(payment_periods.start_week_number, mapping_weeks.first_week_number)
+            as start_week_number,
+        least(payment_periods.end_week_number, mapping_weeks.last_week_number)
+            as end_week_number
+    from payment_periods
     inner join mapping_weeks
         on
-            spells.ydelse_group = mapping_weeks.ydelse_group
+            payment_periods.ydelse_group = mapping_weeks.ydelse_group
             and mapping_weeks.visitation_category is null
-            and spells.end_week_number >= mapping_weeks.first_week_number
-            and spells.start_week_number <= mapping_weeks.last_week_number
+            and payment_periods.end_week_number >= mapping_weeks.first_week_number
+            and payment_periods.start_week_number <= mapping_weeks.last_week_number
 ),
 
 with_visitation as (
     select
-        spells.person_key,
-        spells.ydelse_group,
+        payment_periods.person_key,
+        payment_periods.ydelse_group,
         visitation_weeks.visitation_category,
         mapping_weeks.maalgruppe_code,
         mapping_weeks.maalgruppe_name,
@@ -75,29 +78,29 @@ with_visitation as (
         mapping_weeks.is_active_course,
         mapping_weeks.is_job_ready,
         greatest(
-            spells.start_week_number,
+            payment_periods.start_week_number,
             visitation_weeks.first_week_number,
             mapping_weeks.first_week_number
         ) as start_week_number,
         least(
-            spells.end_week_number,
+            payment_periods.end_week_number,
             visitation_weeks.last_week_number,
             mapping_weeks.last_week_number
         ) as end_week_number
-    from spells
+    from payment_periods
     inner join visitation_weeks
         on
-            spells.person_key = visitation_weeks.person_key
-            and spells.end_week_number >= visitation_weeks.first_week_number
-            and spells.start_week_number <= visitation_weeks.last_week_number
+            payment_periods.person_key = visitation_weeks.person_key
+            and payment_periods.end_week_number >= visitation_weeks.first_week_number
+            and payment_periods.start_week_number <= visitation_weeks.last_week_number
     inner join mapping_weeks
         on
-            spells.ydelse_group = mapping_weeks.ydelse_group
+            payment_periods.ydelse_group = mapping_weeks.ydelse_group
             and visitation_weeks.visitation_category = mapping_weeks.visitation_category
             and mapping_weeks.first_week_number
-            <= least(spells.end_week_number, visitation_weeks.last_week_number)
+            <= least(payment_periods.end_week_number, visitation_weeks.last_week_number)
             and mapping_weeks.last_week_number
-            >= greatest(spells.start_week_number, visitation_weeks.first_week_number)
+            >= greatest(payment_periods.start_week_number, visitation_weeks.first_week_number)
 ),
 
 final as (

@@ -1,25 +1,18 @@
 -- 1.4 Andelen af ledige borgere der modtager et aktivt tilbud inden for de første 13 ugers
 -- ledighed: of new unemployment spells, the share with an offer starting within 13 weeks
 -- (91 days) of the first day; per target group at the start and in all. A spell counts in
--- the month its 13 weeks end, once they have passed inside the register.
+-- the month of its week 13, once that week is seen (int_unemployment_follow_up, the
+-- follow-up 1.5, 2.2 and 5.3 share): a spell that ends before has had its chance of an
+-- offer, one whose person moved away before is left out.
 with
 
-spells as (
-    select * from {{ ref('int_unemployment_spells') }}
+followed as (
+    select * from {{ ref('int_unemployment_follow_up') }}
+    where horizon_weeks = {{ var('still_on_after_weeks') }}
 ),
 
 offers as (
     select * from {{ ref('stg_case_system__offers') }}
-),
-
-followed as (
-    select
-        spells.person_key,
-        spells.start_date,
-        spells.maalgruppe_code,
-        {{ week_month(week_start_from_number('spells.start_week_number + 13')) }} as period
-    from spells
-    where spells.start_week_number + 13 <= spells.follow_up_last_week_number
 ),
 
 flagged as (

@@ -1,13 +1,30 @@
 -- 2.2 Andelen af forsikrede ledige, som fortsat modtager dagpenge 13 uger efter første
--- ledighedsdag. Ballerup (151) from its own register via benefit spells. No comparator yet:
--- Jobindsats Y14D03 is "Virksomhedsrettede tilbud og efterfølgende beskæftigelse", not this
--- share; STAR's measure is y01b01's survival curve ("Overlevelseskurve u. tilbagefald til den
--- valgte ydelse", 13 uger), by quarter of the first day, which needs STAR's spell rule
--- (issue 17) before it compares like with like (docs/sources/real_tables.md, Y01B01).
+-- ledighedsdag: of new dagpenge spells whose week 13 is seen, the share still on dagpenge in
+-- that week (int_unemployment_follow_up, the follow-up 1.4, 1.5 and 5.3 share, on STAR's
+-- spell rule: a break shorter than a calendar month does not end the spell); per age group at
+-- the start and in all. Ballerup (151) only, from its own register. No comparator yet: STAR's
+-- measure is y01b01's survival curve ("Overlevelseskurve u. tilbagefald til den valgte
+-- ydelse", 13 uger) by quarter of the first day; its week-column labels and age split are
+-- not verified (docs/sources/real_tables.md, Y01B01), so it is not read yet.
 with
 
+followed as (
+    select * from {{ ref('int_unemployment_follow_up') }}
+    where ydelse_group = 'dagpenge' and horizon_weeks = {{ var('still_on_after_weeks') }}
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
+),
+
+-- age at the start: the calendar year of the first week's month minus the birth year
 spell_checks as (
-    select * from {{ ref('int_dagpenge_13_weeks') }}
+    select
+        followed.period as month_date,
+        followed.is_still_on,
+        year({{ week_month('followed.start_date') }}) - persons.birth_year as age
+    from followed
+    inner join persons on followed.person_key = persons.person_key
 ),
 
 spells as (

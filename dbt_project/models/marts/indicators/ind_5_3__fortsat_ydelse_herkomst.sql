@@ -6,9 +6,9 @@
 -- origin; the total row is the gap in percentage points (non-Western minus the others).
 with
 
-spells as (
-    select * from {{ ref('int_unemployment_spells') }}
-    where is_job_ready
+followed_spells as (
+    select * from {{ ref('int_unemployment_follow_up') }}
+    where is_job_ready and horizon_weeks = {{ var('still_on_after_weeks') }}
 ),
 
 persons as (
@@ -39,20 +39,14 @@ origin_groups as (
 
 followed as (
     select
-        {{ week_month(week_start_from_number(
-            'spells.start_week_number + ' ~ var('still_on_after_weeks')
-        )) }} as period,
+        followed_spells.period,
+        followed_spells.is_still_on,
         case
             when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'dansk og vestlig'
-        end as origin_group,
-        spells.end_week_number
-        >= spells.start_week_number + {{ var('still_on_after_weeks') }} as is_still_on
-    from spells
-    inner join persons on spells.person_key = persons.person_key
+        end as origin_group
+    from followed_spells
+    inner join persons on followed_spells.person_key = persons.person_key
     inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
-    where
-        spells.start_week_number + {{ var('still_on_after_weeks') }}
-        <= spells.follow_up_last_week_number
 ),
 
 followed_counts as (
