@@ -33,8 +33,17 @@ period_months as (
     from periods
 ),
 
--- persons alike in all but their identity are counted together before the calendar join
-cohorts as (
+bounds as (
+    select
+        min(month_date) as first_month,
+        max(month_date) as last_month
+    from calendar
+),
+
+-- persons alike in all but their identity enter (+1) in the first month a period counts and
+-- leave (-1) in the month after its last, so that a running sum over the months gives each
+-- month's residents without joining every period to every month it covers
+changes as (
     select
         persons.birth_year,
         persons.herkomst,
@@ -42,29 +51,104 @@ cohorts as (
         period_months.is_in_labour_force,
         period_months.is_insured,
         period_months.has_vocational_education,
-        period_months.first_month,
-        period_months.last_month,
-        count(*) as n_persons
+        greatest(period_months.first_month, bounds.first_month) as month_date,
+        1 as population_change
     from period_months
     inner join persons on period_months.person_key = persons.person_key
-    where period_months.first_month <= period_months.last_month
+    cross join bounds
+    where
+        period_months.first_month <= period_months.last_month
+        and period_months.first_month <= bounds.last_month
+        and period_months.last_month >= bounds.first_month
+    union all
+    select
+        persons.birth_year,
+        persons.herkomst,
+        persons.koen,
+        period_months.is_in_labour_force,
+        period_months.is_insured,
+        period_months.has_vocational_education,
+        period_months.last_month + interval 1 month as month_date,
+        -1 as population_change
+    from period_months
+    inner join persons on period_months.person_key = persons.person_key
+    cross join bounds
+    where
+        period_months.first_month <= period_months.last_month
+        and period_months.last_month >= bounds.first_month
+        and period_months.last_month < bounds.last_month
+),
+
+net_changes as (
+    select
+        birth_year,
+        herkomst,
+        koen,
+        is_in_labour_force,
+        is_insured,
+        has_vocational_education,
+        month_date,
+        sum(population_change) as net_change
+    from changes
     group by all
 ),
 
-final as (
+cohorts as (
+    select distinct
+        birth_year,
+        herkomst,
+        koen,
+        is_in_labour_force,
+        is_insured,
+        has_vocational_education
+    from net_changes
+),
+
+running as (
     select
         calendar.month_date,
+        cohorts.birth_year,
         cohorts.herkomst,
         cohorts.koen,
         cohorts.is_in_labour_force,
         cohorts.is_insured,
         cohorts.has_vocational_education,
-        year(calendar.month_date) - cohorts.birth_year as age,
-        sum(cohorts.n_persons) as n_persons
+        sum(coalesce(net_changes.net_change, 0)) over (
+            partition by
+                cohorts.birth_year,
+                cohorts.herkomst,
+                cohorts.koen,
+                cohorts.is_in_labour_force,
+                cohorts.is_insured,
+                cohorts.has_vocational_education
+            order by calendar.month_date
+            rows unbounded preceding
+        ) as n_persons
     from calendar
-    inner join cohorts
-        on calendar.month_date between cohorts.first_month and cohorts.last_month
-    group by all
+    cross join cohorts
+    left join net_changes
+        on
+            calendar.month_date = net_changes.month_date
+            and cohorts.birth_year = net_changes.birth_year
+            and cohorts.herkomst = net_changes.herkomst
+            and cohorts.koen = net_changes.koen
+            and cohorts.is_in_labour_force = net_changes.is_in_labour_force
+            and cohorts.is_insured = net_changes.is_insured
+            and cohorts.has_vocational_education = net_changes.has_vocational_education
+),
+
+final as (
+    select
+        month_date,
+        herkomst,
+        koen,
+        is_in_labour_force,
+        is_insured,
+        has_vocational_education,
+        n_persons,
+        year(month_date) - birth_year as age
+    from running
+    where n_persons > 0
 )
 
 select * from final
