@@ -40,10 +40,8 @@ bounds as (
     from calendar
 ),
 
--- persons alike in all but their identity enter (+1) in the first month a period counts and
--- leave (-1) in the month after its last, so that a running sum over the months gives each
--- month's residents without joining every period to every month it covers
-changes as (
+-- the periods that count in some month of the calendar, with the persons' attributes
+counted_periods as (
     select
         persons.birth_year,
         persons.herkomst,
@@ -51,8 +49,10 @@ changes as (
         period_months.is_in_labour_force,
         period_months.is_insured,
         period_months.has_vocational_education,
-        greatest(period_months.first_month, bounds.first_month) as month_date,
-        1 as population_change
+        period_months.first_month,
+        period_months.last_month,
+        bounds.first_month as calendar_first_month,
+        bounds.last_month as calendar_last_month
     from period_months
     inner join persons on period_months.person_key = persons.person_key
     cross join bounds
@@ -60,23 +60,24 @@ changes as (
         period_months.first_month <= period_months.last_month
         and period_months.first_month <= bounds.last_month
         and period_months.last_month >= bounds.first_month
+),
+
+-- persons alike in all but their identity enter (+1) in the first month a period counts and
+-- leave (-1) in the month after its last, so that a running sum over the months gives each
+-- month's residents without joining every period to every month it covers
+changes as (
+    select
+        * exclude (first_month, last_month, calendar_first_month, calendar_last_month),
+        greatest(first_month, calendar_first_month) as month_date,
+        1 as population_change
+    from counted_periods
     union all
     select
-        persons.birth_year,
-        persons.herkomst,
-        persons.koen,
-        period_months.is_in_labour_force,
-        period_months.is_insured,
-        period_months.has_vocational_education,
-        period_months.last_month + interval 1 month as month_date,
+        * exclude (first_month, last_month, calendar_first_month, calendar_last_month),
+        last_month + interval 1 month as month_date,
         -1 as population_change
-    from period_months
-    inner join persons on period_months.person_key = persons.person_key
-    cross join bounds
-    where
-        period_months.first_month <= period_months.last_month
-        and period_months.last_month >= bounds.first_month
-        and period_months.last_month < bounds.last_month
+    from counted_periods
+    where last_month < calendar_last_month
 ),
 
 net_changes as (
