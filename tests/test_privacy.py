@@ -54,8 +54,8 @@ def _cpr_cells(path) -> list[tuple[str, str, int]]:
                 continue
             text = f'"{column}"::varchar'
             if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
-                # a fraction's digits are no id (0.1409041101 is a share, not 140904-1101):
-                # a number can hold a CPR number only in its integer part
+                # a share's fraction digits are no id, even where ten of them look like a
+                # date and a serial: a number can hold a CPR number only in its integer part
                 text = (
                     f'case when isfinite("{column}"::double) and abs("{column}") < 1e30 '
                     f'then trunc("{column}")::hugeint::varchar end'
@@ -83,6 +83,19 @@ def test_the_pattern_finds_cpr_numbers_and_nothing_else():
         assert not pattern.search(text), text
     batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}"
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
+
+
+def test_a_number_is_scanned_by_its_integer_part(tmp_path):
+    """A CPR number stored as a number is found; a share whose fraction digits happen to be
+    CPR-shaped is not (a real published share tripped the scan before)."""
+    digits = fake_cpr("140904", "1101", dash=False)
+    path = tmp_path / "numbers.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table shares (value double, amount decimal(18, 6))")
+        con.execute(f"insert into shares values (0.{digits}, 0.{digits[:6]})")
+        con.execute("create table ids (value double)")
+        con.execute(f"insert into ids values ({digits}), (0.5)")
+    assert _cpr_cells(path) == [("main.ids", "value", 1)]
 
 
 def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_logs(built, tmp_path):
