@@ -76,3 +76,17 @@
 {% macro smallest_count(columns) -%}
     least({% for c in columns %}nullif({{ c }}, 0){% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+{#-
+    The months of the register calendar in which a new spell (its 52 weeks of lookback seen
+    from the register's first week) can have reached `horizon_weeks` after its first week by
+    the month's last week: the months a follow-up indicator has a row for, 0 of 0 when no
+    spell reached the horizon in it (2.2, 5.3).
+-#}
+{% macro follow_up_months(calendar, horizon_weeks) -%}
+    select month_date
+    from {{ calendar }}
+    where
+        last_week_number - {{ horizon_weeks }} - {{ var('new_spell_gap_weeks') }}
+        >= (select min(register_calendar.first_week_number) from {{ calendar }} as register_calendar)
+{%- endmacro %}

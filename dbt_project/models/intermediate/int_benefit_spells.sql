@@ -14,11 +14,12 @@ payment_periods as (
     select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
+-- the register's first and last week: the calendar's (int_calendar_months)
 register_window as (
     select
-        min(start_week_number) as first_week_number,
-        max(end_week_number) as last_week_number
-    from payment_periods
+        min(first_week_number) as first_week_number,
+        max(last_week_number) as last_week_number
+    from {{ ref('int_calendar_months') }}
 ),
 
 -- STAR's spell rule (forløbsdefinition): "et ydelsesforløb [betragtes] som afsluttet efter en

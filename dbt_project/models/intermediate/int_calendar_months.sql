@@ -3,15 +3,15 @@
 -- the data, so a month in which few weeks have recipients is not inflated.
 with
 
-spells as (
-    select * from {{ ref('int_benefit_spells') }}
+payment_periods as (
+    select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
 register_window as (
     select
         min(start_week_number) as first_week_number,
         max(end_week_number) as last_week_number
-    from spells
+    from payment_periods
 ),
 
 register_weeks as (

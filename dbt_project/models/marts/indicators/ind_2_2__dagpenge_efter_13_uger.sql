@@ -27,8 +27,8 @@ spell_checks as (
     inner join persons on followed.person_key = persons.person_key
 ),
 
-spells as (
-    select * from {{ ref('int_benefit_spells') }}
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
 ),
 
 age_groups as (
@@ -42,16 +42,7 @@ age_groups as (
 
 -- Every month in which a new spell could reach week 13 inside the register.
 measurable_months as (
-    select distinct {{ week_month(week_start_from_number('week_number')) }} as month_date
-    from (
-        select
-            unnest(range(
-                min(start_week_number) + {{ var('new_spell_gap_weeks') }}
-                + {{ var('still_on_after_weeks') }},
-                max(end_week_number) + 1
-            )) as week_number
-        from spells
-    )
+    {{ follow_up_months('calendar', var('still_on_after_weeks')) }}
 ),
 
 breakdown_values as (

@@ -27,10 +27,7 @@ calendar as (
 -- register has a row per origin group, 0 of 0 when no spell did.
 measurable_months as (
     select month_date as period
-    from calendar
-    where
-        last_week_number - {{ var('still_on_after_weeks') }} - {{ var('new_spell_gap_weeks') }}
-        >= (select min(c.first_week_number) from calendar as c)
+    from ({{ follow_up_months('calendar', var('still_on_after_weeks')) }}) as follow_up
 ),
 
 origin_groups as (
