@@ -206,3 +206,28 @@ def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
     plan = plan_refresh(rebuilt.settings)
     assert plan.new_files == {"case_system": ["meetings_2025-06.csv"]}
     assert plan.months == ["2025-06"] and not plan.nothing_to_do and not plan.publish_only
+
+
+def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_path):
+    """A warehouse loaded before the persons register was dated has no gyldig_fra/gyldig_til:
+    the next ingest adds them (null for the old rows) instead of failing to insert."""
+    from pipeline.ingest.loadlog import ensure_raw
+
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.registers_persons (person_key varchar, foedselsaar bigint)")
+        con.execute("insert into raw.registers_persons values ('k1', 1980)")
+        ensure_raw(con)
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = 'registers_persons'"
+            ).fetchall()
+        ]
+        rows = con.execute(
+            "select person_key, foedselsaar, gyldig_fra, gyldig_til from raw.registers_persons"
+        ).fetchall()
+        ensure_raw(con)  # a second run finds nothing to add
+    assert {"gyldig_fra", "gyldig_til", "_batch_id"} <= set(columns)
+    assert rows == [("k1", 1980, None, None)]

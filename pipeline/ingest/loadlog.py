@@ -86,19 +86,23 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute("alter table raw._load_log add column if not exists file_size bigint")
     con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
-    existing = set(
+    wanted = {
+        spec.raw_table: {raw_column(c, k): SQL_TYPES[k] for c, k in spec.columns.items()} | LINEAGE
+        for spec in load_specs()
+    }
+    for table, cols in wanted.items():
+        ddl = ", ".join(f'"{c}" {t}' for c, t in cols.items())
+        con.execute(f"create table if not exists raw.{table} ({ddl})")
+    have = set(
         con.execute(
             "select table_name, column_name from information_schema.columns "
-            "where table_schema = 'raw'"
+            "where table_catalog = current_database() and table_schema = 'raw'"
         ).fetchall()
     )
-    for spec in load_specs():
-        cols = {raw_column(c, k): SQL_TYPES[k] for c, k in spec.columns.items()} | LINEAGE
-        ddl = ", ".join(f'"{c}" {t}' for c, t in cols.items())
-        con.execute(f"create table if not exists raw.{spec.raw_table} ({ddl})")
+    for table, cols in wanted.items():
         for c, t in cols.items():
-            if existing and (spec.raw_table, c) not in existing:
-                con.execute(f'alter table raw.{spec.raw_table} add column if not exists "{c}" {t}')
+            if (table, c) not in have:
+                con.execute(f'alter table raw.{table} add column "{c}" {t}')
 
 
 @dataclass
