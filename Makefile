@@ -10,6 +10,8 @@ SCALE ?= 1.0
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := False
+# one planned event per asset for a run over many months (orchestration/lib/partitions.py)
+export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS := 1
 
 .PHONY: install run test dev lint bench docs clean
 
