@@ -7,12 +7,23 @@ Browsers ignore the rules that only a paged renderer knows.
 
 WeasyPrint needs the system libraries Pango (with PangoFT2), HarfBuzz, fontconfig and GObject
 (Debian: libpango-1.0-0, libpangoft2-1.0-0). Where they are missing, the report and the
-workbook are still made, the PDF is not, and the run says why (`missing_libraries`)."""
+workbook are still made, the PDF is not, and the run says why (`missing_libraries`).
+
+WeasyPrint is pure Python: printed in the report's process it took 7-8 s in which nothing else
+could run. `printing` prints in a child process (`python -m pipeline.pdf HTML PDF`) while the
+report's process builds the workbook on the other core."""
 
 from __future__ import annotations
 
 import ctypes.util
 import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 # the shared libraries WeasyPrint opens (weasyprint/text/ffi.py), by their linker names
 LIBRARIES = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig")
@@ -32,3 +43,44 @@ def render_pdf(html: str) -> bytes:
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
     return weasyprint.HTML(string=html).write_pdf()
+
+
+@contextmanager
+def printing(html_path: Path, pdf_path: Path) -> Iterator[None]:
+    """Print the page at `html_path` to `pdf_path` in a child process while the block runs.
+    The PDF is written aside and replaces `pdf_path` when the block and the printing both
+    succeed. A failed printing raises with the child's error; a failed block stops the child;
+    either way the older PDF is removed, as it would not match the new page."""
+    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.pdf", str(html_path), str(tmp)], stderr=errors
+        )
+        printed = False
+        try:
+            yield
+            if child.wait() != 0:
+                errors.seek(0)
+                raise RuntimeError(
+                    f"no PDF of {html_path}: WeasyPrint failed (exit {child.returncode}): "
+                    f"{errors.read().strip()[-2000:]}"
+                )
+            os.replace(tmp, pdf_path)
+            printed = True
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            tmp.unlink(missing_ok=True)
+            if not printed:
+                pdf_path.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pipeline.pdf HTML PDF`: the page in the file HTML printed to the file PDF."""
+    html_path, pdf_path = argv if argv is not None else sys.argv[1:]
+    Path(pdf_path).write_bytes(render_pdf(Path(html_path).read_text(encoding="utf-8")))
+
+
+if __name__ == "__main__":
+    main()

@@ -672,3 +672,26 @@ def test_without_the_pdf_libraries_the_report_is_made_and_says_why_there_is_no_p
     assert result.pdf_path is None and not rebuilt.settings.report_pdf_path.exists()
     assert "pango-1.0" in result.pdf_missing and "apt-get install" in result.pdf_missing
     assert result.path.exists() and result.workbook_path.exists()
+
+
+def test_a_failed_printing_names_the_page_and_leaves_no_older_pdf(tmp_path):
+    """The PDF is printed in a child process (pipeline.pdf.printing): when the child fails,
+    the error names the page and carries the child's own message, and the PDF of an
+    earlier page is removed rather than left beside the new one; when the work beside it
+    fails, the child is stopped and nothing is left either."""
+    from pipeline.pdf import printing
+
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF- of the page before")
+    missing = tmp_path / "no-such-page.html"
+    with pytest.raises(RuntimeError, match=r"no-such-page\.html") as failed, printing(missing, pdf):
+        pass
+    assert "FileNotFoundError" in str(failed.value)
+    assert not pdf.exists()
+
+    pdf.write_bytes(b"%PDF- of the page before")
+    page = tmp_path / "index.html"
+    page.write_text("<p>Side</p>", encoding="utf-8")
+    with pytest.raises(ValueError, match="the workbook failed"), printing(page, pdf):
+        raise ValueError("the workbook failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]

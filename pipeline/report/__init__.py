@@ -17,7 +17,7 @@ import jinja2
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var
 from pipeline.files import write_atomic, written_aside
-from pipeline.pdf import INSTALL_HINT, missing_libraries, render_pdf
+from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
 from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
@@ -267,14 +267,16 @@ def build_report(settings: Settings) -> ReportResult:
     out = settings.report_path
     write_atomic(out, html.encode("utf-8"))
     missing = missing_libraries()
+    workbook = settings.workbook_path
     if missing:
         # an older PDF would not match the new page: none rather than a stale one
         settings.report_pdf_path.unlink(missing_ok=True)
+        with written_aside(workbook) as tmp:
+            build_workbook(data, tmp, built_at)
     else:
-        write_atomic(settings.report_pdf_path, render_pdf(html))
-    workbook = settings.workbook_path
-    with written_aside(workbook) as tmp:
-        build_workbook(data, tmp, built_at)
+        # the PDF is printed in a child process while this one builds the workbook
+        with printing(out, settings.report_pdf_path), written_aside(workbook) as tmp:
+            build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,
