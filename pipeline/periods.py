@@ -1,10 +1,13 @@
 """Periods, as the sources name them: the one parser for file names, labels and ranges.
 
-- Jobindsats and StatBank: `2024M09` (month), `2024Q3` or Jobindsats v3's `2024Q03`
-  (quarter), `2024QMAT03` (Jobindsats' "løbende år": the twelve months ending the third
-  quarter, i.e. October 2023 to September 2024; the suffix is a quarter, 01-04), `2024` or v3's
-  `2024Y01` (year). v3's ids were seen in recorded responses (2024Q04, 2024Y01) and QMAT as a
-  quarter in its callers (docs/sources/real_tables.md §0.2).
+- Jobindsats and StatBank: `2024M09` (month), `2024Q3`, Jobindsats v3's `2024Q03` or
+  StatBank's Danish `2024K3` (quarter), `2024QMAT03` (Jobindsats' "løbende år": the twelve
+  months ending the third quarter, i.e. October 2023 to September 2024; the suffix is a
+  quarter, 01-04), `2024` or v3's `2024Y01` (year). v3's ids were seen in recorded responses
+  (2024Q04, 2024Y01) and QMAT as a quarter in its callers (docs/sources/real_tables.md §0.2);
+  StatBank's quarters are FOLK1A's Tid ids ("2026K3" in a recorded request,
+  jibrilhemdi/thesis-urban-accessibility data/metadata/municipality_statbank_run.json;
+  "2008K1" in recorded CSVs, razz7/python_handin FOLK1A.csv).
 - The case system and the registers name monthly files `2024-09`.
 
 Validation (which dates a delivery may hold), ingest (the month a file belongs to), the
@@ -19,7 +22,7 @@ from datetime import date, timedelta
 
 _LABEL = re.compile(
     r"^(?P<year>\d{4})(?:-(?P<iso_month>0[1-9]|1[0-2])|M(?P<month>0[1-9]|1[0-2])"
-    r"|Q(?P<quarter>0?[1-4])|QMAT(?P<mat>0[1-4])|(?P<v3_year>Y01))?$"
+    r"|Q(?P<quarter>0?[1-4])|K(?P<dst_quarter>[1-4])|QMAT(?P<mat>0[1-4])|(?P<v3_year>Y01))?$"
 )
 
 
@@ -60,20 +63,20 @@ class Period:
 
 
 def parse(label: str) -> Period:
-    """'2024-09', '2024M09', '2024Q3', '2024Q03', '2024QMAT03', '2024' or '2024Y01';
-    anything else raises."""
+    """'2024-09', '2024M09', '2024Q3', '2024Q03', '2024K3', '2024QMAT03', '2024' or
+    '2024Y01'; anything else raises."""
     m = _LABEL.match(label.strip())
     if not m:
         raise PeriodError(
-            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024QMAT03, "
-            "2024 or 2024Y01"
+            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024K3, "
+            "2024QMAT03, 2024 or 2024Y01"
         )
     year = int(m["year"])
     if month := m["month"] or m["iso_month"]:
         first = date(year, int(month), 1)
         return Period(label, "month", first, _add_months(first, 1) - timedelta(days=1))
-    if m["quarter"]:
-        first = date(year, (int(m["quarter"]) - 1) * 3 + 1, 1)
+    if quarter := m["quarter"] or m["dst_quarter"]:
+        first = date(year, (int(quarter) - 1) * 3 + 1, 1)
         return Period(label, "quarter", first, _add_months(first, 3) - timedelta(days=1))
     if m["mat"]:
         last_month = date(year, int(m["mat"]) * 3, 1)
@@ -109,19 +112,24 @@ def expand(first: str, last: str) -> list[str]:
     v3 = bool(re.search(r"Q0|Y01", first))
     out, d = [], a.start
     while d <= b.start:
-        out.append(label_for(d, a.kind, dashed="-" in first, v3=v3))
+        out.append(label_for(d, a.kind, dashed="-" in first, v3=v3, dst="K" in first))
         d = _add_months(d, step)
     return out
 
 
-def label_for(start: date, kind: str, dashed: bool = False, v3: bool = False) -> str:
+def label_for(
+    start: date, kind: str, dashed: bool = False, v3: bool = False, dst: bool = False
+) -> str:
     """The label of the period of this kind that `start` (as `Period.start`) begins; `v3`
-    writes quarters and years as Jobindsats v3 does (2024Q03, 2024Y01)."""
+    writes quarters and years as Jobindsats v3 does (2024Q03, 2024Y01), `dst` quarters as
+    StatBank's Danish ids (2024K3)."""
     if kind == "month":
         return f"{start:%Y-%m}" if dashed else f"{start.year}M{start.month:02d}"
     if kind == "rolling_year":
         return f"{start.year}QMAT{(start.month - 1) // 3 + 1:02d}"
     if kind == "quarter":
         quarter = (start.month - 1) // 3 + 1
+        if dst:
+            return f"{start.year}K{quarter}"
         return f"{start.year}Q{quarter:02d}" if v3 else f"{start.year}Q{quarter}"
     return f"{start.year}Y01" if v3 else str(start.year)

@@ -57,6 +57,9 @@ def test_period_ranges_expand_to_the_ids_the_services_use():
     assert expand_periods("2019:2021") == ["2019", "2020", "2021"]
     assert expand_periods("latest:14") == ["latest:14"]
     assert table_period("2023M11:2024M02", "year") == "2023:2024"
+    assert table_period("2024M02:2024M08", "quarter") == "2024K1:2024K3"  # FOLK1A's ids
+    assert table_period("2024M05", "quarter") == "2024K2"
+    assert expand_periods("2024K4:2025K1") == ["2024K4", "2025K1"]
     with pytest.raises(FetchError, match="ends before it starts"):
         expand_periods("2024M05:2024M01")
     with pytest.raises(FetchError, match="two periods of one kind"):

@@ -15,6 +15,8 @@ from pipeline import periods
         ("2024Q3", "quarter", date(2024, 7, 1), date(2024, 9, 30), date(2024, 7, 1)),
         # Jobindsats v3 writes quarters with two digits (recorded: 2024Q04) and years as Y01
         ("2024Q04", "quarter", date(2024, 10, 1), date(2024, 12, 31), date(2024, 10, 1)),
+        # StatBank's Danish quarter ids (FOLK1A's Tid: 2026K3)
+        ("2024K2", "quarter", date(2024, 4, 1), date(2024, 6, 30), date(2024, 4, 1)),
         # QMAT's suffix is a quarter: QMAT03 is the twelve months ending September, stored
         # as its last month, as dbt does
         ("2024QMAT03", "rolling_year", date(2023, 10, 1), date(2024, 9, 30), date(2024, 9, 1)),
@@ -26,11 +28,24 @@ def test_a_label_gives_its_kind_and_days(label, kind, first, last, start):
     p = periods.parse(label)
     assert (p.kind, p.first_day, p.last_day, p.start) == (kind, first, last, start)
     v3 = "Q0" in label or "Y01" in label
-    assert periods.label_for(p.start, kind, dashed="-" in label, v3=v3) == label
+    dst = "K" in label
+    assert periods.label_for(p.start, kind, dashed="-" in label, v3=v3, dst=dst) == label
 
 
 @pytest.mark.parametrize(
-    "label", ["2024M13", "2024-00", "2024Q5", "24M01", "2024M1", "2024QMAT09", "2024Y02", ""]
+    "label",
+    [
+        "2024M13",
+        "2024-00",
+        "2024Q5",
+        "2024K5",
+        "2024K01",
+        "24M01",
+        "2024M1",
+        "2024QMAT09",
+        "2024Y02",
+        "",
+    ],
 )
 def test_anything_else_is_refused(label):
     with pytest.raises(periods.PeriodError):
@@ -45,6 +60,7 @@ def test_month_of_a_file_name_period():
 def test_ranges_expand_in_their_own_style():
     assert periods.expand("2024M11", "2025M02") == ["2024M11", "2024M12", "2025M01", "2025M02"]
     assert periods.expand("2024-12", "2025-01") == ["2024-12", "2025-01"]
+    assert periods.expand("2024K4", "2025K2") == ["2024K4", "2025K1", "2025K2"]
     assert periods.expand("2024Q4", "2025Q1") == ["2024Q4", "2025Q1"]
     assert periods.expand("2024Q04", "2025Q01") == ["2024Q04", "2025Q01"]
     assert periods.expand("2024QMAT02", "2025QMAT02") == [

@@ -30,8 +30,8 @@
 {%- endmacro %}
 
 {#-
-    Jobindsats/StatBank period labels (pipeline/periods.py reads them alike): 2024M09, 2024Q3
-    or v3's 2024Q03, 2024QMAT03 (the twelve months ending the third quarter: its last month,
+    Jobindsats/StatBank period labels (pipeline/periods.py reads them alike): 2024M09, 2024Q3,
+    v3's 2024Q03 or StatBank's 2024K3, 2024QMAT03 (the twelve months ending the third quarter: its last month,
     September, is the period), 2024 or v3's 2024Y01.
 -#}
 {% macro period_start(label) -%}
@@ -40,7 +40,7 @@
             then make_date(left({{ label }}, 4)::integer, right({{ label }}, 2)::integer, 1)
         when regexp_full_match({{ label }}, '\d{4}QMAT0[1-4]')
             then make_date(left({{ label }}, 4)::integer, right({{ label }}, 1)::integer * 3, 1)
-        when regexp_full_match({{ label }}, '\d{4}Q0?[1-4]')
+        when regexp_full_match({{ label }}, '\d{4}(Q0?|K)[1-4]')
             then make_date(
                 left({{ label }}, 4)::integer, (right({{ label }}, 1)::integer - 1) * 3 + 1, 1
             )
@@ -53,7 +53,7 @@
     case
         when regexp_full_match({{ label }}, '\d{4}M\d{2}') then 'month'
         when regexp_full_match({{ label }}, '\d{4}QMAT0[1-4]') then 'rolling_year'
-        when regexp_full_match({{ label }}, '\d{4}Q0?[1-4]') then 'quarter'
+        when regexp_full_match({{ label }}, '\d{4}(Q0?|K)[1-4]') then 'quarter'
         when regexp_full_match({{ label }}, '\d{4}(Y01)?') then 'year'
     end
 {%- endmacro %}
