@@ -531,3 +531,21 @@ def ballerup_education(world: World) -> pd.DataFrame:
         g = young.groupby(["koen", "herkomst"])["educated"].agg(["size", "sum"])
         rows += [(str(year), k, h, int(r["size"]), int(r["sum"])) for (k, h), r in g.iterrows()]
     return pd.DataFrame(rows, columns=["year", "koen", "herkomst", "base", "flag"])
+
+
+def ballerup_population(world: World, ages: list[int]) -> pd.DataFrame:
+    """FOLK1A (4.2's comparator): residents on the first day of each quarter whose first day
+    lies in the sample, by age in whole years on that day (FOLK1A's "den 1. i kvartalet";
+    the warehouse's own ages are calendar-year ages), for the ages asked."""
+    birth = pd.to_datetime(world.persons["birth_date"])
+    by, bm, bd = (birth.dt.year.to_numpy(), birth.dt.month.to_numpy(), birth.dt.day.to_numpy())
+    rows = []
+    for quarter in pd.period_range(world.start, world.end, freq="Q"):
+        day = quarter.start_time.date()
+        if not world.start <= f"{day:%Y-%m}" <= world.end:
+            continue
+        before_birthday = (bm > day.month) | ((bm == day.month) & (bd > day.day))
+        age = day.year - by - before_birthday
+        counts = pd.Series(age[world.resident_on(day)]).value_counts()
+        rows += [(f"{day:%Y-%m}", a, int(counts.get(a, 0))) for a in ages]
+    return pd.DataFrame(rows, columns=["month", "alder", "base"])

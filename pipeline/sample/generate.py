@@ -25,7 +25,7 @@ from pipeline.config import SAMPLE_MARKER, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
-from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks
+from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks, ballerup_population
 from pipeline.sample.world import (
     BALLERUP,
     STATES,
@@ -110,6 +110,30 @@ def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
             ]
         )
         out.append(write_statbank_table(landing, "HFUDD11", str(year), rows))
+    return out
+
+
+def write_population(bm: Benchmarks, landing: Path) -> list[Path]:
+    """FOLK1A once a quarter, as extracts.yml asks it: codes, OMRÅDE and ALDER (the ages
+    asked), KØN and CIVILSTAND eliminated. Ballerup's residents from the world; the other
+    municipalities in proportion to their labour force, as the other tables; regions and
+    the country their sums."""
+    conf = extracts_config()["statbank"]["FOLK1A"]
+    ages = [int(a) for a in conf["select"]["ALDER"]]
+    out = []
+    for month, b in ballerup_population(bm.world, ages).groupby("month"):
+        df = bm.synth(month, b.assign(flag=0), ["alder"], {"alder": -1})
+        df = df[df["alder"] != -1].sort_values(["code", "alder"])
+        rows = pd.DataFrame(
+            {
+                "OMRÅDE": [f"{c:03d}" for c in df["code"]],
+                "ALDER": df["alder"].astype(int).astype(str),
+                # whole numbers without a thousands separator, as recorded ("5475791")
+                "INDHOLD": df["base"].round().astype(int).astype(str),
+            }
+        )
+        quarter = f"{month[:4]}K{(int(month[5:]) - 1) // 3 + 1}"
+        out.append(write_statbank_table(landing, "FOLK1A", quarter, rows))
     return out
 
 
@@ -270,6 +294,7 @@ def generate(
     files += write_case_system(world, landing)
     files += write_registers(world, landing)
     files += write_education(bm, landing)
+    files += write_population(bm, landing)
     summary = {
         "seed": seed,
         "scale": scale,

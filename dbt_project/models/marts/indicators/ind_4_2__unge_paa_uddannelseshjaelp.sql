@@ -1,10 +1,13 @@
 -- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner aged 18-29
 -- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29; from the
 -- kontanthjælp reform (1 July 2025), on kontanthjælp in uddannelseshjælp's scope
--- (int_uddannelseshjaelp_months). Ballerup only, from its register and persons: no published
--- table gives this share. Jobindsats y38a02 (uddannelseshjælp, to June 2025) and y60a02
--- (kontanthjælp from July 2025) publish fuldtidspersoner, but an age split of y60a02 and a
--- population table to divide by are not yet established (docs/sources/real_tables.md, §3).
+-- (int_uddannelseshjaelp_months). Ballerup from its register and persons.
+-- The country (the strategy's "nationale niveau"), to June 2025: Jobindsats y38a02's
+-- fuldtidspersoner on uddannelseshjælp (a benefit for those under 30 without a vocational
+-- education, so the table's all ages are the 18-29-year-olds) in pct. of FOLK1A's residents
+-- aged 18-29 on the first day of the month's quarter. From July 2025 no published table
+-- gives kontanthjælp recipients in uddannelseshjælp's scope (y60a02's split by sats and
+-- visitation is not verified, docs/sources/real_tables.md §3): no comparator.
 with
 
 person_months as (
@@ -18,6 +21,16 @@ population as (
 
 calendar as (
     select * from {{ ref('int_calendar_months') }}
+),
+
+national_fuldtidspersoner as (
+    select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
+    where area_code = 0 and ydelse_group = 'uddannelseshjaelp'
+),
+
+national_population as (
+    select * from {{ ref('stg_statbank__folk1a') }}
+    where area_code = 0
 ),
 
 young_weeks as (
@@ -48,6 +61,26 @@ ballerup as (
     left join young_weeks on calendar.month_date = young_weeks.month_date
 ),
 
+country as (
+    select
+        national_fuldtidspersoner.period_date as period,
+        national_population.n_persons_18_29 as n_residents,
+        0 as area_code,
+        national_fuldtidspersoner.fuldtidspersoner
+    from national_fuldtidspersoner
+    inner join national_population
+        on
+            date_trunc('quarter', national_fuldtidspersoner.period_date)
+            = national_population.quarter_date
+    where national_fuldtidspersoner.fuldtidspersoner is not null
+),
+
+both_areas as (
+    select * from ballerup
+    union all by name
+    select * from country
+),
+
 final as (
     select
         '4.2' as indicator_id,
@@ -60,7 +93,7 @@ final as (
         n_residents::double as denominator,
         {{ pct('fuldtidspersoner', 'n_residents') }} as value,
         'pct' as unit
-    from ballerup
+    from both_areas
 )
 
 select
