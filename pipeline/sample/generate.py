@@ -57,6 +57,12 @@ def _numbers(values, decimals: int) -> list[str]:
     return [format_number(v, decimals) for v in values]
 
 
+def _whole(values) -> list[str]:
+    """Counts as StatBank's CSV writes them: whole numbers without a thousands separator
+    (recorded FOLK1A responses: "5475791", "128556"; docs/sources/real_tables.md, FOLK1A)."""
+    return [str(int(np.rint(v))) for v in values]
+
+
 def _share(flag: pd.Series, base: pd.Series, scale: float = 100.0) -> np.ndarray:
     return np.where(base > 0, scale * flag / base.clip(lower=1e-9), np.nan)
 
@@ -105,8 +111,8 @@ def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
         )
         rows = pd.concat(
             [
-                frame.assign(HFUDD="TOT", INDHOLD=_numbers(df["base"], 0)),
-                *(frame.assign(HFUDD=h, INDHOLD=_numbers(v, 0)) for h, v in parts.items()),
+                frame.assign(HFUDD="TOT", INDHOLD=_whole(df["base"])),
+                *(frame.assign(HFUDD=h, INDHOLD=_whole(v)) for h, v in parts.items()),
             ]
         )
         out.append(write_statbank_table(landing, "HFUDD11", str(year), rows))
@@ -128,8 +134,7 @@ def write_population(bm: Benchmarks, landing: Path) -> list[Path]:
             {
                 "OMRÅDE": [f"{c:03d}" for c in df["code"]],
                 "ALDER": df["alder"].astype(int).astype(str),
-                # whole numbers without a thousands separator, as recorded ("5475791")
-                "INDHOLD": df["base"].round().astype(int).astype(str),
+                "INDHOLD": _whole(df["base"]),
             }
         )
         quarter = f"{month[:4]}K{(int(month[5:]) - 1) // 3 + 1}"
