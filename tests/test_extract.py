@@ -24,8 +24,9 @@ import httpx
 import pandas as pd
 import pytest
 
+from pipeline import periods
 from pipeline.fetch import FetchError, expand_periods
-from pipeline.fetch.extracts import fetch_jobindsats, fetch_statbank, table_period
+from pipeline.fetch.extracts import fetch_jobindsats, fetch_one, fetch_statbank, table_period
 from pipeline.fetch.jobindsats import Jobindsats
 from pipeline.ingest import Ingestor
 from pipeline.ingest.read import read_file
@@ -423,3 +424,83 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebu
     assert (outcome.file, outcome.status) == (generated.name, "loaded"), outcome.message
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         assert con.execute(staging, [month]).fetchall() == before
+
+
+def _folk1a_tableinfo(areas: list[str], quarter: str) -> dict:
+    """FOLK1A's tableinfo in the shape of StatBank's (as the AUP02 fixture): its variables
+    and codes as docs/sources/real_tables.md §2 establishes them (KØN TOT/1/2, ALDER IALT and
+    one code per year of age, CIVILSTAND TOT/U/G/E/F, Tid like 2026K3)."""
+
+    def values(ids_texts):
+        return [{"id": i, "text": t} for i, t in ids_texts]
+
+    return {
+        "id": "FOLK1A",
+        "text": "Befolkningen den 1. i kvartalet",
+        "unit": "Antal",
+        "variables": [
+            {"id": "OMRÅDE", "text": "område", "values": values((a, a) for a in areas)},
+            {"id": "KØN", "text": "køn", "values": values([("TOT", "I alt"), ("1", "Mænd")])},
+            {
+                "id": "ALDER",
+                "text": "alder",
+                "values": values(
+                    [("IALT", "Alder i alt"), *((str(a), f"{a} år") for a in range(126))]
+                ),
+            },
+            {"id": "CIVILSTAND", "text": "civilstand", "values": values([("TOT", "I alt")])},
+            {"id": "Tid", "text": "tid", "time": True, "values": values([(quarter, quarter)])},
+        ],
+    }
+
+
+def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generated_one(rebuilt):
+    """The built world's last FOLK1A file, served as StatBank's answer to the request
+    extracts.yml makes (codes, OMRÅDE *, ALDER 18-29, KØN and CIVILSTAND left out): the fetch
+    asks for the quarter by its own id, writes the same bytes, and loaded into a warehouse
+    that has not seen it, 4.2's denominator rows (stg_statbank__folk1a) are the same."""
+    settings = rebuilt.settings
+    generated = sorted((settings.landing_dir / "statbank").glob("FOLK1A_*.csv"))[-1]
+    quarter = generated.stem.split("_")[-1]
+    assert quarter[4] == "K", quarter  # StatBank's quarter id, e.g. 2026K4
+    original = generated.read_bytes()
+    areas = sorted({line.split(";")[0] for line in original.decode("utf-8-sig").split()[1:]})
+    spec, _ = spec_for("statbank", generated.name)
+    sha = hashlib.sha256(original).hexdigest()
+    staging = "select * from staging.stg_statbank__folk1a where quarter_date = ? order by all"
+    first_day = str(periods.parse(quarter).first_day)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        before = con.execute(staging, [first_day]).fetchall()
+        assert len(before) == len(areas) and any(r[0] == 0 for r in before)
+        con.execute(f"delete from raw.{spec.raw_table} where _file_sha256 = ?", [sha])
+        con.execute("delete from raw._load_log where file_sha256 = ?", [sha])
+        assert con.execute(staging, [first_day]).fetchall() == []
+    generated.unlink()
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET" and request.url.path == "/v1/tableinfo/FOLK1A":
+            return httpx.Response(200, json=_folk1a_tableinfo(areas, quarter))
+        if request.method == "POST" and request.url.path == "/v1/data":
+            return httpx.Response(200, content=original, headers={"Content-Type": "text/csv"})
+        return httpx.Response(404)
+
+    month = f"{periods.parse(quarter).first_day:%Y}M{periods.parse(quarter).first_day:%m}"
+    fetched = fetch_one(
+        settings.landing_dir, "statbank", "FOLK1A", month, transport=httpx.MockTransport(handler)
+    )
+    body = json.loads(seen[1].content)
+    assert body["valuePresentation"] == "Code"
+    assert body["variables"] == [
+        {"code": "OMRÅDE", "values": ["*"]},
+        {"code": "ALDER", "values": [str(a) for a in range(18, 30)]},
+        {"code": "Tid", "values": [quarter]},
+    ]
+    assert [p.name for p in fetched.files] == [generated.name]
+    assert fetched.files[0].read_bytes() == original  # byte for byte the generator's file
+    [outcome] = [o for o in Ingestor(settings).run(sources=["statbank"]) if o.status != "skipped"]
+    assert (outcome.file, outcome.status) == (generated.name, "loaded"), outcome.message
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute(staging, [first_day]).fetchall() == before
