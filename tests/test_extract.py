@@ -386,6 +386,35 @@ def test_without_a_key_the_command_says_how_to_get_one_and_writes_nothing(tmp_pa
     assert not (tmp_path / "landing").exists()
 
 
+def _unload(settings, source: str, generated: Path, staging: str, param) -> tuple[bytes, list]:
+    """A warehouse that has not seen a generated file: the staging rows it gave (`staging`
+    with `param`), then its load undone and the file gone from landing. Returns the file's
+    bytes and those rows."""
+    original = generated.read_bytes()
+    spec, _ = spec_for(source, generated.name)
+    sha = hashlib.sha256(original).hexdigest()
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        before = con.execute(staging, [param]).fetchall()
+        assert before, "the built world has no staging rows for the file"
+        con.execute(f"delete from raw.{spec.raw_table} where _file_sha256 = ?", [sha])
+        con.execute("delete from raw._load_log where file_sha256 = ?", [sha])
+        assert con.execute(staging, [param]).fetchall() == []
+    generated.unlink()
+    return original, before
+
+
+def _lands_and_loads_as_before(
+    settings, source: str, fetched, generated: Path, original: bytes, staging: str, param, before
+) -> None:
+    """The fetch wrote the generator's file byte for byte, and it loads to the same rows."""
+    assert [p.name for p in fetched.files] == [generated.name]
+    assert fetched.files[0].read_bytes() == original
+    [outcome] = [o for o in Ingestor(settings).run(sources=[source]) if o.status != "skipped"]
+    assert (outcome.file, outcome.status) == (generated.name, "loaded"), outcome.message
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute(staging, [param]).fetchall() == before
+
+
 def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebuilt, key):
     """The built world's last y07a02 file, served as the v3 answer (the country's rows for
     `/`, the rest for `*`): the fetch writes the same bytes, and loaded into a warehouse that
@@ -395,21 +424,11 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebu
     period = generated.stem.split("_")[-1]
     doc = json.loads(generated.read_text(encoding="utf-8"))
     month = f"{period[:4]}-{period[5:]}-01"
-    spec, _ = spec_for("jobindsats", generated.name)
-    sha = hashlib.sha256(generated.read_bytes()).hexdigest()
     staging = (
         "select * exclude (_batch_id, _source_file) from staging.stg_jobindsats__observations "
         "where table_id = 'y07a02' and period_date = ? order by all"
     )
-    with duckdb.connect(str(settings.warehouse_path)) as con:
-        before = con.execute(staging, [month]).fetchall()
-        assert before, "the built world has no staging rows for the file"
-        # a warehouse that has not seen the file: its load undone, the file gone from landing
-        con.execute(f"delete from raw.{spec.raw_table} where _file_sha256 = ?", [sha])
-        con.execute("delete from raw._load_log where file_sha256 = ?", [sha])
-        assert con.execute(staging, [month]).fetchall() == []
-    original = generated.read_bytes()
-    generated.unlink()
+    original, before = _unload(settings, "jobindsats", generated, staging, month)
 
     country = [r for r in doc["rows"] if r[1] == "Hele landet"]
     others = [r for r in doc["rows"] if r[1] != "Hele landet"]
@@ -418,12 +437,9 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebu
         httpx.Response(200, json={"columns": doc["columns"], "rows": others}),
     )
     fetched = fetch_jobindsats(settings.landing_dir, "y07a02", period, transport=transport)
-    assert [p.name for p in fetched.files] == [generated.name]
-    assert fetched.files[0].read_bytes() == original  # byte for byte the generator's file
-    [outcome] = [o for o in Ingestor(settings).run(sources=["jobindsats"]) if o.status != "skipped"]
-    assert (outcome.file, outcome.status) == (generated.name, "loaded"), outcome.message
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        assert con.execute(staging, [month]).fetchall() == before
+    _lands_and_loads_as_before(
+        settings, "jobindsats", fetched, generated, original, staging, month, before
+    )
 
 
 def _folk1a_tableinfo(areas: list[str], quarter: str) -> dict:
@@ -463,19 +479,12 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     generated = sorted((settings.landing_dir / "statbank").glob("FOLK1A_*.csv"))[-1]
     quarter = generated.stem.split("_")[-1]
     assert quarter[4] == "K", quarter  # StatBank's quarter id, e.g. 2026K4
-    original = generated.read_bytes()
-    areas = sorted({line.split(";")[0] for line in original.decode("utf-8-sig").split()[1:]})
-    spec, _ = spec_for("statbank", generated.name)
-    sha = hashlib.sha256(original).hexdigest()
+    text = generated.read_text(encoding="utf-8-sig")
+    areas = sorted({line.split(";")[0] for line in text.split()[1:]})
     staging = "select * from staging.stg_statbank__folk1a where quarter_date = ? order by all"
     first_day = str(periods.parse(quarter).first_day)
-    with duckdb.connect(str(settings.warehouse_path)) as con:
-        before = con.execute(staging, [first_day]).fetchall()
-        assert len(before) == len(areas) and any(r[0] == 0 for r in before)
-        con.execute(f"delete from raw.{spec.raw_table} where _file_sha256 = ?", [sha])
-        con.execute("delete from raw._load_log where file_sha256 = ?", [sha])
-        assert con.execute(staging, [first_day]).fetchall() == []
-    generated.unlink()
+    original, before = _unload(settings, "statbank", generated, staging, first_day)
+    assert len(before) == len(areas) and any(r[0] == 0 for r in before)  # the country too
 
     seen: list[httpx.Request] = []
 
@@ -498,9 +507,6 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
         {"code": "ALDER", "values": [str(a) for a in range(18, 30)]},
         {"code": "Tid", "values": [quarter]},
     ]
-    assert [p.name for p in fetched.files] == [generated.name]
-    assert fetched.files[0].read_bytes() == original  # byte for byte the generator's file
-    [outcome] = [o for o in Ingestor(settings).run(sources=["statbank"]) if o.status != "skipped"]
-    assert (outcome.file, outcome.status) == (generated.name, "loaded"), outcome.message
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        assert con.execute(staging, [first_day]).fetchall() == before
+    _lands_and_loads_as_before(
+        settings, "statbank", fetched, generated, original, staging, first_day, before
+    )
