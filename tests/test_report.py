@@ -695,3 +695,36 @@ def test_a_failed_printing_names_the_page_and_leaves_no_older_pdf(tmp_path):
     with pytest.raises(ValueError, match="the workbook failed"), printing(page, pdf):
         raise ValueError("the workbook failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+
+
+def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_there():
+    """4.2's country ends at the kontanthjælp reform (June 2025): for a later status period
+    the overview says there is no figure for it, and the last one with its month; a
+    suppressed comparator cell is not taken for it."""
+    from pipeline.report import comparator_text
+    from pipeline.report.data import Indicator, Point
+
+    row = {
+        "catalogue_status": "active",
+        "comparator": "national",
+        "comparator_area_code": 0,
+        "comparator_value": None,
+        "unit": "pct",
+        "period": date(2026, 5, 1),
+        "period_type": "month",
+    }
+    series = {
+        0: [
+            Point(date(2025, 5, 1), 2.92, False),
+            Point(date(2025, 6, 1), 2.95, False),
+            Point(date(2025, 7, 1), 3.5, True),  # hidden: not the last figure shown
+        ]
+    }
+    names = {0: "Hele landet"}
+    text = comparator_text(Indicator(row, series), names)
+    assert text == "Hele landet: intet tal for maj 2026 (seneste: 3,0 % i juni 2025)"
+    # with the figure for the period, it is shown as before; without any, 'ingen data'
+    assert comparator_text(Indicator({**row, "comparator_value": 2.9}, series), names) == (
+        "Hele landet: 2,9 %"
+    )
+    assert comparator_text(Indicator(row, {}), names) == "Hele landet: ingen data"

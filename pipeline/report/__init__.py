@@ -47,6 +47,20 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         return "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
     if ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP:
         name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
+        if ind.comparator_value is None:
+            # e.g. 4.2: the country's figure ends at a reform; say when it was last there
+            shown = [
+                p
+                for p in ind.series.get(ind.comparator_area_code, [])
+                if p.value is not None and not p.is_suppressed
+            ]
+            if shown and ind.period is not None:
+                last = max(shown, key=lambda p: p.period)
+                return (
+                    f"{name}: intet tal for {formats.period_text(ind.period, ind.period_type)} "
+                    f"(seneste: {formats.value_text(last.value, ind.unit)} i "
+                    f"{formats.period_text(last.period, ind.period_type)})"
+                )
         return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}"
     return "Udviklingen følges"
 
