@@ -268,6 +268,27 @@ def test_a_month_loads_alone_and_a_backfill_loads_a_range(fresh):
         )
         assert backfill.success  # one run for the range; the month loaded before is skipped
         materialized = instance.get_materialized_partitions(raw_key("case_system_meetings"))
+        # the run planned each raw table once, with its range (orchestration/lib/partitions.py:
+        # one planned event per month made a first load's run take 16 s to create), and
+        # recorded each month it materialized
+        events = {
+            kind: [
+                e.event_log_entry.dagster_event
+                for e in instance.get_records_for_run(backfill.run_id, of_type=kind).records
+                if e.event_log_entry.dagster_event.asset_key == raw_key("case_system_meetings")
+            ]
+            for kind in (
+                dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+                dg.DagsterEventType.ASSET_MATERIALIZATION,
+            )
+        }
+        [planned] = events[dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED]
+        subset = planned.event_specific_data.partitions_subset
+        assert sorted(subset.get_partition_keys()) == [f"{m}-01" for m in months]
+        assert sorted(
+            e.event_specific_data.materialization.partition
+            for e in events[dg.DagsterEventType.ASSET_MATERIALIZATION]
+        ) == [f"{m}-01" for m in months]
     assert materialized == {f"{m}-01" for m in months}
     assert _loaded_files(fresh) == sorted(
         f"{e}_{m}.csv" for e in ("meetings", "offers") for m in months
