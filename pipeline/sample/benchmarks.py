@@ -81,9 +81,9 @@ def ballerup_person_weeks(world: World) -> pd.DataFrame:
     """Person-weeks with month, age (calendar year of the month minus birth year) and group."""
     months = world.cal.month[world.pw_week]
     birth_year = world.persons["birth_year"].to_numpy()[world.pw_person]
-    age = np.array([int(m[:4]) for m in np.unique(months)])
-    year_of = dict(zip(np.unique(months), age, strict=True))
-    years = pd.Series(months).map(year_of).to_numpy()
+    # the year of each register week's month, looked up by week (not by sorting the months)
+    year_of_week = np.array([int(m[:4]) for m in world.cal.month])
+    years = year_of_week[world.pw_week]
     return pd.DataFrame(
         {
             "month": months,
@@ -247,7 +247,7 @@ class Benchmarks:
         df = self._with_totals(
             df.drop(columns="name"), self.munis, ["age_group"], ["lf", "ledige"]
         ).drop(columns="name")
-        df = df.merge(self._area_names(), on="code")
+        df = df.merge(self._area_names, on="code")
         df["value"] = 100 * df["ledige"] / df["lf"]
         df.loc[df["code"].isin(SMALL_AREAS) & (df["age_group"] != AGE_TOTAL), "value"] = np.nan
         return df
@@ -278,7 +278,7 @@ class Benchmarks:
             ]
         )
         df = self._with_totals(df, self.munis, [], ["insured", "ledige"]).drop(columns="name")
-        df = df.merge(self._area_names(), on="code")
+        df = df.merge(self._area_names, on="code")
         df["value"] = 100 * df["ledige"] / df["insured"]
         return df
 
@@ -307,7 +307,7 @@ class Benchmarks:
         rows += [(BALLERUP, x.group, x.fuldtidspersoner) for x in b.itertuples()]
         df = pd.DataFrame(rows, columns=["code", "group", "fuldtidspersoner"])
         df = self._with_totals(df, self.munis, ["group"], ["fuldtidspersoner"])
-        df = df.drop(columns="name").merge(self._area_names(), on="code")
+        df = df.drop(columns="name").merge(self._area_names, on="code")
         df["group_label"] = df["group"].map(names)
         return df
 
@@ -325,7 +325,7 @@ class Benchmarks:
         for t in tables:
             groups = t["register_groups"].split(";")  # y60a02: the former uddannelseshjælp too
             g = ftp[ftp["group"].isin(groups)].groupby("code", as_index=False)["fuldtidspersoner"]
-            g = g.sum().merge(lf, on="code").merge(self._area_names(), on="code")
+            g = g.sum().merge(lf, on="code").merge(self._area_names, on="code")
             persons = np.round(g["fuldtidspersoner"] * 1.12 + 0.5)
             out[t["table_id"]] = [
                 [
@@ -404,7 +404,7 @@ class Benchmarks:
         total = df[["gross", "long"]].sum()
         df = pd.concat(
             [pd.DataFrame({"code": [0], "gross": [total["gross"]], "long": [total["long"]]}), df]
-        ).merge(self._area_names(), on="code")
+        ).merge(self._area_names, on="code")
         long_ftp = np.round(df["long"] * 0.91)
         return [
             [
@@ -489,9 +489,12 @@ class Benchmarks:
         if shared_base:
             df = pd.concat([df, ballerup.assign(code=BALLERUP)[["code", *dims, "base", "flag"]]])
         df = self._with_totals(df, self.munis, dims, ["base", "flag"]).drop(columns="name")
-        return df.merge(self._area_names(), on="code")
+        return df.merge(self._area_names, on="code")
 
+    @cached_property
     def _area_names(self) -> pd.DataFrame:
+        """Every area's code and name: built once (merged into each table of each month, it
+        was a fifth of the sample's generation time when rebuilt for each)."""
         regions = read_seed("regions")
         return pd.concat(
             [
