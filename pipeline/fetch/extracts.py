@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from pipeline import periods
 from pipeline.config import extracts_config
 from pipeline.fetch import Fetched, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
@@ -34,15 +35,15 @@ def table_period(spec: str, period_type: str) -> str:
     """A month range ('2024M01:2024M12', or one month) in the ids the table is published by:
     '2024' (or '2023:2024') for a StatBank year; '2024K1:2024K4' for a StatBank quarter (the
     quarters the months fall in, FOLK1A's ids); months (Jobindsats `M`) as they are."""
-    if period_type == "year":
-        months = expand_periods(spec)
-        years = sorted({m[:4] for m in months})
-        return years[0] if len(years) == 1 else f"{years[0]}:{years[-1]}"
-    if period_type == "quarter":
-        months = expand_periods(spec)
-        quarters = sorted({f"{m[:4]}K{(int(m[5:7]) - 1) // 3 + 1}" for m in months})
-        return quarters[0] if len(quarters) == 1 else f"{quarters[0]}:{quarters[-1]}"
-    return spec
+    if period_type not in ("year", "quarter"):
+        return spec
+    ids = sorted(
+        {
+            periods.label_for(periods.parse(m).start, period_type, dst=True)
+            for m in expand_periods(spec)
+        }
+    )
+    return ids[0] if len(ids) == 1 else f"{ids[0]}:{ids[-1]}"
 
 
 def fetch_jobindsats(

@@ -8,6 +8,7 @@ each written aside and renamed into place, so a reader never opens half a file.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -281,16 +282,14 @@ def build_report(settings: Settings) -> ReportResult:
     out = settings.report_path
     write_atomic(out, html.encode("utf-8"))
     missing = missing_libraries()
-    workbook = settings.workbook_path
     if missing:
         # an older PDF would not match the new page: none rather than a stale one
         settings.report_pdf_path.unlink(missing_ok=True)
-        with written_aside(workbook) as tmp:
-            build_workbook(data, tmp, built_at)
-    else:
-        # the PDF is printed in a child process while this one builds the workbook
-        with printing(out, settings.report_pdf_path), written_aside(workbook) as tmp:
-            build_workbook(data, tmp, built_at)
+    # the PDF is printed in a child process while this one builds the workbook
+    pdf = nullcontext() if missing else printing(out, settings.report_pdf_path)
+    workbook = settings.workbook_path
+    with pdf, written_aside(workbook) as tmp:
+        build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import periods
 from pipeline.config import SAMPLE_MARKER, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
@@ -137,7 +138,7 @@ def write_population(bm: Benchmarks, landing: Path) -> list[Path]:
                 "INDHOLD": _whole(df["base"]),
             }
         )
-        quarter = f"{month[:4]}K{(int(month[5:]) - 1) // 3 + 1}"
+        quarter = periods.label_for(periods.parse(month).start, "quarter", dst=True)
         out.append(write_statbank_table(landing, "FOLK1A", quarter, rows))
     return out
 
