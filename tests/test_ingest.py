@@ -51,16 +51,38 @@ def test_a_good_file_loads_once_and_only_once(fresh):
     assert lineage == (1, "meetings_2024-03.csv", n, n, 2)
 
 
-def test_person_ids_are_replaced_by_a_keyed_hash(fresh):
-    _only(fresh, "case_system", {"meetings_2024-03.csv"})
-    Ingestor(fresh.settings).run()
+def test_person_ids_are_replaced_by_the_integer_key_of_their_keyed_hash(fresh):
+    """Each CPR number of a file becomes the integer person_key of its keyed hash; the hash
+    is kept once, in raw._person_keys, and a person loaded again keeps the same key."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "meetings_2024-04.csv"})
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    header, *lines = path.read_text().splitlines()
+    cprs = {line.split(";")[header.split(";").index("cpr")] for line in lines}
+    ingestor = Ingestor(fresh.settings)
+    ingestor.run()
+    want = {hmac.new(ingestor.key, c.encode(), hashlib.sha256).hexdigest()[:32] for c in cprs}
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
-        cols = [r[0] for r in con.execute("describe raw.case_system_meetings").fetchall()]
-        keys = [
-            r[0] for r in con.execute("select person_key from raw.case_system_meetings").fetchall()
-        ]
-    assert "cpr" not in cols and "person_key" in cols
-    assert all(len(k) == 32 and not any(c == "-" for c in k) for k in keys)
+        cols = {r[0]: r[1] for r in con.execute("describe raw.case_system_meetings").fetchall()}
+        march = {
+            h
+            for (h,) in con.execute(
+                "select distinct k.person_hash from raw.case_system_meetings as m "
+                "join raw._person_keys as k using (person_key) "
+                "where m._source_file = 'meetings_2024-03.csv'"
+            ).fetchall()
+        }
+        keys = con.execute(
+            "select count(*), count(distinct person_hash), count(distinct person_key), "
+            "min(person_key) from raw._person_keys"
+        ).fetchone()
+        unkeyed = con.execute(
+            "select count(*) from raw.case_system_meetings where person_key is null "
+            "or person_key not in (select person_key from raw._person_keys)"
+        ).fetchone()[0]
+    assert "cpr" not in cols and cols["person_key"] == "BIGINT"
+    assert march == want
+    assert keys[0] == keys[1] == keys[2] and keys[3] == 1
+    assert unkeyed == 0
 
 
 def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fresh):
@@ -210,13 +232,18 @@ def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
 
 def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_path):
     """A warehouse loaded before the persons register was dated has no gyldig_fra/gyldig_til:
-    the next ingest adds them (null for the old rows) instead of failing to insert."""
+    the next ingest adds them (null for the old rows) instead of failing to insert. One
+    loaded before raw._person_keys holds the keyed hash in person_key: each hash gets one
+    integer key, the same in every table, and the rows stay."""
     from pipeline.ingest.loadlog import ensure_raw
 
+    h1, h2 = "1" * 32, "f" * 32
     with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
         con.execute("create schema raw")
         con.execute("create table raw.registers_persons (person_key varchar, foedselsaar bigint)")
-        con.execute("insert into raw.registers_persons values ('k1', 1980)")
+        con.execute(f"insert into raw.registers_persons values ('{h2}', 1980), ('{h1}', 1990)")
+        con.execute("create table raw.case_system_meetings (person_key varchar, _row_number int)")
+        con.execute(f"insert into raw.case_system_meetings values ('{h2}', 2), (null, 3)")
         ensure_raw(con)
         columns = [
             c
@@ -226,8 +253,21 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
             ).fetchall()
         ]
         rows = con.execute(
-            "select person_key, foedselsaar, gyldig_fra, gyldig_til from raw.registers_persons"
+            "select person_key, foedselsaar, gyldig_fra, gyldig_til from raw.registers_persons "
+            "order by foedselsaar"
         ).fetchall()
-        ensure_raw(con)  # a second run finds nothing to add
+        meetings = con.execute(
+            "select person_key, _row_number from raw.case_system_meetings order by 2"
+        ).fetchall()
+        keys = con.execute("select * from raw._person_keys order by person_key").fetchall()
+        ensure_raw(con)  # a second run finds nothing to add or convert
+        again = con.execute("select * from raw._person_keys order by person_key").fetchall()
+        types = con.execute(
+            "select distinct data_type from information_schema.columns "
+            "where table_schema = 'raw' and column_name = 'person_key'"
+        ).fetchall()
     assert {"gyldig_fra", "gyldig_til", "_batch_id"} <= set(columns)
-    assert rows == [("k1", 1980, None, None)]
+    assert keys == again == [(h1, 1), (h2, 2)]
+    assert rows == [(2, 1980, None, None), (1, 1990, None, None)]
+    assert meetings == [(2, 2), (None, 3)]
+    assert types == [("BIGINT",)]

@@ -13,7 +13,9 @@ CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-
 BATCH_ID = "[0-9]{8}T[0-9]{12}_[0-9a-f]{10}"
 SHA256 = "[0-9a-f]{64}"
 HASH_COLUMNS = {
-    "person_key": "[0-9a-f]{32}",
+    # raw._person_keys: the keyed hash of a CPR number (its integer person_key, the only
+    # person id in every other table, is scanned as a number like any other column)
+    "person_hash": "[0-9a-f]{32}",
     "_file_sha256": SHA256,
     "file_sha256": SHA256,
     "_batch_id": BATCH_ID,
@@ -130,7 +132,7 @@ def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_lo
 def test_the_scan_finds_a_cpr_number_in_any_column_and_checks_hash_columns(tmp_path):
     path = tmp_path / "probe.duckdb"
     with duckdb.connect(str(path)) as con:
-        con.execute("create table t (note varchar, n bigint, person_key varchar)")
+        con.execute("create table t (note varchar, n bigint, person_hash varchar)")
         con.execute("insert into t values ('ok', 4012345678, repeat('a', 32))")
         con.execute("insert into t values (?, 1, repeat('b', 32))", [fake_cpr("010203", "1234")])
         con.execute(
@@ -139,10 +141,10 @@ def test_the_scan_finds_a_cpr_number_in_any_column_and_checks_hash_columns(tmp_p
         )
     assert _cpr_cells(path) == [("main.t", "note", 1), ("main.t", "n", 1)]
     with duckdb.connect(str(path)) as con:
-        con.execute("update t set person_key = ?", [fake_cpr("010203", "1234", dash=False)])
+        con.execute("update t set person_hash = ?", [fake_cpr("010203", "1234", dash=False)])
     try:
         _cpr_cells(path)
     except AssertionError as e:
         assert "no hash" in str(e)
     else:
-        raise AssertionError("a person_key that is no hash went unnoticed")
+        raise AssertionError("a person_hash that is no hash went unnoticed")

@@ -3,7 +3,8 @@
 Person ids never reach the warehouse in clear: each distinct CPR number of the batch is
 replaced, in DuckDB, by its keyed hash (HMAC-SHA256, hex, the first 32 characters) before
 any row is inserted. The HMAC is built from SHA-256 as RFC 2104 defines it, so it equals
-Python's `hmac.new(key, cpr, sha256)` (a test holds the two together).
+Python's `hmac.new(key, cpr, sha256)` (a test holds the two together). The raw tables store
+the hash's integer person_key from raw._person_keys (pipeline/ingest/loadlog.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 import duckdb
 
-from pipeline.ingest.loadlog import raw_column
+from pipeline.ingest.loadlog import add_person_keys, raw_column
 from pipeline.ingest.read import q
 from pipeline.suites import SourceSpec
 
@@ -35,15 +36,22 @@ def keyed_hash_sql(value: str) -> str:
 
 
 def pseudonymise(con: duckdb.DuckDBPyConnection, spec: SourceSpec, key: bytes) -> None:
-    """`_person_keys` (cpr, person_key): every distinct person id in `incoming`, hashed."""
+    """`_batch_person_keys` (cpr, person_key): every distinct person id in `incoming` with the
+    integer key of its keyed hash; hashes new to the warehouse get the next keys."""
     cols = spec.person_id_columns
     distinct = " union ".join(f"select distinct {q(c)} as cpr from incoming" for c in cols)
     ipad, opad = hmac_pads(key)
     con.execute(
-        "create or replace temp table _person_keys as "
-        f"select cpr, {keyed_hash_sql('cpr')} as person_key "
+        "create or replace temp table _batch_person_hashes as "
+        f"select cpr, {keyed_hash_sql('cpr')} as person_hash "
         f"from ({distinct or 'select null::varchar as cpr where false'}) where cpr is not null",
         {"ipad": ipad, "opad": opad},
+    )
+    add_person_keys(con, "select person_hash from _batch_person_hashes")
+    con.execute(
+        "create or replace temp table _batch_person_keys as "
+        "select h.cpr, k.person_key from _batch_person_hashes as h "
+        "join raw._person_keys as k using (person_hash)"
     )
 
 
@@ -63,7 +71,7 @@ def insert(
     select, joins = [], []
     for i, (col, kind) in enumerate(spec.columns.items()):
         if kind == "cpr":
-            joins.append(f"left join _person_keys as k{i} on k{i}.cpr = i.{q(col)}")
+            joins.append(f"left join _batch_person_keys as k{i} on k{i}.cpr = i.{q(col)}")
             select.append(f"k{i}.person_key")
         else:
             select.append(f"i.{q(col)}")
