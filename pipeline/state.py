@@ -111,6 +111,26 @@ def record_dbt_build(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def dbt_code_changed(warehouse: Path) -> bool:
+    """The dbt project is not the one of the last passing dbt build (or none passed): its
+    incremental models (int_benefit_payment_periods) must be rebuilt whole, as the rows they
+    keep may follow an earlier definition."""
+    if not warehouse.exists():
+        return True
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        has = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' "
+            "and table_name = '_dbt_builds'"
+        ).fetchone()[0]
+        row = (
+            has
+            and con.execute(
+                "select built_from_dbt from raw._dbt_builds order by built_at desc limit 1"
+            ).fetchone()
+        )
+    return not row or row[0] != dbt_fingerprint()
+
+
 def dbt_is_current(con: duckdb.DuckDBPyConnection, inputs: str) -> bool:
     """The last passing dbt build was built from the current deliveries (`inputs`: their
     inputs_fingerprint) and dbt project."""

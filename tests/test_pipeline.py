@@ -434,3 +434,45 @@ def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     result = json.loads(kept.with_name(kept.name + ".validation.json").read_text())
     assert "not a Danish-formatted number" in result["problems"][0]["text"]
     assert result["problems"][0]["row"] == 2
+
+
+def test_the_incremental_payment_periods_equal_a_full_rebuild(rebuilt, dbt_target):
+    """int_benefit_payment_periods rebuilds only from the first week a new load touches
+    (issue 16). After a corrected re-delivery of an old month that drops a fifth of its
+    person-weeks, and one of the last month that drops some, it holds exactly what a
+    --full-refresh build computes; its loaded_through follows the loads."""
+    from pipeline.ingest import Ingestor
+
+    landing = rebuilt.settings.landing_dir / "benefit_register"
+    months = sorted(landing.glob("dream_*.parquet"))
+    with duckdb.connect() as con:
+        for path, keep in ((months[len(months) // 2], 5), (months[-1], 7)):
+            con.execute(
+                f"copy (select * from read_parquet('{path}') "
+                f"where hash(cpr, aar_uge) % {keep} <> 0) to '{path}.tmp' (format parquet)"
+            )
+            Path(f"{path}.tmp").replace(path)
+    outcomes = Ingestor(rebuilt.settings).run(sources=["benefit_register"])
+    assert sorted(o.status for o in outcomes if o.status != "skipped") == ["loaded", "loaded"]
+
+    periods = "intermediate.int_benefit_payment_periods"
+    columns = "person_key, ydelse_group, start_week_number, end_week_number, n_weeks"
+    warehouse = rebuilt.settings.warehouse_path
+    [(before,)] = _query(warehouse, f"select count(*) from {periods}")
+    target = ["--target-path", str(dbt_target), "--select", "int_benefit_payment_periods"]
+    for args in (["build", *target], ["build", *target, "--full-refresh"]):
+        proc = _dbt(args, rebuilt.root)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        rows = _query(warehouse, f"select {columns} from {periods} order by all")
+        [(through, latest)] = _query(
+            warehouse,
+            f"select min(loaded_through), (select max(loaded_at) from raw._load_log "
+            f"where raw_table = 'benefit_register_person_weeks') from {periods} "
+            "where end_week_number >= (select max(end_week_number) from "
+            f"{periods}) - 1",
+        )
+        assert through == latest
+        if args[-1] != "--full-refresh":
+            incremental = rows
+    assert incremental == rows
+    assert len(rows) != before  # the dropped weeks split periods

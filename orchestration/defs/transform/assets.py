@@ -22,7 +22,7 @@ from orchestration.project import dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
-from pipeline.state import record_dbt_build
+from pipeline.state import dbt_code_changed, record_dbt_build
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -79,11 +79,22 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
     pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    os.environ["BKWH_WAREHOUSE_PATH"] = str(Settings.from_env().warehouse_path)
-    progress.info("dbt build: models and data tests (full log in the log file)")
+    warehouse = Settings.from_env().warehouse_path
+    os.environ["BKWH_WAREHOUSE_PATH"] = str(warehouse)
     started = time.perf_counter()
     with retry_when_locked(context, "dbt build"):
-        invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False)
+        # the incremental models extend what they hold only when it was built by this code
+        args = [*BUILD_ARGS, "--full-refresh"] if dbt_code_changed(warehouse) else BUILD_ARGS
+        progress.info(
+            "dbt build: models and data tests"
+            + (
+                ", incremental models whole (no build of this dbt code yet)"
+                if len(args) > len(BUILD_ARGS)
+                else ""
+            )
+            + " (full log in the log file)"
+        )
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         for n, event in enumerate(invocation.stream(), start=1):
             yield event
             if n == 5:  # dbt has built a few nodes and is running: the crash tests kill here
