@@ -1,8 +1,8 @@
 {#-
     Incremental strategy `replace_changed_weeks`, for islands of benefit-register weeks
     (int_benefit_payment_periods): delete the target's rows that end in or after the week
-    before the first changed week (macro benefit_register_changed_from_week, evaluated when
-    the model runs), then insert the model's rows, which rebuild them and what follows.
+    before the first changed week (macro benefit_register_changed_from_year_week, evaluated
+    when the model runs), then insert the model's rows, which rebuild them and what follows.
 
     dbt-duckdb's delete+insert deletes by a unique key only, so a period whose replacement
     no longer exists (a re-delivery that dropped a week) would stay.
@@ -11,23 +11,27 @@
     {%- set target = arg_dict["target_relation"] -%}
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     delete from {{ target }}
-    where end_week_number >= {{ benefit_register_changed_from_week(target) }} - 1;
+    where end_week_number >= (
+        select {{ week_number(iso_week_start('changed.from_year_week')) }} - 1
+        from (select {{ benefit_register_changed_from_year_week(target) }} as from_year_week)
+            as changed
+    );
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ arg_dict["temp_relation"] }}
 {%- endmacro %}
 
 {#-
-    The first week (week_number) a benefit register delivery loaded since `relation` was
-    built touches, as a scalar subquery: the weeks of the batches loaded after the newest
-    loaded_through in `relation`, and of the batches they superseded (a re-delivery may drop
-    weeks the earlier one had). NULL when nothing was loaded since; the register's first
+    The first week (year_week, DREAM's yyyyww) a benefit register delivery loaded since
+    `relation` was built touches, as a scalar subquery: the weeks of the batches loaded
+    after the newest loaded_through in `relation`, and of the batches they superseded (a
+    re-delivery may drop weeks the earlier one had). NULL when nothing was loaded since; the register's first
     week when `relation` is empty. Ingest keeps loaded_at growing (pipeline/ingest/run.py),
     so a batch loaded after a build has a later loaded_at than any the build saw.
 -#}
-{% macro benefit_register_changed_from_week(relation) -%}
+{% macro benefit_register_changed_from_year_week(relation) -%}
     (
-        select min({{ week_number(iso_week_start('raw_weeks.aar_uge')) }})
+        select min(raw_weeks.aar_uge)
         from {{ source('benefit_register', 'person_weeks') }} as raw_weeks
         where raw_weeks._batch_id in (
             select load_log.batch_id

@@ -5,13 +5,14 @@
 --
 -- Incremental (issue 16): a refresh recomputes only from the first week that a benefit
 -- register delivery loaded since the last build touches (macro
--- benefit_register_changed_from_week: a new month, or a re-delivery and the one it
+-- benefit_register_changed_from_year_week: a new month, or a re-delivery and the one it
 -- replaces). A period that ends two weeks or more before that week cannot change, as the
 -- weeks before it did not; the periods that end later are deleted (strategy
--- replace_changed_weeks) and rebuilt from their own first week on. A new month at 30 M
--- person-weeks recomputes the new weeks and the periods still running, not ten years of
--- islands. Run with --full-refresh after a change to this definition (the refresh does so
--- by itself when the dbt project changed: pipeline/state.py).
+-- replace_changed_weeks) and rebuilt: their weeks before the changed one as one block, the
+-- changed weeks read again. A new month at 30 M person-weeks reads the month's weeks and
+-- the periods still running, not ten years of person-weeks. Run with --full-refresh after
+-- a change to this definition (the refresh does so by itself when the dbt project changed:
+-- pipeline/state.py).
 {{
     config(
         materialized='incremental',
@@ -29,42 +30,57 @@ person_weeks as (
 
 {% if is_incremental() %}
 
-    changed as (
-        select {{ benefit_register_changed_from_week(this) }} as from_week
+    changed_year_week as (
+        select {{ benefit_register_changed_from_year_week(this) }} as from_year_week
     ),
 
-    -- the periods that reach into the changed weeks (or end the week before them), from
-    -- their first week: their earlier weeks are rebuilt with them
-    reopened as (
+    changed as (
+        select
+            from_year_week,
+            {{ week_number(iso_week_start('from_year_week')) }} as from_week
+        from changed_year_week
+    ),
+
+    -- a period that reaches the week before the first changed week keeps its weeks before
+    -- that week (consecutive, and unchanged): one block, standing in that last week, that
+    -- the changed weeks may continue
+    kept_blocks as (
         select
             periods.person_key,
             periods.ydelse_group,
-            periods.start_week_number
+            changed.from_week - 1 as week_number,
+            periods.start_week_number,
+            changed.from_week - periods.start_week_number as n_weeks
         from {{ this }} as periods
-        inner join changed on periods.end_week_number >= changed.from_week - 1
+        inner join changed
+            on
+                periods.end_week_number >= changed.from_week - 1
+                and periods.start_week_number < changed.from_week
+    ),
+
+    -- the weeks from the first changed one (year_week: the raw column, so that DuckDB
+    -- reads only the row groups of those weeks)
+    changed_weeks as (
+        select distinct
+            person_key,
+            ydelse_group,
+            week_number
+        from person_weeks
+        where year_week >= (select changed.from_year_week from changed)
     ),
 
     group_weeks as (
-        select distinct
-            person_weeks.person_key,
-            person_weeks.ydelse_group,
-            person_weeks.week_number
-        from person_weeks
-        inner join changed on person_weeks.week_number >= changed.from_week
+        select * from kept_blocks
 
-        union
+        union all
 
         select
-            person_weeks.person_key,
-            person_weeks.ydelse_group,
-            person_weeks.week_number
-        from person_weeks
-        inner join changed on person_weeks.week_number < changed.from_week
-        inner join reopened
-            on
-                person_weeks.person_key = reopened.person_key
-                and person_weeks.ydelse_group = reopened.ydelse_group
-                and person_weeks.week_number >= reopened.start_week_number
+            person_key,
+            ydelse_group,
+            week_number,
+            week_number as start_week_number,
+            1 as n_weeks
+        from changed_weeks
     ),
 
 {% else %}
@@ -73,7 +89,9 @@ group_weeks as (
     select distinct
         person_key,
         ydelse_group,
-        week_number
+        week_number,
+        week_number as start_week_number,
+        1 as n_weeks
     from person_weeks
 ),
 
@@ -84,6 +102,8 @@ islands as (
         person_key,
         ydelse_group,
         week_number,
+        start_week_number,
+        n_weeks,
         week_number - row_number() over (
             partition by person_key, ydelse_group order by week_number
         ) as island_key
@@ -100,9 +120,9 @@ final as (
     select
         islands.person_key,
         islands.ydelse_group,
-        min(islands.week_number) as start_week_number,
+        min(islands.start_week_number) as start_week_number,
         max(islands.week_number) as end_week_number,
-        count(*) as n_weeks,
+        sum(islands.n_weeks)::bigint as n_weeks,
         any_value(loaded.loaded_through) as loaded_through
     from islands
     cross join loaded
