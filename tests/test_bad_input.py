@@ -9,6 +9,7 @@ its own test of what happened to its file.
 """
 
 import json
+import re
 from datetime import date
 
 import duckdb
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import copy_world, sha256, tables_checksum, use_root
-from test_privacy import fake_cpr
+from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline.suites import spec_for
 
@@ -251,3 +252,21 @@ def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
     index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()
     for file, *_ in CASES.values():
         assert file.split("/")[1] in index
+
+
+def test_a_refused_person_id_is_named_by_its_shape_only(refused):
+    """The CPR number planted where none belongs is told by its shape (xxxxxx-xxxx), in the
+    load log, the validation pages and the run's log: a refused file's explanation repeats
+    no person id (the file itself stays in quarantine)."""
+    env = refused["env"]
+    _, message, _ = _log_row(env, "offers_2024-10.csv")
+    assert "xxxxxx-xxxx" in message, message
+    pattern = re.compile(CPR)
+    written = [p for p in env.settings.log_dir.rglob("*") if p.is_file()]
+    written += [p for p in env.settings.quarantine_dir.rglob("*.validation.*")]
+    assert len(written) > len(CASES)
+    for path in written:
+        text = HASHES.sub("<id>", path.read_text(encoding="utf-8", errors="replace"))
+        match = pattern.search(text)
+        assert match is None, f"{path} holds a CPR-shaped value: {match.group(0)!r}"
+    assert _cpr_cells(env.settings.warehouse_path) == []

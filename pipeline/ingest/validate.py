@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.ingest.discover import Delivery
-from pipeline.ingest.problems import MAX_ROWS_REPORTED
+from pipeline.ingest.problems import MAX_ROWS_REPORTED, hide_person_ids
 from pipeline.ingest.read import lit, q
 from pipeline.ingest.volume import Bounds, bounds
 from pipeline.suites import SourceSpec
@@ -216,13 +216,13 @@ def _entry(
         "description": description or rule.description,
         "unexpected_count": count,
         "unexpected_rows": rows or [],
-        "unexpected_values": values or [],
+        "unexpected_values": [hide_person_ids(str(v)) for v in values or []],
         "observed_value": jsonable(observed),
     }
     if error:
-        entry["error"] = error
-    if message:
-        entry["message"] = message  # said to the user as it is, instead of "failed …"
+        entry["error"] = hide_person_ids(error)
+    if message:  # said to the user as it is, instead of "failed …"
+        entry["message"] = hide_person_ids(message)
     return entry
 
 
