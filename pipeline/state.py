@@ -13,6 +13,7 @@ publish or a report that did not finish).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -102,13 +103,21 @@ def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def record_dbt_build(con: duckdb.DuckDBPyConnection) -> None:
-    """After a passing `dbt build`: what it was built from."""
+def record_dbt_build(
+    con: duckdb.DuckDBPyConnection, built: Collection[object], project: Collection[object]
+) -> bool:
+    """After a passing `dbt build`: what it was built from, when it built every asset of the
+    `project` (`built`: the assets it selected). A build of one source's part (`bkwh run
+    --source`) records nothing: the other models were not built by this code from these
+    inputs. Returns whether it recorded."""
+    if not set(built) >= set(project):
+        return False
     con.execute(BUILDS_DDL)
     con.execute(
         "insert into raw._dbt_builds values (now()::timestamp, ?, ?)",
         [inputs_fingerprint(con), dbt_fingerprint()],
     )
+    return True
 
 
 def dbt_code_changed(warehouse: Path) -> bool:

@@ -420,6 +420,35 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
     assert sha256(rebuilt.settings.analytics_path) == before
 
 
+def test_only_a_build_of_the_whole_dbt_project_is_recorded(tmp_path):
+    """`bkwh run --source statbank` builds only what depends on StatBank: enough for its new
+    delivery, but no build of the whole project by the current code. It records none, so the
+    next refresh does not take the other models as built by this code from these inputs
+    (after a change of the dbt code, it rebuilds the incremental models whole)."""
+    from pipeline.state import (
+        dbt_code_changed,
+        dbt_is_current,
+        inputs_fingerprint,
+        record_dbt_build,
+    )
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute(
+            "create table raw._load_log (batch_id varchar, status varchar, is_current bool)"
+        )
+        con.execute("insert into raw._load_log values ('b1', 'loaded', true)")
+        project = {"stg_a", "stg_b", "fct"}
+        assert record_dbt_build(con, {"stg_b", "fct"}, project) is False
+        assert not dbt_is_current(con, inputs_fingerprint(con))
+    assert dbt_code_changed(path)
+    with duckdb.connect(str(path)) as con:
+        assert record_dbt_build(con, project, project) is True
+        assert dbt_is_current(con, inputs_fingerprint(con))
+    assert not dbt_code_changed(path)
+
+
 def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     before = sha256(rebuilt.settings.analytics_path)
     landing = rebuilt.settings.landing_dir / "statbank"

@@ -103,8 +103,8 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         if invocation.is_successful():
             keep_partial_parse(invocation.target_path)
             prune_build_folders(invocation.target_path)
-            with duckdb.connect(str(Settings.from_env().warehouse_path)) as con:
-                record_dbt_build(con)
+            with duckdb.connect(str(warehouse)) as con:
+                record_dbt_build(con, context.selected_asset_keys, warehouse_dbt_assets.keys)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
             return
         failed = _failures(invocation)
