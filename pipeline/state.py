@@ -120,6 +120,20 @@ def record_dbt_build(
     return True
 
 
+def _last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(inputs, dbt project) fingerprints of the last recorded dbt build, if any."""
+    has = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = '_dbt_builds'"
+    ).fetchone()[0]
+    if not has:
+        return None
+    return con.execute(
+        "select built_from_inputs, built_from_dbt from raw._dbt_builds "
+        "order by built_at desc limit 1"
+    ).fetchone()
+
+
 def dbt_code_changed(warehouse: Path) -> bool:
     """The dbt project is not the one of the last passing dbt build (or none passed): its
     incremental models (int_benefit_payment_periods) must be rebuilt whole, as the rows they
@@ -127,30 +141,11 @@ def dbt_code_changed(warehouse: Path) -> bool:
     if not warehouse.exists():
         return True
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        has = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'raw' "
-            "and table_name = '_dbt_builds'"
-        ).fetchone()[0]
-        row = (
-            has
-            and con.execute(
-                "select built_from_dbt from raw._dbt_builds order by built_at desc limit 1"
-            ).fetchone()
-        )
-    return not row or row[0] != dbt_fingerprint()
+        last = _last_build(con)
+    return last is None or last[1] != dbt_fingerprint()
 
 
 def dbt_is_current(con: duckdb.DuckDBPyConnection, inputs: str) -> bool:
     """The last passing dbt build was built from the current deliveries (`inputs`: their
     inputs_fingerprint) and dbt project."""
-    has = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = '_dbt_builds'"
-    ).fetchone()[0]
-    if not has:
-        return False
-    row = con.execute(
-        "select built_from_inputs, built_from_dbt from raw._dbt_builds "
-        "order by built_at desc limit 1"
-    ).fetchone()
-    return row == (inputs, dbt_fingerprint())
+    return _last_build(con) == (inputs, dbt_fingerprint())

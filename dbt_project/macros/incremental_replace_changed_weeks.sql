@@ -1,7 +1,7 @@
 {#-
     Incremental strategy `replace_changed_weeks`, for islands of benefit-register weeks
     (int_benefit_payment_periods): delete the target's rows that end in or after the week
-    before the first changed week (macro benefit_register_changed_from_year_week, evaluated
+    before the first changed week (macro benefit_register_changed_from, evaluated
     when the model runs), then insert the model's rows, which rebuild them and what follows.
 
     dbt-duckdb's delete+insert deletes by a unique key only, so a period whose replacement
@@ -12,9 +12,8 @@
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     delete from {{ target }}
     where end_week_number >= (
-        select {{ week_number(iso_week_start('changed.from_year_week')) }} - 1
-        from (select {{ benefit_register_changed_from_year_week(target) }} as from_year_week)
-            as changed
+        select changed.from_week - 1
+        from ({{ benefit_register_changed_from(target) }}) as changed
     );
 
     insert into {{ target }} ({{ columns }})
@@ -22,37 +21,46 @@
 {%- endmacro %}
 
 {#-
-    The first week (year_week, DREAM's yyyyww) a benefit register delivery loaded since
-    `relation` was built touches, as a scalar subquery: the weeks of the batches loaded
-    after the newest loaded_through in `relation`, and of the batches they superseded (a
-    re-delivery may drop weeks the earlier one had). NULL when nothing was loaded since; the register's first
-    week when `relation` is empty. Ingest keeps loaded_at growing (pipeline/ingest/run.py),
-    so a batch loaded after a build has a later loaded_at than any the build saw.
+    The first week a benefit register delivery loaded since `relation` was built touches,
+    as one row: from_year_week (DREAM's yyyyww) and from_week (its week_number). The weeks
+    are those of the batches loaded after the newest loaded_through in `relation`, and of the
+    batches they superseded (a re-delivery may drop weeks the earlier one had). NULL when
+    nothing was loaded since; the register's first week when `relation` is empty. Ingest
+    keeps loaded_at growing (pipeline/ingest/run.py), so a batch loaded after a build has a
+    later loaded_at than any the build saw.
 -#}
-{% macro benefit_register_changed_from_year_week(relation) -%}
-    (
-        select min(raw_weeks.aar_uge)
+{% macro benefit_register_changed_from(relation) -%}
+    with built as (
+        select coalesce(max(loaded_through), '-infinity'::timestamp) as loaded_through
+        from {{ relation }}
+    ),
+
+    new_batches as (
+        select load_log.batch_id
+        from {{ source('ingest', 'load_log') }} as load_log
+        inner join built on load_log.loaded_at > built.loaded_through
+        where load_log.raw_table = 'benefit_register_person_weeks'
+    ),
+
+    touched as (
+        select load_log.batch_id
+        from {{ source('ingest', 'load_log') }} as load_log
+        where
+            load_log.status = 'loaded'
+            and (
+                load_log.batch_id in (select batch_id from new_batches)
+                or load_log.superseded_by in (select batch_id from new_batches)
+            )
+    ),
+
+    first_week as (
+        select min(raw_weeks.aar_uge) as from_year_week
         from {{ source('benefit_register', 'person_weeks') }} as raw_weeks
-        where raw_weeks._batch_id in (
-            select load_log.batch_id
-            from {{ source('ingest', 'load_log') }} as load_log
-            where
-                load_log.raw_table = 'benefit_register_person_weeks'
-                and load_log.status = 'loaded'
-                and (
-                    load_log.loaded_at > (
-                        select coalesce(max(built.loaded_through), '-infinity'::timestamp)
-                        from {{ relation }} as built
-                    )
-                    or load_log.superseded_by in (
-                        select newer.batch_id
-                        from {{ source('ingest', 'load_log') }} as newer
-                        where newer.loaded_at > (
-                            select coalesce(max(built.loaded_through), '-infinity'::timestamp)
-                            from {{ relation }} as built
-                        )
-                    )
-                )
-        )
+        where raw_weeks._batch_id in (select batch_id from touched)
     )
+
+    select
+        from_year_week,
+        {{ week_number(iso_week_start('from_year_week')) }} as from_week
+    from first_week
 {%- endmacro %}

@@ -118,10 +118,9 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
             if (table, c) not in have:
                 con.execute(f'alter table raw.{table} add column "{c}" {t}')
     person_columns = {
-        (spec.raw_table, raw_column(c, k))
+        (spec.raw_table, raw_column(c, "cpr"))
         for spec in load_specs()
-        for c, k in spec.columns.items()
-        if k == "cpr"
+        for c in spec.person_id_columns
     }
     hashed = con.execute(
         "select table_name, column_name from information_schema.columns "

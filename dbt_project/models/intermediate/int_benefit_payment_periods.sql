@@ -5,7 +5,7 @@
 --
 -- Incremental (issue 16): a refresh recomputes only from the first week that a benefit
 -- register delivery loaded since the last build touches (macro
--- benefit_register_changed_from_year_week: a new month, or a re-delivery and the one it
+-- benefit_register_changed_from: a new month, or a re-delivery and the one it
 -- replaces). A period that ends two weeks or more before that week cannot change, as the
 -- weeks before it did not; the periods that end later are deleted (strategy
 -- replace_changed_weeks) and rebuilt: their weeks before the changed one as one block, the
@@ -30,15 +30,8 @@ person_weeks as (
 
 {% if is_incremental() %}
 
-    changed_year_week as (
-        select {{ benefit_register_changed_from_year_week(this) }} as from_year_week
-    ),
-
     changed as (
-        select
-            from_year_week,
-            {{ week_number(iso_week_start('from_year_week')) }} as from_week
-        from changed_year_week
+        {{ benefit_register_changed_from(this) }}
     ),
 
     -- a period that reaches the week before the first changed week keeps its weeks before

@@ -84,14 +84,11 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     started = time.perf_counter()
     with retry_when_locked(context, "dbt build"):
         # the incremental models extend what they hold only when it was built by this code
-        args = [*BUILD_ARGS, "--full-refresh"] if dbt_code_changed(warehouse) else BUILD_ARGS
+        whole = dbt_code_changed(warehouse)
+        args = [*BUILD_ARGS, "--full-refresh"] if whole else BUILD_ARGS
         progress.info(
             "dbt build: models and data tests"
-            + (
-                ", incremental models whole (no build of this dbt code yet)"
-                if len(args) > len(BUILD_ARGS)
-                else ""
-            )
+            + (", incremental models whole (no build of this dbt code yet)" if whole else "")
             + " (full log in the log file)"
         )
         invocation = dbt.cli(args, context=context, raise_on_error=False)
