@@ -20,7 +20,6 @@ from pipeline.config import REPO_ROOT, Settings, dbt_var
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
-from pipeline.report.charts import history_chart
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
@@ -111,6 +110,9 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
 
 
 def _view(ind: Indicator, data: ReportData) -> dict:
+    # matplotlib on first use: 0.4 s of every process that loads the Dagster definitions
+    from pipeline.report.charts import history_chart
+
     status = data.status(ind.status)
     change = data.status(ind.change_status, "change") if ind.change_status else None
     has_comparator_area = (
