@@ -4,6 +4,10 @@ The console shows the `bkwh.progress` lines (one per source loaded, the dbt summ
 report, the final summary) and every error of this project's code; the full log (DEBUG:
 Dagster's events, dbt's lines, Great Expectations, DuckDB) goes to
 `<log dir>/refresh-<time>.log`, and `refresh.log` beside it points at the newest one.
+
+Neither repeats a person id: every line, the log records' and what libraries and subprocesses
+print alike, has its CPR-shaped numbers hidden (pipeline/privacy.py) before it is written. An
+error message can quote the row it failed on.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import functools
 import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
+
+from pipeline.privacy import hide_person_ids
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -29,6 +36,13 @@ QUIET = (
     "matplotlib",
     "filelock",
 )
+
+
+class _Masked(logging.Formatter):
+    """A formatter whose lines, traceback included, show no CPR-shaped number."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return hide_person_ids(super().format(record))
 
 
 class _Console(logging.Filter):
@@ -48,7 +62,7 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     root.setLevel(logging.DEBUG)
     # a stream of its own on the terminal: `captured` points fd 1 and 2 at the log file
     console = logging.StreamHandler(_terminal())
-    console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    console.setFormatter(_Masked("%(asctime)s %(message)s", "%H:%M:%S"))
     console.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not verbose:
         console.addFilter(_Console())
@@ -62,7 +76,7 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     path = log_dir / f"refresh-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
     to_file = logging.FileHandler(path, encoding="utf-8")
     to_file.setLevel(logging.DEBUG)
-    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    to_file.setFormatter(_Masked("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(to_file)
     # Dagster's console logger writes each event to the file itself (through `captured`)
     logging.getLogger("dagster.builtin").propagate = False
@@ -86,21 +100,42 @@ def _terminal() -> TextIO:
 def captured(path: Path | None) -> Iterator[TextIO | None]:
     """What libraries print (Dagster's console logger, dbt's lines) goes to the log file, and
     so does what their subprocesses print: fd 1 and 2 point at it while the job runs (Dagster's
-    log tailers would otherwise print their KeyboardInterrupt on Ctrl-C to the terminal)."""
+    log tailers would otherwise print their KeyboardInterrupt on Ctrl-C to the terminal).
+    They point at a pipe whose lines are written to the file with person ids hidden."""
     if path is None:
         yield None
         return
     with open(path, "a", encoding="utf-8", buffering=1) as f:
         sys.stdout.flush()
         sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        pump = threading.Thread(target=_pump, args=(read_end, f), name="log-pump", daemon=True)
+        pump.start()
         saved = [os.dup(fd) for fd in (1, 2)]
+        writer = open(write_end, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
         try:
             for fd in (1, 2):
-                os.dup2(f.fileno(), fd)
-            with contextlib.redirect_stdout(f), contextlib.redirect_stderr(f):
-                yield f
+                os.dup2(write_end, fd)
+            with contextlib.redirect_stdout(writer), contextlib.redirect_stderr(writer):
+                yield writer
         finally:
-            f.flush()
+            writer.flush()
             for fd, copy in zip((1, 2), saved, strict=True):
                 os.dup2(copy, fd)
                 os.close(copy)
+            writer.close()
+            # the pipe ends when no process holds it open: a subprocess left running (it
+            # would be a bug) keeps it open, and is not waited for longer than this
+            pump.join(timeout=PUMP_DRAIN_SECONDS)
+
+
+PUMP_DRAIN_SECONDS = 10
+
+
+def _pump(read_end: int, out: TextIO) -> None:
+    """Copy the pipe's lines to `out`, person ids hidden, until every writer has closed it.
+    It never stops reading early: a full pipe would block whoever prints."""
+    with open(read_end, encoding="utf-8", errors="replace", newline="") as lines:
+        for line in lines:
+            with contextlib.suppress(OSError, ValueError):  # `out` closed: drain regardless
+                out.write(hide_person_ids(line))

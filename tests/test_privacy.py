@@ -148,3 +148,47 @@ def test_the_scan_finds_a_cpr_number_in_any_column_and_checks_hash_columns(tmp_p
         assert "no hash" in str(e)
     else:
         raise AssertionError("a person_hash that is no hash went unnoticed")
+
+
+def test_a_refresh_log_hides_person_ids_printed_logged_or_from_a_subprocess(tmp_path):
+    """An error message can quote the row it failed on: in the refresh's log (pipeline/logs.py)
+    a CPR-shaped number shows by its shape only, whether a log record carries it (with its
+    traceback), Python prints it, or a subprocess (dbt) writes it to fd 1 or 2."""
+    import logging
+    import os
+    import subprocess
+    import sys
+
+    from pipeline import logs
+
+    cpr = fake_cpr("010203", "1234")
+    root = logging.getLogger()
+    quiet = [logging.getLogger(n) for n in (*logs.QUIET, "dagster.builtin")]
+    saved = (root.handlers[:], root.level, [(q, q.level, q.propagate) for q in quiet])
+    try:
+        path = logs.setup(tmp_path / "logs")
+        with logs.captured(path):
+            print(f"printed {cpr}")
+            os.write(1, f"fd one {cpr}\n".encode())
+            os.write(2, f"fd two {cpr}\n".encode())
+            child = f"import sys; print('child {cpr}'); print('child err {cpr}', file=sys.stderr)"
+            subprocess.run([sys.executable, "-c", child], check=True)
+            try:
+                raise ValueError(f"bad row {cpr}")
+            except ValueError:
+                logging.getLogger("pipeline.ingest").exception("failed on %s", cpr)
+    finally:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+        handlers, level, levels = saved
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+        for logger, was, propagate in levels:
+            logger.setLevel(was)
+            logger.propagate = propagate
+    text = path.read_text(encoding="utf-8")
+    assert re.search(CPR, text) is None, text
+    shape = "xxxxxx-xxxx"
+    for said in ("printed", "fd one", "fd two", "child", "child err", "bad row", "failed on"):
+        assert f"{said} {shape}" in text, said

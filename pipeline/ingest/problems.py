@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.privacy import hide_person_ids
+
 MAX_ROWS_REPORTED = 20  # lines named per problem; the count says how many in all
-
-# ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits
-CPR_SHAPED = re.compile(
-    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?![0-9])"
-)
-
-
-def hide_person_ids(text: str) -> str:
-    """`text` with every CPR-shaped number shown by its shape only (xxxxxx-xxxx): what a
-    refused file is told by (its validation result, the load log, the run's log) never
-    repeats a person id, wherever in the file it was found."""
-    return CPR_SHAPED.sub(lambda m: re.sub("[0-9]", "x", m.group(0)), text)
 
 
 @dataclass

@@ -23,9 +23,10 @@ import duckdb
 import pandas as pd
 
 from pipeline.ingest.discover import Delivery
-from pipeline.ingest.problems import MAX_ROWS_REPORTED, hide_person_ids
+from pipeline.ingest.problems import MAX_ROWS_REPORTED
 from pipeline.ingest.read import lit, q
 from pipeline.ingest.volume import Bounds, bounds
+from pipeline.privacy import hide_person_ids
 from pipeline.suites import SourceSpec
 from pipeline.validation import MAX_VALUES_REPORTED, Validator, describe, jsonable
 

@@ -1,0 +1,24 @@
+"""Person ids in text: what the warehouse says about a file or a run never repeats one.
+
+A CPR number is ten digits, the first six a date (ddmmyy), often written ddmmyy-xxxx
+(CPR-loven; https://cpr.dk). Ingest replaces every CPR column by a keyed hash before anything
+is stored; this is for the text around it: a refused file's problems and validation result,
+the load log, and the refresh's log, where an error message of DuckDB, pandas, Great
+Expectations or dbt can quote a value of the row it failed on.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits
+CPR_SHAPED = re.compile(
+    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?![0-9])"
+)
+
+
+def hide_person_ids(text: str) -> str:
+    """`text` with every CPR-shaped number shown by its shape only (xxxxxx-xxxx). Ten digits
+    that merely look like one (inside a hex id, say) are hidden too: a log line loses a few
+    digits rather than risk a person id."""
+    return CPR_SHAPED.sub(lambda m: re.sub("[0-9]", "x", m.group(0)), text)
