@@ -11,7 +11,8 @@ workbook are still made, the PDF is not, and the run says why (`missing_librarie
 
 WeasyPrint is pure Python: printed in the report's process it took 7-8 s in which nothing else
 could run. `printing` prints in a child process (`python -m pipeline.pdf HTML PDF`) while the
-report's process builds the workbook on the other core."""
+report's process builds the workbook on the other core; the child is started before the page
+is drawn, so that WeasyPrint's imports are not on the way either."""
 
 from __future__ import annotations
 
@@ -45,20 +46,42 @@ def render_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html).write_pdf()
 
 
+class Printer:
+    """The child process that prints: started before the page exists, so that WeasyPrint's
+    imports (about 2.5 s) overlap with drawing the charts; `start` hands it the page."""
+
+    def __init__(self, child: subprocess.Popen):
+        self._child = child
+        self.started = False
+
+    def start(self) -> None:
+        """The page is written: print it."""
+        assert self._child.stdin is not None
+        self._child.stdin.write(b"print\n")
+        self._child.stdin.close()
+        self.started = True
+
+
 @contextmanager
-def printing(html_path: Path, pdf_path: Path) -> Iterator[None]:
-    """Print the page at `html_path` to `pdf_path` in a child process while the block runs.
-    The PDF is written aside and replaces `pdf_path` when the block and the printing both
-    succeed. A failed printing raises with the child's error; a failed block stops the child;
-    either way the older PDF is removed, as it would not match the new page."""
+def printing(html_path: Path, pdf_path: Path) -> Iterator[Printer]:
+    """Print the page at `html_path` to `pdf_path` in a child process while the block runs;
+    the block writes the page and then calls `start` on what it is given. The PDF is written
+    aside and replaces `pdf_path` when the block and the printing both succeed. A failed
+    printing raises with the child's error; a failed block stops the child; either way the
+    older PDF is removed, as it would not match the new page."""
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     with tempfile.TemporaryFile(mode="w+") as errors:
         child = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.pdf", str(html_path), str(tmp)], stderr=errors
+            [sys.executable, "-m", "pipeline.pdf", "--when-told", str(html_path), str(tmp)],
+            stdin=subprocess.PIPE,
+            stderr=errors,
         )
+        printer = Printer(child)
         printed = False
         try:
-            yield
+            yield printer
+            if not printer.started:
+                raise RuntimeError(f"no PDF of {html_path}: the page was never handed over")
             if child.wait() != 0:
                 errors.seek(0)
                 raise RuntimeError(
@@ -77,8 +100,17 @@ def printing(html_path: Path, pdf_path: Path) -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m pipeline.pdf HTML PDF`: the page in the file HTML printed to the file PDF."""
-    html_path, pdf_path = argv if argv is not None else sys.argv[1:]
+    """`python -m pipeline.pdf HTML PDF`: the page in the file HTML printed to the file PDF.
+    With `--when-told` first, WeasyPrint is imported at once and the page read only when a
+    line arrives on stdin (`printing`); end of input without one prints nothing."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    if args[:1] == ["--when-told"]:
+        import weasyprint  # noqa: F401  (the imports, while the parent draws the page)
+
+        if not sys.stdin.readline():
+            sys.exit("no page was handed over")
+        args = args[1:]
+    html_path, pdf_path = args
     Path(pdf_path).write_bytes(render_pdf(Path(html_path).read_text(encoding="utf-8")))
 
 

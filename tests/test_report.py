@@ -684,9 +684,18 @@ def test_a_failed_printing_names_the_page_and_leaves_no_older_pdf(tmp_path):
     pdf = tmp_path / "rapport.pdf"
     pdf.write_bytes(b"%PDF- of the page before")
     missing = tmp_path / "no-such-page.html"
-    with pytest.raises(RuntimeError, match=r"no-such-page\.html") as failed, printing(missing, pdf):
-        pass
+    with (
+        pytest.raises(RuntimeError, match=r"no-such-page\.html") as failed,
+        printing(missing, pdf) as printer,
+    ):
+        printer.start()
     assert "FileNotFoundError" in str(failed.value)
+    assert not pdf.exists()
+
+    # the child waits for the page: a block that never hands it over is an error too
+    pdf.write_bytes(b"%PDF- of the page before")
+    with pytest.raises(RuntimeError, match="never handed over"), printing(missing, pdf):
+        pass
     assert not pdf.exists()
 
     pdf.write_bytes(b"%PDF- of the page before")

@@ -280,18 +280,22 @@ def _expected_row(r: dict) -> dict:
 def build_report(settings: Settings) -> ReportResult:
     data = load(settings.analytics_path, with_history=True)
     built_at = datetime.now(LOCAL_TIME)
-    html, n_charts = render_html(data, built_at)
     out = settings.report_path
-    write_atomic(out, html.encode("utf-8"))
     missing = missing_libraries()
     if missing:
         # an older PDF would not match the new page: none rather than a stale one
         settings.report_pdf_path.unlink(missing_ok=True)
-    # the PDF is printed in a child process while this one builds the workbook
+    # the PDF is printed in a child process, started now (its imports while the charts are
+    # drawn), printing while this one builds the workbook
     pdf = nullcontext() if missing else printing(out, settings.report_pdf_path)
     workbook = settings.workbook_path
-    with pdf, written_aside(workbook) as tmp:
-        build_workbook(data, tmp, built_at)
+    with pdf as printer:
+        html, n_charts = render_html(data, built_at)
+        write_atomic(out, html.encode("utf-8"))
+        if printer is not None:
+            printer.start()
+        with written_aside(workbook) as tmp:
+            build_workbook(data, tmp, built_at)
     return ReportResult(
         out,
         workbook,
