@@ -5,10 +5,10 @@
 -- and in all.
 with
 
--- paid weeks as the payment periods (islands of consecutive weeks on one benefit group)
--- define them once; a week is paid when a period covers it
-payment_periods as (
-    select * from {{ ref('int_benefit_payment_periods') }}
+-- the target group a person is in, week by week, defined once (int_target_group_periods:
+-- a week's group is the one valid on its Thursday), by person and month
+person_months as (
+    select * from {{ ref('int_person_months') }}
 ),
 
 meetings as (
@@ -19,33 +19,27 @@ deadlines as (
     select * from {{ ref('stg_case_system__self_booking_deadlines') }}
 ),
 
--- each month's last week from the calendar of the register's weeks, not by scanning every
--- person-week again (at 30 M person-weeks that scan was half of this model's time)
-last_weeks as (
+calendar as (
     select
         month_date,
         last_week_number
     from {{ ref('int_calendar_months') }}
 ),
 
--- one row per person and group: a group's periods do not overlap (int_benefit_payment_periods)
-on_benefit_at_month_end as (
+-- in an active course at the month's end: paid, in such a target group, in its last week (a
+-- person on two benefits then is counted in each group, as before)
+in_active_course as (
     select
-        payment_periods.person_key,
-        payment_periods.ydelse_group,
-        last_weeks.month_date as period,
-        (last_weeks.month_date + interval 1 month - interval 1 day)::date as month_end_date
-    from payment_periods
-    inner join last_weeks
+        person_months.person_key,
+        person_months.month_date as period,
+        person_months.maalgruppe_code,
+        (person_months.month_date + interval 1 month - interval 1 day)::date as month_end_date
+    from person_months
+    inner join calendar
         on
-            last_weeks.last_week_number
-            between payment_periods.start_week_number and payment_periods.end_week_number
-),
-
-with_target_group as (
-    {{ with_maalgruppe(
-        'on_benefit_at_month_end', 'month_end_date', ['person_key', 'ydelse_group', 'period']
-    ) }}
+            person_months.month_date = calendar.month_date
+            and person_months.last_week_number = calendar.last_week_number
+    where person_months.is_active_course
 ),
 
 -- What counts at a month's end, as days it covers: a meeting booked on or before the day
@@ -86,15 +80,14 @@ booked_month_ends as (
 
 flagged as (
     select
-        with_target_group.period,
-        with_target_group.maalgruppe_code,
+        in_active_course.period,
+        in_active_course.maalgruppe_code,
         booked_month_ends.person_key is not null as has_booking
-    from with_target_group
+    from in_active_course
     left join booked_month_ends
         on
-            with_target_group.person_key = booked_month_ends.person_key
-            and with_target_group.month_end_date = booked_month_ends.month_end_date
-    where with_target_group.is_active_course
+            in_active_course.person_key = booked_month_ends.person_key
+            and in_active_course.month_end_date = booked_month_ends.month_end_date
 ),
 
 counts as (
