@@ -9,12 +9,21 @@
 -#}
 {% macro get_incremental_replace_changed_weeks_sql(arg_dict) -%}
     {%- set target = arg_dict["target_relation"] -%}
+    {%- set changed -%}
+        end_week_number >= (
+            select changed.from_week - 1
+            from ({{ benefit_register_changed_from(target) }}) as changed
+        )
+    {%- endset -%}
+    {{ replace_where(arg_dict, changed) }}
+{%- endmacro %}
+
+{#- Delete the target's rows `condition` holds for; insert the model's rows in their place. -#}
+{% macro replace_where(arg_dict, condition) -%}
+    {%- set target = arg_dict["target_relation"] -%}
     {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
     delete from {{ target }}
-    where end_week_number >= (
-        select changed.from_week - 1
-        from ({{ benefit_register_changed_from(target) }}) as changed
-    );
+    where {{ condition }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ arg_dict["temp_relation"] }}
@@ -82,15 +91,13 @@
 -#}
 {% macro get_incremental_replace_changed_months_sql(arg_dict) -%}
     {%- set target = arg_dict["target_relation"] -%}
-    {%- set columns = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
-    delete from {{ target }}
-    where month_date >= (
-        select changed.from_month
-        from ({{ person_months_changed_from(target) }}) as changed
-    );
-
-    insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict["temp_relation"] }}
+    {%- set changed -%}
+        month_date >= (
+            select changed.from_month
+            from ({{ person_months_changed_from(target) }}) as changed
+        )
+    {%- endset -%}
+    {{ replace_where(arg_dict, changed) }}
 {%- endmacro %}
 
 {#-

@@ -68,17 +68,7 @@ final as (
             periods.end_week_number >= calendar.first_week_number
             and periods.start_week_number <= calendar.last_week_number
     cross join loaded
-    group by
-        periods.person_key,
-        calendar.month_date,
-        periods.ydelse_group,
-        periods.visitation_category,
-        periods.maalgruppe_code,
-        periods.maalgruppe_name,
-        periods.is_ledig,
-        periods.is_active_course,
-        periods.is_job_ready,
-        calendar.n_weeks_in_month
+    group by all
 )
 
 select * from final
