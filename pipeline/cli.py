@@ -285,15 +285,18 @@ def _summary(settings: Settings, log_path) -> None:
 
 
 @contextmanager
-def _parsing_aside() -> Iterator[None]:
+def _parsing_aside(settings: Settings) -> Iterator[None]:
     """Prepare the dbt manifest in a process of its own while the block runs; wait for it
-    after. If it fails, the refresh parses the project itself, as it would have."""
+    after. If it fails, the refresh parses the project itself, as it would have. It parses
+    with the warehouse path the build will have: dbt re-parses the whole project when the
+    rendered profile differs (a fresh clone's build took 48.6 s instead of about 40)."""
     import subprocess
 
     proc = subprocess.Popen(
         [sys.executable, "-c", "import orchestration.project"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "BKWH_WAREHOUSE_PATH": str(settings.warehouse_path)},
     )
     try:
         yield
@@ -328,7 +331,7 @@ def run(
         say(f"landing ({settings.landing_dir}) is empty: generating the sample")
         # dbt parses the project (about 13 s on a fresh clone) on the other core meanwhile:
         # the refresh then finds its manifest ready (orchestration/project.py)
-        with _parsing_aside():
+        with _parsing_aside(settings):
             generate(seed=seed, scale=scale, start="2019-01", end=None)
     try:
         with refresh_lock(settings):
