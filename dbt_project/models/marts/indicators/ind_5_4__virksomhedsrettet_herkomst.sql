@@ -39,24 +39,18 @@ flagged as (
     from unemployed
 ),
 
+-- per target group and over all of them ('I alt'), in one aggregation
 counts as (
     select
         period,
         origin_group,
-        maalgruppe_code,
+        case
+            when grouping(maalgruppe_code) = 1 then 'I alt' else maalgruppe_code
+        end as maalgruppe_code,
         count(*) as n_base,
         count(*) filter (where is_in_offer) as n_flagged
     from flagged
-    group by all
-    union all
-    select
-        period,
-        origin_group,
-        'I alt' as maalgruppe_code,
-        count(*) as n_base,
-        count(*) filter (where is_in_offer) as n_flagged
-    from flagged
-    group by all
+    group by period, origin_group, rollup(maalgruppe_code)
 ),
 
 gaps as (
