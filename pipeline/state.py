@@ -136,8 +136,8 @@ def _last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
 
 def dbt_code_changed(warehouse: Path) -> bool:
     """The dbt project is not the one of the last passing dbt build (or none passed): its
-    incremental models (int_benefit_payment_periods) must be rebuilt whole, as the rows they
-    keep may follow an earlier definition."""
+    incremental models must be rebuilt whole, as the rows they keep may follow an earlier
+    definition."""
     if not warehouse.exists():
         return True
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -36,6 +36,18 @@
     Ingest keeps loaded_at growing (pipeline/ingest/run.py), so a batch loaded after a build
     has a later loaded_at than any the build saw.
 -#}
+{#-
+    The watermark an incremental model stores in its column loaded_through: the newest load
+    of the raw tables it reads, as the build saw them. batches_loaded_since reads it back.
+-#}
+{% macro loaded_through(raw_tables) -%}
+    select max(loaded_at) as loaded_through
+    from {{ source('ingest', 'load_log') }}
+    where
+        raw_table in ('{{ raw_tables | join("', '") }}')
+        and status = 'loaded'
+{%- endmacro %}
+
 {% macro batches_loaded_since(relation, raw_table) -%}
     with built as (
         select coalesce(max(loaded_through), '-infinity'::timestamp) as loaded_through
@@ -60,13 +72,10 @@
 {%- endmacro %}
 
 {#-
-    The first week a benefit register delivery loaded since `relation` was built touches,
-    as one row: from_year_week (DREAM's yyyyww) and from_week (its week_number). The weeks
-    are those of the batches loaded after the newest loaded_through in `relation`, and of the
-    batches they superseded (a re-delivery may drop weeks the earlier one had). NULL when
-    nothing was loaded since; the register's first week when `relation` is empty. Ingest
-    keeps loaded_at growing (pipeline/ingest/run.py), so a batch loaded after a build has a
-    later loaded_at than any the build saw.
+    The first week a benefit register delivery loaded since `relation` was built touches
+    (the weeks of batches_loaded_since), as one row: from_year_week (DREAM's yyyyww) and
+    from_week (its week_number). NULL when nothing was loaded since; the register's first
+    week when `relation` is empty.
 -#}
 {% macro benefit_register_changed_from(relation) -%}
     with first_week as (

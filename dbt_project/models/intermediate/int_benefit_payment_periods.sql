@@ -104,9 +104,7 @@ islands as (
 ),
 
 loaded as (
-    select max(loaded_at) as loaded_through
-    from {{ source('ingest', 'load_log') }}
-    where raw_table = 'benefit_register_person_weeks' and status = 'loaded'
+    {{ loaded_through(['benefit_register_person_weeks']) }}
 ),
 
 final as (

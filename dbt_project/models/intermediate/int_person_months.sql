@@ -36,11 +36,7 @@ calendar as (
 ),
 
 loaded as (
-    select max(loaded_at) as loaded_through
-    from {{ source('ingest', 'load_log') }}
-    where
-        raw_table in ('benefit_register_person_weeks', 'case_system_visitations')
-        and status = 'loaded'
+    {{ loaded_through(['benefit_register_person_weeks', 'case_system_visitations']) }}
 ),
 
 final as (
