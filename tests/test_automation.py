@@ -206,26 +206,45 @@ def test_a_failed_run_writes_an_alert_to_the_log_the_run_and_the_webhook(fresh, 
 
 
 HOLD_LOCK = """
-import sys, time, duckdb
+import sys, duckdb
 con = duckdb.connect(sys.argv[1])
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # holds the warehouse until the test says so
 """
 
 
 def test_a_locked_warehouse_is_retried_with_backoff(fresh):
-    hold_seconds = 3  # another process holds the warehouse, then lets go
+    # another process holds the warehouse until the step has been told to retry, then lets
+    # go (released on the retry, not after a fixed time: a slow start must not miss the lock)
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
     fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path), str(hold_seconds)],
+        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ,
     )
     assert holder.stdout.readline().strip() == "locked"
+
+    def release_on_the_first_retry(instance, stop: threading.Event) -> None:
+        while not stop.is_set():
+            events = [e for r in instance.get_runs() for e in instance.all_logs(r.run_id)]
+            if any(e.dagster_event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY for e in events):
+                break
+            stop.wait(0.2)
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+
+    stop = threading.Event()
     with dg.instance_for_test() as instance:
-        result = _run_statbank_ingest(instance)
+        releaser = threading.Thread(target=release_on_the_first_retry, args=(instance, stop))
+        releaser.start()
+        try:
+            result = _run_statbank_ingest(instance)
+        finally:
+            stop.set()
+            releaser.join(timeout=30)
     holder.wait(timeout=30)
     assert result.success
     retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
