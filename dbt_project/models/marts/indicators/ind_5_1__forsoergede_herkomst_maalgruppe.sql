@@ -26,24 +26,21 @@ residents as (
     group by month_date, herkomst
 ),
 
+-- per origin and target group and per origin, in one aggregation
 cells as (
     select
         month_date,
-        'herkomst_maalgruppe' as breakdown,
         herkomst,
-        herkomst || ' / ' || maalgruppe_code as breakdown_value,
+        case
+            when grouping(maalgruppe_code) = 1 then 'herkomst' else 'herkomst_maalgruppe'
+        end as breakdown,
+        case
+            when grouping(maalgruppe_code) = 1 then herkomst
+            else herkomst || ' / ' || maalgruppe_code
+        end as breakdown_value,
         sum(fuldtidspersoner) as fuldtidspersoner
     from ftp
-    group by all
-    union all
-    select
-        month_date,
-        'herkomst' as breakdown,
-        herkomst,
-        herkomst as breakdown_value,
-        sum(fuldtidspersoner) as fuldtidspersoner
-    from ftp
-    group by all
+    group by month_date, herkomst, rollup(maalgruppe_code)
 ),
 
 ballerup as (

@@ -25,26 +25,23 @@ residents as (
     group by month_date, herkomst, koen
 ),
 
+-- per origin, target group and sex and per origin and sex, in one aggregation
 cells as (
     select
         month_date,
-        'herkomst_maalgruppe_koen' as breakdown,
         herkomst,
         koen,
-        herkomst || ' / ' || maalgruppe_code || ' / ' || koen as breakdown_value,
+        case
+            when grouping(maalgruppe_code) = 1 then 'herkomst_koen'
+            else 'herkomst_maalgruppe_koen'
+        end as breakdown,
+        case
+            when grouping(maalgruppe_code) = 1 then herkomst || ' / ' || koen
+            else herkomst || ' / ' || maalgruppe_code || ' / ' || koen
+        end as breakdown_value,
         sum(fuldtidspersoner) as fuldtidspersoner
     from ftp
-    group by all
-    union all
-    select
-        month_date,
-        'herkomst_koen' as breakdown,
-        herkomst,
-        koen,
-        herkomst || ' / ' || koen as breakdown_value,
-        sum(fuldtidspersoner) as fuldtidspersoner
-    from ftp
-    group by all
+    group by month_date, herkomst, koen, rollup(maalgruppe_code)
 ),
 
 ballerup as (
