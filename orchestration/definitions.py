@@ -19,6 +19,7 @@ from orchestration.defs.ingest.assets import (
 )
 from orchestration.defs.publish.assets import analytics_db, report_outputs
 from orchestration.defs.transform.assets import dbt_resource, warehouse_dbt_assets
+from orchestration.lib.privacy import RUN_LOGGING, masked_console_logger
 
 EXTRACTS = dg.AssetSelection.groups("extract")
 
@@ -30,6 +31,7 @@ refresh_job = dg.define_asset_job(
     selection=(dg.AssetSelection.all() - EXTRACTS) | dg.AssetSelection.all_asset_checks(),
     description="Landing -> validate -> raw -> dbt build -> publish -> report.",
     executor_def=dg.in_process_executor,
+    config=RUN_LOGGING,  # a month launched from the UI (lib/privacy.py)
 )
 extract_job = dg.define_asset_job(
     "extract",
@@ -53,4 +55,6 @@ defs = dg.Definitions(
     schedules=[build_monthly_schedule(refresh_job), build_extract_schedule(extract_job)],
     sensors=[build_landing_sensor(refresh_job), alert_on_failure],
     resources={"dbt": dbt_resource},
+    # every job's console (also of runs the daemon or the UI launch): no person id
+    loggers={"console": masked_console_logger},
 )

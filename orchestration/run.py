@@ -32,6 +32,7 @@ import dagster as dg
 from orchestration.definitions import defs
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
+from orchestration.lib.privacy import RUN_LOGGING
 from orchestration.lib.runs import holders, process_tags, recover
 from pipeline.config import Settings
 from pipeline.suites import load_specs
@@ -98,7 +99,7 @@ def execute(
         raise_on_error=False,
         tags={**tags, **process_tags()},
         asset_selection=selection,
-        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG"}}}},
+        run_config=RUN_LOGGING,  # the masked console logger (lib/privacy.py)
     )
     failures = [
         f"{e.step_key}: {e.event_specific_data.error.message.strip()}"

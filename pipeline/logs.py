@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.privacy import hide_person_ids
+from pipeline.privacy import MaskedFormatter, hide_person_ids
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -36,13 +36,6 @@ QUIET = (
     "matplotlib",
     "filelock",
 )
-
-
-class _Masked(logging.Formatter):
-    """A formatter whose lines, traceback included, show no CPR-shaped number."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return hide_person_ids(super().format(record))
 
 
 class _Console(logging.Filter):
@@ -62,7 +55,7 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     root.setLevel(logging.DEBUG)
     # a stream of its own on the terminal: `captured` points fd 1 and 2 at the log file
     console = logging.StreamHandler(_terminal())
-    console.setFormatter(_Masked("%(asctime)s %(message)s", "%H:%M:%S"))
+    console.setFormatter(MaskedFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
     console.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not verbose:
         console.addFilter(_Console())
@@ -76,7 +69,7 @@ def setup(log_dir: Path | None = None, verbose: bool = False) -> Path | None:
     path = log_dir / f"refresh-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
     to_file = logging.FileHandler(path, encoding="utf-8")
     to_file.setLevel(logging.DEBUG)
-    to_file.setFormatter(_Masked("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    to_file.setFormatter(MaskedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(to_file)
     # Dagster's console logger writes each event to the file itself (through `captured`)
     logging.getLogger("dagster.builtin").propagate = False

@@ -9,6 +9,7 @@ Expectations or dbt can quote a value of the row it failed on.
 
 from __future__ import annotations
 
+import logging
 import re
 
 # ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits
@@ -22,3 +23,16 @@ def hide_person_ids(text: str) -> str:
     that merely look like one (inside a hex id, say) are hidden too: a log line loses a few
     digits rather than risk a person id."""
     return CPR_SHAPED.sub(lambda m: re.sub("[0-9]", "x", m.group(0)), text)
+
+
+class MaskedFormatter(logging.Formatter):
+    """A formatter whose lines, traceback included, show no CPR-shaped number; around
+    another formatter (`inner`) or, without one, formatting with the arguments given."""
+
+    def __init__(self, *args, inner: logging.Formatter | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self._inner.format(record) if self._inner else super().format(record)
+        return hide_person_ids(text)

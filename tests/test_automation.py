@@ -27,6 +27,7 @@ from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV
 from orchestration.defs.ingest.assets import freshness
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_range_tags
+from orchestration.lib.privacy import RUN_LOGGING
 from pipeline.config import sources_config
 from pipeline.suites import load_specs
 
@@ -47,6 +48,7 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
 
     first, cursor = _evaluate_landing_sensor()
     assert isinstance(first, dg.RunRequest)
+    assert first.run_config == RUN_LOGGING  # its console masks person ids (lib/privacy.py)
     assert first.tags["bkwh/files"] == "2" and first.tags["bkwh/sources"] == "case_system"
     assert first.tags["dagster/asset_partition_range_start"] == "2024-03-01"
 
@@ -88,6 +90,7 @@ def test_monthly_schedule_runs_after_the_release_for_the_month_before():
         assert request.tags["bkwh/release_month"] == month
         assert request.partition_key == f"{month}-01"
         assert request.run_key == f"monthly-{month}"
+        assert request.run_config == RUN_LOGGING
 
 
 def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, monkeypatch):
@@ -126,6 +129,7 @@ def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
         )
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.run_config["ops"]["extract_statbank"]["config"]["period"] == "2026M10"
+    assert request.run_config["loggers"] == RUN_LOGGING["loggers"]
     assert request.run_key == "extract-2026-10"
 
 

@@ -192,3 +192,55 @@ def test_a_refresh_log_hides_person_ids_printed_logged_or_from_a_subprocess(tmp_
     shape = "xxxxxx-xxxx"
     for said in ("printed", "fd one", "fd two", "child", "child err", "bad row", "failed on"):
         assert f"{said} {shape}" in text, said
+
+
+def test_runs_launched_by_the_daemon_or_the_ui_print_and_store_no_person_id(capfd):
+    """Outside `bkwh run` (whose process masks all it prints) a run's Dagster lines go to the
+    daemon's or the webserver's terminal and its failures into the event log the UI shows:
+    every job logs through the masked console logger, and an unexpected error in ingest fails
+    the step with its text masked and without the original exception in the stored chain."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.lib.privacy import (
+        RUN_LOGGING,
+        failing_without_person_ids,
+        masked_console_logger,
+    )
+
+    # each job's console logger is the masked one (the run requests of the sensor and the
+    # schedules name it in their run config: test_automation.py)
+    jobs = {job.name: job for job in defs.resolve_all_job_defs() if job.name != "__ASSET_JOB"}
+    assert {"refresh", "extract"} <= set(jobs)
+    for job in jobs.values():
+        assert job.loggers["console"] is masked_console_logger, job.name
+
+    person = fake_cpr("010203", "1234")
+
+    @dg.op
+    def says_a_person_id(context) -> None:
+        context.log.info(f"a row of person {person} and {person.replace('-', '')}")
+
+    @dg.op(ins={"after": dg.In(dg.Nothing)})
+    def fails_on_a_row(context) -> None:
+        with failing_without_person_ids("ingest test"):
+            raise ValueError(f"Conversion Error: could not read '{person}' at line 7")
+
+    @dg.job(logger_defs=jobs["refresh"].loggers)
+    def a_run():
+        fails_on_a_row(says_a_person_id())
+
+    result = a_run.execute_in_process(run_config=RUN_LOGGING, raise_on_error=False)
+    assert not result.success
+    printed = "".join(capfd.readouterr())
+    assert "a row of person xxxxxx-xxxx and xxxxxxxxxx" in printed, printed
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    error = failure.event_specific_data.error
+    stored = [error.message, *error.stack]
+    chained = error.cause or error.context
+    while chained is not None:
+        stored += [chained.message, *chained.stack]
+        chained = chained.cause or chained.context
+    assert "could not read 'xxxxxx-xxxx' at line 7" in error.message
+    text = printed + "".join(stored) + str(failure.event_specific_data.error_source)
+    assert not re.search(CPR, text), text

@@ -15,6 +15,7 @@ import dagster as dg
 
 from orchestration.defs.extract.assets import extract_op
 from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
+from orchestration.lib.privacy import RUN_LOGGING
 from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES
@@ -67,6 +68,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         sources = sorted({rel.split("/")[0] for rel in changed})
         return dg.RunRequest(
             run_key=f"landing-{digest}",
+            run_config=RUN_LOGGING,
             tags={
                 "bkwh/trigger": "landing",
                 "bkwh/sources": ",".join(sources),
@@ -110,6 +112,7 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"monthly-{month}",
             partition_key=f"{month}-01",
+            run_config=RUN_LOGGING,
             tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
         )
 
@@ -130,7 +133,8 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"extract-{month}",
             run_config={
-                "ops": {extract_op(source): {"config": {"period": period}} for source in SOURCES}
+                **RUN_LOGGING,
+                "ops": {extract_op(source): {"config": {"period": period}} for source in SOURCES},
             },
             tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
         )

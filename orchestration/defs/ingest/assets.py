@@ -19,6 +19,7 @@ import duckdb
 from orchestration.defs.extract.assets import extract_keys
 from orchestration.lib.keys import landing_key, raw_key
 from orchestration.lib.partitions import MONTHLY_SOURCES, MONTHS, month_filter
+from orchestration.lib.privacy import failing_without_person_ids
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.config import Settings, sources_config
 from pipeline.ingest import FileOutcome, Ingestor, landing_files
@@ -141,7 +142,10 @@ def build_source_asset(source: str) -> dg.AssetsDefinition:
         months = month_filter(context.partition_keys) if source in MONTHLY_SOURCES else None
         if months is not None:
             context.log.info(f"months {min(months.months)}..{max(months.months)}")
-        with retry_when_locked(context, f"ingest {source}"):
+        with (
+            failing_without_person_ids(f"ingest {source}"),
+            retry_when_locked(context, f"ingest {source}"),
+        ):
             outcomes = Ingestor(Settings.from_env(), progress=_progress(context)).run(
                 sources=[source], months=months
             )
