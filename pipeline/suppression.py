@@ -306,22 +306,30 @@ def comparison_components(
         & frame.indicator_id.isin(set(rows.indicator_id))
         & frame.system.isin(set(rows.system))
     ]
-    dims = frame.attrs["pairs"].dims
-    by_table = {key: table for key, table in plain.groupby(["system", "indicator_id"])}
+    dims = frame.attrs["pairs"].dims.to_numpy()  # by position: a Series looks each up slowly
+    # each table's cells and their pairs as arrays (a frame's column, taken per row, copies
+    # the frame's attrs each time); whether a cell is a component depends on its pair only
+    slim = pd.DataFrame(
+        {c: plain[c].to_numpy() for c in ("system", "indicator_id", "cell", "pair")}
+    )
+    by_table = {
+        key: (table.cell.to_numpy(), table.pair.to_numpy(), np.unique(table.pair.to_numpy()))
+        for key, table in slim.groupby(["system", "indicator_id"], sort=False)
+    }
     components: dict[int, list[int]] = {}
     for row in rows.itertuples(index=False):
-        table = by_table.get((row.system, row.indicator_id))
+        found = by_table.get((row.system, row.indicator_id))
+        if found is None:
+            components[int(row.cell)] = []
+            continue
+        table_cells, table_pairs, distinct = found
         own = dims[row.pair]
-        components[int(row.cell)] = (
-            []
-            if table is None
-            else [
-                int(cell)
-                for cell, pair in zip(table.cell, table.pair, strict=True)
-                if len(dims[pair]) > len(own)
-                and all(dims[pair].get(k) == v for k, v in own.items())
-            ]
-        )
+        finer = [
+            pair
+            for pair in distinct
+            if len(dims[pair]) > len(own) and all(dims[pair].get(k) == v for k, v in own.items())
+        ]
+        components[int(row.cell)] = [int(c) for c in table_cells[np.isin(table_pairs, finer)]]
     return components
 
 
