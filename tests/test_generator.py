@@ -74,3 +74,27 @@ def test_register_holds_cpr_shaped_unique_ids_per_week(tmp_path):
     assert table["cpr"].str.fullmatch(r"\d{6}-\d{4}").all()
     assert not table.duplicated(["cpr", "aar_uge", "ydelse_code"]).any()
     assert set(table["aar_uge"] // 100) == {2024}
+
+
+def test_the_persons_register_dates_labour_force_and_a_kasse_status(sample_landing):
+    """The dated persons register (stg_registers__person_periods): a person's periods follow
+    each other without gap or overlap, a-kasse membership only within the labour force, and
+    the labour-force status changes within a residence for some (joining it, leaving it
+    before the pension age), so a month's denominators are who was in it then."""
+    import pandas as pd
+
+    [path] = sorted((sample_landing / "registers").glob("persons_*.csv"))
+    register = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    dates = {c: pd.to_datetime(register[c].replace("", None)) for c in ("gyldig_fra", "gyldig_til")}
+    register = register.assign(**dates).sort_values(["cpr", "gyldig_fra"])
+    later = register.groupby("cpr").shift(-1)
+    follows = later["gyldig_fra"].isna() | (
+        later["gyldig_fra"] == register["gyldig_til"] + pd.Timedelta(days=1)
+    )
+    assert follows.all(), register[~follows].head()
+    assert not ((register["er_forsikret"] == "1") & (register["i_arbejdsstyrken"] == "0")).any()
+    status = register.groupby("cpr")["i_arbejdsstyrken"].agg(["first", "last", "nunique"])
+    changed = status[status["nunique"] > 1]
+    joined = ((changed["first"] == "0") & (changed["last"] == "1")).sum()
+    left = ((changed["first"] == "1") & (changed["last"] == "0")).sum()
+    assert joined > 10 and left > 10, (joined, left)

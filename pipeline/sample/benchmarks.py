@@ -101,7 +101,8 @@ def weeks_per_month(world: World) -> pd.Series:
 
 def ballerup_unemployment(world: World) -> pd.DataFrame:
     """AUP02/AUP03 for Ballerup: fuldtidsledige = ledig person-weeks / weeks in the month;
-    labour force and insured = persons so flagged aged 16-64 (calendar-year age)."""
+    labour force and insured = residents in it (a-kasse members) on the month's first day aged
+    16-64 (calendar-year age)."""
     pw = ballerup_person_weeks(world)
     pw = pw[(pw["age"] >= 16) & (pw["age"] <= 64)]
     wpm = weeks_per_month(world)
@@ -121,13 +122,14 @@ def ballerup_unemployment(world: World) -> pd.DataFrame:
     rows = []
     for month in wpm.index:
         age = int(month[:4]) - p["birth_year"].to_numpy()
-        # residents on the month's first day (int_population_months)
-        ok = (age >= 16) & (age <= 64) & world.resident_on(date.fromisoformat(f"{month}-01"))
-        lf = p["in_labour_force"].to_numpy() & ok
+        # residents on the month's first day, with their status that day (int_population_months)
+        first_day = date.fromisoformat(f"{month}-01")
+        ok = (age >= 16) & (age <= 64) & world.resident_on(first_day)
+        lf = world.in_labour_force_on(first_day) & ok
         groups = age_group(age)
         for _, _, label in AGE_GROUPS:
             rows.append((month, label, int((lf & (groups == label)).sum())))
-        rows.append((month, "__insured__", int((p["is_insured"].to_numpy() & ok).sum())))
+        rows.append((month, "__insured__", int((world.insured_on(first_day) & ok).sum())))
     denom = pd.DataFrame(rows, columns=["month", "age_group", "persons"])
     lf = (
         denom[denom["age_group"] != "__insured__"]

@@ -32,6 +32,8 @@ from pipeline.sample.world import (
     STATES,
     World,
     build_world,
+    in_labour_force,
+    labour_force_dates,
     reform_date,
     state_group,
     ydelse_code_by_group,
@@ -231,38 +233,54 @@ def write_case_system(world: World, landing: Path) -> list[Path]:
 def person_register(world: World) -> pd.DataFrame:
     """The persons register as dated rows: one row per person and period of unchanged
     attributes while the person lives in Ballerup (gyldig_fra to gyldig_til, both inclusive,
-    gyldig_til empty while it holds), split where the person completes a vocational education.
-    Every person who lived here at some day of the history is in it, also those who moved away.
-    """
+    gyldig_til empty while it holds), split on the days the person joins or leaves the labour
+    force (a-kasse membership with it) and completes a vocational education. Every person who
+    lived here at some day of the history is in it, also those who moved away. A change after
+    the extract's date is not in it yet."""
     p = world.persons
     start = p["resident_from"].to_numpy().astype("datetime64[D]")
     end = p["resident_to"].to_numpy().astype("datetime64[D]")
-    edu = p["educated_from"].to_numpy().astype("datetime64[D]")
-    # completed while living here, by the extract's date: the period splits on that day
     extracted = np.datetime64(pd.Period(world.end, "M").end_time.date())
-    edu = np.where(edu <= extracted, edu, np.datetime64("NaT"))
-    split = (edu > start) & ~(edu > end)
-    base = pd.DataFrame(
+    ever_lf, lf_from, lf_to = labour_force_dates(p)
+    # the days a period starts on: moving in, and each change while living here
+    changes = [
+        p["educated_from"].to_numpy().astype("datetime64[D]"),
+        np.where(ever_lf, lf_from, np.datetime64("NaT")),
+        lf_to + np.timedelta64(1, "D"),  # the day after the last day in the labour force
+    ]
+    person = np.arange(len(p))
+    starts = [pd.DataFrame({"person": person, "day": start})]
+    for day in changes:
+        inside = (day > start) & ~(day > end) & (day <= extracted)  # NaT compares False
+        starts.append(pd.DataFrame({"person": person[inside], "day": day[inside]}))
+    periods = (
+        pd.concat(starts)
+        .drop_duplicates()
+        .sort_values(["person", "day"], kind="stable")
+        .reset_index(drop=True)
+    )
+    who = periods["person"].to_numpy()
+    day = periods["day"].to_numpy().astype("datetime64[D]")
+    following = periods.groupby("person")["day"].shift(-1).to_numpy().astype("datetime64[D]")
+    last = np.where(np.isnat(following), end[who], following - np.timedelta64(1, "D"))
+    in_lf = in_labour_force((ever_lf[who], lf_from[who], lf_to[who]), day)
+    rows = pd.DataFrame(
         {
-            "cpr": p["cpr"],
-            "foedselsaar": p["birth_year"],
-            "koen": p["koen"],
-            "herkomst": p["herkomst"],
+            "cpr": p["cpr"].to_numpy()[who],
+            "foedselsaar": p["birth_year"].to_numpy()[who],
+            "koen": p["koen"].to_numpy()[who],
+            "herkomst": p["herkomst"].to_numpy()[who],
             "kommune_code": BALLERUP,
-            "i_arbejdsstyrken": p["in_labour_force"].astype(int),
-            "er_forsikret": p["is_insured"].astype(int),
+            "i_arbejdsstyrken": in_lf.astype(int),
+            "er_forsikret": (p["is_insured"].to_numpy()[who] & in_lf).astype(int),
+            "har_erhvervskompetence": (
+                p["educated_from"].to_numpy().astype("datetime64[D]")[who] <= day
+            ).astype(int),
+            "gyldig_fra": day,
+            "gyldig_til": last,
         }
     )
-    before = base.assign(
-        har_erhvervskompetence=(edu <= start).astype(int),
-        gyldig_fra=start,
-        gyldig_til=np.where(split, edu - np.timedelta64(1, "D"), end),
-    )
-    after = base[split].assign(
-        har_erhvervskompetence=1, gyldig_fra=edu[split], gyldig_til=end[split]
-    )
-    rows = pd.concat([before, after]).sort_values(["cpr", "gyldig_fra"], kind="stable")
-    return _fmt_dates(rows.reset_index(drop=True))
+    return _fmt_dates(rows)
 
 
 def write_registers(world: World, landing: Path) -> list[Path]:

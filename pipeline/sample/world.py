@@ -174,9 +174,33 @@ class World:
         p = self.persons
         return (p["resident_from"].to_numpy() <= d) & ~(p["resident_to"].to_numpy() < d)
 
+    def in_labour_force_on(self, day: date | np.datetime64) -> np.ndarray:
+        """Who was in the labour force on `day` (the persons register's dated status)."""
+        return in_labour_force(labour_force_dates(self.persons), np.datetime64(day, "D"))
+
+    def insured_on(self, day: date | np.datetime64) -> np.ndarray:
+        """Who was a member of an a-kasse on `day`: only while in the labour force."""
+        return self.persons["is_insured"].to_numpy() & self.in_labour_force_on(day)
+
     def educated_on(self, day: date) -> np.ndarray:
         """Who had completed a vocational (or higher) education by `day`."""
         return self.persons["educated_from"].to_numpy() <= np.datetime64(day)
+
+
+def labour_force_dates(persons: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who is ever in the labour force, and from and to which day (NaT: not left)."""
+    return (
+        persons["in_labour_force"].to_numpy(),
+        persons["labour_force_from"].to_numpy().astype("datetime64[D]"),
+        persons["labour_force_to"].to_numpy().astype("datetime64[D]"),
+    )
+
+
+def in_labour_force(dates: tuple[np.ndarray, np.ndarray, np.ndarray], day) -> np.ndarray:
+    """Of `labour_force_dates`, who was in the labour force on `day` (a day or, per person, an
+    array of days)."""
+    ever, joined, left = dates
+    return ever & (joined <= day) & ~(left < day)
 
 
 def _cpr(rng: np.random.Generator, birth: pd.DatetimeIndex, sex_male: np.ndarray) -> np.ndarray:
@@ -226,6 +250,16 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
     part = np.where((age >= 16) & (age <= 64 + 15), 0.78, 0.0) * np.where(herkomst == 2, 0.82, 1.0)
     in_lf = rng.random(n) < part
     insured = in_lf & (rng.random(n) < np.where(herkomst == 2, 0.62, 0.76))
+    # ... and dated, as the persons register dates it (a sample assumption): a person joins
+    # the labour force on a day between ages 15 and 22 (a first job, often beside school or
+    # an education), and a quarter of them leave it on a day between 58 and 66, before the
+    # pension age (efterløn, seniorpension, tidlig pension); a-kasse membership holds while
+    # in it
+    years = lambda lo, hi: (rng.uniform(lo, hi, n) * 365.25).astype("timedelta64[D]")  # noqa: E731
+    born = birth.to_numpy().astype("datetime64[D]")
+    lf_from = np.where(in_lf, born + years(15, 22), np.datetime64("NaT"))
+    leaves = in_lf & (rng.random(n) < 0.25)
+    lf_to = np.where(leaves, born + years(58, 66), np.datetime64("NaT"))
     # education: vocational or higher, for most, completed on a day between ages 19 and 27
     has_education = rng.random(n) < np.where(herkomst == 2, 0.62, 0.78)
     age_done = (rng.uniform(19, 27, n) * 365.25).astype("timedelta64[D]")
@@ -241,6 +275,8 @@ def make_persons(rng: np.random.Generator, scale: float, ref: date) -> pd.DataFr
             "herkomst_idx": herkomst,
             "in_labour_force": in_lf,
             "is_insured": insured,
+            "labour_force_from": lf_from,
+            "labour_force_to": lf_to,  # the last day in it; NaT: not left
             "educated_from": educated_from,
             "has_vocational_education": has_education & (educated_from <= np.datetime64(ref)),
         }
@@ -299,8 +335,8 @@ def simulate_register(
     n = len(persons)
     birth = pd.to_datetime(persons["birth_date"]).to_numpy().astype("datetime64[D]")
     herk = persons["herkomst_idx"].to_numpy()
-    in_lf = persons["in_labour_force"].to_numpy()
-    insured = persons["is_insured"].to_numpy()
+    ever_insured = persons["is_insured"].to_numpy()
+    labour_force = labour_force_dates(persons)
     educated_from = persons["educated_from"].to_numpy().astype("datetime64[D]")
     in_week = persons["in_week"].to_numpy()
     out_week = persons["out_week"].to_numpy()
@@ -324,6 +360,8 @@ def simulate_register(
         cyc = cycle_factor(month)
         age = ((today - birth).astype(np.int64) / 365.25).astype(np.int16)
         working_age = (age >= 16) & (age <= 64)
+        in_lf = in_labour_force(labour_force, today)  # the register's status this week
+        insured = ever_insured & in_lf
         educated = educated_from <= today
         state[~working_age] = 0
         new = state.copy()
