@@ -17,6 +17,16 @@ meetings as (
     where is_held
 ),
 
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+-- every month in which a new spell could reach week 26 inside the register: its total is
+-- published also when no spell did (0 of 0, nobody to measure), as 2.2 does
+measurable_months as (
+    {{ follow_up_months('calendar', var('six_months_weeks')) }}
+),
+
 held as (
     select
         followed.period,
@@ -43,7 +53,19 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_four') }}
 ),
 
-with_complement as (
+totals as (
+    select
+        coalesce(measurable_months.month_date, counts.period) as period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        coalesce(counts.n_flagged, 0) as n_flagged,
+        coalesce(counts.n_base, 0) as n_base
+    from measurable_months
+    full join (select * from counts where breakdown = 'total') as counts
+        on measurable_months.month_date = counts.period
+),
+
+every_month as (
     select
         period,
         breakdown,
@@ -51,6 +73,19 @@ with_complement as (
         n_flagged,
         n_base
     from counts
+    where breakdown != 'total'
+    union all
+    select * from totals
+),
+
+with_complement as (
+    select
+        period,
+        breakdown,
+        breakdown_value,
+        n_flagged,
+        n_base
+    from every_month
     union all
     select
         period,
@@ -58,8 +93,7 @@ with_complement as (
         'færre end 4 samtaler' as breakdown_value,
         n_base - n_flagged as n_flagged,
         n_base
-    from counts
-    where breakdown = 'total'
+    from totals
 ),
 
 final as (
