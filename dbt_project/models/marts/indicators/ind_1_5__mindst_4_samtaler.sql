@@ -53,19 +53,24 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_four') }}
 ),
 
-totals as (
-    select
-        coalesce(measurable_months.month_date, counts.period) as period,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        coalesce(counts.n_flagged, 0) as n_flagged,
-        coalesce(counts.n_base, 0) as n_base
-    from measurable_months
-    full join (select * from counts where breakdown = 'total') as counts
-        on measurable_months.month_date = counts.period
+counted_totals as (
+    select * from counts
+    where breakdown = 'total'
 ),
 
-every_month as (
+totals as (
+    select
+        coalesce(measurable_months.month_date, counted_totals.period) as period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        coalesce(counted_totals.n_flagged, 0) as n_flagged,
+        coalesce(counted_totals.n_base, 0) as n_base
+    from measurable_months
+    full join counted_totals on measurable_months.month_date = counted_totals.period
+),
+
+-- per target group, the totals of every month, and their complement
+with_complement as (
     select
         period,
         breakdown,
@@ -76,16 +81,6 @@ every_month as (
     where breakdown != 'total'
     union all
     select * from totals
-),
-
-with_complement as (
-    select
-        period,
-        breakdown,
-        breakdown_value,
-        n_flagged,
-        n_base
-    from every_month
     union all
     select
         period,
