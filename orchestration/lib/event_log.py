@@ -62,7 +62,18 @@ def _synchronous_normal(dbapi_connection, _record) -> None:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str | None = None, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._tables: set[str] = set()
         super().__init__(base_dir or default_base_dir(), inst_data=inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Dagster's, remembered once the table is there: it creates an engine and connects
+        to the index for every call, once per stored asset event (for its tags). A table is
+        never dropped while a process runs (migrations only add)."""
+        if table_name not in self._tables:
+            if not super().has_table(table_name):
+                return False
+            self._tables.add(table_name)
+        return True
 
     @classmethod
     def config_type(cls):
