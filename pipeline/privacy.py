@@ -26,13 +26,7 @@ def hide_person_ids(text: str) -> str:
 
 
 class MaskedFormatter(logging.Formatter):
-    """A formatter whose lines, traceback included, show no CPR-shaped number; around
-    another formatter (`inner`) or, without one, formatting with the arguments given."""
-
-    def __init__(self, *args, inner: logging.Formatter | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._inner = inner
+    """A formatter whose lines, traceback included, show no CPR-shaped number."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = self._inner.format(record) if self._inner else super().format(record)
-        return hide_person_ids(text)
+        return hide_person_ids(super().format(record))

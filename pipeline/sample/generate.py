@@ -245,7 +245,7 @@ def person_register(world: World) -> pd.DataFrame:
     # the days a period starts on: moving in, and each change while living here
     changes = [
         p["educated_from"].to_numpy().astype("datetime64[D]"),
-        np.where(ever_lf, lf_from, np.datetime64("NaT")),
+        lf_from,  # NaT for those never in it
         lf_to + np.timedelta64(1, "D"),  # the day after the last day in the labour force
     ]
     person = np.arange(len(p))
