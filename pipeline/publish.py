@@ -28,9 +28,8 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import yaml
 
-from pipeline.config import DBT_PROJECT_DIR, Settings
+from pipeline.config import DBT_PROJECT_DIR, Settings, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import code_fingerprint, inputs_fingerprint
@@ -87,7 +86,7 @@ def model_docs() -> dict[str, tuple[str, dict[str, str]]]:
 
     out: dict[str, tuple[str, dict[str, str]]] = {}
     for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = read_yaml(path) or {}
         for model in doc.get("models") or []:
             columns = {c["name"]: render(c.get("description")) for c in model.get("columns") or []}
             out[model["name"]] = (render(model.get("description")), columns)

@@ -40,9 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, SEEDS_DIR
+from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, SEEDS_DIR, read_yaml
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
@@ -145,7 +143,7 @@ SIGNED_UNITS = ("count_difference", "pct_points")
 def _measures_condition(source: str, units: tuple[str, ...]) -> str:
     """A pandas row condition selecting the observations whose measure has one of `units`
     in extracts.yml; one that selects nothing where none has."""
-    conf = yaml.safe_load((REPO_ROOT / "extracts.yml").read_text(encoding="utf-8"))[source]
+    conf = read_yaml(REPO_ROOT / "extracts.yml")[source]
     pairs = [
         f'(table_id == "{table}" & measure == "{measure}")'
         for table, table_conf in conf.items()
