@@ -107,11 +107,11 @@ def column_description(docs: dict, table: str, column: str) -> str:
     return " ".join(docs_blocks().get(f"col_{column}", "").split())
 
 
-def _comment(con: duckdb.DuckDBPyConnection, table: str, docs: dict) -> None:
+def _comment(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], docs: dict) -> None:
     described = docs.get(table, ("", {}))[0]
     if described:
         con.execute(f'comment on table {PUBLISHED_SCHEMA}."{table}" is {_quote(described)}')
-    for column in _columns(con, table):
+    for column in columns:
         text = column_description(docs, table, column)
         if text:
             con.execute(
@@ -119,16 +119,19 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, docs: dict) -> None:
             )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """A warehouse mart's columns, in their order."""
-    return [
-        r[0]
-        for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'wh' "
-            "and table_schema = ? and table_name = ? order by ordinal_position",
-            [PUBLISHED_SCHEMA, table],
-        ).fetchall()
-    ]
+def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Each warehouse mart table's columns, in their order (one catalogue query: one per
+    table took 6 ms each, twice over)."""
+    out: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "select c.table_name, c.column_name from information_schema.columns as c "
+        "join information_schema.tables as t using (table_catalog, table_schema, table_name) "
+        "where c.table_catalog = 'wh' and c.table_schema = ? and t.table_type = 'BASE TABLE' "
+        "order by c.table_name, c.ordinal_position",
+        [PUBLISHED_SCHEMA],
+    ).fetchall():
+        out.setdefault(table, []).append(column)
+    return out
 
 
 def _published_select(table: str, cols: list[str]) -> str:
@@ -179,28 +182,25 @@ def publish(settings: Settings) -> PublishResult:
     try:
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
-            names = [
-                r[0]
-                for r in con.execute(
-                    "select table_name from information_schema.tables where table_catalog = 'wh' "
-                    "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                    [PUBLISHED_SCHEMA],
-                ).fetchall()
-            ]
+            columns = _mart_columns(con)
+            names = sorted(columns)
             if not names:
                 raise RuntimeError(
                     f"no tables in {settings.warehouse_path} schema "
                     f"{PUBLISHED_SCHEMA}: run dbt build first"
                 )
+            # one transaction: DuckDB commits (and writes its WAL) after every statement
+            # otherwise, and the comments are hundreds of statements
+            con.execute("begin")
             con.execute(f"create schema {PUBLISHED_SCHEMA}")
             docs = model_docs()
             for name in names:
-                cols = _columns(con, name)
+                cols = columns[name]
                 con.execute(
                     f'create table {PUBLISHED_SCHEMA}."{name}" as select '
                     f"{_published_select(name, cols)} from {_source(name, cols, names)}"
                 )
-                _comment(con, name, docs)
+                _comment(con, name, cols, docs)
                 tables[name] = con.execute(
                     f'select count(*) from {PUBLISHED_SCHEMA}."{name}"'
                 ).fetchone()[0]
@@ -222,6 +222,7 @@ def publish(settings: Settings) -> PublishResult:
                     code_fingerprint(),
                 ],
             )
+            con.execute("commit")
             con.execute("detach wh")
             con.execute("checkpoint")
         with open(tmp, "rb") as f:
