@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from pipeline.forecast import MIN_HISTORY, longest_recent_run, project
+from pipeline.forecast import CANDIDATES, MIN_HISTORY, _fit, longest_recent_run, project
 
 MONTHS = pd.date_range("2019-01-01", periods=120, freq="MS")
 
@@ -53,3 +53,16 @@ def test_a_projection_starts_after_the_last_gap():
     # a month missing from the index is a gap too
     assert list(longest_recent_run(series.drop(MONTHS[4]))) == [5.0]
     assert longest_recent_run(pd.Series([1.0, math.nan], index=MONTHS[:2])).empty
+
+
+def test_the_back_test_fits_forecast_as_statsmodels_own_without_the_covariance():
+    """The back-test's fits skip the parameters' covariance (a numerical Hessian), which a
+    point forecast does not read: the same parameters and forecasts as ETSModel's."""
+    rng = np.random.default_rng(11)
+    y = _truth(48) + rng.normal(0, 0.4, 48)
+    for candidate in CANDIDATES:
+        full, lean = _fit(y, candidate), _fit(y, candidate, point_forecasts_only=True)
+        np.testing.assert_allclose(lean.params, full.params, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(lean.forecast(12), full.forecast(12), rtol=0, atol=1e-6)
+        assert np.isnan(np.asarray(lean.cov_params())).all(), candidate.name  # not computed
+        assert np.isfinite(np.asarray(full.cov_params())).any(), candidate.name
