@@ -8,7 +8,7 @@ imported only when there is something to validate (its import costs seconds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -28,28 +28,33 @@ class Result:
     error: str | None
 
 
+@cache
+def _whole_frame_batch():
+    """GX's ephemeral context with a pandas asset whose batch is the frame it is given: made
+    once per process (about 0.3 s each, and GX's imports the first time)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # GX fingerprints every frame below this size (an MD5 over pandas' hash of every
+    # cell) for a batch marker nothing here reads: 1.5 s for the persons register's
+    # 1.8 million distinct values at 30 M person-weeks, about 5 s of that ingest in all.
+    # 0 turns it off; if GX renames the setting, this fails here rather than going slow.
+    if not hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+        raise RuntimeError("great_expectations has no HASH_THRESHOLD: check validation.py")
+    pandas_execution_engine.HASH_THRESHOLD = 0
+
+    context = gx.get_context(mode="ephemeral")
+    # No tqdm bar: GX's metric_calculations flag (default on) overrides globally.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    asset = context.data_sources.add_pandas("landing").add_dataframe_asset("batch")
+    return asset.add_batch_definition_whole_dataframe("whole_batch")
+
+
 class Validator:
-    @cached_property
+    @property
     def _batch_definition(self):
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import pandas_execution_engine
-
-        # GX fingerprints every frame below this size (an MD5 over pandas' hash of every
-        # cell) for a batch marker nothing here reads: 1.5 s for the persons register's
-        # 1.8 million distinct values at 30 M person-weeks, about 5 s of that ingest in all.
-        # 0 turns it off; if GX renames the setting, this fails here rather than going slow.
-        if not hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
-            raise RuntimeError("great_expectations has no HASH_THRESHOLD: check validation.py")
-        pandas_execution_engine.HASH_THRESHOLD = 0
-
-        context = gx.get_context(mode="ephemeral")
-        # No tqdm bar: GX's metric_calculations flag (default on) overrides globally.
-        context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
-        asset = context.data_sources.add_pandas("landing").add_dataframe_asset("batch")
-        return asset.add_batch_definition_whole_dataframe("whole_batch")
+        return _whole_frame_batch()
 
     def run(
         self,
