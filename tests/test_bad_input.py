@@ -63,7 +63,7 @@ def _set_value(row, column, value):
 def _parquet_code(path):
     table = pq.read_table(path)
     codes = table.column("ydelse_code").to_pylist()
-    codes[1] = "999"
+    codes[1] = "555"  # in no DREAM code list (seed ydelse_codes)
     table = table.set_column(
         table.schema.get_field_index("ydelse_code"), "ydelse_code", pa.array(codes, pa.string())
     )

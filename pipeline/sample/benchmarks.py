@@ -286,7 +286,6 @@ class Benchmarks:
 
     def fuldtidspersoner(self, month: str) -> pd.DataFrame:
         """Fuldtidspersoner on public support by benefit group (Jobindsats Y01A02)."""
-        names = {r["ydelse_group"]: r["ydelse_name"] for r in read_seed("ydelse_codes")}
         share = {
             "dagpenge": 0.022,
             "kontanthjaelp": 0.018,
@@ -310,7 +309,6 @@ class Benchmarks:
         df = pd.DataFrame(rows, columns=["code", "group", "fuldtidspersoner"])
         df = self._with_totals(df, self.munis, ["group"], ["fuldtidspersoner"])
         df = df.drop(columns="name").merge(self._area_names, on="code")
-        df["group_label"] = df["group"].map(names)
         return df
 
     def jobindsats_rows(self, month: str) -> dict[str, list[list]]:

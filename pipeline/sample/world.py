@@ -92,8 +92,29 @@ def state_group(name: str, on: date) -> tuple[str, str]:
     return STATE_GROUP[name]
 
 
+# The DREAM code (seed ydelse_codes) the sample's register writes for each group it
+# simulates: the group's passive code ("Dagpenge, Fuld ledighed", "Kontanthjælp, Passiv." …),
+# or its only one.
+SAMPLE_CODES = {
+    "dagpenge": "111",
+    "kontanthjaelp": "730",
+    "uddannelseshjaelp": "720",
+    "sygedagpenge": "890",
+    "jobafklaring": "785",
+    "ressourceforloeb": "810",
+    "ledighedsydelse": "740",
+    "fleksjob": "771",
+    "foertidspension": "783",
+}
+
+
 def ydelse_code_by_group() -> dict[str, str]:
-    return {row["ydelse_group"]: row["ydelse_code"] for row in read_seed("ydelse_codes")}
+    """The code the sample writes per benefit group, each checked against the seed."""
+    seed = {row["ydelse_code"]: row["ydelse_group"] for row in read_seed("ydelse_codes")}
+    wrong = {g: c for g, c in SAMPLE_CODES.items() if seed.get(c) != g}
+    if wrong:
+        raise ValueError(f"codes not of their group in seed ydelse_codes: {wrong}")
+    return dict(SAMPLE_CODES)
 
 
 def month_range(start: str, end: str) -> list[pd.Period]:

@@ -1,7 +1,9 @@
 -- Payment periods: islands of consecutive weeks a person receives a benefit of one group
 -- (gaps-and-islands over the person-weeks). They count paid weeks (fuldtidspersoner, target
 -- groups, public support); STAR's spells (forløb), which bridge short breaks, are built on
--- them in int_benefit_spells.
+-- them in int_benefit_spells. Only the weeks on public support: DREAM also records weeks
+-- that are none (SU, barselsdagpenge, folkepension, udvandret, død and others; seed
+-- ydelse_groups), which no indicator counts.
 --
 -- Incremental (issue 16): a refresh recomputes only from the first week that a benefit
 -- register delivery loaded since the last build touches (macro
@@ -26,6 +28,7 @@ with
 
 person_weeks as (
     select * from {{ ref('stg_benefit_register__person_weeks') }}
+    where is_public_support
 ),
 
 {% if is_incremental() %}

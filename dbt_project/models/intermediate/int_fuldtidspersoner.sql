@@ -1,5 +1,6 @@
--- Fuldtidspersoner (full-time equivalents) per month and benefit group: the person-weeks on
--- the benefit (counted on payment periods) divided by the weeks in the month. A week belongs
+-- Fuldtidspersoner (full-time equivalents) per month and benefit group of public support:
+-- the person-weeks on the benefit (counted on payment periods) divided by the weeks in the
+-- month. A week belongs
 -- to the month of its Thursday; the weeks of a month come from int_calendar_months.
 with
 
@@ -7,16 +8,13 @@ payment_periods as (
     select * from {{ ref('int_benefit_payment_periods') }}
 ),
 
-ydelse_codes as (
-    select * from {{ ref('ydelse_codes') }}
-),
-
 calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
 ydelse_groups as (
-    select distinct ydelse_group from ydelse_codes
+    select ydelse_group from {{ ref('ydelse_groups') }}
+    where is_public_support
 ),
 
 -- On payment periods, not on the person-weeks: each period's weeks in each month it overlaps.

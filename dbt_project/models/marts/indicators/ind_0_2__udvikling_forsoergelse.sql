@@ -9,15 +9,28 @@ monthly as (
     select * from {{ ref('int_fuldtidspersoner_by_area') }}
 ),
 
-ydelse_codes as (
-    select * from {{ ref('ydelse_codes') }}
+ydelse_groups as (
+    select * from {{ ref('ydelse_groups') }}
+),
+
+benefit_tables as (
+    select * from {{ ref('benefit_tables') }}
+),
+
+-- the groups of public support that a Jobindsats table publishes for every area, so that
+-- Ballerup's total and the country's cover the same benefits
+compared_groups as (
+    select ydelse_groups.ydelse_group
+    from ydelse_groups
+    where
+        ydelse_groups.is_public_support
+        and ydelse_groups.ydelse_group in (select benefit_tables.ydelse_group from benefit_tables)
 ),
 
 public_support as (
     select monthly.*
     from monthly
-    inner join ydelse_codes on monthly.ydelse_group = ydelse_codes.ydelse_group
-    where ydelse_codes.is_public_support
+    inner join compared_groups on monthly.ydelse_group = compared_groups.ydelse_group
 ),
 
 by_breakdown as (

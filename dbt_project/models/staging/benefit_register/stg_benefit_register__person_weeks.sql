@@ -1,4 +1,5 @@
--- One row per person, ISO week and benefit code; the week decoded to dates, the code to its group.
+-- One row per person, ISO week and benefit code; the week decoded to dates, the code to its
+-- group and whether the group is public support (seeds ydelse_codes, ydelse_groups).
 with
 
 source as (
@@ -7,6 +8,10 @@ source as (
 
 ydelse_codes as (
     select * from {{ ref('ydelse_codes') }}
+),
+
+ydelse_groups as (
+    select * from {{ ref('ydelse_groups') }}
 ),
 
 weeks as (
@@ -25,9 +30,11 @@ final as (
         {{ week_month('weeks.week_start_date') }} as month_date,
         weeks.ydelse_code,
         ydelse_codes.ydelse_group,
+        ydelse_groups.is_public_support,
         weeks.kommune_code as municipality_code
     from weeks
     left join ydelse_codes on weeks.ydelse_code = ydelse_codes.ydelse_code
+    left join ydelse_groups on ydelse_codes.ydelse_group = ydelse_groups.ydelse_group
 )
 
 select * from final
