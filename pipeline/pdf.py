@@ -16,9 +16,11 @@ is drawn, so that WeasyPrint's imports are not on the way either."""
 
 from __future__ import annotations
 
+import base64
 import ctypes.util
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,30 @@ def missing_libraries() -> list[str]:
     return [name for name in LIBRARIES if ctypes.util.find_library(name) is None]
 
 
+# an inline SVG chart of the page (pipeline/report/charts.py: matplotlib's, never nested)
+_INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.DOTALL)
+_ARIA_LABEL = re.compile(r'aria-label="([^"]*)"')
+
+
+def svg_as_images(html: str) -> str:
+    """The page with each inline SVG chart as an image of itself (a data: URL), for the
+    printer only. WeasyPrint styles and lays out every element of an inline SVG as part of the
+    page (about 4,600 in the sample's 26 charts); as an image it reads the SVG on its own and
+    draws it the same. The sample's PDF: 8.8-10.7 s to print with the charts inline, 7.6-8.0 s
+    as images (three runs each), the same pages and text. The chart's label is the image's
+    alternative text."""
+
+    def image(match: re.Match) -> str:
+        svg = match.group(0)
+        opening = svg[: svg.index(">")]
+        label = _ARIA_LABEL.search(opening)
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        alt = label.group(1) if label else ""
+        return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+    return _INLINE_SVG.sub(image, html)
+
+
 def render_pdf(html: str) -> bytes:
     import weasyprint  # about 2 s of imports: only when a report is built
 
@@ -43,7 +69,7 @@ def render_pdf(html: str) -> bytes:
     # adjustment): the page is printed without them; keep the run's log to what matters
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=svg_as_images(html)).write_pdf()
 
 
 class Printer:

@@ -737,3 +737,28 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
         "Hele landet: 2,9 %"
     )
     assert comparator_text(Indicator(row, {}), names) == "Hele landet: ingen data"
+
+
+def test_the_printer_gets_each_chart_as_an_image_of_the_same_svg():
+    """The PDF is printed from the page with its inline SVG charts as images (pipeline/pdf.py:
+    faster to print, drawn the same); the browser's page keeps them inline."""
+    import base64
+
+    from pipeline.pdf import svg_as_images
+
+    chart = (
+        '<svg id="chart-1-4" role="img" aria-label="Udviklingen for 1.4: Ballerup" '
+        'width="475.2pt" height="180pt" xmlns="http://www.w3.org/2000/svg">'
+        '<g><text x="1" y="2">2024</text></g></svg>'
+    )
+    page = f'<p>før</p><div class="chart">{chart}</div><p>efter</p>{chart}'
+    printed = BeautifulSoup(svg_as_images(page), "html.parser")
+    assert not printed.find_all("svg")
+    images = printed.find_all("img")
+    assert len(images) == 2
+    for img in images:
+        assert img["alt"] == "Udviklingen for 1.4: Ballerup"
+        prefix = "data:image/svg+xml;base64,"
+        assert img["src"].startswith(prefix)
+        assert base64.b64decode(img["src"][len(prefix) :]).decode("utf-8") == chart
+    assert [p.text for p in printed.find_all("p")] == ["før", "efter"]
