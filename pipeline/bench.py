@@ -91,6 +91,23 @@ def timed(name: str, fn: Callable[[], object]) -> tuple[Stage, object]:
     return stage, result
 
 
+def dbt_timings(run_results: Path, slowest: int = 6) -> str:
+    """Where a dbt build's time went, from its run_results.json: dbt's own elapsed time, the
+    nodes' summed time (they run on the profile's threads), the data tests' share of it, and
+    the slowest nodes."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))
+    nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
+    summed = sum(r["execution_time"] for r in nodes)
+    tests = sum(r["execution_time"] for r in nodes if r["unique_id"].startswith("test."))
+    top = ", ".join(
+        f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}" for r in nodes[:slowest]
+    )
+    return (
+        f"    dbt: {results['elapsed_time']:.1f} s elapsed, {summed:.1f} s in {len(nodes)} "
+        f"nodes (data tests {tests:.1f} s); slowest: {top}"
+    )
+
+
 def last_month_files(landing: Path, month: str) -> list[Path]:
     """The deliveries named for `month` (and the rolling years ending in it), but for the
     registers' snapshots: what the sources deliver when a month is published."""
@@ -134,6 +151,7 @@ def run_bench(
 
     def dbt_build(*extra: str) -> None:
         dbt(*DBT_BUILD, *extra)
+        print(dbt_timings(target / "run_results.json"), flush=True)
 
     def ingest() -> None:
         bad = [o for o in Ingestor(settings).run() if o.status == "quarantined"]
