@@ -74,9 +74,10 @@ def _fit(y: np.ndarray, candidate: Candidate, point_forecasts_only: bool = False
 def _point_forecast_model():
     """ETSModel whose fitted results skip the parameters' covariance matrix. statsmodels
     computes it for every fit (a numerical Hessian of the likelihood: about a sixth of the
-    forecast's time, over a hundred back-test fits), and only the prediction intervals of
-    the final fit use it; a point forecast is the model's simulation without errors from
-    its last states (ETSResults.forecast), which never reads it."""
+    forecast's time, over a hundred back-test fits); only the parameters' standard errors
+    read it. A point forecast is the model's simulation without errors from its last states
+    (ETSResults.forecast), which never does; the final fit, whose prediction interval is
+    published, is statsmodels' own (the interval comes from the model's forecast variance)."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
 
     class PointForecastResults(ETSResults):
