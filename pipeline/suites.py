@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, SEEDS_DIR, read_yaml
+from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
@@ -143,7 +143,7 @@ SIGNED_UNITS = ("count_difference", "pct_points")
 def _measures_condition(source: str, units: tuple[str, ...]) -> str:
     """A pandas row condition selecting the observations whose measure has one of `units`
     in extracts.yml; one that selects nothing where none has."""
-    conf = read_yaml(REPO_ROOT / "extracts.yml")[source]
+    conf = extracts_config()[source]
     pairs = [
         f'(table_id == "{table}" & measure == "{measure}")'
         for table, table_conf in conf.items()
