@@ -132,3 +132,36 @@ def test_the_home_municipality_is_one_dbt_var_not_a_number_in_the_sql():
                 if re.search(rf"(?<![\w']){home}(?![\w'])", code):
                     found.append(f"{path.relative_to(DBT_PROJECT_DIR)}:{n}")
     assert found == []
+
+
+def test_the_parse_keeps_the_seeds_checksums_so_the_next_build_does_not_reparse(tmp_path):
+    """orchestration.project's preparer parses as dagster-dbt's does, but leaves dbt's
+    partial-parse file as dbt wrote it: a seed's saved checksum is its file's, so the first
+    build after a parse finds nothing changed (dagster-dbt's own writes a checksum no file
+    has, and that build re-parsed all 17 seeds)."""
+    import msgpack
+    from dagster_dbt import DbtProject
+    from dbt.contracts.files import FileHash
+
+    from orchestration.project import preparer
+
+    (tmp_path / "seeds").mkdir()
+    seed = tmp_path / "seeds" / "codes.csv"
+    seed.write_text("code,name\n1,one\n", encoding="utf-8")
+    (tmp_path / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n"
+        "flags:\n  send_anonymous_usage_stats: false\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "profiles.yml").write_text(
+        "tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {tmp_path / 'tiny.duckdb'}\n",
+        encoding="utf-8",
+    )
+    project = DbtProject(project_dir=tmp_path, profiles_dir=tmp_path)
+    preparer.prepare(project)
+    with open(project.manifest_path.parent / "partial_parse.msgpack", "rb") as f:
+        saved = msgpack.unpack(f, raw=False, strict_map_key=False)
+    [entry] = [e for e in saved["files"].values() if e.get("parse_file_type") == "seed"]
+    expected = FileHash.from_contents(seed.read_text(encoding="utf-8").strip())
+    assert entry["checksum"] == {"name": expected.name, "checksum": expected.checksum}
