@@ -26,6 +26,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from pipeline.blas import one_blas_thread
+
 HORIZON = 12
 MIN_HISTORY = 18
 MIN_SEASONAL_HISTORY = 36
@@ -171,6 +173,7 @@ def longest_recent_run(series: pd.Series) -> pd.Series:
     return s.iloc[start:]
 
 
+@one_blas_thread
 def forecast_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator and month ahead. `values`: Ballerup's total rows (indicator_id,
     period, value) up to each indicator's status period; `indicators`: those to project

@@ -47,6 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.blas import one_blas_thread
+
 KEY = ["indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value"]
 SYSTEM = ["period", "period_type", "area_code"]
 COMBINED = " og "
@@ -348,6 +350,7 @@ def year_before_pairs(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+@one_blas_thread
 def suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     """Which cells to publish without value and counts. `cells` has the contract key,
     numerator, denominator, `is_hidden` (the primary rule), `is_share`, `is_comparison`

@@ -253,3 +253,28 @@ def test_the_same_cells_in_any_row_order_hide_the_same_cells():
         shuffled = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
         assert hidden_values(shuffled) == expected
         assert audit(published(shuffled), SMALL)[0] == []
+
+
+def test_the_suppression_and_the_forecast_do_their_small_linear_algebra_on_one_blas_thread():
+    """OpenBLAS runs every call on a thread per core, however small the matrix: the
+    suppression's null spaces and the forecast's fits were several times slower so on two
+    busy cores (pipeline/blas.py). Both run under `one_blas_thread`, which caps BLAS at one
+    thread for the call and puts the limit back after."""
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    from pipeline.blas import one_blas_thread
+    from pipeline.forecast import forecast_indicators
+    from pipeline.suppression import suppress
+
+    def blas_threads() -> set[int]:
+        np.linalg.svd(np.eye(3))  # BLAS is loaded and used
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    assert before, "numpy's BLAS is not seen by threadpoolctl"
+    assert one_blas_thread(blas_threads)() == {1}
+    assert blas_threads() == before
+    for computed in (suppress, forecast_indicators):  # each is one_blas_thread's wrapper
+        held = [cell.cell_contents for cell in computed.__closure__ or ()]
+        assert any(h is one_blas_thread for h in held), computed.__name__
