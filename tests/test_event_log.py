@@ -102,6 +102,13 @@ def test_a_step_loading_many_months_stores_their_materializations_in_one_batch(
         ), CountingStorage.batched
         latest = instance.get_latest_materialization_event(dg.AssetKey("loaded_months"))
         assert latest is not None and latest.run_id == result.run_id
+        # the asset's record holds the batch's last stored materialization, as storing the
+        # events one at a time would (the step reports the months in no particular order)
+        [record] = instance.get_asset_records([dg.AssetKey("loaded_months")])
+        last = record.asset_entry.last_materialization_record
+        newest = instance.fetch_materializations(dg.AssetKey("loaded_months"), limit=1).records
+        assert last is not None and last.storage_id == newest[0].storage_id
+        assert record.asset_entry.last_run_id == result.run_id
 
     # what Dagster's own class reads from the files: every month, once, in that run
     plain = SqliteEventLogStorage(str(home / "history" / "runs"))
