@@ -7,9 +7,13 @@ such calls. On two cores the threads cost more than the work, and far more when 
 core is busy, as it is in a refresh (DuckDB, dbt's second thread).
 
 `one_blas_thread` caps OpenBLAS (or MKL) at one thread for the call it decorates and puts the
-limit back after (threadpoolctl, joblib's library for this). The results are the same to the
-last bit: the forecasts and the hidden cells of the sample were compared. The seconds
-saved are in the closing note of the change that brought this (issue 16).
+limit back after (threadpoolctl, joblib's library for this). Measured on the sample's marts
+(2 cores):
+- the other core busy: the suppression's 486 null spaces 3.3 s -> 0.06 s (the whole
+  suppression 4.2 s -> 1.1 s); the forecast 13.6 s -> 3.2 s;
+- the other core idle: about the same either way (the forecast 2.6-2.9 s).
+The results are the same to the last bit (the 84 forecast rows and the 5,378 hidden cells
+compared).
 """
 
 from threadpoolctl import threadpool_limits
