@@ -271,3 +271,21 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
     assert rows == [(2, 1980, None, None), (1, 1990, None, None)]
     assert meetings == [(2, 2), (None, 3)]
     assert types == [("BIGINT",)]
+
+
+def test_a_key_repeated_within_a_file_is_a_duplicate_and_across_files_is_not():
+    """The within-file uniqueness rule (`_duplicates`): per file, how many rows share a key
+    with another row of that file, and the first such line; the same key in two files is two
+    deliveries, not a duplicate."""
+    from pipeline.ingest.validate import _duplicates
+
+    with duckdb.connect() as con:
+        con.execute(
+            "create temp table incoming as select * from (values "
+            "('a.parquet', 1, 'x', 1), ('a.parquet', 2, 'y', 1), ('a.parquet', 3, 'x', 1), "
+            "('a.parquet', 4, 'x', 1), ('a.parquet', 5, 'x', 2), "
+            "('b.parquet', 1, 'x', 1), ('b.parquet', 2, 'y', 2), ('b.parquet', 3, 'y', 1)"
+            ") as t(_file, _line, person, week)"
+        )
+        assert _duplicates(con, ("person", "week")) == {"a.parquet": (3, 1)}
+        assert _duplicates(con, ("person",)) == {"a.parquet": (4, 1), "b.parquet": (2, 2)}
