@@ -13,7 +13,9 @@ limit back after (threadpoolctl, joblib's library for this). Measured on the sam
   suppression 4.2 s -> 1.1 s); the forecast 13.6 s -> 3.2 s;
 - the other core idle: about the same either way (the forecast 2.6-2.9 s).
 The results are the same to the last bit (the 84 forecast rows and the 5,378 hidden cells
-compared).
+compared). The limit is the process's, not the thread's: while it holds, BLAS calls of other
+threads (dbt runs two models at a time) run on one thread too, which changes their speed,
+never their results.
 """
 
 from threadpoolctl import threadpool_limits
