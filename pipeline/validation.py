@@ -52,10 +52,6 @@ def _whole_frame_batch():
 
 
 class Validator:
-    @property
-    def _batch_definition(self):
-        return _whole_frame_batch()
-
     def run(
         self,
         name: str,
@@ -72,7 +68,7 @@ class Validator:
             {**e, "meta": {**e.get("meta", {}), "i": i}} for i, e in enumerate(expectations)
         ]
         suite = gx.ExpectationSuite(name=name, expectations=numbered)
-        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        batch = _whole_frame_batch().get_batch(batch_parameters={"dataframe": frame})
         result_format: dict[str, Any] = (
             {"result_format": "COMPLETE", "partial_unexpected_count": MAX_VALUES_REPORTED}
             if full

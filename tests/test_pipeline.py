@@ -9,13 +9,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 from conftest import WORLD, sha256
 from disclosure import audit
 
 from orchestration.run import run_refresh_job
 from pipeline import stats
-from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
+from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable, dbt_var
 from pipeline.publish import column_description, model_docs
 
 pytestmark = pytest.mark.seconds(55)  # ordering only (conftest.py)
@@ -87,8 +86,7 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
     interval is on one side of the target or comparator, forbedret / forværret only when the
     change's interval leaves out 0, and nothing judged on fewer persons than the project's
     minimum. (A figure published without counts says so: interval_method 'none'.)"""
-    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as f:
-        min_persons = yaml.safe_load(f)["vars"]["min_persons_for_verdict"]
+    min_persons = dbt_var("min_persons_for_verdict")
     rows = _query(
         built.settings.analytics_path,
         "select s.indicator_id, s.status, s.ci_lower, s.ci_upper, s.n_counted, "

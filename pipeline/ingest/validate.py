@@ -233,6 +233,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
     instead of 7.2 s for the 31 million person-weeks of `make bench SCALE=18.6`, where the file
     name was a second grouping column); only the candidates are compared exactly."""
     cols = ", ".join(q(c) for c in key)
+    own = ", ".join(f"i.{q(c)}" for c in key)
     found = con.execute(
         f"""
         with candidates as (
@@ -240,9 +241,8 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
             group by h having count(*) > 1
         ),
         rows as (
-            select i._file, i._line, {", ".join(f"i.{q(c)}" for c in key)}
-            from incoming as i join candidates as c
-              on hash(i._file, {", ".join(f"i.{q(c)}" for c in key)}) = c.h
+            select i._file, i._line, {own}
+            from incoming as i join candidates as c on hash(i._file, {own}) = c.h
         ),
         dup as (
             select _file, count(*) as n, min(_line) as first_line from rows
