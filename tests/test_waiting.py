@@ -1,10 +1,10 @@
 """Waiting for the warehouse and reading while it changes (issue 13), with real `bkwh`
 processes and a persistent Dagster instance with the project's own dagster.yaml.
 
-A refresh waiting for the slot says who holds it, ends on Ctrl-C within seconds, and gives up
-after its time limit. An analyst's open read-only connection neither blocks a publish nor
-sees it until reconnecting. (The crash tests, and a second refresh refused while one runs,
-are in test_crash.py.)
+A refresh waiting for the slot says who holds it, ends on Ctrl-C (long before its time limit:
+how fast is `make bench`'s business, not a test's), and gives up after its time limit. An
+analyst's open read-only connection neither blocks a publish nor sees it until reconnecting.
+(The crash tests, and a second refresh refused while one runs, are in test_crash.py.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import dagster as dg
 import pytest
@@ -60,10 +59,9 @@ def test_a_refresh_waiting_for_the_warehouse_says_who_holds_it_stops_and_gives_u
         proc = start(rebuilt, log, home=home, BKWH_WAREHOUSE_WAIT_S="600")
         wait_for_text(proc, log, "waiting for the warehouse: " + waiting)
         assert f"pid {holder.pid}, running" in log.read_text()
-        stopped_at = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: to the whole foreground process group
-        assert proc.wait(timeout=30) == 130, log.read_text()[-3000:]
-        assert time.monotonic() - stopped_at < 10, log.read_text()[-3000:]
+        # a hang guard, not a timing: ignoring Ctrl-C, the refresh would wait its 600 s
+        assert proc.wait(timeout=300) == 130, log.read_text()[-3000:]
         console = log.read_text()
         assert "refresh stopped by SIGINT" in console
         # nothing the job's helpers (Dagster's log tailers) print on Ctrl-C reaches the console
