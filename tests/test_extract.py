@@ -1,6 +1,7 @@
-"""Fetching the benchmark extracts: the connector code runs against recorded responses
-(served through httpx's transport layer), a real HTTP server on 127.0.0.1, and a fetched file
-goes through ingest to the same staging rows as a generated one.
+"""Fetching the benchmark extracts: the connector code runs against a real HTTP server on
+127.0.0.1 that answers with recorded responses (the clients are pointed at it by the URL
+variables, BKWH_JOBINDSATS_URL and BKWH_STATBANK_URL), and a fetched file goes through ingest
+to the same staging rows as a generated one.
 
 tests/fixtures/http/README.md says where each recorded response comes from: the Jobindsats one
 is a real v3 response, verbatim; the StatBank ones are in DST's documented shapes (Danish
@@ -15,6 +16,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +28,8 @@ import pytest
 
 from pipeline import periods
 from pipeline.fetch import FetchError, expand_periods
+from pipeline.fetch import jobindsats as ji
+from pipeline.fetch import statbank as sb
 from pipeline.fetch.extracts import fetch_jobindsats, fetch_one, fetch_statbank, table_period
 from pipeline.fetch.jobindsats import Jobindsats
 from pipeline.ingest import Ingestor
@@ -49,6 +53,59 @@ def _landing_files(landing: Path) -> list[str]:
 @pytest.fixture
 def key(monkeypatch):
     monkeypatch.setenv("JOBINDSATS_API_KEY", KEY)
+
+
+Answer = Callable[[httpx.Request], httpx.Response]
+
+
+class _Answering(BaseHTTPRequestHandler):
+    """A real HTTP server's handler: each request, as httpx would describe it, goes to the
+    server's `answer`, whose status, headers and body are sent back over the socket."""
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        request = httpx.Request(
+            self.command,
+            f"http://{self.headers['Host']}{self.path}",
+            headers=list(self.headers.items()),
+            content=self.rfile.read(length) if length else b"",
+        )
+        response = self.server.answer(request)
+        body = response.read()
+        self.send_response(response.status_code)
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _handle
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def answering(monkeypatch):
+    """Start a server on 127.0.0.1 answering with the given function and point both clients
+    (Jobindsats and StatBank) at it."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(answer: Answer) -> str:
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
+        httpd.answer = answer
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        monkeypatch.setenv(ji.URL_ENV, url)
+        monkeypatch.setenv(sb.URL_ENV, url)
+        return url
+
+    yield start
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_period_ranges_expand_to_the_ids_the_services_use():
@@ -80,7 +137,7 @@ def _municipalities(rows: list[list]) -> list[list]:
     return out
 
 
-def _jobindsats_server(seen: list[httpx.Request], rows_of=None):
+def _jobindsats_answer(seen: list[httpx.Request]) -> Answer:
     """Answers /v3/data/y25i09 as recorded: `hierarchy._nykom=/` the recorded country rows,
     `=*` the municipalities; anything else 404."""
     doc = json.loads(RECORDED.read_text(encoding="utf-8"))
@@ -95,16 +152,15 @@ def _jobindsats_server(seen: list[httpx.Request], rows_of=None):
         rows = [r for r in rows if r[0] in wanted or wanted == ["latest:14"]]
         return httpx.Response(200, json={"columns": doc["columns"], "rows": rows})
 
-    return httpx.MockTransport(handler)
+    return handler
 
 
 def test_the_recorded_v3_response_lands_one_file_per_period_and_reads_to_the_published_values(
-    tmp_path, key
+    tmp_path, key, answering
 ):
     seen: list[httpx.Request] = []
-    fetched = fetch_jobindsats(
-        tmp_path, "y25i09", "2025M05:2025M06", transport=_jobindsats_server(seen)
-    )
+    answering(_jobindsats_answer(seen))
+    fetched = fetch_jobindsats(tmp_path, "y25i09", "2025M05:2025M06")
     assert len(seen) == 2  # the country, then the municipalities
     for request, area in zip(seen, ["/", "*"], strict=True):
         assert request.headers["Authorization"] == f"Bearer {KEY}"
@@ -146,7 +202,7 @@ def test_the_recorded_v3_response_lands_one_file_per_period_and_reads_to_the_pub
     }
 
 
-def test_jobindsats_table_metadata_comes_from_v3s_own_endpoint():
+def test_jobindsats_table_metadata_comes_from_v3s_own_endpoint(answering):
     meta = {"table_id": "y25i09", "periods": [{"periodtype_id": "M"}]}
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -155,11 +211,11 @@ def test_jobindsats_table_metadata_comes_from_v3s_own_endpoint():
             return httpx.Response(200, json=meta)
         return httpx.Response(404)
 
-    api = Jobindsats(KEY, transport=httpx.MockTransport(handler))
-    assert api.table_info("y25i09") == meta
+    answering(handler)
+    assert Jobindsats(KEY).table_info("y25i09") == meta
 
 
-def _statbank_transport(seen: list[httpx.Request]):
+def _statbank_answer(seen: list[httpx.Request]) -> Answer:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.method == "GET" and request.url.path == "/v1/tableinfo/AUP02":
@@ -174,17 +230,14 @@ def _statbank_transport(seen: list[httpx.Request]):
             )
         return httpx.Response(404)
 
-    return httpx.MockTransport(handler)
+    return handler
 
 
-def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path):
+def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path, answering):
     seen: list[httpx.Request] = []
+    answering(_statbank_answer(seen))
     fetched = fetch_statbank(
-        tmp_path,
-        "AUP02",
-        "2024M01:2024M02",
-        {"OMRÅDE": ["*"], "ALDER": ["*"]},
-        transport=_statbank_transport(seen),
+        tmp_path, "AUP02", "2024M01:2024M02", {"OMRÅDE": ["*"], "ALDER": ["*"]}
     )
     info, data = seen
     assert info.url.path == "/v1/tableinfo/AUP02"
@@ -208,57 +261,50 @@ def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path):
     assert sidecar["body"] == body and sidecar["period"] == "2024M02" and sidecar["rows"] == 1
 
 
-def test_statbank_refuses_an_unknown_variable_code_before_asking_for_data(tmp_path):
+def test_statbank_refuses_an_unknown_variable_code_before_asking_for_data(tmp_path, answering):
     seen: list[httpx.Request] = []
+    answering(_statbank_answer(seen))
     with pytest.raises(FetchError, match=r"no variable \['KØN'\].*'ALDER', 'OMRÅDE', 'Tid'"):
-        fetch_statbank(
-            tmp_path,
-            "AUP02",
-            "2024M01",
-            {"OMRÅDE": ["*"], "KØN": ["*"]},
-            transport=_statbank_transport(seen),
-        )
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "KØN": ["*"]})
     assert [r.url.path for r in seen] == ["/v1/tableinfo/AUP02"]
     assert _landing_files(tmp_path) == []
 
 
-def _responses(*responses):
-    """A transport answering the given responses in turn, counting the requests."""
+def _responses(answering, *responses: httpx.Response) -> list[httpx.Request]:
+    """Serve the given responses in turn; the requests the server received."""
     queue = list(responses)
-    calls = []
+    calls: list[httpx.Request] = []
 
-    def handler(request):
+    def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         return queue.pop(0)
 
-    return httpx.MockTransport(handler), calls
+    answering(handler)
+    return calls
 
 
-def test_429_waits_as_retry_after_says_and_400_is_not_retried(tmp_path, key):
+def test_429_waits_as_retry_after_says_and_400_is_not_retried(tmp_path, key, answering):
     good = RECORDED.read_bytes()
-    transport, calls = _responses(
+    calls = _responses(
+        answering,
         httpx.Response(429, headers={"Retry-After": "7"}),
         httpx.Response(502),
         httpx.Response(200, content=good),
         httpx.Response(200, content=good),
     )
-    waits: list[float] = []
-    fetched = fetch_jobindsats(
-        tmp_path, "y25i09", "latest:14", transport=transport, sleep=waits.append
-    )
+    waits: list[float] = []  # the waits asked for, not waited: the clock is the test's
+    fetched = fetch_jobindsats(tmp_path, "y25i09", "latest:14", sleep=waits.append)
     assert len(calls) == 4 and waits[0] == 7 and 1 <= waits[1] <= 30
     assert len(fetched.files) == 14 and fetched.rows == 14  # the same rows twice count once
 
-    transport, calls = _responses(httpx.Response(422, text="Unknown hierarchies: ['_nykom']"))
+    calls = _responses(answering, httpx.Response(422, text="Unknown hierarchies: ['_nykom']"))
     with pytest.raises(FetchError, match=r"HTTP 422.*Unknown hierarchies"):
-        fetch_jobindsats(tmp_path / "b", "y25i09", "2025M05", transport=transport)
+        fetch_jobindsats(tmp_path / "b", "y25i09", "2025M05")
     assert len(calls) == 1 and _landing_files(tmp_path / "b") == []
 
-    transport, calls = _responses(*[httpx.Response(503) for _ in range(5)])
+    calls = _responses(answering, *[httpx.Response(503) for _ in range(5)])
     with pytest.raises(FetchError, match=r"gave up after 5 attempts.*HTTP 503"):
-        fetch_jobindsats(
-            tmp_path / "c", "y25i09", "2025M05", transport=transport, sleep=lambda s: None
-        )
+        fetch_jobindsats(tmp_path / "c", "y25i09", "2025M05", sleep=lambda s: None)
     assert len(calls) == 5 and _landing_files(tmp_path / "c") == []
 
 
@@ -280,10 +326,12 @@ _COLUMNS = json.loads(RECORDED.read_text(encoding="utf-8"))["columns"]
         ),
     ],
 )
-def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(tmp_path, key, body, message):
-    transport, _ = _responses(httpx.Response(200, content=body))
+def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(
+    tmp_path, key, answering, body, message
+):
+    _responses(answering, httpx.Response(200, content=body))
     with pytest.raises(FetchError, match=message):
-        fetch_jobindsats(tmp_path, "y25i09", "2025M05", transport=transport)
+        fetch_jobindsats(tmp_path, "y25i09", "2025M05")
     assert _landing_files(tmp_path) == []
 
 
@@ -415,7 +463,9 @@ def _lands_and_loads_as_before(
         assert con.execute(staging, [param]).fetchall() == before
 
 
-def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebuilt, key):
+def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(
+    rebuilt, key, answering
+):
     """The built world's last y07a02 file, served as the v3 answer (the country's rows for
     `/`, the rest for `*`): the fetch writes the same bytes, and loaded into a warehouse that
     has not seen it, the staging rows are the same."""
@@ -432,11 +482,12 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(rebu
 
     country = [r for r in doc["rows"] if r[1] == "Hele landet"]
     others = [r for r in doc["rows"] if r[1] != "Hele landet"]
-    transport, _ = _responses(
+    _responses(
+        answering,
         httpx.Response(200, json={"columns": doc["columns"], "rows": country}),
         httpx.Response(200, json={"columns": doc["columns"], "rows": others}),
     )
-    fetched = fetch_jobindsats(settings.landing_dir, "y07a02", period, transport=transport)
+    fetched = fetch_jobindsats(settings.landing_dir, "y07a02", period)
     _lands_and_loads_as_before(
         settings, "jobindsats", fetched, generated, original, staging, month, before
     )
@@ -470,7 +521,9 @@ def _folk1a_tableinfo(areas: list[str], quarter: str) -> dict:
     }
 
 
-def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generated_one(rebuilt):
+def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generated_one(
+    rebuilt, answering
+):
     """The built world's last FOLK1A file, served as StatBank's answer to the request
     extracts.yml makes (codes, OMRÅDE *, ALDER 18-29, KØN and CIVILSTAND left out): the fetch
     asks for the quarter by its own id, writes the same bytes, and loaded into a warehouse
@@ -496,10 +549,9 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
             return httpx.Response(200, content=original, headers={"Content-Type": "text/csv"})
         return httpx.Response(404)
 
+    answering(handler)
     month = f"{periods.parse(quarter).first_day:%Y}M{periods.parse(quarter).first_day:%m}"
-    fetched = fetch_one(
-        settings.landing_dir, "statbank", "FOLK1A", month, transport=httpx.MockTransport(handler)
-    )
+    fetched = fetch_one(settings.landing_dir, "statbank", "FOLK1A", month)
     body = json.loads(seen[1].content)
     assert body["valuePresentation"] == "Code"
     assert body["variables"] == [

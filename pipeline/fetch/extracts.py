@@ -51,13 +51,12 @@ def fetch_jobindsats(
     table: str,
     period: str,
     areas: tuple[str, ...] | None = None,
-    transport=None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Fetched:
     key = ji.api_key()  # before anything else: no key, nothing asked, nothing written
     kwargs = {"sleep": sleep} if sleep else {}
-    api = ji.Jobindsats(key, transport=transport, log=log, **kwargs)
+    api = ji.Jobindsats(key, log=log, **kwargs)
     # the country (/) and the municipalities (*), unless extracts.yml or the caller says
     areas = areas or tuple(table_config("jobindsats", table).get("areas", ("/", "*")))
     rows, asked = api.fetch(table, period, areas)
@@ -70,7 +69,6 @@ def fetch_statbank(
     period: str,
     variables: dict[str, list[str]] | None = None,
     fmt: str = "CSV",
-    transport=None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Fetched:
@@ -78,7 +76,7 @@ def fetch_statbank(
     select = conf.get("select", {})
     variables = variables or {d: select.get(d, ["*"]) for d in conf["dimensions"]}
     kwargs = {"sleep": sleep} if sleep else {}
-    api = sb.StatBank(transport=transport, log=log, **kwargs)
+    api = sb.StatBank(log=log, **kwargs)
     header, rows, asked = api.fetch(table, variables, period, fmt)
     return sb.write(landing, table, header, rows, asked)
 

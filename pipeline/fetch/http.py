@@ -143,11 +143,10 @@ def json_body(request: httpx.Request, response: httpx.Response):
         ) from e
 
 
-def client(base_url: str, headers: dict[str, str] | None = None, transport=None) -> httpx.Client:
+def client(base_url: str, headers: dict[str, str] | None = None) -> httpx.Client:
     return httpx.Client(
         base_url=base_url,
         headers={"User-Agent": "bkwh (Ballerup Kommune jobcenter)", **(headers or {})},
         timeout=TIMEOUT,
-        transport=transport,
         follow_redirects=True,
     )

@@ -66,12 +66,11 @@ class Jobindsats:
         self,
         key: str,
         base_url: str | None = None,
-        transport=None,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] | None = None,
     ):
         self.base_url = base_url or os.environ.get(URL_ENV) or API_URL
-        self.client = http.client(self.base_url, {"Authorization": f"Bearer {key}"}, transport)
+        self.client = http.client(self.base_url, {"Authorization": f"Bearer {key}"})
         self.sleep, self.log = sleep, log
 
     def _get(self, path: str, params: dict | None = None):

@@ -32,12 +32,11 @@ class StatBank:
     def __init__(
         self,
         base_url: str | None = None,
-        transport=None,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] | None = None,
     ):
         self.base_url = base_url or os.environ.get(URL_ENV) or API_URL
-        self.client = http.client(self.base_url, transport=transport)
+        self.client = http.client(self.base_url)
         self.sleep, self.log = sleep, log
 
     def _send(self, request):
