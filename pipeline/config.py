@@ -6,6 +6,7 @@ Defaults are relative to the repository root so that `make run`, `dbt build` in
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -126,19 +127,34 @@ class PseudonymKeyMissing(RuntimeError):
     pass
 
 
-def pseudonym_key(settings: Settings) -> bytes:
+def pseudonym_key(settings: Settings, person_files: list[tuple[str, str]] = ()) -> bytes:
     """The key for the keyed hash of person ids (HMAC-SHA256).
 
-    Real deliveries: BKWH_PSEUDONYM_KEY must be set. The generated sample (recognised by the
-    marker file the generator writes into landing) uses a fixed, documented sample key.
+    Real deliveries: BKWH_PSEUDONYM_KEY must be set. The generated sample uses a fixed,
+    documented sample key, but only for the files the generator wrote: its marker in landing
+    lists each one's SHA-256, and every new file holding person ids (`person_files`: its path
+    in landing and its SHA-256) must be one of them. A real extract dropped into a landing
+    folder that once held the sample is therefore never keyed with the public sample key.
     """
     key = os.environ.get("BKWH_PSEUDONYM_KEY")
     if key:
         return key.encode()
-    if (settings.landing_dir / SAMPLE_MARKER).exists():
-        return SAMPLE_PSEUDONYM_KEY.encode()
-    raise PseudonymKeyMissing(
-        "BKWH_PSEUDONYM_KEY is not set. Person ids (CPR) are replaced by a keyed hash at "
-        f"ingest, and {settings.landing_dir} holds real extracts (no {SAMPLE_MARKER} marker). "
-        "Set BKWH_PSEUDONYM_KEY to the secret key kept by the jobcentre and run again."
-    )
+    marker = settings.landing_dir / SAMPLE_MARKER
+    if not marker.exists():
+        raise PseudonymKeyMissing(
+            "BKWH_PSEUDONYM_KEY is not set. Person ids (CPR) are replaced by a keyed hash at "
+            f"ingest, and {settings.landing_dir} holds real extracts (no {SAMPLE_MARKER} "
+            "marker). Set BKWH_PSEUDONYM_KEY to the secret key kept by the jobcentre and run "
+            "again."
+        )
+    generated = json.loads(marker.read_text(encoding="utf-8")).get("sha256", {})
+    foreign = [path for path, sha in person_files if generated.get(path) != sha]
+    if foreign:
+        raise PseudonymKeyMissing(
+            f"BKWH_PSEUDONYM_KEY is not set, and {len(foreign)} new file(s) with person ids in "
+            f"{settings.landing_dir} were not written by the sample generator (first: "
+            f"{sorted(foreign)[0]}; {SAMPLE_MARKER} lists what it wrote). The public sample "
+            "key is only for the generated sample. Set BKWH_PSEUDONYM_KEY to the secret key "
+            "kept by the jobcentre, and load real extracts into a warehouse of their own."
+        )
+    return SAMPLE_PSEUDONYM_KEY.encode()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import REPO_ROOT, Settings
+from pipeline.config import REPO_ROOT, SAMPLE_PSEUDONYM_KEY, Settings
 
 # A small world: 21 months, so that indicators needing 52 weeks of history plus 26 weeks of
 # follow-up (1.5) have a value in the latest month.
@@ -30,10 +30,18 @@ class Env:
     settings: Settings
 
 
-def use_root(mp: pytest.MonkeyPatch, root: Path) -> Env:
+def use_root(mp: pytest.MonkeyPatch, root: Path, deliveries: bool = False) -> Env:
+    """Point the settings at `root`. Without a key, as `make run` on the sample: the sample
+    key serves only the files the generator wrote (config.pseudonym_key). `deliveries`: the
+    test puts files of its own into landing (corrections, broken files), so the key is set,
+    as an operator sets it for deliveries, to the sample's, so that the hashes match the
+    world's."""
     for k, v in Settings.env_for_root(root).items():
         mp.setenv(k, v)
-    mp.delenv("BKWH_PSEUDONYM_KEY", raising=False)
+    if deliveries:
+        mp.setenv("BKWH_PSEUDONYM_KEY", SAMPLE_PSEUDONYM_KEY)
+    else:
+        mp.delenv("BKWH_PSEUDONYM_KEY", raising=False)
     mp.delenv("DAGSTER_HOME", raising=False)
     return Env(root, Settings.from_env())
 
@@ -108,7 +116,7 @@ def built(shared, sample_landing) -> Iterator[Env]:
 def fresh(tmp_path, monkeypatch, sample_landing) -> Env:
     """An empty warehouse with its own copy of the sample landing folder."""
     shutil.copytree(sample_landing, tmp_path / "landing")
-    return use_root(monkeypatch, tmp_path)
+    return use_root(monkeypatch, tmp_path, deliveries=True)
 
 
 def copy_world(built: Env, root: Path) -> None:
@@ -136,7 +144,7 @@ def rebuilt(tmp_path_factory, monkeypatch, built, dbt_target) -> Env:
     root.mkdir()
     copy_world(built, root)
     monkeypatch.setenv("DBT_TARGET_PATH", str(dbt_target))
-    return use_root(monkeypatch, root)
+    return use_root(monkeypatch, root, deliveries=True)
 
 
 @pytest.fixture

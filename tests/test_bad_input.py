@@ -190,7 +190,7 @@ def refused(tmp_path_factory, built):
     root = tmp_path_factory.mktemp("bad_input")
     copy_world(built, root)
     with pytest.MonkeyPatch.context() as mp:
-        env = use_root(mp, root)
+        env = use_root(mp, root, deliveries=True)
         before = tables_checksum(env.settings.analytics_path)
         shas = {}
         for case, (file, breaker, _) in CASES.items():

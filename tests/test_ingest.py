@@ -132,11 +132,29 @@ def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_
     assert new_n == old_n - 1
 
 
-def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh):
+def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):
+    monkeypatch.delenv("BKWH_PSEUDONYM_KEY")
     (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()
     _only(fresh, "case_system", {"meetings_2024-03.csv"})
     with pytest.raises(PseudonymKeyMissing, match="BKWH_PSEUDONYM_KEY is not set"):
         Ingestor(fresh.settings).run()
+
+
+def test_the_sample_key_serves_only_the_files_the_generator_wrote(fresh, monkeypatch):
+    """A real extract dropped into a landing folder that holds the sample is not keyed with
+    the public sample key: nothing is read, and the error names the file."""
+    monkeypatch.delenv("BKWH_PSEUDONYM_KEY")
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-03.csv"})
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    generated = path.read_bytes()
+    path.write_bytes(generated + generated.splitlines(keepends=True)[-1])  # not as generated
+    with pytest.raises(PseudonymKeyMissing, match=r"1 new file.*case_system/meetings_2024-03"):
+        Ingestor(fresh.settings).run()
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw._load_log").fetchone() == (0,)
+    path.write_bytes(generated)  # the generator's bytes: the sample key serves them
+    outcomes = Ingestor(fresh.settings).run()
+    assert {o.status for o in outcomes} == {"loaded"} and len(outcomes) == 2
 
 
 def test_an_unknown_file_name_is_quarantined_not_ignored(fresh):

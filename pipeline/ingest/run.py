@@ -61,6 +61,7 @@ class Ingestor:
 
     @property
     def key(self) -> bytes:
+        """The pseudonym key (config.pseudonym_key), checked against the new files first."""
         if self._key is None:
             self._key = pseudonym_key(self.settings)
         return self._key
@@ -75,8 +76,15 @@ class Ingestor:
             by_source: dict[str, list[Delivery]] = defaultdict(list)
             for d in new:
                 by_source[d.source].append(d)
-            if new:
-                _ = self.key  # no key, no ingest: say so before anything is read
+            if new:  # no key, no ingest: say so before anything is read
+                self._key = pseudonym_key(
+                    self.settings,
+                    [
+                        (f"{d.source}/{d.name}", d.sha)
+                        for d in new
+                        if d.spec is not None and d.spec.person_id_columns
+                    ],
+                )
             for source, files in sorted(by_source.items()):
                 t0 = time.perf_counter()
                 done = self._ingest_source(con, source, files)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from datetime import date
@@ -328,6 +329,12 @@ def generate(
         "persons_ever_resident": len(world.persons),
         "person_weeks": world.n_person_weeks,
         "files": len(files),
+        # what the generator wrote: only these files are keyed with the public sample key
+        # (config.pseudonym_key), never a real extract dropped beside them
+        "sha256": {
+            f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(files)
+        },
         "note": "Synthetic sample. Person ids are CPR-shaped but invented; ingest replaces them "
         "with a keyed hash using the documented sample key.",
     }
