@@ -24,6 +24,7 @@ from typing import Annotated
 import typer
 
 from pipeline.config import Settings
+from pipeline.privacy import hide_person_ids
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Ballerup employment-strategy warehouse."
@@ -453,7 +454,8 @@ def main() -> None:  # pragma: no cover
     except Exception as e:
         if os.environ.get("BKWH_DEBUG"):
             raise
-        typer.echo(f"error: {e}", err=True)
+        # an unexpected error's text can quote a row (DuckDB does): no person id in it
+        typer.echo(f"error: {hide_person_ids(f'{type(e).__name__}: {e}')}", err=True)
         sys.exit(1)
 
 

@@ -12,17 +12,25 @@ from __future__ import annotations
 import logging
 import re
 
-# ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits
+# ddmmyy-xxxx, ddmmyy xxxx or ten digits whose first six are a date, not preceded by a digit;
+# a longer run of digits is hidden from its start (a mistyped CPR with a digit too many)
 CPR_SHAPED = re.compile(
-    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?![0-9])"
+    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}[- ]?[0-9]{4}[0-9]*"
 )
+
+
+def shape_only(text: str) -> str:
+    """Every digit of `text` as x: a value of a person-id column, shown by its shape alone
+    (a malformed CPR number, which no pattern of a valid one recognises, included)."""
+    return re.sub("[0-9]", "x", text)
 
 
 def hide_person_ids(text: str) -> str:
     """`text` with every CPR-shaped number shown by its shape only (xxxxxx-xxxx). Ten digits
     that merely look like one (inside a hex id, say) are hidden too: a log line loses a few
-    digits rather than risk a person id."""
-    return CPR_SHAPED.sub(lambda m: re.sub("[0-9]", "x", m.group(0)), text)
+    digits rather than risk a person id. A value known to be a person id is shown with
+    shape_only instead, valid or not."""
+    return CPR_SHAPED.sub(lambda m: shape_only(m.group(0)), text)
 
 
 class MaskedFormatter(logging.Formatter):

@@ -122,6 +122,11 @@ CASES = {
         _set_cell(2, 2, fake_cpr("010203", "1234")),
         "row 2, column 'offer_type'",
     ),
+    "malformed CPR number": (
+        "case_system/meetings_2024-11.csv",
+        _set_cell(2, 1, fake_cpr("010203", "12345")),  # a digit too many: no CPR pattern's
+        ("row 2, column 'cpr'", "xxxxxx-xxxxx"),
+    ),
     "wrong encoding (Latin-1)": (
         "statbank/AUP02_2024M05.csv",
         lambda p: _csv(p, lambda t: t.removeprefix(BOM), encoding="latin-1"),
@@ -256,13 +261,17 @@ def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
 
 
 def test_a_refused_person_id_is_named_by_its_shape_only(refused):
-    """The CPR number planted where none belongs is told by its shape (xxxxxx-xxxx), in the
-    load log, the validation pages and the run's log: a refused file's explanation repeats
-    no person id (the file itself stays in quarantine)."""
+    """The CPR number planted where none belongs, and the malformed one in a CPR column, are
+    told by their shapes (xxxxxx-xxxx, xxxxxx-xxxxx), in the load log, the validation pages
+    and the run's log: a refused file's explanation repeats no person id, valid or not (the
+    file itself stays in quarantine)."""
     env = refused["env"]
     _, message, _ = _log_row(env, "offers_2024-10.csv")
     assert "xxxxxx-xxxx" in message, message
-    pattern = re.compile(CPR)
+    _, message, _ = _log_row(env, "meetings_2024-11.csv")
+    assert "xxxxxx-xxxxx" in message, message
+    malformed = fake_cpr("010203", "12345")
+    pattern = re.compile(f"{CPR}|{re.escape(malformed)}")
     written = [p for p in env.settings.log_dir.rglob("*") if p.is_file()]
     written += [p for p in env.settings.quarantine_dir.rglob("*.validation.*")]
     assert len(written) > len(CASES)

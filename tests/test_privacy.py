@@ -5,6 +5,8 @@ import re
 import duckdb
 from openpyxl import load_workbook
 
+from pipeline.privacy import hide_person_ids, shape_only
+
 # ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits.
 CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-9]|$)"
 # Keyed hashes, file hashes and batch ids hold hex: ten hex digits that happen to be decimal
@@ -85,6 +87,21 @@ def test_the_pattern_finds_cpr_numbers_and_nothing_else():
         assert not pattern.search(text), text
     batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}"
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
+
+
+def test_text_shows_a_cpr_number_by_its_shape_even_a_mistyped_one():
+    for planted, shape in (
+        (fake_cpr("010203", "1234"), "xxxxxx-xxxx"),
+        (fake_cpr("010203", "1234", dash=False), "xxxxxxxxxx"),
+        (fake_cpr("010203", "12345"), "xxxxxx-xxxxx"),  # a digit too many
+        (fake_cpr("010203", "1234").replace("-", " "), "xxxxxx xxxx"),
+    ):
+        assert hide_person_ids(f"found '{planted}' in row 2") == f"found '{shape}' in row 2"
+    # a value of a CPR column is shown by its shape whatever it holds (day 32 is no date)
+    assert shape_only(fake_cpr("320190", "1234")) == "xxxxxx-xxxx"
+    assert hide_person_ids("2,033,108 rows, 15.3 s, 2026-12-02 07:12:03") == (
+        "2,033,108 rows, 15.3 s, 2026-12-02 07:12:03"
+    )
 
 
 def test_a_number_is_scanned_by_its_integer_part(tmp_path):

@@ -26,7 +26,7 @@ from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import MAX_ROWS_REPORTED
 from pipeline.ingest.read import lit, q
 from pipeline.ingest.volume import Bounds, bounds
-from pipeline.privacy import hide_person_ids
+from pipeline.privacy import hide_person_ids, shape_only
 from pipeline.suites import SourceSpec
 from pipeline.validation import MAX_VALUES_REPORTED, Validator, describe, jsonable
 
@@ -192,7 +192,10 @@ def run_value_rules(
             for file in con.execute("select distinct _file from incoming").fetchall():
                 outcome.fail(file[0], _entry(rule, error=res.error or "no rows named"))
             continue
+        person_ids = rule.column in spec.person_id_columns
         for file, (n, lines, values) in _trace(con, rule, res.unexpected_positions).items():
+            if person_ids:  # a malformed CPR number is no less a person's: its shape only
+                values = [shape_only(v) for v in values]
             outcome.fail(file, _entry(rule, count=n, rows=lines, values=values))
     outcome.statistics["values"] = stats
 
