@@ -7,9 +7,17 @@
     )
 {%- endmacro %}
 
+{#-
+    The Thursday of the week starting on `week_start_date`: the day that places a week, in its
+    month (as an ISO week in its year), under the target group and visitation valid then.
+-#}
+{% macro week_thursday(week_start_date) -%}
+    ({{ week_start_date }} + 3)
+{%- endmacro %}
+
 {#- A week belongs to the month of its Thursday, as an ISO week to its year. -#}
 {% macro week_month(week_start_date) -%}
-    date_trunc('month', {{ week_start_date }} + 3)::date
+    date_trunc('month', {{ week_thursday(week_start_date) }})::date
 {%- endmacro %}
 
 {#- Weeks since 2000-01-03 (a Monday): a week index that subtracts cleanly. -#}

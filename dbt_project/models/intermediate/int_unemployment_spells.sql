@@ -1,8 +1,10 @@
--- New unemployment spells (ny ledighed): new benefit spells whose target group on the first
--- day counts as unemployed (ledig). The target group comes from macros/with_maalgruppe.sql:
--- the benefit group and the visitation valid that day, through the dated mapping seed, so
--- spells before and after the kontanthjælp reform (1 July 2025) get the target groups of
--- their own time.
+-- New unemployment spells (ny ledighed): new benefit spells whose target group in the first
+-- week counts as unemployed (ledig). The target group comes from macros/with_maalgruppe.sql:
+-- the benefit group and the visitation valid on the first week's Thursday, through the dated
+-- mapping seed, so spells before and after the kontanthjælp reform (1 July 2025) get the
+-- target groups of their own time. The Thursday, as for every paid week
+-- (int_target_group_periods): the week of Monday 30 June 2025 is July's, paid as the new
+-- kontanthjælp, whose target groups start on 1 July.
 with
 
 benefit_spells as (
@@ -17,6 +19,7 @@ spells as (
         end_week_number,
         start_date,
         end_date,
+        {{ week_thursday('start_date') }} as start_thursday,
         follow_up_last_week_number
     from benefit_spells
     where is_new_spell
@@ -24,7 +27,7 @@ spells as (
 
 with_target_group as (
     {{ with_maalgruppe(
-        'spells', 'start_date', ['person_key', 'ydelse_group', 'start_week_number']
+        'spells', 'start_thursday', ['person_key', 'ydelse_group', 'start_week_number']
     ) }}
 ),
 
