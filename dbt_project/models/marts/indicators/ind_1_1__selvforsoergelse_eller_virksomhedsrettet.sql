@@ -36,10 +36,7 @@ in_target_group as (
         month_date as period,
         maalgruppe_code
     from person_months
-    qualify row_number() over (
-        partition by person_key, month_date
-        order by last_week_number desc, maalgruppe_code asc
-    ) = 1
+    {{ latest_target_group(['person_key', 'month_date']) }}
 ),
 
 left_support as (

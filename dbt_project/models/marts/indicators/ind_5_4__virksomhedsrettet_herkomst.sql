@@ -19,8 +19,10 @@ herkomst_codes as (
     select * from {{ ref('herkomst_codes') }}
 ),
 
+-- each person once a month, under the target group of the month (macro latest_target_group,
+-- as 1.1, 3.1 and 5.6): the target groups add up to 'I alt'
 unemployed as (
-    select distinct
+    select
         person_months.person_key,
         person_months.month_date as period,
         person_months.maalgruppe_code,
@@ -30,6 +32,7 @@ unemployed as (
     from person_months
     inner join persons on person_months.person_key = persons.person_key
     inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
+    {{ latest_target_group(['person_months.person_key', 'person_months.month_date'], 'person_months.') }}
 ),
 
 flagged as (

@@ -48,10 +48,7 @@ sanctions_in_target_group as (
             and {{ week_month('sanctions.sanction_week_start_date') }}
             = person_months.month_date
     inner join persons on sanctions.person_key = persons.person_key
-    qualify row_number() over (
-        partition by sanctions.sanction_id
-        order by person_months.last_week_number desc, person_months.maalgruppe_code asc
-    ) = 1
+    {{ latest_target_group(['sanctions.sanction_id'], 'person_months.') }}
 ),
 
 cells as (
