@@ -70,10 +70,11 @@ def dimensions(breakdown: str, breakdown_value: str) -> dict[str, str]:
 
 
 def is_small(values: np.ndarray | float, small: int) -> np.ndarray:
-    """A count of 1 to small - 1 (the primary rule's band, macro is_small_cell); a missing
-    count is none."""
+    """Above 0 and below `small` (the primary rule's band, macro is_small_cell): a count of 1
+    to small - 1, and any fraction of fuldtidspersoner under `small` (0.2 is one person's
+    week); a missing count is none, and a difference that is 0 but for rounding is 0."""
     v = np.asarray(values, dtype="float64")
-    return (v >= 1 - TOLERANCE) & (v <= small - 1 + TOLERANCE)  # NaN compares False
+    return (v > TOLERANCE) & (v < small - TOLERANCE)  # NaN compares False
 
 
 @dataclass

@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from disclosure import audit
 
-from pipeline.suppression import dimensions, find_relations, suppress
+from pipeline.suppression import dimensions, find_relations, is_small, suppress
 
 SMALL = 5
 
 
 def cells(*rows, period="2026-01-01", area=151) -> pd.DataFrame:
     """(indicator, breakdown, value, numerator, denominator[, unit]) rows of one period and
-    area, hidden by the primary rule where a count is 1-4 (macro is_small_cell)."""
+    area, hidden by the primary rule (is_small, as macro is_small_cell)."""
     frame = pd.DataFrame(
         [(*r, "pct")[:6] for r in rows],
         columns=[
@@ -32,8 +32,8 @@ def cells(*rows, period="2026-01-01", area=151) -> pd.DataFrame:
     frame.insert(1, "period", pd.Timestamp(period))
     frame.insert(2, "period_type", "month")
     frame.insert(3, "area_code", area)
-    counts = frame[["numerator", "denominator"]]
-    frame["is_hidden"] = ((counts >= 1) & (counts <= SMALL - 1)).any(axis=1)
+    counts = frame[["numerator", "denominator"]].to_numpy(dtype="float64")
+    frame["is_hidden"] = is_small(counts, SMALL).any(axis=1)
     frame["is_share"] = (frame.unit == "pct") & frame.denominator.notna()
     frame["is_comparison"] = frame.unit.isin(["pct_points", "ratio"])
     frame["is_change"] = frame.unit == "pct_change"
@@ -69,9 +69,25 @@ def test_one_hidden_cell_of_a_breakdown_takes_the_next_smallest_with_it():
         ("1.5", "total", "I alt", 40, 100),
         ("1.5", "maalgruppe", "kh_jobparat", 3, 10),  # primary
         ("1.5", "maalgruppe", "dagpenge", 12, 40),
-        ("1.5", "maalgruppe", "kh_jobparat", 25, 50),
+        ("1.5", "maalgruppe", "kh_aktivitetsparat", 25, 50),
     )
-    assert hidden_values(frame) == {"kh_jobparat", "dagpenge"}
+    assert list(suppress(frame, SMALL)) == [False, True, True, False]
+    assert audit(published(frame), SMALL)[0] == []
+
+
+def test_a_fraction_of_a_fuldtidsperson_is_small_and_is_not_left_derivable():
+    """Fuldtidspersoner are fractions: 0.2 is one person's one week in the month, so the band
+    is above 0 and below the threshold, not the counts 1 to 4 (macro is_small_cell)."""
+    values = [0, 1e-9, 0.2, 1, 4, 4.8, 5, 12.4, float("nan")]
+    small = [False, False, True, True, True, True, False, False, False]
+    assert list(is_small(values, SMALL)) == small
+    frame = cells(
+        ("5.1", "total", "I alt", 30.2, None, "count"),
+        ("5.1", "herkomst", "dansk", 20.0, None, "count"),
+        ("5.1", "herkomst", "vestlig", 0.2, None, "count"),  # primary: one person-week
+        ("5.1", "herkomst", "ikke-vestlig", 10.0, None, "count"),
+    )
+    assert list(suppress(frame, SMALL)) == [False, False, True, True]  # not I alt - the rest
     assert audit(published(frame), SMALL)[0] == []
 
 
@@ -243,7 +259,7 @@ def test_the_same_cells_in_any_row_order_hide_the_same_cells():
         ("1.5", "total", "I alt", 40, 100),
         ("1.5", "maalgruppe", "kh_jobparat", 3, 10),  # primary
         ("1.5", "maalgruppe", "dagpenge", 12, 30),  # two equally small candidates
-        ("1.5", "maalgruppe", "kh_jobparat", 12, 30),
+        ("1.5", "maalgruppe", "kh_uddannelsesparat", 12, 30),
         ("1.5", "maalgruppe", "kh_aktivitetsparat", 13, 30),
     )
     expected = hidden_values(frame)

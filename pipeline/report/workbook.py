@@ -149,7 +149,8 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         ("Kilder", formats.SOURCES_DA),
         (
             "Små tal",
-            f"Et tal, der bygger på færre end {small} personer, vises ikke (tom celle, «ja» i "
+            f"Et tal, der bygger på færre end {small} personer eller fuldtidspersoner, vises "
+            "ikke (tom celle, «ja» i "
             "«Skjult»), og heller ikke et tal, som et lille tal kan regnes ud fra.",
         ),
         (
