@@ -1,17 +1,46 @@
 -- 2.5 Andelen af sygemeldte borgere (målt i pct. af arbejdsstyrken): fuldtidspersoner on
--- sygedagpenge or jobafklaring in pct. of the labour force aged 16-66 (STAR's ages: its
+-- sygedagpenge or jobafklaring in pct. of the labour force, both of STAR's ages 16-66 (its
 -- measure is "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"); per benefit and in all.
--- Ballerup from its register and persons register; the country and every other
+-- Ballerup from its register and persons register (the fuldtidspersoner of residents aged
+-- 16-66 in the month, int_fuldtidspersoner_by_origin); the country and every other
 -- municipality from Jobindsats y07a02 and y12a02, whose published percentages share one
 -- denominator and so add up; their labour force is the one the published figures imply
 -- (fuldtidspersoner / pct, in whole persons).
 with
 
-monthly as (
-    select * from {{ ref('int_fuldtidspersoner_by_area') }}
+sick_groups as (
+    select unnest(['sygedagpenge', 'jobafklaring']) as ydelse_group
+),
+
+calendar as (
+    select month_date from {{ ref('int_calendar_months') }}
+),
+
+of_ages as (
+    select
+        month_date,
+        ydelse_group,
+        sum(fuldtidspersoner) as fuldtidspersoner
+    from {{ ref('int_fuldtidspersoner_by_origin') }}
     where
-        ydelse_group in ('sygedagpenge', 'jobafklaring')
-        and area_code = {{ var('home_municipality') }}
+        ydelse_group in (select sick_groups.ydelse_group from sick_groups)
+        and age between 16 and 66
+    group by month_date, ydelse_group
+),
+
+-- every month of the register, 0 where nobody of those ages was on the benefit
+monthly as (
+    select
+        calendar.month_date as period,
+        {{ var('home_municipality') }} as area_code,
+        sick_groups.ydelse_group,
+        coalesce(of_ages.fuldtidspersoner, 0) as fuldtidspersoner
+    from calendar
+    cross join sick_groups
+    left join of_ages
+        on
+            calendar.month_date = of_ages.month_date
+            and sick_groups.ydelse_group = of_ages.ydelse_group
 ),
 
 population as (
@@ -21,7 +50,7 @@ population as (
 published as (
     select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
     where
-        ydelse_group in ('sygedagpenge', 'jobafklaring')
+        ydelse_group in (select sick_groups.ydelse_group from sick_groups)
         and area_code != {{ var('home_municipality') }}
 ),
 
@@ -91,7 +120,7 @@ other_areas as (
         sum(pct_labour_force) as value
     from published
     group by period_date, area_code
-    having count(*) = 2
+    having count(*) = (select count(*) from sick_groups)
 ),
 
 both_paths as (
