@@ -25,7 +25,7 @@ flagged as (
             where
                 offers.person_key = followed.person_key
                 and offers.start_date >= followed.start_date
-                and offers.start_date < followed.start_date + 91
+                and offers.start_date < followed.start_date + {{ var('still_on_after_weeks') }} * 7
         ) as has_offer
     from followed
 ),

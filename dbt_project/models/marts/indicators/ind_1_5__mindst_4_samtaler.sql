@@ -37,7 +37,7 @@ held as (
         on
             followed.person_key = meetings.person_key
             and followed.start_date <= meetings.meeting_date
-            and meetings.meeting_date < followed.start_date + 182
+            and meetings.meeting_date < followed.start_date + {{ var('six_months_weeks') }} * 7
     group by followed.person_key, followed.start_date, followed.period, followed.maalgruppe_code
 ),
 

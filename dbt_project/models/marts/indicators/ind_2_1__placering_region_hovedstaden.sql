@@ -1,6 +1,7 @@
 -- 2.1 Ballerup's place among Region Hovedstaden's municipalities on fuldtidsledige in pct. of
 -- all insured (DST AUP03): rank 1 is the lowest share; ties share the better rank. Every
--- municipality of the region gets its rank, so the comparison can be shown.
+-- municipality of the region gets its rank, so the comparison can be shown. The region is
+-- the home municipality's (seed municipalities).
 with
 
 aup03 as (
@@ -20,7 +21,10 @@ region_municipalities as (
     inner join areas on aup03.area_code = areas.area_code
     where
         areas.area_type = 'municipality'
-        and areas.region_code = 84
+        and areas.region_code = (
+            select home.region_code from areas as home
+            where home.area_code = {{ var('home_municipality') }}
+        )
         and aup03.insured_unemployment_pct is not null
 ),
 
