@@ -1,23 +1,17 @@
 """Danish number formats, as Jobindsats and Danmarks Statistik publish them.
 
 "1.234,5" is one thousand two hundred and thirty-four and a half; ".." is missing (DST).
-Both directions live here so the sample generator and the parsers cannot drift apart.
+Both directions live here, so that the sample generator (format_number) and ingest's reader
+(number_sql, run by DuckDB) cannot drift apart.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
 MISSING = ".."
-# "1.234,5", "4,2", "-12": thousands dot, decimal comma. The same pattern is used in SQL
-# by ingest (pipeline.ingest.observations), so Python and DuckDB read a number alike.
+# "1.234,5", "4,2", "-12": thousands dot, decimal comma (a DuckDB regular expression, RE2)
 NUMBER_PATTERN = r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?"
-_NUMBER = re.compile(f"^(?:{NUMBER_PATTERN})$")
-
-
-class DanishFormatError(ValueError):
-    pass
 
 
 def format_number(value: float | None, decimals: int = 1) -> str:
@@ -27,15 +21,15 @@ def format_number(value: float | None, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def parse_number(text: str | None) -> float | None:
-    """'4,2' -> 4.2, '1.234' -> 1234.0, '..' or '' -> None; anything else raises."""
-    if text is None:
-        return None
-    text = text.strip()
-    if text in ("", MISSING):
-        return None
-    if not _NUMBER.match(text):
-        raise DanishFormatError(
-            f"{text!r} is not a Danish-formatted number (expected e.g. '4,2' or '1.234')"
-        )
-    return float(text.replace(".", "").replace(",", "."))
+def is_number_sql(raw: str) -> str:
+    """SQL: whether the text `raw` is a Danish-formatted number."""
+    pattern = NUMBER_PATTERN.replace("'", "''")
+    return f"regexp_full_match({raw}, '{pattern}')"
+
+
+def number_sql(raw: str) -> str:
+    """SQL: the text `raw` as a double when it is a Danish-formatted number ('4,2' -> 4.2,
+    '1.234' -> 1234.0), else NULL: '..' (missing) and anything else, which ingest's number
+    check (is_number_sql) names as a problem of its file, row and column."""
+    as_double = f"replace(replace({raw}, '.', ''), ',', '.')::double"
+    return f"case when {is_number_sql(raw)} then {as_double} end"

@@ -5,7 +5,7 @@ Which columns a table has is configured in extracts.yml; files of one table are 
 together by DuckDB. The number format is decided per source and format, never per value:
 - StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 with BOM, ';', the dimensions (labels)
   by their codes, `TID`, then the measure (`INDHOLD`); numbers are Danish strings ("1.234,5",
-  ".." for missing), read by `danish.NUMBER_PATTERN`.
+  ".." for missing), read by `danish.number_sql`.
 - Jobindsats API v3 JSON, as the service answers: `{"columns": [labels], "rows": [[...]]}`,
   the period and area first, then the dimensions asked for, then the measures (labels as
   extracts.yml gives them); numbers are JSON numbers, a suppressed cell is `null` (kept as
@@ -21,7 +21,7 @@ from collections import defaultdict
 import duckdb
 
 from pipeline.config import extracts_config
-from pipeline.danish import MISSING, NUMBER_PATTERN
+from pipeline.danish import MISSING, is_number_sql, number_sql
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
 from pipeline.ingest.read import (
@@ -89,21 +89,13 @@ def _insert_long(
         )
 
 
-def _danish(raw: str) -> str:
-    """SQL: a Danish number string to a double ('1.234,5' -> 1234.5), else NULL."""
-    return (
-        f"case when regexp_full_match({raw}, {lit(NUMBER_PATTERN)}) "
-        f"then replace(replace({raw}, '.', ''), ',', '.')::double end"
-    )
-
-
 def _number_problems(con: duckdb.DuckDBPyConnection) -> Problems:
     """StatBank cells that are neither a Danish number nor '..'."""
     rows = con.execute(
         f"""
         select _file, _line, measure, value_raw from incoming
         where value_raw is not null and value_raw <> {lit(MISSING)}
-          and not regexp_full_match(value_raw, {lit(NUMBER_PATTERN)})
+          and not {is_number_sql("value_raw")}
         qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
         order by _file, _line
         """
@@ -153,7 +145,7 @@ def _read_statbank_table(
         conf,
         "_obs_text",
         lambda n: f"trim({q(n)})",
-        lambda n: _danish(f"nullif(trim({q(n)}), '')"),
+        lambda n: number_sql(f"nullif(trim({q(n)}), '')"),
     )
     con.execute("drop table _obs_text")
     return problems
@@ -181,8 +173,8 @@ def _read_v3_table(
                 """
             )
             break
-        except duckdb.Error:
-            bad = _unreadable_json(con, good)
+        except duckdb.Error as e:
+            bad = _unreadable_json(con, good, e)
             merge(problems, bad)
             good = [d for d in good if d.name not in bad]
     if not good:
@@ -266,8 +258,9 @@ def _max_size(files: list[Delivery]) -> int:
     return max(16 << 20, max(d.size for d in files) + (1 << 20))
 
 
-def _unreadable_json(con, files: list[Delivery]) -> Problems:
-    """The files DuckDB cannot read as a Jobindsats v3 response, each tried alone."""
+def _unreadable_json(con, files: list[Delivery], together: duckdb.Error) -> Problems:
+    """The files DuckDB cannot read as a Jobindsats v3 response, each tried alone (`together`:
+    DuckDB's error reading them all at once)."""
     bad: Problems = {}
     for d in files:
         try:
@@ -285,7 +278,13 @@ def _unreadable_json(con, files: list[Delivery]) -> Problems:
             ]
     if not bad:  # the batch failed, yet every file reads alone: refuse them all, saying so
         for d in files:
-            bad[d.name] = [Problem(d.name, "the files of this table could not be read together")]
+            bad[d.name] = [
+                Problem(
+                    d.name,
+                    "the files of this table could not be read together: "
+                    + str(together).splitlines()[0],
+                )
+            ]
     return bad
 
 
