@@ -23,7 +23,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.config import Settings
+from pipeline.config import SAMPLE_START, Settings
 from pipeline.privacy import hide_person_ids
 
 app = typer.Typer(
@@ -79,7 +79,7 @@ def generate(
         int, typer.Option(help="Random seed; the same seed gives the same files.")
     ] = 42,
     scale: Annotated[float, typer.Option(help="1.0 is Ballerup's ~52,000 residents.")] = 1.0,
-    start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2019-01",
+    start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = SAMPLE_START,
     end: Annotated[str | None, typer.Option(help="Last month (default: last complete).")] = None,
 ) -> None:
     """Write the synthetic sample extracts into landing, in each source's own format."""
@@ -269,8 +269,9 @@ def _summary(settings: Settings, log_path) -> None:
         counted = ", ".join(f"{n} {s}" for s, n in ordered)
         lines.append(f"  data to           {last:%Y-%m}")
         lines.append(f"  indicators        {counted}")
-    except duckdb.Error:
-        lines.append("  (no publication yet)")
+    except duckdb.Error as e:
+        shown = "no publication yet" if not settings.analytics_path.exists() else str(e)
+        lines.append(f"  ({hide_person_ids(shown.splitlines()[0])})")
     for label, path in (
         ("report", settings.report_path),
         ("report as PDF", settings.report_pdf_path),
@@ -333,7 +334,7 @@ def run(
         # dbt parses the project (about 13 s on a fresh clone) on the other core meanwhile:
         # the refresh then finds its manifest ready (orchestration/project.py)
         with _parsing_aside(settings):
-            generate(seed=seed, scale=scale, start="2019-01", end=None)
+            generate(seed=seed, scale=scale, start=SAMPLE_START, end=None)
     try:
         with refresh_lock(settings):
             plan = plan_refresh(settings, [source] if source else None)

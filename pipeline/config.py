@@ -24,6 +24,7 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 # The sample generator writes this marker into landing; only then may ingest fall back to the
 # documented, non-secret sample key. Real deliveries need BKWH_PSEUDONYM_KEY.
 SAMPLE_MARKER = "SAMPLE_DATA.json"
+SAMPLE_START = "2019-01"  # the generated sample's first month, by default
 SAMPLE_PSEUDONYM_KEY = "ballerup-sample-key-not-secret"
 
 REPORT_NAME = "index.html"

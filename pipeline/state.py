@@ -13,12 +13,15 @@ publish or a report that did not finish).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
+
+log = logging.getLogger(__name__)
 
 DBT_CODE = [
     DBT_PROJECT_DIR / "dbt_project.yml",
@@ -98,7 +101,8 @@ def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
             row = con.execute(
                 "select built_from_inputs, built_from_code from marts._publication"
             ).fetchone()
-    except duckdb.Error:
+    except duckdb.Error as e:  # unreadable: what it holds is unknown, so publish again
+        log.warning("the publication in %s cannot be read (%s): it is made again", analytics, e)
         return None, None
     return (row[0], row[1]) if row else (None, None)
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import periods
-from pipeline.config import SAMPLE_MARKER, extracts_config
+from pipeline.config import SAMPLE_MARKER, SAMPLE_START, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
@@ -65,10 +65,6 @@ def _whole(values) -> list[str]:
     """Counts as StatBank's CSV writes them: whole numbers without a thousands separator
     (recorded FOLK1A responses: "5475791", "128556"; docs/sources/real_tables.md, FOLK1A)."""
     return [str(int(np.rint(v))) for v in values]
-
-
-def _share(flag: pd.Series, base: pd.Series, scale: float = 100.0) -> np.ndarray:
-    return np.where(base > 0, scale * flag / base.clip(lower=1e-9), np.nan)
 
 
 def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
@@ -305,7 +301,7 @@ def generate(
     landing: Path,
     seed: int = 42,
     scale: float = 1.0,
-    start: str = "2019-01",
+    start: str = SAMPLE_START,
     end: str | None = None,
 ) -> dict:
     """Build the world and write every delivery. Returns a summary (also the marker file)."""

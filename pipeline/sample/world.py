@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from pipeline.config import SEEDS_DIR
+from pipeline.config import SAMPLE_START, SEEDS_DIR
 
 # Benefit states of the simulation. 0 is "not on any benefit" (self-supporting or outside).
 STATES = [
@@ -499,7 +499,7 @@ def state_spells(pw_person: np.ndarray, pw_week: np.ndarray, pw_state: np.ndarra
 
 
 def build_world(
-    seed: int = 42, scale: float = 1.0, start: str = "2019-01", end: str | None = None
+    seed: int = 42, scale: float = 1.0, start: str = SAMPLE_START, end: str | None = None
 ) -> World:
     end = end or last_complete_month()
     rng = np.random.default_rng(seed)

@@ -117,7 +117,10 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
 def _results(invocation) -> list[dict[str, Any]]:
     try:
         return invocation.get_artifact("run_results.json")["results"]
-    except Exception:  # dbt died before writing its results
+    except FileNotFoundError:  # dbt died before writing its results
+        return []
+    except ValueError as e:  # half written (orjson's JSONDecodeError is a ValueError)
+        progress.warning(f"dbt's run_results.json cannot be read ({e}): no node results")
         return []
 
 
