@@ -58,8 +58,9 @@ class Period:
         """'YYYY-MM' for a monthly period, else None."""
         return f"{self.first_day:%Y-%m}" if self.kind == "month" else None
 
-    def has_begun(self, today: date | None = None) -> bool:
-        return self.first_day <= (today or date.today())
+
+# the labels parse() reads, as an error message lists them
+FORMS = "2024M09, 2024-09, 2024Q3, 2024Q03, 2024K3, 2024QMAT03, 2024 or 2024Y01"
 
 
 def parse(label: str) -> Period:
@@ -67,10 +68,7 @@ def parse(label: str) -> Period:
     '2024Y01'; anything else raises."""
     m = _LABEL.match(label.strip())
     if not m:
-        raise PeriodError(
-            f"{label!r} is not a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024K3, "
-            "2024QMAT03, 2024 or 2024Y01"
-        )
+        raise PeriodError(f"{label!r} is not a period like {FORMS}")
     year = int(m["year"])
     if month := m["month"] or m["iso_month"]:
         first = date(year, int(month), 1)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import periods
 from pipeline.config import Settings, pseudonym_key
 from pipeline.failpoints import failpoint
 from pipeline.ingest import load, loadlog
@@ -225,7 +226,7 @@ def _unmatched(d: Delivery) -> Problem | None:
         return Problem(
             d.name,
             f"the period in the file name, {d.unreadable_period!r}, is not a period",
-            expected="a period like 2024M09, 2024-09, 2024Q3, 2024Q03, 2024QMAT03, 2024 or 2024Y01",
+            expected=f"a period like {periods.FORMS}",
         )
     return None
 

@@ -257,8 +257,8 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
     return {f: (n, line) for f, n, line in found}
 
 
+# A file without data rows never gets here: each reader refuses it (read.py, observations.py).
 FILE_RULES_DOC = {
-    "rows": "expect_table_row_count_to_be_between(min_value=1)",
     "begun": "a delivery for a period that has started",
     "volume": "volume_against_previous_deliveries",
 }
@@ -280,14 +280,7 @@ def run_file_rules(
     frame["_period_first_day"] = pd.to_datetime(
         [d.period.first_day if d.period else None for d in files]
     )
-    expectations: list[tuple[str, dict[str, Any], Any]] = [
-        (
-            "rows",
-            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "_n_rows"}},
-            None,
-        )
-    ]
-    expectations[0][1]["kwargs"]["min_value"] = 1
+    expectations: list[tuple[str, dict[str, Any], Any]] = []
     for k, key in enumerate(spec.unique_keys):
         dup = _duplicates(con, key)
         frame[f"_n_duplicates_{k}"] = [dup.get(d.name, (0, None))[0] for d in files]
@@ -386,16 +379,6 @@ def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -
                 description=FILE_RULES_DOC["begun"],
                 message=f"the file is named for period {p.label}, which has not begun "
                 f"(it starts {p.first_day:%Y-%m-%d}, today is {today:%Y-%m-%d})",
-            ),
-        )
-    elif kind == "rows":
-        outcome.fail(
-            d.name,
-            _entry(
-                None,
-                expectation="expect_table_row_count_to_be_between",
-                description=FILE_RULES_DOC["rows"],
-                observed=0,
             ),
         )
     else:
