@@ -29,7 +29,6 @@ from pipeline.report import formats
 WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
 SMTP_HOST_ENV = "BKWH_SMTP_HOST"
 REPORT_URL_ENV = "BKWH_REPORT_URL"
-RANK_INDICATOR = "2.1"  # Ballerup's rank among Region Hovedstaden's municipalities
 
 STATUS_SQL = """
 select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status,
@@ -68,8 +67,9 @@ def status_snapshot(analytics_path: Path) -> dict[str, dict]:
 
 
 def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
-    """What changed between two publications: a status word, 2.1's rank falling, or a
-    projection turning off course."""
+    """What changed between two publications: a status word, a rank falling (an indicator
+    whose unit is 'rank', seed units: 2.1's place in the region), or a projection turning
+    off course."""
     changes = []
     for indicator_id, new in sorted(after.items()):
         old = before.get(indicator_id)
@@ -86,7 +86,7 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 }
             )
         if (
-            indicator_id == RANK_INDICATOR
+            new["unit"] == "rank"
             and old["value"] is not None
             and new["value"] is not None
             and new["value"] > old["value"]
@@ -96,7 +96,7 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 {
                     "indicator_id": indicator_id,
                     "kind": "rank",
-                    "text": f"{indicator_id}: Ballerups placering i Region Hovedstaden er faldet "
+                    "text": f"{indicator_id} {new['headline_da']}: placeringen er faldet "
                     f"{fall} {'plads' if fall == 1 else 'pladser'}, fra nr. {int(old['value'])} "
                     f"til nr. {int(new['value'])}",
                 }
@@ -126,7 +126,7 @@ def _value(row: dict) -> str:
 
 def report_link(settings: Settings, indicator_id: str) -> str:
     base = os.environ.get(REPORT_URL_ENV) or settings.report_path.resolve().as_uri()
-    return f"{base}#i-{indicator_id.replace('.', '-')}"
+    return f"{base}#{formats.indicator_anchor(indicator_id)}"
 
 
 def alert_changes(settings: Settings, changes: list[dict]) -> dict | None:

@@ -120,7 +120,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
     )
     return {
         "ind": ind,
-        "anchor": "i-" + ind.indicator_id.replace(".", "-"),
+        "anchor": formats.indicator_anchor(ind.indicator_id),
         "value_text": shown_value(ind),
         "period_text": (
             formats.period_text(ind.period, ind.period_type)

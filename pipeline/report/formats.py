@@ -173,3 +173,8 @@ def date_text(moment: date | datetime) -> str:
 
 def breakdown_name(code: str) -> str:
     return BREAKDOWN_NAMES.get(code, code.replace("_", " ").capitalize())
+
+
+def indicator_anchor(indicator_id: str) -> str:
+    """The id of an indicator's section in the report ('2.1' -> 'i-2-1'): alerts link to it."""
+    return "i-" + indicator_id.replace(".", "-")
