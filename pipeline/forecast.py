@@ -34,7 +34,6 @@ MIN_SEASONAL_HISTORY = 36
 BACKTEST_ORIGINS = (12, 9, 6, 3)  # months before the end of the history
 MIN_TRAIN = 12  # months a back-test forecast is made from, at least
 MIN_SEASONAL_TRAIN = 24  # two seasons
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ class Projection:
     frame: pd.DataFrame  # period, horizon, forecast, lower, upper
 
 
-def project(series: pd.Series, horizon: int = HORIZON, alpha: float = ALPHA) -> Projection | None:
+def project(series: pd.Series, alpha: float, horizon: int = HORIZON) -> Projection | None:
     """The chosen model's forecast of a monthly series (index: first days of months, in
     order) `horizon` months past its last month, with its prediction interval; None when the
     series is too short."""
@@ -174,15 +173,18 @@ def longest_recent_run(series: pd.Series) -> pd.Series:
 
 
 @one_blas_thread
-def forecast_indicators(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def forecast_indicators(
+    values: pd.DataFrame, indicators: pd.DataFrame, alpha: float
+) -> pd.DataFrame:
     """One row per indicator and month ahead. `values`: Ballerup's total rows (indicator_id,
     period, value) up to each indicator's status period; `indicators`: those to project
-    (indicator_id, unit)."""
+    (indicator_id, unit); `alpha`: 1 - the prediction interval's level (the dbt var
+    interval_alpha, as every interval of the project)."""
     rows = []
     for indicator in indicators.itertuples(index=False):
         own = values[values.indicator_id == indicator.indicator_id]
         series = longest_recent_run(own.set_index("period")["value"])
-        projection = project(series)
+        projection = project(series, alpha)
         if projection is None:
             continue
         if indicator.unit == "pct":

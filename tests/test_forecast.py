@@ -9,8 +9,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from pipeline.config import dbt_var
 from pipeline.forecast import CANDIDATES, MIN_HISTORY, _fit, longest_recent_run, project
 
+ALPHA = dbt_var("interval_alpha")  # the project's level for every interval: 95 %
 MONTHS = pd.date_range("2019-01-01", periods=120, freq="MS")
 
 
@@ -24,7 +26,7 @@ def test_a_seasonal_history_gets_a_seasonal_model_whose_interval_holds_what_come
     rng = np.random.default_rng(7)
     truth = _truth(108)
     observed = truth[:96] + rng.normal(0, 0.4, 96)
-    p = project(pd.Series(observed, index=MONTHS[:96]))
+    p = project(pd.Series(observed, index=MONTHS[:96]), ALPHA)
     assert p is not None and p.model.endswith(",A)"), p.model  # the season is found
     assert p.n_history == 96 and p.backtest_mae < 1.0  # near the noise (0.4 x 0.8), not 3
     ahead = p.frame.set_index("horizon")
@@ -39,11 +41,11 @@ def test_a_seasonal_history_gets_a_seasonal_model_whose_interval_holds_what_come
 def test_a_flat_history_gets_no_season_and_a_short_one_no_projection():
     rng = np.random.default_rng(3)
     flat = pd.Series(30 + rng.normal(0, 1, 30), index=MONTHS[:30])
-    p = project(flat)
+    p = project(flat, ALPHA)
     assert p is not None and not p.model.endswith(",A)")  # three years are needed for that
     assert abs(p.frame["forecast"].iloc[-1] - 30) < 2.5
-    assert project(flat.iloc[: MIN_HISTORY - 1]) is None
-    assert project(flat.iloc[:MIN_HISTORY]) is not None
+    assert project(flat.iloc[: MIN_HISTORY - 1], ALPHA) is None
+    assert project(flat.iloc[:MIN_HISTORY], ALPHA) is not None
 
 
 def test_a_projection_starts_after_the_last_gap():

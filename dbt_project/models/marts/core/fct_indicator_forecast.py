@@ -18,6 +18,7 @@ from pipeline.forecast import forecast_indicators
 def model(dbt, session):
     dbt.config(materialized="table")
     home = int(dbt.config.get("home_municipality"))
+    alpha = float(dbt.config.get("interval_alpha"))
     status = dbt.ref("fct_indicator_status").df()
     values = dbt.ref("fct_indicator_values").df()
 
@@ -38,7 +39,7 @@ def model(dbt, session):
     totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))
     totals["period"] = pd.to_datetime(totals.period)
 
-    out = forecast_indicators(totals[["indicator_id", "period", "value"]], projected)
+    out = forecast_indicators(totals[["indicator_id", "period", "value"]], projected, alpha)
     out["period"] = pd.to_datetime(out.period).dt.date
     out["history_until"] = pd.to_datetime(out.history_until).dt.date
     out["area_code"] = home
