@@ -214,18 +214,3 @@ def _stop(on: dg.DagsterInstance, run_id: str, reason: str, canceled: bool) -> N
         handler.flush()
     sys.stdout.flush()
     sys.stderr.flush()
-
-
-def run_refresh_job(
-    settings: Settings,
-    first_month: str | None = None,
-    last_month: str | None = None,
-    source: str | None = None,
-) -> bool:
-    """Execute the refresh job; True when every step succeeded. Failed steps are printed."""
-    import sys
-
-    result = execute(settings, first_month, last_month, source)
-    for failure in result.failures:
-        print(f"FAILED step {failure[:4000]}", file=sys.stderr)
-    return result.success

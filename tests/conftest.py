@@ -96,10 +96,23 @@ def sample_landing(shared) -> Path:
     return once(shared / "sample", lambda f: generate(f / "landing", **WORLD)) / "landing"
 
 
+def run_refresh_job(settings: Settings, **kwargs) -> bool:
+    """The refresh job as `bkwh run` executes it (orchestration.run.execute, without the
+    waiting and signal handling around it, which test_waiting and test_crash run in real
+    `bkwh` processes); True when every step succeeded, the failed steps printed."""
+    import sys
+
+    from orchestration.run import execute
+
+    result = execute(settings, **kwargs)
+    for failure in result.failures:
+        print(f"FAILED step {failure[:4000]}", file=sys.stderr)
+    return result.success
+
+
 @pytest.fixture(scope="session")
 def built(shared, sample_landing) -> Iterator[Env]:
     """A world carried through the whole refresh job once: read-only for the tests."""
-    from orchestration.run import run_refresh_job
 
     def build(root: Path) -> None:
         shutil.copytree(sample_landing, root / "landing")

@@ -1,12 +1,15 @@
 """The sample generator: deterministic, in the sources' own formats, coherent."""
 
+import csv
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from pipeline.config import SEEDS_DIR
 from pipeline.sample.generate import generate
 
 SMALL = {"scale": 0.02, "start": "2024-01", "end": "2024-04"}
@@ -33,6 +36,18 @@ def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path):
     assert len(changed) > len(da) // 2
 
 
+def _area_types() -> Counter:
+    """How many areas of each type the seeds know (municipalities, regions, ...)."""
+    with open(SEEDS_DIR / "regions.csv", encoding="utf-8") as f:
+        types = Counter(r["area_type"] for r in csv.DictReader(f))
+    with open(SEEDS_DIR / "municipalities.csv", encoding="utf-8") as f:
+        types["municipality"] = sum(1 for _ in csv.DictReader(f))
+    return types
+
+
+AREAS = _area_types()
+
+
 def test_statbank_csv_has_bom_semicolons_decimal_comma_and_missing_dots(tmp_path):
     generate(tmp_path, seed=3, **SMALL)
     raw = (tmp_path / "statbank" / "AUP02_2024M02.csv").read_bytes()
@@ -44,7 +59,10 @@ def test_statbank_csv_has_bom_semicolons_decimal_comma_and_missing_dots(tmp_path
     values = [line.rsplit(";", 1)[1] for line in lines[1:]]
     assert all(re.fullmatch(r"\d+,\d|\.\.", v) for v in values)
     assert ".." in values  # the small islands' age cells, as DST publishes them
-    assert len({line.split(";")[0] for line in lines[1:]}) == 98 + 5 + 1
+    # every municipality, region and the country (the seeds'), as AUP02 publishes them
+    assert len({line.split(";")[0] for line in lines[1:]}) == (
+        AREAS["municipality"] + AREAS["region"] + AREAS["country"]
+    )
 
 
 def test_jobindsats_files_are_v3_responses_with_json_numbers(tmp_path):
@@ -60,7 +78,8 @@ def test_jobindsats_files_are_v3_responses_with_json_numbers(tmp_path):
     assert all(isinstance(v, int) for v in country[4:7]) and isinstance(country[7], float)
     assert any(r[1] == "Uoplyst område" for r in doc["rows"])
     areas = {r[1] for r in doc["rows"]}
-    assert len(areas) == 98 + 2  # the municipalities, Hele landet, Uoplyst område
+    # the municipalities, Hele landet and Uoplyst område (the seeds')
+    assert len(areas) == AREAS["municipality"] + AREAS["country"] + AREAS["not_stated"]
     a02 = json.loads((tmp_path / "jobindsats" / "y07a02_2024M03.json").read_text("utf-8"))
     assert a02["columns"][:2] == ["Periode", "Område"] and len(a02["columns"]) == 6
     # the kontanthjælp reform of July 2025: y36a02 and y38a02 end, y60a02 begins
