@@ -26,9 +26,12 @@ catalogue as (
 ),
 
 wired as (
-    select unnest([
-        {%- for model in wired %}'{{ model }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-    ]::varchar []) as model_name
+    select null::varchar as model_name
+    where false
+    {%- for model in wired %}
+        union all
+        select '{{ model }}' as model_name
+    {%- endfor %}
 )
 
 select

@@ -32,7 +32,9 @@ unemployed as (
     from person_months
     inner join persons on person_months.person_key = persons.person_key
     inner join herkomst_codes on persons.herkomst = herkomst_codes.herkomst
-    {{ latest_target_group(['person_months.person_key', 'person_months.month_date'], 'person_months.') }}
+    {{ latest_target_group(
+        ['person_months.person_key', 'person_months.month_date'], 'person_months.'
+    ) }}
 ),
 
 flagged as (
