@@ -26,7 +26,7 @@ grouped as (
         person_months.is_ledig,
         person_months.is_active_course,
         person_months.n_weeks_in_month,
-        year(person_months.month_date) - persons.birth_year as age,
+        {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age,
         sum(person_months.n_weeks) as n_person_weeks
     from person_months
     inner join persons on person_months.person_key = persons.person_key

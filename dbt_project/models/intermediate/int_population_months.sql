@@ -147,7 +147,7 @@ final as (
         is_insured,
         has_vocational_education,
         n_persons,
-        year(month_date) - birth_year as age
+        {{ age_in_month('month_date', 'birth_year') }} as age
     from running
     where n_persons > 0
 )

@@ -30,7 +30,7 @@ with_age as (
         person_months.n_weeks,
         coalesce(persons.vocational_education_from <= person_months.month_date, false)
             as has_vocational_education,
-        year(person_months.month_date) - persons.birth_year as age
+        {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age
     from person_months
     inner join persons on person_months.person_key = persons.person_key
 ),

@@ -22,7 +22,7 @@ spell_checks as (
     select
         followed.period as month_date,
         followed.is_still_on,
-        year({{ week_month('followed.start_date') }}) - persons.birth_year as age
+        {{ age_in_month(week_month('followed.start_date'), 'persons.birth_year') }} as age
     from followed
     inner join persons on followed.person_key = persons.person_key
 ),

@@ -80,7 +80,7 @@ flagged as (
     inner join persons on weeks_in_window.person_key = persons.person_key
     inner join age_groups
         on
-            year(weeks_in_window.month_date) - persons.birth_year
+            {{ age_in_month('weeks_in_window.month_date', 'persons.birth_year') }}
             between age_groups.min_age and age_groups.max_age
 ),
 

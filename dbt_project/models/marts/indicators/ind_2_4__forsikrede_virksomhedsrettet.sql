@@ -37,8 +37,7 @@ in_offer as (
     inner join offers
         on
             insured_unemployed.person_key = offers.person_key
-            and offers.start_date < insured_unemployed.period + interval 1 month
-            and insured_unemployed.period <= offers.end_date
+            and {{ offer_runs_in_month('offers', 'insured_unemployed.period') }}
     inner join offer_types on offers.offer_type = offer_types.offer_type
 ),
 

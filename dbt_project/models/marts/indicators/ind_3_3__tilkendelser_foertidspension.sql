@@ -47,7 +47,7 @@ awards as (
     inner join persons on spells.person_key = persons.person_key
     inner join age_groups
         on
-            year(calendar.month_date) - persons.birth_year
+            {{ age_in_month('calendar.month_date', 'persons.birth_year') }}
             between age_groups.min_age and age_groups.max_age
     where spells.weeks_since_previous_spell is null and spells.is_seen_entry
 ),
