@@ -4,12 +4,16 @@
     value and counts. Not "between 1 and threshold - 1": fuldtidspersoner are fractions, and
     0.2 of them is one person's one week in the month (4.5 may be as few as 5 persons). The one
     place the rule is written in SQL; publish blanks what it flags, and
-    pipeline/suppression.py's is_small is the same band for the cells it derives.
+    pipeline/suppression.py's is_small is the same band for the cells it derives. Sums of
+    fractions carry rounding noise that differs between builds (5.0 may be 4.999999999): a
+    value within 1e-6 (suppression.TOLERANCE) of 0 or of the threshold counts as that value,
+    so that the same data hide the same cells in every build.
 -#}
 {% macro is_small_cell(numerator='numerator', denominator='denominator') %}
+    {%- set low, high = 1e-6, var('small_cell_threshold') - 1e-6 %}
     coalesce(
-        ({{ numerator }} > 0 and {{ numerator }} < {{ var('small_cell_threshold') }})
-        or ({{ denominator }} > 0 and {{ denominator }} < {{ var('small_cell_threshold') }}),
+        ({{ numerator }} > {{ low }} and {{ numerator }} < {{ high }})
+        or ({{ denominator }} > {{ low }} and {{ denominator }} < {{ high }}),
         false
     )
 {%- endmacro %}
