@@ -235,7 +235,10 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         status_colours=formats.STATUS_COLOURS,
         expected=[_expected_row(r) for r in data.expected_level],
         comparable_names=data.comparable_names,
-        summaries={g.code: group_summary(g, data.outlook) for g in data.groups},
+        summaries={
+            g.code: group_summary(g, list(data.statuses.values()), data.outlook)
+            for g in data.groups
+        },
         reforms=[
             {
                 **r,

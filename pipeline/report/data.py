@@ -148,6 +148,7 @@ class Status:
     symbol: str
     css_class: str
     sentence_da: str
+    summary_da: str | None  # a focus area's summary's phrase for it (pipeline/report/summary.py)
 
 
 @dataclass
@@ -242,7 +243,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             (r["kind"], r["status"]): Status(**r)
             for r in _dicts(
                 con,
-                "select status, kind, sort_order, symbol, css_class, sentence_da "
+                "select status, kind, sort_order, symbol, css_class, sentence_da, summary_da "
                 "from marts.dim_status",
             )
         }

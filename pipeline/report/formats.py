@@ -38,7 +38,8 @@ UNIT_SUFFIX = {
 # a change of a percentage is in percentage points (a rank's change is said in words)
 CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point"}
 UNIT_DECIMALS = {"rank": 0, "count": 0, "ratio": 2}
-# the unit's name in the workbook's column "Enhed"
+# the unit's name in the workbook's column "Enhed" (the one list of them; seed units holds
+# what each unit computes)
 UNIT_NAMES = {
     "pct": "procent",
     "pct_change": "procentvis ændring",

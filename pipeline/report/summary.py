@@ -6,16 +6,8 @@ projections 12 months ahead are heading (fct_indicator_outlook)."""
 
 from __future__ import annotations
 
-from pipeline.report.data import Group, Indicator
+from pipeline.report.data import Group, Indicator, Status
 
-# the verdicts in the order a reader wants them, as dim_status words
-VERDICT_PHRASES = [
-    ("opfyldt", "er opfyldt"),
-    ("ikke opfyldt", "er ikke opfyldt"),
-    ("på niveau", "er på niveau med sammenligningen inden for usikkerheden"),
-    ("for få til en vurdering", "bygger på for få borgere til en vurdering"),
-    ("ingen sammenligning", "følges uden et sammenligningsgrundlag"),
-]
 NUMBERS = ["ingen", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti"]
 
 
@@ -28,24 +20,29 @@ def _ids(indicators: list[Indicator]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " og " + ids[-1]
 
 
-COURSE_PHRASES = [
-    ("på kurs", "på kurs mod målet"),
-    ("ikke på kurs", "ikke på kurs mod målet"),
-    ("usikker", "inden for usikkerheden om målet nås"),
-]
+def _phrases(statuses: list[Status], kind: str) -> list[Status]:
+    """The words of `kind` a summary names, in their order (seed indicator_statuses)."""
+    return sorted(
+        (s for s in statuses if s.kind == kind and s.summary_da), key=lambda s: s.sort_order
+    )
 
 
-def group_summary(group: Group, outlook: dict[str, dict] | None = None) -> str:
-    """The paragraph for one focus area; `outlook`: the projections by indicator."""
+def group_summary(
+    group: Group, statuses: list[Status], outlook: dict[str, dict] | None = None
+) -> str:
+    """The paragraph for one focus area, in the words of `statuses` (marts.dim_status);
+    `outlook`: the projections by indicator."""
     active = [i for i in group.indicators if not i.is_retired]
     if not active:
         return ""
     parts = []
-    for word, phrase in VERDICT_PHRASES:
+    for verdict in _phrases(statuses, "verdict"):
+        word, phrase = verdict.status, verdict.summary_da
         these = [i for i in active if i.status == word]
         if not these:
             continue
-        named = f" ({_ids(these)})" if word in ("opfyldt", "ikke opfyldt") else ""
+        # the indicators met and not met are named (the others are counted)
+        named = f" ({_ids(these)})" if verdict.css_class in ("ok", "bad") else ""
         parts.append(f"{_count(len(these))}{named} {phrase}")
     n = len(active)
     if n == 1:
@@ -67,7 +64,8 @@ def group_summary(group: Group, outlook: dict[str, dict] | None = None) -> str:
             f" For {_ids(same)} er ændringen siden året før inden for den statistiske usikkerhed."
         )
     courses = []
-    for word, phrase in COURSE_PHRASES:
+    for course in _phrases(statuses, "course"):
+        word, phrase = course.status, course.summary_da
         these = [
             i for i in active if (outlook or {}).get(i.indicator_id, {}).get("on_course") == word
         ]

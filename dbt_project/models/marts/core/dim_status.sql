@@ -1,5 +1,6 @@
 -- The words a status or a change can take, in the order, symbol and colour class the report
--- and the workbook show them, with the Danish sentence that says what each means.
+-- and the workbook show them, with the Danish sentence that says what each means and the
+-- phrase a focus area's summary says of its indicators with it.
 with
 
 statuses as (
@@ -14,6 +15,7 @@ final as (
         symbol::varchar as symbol,
         css_class::varchar as css_class,
         sentence_da::varchar as sentence_da,
+        summary_da::varchar as summary_da,
         description::varchar as description
     from statuses
 )
