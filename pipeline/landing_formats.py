@@ -39,13 +39,17 @@ def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.Da
     return path
 
 
+# the first two columns of every Jobindsats v3 data response (recorded responses in
+# AI-MichelKlos/Dashboard-dak-jur@20bff81 data/jur-api-probe.json; tests/fixtures/http)
+V3_LEADING_LABELS = ("Periode", "Område")
+
+
 def jobindsats_labels(table_id: str) -> list[str]:
     """The columns of a Jobindsats v3 data response for the table, as extracts.yml gives
     them: Periode, Område, the dimensions' labels, the measures' labels."""
     conf = extracts_config()["jobindsats"][table_id]
     return [
-        "Periode",
-        "Område",
+        *V3_LEADING_LABELS,
         *(d["label"] for d in conf["dimensions"].values()),
         *(m["label"] for m in conf["measures"].values()),
     ]

@@ -35,15 +35,13 @@ from pipeline.ingest.read import (
     sniff_csv,
     sql_list,
 )
+from pipeline.landing_formats import V3_LEADING_LABELS
 from pipeline.suites import SourceSpec
 
 LONG = (
     "_file varchar, _line bigint, table_id varchar, area_label varchar, period_label varchar, "
     "dimensions varchar, measure varchar, value_raw varchar, value double"
 )
-# the first two columns of every Jobindsats v3 data response (recorded responses in
-# AI-MichelKlos/Dashboard-dak-jur@20bff81 data/jur-api-probe.json; tests/fixtures/http)
-V3_LEADING_LABELS = ("Periode", "Område")
 # a JSON number as json_type names it; anything else in a measure's place is refused
 JSON_NUMBER_TYPES = ("UBIGINT", "BIGINT", "DOUBLE")
 
