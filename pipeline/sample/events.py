@@ -234,10 +234,12 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
 
 
 def _companies(rng: np.random.Generator, world: World) -> tuple[pd.DataFrame, pd.DataFrame]:
-    region_h = [
+    municipalities = read_seed("municipalities")
+    [region] = {r["region_code"] for r in municipalities if r["municipality_code"] == str(BALLERUP)}
+    region_h = [  # the home municipality's region, but for itself
         int(r["municipality_code"])
-        for r in read_seed("municipalities")
-        if r["region_code"] == "84" and r["municipality_code"] != str(BALLERUP)
+        for r in municipalities
+        if r["region_code"] == region and r["municipality_code"] != str(BALLERUP)
     ]
     n_in = max(50, round(3_400 * world.scale))
     n_out = max(50, round(5_000 * world.scale))

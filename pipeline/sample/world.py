@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from pipeline.config import SAMPLE_START, SEEDS_DIR
+from pipeline.config import SAMPLE_START, SEEDS_DIR, dbt_var
 
 # Benefit states of the simulation. 0 is "not on any benefit" (self-supporting or outside).
 STATES = [
@@ -58,7 +58,7 @@ STATE_GROUP = {
 }
 HERKOMST = ["dansk", "vestlig", "ikke-vestlig"]
 HERKOMST_P = [0.80, 0.06, 0.14]
-BALLERUP = 151
+BALLERUP = int(dbt_var("home_municipality"))  # the municipality the sample imitates
 RESIDENTS_AT_SCALE_1 = 52_000
 # Share of the persons of the sample who move in (out) at some week of the history; the share
 # resident at any time is then about (1 - MOVE_SHARE / 2) ** 2, so the sample draws that many
