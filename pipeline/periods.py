@@ -115,6 +115,12 @@ def expand(first: str, last: str) -> list[str]:
     return out
 
 
+def month_before(day: date) -> date:
+    """The first day of the month before `day`'s: the month whose figures the sources have
+    released by `day` (the monthly schedules, `bkwh extract`'s default)."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def label_for(
     start: date, kind: str, dashed: bool = False, v3: bool = False, dst: bool = False
 ) -> str:

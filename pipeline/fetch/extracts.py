@@ -26,9 +26,8 @@ def configured() -> list[tuple[str, str]]:
 
 
 def previous_month(today: date | None = None) -> str:
-    today = today or date.today()
-    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-    return f"{year}M{month:02d}"
+    """The month before today's, as Jobindsats names it (2026M10)."""
+    return periods.label_for(periods.month_before(today or date.today()), "month")
 
 
 def table_period(spec: str, period_type: str) -> str:

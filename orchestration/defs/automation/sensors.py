@@ -16,6 +16,7 @@ import dagster as dg
 from orchestration.defs.extract.assets import extract_op
 from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
+from pipeline import periods
 from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES
@@ -82,10 +83,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
 
 def release_month(scheduled: datetime) -> str:
     """The month whose figures the sources released before this run: the month before."""
-    year, month = scheduled.year, scheduled.month - 1
-    if month == 0:
-        year, month = year - 1, 12
-    return f"{year}-{month:02d}"
+    return periods.label_for(periods.month_before(scheduled.date()), "month", dashed=True)
 
 
 def _monthly_at(time_key: str) -> dict:
@@ -129,7 +127,7 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
     )
     def monthly_extract(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
-        period = month.replace("-", "M")
+        period = periods.label_for(periods.parse(month).start, "month")
         return dg.RunRequest(
             run_key=f"extract-{month}",
             run_config={
