@@ -7,9 +7,10 @@ the file under them, and they keep reading the version they opened until they re
 A publish killed before the swap leaves the old file in place and a stray temporary file,
 which the next publish removes.
 
-Small cells: a value whose numerator or denominator is between 1 and 4 is published as NULL
-with `is_suppressed = true`, and so are those counts themselves and the value's interval. The
-secondary suppression (complements, breakdowns that add up to their total) is decided once,
+Small cells: a value whose numerator or denominator is small (macro is_small_cell: 1 to 4
+persons, under 5 fuldtidspersoner) is published as NULL with `is_suppressed = true`, and so
+are those counts themselves and the value's interval. The secondary suppression
+(complements, breakdowns that add up to their total) is decided once,
 in fct_indicator_values, and every per-indicator table takes its flags from there.
 
 Each published table and column carries its description from the dbt YAML as a DuckDB
