@@ -81,15 +81,23 @@ person_weeks as (
 
 {% else %}
 
-group_weeks as (
-    select distinct
-        person_key,
-        ydelse_group,
-        week_number,
-        week_number as start_week_number,
-        1 as n_weeks
-    from person_weeks
-),
+    group_weeks as (
+        -- the distinct weeks first, then their constant columns (distinct over five columns
+        -- took 1-3 s longer of the 13-16 s whole build at 30 M person-weeks)
+        select
+            weeks.person_key,
+            weeks.ydelse_group,
+            weeks.week_number,
+            weeks.week_number as start_week_number,
+            1 as n_weeks
+        from (
+            select distinct
+                person_key,
+                ydelse_group,
+                week_number
+            from person_weeks
+        ) as weeks
+    ),
 
 {% endif %}
 
