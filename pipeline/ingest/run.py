@@ -62,9 +62,9 @@ class Ingestor:
 
     @property
     def key(self) -> bytes:
-        """The pseudonym key (config.pseudonym_key), checked against the new files first."""
+        """The pseudonym key, as run() chose it for its new files (config.pseudonym_key)."""
         if self._key is None:
-            self._key = pseudonym_key(self.settings)
+            raise RuntimeError("no pseudonym key before run() has seen the new files")
         return self._key
 
     def run(
