@@ -1,7 +1,9 @@
-"""Writing a file so that no reader ever sees half of it: write aside, then rename."""
+"""Files: written so that no reader ever sees half of one (write aside, then rename), and
+known by their SHA-256."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,3 +26,12 @@ def written_aside(path: Path) -> Iterator[Path]:
 def write_atomic(path: Path, data: bytes) -> None:
     with written_aside(path) as tmp:
         tmp.write_bytes(data)
+
+
+def sha256_of(path: Path) -> str:
+    """A file's SHA-256, as ingest knows a delivery by it and the sample's marker lists it."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

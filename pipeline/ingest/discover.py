@@ -8,7 +8,6 @@ no file.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import duckdb
 
 from pipeline import periods
+from pipeline.files import sha256_of
 from pipeline.ingest import loadlog
 from pipeline.ingest.problems import FileOutcome
 from pipeline.suites import SourceSpec, load_specs, spec_for
@@ -99,14 +99,6 @@ class Delivery:
     def stream(self) -> str:
         """Deliveries compared with each other for volume: one table's, or the suite's."""
         return self.table or ""
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def discover(

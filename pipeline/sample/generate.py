@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from datetime import date
@@ -25,7 +24,7 @@ import pyarrow.parquet as pq
 from pipeline import periods
 from pipeline.config import SAMPLE_MARKER, SAMPLE_START, extracts_config
 from pipeline.danish import format_number
-from pipeline.files import write_atomic, written_aside
+from pipeline.files import sha256_of, write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
 from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks, ballerup_population
 from pipeline.sample.world import (
@@ -327,10 +326,7 @@ def generate(
         "files": len(files),
         # what the generator wrote: only these files are keyed with the public sample key
         # (config.pseudonym_key), never a real extract dropped beside them
-        "sha256": {
-            f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in sorted(files)
-        },
+        "sha256": {f"{f.parent.name}/{f.name}": sha256_of(f) for f in sorted(files)},
         "note": "Synthetic sample. Person ids are CPR-shaped but invented; ingest replaces them "
         "with a keyed hash using the documented sample key.",
     }
