@@ -19,7 +19,7 @@ from orchestration.lib.privacy import RUN_LOGGING
 from pipeline import periods
 from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
-from pipeline.fetch.extracts import SOURCES
+from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.ingest import file_month, landing_files
 
 ALERT_WEBHOOK_ENV = WEBHOOK_ENV
@@ -127,7 +127,7 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
     )
     def monthly_extract(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
-        period = periods.label_for(periods.parse(month).start, "month")
+        period = previous_month(context.scheduled_execution_time.date())  # 2026M10, as fetched
         return dg.RunRequest(
             run_key=f"extract-{month}",
             run_config={
