@@ -86,6 +86,17 @@ class _Answering(BaseHTTPRequestHandler):
         pass
 
 
+def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A real HTTP server on 127.0.0.1 (a free port), serving in a thread of its own."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def _url(httpd: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
 @pytest.fixture
 def answering(monkeypatch):
     """Start a server on 127.0.0.1 answering with the given function and point both clients
@@ -93,14 +104,12 @@ def answering(monkeypatch):
     servers: list[ThreadingHTTPServer] = []
 
     def start(answer: Answer) -> str:
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
+        httpd = _serve(_Answering)
         httpd.answer = answer
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
         servers.append(httpd)
-        url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        monkeypatch.setenv(ji.URL_ENV, url)
-        monkeypatch.setenv(sb.URL_ENV, url)
-        return url
+        monkeypatch.setenv(ji.URL_ENV, _url(httpd))
+        monkeypatch.setenv(sb.URL_ENV, _url(httpd))
+        return _url(httpd)
 
     yield start
     for httpd in servers:
@@ -371,11 +380,10 @@ def server():
     _Scripted.body = RECORDED.read_bytes()
     _Scripted.script = ["503", "503", "ok", "ok", "truncated", "401"]
     _Scripted.seen = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Scripted)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = _serve(_Scripted)
+    yield _url(httpd)
     httpd.shutdown()
+    httpd.server_close()
 
 
 def _bkwh(args: list[str], landing: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
