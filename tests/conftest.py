@@ -117,6 +117,9 @@ def built(shared, sample_landing) -> Iterator[Env]:
     def build(root: Path) -> None:
         shutil.copytree(sample_landing, root / "landing")
         with pytest.MonkeyPatch.context() as mp:
+            # the build's dbt parse is for this world's warehouse (its profile): kept beside
+            # it, it leaves the project's target/ to the working tree's own refreshes
+            mp.setenv("DBT_TARGET_PATH", str(root / "dbt_target"))
             env = use_root(mp, root)
             assert run_refresh_job(env.settings), "the refresh job failed on the sample world"
 
