@@ -23,14 +23,21 @@ calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
+country_area as (
+    select area_code from {{ ref('stg_reference__areas') }}
+    where area_type = 'country'
+),
+
 national_fuldtidspersoner as (
     select * from {{ ref('stg_jobindsats__fuldtidspersoner') }}
-    where area_code = 0 and ydelse_group = 'uddannelseshjaelp'
+    where
+        area_code in (select country_area.area_code from country_area)
+        and ydelse_group = 'uddannelseshjaelp'
 ),
 
 national_population as (
     select * from {{ ref('stg_statbank__folk1a') }}
-    where area_code = 0
+    where area_code in (select country_area.area_code from country_area)
 ),
 
 young_weeks as (
@@ -65,12 +72,13 @@ country as (
     select
         national_fuldtidspersoner.period_date as period,
         national_population.n_persons_18_29 as n_residents,
-        0 as area_code,
+        national_fuldtidspersoner.area_code,
         national_fuldtidspersoner.fuldtidspersoner
     from national_fuldtidspersoner
     inner join national_population
         on
-            date_trunc('quarter', national_fuldtidspersoner.period_date)
+            national_fuldtidspersoner.area_code = national_population.area_code
+            and date_trunc('quarter', national_fuldtidspersoner.period_date)
             = national_population.quarter_date
     where national_fuldtidspersoner.fuldtidspersoner is not null
 ),
