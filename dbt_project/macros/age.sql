@@ -6,3 +6,18 @@
 {% macro age_in_month(day, birth_year) -%}
     (year({{ day }}) - {{ birth_year }})
 {%- endmacro %}
+
+{#-
+    True when `age` lies in one of the age bands of var age_bands (e.g. 'labour_force':
+    16-66), first and last year included: each band's ages are written once, in the var.
+-#}
+{% macro in_age_band(age, band) -%}
+    {%- set ages = var('age_bands')[band] -%}
+    {{ age }} between {{ ages[0] }} and {{ ages[1] }}
+{%- endmacro %}
+
+{#- The number of ages in a band (12 for 18-29). -#}
+{% macro age_band_size(band) -%}
+    {%- set ages = var('age_bands')[band] -%}
+    {{ ages[1] - ages[0] + 1 }}
+{%- endmacro %}

@@ -24,7 +24,7 @@ of_ages as (
     from {{ ref('int_fuldtidspersoner_by_origin') }}
     where
         ydelse_group in (select sick_groups.ydelse_group from sick_groups)
-        and age between 16 and 66
+        and {{ in_age_band('age', 'labour_force') }}
     group by month_date, ydelse_group
 ),
 
@@ -59,7 +59,7 @@ labour_force as (
         month_date as period,
         sum(n_persons) as n_labour_force
     from population
-    where is_in_labour_force and age between 16 and 66
+    where is_in_labour_force and {{ in_age_band('age', 'labour_force') }}
     group by month_date
 ),
 

@@ -9,7 +9,7 @@ with
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where month(month_date) = 10 and age between 25 and 29
+    where month(month_date) = 10 and {{ in_age_band('age', 'young_adults') }}
 ),
 
 benchmark as (

@@ -16,7 +16,7 @@ person_months as (
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where age between 18 and 29
+    where {{ in_age_band('age', 'young') }}
 ),
 
 calendar as (
@@ -45,7 +45,7 @@ young_weeks as (
         month_date,
         sum(n_weeks) as n_person_weeks
     from person_months
-    where age between 18 and 29
+    where {{ in_age_band('age', 'young') }}
     group by month_date
 ),
 
@@ -71,7 +71,7 @@ ballerup as (
 country as (
     select
         national_fuldtidspersoner.period_date as period,
-        national_population.n_persons_18_29 as n_residents,
+        national_population.n_young_residents as n_residents,
         national_fuldtidspersoner.area_code,
         national_fuldtidspersoner.fuldtidspersoner
     from national_fuldtidspersoner

@@ -7,12 +7,12 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_ledig and age between 16 and 64
+    where is_ledig and {{ in_age_band('age', 'working_age') }}
 ),
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where is_in_labour_force and age between 16 and 64
+    where is_in_labour_force and {{ in_age_band('age', 'working_age') }}
 ),
 
 herkomst_codes as (

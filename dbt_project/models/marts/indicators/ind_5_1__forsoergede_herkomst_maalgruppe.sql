@@ -9,12 +9,12 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where age between 16 and 64
+    where {{ in_age_band('age', 'working_age') }}
 ),
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where age between 16 and 64
+    where {{ in_age_band('age', 'working_age') }}
 ),
 
 residents as (

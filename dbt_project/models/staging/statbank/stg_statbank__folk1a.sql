@@ -1,7 +1,8 @@
--- FOLK1A: residents on the first day of each quarter aged 18-29 (age in whole years on that
--- day, DST's convention), by area. extracts.yml asks ALDER 18 to 29 only, one code per year
--- of age, with KØN and CIVILSTAND eliminated (their totals); codes, not labels. A quarter
--- counts only where all twelve ages are published.
+-- FOLK1A: residents on the first day of each quarter in the 'young' age band (var
+-- age_bands: 18-29; age in whole years on that day, DST's convention), by area. extracts.yml
+-- asks ALDER 18 to 29 only, one code per year of age, with KØN and CIVILSTAND eliminated
+-- (their totals); codes, not labels. A quarter counts only where every age of the band is
+-- published.
 with
 
 observations as (
@@ -23,11 +24,11 @@ final as (
     select
         area_code,
         period_date as quarter_date,
-        sum(value) as n_persons_18_29
+        sum(value) as n_young_residents
     from ages
-    where age between 18 and 29
+    where {{ in_age_band('age', 'young') }}
     group by area_code, period_date
-    having count(value) = 12
+    having count(value) = {{ age_band_size('young') }}
 )
 
 select * from final
