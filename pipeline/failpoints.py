@@ -6,6 +6,9 @@ process writes `<folder>/<name>.reached` (holding its pid) and waits until
 waits, which puts the kill inside a load transaction, a `dbt build` or a publish instead of
 wherever a timer happens to land.
 
+`<name>:raise` instead makes the point raise `FailpointError`: an error at that moment (a
+full disk, a lost connection) rather than a killed process, for tests that run in-process.
+
 The points: `ingest.before_commit` (rows inserted, transaction open), `dbt.building` (dbt has
 built its first nodes and is still running), `publish.before_swap` (the new analytics file is
 written aside, the old one not yet replaced).
@@ -21,10 +24,16 @@ ENV_VAR = "BKWH_FAILPOINT"
 MAX_WAIT_S = 300
 
 
+class FailpointError(RuntimeError):
+    """Raised at a failpoint named `<name>:raise`."""
+
+
 def failpoint(name: str) -> None:
     spec = os.environ.get(ENV_VAR)
     if not spec:
         return
+    if spec == f"{name}:raise":
+        raise FailpointError(f"failpoint {name}")
     wanted, _, folder = spec.partition("@")
     if wanted != name:
         return

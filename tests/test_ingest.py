@@ -10,6 +10,7 @@ import pytest
 from test_privacy import fake_cpr
 
 from pipeline.config import SAMPLE_MARKER, PseudonymKeyMissing
+from pipeline.failpoints import FailpointError
 from pipeline.ingest import Ingestor
 from pipeline.ingest.load import hmac_pads, keyed_hash_sql
 from pipeline.ingest.read import read_file
@@ -111,6 +112,41 @@ def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fr
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         status = con.execute("select status, is_current from raw._load_log").fetchall()
     assert status == [("quarantined", False)]
+
+
+def test_a_refresh_that_fails_before_its_commit_keeps_the_refused_file_in_landing(
+    fresh, monkeypatch
+):
+    """The refusal is recorded in the load transaction and the file moved after it: an error
+    inside that transaction (a failpoint that raises, as a full disk would) leaves the bad
+    file where it was, unrecorded, and the next refresh refuses and quarantines it."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "meetings_2024-04.csv"})
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    lines = path.read_text().splitlines()
+    parts = lines[3].split(";")
+    parts[4] = "telefon"  # booking_type outside its code list
+    lines[3] = ";".join(parts)
+    path.write_text("\n".join(lines) + "\n")
+    kept = fresh.settings.quarantine_dir / "case_system" / "meetings_2024-03.csv"
+
+    monkeypatch.setenv("BKWH_FAILPOINT", "ingest.before_commit:raise")
+    with pytest.raises(FailpointError):
+        Ingestor(fresh.settings).run()
+    assert path.exists() and not kept.exists()
+    assert _rows(fresh, "case_system_meetings") == 0
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw._load_log").fetchone() == (0,)
+
+    monkeypatch.delenv("BKWH_FAILPOINT")
+    outcomes = {o.file: o.status for o in Ingestor(fresh.settings).run()}
+    assert outcomes == {"meetings_2024-03.csv": "quarantined", "meetings_2024-04.csv": "loaded"}
+    assert kept.exists() and not path.exists()
+    assert kept.with_name(kept.name + ".validation.json").exists()
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        log = con.execute(
+            "select source_file, status from raw._load_log order by source_file"
+        ).fetchall()
+    assert log == [("meetings_2024-03.csv", "quarantined"), ("meetings_2024-04.csv", "loaded")]
 
 
 def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_log(fresh):

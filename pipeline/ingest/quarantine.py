@@ -82,8 +82,11 @@ def write_batch(
     return _write(doc, path)
 
 
-def quarantine(settings: Settings, d: Delivery, doc: Path) -> Path:
-    """Move the file into quarantine with its validation result; returns where it went."""
+def quarantine_place(settings: Settings, d: Delivery, doc: Path) -> Path:
+    """Where a refused file goes in quarantine, its validation result already copied there.
+    The file itself is moved (`move_to_quarantine`) only once the load log holds its refusal:
+    a refresh that fails or is killed before that commit leaves it in landing, and the next
+    refresh refuses it again, instead of its refusal being lost with the transaction."""
     target_dir = settings.quarantine_dir / d.source
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / d.name
@@ -91,5 +94,9 @@ def quarantine(settings: Settings, d: Delivery, doc: Path) -> Path:
         target = target_dir / f"{d.path.stem}.{d.sha[:10]}{d.path.suffix}"
     shutil.copy2(doc, target.with_name(target.name + ".validation.json"))
     shutil.copy2(doc.with_suffix(".html"), target.with_name(target.name + ".validation.html"))
-    shutil.move(str(d.path), target)
     return target
+
+
+def move_to_quarantine(d: Delivery, target: Path) -> None:
+    """Move (never copy) the refused file to its place in quarantine."""
+    shutil.move(str(d.path), target)

@@ -27,7 +27,12 @@ from pipeline.failpoints import failpoint
 from pipeline.ingest import load, loadlog
 from pipeline.ingest.discover import Delivery, MonthFilter, discover, suites_of
 from pipeline.ingest.problems import FileOutcome, Problem, problem_from_result
-from pipeline.ingest.quarantine import quarantine, write_batch, write_refusal
+from pipeline.ingest.quarantine import (
+    move_to_quarantine,
+    quarantine_place,
+    write_batch,
+    write_refusal,
+)
 from pipeline.ingest.read import read
 from pipeline.ingest.validate import validate
 from pipeline.suites import SourceSpec
@@ -184,11 +189,14 @@ class Ingestor:
         stamp: str,
         now: datetime,
     ) -> list[dict]:
-        """Quarantine the refused files, then in one transaction: the keyed hashes, one
-        insert into the raw table, one into the load log. Returns the load-log rows."""
+        """In one transaction: the keyed hashes, one insert into the raw table, one into the
+        load log (the refused files' rows too); then the refused files go to quarantine.
+        Returns the load-log rows."""
         rows = [_loaded_row(d, stamp, now, n, doc) for d, n, doc in loaded]
-        for r in refused.values():
-            rows.append(_refused_row(r, stamp, now, quarantine(self.settings, r.delivery, r.doc)))
+        places = {
+            name: quarantine_place(self.settings, r.delivery, r.doc) for name, r in refused.items()
+        }
+        rows += [_refused_row(r, stamp, now, places[name]) for name, r in refused.items()]
         _supersede_within(rows)
         con.execute("begin transaction")
         try:
@@ -204,6 +212,8 @@ class Ingestor:
         except BaseException:
             con.execute("rollback")
             raise
+        for name, r in refused.items():
+            move_to_quarantine(r.delivery, places[name])
         return rows
 
 
