@@ -14,21 +14,25 @@ in Region Hovedstaden (2.1) falling, or a projection turning off course (fct_ind
 from __future__ import annotations
 
 import json
+import logging
 import os
 import smtplib
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 import duckdb
 
 from pipeline.config import Settings
+from pipeline.files import write_atomic
 from pipeline.report import formats
 
 WEBHOOK_ENV = "BKWH_ALERT_WEBHOOK_URL"
 SMTP_HOST_ENV = "BKWH_SMTP_HOST"
 REPORT_URL_ENV = "BKWH_REPORT_URL"
+
+log = logging.getLogger(__name__)
 
 STATUS_SQL = """
 select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status,
@@ -49,9 +53,18 @@ NO_OUTLOOK = (
 
 def status_snapshot(analytics_path: Path) -> dict[str, dict]:
     """Each indicator's published status, value and period; empty before the first
-    publication."""
+    publication, or when the publication cannot be read (it is then made again, and its
+    changes are not known)."""
     if not analytics_path.exists():
         return {}
+    try:
+        return _snapshot(analytics_path)
+    except duckdb.Error as e:
+        log.warning("no status changes from %s, which cannot be read: %s", analytics_path, e)
+        return {}
+
+
+def _snapshot(analytics_path: Path) -> dict[str, dict]:
     with duckdb.connect(str(analytics_path), read_only=True) as con:
         has_outlook = con.execute(
             "select count(*) from information_schema.tables "
@@ -64,6 +77,42 @@ def status_snapshot(analytics_path: Path) -> dict[str, dict]:
         cursor = con.execute(sql)
         names = [c[0] for c in cursor.description]
         return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+
+
+ALERTED = "alerted_statuses.json"  # in the log folder
+DATES = ("period", "forecast_period")
+
+
+def statuses_alerted_last(settings: Settings) -> dict[str, dict]:
+    """What a publication's changes are told against: the statuses of the last publication
+    whose changes were told (kept in the log folder), or, when none are kept, those of the
+    publication readers have now, which are then kept. A refresh that dies after swapping in
+    a publication and before its alert thus tells those changes with the next publication,
+    instead of comparing the new publication with itself."""
+    path = settings.log_dir / ALERTED
+    rows = None
+    if path.exists():
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as e:
+            log.warning("%s cannot be read (%s): changes against the publication", path, e)
+    if rows is None:
+        current = status_snapshot(settings.analytics_path)
+        remember_alerted(settings, current)
+        return current
+    for row in rows.values():
+        for key in DATES:
+            if row.get(key):
+                row[key] = date.fromisoformat(row[key])
+    return rows
+
+
+def remember_alerted(settings: Settings, snapshot: dict[str, dict]) -> None:
+    """The statuses whose changes have been told (after the alert was delivered)."""
+    write_atomic(
+        settings.log_dir / ALERTED,
+        json.dumps(snapshot, ensure_ascii=False, default=str, indent=1).encode("utf-8"),
+    )
 
 
 def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:

@@ -11,7 +11,8 @@ full disk, a lost connection) rather than a killed process, for tests that run i
 
 The points: `ingest.before_commit` (rows inserted, transaction open), `dbt.building` (dbt has
 built its first nodes and is still running), `publish.before_swap` (the new analytics file is
-written aside, the old one not yet replaced).
+written aside, the old one not yet replaced), `publish.after_swap` (the new one swapped in,
+its exports, alert and report not yet made).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from pipeline.state import (
     code_fingerprint,
     dbt_is_current,
     inputs_fingerprint,
-    published_fingerprints,
+    made_from,
+    publication_of,
 )
 
 
@@ -70,19 +71,25 @@ def plan_refresh(
             plan.reason = "nothing loaded yet"
             return _with_new_files(plan, settings, None, sources, months)
         _with_new_files(plan, settings, con, sources, months)
-        published_inputs, code = published_fingerprints(settings.analytics_path)
+        published = publication_of(settings.analytics_path)
         inputs = inputs_fingerprint(con)
         outputs = [settings.report_path, settings.workbook_path]
         if not missing_libraries():  # where no PDF can be made, its absence is not news
             outputs.append(settings.report_pdf_path)
-        if published_inputs is None:
+        if published is None:
             plan.reason = "nothing published yet"
-        elif published_inputs != inputs:
+        elif published.inputs is None:
+            plan.reason = "the published marts were not built by a recorded dbt build"
+        elif published.inputs != inputs:
             plan.reason = "the warehouse holds deliveries the publication was not built from"
-        elif code != code_fingerprint():
+        elif published.code != code_fingerprint():
             plan.reason = "the dbt project, the publish step or the report changed"
         elif not all(p.exists() for p in outputs):
             plan.reason = "the report, its PDF or the workbook is missing"
+        elif {made_from(settings.report_dir), made_from(settings.export_dir)} != {
+            published.published_at
+        }:
+            plan.reason = "the report or the exports were not made from the publication"
         else:
             plan.is_published = True
             plan.reason = "the publication is current"

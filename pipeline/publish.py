@@ -33,7 +33,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR, Settings, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
-from pipeline.state import code_fingerprint, inputs_fingerprint
+from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,9 @@ def publish(settings: Settings) -> PublishResult:
                     str(settings.warehouse_path),
                     len(names),
                     suppressed,
-                    inputs_fingerprint(con, "wh"),
+                    # what dbt built the marts from, not what the warehouse holds now: a
+                    # publish after a load without a build must not pass for current
+                    built_from_inputs(con, "wh"),
                     code_fingerprint(),
                 ],
             )
@@ -231,11 +233,13 @@ def publish(settings: Settings) -> PublishResult:
         failpoint("publish.before_swap")
         os.replace(tmp, target)
         _fsync_dir(target.parent)
+        failpoint("publish.after_swap")
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
     exports = export_parquet(target, settings.export_dir, list(tables))
+    stamp_made_from(settings.export_dir, published_at.isoformat())
     return PublishResult(
         target, tables, suppressed, published_at.isoformat(timespec="seconds"), exports
     )
@@ -243,8 +247,12 @@ def publish(settings: Settings) -> PublishResult:
 
 def export_parquet(analytics: Path, folder: Path, names: list[str]) -> list[Path]:
     """The published tables `names` as `<folder>/<table>.parquet`, each written aside and
-    renamed, read from the analytics file just published (so the exports match it)."""
+    renamed, read from the analytics file just published (so the exports match it); the
+    export of a table no longer published is removed."""
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.parquet"):
+        if old.stem not in names:
+            old.unlink()
     out = []
     with duckdb.connect(str(analytics), read_only=True) as con:
         for name in names:

@@ -1,13 +1,15 @@
 """What a publication and a dbt build were built from, so that a refresh does only what
 is needed.
 
-A publication records two fingerprints in `marts._publication`: of its inputs (the current
-deliveries of every raw table, from the load log) and of the code that turned them into the
-marts and the report (the dbt project, the publish step, the report). A refresh whose
-landing folder holds no new file and whose fingerprints match the publication's has nothing
-to do. A passing `dbt build` records its inputs and the dbt project's fingerprint in
-`raw._dbt_builds`: when they still match, a refresh only publishes and reports (after a
-publish or a report that did not finish).
+A publication records two fingerprints in `marts._publication`: of its inputs (the
+deliveries of every raw table the last passing dbt build built the marts from) and of the
+code that turned them into the marts and the report (the dbt project, the publish step, the
+report). The report and the Parquet exports are stamped with the publication they were made
+from. A refresh whose landing folder holds no new file, whose fingerprints match the
+publication's and whose report and exports carry its stamp has nothing to do. A passing
+`dbt build` records its inputs and the dbt project's fingerprint in `raw._dbt_builds`: when
+they still match, a refresh only publishes and reports (after a publish or a report that did
+not finish).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import hashlib
 import logging
 from collections.abc import Collection
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
+from pipeline.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,9 @@ CODE = [
     *DBT_CODE,
     REPO_ROOT / "pipeline" / "publish.py",
     REPO_ROOT / "pipeline" / "report",
+    # what the report prints numbers and its PDF with
+    REPO_ROOT / "pipeline" / "danish.py",
+    REPO_ROOT / "pipeline" / "pdf.py",
     REPO_ROOT / "reports" / "templates",
 ]
 BUILDS_DDL = """
@@ -83,10 +90,18 @@ def inputs_fingerprint(con: duckdb.DuckDBPyConnection, catalog: str | None = Non
     return hashlib.sha256(ids.encode()).hexdigest()
 
 
-def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
-    """(inputs, code) of the publication in `analytics`, or Nones when there is none."""
+class Publication(NamedTuple):
+    """What the publication in analytics.duckdb was made from, and when."""
+
+    inputs: str | None  # the deliveries its marts were built from (None: not known)
+    code: str
+    published_at: str  # ISO 8601: what the report and the exports made from it are stamped with
+
+
+def publication_of(analytics: Path) -> Publication | None:
+    """The publication in `analytics`, or None when there is none (or none readable)."""
     if not analytics.exists():
-        return None, None
+        return None
     try:
         with duckdb.connect(str(analytics), read_only=True) as con:
             cols = {
@@ -96,15 +111,31 @@ def published_fingerprints(analytics: Path) -> tuple[str | None, str | None]:
                     "and table_name = '_publication'"
                 ).fetchall()
             }
-            if not {"built_from_inputs", "built_from_code"} <= cols:
-                return None, None
+            if not {"built_from_inputs", "built_from_code", "published_at"} <= cols:
+                return None
             row = con.execute(
-                "select built_from_inputs, built_from_code from marts._publication"
+                "select built_from_inputs, built_from_code, published_at from marts._publication"
             ).fetchone()
     except duckdb.Error as e:  # unreadable: what it holds is unknown, so publish again
         log.warning("the publication in %s cannot be read (%s): it is made again", analytics, e)
-        return None, None
-    return (row[0], row[1]) if row else (None, None)
+        return None
+    return Publication(row[0], row[1], row[2].isoformat()) if row else None
+
+
+# What the report and the Parquet exports were made from: a file in their folder holding the
+# publication's published_at, written after everything else there. A refresh killed after
+# the publication was swapped in, before they were all made again, leaves an older stamp (or
+# none), and the next refresh makes them again instead of finding nothing to do.
+MADE_FROM = ".made_from_publication"
+
+
+def stamp_made_from(folder: Path, published_at: str) -> None:
+    write_atomic(folder / MADE_FROM, published_at.encode())
+
+
+def made_from(folder: Path) -> str | None:
+    path = folder / MADE_FROM
+    return path.read_text() if path.exists() else None
 
 
 def record_dbt_build(
@@ -124,18 +155,29 @@ def record_dbt_build(
     return True
 
 
-def _last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+def _last_build(
+    con: duckdb.DuckDBPyConnection, catalog: str | None = None
+) -> tuple[str, str] | None:
     """(inputs, dbt project) fingerprints of the last recorded dbt build, if any."""
     has = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = '_dbt_builds'"
+        "and table_name = '_dbt_builds' and database_name = coalesce(?, current_database())",
+        [catalog],
     ).fetchone()[0]
     if not has:
         return None
+    table = f"{catalog}.raw._dbt_builds" if catalog else "raw._dbt_builds"
     return con.execute(
-        "select built_from_inputs, built_from_dbt from raw._dbt_builds "
-        "order by built_at desc limit 1"
+        f"select built_from_inputs, built_from_dbt from {table} order by built_at desc limit 1"
     ).fetchone()
+
+
+def built_from_inputs(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
+    """The deliveries the marts were built from: the inputs of the last passing dbt build
+    when it ran the dbt project as it is now; None when no such build is recorded (a build
+    of one source's part, or dbt run by hand), so that the next refresh builds them again."""
+    last = _last_build(con, catalog)
+    return last[0] if last and last[1] == dbt_fingerprint() else None
 
 
 def dbt_code_changed(warehouse: Path) -> bool:

@@ -136,8 +136,9 @@ def fresh(tmp_path, monkeypatch, sample_landing) -> Env:
 
 
 def copy_world(built: Env, root: Path) -> None:
-    """Copy the built world's landing, warehouse and analytics files into `root`."""
-    for name in ("landing", "warehouse.duckdb", "analytics.duckdb"):
+    """Copy the built world's landing, warehouse, analytics files and the Parquet exports
+    made from its publication into `root` (not its report)."""
+    for name in ("landing", "warehouse.duckdb", "analytics.duckdb", "exports"):
         src = built.root / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
 

@@ -183,6 +183,18 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
                 "update marts.fct_indicator_status set value = value - 2 where indicator_id = '2.1'"
             )
         with dg.instance_for_test() as instance:
+            # the first publish dies once the new publication is swapped in, before its
+            # alert: the next one still tells what changed against what was last told
+            mp.setenv("BKWH_FAILPOINT", "publish.after_swap:raise")
+            died = defs.resolve_job_def("refresh").execute_in_process(
+                instance=instance,
+                asset_selection=[dg.AssetKey("analytics_db")],
+                raise_on_error=False,
+            )
+            assert not died.success
+            assert status_snapshot(env.settings.analytics_path)["2.3"]["status"] != other
+            assert not (env.settings.log_dir / "alerts.log").exists()
+            mp.delenv("BKWH_FAILPOINT")
             result = defs.resolve_job_def("refresh").execute_in_process(
                 instance=instance,
                 asset_selection=[dg.AssetKey("analytics_db")],

@@ -15,6 +15,7 @@ from pipeline.ingest import Ingestor
 from pipeline.ingest.load import hmac_pads, keyed_hash_sql
 from pipeline.ingest.read import read_file
 from pipeline.plan import plan_refresh
+from pipeline.publish import publish
 from pipeline.report import build_report
 
 
@@ -277,11 +278,27 @@ def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
     assert not plan.new_files and plan.dbt_is_current and plan.publish_only
     build_report(rebuilt.settings)
     assert plan_refresh(rebuilt.settings).nothing_to_do
+    # a refresh that died after swapping in a new publication, before its report was made
+    # again: the older report is there, but not of this publication
+    publish(rebuilt.settings)
+    plan = plan_refresh(rebuilt.settings)
+    assert plan.reason == "the report or the exports were not made from the publication"
+    assert plan.publish_only and not plan.nothing_to_do
+    build_report(rebuilt.settings)
+    assert plan_refresh(rebuilt.settings).nothing_to_do
     path = rebuilt.settings.landing_dir / "case_system" / "meetings_2025-06.csv"
     path.write_text(path.read_text() + "\n")
     plan = plan_refresh(rebuilt.settings)
     assert plan.new_files == {"case_system": ["meetings_2025-06.csv"]}
     assert plan.months == ["2025-06"] and not plan.nothing_to_do and not plan.publish_only
+    # loaded and published without a dbt build (`bkwh ingest`, then `bkwh publish`): the
+    # publication says what dbt built its marts from, so the delivery still waits for one
+    Ingestor(rebuilt.settings).run()
+    publish(rebuilt.settings)
+    build_report(rebuilt.settings)
+    plan = plan_refresh(rebuilt.settings)
+    assert plan.reason == "the warehouse holds deliveries the publication was not built from"
+    assert not plan.new_files and not plan.dbt_is_current and not plan.nothing_to_do
 
 
 def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_path):

@@ -23,6 +23,7 @@ from pipeline.report import formats
 from pipeline.report.data import BALLERUP, Indicator, ReportData, load
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
+from pipeline.state import stamp_made_from
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 TEMPLATES = REPO_ROOT / "reports" / "templates"
@@ -299,6 +300,7 @@ def build_report(settings: Settings) -> ReportResult:
             printer.start()
         with written_aside(workbook) as tmp:
             build_workbook(data, tmp, built_at)
+    stamp_made_from(settings.report_dir, data.published_at.isoformat())  # all made: last
     return ReportResult(
         out,
         workbook,

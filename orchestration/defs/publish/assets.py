@@ -7,7 +7,13 @@ import duckdb
 
 from orchestration.defs.transform.assets import warehouse_dbt_assets
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
-from pipeline.alerts import alert_changes, status_changes, status_snapshot
+from pipeline.alerts import (
+    alert_changes,
+    remember_alerted,
+    status_changes,
+    status_snapshot,
+    statuses_alerted_last,
+)
 from pipeline.config import Settings, dbt_var
 from pipeline.publish import publish
 from pipeline.report import build_report
@@ -26,10 +32,11 @@ progress = logging.getLogger("bkwh.progress")
 )
 def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = Settings.from_env()
-    before = status_snapshot(settings.analytics_path)  # the publication readers have now
+    before = statuses_alerted_last(settings)
     with retry_when_locked(context, "publish"):
         result = publish(settings)
-    changes = status_changes(before, status_snapshot(result.path))
+    after = status_snapshot(result.path)
+    changes = status_changes(before, after)
     if changes:
         alert = alert_changes(settings, changes)
         sent = ["alerts.log"] + [
@@ -43,6 +50,7 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             + "): "
             + "; ".join(c["text"] for c in changes)
         )
+    remember_alerted(settings, after)
     progress.info(
         f"published {len(result.tables)} tables to {result.path} "
         f"({result.suppressed_cells} small cells suppressed)"
