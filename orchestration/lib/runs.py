@@ -6,9 +6,11 @@ that slot forever. `recover` finds the runs whose process is gone, marks them fa
 the reason, and frees their slots and pending steps through Dagster's instance API.
 
 A run's process: the `bkwh/pid` and `bkwh/host` tags that `bkwh run` sets, else the pid of
-the run's latest event (the run worker's, for runs launched by the UI or the daemon). It is
-gone when no such process exists, or when the process with that pid started after the run
-did (the pid was reused). A run on another host is left alone.
+the run's start event (the run worker's, for runs launched by the UI or the daemon; not a
+later event's, which may come from a step's own process under the multiprocess executor, one
+started after the run and so taken for a reused pid). It is gone when no such process
+exists, or when the process with that pid started after the run did (the pid was reused). A
+run on another host, or one not started yet, is left alone.
 """
 
 from __future__ import annotations
@@ -86,7 +88,10 @@ def _alive(pid: int | None, started: float | None, host: str | None) -> bool | N
 
 
 def _event_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
-    records = instance.get_records_for_run(run_id, ascending=False, limit=20).records
+    """The pid of the run worker: the process that reported the run's start."""
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.RUN_START, limit=1
+    ).records
     for record in records:
         event = record.event_log_entry.dagster_event
         if event is not None and event.pid:

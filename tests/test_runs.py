@@ -1,0 +1,56 @@
+"""Whose process a run is (orchestration/lib/runs.py) when `bkwh run` did not tag it: a run
+the UI or the daemon launched, whose steps may each run in a process of their own (the
+multiprocess executor of the `extract` job). `bkwh run` and `bkwh doctor` free the runs whose
+process is gone (test_crash.py); a live run must never be taken for one."""
+
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.lib.runs import is_dead, run_state
+
+
+@dg.op
+def first_step() -> int:
+    # the next step's process starts more than a second after the run did
+    time.sleep(1.5)
+    return 1
+
+
+@dg.op(config_schema={"worker_pid": int})
+def later_step(context: dg.OpExecutionContext, after: int) -> None:
+    record = context.instance.get_run_record_by_id(context.run_id)
+    state = run_state(context.instance, record)
+    assert os.getpid() != context.op_config["worker_pid"], "the step runs in its own process"
+    assert state.pid == context.op_config["worker_pid"], state
+    assert state.alive and not is_dead(state), state
+
+
+def steps_in_processes() -> dg.JobDefinition:
+    @dg.job(executor_def=dg.multiprocess_executor)
+    def steps_in_processes():
+        later_step(first_step())
+
+    return steps_in_processes
+
+
+def test_a_run_s_process_is_its_run_worker_not_the_process_of_its_latest_step():
+    with dg.instance_for_test() as instance:
+        result = dg.execute_job(
+            dg.build_reconstructable_job(
+                "test_runs",
+                "steps_in_processes",
+                reconstructor_working_directory=str(Path(__file__).parent),
+            ),
+            instance=instance,
+            run_config={"ops": {"later_step": {"config": {"worker_pid": os.getpid()}}}},
+            raise_on_error=False,
+        )
+        failures = [
+            e.event_specific_data.error.message
+            for e in result.all_events
+            if e.event_type == dg.DagsterEventType.STEP_FAILURE
+        ]
+        assert result.success, failures
