@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.definitions import defs
+from orchestration.defs.automation.sensors import alert_run_failed
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
@@ -93,8 +94,9 @@ def execute(
         if not raws:
             raise ValueError(f"no source {source!r} in expectations/")
         selection = sorted(dg.AssetSelection.assets(*raws).downstream().resolve(graph))
+    on = on or instance()
     result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=on or instance(),
+        instance=on,
         run_id=run_id,
         raise_on_error=False,
         tags={**tags, **process_tags()},
@@ -107,6 +109,9 @@ def execute(
         if e.is_step_failure
     ]
     succeeded = {e.step_key for e in result.all_events if e.is_step_success}
+    if not result.success:  # told as the daemon's sensor tells the runs it sees
+        why = [e.message for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"]
+        alert_run_failed(on, result.dagster_run, why[0] if why else None)
     return RefreshResult(result.success, result.run_id, failures, succeeded)
 
 

@@ -4,7 +4,8 @@ Every alert is one JSON line in `<log dir>/alerts.log`, posted to `BKWH_ALERT_WE
 when set, and mailed through SMTP when `BKWH_SMTP_HOST` and `BKWH_ALERT_EMAIL_TO` are set
 (`BKWH_SMTP_PORT`, default 25; `BKWH_SMTP_FROM`; `BKWH_SMTP_USER` and `BKWH_SMTP_PASSWORD`
 log in after STARTTLS). A channel that fails is written into the alert; the log line is
-always there. Two kinds: a failed run (orchestration's run-failure sensor) and, after a
+always there. Two kinds: a failed run (the run-failure sensor for runs the daemon launches,
+`bkwh run` itself for the runs it executes) and, after a
 publication, what changed against the one before: an indicator's status, Ballerup's rank
 in Region Hovedstaden (2.1) falling, or a projection turning off course (fct_indicator_outlook:
 'ikke på kurs' where it was not). Each change links to its section of the report

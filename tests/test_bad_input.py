@@ -258,6 +258,14 @@ def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
     index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()
     for file, *_ in CASES.values():
         assert file.split("/")[1] in index
+    # told as a failed run by `bkwh run` itself: a run-failure sensor does not see a run
+    # executed in the process that started it
+    [line] = (refused["env"].settings.log_dir / "alerts.log").read_text().splitlines()
+    alert = json.loads(line)
+    assert {s["step"] for s in alert["failed_steps"]} == refused["failed"]
+    tables = {f"raw/{spec_for(*file.split('/'))[0].raw_table}" for file, *_ in CASES.values()}
+    assert {c["asset"] for c in alert["failed_checks"]} == tables
+    assert all(c["check"] == "gx_suite" and "moved to" in c["why"] for c in alert["failed_checks"])
 
 
 def test_a_refused_person_id_is_named_by_its_shape_only(refused):

@@ -9,6 +9,7 @@ The schedule's day and time come from sources.yml. A failed run writes an alert 
 
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -141,16 +142,25 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
 
 
 def write_alert(context: dg.RunFailureSensorContext) -> dict:
-    """One JSON line in alerts.log, the same as tags on the run, and a webhook post if set."""
-    run = context.dagster_run
+    """The sensor's alert for a failed run the daemon sees (one launched by the UI, a
+    schedule or a sensor)."""
+    return alert_run_failed(context.instance, context.dagster_run, context.failure_event.message)
+
+
+def alert_run_failed(instance: dg.DagsterInstance, run: dg.DagsterRun, message: str | None) -> dict:
+    """One JSON line in alerts.log, the same as tags on the run, and a webhook post and a
+    mail where set: the failed steps and checks, and why. `bkwh run` calls it for the runs it
+    executes in its own process, which a run-failure sensor does not see (they have no code
+    location)."""
     steps = [
-        {"step": e.step_key, "error": (e.event_specific_data.error.message or "").strip()[:500]}
-        for e in context.get_step_failure_events()
+        {
+            "step": r.dagster_event.step_key,
+            "error": (r.dagster_event.event_specific_data.error.message or "").strip()[:500],
+        }
+        for r in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
     ]
     checks = []
-    for record in context.instance.all_logs(
-        run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-    ):
+    for record in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = record.dagster_event.event_specific_data
         if not evaluation.passed:
             checks.append(
@@ -166,7 +176,7 @@ def write_alert(context: dg.RunFailureSensorContext) -> dict:
         "job": run.job_name,
         "failed_steps": steps,
         "failed_checks": checks,
-        "message": context.failure_event.message,
+        "message": message,
     }
     settings = Settings.from_env()
     failed = ", ".join(s["step"] for s in steps) or "no step failed"
@@ -177,8 +187,8 @@ def write_alert(context: dg.RunFailureSensorContext) -> dict:
         json.dumps(alert, ensure_ascii=False, indent=2),
     )
     if "webhook_error" in alert:
-        context.log.warning(f"alert webhook failed: {alert['webhook_error']}")
-    context.instance.add_run_tags(
+        logging.getLogger(__name__).warning(f"alert webhook failed: {alert['webhook_error']}")
+    instance.add_run_tags(
         run.run_id,
         {
             "bkwh/alert": "run failed: " + failed,
