@@ -23,12 +23,13 @@ import pytest
 from test_ingest import _only
 
 from orchestration.definitions import defs
-from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV
+from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV, SETTLE_ENV
 from orchestration.defs.ingest.assets import freshness
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from pipeline.config import sources_config
+from pipeline.ingest import Ingestor
 from pipeline.suites import load_specs
 
 pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
@@ -42,9 +43,14 @@ def _evaluate_landing_sensor(cursor=None):
         return result, context.cursor
 
 
-def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
+def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
     _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-03.csv"})
     assert defs.resolve_sensor_def("landing_files").job_name == "refresh"
+    monkeypatch.setenv(SETTLE_ENV, "3600")  # files written this last hour may be incomplete
+    waiting, cursor = _evaluate_landing_sensor()
+    assert isinstance(waiting, dg.SkipReason) and "waiting for 2 file(s)" in waiting.skip_message
+    assert cursor == "{}"  # they are looked at again
+    monkeypatch.setenv(SETTLE_ENV, "0")
 
     first, cursor = _evaluate_landing_sensor()
     assert isinstance(first, dg.RunRequest)
@@ -62,35 +68,60 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh):
     assert changed.run_key != first.run_key
 
     new = fresh.settings.landing_dir / "case_system" / "meetings_2024-04.csv"
-    new.write_text(path.read_text())
+    new.write_text(path.read_text() + "\n")  # content of its own (the same would be skipped)
     added, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(added, dg.RunRequest) and added.tags["bkwh/files"] == "1"
     assert added.tags["dagster/asset_partition_range_start"] == "2024-04-01"
     assert isinstance(_evaluate_landing_sensor(cursor)[0], dg.SkipReason)
 
+    # a file whose content was loaded before (under another name) starts nothing
+    Ingestor(fresh.settings).run()
+    copy = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
+    copy.write_text(path.read_text())
+    same, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(same, dg.SkipReason) and "loaded before" in same.skip_message
 
-def test_monthly_schedule_runs_after_the_release_for_the_month_before():
+
+def _evaluate_monthly_schedule(when: datetime):
+    schedule = defs.resolve_schedule_def("monthly_refresh")
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=when,
+            repository_def=defs.get_repository_def(),
+        )
+        return schedule.evaluate_tick(context)
+
+
+def test_monthly_schedule_runs_after_the_release_for_the_month_before(fresh):
     conf = sources_config()["schedule"]
     schedule = defs.resolve_schedule_def("monthly_refresh")
     hour, minute = conf["monthly_refresh_time"].split(":")
     assert schedule.cron_schedule == f"{int(minute)} {int(hour)} {conf['monthly_refresh_day']} * *"
     assert schedule.execution_timezone == conf["timezone"]
     tz = ZoneInfo(conf["timezone"])
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})  # a late delivery for March 2024
     for when, month in (
         (datetime(2026, 11, 15, 6, tzinfo=tz), "2026-10"),
-        (datetime(2027, 1, 15, 6, tzinfo=tz), "2026-12"),
+        (datetime(2026, 12, 15, 6, tzinfo=tz), "2026-11"),
     ):
-        with dg.instance_for_test() as instance:
-            context = dg.build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=when,
-                repository_def=defs.get_repository_def(),
-            )
-            [request] = schedule.evaluate_tick(context).run_requests
+        [request] = _evaluate_monthly_schedule(when).run_requests
         assert request.tags["bkwh/release_month"] == month
-        assert request.partition_key == f"{month}-01"
+        # every month with new person-level files, to the month released
+        assert {
+            "bkwh/trigger": "schedule",
+            "bkwh/release_month": month,
+            **partition_range_tags("2024-03", month),
+        }.items() <= request.tags.items()
         assert request.run_key == f"monthly-{month}"
         assert request.run_config == RUN_LOGGING
+
+
+def test_monthly_schedule_skips_when_nothing_is_new_since_the_publication(built):
+    when = datetime(2026, 11, 15, 6, tzinfo=ZoneInfo(sources_config()["schedule"]["timezone"]))
+    result = _evaluate_monthly_schedule(when)
+    assert not result.run_requests
+    assert result.skip_message == "nothing to refresh for 2026-10: the publication is current"
 
 
 def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, monkeypatch):

@@ -1,8 +1,13 @@
 """Automation: a sensor on the landing folder, the monthly schedule, and the failure alert.
 
 The sensor's cursor holds each landing file's size and modification time, so each new or
-changed file starts one run, once: a restart or the next tick does not trigger again.
-The schedule's day and time come from sources.yml. A failed run writes an alert line to
+changed file starts one run, once: a restart or the next tick does not trigger again. Both
+the sensor and the schedule ask the refresh's plan (pipeline.plan, read-only, no Dagster or
+GX imports) first: a file whose content was loaded before starts nothing, a file still being
+written (changed in the last `BKWH_LANDING_SETTLE_S` seconds, default 60) waits for a later
+tick, and the schedule skips a month with nothing new since the last publication and covers
+every month that has new person-level files. The schedule's day and time come from
+sources.yml. A failed run writes an alert line to
 `<log dir>/alerts.log`, tags the run with it, and posts and mails it where configured
 (pipeline.alerts).
 """
@@ -10,6 +15,8 @@ The schedule's day and time come from sources.yml. A failed run writes an alert 
 import hashlib
 import json
 import logging
+import os
+import time
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -22,6 +29,7 @@ from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.ingest import file_month, landing_files
+from pipeline.plan import plan_refresh
 
 ALERT_WEBHOOK_ENV = WEBHOOK_ENV
 
@@ -58,12 +66,34 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.STOPPED,
     )
     def landing_files(context: dg.SensorEvaluationContext):
+        settings = Settings.from_env()
         seen = json.loads(context.cursor) if context.cursor else {}
-        current = landing_signature(Settings.from_env())
+        current = landing_signature(settings)
         changed = sorted(rel for rel, sig in current.items() if seen.get(rel) != sig)
-        context.update_cursor(json.dumps(current))
         if not changed:
+            context.update_cursor(json.dumps(current))
             return dg.SkipReason("no new or changed files in landing")
+        plan = plan_refresh(settings)
+        if plan.busy:  # the cursor is kept: the files are looked at again next tick
+            return dg.SkipReason(f"{plan.busy}; the new files wait for the next tick")
+        new = {f"{source}/{name}" for source, names in plan.new_files.items() for name in names}
+        settle = float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_S))
+        now_ns = time.time_ns()
+        young = [
+            rel
+            for rel in changed
+            if rel in new and now_ns - int(current[rel].split(":")[1]) < settle * 1e9
+        ]
+        if young:  # not in the cursor: a later tick takes them, once they are whole
+            context.update_cursor(json.dumps({**seen, **_without(current, young)}))
+            return dg.SkipReason(
+                f"waiting for {len(young)} file(s) changed in the last {settle:g} s, which may "
+                f"still be being written (first: {young[0]})"
+            )
+        context.update_cursor(json.dumps(current))
+        changed = [rel for rel in changed if rel in new]
+        if not changed:
+            return dg.SkipReason("the changed files in landing hold content loaded before")
         digest = hashlib.sha256(
             "\n".join(f"{rel}={current[rel]}" for rel in changed).encode()
         ).hexdigest()[:20]
@@ -80,6 +110,14 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         )
 
     return landing_files
+
+
+SETTLE_ENV = "BKWH_LANDING_SETTLE_S"
+DEFAULT_SETTLE_S = 60
+
+
+def _without(signature: dict[str, str], files: list[str]) -> dict[str, str]:
+    return {rel: sig for rel, sig in signature.items() if rel not in files}
 
 
 def release_month(scheduled: datetime) -> str:
@@ -108,11 +146,19 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
     )
     def monthly_refresh(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
+        plan = plan_refresh(Settings.from_env())
+        if plan.nothing_to_do:
+            return dg.SkipReason(f"nothing to refresh for {month}: {plan.reason}")
+        known = set(partition_months())
+        months = sorted({m for m in plan.months if m in known} | {month})
         return dg.RunRequest(
             run_key=f"monthly-{month}",
-            partition_key=f"{month}-01",
             run_config=RUN_LOGGING,
-            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
+            tags={
+                "bkwh/trigger": "schedule",
+                "bkwh/release_month": month,
+                **partition_range_tags(months[0], months[-1]),
+            },
         )
 
     return monthly_refresh
