@@ -58,7 +58,10 @@ def plan_refresh(
         return _with_new_files(plan, settings, None, sources, months)
     try:
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    except duckdb.Error as e:  # held by another process: the refresh waits its turn
+    except duckdb.IOException as e:
+        if "Could not set lock" not in str(e):
+            raise  # not a database, or unreadable: said as it is, not as "in use"
+        # held by another process: the refresh waits its turn
         plan.busy = f"the warehouse is in use ({str(e).splitlines()[0]})"
         plan.reason = plan.busy
         return plan

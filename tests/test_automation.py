@@ -19,6 +19,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import duckdb
 import pytest
 from test_ingest import _only
 
@@ -30,6 +31,7 @@ from orchestration.lib.partitions import partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from pipeline.config import sources_config
 from pipeline.ingest import Ingestor
+from pipeline.plan import plan_refresh
 from pipeline.suites import load_specs
 
 pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
@@ -246,6 +248,28 @@ con = duckdb.connect(sys.argv[1])
 print("locked", flush=True)
 sys.stdin.readline()  # holds the warehouse until the test says so
 """
+
+
+def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh):
+    path = fresh.settings.warehouse_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        plan = plan_refresh(fresh.settings)
+        assert plan.busy.startswith("the warehouse is in use") and not plan.nothing_to_do
+    finally:
+        holder.communicate("release\n", timeout=30)
+    path.unlink()
+    path.write_bytes(b"not a database" * 100)
+    with pytest.raises(duckdb.IOException, match="not a valid DuckDB database"):
+        plan_refresh(fresh.settings)
 
 
 def test_a_locked_warehouse_is_retried_with_backoff(fresh):
