@@ -11,6 +11,9 @@
     share_difference, rate_ratio: a comparison of two groups (5.0's gap in percentage
            points, 5.6's ratio), whose model computed the interval from both groups'
            counts (macro comparison_bounds): `given` names its two columns.
+    A model may give a row's range itself (`given`): a value no counts stand behind, made of
+    published figures each rounded to the decimal the source publishes (2.5's country:
+    the sum of two rounded percentages), has the range that rounding allows.
     Only where the value is what the counts say it is (value = numerator / denominator x
     scale): a row whose value comes from elsewhere (a published rate beside counts of
     another kind, an expected share) gets no interval rather than a wrong one.
@@ -24,7 +27,8 @@
     {%- endset -%}
     {%- for bound, column in [('low', 'ci_lower'), ('high', 'ci_upper')] %}
     case
-        when {{ method }} in ('share_difference', 'rate_ratio') then {{ given }}_{{ column[3:] }}
+        when {{ method }} in ('share_difference', 'rate_ratio') or {{ given }}_{{ column[3:] }} is not null
+            then {{ given }}_{{ column[3:] }}
         when {{ method }} = 'count_change'
             then {{ scale }} * (
                 ci_rate_ratio_{{ bound }}({{ numerator }}, 1, {{ denominator }}, 1, {{ alpha }}) - 1

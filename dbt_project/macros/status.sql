@@ -1,31 +1,45 @@
 {#- Helpers of fct_indicator_status. -#}
 
-{#- the gap of a value x: how far x is on the better side of the target or comparator -#}
-{% macro gap_at(x) -%}
+{#-
+    The gap of a value x: how far x is on the better side of the target, or of the
+    comparator's value c (comparator_value, or one end of its range)
+-#}
+{% macro gap_at(x, c='comparator_value') -%}
     case
         when target_operator = '<=' then target_value - {{ x }}
         when target_operator = '>=' then {{ x }} - target_value
         when target_operator = '=' then target_tolerance - abs({{ x }} - target_value)
-        when comparator_value is not null and direction = 'lower_is_better'
-            then comparator_value - {{ x }}
-        when comparator_value is not null and direction = 'higher_is_better'
-            then {{ x }} - comparator_value
+        when {{ c }} is not null and direction = 'lower_is_better'
+            then {{ c }} - {{ x }}
+        when {{ c }} is not null and direction = 'higher_is_better'
+            then {{ x }} - {{ c }}
     end
 {% endmacro %}
 
 {#-
-    The gap at the worst and at the best point of an interval [low, high]; where the target
-    is a band (=) and the interval holds its mark, the best is the band's whole tolerance.
+    The gap at the worst and at the best point of an interval [low, high], against the worst
+    and the best point of the comparator's range [comparator_lower, comparator_upper] (the
+    range its published, rounded figures allow; its value where it has none); where the
+    target is a band (=) and the interval holds its mark, the best is the band's whole
+    tolerance.
 -#}
 {% macro worst_gap(low, high) -%}
-    least({{ gap_at(low) }}, {{ gap_at(high) }})
+    least(
+        {%- for x in [low, high] %}{% for c in ['comparator_lower', 'comparator_upper'] %}
+        {{ gap_at(x, c) }}{{ ',' if not (loop.last and x == high) }}
+        {%- endfor %}{% endfor %}
+    )
 {%- endmacro %}
 
 {% macro best_gap(low, high) -%}
     case
         when target_operator = '=' and target_value between {{ low }} and {{ high }}
             then target_tolerance
-        else greatest({{ gap_at(low) }}, {{ gap_at(high) }})
+        else greatest(
+            {%- for x in [low, high] %}{% for c in ['comparator_lower', 'comparator_upper'] %}
+            {{ gap_at(x, c) }}{{ ',' if not (loop.last and x == high) }}
+            {%- endfor %}{% endfor %}
+        )
     end
 {%- endmacro %}
 

@@ -43,6 +43,8 @@ joined as (
         status.target_value,
         status.target_tolerance,
         status.comparator_value,
+        status.comparator_lower,
+        status.comparator_upper,
         forecasts.period as forecast_period,
         forecasts.forecast,
         forecasts.lower,

@@ -7,7 +7,8 @@
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates) leaves out 0, else uændret. The comparator
--- (the country: hundreds of thousands of persons) is taken as known. A figure whose source
+-- (the country: hundreds of thousands of persons) is taken as known, except for the
+-- rounding of published figures where its model gives that range (2.5). A figure whose source
 -- publishes no counts (0.1's rate, 2.1's rank of rates) keeps the plain comparison, and
 -- says so (interval_method 'none'). The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
@@ -118,10 +119,23 @@ changes as (
     inner join latest_values on a_year_before.indicator_id = latest_values.indicator_id
 ),
 
+-- the comparator's value, and the range its source's rounding allows where its model gives
+-- one for a value no counts stand behind (a sum of published percentages, each rounded:
+-- 2.5's country); else its value is taken as known
 comparators as (
     select
         latest_values.indicator_id,
-        indicator_values.value as comparator_value
+        indicator_values.value as comparator_value,
+        case
+            when indicator_values.denominator is null
+                then coalesce(indicator_values.ci_lower, indicator_values.value)
+            else indicator_values.value
+        end as comparator_lower,
+        case
+            when indicator_values.denominator is null
+                then coalesce(indicator_values.ci_upper, indicator_values.value)
+            else indicator_values.value
+        end as comparator_upper
     from latest_values
     inner join catalogue on latest_values.indicator_id = catalogue.indicator_id
     inner join indicator_values
@@ -149,6 +163,8 @@ joined as (
         latest_values.persons,
         latest_values.unit,
         comparators.comparator_value,
+        comparators.comparator_lower,
+        comparators.comparator_upper,
         targets.target_operator,
         targets.target_value,
         targets.target_tolerance,
@@ -245,6 +261,8 @@ final as (
         comparator::varchar as comparator,
         comparator_area_code::integer as comparator_area_code,
         comparator_value::double as comparator_value,
+        comparator_lower::double as comparator_lower,
+        comparator_upper::double as comparator_upper,
         target_operator::varchar as target_operator,
         target_value::double as target_value,
         target_tolerance::double as target_tolerance,

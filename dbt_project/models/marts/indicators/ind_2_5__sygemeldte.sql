@@ -4,8 +4,11 @@
 -- Ballerup from its register and persons register (the fuldtidspersoner of residents aged
 -- 16-66 in the month, int_fuldtidspersoner_by_origin); the country and every other
 -- municipality from Jobindsats y07a02 and y12a02, whose published percentages share one
--- denominator and so add up; their labour force is the one the published figures imply
--- (fuldtidspersoner / pct, in whole persons).
+-- denominator and so add up. They publish no labour force (a count worked back from a
+-- rounded percentage would be an invented one): their rows have no denominator, and their
+-- range is what the rounding of the published percentages allows (var
+-- published_pct_decimals: half a unit of the last decimal for each percentage summed), which
+-- fct_indicator_status takes as the comparator's uncertainty.
 with
 
 sick_groups as (
@@ -102,9 +105,8 @@ other_areas as (
         'ydelse' as breakdown,
         ydelse_group as breakdown_value,
         fuldtidspersoner as numerator,
-        case when pct_labour_force > 0 then round(100 * fuldtidspersoner / pct_labour_force) end
-            as denominator,
-        pct_labour_force as value
+        pct_labour_force as value,
+        1 as n_rounded
     from published
     union all
     select
@@ -113,15 +115,14 @@ other_areas as (
         'total' as breakdown,
         'I alt' as breakdown_value,
         sum(fuldtidspersoner) as numerator,
-        case
-            when sum(pct_labour_force) > 0
-                then round(100 * sum(fuldtidspersoner) / sum(pct_labour_force))
-        end as denominator,
-        sum(pct_labour_force) as value
+        sum(pct_labour_force) as value,
+        count(*) as n_rounded
     from published
     group by period_date, area_code
     having count(*) = (select count(*) from sick_groups)
 ),
+
+{%- set half_unit = 0.5 * 10 ** (-var('published_pct_decimals')) %}
 
 both_paths as (
     select
@@ -131,7 +132,9 @@ both_paths as (
         breakdown_value,
         numerator,
         denominator,
-        value
+        value,
+        null::double as ci_lower,
+        null::double as ci_upper
     from ballerup
     union all
     select
@@ -140,8 +143,10 @@ both_paths as (
         breakdown,
         breakdown_value,
         numerator,
-        denominator,
-        value
+        null::double as denominator,
+        value,
+        greatest(0, value - n_rounded * {{ half_unit }}) as ci_lower,
+        value + n_rounded * {{ half_unit }} as ci_upper
     from other_areas
 ),
 
@@ -156,6 +161,8 @@ final as (
         numerator,
         denominator,
         value,
+        ci_lower,
+        ci_upper,
         'pct' as unit
     from both_paths
 )
