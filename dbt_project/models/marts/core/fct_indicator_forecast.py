@@ -7,7 +7,8 @@ The series is the home municipality's published total (suppressed months are gap
 projection starts after the last gap) up to the status period, so provisional months, which
 the sources still revise, are not projected from. The goal is the target valid then, or,
 without a target, the comparator's value in that period (the country's level: the strategy's
-"på landsniveau"). A rank (2.1) is not projected. The goal is judged in
+"på landsniveau"). A rank (2.1) is not projected, nor an indicator whose focus area has no
+goal (Overordnet: its comparator is for orientation). The goal is judged in
 fct_indicator_outlook."""
 
 import pandas as pd
@@ -22,10 +23,11 @@ def model(dbt, session):
     status = dbt.ref("fct_indicator_status").df()
     values = dbt.ref("fct_indicator_values").df()
 
-    # indicators with a target or a comparator value in their status period
+    # indicators with a goal, and a target or a comparator value in their status period
     projected = status[
         status.period.notna()
         & (status.unit != "rank")
+        & status.has_goal
         & (status.target_operator.notna() | status.comparator_value.notna())
     ][["indicator_id", "unit", "period"]]
 

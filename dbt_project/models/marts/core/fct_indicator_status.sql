@@ -3,6 +3,7 @@
 -- and the change since the same period a year before.
 --
 -- A verdict needs the value's whole 95 % interval on one side: opfyldt or ikke opfyldt;
+-- an indicator of a focus area without a goal has no verdict: 'til orientering';
 -- an interval that holds the target or comparator is 'på niveau'. Fewer persons behind the
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
@@ -17,6 +18,12 @@ with
 
 catalogue as (
     select * from {{ ref('indicator_catalogue') }}
+),
+
+-- the strategy's goals: a focus area without one (Overordnet: the overall indicators the
+-- committee asked to follow) gives its indicators' comparators for orientation only
+focus_areas as (
+    select * from {{ ref('focus_areas') }}
 ),
 
 targets as (
@@ -172,6 +179,7 @@ joined as (
         changes.change_ci_lower,
         changes.change_ci_upper,
         changes.change_persons,
+        focus_areas.goal_text is not null as has_goal,
         coalesce(latest_values.is_provisional, false) as is_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
         -- the method the status used: none where the value has no interval
@@ -180,6 +188,7 @@ joined as (
             else latest_values.interval_method
         end as interval_method
     from catalogue
+    left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
     left join latest_values on catalogue.indicator_id = latest_values.indicator_id
     left join all_hidden on catalogue.indicator_id = all_hidden.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
@@ -208,6 +217,7 @@ judged as (
             when catalogue_status = 'retired' then 'udgået'
             when is_all_hidden then 'for få til en vurdering'
             when gap is null then 'ingen sammenligning'
+            when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'
             -- a figure published without its counts (0.1, 2.1): the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
@@ -267,6 +277,7 @@ final as (
         target_value::double as target_value,
         target_tolerance::double as target_tolerance,
         direction::varchar as direction,
+        has_goal::boolean as has_goal,
         replaced_by::varchar as replaced_by,
         status::varchar as status,
         status_text::varchar as status_text,
