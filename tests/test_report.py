@@ -195,6 +195,33 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
             assert chart is None and "ingen offentliggjort værdi" in text, c["indicator_id"]
         if c["note_da"]:
             assert c["note_da"] in text
+        # what the value rests on, counted in what the catalogue says (companies for 1.6)
+        persons = article.select_one(".persons")
+        if persons is not None:
+            said = persons.get_text(" ", strip=True)
+            assert said.endswith(f" {c['counted_da']}"), (c["indicator_id"], said)
+            assert said.startswith(("n = ", "mindste gruppe: ")), said
+
+
+@pytest.mark.parametrize(
+    ("n", "counted", "behind", "text"),
+    [
+        (2830, "virksomheder", "denominator", "n = 2.830 virksomheder"),
+        (6.0, "personer", "smallest", "mindste gruppe: 6 personer"),
+        (4071.5, "fuldtidspersoner", "numerator", "n = 4.072 fuldtidspersoner"),
+        (None, "personer", "denominator", ""),
+        (29, None, "smallest", ""),
+    ],
+)
+def test_what_a_value_rests_on_is_said_in_what_was_counted(n, counted, behind, text):
+    assert formats.persons_text(n, counted, behind) == text
+
+
+def test_an_interval_with_a_negative_end_is_said_in_words_not_with_a_dash_beside_a_minus():
+    assert formats.interval_text(14.6, 17.9, "pct") == "14,6\N{EN DASH}17,9 %"
+    assert formats.interval_text(-61.5, -6.4, "pct_points") == (
+        "fra \N{MINUS SIGN}61,5 til \N{MINUS SIGN}6,4 pct.-point"
+    )
 
 
 def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, page):
@@ -292,7 +319,19 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
         )
     ]
     assert latest >= max(s["period"] for s in status.values() if s["period"])
-    assert soup.select_one("#data-until").get_text(strip=True) == danish_month(latest)
+    # the latest month, and, when its sources still revise it, the latest final one
+    [(final,)] = [
+        tuple(r.values())
+        for r in _rows(
+            built.settings.analytics_path,
+            "select max(period) from marts.fct_indicator_values"
+            f" where area_code = {HOME} and value is not null and not is_provisional",
+        )
+    ]
+    until = danish_month(latest)
+    if final < latest:
+        until += f" (foreløbige tal; endelige til og med {danish_month(final)})"
+    assert soup.select_one("#data-until").get_text(strip=True) == until
     [(published,)] = [
         tuple(r.values())
         for r in _rows(built.settings.analytics_path, "select published_at from marts._publication")

@@ -127,7 +127,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
             formats.period_text(ind.period, ind.period_type)
             + (", foreløbig" if ind.is_provisional else "")
         )
-        if ind.is_computed
+        if ind.is_computed and ind.period is not None
         else "",
         "newer_provisional": ind.period is not None
         and any(p.is_provisional and p.period > ind.period for p in ind.series.get(BALLERUP, [])),
@@ -136,13 +136,13 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if has_comparator_area
         else None,
         "change_text": formats.change_text(ind.change_from_year_before, ind.unit)
-        if ind.is_computed
+        if ind.is_computed and ind.period is not None
         else "",
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": ind.status_text,
         "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
-        "persons_text": formats.persons_text(ind.n_counted),
+        "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.count_behind),
         "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
         "breakdown_tables": _breakdown_tables(ind),
@@ -224,7 +224,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         status_counts=[
             (s.status, s.symbol, s.css_class, counts.get(s.status, 0)) for s in data.verdicts()
         ],
-        data_until=formats.period_text(data.data_until, "month"),
+        data_until=data.data_until_text,
         # _publication.published_at is UTC; the reader's clock is Danish
         published_at=formats.date_text(
             data.published_at.replace(tzinfo=UTC).astimezone(LOCAL_TIME)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import duckdb
 
 from pipeline.config import dbt_var
+from pipeline.report import formats
 
 BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_project.yml)
 
@@ -24,7 +25,8 @@ INDICATORS_SQL = """
 select
     d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
     d.goal_text, d.indicator_role, d.strategy_text, d.headline_da, d.strategy_remark,
-    d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da,
+    d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da, d.counted_da,
+    d.count_behind,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
@@ -197,6 +199,29 @@ class ReportData:
             if p.value is not None
         ]
         return max(periods) if periods else None
+
+    @property
+    def final_until(self) -> date | None:
+        """The latest period any indicator has a value for that its sources no longer
+        revise (a status names no later one)."""
+        periods = [
+            p.period
+            for i in self.indicators
+            for p in i.series.get(BALLERUP, [])
+            if p.value is not None and not p.is_provisional
+        ]
+        return max(periods) if periods else None
+
+    @property
+    def data_until_text(self) -> str:
+        """'november 2026', or, where the latest months are still revised by their sources,
+        'november 2026 (foreløbige tal; endelige til og med oktober 2026)'."""
+        latest = formats.period_text(self.data_until, "month")
+        final = self.final_until
+        if final is None or self.data_until is None or final >= self.data_until:
+            return latest
+        final_text = formats.period_text(final, "month")
+        return f"{latest} (foreløbige tal; endelige til og med {final_text})"
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:

@@ -60,6 +60,21 @@ PERIOD_TYPE_NAMES = {
 
 # a status's colours (ink, background) by its class (marts.dim_status.css_class): the report's
 # CSS and the workbook's cells take them from here
+# the catalogue's codes as the workbook's definitions print them
+DIRECTION_NAMES = {
+    "lower_is_better": "lavere er bedre",
+    "higher_is_better": "højere er bedre",
+    "closer_to_target": "tættest på målet er bedst",
+    "none": "ingen retning",
+}
+COMPARATOR_NAMES = {
+    "national": "landsniveauet",
+    "trend": "udviklingen over tid",
+    "fixed_target": "et fast mål",
+    "none": "ingen",
+}
+CATALOGUE_STATUS_NAMES = {"active": "aktiv", "new": "ny", "retired": "udgået"}
+
 STATUS_COLOURS = {
     "ok": ("#1b6e2d", "#e3f3e6"),
     "bad": ("#a31d1d", "#fbe4e4"),
@@ -120,17 +135,26 @@ def value_text(value: float | None, unit: str) -> str:
 
 
 def interval_text(low: float | None, high: float | None, unit: str) -> str:
-    """'14,6–17,9 %' (the 95 % interval, an en dash between); '' without one."""
+    """'14,6–17,9 %' (the 95 % interval, an en dash between); with a negative end, in words:
+    'fra \N{MINUS SIGN}61,5 til \N{MINUS SIGN}6,4 pct.-point' (a dash beside a minus sign
+    reads as a second minus);
+    '' without one."""
     if low is None or high is None:
         return ""
-    return f"{number(low, unit)}\N{EN DASH}{number(high, unit)}{UNIT_SUFFIX.get(unit, '')}"
+    suffix = UNIT_SUFFIX.get(unit, "")
+    if low < 0 or high < 0:
+        return f"fra {number(low, unit)} til {number(high, unit)}{suffix}"
+    return f"{number(low, unit)}\N{EN DASH}{number(high, unit)}{suffix}"
 
 
-def persons_text(n: float | None) -> str:
-    """'1.981 personer' (rounded: fuldtidspersoner are fractional); '' without a count."""
-    if n is None:
+def persons_text(n: float | None, counted: str | None, count_behind: str | None) -> str:
+    """What a value rests on: 'n = 2.830 virksomheder' (rounded: fuldtidspersoner are
+    fractional), or, for a comparison of groups, its smallest: 'mindste gruppe: 6 personer';
+    '' without a count."""
+    if n is None or not counted:
         return ""
-    return f"{format_number(round(n), 0)} personer"
+    label = "mindste gruppe:" if count_behind == "smallest" else "n ="
+    return f"{label} {format_number(round(n), 0)} {counted}"
 
 
 def change_text(change: float | None, unit: str) -> str:

@@ -186,7 +186,15 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Seneste værdi", lambda i: i.value, _unit),
         Column("95 %-interval, fra", lambda i: i.ci_lower, _unit),
         Column("95 %-interval, til", lambda i: i.ci_upper, _unit),
-        Column("Personer bag tallet", lambda i: i.n_counted, lambda i: "count"),
+        Column("Antal bag tallet", lambda i: i.n_counted, lambda i: "count"),
+        Column(
+            "Talt i",
+            lambda i: (
+                f"{i.counted_da} (mindste gruppe)"
+                if i.counted_da and i.count_behind == "smallest"
+                else i.counted_da
+            ),
+        ),
         Column("Enhed", lambda i: _unit_name(i.unit)),
         Column("Sammenlignet med", compared_with),
         Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
@@ -331,10 +339,13 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Fortolkning og kilder", lambda i: i.note_da, wrap),
         Column("Enhed", lambda i: _unit_name(i.unit)),
         Column("Statistisk usikkerhed", lambda i: i.interval_method_da, wrap),
-        Column("Retning", lambda i: i.direction),
-        Column("Sammenligning", lambda i: i.comparator),
+        Column("Retning", lambda i: formats.DIRECTION_NAMES.get(i.direction, i.direction)),
+        Column("Sammenligning", lambda i: formats.COMPARATOR_NAMES.get(i.comparator, i.comparator)),
         Column("Mål", lambda i: i.target_text),
-        Column("Status i kataloget", lambda i: i.catalogue_status),
+        Column(
+            "Status i kataloget",
+            lambda i: formats.CATALOGUE_STATUS_NAMES.get(i.catalogue_status, i.catalogue_status),
+        ),
         Column("Erstattet af", lambda i: i.replaced_by),
         Column("Opdelinger", lambda i: i.breakdowns),
         Column(
@@ -352,7 +363,7 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
     styles = _styles(book)
     stamp = Stamp(
-        data_until=formats.period_text(data.data_until, "month"),
+        data_until=data.data_until_text,
         built_at=formats.date_text(built_at),
     )
     _about(book, styles, stamp, data)

@@ -54,6 +54,8 @@ final as (
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,
         catalogue.note_da::varchar as note_da,
+        nullif(catalogue.counted_da, '')::varchar as counted_da,
+        interval_methods.persons_behind::varchar as count_behind,
         interval_methods.method_da::varchar as interval_method_da,
         coalesce(units.interval_method, 'none')::varchar as interval_method
     from catalogue
