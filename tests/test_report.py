@@ -204,17 +204,17 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
 
 
 @pytest.mark.parametrize(
-    ("n", "counted", "behind", "text"),
+    ("n", "counted", "groups", "text"),
     [
-        (2830, "virksomheder", "denominator", "n = 2.830 virksomheder"),
-        (6.0, "personer", "smallest", "mindste gruppe: 6 personer"),
-        (4071.5, "fuldtidspersoner", "numerator", "n = 4.072 fuldtidspersoner"),
-        (None, "personer", "denominator", ""),
-        (29, None, "smallest", ""),
+        (2830, "virksomheder", False, "n = 2.830 virksomheder"),
+        (6.0, "personer", True, "mindste gruppe: 6 personer"),
+        (4071.5, "fuldtidspersoner", False, "n = 4.072 fuldtidspersoner"),
+        (None, "personer", False, ""),
+        (29, None, False, ""),
     ],
 )
-def test_what_a_value_rests_on_is_said_in_what_was_counted(n, counted, behind, text):
-    assert formats.persons_text(n, counted, behind) == text
+def test_what_a_value_rests_on_is_said_in_what_was_counted(n, counted, groups, text):
+    assert formats.persons_text(n, counted, groups) == text
 
 
 def test_an_interval_with_a_negative_end_is_said_in_words_not_with_a_dash_beside_a_minus():
@@ -430,7 +430,8 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         built.settings.analytics_path,
         "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed "
         "from marts.fct_indicator_values v join marts.dim_indicator d using (indicator_id) "
-        f"where v.area_code = {HOME} or v.area_code = d.comparator_area_code",
+        f"where v.area_code = {HOME} or v.area_code = d.comparator_area_code "
+        "or list_contains(d.also_compared_area_codes, v.area_code)",
     )
     for label in groups:
         ws = wb[label]
@@ -774,6 +775,9 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
         "comparator": "national",
         "comparator_area_code": 0,
         "comparator_value": None,
+        "comparator_lower": None,
+        "comparator_upper": None,
+        "also_compared_area_codes": [],
         "unit": "pct",
         "period": date(2026, 5, 1),
         "period_type": "month",
@@ -793,6 +797,15 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
         "Hele landet: 2,9 %"
     )
     assert comparator_text(Indicator(row, {}), names) == "Hele landet: ingen data"
+    # a comparator known only to its rounding says so; an area shown beside it, its value
+    rounded = {**row, "comparator_value": 2.2, "comparator_lower": 2.1, "comparator_upper": 2.3}
+    assert comparator_text(Indicator(rounded, series), names) == (
+        "Hele landet: 2,2 % (afrundede tal: 2,1\N{EN DASH}2,3 %)"
+    )
+    beside = {**row, "comparator_value": 2.9, "also_compared_area_codes": [84]}
+    series[84] = [Point(date(2026, 5, 1), 3.4, False)]
+    text = comparator_text(Indicator(beside, series), {**names, 84: "Region Hovedstaden"})
+    assert text == "Hele landet: 2,9 %; Region Hovedstaden: 3,4 %"
 
 
 def test_the_printer_gets_each_chart_as_an_image_of_the_same_svg():

@@ -62,8 +62,31 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
                     f"(seneste: {formats.value_text(last.value, ind.unit)} i "
                     f"{formats.period_text(last.period, ind.period_type)})"
                 )
-        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}"
+        rounded = (
+            f" (afrundede tal: {formats.interval_text(lo, hi, ind.unit)})"
+            if (lo := ind.comparator_lower) is not None
+            and (hi := ind.comparator_upper) is not None
+            and lo < hi
+            else ""
+        )
+        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{rounded}" + "".join(
+            f"; {area_names.get(code, str(code))}: {formats.value_text(value, ind.unit)}"
+            for code in ind.also_compared_area_codes or []
+            for value in [_value_in(ind, code)]
+        )
     return "Udviklingen følges"
+
+
+def _value_in(ind: Indicator, area_code: int) -> float | None:
+    """An area's published value in the indicator's status period."""
+    return next(
+        (
+            p.value
+            for p in ind.series.get(area_code, [])
+            if p.period == ind.period and not p.is_suppressed
+        ),
+        None,
+    )
 
 
 def shown_value(ind: Indicator) -> str:
@@ -142,7 +165,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "status_class": status.css_class,
         "status_sentence": ind.status_text,
         "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
-        "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.count_behind),
+        "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
         "breakdown_tables": _breakdown_tables(ind),

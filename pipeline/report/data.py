@@ -26,13 +26,15 @@ select
     d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
     d.goal_text, d.indicator_role, d.strategy_text, d.headline_da, d.strategy_remark,
     d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da, d.counted_da,
-    d.count_behind,
+    d.compares_groups,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
+    d.also_compared_area_codes,
     d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
     s.period, s.period_type, s.value, s.is_provisional, s.ci_lower, s.ci_upper, s.n_counted,
     s.interval_method,
-    s.comparator_value, s.gap, s.status, s.status_text, s.change_from_year_before,
+    s.comparator_value, s.comparator_lower, s.comparator_upper, s.gap, s.status, s.status_text,
+    s.change_from_year_before,
     s.change_ci_lower, s.change_ci_upper, s.change_status, s.change_text, s.is_computed
 from marts.dim_indicator as d
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
@@ -40,7 +42,8 @@ left join marts.dim_area as a on a.area_code = d.comparator_area_code
 order by d.sort_order
 """
 
-# Ballerup's and the comparator area's total over time, in the period type the status uses.
+# Ballerup's, the comparator area's and the areas shown beside it's total over time, in the
+# period type the status uses.
 SERIES_SQL = """
 select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed, v.ci_lower, v.ci_upper,
     v.is_provisional
@@ -49,7 +52,11 @@ inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 left join marts.fct_indicator_status as s on s.indicator_id = v.indicator_id
 where v.breakdown = 'total'
     and v.period_type = coalesce(s.period_type, d.period_type)
-    and (v.area_code = $ballerup or v.area_code = d.comparator_area_code)
+    and (
+        v.area_code = $ballerup
+        or v.area_code = d.comparator_area_code
+        or list_contains(d.also_compared_area_codes, v.area_code)
+    )
 order by v.indicator_id, v.area_code, v.period
 """
 
@@ -72,7 +79,8 @@ where v.area_code = $ballerup and v.breakdown <> 'total'
 order by v.indicator_id, v.breakdown, v.breakdown_value
 """
 
-# Every published row for Ballerup and the comparator area, for the workbook's group sheets.
+# Every published row for Ballerup, the comparator area and the areas shown beside it, for
+# the workbook's group sheets.
 HISTORY_SQL = """
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
@@ -83,6 +91,7 @@ inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
 where v.area_code = $ballerup or v.area_code = d.comparator_area_code
+    or list_contains(d.also_compared_area_codes, v.area_code)
 order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total',
     v.breakdown, v.breakdown_value
 """

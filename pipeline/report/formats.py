@@ -147,13 +147,13 @@ def interval_text(low: float | None, high: float | None, unit: str) -> str:
     return f"{number(low, unit)}\N{EN DASH}{number(high, unit)}{suffix}"
 
 
-def persons_text(n: float | None, counted: str | None, count_behind: str | None) -> str:
+def persons_text(n: float | None, counted: str | None, compares_groups: bool) -> str:
     """What a value rests on: 'n = 2.830 virksomheder' (rounded: fuldtidspersoner are
     fractional), or, for a comparison of groups, its smallest: 'mindste gruppe: 6 personer';
     '' without a count."""
     if n is None or not counted:
         return ""
-    label = "mindste gruppe:" if count_behind == "smallest" else "n ="
+    label = "mindste gruppe:" if compares_groups else "n ="
     return f"{label} {format_number(round(n), 0)} {counted}"
 
 

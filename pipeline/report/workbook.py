@@ -3,8 +3,9 @@
 Sheets: "Om tallene" (the data's date, when the file was made, the sources, the rules for
 small and provisional figures, and what each status means, in its colour), "Overblik" (one
 row per catalogue indicator, as the report's overview; statuses coloured as in the report),
-one sheet per group ("Overordnet", "Mål 1" … "Mål 5") with every published row for Ballerup
-and the indicator's comparator area, and "Definitioner" (the catalogue). Figures are numbers
+one sheet per group ("Overordnet", "Mål 1" … "Mål 5") with every published row for Ballerup,
+the indicator's comparator area and the areas shown beside it (0.1: Region Hovedstaden), and
+"Definitioner" (the catalogue). Figures are numbers
 with a number format, never text (Excel shows them with the reader's decimal comma); a hidden
 (small) cell is an empty cell with "ja" in "Skjult". Header rows are frozen and filtered.
 Every sheet prints with the data's date, the time it was made and the sources in its page
@@ -191,7 +192,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Talt i",
             lambda i: (
                 f"{i.counted_da} (mindste gruppe)"
-                if i.counted_da and i.count_behind == "smallest"
+                if i.counted_da and i.compares_groups
                 else i.counted_da
             ),
         ),

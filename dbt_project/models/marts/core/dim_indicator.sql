@@ -5,7 +5,10 @@ catalogue as (
     select
         *,
         -- the headline: the strategy's text unless the catalogue says what is measured
-        coalesce(nullif(headline_da, ''), strategy_text) as headline
+        coalesce(nullif(headline_da, ''), strategy_text) as headline,
+        -- areas shown beside the comparator, not judged against (0.1: Region Hovedstaden)
+        coalesce(string_split(nullif(also_compared_area_codes, ''), ';'), []) as also_compared,
+        nullif(counted_da, '') as counted
     from {{ ref('indicator_catalogue') }}
 ),
 
@@ -44,6 +47,7 @@ final as (
         catalogue.direction::varchar as direction,
         catalogue.comparator::varchar as comparator,
         catalogue.comparator_area_code::integer as comparator_area_code,
+        catalogue.also_compared::integer[] as also_compared_area_codes,
         targets.target_operator::varchar as target_operator,
         targets.target_value::double as target_value,
         targets.target_text::varchar as target_text,
@@ -54,10 +58,11 @@ final as (
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,
         catalogue.note_da::varchar as note_da,
-        nullif(catalogue.counted_da, '')::varchar as counted_da,
+        catalogue.counted::varchar as counted_da,
         interval_methods.persons_behind::varchar as count_behind,
         interval_methods.method_da::varchar as interval_method_da,
-        coalesce(units.interval_method, 'none')::varchar as interval_method
+        coalesce(units.interval_method, 'none')::varchar as interval_method,
+        coalesce(units.compares_cells, false)::boolean as compares_groups
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
     left join units on catalogue.unit = units.unit
