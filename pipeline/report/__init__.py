@@ -248,6 +248,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
             (s.status, s.symbol, s.css_class, counts.get(s.status, 0)) for s in data.verdicts()
         ],
         data_until=data.data_until_text,
+        data_until_short=data.data_until_short,
         # _publication.published_at is UTC; the reader's clock is Danish
         published_at=formats.date_text(
             data.published_at.replace(tzinfo=UTC).astimezone(LOCAL_TIME)

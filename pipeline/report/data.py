@@ -222,6 +222,15 @@ class ReportData:
         return max(periods) if periods else None
 
     @property
+    def data_until_short(self) -> str:
+        """'november 2026', or 'november 2026 (foreløbig)' (for the page footer)."""
+        text = formats.period_text(self.data_until, "month")
+        final = self.final_until
+        if final is not None and self.data_until is not None and final < self.data_until:
+            text += " (foreløbig)"
+        return text
+
+    @property
     def data_until_text(self) -> str:
         """'november 2026', or, where the latest months are still revised by their sources,
         'november 2026 (foreløbige tal; endelige til og med oktober 2026)'."""
