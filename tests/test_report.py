@@ -602,8 +602,11 @@ def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, p
                 "forbedret",
                 "forværret",
                 "uændret",
+                "ikke sammenlignelig",
             ):
                 assert r["indicator_id"] in text, (code, r, text)
+        across = [r["indicator_id"] for r in mine if r["change_status"] == "ikke sammenlignelig"]
+        assert ("kan året før ikke sammenlignes" in text) == bool(across), (code, text)
         counted = {
             "opfyldt": " er opfyldt",
             "ikke opfyldt": " er ikke opfyldt",

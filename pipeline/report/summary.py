@@ -63,6 +63,12 @@ def group_summary(
         text += (
             f" For {_ids(same)} er ændringen siden året før inden for den statistiske usikkerhed."
         )
+    across = [i for i in active if i.change_status == "ikke sammenlignelig"]
+    if across:
+        text += (
+            f" For {_ids(across)} kan året før ikke sammenlignes: en reform har siden ændret, "
+            "hvad der måles."
+        )
     courses = []
     for course in _phrases(statuses, "course"):
         word, phrase = course.status, course.summary_da

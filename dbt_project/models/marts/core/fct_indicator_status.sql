@@ -7,7 +7,8 @@
 -- an interval that holds the target or comparator is 'på niveau'. Fewer persons behind the
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
--- shares, the score interval for two rates) leaves out 0, else uændret. The comparator
+-- shares, the score interval for two rates) leaves out 0, else uændret; across a reform
+-- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. The comparator
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
 -- rounding of published figures where its model gives that range (2.5). A figure whose source
 -- publishes no counts (0.1's rate, 2.1's rank of rates) keeps the plain comparison, and
@@ -24,6 +25,15 @@ catalogue as (
 -- committee asked to follow) gives its indicators' comparators for orientation only
 focus_areas as (
     select * from {{ ref('focus_areas') }}
+),
+
+-- the reforms in force and the indicators whose series each breaks (seed reforms)
+reform_breaks as (
+    select
+        effective_date,
+        unnest(string_split(affects, ';')) as indicator_id
+    from {{ ref('reforms') }}
+    where status = 'in_force' and nullif(affects, '') is not null
 ),
 
 targets as (
@@ -179,6 +189,15 @@ joined as (
         changes.change_ci_lower,
         changes.change_ci_upper,
         changes.change_persons,
+        -- a reform between the two years: they measure different things
+        exists(
+            select 1
+            from reform_breaks
+            where
+                reform_breaks.indicator_id = catalogue.indicator_id
+                and reform_breaks.effective_date > latest_values.period - interval 1 year
+                and reform_breaks.effective_date <= latest_values.period
+        ) as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
         coalesce(latest_values.is_provisional, false) as is_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
@@ -226,6 +245,7 @@ judged as (
         end as status,
         case
             when change_from_year_before is null then null
+            when is_change_across_reform then 'ikke sammenlignelig'
             when change_persons < {{ min_persons }} then 'for få til en vurdering'
             when change_ci_lower is null or change_ci_upper is null then 'ikke vurderet'
             when change_ci_lower <= 0 and change_ci_upper >= 0 then 'uændret'
