@@ -309,25 +309,17 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
     for script in markup.find_all(["script", "style"]):
         script.decompose()  # what is left is the markup and the text a reader sees
     assert not re.search(r"""(src|href)=["']https?://""", str(markup))
-    # the latest month with a published value for Ballerup (a status may name an earlier one)
-    [(latest,)] = [
+    # the latest month with a published value for Ballerup (a status may name an earlier one),
+    # and, when its sources still revise it, the latest final one
+    [(latest, final)] = [
         tuple(r.values())
         for r in _rows(
             built.settings.analytics_path,
-            "select max(period) from marts.fct_indicator_values"
-            f" where area_code = {HOME} and value is not null",
+            "select max(period), max(period) filter (where not is_provisional) "
+            f"from marts.fct_indicator_values where area_code = {HOME} and value is not null",
         )
     ]
     assert latest >= max(s["period"] for s in status.values() if s["period"])
-    # the latest month, and, when its sources still revise it, the latest final one
-    [(final,)] = [
-        tuple(r.values())
-        for r in _rows(
-            built.settings.analytics_path,
-            "select max(period) from marts.fct_indicator_values"
-            f" where area_code = {HOME} and value is not null and not is_provisional",
-        )
-    ]
     until = danish_month(latest)
     if final < latest:
         until += f" (foreløbige tal; endelige til og med {danish_month(final)})"
