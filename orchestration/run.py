@@ -35,6 +35,7 @@ from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from orchestration.lib.runs import holders, process_tags, recover
+from pipeline.alerts import deliver
 from pipeline.config import Settings
 from pipeline.suites import load_specs
 
@@ -144,6 +145,13 @@ def execute_watched(
     on = instance()
     for line in recover(on):
         say(line)
+        # a run killed earlier never told its failure: told now, as it is marked failed
+        deliver(
+            settings,
+            {"kind": "run_recovered", "message": line},
+            "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
+            line,
+        )
     limit = (
         wait_limit_s
         if wait_limit_s is not None
@@ -210,8 +218,9 @@ def _stop(on: dg.DagsterInstance, run_id: str, reason: str, canceled: bool) -> N
     if run is not None and not run.is_finished:
         if canceled:
             on.report_run_canceled(run, message=f"Canceled: {reason}.")
-        else:
+        else:  # given up (waiting too long): a failed run, told as any other
             on.report_run_failed(run, message=f"Failed: {reason}.")
+            alert_run_failed(on, run, f"Failed: {reason}.")
     if on.event_log_storage.supports_global_concurrency_limits:
         on.event_log_storage.free_concurrency_slots_for_run(run_id)
     logging.getLogger("bkwh.progress").error(reason)

@@ -12,6 +12,7 @@ reading while a publish swaps the file: test_waiting.py.)
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -88,6 +89,12 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
     proc = start(rebuilt, log, home=home)
     assert proc.wait(timeout=900) == 0, log.read_text()[-3000:]
     assert "recovered run" in log.read_text() and "dbt build:" in log.read_text()
+    # each killed run was told when the next run marked it failed
+    alerts = (rebuilt.settings.log_dir / "alerts.log").read_text().splitlines()
+    told = [json.loads(line) for line in alerts]
+    assert [a.get("kind") for a in told if a.get("kind") == "run_recovered"] == [
+        "run_recovered"
+    ] * 3, told
     assert published_at(rebuilt) > published
     assert not list(rebuilt.root.glob(".analytics.duckdb.*.tmp*"))
     # the original delivery and its correction, the correction current, each loaded once

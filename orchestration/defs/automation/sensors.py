@@ -84,8 +84,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
             for rel in changed
             if rel in new and now_ns - int(current[rel].split(":")[1]) < settle * 1e9
         ]
-        if young:  # not in the cursor: a later tick takes them, once they are whole
-            context.update_cursor(json.dumps({**seen, **_without(current, young)}))
+        if young:  # the cursor is kept: a later tick takes them all, once they are whole
             return dg.SkipReason(
                 f"waiting for {len(young)} file(s) changed in the last {settle:g} s, which may "
                 f"still be being written (first: {young[0]})"
@@ -114,10 +113,6 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
 
 SETTLE_ENV = "BKWH_LANDING_SETTLE_S"
 DEFAULT_SETTLE_S = 60
-
-
-def _without(signature: dict[str, str], files: list[str]) -> dict[str, str]:
-    return {rel: sig for rel, sig in signature.items() if rel not in files}
 
 
 def release_month(scheduled: datetime) -> str:
