@@ -5,11 +5,12 @@ when set, and mailed through SMTP when `BKWH_SMTP_HOST` and `BKWH_ALERT_EMAIL_TO
 (`BKWH_SMTP_PORT`, default 25; `BKWH_SMTP_FROM`; `BKWH_SMTP_USER` and `BKWH_SMTP_PASSWORD`
 log in after STARTTLS). A channel that fails is written into the alert; the log line is
 always there. Two kinds: a failed run (the run-failure sensor for runs the daemon launches,
-`bkwh run` itself for the runs it executes) and, after a
-publication, what changed against the one before: an indicator's status, Ballerup's rank
-in Region Hovedstaden (2.1) falling, or a projection turning off course (fct_indicator_outlook:
-'ikke på kurs' where it was not). Each change links to its section of the report
-(`BKWH_REPORT_URL` as the report's address for readers, else the report file).
+`bkwh run` itself for the runs it executes, and the killed runs it marks failed) and, after
+a publication, what changed against the statuses last told (statuses_alerted_last): an
+indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, or a projection
+turning off course (fct_indicator_outlook: 'ikke på kurs' where it was not). Each change
+links to its section of the report (`BKWH_REPORT_URL` as the report's address for readers,
+else the report file).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ indicator_targets; the strategy: ../shared/seeds/)."""
 import csv
 import re
 
-from pipeline.config import SEEDS_DIR
+from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, extracts_config, read_yaml
 
 BETTER = {"higher_is_better": ">=", "lower_is_better": "<=", "closer_to_target": "="}
 
@@ -38,3 +38,18 @@ def test_the_committee_reads_no_software_names_or_codes_in_the_danish_texts():
     for row in _seed("indicator_catalogue"):
         for field in ("definition_da", "note_da"):
             assert not software.search(row[field]), (row["indicator_id"], field)
+
+
+def test_the_statbank_requests_ask_for_the_ages_the_indicators_count():
+    """The age bands are written once (dbt var age_bands); FOLK1A is asked for each year of
+    the 'young' band (4.2's residents), HFUDD11's ALDER group is the 'young_adults' band
+    (4.1's staging reads it by that label): a band changed in the var alone would leave the
+    country's figures on other ages."""
+    bands = read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")["vars"]["age_bands"]
+    extracts = extracts_config()
+    tables = {
+        t: conf for source in ("jobindsats", "statbank") for t, conf in extracts[source].items()
+    }
+    first, last = bands["young"]
+    assert tables["FOLK1A"]["select"]["ALDER"] == [str(a) for a in range(first, last + 1)]
+    assert "{}-{}".format(*bands["young_adults"]) in str(tables["HFUDD11"])

@@ -310,19 +310,24 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
         script.decompose()  # what is left is the markup and the text a reader sees
     assert not re.search(r"""(src|href)=["']https?://""", str(markup))
     # the latest month with a published value for Ballerup (a status may name an earlier one),
-    # and, when its sources still revise it, the latest final one
-    [(latest, final)] = [
+    # and whether its sources still revise it
+    [(latest, provisional)] = [
         tuple(r.values())
         for r in _rows(
             built.settings.analytics_path,
-            "select max(period), max(period) filter (where not is_provisional) "
-            f"from marts.fct_indicator_values where area_code = {HOME} and value is not null",
+            "with home as (select period, is_provisional from marts.fct_indicator_values "
+            f"where area_code = {HOME} and value is not null and breakdown = 'total') "
+            "select max(period), bool_or(is_provisional) filter "
+            "(where period = (select max(period) from home)) from home",
         )
     ]
     assert latest >= max(s["period"] for s in status.values() if s["period"])
     until = danish_month(latest)
-    if final < latest:
-        until += f" (foreløbige tal; endelige til og med {danish_month(final)})"
+    if provisional:
+        until += (
+            " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
+            "endelige måned)"
+        )
     assert soup.select_one("#data-until").get_text(strip=True) == until
     [(published,)] = [
         tuple(r.values())
@@ -652,6 +657,19 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
         "join marts.dim_indicator d using (indicator_id)",
     )
     assert rows, "the test world has no indicator with a projection"
+    # no course where the strategy sets no goal (the overall indicators: til orientering)
+    goalless = [
+        r["indicator_id"]
+        for r in _rows(
+            built.settings.analytics_path,
+            "select indicator_id from marts.fct_indicator_status "
+            "where not has_goal and period is not null",
+        )
+    ]
+    assert goalless, "the test world has no indicator without a goal"
+    assert not {r["indicator_id"] for r in rows} & set(goalless)
+    for i in goalless:
+        assert soup.select_one(f'article[data-indicator="{i}"] p.outlook') is None, i
     for r in rows:
         line = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"] p.outlook')
         assert line is not None, r

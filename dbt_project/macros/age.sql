@@ -9,7 +9,9 @@
 
 {#-
     True when `age` lies in one of the age bands of var age_bands (e.g. 'labour_force':
-    16-66), first and last year included: each band's ages are written once, in the var.
+    16-66), first and last year included: each band's ages are written once, in the var
+    (the StatBank requests for them, FOLK1A's ALDER in extracts.yml, are held to it by
+    tests/test_catalogue.py).
 -#}
 {% macro in_age_band(age, band) -%}
     {%- set ages = var('age_bands')[band] -%}

@@ -210,36 +210,34 @@ class ReportData:
         return max(periods) if periods else None
 
     @property
-    def final_until(self) -> date | None:
-        """The latest period any indicator has a value for that its sources no longer
-        revise (a status names no later one)."""
-        periods = [
-            p.period
+    def latest_is_provisional(self) -> bool:
+        """Some indicator's value in the latest period is one its sources still revise (each
+        indicator's own final months differ: its status names its latest final one)."""
+        return any(
+            p.is_provisional
             for i in self.indicators
             for p in i.series.get(BALLERUP, [])
-            if p.value is not None and not p.is_provisional
-        ]
-        return max(periods) if periods else None
+            if p.value is not None and p.period == self.data_until
+        )
 
     @property
     def data_until_short(self) -> str:
         """'november 2026', or 'november 2026 (foreløbig)' (for the page footer)."""
         text = formats.period_text(self.data_until, "month")
-        final = self.final_until
-        if final is not None and self.data_until is not None and final < self.data_until:
-            text += " (foreløbig)"
-        return text
+        return text + (" (foreløbig)" if self.latest_is_provisional else "")
 
     @property
     def data_until_text(self) -> str:
-        """'november 2026', or, where the latest months are still revised by their sources,
-        'november 2026 (foreløbige tal; endelige til og med oktober 2026)'."""
-        latest = formats.period_text(self.data_until, "month")
-        final = self.final_until
-        if final is None or self.data_until is None or final >= self.data_until:
-            return latest
-        final_text = formats.period_text(final, "month")
-        return f"{latest} (foreløbige tal; endelige til og med {final_text})"
+        """'november 2026', or, where its sources still revise the latest months,
+        'november 2026 (de nyeste måneder er foreløbige; hver status bygger på indikatorens
+        seneste endelige måned)'."""
+        text = formats.period_text(self.data_until, "month")
+        if self.latest_is_provisional:
+            text += (
+                " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
+                "endelige måned)"
+            )
+        return text
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:

@@ -11,7 +11,7 @@
 -- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. The comparator
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
 -- rounding of published figures where its model gives that range (2.5). A figure whose source
--- publishes no counts (0.1's rate, 2.1's rank of rates) keeps the plain comparison, and
+-- publishes no counts (2.1's rank of rates) keeps the plain comparison, and
 -- says so (interval_method 'none'). The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
 
@@ -238,7 +238,7 @@ judged as (
             when gap is null then 'ingen sammenligning'
             when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'
-            -- a figure published without its counts (0.1, 2.1): the plain comparison
+            -- a figure published without its counts (2.1): the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
             when interval_method = 'none' then 'ikke opfyldt'
             {{ verdict_branches('opfyldt', 'ikke opfyldt', 'på niveau') }}

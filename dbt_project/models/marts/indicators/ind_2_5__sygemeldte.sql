@@ -119,7 +119,8 @@ other_areas as (
         count(*) as n_rounded
     from published
     group by period_date, area_code
-    having count(*) = (select count(*) from sick_groups)
+    -- a total only where every benefit's percentage is published
+    having count(pct_labour_force) = (select count(*) from sick_groups)
 ),
 
 {%- set half_unit = 0.5 * 10 ** (-var('published_pct_decimals')) %}
@@ -145,7 +146,10 @@ both_paths as (
         numerator,
         null::double as denominator,
         value,
-        greatest(0, value - n_rounded * {{ half_unit }}) as ci_lower,
+        -- greatest() passes NULL by: the range only of a published value
+        case
+            when value is not null then greatest(0, value - n_rounded * {{ half_unit }})
+        end as ci_lower,
         value + n_rounded * {{ half_unit }} as ci_upper
     from other_areas
 ),

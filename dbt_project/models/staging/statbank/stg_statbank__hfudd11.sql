@@ -25,7 +25,10 @@ pivoted as (
             where json_extract_string(dimensions, '$.HFUDD') != 'TOT'
         ) as n_vocational
     from observations
-    where area_code is not null and json_extract_string(dimensions, '$.ALDER') = '25-29'
+    where
+        area_code is not null
+        and json_extract_string(dimensions, '$.ALDER')
+        = '{{ var('age_bands')['young_adults'] | join('-') }}'
     group by all
 ),
 
