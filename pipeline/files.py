@@ -1,5 +1,5 @@
-"""Files: written so that no reader ever sees half of one (write aside, then rename), and
-known by their SHA-256."""
+"""Files: written so that no reader ever sees half of one (write aside, then rename), known
+by their SHA-256, and told apart when another process holds a database file's lock."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+# how DuckDB says that another process holds a database file's lock
+LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+
+
+def is_held_elsewhere(error_text: str) -> bool:
+    """The error is DuckDB's (or a dbt run's) 'the file is locked by another process'."""
+    return any(m in error_text for m in LOCK_MARKERS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pipeline.config import Settings, sources_config
+from pipeline.files import is_held_elsewhere
 from pipeline.ingest.discover import MonthFilter, discover, file_month
 from pipeline.pdf import missing_libraries
 from pipeline.state import (
@@ -59,7 +60,7 @@ def plan_refresh(
     try:
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     except duckdb.IOException as e:
-        if "Could not set lock" not in str(e):
+        if not is_held_elsewhere(str(e)):
             raise  # not a database, or unreadable: said as it is, not as "in use"
         # held by another process: the refresh waits its turn
         plan.busy = f"the warehouse is in use ({str(e).splitlines()[0]})"
@@ -89,9 +90,10 @@ def plan_refresh(
             plan.reason = "the dbt project, the publish step or the report changed"
         elif not all(p.exists() for p in outputs):
             plan.reason = "the report, its PDF or the workbook is missing"
-        elif {made_from(settings.report_dir), made_from(settings.export_dir)} != {
-            published.published_at
-        }:
+        elif {
+            made_from(settings.report_dir, "report"),
+            made_from(settings.export_dir, "exports"),
+        } != {published.published_at}:
             plan.reason = "the report or the exports were not made from the publication"
         else:
             plan.is_published = True

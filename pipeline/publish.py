@@ -239,7 +239,7 @@ def publish(settings: Settings) -> PublishResult:
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
     exports = export_parquet(target, settings.export_dir, list(tables))
-    stamp_made_from(settings.export_dir, published_at.isoformat())
+    stamp_made_from(settings.export_dir, "exports", published_at.isoformat())
     return PublishResult(
         target, tables, suppressed, published_at.isoformat(timespec="seconds"), exports
     )

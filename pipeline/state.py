@@ -126,15 +126,18 @@ def publication_of(analytics: Path) -> Publication | None:
 # publication's published_at, written after everything else there. A refresh killed after
 # the publication was swapped in, before they were all made again, leaves an older stamp (or
 # none), and the next refresh makes them again instead of finding nothing to do.
-MADE_FROM = ".made_from_publication"
+def _stamp(folder: Path, what: str) -> Path:
+    return folder / f".{what}.made_from_publication"
 
 
-def stamp_made_from(folder: Path, published_at: str) -> None:
-    write_atomic(folder / MADE_FROM, published_at.encode())
+def stamp_made_from(folder: Path, what: str, published_at: str) -> None:
+    """`what` ('report', 'exports') in `folder` was made from the publication of
+    `published_at`."""
+    write_atomic(_stamp(folder, what), published_at.encode())
 
 
-def made_from(folder: Path) -> str | None:
-    path = folder / MADE_FROM
+def made_from(folder: Path, what: str) -> str | None:
+    path = _stamp(folder, what)
     return path.read_text() if path.exists() else None
 
 

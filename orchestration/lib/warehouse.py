@@ -12,8 +12,9 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
+from pipeline.files import is_held_elsewhere
+
 WAREHOUSE_POOL = "duckdb_warehouse"
-LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 MAX_LOCK_RETRIES = 4
 
 
@@ -26,7 +27,7 @@ def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[Non
         yield
     except (duckdb.IOException, dg.Failure) as e:
         text = f"{e} {getattr(e, 'description', '') or ''}"
-        if not any(m in text for m in LOCK_MARKERS):
+        if not is_held_elsewhere(text):
             raise
         wait = 5 * 2**context.retry_number
         context.log.warning(f"{what}: the warehouse is locked; retrying in {wait} s ({e})")

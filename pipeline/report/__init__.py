@@ -324,7 +324,7 @@ def build_report(settings: Settings) -> ReportResult:
             printer.start()
         with written_aside(workbook) as tmp:
             build_workbook(data, tmp, built_at)
-    stamp_made_from(settings.report_dir, data.published_at.isoformat())  # all made: last
+    stamp_made_from(settings.report_dir, "report", data.published_at.isoformat())  # all made: last
     return ReportResult(
         out,
         workbook,
