@@ -57,6 +57,25 @@
     end
 {%- endmacro %}
 
+{#-
+    The days a period covers, [first, end): a month, a quarter or a year from its first day;
+    a rolling year (period = its last month) the twelve months ending with that month.
+-#}
+{% macro period_first_day(period, period_type) -%}
+    case
+        when {{ period_type }} = 'rolling_year' then {{ period }} - interval 11 month
+        else {{ period }}
+    end
+{%- endmacro %}
+
+{% macro period_end(period, period_type) -%}
+    case {{ period_type }}
+        when 'quarter' then {{ period }} + interval 3 month
+        when 'year' then {{ period }} + interval 1 year
+        else {{ period }} + interval 1 month
+    end
+{%- endmacro %}
+
 {% macro period_type(label) -%}
     case
         when regexp_full_match({{ label }}, '\d{4}M\d{2}') then 'month'

@@ -27,13 +27,13 @@ focus_areas as (
     select * from {{ ref('focus_areas') }}
 ),
 
--- the reforms in force and the indicators whose series each breaks (seed reforms)
+-- the reforms in force and the indicators whose series each breaks (dim_reform)
 reform_breaks as (
     select
         effective_date,
-        unnest(string_split(affects, ';')) as indicator_id
-    from {{ ref('reforms') }}
-    where status = 'in_force' and nullif(affects, '') is not null
+        unnest(affects_indicators) as indicator_id
+    from {{ ref('dim_reform') }}
+    where status = 'in_force'
 ),
 
 targets as (
@@ -189,14 +189,18 @@ joined as (
         changes.change_ci_lower,
         changes.change_ci_upper,
         changes.change_persons,
-        -- a reform between the two years: they measure different things
+        -- a reform after the year before's period began and before this one ended: the two
+        -- periods do not measure the same thing
         exists(
             select 1
             from reform_breaks
             where
                 reform_breaks.indicator_id = catalogue.indicator_id
-                and reform_breaks.effective_date > latest_values.period - interval 1 year
-                and reform_breaks.effective_date <= latest_values.period
+                and reform_breaks.effective_date
+                > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
+                - interval 1 year
+                and reform_breaks.effective_date
+                < {{ period_end('latest_values.period', 'latest_values.period_type') }}
         ) as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
         coalesce(latest_values.is_provisional, false) as is_provisional,
