@@ -155,6 +155,13 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "«Skjult»), og heller ikke et tal, som et lille tal kan regnes ud fra.",
         ),
         (
+            "Interval",
+            "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). For "
+            "et landstal, der er lagt sammen af offentliggjorte procenter med én decimal (2.5), "
+            "det interval, som afrundingen tillader; en status kræver, at Ballerups interval "
+            "ligger uden for hele det interval.",
+        ),
+        (
             "Foreløbige tal",
             "De seneste måneder, som kilderne stadig reviderer, er markeret «ja» i «Foreløbig»; "
             "en status bygger på den seneste endelige måned.",
@@ -313,8 +320,8 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Værdi for opdelingen", lambda r: r["label_da"]),
         Column("Værdi", lambda r: r["value"], lambda r: r["unit"]),
         Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
-        Column("95 %-interval, fra", lambda r: r["ci_lower"], lambda r: r["unit"]),
-        Column("95 %-interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
+        Column("Interval, fra", lambda r: r["ci_lower"], lambda r: r["unit"]),
+        Column("Interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
         Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
         Column("Enhed", lambda r: _unit_name(r["unit"])),
