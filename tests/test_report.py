@@ -169,6 +169,10 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
                 "maal",
             ):
                 assert section.select_one(f'[data-keyfigure="{c["indicator_id"]}"]')
+    area_names = {
+        r["area_code"]: r["area_name"]
+        for r in _rows(built.settings.analytics_path, "select * from marts.dim_area")
+    }
     for c in catalogue:
         article = soup.select_one(f'article[data-indicator="{c["indicator_id"]}"]')
         text = article.get_text(" ", strip=True)
@@ -195,6 +199,12 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
             assert chart is None and "ingen offentliggjort værdi" in text, c["indicator_id"]
         if c["note_da"]:
             assert c["note_da"] in text
+        # an area the catalogue shows beside the comparator (0.1: Region Hovedstaden) is a
+        # line of the chart and a figure of the comparison
+        for code in filter(None, c["also_compared_area_codes"].split(";")):
+            name = area_names[int(code)]
+            assert name in article.select_one(".chart svg").get("aria-label"), c["indicator_id"]
+            assert f"{name}: " in text, c["indicator_id"]
         # what the value rests on, counted in what the catalogue says (companies for 1.6)
         persons = article.select_one(".persons")
         if persons is not None:

@@ -27,6 +27,7 @@ WIDTH, HEIGHT = 6.6, 2.5  # inches; 660 x 250 px at 100 dpi
 BALLERUP_COLOUR = "#1f4e8c"
 COMPARATOR_COLOUR = "#c0631b"
 TARGET_COLOUR = "#2e7d32"
+BESIDE_COLOUR = "#7a7a7a"  # an area shown beside the comparator (0.1: Region Hovedstaden)
 BAND_ALPHA = 0.15
 PROVISIONAL_COLOUR = "#787878"
 # units whose axis starts at zero (shares, rates, counts); a change or gap includes zero
@@ -122,6 +123,18 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 label=area_names[area],
             )
             shown += c_values
+        for beside in ind.row.get("also_compared_area_codes") or []:  # 0.1: Region Hovedstaden
+            if ind.series.get(beside):
+                b_periods, b_values = _values(ind.series[beside])
+                ax.plot(
+                    b_periods,
+                    b_values,
+                    color=BESIDE_COLOUR,
+                    linewidth=1.5,
+                    linestyle="-.",
+                    label=area_names.get(beside, str(beside)),
+                )
+                shown += b_values
         if ind.target_value is not None:
             label = f"Mål: {ind.target_text or value_text(ind.target_value, ind.unit)}"
             ax.axhline(
@@ -162,10 +175,17 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside the page
     chart_id = f"chart-{ind.indicator_id.replace('.', '-')}"
-    title = f"Udviklingen for {ind.indicator_id}: Ballerup" + (
-        f" og {area_names[area]}"
-        if area is not None and area != BALLERUP and area in area_names
-        else ""
+    judged = area is not None and area != BALLERUP and area in area_names
+    others = [area_names[area]] if judged else []
+    others += [
+        area_names[a]
+        for a in ind.row.get("also_compared_area_codes") or []
+        if a in area_names and ind.series.get(a)
+    ]
+    title = (
+        f"Udviklingen for {ind.indicator_id}: "
+        + ", ".join(["Ballerup", *others[:-1]])
+        + (f" og {others[-1]}" if others else "")
     )
     return re.sub(
         r"<svg ",
