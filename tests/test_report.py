@@ -644,6 +644,7 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page
         "indicator_id": "4.4",
         "unit": "pct",
         "comparator_area_code": None,
+        "also_compared_area_codes": [],
         "target_value": 25.0,
         "target_text": "25 pct.",
     }

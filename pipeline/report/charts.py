@@ -112,29 +112,21 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 color="#555555",
             )
         area = ind.comparator_area_code
-        if area is not None and area != BALLERUP and ind.series.get(area):
-            c_periods, c_values = _values(ind.series[area])
-            ax.plot(
-                c_periods,
-                c_values,
-                color=COMPARATOR_COLOUR,
-                linewidth=1.8,
-                linestyle="--",
-                label=area_names[area],
-            )
-            shown += c_values
-        for beside in ind.row.get("also_compared_area_codes") or []:  # 0.1: Region Hovedstaden
-            if ind.series.get(beside):
-                b_periods, b_values = _values(ind.series[beside])
+        # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
+        lines = [(area, COMPARATOR_COLOUR, 1.8, "--")] if area not in (None, BALLERUP) else []
+        lines += [(a, BESIDE_COLOUR, 1.5, "-.") for a in ind.also_compared_area_codes or []]
+        for code, colour, width, style in lines:
+            if ind.series.get(code):
+                other_periods, other_values = _values(ind.series[code])
                 ax.plot(
-                    b_periods,
-                    b_values,
-                    color=BESIDE_COLOUR,
-                    linewidth=1.5,
-                    linestyle="-.",
-                    label=area_names.get(beside, str(beside)),
+                    other_periods,
+                    other_values,
+                    color=colour,
+                    linewidth=width,
+                    linestyle=style,
+                    label=area_names.get(code, str(code)),
                 )
-                shown += b_values
+                shown += other_values
         if ind.target_value is not None:
             label = f"Mål: {ind.target_text or value_text(ind.target_value, ind.unit)}"
             ax.axhline(
@@ -179,7 +171,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     others = [area_names[area]] if judged else []
     others += [
         area_names[a]
-        for a in ind.row.get("also_compared_area_codes") or []
+        for a in ind.also_compared_area_codes or []
         if a in area_names and ind.series.get(a)
     ]
     title = (
