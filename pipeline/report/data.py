@@ -42,9 +42,16 @@ left join marts.dim_area as a on a.area_code = d.comparator_area_code
 order by d.sort_order
 """
 
-# Ballerup's, the comparator area's and the areas shown beside it's total over time, in the
-# period type the status uses.
-SERIES_SQL = """
+# The areas the report shows for an indicator (v: its values, d: dim_indicator): Ballerup,
+# the comparator area and the areas shown beside it (0.1: Region Hovedstaden).
+SHOWN_AREAS = """(
+        v.area_code = $ballerup
+        or v.area_code = d.comparator_area_code
+        or list_contains(d.also_compared_area_codes, v.area_code)
+    )"""
+
+# The shown areas' totals over time, in the period type the status uses.
+SERIES_SQL = f"""
 select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed, v.ci_lower, v.ci_upper,
     v.is_provisional
 from marts.fct_indicator_values as v
@@ -52,11 +59,7 @@ inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 left join marts.fct_indicator_status as s on s.indicator_id = v.indicator_id
 where v.breakdown = 'total'
     and v.period_type = coalesce(s.period_type, d.period_type)
-    and (
-        v.area_code = $ballerup
-        or v.area_code = d.comparator_area_code
-        or list_contains(d.also_compared_area_codes, v.area_code)
-    )
+    and {SHOWN_AREAS}
 order by v.indicator_id, v.area_code, v.period
 """
 
@@ -79,9 +82,8 @@ where v.area_code = $ballerup and v.breakdown <> 'total'
 order by v.indicator_id, v.breakdown, v.breakdown_value
 """
 
-# Every published row for Ballerup, the comparator area and the areas shown beside it, for
-# the workbook's group sheets.
-HISTORY_SQL = """
+# Every published row of the shown areas, for the workbook's group sheets.
+HISTORY_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
     b.label_da, v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit,
@@ -90,8 +92,7 @@ from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
-where v.area_code = $ballerup or v.area_code = d.comparator_area_code
-    or list_contains(d.also_compared_area_codes, v.area_code)
+where {SHOWN_AREAS}
 order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total',
     v.breakdown, v.breakdown_value
 """
@@ -213,11 +214,12 @@ class ReportData:
     def latest_is_provisional(self) -> bool:
         """Some indicator's value in the latest period is one its sources still revise (each
         indicator's own final months differ: its status names its latest final one)."""
+        latest = self.data_until
         return any(
             p.is_provisional
             for i in self.indicators
             for p in i.series.get(BALLERUP, [])
-            if p.value is not None and p.period == self.data_until
+            if p.value is not None and p.period == latest
         )
 
     @property
