@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from pipeline.config import REPO_ROOT, SEEDS_DIR, dbt_var
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, read_yaml
 from pipeline.report import formats
 
 HOME = dbt_var("home_municipality")  # Ballerup
@@ -459,6 +459,57 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     assert [(d[0], d[2], d[4]) for d in definitions] == [
         (c["indicator_id"], c["strategy_text"], c["definition_da"]) for c in catalogue
     ]
+    # the codes in the committee's words, as the seeds name them (catalogue_codes, units)
+    names = {(r["code_list"], r["code"]): r["name_da"] for r in _seed("catalogue_codes")}
+    names |= {("unit", r["unit"]): r["name_da"] for r in _seed("units")}
+    header = [c.value for c in wb["Definitioner"][1]]
+    for d, c in zip(definitions, catalogue, strict=True):
+        row = dict(zip(header, d, strict=True))
+        assert (
+            row["Retning"],
+            row["Sammenligning"],
+            row["Status i kataloget"],
+            row["Enhed"],
+            row["Periodetype"],
+            row["Opdelinger"],
+        ) == (
+            names[("direction", c["direction"])],
+            names[("comparator", c["comparator"])],
+            names[("catalogue_status", c["status"])],
+            names[("unit", c["unit"])],
+            names[("period_type", c["period_type"])],
+            ", ".join(names[("breakdown", b)] for b in c["breakdowns"].split(";"))
+            if c["breakdowns"]
+            else None,
+        ), c["indicator_id"]
+    breakdown_names = {name for (code_list, _), name in names.items() if code_list == "breakdown"}
+    for label in groups:
+        header = [c.value for c in wb[label][1]]
+        shown = {
+            r[header.index("Opdeling")] for r in wb[label].iter_rows(min_row=2, values_only=True)
+        }
+        assert shown and shown <= breakdown_names, (label, shown - breakdown_names)
+
+
+def test_the_report_formats_only_the_units_the_seed_has():
+    """The suffixes and decimals of the report's figures are keyed by unit: a unit renamed
+    in seed units would otherwise print without its suffix, unnoticed."""
+    units = {r["unit"] for r in _seed("units")}
+    assert set(formats.UNIT_SUFFIX) <= units
+    assert set(formats.CHANGE_SUFFIX) <= units
+    assert set(formats.UNIT_DECIMALS) <= units
+    assert set(DECIMALS) <= units
+
+
+def test_the_exposures_name_every_published_table_the_report_reads():
+    """dbt's lineage (make docs) shows what the report and the workbook depend on: the
+    exposures list exactly the marts pipeline/report/data.py reads."""
+    source = (REPO_ROOT / "pipeline" / "report" / "data.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"marts\.([a-z][a-z_]+)", source))
+    exposures = read_yaml(DBT_PROJECT_DIR / "models" / "marts" / "_exposures.yml")["exposures"]
+    for exposure in exposures:
+        declared = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}
+        assert declared == read, (exposure["name"], declared ^ read)
 
 
 CHROMIUM_FLAGS = [

@@ -97,7 +97,7 @@ def shown_value(ind: Indicator) -> str:
     return formats.value_text(ind.value, ind.unit)
 
 
-def _breakdown_tables(ind: Indicator) -> list[dict]:
+def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
     for r in ind.breakdown:
@@ -123,7 +123,7 @@ def _breakdown_tables(ind: Indicator) -> list[dict]:
     return [
         {
             "code": code,
-            "name": formats.breakdown_name(code),
+            "name": data.name("breakdown", code),
             "rows": rows,
             "has_counts": code in with_counts,
             # a comparator column with no figure in it is said once, below the table
@@ -168,7 +168,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
-        "breakdown_tables": _breakdown_tables(ind),
+        "breakdown_tables": _breakdown_tables(ind, data),
         "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
         "replaced_by": next(
             (i for i in data.indicators if i.indicator_id == ind.replaced_by), None
@@ -256,7 +256,6 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         built_at=formats.date_text(built_at),
         threshold=dbt_var("small_cell_threshold"),
         min_persons=dbt_var("min_persons_for_verdict"),
-        breakdown_name=formats.breakdown_name,
         status_colours=formats.STATUS_COLOURS,
         expected=[_expected_row(r) for r in data.expected_level],
         comparable_names=data.comparable_names,

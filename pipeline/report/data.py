@@ -179,6 +179,18 @@ class ReportData:
     reforms: list[dict] = field(default_factory=list)
     # each indicator's projection against its goal (marts.fct_indicator_outlook)
     outlook: dict[str, dict] = field(default_factory=dict)
+    # the codes' names, by (code list, code) in their order (marts.dim_catalogue_code)
+    code_names: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def name(self, code_list: str, code: str) -> str:
+        """A code in the committee's words: name('breakdown', 'herkomst') is 'Herkomst'. The
+        build's data tests (is_a_code_of) hold every published code to its list, so a code
+        without a name is an error here, not a code printed as it is."""
+        return self.code_names[(code_list, code)]
+
+    def codes(self, code_list: str) -> list[str]:
+        """The codes of a list, in its order."""
+        return [code for (listed, code) in self.code_names if listed == code_list]
 
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
@@ -304,6 +316,13 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         outlook = {
             r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_indicator_outlook")
         }
+        code_names = {
+            (code_list, code): name
+            for code_list, code, name in con.execute(
+                "select code_list, code, name_da from marts.dim_catalogue_code "
+                "order by code_list, sort_order"
+            ).fetchall()
+        }
     for ind in indicators.values():
         ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
     return ReportData(
@@ -317,4 +336,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         comparable,
         reforms,
         outlook,
+        code_names,
     )

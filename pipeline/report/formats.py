@@ -26,7 +26,8 @@ MONTHS = [
     "december",
 ]
 
-# what follows a figure of each unit ("3,5 %", "12 uger"); count and ratio stand alone
+# what follows a figure of each unit ("3,5 %", "12 uger"); count and ratio stand alone (the
+# units: seed units; tests/test_report.py holds these keys to it)
 UNIT_SUFFIX = {
     "pct": " %",
     "pct_change": " %",
@@ -38,43 +39,10 @@ UNIT_SUFFIX = {
 # a change of a percentage is in percentage points (a rank's change is said in words)
 CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point"}
 UNIT_DECIMALS = {"rank": 0, "count": 0, "ratio": 2}
-# the unit's name in the workbook's column "Enhed" (the one list of them; seed units holds
-# what each unit computes)
-UNIT_NAMES = {
-    "pct": "procent",
-    "pct_change": "procentvis ændring",
-    "pct_points": "procentpoint",
-    "per_10000": "pr. 10.000 indbyggere",
-    "per_100": "pr. 100 fuldtidspersoner",
-    "weeks": "uger",
-    "rank": "placering",
-    "count": "antal",
-    "ratio": "forholdstal",
-}
-PERIOD_TYPE_NAMES = {
-    "month": "måned",
-    "quarter": "kvartal",
-    "year": "år",
-    "rolling_year": "løbende år",
-}
 
 # a status's colours (ink, background) by its class (marts.dim_status.css_class): the report's
-# CSS and the workbook's cells take them from here
-# the catalogue's codes as the workbook's definitions print them
-DIRECTION_NAMES = {
-    "lower_is_better": "lavere er bedre",
-    "higher_is_better": "højere er bedre",
-    "closer_to_target": "tættest på målet er bedst",
-    "none": "ingen retning",
-}
-COMPARATOR_NAMES = {
-    "national": "landsniveauet",
-    "trend": "udviklingen over tid",
-    "fixed_target": "et fast mål",
-    "none": "ingen",
-}
-CATALOGUE_STATUS_NAMES = {"active": "aktiv", "new": "ny", "retired": "udgået"}
-
+# CSS and the workbook's cells take them from here. The codes' names (units, directions,
+# breakdowns, ...) are not here: marts.dim_catalogue_code holds them (ReportData.name).
 STATUS_COLOURS = {
     "ok": ("#1b6e2d", "#e3f3e6"),
     "bad": ("#a31d1d", "#fbe4e4"),
@@ -92,23 +60,6 @@ SOURCES_DA = (
 MINUS = "\N{MINUS SIGN}"
 SUPPRESSED = "–"  # en dash: a small cell, not shown
 NO_DATA = "ingen data"
-
-
-BREAKDOWN_NAMES = {
-    "alder": "Alder",
-    "ydelsesgruppe": "Ydelsesgruppe",
-    "ydelse": "Ydelse",
-    "maalgruppe": "Målgruppe",
-    "tilbudstype": "Tilbudstype",
-    "komplement": "Komplement",
-    "beliggenhed": "Beliggenhed",
-    "herkomst": "Herkomst",
-    "koen": "Køn",
-    "herkomst_koen": "Herkomst og køn",
-    "herkomst_maalgruppe": "Herkomst og målgruppe",
-    "herkomst_maalgruppe_koen": "Herkomst, målgruppe og køn",
-    "total": "I alt",
-}
 
 
 def decimals_for(unit: str) -> int:
@@ -194,10 +145,6 @@ def date_text(moment: date | datetime) -> str:
     if isinstance(moment, datetime):
         text += f" kl. {moment.hour:02d}.{moment.minute:02d}"
     return text
-
-
-def breakdown_name(code: str) -> str:
-    return BREAKDOWN_NAMES.get(code, code.replace("_", " ").capitalize())
 
 
 def indicator_anchor(indicator_id: str) -> str:

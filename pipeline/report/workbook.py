@@ -95,7 +95,7 @@ def number_format(unit: str) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _styles(book: xlsxwriter.Workbook) -> dict:
+def _styles(book: xlsxwriter.Workbook, units: list[str]) -> dict:
     styles: dict = {
         "header": book.add_format(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E8C", "text_wrap": True}
@@ -104,7 +104,7 @@ def _styles(book: xlsxwriter.Workbook) -> dict:
         "count": book.add_format({"num_format": "#,##0.##"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
-    for unit in formats.UNIT_NAMES:
+    for unit in units:
         styles[unit] = book.add_format({"num_format": number_format(unit)})
     for css, (ink, background) in formats.STATUS_COLOURS.items():
         styles["status_" + css] = book.add_format(
@@ -135,10 +135,6 @@ def _write_sheet(book, styles, stamp: Stamp, title: str, columns: list[Column], 
 
 def _unit(i: Indicator) -> str:
     return i.unit
-
-
-def _unit_name(unit: str) -> str:
-    return formats.UNIT_NAMES.get(unit, unit)
 
 
 def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
@@ -203,7 +199,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
                 else i.counted_da
             ),
         ),
-        Column("Enhed", lambda i: _unit_name(i.unit)),
+        Column("Enhed", lambda i: data.name("unit", i.unit)),
         Column("Sammenlignet med", compared_with),
         Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
         Column("Mål", lambda i: i.target_value, _unit),
@@ -313,10 +309,10 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Periode", lambda r: r["period"]),
         Column(
             "Periodetype",
-            lambda r: formats.PERIOD_TYPE_NAMES.get(r["period_type"], r["period_type"]),
+            lambda r: data.name("period_type", r["period_type"]),
         ),
         Column("Område", lambda r: r["area_name"]),
-        Column("Opdeling", lambda r: formats.breakdown_name(r["breakdown"])),
+        Column("Opdeling", lambda r: data.name("breakdown", r["breakdown"])),
         Column("Værdi for opdelingen", lambda r: r["label_da"]),
         Column("Værdi", lambda r: r["value"], lambda r: r["unit"]),
         Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
@@ -324,7 +320,7 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
         Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
-        Column("Enhed", lambda r: _unit_name(r["unit"])),
+        Column("Enhed", lambda r: data.name("unit", r["unit"])),
         Column("Skjult (lille tal)", lambda r: bool(r["is_suppressed"])),
     ]
     for group in data.groups:
@@ -345,22 +341,27 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Strategiens bemærkning", lambda i: i.strategy_remark, wrap),
         Column("Definition", lambda i: i.definition_da, wrap),
         Column("Fortolkning og kilder", lambda i: i.note_da, wrap),
-        Column("Enhed", lambda i: _unit_name(i.unit)),
+        Column("Enhed", lambda i: data.name("unit", i.unit)),
         Column("Statistisk usikkerhed", lambda i: i.interval_method_da, wrap),
-        Column("Retning", lambda i: formats.DIRECTION_NAMES.get(i.direction, i.direction)),
-        Column("Sammenligning", lambda i: formats.COMPARATOR_NAMES.get(i.comparator, i.comparator)),
+        Column("Retning", lambda i: data.name("direction", i.direction)),
+        Column("Sammenligning", lambda i: data.name("comparator", i.comparator)),
         Column("Mål", lambda i: i.target_text),
         Column(
             "Status i kataloget",
-            lambda i: formats.CATALOGUE_STATUS_NAMES.get(i.catalogue_status, i.catalogue_status),
+            lambda i: data.name("catalogue_status", i.catalogue_status),
         ),
         Column("Erstattet af", lambda i: i.replaced_by),
-        Column("Opdelinger", lambda i: i.breakdowns),
+        Column(
+            "Opdelinger",
+            lambda i: (
+                ", ".join(data.name("breakdown", b) for b in i.breakdowns.split(";"))
+                if i.breakdowns
+                else None
+            ),
+        ),
         Column(
             "Periodetype",
-            lambda i: formats.PERIOD_TYPE_NAMES.get(
-                i.catalogue_period_type, i.catalogue_period_type
-            ),
+            lambda i: data.name("period_type", i.catalogue_period_type),
         ),
         Column("dbt-model", lambda i: i.model_name),
     ]
@@ -369,7 +370,7 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
-    styles = _styles(book)
+    styles = _styles(book, data.codes("unit"))
     stamp = Stamp(
         data_until=data.data_until_text,
         built_at=formats.date_text(built_at),
