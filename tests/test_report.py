@@ -491,6 +491,33 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert shown and shown <= breakdown_names, (label, shown - breakdown_names)
 
 
+def test_the_outputs_name_the_home_municipality_as_the_published_areas_do(built, page):
+    """The municipality followed up on is the dbt var home_municipality; its name is the
+    published dim_area's, in the report's title and the workbook's columns alike."""
+    soup, _ = page
+    [name] = [
+        r["area_name"]
+        for r in _rows(
+            built.settings.analytics_path,
+            f"select area_name from marts.dim_area where area_code = {HOME}",
+        )
+    ]
+    assert soup.title.get_text() == f"Opfølgning på beskæftigelsesstrategiens mål – {name} Kommune"
+    book = load_workbook(built.settings.report_dir / "indikatorer.xlsx")
+    header = [c.value for c in book["Sammenlignelige"][1]]
+    assert name in header and formats.genitive(name) + " placering" in header
+    about = {r[0]: r[1] for r in book["Om tallene"].iter_rows(min_row=2, values_only=True)}
+    assert about["Kilder"].startswith(f"{name} Kommunes sagssystem")
+
+
+@pytest.mark.parametrize(
+    ("name", "genitive"),
+    [("Ballerup", "Ballerups"), ("Hvidovre", "Hvidovres"), ("Halsnæs", "Halsnæs'")],
+)
+def test_a_name_s_genitive_is_danish(name, genitive):
+    assert formats.genitive(name) == genitive
+
+
 def test_the_report_formats_only_the_units_the_seed_has():
     """The suffixes and decimals of the report's figures are keyed by unit: a unit renamed
     in seed units would otherwise print without its suffix, unnoticed."""
@@ -703,10 +730,10 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page
     series = {151: [Point(m, 10.0 + m.month, False) for m in months]}
     inside = {"effective_date": date(2025, 7, 1), "affects_indicators": ["4.4"]}
     after = {"effective_date": date(2026, 2, 1), "affects_indicators": ["4.4"]}
-    drawn = history_chart(Indicator(row, series, reforms=[inside]), {})
+    drawn = history_chart(Indicator(row, series, reforms=[inside]), {HOME: "Ballerup"})
     assert "Reform (brud i serien)" in drawn
     assert "Reform (brud i serien)" not in history_chart(
-        Indicator(row, series, reforms=[after]), {}
+        Indicator(row, series, reforms=[after]), {HOME: "Ballerup"}
     )
 
 

@@ -173,7 +173,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "replaced_by": next(
             (i for i in data.indicators if i.indicator_id == ind.replaced_by), None
         ),
-        "comparable_text": comparable_text(ind, data.comparable.get(ind.indicator_id)),
+        "comparable_text": comparable_text(
+            ind, data.comparable.get(ind.indicator_id), data.home_name
+        ),
         "outlook_text": outlook_text(ind, data.outlook.get(ind.indicator_id)),
         "course": data.status(data.outlook[ind.indicator_id]["on_course"], "course")
         if ind.indicator_id in data.outlook and not ind.is_retired
@@ -210,7 +212,7 @@ def outlook_text(ind: Indicator, o: dict | None) -> str:
     return text
 
 
-def comparable_text(ind: Indicator, c: dict | None) -> str:
+def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
     """Where the home municipality stands among the comparable municipalities, in words:
     'Sammenlignelige kommuner: median 18,0 % (14,0-20,0 %); Ballerup nr. 2 af 4'."""
     if c is None or ind.is_retired:
@@ -227,7 +229,7 @@ def comparable_text(ind: Indicator, c: dict | None) -> str:
         f"{formats.value_text(c['comparable_median'], ind.unit)}{spread}"
     )
     if c["home_rank"] is not None:
-        text += f"; Ballerup nr. {c['home_rank']} af {c['n_ranked']}"
+        text += f"; {home} nr. {c['home_rank']} af {c['n_ranked']}"
     return text
 
 
@@ -242,6 +244,8 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         undefined=jinja2.StrictUndefined,
     )
     html = env.get_template("index.html.j2").render(
+        home=data.home_name,
+        home_genitive=formats.genitive(data.home_name),
         groups=data.groups,
         views=views,
         status_counts=[

@@ -71,6 +71,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     ballerup = ind.series.get(BALLERUP, [])
     if not any(p.value is not None for p in ballerup):
         return None
+    home = area_names[BALLERUP]
     with matplotlib.rc_context(SVG_STYLE):
         fig = Figure(figsize=(WIDTH, HEIGHT), dpi=100)
         ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
@@ -85,7 +86,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 color=BALLERUP_COLOUR,
                 alpha=BAND_ALPHA,
                 linewidth=0,
-                label="Ballerup, 95 %-interval",
+                label=f"{home}, 95 %-interval",
             )
             shown += [p.ci_lower for p in band] + [p.ci_upper for p in band]
         ax.plot(
@@ -95,7 +96,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
             linewidth=2.2,
             marker="o" if len(periods) < 24 else None,
             markersize=4,
-            label="Ballerup",
+            label=home,
         )
         shown += values
         provisional = [p.period for p in ballerup if p.is_provisional]
@@ -176,7 +177,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     ]
     title = (
         f"Udviklingen for {ind.indicator_id}: "
-        + ", ".join(["Ballerup", *others[:-1]])
+        + ", ".join([home, *others[:-1]])
         + (f" og {others[-1]}" if others else "")
     )
     return re.sub(

@@ -192,6 +192,11 @@ class ReportData:
         """The codes of a list, in its order."""
         return [code for (listed, code) in self.code_names if listed == code_list]
 
+    @property
+    def home_name(self) -> str:
+        """The home municipality's name (marts.dim_area), as the outputs say it."""
+        return self.area_names[BALLERUP]
+
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
         words = [s for (kind, _), s in self.statuses.items() if kind == "verdict"]

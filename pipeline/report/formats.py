@@ -51,11 +51,22 @@ STATUS_COLOURS = {
     "none": ("#555555", "#eeeeee"),
     "retired": ("#555555", "#eeeeee"),
 }
-# where the figures come from, as the committee knows the publications
-SOURCES_DA = (
-    "Ballerup Kommunes sagssystem og ydelsesregister (kommunens egne tal); Jobindsats "
-    "(Styrelsen for Arbejdsmarked og Rekruttering); Danmarks Statistik, Statistikbanken"
-)
+
+
+def sources_da(home: str) -> str:
+    """Where the figures come from, as the committee knows the publications ('home': the
+    municipality's name, dim_area)."""
+    return (
+        f"{home} Kommunes sagssystem og ydelsesregister (kommunens egne tal); Jobindsats "
+        "(Styrelsen for Arbejdsmarked og Rekruttering); Danmarks Statistik, Statistikbanken"
+    )
+
+
+def genitive(name: str) -> str:
+    """A name's Danish genitive: 'Ballerups', 'Hvidovres'; after s, x or z an apostrophe
+    ('Halsnæs'')."""
+    return name + ("'" if name[-1:].lower() in "sxz" else "s")
+
 
 MINUS = "\N{MINUS SIGN}"
 SUPPRESSED = "–"  # en dash: a small cell, not shown

@@ -39,10 +39,11 @@ class Stamp:
 
     data_until: str
     built_at: str
+    sources: str
 
     def apply(self, ws: Worksheet) -> None:
         ws.set_header(f"&L{ws.name}&RData til og med {self.data_until}, dannet {self.built_at}")
-        ws.set_footer(f"&LKilder: {formats.SOURCES_DA}&RSide &P af &N")
+        ws.set_footer(f"&LKilder: {self.sources}&RSide &P af &N")
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
 
@@ -143,7 +144,7 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
     rows = [
         ("Data til og med", stamp.data_until),
         ("Dannet", stamp.built_at),
-        ("Kilder", formats.SOURCES_DA),
+        ("Kilder", stamp.sources),
         (
             "Små tal",
             f"Et tal, der bygger på færre end {small} personer eller fuldtidspersoner, vises "
@@ -154,8 +155,8 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Interval",
             "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). For "
             "et landstal, der er lagt sammen af offentliggjorte procenter med én decimal (2.5), "
-            "det interval, som afrundingen tillader; en status kræver, at Ballerups interval "
-            "ligger uden for hele det interval.",
+            "det interval, som afrundingen tillader; en status kræver, at "
+            f"{formats.genitive(data.home_name)} interval ligger uden for hele det interval.",
         ),
         (
             "Foreløbige tal",
@@ -248,7 +249,7 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
             Column("Nr.", lambda r: r["indicator_id"]),
             Column("Indikator", lambda r: texts.get(r["indicator_id"])),
             Column("Periodens første dag", lambda r: r["period"]),
-            Column("Ballerup", lambda r: r["home_value"], lambda r: units[r["indicator_id"]]),
+            Column(data.home_name, lambda r: r["home_value"], lambda r: units[r["indicator_id"]]),
             Column(
                 "Sammenlignelige, median",
                 lambda r: r["comparable_median"],
@@ -257,7 +258,7 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
             Column("Laveste", lambda r: r["comparable_min"], lambda r: units[r["indicator_id"]]),
             Column("Højeste", lambda r: r["comparable_max"], lambda r: units[r["indicator_id"]]),
             Column("Kommuner med tal", lambda r: r["n_comparable"]),
-            Column("Ballerups placering", lambda r: r["home_rank"]),
+            Column(f"{formats.genitive(data.home_name)} placering", lambda r: r["home_rank"]),
             Column("Ud af", lambda r: r["n_ranked"]),
             Column("Sammenlignelige kommuner", lambda r: ", ".join(data.comparable_names), None),
         ]
@@ -280,7 +281,7 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Nr.", lambda r: r["indicator_id"]),
         Column("Indikator", lambda r: texts.get(r["indicator_id"])),
         Column("Seneste endelige måned", lambda r: r["status_period"]),
-        Column("Ballerup da", lambda r: r["status_value"], unit),
+        Column(f"{data.home_name} da", lambda r: r["status_value"], unit),
         Column("Mål eller sammenligning", lambda r: r["goal"], unit),
         Column("Fremskrevet måned", lambda r: r["forecast_period"]),
         Column("Fremskrivning", lambda r: r["forecast"], unit),
@@ -374,6 +375,7 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     stamp = Stamp(
         data_until=data.data_until_text,
         built_at=formats.date_text(built_at),
+        sources=formats.sources_da(data.home_name),
     )
     _about(book, styles, stamp, data)
     _overview(book, styles, stamp, data)
