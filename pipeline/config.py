@@ -128,6 +128,11 @@ class PseudonymKeyMissing(RuntimeError):
     pass
 
 
+class PseudonymKeyMismatch(RuntimeError):
+    """The key differs from the one the warehouse's person keys were made with: each person
+    would get a second key, and every person-level join would lose them."""
+
+
 def pseudonym_key(settings: Settings, person_files: list[tuple[str, str]] = ()) -> bytes:
     """The key for the keyed hash of person ids (HMAC-SHA256).
 

@@ -9,10 +9,15 @@ import duckdb
 import pytest
 from test_privacy import fake_cpr
 
-from pipeline.config import SAMPLE_MARKER, PseudonymKeyMissing
+from pipeline.config import (
+    SAMPLE_MARKER,
+    SAMPLE_PSEUDONYM_KEY,
+    PseudonymKeyMismatch,
+    PseudonymKeyMissing,
+)
 from pipeline.failpoints import FailpointError
 from pipeline.ingest import Ingestor
-from pipeline.ingest.load import hmac_pads, keyed_hash_sql
+from pipeline.ingest.load import hmac_pads, key_fingerprint, keyed_hash_sql
 from pipeline.ingest.read import read_file
 from pipeline.plan import plan_refresh
 from pipeline.publish import publish
@@ -192,6 +197,46 @@ def test_the_sample_key_serves_only_the_files_the_generator_wrote(fresh, monkeyp
     path.write_bytes(generated)  # the generator's bytes: the sample key serves them
     outcomes = Ingestor(fresh.settings).run()
     assert {o.status for o in outcomes} == {"loaded"} and len(outcomes) == 2
+
+
+def test_another_key_than_the_warehouse_s_is_refused_before_anything_loads(fresh, monkeypatch):
+    """Under another pseudonym key each person would get a second key and a delivery would
+    join no one: the run stops, names both fingerprints (never the keys), and loads nothing."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-03.csv"})
+    offers = fresh.settings.landing_dir / "case_system" / "offers_2024-03.csv"
+    aside = offers.rename(fresh.root / offers.name)
+    Ingestor(fresh.settings).run()
+    aside.rename(offers)  # a new delivery, under another key
+    monkeypatch.setenv("BKWH_PSEUDONYM_KEY", "another-key")
+    with pytest.raises(PseudonymKeyMismatch, match="not the key this warehouse") as refused:
+        Ingestor(fresh.settings).run()
+    assert "another-key" not in str(refused.value)
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw._load_log").fetchall() == [(1,)]
+        [(fingerprint,)] = con.execute("select fingerprint from raw._pseudonym_key").fetchall()
+    assert fingerprint == key_fingerprint(SAMPLE_PSEUDONYM_KEY.encode())
+    monkeypatch.setenv("BKWH_PSEUDONYM_KEY", SAMPLE_PSEUDONYM_KEY)  # the warehouse's own key
+    outcomes = {o.file: o.status for o in Ingestor(fresh.settings).run()}
+    assert outcomes["offers_2024-03.csv"] == "loaded"
+
+
+def test_a_refused_file_s_persons_get_no_key(fresh):
+    """Nothing of a refused file is loaded: not even its persons' keys in raw._person_keys."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "meetings_2024-04.csv"})
+    bad = fresh.settings.landing_dir / "case_system" / "meetings_2024-04.csv"
+    lines = bad.read_text().splitlines()
+    header = lines[0].split(";")
+    stranger = "311299-9999"
+    row = lines[1].split(";")
+    row[header.index("cpr")] = stranger
+    row[header.index("booking_type")] = "telepati"  # refused: not a booking type
+    bad.write_text("\n".join([lines[0], ";".join(row), *lines[2:]]) + "\n")
+    outcomes = {o.file: o.status for o in Ingestor(fresh.settings).run()}
+    assert outcomes == {"meetings_2024-03.csv": "loaded", "meetings_2024-04.csv": "quarantined"}
+    stranger_hash = hmac.new(SAMPLE_PSEUDONYM_KEY.encode(), stranger.encode(), hashlib.sha256)
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        hashes = {h for (h,) in con.execute("select person_hash from raw._person_keys").fetchall()}
+    assert hashes and stranger_hash.hexdigest()[:32] not in hashes
 
 
 def test_an_unknown_file_name_is_quarantined_not_ignored(fresh):

@@ -10,10 +10,12 @@ the hash's integer person_key from raw._person_keys (pipeline/ingest/loadlog.py)
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import hmac
+from datetime import UTC, datetime
 
 import duckdb
 
+from pipeline.config import PseudonymKeyMismatch
 from pipeline.ingest.loadlog import add_person_keys, raw_column
 from pipeline.ingest.read import q
 from pipeline.suites import SourceSpec
@@ -35,17 +37,47 @@ def keyed_hash_sql(value: str) -> str:
     return f"left(sha256($opad::blob || {inner}), {KEY_LENGTH})"
 
 
-def pseudonymise(con: duckdb.DuckDBPyConnection, spec: SourceSpec, key: bytes) -> None:
-    """`_batch_person_keys` (cpr, person_key): every distinct person id in `incoming` with the
+def key_fingerprint(key: bytes) -> str:
+    """What tells two pseudonym keys apart without revealing either: the HMAC of a fixed
+    text under the key."""
+    return hmac.new(key, b"bkwh pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Refuse a key other than the one the warehouse's person keys were made with (its
+    fingerprint in raw._pseudonym_key): under another key every person would get a second
+    key, and each delivery would join no one, silently. The first key is recorded (in a
+    warehouse loaded before the fingerprint was kept, the key of its next load)."""
+    wanted = key_fingerprint(key)
+    found = [f for (f,) in con.execute("select fingerprint from raw._pseudonym_key").fetchall()]
+    if not found:
+        con.execute("insert into raw._pseudonym_key values (?, ?)", [wanted, datetime.now(UTC)])
+    elif wanted not in found:
+        raise PseudonymKeyMismatch(
+            "BKWH_PSEUDONYM_KEY is not the key this warehouse's person keys were made with "
+            f"(fingerprint {wanted}, the warehouse's {found[0]}): every person would get a "
+            "second key and no delivery would join the ones before it. Nothing was loaded. "
+            "Set the key the jobcentre keeps for this warehouse, or load into a new warehouse."
+        )
+
+
+def pseudonymise(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, key: bytes, files: list[str]
+) -> None:
+    """`_batch_person_keys` (cpr, person_key): every distinct person id of the files
+    `files` in `incoming` (those loaded: a refused file's persons get no key) with the
     integer key of its keyed hash; hashes new to the warehouse get the next keys."""
     cols = spec.person_id_columns
-    distinct = " union ".join(f"select distinct {q(c)} as cpr from incoming" for c in cols)
+    distinct = " union ".join(
+        f"select distinct {q(c)} as cpr from incoming where list_contains($files, _file)"
+        for c in cols
+    )
     ipad, opad = hmac_pads(key)
     con.execute(
         "create or replace temp table _batch_person_hashes as "
         f"select cpr, {keyed_hash_sql('cpr')} as person_hash "
         f"from ({distinct or 'select null::varchar as cpr where false'}) where cpr is not null",
-        {"ipad": ipad, "opad": opad},
+        {"ipad": ipad, "opad": opad, **({"files": files} if distinct else {})},
     )
     add_person_keys(con, "select person_hash from _batch_person_hashes")
     con.execute(

@@ -44,6 +44,14 @@ create table if not exists raw._person_keys (
     person_key bigint not null unique
 )
 """
+# Which pseudonym key made the warehouse's person keys: a fingerprint of it (an HMAC of a
+# fixed text, pipeline/ingest/load.py), never the key. Ingest refuses another key.
+PSEUDONYM_KEY_DDL = """
+create table if not exists raw._pseudonym_key (
+    fingerprint varchar not null,
+    recorded_at timestamp not null
+)
+"""
 COLUMNS = (
     "batch_id",
     "source",
@@ -98,6 +106,7 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(DDL)
     con.execute(PERSON_KEYS_DDL)
+    con.execute(PSEUDONYM_KEY_DDL)
     con.execute("alter table raw._load_log add column if not exists file_size bigint")
     con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
     wanted = {

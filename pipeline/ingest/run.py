@@ -83,14 +83,14 @@ class Ingestor:
             for d in new:
                 by_source[d.source].append(d)
             if new:  # no key, no ingest: say so before anything is read
-                self._key = pseudonym_key(
-                    self.settings,
-                    [
-                        (f"{d.source}/{d.name}", d.sha)
-                        for d in new
-                        if d.spec is not None and d.spec.person_id_columns
-                    ],
-                )
+                person_files = [
+                    (f"{d.source}/{d.name}", d.sha)
+                    for d in new
+                    if d.spec is not None and d.spec.person_id_columns
+                ]
+                self._key = pseudonym_key(self.settings, person_files)
+                if person_files:  # the key the warehouse's person keys were made with
+                    load.check_key(con, self._key)
             for source, files in sorted(by_source.items()):
                 t0 = time.perf_counter()
                 done = self._ingest_source(con, source, files)
@@ -201,7 +201,7 @@ class Ingestor:
         con.execute("begin transaction")
         try:
             if loaded:
-                load.pseudonymise(con, spec, self.key)
+                load.pseudonymise(con, spec, self.key, [d.name for d, _, _ in loaded])
                 batches = [
                     (d.name, _batch_id(stamp, d), d.delivery_key, d.sha) for d, _, _ in loaded
                 ]
