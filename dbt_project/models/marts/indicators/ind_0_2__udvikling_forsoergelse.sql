@@ -3,6 +3,12 @@
 -- pct., per benefit group and in all. numerator is the month's fuldtidspersoner,
 -- denominator those of the month a year before. Ballerup (151) from its register; every
 -- other area from the benefit groups' Jobindsats A02 tables (int_fuldtidspersoner_by_area).
+-- A benefit a reform pays as another (int_benefit_successions: uddannelseshjælp as
+-- kontanthjælp from 1 July 2025) has no row of its own from the reform's date, and the year
+-- before a month is compared as that month pays it: kontanthjælp in July 2025 against
+-- kontanthjælp and uddannelseshjælp in July 2024, the same benefits on both sides, for
+-- Ballerup and the country alike (not -100 % for uddannelseshjælp and a doubled
+-- kontanthjælp). The total is the same either way.
 with
 
 monthly as (
@@ -15,6 +21,10 @@ ydelse_groups as (
 
 benefit_tables as (
     select * from {{ ref('benefit_tables') }}
+),
+
+successions as (
+    select * from {{ ref('int_benefit_successions') }}
 ),
 
 -- the groups of public support that a Jobindsats table publishes for every area, so that
@@ -52,6 +62,34 @@ by_breakdown as (
     group by period, area_code
 ),
 
+-- the months' rows, without a benefit in the months a reform pays it as another
+this_year as (
+    select by_breakdown.*
+    from by_breakdown
+    where not exists (
+        select 1
+        from successions
+        where
+            successions.from_group = by_breakdown.breakdown_value
+            and successions.effective_date <= by_breakdown.period
+    )
+),
+
+-- each month's rows a year on, under the group that pays them then
+a_year_before as (
+    select
+        by_breakdown.area_code,
+        (by_breakdown.period + interval 1 year)::date as period,
+        coalesce(successions.to_group, by_breakdown.breakdown_value) as breakdown_value,
+        sum(by_breakdown.fuldtidspersoner) as fuldtidspersoner
+    from by_breakdown
+    left join successions
+        on
+            by_breakdown.breakdown_value = successions.from_group
+            and successions.effective_date <= by_breakdown.period + interval 1 year
+    group by all
+),
+
 final as (
     select
         '0.2' as indicator_id,
@@ -69,12 +107,12 @@ final as (
                     100.0 * (this_year.fuldtidspersoner - a_year_before.fuldtidspersoner)
                     / a_year_before.fuldtidspersoner
         end as value
-    from by_breakdown as this_year
-    inner join by_breakdown as a_year_before
+    from this_year
+    inner join a_year_before
         on
             this_year.area_code = a_year_before.area_code
             and this_year.breakdown_value = a_year_before.breakdown_value
-            and a_year_before.period = this_year.period - interval 1 year
+            and this_year.period = a_year_before.period
 )
 
 select
