@@ -117,3 +117,14 @@
         last_week_number - {{ horizon_weeks }} - {{ var('new_spell_gap_weeks') }}
         >= (select min(register_calendar.first_week_number) from {{ calendar }} as register_calendar)
 {%- endmacro %}
+
+{#-
+    A dated register period (a row of stg_registers__person_periods as `periods`: valid_from,
+    valid_to the last day, null while it holds) covers the day `day`: the person lived there,
+    with that period's status, on that day. A month's residents are those a period covers on
+    its first day (int_population_months counts them so, month by month).
+-#}
+{% macro covers_day(periods, day) -%}
+    ({{ periods }}.valid_from <= {{ day }}
+    and ({{ periods }}.valid_to is null or {{ periods }}.valid_to >= {{ day }}))
+{%- endmacro %}

@@ -2,12 +2,28 @@
 -- andre borgere: fuldtidsledige (weeks in a target group counted as ledig) aged 16-64 in
 -- pct. of the labour force aged 16-64, per origin and for Danish and Western origin
 -- together; the total row is the gap in percentage points (non-Western minus the others),
--- the figure the goal sets to 0. Ballerup's own data.
+-- the figure the goal sets to 0. Ballerup's own data. Numerator and denominator count the
+-- same people: the residents on the month's first day (as int_population_months), and the
+-- labour force includes the unemployed, as DST's does ("arbejdsstyrken (som udgøres af
+-- summen af ledige og beskæftigede)": https://www.dst.dk/da/Statistik/dokumentation/
+-- statistikdokumentation/den-maanedlige-arbejdskraftundersoegelse/indhold): a resident
+-- ledig in the month whom the register does not count in the labour force that day is
+-- added to it, not left out of the denominator while counted above it (in the sample, 127
+-- of the 2,754 non-Western in October 2026; the gap was 6.5 points, now 6.1).
 with
 
-ftp as (
-    select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_ledig and {{ in_age_band('age', 'working_age') }}
+person_months as (
+    select * from {{ ref('int_person_months') }}
+    where is_ledig
+),
+
+periods as (
+    select * from {{ ref('stg_registers__person_periods') }}
+    where municipality_code = {{ var('home_municipality') }}
+),
+
+persons as (
+    select * from {{ ref('stg_registers__persons') }}
 ),
 
 population as (
@@ -19,38 +35,59 @@ herkomst_codes as (
     select * from {{ ref('herkomst_codes') }}
 ),
 
+-- each resident of working age ledig in the month: the fuldtidsledighed (weeks in a ledig
+-- target group, over the weeks in the month) and whether the register counts the person in
+-- the labour force on the month's first day
+unemployed_residents as (
+    select
+        person_months.person_key,
+        person_months.month_date,
+        persons.herkomst,
+        coalesce(any_value(periods.is_in_labour_force), false) as is_in_labour_force,
+        sum(person_months.n_weeks / person_months.n_weeks_in_month) as fuldtidsledig
+    from person_months
+    inner join persons on person_months.person_key = persons.person_key
+    inner join periods
+        on
+            person_months.person_key = periods.person_key
+            and {{ covers_day('periods', 'person_months.month_date') }}
+    where {{ in_age_band(
+        age_in_month('person_months.month_date', 'persons.birth_year'), 'working_age'
+    ) }}
+    group by person_months.person_key, person_months.month_date, persons.herkomst
+),
+
 unemployed as (
     select
         month_date,
         herkomst,
-        sum(fuldtidspersoner) as fuldtidsledige
-    from ftp
+        sum(fuldtidsledig) as fuldtidsledige,
+        count(*) filter (where not is_in_labour_force) as n_outside_register_labour_force
+    from unemployed_residents
     group by month_date, herkomst
 ),
 
-labour_force as (
+registered_labour_force as (
     select
-        population.month_date,
-        population.herkomst,
-        herkomst_codes.is_ikke_vestlig,
-        sum(population.n_persons) as n_labour_force
+        month_date,
+        herkomst,
+        sum(n_persons) as n_persons
     from population
-    inner join herkomst_codes on population.herkomst = herkomst_codes.herkomst
-    group by all
+    group by month_date, herkomst
 ),
 
 by_origin as (
     select
-        labour_force.month_date,
-        labour_force.herkomst,
-        labour_force.is_ikke_vestlig,
-        labour_force.n_labour_force,
-        coalesce(unemployed.fuldtidsledige, 0) as fuldtidsledige
-    from labour_force
-    left join unemployed
+        coalesce(registered_labour_force.month_date, unemployed.month_date) as month_date,
+        coalesce(registered_labour_force.herkomst, unemployed.herkomst) as herkomst,
+        coalesce(unemployed.fuldtidsledige, 0) as fuldtidsledige,
+        coalesce(registered_labour_force.n_persons, 0)
+        + coalesce(unemployed.n_outside_register_labour_force, 0) as n_labour_force
+    from registered_labour_force
+    full outer join unemployed
         on
-            labour_force.month_date = unemployed.month_date
-            and labour_force.herkomst = unemployed.herkomst
+            registered_labour_force.month_date = unemployed.month_date
+            and registered_labour_force.herkomst = unemployed.herkomst
 ),
 
 groups as (
@@ -62,13 +99,14 @@ groups as (
     from by_origin
     union all
     select
-        month_date,
+        by_origin.month_date,
         'dansk og vestlig' as breakdown_value,
-        sum(fuldtidsledige) as fuldtidsledige,
-        sum(n_labour_force) as n_labour_force
+        sum(by_origin.fuldtidsledige) as fuldtidsledige,
+        sum(by_origin.n_labour_force) as n_labour_force
     from by_origin
-    where not is_ikke_vestlig
-    group by month_date
+    inner join herkomst_codes on by_origin.herkomst = herkomst_codes.herkomst
+    where not herkomst_codes.is_ikke_vestlig
+    group by by_origin.month_date
 ),
 
 rates as (
