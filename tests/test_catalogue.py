@@ -53,3 +53,12 @@ def test_the_statbank_requests_ask_for_the_ages_the_indicators_count():
     first, last = bands["young"]
     assert tables["FOLK1A"]["select"]["ALDER"] == [str(a) for a in range(first, last + 1)]
     assert "{}-{}".format(*bands["young_adults"]) in str(tables["HFUDD11"])
+
+
+def test_every_benefit_group_of_public_support_has_a_target_group_row():
+    """int_target_group_periods joins the benefit weeks to the mapping: a group of public
+    support without a row would vanish from 5.1 and 5.2 (and fail the coverage test on the
+    first real register that pays it, as efterløn would)."""
+    mapped = {r["ydelse_group"] for r in _seed("maalgruppe_mapping")}
+    public = {r["ydelse_group"] for r in _seed("ydelse_groups") if r["is_public_support"] == "true"}
+    assert public - mapped == set()
