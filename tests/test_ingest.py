@@ -174,6 +174,42 @@ def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_
     assert new_n == old_n - 1
 
 
+def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):
+    """The source takes its correction back by sending the original again: its content was
+    loaded before, but is no longer current, so it loads again and supersedes the correction
+    (before, it was skipped as 'already loaded' and the withdrawn correction stayed)."""
+    _only(fresh, "case_system", {"meetings_2024-05.csv"})
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
+    original = path.read_bytes()
+    Ingestor(fresh.settings).run()
+    lines = original.decode().splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n")  # the correction drops the last row
+    Ingestor(fresh.settings).run()
+    path.write_bytes(original)  # and is taken back
+    [outcome] = Ingestor(fresh.settings).run()
+    assert outcome.status == "loaded"
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        current = con.execute(
+            "select file_sha256, n_rows from raw._load_log where is_current"
+        ).fetchall()
+    assert current == [(hashlib.sha256(original).hexdigest(), len(lines) - 1)]
+    assert [o.status for o in Ingestor(fresh.settings).run()] == ["skipped"]
+
+
+def test_a_loaded_file_copied_under_another_period_is_examined_not_skipped(fresh):
+    """A copy of March's meetings named as July's is not skipped for its known content: it
+    is validated as July's delivery, and its March dates refuse it, naming row and column."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    Ingestor(fresh.settings).run()
+    folder = fresh.settings.landing_dir / "case_system"
+    shutil.copy2(folder / "meetings_2024-03.csv", folder / "meetings_2024-07.csv")
+    outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
+    assert outcomes["meetings_2024-03.csv"].status == "skipped"
+    copy = outcomes["meetings_2024-07.csv"]
+    assert copy.status == "quarantined"
+    assert "row 2, column 'booked_date'" in copy.message, copy.message
+
+
 def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):
     monkeypatch.delenv("BKWH_PSEUDONYM_KEY")
     (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()

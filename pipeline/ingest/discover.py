@@ -1,9 +1,12 @@
 """Discover: the landing files of this refresh, which suite each belongs to, which are new.
 
-A file is new unless a file with the same SHA-256 was loaded before (under any name). Its
-hash is computed once: a file still in landing with the name, size and modification time
-it was loaded with is known without reading it again, so a refresh with nothing new reads
-no file.
+A file is new unless the same file (its name, hence its delivery key, and its SHA-256) was
+loaded before and is still the current delivery of its key. So a re-delivery that brings
+back an earlier version after a correction is loaded again and replaces the correction, and
+a copy of a loaded file under another name (another period) is examined as what its name
+says, not skipped for its content. Its hash is computed once: a file still in landing with
+the name, size and modification time it was loaded with is known without reading it again,
+so a refresh with nothing new reads no file.
 """
 
 from __future__ import annotations
@@ -110,38 +113,27 @@ def discover(
     """The new deliveries to examine, and an outcome for each file loaded before."""
     known = loadlog.loaded_files(con)
     new, skipped = [], []
-    this_run: dict[str, str] = {}  # sha -> the file examined for it in this refresh
     for source, path in landing_files(landing_dir, sources, months):
         st = path.stat()
         sha = known.sha_by_stat.get((source, path.name, st.st_size, st.st_mtime_ns))
         sha = sha or sha256_of(path)
-        seen = known.by_sha.get(sha)
-        if seen:
-            batch_id, loaded_at, raw_table = seen
+        current = [
+            load for load in known.loads.get((source, path.name, sha), []) if load.is_current
+        ]
+        if current:
+            [load, *_] = current
             skipped.append(
                 FileOutcome(
                     source,
                     path.name,
                     "skipped",
-                    f"already loaded as batch {batch_id} at {loaded_at:%Y-%m-%d %H:%M}; "
-                    "nothing loaded again",
-                    batch_id=batch_id,
-                    raw_table=raw_table,
+                    f"already loaded as batch {load.batch_id} at "
+                    f"{load.loaded_at:%Y-%m-%d %H:%M}; nothing loaded again",
+                    batch_id=load.batch_id,
+                    raw_table=load.raw_table,
                 )
             )
             continue
-        if sha in this_run:
-            skipped.append(
-                FileOutcome(
-                    source,
-                    path.name,
-                    "skipped",
-                    f"the same content as {this_run[sha]}, examined in this refresh; "
-                    "nothing loaded twice",
-                )
-            )
-            continue
-        this_run[sha] = f"{source}/{path.name}"
         new.append(delivery(source, path, sha, st.st_size, st.st_mtime_ns))
     return new, skipped
 

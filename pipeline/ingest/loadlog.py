@@ -183,22 +183,35 @@ def add_person_keys(con: duckdb.DuckDBPyConnection, hashes_sql: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Load:
+    """A file loaded before: its batch, when, into which table, and whether its delivery is
+    still the current one of its key (a later correction supersedes it)."""
+
+    batch_id: str
+    loaded_at: datetime
+    raw_table: str | None
+    is_current: bool
+
+
 @dataclass
 class Known:
-    by_sha: dict[str, tuple[str, datetime, str | None]]  # sha -> batch, loaded at, raw table
+    # (source, file name, sha) -> its loads, newest first
+    loads: dict[tuple[str, str, str], list[Load]]
     sha_by_stat: dict[tuple[str, str, int, int], str]  # (source, file, size, mtime) -> sha
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
     rows = con.execute(
-        "select file_sha256, batch_id, loaded_at, raw_table, source, source_file, file_size, "
-        "file_mtime_ns from raw._load_log where status = 'loaded' order by loaded_at desc"
+        "select file_sha256, batch_id, loaded_at, raw_table, is_current, source, source_file, "
+        "file_size, file_mtime_ns from raw._load_log where status = 'loaded' "
+        "order by loaded_at desc"
     ).fetchall()
     known = Known({}, {})
-    for sha, batch, at, table, source, file, size, mtime in rows:
-        known.by_sha[sha] = (batch, at, table)  # the earliest load wins (newest first above)
+    for sha, batch, at, table, current, source, file, size, mtime in rows:
+        known.loads.setdefault((source, file, sha), []).append(Load(batch, at, table, current))
         if size is not None:
-            known.sha_by_stat[(source, file, size, mtime)] = sha
+            known.sha_by_stat.setdefault((source, file, size, mtime), sha)
     return known
 
 
