@@ -132,11 +132,6 @@ CASES = {
         lambda p: _csv(p, lambda t: t.removeprefix(BOM), encoding="latin-1"),
         "not valid UTF-8",
     ),
-    "missing BOM": (
-        "statbank/AUP02_2024M06.csv",
-        lambda p: _csv(p, lambda t: t.removeprefix(BOM)),
-        "byte-order mark (BOM) is missing",
-    ),
     "decimal point instead of comma": (
         "statbank/AUP02_2024M07.csv",
         _set_cell(2, 3, "2.7"),

@@ -210,6 +210,32 @@ def test_a_loaded_file_copied_under_another_period_is_examined_not_skipped(fresh
     assert "row 2, column 'booked_date'" in copy.message, copy.message
 
 
+def test_a_statbank_csv_without_its_bom_and_with_an_empty_cell_loads_the_empty_as_missing(
+    fresh,
+):
+    """StatBank writes UTF-8 with a BOM, and '..' or an empty cell for a missing figure: a
+    file saved again without the BOM reads the same, and its empty cell is missing, as '..'
+    is (before, the first was refused for the BOM and the second as a null value_raw)."""
+    _only(fresh, "statbank", {"AUP02_2024M06.csv"})
+    path = fresh.settings.landing_dir / "statbank" / "AUP02_2024M06.csv"
+    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    lines = text.split("\r\n")
+    first = lines[1].split(";")
+    lines[1] = ";".join([*first[:-1], ""])  # the first figure left empty
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    [outcome] = Ingestor(fresh.settings).run()
+    assert outcome.status == "loaded", outcome.message
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        rows = con.execute(
+            "select _row_number, value_raw, value from raw.statbank_observations "
+            "order by _row_number"
+        ).fetchall()
+    assert len(rows) == len([line for line in lines[1:] if line])
+    assert rows[0] == (2, "..", None)
+    missing = sum(1 for line in lines[1:] if line.endswith(";.."))  # as StatBank wrote them
+    assert [raw for _, raw, value in rows[1:] if value is None] == [".."] * missing
+
+
 def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):
     monkeypatch.delenv("BKWH_PSEUDONYM_KEY")
     (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()

@@ -3,9 +3,10 @@ one row per table, area, period, dimension values and measure (`incoming`).
 
 Which columns a table has is configured in extracts.yml; files of one table are read
 together by DuckDB. The number format is decided per source and format, never per value:
-- StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 with BOM, ';', the dimensions (labels)
-  by their codes, `TID`, then the measure (`INDHOLD`); numbers are Danish strings ("1.234,5",
-  ".." for missing), read by `danish.number_sql`.
+- StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 (the service writes a BOM; a file
+  without one, saved again by another tool, reads the same), ';', the dimensions (labels) by
+  their codes, `TID`, then the measure (`INDHOLD`); numbers are Danish strings ("1.234,5",
+  ".." or an empty cell for missing), read by `danish.number_sql`.
 - Jobindsats API v3 JSON, as the service answers: `{"columns": [labels], "rows": [[...]]}`,
   the period and area first, then the dimensions asked for, then the measures (labels as
   extracts.yml gives them); numbers are JSON numbers, a suppressed cell is `null` (kept as
@@ -128,7 +129,7 @@ def _read_statbank_table(
     problems: Problems = {}
     sniffed = []
     for d in files:
-        s, found = sniff_csv(d.path, names, require_bom=True)
+        s, found = sniff_csv(d.path, names)
         if found:
             problems[d.name] = found
         else:
@@ -142,7 +143,8 @@ def _read_statbank_table(
         table,
         conf,
         "_obs_text",
-        lambda n: f"trim({q(n)})",
+        # an empty cell is missing, as '..' is (both as StatBank writes them)
+        lambda n: f"coalesce(nullif(trim({q(n)}), ''), {lit(MISSING)})",
         lambda n: number_sql(f"nullif(trim({q(n)}), '')"),
     )
     con.execute("drop table _obs_text")

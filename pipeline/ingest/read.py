@@ -72,7 +72,7 @@ class Sniffed:
     lines: list[int] | None  # the line of each data record, when records are not one per line
 
 
-def decode(path: Path, data: bytes, require_bom: bool = False) -> tuple[str | None, list[Problem]]:
+def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     name = path.name
     if not data.strip():
         return None, [Problem(name, "the file is empty", expected="a header line and data")]
@@ -87,15 +87,6 @@ def decode(path: Path, data: bytes, require_bom: bool = False) -> tuple[str | No
                 row=line,
                 value=data[e.start : e.start + 4].hex(" "),
                 expected="UTF-8 text (is the file Latin-1/Windows-1252?)",
-            )
-        ]
-    if require_bom and not text.startswith(BOM):
-        return None, [
-            Problem(
-                name,
-                "the UTF-8 byte-order mark (BOM) is missing",
-                row=1,
-                expected="a StatBank CSV that starts with the BOM (EF BB BF)",
             )
         ]
     return text.removeprefix(BOM), []
@@ -124,11 +115,9 @@ def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Proble
     ]
 
 
-def sniff_csv(
-    path: Path, wanted: list[str], require_bom: bool = False
-) -> tuple[Sniffed | None, list[Problem]]:
+def sniff_csv(path: Path, wanted: list[str]) -> tuple[Sniffed | None, list[Problem]]:
     """Encoding, BOM, header and line layout of a ';' CSV."""
-    text, problems = decode(path, path.read_bytes(), require_bom)
+    text, problems = decode(path, path.read_bytes())
     if text is None:
         return None, problems
     first, _, rest = text.partition("\n")
