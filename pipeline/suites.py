@@ -43,6 +43,10 @@ from typing import Any
 from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
+# the Thursday of the ISO week (yyyyww) in a suite's period_week_column: a week belongs to
+# the month of its Thursday (dbt_project/macros/periods.sql), so a month's file holds the
+# weeks whose Thursday falls in it (pipeline/ingest/validate.py computes it)
+WEEK_THURSDAY = "_week_thursday"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
 READERS = {"csv", "parquet", "statbank", "jobindsats"}
 
@@ -61,6 +65,7 @@ class SourceSpec:
     volume: dict[str, float] | None
     expectations: tuple[dict[str, Any], ...] = field(repr=False)
     path: Path = field(repr=False)
+    period_week_column: str | None = None  # an ISO week (yyyyww) within the file's period
 
     @property
     def raw_table(self) -> str:
@@ -98,13 +103,15 @@ class SourceSpec:
             }
             for c in self.person_id_columns
         ]
-        if self.period_column:
-            # within the period the file is named for, and not after today
+        # within the period the file is named for, and not after today: a day, or a week by
+        # its Thursday
+        for column in filter(None, (self.period_column, self.period_week_column)):
+            day = WEEK_THURSDAY if column == self.period_week_column else column
             out += [
                 {
                     "type": "expect_column_pair_values_a_to_be_greater_than_b",
                     "kwargs": {
-                        "column_A": self.period_column,
+                        "column_A": day,
                         "column_B": "_period_first_day",
                         "or_equal": True,
                         "ignore_row_if": "either_value_is_missing",
@@ -114,7 +121,7 @@ class SourceSpec:
                     "type": "expect_column_pair_values_a_to_be_greater_than_b",
                     "kwargs": {
                         "column_A": "_period_last_day",
-                        "column_B": self.period_column,
+                        "column_B": day,
                         "or_equal": True,
                         "ignore_row_if": "either_value_is_missing",
                     },
@@ -213,6 +220,7 @@ def load_spec(path: Path) -> SourceSpec:
         volume=meta.get("volume"),
         expectations=tuple(_typed_sets(_resolve(doc.get("expectations", [])), columns)),
         path=path,
+        period_week_column=meta.get("period_week_column"),
     )
 
 

@@ -70,6 +70,18 @@ def _parquet_code(path):
     pq.write_table(table, path)
 
 
+def _parquet_week(path):
+    """The second row holds the last week of the month before: its Thursday is outside the
+    file's month."""
+    table = pq.read_table(path)
+    weeks = table.column("aar_uge").to_pylist()
+    weeks[1] = min(weeks) - 1
+    table = table.set_column(
+        table.schema.get_field_index("aar_uge"), "aar_uge", pa.array(weeks, pa.int32())
+    )
+    pq.write_table(table, path)
+
+
 # file (under its source), how to break it, what the message must say (each of several)
 CASES = {
     "missing column": (
@@ -178,6 +190,11 @@ CASES = {
         "benefit_register/dream_2024M03.parquet",
         _parquet_code,
         ("row 2, column 'ydelse_code'", "(found '555')"),
+    ),
+    "a week outside the file's month": (
+        "benefit_register/dream_2024M04.parquet",
+        _parquet_week,  # April's file: weeks 202414-202417; 202413 is March's (Thursday 28th)
+        ("row 2, column 'aar_uge'", "(found '202413')"),
     ),
 }
 

@@ -27,7 +27,7 @@ from pipeline.ingest.problems import MAX_ROWS_REPORTED
 from pipeline.ingest.read import lit, q
 from pipeline.ingest.volume import Bounds, bounds
 from pipeline.privacy import hide_person_ids, shape_only
-from pipeline.suites import SourceSpec
+from pipeline.suites import WEEK_THURSDAY, SourceSpec
 from pipeline.validation import MAX_VALUES_REPORTED, Validator, describe, jsonable
 
 PERIOD_COLUMNS = ("_period_label", "_period_first_day", "_period_last_day")
@@ -76,11 +76,13 @@ def _columns_of(expectation: dict[str, Any], available: set[str]) -> tuple[str, 
 
 
 def value_rules(spec: SourceSpec) -> list[Rule]:
-    available = set(spec.columns) | set(PERIOD_COLUMNS)
+    available = set(spec.columns) | set(PERIOD_COLUMNS) | {WEEK_THURSDAY}
     blocks: dict[tuple[str, ...], str] = {}
     rules = []
     for e in spec.value_expectations():
         cols = _columns_of(e, available)
+        if WEEK_THURSDAY in cols:  # reported as the file's week column, with its value
+            cols = (spec.period_week_column, *cols)
         block = blocks.setdefault(cols, f"v{len(blocks)}")
         kw = dict(e["kwargs"])
         condition = f'_block == "{block}"'
@@ -111,7 +113,19 @@ def _batch_files(con: duckdb.DuckDBPyConnection, files: list[Delivery], today: d
 
 
 def _rows(columns: tuple[str, ...]) -> str:
-    """The relation a block reads: `incoming`, with the file's period where it needs it."""
+    """The relation a block reads: `incoming`, with the file's period where it needs it,
+    and the Thursday of the ISO week (yyyyww) in its first column where it needs that."""
+    if WEEK_THURSDAY in columns:
+        week = q(columns[0])
+        monday = (
+            f"make_date(({week} // 100)::integer, 1, 4) "
+            f"- (isodow(make_date(({week} // 100)::integer, 1, 4)) - 1)::integer "
+            f"+ ((({week} % 100) - 1) * 7)::integer"
+        )
+        return (
+            f"(select *, ({monday}) + 3 as {WEEK_THURSDAY} "
+            "from incoming join _batch_files using (_file))"
+        )
     if set(columns) & set(PERIOD_COLUMNS):
         return "(select * from incoming join _batch_files using (_file))"
     return "incoming"
