@@ -7,7 +7,9 @@
 -- for a person who moved away: what came after is not in the municipality's registers).
 -- A benefit a reform pays as another from its date (seed ydelse_groups: uddannelseshjælp as
 -- kontanthjælp from 1 July 2025) hands its weeks on: a kontanthjælp spell that starts then is
--- not new for a person on uddannelseshjælp just before, as nothing changed for the person.
+-- not new for a person on uddannelseshjælp just before, as nothing changed for the person;
+-- and the uddannelseshjælp spell is followed on into it (followed_to_week_number: the
+-- person is still on benefit, 5.3's "fortsat på ydelse", not ended by the reform).
 with
 
 payment_periods as (
@@ -100,9 +102,35 @@ handed_on as (
     group by spells.person_key, spells.ydelse_group, spells.start_week_number
 ),
 
+-- each spell of a benefit a reform pays as another, followed on into the successor's spell
+-- that continues it by STAR's rule (no whole calendar month between them)
+carried_on as (
+    select
+        predecessor.person_key,
+        predecessor.ydelse_group,
+        predecessor.start_week_number,
+        max(successor.end_week_number) as carried_on_to_week_number
+    from spells as predecessor
+    inner join successions on predecessor.ydelse_group = successions.from_group
+    inner join spells as successor
+        on
+            predecessor.person_key = successor.person_key
+            and successions.to_group = successor.ydelse_group
+            and successions.first_week_number <= successor.start_week_number
+            and predecessor.end_week_number < successor.start_week_number
+            and date_diff(
+                'month',
+                {{ week_month(week_start_from_number('predecessor.end_week_number')) }},
+                {{ week_month(week_start_from_number('successor.start_week_number')) }}
+            ) < 2
+    group by predecessor.person_key, predecessor.ydelse_group, predecessor.start_week_number
+),
+
 with_previous as (
     select
         spells.*,
+        greatest(spells.end_week_number, carried_on.carried_on_to_week_number)
+            as followed_to_week_number,
         -- greatest() skips NULLs in DuckDB: the later of the two, or the one there is
         greatest(
             lag(spells.end_week_number) over (
@@ -117,6 +145,11 @@ with_previous as (
             spells.person_key = handed_on.person_key
             and spells.ydelse_group = handed_on.ydelse_group
             and spells.start_week_number = handed_on.start_week_number
+    left join carried_on
+        on
+            spells.person_key = carried_on.person_key
+            and spells.ydelse_group = carried_on.ydelse_group
+            and spells.start_week_number = carried_on.start_week_number
 ),
 
 residence as (
@@ -150,6 +183,7 @@ final as (
         ydelse_group,
         start_week_number,
         end_week_number,
+        followed_to_week_number,
         n_weeks,
         {{ week_start_from_number('start_week_number') }} as start_date,
         {{ week_start_from_number('end_week_number') }} + 6 as end_date,

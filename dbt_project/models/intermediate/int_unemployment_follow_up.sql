@@ -6,7 +6,9 @@
 -- whose horizon is not seen is left out, not counted as ended). The row counts in the month
 -- of the horizon week (its Thursday's). is_still_on: the spell runs in the horizon week
 -- (week start + horizon), breaks shorter than a calendar month included, as STAR's
--- "fortsat på ydelse" follows the spell.
+-- "fortsat på ydelse" follows the spell, and followed on across a reform that pays its
+-- benefit as another (int_benefit_spells.followed_to_week_number: uddannelseshjælp into
+-- kontanthjælp on 1 July 2025).
 with
 
 spells as (
@@ -31,7 +33,7 @@ final as (
         {{ week_month(week_start_from_number(
             'spells.start_week_number + horizons.horizon_weeks'
         )) }} as period,
-        spells.end_week_number >= spells.start_week_number + horizons.horizon_weeks
+        spells.followed_to_week_number >= spells.start_week_number + horizons.horizon_weeks
             as is_still_on
     from spells
     cross join horizons
