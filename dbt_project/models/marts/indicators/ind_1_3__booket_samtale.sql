@@ -26,8 +26,9 @@ calendar as (
     from {{ ref('int_calendar_months') }}
 ),
 
--- in an active course at the month's end: paid, in such a target group, in its last week (a
--- person on two benefits then is counted in each group, as before)
+-- in an active course at the month's end: paid, in such a target group, in its last week;
+-- each person once, under one target group (macro latest_target_group, as 1.1, 3.1, 5.4 and
+-- 5.6), so that the groups add up to the total and no one counts twice in it
 in_active_course as (
     select
         person_months.person_key,
@@ -40,6 +41,9 @@ in_active_course as (
             person_months.month_date = calendar.month_date
             and person_months.last_week_number = calendar.last_week_number
     where person_months.is_active_course
+    {{ latest_target_group(
+        ['person_months.person_key', 'person_months.month_date'], 'person_months.'
+    ) }}
 ),
 
 -- What counts at a month's end, as days it covers: a meeting booked on or before the day
