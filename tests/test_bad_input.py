@@ -191,6 +191,11 @@ CASES = {
         _parquet_code,
         ("row 2, column 'ydelse_code'", "(found '555')"),
     ),
+    "a whole number beyond the 64-bit range": (
+        "case_system/self_booking_deadlines_2024-02.csv",
+        _set_cell(2, 4, "99999999999999999999"),  # meeting_id: may be empty, not this
+        ("row 2, column 'meeting_id': value is not of type int", "99999999999999999999"),
+    ),
     "a week outside the file's month": (
         "benefit_register/dream_2024M04.parquet",
         _parquet_week,  # April's file: weeks 202414-202417; 202413 is March's (Thursday 28th)

@@ -29,7 +29,7 @@ Problems = dict[str, list[Problem]]  # by file name
 
 # what a cell of each declared type must look like (DuckDB regular expressions, RE2)
 CELL_PATTERNS = {
-    "int": (r"-?\d+", "a whole number"),
+    "int": (r"-?\d+", "a whole number (64-bit: at most 9,223,372,036,854,775,807)"),
     "double": (r"-?\d+(\.\d+)?", "a number with '.' as decimal point"),
     "date": (r"\d{4}-\d{2}-\d{2}", "a date as YYYY-MM-DD"),
     "bool": (r"[01]", "0 or 1"),
@@ -256,6 +256,8 @@ def cast_problems(con: duckdb.DuckDBPyConnection, source: str, columns: dict[str
         bad = f"not regexp_full_match({cell}, {lit(CELL_PATTERNS[kind][0])})"
         if kind == "date":
             bad += f" or try_strptime({cell}, '%Y-%m-%d') is null"
+        elif kind in ("int", "double"):  # the pattern's digits, but beyond the type's range
+            bad += f" or {typed(col, kind)} is null"
         parts.append(
             f"select _file, _line, {lit(col)} as col, {lit(kind)} as kind, {cell} as value "
             f"from {source} where nullif({cell}, '') is not null and ({bad})"
