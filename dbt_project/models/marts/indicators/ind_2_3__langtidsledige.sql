@@ -1,7 +1,11 @@
 -- 2.3 Andelen af langtidsledige borgere: of persons unemployed (in a target group counted as
--- ledig) in the month's last week, aged 16-64, the share unemployed at least
--- long_term_min_share (80 %) of the long_term_window_weeks (52) weeks ending then; per age
--- group and in all. Only months whose 52 weeks lie inside the register. Computed on the
+-- ledig) in the month's last week, aged 16-66 (STAR's ages: the comparator is STAR's; seed
+-- age_groups, source_system jobindsats), the share unemployed at least long_term_min_share
+-- (80 %) of the long_term_window_weeks (52) weeks ending then; per age group and in all.
+-- Only months whose 52 weeks lie inside the register, and only persons whose 52 weeks the
+-- registers see: a person who moved in within them had weeks elsewhere that no register here
+-- holds (Jobindsats follows people nationally), so is left out rather than counted short of
+-- long-term, as 2.2 leaves out spells whose lookback is not seen. Computed on the
 -- target-group periods, not on person-weeks. Ballerup from its register; the country and
 -- every other municipality from Jobindsats y25i09 ("Andel langtidsledige personer ift.
 -- bruttoledige personer": persons unemployed or activated at least 80 % of the last 12
@@ -25,7 +29,11 @@ persons as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
-    where source_system = 'statbank' and not is_total
+    where source_system = 'jobindsats' and not is_total
+),
+
+residence as (
+    select * from {{ ref('int_residence_periods') }}
 ),
 
 benchmark as (
@@ -52,6 +60,22 @@ unemployed as (
         on month_ends.last_week_number between periods.start_week_number and periods.end_week_number
 ),
 
+-- the unemployed whose window lies inside their stay here (one with no stay in the persons
+-- register is seen from the register's first week, as in int_benefit_spells)
+seen as (
+    select unemployed.*
+    from unemployed
+    left join residence
+        on
+            unemployed.person_key = residence.person_key
+            and unemployed.last_week_number >= residence.first_week_number
+            and unemployed.last_week_number
+            <= coalesce(residence.last_week_number, unemployed.last_week_number)
+    where
+        residence.first_week_number is null
+        or residence.first_week_number <= unemployed.last_week_number - {{ window }} + 1
+),
+
 weeks_in_window as (
     select
         unemployed.month_date,
@@ -61,7 +85,7 @@ weeks_in_window as (
             - greatest(periods.start_week_number, unemployed.last_week_number - {{ window }} + 1)
             + 1
         ) as n_unemployed_weeks
-    from unemployed
+    from seen as unemployed
     inner join periods
         on
             unemployed.person_key = periods.person_key
