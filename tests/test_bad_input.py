@@ -152,7 +152,7 @@ CASES = {
     "percentage above 100": (
         "statbank/AUP02_2024M08.csv",
         _set_cell(2, 3, "101,5"),
-        "row 2, column 'value'",
+        ("row 2, column 'INDHOLD'", "(found '101,5')"),  # as the file has them
     ),
     "unknown municipality": (
         "statbank/AUP02_2024M09.csv",
@@ -162,7 +162,7 @@ CASES = {
     "negative count": (
         "jobindsats/y07a02_2024M05.json",
         _set_value(2, 3, -12),
-        "row 2",
+        ("row 2, column 'Antal fuldtidspersoner'", "(found '-12')"),
     ),
     "Danish number string where a JSON number belongs": (
         "jobindsats/y07a02_2024M06.json",
@@ -172,7 +172,7 @@ CASES = {
     "period in the row outside the file's name": (
         "jobindsats/y08a02_2024M06.json",
         _set_value(2, 0, "2024M07"),
-        "row 2, column 'period_label'",
+        "row 2, column 'Periode'",  # as the response names it
     ),
     "period in the future": (
         f"jobindsats/y08a02_{FUTURE}.json",

@@ -45,6 +45,45 @@ LONG = (
 )
 # a JSON number as json_type names it; anything else in a measure's place is refused
 JSON_NUMBER_TYPES = ("UBIGINT", "BIGINT", "DOUBLE")
+# the long layout's columns that hold a measure's cell (value_raw as read, value parsed)
+MEASURE_CELLS = ("value", "value_raw")
+
+
+def file_columns(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    column: str,
+    file: str,
+    lines: list[int],
+    values: list[str],
+) -> str | None:
+    """The long layout's `column` where `file` holds `values` at `lines` in `incoming`,
+    named as the file has it: a measure's cell as StatBank's INDHOLD or a Jobindsats
+    measure's label ('Antal fuldtidspersoner'), the period as TID or Periode, the area as
+    OMRÅDE (or the table's area variable) or Område; None for any other column (the file
+    has it under the same name). A line holds a cell of each measure: `values` (the cells as
+    written) tell which."""
+    if column not in (*MEASURE_CELLS, "period_label", "area_label"):
+        return None
+    cell = "value_raw" if column in MEASURE_CELLS else column
+    conf = extracts_config()[source]
+    found = con.execute(
+        "select distinct table_id, measure from incoming "
+        f"where _file = ? and list_contains(?, _line) and list_contains(?, {cell}::varchar) "
+        "order by all",
+        [file, lines, values],
+    ).fetchall()
+    period, area = V3_LEADING_LABELS
+    names: list[str] = []
+    for table, measure in found:
+        if column in MEASURE_CELLS:
+            name = measure if source == "statbank" else conf[table]["measures"][measure]["label"]
+        elif column == "period_label":
+            name = "TID" if source == "statbank" else period
+        else:
+            name = conf[table].get("area_variable", "OMRÅDE") if source == "statbank" else area
+        names.append(name)
+    return ", ".join(dict.fromkeys(names)) or None
 
 
 def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.ingest.discover import Delivery
+from pipeline.ingest.observations import MEASURE_CELLS, file_columns
 from pipeline.ingest.problems import MAX_ROWS_REPORTED
 from pipeline.ingest.read import lit, q
 from pipeline.ingest.volume import Bounds, bounds
@@ -157,12 +158,13 @@ def _value_frame(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> pd.DataFr
 
 
 def _trace(
-    con: duckdb.DuckDBPyConnection, rule: Rule, positions: list[int]
+    con: duckdb.DuckDBPyConnection, rule: Rule, positions: list[int], shown_column: str | None
 ) -> dict[str, tuple[int, list[int], list[str]]]:
-    """Every file and line holding the unexpected values: count, first lines, values."""
+    """Every file and line holding the unexpected values: count, first lines, values (of
+    `shown_column`: the rule's column, or the cell as the file wrote it)."""
     cols = rule.columns
     on = " and ".join(f"r.{q(c)} is not distinct from b.{q(c)}" for c in cols)
-    shown = q(rule.column) if rule.column else "null"
+    shown = q(shown_column) if shown_column else "null"
     found = con.execute(
         f"""
         with bad as (select * from _gx where _pos in (select unnest(?))),
@@ -207,10 +209,19 @@ def run_value_rules(
                 outcome.fail(file[0], _entry(rule, error=res.error or "no rows named"))
             continue
         person_ids = rule.column in spec.person_id_columns
-        for file, (n, lines, values) in _trace(con, rule, res.unexpected_positions).items():
+        # a benchmark's cells: named as the file has them, a measure's shown as written
+        # (INDHOLD, '101,5'), not as the long layout's 'value' holds it
+        benchmark = spec.reader in ("statbank", "jobindsats")
+        shown = "value_raw" if benchmark and rule.column in MEASURE_CELLS else rule.column
+        for file, (n, lines, values) in _trace(con, rule, res.unexpected_positions, shown).items():
             if person_ids:  # a malformed CPR number is no less a person's: its shape only
                 values = [shape_only(v) for v in values]
-            outcome.fail(file, _entry(rule, count=n, rows=lines, values=values))
+            column = (
+                file_columns(con, spec.source, rule.column, file, lines, values)
+                if benchmark and rule.column
+                else None
+            )
+            outcome.fail(file, _entry(rule, count=n, rows=lines, values=values, column=column))
     outcome.statistics["values"] = stats
 
 
@@ -229,7 +240,7 @@ def _entry(
 ) -> Entry:
     entry = {
         "expectation": expectation or rule.written["type"],
-        "column": column if rule is None else rule.column,
+        "column": column if column is not None or rule is None else rule.column,
         "success": False,
         "description": description or rule.description,
         "unexpected_count": count,
