@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
@@ -80,12 +81,19 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
     assert added.tags["dagster/asset_partition_range_start"] == "2024-04-01"
     assert isinstance(_evaluate_landing_sensor(cursor)[0], dg.SkipReason)
 
-    # a file whose content was loaded before (under another name) starts nothing
+    # a loaded file written again with the same bytes (a new modification time) starts
+    # nothing: it is its period's current delivery
     Ingestor(fresh.settings).run()
-    copy = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
-    copy.write_text(path.read_text())
+    path.write_bytes(path.read_bytes())
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
     same, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(same, dg.SkipReason) and "loaded before" in same.skip_message
+    # its content under another period's name is that period's delivery: examined (and
+    # refused for its dates), not skipped for its content
+    copy = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
+    copy.write_text(path.read_text())
+    other, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(other, dg.RunRequest) and other.tags["bkwh/files"] == "1"
 
 
 def _evaluate_monthly_schedule(when: datetime):

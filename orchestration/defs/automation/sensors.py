@@ -3,7 +3,8 @@
 The sensor's cursor holds each landing file's size and modification time, so each new or
 changed file starts one run, once: a restart or the next tick does not trigger again. Both
 the sensor and the schedule ask the refresh's plan (pipeline.plan, read-only, no Dagster or
-GX imports) first: a file whose content was loaded before starts nothing, a file still being
+GX imports) first: a file loaded before that is still its period's current delivery (written
+again with the same bytes, say) starts nothing, a file still being
 written (changed in the last `BKWH_LANDING_SETTLE_S` seconds, default 60) waits for a later
 tick, and the schedule skips a month with nothing new since the last publication and covers
 every month that has new person-level files. The schedule's day and time come from
@@ -92,7 +93,10 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         context.update_cursor(json.dumps(current))
         changed = [rel for rel in changed if rel in new]
         if not changed:
-            return dg.SkipReason("the changed files in landing hold content loaded before")
+            return dg.SkipReason(
+                "the changed files in landing were loaded before, as they are, and are their "
+                "periods' current deliveries"
+            )
         digest = hashlib.sha256(
             "\n".join(f"{rel}={current[rel]}" for rel in changed).encode()
         ).hexdigest()[:20]
