@@ -6,6 +6,8 @@ import json
 import shutil
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from test_privacy import fake_cpr
 
@@ -234,6 +236,47 @@ def test_a_statbank_csv_without_its_bom_and_with_an_empty_cell_loads_the_empty_a
     assert rows[0] == (2, "..", None)
     missing = sum(1 for line in lines[1:] if line.endswith(";.."))  # as StatBank wrote them
     assert [raw for _, raw, value in rows[1:] if value is None] == [".."] * missing
+
+
+def test_two_files_with_the_same_bytes_in_one_refresh_are_two_deliveries(fresh):
+    """A copy beside its original before either is loaded (two months' header-only exports
+    are alike too): each file is its own batch, and the copy is refused for its dates (one
+    batch id for both broke the load log's key, and every later refresh with it)."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    folder = fresh.settings.landing_dir / "case_system"
+    shutil.copy2(folder / "meetings_2024-03.csv", folder / "meetings_2024-04.csv")
+    outcomes = {o.file: o.status for o in Ingestor(fresh.settings).run()}
+    assert outcomes == {"meetings_2024-03.csv": "loaded", "meetings_2024-04.csv": "quarantined"}
+
+
+def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
+    """Only an empty figure is missing: an empty OMRÅDE stays empty, and the not-null rule
+    names it by the file's column."""
+    _only(fresh, "statbank", {"AUP02_2024M06.csv"})
+    path = fresh.settings.landing_dir / "statbank" / "AUP02_2024M06.csv"
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    lines[2] = ";".join(["", *lines[2].split(";")[1:]])
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    [outcome] = Ingestor(fresh.settings).run()
+    assert outcome.status == "quarantined"
+    assert "row 3, column 'OMRÅDE'" in outcome.message, outcome.message
+    assert "to_not_be_null" in outcome.message  # empty, not read as '..'
+
+
+def test_a_number_that_is_no_week_is_refused_by_its_range_not_a_crash(fresh):
+    """The week-in-month rule computes each week's Thursday: a number far out of range (a
+    typo) must reach the range rule, which names it, not stop the validation."""
+    _only(fresh, "benefit_register", {"dream_2024M03.parquet"})
+    path = fresh.settings.landing_dir / "benefit_register" / "dream_2024M03.parquet"
+    table = pq.read_table(path)
+    weeks = table.column("aar_uge").to_pylist()
+    weeks[1] = 700000000
+    column = table.schema.get_field_index("aar_uge")
+    pq.write_table(table.set_column(column, "aar_uge", pa.array(weeks, pa.int32())), path)
+    [outcome] = Ingestor(fresh.settings).run()
+    assert outcome.status == "quarantined"
+    assert "row 2, column 'aar_uge'" in outcome.message, outcome.message
+    assert "700000000" in outcome.message
 
 
 def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):

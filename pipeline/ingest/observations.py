@@ -62,14 +62,15 @@ def file_columns(
     measure's label ('Antal fuldtidspersoner'), the period as TID or Periode, the area as
     OMRÅDE (or the table's area variable) or Område; None for any other column (the file
     has it under the same name). A line holds a cell of each measure: `values` (the cells as
-    written) tell which."""
+    written, 'None' for an empty one, as the trace gives them) tell which."""
     if column not in (*MEASURE_CELLS, "period_label", "area_label"):
         return None
     cell = "value_raw" if column in MEASURE_CELLS else column
     conf = extracts_config()[source]
     found = con.execute(
         "select distinct table_id, measure from incoming "
-        f"where _file = ? and list_contains(?, _line) and list_contains(?, {cell}::varchar) "
+        "where _file = ? and list_contains(?, _line) "
+        f"and list_contains(?, coalesce({cell}::varchar, 'None')) "
         "order by all",
         [file, lines, values],
     ).fetchall()
@@ -101,11 +102,20 @@ def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:
 
 
 def _insert_long(
-    con: duckdb.DuckDBPyConnection, source: str, table: str, conf: dict, rows: str, cell, value
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    table: str,
+    conf: dict,
+    rows: str,
+    cell,
+    value,
+    measure_cell=None,
 ) -> None:
     """Append `rows` (a relation with `_file`, `_line` and the table's columns, reached as text
     by `cell(name)`) to `incoming`, one row per measure; `value(name)` is the SQL of the
-    measure's number (NULL where the cell is not one)."""
+    measure's number (NULL where the cell is not one), `measure_cell(name)` its cell as kept
+    in value_raw (`cell` unless given)."""
+    measure_cell = measure_cell or cell
     area, period = (
         (conf.get("area_variable", "OMRÅDE"), "TID") if source == "statbank" else ("area", "period")
     )
@@ -121,7 +131,7 @@ def _insert_long(
             f"""
             insert into incoming
             select _file, _line, {lit(table)}, {cell(area)}, {cell(period)}, {dimensions},
-                   {lit(measure)}, {cell(measure)}, {value(measure)}
+                   {lit(measure)}, {measure_cell(measure)}, {value(measure)}
             from {rows}
             """
         )
@@ -182,9 +192,11 @@ def _read_statbank_table(
         table,
         conf,
         "_obs_text",
-        # an empty cell is missing, as '..' is (both as StatBank writes them)
-        lambda n: f"coalesce(nullif(trim({q(n)}), ''), {lit(MISSING)})",
+        lambda n: f"trim({q(n)})",
         lambda n: number_sql(f"nullif(trim({q(n)}), '')"),
+        # an empty figure is missing, as '..' is (both as StatBank writes them); an empty
+        # area, period or dimension stays empty, and the not-null rules refuse it
+        measure_cell=lambda n: f"coalesce(nullif(trim({q(n)}), ''), {lit(MISSING)})",
     )
     con.execute("drop table _obs_text")
     return problems

@@ -10,6 +10,7 @@ current batches); both stay in raw and in the log.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -242,7 +243,10 @@ def _unmatched(d: Delivery) -> Problem | None:
 
 
 def _batch_id(stamp: str, d: Delivery) -> str:
-    return f"{stamp}_{d.sha[:10]}"
+    """Unique per file of a refresh: two files of one source with the same bytes (two
+    months' header-only exports, say) are two deliveries, each with its own batch."""
+    name = hashlib.sha256(d.name.encode()).hexdigest()[:6]
+    return f"{stamp}_{d.sha[:10]}_{name}"
 
 
 def _row(d: Delivery, stamp: str, now: datetime) -> dict:

@@ -123,8 +123,11 @@ def _rows(columns: tuple[str, ...]) -> str:
             f"- (isodow(make_date(({week} // 100)::integer, 1, 4)) - 1)::integer "
             f"+ ((({week} % 100) - 1) * 7)::integer"
         )
+        # no Thursday for a number that is no week (its range rule names it): a year out of
+        # the calendar's range would stop the whole batch's validation
+        is_week = f"{week} // 100 between 1000 and 9999 and {week} % 100 between 1 and 53"
         return (
-            f"(select *, ({monday}) + 3 as {WEEK_THURSDAY} "
+            f"(select *, case when {is_week} then ({monday}) + 3 end as {WEEK_THURSDAY} "
             "from incoming join _batch_files using (_file))"
         )
     if set(columns) & set(PERIOD_COLUMNS):
