@@ -122,9 +122,19 @@
     A dated register period (a row of stg_registers__person_periods as `periods`: valid_from,
     valid_to the last day, null while it holds) covers the day `day`: the person lived there,
     with that period's status, on that day. A month's residents are those a period covers on
-    its first day (int_population_months counts them so, month by month).
+    its first day. The months whose first day a period covers run from
+    first_month_covered(valid_from) to last_month_covered(valid_to), the same rule as bounds
+    (int_population_months counts by them, so as not to join every period to every month).
 -#}
 {% macro covers_day(periods, day) -%}
     ({{ periods }}.valid_from <= {{ day }}
     and ({{ periods }}.valid_to is null or {{ periods }}.valid_to >= {{ day }}))
+{%- endmacro %}
+
+{% macro first_month_covered(valid_from) -%}
+    (date_trunc('month', {{ valid_from }} - 1) + interval 1 month)::date
+{%- endmacro %}
+
+{% macro last_month_covered(valid_to) -%}
+    coalesce(date_trunc('month', {{ valid_to }}), date '9999-12-01')::date
 {%- endmacro %}

@@ -103,7 +103,8 @@ handed_on as (
 ),
 
 -- each spell of a benefit a reform pays as another, followed on into the successor's spell
--- that continues it by STAR's rule (no whole calendar month between them)
+-- that continues it by STAR's rule (no whole calendar month between them; a week of the old
+-- benefit still paid after the new one began, overlapping it, continues it too)
 carried_on as (
     select
         predecessor.person_key,
@@ -117,7 +118,7 @@ carried_on as (
             predecessor.person_key = successor.person_key
             and successions.to_group = successor.ydelse_group
             and successions.first_week_number <= successor.start_week_number
-            and predecessor.end_week_number < successor.start_week_number
+            and predecessor.start_week_number < successor.start_week_number
             and date_diff(
                 'month',
                 {{ week_month(week_start_from_number('predecessor.end_week_number')) }},

@@ -28,8 +28,8 @@ period_months as (
         periods.is_in_labour_force,
         periods.is_insured,
         periods.has_vocational_education,
-        date_trunc('month', periods.valid_from - 1) + interval 1 month as first_month,
-        coalesce(date_trunc('month', periods.valid_to), date '9999-12-01') as last_month
+        {{ first_month_covered('periods.valid_from') }} as first_month,
+        {{ last_month_covered('periods.valid_to') }} as last_month
     from periods
 ),
 

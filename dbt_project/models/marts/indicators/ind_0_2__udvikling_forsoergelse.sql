@@ -4,11 +4,11 @@
 -- denominator those of the month a year before. Ballerup (151) from its register; every
 -- other area from the benefit groups' Jobindsats A02 tables (int_fuldtidspersoner_by_area).
 -- A benefit a reform pays as another (int_benefit_successions: uddannelseshjælp as
--- kontanthjælp from 1 July 2025) has no row of its own from the reform's date, and the year
--- before a month is compared as that month pays it: kontanthjælp in July 2025 against
--- kontanthjælp and uddannelseshjælp in July 2024, the same benefits on both sides, for
--- Ballerup and the country alike (not -100 % for uddannelseshjælp and a doubled
--- kontanthjælp). The total is the same either way.
+-- kontanthjælp from 1 July 2025) has no row of its own from the reform's date (its weeks are
+-- the new benefit's), and the year before a month is compared as that month pays it:
+-- kontanthjælp in July 2025 against kontanthjælp and uddannelseshjælp in July 2024, the same
+-- benefits on both sides, for Ballerup and the country alike (not -100 % for
+-- uddannelseshjælp and a doubled kontanthjælp). The total is the same either way.
 with
 
 monthly as (
@@ -62,17 +62,21 @@ by_breakdown as (
     group by period, area_code
 ),
 
--- the months' rows, without a benefit in the months a reform pays it as another
+-- the months' rows under the group that pays them then (a week of the old benefit still
+-- registered after the reform counts as the new one, so the groups add up to the total)
 this_year as (
-    select by_breakdown.*
+    select
+        by_breakdown.area_code,
+        by_breakdown.period,
+        by_breakdown.breakdown,
+        coalesce(successions.to_group, by_breakdown.breakdown_value) as breakdown_value,
+        sum(by_breakdown.fuldtidspersoner) as fuldtidspersoner
     from by_breakdown
-    where not exists (
-        select 1
-        from successions
-        where
-            successions.from_group = by_breakdown.breakdown_value
-            and successions.effective_date <= by_breakdown.period
-    )
+    left join successions
+        on
+            by_breakdown.breakdown_value = successions.from_group
+            and by_breakdown.period >= successions.effective_date
+    group by all
 ),
 
 -- each month's rows a year on, under the group that pays them then
