@@ -12,7 +12,7 @@ CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-
 # Keyed hashes, file hashes and batch ids hold hex: ten hex digits that happen to be decimal
 # would look CPR-shaped. Those columns are checked to be exactly such ids instead, and such
 # ids are blanked out of text before it is scanned.
-BATCH_ID = "[0-9]{8}T[0-9]{12}_[0-9a-f]{10}"
+BATCH_ID = "[0-9]{8}T[0-9]{12}_[0-9a-f]{10}_[0-9a-f]{6}"  # stamp, content, file name (ingest)
 SHA256 = "[0-9a-f]{64}"
 HASH_COLUMNS = {
     # raw._person_keys: the keyed hash of a CPR number (its integer person_key, the only
@@ -85,7 +85,7 @@ def test_the_pattern_finds_cpr_numbers_and_nothing_else():
     not_cpr = ("4012345678", "20261122T055551802737", "2025-06-01", "1234")
     for text in (*not_cpr, fake_cpr("010203", "12345", dash=False)):
         assert not pattern.search(text), text
-    batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}"
+    batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}_0a1b2c"
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
 
 
