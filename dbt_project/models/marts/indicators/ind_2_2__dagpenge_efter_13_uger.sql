@@ -2,7 +2,8 @@
 -- ledighedsdag: of new dagpenge spells whose week 13 is seen, the share still on dagpenge in
 -- that week (int_unemployment_follow_up, the follow-up 1.4, 1.5 and 5.3 share, on STAR's
 -- spell rule: a break shorter than a calendar month does not end the spell); per age group at
--- the start (STAR's ages, 16-66: seed age_groups, source_system jobindsats) and in all. Ballerup (151) only, from its own register. No comparator yet: STAR's
+-- the start (STAR's ages, 16-66: seed age_groups, source_system jobindsats) and in all.
+-- Ballerup (151) only, from its own register. No comparator yet: STAR's
 -- measure is y01b01's survival curve ("Overlevelseskurve u. tilbagefald til den valgte
 -- ydelse", 13 uger) by quarter of the first day; its week-column labels and age split are
 -- not verified (docs/sources/real_tables.md, Y01B01), so it is not read yet.
