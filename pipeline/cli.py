@@ -338,6 +338,13 @@ def run(
     try:
         with refresh_lock(settings):
             plan = plan_refresh(settings, [source] if source else None)
+            if plan.stray_files:
+                n = len(plan.stray_files)
+                say(
+                    f"landing holds {n} file(s) in no source's folder, not loaded: "
+                    f"{', '.join(plan.stray_files[:5])}{' …' if n > 5 else ''} (a source's "
+                    f"files go in {settings.landing_dir}/<source>/, the sources of sources.yml)"
+                )
             if plan.nothing_to_do and not month:
                 say(f"nothing new in {settings.landing_dir}, and {plan.reason}: nothing to do")
                 _summary(settings, log_path)

@@ -16,7 +16,7 @@ import duckdb
 
 from pipeline.config import Settings, sources_config
 from pipeline.files import is_held_elsewhere
-from pipeline.ingest.discover import MonthFilter, discover, file_month
+from pipeline.ingest.discover import MonthFilter, discover, file_month, stray_files
 from pipeline.pdf import missing_libraries
 from pipeline.state import (
     code_fingerprint,
@@ -25,6 +25,7 @@ from pipeline.state import (
     made_from,
     publication_of,
 )
+from pipeline.suites import load_specs
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Plan:
     reason: str = ""
     busy: str | None = None  # the warehouse could not be read: nothing is known
     dbt_is_current: bool = False  # the marts were built by a passing dbt build from all this
+    stray_files: list[str] = field(default_factory=list)  # in landing, in no source's folder
 
     @property
     def publish_only(self) -> bool:
@@ -110,6 +112,9 @@ def _with_new_files(plan, settings, con, sources, months) -> Plan:
 
         con.execute(DDL)
     new, _ = discover(con, settings.landing_dir, sources, months)
+    known = {s.source for s in load_specs()}
+    new = [d for d in new if d.source in known]  # a folder no suite names is stray
+    plan.stray_files = stray_files(settings.landing_dir)
     found: dict[str, list[str]] = defaultdict(list)
     for d in new:
         found[d.source].append(d.name)

@@ -94,6 +94,11 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
     copy.write_text(path.read_text())
     other, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(other, dg.RunRequest) and other.tags["bkwh/files"] == "1"
+    # a file in a folder no source has starts no refresh that could not load it: named
+    (fresh.settings.landing_dir / "foo").mkdir()
+    (fresh.settings.landing_dir / "foo" / "x.csv").write_text("a;b\n")
+    stray, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(stray, dg.SkipReason) and "foo/x.csv" in stray.skip_message
 
 
 def _evaluate_monthly_schedule(when: datetime):

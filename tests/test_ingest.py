@@ -279,6 +279,25 @@ def test_a_number_that_is_no_week_is_refused_by_its_range_not_a_crash(fresh):
     assert "700000000" in outcome.message
 
 
+def test_files_in_no_source_s_folder_are_named_and_start_no_refresh(fresh):
+    """A file at landing's top, in a folder no suite names, or in a subfolder of a source's
+    folder is loaded by no refresh: the plan names it and does not count it as new (before,
+    a file in an unknown folder made every `bkwh run` a full refresh, and one at the top was
+    not seen at all)."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    Ingestor(fresh.settings).run()
+    landing = fresh.settings.landing_dir
+    (landing / "stray.csv").write_text("a;b\n1;2\n")
+    (landing / "foo").mkdir()
+    (landing / "foo" / "x.csv").write_text("a;b\n1;2\n")
+    (landing / "case_system" / "2024").mkdir()
+    shutil.copy2(landing / "case_system" / "meetings_2024-03.csv", landing / "case_system" / "2024")
+    plan = plan_refresh(fresh.settings)
+    assert plan.stray_files == ["case_system/2024/meetings_2024-03.csv", "foo/x.csv", "stray.csv"]
+    assert plan.new_files == {}
+    assert SAMPLE_MARKER not in plan.stray_files  # the sample's marker is no delivery
+
+
 def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):
     monkeypatch.delenv("BKWH_PSEUDONYM_KEY")
     (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()

@@ -45,6 +45,37 @@ def landing_files(
     return out
 
 
+def stray_files(landing_dir: Path) -> list[str]:
+    """Files in landing that no source's folder holds, as paths under it: at its top (but
+    the sample's marker), in a folder no suite names, or in a subfolder of a source's
+    folder. No refresh loads them; `bkwh run` names them, and the plan does not count them
+    as new (else every run would start a refresh for them)."""
+    from pipeline.config import SAMPLE_MARKER
+
+    if not landing_dir.exists():
+        return []
+    known = {s.source for s in load_specs()}
+    stray = []
+    for entry in sorted(landing_dir.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file():
+            if entry.name != SAMPLE_MARKER:
+                stray.append(entry.name)
+            continue
+        inside = (
+            entry.rglob("*")
+            if entry.name not in known
+            else (f for sub in sorted(entry.iterdir()) if sub.is_dir() for f in sub.rglob("*"))
+        )
+        stray += sorted(
+            str(f.relative_to(landing_dir))
+            for f in inside
+            if f.is_file() and not f.name.startswith(".")
+        )
+    return stray
+
+
 def file_month(source: str, name: str) -> str | None:
     """The month a landing file is named for, as 'YYYY-MM' ('2024M03' and '2024-03' alike);
     None when the name matches no suite or names no month."""

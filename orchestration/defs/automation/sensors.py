@@ -91,7 +91,12 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
                 f"still be being written (first: {young[0]})"
             )
         context.update_cursor(json.dumps(current))
+        stray = [rel for rel in changed if rel in set(plan.stray_files)]
         changed = [rel for rel in changed if rel in new]
+        if not changed and stray:
+            return dg.SkipReason(
+                f"{len(stray)} file(s) in no source's folder, not loaded: {', '.join(stray[:5])}"
+            )
         if not changed:
             return dg.SkipReason(
                 "the changed files in landing were loaded before, as they are, and are their "
