@@ -350,13 +350,17 @@ def test_a_refused_file_s_persons_get_no_key(fresh):
     bad = fresh.settings.landing_dir / "case_system" / "meetings_2024-04.csv"
     lines = bad.read_text().splitlines()
     header = lines[0].split(";")
-    stranger = "311299-9999"
+    stranger = fake_cpr("311299", "9999")  # invented, built at run time (test_privacy.fake_cpr)
     row = lines[1].split(";")
     row[header.index("cpr")] = stranger
     row[header.index("booking_type")] = "telepati"  # refused: not a booking type
     bad.write_text("\n".join([lines[0], ";".join(row), *lines[2:]]) + "\n")
-    outcomes = {o.file: o.status for o in Ingestor(fresh.settings).run()}
+    done = Ingestor(fresh.settings).run()
+    outcomes = {o.file: o.status for o in done}
     assert outcomes == {"meetings_2024-03.csv": "loaded", "meetings_2024-04.csv": "quarantined"}
+    refused = fresh.settings.quarantine_dir / "case_system"
+    said = [o.message for o in done] + [p.read_text() for p in refused.glob("*.validation.json")]
+    assert said and not any(stranger in text for text in said)  # the refusal masks it too
     stranger_hash = hmac.new(SAMPLE_PSEUDONYM_KEY.encode(), stranger.encode(), hashlib.sha256)
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         hashes = {h for (h,) in con.execute("select person_hash from raw._person_keys").fetchall()}
