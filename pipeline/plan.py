@@ -25,7 +25,7 @@ from pipeline.state import (
     made_from,
     publication_of,
 )
-from pipeline.suites import load_specs
+from pipeline.suites import source_names
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _with_new_files(plan, settings, con, sources, months) -> Plan:
 
         con.execute(DDL)
     new, _ = discover(con, settings.landing_dir, sources, months)
-    known = {s.source for s in load_specs()}
+    known = set(source_names())
     new = [d for d in new if d.source in known]  # a folder no suite names is stray
     plan.stray_files = stray_files(settings.landing_dir)
     found: dict[str, list[str]] = defaultdict(list)

@@ -49,6 +49,8 @@ CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 WEEK_THURSDAY = "_week_thursday"
 COLUMN_TYPES = {"string", "cpr", "int", "double", "date", "bool"}
 READERS = {"csv", "parquet", "statbank", "jobindsats"}
+# the readers of benchmark tables, kept in incoming's long layout (pipeline/ingest/observations.py)
+LONG_LAYOUT_READERS = ("statbank", "jobindsats")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class SourceSpec:
     expectations: tuple[dict[str, Any], ...] = field(repr=False)
     path: Path = field(repr=False)
     period_week_column: str | None = None  # an ISO week (yyyyww) within the file's period
+
+    @property
+    def is_long_layout(self) -> bool:
+        """A benchmark table, read into the long layout: a row per area, period and measure."""
+        return self.reader in LONG_LAYOUT_READERS
 
     @property
     def raw_table(self) -> str:
@@ -227,6 +234,11 @@ def load_spec(path: Path) -> SourceSpec:
 @cache
 def load_specs(directory: Path = EXPECTATIONS_DIR) -> tuple[SourceSpec, ...]:
     return tuple(load_spec(p) for p in sorted(directory.glob("*.json")))
+
+
+def source_names() -> list[str]:
+    """The sources the suites name: each is a folder of landing."""
+    return sorted({s.source for s in load_specs()})
 
 
 def spec_for(

@@ -21,7 +21,7 @@ from pipeline import periods
 from pipeline.files import sha256_of
 from pipeline.ingest import loadlog
 from pipeline.ingest.problems import FileOutcome
-from pipeline.suites import SourceSpec, load_specs, spec_for
+from pipeline.suites import SourceSpec, load_specs, source_names, spec_for
 
 
 def landing_files(
@@ -54,7 +54,7 @@ def stray_files(landing_dir: Path) -> list[str]:
 
     if not landing_dir.exists():
         return []
-    known = {s.source for s in load_specs()}
+    known = set(source_names())
     stray = []
     for entry in sorted(landing_dir.iterdir()):
         if entry.name.startswith("."):

@@ -74,17 +74,29 @@ def file_columns(
         "order by all",
         [file, lines, values],
     ).fetchall()
-    period, area = V3_LEADING_LABELS
     names: list[str] = []
     for table, measure in found:
         if column in MEASURE_CELLS:
-            name = measure if source == "statbank" else conf[table]["measures"][measure]["label"]
-        elif column == "period_label":
-            name = "TID" if source == "statbank" else period
+            names.append(_measure_in_file(source, conf[table], measure))
         else:
-            name = conf[table].get("area_variable", "OMRÅDE") if source == "statbank" else area
-        names.append(name)
+            area, period = _area_and_period(source, conf[table], as_in_file=True)
+            names.append(period if column == "period_label" else area)
     return ", ".join(dict.fromkeys(names)) or None
+
+
+def _area_and_period(source: str, conf: dict, as_in_file: bool = False) -> tuple[str, str]:
+    """A table's area and period columns: StatBank's by its own names (the table's area
+    variable, TID); Jobindsats' by their extracts.yml names (area, period), or as the
+    response labels them (Område, Periode)."""
+    if source == "statbank":
+        return conf.get("area_variable", "OMRÅDE"), "TID"
+    period, area = V3_LEADING_LABELS
+    return (area, period) if as_in_file else ("area", "period")
+
+
+def _measure_in_file(source: str, conf: dict, measure: str) -> str:
+    """A measure's column as the file names it: StatBank's own (INDHOLD), Jobindsats' label."""
+    return measure if source == "statbank" else conf["measures"][measure]["label"]
 
 
 def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:
@@ -96,7 +108,7 @@ def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:
     labels = [
         *V3_LEADING_LABELS,
         *(d["label"] for d in conf["dimensions"].values()),
-        *(m["label"] for m in conf["measures"].values()),
+        *(_measure_in_file(source, conf, m) for m in measures),
     ]
     return labels, ["period", "area", *dims, *measures]
 
@@ -116,9 +128,7 @@ def _insert_long(
     measure's number (NULL where the cell is not one), `measure_cell(name)` its cell as kept
     in value_raw (`cell` unless given)."""
     measure_cell = measure_cell or cell
-    area, period = (
-        (conf.get("area_variable", "OMRÅDE"), "TID") if source == "statbank" else ("area", "period")
-    )
+    area, period = _area_and_period(source, conf)
     dims = [d for d in conf["dimensions"] if d != area]
     # as Python's json.dumps(sort_keys=True, ensure_ascii=False) writes it: '{"k": "v"}'
     pairs = [

@@ -214,7 +214,7 @@ def run_value_rules(
         person_ids = rule.column in spec.person_id_columns
         # a benchmark's cells: named as the file has them, a measure's shown as written
         # (INDHOLD, '101,5'), not as the long layout's 'value' holds it
-        benchmark = spec.reader in ("statbank", "jobindsats")
+        benchmark = spec.is_long_layout
         shown = "value_raw" if benchmark and rule.column in MEASURE_CELLS else rule.column
         for file, (n, lines, values) in _trace(con, rule, res.unexpected_positions, shown).items():
             if person_ids:  # a malformed CPR number is no less a person's: its shape only

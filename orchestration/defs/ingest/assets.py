@@ -23,7 +23,7 @@ from orchestration.lib.privacy import failing_without_person_ids
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.config import Settings, sources_config
 from pipeline.ingest import FileOutcome, Ingestor, landing_files
-from pipeline.suites import load_specs
+from pipeline.suites import load_specs, source_names
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -38,7 +38,7 @@ def _progress(context: dg.AssetExecutionContext):
     return say
 
 
-SOURCES = sorted({s.source for s in load_specs()})
+SOURCES = source_names()
 
 landing_specs = [
     dg.AssetSpec(

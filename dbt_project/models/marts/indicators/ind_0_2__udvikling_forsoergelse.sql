@@ -62,36 +62,48 @@ by_breakdown as (
     group by period, area_code
 ),
 
--- the months' rows under the group that pays them then (a week of the old benefit still
--- registered after the reform counts as the new one, so the groups add up to the total)
-this_year as (
+-- each month's rows as they are and a year on (counted_for: their own month, or the month
+-- a year on that they are the year before of), each under the group that pays them then (a
+-- week of the old benefit still registered after the reform counts as the new one, so the
+-- groups add up to the total)
+both_years as (
     select
-        by_breakdown.area_code,
-        by_breakdown.period,
-        by_breakdown.breakdown,
-        coalesce(successions.to_group, by_breakdown.breakdown_value) as breakdown_value,
-        sum(by_breakdown.fuldtidspersoner) as fuldtidspersoner
+        *,
+        period as counted_for,
+        false as is_year_before
     from by_breakdown
+    union all
+    select
+        *,
+        (period + interval 1 year)::date as counted_for,
+        true as is_year_before
+    from by_breakdown
+),
+
+regrouped as (
+    select
+        both_years.is_year_before,
+        both_years.area_code,
+        both_years.counted_for as period,
+        both_years.breakdown,
+        coalesce(successions.to_group, both_years.breakdown_value) as breakdown_value,
+        sum(both_years.fuldtidspersoner) as fuldtidspersoner
+    from both_years
     left join successions
         on
-            by_breakdown.breakdown_value = successions.from_group
-            and by_breakdown.period >= successions.effective_date
+            both_years.breakdown_value = successions.from_group
+            and both_years.counted_for >= successions.effective_date
     group by all
 ),
 
--- each month's rows a year on, under the group that pays them then
+this_year as (
+    select * from regrouped
+    where not is_year_before
+),
+
 a_year_before as (
-    select
-        by_breakdown.area_code,
-        (by_breakdown.period + interval 1 year)::date as period,
-        coalesce(successions.to_group, by_breakdown.breakdown_value) as breakdown_value,
-        sum(by_breakdown.fuldtidspersoner) as fuldtidspersoner
-    from by_breakdown
-    left join successions
-        on
-            by_breakdown.breakdown_value = successions.from_group
-            and successions.effective_date <= by_breakdown.period + interval 1 year
-    group by all
+    select * from regrouped
+    where is_year_before
 ),
 
 final as (
