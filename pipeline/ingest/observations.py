@@ -6,7 +6,9 @@ together by DuckDB. The number format is decided per source and format, never pe
 - StatBank CSV (api.statbank.dk v1, `lang: da`): UTF-8 (the service writes a BOM; a file
   without one, saved again by another tool, reads the same), ';', the dimensions (labels) by
   their codes, `TID`, then the measure (`INDHOLD`); numbers are Danish strings ("1.234,5",
-  ".." or an empty cell for missing), read by `danish.number_sql`.
+  ".." for missing, as the recorded responses have it, docs/sources/real_tables.md; an
+  empty figure is read as missing too, as issue 17 asks, though no recorded response shows
+  one), read by `danish.number_sql`.
 - Jobindsats API v3 JSON, as the service answers: `{"columns": [labels], "rows": [[...]]}`,
   the period and area first, then the dimensions asked for, then the measures (labels as
   extracts.yml gives them); numbers are JSON numbers, a suppressed cell is `null` (kept as
@@ -204,7 +206,7 @@ def _read_statbank_table(
         "_obs_text",
         lambda n: f"trim({q(n)})",
         lambda n: number_sql(f"nullif(trim({q(n)}), '')"),
-        # an empty figure is missing, as '..' is (both as StatBank writes them); an empty
+        # an empty figure is missing, as '..' is (issue 17; no recorded response has one); an empty
         # area, period or dimension stays empty, and the not-null rules refuse it
         measure_cell=lambda n: f"coalesce(nullif(trim({q(n)}), ''), {lit(MISSING)})",
     )
