@@ -1,10 +1,17 @@
 -- Person-weeks per month by origin, sex, age (the month's calendar year minus birth year)
 -- and target group, aggregated from int_person_months (no person identifiers): the
 -- numerators of the indicators of focus area 5. fuldtidspersoner = weeks / weeks in month.
+-- is_resident: the person lived in the municipality on the month's first day (macro
+-- is_resident_on), as the population denominators count (int_population_months); a rate
+-- over residents sums only those rows, so that its numerator and denominator count the same
+-- people (in the sample, 5-15 persons a month are paid while not resident on the 1st).
 with
 
 person_months as (
-    select * from {{ ref('int_person_months') }}
+    select
+        registered.*,
+        {{ is_resident_on('registered.person_key', 'registered.month_date') }} as is_resident
+    from {{ ref('int_person_months') }} as registered
 ),
 
 persons as (
@@ -25,6 +32,7 @@ grouped as (
         person_months.maalgruppe_code,
         person_months.is_ledig,
         person_months.is_active_course,
+        person_months.is_resident,
         person_months.n_weeks_in_month,
         {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age,
         sum(person_months.n_weeks) as n_person_weeks

@@ -27,6 +27,7 @@ of_ages as (
     from {{ ref('int_fuldtidspersoner_by_origin') }}
     where
         ydelse_group in (select sick_groups.ydelse_group from sick_groups)
+        and is_resident
         and {{ in_age_band('age', 'labour_force') }}
     group by month_date, ydelse_group
 ),

@@ -45,7 +45,8 @@ young_weeks as (
         month_date,
         sum(n_weeks) as n_person_weeks
     from person_months
-    where {{ in_age_band('age', 'young') }}
+    -- the residents the denominator counts (int_population_months: on the month's 1st)
+    where is_resident and {{ in_age_band('age', 'young') }}
     group by month_date
 ),
 

@@ -9,7 +9,8 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where {{ in_age_band('age', 'working_age') }}
+    -- the residents the denominator counts (int_population_months: on the month's 1st)
+    where is_resident and {{ in_age_band('age', 'working_age') }}
 ),
 
 population as (
