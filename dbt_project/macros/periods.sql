@@ -96,6 +96,15 @@
 {%- endmacro %}
 
 {#-
+    The month of a week number (the month of its Thursday) as months since January 2000: two
+    weeks' months subtract to the calendar months between them (STAR's spell rule counts
+    whole calendar months, int_benefit_spells).
+-#}
+{% macro week_month_index(n) -%}
+    date_diff('month', date '2000-01-01', {{ week_month(week_start_from_number(n)) }})
+{%- endmacro %}
+
+{#-
     The numerator of a row derived from other cells (a gap or a ratio between groups): the
     smallest nonzero count it is computed from, so the small-cell rule of
     fct_indicator_values suppresses the derived figure whenever one of its cells is small.
@@ -105,17 +114,24 @@
 {%- endmacro %}
 
 {#-
-    The months of the register calendar in which a new spell (its 52 weeks of lookback seen
-    from the register's first week) can have reached `horizon_weeks` after its first week by
-    the month's last week: the months a follow-up indicator has a row for, 0 of 0 when no
-    spell reached the horizon in it (2.2, 5.3).
+    The months of the register calendar in which a new spell can have reached `horizon_weeks`
+    after its first week by the month's last week: a spell is known to be new from the
+    register's second month on (the whole calendar month before it seen, int_benefit_spells),
+    so the months whose last week lies `horizon_weeks` or more after that month's first week.
+    The months a follow-up indicator has a row for, 0 of 0 when no spell reached the horizon
+    in it (1.5, 2.2, 5.3).
 -#}
 {% macro follow_up_months(calendar, horizon_weeks) -%}
     select month_date
     from {{ calendar }}
     where
-        last_week_number - {{ horizon_weeks }} - {{ var('new_spell_gap_weeks') }}
-        >= (select min(register_calendar.first_week_number) from {{ calendar }} as register_calendar)
+        last_week_number - {{ horizon_weeks }} >= (
+            select min(register_calendar.first_week_number)
+            from {{ calendar }} as register_calendar
+            where register_calendar.month_date > (
+                select min(first_month.month_date) from {{ calendar }} as first_month
+            )
+        )
 {%- endmacro %}
 
 {#-

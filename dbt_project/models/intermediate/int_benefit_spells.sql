@@ -1,8 +1,9 @@
 -- Benefit spells (forløb) as STAR counts them: a person's payment periods of one benefit
 -- group, joined across breaks shorter than a whole calendar month (the rule below), with what
 -- the indicators need to know of each:
--- whether it is a new spell (no week of the same group in the 52 weeks before it, and those
--- 52 weeks seen: inside the register and inside the person's stay in the municipality), and
+-- whether it is a new spell (by the same rule: a spell is new when the whole calendar month
+-- before it is seen, inside the register and inside the person's stay in the municipality,
+-- so that no payment of the group can have run in it unseen), and
 -- how far it can be followed (to the register's last week, or to the last week of the stay
 -- for a person who moved away: what came after is not in the municipality's registers).
 -- A benefit a reform pays as another from its date (seed ydelse_groups: uddannelseshjælp as
@@ -33,14 +34,8 @@ register_window as (
 with_months as (
     select
         *,
-        date_diff(
-            'month', date '2000-01-01',
-            {{ week_month(week_start_from_number('start_week_number')) }}
-        ) as start_month_index,
-        date_diff(
-            'month', date '2000-01-01',
-            {{ week_month(week_start_from_number('end_week_number')) }}
-        ) as end_month_index
+        {{ week_month_index('start_week_number') }} as start_month_index,
+        {{ week_month_index('end_week_number') }} as end_month_index
     from payment_periods
 ),
 
@@ -119,11 +114,8 @@ carried_on as (
             and successions.to_group = successor.ydelse_group
             and successions.first_week_number <= successor.start_week_number
             and predecessor.start_week_number < successor.start_week_number
-            and date_diff(
-                'month',
-                {{ week_month(week_start_from_number('predecessor.end_week_number')) }},
-                {{ week_month(week_start_from_number('successor.start_week_number')) }}
-            ) < 2
+            and {{ week_month_index('successor.start_week_number') }}
+            - {{ week_month_index('predecessor.end_week_number') }} < 2
     group by predecessor.person_key, predecessor.ydelse_group, predecessor.start_week_number
 ),
 
@@ -189,13 +181,17 @@ final as (
         {{ week_start_from_number('start_week_number') }} as start_date,
         {{ week_start_from_number('end_week_number') }} + 6 as end_date,
         start_week_number - previous_end_week_number - 1 as weeks_since_previous_spell,
-        start_week_number - seen_from_week_number
-        >= {{ var('new_spell_gap_weeks') }} as has_full_lookback,
+        -- new (ny ledighed, første ledighedsdag): a spell by STAR's rule, so a whole calendar
+        -- month without the group (or the group a reform paid it as) lies before it, and that
+        -- month is seen: it is not before the first month the registers wholly see of the
+        -- person (the month after that of the week before seen_from_week_number)
         coalesce(
-            start_week_number - previous_end_week_number > {{ var('new_spell_gap_weeks') }},
+            {{ week_month_index('start_week_number') }}
+            - {{ week_month_index('previous_end_week_number') }} >= 2,
             true
-        ) and start_week_number - seen_from_week_number
-        >= {{ var('new_spell_gap_weeks') }} as is_new_spell,
+        )
+        and {{ week_month_index('start_week_number') }} - 1
+        >= {{ week_month_index('seen_from_week_number - 1') }} + 1 as is_new_spell,
         -- the week before the spell is seen: it is an entry, not a move-in on the benefit
         start_week_number > seen_from_week_number as is_seen_entry,
         follow_up_last_week_number,

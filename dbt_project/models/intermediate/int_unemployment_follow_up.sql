@@ -1,6 +1,6 @@
 -- The follow-up of new unemployment spells, the one definition 1.4, 1.5, 2.2 and 5.3 share:
--- one row per new spell (int_unemployment_spells: STAR's spell rule, 52 seen weeks without
--- the benefit before it, a target group that counts as unemployed on the first day) and
+-- one row per new spell (int_unemployment_spells: STAR's spell rule, a seen calendar month
+-- without the benefit before it, a target group that counts as unemployed on the first day) and
 -- horizon (var still_on_after_weeks, 13, and six_months_weeks, 26), for the horizons the
 -- spell reaches while it can be seen: inside the register and before a move away (a spell
 -- whose horizon is not seen is left out, not counted as ended). The row counts in the month

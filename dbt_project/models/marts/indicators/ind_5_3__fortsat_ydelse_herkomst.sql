@@ -23,7 +23,7 @@ calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
--- Every month in which a new spell (52 weeks of lookback) can reach its week 13 inside the
+-- Every month in which a new spell (its month before seen) can reach its week 13 inside the
 -- register has a row per origin group, 0 of 0 when no spell did.
 measurable_months as (
     select month_date as period
