@@ -33,7 +33,10 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   groups does not make the difference), as the coefficient of the group in a Poisson
   regression of the events on group and stratum with log exposure as offset, and its Wald
   interval (Breslow and Day, "Statistical Methods in Cancer Research II", IARC 1987,
-  ch. 4; statsmodels.api.GLM, family Poisson). One stratum gives the crude ratio.
+  ch. 4; statsmodels.api.GLM, family Poisson). One stratum gives the crude ratio. With no
+  events in group 1 the coefficient has no finite value: the ratio is 0 and its upper bound
+  the exact conditional one (group 1's share of each stratum's events is binomial given
+  their number; scipy.optimize.brentq finds where none in group 1 has probability alpha/2).
 """
 
 from __future__ import annotations
@@ -146,16 +149,20 @@ def rate_ratio_within_strata(
 ) -> tuple[float, float, float]:
     """The rate ratio of group 1 to group 0 within strata (one element per stratum: events
     and exposure of each group), with its interval: (estimate, lower, upper). NaN where it
-    is undefined (no events in either group over all strata). A stratum without exposure
-    in both groups, or without events in both, tells nothing about the ratio and is left
-    out."""
+    is undefined (no events in the reference group over all strata). A stratum without
+    exposure in both groups, or without events in both, tells nothing about the ratio and is
+    left out. With no events in group 1 the regression has no finite coefficient: the
+    estimate is 0 and the interval runs from 0 to the exact conditional upper bound
+    (_upper_bound_without_events), as the MOVER interval of one pair does."""
     import statsmodels.api as sm
 
     k1, e1, k0, e0 = _arrays(k1, e1, k0, e0)
     keep = _is_rate(k1, e1) & _is_rate(k0, e0) & ((k1 + k0) > 0)
     k1, e1, k0, e0 = k1[keep], e1[keep], k0[keep], e0[keep]
-    if not k1.size or k1.sum() == 0 or k0.sum() == 0:
+    if not k1.size or k0.sum() == 0:
         return np.nan, np.nan, np.nan
+    if k1.sum() == 0:
+        return 0.0, 0.0, _upper_bound_without_events(k0, e1, e0, alpha)
     n = k1.size
     design = np.column_stack([np.r_[np.ones(n), np.zeros(n)], np.vstack([np.eye(n)] * 2)])
     with warnings.catch_warnings():
@@ -165,3 +172,21 @@ def rate_ratio_within_strata(
         ).fit()
     low, high = fit.conf_int(alpha)[0]
     return float(np.exp(fit.params[0])), float(np.exp(low)), float(np.exp(high))
+
+
+def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, alpha: float):
+    """The exact conditional upper bound of the rate ratio within strata when group 1 has no
+    event in any stratum. Given a stratum's n events in all, group 1's share of them is
+    binomial with p = e1 R / (e1 R + e0) (Breslow and Day, ch. 4, the conditional
+    likelihood), so no event in group 1 anywhere has probability prod (e0 / (e1 R + e0))^n,
+    falling in R; the bound is the R where it is alpha / 2 (scipy's brentq). One stratum gives
+    Clopper and Pearson's bound on p turned into a ratio."""
+    from scipy.optimize import brentq
+
+    target = np.log(alpha / 2)
+
+    def excess(log_ratio: float) -> float:
+        return float(np.sum(k0 * np.log(e0 / (e1 * np.exp(log_ratio) + e0)))) - target
+
+    low, high = -50.0, 50.0  # ratios from e^-50 to e^50: the root lies well inside
+    return float(np.exp(brentq(excess, low, high, xtol=1e-12)))

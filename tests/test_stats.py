@@ -120,3 +120,21 @@ def test_the_rate_ratio_within_one_stratum_is_the_crude_one_with_its_log_wald_in
         (5.0, 5 * math.exp(-half), 5 * math.exp(half)), rel=1e-6
     )
     assert all(np.isnan(stats.rate_ratio_within_strata([0], [10], [0], [50])))
+
+
+def test_the_rate_ratio_within_strata_without_events_in_group_1_is_0_with_an_exact_bound():
+    """No non-Western sanction in any target group: the ratio is 0, not undefined, and its
+    upper bound is exact. One stratum, 0 of 10 against 8 of 40: given the 8 events, group 1's
+    share is binomial; Clopper and Pearson's upper bound with none is 1 - (alpha/2)^(1/8),
+    as a ratio p / (1 - p) x 40 / 10. Two strata: the bound R makes no event in group 1
+    exactly as likely as alpha / 2."""
+    estimate, low, high = stats.rate_ratio_within_strata([0], [10], [8], [40])
+    p = 1 - 0.025 ** (1 / 8)
+    assert (estimate, low) == (0.0, 0.0)
+    assert high == pytest.approx(p / (1 - p) * 40 / 10, rel=1e-9)
+    k0, e1, e0 = np.array([8.0, 3.0]), np.array([10.0, 5.0]), np.array([40.0, 100.0])
+    estimate, low, high = stats.rate_ratio_within_strata([0, 0], e1, k0, e0)
+    assert (estimate, low) == (0.0, 0.0)
+    assert np.prod((e0 / (e1 * high + e0)) ** k0) == pytest.approx(0.025, rel=1e-9)
+    # the reference group without events: no ratio at all
+    assert all(np.isnan(stats.rate_ratio_within_strata([2], [10], [0], [40])))

@@ -5,7 +5,8 @@
 -- reference's is compared within target groups, as the goal says: per target group
 -- ('maalgruppe', MOVER interval), and over all of them (the total row, target 1) as the rate
 -- ratio within target groups of a Poisson regression (pipeline/stats.py), so that a
--- different mix of target groups does not make a difference. A sanction counts in the
+-- different mix of target groups does not make a difference (with no non-Western sanction in
+-- any target group: 0, up to the exact conditional bound). A sanction counts in the
 -- target group the person belonged to last in the sanction's month (a week belongs to the
 -- month of its Thursday).
 with
