@@ -19,3 +19,29 @@
     from {{ relation }}
     group by period, rollup({{ breakdown_column }})
 {% endmacro %}
+
+{#-
+    `counts` (as share_counts gives them) with a total row for every month of `months` (a
+    relation with month_date): 0 of 0 where no row was counted in it, so that a month that
+    could be measured and had nobody to measure shows as such, not as a gap (1.4, 1.5).
+-#}
+{% macro with_every_month_total(counts, months) %}
+    select
+        period,
+        breakdown,
+        breakdown_value,
+        n_base,
+        n_flagged
+    from {{ counts }}
+    where breakdown != 'total'
+    union all
+    select
+        coalesce({{ months }}.month_date, counted.period) as period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        coalesce(counted.n_base, 0) as n_base,
+        coalesce(counted.n_flagged, 0) as n_flagged
+    from {{ months }}
+    full join (select * from {{ counts }} where breakdown = 'total') as counted
+        on {{ months }}.month_date = counted.period
+{% endmacro %}

@@ -3,7 +3,8 @@
 -- (91 days) of the first day; per target group at the start and in all. A spell counts in
 -- the month of its week 13, once that week is seen (int_unemployment_follow_up, the
 -- follow-up 1.5, 2.2 and 5.3 share): a spell that ends before has had its chance of an
--- offer, one whose person moved away before is left out.
+-- offer, one whose person moved away before is left out. Every month in which a new spell
+-- could reach week 13 has a total, 0 of 0 when none did (as 1.5, 2.2 and 5.3).
 with
 
 followed as (
@@ -13,6 +14,14 @@ followed as (
 
 offers as (
     select * from {{ ref('stg_case_system__offers') }}
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+measurable_months as (
+    {{ follow_up_months('calendar', var('still_on_after_weeks')) }}
 ),
 
 flagged as (
@@ -34,8 +43,12 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_offer') }}
 ),
 
+with_totals as (
+    {{ with_every_month_total('counts', 'measurable_months') }}
+),
+
 final as (
-    {{ ballerup_share_rows('1.4', 'counts') }}
+    {{ ballerup_share_rows('1.4', 'with_totals') }}
 )
 
 select

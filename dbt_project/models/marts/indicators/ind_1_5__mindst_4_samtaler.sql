@@ -53,20 +53,8 @@ counts as (
     {{ share_counts('flagged', 'maalgruppe', 'maalgruppe_code', 'has_four') }}
 ),
 
-counted_totals as (
-    select * from counts
-    where breakdown = 'total'
-),
-
-totals as (
-    select
-        coalesce(measurable_months.month_date, counted_totals.period) as period,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        coalesce(counted_totals.n_flagged, 0) as n_flagged,
-        coalesce(counted_totals.n_base, 0) as n_base
-    from measurable_months
-    full join counted_totals on measurable_months.month_date = counted_totals.period
+with_totals as (
+    {{ with_every_month_total('counts', 'measurable_months') }}
 ),
 
 -- per target group, the totals of every month, and their complement
@@ -75,20 +63,18 @@ with_complement as (
         period,
         breakdown,
         breakdown_value,
-        n_flagged,
-        n_base
-    from counts
-    where breakdown != 'total'
-    union all
-    select * from totals
+        n_base,
+        n_flagged
+    from with_totals
     union all
     select
         period,
         'komplement' as breakdown,
         'færre end 4 samtaler' as breakdown_value,
-        n_base - n_flagged as n_flagged,
-        n_base
-    from totals
+        n_base,
+        n_base - n_flagged as n_flagged
+    from with_totals
+    where breakdown = 'total'
 ),
 
 final as (
