@@ -37,6 +37,12 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   events in group 1 the coefficient has no finite value: the ratio is 0 and its upper bound
   the exact conditional one (group 1's share of each stratum's events is binomial given
   their number; scipy.optimize.brentq finds where none in group 1 has probability alpha/2).
+- share difference within strata (linear probability model): the difference of two groups'
+  shares compared within each stratum (5.4: within each target group, as its remark says),
+  as the coefficient of the group in a least-squares regression of the persons' 0/1 outcome
+  on group and stratum, which is the Mantel-Haenszel weighted difference, with the
+  heteroskedasticity-robust (HC0) interval (statsmodels.api.OLS, cov_type="HC0"). One
+  stratum gives the crude difference with its Wald interval.
 """
 
 from __future__ import annotations
@@ -172,6 +178,43 @@ def rate_ratio_within_strata(
         ).fit()
     low, high = fit.conf_int(alpha)[0]
     return float(np.exp(fit.params[0])), float(np.exp(low)), float(np.exp(high))
+
+
+def share_difference_within_strata(
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, alpha: float = 0.05
+) -> tuple[float, float, float]:
+    """The difference of group 1's share and group 0's compared within strata (one element
+    per stratum: k flagged of n persons in each group), with its interval: (estimate,
+    lower, upper), as shares (-1..1). The coefficient of the group in a linear probability
+    model with a fixed effect per stratum, fitted by least squares to the persons
+    (statsmodels OLS): it is the Mantel-Haenszel weighted mean of the strata's differences
+    (weights n1 n0 / (n1 + n0); Rothman, Greenland and Lash, "Modern Epidemiology", 3rd ed.,
+    ch. 15), and its interval comes from the heteroskedasticity-robust (HC0) covariance,
+    which for one stratum is the Wald interval of the crude difference. A stratum without
+    persons in both groups compares nothing and is left out. NaN where undefined: no stratum
+    left, or nobody (or everybody) flagged in every stratum, where there is no variance to
+    measure the uncertainty by."""
+    import statsmodels.api as sm
+
+    k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
+    keep = _is_share(k1, n1) & _is_share(k0, n0)
+    k1, n1, k0, n0 = k1[keep], n1[keep], k0[keep], n0[keep]
+    flagged = np.r_[k1, k0]
+    persons = np.r_[n1, n0]
+    if not k1.size or np.all((flagged == 0) | (flagged == persons)):
+        return np.nan, np.nan, np.nan
+    strata = np.tile(np.arange(k1.size), 2)
+    group = np.r_[np.ones(k1.size), np.zeros(k1.size)]
+    # one row per person: each cell's flagged persons (1) and the others (0)
+    cell = np.repeat(np.arange(persons.size), persons.astype(int))
+    outcome = (
+        np.arange(cell.size) - np.repeat(np.cumsum(persons) - persons, persons.astype(int))
+        < np.repeat(flagged, persons.astype(int))
+    ).astype("float64")
+    design = np.column_stack([group[cell], np.eye(k1.size)[strata[cell]]])
+    fit = sm.OLS(outcome, design).fit(cov_type="HC0")
+    low, high = fit.conf_int(alpha)[0]
+    return float(fit.params[0]), float(low), float(high)
 
 
 def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, alpha: float):

@@ -137,11 +137,13 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
 
 
 def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built):
-    """5.0, 5.3 and 5.4's gap in points is Newcombe's interval of non-Western origin's share
-    against the others'; 5.6's ratio per target group the MOVER interval of the two rates, and
-    over all target groups the rate ratio within them (pipeline/stats.py), from the cells it
-    is computed from, in the warehouse (the published file blanks the hidden ones)."""
-    others = {"5.0": "dansk og vestlig", "5.3": "dansk og vestlig", "5.4": "øvrige"}
+    """5.0 and 5.3's gap in points is Newcombe's interval of non-Western origin's share
+    against the others'. 5.4 and 5.6 compare within target groups: per target group 5.4's gap
+    has Newcombe's interval and 5.6's ratio the MOVER interval of the two rates; over all
+    target groups, 5.4's share difference and 5.6's rate ratio within them (pipeline/stats.py).
+    Each from the cells it is computed from, in the warehouse (the published file blanks the
+    hidden ones)."""
+    others = {"5.0": "dansk og vestlig", "5.3": "dansk og vestlig"}
     rows = _query(
         built.settings.warehouse_path,
         "select g.indicator_id, g.ci_lower, g.ci_upper, g.value, a.numerator, a.denominator, "
@@ -149,7 +151,7 @@ def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built)
         "from marts.fct_indicator_values g "
         "join marts.fct_indicator_values a using (indicator_id, period, area_code) "
         "join marts.fct_indicator_values b using (indicator_id, period, area_code) "
-        "where g.unit = 'pct_points' and g.breakdown = 'total' "
+        "where g.unit = 'pct_points' and g.breakdown = 'total' and g.indicator_id <> '5.4' "
         "and a.breakdown = 'herkomst' and a.breakdown_value = 'ikke-vestlig' "
         "and b.breakdown = 'herkomst' and b.breakdown_value <> 'ikke-vestlig'",
     )
@@ -161,41 +163,49 @@ def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built)
         assert (low, high) == pytest.approx((want[0][0], want[1][0]), rel=1e-9), ind
         assert low <= value <= high, ind
         checked.add(ind)
-    assert checked == {r["indicator_id"] for r in _catalogue() if r["unit"] == "pct_points"}
-    # 5.6: non-Western against Danish and Western origin, per target group and within them
-    cells = _query(
-        built.settings.warehouse_path,
-        "select period, split_part(breakdown_value, ' / ', 2), "
-        "breakdown_value like 'ikke-vestlig /%', sum(numerator), sum(denominator) "
-        "from marts.fct_indicator_values where indicator_id = '5.6' "
-        "and breakdown = 'herkomst_maalgruppe' group by all",
-    )
-    groups: dict = {}
-    for period, target_group, non_western, k, e in cells:
-        groups.setdefault(period, {}).setdefault(target_group, {})[non_western] = (k, e)
-    ratios = _query(
-        built.settings.warehouse_path,
-        "select period, breakdown, breakdown_value, value, ci_lower, ci_upper "
-        "from marts.fct_indicator_values where indicator_id = '5.6' and unit = 'ratio'",
-    )
-    judged = 0
-    for period, breakdown, target_group, value, low, high in ratios:
-        pairs = [g for g in groups[period].values() if True in g and False in g]
-        if breakdown == "maalgruppe":
-            pairs = [groups[period][target_group]]
-        k1, e1 = zip(*(p[True] for p in pairs), strict=True)
-        k0, e0 = zip(*(p[False] for p in pairs), strict=True)
-        if breakdown == "maalgruppe":
-            want = [bound[0] for bound in stats.rate_ratio_interval(k1, e1, k0, e0)]
-        else:
-            want = list(stats.rate_ratio_within_strata(k1, e1, k0, e0)[1:])
-        if low is None:
-            assert all(w != w for w in want), (period, breakdown, target_group)  # NaN
-            continue
-        assert (low, high) == pytest.approx(tuple(want), rel=1e-8), (period, target_group)
-        assert low <= value <= high
-        judged += 1
-    assert judged > 0
+    # 5.4 and 5.6: non-Western against the others, per target group and within them
+    comparisons = {
+        "5.4": (100, stats.share_difference_interval, stats.share_difference_within_strata),
+        "5.6": (1, stats.rate_ratio_interval, stats.rate_ratio_within_strata),
+    }
+    for ind, (scale, per_group, within) in comparisons.items():
+        cells = _query(
+            built.settings.warehouse_path,
+            "select period, split_part(breakdown_value, ' / ', 2), "
+            "breakdown_value like 'ikke-vestlig /%', sum(numerator), sum(denominator) "
+            f"from marts.fct_indicator_values where indicator_id = '{ind}' "
+            "and breakdown = 'herkomst_maalgruppe' group by all",
+        )
+        groups: dict = {}
+        for period, target_group, non_western, k, e in cells:
+            groups.setdefault(period, {}).setdefault(target_group, {})[non_western] = (k, e)
+        comparisons_made = _query(
+            built.settings.warehouse_path,
+            "select period, breakdown, breakdown_value, value, ci_lower, ci_upper "
+            f"from marts.fct_indicator_values where indicator_id = '{ind}' "
+            "and breakdown in ('maalgruppe', 'total')",
+        )
+        judged = 0
+        for period, breakdown, target_group, value, low, high in comparisons_made:
+            pairs = [g for g in groups[period].values() if True in g and False in g]
+            if breakdown == "maalgruppe":
+                pairs = [groups[period][target_group]]
+            k1, e1 = zip(*(p[True] for p in pairs), strict=True)
+            k0, e0 = zip(*(p[False] for p in pairs), strict=True)
+            if breakdown == "maalgruppe":
+                want = [scale * bound[0] for bound in per_group(k1, e1, k0, e0)]
+            else:
+                want = [scale * bound for bound in within(k1, e1, k0, e0)[1:]]
+            if low is None:
+                assert all(w != w for w in want), (ind, period, breakdown, target_group)  # NaN
+                continue
+            assert (low, high) == pytest.approx(tuple(want), rel=1e-8), (ind, period, target_group)
+            assert low <= value <= high
+            judged += 1
+        assert judged > 0, ind
+        checked.add(ind)
+    units = {"pct_points", "ratio"}
+    assert checked == {r["indicator_id"] for r in _catalogue() if r["unit"] in units}
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):

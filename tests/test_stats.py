@@ -138,3 +138,24 @@ def test_the_rate_ratio_within_strata_without_events_in_group_1_is_0_with_an_exa
     assert np.prod((e0 / (e1 * high + e0)) ** k0) == pytest.approx(0.025, rel=1e-9)
     # the reference group without events: no ratio at all
     assert all(np.isnan(stats.rate_ratio_within_strata([2], [10], [0], [40])))
+
+
+def test_the_share_difference_within_strata_is_the_mantel_haenszel_one():
+    """5.4's total: two target groups, non-Western 1 of 2 and 0 of 2 in offers against 1 of 2
+    and 2 of 4. Within the groups the gaps are 0 and -50 points, weighted n1 n0 / (n1 + n0):
+    1 and 4/3, so (1 x 0 + 4/3 x -0.5) / (7/3) = -2/7; pooled it would be 1/4 - 3/6 = -1/4.
+    One stratum is the crude difference with its Wald interval (statsmodels' own)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    estimate, low, high = stats.share_difference_within_strata([1, 0], [2, 2], [1, 2], [2, 4])
+    assert estimate == pytest.approx(-2 / 7, rel=1e-12) and low < estimate < high
+    estimate, low, high = stats.share_difference_within_strata([8], [80], [48], [433])
+    wald = confint_proportions_2indep(8, 80, 48, 433, method="wald", compare="diff")
+    assert estimate == pytest.approx(8 / 80 - 48 / 433, rel=1e-12)
+    assert (low, high) == pytest.approx(wald, rel=1e-9)
+    # a target group without non-Western persons compares nothing: the same as without it
+    assert stats.share_difference_within_strata([8, 0], [80, 0], [48, 5], [433, 20]) == (
+        pytest.approx((estimate, low, high), rel=1e-12)
+    )
+    # nobody in an offer anywhere: no variance, no interval, no estimate
+    assert all(np.isnan(stats.share_difference_within_strata([0, 0], [80, 9], [0, 0], [433, 7])))
