@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import shutil
+from datetime import date, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -174,6 +175,62 @@ def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_
     (_, old_current, old_by, old_n), (new, new_current, new_by, new_n) = log
     assert (old_current, old_by, new_current, new_by) == (False, new, True, None)
     assert new_n == old_n - 1
+
+
+def _month_after(first: date, n: int) -> date:
+    year, month = divmod(first.year * 12 + first.month - 1 + n, 12)
+    return date(year, month + 1, 1)
+
+
+def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
+    """The case system exports daily (sources.yml: cadence daily), each day its month so far.
+    Three whole months of 961 meetings (31 a day) are loaded; on the 2nd of a 31-day month its
+    file holds two days' 62 meetings, far below the volume rule's lower bound for a whole
+    month (25 % of 961: 241), so until December 2026 it was refused in the first week of
+    every month. Judged by the 2 of the month's 31 days that have passed, it loads; a later
+    delivery, 250 meetings, above its yesterday's upper bound (3 x 62), loads too, as a month
+    to date may grow to a whole month's. Once the month has ended, a delivery of it is held
+    to the bound of the one it replaces: 50 meetings against 250 are refused."""
+    landing = fresh.settings.landing_dir / "case_system"
+    sample = sorted(landing.glob("meetings_*.csv"))
+    header = sample[0].read_text().splitlines()[0]
+    pool = [line for f in sample for line in f.read_text().splitlines()[1:]]
+    _only(fresh, "case_system", set())
+    last = date.fromisoformat(sample[-1].name[9:16] + "-01")
+    running = next(
+        m
+        for m in (_month_after(last, k) for k in range(4, 16))
+        if _month_after(m, 1).day == 1 and (_month_after(m, 1) - m).days == 31
+    )
+
+    def deliver(first: date, n: int) -> str:
+        """n meetings (the sample's persons, new ids), booked and held on `first`."""
+        path = landing / f"meetings_{first:%Y-%m}.csv"
+        lines = [header]
+        for i in range(n):
+            cells = pool[i % len(pool)].split(";")
+            cells[0], cells[2], cells[3] = str(1_000_000 + i), first.isoformat(), first.isoformat()
+            lines.append(";".join(cells))
+        path.write_text("\n".join(lines) + "\n")
+        return path.name
+
+    def ingest_on(day: date, name: str):
+        [outcome] = [o for o in Ingestor(fresh.settings, today=day).run() if o.file == name]
+        return outcome
+
+    for k in (3, 2, 1):
+        name = deliver(_month_after(running, -k), 961)
+        assert ingest_on(running, name).status == "loaded"
+    name = deliver(running, 62)
+    outcome = ingest_on(running + timedelta(days=1), name)
+    assert outcome.status == "loaded", outcome.message
+    deliver(running, 250)
+    outcome = ingest_on(running + timedelta(days=2), name)
+    assert outcome.status == "loaded", outcome.message
+    deliver(running, 50)
+    outcome = ingest_on(_month_after(running, 1) + timedelta(days=9), name)
+    assert outcome.status == "quarantined"
+    assert "failed volume against the delivery it replaces" in outcome.message, outcome.message
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):

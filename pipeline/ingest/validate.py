@@ -335,7 +335,7 @@ def run_file_rules(
     )
     volume: dict[str, Bounds] = {}
     if spec.volume:
-        volume = bounds(spec.volume, files, n_rows, set(outcome.failures), current)
+        volume = bounds(spec.volume, files, n_rows, set(outcome.failures), current, today)
         frame["_volume_min"] = [volume[d.name].low for d in files]
         frame["_volume_max"] = [volume[d.name].high for d in files]
         for low, high in (("_n_rows", "_volume_min"), ("_volume_max", "_n_rows")):
