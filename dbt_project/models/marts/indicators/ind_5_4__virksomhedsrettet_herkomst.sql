@@ -63,9 +63,14 @@ counts as (
     group by period, origin_group, rollup(maalgruppe_code)
 ),
 
+target_group_counts as (
+    select * from counts
+    where maalgruppe_code != 'I alt'
+),
+
 gaps as (
     {{ origin_gap(
-        'counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
+        'target_group_counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
         group_column='origin_group', reference='øvrige'
     ) }}
 ),
@@ -85,18 +90,39 @@ within_target_groups as (
             'sum(non_western.n_flagged)', 'sum(non_western.n_base)',
             'sum(other_origins.n_flagged)', 'sum(other_origins.n_base)'
         ]) }} as smallest_count
-    from counts as non_western
-    inner join counts as other_origins
+    from target_group_counts as non_western
+    inner join target_group_counts as other_origins
         on
             non_western.period = other_origins.period
             and non_western.maalgruppe_code = other_origins.maalgruppe_code
             and other_origins.origin_group = 'øvrige'
-    where
-        non_western.origin_group = 'ikke-vestlig'
-        and non_western.maalgruppe_code != 'I alt'
+    where non_western.origin_group = 'ikke-vestlig'
     group by non_western.period
 ),
 
+-- the gaps: per target group, and within target groups
+comparisons as (
+    select
+        period,
+        'maalgruppe' as breakdown,
+        maalgruppe_code as breakdown_value,
+        smallest_count,
+        gap_points,
+        ci_lower,
+        ci_upper
+    from gaps
+    union all
+    select
+        period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        smallest_count,
+        -- to 10 decimals: the regression's float noise is no information
+        round(100 * estimate[1], 10) as gap_points,
+        round(100 * estimate[2], 10) as ci_lower,
+        round(100 * estimate[3], 10) as ci_upper
+    from within_target_groups
+),
 
 final as (
     select
@@ -123,32 +149,15 @@ final as (
         period,
         'month' as period_type,
         {{ var('home_municipality') }} as area_code,
-        'maalgruppe' as breakdown,
-        maalgruppe_code as breakdown_value,
+        breakdown,
+        breakdown_value,
         smallest_count::double as numerator,
         null as denominator,
         gap_points as value,
         'pct_points' as unit,
         ci_lower,
         ci_upper
-    from gaps
-    where maalgruppe_code != 'I alt'
-    union all
-    select
-        '5.4' as indicator_id,
-        period,
-        'month' as period_type,
-        {{ var('home_municipality') }} as area_code,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        smallest_count::double as numerator,
-        null as denominator,
-        -- to 10 decimals: the regression's float noise is no information
-        round(100 * estimate[1], 10) as value,
-        'pct_points' as unit,
-        round(100 * estimate[2], 10) as ci_lower,
-        round(100 * estimate[3], 10) as ci_upper
-    from within_target_groups
+    from comparisons
 )
 
 select
