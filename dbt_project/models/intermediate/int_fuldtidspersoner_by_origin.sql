@@ -2,7 +2,7 @@
 -- and target group, aggregated from int_person_months (no person identifiers): the
 -- numerators of the indicators of focus area 5. fuldtidspersoner = weeks / weeks in month.
 -- is_resident: the person lived in the municipality on the month's first day (macro
--- is_resident_on), as the population denominators count (int_population_months); a rate
+-- join_stay_on), as the population denominators count (int_population_months); a rate
 -- over residents sums only those rows, so that its numerator and denominator count the same
 -- people (in the sample, 5-15 persons a month are paid while not resident on the 1st).
 with
@@ -10,8 +10,9 @@ with
 person_months as (
     select
         registered.*,
-        {{ is_resident_on('registered.person_key', 'registered.month_date') }} as is_resident
+        stay.person_key is not null as is_resident
     from {{ ref('int_person_months') }} as registered
+    {{ join_stay_on('registered.person_key', 'registered.month_date') }}
 ),
 
 persons as (

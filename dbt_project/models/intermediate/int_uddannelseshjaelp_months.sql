@@ -6,7 +6,7 @@
 -- erhvervskompetencegivende uddannelse": seed maalgruppe_mapping's source), age as the
 -- calendar year minus the birth year, education as registered on the month's first day (the
 -- dated persons register). The series breaks at the reform (the report marks it).
--- is_resident: lived in the municipality on the month's first day (macro is_resident_on), as
+-- is_resident: lived in the municipality on the month's first day (macro join_stay_on), as
 -- the population 4.2 divides by counts.
 with
 
@@ -32,9 +32,7 @@ with_age as (
         person_months.n_weeks,
         coalesce(persons.vocational_education_from <= person_months.month_date, false)
             as has_vocational_education,
-        {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age,
-        {{ is_resident_on('person_months.person_key', 'person_months.month_date') }}
-            as is_resident
+        {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age
     from person_months
     inner join persons on person_months.person_key = persons.person_key
 ),
@@ -47,10 +45,11 @@ final as (
         with_age.maalgruppe_code,
         with_age.n_weeks,
         with_age.age,
-        with_age.is_resident,
+        stay.person_key is not null as is_resident,
         with_age.month_date >= succession.effective_date as is_after_reform
     from with_age
     cross join succession
+    {{ join_stay_on('with_age.person_key', 'with_age.month_date') }}
     where
         (
             with_age.ydelse_group = succession.from_group
