@@ -190,10 +190,11 @@ def share_difference_within_strata(
     (statsmodels OLS): it is the Mantel-Haenszel weighted mean of the strata's differences
     (weights n1 n0 / (n1 + n0); Rothman, Greenland and Lash, "Modern Epidemiology", 3rd ed.,
     ch. 15), and its interval comes from the heteroskedasticity-robust (HC0) covariance,
-    which for one stratum is the Wald interval of the crude difference. A stratum without
-    persons in both groups compares nothing and is left out. NaN where undefined: no stratum
-    left, or nobody (or everybody) flagged in every stratum, where there is no variance to
-    measure the uncertainty by."""
+    which for one stratum is the Wald interval of the crude difference, cut to the
+    differences there can be (-1..1). A stratum without persons in both groups compares
+    nothing and is left out. NaN where undefined: no stratum left, or in every group of every
+    stratum nobody or everybody flagged, where there is no variance to measure the
+    uncertainty by."""
     import statsmodels.api as sm
 
     k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
@@ -213,7 +214,7 @@ def share_difference_within_strata(
     ).astype("float64")
     design = np.column_stack([group[cell], np.eye(k1.size)[strata[cell]]])
     fit = sm.OLS(outcome, design).fit(cov_type="HC0")
-    low, high = fit.conf_int(alpha)[0]
+    low, high = np.clip(fit.conf_int(alpha)[0], -1.0, 1.0)
     return float(fit.params[0]), float(low), float(high)
 
 

@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config
+from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config, sources_config
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 # the Thursday of the ISO week (yyyyww) in a suite's period_week_column: a week belongs to
@@ -77,6 +77,12 @@ class SourceSpec:
     @property
     def raw_table(self) -> str:
         return f"{self.source}_{self.entity}"
+
+    @property
+    def delivers_month_so_far(self) -> bool:
+        """The source sends its month so far every day (sources.yml: cadence daily): the
+        volume rule judges a month by the days that have passed (pipeline/ingest/volume.py)."""
+        return sources_config()["sources"].get(self.source, {}).get("cadence") == "daily"
 
     @property
     def person_id_columns(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ import hmac
 import json
 import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -12,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_privacy import fake_cpr
 
+from pipeline import periods
 from pipeline.config import (
     SAMPLE_MARKER,
     SAMPLE_PSEUDONYM_KEY,
@@ -20,8 +22,10 @@ from pipeline.config import (
 )
 from pipeline.failpoints import FailpointError
 from pipeline.ingest import Ingestor
+from pipeline.ingest.discover import Delivery
 from pipeline.ingest.load import hmac_pads, key_fingerprint, keyed_hash_sql
 from pipeline.ingest.read import read_file
+from pipeline.ingest.volume import bounds
 from pipeline.plan import plan_refresh
 from pipeline.publish import publish
 from pipeline.report import build_report
@@ -184,13 +188,15 @@ def _month_after(first: date, n: int) -> date:
 
 def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
     """The case system exports daily (sources.yml: cadence daily), each day its month so far.
-    Three whole months of 961 meetings (31 a day) are loaded; on the 2nd of a 31-day month its
-    file holds two days' 62 meetings, far below the volume rule's lower bound for a whole
-    month (25 % of 961: 241), so until December 2026 it was refused in the first week of
-    every month. Judged by the 2 of the month's 31 days that have passed, it loads; a later
-    delivery, 250 meetings, above its yesterday's upper bound (3 x 62), loads too, as a month
-    to date may grow to a whole month's. Once the month has ended, a delivery of it is held
-    to the bound of the one it replaces: 50 meetings against 250 are refused."""
+    Three whole months of 961 meetings (31 a day) are loaded. On the 2nd of a 31-day month
+    its file holds the meetings of the day before, 62 here, far below the volume rule's lower
+    bound for a whole month (25 % of 961: 241), so until December 2026 it was refused in the
+    first week of every month; judged by the 1 of the month's 31 days that has passed, it
+    loads. A later delivery, 250 meetings, above its yesterday's upper bound (3 x 62), loads
+    too, and after the month has ended so does the whole month, 961 against the 250 it
+    replaces: a month delivered so far may grow to a whole month's upper bound (3 x 961). A
+    delivery of the month that shrinks is still held to the one it replaces: 50 meetings
+    against 961 are refused."""
     landing = fresh.settings.landing_dir / "case_system"
     sample = sorted(landing.glob("meetings_*.csv"))
     header = sample[0].read_text().splitlines()[0]
@@ -227,10 +233,37 @@ def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
     deliver(running, 250)
     outcome = ingest_on(running + timedelta(days=2), name)
     assert outcome.status == "loaded", outcome.message
-    deliver(running, 50)
+    deliver(running, 961)
     outcome = ingest_on(_month_after(running, 1) + timedelta(days=9), name)
+    assert outcome.status == "loaded", outcome.message
+    deliver(running, 50)
+    outcome = ingest_on(_month_after(running, 1) + timedelta(days=10), name)
     assert outcome.status == "quarantined"
     assert "failed volume against the delivery it replaces" in outcome.message, outcome.message
+
+
+def test_a_whole_period_of_a_source_that_does_not_deliver_daily_keeps_the_plain_rule():
+    """A StatBank table of a quarter still running (FOLK1A 2026K4, delivered in October) is a
+    whole quarter's table, not a quarter so far: its lower bound is not scaled by the days
+    passed, as only a source that sends its month so far is (the review of session 20 found
+    a 300-row FOLK1A accepted against 1,000-row quarters)."""
+    rule = {"previous_deliveries": 3, "max_drop": 0.2, "max_jump": 1.0, "min_previous_rows": 10}
+    quarter = Delivery(
+        source="statbank",
+        path=Path("FOLK1A_2026K4.csv"),
+        sha="",
+        size=0,
+        mtime_ns=0,
+        spec=None,
+        groups={"table": "FOLK1A", "period": "2026K4"},
+        period=periods.parse("2026K4"),
+    )
+    current = {f"FOLK1A_2026K{q}": 1000 for q in (1, 2, 3)}
+    for month_to_date in (False, True):  # a quarter is no month, whatever the source
+        got = bounds(
+            rule, [quarter], {quarter.name: 300}, set(), current, date(2026, 10, 2), month_to_date
+        )
+        assert (got[quarter.name].low, got[quarter.name].high) == (800, 2000)
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):

@@ -159,3 +159,11 @@ def test_the_share_difference_within_strata_is_the_mantel_haenszel_one():
     )
     # nobody in an offer anywhere: no variance, no interval, no estimate
     assert all(np.isnan(stats.share_difference_within_strata([0, 0], [80, 9], [0, 0], [433, 7])))
+
+
+def test_the_share_difference_within_strata_stays_a_difference_of_shares():
+    """Few persons and shares near 0 and 1: the Wald-type interval would pass -100 points;
+    it is cut to the differences two shares can have."""
+    estimate, low, high = stats.share_difference_within_strata([0, 1], [3, 2], [3, 2], [3, 2])
+    assert -1.0 <= low <= estimate <= high <= 1.0
+    assert low == -1.0

@@ -115,21 +115,23 @@
 
 {#-
     The months of the register calendar in which a new spell can have reached `horizon_weeks`
-    after its first week by the month's last week: a spell is known to be new from the
-    register's second month on (the whole calendar month before it seen, int_benefit_spells),
-    so the months whose last week lies `horizon_weeks` or more after that month's first week.
-    The months a follow-up indicator has a row for, 0 of 0 when no spell reached the horizon
-    in it (1.5, 2.2, 5.3).
+    after its first week by the month's last week. A spell is known to be new when the whole
+    calendar month before it is seen (int_benefit_spells): the first month seen whole is the
+    one after the month of the week before the register's first week, so new spells start
+    from the month after that; the months whose last week lies `horizon_weeks` or more after
+    that month's first week. The months a follow-up indicator has a row for, 0 of 0 when no
+    spell reached the horizon in it (1.4, 1.5, 2.2, 5.3).
 -#}
 {% macro follow_up_months(calendar, horizon_weeks) -%}
     select month_date
     from {{ calendar }}
     where
         last_week_number - {{ horizon_weeks }} >= (
-            select min(register_calendar.first_week_number)
-            from {{ calendar }} as register_calendar
-            where register_calendar.month_date > (
-                select min(first_month.month_date) from {{ calendar }} as first_month
+            select min(later_month.first_week_number)
+            from {{ calendar }} as later_month
+            where date_diff('month', date '2000-01-01', later_month.month_date) >= (
+                select {{ week_month_index('min(first_month.first_week_number) - 1') }} + 2
+                from {{ calendar }} as first_month
             )
         )
 {%- endmacro %}

@@ -5,8 +5,8 @@
     `<alias>.person_key is not null` is then whether the person lived here that day. The rule
     int_population_months counts a month's residents by, on the month's first day (as FOLK1A
     counts "den 1. i kvartalet"): a numerator over residents uses it so that it counts the
-    people its denominator counts, and a person paid in a month they moved in during, or after
-    moving away, is in neither. A join, not a correlated exists: at 30 million person-weeks
+    people its denominator counts. A person who moves in during a month counts from the next
+    month on; one who moves away during a month still counts in that month. A join, not a correlated exists: at 30 million person-weeks
     the exists cost 2 s more in int_fuldtidspersoner_by_origin alone.
 -#}
 {% macro join_stay_on(person_key, day, alias='stay') -%}

@@ -335,7 +335,15 @@ def run_file_rules(
     )
     volume: dict[str, Bounds] = {}
     if spec.volume:
-        volume = bounds(spec.volume, files, n_rows, set(outcome.failures), current, today)
+        volume = bounds(
+            spec.volume,
+            files,
+            n_rows,
+            set(outcome.failures),
+            current,
+            today,
+            month_to_date=spec.delivers_month_so_far,
+        )
         frame["_volume_min"] = [volume[d.name].low for d in files]
         frame["_volume_max"] = [volume[d.name].high for d in files]
         for low, high in (("_n_rows", "_volume_min"), ("_volume_max", "_n_rows")):

@@ -6,10 +6,14 @@ one odd month, such as a first extract holding the backlog, neither trips the ru
 becomes the yardstick). Deliveries of the same batch count once they have passed: files are
 taken in the order of their periods, and a refused one never becomes the yardstick.
 
-A period still running on the day of validation (a month-to-date export, as the case system
-sends daily: sources.yml) holds only the days so far: its lower bound is the full period's
-times the share of its days that have passed, and a re-delivery of it, which grows day by
-day, may grow up to the full period's upper bound, not only its own yesterday's.
+A source that delivers its month so far every day (sources.yml: cadence daily, the case
+system) is judged by that: a month still running on the day of validation holds the days
+before it, so its lower bound is a whole month's times the share of the month's days that
+have passed (none on its first day); and a re-delivery of one of its months, which grows
+day by day, may grow to a whole month's upper bound (the median's), not only to its own
+earlier delivery's, so that a month loaded early is not capped by that load. Other sources
+deliver whole periods, also of a quarter or a year still running (FOLK1A 2026K4): the plain
+rule holds for them.
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ def bounds(
     refused: set[str],
     current: dict[str, int],
     today: date | None = None,
+    month_to_date: bool = False,
 ) -> dict[str, Bounds]:
     """The accepted row range of each file (by name). `current` holds the current deliveries'
-    row counts by delivery key; it is not changed. `today`: the day of validation, which
-    tells a period still running (see the module's text)."""
+    row counts by delivery key; it is not changed. `today`: the day of validation;
+    `month_to_date`: the source delivers its month so far (see the module's text)."""
     current = dict(current)
     want = int(rule["previous_deliveries"])
     rule_text = ", ".join(f"{k}={v}" for k, v in rule.items())
@@ -49,7 +54,6 @@ def bounds(
         prefix = f"{d.stream}_" if d.stream else ""
         earlier = sorted(k for k in current if k.startswith(prefix) and k < own)[-want:]
         full = int(median(current[k] for k in earlier)) if len(earlier) == want else None
-        share = _share_passed(d, today)
         if own in current:
             reference, against = current[own], f"the delivery it replaces ({own})"
         elif full is not None:
@@ -74,22 +78,20 @@ def bounds(
             continue
         low = ceil(reference * (1 - rule["max_drop"]))
         high = floor(reference * (1 + rule["max_jump"]))
-        to_date = ""
-        if share is not None:
-            p = d.period
-            passed = (today - p.first_day).days + 1
-            days = (p.last_day - p.first_day).days + 1
-            to_date = f"; {p.label} runs to {p.last_day:%Y-%m-%d}, {passed} of its {days} days"
-            if own in current:  # yesterday's delivery of it: it may grow to a whole period's
-                high = max(high, floor((full or 0) * (1 + rule["max_jump"])))
-                to_date += " have passed, so it may grow to a whole period's upper bound"
-            else:
-                low = ceil(reference * (1 - rule["max_drop"]) * share)
-                to_date += f" have passed, so {passed}/{days} of the lower bound"
+        so_far = ""
+        monthly = month_to_date and d.period is not None and d.period.kind == "month"
+        if monthly and own in current and full is not None:
+            high = max(high, floor(full * (1 + rule["max_jump"])))
+            so_far = f"; a month delivered so far may grow to a whole month's {high} rows"
+        passed = _days_passed(d, today) if monthly else None
+        if passed is not None and own not in current:
+            days = (d.period.last_day - d.period.first_day).days + 1
+            low = ceil(reference * (1 - rule["max_drop"]) * passed / days)
+            so_far = f"; {d.period.label} has run {passed} of its {days} days"
         out[d.name] = Bounds(
             low,
             high,
-            f"volume against {against}: {reference} rows{to_date}, so between {low} and "
+            f"volume against {against}: {reference} rows{so_far}; so between {low} and "
             f"{high} ({rule_text})",
         )
         _count(current, own, d, n_rows, refused, (low, high))
@@ -104,10 +106,11 @@ def _count(current, own, d, n_rows, refused, within) -> None:
     current[own] = n
 
 
-def _share_passed(d: Delivery, today: date | None) -> float | None:
-    """The share of the delivery's period that has passed on `today`, while it runs (its
-    first day passed, its last not); None for a period that has ended (or not begun)."""
+def _days_passed(d: Delivery, today: date | None) -> int | None:
+    """The whole days of the delivery's period before `today` while the period runs on it
+    (an export made on a day holds the days before it); None for a period that has ended
+    (or not begun)."""
     p = d.period
     if today is None or p is None or not p.first_day <= today <= p.last_day:
         return None
-    return ((today - p.first_day).days + 1) / ((p.last_day - p.first_day).days + 1)
+    return (today - p.first_day).days
