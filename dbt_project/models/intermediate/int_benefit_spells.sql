@@ -77,7 +77,9 @@ successions as (
     select * from {{ ref('int_benefit_successions') }}
 ),
 
--- the last week of the succeeded group before each spell of its successor from the reform on
+-- the last week of the succeeded group before each spell of its successor from the reform on:
+-- of its spells that began before it, also one still paid in the successor's first weeks
+-- (a late payment of the old benefit overlapping the new one continues it, as in carried_on)
 handed_on as (
     select
         spells.person_key,
@@ -93,7 +95,7 @@ handed_on as (
         on
             spells.person_key = predecessor.person_key
             and successions.from_group = predecessor.ydelse_group
-            and spells.start_week_number > predecessor.end_week_number
+            and spells.start_week_number > predecessor.start_week_number
     group by spells.person_key, spells.ydelse_group, spells.start_week_number
 ),
 
@@ -180,7 +182,11 @@ final as (
         n_weeks,
         {{ week_start_from_number('start_week_number') }} as start_date,
         {{ week_start_from_number('end_week_number') }} + 6 as end_date,
-        start_week_number - previous_end_week_number - 1 as weeks_since_previous_spell,
+        -- 0 where the spell it continues overlapped its start (greatest() skips a NULL)
+        case
+            when previous_end_week_number is not null
+                then greatest(start_week_number - previous_end_week_number - 1, 0)
+        end as weeks_since_previous_spell,
         -- new (ny ledighed, første ledighedsdag): a spell by STAR's rule, so a whole calendar
         -- month without the group (or the group a reform paid it as) lies before it, and that
         -- month is seen: it is not before the first month the registers wholly see of the
