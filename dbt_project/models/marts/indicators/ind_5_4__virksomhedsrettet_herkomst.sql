@@ -75,21 +75,15 @@ gaps as (
     ) }}
 ),
 
--- over all target groups, compared within each: its gap and interval as shares (-1..1)
-within_target_groups as (
+-- each target group's counts, non-Western against the others
+pairs as (
     select
         non_western.period,
-        share_difference_within_strata(
-            list(non_western.n_flagged order by non_western.maalgruppe_code),
-            list(non_western.n_base order by non_western.maalgruppe_code),
-            list(other_origins.n_flagged order by non_western.maalgruppe_code),
-            list(other_origins.n_base order by non_western.maalgruppe_code),
-            {{ var('interval_alpha') }}
-        ) as estimate,
-        {{ smallest_count([
-            'sum(non_western.n_flagged)', 'sum(non_western.n_base)',
-            'sum(other_origins.n_flagged)', 'sum(other_origins.n_base)'
-        ]) }} as smallest_count
+        non_western.maalgruppe_code,
+        non_western.n_flagged as k1,
+        non_western.n_base as n1,
+        other_origins.n_flagged as k0,
+        other_origins.n_base as n0
     from target_group_counts as non_western
     inner join target_group_counts as other_origins
         on
@@ -97,7 +91,14 @@ within_target_groups as (
             and non_western.maalgruppe_code = other_origins.maalgruppe_code
             and other_origins.origin_group = 'øvrige'
     where non_western.origin_group = 'ikke-vestlig'
-    group by non_western.period
+),
+
+-- over all target groups, compared within each: its gap and interval as shares (-1..1)
+within_target_groups as (
+    {{ within_strata(
+        'share_difference_within_strata', 'pairs', 'period', 'maalgruppe_code',
+        ['k1', 'n1', 'k0', 'n0']
+    ) }}
 ),
 
 -- the gaps: per target group, and within target groups

@@ -140,16 +140,10 @@ ratios_by_target_group as (
 ),
 
 within_target_groups as (
-    select
-        month_date,
-        rate_ratio_within_strata(
-            list(k1 order by maalgruppe_code), list(e1 order by maalgruppe_code),
-            list(k0 order by maalgruppe_code), list(e0 order by maalgruppe_code),
-            {{ var('interval_alpha') }}
-        ) as estimate,
-        {{ smallest_count(['sum(k1)', 'sum(e1)', 'sum(k0)', 'sum(e0)']) }} as smallest_count
-    from pairs
-    group by month_date
+    {{ within_strata(
+        'rate_ratio_within_strata', 'pairs', 'month_date', 'maalgruppe_code',
+        ['k1', 'e1', 'k0', 'e0']
+    ) }}
 ),
 
 -- the rates: per origin within target group, per origin, and for the reference group
