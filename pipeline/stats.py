@@ -41,8 +41,9 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   shares compared within each stratum (5.4: within each target group, as its remark says),
   as the coefficient of the group in a least-squares regression of the persons' 0/1 outcome
   on group and stratum, which is the Mantel-Haenszel weighted difference, with the
-  heteroskedasticity-robust (HC0) interval (statsmodels.api.OLS, cov_type="HC0"). One
-  stratum gives the crude difference with its Wald interval.
+  heteroskedasticity-robust (HC0) interval (statsmodels.api.GLM, Gaussian, the persons as
+  frequency weights of their cells, cov_type="HC0"). One stratum gives the crude
+  difference with its Wald interval.
 """
 
 from __future__ import annotations
@@ -186,15 +187,17 @@ def share_difference_within_strata(
     """The difference of group 1's share and group 0's compared within strata (one element
     per stratum: k flagged of n persons in each group), with its interval: (estimate,
     lower, upper), as shares (-1..1). The coefficient of the group in a linear probability
-    model with a fixed effect per stratum, fitted by least squares to the persons
-    (statsmodels OLS): it is the Mantel-Haenszel weighted mean of the strata's differences
-    (weights n1 n0 / (n1 + n0); Rothman, Greenland and Lash, "Modern Epidemiology", 3rd ed.,
-    ch. 15), and its interval comes from the heteroskedasticity-robust (HC0) covariance,
-    which for one stratum is the Wald interval of the crude difference, cut to the
-    differences there can be (-1..1). A stratum without persons in both groups compares
-    nothing and is left out. NaN where undefined: no stratum left, or in every group of every
-    stratum nobody or everybody flagged, where there is no variance to measure the
-    uncertainty by."""
+    model with a fixed effect per stratum, fitted by least squares to the persons: it is the
+    Mantel-Haenszel weighted mean of the strata's differences (weights n1 n0 / (n1 + n0);
+    Rothman, Greenland and Lash, "Modern Epidemiology", 3rd ed., ch. 15), and its interval
+    comes from the heteroskedasticity-robust (HC0) covariance, which for one stratum is the
+    Wald interval of the crude difference, cut to the differences there can be (-1..1). The
+    persons enter as frequency weights of their cells (each group's flagged and other
+    persons in each stratum: statsmodels GLM, Gaussian family, freq_weights), the same fit
+    as one row per person in a fraction of the time. A stratum without persons in both
+    groups compares nothing and is left out. NaN where undefined: no stratum left, or in
+    every group of every stratum nobody or everybody flagged, where there is no variance to
+    measure the uncertainty by."""
     import statsmodels.api as sm
 
     k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
@@ -204,16 +207,16 @@ def share_difference_within_strata(
     persons = np.r_[n1, n0]
     if not k1.size or np.all((flagged == 0) | (flagged == persons)):
         return np.nan, np.nan, np.nan
-    strata = np.tile(np.arange(k1.size), 2)
-    group = np.r_[np.ones(k1.size), np.zeros(k1.size)]
-    # one row per person: each cell's flagged persons (1) and the others (0)
-    cell = np.repeat(np.arange(persons.size), persons.astype(int))
-    outcome = (
-        np.arange(cell.size) - np.repeat(np.cumsum(persons) - persons, persons.astype(int))
-        < np.repeat(flagged, persons.astype(int))
-    ).astype("float64")
-    design = np.column_stack([group[cell], np.eye(k1.size)[strata[cell]]])
-    fit = sm.OLS(outcome, design).fit(cov_type="HC0")
+    # one row per group, stratum and outcome (flagged 1, not 0), weighted by its persons
+    group = np.tile(np.r_[np.ones(k1.size), np.zeros(k1.size)], 2)
+    strata = np.tile(np.arange(k1.size), 4)
+    outcome = np.r_[np.ones(2 * k1.size), np.zeros(2 * k1.size)]
+    weight = np.r_[flagged, persons - flagged]
+    cells = weight > 0
+    design = np.column_stack([group, np.eye(k1.size)[strata]])[cells]
+    fit = sm.GLM(
+        outcome[cells], design, family=sm.families.Gaussian(), freq_weights=weight[cells]
+    ).fit(cov_type="HC0")
     low, high = np.clip(fit.conf_int(alpha)[0], -1.0, 1.0)
     return float(fit.params[0]), float(low), float(high)
 
