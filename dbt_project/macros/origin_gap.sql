@@ -11,27 +11,38 @@
 {% macro origin_gap(relation, keys, numerator, denominator, group_column, reference) %}
     select
         {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {{ pct('k1', 'n1') }} - {{ pct('k0', 'n0') }} as gap_points,
+        {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
+        {{ comparison_bounds("'share'", 100, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
+    from (
+        {{ origin_pairs(relation, keys, numerator, denominator, group_column, reference) }}
+    ) as pairs
+{% endmacro %}
+
+{#-
+    Non-Western origin's counts beside the reference group's, one row per key of `relation`
+    (one row per key and origin group): the keys, k1 and n1 (non-Western's `numerator` and
+    `denominator`), k0 and n0 (the reference's). What origin_gap compares in a share, and
+    what 5.4 and 5.6 compare within target groups (macro within_strata).
+-#}
+{% macro origin_pairs(relation, keys, numerator, denominator, group_column, reference) %}
+    select
+        {%- for key in keys %}
         non_western.{{ key }},
         {%- endfor %}
-        {{ pct('non_western.' ~ numerator, 'non_western.' ~ denominator) }}
-        - {{ pct('others.' ~ numerator, 'others.' ~ denominator) }} as gap_points,
-        {{ smallest_count([
-            'non_western.' ~ numerator, 'non_western.' ~ denominator,
-            'others.' ~ numerator, 'others.' ~ denominator
-        ]) }} as smallest_count,
-        {{ comparison_bounds(
-            "'share'", 100,
-            'non_western.' ~ numerator, 'non_western.' ~ denominator,
-            'others.' ~ numerator, 'others.' ~ denominator,
-            prefix='ci'
-        ) }}
+        non_western.{{ numerator }} as k1,
+        non_western.{{ denominator }} as n1,
+        other_origins.{{ numerator }} as k0,
+        other_origins.{{ denominator }} as n0
     from {{ relation }} as non_western
-    inner join {{ relation }} as others
+    inner join {{ relation }} as other_origins
         on
             {%- for key in keys %}
-            non_western.{{ key }} = others.{{ key }}
+            non_western.{{ key }} = other_origins.{{ key }}
             and
             {%- endfor %}
-            others.{{ group_column }} = '{{ reference }}'
+            other_origins.{{ group_column }} = '{{ reference }}'
     where non_western.{{ group_column }} = 'ikke-vestlig'
 {% endmacro %}

@@ -77,27 +77,16 @@ gaps as (
 
 -- each target group's counts, non-Western against the others
 pairs as (
-    select
-        non_western.period,
-        non_western.maalgruppe_code,
-        non_western.n_flagged as k1,
-        non_western.n_base as n1,
-        other_origins.n_flagged as k0,
-        other_origins.n_base as n0
-    from target_group_counts as non_western
-    inner join target_group_counts as other_origins
-        on
-            non_western.period = other_origins.period
-            and non_western.maalgruppe_code = other_origins.maalgruppe_code
-            and other_origins.origin_group = 'øvrige'
-    where non_western.origin_group = 'ikke-vestlig'
+    {{ origin_pairs(
+        'target_group_counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
+        group_column='origin_group', reference='øvrige'
+    ) }}
 ),
 
 -- over all target groups, compared within each: its gap and interval as shares (-1..1)
 within_target_groups as (
     {{ within_strata(
-        'share_difference_within_strata', 'pairs', 'period', 'maalgruppe_code',
-        ['k1', 'n1', 'k0', 'n0']
+        'share_difference_within_strata', 'pairs', 'period', 'maalgruppe_code'
     ) }}
 ),
 

@@ -113,36 +113,25 @@ by_group as (
 ),
 
 pairs as (
-    select
-        non_western.month_date,
-        non_western.maalgruppe_code,
-        non_western.n_sanctions as k1,
-        non_western.fuldtidspersoner as e1,
-        other_origins.n_sanctions as k0,
-        other_origins.fuldtidspersoner as e0
-    from by_group as non_western
-    inner join by_group as other_origins
-        on
-            non_western.month_date = other_origins.month_date
-            and non_western.maalgruppe_code = other_origins.maalgruppe_code
-            and other_origins.origin_group = 'dansk og vestlig'
-    where non_western.origin_group = 'ikke-vestlig'
+    {{ origin_pairs(
+        'by_group', ['month_date', 'maalgruppe_code'], 'n_sanctions', 'fuldtidspersoner',
+        group_column='origin_group', reference='dansk og vestlig'
+    ) }}
 ),
 
 ratios_by_target_group as (
     select
         month_date,
         maalgruppe_code,
-        case when k0 > 0 and e1 > 0 then (k1 / e1) / (k0 / e0) end as ratio,
-        {{ smallest_count(['k1', 'e1', 'k0', 'e0']) }} as smallest_count,
-        {{ comparison_bounds("'rate_ratio'", 1, 'k1', 'e1', 'k0', 'e0', prefix='ci') }}
+        case when k0 > 0 and n1 > 0 then (k1 / n1) / (k0 / n0) end as ratio,
+        {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
+        {{ comparison_bounds("'rate_ratio'", 1, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
     from pairs
 ),
 
 within_target_groups as (
     {{ within_strata(
-        'rate_ratio_within_strata', 'pairs', 'month_date', 'maalgruppe_code',
-        ['k1', 'e1', 'k0', 'e0']
+        'rate_ratio_within_strata', 'pairs', 'month_date', 'maalgruppe_code'
     ) }}
 ),
 
