@@ -9,6 +9,15 @@
     says "de resterende" (5.4).
 -#}
 {% macro origin_gap(relation, keys, numerator, denominator, group_column, reference) %}
+    {{ pairs_gap(
+        '(' ~ origin_pairs(relation, keys, numerator, denominator, group_column, reference)
+        ~ ') as pairs',
+        keys
+    ) }}
+{% endmacro %}
+
+{#- origin_gap's columns from pairs already made (macro origin_pairs: keys, k1, n1, k0, n0). -#}
+{% macro pairs_gap(pairs, keys) %}
     select
         {%- for key in keys %}
         {{ key }},
@@ -16,9 +25,7 @@
         {{ pct('k1', 'n1') }} - {{ pct('k0', 'n0') }} as gap_points,
         {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
         {{ comparison_bounds("'share'", 100, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
-    from (
-        {{ origin_pairs(relation, keys, numerator, denominator, group_column, reference) }}
-    ) as pairs
+    from {{ pairs }}
 {% endmacro %}
 
 {#-

@@ -91,7 +91,8 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
                 f"still be being written (first: {young[0]})"
             )
         context.update_cursor(json.dumps(current))
-        stray = [rel for rel in changed if rel in set(plan.stray_files)]
+        strays = set(plan.stray_files)
+        stray = [rel for rel in changed if rel in strays]
         changed = [rel for rel in changed if rel in new]
         if not changed and stray:
             return dg.SkipReason(

@@ -59,13 +59,7 @@ with_totals as (
 
 -- per target group, the totals of every month, and their complement
 with_complement as (
-    select
-        period,
-        breakdown,
-        breakdown_value,
-        n_base,
-        n_flagged
-    from with_totals
+    select * from with_totals
     union all
     select
         period,

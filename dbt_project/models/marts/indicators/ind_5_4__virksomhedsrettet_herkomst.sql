@@ -68,19 +68,17 @@ target_group_counts as (
     where maalgruppe_code != 'I alt'
 ),
 
-gaps as (
-    {{ origin_gap(
-        'target_group_counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
-        group_column='origin_group', reference='øvrige'
-    ) }}
-),
-
 -- each target group's counts, non-Western against the others
 pairs as (
     {{ origin_pairs(
         'target_group_counts', ['period', 'maalgruppe_code'], 'n_flagged', 'n_base',
         group_column='origin_group', reference='øvrige'
     ) }}
+),
+
+-- per target group: the gap and Newcombe's interval
+gaps as (
+    {{ pairs_gap('pairs', ['period', 'maalgruppe_code']) }}
 ),
 
 -- over all target groups, compared within each: its gap and interval as shares (-1..1)
