@@ -3,7 +3,12 @@
 -- the indicators need to know of each:
 -- whether it is a new spell (by the same rule: a spell is new when the whole calendar month
 -- before it is seen, inside the register and inside the person's stay in the municipality,
--- so that no payment of the group can have run in it unseen), and
+-- so that no payment of the group can have run in it unseen: Jobindsats' "Det betragtes som
+-- et nyt forløb hvis ydelsen genoptages efter der i en forudgående sammenhængende
+-- kalendermåned ikke har været udbetalt den pågældende ydelse", jobindsats.dk, nye-tal/2017/
+-- b-maalinger-2017/y36-og-y38-b15-11082017; per benefit, as LAB § 9 starts a new period "ved
+-- et ydelsesskift", https://www.elov.dk/lov-om-en-aktiv-beskaeftigelsesindsats/paragraf/9/;
+-- docs/sources/real_tables.md §4b), and
 -- how far it can be followed (to the register's last week, or to the last week of the stay
 -- for a person who moved away: what came after is not in the municipality's registers).
 -- A benefit a reform pays as another from its date (seed ydelse_groups: uddannelseshjælp as
