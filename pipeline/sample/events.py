@@ -221,7 +221,12 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
         {
             "cpr": cpr[syg["person"]],
             "start_date": ws[from_week],
-            "end_date": ws[syg["end_week"].to_numpy()] + np.timedelta64(6, "D"),
+            # still running at the extract: no end yet, as the visitations
+            "end_date": np.where(
+                syg["end_week"].to_numpy() == n_weeks - 1,
+                np.datetime64("NaT"),
+                ws[syg["end_week"].to_numpy()] + np.timedelta64(6, "D"),
+            ),
             "hours_per_week": rng.integers(8, 30, len(syg)),
         }
     ).sort_values(["start_date", "cpr"], kind="stable")

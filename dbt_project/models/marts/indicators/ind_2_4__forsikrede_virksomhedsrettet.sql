@@ -37,7 +37,7 @@ in_offer as (
     inner join offers
         on
             insured_unemployed.person_key = offers.person_key
-            and {{ offer_runs_in_month('offers', 'insured_unemployed.period') }}
+            and {{ runs_in_month('offers', 'insured_unemployed.period') }}
     inner join offer_types on offers.offer_type = offer_types.offer_type
 ),
 

@@ -27,8 +27,7 @@ flagged as (
             from partial_sick_leave
             where
                 partial_sick_leave.person_key = on_sick_leave.person_key
-                and partial_sick_leave.start_date < on_sick_leave.period + interval 1 month
-                and partial_sick_leave.end_date >= on_sick_leave.period
+                and {{ runs_in_month('partial_sick_leave', 'on_sick_leave.period') }}
         ) as is_partial
     from on_sick_leave
 ),
