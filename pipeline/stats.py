@@ -235,5 +235,11 @@ def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, 
     def excess(log_ratio: float) -> float:
         return float(np.sum(k0 * np.log(e0 / (e1 * np.exp(log_ratio) + e0)))) - target
 
-    low, high = -50.0, 50.0  # ratios from e^-50 to e^50: the root lies well inside
+    # excess falls from -target > 0 (a ratio of 0) towards minus infinity: widen the bracket
+    # until it holds the root, whatever the exposures' ratio
+    low, high = -1.0, 1.0
+    while excess(low) <= 0:
+        low *= 2
+    while excess(high) >= 0:
+        high *= 2
     return float(np.exp(brentq(excess, low, high, xtol=1e-12)))

@@ -138,6 +138,10 @@ def test_the_rate_ratio_within_strata_without_events_in_group_1_is_0_with_an_exa
     assert np.prod((e0 / (e1 * high + e0)) ** k0) == pytest.approx(0.025, rel=1e-9)
     # the reference group without events: no ratio at all
     assert all(np.isnan(stats.rate_ratio_within_strata([2], [10], [0], [40])))
+    # group 1's exposure a tiny fraction of the other's: the bound, beyond e^50, is found
+    # (the search widens until it holds the root)
+    estimate, low, high = stats.rate_ratio_within_strata([0], [1e-30], [8], [40])
+    assert high == pytest.approx(p / (1 - p) * 40 / 1e-30, rel=1e-9)
 
 
 def test_the_share_difference_within_strata_is_the_mantel_haenszel_one():
