@@ -933,3 +933,21 @@ def test_the_printer_gets_each_chart_as_an_image_of_the_same_svg():
         assert img["src"].startswith(prefix)
         assert base64.b64decode(img["src"][len(prefix) :]).decode("utf-8") == chart
     assert [p.text for p in printed.find_all("p")] == ["før", "efter"]
+
+
+def test_a_single_provisional_month_is_shaded_from_half_way_after_the_last_final_one():
+    """The chart shades the months the sources still revise. With one provisional month the
+    shading ran from it to itself and had no width; it now starts half-way after the last
+    final month and ends as far past the provisional one."""
+    from pipeline.report.charts import provisional_span
+    from pipeline.report.data import Point
+
+    months = [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)]
+    one = [Point(m, 1.0, False, is_provisional=m == months[-1]) for m in months]
+    start, end = provisional_span(one)
+    assert months[1] < start < months[2] < end and (end - start).days >= 28
+    two = [Point(m, 1.0, False, is_provisional=m >= months[1]) for m in months]
+    start, end = provisional_span(two)
+    assert months[0] < start < months[1] and months[2] < end
+    none_final = [Point(months[0], 1.0, False, is_provisional=True)]
+    assert provisional_span(none_final) == (months[0], months[0])

@@ -66,6 +66,19 @@ def _y_limits(ax, ind: Indicator, values: list[float]) -> None:
         ax.axhline(0, color="#999999", linewidth=0.8)
 
 
+def provisional_span(points: list) -> tuple:
+    """Where the shading of the provisional periods runs: from half-way between the last
+    final period and the first provisional one to as far past the last provisional one, so
+    that a single provisional month is shaded too (from its first to its last period, it
+    had no width)."""
+    provisional = [p.period for p in points if p.is_provisional]
+    final = [p.period for p in points if not p.is_provisional and p.period < min(provisional)]
+    if not final:
+        return min(provisional), max(provisional)
+    half = (min(provisional) - max(final)) / 2
+    return min(provisional) - half, max(provisional) + half
+
+
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart as inline SVG, or None when there is nothing to draw."""
     ballerup = ind.series.get(BALLERUP, [])
@@ -101,10 +114,11 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
         shown += values
         provisional = [p.period for p in ballerup if p.is_provisional]
         if provisional:  # the months the sources still revise, shaded and named
-            ax.axvspan(min(provisional), max(provisional), color=PROVISIONAL_COLOUR, alpha=0.12)
+            start, end = provisional_span(ballerup)
+            ax.axvspan(start, end, color=PROVISIONAL_COLOUR, alpha=0.12)
             ax.annotate(
                 "foreløbig",
-                (min(provisional), 1),
+                (start, 1),
                 xycoords=("data", "axes fraction"),
                 xytext=(-3, -10),
                 textcoords="offset points",
