@@ -210,14 +210,14 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
         if persons is not None:
             said = persons.get_text(" ", strip=True)
             assert said.endswith(f" {c['counted_da']}"), (c["indicator_id"], said)
-            assert said.startswith(("n = ", "mindste gruppe: ")), said
+            assert said.startswith(("n = ", "mindste antal: ")), said
 
 
 @pytest.mark.parametrize(
     ("n", "counted", "groups", "text"),
     [
         (2830, "virksomheder", False, "n = 2.830 virksomheder"),
-        (6.0, "personer", True, "mindste gruppe: 6 personer"),
+        (6.0, "personer", True, "mindste antal: 6 personer"),
         (4071.5, "fuldtidspersoner", False, "n = 4.072 fuldtidspersoner"),
         (None, "personer", False, ""),
         (29, None, False, ""),
@@ -432,6 +432,12 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
                 assert cell.value is None
             else:
                 assert cell.data_type == "n" and cell.value == pytest.approx(s[key]), (name, s)
+        # a percentage's change is said to be in percentage points, as the report says it
+        changed = s["change_from_year_before"] is not None
+        unit = r[col["Ændringens enhed"]].value
+        expected = (formats.CHANGE_SUFFIX.get(s["unit"], "").strip() or None) if changed else None
+        assert unit == expected, s
+        assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
     history = _rows(
         built.settings.analytics_path,

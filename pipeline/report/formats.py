@@ -111,11 +111,12 @@ def interval_text(low: float | None, high: float | None, unit: str) -> str:
 
 def persons_text(n: float | None, counted: str | None, compares_groups: bool) -> str:
     """What a value rests on: 'n = 2.830 virksomheder' (rounded: fuldtidspersoner are
-    fractional), or, for a comparison of groups, its smallest: 'mindste gruppe: 6 personer';
-    '' without a count."""
+    fractional), or, for a comparison of groups, the smallest of its groups' counts (those
+    flagged or all of a group: macro smallest_count), 'mindste antal: 6 personer'; '' without
+    a count."""
     if n is None or not counted:
         return ""
-    label = "mindste gruppe:" if compares_groups else "n ="
+    label = "mindste antal:" if compares_groups else "n ="
     return f"{label} {format_number(round(n), 0)} {counted}"
 
 

@@ -195,7 +195,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column(
             "Talt i",
             lambda i: (
-                f"{i.counted_da} (mindste gruppe)"
+                f"{i.counted_da} (mindste antal i en gruppe)"
                 if i.counted_da and i.compares_groups
                 else i.counted_da
             ),
@@ -207,6 +207,15 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
         Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
+        # a percentage's change is in percentage points, as the report says it
+        Column(
+            "Ændringens enhed",
+            lambda i: (
+                formats.CHANGE_SUFFIX.get(i.unit, "").strip() or None
+                if i.change_from_year_before is not None
+                else None
+            ),
+        ),
         Column(
             "Ændringens vurdering",
             lambda i: i.change_status,
