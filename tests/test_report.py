@@ -957,3 +957,16 @@ def test_a_single_provisional_month_is_shaded_from_half_way_after_the_last_final
     assert months[0] < start < months[1] and months[2] < end
     none_final = [Point(months[0], 1.0, False, is_provisional=True)]
     assert provisional_span(none_final) == (months[0], months[0])
+
+
+def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison(page):
+    """A verdict whose source publishes no counts (2.1's rank) is a direct comparison, as its
+    indicator says: the front page's account of the statuses must not claim that every
+    verdict has a whole interval on one side of the goal."""
+    soup, _ = page
+    verdicts = [p.get_text(" ", strip=True) for p in soup.select("p.verdict")]
+    direct = [v for v in verdicts if "direkte sammenligning" in v]
+    explained = " ".join(p.get_text(" ", strip=True) for p in soup.select("p.explain"))
+    explained = re.sub(r"\s+", " ", explained)
+    assert "direkte sammenligning af de offentliggjorte tal" in explained
+    assert direct, "the sample has a rank (2.1): its verdict says it is a direct comparison"

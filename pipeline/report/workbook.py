@@ -156,7 +156,10 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). For "
             "et landstal, der er lagt sammen af offentliggjorte procenter med én decimal (2.5), "
             "det interval, som afrundingen tillader; en status kræver, at "
-            f"{formats.genitive(data.home_name)} interval ligger uden for hele det interval.",
+            f"{formats.genitive(data.home_name)} interval ligger uden for hele det interval. "
+            "Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
+            "procent alene), kan usikkerheden ikke opgøres: status er da en direkte "
+            "sammenligning af de offentliggjorte tal, og «Hvad status betyder» siger det.",
         ),
         (
             "Foreløbige tal",
