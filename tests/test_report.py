@@ -418,6 +418,9 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         for c in _seed("indicator_statuses")
         if c["kind"] == "verdict"
     }
+    comparator_names = {
+        c["code"]: c["name_da"] for c in _seed("catalogue_codes") if c["code_list"] == "comparator"
+    }
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
@@ -432,6 +435,10 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
                 assert cell.value is None
             else:
                 assert cell.data_type == "n" and cell.value == pytest.approx(s[key]), (name, s)
+        # without a comparator area, what it is compared with is named as the catalogue
+        # names the kind of comparator (seed catalogue_codes), not as the code reads
+        if s["comparator_area_code"] is None and s["comparator_kind"] not in (None, "none"):
+            assert r[col["Sammenlignet med"]].value == comparator_names[s["comparator_kind"]], s
         # a percentage's change is said to be in percentage points, as the report says it
         changed = s["change_from_year_before"] is not None
         unit = r[col["Ændringens enhed"]].value

@@ -180,7 +180,8 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
     def compared_with(i: Indicator) -> str | None:
         if i.comparator_area_code is not None:
             return data.area_names.get(i.comparator_area_code)
-        return {"trend": "udviklingen", "fixed_target": "mål"}.get(i.comparator)
+        # the comparator's name as the catalogue's codes give it (seed catalogue_codes)
+        return data.name("comparator", i.comparator) if i.comparator not in (None, "none") else None
 
     columns = [
         Column("Nr.", lambda i: i.indicator_id),
