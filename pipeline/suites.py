@@ -3,8 +3,8 @@
 Each suite file is a GX ExpectationSuite in GX's own JSON form. Its `meta.ingest` block says
 how to recognise and parse the source's files (file-name pattern, reader, typed columns,
 required columns, natural key, person-id columns, which date must fall in the delivery's
-period). From that block the loader adds the expectations every source needs, so that they
-are stated once.
+period, which columns start and end a period: `spans`). From that block the loader adds the
+expectations every source needs, so that they are stated once.
 
 All new files of a suite are validated together, once per refresh (DESIGN.md: a GX run costs
 a fixed 0.15–0.3 s of Python whatever the rows). The expectations fall in two kinds:
@@ -68,6 +68,9 @@ class SourceSpec:
     expectations: tuple[dict[str, Any], ...] = field(repr=False)
     path: Path = field(repr=False)
     period_week_column: str | None = None  # an ISO week (yyyyww) within the file's period
+    # (start, end) column pairs of a period: an end, where given, is not before its start
+    # (an empty end is a period still running when the export was made)
+    spans: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_long_layout(self) -> bool:
@@ -140,6 +143,18 @@ class SourceSpec:
                     },
                 },
             ]
+        out += [
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "kwargs": {
+                    "column_A": end,
+                    "column_B": start,
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+            }
+            for start, end in self.spans
+        ]
         unique = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
         return out + [e for e in self.expectations if e["type"] not in unique]
 
@@ -234,6 +249,7 @@ def load_spec(path: Path) -> SourceSpec:
         expectations=tuple(_typed_sets(_resolve(doc.get("expectations", [])), columns)),
         path=path,
         period_week_column=meta.get("period_week_column"),
+        spans=tuple(tuple(pair) for pair in meta.get("spans", ())),
     )
 
 

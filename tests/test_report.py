@@ -964,6 +964,7 @@ def test_a_single_provisional_month_is_shaded_from_half_way_after_the_last_final
     assert months[0] < start < months[1] and months[2] < end
     none_final = [Point(months[0], 1.0, False, is_provisional=True)]
     assert provisional_span(none_final) == (months[0], months[0])
+    assert provisional_span(one[:2]) is None  # nothing provisional: no shading
 
 
 def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison(page):

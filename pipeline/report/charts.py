@@ -66,12 +66,14 @@ def _y_limits(ax, ind: Indicator, values: list[float]) -> None:
         ax.axhline(0, color="#999999", linewidth=0.8)
 
 
-def provisional_span(points: list) -> tuple:
-    """Where the shading of the provisional periods runs: from half-way between the last
-    final period and the first provisional one to as far past the last provisional one, so
-    that a single provisional month is shaded too (from its first to its last period, it
-    had no width)."""
+def provisional_span(points: list) -> tuple | None:
+    """Where the shading of the provisional periods runs (None without any): from half-way
+    between the last final period and the first provisional one to as far past the last
+    provisional one, so that a single provisional month is shaded too (from its first to its
+    last period, it had no width)."""
     provisional = [p.period for p in points if p.is_provisional]
+    if not provisional:
+        return None
     final = [p.period for p in points if not p.is_provisional and p.period < min(provisional)]
     if not final:
         return min(provisional), max(provisional)
@@ -112,9 +114,9 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
             label=home,
         )
         shown += values
-        provisional = [p.period for p in ballerup if p.is_provisional]
-        if provisional:  # the months the sources still revise, shaded and named
-            start, end = provisional_span(ballerup)
+        span = provisional_span(ballerup)
+        if span:  # the months the sources still revise, shaded and named
+            start, end = span
             ax.axvspan(start, end, color=PROVISIONAL_COLOUR, alpha=0.12)
             ax.annotate(
                 "foreløbig",
