@@ -82,6 +82,13 @@ class SourceSpec:
         return f"{self.source}_{self.entity}"
 
     @property
+    def rows_within_period(self) -> bool:
+        """The suite holds every row's day (or week, by its Thursday) within the period the
+        file is named for: a delivery changes nothing before that period, so the
+        month-incremental models rebuild from it (raw._load_log.rows_from)."""
+        return bool(self.period_column or self.period_week_column)
+
+    @property
     def delivers_month_so_far(self) -> bool:
         """The source sends its month so far every day (sources.yml: cadence daily): the
         volume rule judges a month by the days that have passed (pipeline/ingest/volume.py)."""

@@ -30,7 +30,10 @@ create table if not exists raw._load_log (
     validation_path varchar,
     loaded_at timestamp not null,
     file_size bigint,             -- with file_mtime_ns: the file is known without hashing it
-    file_mtime_ns bigint
+    file_mtime_ns bigint,
+    -- the first day of the file's period when its suite holds every row within that period
+    -- (SourceSpec.rows_within_period), else null: nothing before it can have changed
+    rows_from date
 )
 """
 # The person register of the warehouse: each keyed hash of a CPR number (HMAC-SHA256, see
@@ -69,6 +72,7 @@ COLUMNS = (
     "loaded_at",
     "file_size",
     "file_mtime_ns",
+    "rows_from",
 )
 
 SQL_TYPES = {
@@ -99,16 +103,19 @@ def raw_column(name: str, kind: str) -> str:
 
 def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     """The load log and every raw table exist, even before their first delivery, so that
-    dbt's sources resolve. Older load logs gain the file-stat columns, and a raw table gains
-    the columns its suite has added since (earlier rows hold null there), as the persons
-    register did its gyldig_fra and gyldig_til. A person column that still holds the keyed
-    hash (warehouses loaded before raw._person_keys) is given integer keys."""
+    dbt's sources resolve. Older load logs gain the file-stat columns and rows_from (null in
+    earlier rows: loaded before the first build of the code that reads it, which, as a
+    change of the dbt project, builds every model whole), and a raw table gains the columns
+    its suite has added since (earlier rows hold null there), as the persons register did its
+    gyldig_fra and gyldig_til. A person column that still holds the keyed hash (warehouses
+    loaded before raw._person_keys) is given integer keys."""
     con.execute("create schema if not exists raw")
     con.execute(DDL)
     con.execute(PERSON_KEYS_DDL)
     con.execute(PSEUDONYM_KEY_DDL)
     con.execute("alter table raw._load_log add column if not exists file_size bigint")
     con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
+    con.execute("alter table raw._load_log add column if not exists rows_from date")
     wanted = {
         spec.raw_table: {raw_column(c, k): RAW_TYPES[k] for c, k in spec.columns.items()} | LINEAGE
         for spec in load_specs()
@@ -260,5 +267,6 @@ def _typed(column: str) -> str:
         "loaded_at": "timestamp",
         "file_size": "bigint",
         "file_mtime_ns": "bigint",
+        "rows_from": "date",
     }
     return f"{column}::{types.get(column, 'varchar')}"

@@ -278,6 +278,9 @@ def _loaded_row(d: Delivery, stamp: str, now: datetime, n: int, doc: Path) -> di
         "validation_path": str(doc),
         "file_size": d.size,
         "file_mtime_ns": d.mtime_ns,
+        "rows_from": (
+            d.period.first_day.isoformat() if d.period and d.spec.rows_within_period else None
+        ),
     }
 
 

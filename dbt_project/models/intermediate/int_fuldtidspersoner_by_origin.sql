@@ -5,6 +5,16 @@
 -- join_stay_on), as the population denominators count (int_population_months); a rate
 -- over residents sums only those rows, so that its numerator and denominator count the same
 -- people (in the sample, 5-15 persons a month are paid while not resident on the 1st).
+-- Month-incremental (macro rebuilt_months): a month sums that month's rows only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'month_date', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
@@ -13,6 +23,7 @@ person_months as (
         stay.person_key is not null as is_resident
     from {{ ref('int_person_months') }} as registered
     {{ join_stay_on('registered.person_key', 'registered.month_date') }}
+    where {{ rebuilt_months('registered.month_date') }}
 ),
 
 persons as (
@@ -46,8 +57,10 @@ grouped as (
 final as (
     select
         *,
-        n_person_weeks / n_weeks_in_month as fuldtidspersoner
+        n_person_weeks / n_weeks_in_month as fuldtidspersoner,
+        {{ newest_load() }} as loaded_through
     from grouped
+    where {{ rebuilt_months('month_date') }}
 )
 
 select * from final

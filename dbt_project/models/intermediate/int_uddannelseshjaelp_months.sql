@@ -8,10 +8,21 @@
 -- dated persons register). The series breaks at the reform (the report marks it).
 -- is_resident: lived in the municipality on the month's first day (macro join_stay_on), as
 -- the population 4.2 divides by counts.
+-- Month-incremental (macro rebuilt_months): a month's rows are that month's.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'month_date', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
+    where {{ rebuilt_months('month_date') }}
 ),
 
 persons as (
@@ -46,20 +57,24 @@ final as (
         with_age.n_weeks,
         with_age.age,
         stay.person_key is not null as is_resident,
-        with_age.month_date >= succession.effective_date as is_after_reform
+        with_age.month_date >= succession.effective_date as is_after_reform,
+        {{ newest_load() }} as loaded_through
     from with_age
     cross join succession
     {{ join_stay_on('with_age.person_key', 'with_age.month_date') }}
     where
-        (
-            with_age.ydelse_group = succession.from_group
-            and with_age.month_date < succession.effective_date
-        )
-        or (
-            with_age.ydelse_group = succession.to_group
-            and with_age.month_date >= succession.effective_date
-            and with_age.age < 30
-            and not with_age.has_vocational_education
+        {{ rebuilt_months('with_age.month_date') }}
+        and (
+            (
+                with_age.ydelse_group = succession.from_group
+                and with_age.month_date < succession.effective_date
+            )
+            or (
+                with_age.ydelse_group = succession.to_group
+                and with_age.month_date >= succession.effective_date
+                and with_age.age < 30
+                and not with_age.has_vocational_education
+            )
         )
 )
 

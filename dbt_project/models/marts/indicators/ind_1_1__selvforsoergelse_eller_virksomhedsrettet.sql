@@ -6,11 +6,22 @@
 -- counts these monthly transitions (docs/sources/real_tables.md, §3), so there is no
 -- national comparator and no expected value from national rates. STAR's expected level
 -- (Jobindsats Y30R21) is a level of fuldtidspersoner on public support, not this flow.
+-- Month-incremental (macro rebuilt_months), a month ahead: a spell's end is known once the
+-- weeks after it are.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 1}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_active_course
+    where is_active_course and {{ rebuilt_months('month_date') }}
 ),
 
 support_spells as (
@@ -85,5 +96,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

@@ -3,12 +3,23 @@
 -- target group the jobcentre follows up: the mapping seed's is_active_course), the share
 -- with a meeting booked for a later day or an open self-booking deadline; per target group
 -- and in all.
+-- Month-incremental (macro rebuilt_months): a month's end is judged by what was booked by then.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 -- the target group a person is in, week by week, defined once (int_target_group_periods:
 -- a week's group is the one valid on its Thursday), by person and month
 person_months as (
     select * from {{ ref('int_person_months') }}
+    where {{ rebuilt_months('month_date') }}
 ),
 
 meetings as (
@@ -77,7 +88,8 @@ booked_month_ends as (
                 date_trunc('month', first_date), date_trunc('month', last_date), interval 1 month
             ))::date + interval 1 month - interval 1 day as month_end_date
         from bookings
-        where last_date >= first_date
+        -- a booking that ends before the first month rebuilt covers none of its month ends
+        where last_date >= first_date and {{ rebuilt_months('last_date') }}
     ) as covered
     where month_end_date between first_date and last_date
 ),
@@ -104,5 +116,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

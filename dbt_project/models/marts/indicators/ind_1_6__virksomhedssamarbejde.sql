@@ -4,6 +4,17 @@
 --   jobcentre cooperated with;
 -- - beliggenhed 'uden for Ballerup': of the p-units it cooperated with, the number (numerator)
 --   and share located outside Ballerup.
+-- Month-incremental (macro rebuilt_months): a window ends in its month; later data changes
+-- none of it.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 companies as (
@@ -22,7 +33,9 @@ months as (
 full_windows as (
     select period
     from months
-    where period >= (select min(m.period) from months as m) + interval 11 month
+    where
+        period >= (select min(m.period) from months as m) + interval 11 month
+        and {{ rebuilt_months('period') }}
 ),
 
 cooperated as (
@@ -95,5 +108,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

@@ -10,11 +10,21 @@
 -- ledig in the month whom the register does not count in the labour force that day is
 -- added to it, not left out of the denominator while counted above it (in the sample, 127
 -- of the 2,754 non-Western in October 2026; the gap was 6.5 points, now 6.1).
+-- Month-incremental (macro rebuilt_months): a month's rate counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_ledig
+    where is_ledig and {{ rebuilt_months('month_date') }}
 ),
 
 periods as (
@@ -28,7 +38,10 @@ persons as (
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where is_in_labour_force and {{ in_age_band('age', 'working_age') }}
+    where
+        is_in_labour_force
+        and {{ in_age_band('age', 'working_age') }}
+        and {{ rebuilt_months('month_date') }}
 ),
 
 herkomst_codes as (
@@ -161,5 +174,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

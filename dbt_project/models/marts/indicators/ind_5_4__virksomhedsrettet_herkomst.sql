@@ -9,11 +9,21 @@
 -- (non-Western unemployed are more often on kontanthjælp, whose offers differ from
 -- dagpenge's) does not make the gap. The origins' shares over all target groups
 -- ('herkomst') are shown as they are.
+-- Month-incremental (macro rebuilt_months): a month's shares count that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_ledig
+    where is_ledig and {{ rebuilt_months('month_date') }}
 ),
 
 persons as (
@@ -150,5 +160,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}
