@@ -83,10 +83,19 @@ class SourceSpec:
 
     @property
     def rows_within_period(self) -> bool:
-        """The suite holds every row's day (or week, by its Thursday) within the period the
-        file is named for: a delivery changes nothing before that period, so the
+        """The suite holds every row within the period the file is named for: its day (or
+        week, by its Thursday), or for a benchmark table its period label equal to the
+        file's. A delivery then changes nothing before that period's first day, so the
         month-incremental models rebuild from it (raw._load_log.rows_from)."""
-        return bool(self.period_column or self.period_week_column)
+        if self.period_column or self.period_week_column:
+            return True
+        return any(
+            e["type"] == "expect_column_pair_values_to_be_equal"
+            and {e["kwargs"].get("column_A"), e["kwargs"].get("column_B")}
+            == {"period_label", "_period_label"}
+            and "mostly" not in e["kwargs"]
+            for e in self.expectations
+        )
 
     @property
     def delivers_month_so_far(self) -> bool:

@@ -1,7 +1,8 @@
 {#-
     Month-incremental models (issue 16): a model whose rows are months (column `month_column`
-    of its config meta `rebuild`, 'month_date' unless said) rebuilds, in a refresh, only the
-    months a load since its last build can change; the months before keep their rows.
+    of its config meta `rebuild`) rebuilds, in a refresh, only the months a load since its
+    last build can change; the months before keep their rows. A model without a month column
+    is rebuilt whole when anything it reads has a new load, and kept as it is otherwise.
 
         config(
             materialized='incremental',
@@ -85,16 +86,17 @@
 {%- endmacro %}
 
 {#- A condition on `column` (a month's first day): the months the model rebuilds; true
-    when it is built whole. -#}
-{% macro rebuilt_months(column) -%}
+    when it is built whole. Without a column (a model whose rows are not months): true when
+    anything it reads has a new load, false when nothing has (it keeps its rows). -#}
+{% macro rebuilt_months(column=none) -%}
     {%- if not is_incremental() -%}
         true
     {%- else -%}
         {%- set from_month = months_to_rebuild() -%}
-        {%- if from_month == 'all' -%}
-            true
-        {%- elif from_month == 'none' -%}
+        {%- if from_month == 'none' -%}
             false
+        {%- elif from_month == 'all' or column is none -%}
+            true
         {%- else -%}
             {{ column }} >= date '{{ from_month }}'
         {%- endif -%}
@@ -116,5 +118,5 @@
     rebuilds (macro rebuilt_months), insert the model's rows in their place. -#}
 {% macro get_incremental_replace_rebuilt_months_sql(arg_dict) -%}
     {%- set rebuild = (config.get('meta') or {}).get('rebuild', {}) -%}
-    {{ replace_where(arg_dict, rebuilt_months(rebuild.get('month_column', 'month_date'))) }}
+    {{ replace_where(arg_dict, rebuilt_months(rebuild.get('month_column'))) }}
 {%- endmacro %}

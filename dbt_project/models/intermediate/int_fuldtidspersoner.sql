@@ -2,6 +2,16 @@
 -- the person-weeks on the benefit (counted on payment periods) divided by the weeks in the
 -- month. A week belongs
 -- to the month of its Thursday; the weeks of a month come from int_calendar_months.
+-- Month-incremental (macro rebuilt_months): a month sums that month's weeks only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'month_date', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 payment_periods as (
@@ -10,6 +20,7 @@ payment_periods as (
 
 calendar as (
     select * from {{ ref('int_calendar_months') }}
+    where {{ rebuilt_months('month_date') }}
 ),
 
 ydelse_groups as (
@@ -42,7 +53,8 @@ final as (
         calendar.n_weeks_in_month,
         coalesce(weeks_on_benefit.n_person_weeks, 0) as n_person_weeks,
         coalesce(weeks_on_benefit.n_person_weeks, 0) / calendar.n_weeks_in_month
-            as fuldtidspersoner
+            as fuldtidspersoner,
+        {{ newest_load() }} as loaded_through
     from calendar
     cross join ydelse_groups
     left join weeks_on_benefit

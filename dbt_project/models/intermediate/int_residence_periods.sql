@@ -5,6 +5,17 @@
 -- (macros/periods.sql), last_week_number null while it holds. A week before first_week_number
 -- is one the municipality's registers cannot see for the person: a spell that starts in a
 -- stay's first week may have run elsewhere before (int_benefit_spells).
+-- Incremental (macro rebuilt_months, no month column): rebuilt whole when the persons
+-- register has a new delivery, kept as it is otherwise.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {}},
+    )
+}}
+
 with
 
 periods as (
@@ -50,8 +61,10 @@ final as (
         resident_from,
         resident_to,
         {{ first_week_from('resident_from') }} as first_week_number,
-        {{ last_week_to('resident_to') }} as last_week_number
+        {{ last_week_to('resident_to') }} as last_week_number,
+        {{ newest_load() }} as loaded_through
     from stays
+    where {{ rebuilt_months() }}
 )
 
 select * from final

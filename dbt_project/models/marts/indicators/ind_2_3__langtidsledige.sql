@@ -12,6 +12,17 @@
 -- months among the month's gross unemployed persons), in all only: its age hierarchy's
 -- labels are not established (extracts.yml).
 {%- set window = var('long_term_window_weeks') %}
+-- Month-incremental (macro rebuilt_months): a month's window ends in it; later data changes
+-- none of it.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 periods as (
@@ -48,6 +59,7 @@ month_ends as (
     where
         last_week_number - {{ window }} + 1
         >= (select min(c.first_week_number) from calendar as c)
+        and {{ rebuilt_months('month_date') }}
 ),
 
 unemployed as (
@@ -140,5 +152,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}
