@@ -21,7 +21,16 @@ def model(dbt, session):
     home = int(dbt.config.get("home_municipality"))
     alpha = float(dbt.config.get("interval_alpha"))
     status = dbt.ref("fct_indicator_status").df()
-    values = dbt.ref("fct_indicator_values").df()
+    # the home municipality's totals, selected in DuckDB: the whole table (every area) took
+    # 0.8 s into pandas at 30 M person-weeks, the totals 0.01 s
+    values = (
+        dbt.ref("fct_indicator_values")
+        .filter(
+            f"area_code = {home} and breakdown = 'total' "
+            "and period_type in ('month', 'rolling_year')"
+        )
+        .df()
+    )
 
     # indicators with a goal, and a target or a comparator value in their status period
     projected = status[
@@ -31,11 +40,9 @@ def model(dbt, session):
         & (status.target_operator.notna() | status.comparator_value.notna())
     ][["indicator_id", "unit", "period"]]
 
-    totals = values[
-        (values.area_code == home)
-        & (values.breakdown == "total")
-        & values.period_type.isin(["month", "rolling_year"])
-    ].merge(projected[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status"))
+    totals = values.merge(
+        projected[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status")
+    )
     totals = totals[totals.period <= totals.period_status]
     # a suppressed month is a gap: no value, whatever the warehouse holds
     totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))

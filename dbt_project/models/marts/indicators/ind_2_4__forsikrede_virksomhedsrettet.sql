@@ -5,11 +5,21 @@
 -- revalidering, and no published table gives the share of insured unemployed in a
 -- virksomhedsrettet offer (y01c02 counts aktiverede by offer type, and persons in two types
 -- cannot be added): docs/sources/real_tables.md.
+-- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where ydelse_group = 'dagpenge'
+    where ydelse_group = 'dagpenge' and {{ rebuilt_months('month_date') }}
 ),
 
 offers as (
@@ -97,5 +107,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

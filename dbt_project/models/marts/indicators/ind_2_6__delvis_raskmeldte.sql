@@ -1,11 +1,21 @@
 -- 2.6 Andelen af delvis raskmeldte borgere: of persons on sygedagpenge in the month, the
 -- share partially back at work (a period of partial return running at some time in the
 -- month). No benchmark source carries it, so the comparison is the trend.
+-- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where ydelse_group = 'sygedagpenge'
+    where ydelse_group = 'sygedagpenge' and {{ rebuilt_months('month_date') }}
 ),
 
 partial_sick_leave as (
@@ -49,5 +59,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

@@ -4,13 +4,26 @@
 -- running in the month or with ordinary paid hours in it; per target group and in all.
 -- Ballerup only: no published table measures this union (an offer or paid hours) for
 -- aktivitetsparate and ressourceforløb together (docs/sources/real_tables.md).
+-- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_person_months') }}
     where
-        (ydelse_group = 'kontanthjaelp' and visitation_category = 'aktivitetsparat')
-        or ydelse_group = 'ressourceforloeb'
+        {{ rebuilt_months('month_date') }}
+        and (
+            (ydelse_group = 'kontanthjaelp' and visitation_category = 'aktivitetsparat')
+            or ydelse_group = 'ressourceforloeb'
+        )
 ),
 
 paid_hours as (
@@ -51,5 +64,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

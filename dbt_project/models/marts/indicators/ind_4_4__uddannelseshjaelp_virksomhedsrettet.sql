@@ -3,10 +3,21 @@
 -- kontanthjælp in uddannelseshjælp's scope, int_uddannelseshjaelp_months), the share with a
 -- virksomhedsrettet offer (løntilskud or virksomhedspraktik, per the offer_types seed)
 -- running at some time in that month.
+-- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 person_months as (
     select * from {{ ref('int_uddannelseshjaelp_months') }}
+    where {{ rebuilt_months('month_date') }}
 ),
 
 recipients as (
@@ -41,5 +52,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}

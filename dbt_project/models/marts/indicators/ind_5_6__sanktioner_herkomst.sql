@@ -9,16 +9,26 @@
 -- any target group: 0, up to the exact conditional bound). A sanction counts in the
 -- target group the person belonged to last in the sanction's month (a week belongs to the
 -- month of its Thursday).
+-- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_rebuilt_months',
+        on_schema_change='fail',
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+    )
+}}
+
 with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_active_course
+    where is_active_course and {{ rebuilt_months('month_date') }}
 ),
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_active_course
+    where is_active_course and {{ rebuilt_months('month_date') }}
 ),
 
 sanctions as (
@@ -222,5 +232,7 @@ final as (
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell() }} as is_suppressed,
+    {{ newest_load() }} as loaded_through
 from final
+where {{ rebuilt_months('period') }}
