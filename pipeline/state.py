@@ -53,7 +53,8 @@ BUILDS_DDL = """
 create table if not exists raw._dbt_builds (
     built_at timestamp not null,
     built_from_inputs varchar not null,
-    built_from_dbt varchar not null
+    built_from_dbt varchar not null,
+    loaded_through timestamp  -- the newest load it saw (raw._load_log.loaded_at)
 )
 """
 
@@ -150,12 +151,51 @@ def record_dbt_build(
     inputs. Returns whether it recorded."""
     if not set(built) >= set(project):
         return False
+    record_build(con)
+    return True
+
+
+def record_build(con: duckdb.DuckDBPyConnection) -> None:
+    """Record a passing `dbt build` of the whole project: its inputs, the dbt project's
+    fingerprint and the newest load it saw."""
     con.execute(BUILDS_DDL)
+    con.execute("alter table raw._dbt_builds add column if not exists loaded_through timestamp")
     con.execute(
-        "insert into raw._dbt_builds values (now()::timestamp, ?, ?)",
+        "insert into raw._dbt_builds select now()::timestamp, ?, ?, "
+        "(select max(loaded_at) from raw._load_log where status = 'loaded')",
         [inputs_fingerprint(con), dbt_fingerprint()],
     )
-    return True
+
+
+def raw_tables_loaded_since_build(warehouse: Path) -> set[str] | None:
+    """The raw tables with a load after the newest one the last passing dbt build saw, when
+    that build ran the dbt project as it is now; None otherwise (no such build, or one that
+    did not record what it saw): everything is to be built and tested."""
+    if not warehouse.exists():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        last = _last_build(con)
+        if last is None or last[1] != dbt_fingerprint():
+            return None
+        has = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'raw' "
+            "and table_name = '_dbt_builds' and column_name = 'loaded_through'"
+        ).fetchone()[0]
+        if not has:
+            return None
+        [(through,)] = con.execute(
+            "select loaded_through from raw._dbt_builds order by built_at desc limit 1"
+        ).fetchall()
+        if through is None:
+            return None
+        return {
+            table
+            for (table,) in con.execute(
+                "select distinct raw_table from raw._load_log "
+                "where status = 'loaded' and loaded_at > ?",
+                [through],
+            ).fetchall()
+        }
 
 
 def _last_build(

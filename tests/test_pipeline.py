@@ -452,9 +452,10 @@ def test_only_a_build_of_the_whole_dbt_project_is_recorded(tmp_path):
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
         con.execute(
-            "create table raw._load_log (batch_id varchar, status varchar, is_current bool)"
+            "create table raw._load_log (batch_id varchar, status varchar, is_current bool, "
+            "loaded_at timestamp)"
         )
-        con.execute("insert into raw._load_log values ('b1', 'loaded', true)")
+        con.execute("insert into raw._load_log values ('b1', 'loaded', true, now())")
         project = {"stg_a", "stg_b", "fct"}
         assert record_dbt_build(con, {"stg_b", "fct"}, project) is False
         assert not dbt_is_current(con, inputs_fingerprint(con))

@@ -2,6 +2,7 @@
 
 import csv
 import importlib.metadata
+import json
 import logging
 import os
 import shutil
@@ -20,9 +21,10 @@ from packaging import version
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
+from pipeline.dbt_plan import unchanged_nodes
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
-from pipeline.state import dbt_code_changed, record_dbt_build
+from pipeline.state import dbt_code_changed, raw_tables_loaded_since_build, record_dbt_build
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -59,6 +61,11 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return "\n\n".join([*parts, described])
 
 
+def dbt_manifest() -> dict[str, Any]:
+    """The dbt project's manifest (as the assets were defined from)."""
+    return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+
+
 @cache
 def _catalogue_by_model() -> dict[str, dict[str, str]]:
     """The indicator catalogue seed (the single source of truth), by model name."""
@@ -85,10 +92,24 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     with retry_when_locked(context, "dbt build"):
         # the incremental models extend what they hold only when it was built by this code
         whole = dbt_code_changed(warehouse)
-        args = [*BUILD_ARGS, "--full-refresh"] if whole else BUILD_ARGS
+        args = [*BUILD_ARGS, "--full-refresh"] if whole else list(BUILD_ARGS)
+        # a build of every asset leaves out the data tests whose inputs are as the last
+        # passing build of this code saw them (pipeline/dbt_plan.py)
+        changed = raw_tables_loaded_since_build(warehouse)
+        every = set(context.selected_asset_keys) >= set(warehouse_dbt_assets.keys)
+        unchanged = []
+        if every and changed is not None:
+            unchanged = unchanged_nodes(dbt_manifest(), changed)
+        if unchanged:
+            # cautious: only the tests named are left out (dbt's default, eager, selects tests
+            # by their parents too). One space-separated value: dagster-dbt reads one value
+            # per --exclude
+            args += ["--exclude", " ".join(unchanged), "--indirect-selection", "cautious"]
+        left_out = f", not {len(unchanged)} data tests of unchanged inputs"
         progress.info(
             "dbt build: models and data tests"
             + (", incremental models whole (no build of this dbt code yet)" if whole else "")
+            + (left_out if unchanged else "")
             + " (full log in the log file)"
         )
         invocation = dbt.cli(args, context=context, raise_on_error=False)
