@@ -161,7 +161,10 @@ def rate_ratio_within_strata(
     left out. With no events in group 1 the regression has no finite coefficient: the
     estimate is 0 and the interval runs from 0 to the exact conditional upper bound
     (_upper_bound_without_events), as the MOVER interval of one pair does."""
-    import statsmodels.api as sm
+    # GLM alone: statsmodels.api imports the whole library (1.8 s against 1.4 s here), once
+    # in each dbt process that computes an interval
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     k1, e1, k0, e0 = _arrays(k1, e1, k0, e0)
     keep = _is_rate(k1, e1) & _is_rate(k0, e0) & ((k1 + k0) > 0)
@@ -174,8 +177,8 @@ def rate_ratio_within_strata(
     design = np.column_stack([np.r_[np.ones(n), np.zeros(n)], np.vstack([np.eye(n)] * 2)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one stratum is a saturated model: no dispersion
-        fit = sm.GLM(
-            np.r_[k1, k0], design, family=sm.families.Poisson(), offset=np.log(np.r_[e1, e0])
+        fit = GLM(
+            np.r_[k1, k0], design, family=families.Poisson(), offset=np.log(np.r_[e1, e0])
         ).fit()
     low, high = fit.conf_int(alpha)[0]
     return float(np.exp(fit.params[0])), float(np.exp(low)), float(np.exp(high))
@@ -198,7 +201,10 @@ def share_difference_within_strata(
     groups compares nothing and is left out. NaN where undefined: no stratum left, or in
     every group of every stratum nobody or everybody flagged, where there is no variance to
     measure the uncertainty by."""
-    import statsmodels.api as sm
+    # GLM alone: statsmodels.api imports the whole library (1.8 s against 1.4 s here), once
+    # in each dbt process that computes an interval
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
     keep = _is_share(k1, n1) & _is_share(k0, n0)
@@ -214,9 +220,9 @@ def share_difference_within_strata(
     weight = np.r_[flagged, persons - flagged]
     cells = weight > 0
     design = np.column_stack([group, np.eye(k1.size)[strata]])[cells]
-    fit = sm.GLM(
-        outcome[cells], design, family=sm.families.Gaussian(), freq_weights=weight[cells]
-    ).fit(cov_type="HC0")
+    fit = GLM(outcome[cells], design, family=families.Gaussian(), freq_weights=weight[cells]).fit(
+        cov_type="HC0"
+    )
     low, high = np.clip(fit.conf_int(alpha)[0], -1.0, 1.0)
     return float(fit.params[0]), float(low), float(high)
 
