@@ -6,9 +6,9 @@ A refresh is killed with SIGKILL (its whole process group, dbt included) at a na
 transaction, during `dbt build`, and between writing the new analytics file and swapping it
 in. Each time the published file must still be the last good one, and the next plain
 `bkwh run` must free what the killed run held and go on by itself (and, its only new
-delivery a month of meetings, leave out the data tests of unchanged inputs, yet publish). A second refresh started
-while one runs exits with a clear message. (Waiting for the warehouse, and an analyst
-reading while a publish swaps the file: test_waiting.py.)
+delivery a month of meetings, leave out the data tests of unchanged inputs, yet publish).
+A second refresh started while one runs exits with a clear message. (Waiting for the
+warehouse, and an analyst reading while a publish swaps the file: test_waiting.py.)
 """
 
 from __future__ import annotations
