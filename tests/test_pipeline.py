@@ -232,6 +232,50 @@ def test_comparators_come_from_the_benchmark_for_country_and_region(built):
     assert n_ranked == sum(m["region_code"] == region for m in municipalities)
 
 
+def test_every_interval_says_what_it_is_and_a_rounding_range_is_not_a_confidence_interval(
+    built,
+):
+    """A published interval carries its method (fct_indicator_values.interval_method, a code
+    of seed interval_methods): the home municipality's the 95 % interval of its unit's method;
+    2.5's country, a sum of percentages each published with one decimal and no counts, the
+    range that rounding allows (rounding), which is the comparator's range in the status."""
+    path = built.settings.analytics_path
+    with open(SEEDS_DIR / "units.csv", encoding="utf-8") as f:
+        unit_method = {u["unit"]: u["interval_method"] for u in csv.DictReader(f)}
+    rows = _query(
+        path,
+        "select indicator_id, area_code, unit, interval_method, denominator is null, "
+        "ci_lower is not null or ci_upper is not null, count(*) "
+        "from marts.fct_indicator_values group by all",
+    )
+    kinds = {}
+    for indicator_id, area, unit, method, no_denominator, has_interval, _ in rows:
+        assert (method is not None) == has_interval, (indicator_id, area)
+        if method == "rounding":
+            assert no_denominator and area != int(dbt_var("home_municipality")), indicator_id
+        elif method is not None:
+            assert method == unit_method[unit], (indicator_id, area, method)
+        kinds.setdefault(indicator_id, set()).add(method)
+    assert {i for i, k in kinds.items() if "rounding" in k} == {"2.5"}
+    assert any(m not in (None, "rounding") for m in kinds["2.5"])  # Ballerup's own
+    [(value, lower, upper, c_lower, c_upper)] = _query(
+        path,
+        "select v.value, v.ci_lower, v.ci_upper, s.comparator_lower, s.comparator_upper "
+        "from marts.fct_indicator_status as s inner join marts.fct_indicator_values as v "
+        "on v.indicator_id = s.indicator_id and v.period = s.period "
+        "and v.area_code = s.comparator_area_code and v.breakdown = 'total' "
+        "where s.indicator_id = '2.5'",
+    )
+    assert (c_lower, c_upper) == (lower, upper) and lower < value < upper
+    # the workbook names it, from the same list as every other code
+    [(name,)] = _query(
+        path,
+        "select name_da from marts.dim_catalogue_code "
+        "where code_list = 'interval_method' and code = 'rounding'",
+    )
+    assert "afrunding" in name
+
+
 def test_published_tables_carry_the_dbt_descriptions_and_have_parquet_exports(built):
     path = built.settings.analytics_path
     docs = model_docs()

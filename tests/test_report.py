@@ -446,9 +446,11 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == expected, s
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
+    method_names = {m["interval_method"]: m["name_da"] for m in _seed("interval_methods")}
     history = _rows(
         built.settings.analytics_path,
-        "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed "
+        "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed, "
+        "v.interval_method "
         "from marts.fct_indicator_values v join marts.dim_indicator d using (indicator_id) "
         f"where v.area_code = {HOME} or v.area_code = d.comparator_area_code "
         "or list_contains(d.also_compared_area_codes, v.area_code)",
@@ -466,6 +468,12 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         hidden = [c for c in cells if c[hidden_col] == "ja"]
         assert len(hidden) == sum(1 for h in mine if h["is_suppressed"])
         assert all(c[value_col] is None for c in hidden)
+        # what each interval is, in the seed's words (2.5's country: its rounding)
+        kind_col = header.index("Intervallets art")
+        assert sorted(str(c[kind_col]) for c in cells) == sorted(
+            str(method_names.get(h["interval_method"])) for h in mine
+        ), label
+    assert "(2.5)" in about["Interval"] and method_names["rounding"] in about["Interval"]
 
     definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
     catalogue = _seed("indicator_catalogue")

@@ -86,7 +86,8 @@ order by v.indicator_id, v.breakdown, v.breakdown_value
 HISTORY_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
-    b.label_da, v.value, v.ci_lower, v.ci_upper, v.numerator, v.denominator, v.unit,
+    b.label_da, v.value, v.ci_lower, v.ci_upper, v.interval_method, v.numerator,
+    v.denominator, v.unit,
     v.is_suppressed, v.is_provisional
 from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
@@ -181,6 +182,9 @@ class ReportData:
     outlook: dict[str, dict] = field(default_factory=dict)
     # the codes' names, by (code list, code) in their order (marts.dim_catalogue_code)
     code_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the indicators with a value whose range is its rounding, not a statistical interval
+    # (fct_indicator_values.interval_method 'rounding': 2.5's country)
+    rounded_values: list[str] = field(default_factory=list)
 
     def name(self, code_list: str, code: str) -> str:
         """A code in the committee's words: name('breakdown', 'herkomst') is 'Herkomst'. The
@@ -328,6 +332,13 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
                 "order by code_list, sort_order"
             ).fetchall()
         }
+        rounded_values = [
+            r[0]
+            for r in con.execute(
+                "select distinct indicator_id from marts.fct_indicator_values "
+                "where interval_method = 'rounding' order by indicator_id"
+            ).fetchall()
+        ]
     for ind in indicators.values():
         ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
     return ReportData(
@@ -342,4 +353,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         reforms,
         outlook,
         code_names,
+        rounded_values,
     )

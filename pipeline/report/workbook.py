@@ -153,11 +153,18 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         ),
         (
             "Interval",
-            "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). For "
-            "et landstal, der er lagt sammen af offentliggjorte procenter med én decimal (2.5), "
-            "det interval, som afrundingen tillader; en status kræver, at "
-            f"{formats.genitive(data.home_name)} interval ligger uden for hele det interval. "
-            "Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
+            "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). "
+            + (
+                "For et landstal, der er lagt sammen af afrundede offentliggjorte tal "
+                f"({', '.join(data.rounded_values)}), det interval, som afrundingen tillader "
+                f"(«Intervallets art»: {data.name('interval_method', 'rounding')}); en status "
+                "kræver, at "
+                f"{formats.genitive(data.home_name)} interval ligger uden for hele det "
+                "interval. "
+                if data.rounded_values
+                else ""
+            )
+            + "Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
             "procent alene), kan usikkerheden ikke opgøres: status er da en direkte "
             "sammenligning af de offentliggjorte tal, og «Hvad status betyder» siger det.",
         ),
@@ -332,6 +339,12 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
         Column("Interval, fra", lambda r: r["ci_lower"], lambda r: r["unit"]),
         Column("Interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
+        Column(
+            "Intervallets art",
+            lambda r: (
+                data.name("interval_method", r["interval_method"]) if r["interval_method"] else None
+            ),
+        ),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
         Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
         Column("Enhed", lambda r: data.name("unit", r["unit"])),

@@ -1,8 +1,8 @@
 -- The codes the catalogue and the published values use, each with its name in Danish: the
 -- catalogue's direction, comparator, status and period type, the breakdowns (seed
--- catalogue_codes) and the units (seed units). The one list of each: the report and the
--- workbook print name_da, and the data tests hold every code published to it
--- (generic test is_a_code_of).
+-- catalogue_codes), the units (seed units) and what an interval is (seed interval_methods).
+-- The one list of each: the report and the workbook print name_da, and the data tests hold
+-- every code published to it (generic test is_a_code_of).
 with
 
 catalogue_codes as (
@@ -11,6 +11,10 @@ catalogue_codes as (
 
 units as (
     select * from {{ ref('units') }}
+),
+
+interval_methods as (
+    select * from {{ ref('interval_methods') }}
 ),
 
 final as (
@@ -29,6 +33,14 @@ final as (
         name_da::varchar as name_da,
         description::varchar as description
     from units
+    union all
+    select
+        'interval_method' as code_list,
+        interval_method::varchar as code,
+        (row_number() over (order by interval_method))::integer as sort_order,
+        name_da::varchar as name_da,
+        method::varchar as description
+    from interval_methods
 )
 
 select * from final

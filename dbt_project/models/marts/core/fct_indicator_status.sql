@@ -137,20 +137,20 @@ changes as (
 ),
 
 -- the comparator's value, and the range its source's rounding allows where its model gives
--- one for a value no counts stand behind (a sum of published percentages, each rounded:
--- 2.5's country); else its value is taken as known
+-- one (interval_method rounding) for a value no counts stand behind (a sum of published
+-- percentages, each rounded: 2.5's country); else its value is taken as known
 comparators as (
     select
         latest_values.indicator_id,
         indicator_values.value as comparator_value,
         case
-            when indicator_values.denominator is null
-                then coalesce(indicator_values.ci_lower, indicator_values.value)
+            when indicator_values.interval_method = 'rounding'
+                then indicator_values.ci_lower
             else indicator_values.value
         end as comparator_lower,
         case
-            when indicator_values.denominator is null
-                then coalesce(indicator_values.ci_upper, indicator_values.value)
+            when indicator_values.interval_method = 'rounding'
+                then indicator_values.ci_upper
             else indicator_values.value
         end as comparator_upper
     from latest_values

@@ -1,6 +1,7 @@
 -- Every indicator's values in one long table, at the contract grain of DESIGN.md:
 -- one row per indicator, period, area and breakdown value, each with its 95 % interval
--- by the method of its unit (seeds units and interval_methods; pipeline/stats.py), hidden
+-- by the method of its unit (seeds units and interval_methods; pipeline/stats.py) or the
+-- range its model gave with the method that made it (2.5's country: rounding), hidden
 -- where a small count could be read or derived (int_indicator_suppression), and marked
 -- provisional in the months its sources still revise (macros/revisions.sql).
 with
@@ -15,8 +16,8 @@ units as (
 
 with_intervals as (
     select
-        suppressed.* exclude (ci_lower, ci_upper),
-        units.interval_method,
+        suppressed.* exclude (ci_lower, ci_upper, interval_method),
+        coalesce(suppressed.interval_method, units.interval_method) as interval_method,
         {{ interval_bounds('units.interval_method', 'units.scale', given='suppressed.ci') }}
     from suppressed
     left join units on suppressed.unit = units.unit
@@ -26,7 +27,12 @@ with_intervals as (
 -- counted from the indicator's newest period of that period type.
 with_revisions as (
     select
-        *,
+        * exclude (interval_method),
+        -- what the interval is: where a row has one, the method its model gave (2.5's
+        -- country: rounding) or else its unit's (seed interval_methods)
+        case
+            when ci_lower is not null or ci_upper is not null then interval_method
+        end as interval_method,
         period > max(period) over (partition by indicator_id, period_type)
         - to_months(revision_months) as is_provisional
     from with_intervals
@@ -45,6 +51,7 @@ final as (
         value::double as value,
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
+        interval_method::varchar as interval_method,
         unit::varchar as unit,
         is_suppressed::boolean as is_suppressed,
         is_provisional::boolean as is_provisional

@@ -14,4 +14,6 @@ def model(dbt, session):
     small = int(dbt.config.get("small_cell_threshold"))
     cells = dbt.ref("int_indicator_cells").df()
     cells["is_suppressed"] = suppress(cells, small)
+    # text even where no model gave a method (all NULL: pandas would hand DuckDB no type)
+    cells["interval_method"] = cells["interval_method"].astype("string")
     return cells.drop(columns=["is_hidden", "is_share", "is_comparison", "is_change"])

@@ -7,8 +7,8 @@
 -- denominator and so add up. They publish no labour force (a count worked back from a
 -- rounded percentage would be an invented one): their rows have no denominator, and their
 -- range is what the rounding of the published percentages allows (var
--- published_pct_decimals: half a unit of the last decimal for each percentage summed), which
--- fct_indicator_status takes as the comparator's uncertainty.
+-- published_pct_decimals: half a unit of the last decimal for each percentage summed;
+-- interval_method 'rounding'), which fct_indicator_status takes as the comparator's range.
 with
 
 sick_groups as (
@@ -136,7 +136,8 @@ both_paths as (
         denominator,
         value,
         null::double as ci_lower,
-        null::double as ci_upper
+        null::double as ci_upper,
+        null::varchar as interval_method
     from ballerup
     union all
     select
@@ -151,7 +152,9 @@ both_paths as (
         case
             when value is not null then greatest(0, value - n_rounded * {{ half_unit }})
         end as ci_lower,
-        value + n_rounded * {{ half_unit }} as ci_upper
+        value + n_rounded * {{ half_unit }} as ci_upper,
+        -- seed interval_methods: the range the rounding allows, not a statistical one
+        case when value is not null then 'rounding' end as interval_method
     from other_areas
 ),
 
@@ -168,6 +171,7 @@ final as (
         value,
         ci_lower,
         ci_upper,
+        interval_method,
         'pct' as unit
     from both_paths
 )
