@@ -388,20 +388,23 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     assert "row 3, column 'end_date'" in refused.message, refused.message
 
 
-def test_a_number_that_is_no_week_is_refused_by_its_range_not_a_crash(fresh):
+@pytest.mark.parametrize("number", [700000000, 202400, 202362])
+def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh, number):
     """The week-in-month rule computes each week's Thursday: a number far out of range (a
-    typo) must reach the range rule, which names it, not stop the validation."""
+    typo) must be named, not stop the validation; week 00 or a week past 53 must be
+    refused, not computed into a real week of another period (202400 would be 2023-12-25)
+    or, worse, of this one (202362 would be 2024-03-04, in the March file's month)."""
     _only(fresh, "benefit_register", {"dream_2024M03.parquet"})
     path = fresh.settings.landing_dir / "benefit_register" / "dream_2024M03.parquet"
     table = pq.read_table(path)
     weeks = table.column("aar_uge").to_pylist()
-    weeks[1] = 700000000
+    weeks[1] = number
     column = table.schema.get_field_index("aar_uge")
     pq.write_table(table.set_column(column, "aar_uge", pa.array(weeks, pa.int32())), path)
     [outcome] = Ingestor(fresh.settings).run()
     assert outcome.status == "quarantined"
     assert "row 2, column 'aar_uge'" in outcome.message, outcome.message
-    assert "700000000" in outcome.message
+    assert str(number) in outcome.message
 
 
 def test_files_in_no_source_s_folder_are_named_and_start_no_refresh(fresh):

@@ -113,6 +113,10 @@ def _batch_files(con: duckdb.DuckDBPyConnection, files: list[Delivery], today: d
         con.executemany("insert into _batch_files values (?, ?, ?, ?)", rows)
 
 
+# the Thursday given to a number that is no ISO week: before every file's period
+NO_WEEK = "date '0001-01-01'"
+
+
 def _rows(columns: tuple[str, ...]) -> str:
     """The relation a block reads: `incoming`, with the file's period where it needs it,
     and the Thursday of the ISO week (yyyyww) in its first column where it needs that."""
@@ -123,11 +127,15 @@ def _rows(columns: tuple[str, ...]) -> str:
             f"- (isodow(make_date(({week} // 100)::integer, 1, 4)) - 1)::integer "
             f"+ ((({week} % 100) - 1) * 7)::integer"
         )
-        # no Thursday for a number that is no week (its range rule names it): a year out of
-        # the calendar's range would stop the whole batch's validation
+        # A number that is no week (week 00 or 54-99, or a year out of the calendar's range,
+        # which would stop the whole batch's validation) gets a Thursday in no file's
+        # period, so the period rule names it: computed, 202362 would be 2024-03-07 and
+        # 202400 2023-12-25, real weeks of other periods. A missing one is the not-null
+        # rule's.
         is_week = f"{week} // 100 between 1000 and 9999 and {week} % 100 between 1 and 53"
         return (
-            f"(select *, case when {is_week} then ({monday}) + 3 end as {WEEK_THURSDAY} "
+            f"(select *, case when {week} is null then null when {is_week} then ({monday}) + 3 "
+            f"else {NO_WEEK} end as {WEEK_THURSDAY} "
             "from incoming join _batch_files using (_file))"
         )
     if set(columns) & set(PERIOD_COLUMNS):
