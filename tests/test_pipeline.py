@@ -326,11 +326,15 @@ def test_analytics_holds_only_aggregated_marts_and_no_small_counts(built):
         "select distinct table_name from duckdb_columns() where column_name = 'numerator'",
     )
     assert len(counted) == 1 + sum(1 for r in _catalogue() if r["model_name"])
+    # the band of macro is_small_cell: above 0 and below the threshold, fractions too (a
+    # fuldtidsperson count of 0.4 is one person's two weeks)
+    low, high = 1e-6, dbt_var("small_cell_threshold") - 1e-6
     for (table,) in counted:
         [(small,)] = _query(
             path,
             f'select count(*) from marts."{table}" where '
-            "numerator between 1 and 4 or denominator between 1 and 4",
+            f"(numerator > {low} and numerator < {high}) "
+            f"or (denominator > {low} and denominator < {high})",
         )
         assert small == 0, table
     [(suppressed, nulls)] = _query(
