@@ -116,27 +116,36 @@ def test_old_dbt_build_folders_are_pruned_and_the_current_one_kept(tmp_path):
     assert other.read_bytes() == b"kept"
 
 
-def test_the_home_municipality_is_one_dbt_var_not_a_number_in_the_sql():
+def test_the_home_municipality_is_one_dbt_var_not_a_number_in_the_code():
     """Ballerup's code is `var('home_municipality')` (dbt_project.yml), written nowhere else
-    in the project's SQL outside comments: not as a number, not as text ('151')."""
+    in the project's SQL, dbt Python models, Python packages or report templates outside
+    comments: not as a number, not as text ('151'). (The YAML's unit-test rows name areas
+    by their codes, as data.)"""
     import re
 
-    from pipeline.config import DBT_PROJECT_DIR, dbt_var
+    from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, dbt_var
 
     home = str(dbt_var("home_municipality"))
+    comment = {".sql": "--", ".py": "#", ".j2": "{#"}
+    files = [
+        *(p for f in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / f).rglob("*.sql")),
+        *(DBT_PROJECT_DIR / "models").rglob("*.py"),
+        *(p for f in ("pipeline", "orchestration") for p in (REPO_ROOT / f).rglob("*.py")),
+        *(REPO_ROOT / "reports" / "templates").rglob("*.j2"),
+    ]
+    assert len(files) > 100
     found = []
-    for folder in ("models", "macros", "tests"):
-        for path in (DBT_PROJECT_DIR / folder).rglob("*.sql"):
-            text = re.sub(
-                r"\{#.*?#\}",
-                lambda m: "\n" * m.group(0).count("\n"),
-                path.read_text(encoding="utf-8"),
-                flags=re.S,
-            )  # Jinja comments, kept as many lines
-            for n, line in enumerate(text.splitlines(), start=1):
-                code = line.split("--", 1)[0]
-                if re.search(rf"(?<!\w){home}(?!\w)", code):
-                    found.append(f"{path.relative_to(DBT_PROJECT_DIR)}:{n}")
+    for path in files:
+        text = re.sub(
+            r"\{#.*?#\}",
+            lambda m: "\n" * m.group(0).count("\n"),
+            path.read_text(encoding="utf-8"),
+            flags=re.S,
+        )  # Jinja comments, kept as many lines
+        for n, line in enumerate(text.splitlines(), start=1):
+            code = line.split(comment[path.suffix], 1)[0]
+            if re.search(rf"(?<!\w){home}(?!\w)", code):
+                found.append(f"{path.relative_to(REPO_ROOT)}:{n}")
     assert found == []
 
 
