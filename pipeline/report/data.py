@@ -182,15 +182,20 @@ class ReportData:
     outlook: dict[str, dict] = field(default_factory=dict)
     # the codes' names, by (code list, code) in their order (marts.dim_catalogue_code)
     code_names: dict[tuple[str, str], str] = field(default_factory=dict)
-    # the indicators with a value whose range is its rounding, not a statistical interval
-    # (fct_indicator_values.interval_method 'rounding': 2.5's country)
-    rounded_values: list[str] = field(default_factory=list)
 
     def name(self, code_list: str, code: str) -> str:
         """A code in the committee's words: name('breakdown', 'herkomst') is 'Herkomst'. The
         build's data tests (is_a_code_of) hold every published code to its list, so a code
         without a name is an error here, not a code printed as it is."""
         return self.code_names[(code_list, code)]
+
+    @property
+    def rounded_values(self) -> list[str]:
+        """The indicators with a shown value whose range is its rounding, not a statistical
+        interval (interval_method 'rounding': 2.5's country), from the history it shows."""
+        return sorted(
+            {r["indicator_id"] for r in self.history if r["interval_method"] == "rounding"}
+        )
 
     def codes(self, code_list: str) -> list[str]:
         """The codes of a list, in its order."""
@@ -332,13 +337,6 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
                 "order by code_list, sort_order"
             ).fetchall()
         }
-        rounded_values = [
-            r[0]
-            for r in con.execute(
-                "select distinct indicator_id from marts.fct_indicator_values "
-                "where interval_method = 'rounding' order by indicator_id"
-            ).fetchall()
-        ]
     for ind in indicators.values():
         ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
     return ReportData(
@@ -353,5 +351,4 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         reforms,
         outlook,
         code_names,
-        rounded_values,
     )
