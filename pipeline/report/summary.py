@@ -2,7 +2,8 @@
 language model, issue 15 §6): how many of its indicators are met, not met, level within the
 uncertainty, too few or without comparison (naming those met and not met), what changed
 since the year before beyond the uncertainty, what is left to the uncertainty, and where the
-projections 12 months ahead are heading (fct_indicator_outlook)."""
+projections 12 months ahead are heading (fct_indicator_outlook). Every phrase is the seed
+indicator_statuses' summary_da of its word (marts.dim_status)."""
 
 from __future__ import annotations
 
@@ -49,26 +50,11 @@ def group_summary(
         parts = ["den " + p.split(" ", 1)[1] for p in parts]  # "én er opfyldt" -> "den er …"
     text = f"Under {group.label} er der {_count(n)} {'indikator' if n == 1 else 'indikatorer'}: "
     text += (", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]) + "."
-    better = [i for i in active if i.change_status == "forbedret"]
-    worse = [i for i in active if i.change_status == "forværret"]
-    same = [i for i in active if i.change_status == "uændret"]
-    if better or worse:
-        moves = []
-        if better:
-            moves.append(f"forbedret for {_ids(better)}")
-        if worse:
-            moves.append(f"forværret for {_ids(worse)}")
-        text += " Siden året før er udviklingen " + " og ".join(moves) + "."
-    if same:
-        text += (
-            f" For {_ids(same)} er ændringen siden året før inden for den statistiske usikkerhed."
-        )
-    across = [i for i in active if i.change_status == "ikke sammenlignelig"]
-    if across:
-        text += (
-            f" For {_ids(across)} kan året før ikke sammenlignes: en reform har siden ændret, "
-            "hvad der måles."
-        )
+    # the changes since a year before, each in its seed sentence ('{ids}': the indicators)
+    for change in _phrases(statuses, "change"):
+        these = [i for i in active if i.change_status == change.status]
+        if these:
+            text += " " + change.summary_da.format(ids=_ids(these))
     courses = []
     for course in _phrases(statuses, "course"):
         word, phrase = course.status, course.summary_da
