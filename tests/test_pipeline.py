@@ -425,6 +425,53 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     _provisional_months_follow_the_lineage(manifest, rebuilt.settings.warehouse_path)
 
 
+def test_the_fuldtidspersoner_reconciliation_names_a_missing_month_and_a_wrong_number(
+    rebuilt, dbt_target
+):
+    """Ballerup's fuldtidspersoner from its register against each benefit's Jobindsats table:
+    a month the table leaves out while the register has fuldtidspersoner in it, and a
+    published number two off, are both named (the staging views read raw as it is)."""
+    with duckdb.connect(str(rebuilt.settings.warehouse_path)) as con:
+        months = con.execute("""
+            select r.month_date from intermediate.int_fuldtidspersoner r
+            join staging.stg_jobindsats__fuldtidspersoner b
+              on b.period_date = r.month_date and b.area_code = 151 and b.table_id = 'y07a02'
+            where r.ydelse_group = 'sygedagpenge' and r.fuldtidspersoner > 0.5
+              and b.fuldtidspersoner is not null
+            order by 1""").fetchall()
+        (missing,), (wrong,) = months[1], months[2]
+        con.execute(f"""
+            delete from raw.jobindsats_observations
+            where table_id = 'y07a02' and area_label = 'Ballerup'
+              and period_label = strftime(date '{missing}', '%YM%m')""")
+        con.execute(f"""
+            update raw.jobindsats_observations set value = value + 2
+            where table_id = 'y07a02' and area_label = 'Ballerup' and measure = 'fuldtidspersoner'
+              and period_label = strftime(date '{wrong}', '%YM%m')""")
+    proc = _dbt(
+        [
+            "test",
+            "--select",
+            "assert_fuldtidspersoner_match_jobindsats",
+            "--store-failures",
+            "--target-path",
+            str(dbt_target),
+        ],
+        rebuilt.root,
+    )
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    with duckdb.connect(str(rebuilt.settings.warehouse_path), read_only=True) as con:
+        [(schema,)] = con.execute(
+            "select table_schema from information_schema.tables "
+            "where table_name = 'assert_fuldtidspersoner_match_jobindsats'"
+        ).fetchall()
+        named = con.execute(
+            f"select period_date, table_id, published is null from "
+            f'"{schema}".assert_fuldtidspersoner_match_jobindsats order by 1'
+        ).fetchall()
+    assert named == [(missing, "y07a02", True), (wrong, "y07a02", False)]
+
+
 def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> None:
     """Each indicator's provisional months are its newest N, where N is the largest
     revision_months of the dbt sources it is built from, found here from the manifest's own
