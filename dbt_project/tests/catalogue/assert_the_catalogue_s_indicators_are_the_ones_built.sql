@@ -41,7 +41,10 @@ select
         when catalogue.model_name is null and catalogue.indicator_id is not null
             then 'the catalogue names no model for it'
         when wired.model_name is null then 'its model is not in int_indicator_cells'
-        else 'int_indicator_cells unions a model the catalogue has not as active or new'
+        else
+            'int_indicator_cells unions a model the catalogue has not as active or new'
+            || ' (a retired indicator switched on by its dbt variable needs its catalogue row'
+            || ' active, with its model_name)'
     end as problem
 from catalogue
 full outer join wired on catalogue.model_name = wired.model_name

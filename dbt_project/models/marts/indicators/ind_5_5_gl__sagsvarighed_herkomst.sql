@@ -4,7 +4,8 @@
 -- unemployment spells that ended in the month, for non-Western origin and the others; the
 -- total row is the gap in weeks. The strategy dropped it because the case data is no longer
 -- available; it is kept ready behind the dbt variable enable_5_5_gl (off by default) and
--- computes from the unemployment spells when switched on.
+-- computes from the unemployment spells when switched on, together with its catalogue row
+-- (status active, model_name, unit weeks; README, "How to read some rows").
 with
 
 spells as (
