@@ -8,7 +8,8 @@ always there. Two kinds: a failed run (the run-failure sensor for runs the daemo
 `bkwh run` itself for the runs it executes, and the killed runs it marks failed) and, after
 a publication, what changed against the statuses last told (statuses_alerted_last): an
 indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, or a projection
-turning off course (fct_indicator_outlook: 'ikke på kurs' where it was not). Each change
+turning off course (fct_indicator_outlook: a course whose word dim_status classes 'bad', 'ikke
+på kurs', where it was another). Each change
 links to its section of the report (`BKWH_REPORT_URL` as the report's address for readers,
 else the report file).
 """
@@ -45,10 +46,17 @@ inner join marts.dim_indicator as d using (indicator_id)
 {join}
 """
 # a publication from before the projections (issue 15) has no outlook: no course to compare
-OUTLOOK_COLUMNS = "o.on_course, o.forecast, o.lower, o.upper, o.forecast_period, o.goal"
-OUTLOOK_JOIN = "left join marts.fct_indicator_outlook as o using (indicator_id)"
+# the course's class (marts.dim_status, seed indicator_statuses): 'bad' is off course
+OUTLOOK_COLUMNS = (
+    "o.on_course, c.css_class as course_class, o.forecast, o.lower, o.upper, "
+    "o.forecast_period, o.goal"
+)
+OUTLOOK_JOIN = (
+    "left join marts.fct_indicator_outlook as o using (indicator_id) "
+    "left join marts.dim_status as c on c.kind = 'course' and c.status = o.on_course"
+)
 NO_OUTLOOK = (
-    "null as on_course, null as forecast, null as lower, null as upper, "
+    "null as on_course, null as course_class, null as forecast, null as lower, null as upper, "
     "null as forecast_period, null as goal"
 )
 
@@ -152,14 +160,15 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                     f"til nr. {int(new['value'])}",
                 }
             )
-        if new["on_course"] == "ikke på kurs" and old["on_course"] not in (None, "ikke på kurs"):
+        # off course now (its word's class in dim_status), and on another course before
+        if new.get("course_class") == "bad" and old["on_course"] not in (None, new["on_course"]):
             interval = formats.interval_text(new["lower"], new["upper"], new["unit"])
             changes.append(
                 {
                     "indicator_id": indicator_id,
                     "kind": "course",
                     "text": f"{indicator_id} {new['headline_da']}: fremskrivningen er gået fra "
-                    f"«{old['on_course']}» til «ikke på kurs» mod målet "
+                    f"«{old['on_course']}» til «{new['on_course']}» mod målet "
                     f"({formats.value_text(new['goal'], new['unit'])}): "
                     f"{formats.value_text(new['forecast'], new['unit'])} ({interval}) i "
                     f"{formats.period_text(new['forecast_period'], 'month')}",

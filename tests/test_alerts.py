@@ -5,6 +5,7 @@ step of the refresh job."""
 
 from __future__ import annotations
 
+import csv
 import json
 import socket
 import threading
@@ -21,6 +22,14 @@ from aiosmtpd.controller import Controller
 from conftest import copy_world, use_root
 
 from pipeline.alerts import WEBHOOK_ENV, alert_changes, status_changes, status_snapshot
+from pipeline.config import SEEDS_DIR
+
+# each course word's class, as marts.dim_status publishes it from the seed
+COURSE_CLASS = {
+    r["status"]: r["css_class"]
+    for r in csv.DictReader((SEEDS_DIR / "indicator_statuses.csv").open(encoding="utf-8"))
+    if r["kind"] == "course"
+}
 
 
 def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
@@ -32,6 +41,7 @@ def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
         "period_type": "month",
         "headline_da": "tekst",
         "on_course": on_course,
+        "course_class": COURSE_CLASS.get(on_course),
         "forecast": 21.0 if on_course else None,
         "lower": 17.5 if on_course else None,
         "upper": 24.5 if on_course else None,

@@ -91,7 +91,7 @@ def _value_in(ind: Indicator, area_code: int) -> float | None:
 
 def shown_value(ind: Indicator) -> str:
     if ind.is_retired:
-        return "udgået"
+        return ind.status  # its status word (dim_status): 'udgået'
     if not ind.is_computed:
         return "endnu ikke beregnet"
     return formats.value_text(ind.value, ind.unit)
