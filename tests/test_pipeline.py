@@ -526,6 +526,35 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
     assert sha256(rebuilt.settings.analytics_path) == before
 
 
+def test_a_failed_test_of_the_indicator_table_names_its_rows_and_indicators(tmp_path, monkeypatch):
+    """The grain and formula tests of every indicator are tests of fct_indicator_values that
+    store their failing rows: the failure says where they are and which indicators fail."""
+    from orchestration.defs.transform.assets import _stored_failures
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("BKWH_WAREHOUSE_PATH", str(warehouse))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema dbt_test__audit")
+        con.execute(
+            "create table dbt_test__audit.value_follows_unit_fct as "
+            "select * from (values ('3.3', 1.0), ('1.4', 2.0), ('3.3', 3.0)) t(indicator_id, v)"
+        )
+        con.execute("create table dbt_test__audit.other as select 1 as n")
+    result = {
+        "unique_id": "test.beskaeftigelse.value_follows_unit_fct_indicator_values_.150506c93f",
+        "relation_name": '"warehouse"."dbt_test__audit"."value_follows_unit_fct"',
+    }
+    assert _stored_failures(result) == (
+        ' (failing rows: select * from "dbt_test__audit"."value_follows_unit_fct", '
+        "indicators 1.4, 3.3)"
+    )
+    other = {**result, "relation_name": '"warehouse"."dbt_test__audit"."other"'}
+    assert _stored_failures(other) == ' (failing rows: select * from "dbt_test__audit"."other")'
+    # a model's relation, or a test that stores nothing, adds nothing to dbt's message
+    assert _stored_failures({**result, "unique_id": "model.beskaeftigelse.x"}) == ""
+    assert _stored_failures({**result, "relation_name": None}) == ""
+
+
 def test_only_a_build_of_the_whole_dbt_project_is_recorded(tmp_path):
     """`bkwh run --source statbank` builds only what depends on StatBank: enough for its new
     delivery, but no build of the whole project by the current code. It records none, so the

@@ -151,9 +151,11 @@ def _summarise(invocation) -> str:
 
 
 def _failures(invocation) -> list[str]:
-    """Each failed node with dbt's message, in full; dbt's own error when it ran nothing."""
+    """Each failed node with dbt's message, in full (and, for a data test that stores its
+    failing rows, where they are and the indicators they belong to); dbt's own error when
+    it ran nothing."""
     failed = [
-        f"{r['unique_id']}: {r['status']}: {(r.get('message') or '').strip()}"
+        f"{r['unique_id']}: {r['status']}: {(r.get('message') or '').strip()}" + _stored_failures(r)
         for r in _results(invocation)
         if r["status"] in ("error", "fail", "runtime error")
     ]
@@ -161,6 +163,32 @@ def _failures(invocation) -> list[str]:
         return failed
     error = invocation.get_error()
     return [str(error) if error else f"dbt exited with code {invocation.process.returncode}"]
+
+
+def _stored_failures(result: dict[str, Any]) -> str:
+    """Where a failed data test with store_failures keeps its rows (the tests of
+    fct_indicator_values, one per rule for every indicator), and which indicators fail."""
+    relation = result.get("relation_name")
+    if not relation or not result["unique_id"].startswith("test."):
+        return ""
+    table = relation.split(".", 1)[1]  # the warehouse's catalog name is the file's
+    try:
+        with duckdb.connect(str(Settings.from_env().warehouse_path), read_only=True) as con:
+            columns = {c[0] for c in con.execute(f"describe {table}").fetchall()}
+            ids = (
+                [
+                    r[0]
+                    for r in con.execute(
+                        f"select distinct indicator_id from {table} order by 1"
+                    ).fetchall()
+                ]
+                if "indicator_id" in columns
+                else []
+            )
+    except duckdb.Error as e:  # the rows are still there to read; say why they are not named
+        return f" (failing rows: select * from {table}; not read: {e})"
+    named = f", indicators {', '.join(map(str, ids))}" if ids else ""
+    return f" (failing rows: select * from {table}{named})"
 
 
 def kept_parse_path() -> Path:
