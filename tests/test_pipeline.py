@@ -425,13 +425,37 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     _provisional_months_follow_the_lineage(manifest, rebuilt.settings.warehouse_path)
 
 
-def test_the_fuldtidspersoner_reconciliation_names_a_missing_month_and_a_wrong_number(
+def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_rows(
     rebuilt, dbt_target
 ):
     """Ballerup's fuldtidspersoner from its register against each benefit's Jobindsats table:
     a month the table leaves out while the register has fuldtidspersoner in it, and a
-    published number two off, are both named (the staging views read raw as it is)."""
+    published number two off, are both named (the staging views read raw as it is). Each
+    indicator model's test indicator_rows_hold names the rule a planted row breaks: a
+    duplicated key (1.4), a share above its base (1.2), a value its counts do not give
+    (3.3, a rate per 10,000); an untouched model (2.2) passes."""
+    planted = {
+        "ind_1_4__tilbud_inden_13_uger": (
+            "insert into marts.{t} select * from marts.{t} where numerator > 0 limit 1",
+            "two or more rows share period, area, breakdown and breakdown value",
+        ),
+        "ind_1_2__placeringer_til_tiden": (
+            "update marts.{t} set numerator = denominator + 1, value = 100.0 * "
+            "(denominator + 1) / denominator where rowid = (select min(rowid) from marts.{t} "
+            "where denominator > 0)",
+            "the numerator is above the denominator of a share",
+        ),
+        "ind_3_3__tilkendelser_foertidspension": (
+            "update marts.{t} set value = value + 1 "
+            "where rowid = (select min(rowid) from marts.{t} where denominator > 0)",
+            "the value does not follow from the counts by its unit",
+        ),
+        "ind_2_2__dagpenge_efter_13_uger": (None, None),
+    }
     with duckdb.connect(str(rebuilt.settings.warehouse_path)) as con:
+        for table, (sql, _) in planted.items():
+            if sql:
+                con.execute(sql.format(t=table))
         months = con.execute("""
             select r.month_date from intermediate.int_fuldtidspersoner r
             join staging.stg_jobindsats__fuldtidspersoner b
@@ -453,6 +477,7 @@ def test_the_fuldtidspersoner_reconciliation_names_a_missing_month_and_a_wrong_n
             "test",
             "--select",
             "assert_fuldtidspersoner_match_jobindsats",
+            *(f"test_name:indicator_rows_hold,{table}" for table in planted),
             "--store-failures",
             "--target-path",
             str(dbt_target),
@@ -469,7 +494,16 @@ def test_the_fuldtidspersoner_reconciliation_names_a_missing_month_and_a_wrong_n
             f"select period_date, table_id, published is null from "
             f'"{schema}".assert_fuldtidspersoner_match_jobindsats order by 1'
         ).fetchall()
+        problems = {
+            table: con.execute(
+                f'select distinct problem from "{schema}"."indicator_rows_hold_{table}_"'
+            ).fetchall()
+            for table in planted
+        }
     assert named == [(missing, "y07a02", True), (wrong, "y07a02", False)]
+    assert problems == {
+        table: [(problem,)] if problem else [] for table, (_, problem) in planted.items()
+    }
 
 
 def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> None:

@@ -1,23 +1,4 @@
-{#-
-    value = scale * numerator / denominator for a share or a rate (units.scale: 100 for pct,
-    10,000 for per_10000, 100 for per_100), and scale * (numerator / denominator - 1) for a
-    change from a year before (units.compares_year_before), to the precision the value is
-    published with (benchmark sources round to one decimal). Rows without counts, and units
-    computed from finer cells (units.compares_cells) or without a scale (count, rank), are not
-    checked.
--#}
+{#- The value follows from the counts by the row's unit (macro unit_formula_mismatches). -#}
 {% test value_follows_unit(model, numerator='numerator', denominator='denominator', tolerance=0.05) %}
-select m.*
-from {{ model }} as m
-inner join {{ ref('units') }} as u on m.unit = u.unit
-where not u.compares_cells
-    and u.scale is not null
-    and m.{{ denominator }} > 0
-    and m.{{ numerator }} is not null
-    and abs(
-        m.value - u.scale * (
-            m.{{ numerator }} / m.{{ denominator }}
-            - case when u.compares_year_before then 1 else 0 end
-        )
-    ) > {{ tolerance }} + 1e-9
+{{ unit_formula_mismatches(model, numerator, denominator, tolerance) }}
 {% endtest %}
