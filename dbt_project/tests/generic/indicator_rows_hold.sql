@@ -7,30 +7,32 @@
     the union of the models, has the same rules as separate tests.
 -#}
 {% test indicator_rows_hold(model, tolerance=0.05) %}
-select
-    period,
-    area_code,
-    breakdown,
-    breakdown_value,
-    'two or more rows share period, area, breakdown and breakdown value' as problem
-from {{ model }}
-group by period, area_code, breakdown, breakdown_value
-having count(*) > 1
-union all
-select
-    period,
-    area_code,
-    breakdown,
-    breakdown_value,
-    'the numerator is above the denominator of a share' as problem
-from {{ model }}
-where unit = 'pct' and numerator > denominator
-union all
-select
-    period,
-    area_code,
-    breakdown,
-    breakdown_value,
-    'the value does not follow from the counts by its unit' as problem
-from ({{ unit_formula_mismatches(model, tolerance=tolerance) }}) as mismatches
+{%- set rules = [
+    ('duplicated', 'two or more rows share period, area, breakdown and breakdown value'),
+    ('above_base', 'the numerator is above the denominator of a share'),
+    ('mismatched', 'the value does not follow from the counts by its unit'),
+] %}
+with
+
+duplicated as (
+    select period, area_code, breakdown, breakdown_value
+    from {{ model }}
+    group by period, area_code, breakdown, breakdown_value
+    having count(*) > 1
+),
+
+above_base as (
+    select * from {{ model }}
+    where unit = 'pct' and numerator > denominator
+),
+
+mismatched as (
+    {{ unit_formula_mismatches(model, tolerance=tolerance) }}
+)
+
+{% for cte, problem in rules %}
+    select period, area_code, breakdown, breakdown_value, '{{ problem }}' as problem
+    from {{ cte }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
 {% endtest %}
