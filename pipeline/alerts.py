@@ -8,10 +8,9 @@ always there. Two kinds: a failed run (the run-failure sensor for runs the daemo
 `bkwh run` itself for the runs it executes, and the killed runs it marks failed) and, after
 a publication, what changed against the statuses last told (statuses_alerted_last): an
 indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, or a projection
-turning off course (fct_indicator_outlook: a course whose word dim_status classes 'bad', 'ikke
-på kurs', where it was another). Each change
-links to its section of the report (`BKWH_REPORT_URL` as the report's address for readers,
-else the report file).
+turning off course (fct_indicator_outlook: a course word that dim_status classes 'bad',
+'ikke på kurs', where it was another). Each change links to its section of the report
+(`BKWH_REPORT_URL` as the report's address for readers, else the report file).
 """
 
 from __future__ import annotations
