@@ -12,7 +12,8 @@
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
 -- rounding of published figures where its model gives that range (2.5). A figure whose source
 -- publishes no counts (2.1's rank of rates) keeps the plain comparison, and
--- says so (interval_method 'none'). The words and their sentences: seed indicator_statuses.
+-- says so (interval_method 'none'); a counted value whose interval cannot be computed gets
+-- no verdict: 'ikke vurderet'. The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
 
 with
@@ -205,10 +206,14 @@ joined as (
         focus_areas.goal_text is not null as has_goal,
         coalesce(latest_values.is_provisional, false) as is_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
-        -- the method the status used: none where the value has no interval
+        -- the method the status used: its interval's; none where no counts stand behind
+        -- the value (a published rate or rank) or its unit has no interval, so the plain
+        -- comparison judges it; NULL where counts stand behind it but no interval could be
+        -- computed (pipeline/stats.py: e.g. everybody or nobody flagged in every group)
         case
-            when latest_values.ci_lower is null then 'none'
-            else latest_values.interval_method
+            when latest_values.ci_lower is not null then latest_values.interval_method
+            when latest_values.numerator is null or latest_values.interval_method = 'none'
+                then 'none'
         end as interval_method
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
@@ -245,6 +250,8 @@ judged as (
             -- a figure published without its counts (2.1): the plain comparison
             when interval_method = 'none' and gap >= 0 then 'opfyldt'
             when interval_method = 'none' then 'ikke opfyldt'
+            -- counted, but no interval: no verdict the uncertainty cannot carry
+            when interval_method is null then 'ikke vurderet'
             {{ verdict_branches('opfyldt', 'ikke opfyldt', 'på niveau') }}
         end as status,
         case
