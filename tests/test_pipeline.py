@@ -532,9 +532,13 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
             con.execute("select model_name, indicator_id from marts.dim_indicator").fetchall()
         )
         rows = con.execute(
-            "select *, max(period) over (partition by indicator_id, period_type) from ("
-            "select indicator_id, period_type, period, bool_or(is_provisional) "
-            "from marts.fct_indicator_values group by all)"
+            # the newest period of the home municipality's rows and, apart, of the others'
+            "select indicator_id, period_type, period, provisional, max(period) over "
+            "(partition by indicator_id, period_type, is_home) from ("
+            "select indicator_id, period_type, period, area_code = ? as is_home, "
+            "bool_or(is_provisional) as provisional "
+            "from marts.fct_indicator_values group by all)",
+            [HOME],
         ).fetchall()
     by_indicator = {catalogue[m]: w for m, w in windows.items() if m in catalogue}
     for indicator_id, _, period, provisional, newest in rows:

@@ -153,7 +153,8 @@ comparators as (
             when indicator_values.interval_method = 'rounding'
                 then indicator_values.ci_upper
             else indicator_values.value
-        end as comparator_upper
+        end as comparator_upper,
+        coalesce(indicator_values.is_provisional, false) as is_comparator_provisional
     from latest_values
     inner join catalogue on latest_values.indicator_id = catalogue.indicator_id
     inner join indicator_values
@@ -204,7 +205,9 @@ joined as (
                 < {{ period_end('latest_values.period', 'latest_values.period_type') }}
         ) as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
-        coalesce(latest_values.is_provisional, false) as is_provisional,
+        -- the value's period still revised, or the comparator's in that period
+        coalesce(latest_values.is_provisional, false)
+        or coalesce(comparators.is_comparator_provisional, false) as is_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
         -- the method the status used: its interval's; none where no counts stand behind
         -- the value (a published rate or rank) or its unit has no interval, so the plain

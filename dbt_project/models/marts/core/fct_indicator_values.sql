@@ -24,7 +24,9 @@ with_intervals as (
 ),
 
 -- The latest months its sources still revise (macro revision_months_of) are provisional:
--- counted from the indicator's newest period of that period type.
+-- counted from the newest period of that period type of the home municipality's rows and,
+-- apart, of the other areas' (the benchmark tables, which may end months earlier than the
+-- home municipality's own register: their newest months are the ones still revised).
 with_revisions as (
     select
         * exclude (interval_method),
@@ -33,7 +35,9 @@ with_revisions as (
         case
             when ci_lower is not null or ci_upper is not null then interval_method
         end as interval_method,
-        period > max(period) over (partition by indicator_id, period_type)
+        period > max(period) over (
+            partition by indicator_id, period_type, area_code = {{ var('home_municipality') }}
+        )
         - to_months(revision_months) as is_provisional
     from with_intervals
 ),
