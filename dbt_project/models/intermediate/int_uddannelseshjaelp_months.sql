@@ -72,7 +72,7 @@ final as (
             or (
                 with_age.ydelse_group = succession.to_group
                 and with_age.month_date >= succession.effective_date
-                and with_age.age < 30
+                and with_age.age < {{ var('uddannelseshjaelp_scope_below_age') }}
                 and not with_age.has_vocational_education
             )
         )
