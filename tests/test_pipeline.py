@@ -208,17 +208,41 @@ def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built)
 
 
 def test_comparators_come_from_the_benchmark_for_country_and_region(built):
-    """Every indicator the catalogue compares with the country has the country's total in
-    the published file, and only those: an indicator without a published table has none;
-    0.1 (AUP02) has Region Hovedstaden's too."""
-    rows = _query(
-        built.settings.analytics_path,
-        "select distinct indicator_id, area_code from marts.fct_indicator_values "
-        "where breakdown = 'total' and area_code in (0, 84)",
+    """Every indicator the catalogue compares with an area (comparator_area_code: the
+    country) has that area's total in the published file, and only those: an indicator
+    without a published table has none; an area the catalogue shows beside it
+    (also_compared_area_codes: 0.1's Region Hovedstaden) is there too."""
+    catalogue = _catalogue()
+    compared = {
+        (r["indicator_id"], int(r["comparator_area_code"]))
+        for r in catalogue
+        if r["comparator_area_code"]
+    }
+    beside = {
+        (r["indicator_id"], int(code))
+        for r in catalogue
+        for code in r["also_compared_area_codes"].split(";")
+        if code
+    }
+    assert compared and beside
+    national = {r["indicator_id"] for r in catalogue if r["comparator"] == "national"}
+    assert {i for i, _ in compared} == national
+    comparator_areas = {code for _, code in compared}
+    rows = set(
+        _query(
+            built.settings.analytics_path,
+            "select distinct indicator_id, area_code from marts.fct_indicator_values "
+            f"where breakdown = 'total' and area_code in ({', '.join(map(str, comparator_areas))})",
+        )
     )
-    national = {r["indicator_id"] for r in _catalogue() if r["comparator"] == "national"}
-    assert {i for i, a in rows if a == 0} == national
-    assert ("0.1", 84) in rows
+    assert rows == compared
+    assert beside <= set(
+        _query(
+            built.settings.analytics_path,
+            "select distinct indicator_id, area_code from marts.fct_indicator_values "
+            "where breakdown = 'total'",
+        )
+    )
     [(n_ranked,)] = _query(
         built.settings.analytics_path,
         "select max(denominator) from marts.fct_indicator_values "
@@ -437,7 +461,7 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
     planted = {
         "ind_1_4__tilbud_inden_13_uger": (
             "insert into marts.{t} select * from marts.{t} where numerator > 0 limit 1",
-            "two or more rows share period, area, breakdown and breakdown value",
+            "two or more rows share period type, period, area, breakdown and its value",
         ),
         "ind_1_2__placeringer_til_tiden": (
             "update marts.{t} set numerator = denominator + 1, value = 100.0 * "
