@@ -164,12 +164,17 @@ def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built,
         assert ids == [
             c["indicator_id"] for c in catalogue if c["focus_area_code"] == area["focus_area_code"]
         ]
+        # the key figures (seed indicator_roles), each under its role's name; no other
+        roles = {r["role"]: r for r in _seed("indicator_roles")}
         for c in catalogue:
-            if c["focus_area_code"] == area["focus_area_code"] and c["role"] in (
-                "noegletal",
-                "maal",
-            ):
-                assert section.select_one(f'[data-keyfigure="{c["indicator_id"]}"]')
+            if c["focus_area_code"] != area["focus_area_code"]:
+                continue
+            shown = section.select_one(f'[data-keyfigure="{c["indicator_id"]}"]')
+            role = roles[c["role"]]
+            key = role["is_key_figure"] == "true" and c["status"] != "retired"
+            assert (shown is not None) == key, c["indicator_id"]
+            if key:
+                assert shown.get_text(" ", strip=True).startswith(role["name_da"]), c
     area_names = {
         r["area_code"]: r["area_name"]
         for r in _rows(built.settings.analytics_path, "select * from marts.dim_area")

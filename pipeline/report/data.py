@@ -24,7 +24,8 @@ BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_
 INDICATORS_SQL = """
 select
     d.indicator_id, d.sort_order, d.focus_area_code, d.focus_area_label, d.focus_area_name,
-    d.goal_text, d.indicator_role, d.strategy_text, d.headline_da, d.strategy_remark,
+    d.goal_text, d.indicator_role, d.indicator_role_da, d.is_key_figure, d.strategy_text,
+    d.headline_da, d.strategy_remark,
     d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da, d.counted_da,
     d.compares_groups,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
@@ -130,10 +131,6 @@ class Indicator:
     @property
     def is_retired(self) -> bool:
         return self.catalogue_status == "retired"
-
-    @property
-    def is_key_figure(self) -> bool:
-        return self.indicator_role in ("noegletal", "maal")
 
 
 @dataclass

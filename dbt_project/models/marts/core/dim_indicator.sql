@@ -24,6 +24,10 @@ interval_methods as (
     select * from {{ ref('interval_methods') }}
 ),
 
+roles as (
+    select * from {{ ref('indicator_roles') }}
+),
+
 targets as (
     select * from {{ ref('indicator_targets') }}
     where current_date between valid_from and valid_to
@@ -38,6 +42,8 @@ final as (
         focus_areas.focus_area_name::varchar as focus_area_name,
         focus_areas.goal_text::varchar as goal_text,
         catalogue.role::varchar as indicator_role,
+        roles.name_da::varchar as indicator_role_da,
+        roles.is_key_figure::boolean as is_key_figure,
         catalogue.strategy_text::varchar as strategy_text,
         catalogue.strategy_remark::varchar as strategy_remark,
         catalogue.headline::varchar as headline_da,
@@ -68,6 +74,7 @@ final as (
     left join units on catalogue.unit = units.unit
     left join interval_methods
         on coalesce(units.interval_method, 'none') = interval_methods.interval_method
+    left join roles on catalogue.role = roles.role
     left join targets on catalogue.indicator_id = targets.indicator_id
 )
 
