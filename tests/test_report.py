@@ -667,6 +667,10 @@ def test_the_expected_level_heads_the_report_with_stars_own_figures(built, page)
         assert f"nr. {r['rank_national']} af {r['n_ranked_national']}" in text
         assert f"nr. {r['rank_region']} af {r['n_ranked_region']}" in text
         assert r["n_ranked_region"] == len(_home_region_municipalities())
+        # the difference's sign in words: STAR's difference is expected minus actual
+        word = r["difference_da"]
+        assert word and word in text
+        assert word.startswith("færre") == (r["diff_pct"] > 0), r
 
 
 def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipalities(built, page):

@@ -288,14 +288,7 @@ def _expected_row(r: dict) -> dict:
     """A row of STAR's expected level as the report prints it: shares with one decimal, the
     difference in points and persons with its sign in words, the ranks 'nr. 12 af 98'."""
     diff = r["diff_pct"]
-    if diff is None:
-        verdict = ""
-    elif diff > 0:
-        verdict = "færre end forventet"
-    elif diff < 0:
-        verdict = "flere end forventet"
-    else:
-        verdict = "som forventet"
+    verdict = r["difference_da"] or ""  # its sign in words (marts.fct_expected_level)
     return {
         "group": r["ydelsesgruppe"],
         "expected": formats.value_text(r["expected_pct"], "pct"),

@@ -275,7 +275,8 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 # benefit groups in STAR's order (the total first).
 EXPECTED_LEVEL_SQL = """
 select
-    period, ydelsesgruppe, expected_pct, actual_pct, diff_pct, expected_ftp, actual_ftp,
+    period, ydelsesgruppe, expected_pct, actual_pct, diff_pct, difference_da, expected_ftp,
+    actual_ftp,
     diff_ftp, rank_national, n_ranked_national, rank_region, n_ranked_region
 from marts.fct_expected_level
 where is_home_municipality

@@ -57,6 +57,12 @@ final as (
         expected_pct,
         actual_pct,
         diff_pct,
+        -- the difference's sign in words, as the report says it (STAR: expected minus actual)
+        case
+            when diff_pct > 0 then 'færre end forventet'
+            when diff_pct < 0 then 'flere end forventet'
+            when diff_pct = 0 then 'som forventet'
+        end as difference_da,
         rank_national,
         n_ranked_national,
         rank_region::integer as rank_region,
