@@ -65,20 +65,33 @@ def test_every_active_indicator_has_ballerup_in_its_latest_period(built):
 
 
 def test_every_status_is_an_allowed_word_and_comparators_are_there(built):
+    """Each status is a verdict word of the seed; where the catalogue compares with an area,
+    the status carries that area's published total of the status's period, and where the
+    area has none there (4.2's country after the kontanthjælp reform of July 2025: its table
+    ends), no comparator and no judgement against one."""
     catalogue = {r["indicator_id"]: r for r in _catalogue()}
     rows = _query(
         built.settings.analytics_path,
-        "select indicator_id, status, comparator_value, period from marts.fct_indicator_status",
+        "select s.indicator_id, s.status, s.comparator_value, s.period, v.value "
+        "from marts.fct_indicator_status s left join marts.fct_indicator_values v "
+        "on v.indicator_id = s.indicator_id and v.period = s.period "
+        "and v.area_code = s.comparator_area_code and v.breakdown = 'total' "
+        "and not v.is_suppressed",
     )
     assert {r[0] for r in rows} == set(catalogue)
     with open(SEEDS_DIR / "indicator_statuses.csv", encoding="utf-8") as f:
         allowed = {r["status"] for r in csv.DictReader(f) if r["kind"] == "verdict"}
-    for indicator_id, status, comparator_value, period in rows:
+    compared = 0
+    for indicator_id, status, comparator_value, period, published in rows:
         assert status in allowed, (indicator_id, status)
         entry = catalogue[indicator_id]
         assert (status == "udgået") == (entry["status"] == "retired")
         if entry["comparator_area_code"] and period is not None:
-            assert comparator_value is not None, f"{indicator_id} has no comparator value"
+            assert comparator_value == published, indicator_id
+            compared += comparator_value is not None
+            if published is None:
+                assert status not in ("opfyldt", "ikke opfyldt", "på niveau"), indicator_id
+    assert compared  # not vacuous: comparators are there in the sample's last month
 
 
 def test_no_verdict_and_no_change_sits_inside_its_interval(built):
@@ -93,11 +106,15 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
         built.settings.analytics_path,
         "select s.indicator_id, s.status, s.ci_lower, s.ci_upper, s.n_counted, "
         "s.interval_method, coalesce(s.target_value, s.comparator_value), s.change_status, "
-        "s.change_ci_lower, s.change_ci_upper, s.target_operator, s.target_tolerance "
+        "s.change_ci_lower, s.change_ci_upper, s.target_operator, s.target_tolerance, "
+        # the range a comparator's rounded published figures allow (2.5's country)
+        "coalesce(s.comparator_lower, s.comparator_value), "
+        "coalesce(s.comparator_upper, s.comparator_value) "
         "from marts.fct_indicator_status s",
     )
     judged = 0
-    for ind, status, low, high, n, method, mark, change, c_low, c_high, op, tol in rows:
+    for row in rows:
+        ind, status, low, high, n, method, mark, change, c_low, c_high, op, tol, m_low, m_up = row
         if status in ("opfyldt", "ikke opfyldt", "på niveau"):
             assert n is None or n >= min_persons, (ind, status, n)
         if status in ("opfyldt", "ikke opfyldt") and method != "none":
@@ -112,10 +129,10 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
                 assert low >= mark if met else high < mark, (ind, status, low, mark, high)
             elif op == "<=":
                 assert high <= mark if met else low > mark, (ind, status, low, mark, high)
-            else:  # a comparator: beaten or not, by the whole interval
-                assert not (low <= mark <= high), (ind, status, low, mark, high)
+            else:  # a comparator: beaten or not, by the whole interval, beyond its range
+                assert high < m_low or low > m_up, (ind, status, low, high, m_low, m_up)
         if status == "på niveau" and op is None:
-            assert low <= mark <= high, (ind, status, low, mark, high)
+            assert low <= m_up and m_low <= high, (ind, status, low, high, m_low, m_up)
         if change in ("forbedret", "forværret", "steget", "faldet"):
             assert not (c_low <= 0 <= c_high), (ind, change, c_low, c_high)
         if change == "uændret":
