@@ -17,11 +17,18 @@ import pytest
 
 from pipeline.config import REPO_ROOT, SAMPLE_PSEUDONYM_KEY, Settings
 
-# A small world: 21 months, so that indicators needing 52 weeks of history plus 26 weeks of
-# follow-up (1.5) have a value in the latest month.
-# The first month starts on a Wednesday: the register's first week (Monday 30 October 2023)
+# A small world: 20 months, so that indicators needing a month of history before a spell plus
+# 26 weeks of follow-up (1.5) have values, reaching three months past the kontanthjælp reform
+# of 1 July 2025 (DESIGN.md), so that both sides of its break are built and tested.
+# The first month starts on a Thursday: the register's first week (Monday 29 January 2024)
 # reaches into the month before, as full-history samples do (2019-01 starts on 31 December).
-WORLD = {"seed": 9, "scale": 0.05, "start": "2023-11", "end": "2025-06"}
+WORLD = {"seed": 9, "scale": 0.05, "start": "2024-02", "end": "2025-09"}
+# The world's last month, as case-system files name it (2025-09) and as Jobindsats and
+# StatBank name it (2025M09), and the month after it, which no file of the world has.
+LAST_MONTH = WORLD["end"]
+LAST_PERIOD = LAST_MONTH.replace("-", "M")
+_year, _month = map(int, LAST_MONTH.split("-"))
+NEXT_PERIOD = f"{_year + _month // 12}M{_month % 12 + 1:02d}"
 
 
 @dataclass
@@ -194,7 +201,7 @@ def published_at(env: Env):
 
 def correct_a_delivery(env: Env) -> str:
     """A corrected re-delivery of one month, so that the next refresh has a file to load."""
-    path = env.settings.landing_dir / "case_system" / "meetings_2025-06.csv"
+    path = env.settings.landing_dir / "case_system" / f"meetings_{LAST_MONTH}.csv"
     lines = path.read_text().splitlines()
     path.write_text("\n".join(lines[:-1]) + "\n")
     return path.name

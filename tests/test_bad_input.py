@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import copy_world, sha256, tables_checksum, use_root
+from conftest import LAST_PERIOD, copy_world, sha256, tables_checksum, use_root
 from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline.suites import spec_for
@@ -177,7 +177,7 @@ CASES = {
     "period in the future": (
         f"jobindsats/y08a02_{FUTURE}.json",
         lambda p: p.write_text(
-            p.with_name("y08a02_2025M06.json").read_text().replace("2025M06", FUTURE)
+            p.with_name(f"y08a02_{LAST_PERIOD}.json").read_text().replace(LAST_PERIOD, FUTURE)
         ),
         f"named for period {FUTURE}, which has not begun",
     ),

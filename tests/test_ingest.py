@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import LAST_MONTH
 from test_privacy import fake_cpr
 
 from pipeline import periods
@@ -357,16 +358,16 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     """An offer still running when the case system exports it may have no end (empty
     end_date): it loads, its end missing (macro runs_in_month counts it as running). An end
     before the start is refused, naming the file's row and column."""
-    _only(fresh, "case_system", {"offers_2024-03.csv", "partial_sick_leave_2024-03.csv"})
+    _only(fresh, "case_system", {"offers_2024-05.csv", "partial_sick_leave_2024-05.csv"})
     folder = fresh.settings.landing_dir / "case_system"
-    offers = folder / "offers_2024-03.csv"
+    offers = folder / "offers_2024-05.csv"
     lines = offers.read_text().splitlines()
     header = lines[0].split(";")
     parts = lines[1].split(";")
     parts[header.index("end_date")] = ""
     lines[1] = ";".join(parts)
     offers.write_text("\n".join(lines) + "\n")
-    sick = folder / "partial_sick_leave_2024-03.csv"
+    sick = folder / "partial_sick_leave_2024-05.csv"
     lines = sick.read_text().splitlines()
     header = lines[0].split(";")
     parts = lines[2].split(";")  # line 3 of the file
@@ -377,13 +378,13 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 
-    assert outcomes["offers_2024-03.csv"].status == "loaded"
+    assert outcomes["offers_2024-05.csv"].status == "loaded"
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         open_ended = con.execute(
             "select _row_number from raw.case_system_offers where end_date is null"
         ).fetchall()
     assert open_ended == [(2,)]
-    refused = outcomes["partial_sick_leave_2024-03.csv"]
+    refused = outcomes["partial_sick_leave_2024-05.csv"]
     assert refused.status == "quarantined"
     assert "row 3, column 'end_date'" in refused.message, refused.message
 
@@ -598,11 +599,11 @@ def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
     assert plan.publish_only and not plan.nothing_to_do
     build_report(rebuilt.settings)
     assert plan_refresh(rebuilt.settings).nothing_to_do
-    path = rebuilt.settings.landing_dir / "case_system" / "meetings_2025-06.csv"
+    path = rebuilt.settings.landing_dir / "case_system" / f"meetings_{LAST_MONTH}.csv"
     path.write_text(path.read_text() + "\n")
     plan = plan_refresh(rebuilt.settings)
-    assert plan.new_files == {"case_system": ["meetings_2025-06.csv"]}
-    assert plan.months == ["2025-06"] and not plan.nothing_to_do and not plan.publish_only
+    assert plan.new_files == {"case_system": [path.name]}
+    assert plan.months == [LAST_MONTH] and not plan.nothing_to_do and not plan.publish_only
     # loaded and published without a dbt build (`bkwh ingest`, then `bkwh publish`): the
     # publication says what dbt built its marts from, so the delivery still waits for one
     Ingestor(rebuilt.settings).run()

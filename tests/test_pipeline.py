@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import WORLD, run_refresh_job, sha256
+from conftest import LAST_PERIOD, NEXT_PERIOD, WORLD, run_refresh_job, sha256
 from disclosure import audit
 
 from pipeline import stats
@@ -139,17 +139,30 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
             assert c_low <= 0 <= c_high, (ind, change, c_low, c_high)
     # the rule was exercised: a verdict on an interval and a difference inside one
     assert judged >= 1 and any(r[1] == "på niveau" for r in rows), rows
-    # a status keeps to the latest month its sources no longer revise, while there is one
-    on_provisional = _query(
+    # a status keeps to the latest month its sources no longer revise, while there is one, and
+    # is provisional when Ballerup's figure is or its comparator's figure of that month is
+    comparator_provisional = (
+        "coalesce((select c.is_provisional from marts.fct_indicator_values c "
+        "where c.indicator_id = s.indicator_id and c.area_code = s.comparator_area_code "
+        "and c.breakdown = 'total' and c.period = s.period), false)"
+    )
+    statuses = _query(
         built.settings.analytics_path,
-        "select s.indicator_id from marts.fct_indicator_status s "
+        "select s.indicator_id, "
+        "s.period = coalesce(max(v.period) filter (where not v.is_provisional), max(v.period)), "
+        "s.is_provisional, bool_and(v.is_provisional), "
+        f"{comparator_provisional} "
+        "from marts.fct_indicator_status s "
         "join marts.fct_indicator_values v using (indicator_id) "
         f"where v.area_code = {HOME} and v.breakdown = 'total' and v.value is not null "
-        "group by s.indicator_id, s.period, s.is_provisional "
-        "having s.period <> coalesce(max(v.period) filter (where not v.is_provisional), "
-        "max(v.period)) or s.is_provisional <> bool_and(v.is_provisional)",
+        "group by s.indicator_id, s.period, s.is_provisional, s.comparator_area_code",
     )
-    assert on_provisional == []
+    for ind, on_latest_final, provisional, home_provisional, by_comparator in statuses:
+        assert on_latest_final, ind
+        assert provisional == (home_provisional or by_comparator), (ind, provisional)
+    # the comparator's rule was exercised: a final month of Ballerup against a provisional
+    # month of its comparator (4.2's country, whose table ends months before the register)
+    assert any(r[4] and not r[3] for r in statuses), statuses
 
 
 def test_a_comparison_of_origins_has_its_interval_from_both_groups_counts(built):
@@ -667,14 +680,15 @@ def test_only_a_build_of_the_whole_dbt_project_is_recorded(tmp_path):
 def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     before = sha256(rebuilt.settings.analytics_path)
     landing = rebuilt.settings.landing_dir / "statbank"
-    good = (landing / "AUP03_2025M06.csv").read_text(encoding="utf-8-sig")
-    bad = good.replace("2025M06", "2025M07").replace(",", ".")  # decimal point, not comma
-    (landing / "AUP03_2025M07.csv").write_text("\ufeff" + bad, encoding="utf-8")
+    good = (landing / f"AUP03_{LAST_PERIOD}.csv").read_text(encoding="utf-8-sig")
+    # a new month, its numbers with a decimal point, not a comma
+    bad = good.replace(LAST_PERIOD, NEXT_PERIOD).replace(",", ".")
+    (landing / f"AUP03_{NEXT_PERIOD}.csv").write_text("\ufeff" + bad, encoding="utf-8")
     assert run_refresh_job(rebuilt.settings) is False
     failed = [line for line in capsys.readouterr().err.splitlines() if "FAILED step" in line]
     assert len(failed) == 1 and "ingest_statbank" in failed[0]
     assert sha256(rebuilt.settings.analytics_path) == before
-    kept = rebuilt.settings.quarantine_dir / "statbank" / "AUP03_2025M07.csv"
+    kept = rebuilt.settings.quarantine_dir / "statbank" / f"AUP03_{NEXT_PERIOD}.csv"
     result = json.loads(kept.with_name(kept.name + ".validation.json").read_text())
     assert "not a Danish-formatted number" in result["problems"][0]["text"]
     assert result["problems"][0]["row"] == 2
