@@ -453,10 +453,16 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
     method_names = {m["interval_method"]: m["name_da"] for m in _seed("interval_methods")}
+    reform_names = {
+        r[
+            "reform_id"
+        ]: f"{r['name_da']} ({formats.date_text(date.fromisoformat(r['effective_date']))})"
+        for r in _seed("reforms")
+    }
     history = _rows(
         built.settings.analytics_path,
         "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed, "
-        "v.interval_method "
+        "v.interval_method, v.series_since_reform_id "
         "from marts.fct_indicator_values v join marts.dim_indicator d using (indicator_id) "
         f"where v.area_code = {HOME} or v.area_code = d.comparator_area_code "
         "or list_contains(d.also_compared_area_codes, v.area_code)",
@@ -479,6 +485,12 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert sorted(str(c[kind_col]) for c in cells) == sorted(
             str(method_names.get(h["interval_method"])) for h in mine
         ), label
+        # the rows after a reform's break in the series name it (seed reforms)
+        series_col = header.index("Serie efter reform")
+        assert sorted(str(c[series_col]) for c in cells) == sorted(
+            str(reform_names.get(h["series_since_reform_id"])) for h in mine
+        ), label
+    assert any(h["series_since_reform_id"] for h in history), "no row after a reform"
     assert "(2.5)" in about["Interval"] and method_names["rounding"] in about["Interval"]
 
     definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
@@ -743,7 +755,7 @@ def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, p
             assert (phrase in text) == any(r["status"] == status for r in mine), (status, text)
 
 
-def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page):
+def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(built, page):
     """Every row of the seed reforms is in the report's table, with its law; a reform inside
     an indicator's history is a dated line on its chart, one outside it is not drawn."""
     from pipeline.report.charts import history_chart
@@ -759,6 +771,28 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(page
     for r in reforms:
         assert r["law"] in listed[r["reform_id"]]
         assert ("(forventet)" in listed[r["reform_id"]]) == (r["status"] == "expected")
+
+    # each indicator whose published history reaches across a reform names the break under
+    # its figures, and its chart (where it has one) dates it; no other indicator does
+    series = _rows(
+        built.settings.analytics_path,
+        "select indicator_id, coalesce(list(distinct series_since_reform_id) filter "
+        "(where series_since_reform_id is not null), []) as reforms, "
+        "bool_or(series_since_reform_id is null) as before_any "
+        f"from marts.fct_indicator_values where area_code = {HOME} group by indicator_id",
+    )
+    broken = {
+        r["indicator_id"]: set(r["reforms"])
+        for r in series
+        if len(r["reforms"]) + r["before_any"] > 1
+    }
+    assert broken, "the test world reaches across no reform"
+    for article in soup.select("article.indicator"):
+        ind = article["data-indicator"]
+        named = {p["data-reform"] for p in article.select("p.break")}
+        assert named == broken.get(ind, set()), ind
+        if named and article.select_one(".chart"):
+            assert "Reform (brud i serien)" in str(article.select_one(".chart")), ind
 
     row = {
         "indicator_id": "4.4",

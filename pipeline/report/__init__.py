@@ -168,6 +168,8 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
+        # the reforms that break its published series, named under the figures
+        "breaks": [{**r, "date": formats.date_text(r["effective_date"])} for r in ind.reforms],
         "breakdown_tables": _breakdown_tables(ind, data),
         "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
         "replaced_by": next(

@@ -83,13 +83,24 @@ where v.area_code = $ballerup and v.breakdown <> 'total'
 order by v.indicator_id, v.breakdown, v.breakdown_value
 """
 
+# The series of Ballerup's rows of each indicator (fct_indicator_values.series_since_reform_id:
+# the reform whose break a row is after), each with its first period: the reforms after the
+# first series are the breaks inside the indicator's history.
+SERIES_BREAKS_SQL = """
+select indicator_id, series_since_reform_id as reform_id, min(period) as first_period
+from marts.fct_indicator_values
+where area_code = $ballerup
+group by all
+order by indicator_id, first_period
+"""
+
 # Every published row of the shown areas, for the workbook's group sheets.
 HISTORY_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
     b.label_da, v.value, v.ci_lower, v.ci_upper, v.interval_method, v.numerator,
     v.denominator, v.unit,
-    v.is_suppressed, v.is_provisional
+    v.is_suppressed, v.is_provisional, v.series_since_reform_id
 from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
@@ -120,7 +131,8 @@ class Indicator:
     row: dict
     series: dict[int, list[Point]] = field(default_factory=dict)
     breakdown: list[dict] = field(default_factory=list)
-    reforms: list[dict] = field(default_factory=list)  # those that break its series
+    # the reforms that break its series inside the history published (SERIES_BREAKS_SQL)
+    reforms: list[dict] = field(default_factory=list)
 
     def __getattr__(self, name: str):
         try:
@@ -325,6 +337,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_comparable_level")
         }
         reforms = _dicts(con, "select * from marts.dim_reform order by effective_date")
+        series_breaks = _dicts(con, SERIES_BREAKS_SQL)
         outlook = {
             r["indicator_id"]: r for r in _dicts(con, "select * from marts.fct_indicator_outlook")
         }
@@ -335,8 +348,12 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
                 "order by code_list, sort_order"
             ).fetchall()
         }
-    for ind in indicators.values():
-        ind.reforms = [r for r in reforms if ind.indicator_id in r["affects_indicators"]]
+    by_id = {r["reform_id"]: r for r in reforms}
+    seen: set[str] = set()
+    for r in series_breaks:  # each indicator's series in order: every one after its first
+        if r["indicator_id"] in seen and r["reform_id"] is not None:
+            indicators[r["indicator_id"]].reforms.append(by_id[r["reform_id"]])
+        seen.add(r["indicator_id"])
     return ReportData(
         published_at,
         area_names,

@@ -173,6 +173,19 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "De seneste måneder, som kilderne stadig reviderer, er markeret «ja» i «Foreløbig»; "
             "en status bygger på den seneste endelige måned.",
         ),
+        (
+            "Brud i serien",
+            "En reform, der ændrer, hvad en indikator måler, bryder dens serie: rækkerne efter "
+            "den nævner reformen i «Serie efter reform», og tal fra før og efter er ikke "
+            "opgjort efter de samme regler. "
+            + "; ".join(
+                f"{r['name_da']} ({formats.date_text(r['effective_date'])}): "
+                + (", ".join(r["affects_indicators"]) or "ingen indikatorer")
+                for r in data.reforms
+                if r["status"] == "in_force"
+            )
+            + ".",
+        ),
     ]
     rows += [(f"{s.symbol} {s.status}", s.sentence_da) for s in data.verdicts()]
     statuses = {f"{s.symbol} {s.status}": s.css_class for s in data.verdicts()}
@@ -324,6 +337,10 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
     texts = {i.indicator_id: i.headline_da for i in data.indicators}
+    reforms = {
+        r["reform_id"]: f"{r['name_da']} ({formats.date_text(r['effective_date'])})"
+        for r in data.reforms
+    }
     columns = [
         Column("Nr.", lambda r: r["indicator_id"]),
         Column("Indikator", lambda r: texts[r["indicator_id"]]),
@@ -337,6 +354,7 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Værdi for opdelingen", lambda r: r["label_da"]),
         Column("Værdi", lambda r: r["value"], lambda r: r["unit"]),
         Column("Foreløbig", lambda r: "ja" if r["is_provisional"] else None),
+        Column("Serie efter reform", lambda r: reforms.get(r["series_since_reform_id"])),
         Column("Interval, fra", lambda r: r["ci_lower"], lambda r: r["unit"]),
         Column("Interval, til", lambda r: r["ci_upper"], lambda r: r["unit"]),
         Column(

@@ -28,13 +28,9 @@ focus_areas as (
     select * from {{ ref('focus_areas') }}
 ),
 
--- the reforms in force and the indicators whose series each breaks (dim_reform)
+-- the reforms in force and the indicators whose series each breaks
 reform_breaks as (
-    select
-        effective_date,
-        unnest(affects_indicators) as indicator_id
-    from {{ ref('dim_reform') }}
-    where status = 'in_force'
+    select * from {{ ref('int_reform_breaks') }}
 ),
 
 targets as (

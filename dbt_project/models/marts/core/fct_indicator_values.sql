@@ -3,7 +3,8 @@
 -- by the method of its unit (seeds units and interval_methods; pipeline/stats.py) or the
 -- range its model gave with the method that made it (2.5's country: rounding), hidden
 -- where a small count could be read or derived (int_indicator_suppression), and marked
--- provisional in the months its sources still revise (macros/revisions.sql).
+-- provisional in the months its sources still revise (macros/revisions.sql), and with the
+-- reform whose break its series is on the far side of (int_reform_breaks).
 with
 
 suppressed as (
@@ -12,6 +13,10 @@ suppressed as (
 
 units as (
     select * from {{ ref('units') }}
+),
+
+reform_breaks as (
+    select * from {{ ref('int_reform_breaks') }}
 ),
 
 with_intervals as (
@@ -27,6 +32,15 @@ with_intervals as (
 -- counted from the newest period of that period type of the home municipality's rows and,
 -- apart, of the other areas' (the benchmark tables, which may end months earlier than the
 -- home municipality's own register: their newest months are the ones still revised).
+with_newest as (
+    select
+        *,
+        max(period) over (
+            partition by indicator_id, period_type, area_code = {{ var('home_municipality') }}
+        ) as newest_period
+    from with_intervals
+),
+
 with_revisions as (
     select
         * exclude (interval_method),
@@ -35,11 +49,24 @@ with_revisions as (
         case
             when ci_lower is not null or ci_upper is not null then interval_method
         end as interval_method,
-        period > max(period) over (
-            partition by indicator_id, period_type, area_code = {{ var('home_municipality') }}
-        )
-        - to_months(revision_months) as is_provisional
-    from with_intervals
+        period > newest_period - to_months(revision_months) as is_provisional
+    from with_newest
+),
+
+-- The series a row belongs to: the latest reform in force on the first day of its period
+-- that breaks the indicator's series (null before the first). Rows of different series do
+-- not measure the same thing; a period reaching across a reform (a year, a rolling year)
+-- belongs to the series before it.
+with_series as (
+    select
+        with_revisions.*,
+        reform_breaks.reform_id as series_since_reform_id
+    from with_revisions
+    asof left join reform_breaks
+        on
+            with_revisions.indicator_id = reform_breaks.indicator_id
+            and {{ period_first_day('with_revisions.period', 'with_revisions.period_type') }}
+            >= reform_breaks.effective_date
 ),
 
 final as (
@@ -58,8 +85,9 @@ final as (
         interval_method::varchar as interval_method,
         unit::varchar as unit,
         is_suppressed::boolean as is_suppressed,
-        is_provisional::boolean as is_provisional
-    from with_revisions
+        is_provisional::boolean as is_provisional,
+        series_since_reform_id::varchar as series_since_reform_id
+    from with_series
 )
 
 select * from final
