@@ -292,7 +292,9 @@ def test_every_interval_says_what_it_is_and_a_rounding_range_is_not_a_confidence
     """A published interval carries its method (fct_indicator_values.interval_method, a code
     of seed interval_methods): the home municipality's the 95 % interval of its unit's method;
     2.5's country, a sum of percentages each published with one decimal and no counts, the
-    range that rounding allows (rounding), which is the comparator's range in the status."""
+    range that rounding allows (rounding), which is the comparator's range in the status;
+    2.1's rank of such percentages (every municipality's, Ballerup's too), from the rank to
+    the worst its ties allow."""
     path = built.settings.analytics_path
     with open(SEEDS_DIR / "units.csv", encoding="utf-8") as f:
         unit_method = {u["unit"]: u["interval_method"] for u in csv.DictReader(f)}
@@ -305,12 +307,21 @@ def test_every_interval_says_what_it_is_and_a_rounding_range_is_not_a_confidence
     kinds = {}
     for indicator_id, area, unit, method, no_denominator, has_interval, _ in rows:
         assert (method is not None) == has_interval, (indicator_id, area)
-        if method == "rounding":
+        if method == "rounding" and unit == "rank":  # the rank itself to its ties' worst
+            assert no_denominator is False, indicator_id  # the number ranked
+        elif method == "rounding":
             assert no_denominator and area != int(dbt_var("home_municipality")), indicator_id
         elif method is not None:
             assert method == unit_method[unit], (indicator_id, area, method)
         kinds.setdefault(indicator_id, set()).add(method)
-    assert {i for i, k in kinds.items() if "rounding" in k} == {"2.5"}
+    assert {i for i, k in kinds.items() if "rounding" in k} == {"2.1", "2.5"}
+    ties = _query(
+        path,
+        "select count(*) filter (where ci_lower < ci_upper), "
+        "count(*) filter (where value <> ci_lower) from marts.fct_indicator_values "
+        "where indicator_id = '2.1'",
+    )
+    assert ties[0][0] > 0 and ties[0][1] == 0, ties  # ties widen it; the rank is its best
     assert any(m not in (None, "rounding") for m in kinds["2.5"])  # Ballerup's own
     [(value, lower, upper, c_lower, c_upper)] = _query(
         path,

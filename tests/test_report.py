@@ -491,7 +491,10 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
             str(reform_names.get(h["series_since_reform_id"])) for h in mine
         ), label
     assert any(h["series_since_reform_id"] for h in history), "no row after a reform"
-    assert "(2.5)" in about["Interval"] and method_names["rounding"] in about["Interval"]
+    rounded = sorted({h["indicator_id"] for h in history if h["interval_method"] == "rounding"})
+    assert rounded, "no figure known only to its rounding (2.1's rank, 2.5's country)"
+    assert f"({', '.join(rounded)})" in about["Interval"]
+    assert method_names["rounding"] in about["Interval"]
 
     definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
     catalogue = _seed("indicator_catalogue")
@@ -1030,14 +1033,36 @@ def test_a_single_provisional_month_is_shaded_from_half_way_after_the_last_final
     assert provisional_span(one[:2]) is None  # nothing provisional: no shading
 
 
-def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison(page):
-    """A verdict whose source publishes no counts (2.1's rank) is a direct comparison, as its
-    indicator says: the front page's account of the statuses must not claim that every
-    verdict has a whole interval on one side of the goal."""
+def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison(page, status):
+    """A verdict is said for what it rests on (seed indicator_statuses): a direct comparison
+    where the source publishes neither counts nor a range, the range the rounding of the
+    published figures allows (2.1's rank among ties), else the statistical interval; the
+    front page's account of the statuses must not claim that every verdict has a
+    statistical interval on one side of the goal."""
     soup, _ = page
-    verdicts = [p.get_text(" ", strip=True) for p in soup.select("p.verdict")]
-    direct = [v for v in verdicts if "direkte sammenligning" in v]
+    sentences = {
+        (r["status"], "none"): r["sentence_plain_da"]
+        for r in _seed("indicator_statuses")
+        if r["kind"] == "verdict" and r["sentence_plain_da"]
+    } | {
+        (r["status"], "rounding"): r["sentence_rounding_da"]
+        for r in _seed("indicator_statuses")
+        if r["kind"] == "verdict" and r["sentence_rounding_da"]
+    }
     explained = " ".join(p.get_text(" ", strip=True) for p in soup.select("p.explain"))
     explained = re.sub(r"\s+", " ", explained)
     assert "direkte sammenligning af de offentliggjorte tal" in explained
-    assert direct, "the sample has a rank (2.1): its verdict says it is a direct comparison"
+    assert "En placering blandt kommunerne bygger på offentliggjorte procenter" in explained
+    said = 0
+    for ind, s in status.items():
+        sentence = sentences.get((s["status"], s["interval_method"]))
+        if sentence is None:
+            continue
+        article = soup.select_one(f'article[data-indicator="{ind}"]')
+        verdict = article.select_one("p.verdict").get_text(" ", strip=True)
+        assert verdict.startswith(sentence), (ind, verdict)
+        if s["interval_method"] == "rounding":  # its range is not called a 95 % interval
+            said += 1
+            interval = article.select_one(".interval").get_text(" ", strip=True)
+            assert interval.startswith("Interval ved afrunding:"), (ind, interval)
+    assert said, "the sample's rank (2.1) has no verdict on the range of its ties"

@@ -56,11 +56,13 @@
     else '{{ level }}'
 {%- endmacro %}
 
-{#- the persons behind a value, by its unit's interval method (seed interval_methods) -#}
+{#- the persons behind a value, by its interval method (seed interval_methods); none where
+    no persons stand behind it (a range that rounding allows) -#}
 {% macro persons_behind(rows, methods) -%}
     case {{ methods }}.persons_behind
         when 'denominator' then {{ rows }}.denominator
         when 'numerator' then {{ rows }}.numerator
+        when 'none' then null
         else least({{ rows }}.numerator, {{ rows }}.denominator)
     end
 {% endmacro %}

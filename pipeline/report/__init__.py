@@ -165,6 +165,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "status_class": status.css_class,
         "status_sentence": ind.status_text,
         "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
+        "interval_label": formats.interval_label(ind.interval_method).capitalize(),
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),

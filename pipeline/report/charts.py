@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipeline.report.data import BALLERUP, Indicator, Point
-from pipeline.report.formats import UNIT_SUFFIX, number, value_text
+from pipeline.report.formats import UNIT_SUFFIX, interval_label, number, value_text
 
 WIDTH, HEIGHT = 6.6, 2.5  # inches; 660 x 250 px at 100 dpi
 BALLERUP_COLOUR = "#1f4e8c"
@@ -101,7 +101,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 color=BALLERUP_COLOUR,
                 alpha=BAND_ALPHA,
                 linewidth=0,
-                label=f"{home}, 95 %-interval",
+                label=f"{home}, {interval_label(ind.interval_method)}",
             )
             shown += [p.ci_lower for p in band] + [p.ci_upper for p in band]
         ax.plot(

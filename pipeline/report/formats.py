@@ -96,6 +96,13 @@ def value_text(value: float | None, unit: str) -> str:
     return number(value, unit) + UNIT_SUFFIX.get(unit, "")
 
 
+def interval_label(interval_method: str | None) -> str:
+    """What an interval is called: a 95 % confidence interval, or for a range that the
+    rounding of published figures allows (seed interval_methods 'rounding': 2.1's rank among
+    ties, 2.5's country) not a statistical one."""
+    return "interval ved afrunding" if interval_method == "rounding" else "95 %-interval"
+
+
 def interval_text(low: float | None, high: float | None, unit: str) -> str:
     """'14,6–17,9 %' (the 95 % interval, an en dash between); with a negative end, in words:
     'fra \N{MINUS SIGN}61,5 til \N{MINUS SIGN}6,4 pct.-point' (a dash beside a minus sign

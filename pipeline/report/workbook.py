@@ -155,12 +155,13 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Interval",
             "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). "
             + (
-                "For et landstal, der er lagt sammen af afrundede offentliggjorte tal "
+                "For tal, der bygger på afrundede offentliggjorte tal "
                 f"({', '.join(data.rounded_values)}), det interval, som afrundingen tillader "
-                f"(«Intervallets art»: {data.name('interval_method', 'rounding')}); en status "
-                "kræver, at "
-                f"{formats.genitive(data.home_name)} interval ligger uden for hele det "
-                "interval. "
+                f"(«Intervallets art»: {data.name('interval_method', 'rounding')}): et landstal "
+                "lagt sammen af afrundede procenter, eller en placering, der deles med "
+                "kommuner med samme offentliggjorte tal (fra den bedste til den dårligste "
+                "placering, de kan have); en status kræver, at hele det interval ligger på "
+                "den ene side af målet eller sammenligningen. "
                 if data.rounded_values
                 else ""
             )
@@ -213,8 +214,16 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Periodens første dag", lambda i: i.period),
         Column("Foreløbig", lambda i: "ja" if i.is_provisional else None),
         Column("Seneste værdi", lambda i: i.value, _unit),
-        Column("95 %-interval, fra", lambda i: i.ci_lower, _unit),
-        Column("95 %-interval, til", lambda i: i.ci_upper, _unit),
+        Column("Interval, fra", lambda i: i.ci_lower, _unit),
+        Column("Interval, til", lambda i: i.ci_upper, _unit),
+        Column(
+            "Intervallets art",
+            lambda i: (
+                data.name("interval_method", i.interval_method)
+                if i.ci_lower is not None and i.interval_method
+                else None
+            ),
+        ),
         Column("Antal bag tallet", lambda i: i.n_counted, lambda i: "count"),
         Column(
             "Talt i",

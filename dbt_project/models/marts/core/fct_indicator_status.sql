@@ -10,8 +10,9 @@
 -- shares, the score interval for two rates) leaves out 0, else uændret; across a reform
 -- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. The comparator
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
--- rounding of published figures where its model gives that range (2.5). A figure whose source
--- publishes no counts (2.1's rank of rates) keeps the plain comparison, and
+-- rounding of published figures where its model gives that range (2.5). So is a value's: 2.1's
+-- rank of published shares is known to the range its ties span (interval_method 'rounding').
+-- A figure published without counts or range keeps the plain comparison, and
 -- says so (interval_method 'none'); a counted value whose interval cannot be computed gets
 -- no verdict: 'ikke vurderet'. The words and their sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
@@ -92,7 +93,9 @@ latest_values as (
         ballerup.ci_upper,
         ballerup.unit,
         units.scale,
-        units.interval_method,
+        -- the row's own: the method its model gave (2.1's rank: the range of its ties,
+        -- rounding) or else its unit's
+        coalesce(ballerup.interval_method, units.interval_method) as interval_method,
         {{ persons_behind('ballerup', 'interval_methods') }} as persons
     from latest
     inner join ballerup
@@ -100,7 +103,10 @@ latest_values as (
             latest.indicator_id = ballerup.indicator_id
             and latest.period = ballerup.period
     left join units on ballerup.unit = units.unit
-    left join interval_methods on units.interval_method = interval_methods.interval_method
+    left join interval_methods
+        on
+            coalesce(ballerup.interval_method, units.interval_method)
+            = interval_methods.interval_method
 ),
 
 a_year_before as (
@@ -273,9 +279,13 @@ worded as (
     select
         judged.*,
         changes_said.sentence_da as change_text,
+        -- the verdict's sentence for what it rests on: a plain comparison, the range the
+        -- rounding of published figures allows, or else a statistical interval
         case
             when judged.interval_method = 'none' and verdicts.sentence_plain_da is not null
                 then verdicts.sentence_plain_da
+            when judged.interval_method = 'rounding' and verdicts.sentence_rounding_da is not null
+                then verdicts.sentence_rounding_da
             else verdicts.sentence_da
         end as status_text
     from judged

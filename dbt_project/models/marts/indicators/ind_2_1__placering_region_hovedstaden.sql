@@ -2,6 +2,11 @@
 -- all insured (DST AUP03): rank 1 is the lowest share; ties share the better rank. Every
 -- municipality of the region gets its rank, so the comparison can be shown. The region is
 -- the home municipality's (seed municipalities).
+-- AUP03 publishes the shares with one decimal and no counts: municipalities with the same
+-- published share may lie either way of each other, so a rank is known only to the range
+-- its ties span (from the better rank to the number with a share at most as high). That
+-- range is the value's interval, interval_method 'rounding' (seed interval_methods), as
+-- for 2.5's country: a verdict needs the whole range on one side of the target.
 with
 
 aup03 as (
@@ -33,6 +38,12 @@ ranked as (
         area_code,
         period_date,
         rank() over (partition by period_date order by insured_unemployment_pct) as region_rank,
+        -- the worst rank its ties allow: the municipalities with a share at most as high
+        count(*) over (
+            partition by period_date
+            order by insured_unemployment_pct
+            range between unbounded preceding and current row
+        ) as region_rank_worst,
         count(*) over (partition by period_date) as n_ranked
     from region_municipalities
 ),
@@ -48,6 +59,9 @@ final as (
         null::double as numerator,
         n_ranked::double as denominator,
         region_rank::double as value,
+        region_rank::double as ci_lower,
+        region_rank_worst::double as ci_upper,
+        'rounding' as interval_method,
         'rank' as unit
     from ranked
 )
