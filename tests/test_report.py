@@ -491,6 +491,8 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
             str(reform_names.get(h["series_since_reform_id"])) for h in mine
         ), label
     assert any(h["series_since_reform_id"] for h in history), "no row after a reform"
+    in_force = [r for r in _seed("reforms") if r["status"] == "in_force"]
+    assert all(reform_names[r["reform_id"]] in about["Brud i serien"] for r in in_force)
     rounded = sorted({h["indicator_id"] for h in history if h["interval_method"] == "rounding"})
     assert rounded, "no figure known only to its rounding (2.1's rank, 2.5's country)"
     assert f"({', '.join(rounded)})" in about["Interval"]
