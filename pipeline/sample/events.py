@@ -15,6 +15,7 @@ from pipeline.sample.world import (
     World,
     read_seed,
     state_spells,
+    visitation_categories,
 )
 
 # offer types in the offer_types seed's order; OFFER_GROUPS' weights follow that order
@@ -66,7 +67,9 @@ def make_events(rng: np.random.Generator, world: World) -> dict[str, pd.DataFram
         {
             "visitation_id": np.arange(1, len(vis) + 1),
             "cpr": cpr[vis["person"]],
-            "visitation_category": [STATE_GROUP[s][1] for s in vis["state_name"]],
+            "visitation_category": visitation_categories(
+                vis["state_name"].to_numpy(), vis["person"].to_numpy()
+            ),
             "valid_from": ws[vis["start_week"]],
             "valid_to": np.where(
                 open_end, np.datetime64("NaT"), ws[vis["end_week"]] + np.timedelta64(6, "D")

@@ -73,6 +73,27 @@ PAID_AS_KONTANTHJAELP = {
     "uh_aktivitetsparat": ("kontanthjaelp", "aktivitetsparat"),
 }
 
+# Of the persons in uh_uddannelsesparat the jobcentre assesses a share as åbenlyst
+# uddannelsesparate (LAB § 2 nr. 4: ready to start an education on ordinary terms, seeking work
+# meanwhile), the others as uddannelsesparate who need help first. A person's assessment is
+# fixed by its index, not drawn, so that the world's random draws stay as they were.
+AABENLYST_SHARE = 0.4
+
+
+def is_aabenlyst_uddannelsesparat(person: np.ndarray) -> np.ndarray:
+    """Whether the persons (indices) are åbenlyst uddannelsesparate while in uh_uddannelsesparat."""
+    return (np.asarray(person, dtype=np.int64) * 2654435761) % 1000 < AABENLYST_SHARE * 1000
+
+
+def visitation_categories(state_names: np.ndarray, persons: np.ndarray) -> np.ndarray:
+    """The case system's visitation category of each (state, person)."""
+    categories = np.array([STATE_GROUP[s][1] for s in state_names], dtype=object)
+    aabenlyst = (np.asarray(state_names) == "uh_uddannelsesparat") & is_aabenlyst_uddannelsesparat(
+        persons
+    )
+    categories[aabenlyst] = "aabenlyst_uddannelsesparat"
+    return categories
+
 
 def read_seed(name: str) -> list[dict[str, str]]:
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
