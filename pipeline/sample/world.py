@@ -75,9 +75,11 @@ PAID_AS_KONTANTHJAELP = {
 
 # Of the persons in uh_uddannelsesparat the jobcentre assesses a share as åbenlyst
 # uddannelsesparate (LAB § 2 nr. 4: ready to start an education on ordinary terms, seeking work
-# meanwhile), the others as uddannelsesparate who need help first. A person's assessment is
-# fixed by its index, not drawn, so that the world's random draws stay as they were.
-AABENLYST_SHARE = 0.4
+# meanwhile), the others as uddannelsesparate who need help first: Ballerup's 4 against 84
+# fuldtidspersoner in 2026M07 (Jobindsats y60a02 by _viskat_1int, docs/sources/real_tables.md).
+# A person's assessment is fixed by its index, not drawn, so that the world's random draws stay
+# as they were.
+AABENLYST_SHARE = 0.05
 
 
 def is_aabenlyst_uddannelsesparat(person: np.ndarray) -> np.ndarray:
