@@ -6,8 +6,9 @@
 -- starts in the first week of a stay is a person who moved in on førtidspension granted
 -- elsewhere: neither is an award. Windows start after the register's first month; the
 -- residents are those of each month's first day (int_population_months). Ballerup only, from its
--- register: no published table of førtidspension awards by municipality was found (Jobindsats
--- y10a02 is the stock on førtidspension, not awards; docs/sources/real_tables.md, §3).
+-- register: DST's PEN113 (new recipients of førtidspension per month, by municipality) would
+-- give the country's comparator and is not fetched yet (Jobindsats y10a02 is the stock on
+-- førtidspension, not awards; docs/sources/real_tables.md, §2 and §3).
 with
 
 spells as (
