@@ -2,6 +2,7 @@
 indicator_targets; the strategy: ../shared/seeds/)."""
 
 import csv
+import itertools
 import re
 
 from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, extracts_config, read_yaml
@@ -41,17 +42,28 @@ def test_the_committee_reads_no_software_names_or_codes_in_the_danish_texts():
 
 
 def test_the_statbank_requests_ask_for_the_ages_the_indicators_count():
-    """The age bands are written once (dbt var age_bands); FOLK1A is asked for each year of
-    the 'young' band (4.2's residents), HFUDD11's ALDER group is the 'young_adults' band
-    (4.1's staging reads it by that label): a band changed in the var alone would leave the
-    country's figures on other ages."""
+    """The age bands are written once (dbt var age_bands, seed age_groups); FOLK1A is asked
+    for each year of the 'young' band (4.2's residents) and of 3.3's residents (seed
+    age_groups, its total), and for no other, PEN113 for the five-year bands that make up
+    3.3's residents, HFUDD11's ALDER group is the 'young_adults' band (4.1's staging reads it
+    by that label): a band changed in the var or the seed alone would leave the country's
+    figures on other ages."""
     bands = read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")["vars"]["age_bands"]
     extracts = extracts_config()
     tables = {
         t: conf for source in ("jobindsats", "statbank") for t, conf in extracts[source].items()
     }
     first, last = bands["young"]
-    assert tables["FOLK1A"]["select"]["ALDER"] == [str(a) for a in range(first, last + 1)]
+    [awards] = [
+        (int(r["min_age"]), int(r["max_age"]))
+        for r in _seed("age_groups")
+        if r["source_system"] == "foertidspension" and r["is_total"] == "true"
+    ]
+    wanted = set(range(first, last + 1)) | set(range(awards[0], awards[1] + 1))
+    assert tables["FOLK1A"]["select"]["ALDER"] == [str(a) for a in sorted(wanted)]
+    pen113 = [(int(b[:2]), int(b[2:])) for b in tables["PEN113"]["select"]["ALDER"]]
+    assert [pen113[0][0], pen113[-1][1]] == list(awards)
+    assert all(lo == hi + 1 for (_, hi), (lo, _) in itertools.pairwise(pen113)), pen113
     assert "{}-{}".format(*bands["young_adults"]) in str(tables["HFUDD11"])
 
 

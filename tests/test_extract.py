@@ -533,7 +533,7 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     rebuilt, answering
 ):
     """The built world's last FOLK1A file, served as StatBank's answer to the request
-    extracts.yml makes (codes, OMRÅDE *, ALDER 18-29, KØN and CIVILSTAND left out): the fetch
+    extracts.yml makes (codes, OMRÅDE *, ALDER 18-64, KØN and CIVILSTAND left out): the fetch
     asks for the quarter by its own id, writes the same bytes, and loaded into a warehouse
     that has not seen it, 4.2's denominator rows (stg_statbank__folk1a) are the same."""
     settings = rebuilt.settings
@@ -564,8 +564,93 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     assert body["valuePresentation"] == "Code"
     assert body["variables"] == [
         {"code": "OMRÅDE", "values": ["*"]},
-        {"code": "ALDER", "values": [str(a) for a in range(18, 30)]},
+        {"code": "ALDER", "values": [str(a) for a in range(18, 65)]},
         {"code": "Tid", "values": [quarter]},
+    ]
+    _lands_and_loads_as_before(
+        settings, "statbank", fetched, generated, original, staging, first_day, before
+    )
+
+
+def _pen113_tableinfo(areas: list[str], month: str) -> dict:
+    """PEN113's tableinfo in the shape of StatBank's: its variables and codes as
+    docs/sources/real_tables.md §2 establishes them from a catalogue of StatBank's tableinfo
+    (KØN MOK/M/K, ALDER 1869 and the five-year bands, YDELSESTYPE 40-45/55/60, MODTAG1
+    80/82/84, monthly Tid)."""
+
+    def values(ids_texts):
+        return [{"id": i, "text": t} for i, t in ids_texts]
+
+    bands = ["1824", "2529", "3034", "3539", "4044", "4549", "5054", "5559", "6064", "6569"]
+    return {
+        "id": "PEN113",
+        "text": "Førtidspensionister",
+        "unit": "-",
+        "variables": [
+            {"id": "OMRÅDE", "text": "område", "values": values((a, a) for a in areas)},
+            {"id": "KØN", "text": "køn", "values": values([("MOK", "Mænd og kvinder i alt")])},
+            {
+                "id": "ALDER",
+                "text": "alder",
+                "values": values([("1869", "Alle 18-69 årige"), *((b, b) for b in bands)]),
+            },
+            {
+                "id": "YDELSESTYPE",
+                "text": "ydelsestype",
+                "values": values([("40", "Førtidspension i alt"), ("55", "Seniorpension")]),
+            },
+            {
+                "id": "MODTAG1",
+                "text": "modtagere",
+                "values": values(
+                    [("80", "Modtagere (antal)"), ("82", "Nye modtagere (månedsvis)")]
+                ),
+            },
+            {"id": "Tid", "text": "tid", "time": True, "values": values([(month, month)])},
+        ],
+    }
+
+
+def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_one(
+    rebuilt, answering
+):
+    """The built world's last PEN113 file (3.3's country), served as StatBank's answer to the
+    request extracts.yml makes (codes; OMRÅDE *, the bands 18-64, YDELSESTYPE 40, MODTAG1 82;
+    KØN left out): the fetch writes the same bytes, and loaded into a warehouse that has not
+    seen it, the staging rows (stg_statbank__pen113) are the same."""
+    settings = rebuilt.settings
+    generated = sorted((settings.landing_dir / "statbank").glob("PEN113_*.csv"))[-1]
+    month = generated.stem.split("_")[-1]
+    text = generated.read_text(encoding="utf-8-sig")
+    areas = sorted({line.split(";")[0] for line in text.split()[1:]})
+    staging = "select * from staging.stg_statbank__pen113 where month_date = ? order by all"
+    first_day = str(periods.parse(month).first_day)
+    original, before = _unload(settings, "statbank", generated, staging, first_day)
+    assert any(r[0] == 0 for r in before)  # the country, 3.3's comparator
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET" and request.url.path == "/v1/tableinfo/PEN113":
+            return httpx.Response(200, json=_pen113_tableinfo(areas, month))
+        if request.method == "POST" and request.url.path == "/v1/data":
+            return httpx.Response(200, content=original, headers={"Content-Type": "text/csv"})
+        return httpx.Response(404)
+
+    answering(handler)
+    fetched = fetch_one(settings.landing_dir, "statbank", "PEN113", month)
+    body = json.loads(seen[1].content)
+    assert body["valuePresentation"] == "Code"
+    assert body["variables"] == [
+        {"code": "OMRÅDE", "values": ["*"]},
+        {
+            "code": "ALDER",
+            "values": ["1824", "2529", "3034", "3539", "4044", "4549", "5054", "5559", "6064"],
+        },
+        {"code": "YDELSESTYPE", "values": ["40"]},
+        {"code": "MODTAG1", "values": ["82"]},
+        {"code": "Tid", "values": [month]},
     ]
     _lands_and_loads_as_before(
         settings, "statbank", fetched, generated, original, staging, first_day, before

@@ -554,3 +554,46 @@ def ballerup_population(world: World, ages: list[int]) -> pd.DataFrame:
         counts = pd.Series(age[world.resident_on(day)]).value_counts()
         rows += [(f"{day:%Y-%m}", a, int(counts.get(a, 0))) for a in ages]
     return pd.DataFrame(rows, columns=["month", "alder", "base"])
+
+
+def ballerup_new_foertidspension(world: World, bands: list[str]) -> pd.DataFrame:
+    """PEN113's "Nye modtagere (månedsvis)" for Ballerup (3.3's comparator table): the persons
+    on førtidspension in a month who were not in the month before and lived here on its
+    first day, by PEN113's age band
+    (codes like "1824"; age the calendar year minus birth year), from the world's second month
+    on (the first has no month before it)."""
+    fp = world.pw_state == S["foertidspension"]
+    months = pd.PeriodIndex(world.cal.month, freq="M")
+    ordinal = months.year.to_numpy() * 12 + months.month.to_numpy()
+    on = pd.DataFrame(
+        {"person": world.pw_person[fp], "m": ordinal[world.pw_week[fp]]}
+    ).drop_duplicates()
+    key = on["person"].to_numpy().astype(np.int64) * 100_000 + on["m"].to_numpy()
+    new = on[~np.isin(key - 1, key)]  # not on førtidspension in the month before
+    new = new[new["m"] > ordinal.min()]
+    # and living here then: one who moves in on førtidspension is no new recipient of the
+    # country (and the sample scales Ballerup's rows up to the country's)
+    lived_here = np.zeros(len(new), dtype=bool)
+    for m in np.unique(new["m"].to_numpy()):
+        rows = new["m"].to_numpy() == m
+        day = date((m - 2) // 12, (m - 2) % 12 + 1, 1)
+        lived_here[rows] = world.resident_on(day)[new["person"].to_numpy()[rows]]
+    new = new[lived_here]
+    birth = world.persons["birth_year"].to_numpy()[new["person"].to_numpy()]
+    age = (new["m"].to_numpy() - 1) // 12 - birth
+    band = np.full(len(new), "", dtype=object)
+    for code in bands:
+        band[(age >= int(code[:2])) & (age <= int(code[2:]))] = code
+    counts = (
+        pd.DataFrame({"m": new["m"].to_numpy(), "alder": band})
+        .query("alder != ''")
+        .groupby(["m", "alder"])
+        .size()
+    )
+    rows = [
+        (f"{(m - 1) // 12}-{(m - 1) % 12 + 1:02d}", b, int(counts.get((m, b), 0)))
+        for m in range(ordinal.min() + 1, ordinal.max() + 1)
+        for b in bands
+    ]
+    out = pd.DataFrame(rows, columns=["month", "alder", "base"])
+    return out.assign(flag=0)

@@ -26,7 +26,13 @@ from pipeline.config import SAMPLE_MARKER, SAMPLE_START, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import sha256_of, write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
-from pipeline.sample.benchmarks import AGE_GROUPS, AGE_TOTAL, Benchmarks, ballerup_population
+from pipeline.sample.benchmarks import (
+    AGE_GROUPS,
+    AGE_TOTAL,
+    Benchmarks,
+    ballerup_new_foertidspension,
+    ballerup_population,
+)
 from pipeline.sample.world import (
     BALLERUP,
     STATES,
@@ -138,6 +144,40 @@ def write_population(bm: Benchmarks, landing: Path) -> list[Path]:
         )
         quarter = periods.label_for(periods.parse(month).start, "quarter", dst=True)
         out.append(write_statbank_table(landing, "FOLK1A", quarter, rows))
+    return out
+
+
+# PEN113's first month (docs/sources/real_tables.md, PEN113: monthly from 2021M01)
+PEN113_FIRST = "2021-01"
+
+
+def write_pension_awards(bm: Benchmarks, landing: Path) -> list[Path]:
+    """PEN113 once a month from its first, as extracts.yml asks it: codes, OMRÅDE, ALDER (the
+    bands asked), YDELSESTYPE 40 and MODTAG1 82 (new recipients of førtidspension), KØN
+    eliminated. Ballerup's new recipients from the world, as the mean of the 12 months to the
+    month (a sample's few awards per band and month would leave whole bands of the country
+    at 0); the other municipalities in proportion to their labour force; regions and the
+    country their sums."""
+    conf = extracts_config()["statbank"]["PEN113"]
+    bands = list(conf["select"]["ALDER"])
+    new = ballerup_new_foertidspension(bm.world, bands)
+    new["base"] = new.groupby("alder")["base"].transform(lambda x: x.rolling(12, 1).mean())
+    out = []
+    for month, b in new.groupby("month"):
+        if month < PEN113_FIRST:
+            continue
+        df = bm.synth(month, b, ["alder"], {"alder": "1869"})
+        df = df[df["alder"] != "1869"].sort_values(["code", "alder"])
+        rows = pd.DataFrame(
+            {
+                "OMRÅDE": [f"{c:03d}" for c in df["code"]],
+                "ALDER": df["alder"],
+                "YDELSESTYPE": conf["select"]["YDELSESTYPE"][0],
+                "MODTAG1": conf["select"]["MODTAG1"][0],
+                "INDHOLD": _whole(df["base"]),
+            }
+        )
+        out.append(write_statbank_table(landing, "PEN113", _period(month), rows))
     return out
 
 
@@ -315,6 +355,7 @@ def generate(
     files += write_registers(world, landing)
     files += write_education(bm, landing)
     files += write_population(bm, landing)
+    files += write_pension_awards(bm, landing)
     summary = {
         "seed": seed,
         "scale": scale,

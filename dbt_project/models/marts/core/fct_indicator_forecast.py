@@ -8,7 +8,8 @@ projection starts after the last gap) up to the status period, so provisional mo
 the sources still revise, are not projected from. The goal is the target valid then, or,
 without a target, the comparator's value in that period (the country's level: the strategy's
 "på landsniveau"). A rank (2.1) is not projected, nor an indicator whose focus area has no
-goal (Overordnet: its comparator is for orientation). The goal is judged in
+goal (Overordnet: its comparator is for orientation) or that sets no direction (3.3: the
+country's figure beside it is for orientation). The goal is judged in
 fct_indicator_outlook."""
 
 import pandas as pd
@@ -32,11 +33,13 @@ def model(dbt, session):
         .df()
     )
 
-    # indicators with a goal, and a target or a comparator value in their status period
+    # indicators with a goal and a direction, and a target or a comparator value in their
+    # status period
     projected = status[
         status.period.notna()
         & (status.unit != "rank")
         & status.has_goal
+        & (status.direction != "none")
         & (status.target_operator.notna() | status.comparator_value.notna())
     ][["indicator_id", "unit", "period"]]
 

@@ -249,6 +249,8 @@ judged as (
         case
             when catalogue_status = 'retired' then 'udgået'
             when is_all_hidden then 'for få til en vurdering'
+            -- no direction to judge it by (3.3), but the country's figure beside it
+            when direction = 'none' and comparator_value is not null then 'til orientering'
             when gap is null then 'ingen sammenligning'
             when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'

@@ -5,10 +5,13 @@
 -- is_seen_entry). A spell running from the register's first week is the stock, and one that
 -- starts in the first week of a stay is a person who moved in on førtidspension granted
 -- elsewhere: neither is an award. Windows start after the register's first month; the
--- residents are those of each month's first day (int_population_months). Ballerup only, from its
--- register: DST's PEN113 (new recipients of førtidspension per month, by municipality) would
--- give the country's comparator and is not fetched yet (Jobindsats y10a02 is the stock on
--- førtidspension, not awards; docs/sources/real_tables.md, §2 and §3).
+-- residents are those of each month's first day (int_population_months). Ballerup from its
+-- register. The country (area 0) from DST: PEN113's new recipients of førtidspension of the
+-- window's 12 months (every month and five-year band of an age group published) per 10,000
+-- of FOLK1A's residents of the group on the first day of the quarter the window ends in
+-- (every year of age published); in all where every group has a row. A person who moves
+-- between municipalities is no new recipient of the country (Jobindsats y10a02 is the stock,
+-- not awards; docs/sources/real_tables.md, PEN113).
 with
 
 spells as (
@@ -54,7 +57,10 @@ awards as (
 ),
 
 windows as (
-    select calendar.month_date as period
+    select
+        calendar.month_date as period,
+        -- the first day of the quarter the window ends in: FOLK1A's day
+        date_trunc('quarter', calendar.month_date) as quarter_date
     from calendar
     cross join first_month
     where calendar.month_date - interval 11 month > first_month.month_date
@@ -109,19 +115,112 @@ counts as (
     group by period
 ),
 
+national_new as (
+    select * from {{ ref('stg_statbank__pen113') }}
+    where area_code = 0
+),
+
+national_ages as (
+    select * from {{ ref('stg_statbank__folk1a_ages') }}
+    where area_code = 0
+),
+
+-- PEN113's bands in each of 3.3's age groups (every band lies inside one group)
+group_bands as (
+    select
+        age_groups.age_group,
+        count(distinct national_new.age_band) as n_bands
+    from age_groups
+    inner join national_new
+        on
+            age_groups.min_age <= national_new.min_age
+            and age_groups.max_age >= national_new.max_age
+    group by age_groups.age_group
+),
+
+national_awards as (
+    select
+        windows.period,
+        age_groups.age_group,
+        sum(national_new.n_new_recipients) as n_awards
+    from windows
+    inner join national_new
+        on national_new.month_date between windows.period - interval 11 month and windows.period
+    inner join age_groups
+        on
+            national_new.min_age >= age_groups.min_age
+            and national_new.max_age <= age_groups.max_age
+    inner join group_bands on age_groups.age_group = group_bands.age_group
+    group by windows.period, age_groups.age_group, group_bands.n_bands
+    having count(national_new.n_new_recipients) = 12 * group_bands.n_bands
+),
+
+national_residents as (
+    select
+        windows.period,
+        age_groups.age_group,
+        sum(national_ages.n_residents) as n_residents
+    from windows
+    inner join national_ages on windows.quarter_date = national_ages.quarter_date
+    inner join age_groups
+        on national_ages.age between age_groups.min_age and age_groups.max_age
+    group by windows.period, age_groups.age_group, age_groups.min_age, age_groups.max_age
+    having count(national_ages.n_residents) = age_groups.max_age - age_groups.min_age + 1
+),
+
+national_by_age as (
+    select
+        national_awards.period,
+        'alder' as breakdown,
+        national_awards.age_group as breakdown_value,
+        national_awards.n_awards,
+        national_residents.n_residents
+    from national_awards
+    inner join national_residents
+        on
+            national_awards.period = national_residents.period
+            and national_awards.age_group = national_residents.age_group
+),
+
+national_counts as (
+    select * from national_by_age
+    union all
+    select
+        period,
+        'total' as breakdown,
+        'I alt' as breakdown_value,
+        sum(n_awards) as n_awards,
+        sum(n_residents) as n_residents
+    from national_by_age
+    group by period
+    having count(*) = (select count(*) from age_groups)
+),
+
+areas as (
+    select
+        {{ var('home_municipality') }} as area_code,
+        counts.*
+    from counts
+    union all
+    select
+        0 as area_code,
+        national_counts.*
+    from national_counts
+),
+
 final as (
     select
         '3.3' as indicator_id,
         period,
         'rolling_year' as period_type,
-        {{ var('home_municipality') }} as area_code,
+        area_code,
         breakdown,
         breakdown_value,
         n_awards::double as numerator,
         n_residents::double as denominator,
         'per_10000' as unit,
         case when n_residents > 0 then 10000.0 * n_awards / n_residents end as value
-    from counts
+    from areas
 )
 
 select
