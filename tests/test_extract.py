@@ -501,30 +501,49 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(
     )
 
 
+def _codes(ids_texts) -> list[dict]:
+    """A tableinfo variable's values: StatBank's {"id", "text"} pairs."""
+    return [{"id": i, "text": t} for i, t in ids_texts]
+
+
+def _answer_statbank(answering, table: str, tableinfo: dict, csv: bytes) -> list:
+    """A local StatBank answering `table`'s tableinfo and its data request with `csv`; the
+    requests it saw."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET" and request.url.path == f"/v1/tableinfo/{table}":
+            return httpx.Response(200, json=tableinfo)
+        if request.method == "POST" and request.url.path == "/v1/data":
+            return httpx.Response(200, content=csv, headers={"Content-Type": "text/csv"})
+        return httpx.Response(404)
+
+    answering(handler)
+    return seen
+
+
 def _folk1a_tableinfo(areas: list[str], quarter: str) -> dict:
     """FOLK1A's tableinfo in the shape of StatBank's (as the AUP02 fixture): its variables
     and codes as docs/sources/real_tables.md §2 establishes them (KØN TOT/1/2, ALDER IALT and
     one code per year of age, CIVILSTAND TOT/U/G/E/F, Tid like 2026K3)."""
-
-    def values(ids_texts):
-        return [{"id": i, "text": t} for i, t in ids_texts]
 
     return {
         "id": "FOLK1A",
         "text": "Befolkningen den 1. i kvartalet",
         "unit": "Antal",
         "variables": [
-            {"id": "OMRÅDE", "text": "område", "values": values((a, a) for a in areas)},
-            {"id": "KØN", "text": "køn", "values": values([("TOT", "I alt"), ("1", "Mænd")])},
+            {"id": "OMRÅDE", "text": "område", "values": _codes((a, a) for a in areas)},
+            {"id": "KØN", "text": "køn", "values": _codes([("TOT", "I alt"), ("1", "Mænd")])},
             {
                 "id": "ALDER",
                 "text": "alder",
-                "values": values(
+                "values": _codes(
                     [("IALT", "Alder i alt"), *((str(a), f"{a} år") for a in range(126))]
                 ),
             },
-            {"id": "CIVILSTAND", "text": "civilstand", "values": values([("TOT", "I alt")])},
-            {"id": "Tid", "text": "tid", "time": True, "values": values([(quarter, quarter)])},
+            {"id": "CIVILSTAND", "text": "civilstand", "values": _codes([("TOT", "I alt")])},
+            {"id": "Tid", "text": "tid", "time": True, "values": _codes([(quarter, quarter)])},
         ],
     }
 
@@ -547,17 +566,7 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     original, before = _unload(settings, "statbank", generated, staging, first_day)
     assert len(before) == len(areas) and any(r[0] == 0 for r in before)  # the country too
 
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.method == "GET" and request.url.path == "/v1/tableinfo/FOLK1A":
-            return httpx.Response(200, json=_folk1a_tableinfo(areas, quarter))
-        if request.method == "POST" and request.url.path == "/v1/data":
-            return httpx.Response(200, content=original, headers={"Content-Type": "text/csv"})
-        return httpx.Response(404)
-
-    answering(handler)
+    seen = _answer_statbank(answering, "FOLK1A", _folk1a_tableinfo(areas, quarter), original)
     month = f"{periods.parse(quarter).first_day:%Y}M{periods.parse(quarter).first_day:%m}"
     fetched = fetch_one(settings.landing_dir, "statbank", "FOLK1A", month)
     body = json.loads(seen[1].content)
@@ -578,35 +587,32 @@ def _pen113_tableinfo(areas: list[str], month: str) -> dict:
     (KØN MOK/M/K, ALDER 1869 and the five-year bands, YDELSESTYPE 40-45/55/60, MODTAG1
     80/82/84, monthly Tid)."""
 
-    def values(ids_texts):
-        return [{"id": i, "text": t} for i, t in ids_texts]
-
     bands = ["1824", "2529", "3034", "3539", "4044", "4549", "5054", "5559", "6064", "6569"]
     return {
         "id": "PEN113",
         "text": "Førtidspensionister",
         "unit": "-",
         "variables": [
-            {"id": "OMRÅDE", "text": "område", "values": values((a, a) for a in areas)},
-            {"id": "KØN", "text": "køn", "values": values([("MOK", "Mænd og kvinder i alt")])},
+            {"id": "OMRÅDE", "text": "område", "values": _codes((a, a) for a in areas)},
+            {"id": "KØN", "text": "køn", "values": _codes([("MOK", "Mænd og kvinder i alt")])},
             {
                 "id": "ALDER",
                 "text": "alder",
-                "values": values([("1869", "Alle 18-69 årige"), *((b, b) for b in bands)]),
+                "values": _codes([("1869", "Alle 18-69 årige"), *((b, b) for b in bands)]),
             },
             {
                 "id": "YDELSESTYPE",
                 "text": "ydelsestype",
-                "values": values([("40", "Førtidspension i alt"), ("55", "Seniorpension")]),
+                "values": _codes([("40", "Førtidspension i alt"), ("55", "Seniorpension")]),
             },
             {
                 "id": "MODTAG1",
                 "text": "modtagere",
-                "values": values(
+                "values": _codes(
                     [("80", "Modtagere (antal)"), ("82", "Nye modtagere (månedsvis)")]
                 ),
             },
-            {"id": "Tid", "text": "tid", "time": True, "values": values([(month, month)])},
+            {"id": "Tid", "text": "tid", "time": True, "values": _codes([(month, month)])},
         ],
     }
 
@@ -628,17 +634,7 @@ def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_
     original, before = _unload(settings, "statbank", generated, staging, first_day)
     assert any(r[0] == 0 for r in before)  # the country, 3.3's comparator
 
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.method == "GET" and request.url.path == "/v1/tableinfo/PEN113":
-            return httpx.Response(200, json=_pen113_tableinfo(areas, month))
-        if request.method == "POST" and request.url.path == "/v1/data":
-            return httpx.Response(200, content=original, headers={"Content-Type": "text/csv"})
-        return httpx.Response(404)
-
-    answering(handler)
+    seen = _answer_statbank(answering, "PEN113", _pen113_tableinfo(areas, month), original)
     fetched = fetch_one(settings.landing_dir, "statbank", "PEN113", month)
     body = json.loads(seen[1].content)
     assert body["valuePresentation"] == "Code"

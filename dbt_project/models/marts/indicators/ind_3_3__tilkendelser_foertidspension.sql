@@ -90,6 +90,7 @@ award_counts as (
 
 by_age as (
     select
+        {{ var('home_municipality') }} as area_code,
         residents.period,
         'alder' as breakdown,
         residents.age_group as breakdown_value,
@@ -100,19 +101,6 @@ by_age as (
         on
             residents.period = award_counts.period
             and residents.age_group = award_counts.age_group
-),
-
-counts as (
-    select * from by_age
-    union all
-    select
-        period,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        sum(n_awards) as n_awards,
-        sum(n_residents) as n_residents
-    from by_age
-    group by period
 ),
 
 national_new as (
@@ -170,6 +158,7 @@ national_residents as (
 
 national_by_age as (
     select
+        0 as area_code,
         national_awards.period,
         'alder' as breakdown,
         national_awards.age_group as breakdown_value,
@@ -182,30 +171,26 @@ national_by_age as (
             and national_awards.age_group = national_residents.age_group
 ),
 
-national_counts as (
+-- per area, the age groups and their total (where every group has a row)
+counts as (
+    select * from by_age
+    union all by name
     select * from national_by_age
+),
+
+areas as (
+    select * from counts
     union all
     select
+        area_code,
         period,
         'total' as breakdown,
         'I alt' as breakdown_value,
         sum(n_awards) as n_awards,
         sum(n_residents) as n_residents
-    from national_by_age
-    group by period
-    having count(*) = (select count(*) from age_groups)
-),
-
-areas as (
-    select
-        {{ var('home_municipality') }} as area_code,
-        counts.*
     from counts
-    union all
-    select
-        0 as area_code,
-        national_counts.*
-    from national_counts
+    group by area_code, period
+    having count(*) = (select count(*) from age_groups)
 ),
 
 final as (
