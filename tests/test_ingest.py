@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -530,6 +531,61 @@ def test_the_keyed_hash_built_in_duckdb_is_python_s_hmac_sha256():
             ]
         want = [hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:32] for v in ids]
         assert got == want
+
+
+def test_gx_sees_one_valid_cpr_number_for_all_and_each_invalid_one_as_it_is():
+    """The value frame stands one valid number in for every CPR number DuckDB finds valid
+    (validate._value_frame); GX's verdict on the frame must be its verdict on the values:
+    whatever DuckDB lets through, Python's pattern (GX's) accepts too."""
+    from pipeline.ingest.validate import VALID_CPR, Rule, _value_frame
+    from pipeline.suites import CPR_REGEX
+
+    values = [
+        fake_cpr("010203", "1234"),
+        fake_cpr("311299", "0001"),
+        fake_cpr("320203", "1234"),  # no day 32
+        fake_cpr("011303", "1234"),  # no month 13
+        fake_cpr("010203", "1234", dash=False),
+        fake_cpr("010203", "12345"),
+        fake_cpr("010203", "1234") + "\n",  # Python's $ matches before a last newline
+        " " + fake_cpr("010203", "1234"),
+        "\u0660\u0661\u0660\u0662\u0660\u0663-\u0661\u0662\u0663\u0664",  # Arabic-Indic digits
+        "ab0203-1234",
+        None,
+    ]
+    rules = [
+        Rule(w, w, "v0", ("cpr",), "cpr")
+        for w in (
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "cpr"}},
+            {
+                "type": "expect_column_values_to_match_regex",
+                "kwargs": {"column": "cpr", "regex": CPR_REGEX},
+            },
+        )
+    ]
+    with duckdb.connect() as con:
+        con.execute("create temp table incoming (cpr varchar)")
+        con.executemany("insert into incoming values (?)", [[v] for v in values])
+        stand_in = dict(
+            con.execute(
+                "select cpr, case when regexp_full_match(cpr, $p) then $valid else cpr end "
+                "from incoming",
+                {"p": CPR_REGEX, "valid": VALID_CPR},
+            ).fetchall()
+        )
+        frame = _value_frame(con, rules)
+
+    assert re.search(CPR_REGEX, VALID_CPR)
+    for value, seen in stand_in.items():
+        if value is not None:
+            assert bool(re.search(CPR_REGEX, seen)) == bool(re.search(CPR_REGEX, value)), value
+    assert sorted(frame["cpr"].fillna("<null>")) == sorted(
+        {"<null>" if v is None else v for v in stand_in.values()}
+    )
+    # the two valid numbers are one row; the Arabic-Indic digits (valid to Python, not to
+    # DuckDB) and the one before a newline stay as they are, for GX to judge
+    assert (frame["cpr"] == VALID_CPR).sum() == 1
+    assert len(frame) == len(values) - 1
 
 
 def test_one_bad_value_in_many_files_refuses_each_of_them_and_only_them(fresh):
