@@ -4,6 +4,10 @@
 -- day: jobparat and uddannelsesparat), the share still on the benefit 13 weeks after the
 -- first week, counted in the month of that week; for non-Western and for Danish and Western
 -- origin; the total row is the gap in percentage points (non-Western minus the others).
+-- Counted over the 12 months ending each month (period type rolling_year, as 3.3): a month's
+-- job-ready new spells of one origin are a handful (in the sample 2-18 a month, so 87 of the
+-- 91 monthly gaps were suppressed and the latest published one was two years old), a year's
+-- are enough to compare. A window is published only where all its 12 months can be measured.
 with
 
 followed_spells as (
@@ -70,9 +74,27 @@ counts as (
             and origin_groups.origin_group = followed_counts.origin_group
 ),
 
+-- the 12 months ending each month, where all 12 can be measured (measurable months run
+-- without a gap from the first to the calendar's last)
+yearly as (
+    select
+        period,
+        origin_group,
+        sum(n_base) over months_to_date as n_base,
+        sum(n_flagged) over months_to_date as n_flagged,
+        count(*) over months_to_date as n_months
+    from counts
+    window
+        months_to_date as (
+            partition by origin_group order by period
+            range between interval 11 month preceding and current row
+        )
+    qualify n_months = 12
+),
+
 gaps as (
     {{ origin_gap(
-        'counts', ['period'], 'n_flagged', 'n_base',
+        'yearly', ['period'], 'n_flagged', 'n_base',
         group_column='origin_group', reference='dansk og vestlig'
     ) }}
 ),
@@ -82,7 +104,7 @@ final as (
     select
         '5.3' as indicator_id,
         period,
-        'month' as period_type,
+        'rolling_year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'herkomst' as breakdown,
         origin_group as breakdown_value,
@@ -92,12 +114,12 @@ final as (
         'pct' as unit,
         null::double as ci_lower,
         null::double as ci_upper
-    from counts
+    from yearly
     union all
     select
         '5.3' as indicator_id,
         period,
-        'month' as period_type,
+        'rolling_year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'total' as breakdown,
         'I alt' as breakdown_value,
