@@ -9,7 +9,12 @@
 -- any target group: 0, up to the exact conditional bound). A sanction counts in the
 -- target group the person belonged to last in the sanction's month (a week belongs to the
 -- month of its Thursday).
--- Month-incremental (macro rebuilt_months): a month's figure counts that month only.
+-- Counted over the 12 months ending each month (period type rolling_year, as 3.3 and 5.3):
+-- sanctions of the 12 months per 100 fuldtidspersoner of the 12 months (their average over
+-- the months, as STAR counts fuldtidspersoner in a period), a rate per year. A month's
+-- non-Western sanctions are a handful: in the sample every monthly total was too small to
+-- publish. A window ends in the calendar's 12th month or later.
+-- Month-incremental (macro rebuilt_months): a month's window reads the 11 months before it.
 {{
     config(
         materialized='incremental',
@@ -23,12 +28,26 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_active_course and {{ rebuilt_months('month_date') }}
+    where is_active_course and {{ rebuilt_months('(month_date + interval 11 month)') }}
 ),
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_active_course and {{ rebuilt_months('month_date') }}
+    where is_active_course and {{ rebuilt_months('(month_date + interval 11 month)') }}
+),
+
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+-- the months a window of 12 can end in: from the calendar's 12th month
+window_ends as (
+    select month_date as period
+    from calendar
+    where
+        month_date >= (select min(first_month.month_date) from calendar as first_month)
+        + interval 11 month
+        and {{ rebuilt_months('month_date') }}
 ),
 
 sanctions as (
@@ -82,7 +101,7 @@ sanction_counts as (
     group by all
 ),
 
-by_cell as (
+by_cell_month as (
     select
         cells.month_date,
         cells.herkomst,
@@ -95,6 +114,23 @@ by_cell as (
             cells.month_date = sanction_counts.month_date
             and cells.herkomst = sanction_counts.herkomst
             and cells.maalgruppe_code = sanction_counts.maalgruppe_code
+),
+
+-- each cell over the 12 months ending in each window's month: the sanctions, and the
+-- fuldtidspersoner averaged over the 12 months
+by_cell as (
+    select
+        window_ends.period as month_date,
+        by_cell_month.herkomst,
+        by_cell_month.maalgruppe_code,
+        sum(by_cell_month.fuldtidspersoner) / 12 as fuldtidspersoner,
+        sum(by_cell_month.n_sanctions) as n_sanctions
+    from window_ends
+    inner join by_cell_month
+        on
+            window_ends.period - interval 12 month < by_cell_month.month_date
+            and window_ends.period >= by_cell_month.month_date
+    group by window_ends.period, by_cell_month.herkomst, by_cell_month.maalgruppe_code
 ),
 
 by_origin as (
@@ -202,7 +238,7 @@ final as (
     select
         '5.6' as indicator_id,
         month_date as period,
-        'month' as period_type,
+        'rolling_year' as period_type,
         {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
@@ -217,7 +253,7 @@ final as (
     select
         '5.6' as indicator_id,
         month_date as period,
-        'month' as period_type,
+        'rolling_year' as period_type,
         {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
