@@ -63,9 +63,31 @@
 -#}
 {% macro period_first_day(period, period_type) -%}
     case
-        when {{ period_type }} = 'rolling_year' then {{ period }} - interval 11 month
+        when {{ period_type }} = 'rolling_year' then {{ rolling_year_start(period) }}
         else {{ period }}
     end
+{%- endmacro %}
+
+{#- The first month of the rolling year that ends with the month `period`. -#}
+{% macro rolling_year_start(period) -%}
+    {{ period }} - interval 11 month
+{%- endmacro %}
+
+{#- The month `month` lies in the rolling year that ends with the month `period`. -#}
+{% macro in_rolling_year(month, period) -%}
+    {{ month }} between {{ rolling_year_start(period) }} and {{ period }}
+{%- endmacro %}
+
+{#-
+    The months of `relation` (its month column `column`, running without a gap from its
+    first month) that end a rolling year all of whose 12 months are in it, as `period`.
+-#}
+{% macro full_rolling_years(relation, column) -%}
+    select {{ column }} as period
+    from {{ relation }}
+    where
+        {{ rolling_year_start(column) }}
+        >= (select min(first_month.{{ column }}) from {{ relation }} as first_month)
 {%- endmacro %}
 
 {% macro period_end(period, period_type) -%}

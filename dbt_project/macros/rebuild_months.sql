@@ -87,8 +87,10 @@
 
 {#- A condition on `column` (a month's first day): the months the model rebuilds; true
     when it is built whole. Without a column (a model whose rows are not months): true when
-    anything it reads has a new load, false when nothing has (it keeps its rows). -#}
-{% macro rebuilt_months(column=none) -%}
+    anything it reads has a new load, false when nothing has (it keeps its rows). On an
+    input, `months_before` widens it to the months a rebuilt month reads back (11 for a
+    rolling year). -#}
+{% macro rebuilt_months(column=none, months_before=0) -%}
     {%- if not is_incremental() -%}
         true
     {%- else -%}
@@ -99,6 +101,7 @@
             true
         {%- else -%}
             {{ column }} >= date '{{ from_month }}'
+            {%- if months_before %} - interval {{ months_before }} month{% endif %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

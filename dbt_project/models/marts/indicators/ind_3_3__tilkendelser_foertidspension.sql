@@ -84,7 +84,7 @@ award_counts as (
         count(*) as n_awards
     from windows
     inner join awards
-        on awards.award_month between windows.period - interval 11 month and windows.period
+        on {{ in_rolling_year('awards.award_month', 'windows.period') }}
     group by windows.period, awards.age_group
 ),
 
@@ -133,7 +133,7 @@ national_awards as (
         sum(national_new.n_new_recipients) as n_awards
     from windows
     inner join national_new
-        on national_new.month_date between windows.period - interval 11 month and windows.period
+        on {{ in_rolling_year('national_new.month_date', 'windows.period') }}
     inner join age_groups
         on
             national_new.min_age >= age_groups.min_age

@@ -76,20 +76,19 @@ counts as (
 
 -- the 12 months ending each month, where all 12 can be measured (measurable months run
 -- without a gap from the first to the calendar's last)
+window_ends as (
+    {{ full_rolling_years('measurable_months', 'period') }}
+),
+
 yearly as (
     select
-        period,
-        origin_group,
-        sum(n_base) over months_to_date as n_base,
-        sum(n_flagged) over months_to_date as n_flagged,
-        count(*) over months_to_date as n_months
-    from counts
-    window
-        months_to_date as (
-            partition by origin_group order by period
-            range between interval 11 month preceding and current row
-        )
-    qualify n_months = 12
+        window_ends.period,
+        counts.origin_group,
+        sum(counts.n_base) as n_base,
+        sum(counts.n_flagged) as n_flagged
+    from window_ends
+    inner join counts on {{ in_rolling_year('counts.period', 'window_ends.period') }}
+    group by window_ends.period, counts.origin_group
 ),
 
 gaps as (

@@ -28,12 +28,12 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_active_course and {{ rebuilt_months('(month_date + interval 11 month)') }}
+    where is_active_course and {{ rebuilt_months('month_date', months_before=11) }}
 ),
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_active_course and {{ rebuilt_months('(month_date + interval 11 month)') }}
+    where is_active_course and {{ rebuilt_months('month_date', months_before=11) }}
 ),
 
 calendar as (
@@ -42,12 +42,9 @@ calendar as (
 
 -- the months a window of 12 can end in: from the calendar's 12th month
 window_ends as (
-    select month_date as period
-    from calendar
-    where
-        month_date >= (select min(first_month.month_date) from calendar as first_month)
-        + interval 11 month
-        and {{ rebuilt_months('month_date') }}
+    select period
+    from ({{ full_rolling_years('calendar', 'month_date') }}) as full_years
+    where {{ rebuilt_months('period') }}
 ),
 
 sanctions as (
@@ -127,9 +124,7 @@ by_cell as (
         sum(by_cell_month.n_sanctions) as n_sanctions
     from window_ends
     inner join by_cell_month
-        on
-            window_ends.period - interval 12 month < by_cell_month.month_date
-            and window_ends.period >= by_cell_month.month_date
+        on {{ in_rolling_year('by_cell_month.month_date', 'window_ends.period') }}
     group by window_ends.period, by_cell_month.herkomst, by_cell_month.maalgruppe_code
 ),
 
