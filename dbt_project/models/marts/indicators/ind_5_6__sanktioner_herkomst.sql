@@ -11,7 +11,10 @@
 -- month of its Thursday).
 -- Counted over the 12 months ending each month (period type rolling_year, as 3.3 and 5.3):
 -- sanctions of the 12 months per 100 fuldtidspersoner of the 12 months (their average over
--- the months, as STAR counts fuldtidspersoner in a period), a rate per year. A month's
+-- the months: a year's fuldtidspersoner are the sum of each person's share of the year, "Summen
+-- af årsgraderne giver antallet af fuldtidspersoner i året", DST's documentation of the variable
+-- GRADAAR, dst.dk/da/Statistik/dokumentation/Times/moduldata-for-arbejdsmarked/gradaar), a rate
+-- per year. A month's
 -- non-Western sanctions are a handful: in the sample every monthly total was too small to
 -- publish. A window ends in the calendar's 12th month or later.
 -- Month-incremental (macro rebuilt_months): a month's window reads the 11 months before it.
