@@ -29,8 +29,10 @@ satisfy it in a whole table of a period and area):
   from finer cells of its indicator (5.0's gap from its herkomst cells; 5.4's gap for a
   målgruppe from its herkomst_maalgruppe cells; 5.6's ratio within target groups from its
   herkomst_maalgruppe cells): it is shown only when every finer cell that agrees with it
-  on its own dimensions is (for 5.4's total, more than it is computed from: a ratio or a
-  gap is not additive, so which cells could be solved from it is not tracked).
+  on its own dimensions and that it is computed from is (comparison_components: not the
+  parts of a combined origin group, nor the strata a comparison within strata leaves out).
+  A ratio or a gap is not additive, so which cells could be solved from it is not
+  tracked: every cell it is computed from must be shown.
 - a change since a year before (unit pct_change: seed units, `compares_year_before`)
   carries the count of a year earlier as its denominator: it is shown only when the same
   cell a year earlier is.
@@ -52,6 +54,7 @@ from pipeline.blas import one_blas_thread
 KEY = ["indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value"]
 SYSTEM = ["period", "period_type", "area_code"]
 COMBINED = " og "
+COMPARED = "herkomst"  # the dimension every comparison row compares (5.0-5.6: origin)
 TOLERANCE = 1e-6
 
 
@@ -296,12 +299,22 @@ def _product(parts: list[list[str]]) -> list[list[str]]:
 
 
 def comparison_components(
-    cells: pd.DataFrame, frame: pd.DataFrame | None = None
+    cells: pd.DataFrame, small: int, frame: pd.DataFrame | None = None
 ) -> dict[int, list[int]]:
-    """For each comparison row (is_comparison), the cells it may be computed from: the plain
+    """For each comparison row (is_comparison), the cells it is computed from: the plain
     cells of the same indicator, period and area with more dimensions, agreeing on its own
-    (5.4's gap for a målgruppe: its herkomst_maalgruppe cells; 5.6's total: every cell).
+    (5.4's gap for a målgruppe: its herkomst_maalgruppe cells; 5.6's total: its cells of
+    every target group), but for two kinds it is not computed from:
+    - the parts of a combined origin group: every comparison is between the goal's groups,
+      non-Western origin and the others ('dansk og vestlig', 'øvrige'), so where a stratum
+      has 'dansk og vestlig' its parts 'dansk' and 'vestlig' are not compared (they are
+      protected with it by the relation 'dansk og vestlig' = 'dansk' + 'vestlig');
+    - in a comparison within strata (cells of more than one stratum: the target groups of
+      5.4's and 5.6's total), the strata it leaves out (stats.compared_strata: either
+      group's base under `small`, or for a ratio no event in either group).
     `frame` is `cells` prepared (_prepare) where the caller has it."""
+    from pipeline.stats import compared_strata
+
     frame = _prepare(cells) if frame is None else frame
     rows = frame[frame.is_comparison]
     plain = frame[
@@ -310,6 +323,9 @@ def comparison_components(
         & frame.system.isin(set(rows.system))
     ]
     dims = frame.attrs["pairs"].dims.to_numpy()  # by position: a Series looks each up slowly
+    breakdowns = frame.attrs["pairs"].breakdown.to_numpy()
+    numerator = frame.numerator.to_numpy(dtype="float64")
+    denominator = frame.denominator.to_numpy(dtype="float64")
     # each table's cells and their pairs as arrays (a frame's column, taken per row, copies
     # the frame's attrs each time); whether a cell is a component depends on its pair only
     slim = pd.DataFrame(
@@ -332,8 +348,48 @@ def comparison_components(
             for pair in distinct
             if len(dims[pair]) > len(own) and all(dims[pair].get(k) == v for k, v in own.items())
         ]
-        components[int(row.cell)] = [int(c) for c in table_cells[np.isin(table_pairs, finer)]]
+        strata = _compared_by_stratum(finer, dims, breakdowns)
+        if len(strata) > 1:
+            events = row.unit == "ratio"
+            for stratum, compared in list(strata.items()):
+                if len(compared) != 2:
+                    continue  # not a comparison of two groups: every cell stays a component
+                members = [table_cells[table_pairs == pair] for pair in compared]
+                if any(len(m) != 1 for m in members):
+                    continue
+                (first,), (second,) = members
+                used = compared_strata(
+                    numerator[[first]],
+                    denominator[[first]],
+                    numerator[[second]],
+                    denominator[[second]],
+                    small,
+                    events,
+                )
+                if not used[0]:
+                    del strata[stratum]
+        chosen = [pair for compared in strata.values() for pair in compared]
+        components[int(row.cell)] = [int(c) for c in table_cells[np.isin(table_pairs, chosen)]]
     return components
+
+
+def _compared_by_stratum(pairs, dims, breakdowns) -> dict[tuple, list[int]]:
+    """The pairs a comparison compares, by stratum (their breakdown and their values on
+    every dimension but herkomst): each stratum's origin groups but the parts of a combined
+    one ('dansk' and 'vestlig' where 'dansk og vestlig' is there)."""
+    strata: dict[tuple, list[int]] = {}
+    for pair in pairs:
+        rest = tuple(sorted((k, v) for k, v in dims[pair].items() if k != COMPARED))
+        strata.setdefault((breakdowns[pair], rest), []).append(pair)
+    for stratum, members in strata.items():
+        parts = {
+            part
+            for pair in members
+            if COMBINED in dims[pair].get(COMPARED, "")
+            for part in dims[pair][COMPARED].split(COMBINED)
+        }
+        strata[stratum] = [p for p in members if dims[p].get(COMPARED) not in parts]
+    return strata
 
 
 def year_before_pairs(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -467,7 +523,7 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         propagate(deque(np.unique(np.concatenate([relations_of(c) for c in newly])).tolist()))
         touched = hidden & ~before
 
-    for row, components in comparison_components(cells, frame).items():
+    for row, components in comparison_components(cells, small, frame).items():
         if not components or hidden[components].any():
             hidden[row] = True
     return hidden

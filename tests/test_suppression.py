@@ -177,6 +177,77 @@ def test_a_comparison_is_hidden_with_any_cell_it_is_computed_from():
     assert {"øvrige / kh_jobparat", "kh_jobparat"} <= hidden
 
 
+# 5.6 in the sample's window to October 2026: sanctions and fuldtidspersoner by origin and
+# target group
+SANCTIONS = {
+    "dansk": {"jobafklaring": (0, 16.5), "kh_aktivitetsparat": (28, 253.4),
+              "kh_jobparat": (19, 111.0), "ressourceforloeb": (0, 23.5)},
+    "vestlig": {"jobafklaring": (0, 0.7), "kh_aktivitetsparat": (4, 13.5),
+                "kh_jobparat": (2, 4.9), "ressourceforloeb": (0, 1.1)},
+    "ikke-vestlig": {"jobafklaring": (0, 1.4), "kh_aktivitetsparat": (28, 161.3),
+                     "kh_jobparat": (13, 84.7), "ressourceforloeb": (0, 10.4)},
+}  # fmt: skip
+
+
+def sanctions_table(sanctions: dict) -> pd.DataFrame:
+    """5.6's cells of `sanctions`: per origin within target group and per origin, each with
+    Danish and Western origin together, and the ratios per target group and in all."""
+    by_group = {
+        origin: {
+            group: tuple(
+                sum(sanctions[part][group][i] for part in origin.split(" og ")) for i in (0, 1)
+            )
+            for group in sanctions["dansk"]
+        }
+        for origin in ("dansk", "vestlig", "dansk og vestlig", "ikke-vestlig")
+    }
+    rows = []
+    for origin, groups in by_group.items():
+        for group, (k, ftp) in groups.items():
+            rows.append(("5.6", "herkomst_maalgruppe", f"{origin} / {group}", k, ftp, "per_100"))
+        k, ftp = (sum(v[i] for v in groups.values()) for i in (0, 1))
+        rows.append(("5.6", "herkomst", origin, k, ftp, "per_100"))
+    for group in sanctions["dansk"]:
+        counts = [*by_group["ikke-vestlig"][group], *by_group["dansk og vestlig"][group]]
+        smallest = min((c for c in counts if c), default=None)
+        rows.append(("5.6", "maalgruppe", group, smallest, None, "ratio"))
+    rows.append(("5.6", "total", "I alt", 41, None, "ratio"))
+    frame = cells(*rows)
+    # a comparison is hidden by the primary rule by its smallest count only
+    frame.loc[frame.is_comparison, "is_hidden"] = is_small(
+        frame.numerator[frame.is_comparison].fillna(0), SMALL
+    )
+    return frame
+
+
+def test_a_comparison_within_strata_is_shown_beside_cells_it_is_not_computed_from():
+    """5.6's ratio within target groups compares non-Western origin with Danish and Western
+    origin together in the target groups where neither is a small cell and where anyone
+    was sanctioned (stats.compared_strata): Western origin's small cells, the target group
+    with 1.4 non-Western fuldtidspersoner and the one hidden to protect it (no sanction
+    there) do not hide it. A small cell in a target group it compares does."""
+    frame = sanctions_table(SANCTIONS)
+    hidden = hidden_values(frame)
+    assert {"vestlig / kh_aktivitetsparat", "ikke-vestlig / jobafklaring"} <= hidden
+    assert "ikke-vestlig / ressourceforloeb" in hidden  # beside ikke-vestlig's 1.4
+    assert "I alt" not in hidden
+    assert not hidden & {"kh_aktivitetsparat", "kh_jobparat"}
+    assert not hidden & {"dansk og vestlig / kh_aktivitetsparat", "ikke-vestlig / kh_jobparat"}
+    assert audit(published(frame), SMALL)[0] == []
+
+    fewer = {origin: dict(groups) for origin, groups in SANCTIONS.items()}
+    fewer["ikke-vestlig"]["kh_jobparat"] = (3, 84.7)
+    hidden = hidden_values(sanctions_table(fewer))
+    assert {"ikke-vestlig / kh_jobparat", "kh_jobparat", "I alt"} <= hidden
+    # 3 sanctions in the target group left out: protecting them in the non-Western total
+    # takes the next target groups' cells until the hidden ones hold 5 or more, and the
+    # first with a sanction is one the ratio compares
+    more = {origin: dict(groups) for origin, groups in SANCTIONS.items()}
+    more["ikke-vestlig"]["jobafklaring"] = (3, 1.4)
+    hidden = hidden_values(sanctions_table(more))
+    assert {"ikke-vestlig / kh_jobparat", "I alt"} <= hidden
+
+
 def test_a_change_since_a_year_before_is_hidden_with_the_year_before():
     """0.2's denominator is the count of a year earlier: where that cell is hidden (here
     beside a small one), the change would show it."""

@@ -180,6 +180,7 @@ within_target_groups as (
 ),
 
 -- the rates: per origin within target group, per origin, and for the reference group
+-- within each target group (what the ratios compare) and over all of them
 rates as (
     select
         month_date,
@@ -188,6 +189,15 @@ rates as (
         n_sanctions,
         fuldtidspersoner
     from by_cell
+    union all
+    select
+        month_date,
+        'herkomst_maalgruppe' as breakdown,
+        origin_group || ' / ' || maalgruppe_code as breakdown_value,
+        n_sanctions,
+        fuldtidspersoner
+    from by_group
+    where origin_group = 'dansk og vestlig'
     union all
     select
         month_date,
