@@ -88,6 +88,7 @@ class Ingestor:
             for d in new:
                 by_source[d.source].append(d)
             if new:  # no key, no ingest: say so before anything is read
+                self.validator.warm_up()
                 person_files = [
                     (f"{d.source}/{d.name}", d.sha)
                     for d in new
