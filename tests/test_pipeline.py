@@ -3,7 +3,9 @@
 import csv
 import json
 import os
+import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -709,6 +711,37 @@ def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     assert result["problems"][0]["row"] == 2
 
 
+def _incremental_and_full(rebuilt, dbt_target) -> tuple[dict, dict, dict]:
+    """The incremental models built incrementally (with what they read) and then alone in
+    full (not the data tests: the result is the assertion): each one's rows both ways, the
+    models' configs, and the first month each month-incremental model rebuilt from (None:
+    it kept every row, 'where false')."""
+    warehouse = rebuilt.settings.warehouse_path
+    target = ["--target-path", str(dbt_target), "--select"]
+    built, rebuilt_from = {}, {}
+    for args in (
+        ["run", *target, "+config.materialized:incremental"],
+        ["run", *target, "config.materialized:incremental", "--full-refresh"],
+    ):
+        proc = _dbt(args, rebuilt.root)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        manifest = json.loads((dbt_target / "manifest.json").read_text())
+        incremental = {
+            n["name"]: (f"{n['schema']}.{n['alias']}", n["config"])
+            for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
+        }
+        for name, (table, config) in incremental.items():
+            built[name, args[-1]] = _query(warehouse, _rounded(warehouse, table))
+            if args[-1] != "--full-refresh" and "rebuild" in config["meta"]:
+                run = next((dbt_target / "run").rglob(f"{name}.sql")).read_text()
+                deleted = run.split("delete from", 1)[1].split(";")[0]
+                assert "where false" in deleted or ">= date '" in deleted, name
+                found = re.search(r">= date '(\d{4}-\d{2}-\d{2})'", deleted)
+                rebuilt_from[name] = date.fromisoformat(found[1]) if found else None
+    return built, incremental, rebuilt_from
+
+
 def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
     """Every incremental model (issue 16) rebuilds only what a new load can change:
     int_benefit_payment_periods from the first week it touches, int_person_months from the
@@ -762,31 +795,13 @@ def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
 
     warehouse = rebuilt.settings.warehouse_path
     [(before,)] = _query(warehouse, "select count(*) from intermediate.int_benefit_payment_periods")
-    # the incremental models and what they read, then the incremental models alone in full
-    # (not the data tests: the result is the assertion here)
-    target = ["--target-path", str(dbt_target), "--select"]
-    built = {}
-    for args in (
-        ["run", *target, "+config.materialized:incremental"],
-        ["run", *target, "config.materialized:incremental", "--full-refresh"],
-    ):
-        proc = _dbt(args, rebuilt.root)
-        assert proc.returncode == 0, proc.stdout[-3000:]
-        manifest = json.loads((dbt_target / "manifest.json").read_text())
-        incremental = {
-            n["name"]: (f"{n['schema']}.{n['alias']}", n["config"])
-            for n in manifest["nodes"].values()
-            if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
-        }
-        for name, (table, config) in incremental.items():
-            built[name, args[-1]] = _query(warehouse, _rounded(warehouse, table))
-            if args[-1] != "--full-refresh" and "rebuild" in config["meta"]:
-                run = next((dbt_target / "run").rglob(f"{name}.sql")).read_text()
-                deleted = run.split("delete from", 1)[1].split(";")[0]
-                # from a month; a model without months, whose raw tables (the persons
-                # register) had no new load: kept
-                kept = "month_column" not in config["meta"]["rebuild"]
-                assert ("where false" if kept else ">= date '") in deleted, name
+    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, dbt_target)
+    for name, (_, config) in incremental.items():
+        if "rebuild" in config["meta"]:
+            # from a month; a model without months, whose raw tables (the persons register)
+            # had no new load: kept
+            kept = "month_column" not in config["meta"]["rebuild"]
+            assert (rebuilt_from[name] is None) == kept, name
     strategies = {"replace_changed_weeks", "replace_changed_months", "replace_rebuilt_months"}
     assert strategies <= {c["incremental_strategy"] for _, c in incremental.values()}
     for name in incremental:
@@ -808,6 +823,44 @@ def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
         assert through == latest, table
     periods = built["int_benefit_payment_periods", "--full-refresh"]
     assert len(periods) != before  # the dropped weeks split periods
+
+
+def test_a_late_correction_rebuilds_each_rolling_year_with_the_months_before_it(
+    rebuilt, dbt_target
+):
+    """A correction of the world's last month alone (the benefit register's last month
+    drops a seventh of its person-weeks): the month-incremental models rebuild from that
+    month, a year and more after the world's first, so each 12-month window ending in it of
+    a month-incremental model (5.6: period type rolling_year) is computed again from the 11
+    months before it, which no new load touched (macro rebuilt_months, months_before), and
+    still equals a full rebuild. The test above cannot see that: its corrections start in
+    the world's first year, so every window is rebuilt whole."""
+    from pipeline.ingest import Ingestor
+
+    path = sorted((rebuilt.settings.landing_dir / "benefit_register").glob("dream_*.parquet"))[-1]
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_parquet('{path}') "
+            f"where hash(cpr, aar_uge) % 7 <> 0) to '{path}.tmp' (format parquet)"
+        )
+    Path(f"{path}.tmp").replace(path)
+    outcomes = Ingestor(rebuilt.settings).run(sources=["benefit_register"])
+    assert [o.status for o in outcomes if o.status != "skipped"] == ["loaded"]
+
+    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, dbt_target)
+    rolling = {r["model_name"] for r in _catalogue() if r["period_type"] == "rolling_year"}
+    year, month = map(int, WORLD["start"].split("-"))
+    first_window_end = date(year + (month + 10) // 12, (month + 10) % 12 + 1, 1)  # 12th month
+    # the month-incremental rolling years of person data rebuilt, each from a month whose
+    # window reaches back past it (1.6's contacts are the case system's: no new load, kept)
+    late = {name for name in rolling & set(incremental) if rebuilt_from.get(name) is not None}
+    assert late, "no rolling-year model was rebuilt from a month"
+    for name in late:
+        assert rebuilt_from[name] > first_window_end, (name, rebuilt_from[name])
+    for name in incremental:
+        assert built[name, "+config.materialized:incremental"] == built[name, "--full-refresh"], (
+            name
+        )
 
 
 def _rounded(warehouse: Path, table: str) -> str:
