@@ -52,8 +52,7 @@ def _bound(fn: Callable, n_values: int, which: int) -> Callable:
 
 
 # name -> a comparison of two groups within strata of pipeline.stats, called with one list
-# per argument (one element per stratum), alpha and the small-cell threshold (the strata
-# where either group is smaller are left out: stats.compared_strata): [estimate, lower, upper]
+# per argument (one element per stratum) and alpha: [estimate, lower, upper]
 WITHIN_STRATA: dict[str, Callable] = {
     "rate_ratio_within_strata": stats.rate_ratio_within_strata,
     "share_difference_within_strata": stats.share_difference_within_strata,
@@ -61,17 +60,15 @@ WITHIN_STRATA: dict[str, Callable] = {
 
 
 def _within_strata(fn: Callable) -> Callable:
-    def compute(
-        k1: pa.Array, n1: pa.Array, k0: pa.Array, n0: pa.Array, alpha: pa.Array, small: pa.Array
-    ):
+    def compute(k1: pa.Array, n1: pa.Array, k0: pa.Array, n0: pa.Array, alpha: pa.Array):
         """`fn` for each row's lists (one element per stratum)."""
-        rows = zip(*(c.to_pylist() for c in (k1, n1, k0, n0, alpha, small)), strict=True)
+        rows = zip(*(c.to_pylist() for c in (k1, n1, k0, n0, alpha)), strict=True)
         result = []
-        for a, t1, b, t0, level, threshold in rows:
-            if None in (a, t1, b, t0, threshold):
+        for a, t1, b, t0, level in rows:
+            if None in (a, t1, b, t0):
                 result.append(None)
                 continue
-            estimate = fn(a, t1, b, t0, alpha=level or 0.05, small=threshold)
+            estimate = fn(a, t1, b, t0, alpha=level or 0.05)
             result.append(None if np.isnan(estimate[0]) else list(estimate))
         return pa.array(result, type=pa.list_(pa.float64()))
 
@@ -80,14 +77,13 @@ def _within_strata(fn: Callable) -> Callable:
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
     """Create `<name>_low` and `<name>_high` for each interval on `con`, and each comparison
-    within strata: `<name>(k1[], n1[], k0[], n0[], alpha, small)` -> [estimate, lower,
-    upper]."""
+    within strata: `<name>(k1[], n1[], k0[], n0[], alpha)` -> [estimate, lower, upper]."""
     doubles = duckdb.list_type(DOUBLE)
     for name, fn in WITHIN_STRATA.items():
         con.create_function(
             name,
             _within_strata(fn),
-            [doubles, doubles, doubles, doubles, DOUBLE, DOUBLE],
+            [doubles, doubles, doubles, doubles, DOUBLE],
             doubles,
             type="arrow",
             null_handling="special",

@@ -152,45 +152,44 @@ def rate_ratio_interval(
 
 
 def compared_strata(
-    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, small: float, events: bool
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, events: bool
 ) -> np.ndarray:
     """Which strata a comparison within strata uses (one bool per stratum): those where
-    both groups' base (persons, or fuldtidspersoner) is at least `small`, the small-cell
-    threshold (macro is_small_cell), and, for a ratio (`events`), where either group has an
-    event. A stratum where either group is a small cell is left out: its cells are not
-    published, so a comparison computed from them could give them away, and it is left out
-    by the groups' sizes only, never by what happened in them, so leaving it out does not
-    bias the comparison. A stratum without events tells nothing about a ratio. The secondary
-    suppression (pipeline/suppression.py, comparison_components) asks the same of the
-    published cells to know which of them a comparison is computed from."""
+    both groups are there (a base, persons or exposure, above 0), and, for a ratio
+    (`events`), where either group has an event: a stratum without events tells nothing
+    about a ratio. The secondary suppression (pipeline/suppression.py,
+    comparison_components) asks the same of the published cells, to know which cells a
+    comparison is computed from.
+
+    A stratum is never left out for being small. A comparison shown beside a stratum left
+    out for its size would tell that the stratum's hidden cells are small, and with their
+    sum (a published total minus the shown cells) that can pin them: two target groups
+    left out, whose hidden non-Western persons sum to 8, hold 4 each (found by review in
+    December 2026, tests/test_suppression.py). Leaving out a stratum without events tells
+    only that its counts are 0, which its published totals already give."""
     k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
-    keep = (n1 >= small - 1e-6) & (n0 >= small - 1e-6) & (n1 > 0) & (n0 > 0)
-    return keep & ((k1 + k0) > 0) if events else keep
+    with np.errstate(invalid="ignore"):
+        there = (n1 > 0) & (n0 > 0)
+        return there & ((k1 + k0) > 0) if events else there
 
 
 def rate_ratio_within_strata(
-    k1: ArrayLike,
-    e1: ArrayLike,
-    k0: ArrayLike,
-    e0: ArrayLike,
-    alpha: float = 0.05,
-    small: float = 0,
+    k1: ArrayLike, e1: ArrayLike, k0: ArrayLike, e0: ArrayLike, alpha: float = 0.05
 ) -> tuple[float, float, float]:
     """The rate ratio of group 1 to group 0 within strata (one element per stratum: events
     and exposure of each group), with its interval: (estimate, lower, upper). NaN where it
-    is undefined (no events in the reference group over all strata). Only the strata
-    compared_strata keeps count: a stratum without exposure in both groups, or without
-    events in both, tells nothing about the ratio, and one where either group's exposure is
-    under `small` is a small cell. With no events in group 1 the regression has no finite
-    coefficient: the estimate is 0 and the interval runs from 0 to the exact conditional
-    upper bound (_upper_bound_without_events), as the MOVER interval of one pair does."""
+    is undefined (no events in the reference group over all strata). A stratum without
+    exposure in both groups, or without events in both, tells nothing about the ratio and is
+    left out. With no events in group 1 the regression has no finite coefficient: the
+    estimate is 0 and the interval runs from 0 to the exact conditional upper bound
+    (_upper_bound_without_events), as the MOVER interval of one pair does."""
     # GLM alone: statsmodels.api imports the whole library (1.8 s against 1.4 s here), once
     # in each dbt process that computes an interval
     from statsmodels.genmod import families
     from statsmodels.genmod.generalized_linear_model import GLM
 
     k1, e1, k0, e0 = _arrays(k1, e1, k0, e0)
-    keep = _is_rate(k1, e1) & _is_rate(k0, e0) & compared_strata(k1, e1, k0, e0, small, True)
+    keep = _is_rate(k1, e1) & _is_rate(k0, e0) & compared_strata(k1, e1, k0, e0, events=True)
     k1, e1, k0, e0 = k1[keep], e1[keep], k0[keep], e0[keep]
     if not k1.size or k0.sum() == 0:
         return np.nan, np.nan, np.nan
@@ -208,12 +207,7 @@ def rate_ratio_within_strata(
 
 
 def share_difference_within_strata(
-    k1: ArrayLike,
-    n1: ArrayLike,
-    k0: ArrayLike,
-    n0: ArrayLike,
-    alpha: float = 0.05,
-    small: float = 0,
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, alpha: float = 0.05
 ) -> tuple[float, float, float]:
     """The difference of group 1's share and group 0's compared within strata (one element
     per stratum: k flagged of n persons in each group), with its interval: (estimate,
@@ -226,8 +220,7 @@ def share_difference_within_strata(
     persons enter as frequency weights of their cells (each group's flagged and other
     persons in each stratum: statsmodels GLM, Gaussian family, freq_weights), the same fit
     as one row per person in a fraction of the time. A stratum without persons in both
-    groups compares nothing and is left out, and so is one where either group has fewer
-    than `small` persons (compared_strata). NaN where undefined: no stratum left, or in
+    groups compares nothing and is left out. NaN where undefined: no stratum left, or in
     every group of every stratum nobody or everybody flagged, where there is no variance to
     measure the uncertainty by."""
     # GLM alone: statsmodels.api imports the whole library (1.8 s against 1.4 s here), once
@@ -236,7 +229,7 @@ def share_difference_within_strata(
     from statsmodels.genmod.generalized_linear_model import GLM
 
     k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
-    keep = _is_share(k1, n1) & _is_share(k0, n0) & compared_strata(k1, n1, k0, n0, small, False)
+    keep = _is_share(k1, n1) & _is_share(k0, n0) & compared_strata(k1, n1, k0, n0, events=False)
     k1, n1, k0, n0 = k1[keep], n1[keep], k0[keep], n0[keep]
     flagged = np.r_[k1, k0]
     persons = np.r_[n1, n0]

@@ -299,7 +299,7 @@ def _product(parts: list[list[str]]) -> list[list[str]]:
 
 
 def comparison_components(
-    cells: pd.DataFrame, small: int, frame: pd.DataFrame | None = None
+    cells: pd.DataFrame, frame: pd.DataFrame | None = None
 ) -> dict[int, list[int]]:
     """For each comparison row (is_comparison), the cells it is computed from: the plain
     cells of the same indicator, period and area with more dimensions, agreeing on its own
@@ -310,8 +310,9 @@ def comparison_components(
       has 'dansk og vestlig' its parts 'dansk' and 'vestlig' are not compared (they are
       protected with it by the relation 'dansk og vestlig' = 'dansk' + 'vestlig');
     - in a comparison within strata (cells of more than one stratum: the target groups of
-      5.4's and 5.6's total), the strata it leaves out (stats.compared_strata: either
-      group's base under `small`, or for a ratio no event in either group).
+      5.4's and 5.6's total), the strata it leaves out (stats.compared_strata: a group not
+      there, or for a ratio no event in either group). A stratum is never left out for
+      being small: see compared_strata for why.
     `frame` is `cells` prepared (_prepare) where the caller has it."""
     from pipeline.stats import compared_strata
 
@@ -363,8 +364,7 @@ def comparison_components(
                     denominator[[first]],
                     numerator[[second]],
                     denominator[[second]],
-                    small,
-                    events,
+                    events=events,
                 )
                 if not used[0]:
                     del strata[stratum]
@@ -523,7 +523,7 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         propagate(deque(np.unique(np.concatenate([relations_of(c) for c in newly])).tolist()))
         touched = hidden & ~before
 
-    for row, components in comparison_components(cells, small, frame).items():
+    for row, components in comparison_components(cells, frame).items():
         if not components or hidden[components].any():
             hidden[row] = True
     return hidden

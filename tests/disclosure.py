@@ -55,7 +55,7 @@ def audit(cells: pd.DataFrame, small: int) -> tuple[list[Disclosure], int]:
     shown_shares = ~hidden & share & ~cells.is_comparison.to_numpy(dtype=bool)
     for cell in np.flatnonzero(shown_shares & is_small(d - n, small)):
         found.append(Disclosure(int(cell), "c", float(d[cell] - n[cell])))
-    for row, members in comparison_components(cells, small).items():
+    for row, members in comparison_components(cells).items():
         if not hidden[row] and hidden[members].any():
             found.append(Disclosure(row, "compared", float("nan")))
     earlier, later = year_before_pairs(cells)

@@ -6,11 +6,7 @@
     counts in `relation`, one row per key and stratum with k1, n1, k0 and n0 (macro
     origin_pairs: group 1's events and base, the reference group's), as [estimate, lower,
     upper]; and the smallest count behind it, so that the small-cell rule hides it with its
-    cells. A stratum where either group is a small cell (fewer than small_cell_threshold
-    persons or fuldtidspersoner) is left out of the comparison (stats.compared_strata), so
-    that the comparison is computed only from cells that can be published; the smallest count
-    stays over all strata, so that it is the sum of published cells and gives away nothing
-    of a stratum left out.
+    cells.
 -#}
 {% macro within_strata(function, relation, key, stratum) %}
     select
@@ -20,8 +16,7 @@
             list(n1 order by {{ stratum }}),
             list(k0 order by {{ stratum }}),
             list(n0 order by {{ stratum }}),
-            {{ var('interval_alpha') }},
-            {{ var('small_cell_threshold') }}
+            {{ var('interval_alpha') }}
         ) as estimate,
         {{ smallest_count(['sum(k1)', 'sum(n1)', 'sum(k0)', 'sum(n0)']) }} as smallest_count
     from {{ relation }}
