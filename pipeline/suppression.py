@@ -167,6 +167,27 @@ def find_relations(cells: pd.DataFrame, frame: pd.DataFrame | None = None) -> Re
             others = parents[columns["table"][parents] != table_id]
             if len(others):
                 found.append(_sum_relations(fine, others, group, columns))
+    # a combined group over a finer breakdown: 'dansk og vestlig / <target group>' summed
+    # over the target groups gives 'dansk og vestlig'. Combined cells only, so that no sum
+    # counts a part and its whole twice; the relation follows from the parts' relations,
+    # but the rule above looks at each relation alone and would not see it (5.6, December
+    # 2026: a hidden 'dansk og vestlig / kh_uddannelsesparat' of 2 sanctions was the
+    # combined total minus the shown target groups)
+    combined = (~frame.is_comparison & frame.is_combined).to_numpy()
+    combined_tables = {
+        int(t): np.flatnonzero(combined & (columns["table"] == t))
+        for t in np.unique(columns["table"][combined])
+    }
+    for coarse in sorted(set(dimset[combined])):
+        names = sorted(n for n in coarse.split(",") if n)
+        group = _group(frame, names)
+        parents = np.flatnonzero(combined & (dimset == coarse))
+        for table_id, fine in combined_tables.items():
+            if not set(names) <= set(dimset[fine[0]].split(",")) - {""}:
+                continue
+            others = parents[columns["table"][parents] != table_id]
+            if len(others):
+                found.append(_sum_relations(fine, others, group, columns))
     found.append(_combined_relations(frame))
     found = [(rows, children) for rows, children in found if len(rows)]
     if not found:
@@ -488,6 +509,30 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
                     queued[j] = True
                     queue.append(int(j))
 
+    def nearest_shown(cell: int) -> np.ndarray:
+        """The shown cells nearest to `cell` through the relations: those of its own
+        relations, or, where every member of them is hidden too, of theirs, and so on (a
+        small count determined through a chain of hidden cells, each of whose relations is
+        all hidden, is undone by showing less at the chain's end)."""
+        seen = {cell}
+        frontier = [cell]
+        while frontier:
+            ids = np.unique(np.concatenate([relations_of(c) for c in frontier]))
+            if not len(ids):
+                break
+            members = np.unique(
+                np.concatenate(
+                    [np.concatenate([[relations.parent[j]], relations.members(j)]) for j in ids]
+                )
+            )
+            members = members[~np.isin(members, list(seen))]
+            shown = members[~hidden[members]]
+            if len(shown):
+                return shown
+            seen.update(members.tolist())
+            frontier = members.tolist()
+        return np.zeros(0, dtype=np.int64)
+
     propagate(deque(np.flatnonzero(_violated(relations, hidden, values, small)).tolist()))
     # Where a hidden cell belongs to two relations or more (a table of two dimensions or
     # more, or linked tables), relations that are each safe can together still determine
@@ -504,15 +549,7 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         linked &= np.isin(system, np.unique(system[touched]))
         for found in _systems_of(relations, system, linked):
             for cell in _determined_small(found, relations, hidden, values, share, small):
-                neighbours = np.unique(
-                    np.concatenate(
-                        [
-                            np.concatenate([[relations.parent[j]], relations.members(j)])
-                            for j in relations_of(cell)
-                        ]
-                    )
-                )
-                neighbours = neighbours[~hidden[neighbours]]
+                neighbours = nearest_shown(cell)
                 if len(neighbours):
                     hidden[_smallest(neighbours, values, np.ones(3, dtype=bool))] = True
         while (follow := later[hidden[earlier] & ~hidden[later]]).size:

@@ -290,6 +290,30 @@ def test_a_comparison_within_strata_does_not_tell_which_hidden_cells_are_small()
     assert "I alt" in hidden
 
 
+def test_a_combined_group_adds_up_over_a_finer_breakdown_and_chains_are_undone():
+    """'dansk og vestlig / <target group>' summed over the target groups is 'dansk og
+    vestlig' (a relation of its own: in the sample of December 2026 a hidden 'dansk og
+    vestlig / kh_uddannelsesparat' of 2 sanctions was that total minus the shown target
+    groups). And a small count determined through a chain of hidden cells whose relations
+    are all hidden (here 'dansk / C', 2 fuldtidspersoner: 'dansk og vestlig / A' minus
+    'vestlig / A' gives 'dansk / A', and so on, found by review) is undone by hiding a
+    shown cell further along the chain."""
+    chained = {
+        "dansk": {"A": (12, 60.0), "B": (30, 60.0), "C": (0, 2.0), "D": (0, 0.0)},
+        "vestlig": {"A": (9, 30.0), "B": (0, 30.0), "C": (0, 5.5), "D": (0, 5.5)},
+        "ikke-vestlig": {"A": (5, 120.0), "B": (12, 120.0), "C": (0, 25.0), "D": (0, 0.0)},
+    }
+    frame = sanctions_table(chained)
+    relations = find_relations(frame)
+    sums = {
+        (frame.breakdown_value[relations.parent[i]], len(relations.members(i)))
+        for i in range(len(relations))
+    }
+    assert ("dansk og vestlig", 4) in sums  # over the 4 target groups
+    assert audit(published(frame), SMALL)[0] == []
+    assert "dansk / C" in hidden_values(frame)
+
+
 def test_a_change_since_a_year_before_is_hidden_with_the_year_before():
     """0.2's denominator is the count of a year earlier: where that cell is hidden (here
     beside a small one), the change would show it."""
