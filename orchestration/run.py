@@ -143,15 +143,16 @@ def execute_watched(
     Raises `Stopped` (the run marked and freed) when stopped or when the wait is too long;
     the caller exits with its code."""
     on = instance()
-    for line in recover(on):
-        say(line)
-        # a run killed earlier never told its failure: told now, as it is marked failed
-        deliver(
-            settings,
-            {"kind": "run_recovered", "message": line},
-            "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
-            line,
-        )
+    for recovered in recover(on):
+        say(recovered.line)
+        if recovered.marked_failed:
+            # a run killed earlier never told its failure: told now, as it is marked failed
+            deliver(
+                settings,
+                {"kind": "run_recovered", "message": recovered.line},
+                "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
+                recovered.line,
+            )
     limit = (
         wait_limit_s
         if wait_limit_s is not None

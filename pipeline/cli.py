@@ -446,8 +446,8 @@ def doctor(
     if dry_run or not dead:
         typer.echo(f"{len(dead)} run(s) of dead processes" + (" (dry run)" if dry_run else ""))
         return
-    for line in recover(instance):
-        typer.echo(line)
+    for recovered in recover(instance):
+        typer.echo(recovered.line)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -156,9 +156,18 @@ def free(instance: dg.DagsterInstance, state: RunState, reason: str) -> None:
         instance.event_log_storage.free_concurrency_slots_for_run(state.run_id)
 
 
-def recover(instance: dg.DagsterInstance) -> list[str]:
-    """Free what dead runs hold; one line per run freed, saying what and why."""
-    lines = []
+@dataclass(frozen=True)
+class Recovered:
+    line: str  # what was freed, and why
+    marked_failed: bool  # it was still active: its failure is told now, never before
+
+
+def recover(instance: dg.DagsterInstance) -> list[Recovered]:
+    """Free what dead runs hold; one per run freed, saying what and why. A run that had
+    ended (a refresh stopped by Ctrl-C is canceled) but left a step waiting for a slot (its
+    executor's thread, still polling when the process exited) is only freed: it is not
+    marked failed, and nothing is told of it again."""
+    found = []
     for state in states(instance):
         if not is_dead(state):
             continue
@@ -167,10 +176,12 @@ def recover(instance: dg.DagsterInstance) -> list[str]:
             if state.alive is False
             else f"it is {state.status} yet held warehouse slots"
         )
+        active = state.status in {s.value for s in ACTIVE}
         free(instance, state, f"Marked failed by bkwh: {why}.")
         held = f"{len(state.slots)} warehouse slot(s) and {len(state.pending)} pending step(s)"
-        lines.append(f"recovered {state.describe()}: marked failed, freed {held}, as {why}")
-    return lines
+        done = f"marked failed, freed {held}" if active else f"freed {held}"
+        found.append(Recovered(f"recovered {state.describe()}: {done}, as {why}", active))
+    return found
 
 
 def holders(instance: dg.DagsterInstance, run_id: str) -> list[RunState]:
