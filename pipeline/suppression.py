@@ -614,6 +614,15 @@ def _determined_small(ids, relations, hidden, values, share, small) -> list[int]
                 row[column] = row.get(column, 0.0) + sign
             if row:
                 equations.append(row)
+            # counts are never negative: hidden children of a shown parent that sum to 0
+            # are each 0 (a shown 'dansk og vestlig / D' of 0 sanctions makes its hidden
+            # parts 0, and the rest of a relation they are in then determined)
+            shown_parent = not hidden[members[0]]
+            unseen = members[1:][hidden[members[1:]]]
+            if shown_parent and len(unseen) and abs(values[unseen, q].sum()) < TOLERANCE:
+                for cell in unseen:
+                    column = unknowns.setdefault((int(cell), q), len(unknowns))
+                    equations.append({column: 1.0})
     if not equations:
         return []
     matrix = np.zeros((len(equations), len(unknowns)))

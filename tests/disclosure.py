@@ -91,6 +91,15 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
                     row[unknowns.setdefault((int(cell), q), len(unknowns))] += sign
             if row:
                 rows.append(row)
+            # counts are never negative: hidden children of a shown parent that sum to 0
+            # are each 0
+            unseen = relations.members(i)[hidden[relations.members(i)]]
+            shown_parent = not hidden[relations.parent[i]]
+            if shown_parent and len(unseen) and abs(values[q][unseen].sum()) < TOLERANCE:
+                for cell in unseen:
+                    zero: dict[int, float] = defaultdict(float)
+                    zero[unknowns.setdefault((int(cell), q), len(unknowns))] = 1.0
+                    rows.append(zero)
     if not rows:
         return []
     matrix = np.zeros((len(rows), len(unknowns)))

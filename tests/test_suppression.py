@@ -314,6 +314,21 @@ def test_a_combined_group_adds_up_over_a_finer_breakdown_and_chains_are_undone()
     assert "dansk / C" in hidden_values(frame)
 
 
+def test_a_shown_zero_pins_the_hidden_cells_under_it():
+    """Counts are never negative: a shown 'dansk og vestlig / D' of 0 sanctions makes its
+    hidden parts 0, and 'vestlig' minus the shown and the zero cells then gives the one
+    hidden cell left (4 sanctions in 'vestlig / B'), which no linear equation alone pins
+    (found by review, December 2026; it leaked before this session's changes too)."""
+    sanctions = {
+        "dansk": {"A": (5, 120.0), "B": (8, 120.0), "C": (0, 16.0), "D": (0, 1.4)},
+        "vestlig": {"A": (5, 30.0), "B": (4, 1.5), "C": (0, 25.0), "D": (0, 16.0)},
+        "ikke-vestlig": {"A": (8, 60.0), "B": (8, 120.0), "C": (0, 0.7), "D": (0, 16.0)},
+    }
+    frame = sanctions_table(sanctions)
+    assert "vestlig / B" in hidden_values(frame)
+    assert audit(published(frame), SMALL)[0] == []
+
+
 def test_a_change_since_a_year_before_is_hidden_with_the_year_before():
     """0.2's denominator is the count of a year earlier: where that cell is hidden (here
     beside a small one), the change would show it."""
