@@ -152,42 +152,30 @@ def find_relations(cells: pd.DataFrame, frame: pd.DataFrame | None = None) -> Re
         "is_share": frame.is_share.to_numpy(dtype=bool),
     }
     dimset = frame.dimset.to_numpy()
-    tables = {
-        int(t): np.flatnonzero(plain & (columns["table"] == t))
-        for t in np.unique(columns["table"][plain])
-    }
-    found: list[tuple[pd.DataFrame, np.ndarray]] = []
-    for coarse in sorted(set(dimset[plain])):
-        names = sorted(n for n in coarse.split(",") if n)
-        group = _group(frame, names)
-        parents = np.flatnonzero(plain & (dimset == coarse))
-        for table_id, fine in tables.items():
-            if not set(names) <= set(dimset[fine[0]].split(",")) - {""}:
-                continue
-            others = parents[columns["table"][parents] != table_id]
-            if len(others):
-                found.append(_sum_relations(fine, others, group, columns))
-    # a combined group over a finer breakdown: 'dansk og vestlig / <target group>' summed
-    # over the target groups gives 'dansk og vestlig'. Combined cells only, so that no sum
-    # counts a part and its whole twice; the relation follows from the parts' relations,
-    # but the rule above looks at each relation alone and would not see it (5.6, December
-    # 2026: a hidden 'dansk og vestlig / kh_uddannelsesparat' of 2 sanctions was the
-    # combined total minus the shown target groups)
+    # Plain cells add up to plain ones; and a combined group over a finer breakdown adds up
+    # to the combined group ('dansk og vestlig / <target group>' summed over the target
+    # groups gives 'dansk og vestlig'). Each kind apart, so that no sum counts a part and
+    # its whole twice. The combined relation follows from the parts' relations, but the
+    # rule looks at each relation alone and would not see it (5.6, December 2026: a hidden
+    # 'dansk og vestlig / kh_uddannelsesparat' of 2 sanctions was the combined total minus
+    # the shown target groups)
     combined = (~frame.is_comparison & frame.is_combined).to_numpy()
-    combined_tables = {
-        int(t): np.flatnonzero(combined & (columns["table"] == t))
-        for t in np.unique(columns["table"][combined])
-    }
-    for coarse in sorted(set(dimset[combined])):
-        names = sorted(n for n in coarse.split(",") if n)
-        group = _group(frame, names)
-        parents = np.flatnonzero(combined & (dimset == coarse))
-        for table_id, fine in combined_tables.items():
-            if not set(names) <= set(dimset[fine[0]].split(",")) - {""}:
-                continue
-            others = parents[columns["table"][parents] != table_id]
-            if len(others):
-                found.append(_sum_relations(fine, others, group, columns))
+    found: list[tuple[pd.DataFrame, np.ndarray]] = []
+    for kind in (plain, combined):
+        tables = {
+            int(t): np.flatnonzero(kind & (columns["table"] == t))
+            for t in np.unique(columns["table"][kind])
+        }
+        for coarse in sorted(set(dimset[kind])):
+            names = sorted(n for n in coarse.split(",") if n)
+            group = _group(frame, names)
+            parents = np.flatnonzero(kind & (dimset == coarse))
+            for table_id, fine in tables.items():
+                if not set(names) <= set(dimset[fine[0]].split(",")) - {""}:
+                    continue
+                others = parents[columns["table"][parents] != table_id]
+                if len(others):
+                    found.append(_sum_relations(fine, others, group, columns))
     found.append(_combined_relations(frame))
     found = [(rows, children) for rows, children in found if len(rows)]
     if not found:
