@@ -8,10 +8,12 @@ unknowns is determined by the published file exactly when it is orthogonal to th
 space of the equations (it is then a linear combination of them). The audit asks that of
 each hidden cell's numerator, denominator and complement (denominator - numerator, for
 shares of persons), and of the hidden members of each relation together; a determined
-value of 1 to small - 1 is a disclosure. Comparison rows (a gap or ratio computed from
-finer cells) count as disclosing when shown beside a hidden cell they are computed from,
-and a change since a year before (its denominator is the count of a year earlier) when
-shown while that earlier cell is hidden.
+value of 1 to small - 1 is a disclosure, and so is one the equations leave free but hold
+between 1 and small - 1 once counts are known never to be negative (linear programming,
+_Bounds). Comparison rows (a gap or ratio computed from finer cells) count as disclosing
+when shown beside a hidden cell they are computed from, and a change since a year before
+(its denominator is the count of a year earlier) when shown while that earlier cell is
+hidden.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
+from scipy.optimize import linprog
 
 from pipeline.suppression import (
     QUANTITIES,
@@ -112,16 +115,19 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
         return bool(np.all(np.abs(vector @ basis) < TOLERANCE)) if basis.size else True
 
     truth = np.array([values[q][cell] for (cell, q) in unknowns])
+    bounds = _Bounds(matrix, truth, unknowns, share)
     found = []
     for (cell, q), column in unknowns.items():
         vector = np.zeros(len(unknowns))
         vector[column] = 1
-        if determined(vector) and is_small(truth[column], small):
-            found.append(Disclosure(cell, q, float(truth[column])))
+        quantities = [(q, vector.copy())]
         if q == "d" and share[cell] and (cell, "n") in unknowns:
             vector[unknowns[(cell, "n")]] = -1
-            if determined(vector) and is_small(vector @ truth, small):
-                found.append(Disclosure(cell, "c", float(vector @ truth)))
+            quantities.append(("c", vector))
+        for what, vector in quantities:
+            value = float(vector @ truth)
+            if is_small(value, small) and (determined(vector) or bounds.held(vector, small)):
+                found.append(Disclosure(cell, what, value))
     for row in rows:
         vector = np.zeros(len(unknowns))
         for column, coefficient in row.items():
@@ -132,3 +138,38 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
             cell = next(cell for (cell, _), column in unknowns.items() if column in row)
             found.append(Disclosure(cell, "sum", -total))
     return found
+
+
+class _Bounds:
+    """The least and the most a combination of the unknowns can be, given the equations and
+    what every reader knows besides: no count is negative, and a share's numerator is not
+    above its denominator. Two linear programmes per quantity (Hundepool et al., ch. 4.3):
+    a small count held between 1 and small - 1 is disclosed even where no equation fixes
+    it (a shown total equal to its shown cells makes every hidden one 0, and what they are
+    parts of follows)."""
+
+    def __init__(self, matrix, truth, unknowns, share):
+        below = [
+            (unknowns[(cell, "n")], column)
+            for (cell, q), column in unknowns.items()
+            if q == "d" and share[cell] and (cell, "n") in unknowns
+        ]
+        upper = np.zeros((len(below), len(truth)))
+        for row, (numerator, denominator) in enumerate(below):
+            upper[row, numerator], upper[row, denominator] = 1, -1
+        self.options = {
+            "A_eq": matrix,
+            "b_eq": matrix @ truth,
+            "A_ub": upper if below else None,
+            "b_ub": np.zeros(len(below)) if below else None,
+            "bounds": (0, None),
+            "method": "highs",
+        }
+
+    def held(self, vector: np.ndarray, small: int) -> bool:
+        """Whether the combination is at least above 0 and at most below small."""
+        most = linprog(-vector, **self.options)
+        if most.status != 0 or -most.fun >= small - TOLERANCE:
+            return False
+        least = linprog(vector, **self.options)
+        return bool(least.status == 0 and least.fun > TOLERANCE)
