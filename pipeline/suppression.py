@@ -469,6 +469,9 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     def relations_of(cell: int) -> np.ndarray:
         return owner[order[member_starts[cell] : member_starts[cell + 1]]]
 
+    def members_of(relation: int) -> np.ndarray:
+        return np.concatenate([[relations.parent[relation]], relations.members(relation)])
+
     def hidden_sums_unsafe(members: np.ndarray, holds: np.ndarray) -> bool:
         return bool((is_small(values[members].sum(axis=0), small) & holds).any())
 
@@ -512,11 +515,7 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
             ids = np.unique(np.concatenate([relations_of(c) for c in frontier]))
             if not len(ids):
                 break
-            members = np.unique(
-                np.concatenate(
-                    [np.concatenate([[relations.parent[j]], relations.members(j)]) for j in ids]
-                )
-            )
+            members = np.unique(np.concatenate([members_of(j) for j in ids]))
             members = members[~np.isin(members, list(seen))]
             shown = members[~hidden[members]]
             if len(shown):
@@ -524,6 +523,31 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
             seen.update(members.tolist())
             frontier = members.tolist()
         return np.zeros(0, dtype=np.int64)
+
+    components = comparison_components(cells, frame)
+    compared = np.zeros(len(cells), dtype=bool)
+    for computed_from in components.values():
+        compared[computed_from] = True
+
+    def most_useful(neighbours: np.ndarray) -> int:
+        """The neighbour to hide where a small count is determined or held under small: one
+        that, hidden, is not the only hidden member of a relation (it would follow from the
+        others by subtraction, and nothing is gained: 'vestlig' is 'dansk og vestlig' minus
+        'dansk'), then one no comparison is computed from (hiding it hides the comparison
+        too), then the smallest."""
+        alone = np.array(
+            [
+                any(
+                    not hidden[np.setdiff1d(members_of(j), [cell])].any()
+                    for j in relations_of(cell)
+                )
+                for cell in neighbours
+            ]
+        )
+        ordered = np.lexsort(
+            (values[neighbours, 0], values[neighbours, 1], compared[neighbours], alone)
+        )
+        return int(neighbours[ordered[0]])
 
     propagate(deque(np.flatnonzero(_violated(relations, hidden, values, small)).tolist()))
     # Where a hidden cell belongs to two relations or more (a table of two dimensions or
@@ -544,7 +568,7 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
             for cell in _determined_small(found, relations, hidden, values, share, small):
                 neighbours = nearest_shown(cell)
                 if len(neighbours):
-                    hidden[_smallest(neighbours, values, np.ones(3, dtype=bool))] = True
+                    hidden[most_useful(neighbours)] = True
         while (follow := later[hidden[earlier] & ~hidden[later]]).size:
             hidden[follow] = True
         newly = np.flatnonzero(hidden & ~before)
@@ -553,8 +577,8 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         propagate(deque(np.unique(np.concatenate([relations_of(c) for c in newly])).tolist()))
         touched = hidden & ~before
 
-    for row, components in comparison_components(cells, frame).items():
-        if not components or hidden[components].any():
+    for row, computed_from in components.items():
+        if not computed_from or hidden[computed_from].any():
             hidden[row] = True
     return hidden
 
