@@ -472,6 +472,20 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     def members_of(relation: int) -> np.ndarray:
         return np.concatenate([[relations.parent[relation]], relations.members(relation)])
 
+    def alone(candidates: np.ndarray) -> np.ndarray:
+        """Which of the shown `candidates`, hidden, would be the only hidden member of one
+        of their relations: their value follows from the others by subtraction."""
+        return np.array(
+            [
+                any(
+                    not hidden[np.setdiff1d(members_of(j), [cell])].any()
+                    for j in relations_of(cell)
+                )
+                for cell in candidates
+            ],
+            dtype=bool,
+        )
+
     def hidden_sums_unsafe(members: np.ndarray, holds: np.ndarray) -> bool:
         return bool((is_small(values[members].sum(axis=0), small) & holds).any())
 
@@ -495,7 +509,10 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
             else:
                 if not len(hidden_children) or not hidden_sums_unsafe(hidden_children, holds):
                     continue
-                to_hide = _next_to_hide(shown_children, hidden_children, values, holds, small)
+                useful = shown_children[~alone(shown_children)]
+                to_hide = _next_to_hide(useful, hidden_children, values, holds, small, True)
+                if to_hide is None:
+                    to_hide = _next_to_hide(shown_children, hidden_children, values, holds, small)
                 if to_hide is None:
                     to_hide = int(relations.parent[i])
             hidden[to_hide] = True
@@ -535,17 +552,8 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         others by subtraction, and nothing is gained: 'vestlig' is 'dansk og vestlig' minus
         'dansk'), then one no comparison is computed from (hiding it hides the comparison
         too), then the smallest."""
-        alone = np.array(
-            [
-                any(
-                    not hidden[np.setdiff1d(members_of(j), [cell])].any()
-                    for j in relations_of(cell)
-                )
-                for cell in neighbours
-            ]
-        )
         ordered = np.lexsort(
-            (values[neighbours, 0], values[neighbours, 1], compared[neighbours], alone)
+            (values[neighbours, 0], values[neighbours, 1], compared[neighbours], alone(neighbours))
         )
         return int(neighbours[ordered[0]])
 
@@ -744,9 +752,10 @@ def _smallest(candidates: np.ndarray, values: np.ndarray, holds: np.ndarray) -> 
     return int(contributing[0] if len(contributing) else ordered[0])
 
 
-def _next_to_hide(candidates, hidden_children, values, holds, small) -> int | None:
+def _next_to_hide(candidates, hidden_children, values, holds, small, safe_only=False):
     """The smallest shown member whose hiding makes the hidden members' sums safe, else
-    the smallest that adds to an unsafe sum (and the relation is looked at again)."""
+    (unless `safe_only`) the smallest that adds to an unsafe sum (and the relation is
+    looked at again)."""
     if not len(candidates):
         return None
     ordered = _order(candidates, values)
@@ -755,6 +764,8 @@ def _next_to_hide(candidates, hidden_children, values, holds, small) -> int | No
     safe = ~(is_small(with_each, small) & holds).any(axis=1)
     if safe.any():
         return int(ordered[np.argmax(safe)])
+    if safe_only:
+        return None
     unsafe_now = is_small(base, small) & holds
     adds = (values[ordered][:, unsafe_now] != 0).any(axis=1)
     return int(ordered[np.argmax(adds)] if adds.any() else ordered[0])

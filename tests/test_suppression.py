@@ -358,6 +358,22 @@ def test_a_count_that_non_negativity_holds_under_small_is_hidden():
     }
 
 
+def test_the_cell_hidden_beside_a_small_one_is_not_one_a_subtraction_gives_back():
+    """Beside 3 persons in x, the smallest cell that makes the hidden sum safe is y; but y
+    is also 'y / mand' plus 'y / kvinde', both shown: hidden, it would be given back by
+    that sum, x with it, and a third cell would have to go. z protects x alone."""
+    frame = cells(
+        ("1.5", "total", "I alt", 33, 100),
+        ("1.5", "maalgruppe", "x", 3, 10),  # primary
+        ("1.5", "maalgruppe", "y", 10, 30),
+        ("1.5", "maalgruppe", "z", 20, 60),
+        ("1.5", "maalgruppe_koen", "y / mand", 5, 15),
+        ("1.5", "maalgruppe_koen", "y / kvinde", 5, 15),
+    )
+    assert hidden_values(frame) == {"x", "z"}
+    assert audit(published(frame), SMALL)[0] == []
+
+
 def test_a_change_since_a_year_before_is_hidden_with_the_year_before():
     """0.2's denominator is the count of a year earlier: where that cell is hidden (here
     beside a small one), the change would show it."""
