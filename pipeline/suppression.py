@@ -60,6 +60,7 @@ SYSTEM = ["period", "period_type", "area_code"]
 COMBINED = " og "
 COMPARED = "herkomst"  # the dimension every comparison row compares (5.0-5.6: origin)
 TOLERANCE = 1e-6
+LP_UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 
 
 def dimensions(breakdown: str, breakdown_value: str) -> dict[str, str]:
@@ -726,17 +727,19 @@ def _bounded_small(matrix, truth, below, vectors, small) -> np.ndarray:
         if not undecided[k]:
             continue
         most = linprog(-vectors[k], **options)
-        if most.status != 0:  # unbounded: it can be as large as one likes
+        if most.status == LP_UNBOUNDED:  # it can be as large as one likes
             undecided[k] = False
             continue
-        witness(most.x)
-        if not undecided[k]:
-            continue
-        least = linprog(vectors[k], **options)
-        witness(least.x)
-        if undecided[k]:
-            held[k] = True
-            undecided[k] = False
+        if most.status == 0:
+            witness(most.x)
+        if undecided[k] and most.status == 0:
+            least = linprog(vectors[k], **options)
+            if least.status == 0:
+                witness(least.x)
+        # held between 0 and small, or not known to be free (a programme that did not
+        # solve, which the true values make impossible but for rounding): hidden
+        held[k] = undecided[k]
+        undecided[k] = False
     return held
 
 
