@@ -53,12 +53,12 @@ def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
 def test_a_projection_turning_off_course_is_a_change():
     before = {
         "4.4": _row("ikke opfyldt", 20.0, on_course="usikker"),
-        "1.5": _row("på niveau", 78.0, on_course="ikke på kurs"),
+        "1.5": _row("ikke afgjort", 78.0, on_course="ikke på kurs"),
         "5.0": _row("ikke opfyldt", 3.0),  # a publication from before the projections
     }
     after = {
         "4.4": _row("ikke opfyldt", 19.0, on_course="ikke på kurs"),
-        "1.5": _row("på niveau", 77.0, on_course="ikke på kurs"),  # off course already
+        "1.5": _row("ikke afgjort", 77.0, on_course="ikke på kurs"),  # off course already
         "5.0": _row("ikke opfyldt", 3.1, on_course="ikke på kurs"),  # nothing to compare
     }
     [change] = status_changes(before, after)
@@ -71,7 +71,7 @@ def test_a_projection_turning_off_course_is_a_change():
 
 def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():
     before = {
-        "2.3": _row("på niveau", 16.5),
+        "2.3": _row("ikke afgjort", 16.5),
         "2.1": _row("ikke opfyldt", 17, unit="rank"),
         "2.5": _row("ikke opfyldt", 2.5),
         "1.2": _row("ingen sammenligning", 60.0),
@@ -87,7 +87,7 @@ def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():
     assert [(c["indicator_id"], c["kind"]) for c in changes] == [("2.1", "rank"), ("2.3", "status")]
     rank, status = (c["text"] for c in changes)
     assert "faldet 2 pladser, fra nr. 17 til nr. 19" in rank
-    assert "fra «på niveau» til «ikke opfyldt»" in status
+    assert "fra «ikke afgjort» til «ikke opfyldt»" in status
     assert "16,5 %, september 2026 → 18,1 %, oktober 2026" in status
     assert status_changes(after, after) == []
     assert status_changes({}, after) == []  # the first publication alerts nothing
@@ -144,7 +144,9 @@ def channels(monkeypatch):
 def test_an_alert_goes_to_the_log_the_webhook_and_by_mail_with_a_link_to_the_section(
     channels, fresh
 ):
-    changes = status_changes({"2.3": _row("på niveau", 16.5)}, {"2.3": _row("ikke opfyldt", 18.1)})
+    changes = status_changes(
+        {"2.3": _row("ikke afgjort", 16.5)}, {"2.3": _row("ikke opfyldt", 18.1)}
+    )
     alert = alert_changes(fresh.settings, changes)
     assert alert["webhook_status"] == 204
     assert alert["email_to"] == ["udvalg@ballerup.dk", "jobcenter@ballerup.dk"]
@@ -155,7 +157,7 @@ def test_an_alert_goes_to_the_log_the_webhook_and_by_mail_with_a_link_to_the_sec
     assert mail["Subject"] == "Beskæftigelsesstrategien: 1 ændring i status"
     assert mail["To"] == "udvalg@ballerup.dk, jobcenter@ballerup.dk"
     body = mail.get_content()
-    assert "fra «på niveau» til «ikke opfyldt»" in body
+    assert "fra «ikke afgjort» til «ikke opfyldt»" in body
     assert "https://intra.ballerup.dk/beskaeftigelse/index.html#i-2-3" in body
 
 
@@ -163,7 +165,7 @@ def test_a_channel_that_is_down_is_said_in_the_alert_and_the_log_line_stays(fres
     monkeypatch.setenv("BKWH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("BKWH_SMTP_PORT", "9")  # nothing listens: connection refused
     monkeypatch.setenv("BKWH_ALERT_EMAIL_TO", "udvalg@ballerup.dk")
-    changes = status_changes({"2.3": _row("på niveau", 1)}, {"2.3": _row("opfyldt", 2)})
+    changes = status_changes({"2.3": _row("ikke afgjort", 1)}, {"2.3": _row("opfyldt", 2)})
     alert = alert_changes(fresh.settings, changes)
     assert "email_error" in alert and "email_to" not in alert
     assert json.loads((fresh.settings.log_dir / "alerts.log").read_text()) == alert

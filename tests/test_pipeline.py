@@ -92,7 +92,7 @@ def test_every_status_is_an_allowed_word_and_comparators_are_there(built):
             assert comparator_value == published, indicator_id
             compared += comparator_value is not None
             if published is None:
-                assert status not in ("opfyldt", "ikke opfyldt", "på niveau"), indicator_id
+                assert status not in ("opfyldt", "ikke opfyldt", "ikke afgjort"), indicator_id
     assert compared  # not vacuous: comparators are there in the sample's last month
 
 
@@ -117,7 +117,7 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
     judged = 0
     for row in rows:
         ind, status, low, high, n, method, mark, change, c_low, c_high, op, tol, m_low, m_up = row
-        if status in ("opfyldt", "ikke opfyldt", "på niveau"):
+        if status in ("opfyldt", "ikke opfyldt", "ikke afgjort"):
             assert n is None or n >= min_persons, (ind, status, n)
         if status in ("opfyldt", "ikke opfyldt") and method != "none":
             judged += 1
@@ -133,14 +133,14 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
                 assert high <= mark if met else low > mark, (ind, status, low, mark, high)
             else:  # a comparator: beaten or not, by the whole interval, beyond its range
                 assert high < m_low or low > m_up, (ind, status, low, high, m_low, m_up)
-        if status == "på niveau" and op is None:
+        if status == "ikke afgjort" and op is None:
             assert low <= m_up and m_low <= high, (ind, status, low, high, m_low, m_up)
         if change in ("forbedret", "forværret", "steget", "faldet"):
             assert not (c_low <= 0 <= c_high), (ind, change, c_low, c_high)
         if change == "uændret":
             assert c_low <= 0 <= c_high, (ind, change, c_low, c_high)
     # the rule was exercised: a verdict on an interval and a difference inside one
-    assert judged >= 1 and any(r[1] == "på niveau" for r in rows), rows
+    assert judged >= 1 and any(r[1] == "ikke afgjort" for r in rows), rows
     # a status keeps to the latest month its sources no longer revise, while there is one, and
     # is provisional when Ballerup's figure is or its comparator's figure of that month is
     comparator_provisional = (

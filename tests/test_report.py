@@ -132,8 +132,14 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         if s["comparator_value"] is not None and s["comparator_kind"] == "national":
             assert danish(s["comparator_value"], s["unit"]) in cells["comparator"].get_text()
         change = cells["change"].get_text(strip=True)
-        if s["change_from_year_before"] is None:
-            assert change == "ingen værdi året før"
+        if s["change_from_year_before"] is None and s["change_status"] == "ikke sammenlignelig":
+            assert change.startswith("ikke opgjort")  # across a reform: not computed
+        elif s["change_from_year_before"] is None:
+            # none, or hidden (change_words): never a number
+            assert change in (
+                "ingen værdi året før",
+                "værdien året før er skjult, fordi for få personer står bag den",
+            ), change
         elif s["unit"] == "rank":  # in words: a higher number is a lower place
             assert change.startswith(formats.change_text(s["change_from_year_before"], "rank"))
         elif round(s["change_from_year_before"], DECIMALS.get(s["unit"], 1)) != 0:
@@ -342,7 +348,7 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
     if provisional:
         until += (
             " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
-            "endelige måned)"
+            "endelige måned med et offentliggjort tal)"
         )
     assert soup.select_one("#data-until").get_text(strip=True) == until
     [(published,)] = [
@@ -778,26 +784,37 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(buil
         assert ("(forventet)" in listed[r["reform_id"]]) == (r["status"] == "expected")
 
     # each indicator whose published history reaches across a reform names the break under
-    # its figures, and its chart (where it has one) dates it; no other indicator does
+    # its figures, and its chart (where it has one) dates it; no other indicator does. A
+    # reform that breaks only its breakdowns' groups (seed reforms: '5.1/maalgruppe') is
+    # named as a break of the breakdown, not of the total
     series = _rows(
         built.settings.analytics_path,
-        "select indicator_id, coalesce(list(distinct series_since_reform_id) filter "
+        "select indicator_id, breakdown = 'total' as is_total, "
+        "coalesce(list(distinct series_since_reform_id) filter "
         "(where series_since_reform_id is not null), []) as reforms, "
         "bool_or(series_since_reform_id is null) as before_any "
-        f"from marts.fct_indicator_values where area_code = {HOME} group by indicator_id",
+        f"from marts.fct_indicator_values where area_code = {HOME} group by all",
     )
     broken = {
         r["indicator_id"]: set(r["reforms"])
         for r in series
-        if len(r["reforms"]) + r["before_any"] > 1
+        if r["is_total"] and len(r["reforms"]) + r["before_any"] > 1
+    }
+    broken_breakdowns = {
+        r["indicator_id"]: set(r["reforms"]) - broken.get(r["indicator_id"], set())
+        for r in series
+        if not r["is_total"] and len(r["reforms"]) + r["before_any"] > 1
     }
     assert broken, "the test world reaches across no reform"
+    assert any(broken_breakdowns.values()), "no reform breaks a breakdown alone"
     for article in soup.select("article.indicator"):
         ind = article["data-indicator"]
         named = {p["data-reform"] for p in article.select("p.break")}
         assert named == broken.get(ind, set()), ind
         if named and article.select_one(".chart"):
             assert "Reform (brud i serien)" in str(article.select_one(".chart")), ind
+        named = {p["data-reform"] for p in article.select("p.break-breakdown")}
+        assert named == broken_breakdowns.get(ind, set()), ind
 
     row = {
         "indicator_id": "4.4",
@@ -1068,3 +1085,60 @@ def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison
             interval = article.select_one(".interval").get_text(" ", strip=True)
             assert interval.startswith("Interval ved afrunding:"), (ind, interval)
     assert said, "the sample's rank (2.1) has no verdict on the range of its ties"
+
+
+def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_change():
+    """A status rests on an earlier month where the newer ones are hidden (too few persons)
+    or still revised, and says which; a change it does not give is 'ikke opgjort' across a
+    reform, and a hidden year before is said to be hidden, not absent (review, December
+    2026: 1.5's report said its newer months were provisional where they were hidden, and
+    'ingen værdi året før' where that value was only hidden)."""
+    from pipeline.report import change_words, newer_text
+    from pipeline.report.data import Indicator, Point
+
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "period": date(2026, 8, 1),
+        "period_type": "month",
+        "change_from_year_before": None,
+        "change_status": None,
+    }
+    series = {
+        HOME: [
+            Point(date(2025, 8, 1), None, True),
+            Point(date(2026, 8, 1), 85.0, False),
+            Point(date(2026, 9, 1), None, True),
+            Point(date(2026, 10, 1), None, True),
+        ]
+    }
+    hidden = Indicator(row, series)
+    assert newer_text(hidden) == (
+        "Status bygger på august 2026: de nyere perioder er skjult, fordi for få personer "
+        "står bag dem."
+    )
+    assert change_words(hidden) == "værdien året før er skjult, fordi for få personer står bag den"
+    series[HOME].append(Point(date(2026, 11, 1), 80.0, False, is_provisional=True))
+    assert "skjult, fordi for få personer står bag dem eller foreløbige" in newer_text(hidden)
+    across = Indicator({**row, "change_status": "ikke sammenlignelig"}, series)
+    assert change_words(across) == "ikke opgjort"
+    newest = Indicator({**row, "period": date(2026, 11, 1)}, series)
+    assert newer_text(newest) == ""
+    shown = Indicator({**row, "change_from_year_before": -2.5}, series)
+    assert change_words(shown) == "\N{MINUS SIGN}2,5 pct.-point"
+    series[HOME][0] = Point(date(2025, 8, 1), 80.0, False)
+    assert change_words(Indicator(row, series)) == "ingen værdi året før"
+
+
+def test_a_reform_names_the_indicators_it_breaks_and_those_whose_breakdowns_it_breaks():
+    from pipeline.report.formats import reform_affects
+
+    names = {("breakdown", "maalgruppe"): "Målgruppe", ("breakdown", "ydelsesgruppe"): "Ydelse"}
+    reform = {
+        "affects_indicators": ["1.3", "1.4"],
+        "affects_breakdowns": ["1.1/maalgruppe", "0.2/ydelsesgruppe", "5.1/maalgruppe"],
+    }
+    assert reform_affects(reform, names) == (
+        "1.3, 1.4; fordelingen på målgruppe: 1.1, 5.1; fordelingen på ydelse: 0.2"
+    )
+    assert reform_affects({"affects_indicators": [], "affects_breakdowns": []}, names) == ""

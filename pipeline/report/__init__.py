@@ -152,15 +152,12 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         )
         if ind.is_computed and ind.period is not None
         else "",
-        "newer_provisional": ind.period is not None
-        and any(p.is_provisional and p.period > ind.period for p in ind.series.get(BALLERUP, [])),
+        "newer_text": newer_text(ind),
         "comparator_text": comparator_text(ind, data.area_names),
         "comparator_area_name": data.area_names.get(ind.comparator_area_code)
         if has_comparator_area
         else None,
-        "change_text": formats.change_text(ind.change_from_year_before, ind.unit)
-        if ind.is_computed and ind.period is not None
-        else "",
+        "change_text": change_words(ind) if ind.is_computed and ind.period is not None else "",
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": ind.status_text,
@@ -171,6 +168,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
         # the reforms that break its published series, named under the figures
         "breaks": [{**r, "date": formats.date_text(r["effective_date"])} for r in ind.reforms],
+        "breakdown_breaks": [
+            {**r, "date": formats.date_text(r["effective_date"])} for r in ind.breakdown_reforms
+        ],
         "breakdown_tables": _breakdown_tables(ind, data),
         "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
         "replaced_by": next(
@@ -179,19 +179,21 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "comparable_text": comparable_text(
             ind, data.comparable.get(ind.indicator_id), data.home_name
         ),
-        "outlook_text": outlook_text(ind, data.outlook.get(ind.indicator_id)),
+        "outlook_text": outlook_text(ind, data.outlook.get(ind.indicator_id), data.reforms),
         "course": data.status(data.outlook[ind.indicator_id]["on_course"], "course")
         if ind.indicator_id in data.outlook and not ind.is_retired
         else None,
     }
 
 
-def outlook_text(ind: Indicator, o: dict | None) -> str:
+def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> str:
     """The projection 12 months ahead, its interval, the model's back-test error and, for a
     share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %,
     95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel udglatning med
     sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point ved siden
-    af. Målet havde været nået i oktober 2026 med 38 flere af de 677 borgere, ...'."""
+    af. Målet havde været nået i oktober 2026 med 38 flere af de 677 borgere, ...'; and the
+    reforms expected before the projected month (marts.dim_reform, status expected), which
+    the projection cannot know of."""
     if o is None or ind.is_retired:
         return ""
     unit = ind.unit
@@ -211,6 +213,18 @@ def outlook_text(ind: Indicator, o: dict | None) -> str:
             f" Målet havde været nået i {formats.period_text(o['status_period'], ind.period_type)}"
             f" med {formats.number(o['count_to_target'], 'count')} {more} af de "
             f"{formats.number(o['share_base'], 'count')} borgere, andelen er opgjort blandt."
+        )
+    ahead = [
+        r
+        for r in reforms
+        if r["status"] == "expected"
+        and o["status_period"] < r["effective_date"] <= o["forecast_period"]
+    ]
+    for r in ahead:
+        name = r["name_da"].removesuffix(" (forventet)")
+        text += (
+            f" Fremskrivningen kender ikke reglerne i {name[:1].lower() + name[1:]}, som "
+            f"forventes at træde i kraft {formats.date_text(r['effective_date'])}."
         )
     return text
 
@@ -275,7 +289,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
                 **r,
                 "date": formats.date_text(r["effective_date"]),
                 "expected": r["status"] == "expected",
-                "indicators": ", ".join(r["affects_indicators"]) or "–",
+                "indicators": formats.reform_affects(r, data.code_names) or "–",
             }
             for r in data.reforms
         ],
@@ -302,6 +316,43 @@ def _expected_row(r: dict) -> dict:
         "rank_national": f"nr. {r['rank_national']} af {r['n_ranked_national']}",
         "rank_region": f"nr. {r['rank_region']} af {r['n_ranked_region']}",
     }
+
+
+def change_words(ind) -> str:
+    """The change since a year before in words (formats.change_text), or why there is none:
+    not computed across a reform, or the year before hidden (a small cell), rather than
+    'ingen værdi året før' where a value exists but is not shown."""
+    if ind.change_from_year_before is not None:
+        return formats.change_text(ind.change_from_year_before, ind.unit)
+    if ind.change_status == "ikke sammenlignelig":
+        return "ikke opgjort"
+    a_year_before = ind.period.replace(year=ind.period.year - 1)
+    before = [p for p in ind.series.get(BALLERUP, []) if p.period == a_year_before]
+    if before and before[0].is_suppressed:
+        return "værdien året før er skjult, fordi for få personer står bag den"
+    return formats.change_text(None, ind.unit)
+
+
+def newer_text(ind) -> str:
+    """Why the status rests on an earlier period than the newest: the newer ones are hidden
+    (too few persons behind them) or provisional (still revised), or both; '' when the
+    status is on the newest period."""
+    if ind.period is None:
+        return ""
+    newer = [p for p in ind.series.get(BALLERUP, []) if p.period > ind.period]
+    hidden = any(p.is_suppressed for p in newer)
+    provisional = any(p.is_provisional and not p.is_suppressed for p in newer)
+    reasons = [
+        "skjult, fordi for få personer står bag dem" if hidden else "",
+        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)"
+        if provisional
+        else "",
+    ]
+    reasons = [r for r in reasons if r]
+    if not reasons:
+        return ""
+    since = formats.period_text(ind.period, ind.period_type)
+    return f"Status bygger på {since}: de nyere perioder er {' eller '.join(reasons)}."
 
 
 def build_report(settings: Settings) -> ReportResult:

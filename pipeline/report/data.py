@@ -84,14 +84,20 @@ order by v.indicator_id, v.breakdown, v.breakdown_value
 """
 
 # The series of Ballerup's rows of each indicator (fct_indicator_values.series_since_reform_id:
-# the reform whose break a row is after), each with its first period: the reforms after the
-# first series are the breaks inside the indicator's history.
+# the reform whose break a row is after), each with its first period, apart for the total
+# and for the breakdowns: the reforms after the first series are the breaks inside the
+# indicator's history, of the total, or of its breakdowns only (seed reforms:
+# '5.1/maalgruppe').
 SERIES_BREAKS_SQL = """
-select indicator_id, series_since_reform_id as reform_id, min(period) as first_period
+select
+    indicator_id,
+    breakdown = 'total' as is_total,
+    series_since_reform_id as reform_id,
+    min(period) as first_period
 from marts.fct_indicator_values
 where area_code = $ballerup
 group by all
-order by indicator_id, first_period
+order by indicator_id, is_total desc, first_period
 """
 
 # Every published row of the shown areas, for the workbook's group sheets.
@@ -133,6 +139,8 @@ class Indicator:
     breakdown: list[dict] = field(default_factory=list)
     # the reforms that break its series inside the history published (SERIES_BREAKS_SQL)
     reforms: list[dict] = field(default_factory=list)
+    # those that break only its breakdowns' series (their groups), not the total's
+    breakdown_reforms: list[dict] = field(default_factory=list)
 
     def __getattr__(self, name: str):
         try:
@@ -267,12 +275,12 @@ class ReportData:
     def data_until_text(self) -> str:
         """'november 2026', or, where its sources still revise the latest months,
         'november 2026 (de nyeste måneder er foreløbige; hver status bygger på indikatorens
-        seneste endelige måned)'."""
+        seneste endelige måned med et offentliggjort tal)'."""
         text = formats.period_text(self.data_until, "month")
         if self.latest_is_provisional:
             text += (
                 " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
-                "endelige måned)"
+                "endelige måned med et offentliggjort tal)"
             )
         return text
 
@@ -349,11 +357,16 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             ).fetchall()
         }
     by_id = {r["reform_id"]: r for r in reforms}
-    seen: set[str] = set()
+    seen: set[tuple[str, bool]] = set()
     for r in series_breaks:  # each indicator's series in order: every one after its first
-        if r["indicator_id"] in seen and r["reform_id"] is not None:
-            indicators[r["indicator_id"]].reforms.append(by_id[r["reform_id"]])
-        seen.add(r["indicator_id"])
+        key = (r["indicator_id"], r["is_total"])
+        if key in seen and r["reform_id"] is not None:
+            ind = indicators[r["indicator_id"]]
+            if r["is_total"]:
+                ind.reforms.append(by_id[r["reform_id"]])
+            elif by_id[r["reform_id"]] not in ind.reforms:
+                ind.breakdown_reforms.append(by_id[r["reform_id"]])
+        seen.add(key)
     return ReportData(
         published_at,
         area_names,

@@ -166,6 +166,21 @@ def date_text(moment: date | datetime) -> str:
     return text
 
 
+def reform_affects(reform: dict, code_names: dict[tuple[str, str], str]) -> str:
+    """The indicators a reform breaks (marts.dim_reform), and those whose breakdowns by one
+    dimension only it breaks, by the dimension's name (catalogue code list 'breakdown'):
+    '1.3, 1.4; fordelingen på målgruppe: 1.1, 5.1'."""
+    parts = [", ".join(reform["affects_indicators"])] if reform["affects_indicators"] else []
+    by_dimension: dict[str, list[str]] = {}
+    for entry in reform.get("affects_breakdowns") or []:
+        indicator_id, dimension = entry.split("/", 1)
+        by_dimension.setdefault(dimension, []).append(indicator_id)
+    for dimension, ids in by_dimension.items():
+        name = code_names.get(("breakdown", dimension), dimension).lower()
+        parts.append(f"fordelingen på {name}: {', '.join(ids)}")
+    return "; ".join(parts)
+
+
 def indicator_anchor(indicator_id: str) -> str:
     """The id of an indicator's section in the report ('2.1' -> 'i-2-1'): alerts link to it."""
     return "i-" + indicator_id.replace(".", "-")

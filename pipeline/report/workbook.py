@@ -172,7 +172,7 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         (
             "Foreløbige tal",
             "De seneste måneder, som kilderne stadig reviderer, er markeret «ja» i «Foreløbig»; "
-            "en status bygger på den seneste endelige måned.",
+            "en status bygger på den seneste endelige måned med et offentliggjort tal.",
         ),
         (
             "Brud i serien",
@@ -181,7 +181,7 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "opgjort efter de samme regler. "
             + "; ".join(
                 f"{r['name_da']} ({formats.date_text(r['effective_date'])}): "
-                + (", ".join(r["affects_indicators"]) or "ingen indikatorer")
+                + (formats.reform_affects(r, data.code_names) or "ingen indikatorer")
                 for r in data.reforms
                 if r["status"] == "in_force"
             )

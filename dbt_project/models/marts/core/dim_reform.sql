@@ -1,9 +1,14 @@
 -- The reforms that break the series (seed reforms, with the law and the source of each row),
--- and the indicators each breaks: the report marks them on those indicators' charts.
+-- the indicators each breaks (the report marks them on those indicators' charts), and the
+-- indicators whose breakdowns by one dimension only it breaks, as 'indicator/dimension'
+-- (macros reform_entry_*).
 with
 
 reforms as (
-    select * from {{ ref('reforms') }}
+    select
+        *,
+        coalesce(string_split(nullif(affects, ''), ';'), []) as entries
+    from {{ ref('reforms') }}
 ),
 
 final as (
@@ -15,7 +20,10 @@ final as (
         law,
         what_da,
         source,
-        coalesce(string_split(nullif(affects, ''), ';'), []) as affects_indicators
+        list_filter(entries, lambda e: {{ reform_entry_dimension('e') }} is null)
+            as affects_indicators,
+        list_filter(entries, lambda e: {{ reform_entry_dimension('e') }} is not null)
+            as affects_breakdowns
     from reforms
 )
 

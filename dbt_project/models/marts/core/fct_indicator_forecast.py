@@ -5,7 +5,9 @@ models. Whether the goal is met on this course: fct_indicator_outlook.
 
 The series is the home municipality's published total (suppressed months are gaps, and a
 projection starts after the last gap) up to the status period, so provisional months, which
-the sources still revise, are not projected from. The goal is the target valid then, or,
+the sources still revise, are not projected from; and only since the last reform that
+breaks the series (fct_indicator_values.series_since_reform_id), so an indicator with fewer
+months since then than a projection needs gets none. The goal is the target valid then, or,
 without a target, the comparator's value in that period (the country's level: the strategy's
 "på landsniveau"). A rank (2.1) is not projected, nor an indicator whose focus area has no
 goal (Overordnet: its comparator is for orientation) or that sets no direction (3.3: the
@@ -47,6 +49,14 @@ def model(dbt, session):
         projected[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status")
     )
     totals = totals[totals.period <= totals.period_status]
+    # only the series the status period belongs to: months before a reform that breaks the
+    # indicator (series_since_reform_id) measure something else, and a model fitted across
+    # the break would project the break, not the course
+    current = totals.loc[
+        totals.period == totals.period_status, ["indicator_id", "series_since_reform_id"]
+    ].rename(columns={"series_since_reform_id": "current_series"})
+    totals = totals.merge(current, on="indicator_id", how="left")
+    totals = totals[totals.series_since_reform_id.fillna("") == totals.current_series.fillna("")]
     # a suppressed month is a gap: no value, whatever the warehouse holds
     totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))
     totals["period"] = pd.to_datetime(totals.period)

@@ -4,7 +4,7 @@
 --
 -- A verdict needs the value's whole 95 % interval on one side: opfyldt or ikke opfyldt;
 -- an indicator of a focus area without a goal has no verdict: 'til orientering';
--- an interval that holds the target or comparator is 'på niveau'. Fewer persons behind the
+-- an interval that holds the target or comparator is 'ikke afgjort'. Fewer persons behind the
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates) leaves out 0, else uændret; across a reform
@@ -200,6 +200,7 @@ joined as (
             from reform_breaks
             where
                 reform_breaks.indicator_id = catalogue.indicator_id
+                and reform_breaks.dimension is null  -- the status is the total's
                 and reform_breaks.effective_date
                 > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
                 - interval 1 year
@@ -259,11 +260,12 @@ judged as (
             when interval_method = 'none' then 'ikke opfyldt'
             -- counted, but no interval: no verdict the uncertainty cannot carry
             when interval_method is null then 'ikke vurderet'
-            {{ verdict_branches('opfyldt', 'ikke opfyldt', 'på niveau') }}
+            {{ verdict_branches('opfyldt', 'ikke opfyldt', 'ikke afgjort') }}
         end as status,
         case
+            -- across a reform the year before is not comparable, shown or hidden
+            when is_change_across_reform and value is not null then 'ikke sammenlignelig'
             when change_from_year_before is null then null
-            when is_change_across_reform then 'ikke sammenlignelig'
             when change_persons < {{ min_persons }} then 'for få til en vurdering'
             when change_ci_lower is null or change_ci_upper is null then 'ikke vurderet'
             when change_ci_lower <= 0 and change_ci_upper >= 0 then 'uændret'

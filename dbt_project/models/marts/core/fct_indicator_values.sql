@@ -31,13 +31,18 @@ with_intervals as (
 -- The latest months its sources still revise (macro revision_months_of) are provisional:
 -- counted from the newest period of that period type of the home municipality's rows and,
 -- apart, of the other areas' (the benchmark tables, which may end months earlier than the
--- home municipality's own register: their newest months are the ones still revised).
+-- home municipality's own register: their newest months are the ones still revised). A
+-- benchmark whose newest period lies more than that window before the home municipality's
+-- has ended (4.2's y38a02 in June 2025, at the kontanthjælp reform): it is not revised.
 with_newest as (
     select
         *,
         max(period) over (
             partition by indicator_id, period_type, area_code = {{ var('home_municipality') }}
-        ) as newest_period
+        ) as newest_period,
+        max(period) filter (where area_code = {{ var('home_municipality') }}) over (
+            partition by indicator_id, period_type
+        ) as home_newest_period
     from with_intervals
 ),
 
@@ -49,24 +54,54 @@ with_revisions as (
         case
             when ci_lower is not null or ci_upper is not null then interval_method
         end as interval_method,
-        period > newest_period - to_months(revision_months) as is_provisional
+        period > newest_period - to_months(revision_months)
+        and coalesce(
+            area_code = {{ var('home_municipality') }}
+            or newest_period >= home_newest_period - to_months(revision_months),
+            true
+        ) as is_provisional
     from with_newest
 ),
 
+-- The reforms that break each breakdown of an indicator: those of the whole indicator, and
+-- those of one dimension its breakdown has ('5.1/maalgruppe' breaks 'herkomst_maalgruppe',
+-- not 'herkomst' or the total).
+breakdown_breaks as (
+    select
+        reform_breaks.reform_id,
+        reform_breaks.effective_date,
+        breakdowns.indicator_id,
+        breakdowns.breakdown
+    from (
+        select distinct
+            indicator_id,
+            breakdown
+        from with_revisions
+    ) as breakdowns
+    inner join reform_breaks
+        on
+            breakdowns.indicator_id = reform_breaks.indicator_id
+            and (
+                reform_breaks.dimension is null
+                or list_contains(string_split(breakdowns.breakdown, '_'), reform_breaks.dimension)
+            )
+),
+
 -- The series a row belongs to: the latest reform in force on the first day of its period
--- that breaks the indicator's series (null before the first). Rows of different series do
+-- that breaks its breakdown's series (null before the first). Rows of different series do
 -- not measure the same thing; a period reaching across a reform (a year, a rolling year)
 -- belongs to the series before it.
 with_series as (
     select
         with_revisions.*,
-        reform_breaks.reform_id as series_since_reform_id
+        breakdown_breaks.reform_id as series_since_reform_id
     from with_revisions
-    asof left join reform_breaks
+    asof left join breakdown_breaks
         on
-            with_revisions.indicator_id = reform_breaks.indicator_id
+            with_revisions.indicator_id = breakdown_breaks.indicator_id
+            and with_revisions.breakdown = breakdown_breaks.breakdown
             and {{ period_first_day('with_revisions.period', 'with_revisions.period_type') }}
-            >= reform_breaks.effective_date
+            >= breakdown_breaks.effective_date
 ),
 
 final as (
