@@ -82,10 +82,24 @@ def generate(
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = SAMPLE_START,
     end: Annotated[str | None, typer.Option(help="Last month (default: last complete).")] = None,
 ) -> None:
-    """Write the synthetic sample extracts into landing, in each source's own format."""
+    """Write the synthetic sample extracts into an empty landing folder, in each source's own
+    format."""
     from pipeline.sample.generate import generate as _generate
 
     settings = Settings.from_env()
+    held = [p for p in settings.landing_dir.rglob("*") if p.is_file()]
+    if held:
+        # a second world over the first would be refused file by file (volume) or, where it
+        # loads, mixed with the first's person data in the warehouse
+        typer.echo(
+            f"{settings.landing_dir} already holds {len(held)} "
+            f"file{'s' if len(held) != 1 else ''}: a new sample would "
+            "overwrite some and be mixed with what is loaded. Start from an empty folder: "
+            "`make clean`, or point the BKWH_*_DIR and BKWH_*_PATH variables at a new one "
+            "(README, 'Other sizes').",
+            err=True,
+        )
+        raise typer.Exit(2)
     summary = _generate(settings.landing_dir, seed=seed, scale=scale, start=start, end=end)
     typer.echo(
         f"wrote {summary['files']} files for {summary['start']}..{summary['end']} "

@@ -117,3 +117,26 @@ def test_the_persons_register_dates_labour_force_and_a_kasse_status(sample_landi
     joined = ((changed["first"] == "0") & (changed["last"] == "1")).sum()
     left = ((changed["first"] == "1") & (changed["last"] == "0")).sum()
     assert joined > 10 and left > 10, (joined, left)
+
+
+def test_the_generator_command_refuses_a_landing_folder_that_holds_files(tmp_path):
+    """A second world written over a landed one would be refused file by file or mixed with
+    the first in the warehouse (review, December 2026): `bkwh generate` writes only into an
+    empty landing folder, and says how to get one."""
+    import os
+    import subprocess
+
+    from pipeline.config import Settings
+    from tests.processes import BKWH
+
+    env = {**os.environ, **Settings.env_for_root(tmp_path)}
+    landing = Path(env["BKWH_LANDING_DIR"])
+    (landing / "statbank").mkdir(parents=True)
+    delivered = landing / "statbank" / "AUP02_2026M11.csv"
+    delivered.write_text("OMRÅDE;TID;INDHOLD\n", encoding="utf-8")
+    done = subprocess.run(
+        [BKWH, "generate", "--scale", "0.01"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "already holds 1 file:" in done.stderr and "make clean" in done.stderr
+    assert [p for p in landing.rglob("*") if p.is_file()] == [delivered]
