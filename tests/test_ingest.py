@@ -110,11 +110,15 @@ def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fr
     lines[3] = ";".join(parts)
     path.write_text("\n".join(lines) + "\n")
 
-    [outcome] = Ingestor(fresh.settings).run()
+    said: list[str] = []
+    [outcome] = Ingestor(fresh.settings, progress=said.append).run()
 
     assert outcome.status == "quarantined"
     assert "meetings_2024-03.csv, row 4, column 'booking_type'" in outcome.message
     assert "telefon" in outcome.message
+    # the progress lines (the run's console) say why too, not only that it was refused
+    assert said[0].startswith("case_system: 0/1 new files loaded, 0 rows, 1 quarantined")
+    assert said[1] == f"  refused meetings_2024-03.csv: {outcome.message}"
     assert _rows(fresh, "case_system_meetings") == 0
     assert not path.exists()
     kept = fresh.settings.quarantine_dir / "case_system" / "meetings_2024-03.csv"

@@ -47,6 +47,9 @@ MEMORY_LIMIT_ENV = "BKWH_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "2GB"
 
 
+SHOWN_REFUSALS = 5  # refused files named with their problems in the progress log
+
+
 def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.warehouse_path))
@@ -113,6 +116,12 @@ class Ingestor:
             f"{source}: {len(loaded)}/{len(done)} new files loaded, "
             f"{sum(o.rows for o in loaded):,} rows, {len(refused)} quarantined, {seconds:.1f} s"
         )
+        # why, on the console too (file, row, column and reason; the whole result is in the
+        # quarantine's .validation.json): a few files, each up to 5 problems
+        for outcome in refused[:SHOWN_REFUSALS]:
+            self.progress(f"  refused {outcome.file}: {outcome.message}")
+        if len(refused) > SHOWN_REFUSALS:
+            self.progress(f"  and {len(refused) - SHOWN_REFUSALS} more refused files")
 
     def _ingest_source(
         self, con: duckdb.DuckDBPyConnection, source: str, files: list[Delivery]
