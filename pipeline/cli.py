@@ -371,7 +371,11 @@ def run(
                     plan.n_new, f"{plan.n_new} new files ({new})"
                 )
                 say(f"refresh: {files}; {plan.reason}")
-                if plan.publish_only:
+                if month or source:  # asked for: built and tested whatever is new
+                    asked = [f"months {month}..{to_month}" if to_month else f"month {month}"]
+                    asked = (asked if month else []) + ([source] if source else [])
+                    say(f"rebuilding {' and '.join(asked)} as asked, then publish and report")
+                elif plan.publish_only:
                     say(
                         "the marts are built and tested from what the warehouse holds: "
                         "publish and report only"
