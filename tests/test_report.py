@@ -251,8 +251,10 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
     cells = _rows(
         built.settings.analytics_path,
         "select v.indicator_id, v.breakdown, v.breakdown_value, b.label_da, v.value, v.unit, "
-        "v.is_suppressed from marts.fct_indicator_values v join marts.fct_indicator_status s "
+        "v.numerator, v.is_suppressed, d.compares_groups and v.unit = d.unit as compares "
+        "from marts.fct_indicator_values v join marts.fct_indicator_status s "
         "using (indicator_id, period, period_type) "
+        "join marts.dim_indicator d using (indicator_id) "
         "join marts.dim_breakdown_value b using (breakdown, breakdown_value) "
         f"where v.area_code = {HOME} and v.breakdown <> 'total'",
     )
@@ -267,8 +269,14 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             tr for tr in table.tbody.find_all("tr") if tr.td.get_text(strip=True) == c["label_da"]
         )
         shown = row.find_all("td")[1].get_text(strip=True)
+        heads = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+        # a comparison's count is the smallest of its groups' (no "Ud af")
+        assert c["compares"] or "Mindste antal" not in heads, heads
+        assert not c["compares"] or "Ud af" not in heads, heads
         if c["is_suppressed"]:
             assert shown == "–" and f"færre end {THRESHOLD}" in row["title"]
+        elif c["value"] is None and c["compares"] and c["numerator"] is not None:
+            assert shown == "kan ikke beregnes"  # a comparison not defined: not missing
         elif c["value"] is None:
             assert shown == "ingen data"
         else:
@@ -313,12 +321,12 @@ def test_a_comparator_column_without_figures_is_said_once_not_row_by_row(page):
             [td.get_text(strip=True) for td in tr.find_all("td")]
             for tr in table.tbody.find_all("tr")
         ]
-        if len(heads) > 2 and heads[2] not in ("Antal", "Ud af"):
+        if len(heads) > 2 and heads[2] not in ("Antal", "Ud af", "Mindste antal"):
             assert any(row[2] != "ingen data" for row in columns), heads
         note = table.find_next_sibling()
         if note is not None and note.get_text(strip=True).endswith("ingen tal for denne opdeling."):
             folded += 1
-            assert len(heads) == 2 or heads[2] in ("Antal", "Ud af"), heads
+            assert len(heads) == 2 or heads[2] in ("Antal", "Ud af", "Mindste antal"), heads
     assert folded, "the test world has no breakdown without a comparator figure"
 
 

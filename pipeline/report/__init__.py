@@ -100,13 +100,22 @@ def shown_value(ind: Indicator) -> str:
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
+    comparisons: dict[str, bool] = {}
     for r in ind.breakdown:
         if r["numerator"] is not None or r["denominator"] is not None:
             with_counts.add(r["breakdown"])
+        # a row comparing groups (5.6's ratio within a target group): its count is the
+        # smallest of the groups' counts, and it has no value where the comparison is not
+        # defined (no sanction in either group), which is not missing data
+        compares = bool(ind.compares_groups) and r["unit"] == ind.unit
+        comparisons[r["breakdown"]] = comparisons.get(r["breakdown"], True) and compares
+        undefined = compares and r["value"] is None and r["numerator"] is not None
         cells = {
             "label": r["label_da"],
             "value": formats.SUPPRESSED
             if r["is_suppressed"]
+            else "kan ikke beregnes"
+            if undefined
             else formats.value_text(r["value"], r["unit"]),
             "numerator": formats.SUPPRESSED
             if r["is_suppressed"]
@@ -126,6 +135,7 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "name": data.name("breakdown", code),
             "rows": rows,
             "has_counts": code in with_counts,
+            "compares": comparisons.get(code, False),
             # a comparator column with no figure in it is said once, below the table
             "has_comparator": any(r["comparator"] != formats.NO_DATA for r in rows),
         }
@@ -191,7 +201,8 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
     share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %,
     95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel udglatning med
     sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point ved siden
-    af. Målet havde været nået i oktober 2026 med 38 flere af de 677 borgere, ...'; and the
+    af. Andelen havde ligget på målets 25,0 % i oktober 2026 med 38 flere af de 677
+    borgere, ...'; and the
     reforms expected before the projected month (marts.dim_reform, status expected), which
     the projection cannot know of."""
     if o is None or ind.is_retired:
@@ -209,8 +220,10 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
     )
     if o["count_to_target"]:
         more = "færre" if ind.direction == "lower_is_better" else "flere"
+        # the target's level, by the value; a verdict would need its interval past it too
         text += (
-            f" Målet havde været nået i {formats.period_text(o['status_period'], ind.period_type)}"
+            f" Andelen havde ligget på målets {formats.value_text(ind.target_value, unit)} i "
+            f"{formats.period_text(o['status_period'], ind.period_type)}"
             f" med {formats.number(o['count_to_target'], 'count')} {more} af de "
             f"{formats.number(o['share_base'], 'count')} borgere, andelen er opgjort blandt."
         )

@@ -396,7 +396,17 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Definition", lambda i: i.definition_da, wrap),
         Column("Fortolkning og kilder", lambda i: i.note_da, wrap),
         Column("Enhed", lambda i: data.name("unit", i.unit)),
-        Column("Statistisk usikkerhed", lambda i: i.interval_method_da, wrap),
+        # the unit's method, or none where the latest value is published without its counts
+        # (0.1's rate): no interval was computed
+        Column(
+            "Statistisk usikkerhed",
+            lambda i: (
+                data.name("interval_method", "none")
+                if i.interval_method == "none"
+                else i.interval_method_da
+            ),
+            wrap,
+        ),
         Column("Retning", lambda i: data.name("direction", i.direction)),
         Column("Sammenligning", lambda i: data.name("comparator", i.comparator)),
         Column("Mål", lambda i: i.target_text),
