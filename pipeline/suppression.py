@@ -675,10 +675,16 @@ def _determined_small(ids, relations, hidden, values, share, small) -> list[int]
     found = fixed & small_values
     if (small_values & ~fixed).any():
         ordered = [(cell, q) for cell, q in unknowns]
+        # a share's numerator is not above its denominator: known to every reader where the
+        # true values hold it (a cell that breaks it, which the dbt test numerator_le_
+        # denominator refuses, would make every programme of its period infeasible)
         below = [
             (unknowns[(cell, 0)], column)
             for column, (cell, q) in enumerate(ordered)
-            if q == 1 and share[cell] and (cell, 0) in unknowns
+            if q == 1
+            and share[cell]
+            and (cell, 0) in unknowns
+            and values[cell, 0] <= values[cell, 1] + TOLERANCE
         ]
         candidates = np.flatnonzero(small_values & ~fixed)
         found[candidates] = _bounded_small(matrix, truth, below, vectors[candidates], small)

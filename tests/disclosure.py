@@ -35,6 +35,7 @@ from pipeline.suppression import (
 )
 
 TOLERANCE = 1e-7
+UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,15 @@ class _Bounds:
     parts of follows)."""
 
     def __init__(self, matrix, truth, unknowns, share):
+        # where the true values hold it: one cell that breaks it would make every programme
+        # of its period infeasible
         below = [
             (unknowns[(cell, "n")], column)
             for (cell, q), column in unknowns.items()
-            if q == "d" and share[cell] and (cell, "n") in unknowns
+            if q == "d"
+            and share[cell]
+            and (cell, "n") in unknowns
+            and truth[unknowns[(cell, "n")]] <= truth[column] + TOLERANCE
         ]
         upper = np.zeros((len(below), len(truth)))
         for row, (numerator, denominator) in enumerate(below):
@@ -167,9 +173,16 @@ class _Bounds:
         }
 
     def held(self, vector: np.ndarray, small: int) -> bool:
-        """Whether the combination is at least above 0 and at most below small."""
+        """Whether the combination is at least above 0 and at most below small. A programme
+        that neither solves nor is unbounded is an error of the audit, never a pass."""
         most = linprog(-vector, **self.options)
-        if most.status != 0 or -most.fun >= small - TOLERANCE:
+        if most.status == UNBOUNDED:
+            return False
+        if most.status != 0:
+            raise RuntimeError(f"the audit's programme did not solve: {most.message}")
+        if -most.fun >= small - TOLERANCE:
             return False
         least = linprog(vector, **self.options)
-        return bool(least.status == 0 and least.fun > TOLERANCE)
+        if least.status != 0:
+            raise RuntimeError(f"the audit's programme did not solve: {least.message}")
+        return bool(least.fun > TOLERANCE)

@@ -358,6 +358,30 @@ def test_a_count_that_non_negativity_holds_under_small_is_hidden():
     }
 
 
+def test_a_share_above_its_denominator_elsewhere_does_not_switch_the_bounds_off():
+    """A share whose numerator is above its denominator (which the dbt test numerator_le_
+    denominator refuses) in the same period and area made every bounding programme of that
+    period infeasible, and the suppression and the audit took that as 'free' (review,
+    December 2026): the bound 'numerator at most denominator' is used only where the true
+    values hold it, and the audit fails on a programme that does not solve."""
+    sanctions = {
+        "dansk": {"A": (12, 120.0), "B": (5, 120.0), "C": (0, 3.5), "D": (0, 1.4)},
+        "vestlig": {"A": (6, 30.0), "B": (1, 6.0), "C": (0, 2.0), "D": (0, 0.7)},
+        "ikke-vestlig": {"A": (30, 120.0), "B": (8, 120.0), "C": (0, 16.0), "D": (0, 25.0)},
+    }
+    fine = {("x", "K"): (3, 4), ("x", "M"): (57, 46), ("y", "K"): (30, 60), ("y", "M"): (30, 60)}
+    rows = [("9.9", "alder_koen", f"{a} / {k}", n, d) for (a, k), (n, d) in fine.items()]
+    for position, breakdown in ((0, "alder"), (1, "koen")):
+        for value in sorted({key[position] for key in fine}):
+            parts = [v for key, v in fine.items() if key[position] == value]
+            rows.append(("9.9", breakdown, value, *(sum(p[i] for p in parts) for i in (0, 1))))
+    rows.append(("9.9", "total", "I alt", *(sum(v[i] for v in fine.values()) for i in (0, 1))))
+    frame = pd.concat([sanctions_table(sanctions), cells(*rows)], ignore_index=True)
+    assert (frame.numerator > frame.denominator)[frame.is_share].any()
+    assert "dansk og vestlig / B" in hidden_values(frame)
+    assert audit(published(frame), SMALL)[0] == []
+
+
 def test_the_cell_hidden_beside_a_small_one_is_not_one_a_subtraction_gives_back():
     """Beside 3 persons in x, the smallest cell that makes the hidden sum safe is y; but y
     is also 'y / mand' plus 'y / kvinde', both shown: hidden, it would be given back by
