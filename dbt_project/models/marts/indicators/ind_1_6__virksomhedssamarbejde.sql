@@ -2,8 +2,10 @@
 -- the 12 months ending in each month (only windows the data covers in full):
 -- - total ('I alt'): of p-units in Ballerup with at least one employee, the share the
 --   jobcentre cooperated with;
--- - beliggenhed 'uden for Ballerup': of the p-units it cooperated with, the number (numerator)
---   and share located outside Ballerup.
+-- - beliggenhed 'uden for Ballerup': of the p-units with at least one employee it cooperated
+--   with, the number (numerator) and share located outside Ballerup (INDICATORS.md: "of
+--   companies (p-units with at least one employee)"; before December 2026 the p-units without
+--   employees were counted here and not in the total, so the two did not add up).
 -- Month-incremental (macro rebuilt_months): a window ends in its month; later data changes
 -- none of it.
 {{
@@ -75,6 +77,9 @@ outside as (
         ) as n_outside
     from cooperated
     inner join companies on cooperated.p_number = companies.p_number
+    -- companies as the total counts them: p-units with employees, so that the cooperating
+    -- ones inside Ballerup are the total's numerator (n_cooperated - n_outside)
+    where companies.n_employees >= 1
     group by cooperated.period
 ),
 
