@@ -121,6 +121,54 @@ def describe(kind: str, kwargs: dict[str, Any]) -> str:
     return f"{kind}({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
 
+# Columns ingest adds to every row for the file-level rules, as a person reads them
+ADDED_COLUMNS = {
+    "_period_label": "the period in the file's name",
+    "_period_first_day": "the first day of the file's period",
+    "_period_last_day": "the last day of the file's period",
+    "_week_thursday": "the week's Thursday",
+}
+
+
+def in_words(kind: str, kwargs: dict[str, Any]) -> str | None:
+    """What a row that fails an expectation breaks, as a person reads it ('is not one of
+    jobcenter, selvbook'; 'is not on or after the first day of the file's period'); None for
+    a kind without words here (describe() then says it)."""
+
+    def column(name: str) -> str:
+        return ADDED_COLUMNS.get(name, repr(name))
+
+    match kind:
+        case "expect_column_values_to_not_be_null":
+            return "is empty; a value is required"
+        case "expect_column_values_to_be_in_set":
+            allowed = [str(v) for v in kwargs.get("value_set") or []]
+            shown = ", ".join(allowed[:8]) + (
+                f", … ({len(allowed)} in all)" if len(allowed) > 8 else ""
+            )
+            return f"is not one of the allowed values: {shown}"
+        case "expect_column_values_to_be_between":
+            low, high = kwargs.get("min_value"), kwargs.get("max_value")
+            above = "above" if kwargs.get("strict_min") else "at least"
+            below = "below" if kwargs.get("strict_max") else "at most"
+            bounds = [
+                f"{above} {low}" if low is not None else "",
+                f"{below} {high}" if high is not None else "",
+            ]
+            return "is outside the allowed range: " + " and ".join(b for b in bounds if b)
+        case "expect_column_values_to_match_regex":
+            return f"does not have the expected form ({kwargs.get('regex')})"
+        case "expect_column_values_to_be_unique" | "expect_compound_columns_to_be_unique":
+            key = kwargs.get("column_list") or [kwargs.get("column")]
+            return f"repeats the key ({', '.join(str(k) for k in key)}) of another row"
+        case "expect_column_pair_values_to_be_equal":
+            return f"differs from {column(kwargs['column_B'])}"
+        case "expect_column_pair_values_a_to_be_greater_than_b":
+            after = "on or after" if kwargs.get("or_equal") else "after"
+            return f"{column(kwargs['column_A'])} is not {after} {column(kwargs['column_B'])}"
+    return None
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

@@ -356,7 +356,7 @@ def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
     [outcome] = Ingestor(fresh.settings).run()
     assert outcome.status == "quarantined"
     assert "row 3, column 'OMRÅDE'" in outcome.message, outcome.message
-    assert "to_not_be_null" in outcome.message  # empty, not read as '..'
+    assert "is empty; a value is required" in outcome.message  # empty, not read as '..'
 
 
 def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refused(fresh):
@@ -417,7 +417,7 @@ def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):
     )
     # the week-in-month rule names each row, its column and its number
     [period_rule] = [
-        p for p in result["problems"] if "_week_thursday" in p["message"] and p["row"] == 2
+        p for p in result["problems"] if "the week's Thursday" in p["message"] and p["row"] == 2
     ]
     assert period_rule["column"] == "aar_uge"
     assert period_rule["expected"] == f"rows {sorted(numbers)} break it", period_rule
@@ -716,8 +716,8 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
 
 def test_a_key_repeated_within_a_file_is_a_duplicate_and_across_files_is_not():
     """The within-file uniqueness rule (`_duplicates`): per file, how many rows share a key
-    with another row of that file, and the first such line; the same key in two files is two
-    deliveries, not a duplicate."""
+    with another row of that file, the first such line and the line that repeats it; the same
+    key in two files is two deliveries, not a duplicate."""
     from pipeline.ingest.validate import _duplicates
 
     with duckdb.connect() as con:
@@ -728,5 +728,60 @@ def test_a_key_repeated_within_a_file_is_a_duplicate_and_across_files_is_not():
             "('b.parquet', 1, 'x', 1), ('b.parquet', 2, 'y', 2), ('b.parquet', 3, 'y', 1)"
             ") as t(_file, _line, person, week)"
         )
-        assert _duplicates(con, ("person", "week")) == {"a.parquet": (3, 1)}
-        assert _duplicates(con, ("person",)) == {"a.parquet": (4, 1), "b.parquet": (2, 2)}
+        assert _duplicates(con, ("person", "week")) == {"a.parquet": (3, 1, 3)}
+        assert _duplicates(con, ("person",)) == {"a.parquet": (4, 1, 3), "b.parquet": (2, 2, 3)}
+
+
+def test_a_refused_row_is_told_what_it_breaks_in_words():
+    """The problem says what the row breaks ('is not one of the allowed values: M, K'),
+    not only the rule's name and arguments (review, December 2026: 'failed expect_column_
+    pair_values_to_be_equal(column_A=period_label, column_B=_period_label)' never said the
+    row's period should be the file's); the validation result keeps the rule as written."""
+    from pipeline.ingest.problems import problem_from_result
+    from pipeline.validation import in_words
+
+    said = {
+        ("expect_column_values_to_be_in_set", ("column", "koen"), ("value_set", ("M", "K"))): (
+            "is not one of the allowed values: M, K"
+        ),
+        ("expect_column_values_to_be_between", ("min_value", 0), ("max_value", 744)): (
+            "is outside the allowed range: at least 0 and at most 744"
+        ),
+        (
+            "expect_column_pair_values_to_be_equal",
+            ("column_A", "Periode"),
+            ("column_B", "_period_label"),
+        ): ("differs from the period in the file's name"),
+        (
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            ("column_A", "end_date"),
+            ("column_B", "start_date"),
+            ("or_equal", True),
+        ): "'end_date' is not on or after 'start_date'",
+        (
+            "expect_column_values_to_not_be_null",
+            ("column", "OMRÅDE"),
+        ): "is empty; a value is required",
+    }
+    for (kind, *kwargs), words in said.items():
+        assert (
+            in_words(kind, {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs}) == words
+        )
+    assert in_words("expect_table_row_count_to_be_between", {}) is None
+    result = {
+        "expectation": "expect_column_pair_values_to_be_equal",
+        "description": "expect_column_pair_values_to_be_equal(column_A=period_label, ...)",
+        "in_words": "differs from the period in the file's name",
+        "column": "Periode",
+        "unexpected_count": 1,
+        "unexpected_rows": [5],
+        "unexpected_values": ["2026M10"],
+    }
+    assert str(problem_from_result("y08a02_2026M11.json", result)) == (
+        "y08a02_2026M11.json, row 5, column 'Periode': differs from the period in the file's "
+        "name (found '2026M10')"
+    )
+    without_words = {k: v for k, v in result.items() if k != "in_words"}
+    assert "failed expect_column_pair_values_to_be_equal" in str(
+        problem_from_result("y08a02_2026M11.json", without_words)
+    )

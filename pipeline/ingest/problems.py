@@ -44,10 +44,14 @@ def problem_from_result(file: str, r: dict[str, Any]) -> Problem:
     """A failed expectation's result for one file, as a problem."""
     rows = r.get("unexpected_rows") or []
     values = r.get("unexpected_values") or []
+    if r.get("expectation") == "expect_column_values_to_not_be_null":
+        values = []  # an empty cell has no value to show
     if r.get("message"):
         return Problem(file, r["message"], expected=r.get("description"))
-    msg = f"failed {r['description']}"
-    if r.get("unexpected_count"):
+    # what the rows break in words where the rule has them (validation.in_words), else the
+    # rule as written; the validation result keeps the rule as written either way
+    msg = r.get("in_words") or f"failed {r['description']}"
+    if r.get("unexpected_count") and r["unexpected_count"] > 1:
         msg += f": {r['unexpected_count']} rows"
     if r.get("observed_value") is not None and not rows:
         msg += f"; observed {r['observed_value']}"
