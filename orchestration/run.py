@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -46,6 +47,24 @@ class RefreshResult:
     run_id: str
     failures: list[str] = field(default_factory=list)  # "step: message", in full
     succeeded: set[str] = field(default_factory=set)  # the steps that succeeded
+
+
+# dagster-dbt's error for a failed dbt process: the whole command line (some 6 KB with the
+# selection) and a pointer to compute logs this installation does not keep
+_DBT_COMMAND = re.compile(r"The dbt CLI process with command\s*`([^`]*)`\s*", re.DOTALL)
+_COMPUTE_LOGS = re.compile(
+    r" Check the stdout in the Dagster compute logs.*?(?=\.(\s|$))", re.DOTALL
+)
+
+
+def said_of_failure(message: str) -> str:
+    """A failed step's error as the console says it: a dbt failure with its command cut to
+    its first two words and dbt's own lines pointed at the full log (dbt's errors, which
+    follow, are kept in full)."""
+    message = _DBT_COMMAND.sub(
+        lambda m: "dbt (`" + " ".join(m.group(1).split()[:2]) + " …`) ", message.strip()
+    )
+    return _COMPUTE_LOGS.sub(" dbt's lines are in the full log", message)
 
 
 def instance() -> dg.DagsterInstance:
@@ -105,7 +124,7 @@ def execute(
         run_config=RUN_LOGGING,  # the masked console logger (lib/privacy.py)
     )
     failures = [
-        f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+        f"{e.step_key}: {said_of_failure(e.event_specific_data.error.message)}"
         for e in result.all_events
         if e.is_step_failure
     ]

@@ -54,3 +54,26 @@ def test_a_run_s_process_is_its_run_worker_not_the_process_of_its_latest_step():
             if e.event_type == dg.DagsterEventType.STEP_FAILURE
         ]
         assert result.success, failures
+
+
+def test_a_failed_dbt_step_is_said_without_its_command_line():
+    """dagster-dbt's error holds the whole dbt command (some 6 KB with the selection) and
+    points at compute logs this installation does not keep (review, December 2026); the
+    console says the command's first words and points at the full log, and keeps dbt's
+    errors in full."""
+    from orchestration.run import said_of_failure
+
+    raised = (
+        "The dbt CLI process with command\n\n`dbt build --exclude-resource-type unit_test "
+        + "--select "
+        + " ".join(f"model_{i}" for i in range(500))
+        + " --target-path /x`\n\nfailed with exit code `1`. Check the stdout in the Dagster "
+        "compute logs for the full information about the error, or view the dbt debug log: "
+        "/x/dbt.log.\n\nErrors parsed from dbt logs:\n\nFailure in test not_null_x (models/x.yml)"
+    )
+    said = said_of_failure(raised)
+    assert said.startswith("dbt (`dbt build …`) failed with exit code `1`.")
+    assert "model_1" not in said and "compute logs" not in said
+    assert "dbt's lines are in the full log." in said
+    assert said.endswith("Failure in test not_null_x (models/x.yml)")
+    assert said_of_failure("  a step's own error.  ") == "a step's own error."
