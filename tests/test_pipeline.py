@@ -579,7 +579,10 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
 def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> None:
     """Each indicator's provisional months are its newest N, where N is the largest
     revision_months of the dbt sources it is built from, found here from the manifest's own
-    parent map (the model finds it through Jinja's graph)."""
+    parent map (the model finds it through Jinja's graph): for the home municipality's rows
+    of its own sources (areas: home) where it has any, else of the published tables; for
+    the other areas' rows of the published tables (areas: all), of which one that ended more
+    than its window before the home municipality's newest month is not revised at all."""
 
     def sources_of(node: str, seen: set[str]) -> set[str]:
         if node in seen:
@@ -589,31 +592,48 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
             return {node}
         return set().union(*(sources_of(p, seen) for p in manifest["parent_map"].get(node, [])))
 
+    def window(found: list[dict]) -> int:
+        return max((meta["revision_months"] for meta in found), default=0)
+
     windows = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["name"].startswith("ind_"):
-            found = sources_of(node["unique_id"], set())
-            months = [manifest["sources"][s]["source_meta"]["revision_months"] for s in found]
-            windows[node["name"]] = max(months, default=0)
-    assert windows["ind_2_3__langtidsledige"] == 2  # Jobindsats's two months (y25i09)
-    assert windows["ind_0_1__ledighedsprocent_alder"] == 6  # DST's AUP: final after ~7 months
+            found = [
+                manifest["sources"][s]["source_meta"] for s in sources_of(node["unique_id"], set())
+            ]
+            own = [m for m in found if m.get("areas") == "home"]
+            published = [m for m in found if m.get("areas") == "all"]
+            windows[node["name"], True] = window(own or found)
+            windows[node["name"], False] = window(published)
+    assert windows["ind_2_3__langtidsledige", False] == 2  # Jobindsats's two months (y25i09)
+    assert windows["ind_2_3__langtidsledige", True] == 1  # Ballerup's from its register
+    assert windows["ind_0_1__ledighedsprocent_alder", True] == 6  # DST's AUP, Ballerup too
+    assert windows["ind_4_2__unge_paa_uddannelseshjaelp", True] == 1  # not FOLK1A's six
     with duckdb.connect(str(warehouse), read_only=True) as con:
         catalogue = dict(
             con.execute("select model_name, indicator_id from marts.dim_indicator").fetchall()
         )
         rows = con.execute(
             # the newest period of the home municipality's rows and, apart, of the others'
-            "select indicator_id, period_type, period, provisional, max(period) over "
-            "(partition by indicator_id, period_type, is_home) from ("
+            "select indicator_id, period_type, period, is_home, provisional, max(period) over "
+            "(partition by indicator_id, period_type, is_home), max(period) filter (where "
+            "is_home) over (partition by indicator_id, period_type) from ("
             "select indicator_id, period_type, period, area_code = ? as is_home, "
             "bool_or(is_provisional) as provisional "
             "from marts.fct_indicator_values group by all)",
             [HOME],
         ).fetchall()
-    by_indicator = {catalogue[m]: w for m, w in windows.items() if m in catalogue}
-    for indicator_id, _, period, provisional, newest in rows:
+    by_indicator = {(catalogue[m], home): w for (m, home), w in windows.items() if m in catalogue}
+    for indicator_id, _, period, is_home, provisional, newest, home_newest in rows:
+        months = by_indicator[indicator_id, is_home]
         months_back = (newest.year - period.year) * 12 + newest.month - period.month
-        assert provisional == (months_back < by_indicator[indicator_id]), (indicator_id, period)
+        ended = (
+            not is_home
+            and home_newest is not None
+            and (home_newest.year - newest.year) * 12 + home_newest.month - newest.month > months
+        )
+        expected = months_back < months and not ended
+        assert provisional == expected, (indicator_id, is_home, period)
 
 
 def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):

@@ -1,18 +1,36 @@
 {#-
     Provisional months. Each dbt source says in its meta how many of its latest months it
-    still revises (revision_months, with the evidence beside it in the source's YAML). An
-    indicator's window is the largest of the sources it is built from, found through dbt's
-    own lineage (the graph), so a new dependency moves the window without anyone listing it.
+    still revises (revision_months, with the evidence beside it in the source's YAML), and
+    whose rows it gives (areas: 'home' for the municipality's own registers and case system,
+    'all' for the tables published for every area, Jobindsats and StatBank). An indicator's
+    window is the largest of the sources it is built from, found through dbt's own lineage
+    (the graph), so a new dependency moves the window without anyone listing it; apart for
+    the home municipality's rows and for the other areas' (`areas`):
+    - 'home': the home municipality's rows come from the model's own sources where it has
+      any (every model that has both takes the home municipality from its own and the other
+      areas from the published tables: 4.2's Ballerup from the register, not FOLK1A's six
+      months), else from the published tables (0.1, 2.1);
+    - 'other': the other areas' rows come from the published tables;
+    - none: every source (the largest window).
 -#}
-{% macro revision_months_of(model_name) %}
+{% macro revision_months_of(model_name, areas=none) %}
     {%- if not execute -%}
         {{ return(0) }}
     {%- endif -%}
     {%- set found = [] -%}
     {%- set seen = [] -%}
     {%- do _collect_sources('model.' ~ project_name ~ '.' ~ model_name, found, seen) -%}
+    {%- set own = found | selectattr('source_meta.areas', 'equalto', 'home') | list -%}
+    {%- set published = found | selectattr('source_meta.areas', 'equalto', 'all') | list -%}
+    {%- if areas == 'home' and own -%}
+        {%- set counted = own -%}
+    {%- elif areas == 'other' -%}
+        {%- set counted = published -%}
+    {%- else -%}
+        {%- set counted = found -%}
+    {%- endif -%}
     {%- set months = [0] -%}
-    {%- for source in found -%}
+    {%- for source in counted -%}
         {%- do months.append(source.source_meta.get('revision_months', 0)) -%}
     {%- endfor -%}
     {{ return(months | max) }}

@@ -63,7 +63,11 @@ unioned as (
             unit,
             is_suppressed as is_hidden,
             {{ given_interval(model) }},
-            {{ revision_months_of(model) }} as revision_months
+            case
+                when area_code = {{ var('home_municipality') }}
+                    then {{ revision_months_of(model, 'home') }}
+                else {{ revision_months_of(model, 'other') }}
+            end as revision_months
         from {{ model }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
