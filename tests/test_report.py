@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, read_yaml
+from pipeline.forecast import MIN_HISTORY
 from pipeline.report import formats
 
 HOME = dbt_var("home_municipality")  # Ballerup
@@ -883,11 +884,45 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
         summary = soup.select_one(f'p.summary[data-summary="{r["focus_area_code"]}"]')
         assert r["indicator_id"] in summary.get_text(" ", strip=True)
         assert "Fremskrevet 12 måneder er" in summary.get_text(" ", strip=True)
-    # exactly the projected indicators have the line (one without a goal is not projected)
-    shown = {
-        a["data-indicator"] for a in soup.select("article.indicator") if a.select_one("p.outlook")
+    # exactly the projected indicators have a projection (one without a goal is not
+    # projected); one judged against a goal without a projection says why
+    outlooks = {
+        a["data-indicator"]: a.select_one("p.outlook").get_text(" ", strip=True)
+        for a in soup.select("article.indicator")
+        if a.select_one("p.outlook")
     }
-    assert shown == {r["indicator_id"] for r in rows}
+    projected = {i for i, text in outlooks.items() if "Fremskrivning for" in text}
+    assert projected == {r["indicator_id"] for r in rows}
+    for indicator_id, text in outlooks.items():
+        if indicator_id not in projected:
+            assert text.startswith("Ingen fremskrivning: "), text
+            assert f"kræver {MIN_HISTORY}" in text or f"ikke {MIN_HISTORY} sammenhængende" in text
+
+
+def test_an_indicator_without_a_projection_says_why():
+    """Since the July 2025 reform, 2.3, 4.4, 5.0 and 5.3 are projected from their new series
+    only, which is 16 months long in October 2026: the report says so rather than nothing."""
+    from pipeline.report import no_projection_text
+    from pipeline.report.data import Indicator
+
+    row = {
+        "indicator_id": "2.3",
+        "unit": "pct",
+        "status": "ikke afgjort",
+        "period": date(2026, 10, 1),
+        "period_type": "month",
+        "catalogue_status": "active",
+    }
+    reform = {"effective_date": date(2025, 7, 1)}
+    broken = Indicator(row, reforms=[reform])
+    assert no_projection_text(broken) == (
+        f"Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en "
+        f"fremskrivning kræver {MIN_HISTORY}."
+    )
+    assert no_projection_text(Indicator(row)).startswith("Ingen fremskrivning: der er ikke")
+    assert no_projection_text(Indicator({**row, "status": "til orientering"})) == ""
+    assert no_projection_text(Indicator({**row, "unit": "rank"})) == ""
+    assert no_projection_text(Indicator({**row, "period_type": "year"})) == ""
 
 
 def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):

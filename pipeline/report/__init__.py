@@ -196,6 +196,36 @@ def _view(ind: Indicator, data: ReportData) -> dict:
     }
 
 
+# the statuses of an indicator judged against a goal: it would be projected, if it could be
+JUDGED = ("opfyldt", "ikke opfyldt", "ikke afgjort", "for få til en vurdering", "ikke vurderet")
+
+
+def no_projection_text(ind: Indicator) -> str:
+    """Why an indicator judged against a goal has no projection (fct_indicator_forecast
+    projects only the series since the last reform that breaks it, of at least MIN_HISTORY
+    months): 'Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en
+    fremskrivning kræver 18.'; '' for one that is not projected anyway (a rank, a year)."""
+    from pipeline.forecast import MIN_HISTORY
+
+    if ind.status not in JUDGED or ind.unit == "rank" or ind.period is None:
+        return ""
+    if ind.period_type not in ("month", "rolling_year"):
+        return ""
+    breaks = [r["effective_date"] for r in ind.reforms if r["effective_date"] <= ind.period]
+    if breaks:
+        since = max(breaks)
+        months = (ind.period.year - since.year) * 12 + ind.period.month - since.month + 1
+        if months < MIN_HISTORY:
+            return (
+                f"Ingen fremskrivning: serien siden bruddet {formats.date_text(since)} har "
+                f"{months} måneder; en fremskrivning kræver {MIN_HISTORY}."
+            )
+    return (
+        f"Ingen fremskrivning: der er ikke {MIN_HISTORY} sammenhængende måneder med et "
+        "offentliggjort tal at fremskrive fra."
+    )
+
+
 def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> str:
     """The projection 12 months ahead, its interval, the model's back-test error and, for a
     share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %,
@@ -205,8 +235,10 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
     borgere, ...'; and the
     reforms expected before the projected month (marts.dim_reform, status expected), which
     the projection cannot know of."""
-    if o is None or ind.is_retired:
+    if ind.is_retired:
         return ""
+    if o is None:
+        return no_projection_text(ind)
     unit = ind.unit
     error_unit = "pct_points" if unit == "pct" else unit
     text = (
