@@ -244,7 +244,12 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column(
             "Ændringens enhed",
             lambda i: (
-                formats.CHANGE_SUFFIX.get(i.unit, "").strip() or None
+                (
+                    # a rank's change in places: a higher number is a lower place
+                    "pladser (negativ: steget)"
+                    if i.unit == "rank"
+                    else formats.CHANGE_SUFFIX.get(i.unit, "").strip() or None
+                )
                 if i.change_from_year_before is not None
                 else None
             ),
