@@ -143,6 +143,8 @@ def in_words(kind: str, kwargs: dict[str, Any]) -> str | None:
             return "is empty; a value is required"
         case "expect_column_values_to_be_in_set":
             allowed = [str(v) for v in kwargs.get("value_set") or []]
+            if len(allowed) > 8:  # names before codes: areas are 'Albertslund' or '165'
+                allowed.sort(key=lambda v: (v.isdigit(), v))
             shown = ", ".join(allowed[:8]) + (
                 f", … ({len(allowed)} in all)" if len(allowed) > 8 else ""
             )

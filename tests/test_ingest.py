@@ -768,6 +768,12 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
             in_words(kind, {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs}) == words
         )
     assert in_words("expect_table_row_count_to_be_between", {}) is None
+    # a long list of names and codes (StatBank's areas) shows names first, as files have them
+    areas = ["000", "081", "101", "147", "151", "Albertslund", "Ballerup", "Hele landet", "Herlev"]
+    assert in_words("expect_column_values_to_be_in_set", {"value_set": areas}) == (
+        "is not one of the allowed values: Albertslund, Ballerup, Hele landet, Herlev, 000, "
+        "081, 101, 147, … (9 in all)"
+    )
     result = {
         "expectation": "expect_column_pair_values_to_be_equal",
         "description": "expect_column_pair_values_to_be_equal(column_A=period_label, ...)",
