@@ -87,7 +87,8 @@ def status(built) -> dict[str, dict]:
     rows = _rows(
         built.settings.analytics_path,
         "select s.*, d.replaced_by as replaced, d.status as catalogue_status, d.comparator "
-        "as comparator_kind, h.all_hidden from marts.fct_indicator_status s "
+        "as comparator_kind, d.also_compared_area_codes, h.all_hidden "
+        "from marts.fct_indicator_status s "
         "join marts.dim_indicator d using (indicator_id) left join ("
         "  select indicator_id, bool_and(is_suppressed) as all_hidden "
         f"  from marts.fct_indicator_values where area_code = {HOME} and breakdown = 'total' "
@@ -442,9 +443,20 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     comparator_names = {
         c["code"]: c["name_da"] for c in _seed("catalogue_codes") if c["code_list"] == "comparator"
     }
+    area_names = dict(
+        (r["area_code"], r["area_name"])
+        for r in _rows(built.settings.analytics_path, "select * from marts.dim_area")
+    )
+    shown_beside = False
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
+        # the areas the report shows beside the comparator (0.1: Region Hovedstaden) too
+        beside = r[col["Også vist"]].value or ""
+        assert [area_names[c] for c in s["also_compared_area_codes"] or []] == [
+            part.split(":")[0] for part in beside.split("; ") if part
+        ], (s["indicator_id"], beside)
+        shown_beside = shown_beside or bool(beside)
         assert r[col["Status"]].fill.fgColor.rgb.endswith(colours[s["status"]]), s["status"]
         for name, key in (
             ("Seneste værdi", "value"),
@@ -469,6 +481,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == expected, s
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
+    assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
     method_names = {m["interval_method"]: m["name_da"] for m in _seed("interval_methods")}
     reform_names = {
         r[

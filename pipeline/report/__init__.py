@@ -72,21 +72,9 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{rounded}" + "".join(
             f"; {area_names.get(code, str(code))}: {formats.value_text(value, ind.unit)}"
             for code in ind.also_compared_area_codes or []
-            for value in [_value_in(ind, code)]
+            for value in [ind.value_in(code)]
         )
     return "Udviklingen følges"
-
-
-def _value_in(ind: Indicator, area_code: int) -> float | None:
-    """An area's published value in the indicator's status period."""
-    return next(
-        (
-            p.value
-            for p in ind.series.get(area_code, [])
-            if p.period == ind.period and not p.is_suppressed
-        ),
-        None,
-    )
 
 
 def shown_value(ind: Indicator) -> str:

@@ -152,6 +152,17 @@ class Indicator:
     def is_retired(self) -> bool:
         return self.catalogue_status == "retired"
 
+    def value_in(self, area_code: int) -> float | None:
+        """An area's published value in the indicator's status period."""
+        return next(
+            (
+                p.value
+                for p in self.series.get(area_code, [])
+                if p.period == self.period and not p.is_suppressed
+            ),
+            None,
+        )
+
 
 @dataclass
 class Group:

@@ -236,6 +236,18 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Enhed", lambda i: data.name("unit", i.unit)),
         Column("Sammenlignet med", compared_with),
         Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
+        # the areas shown beside the comparator (0.1: Region Hovedstaden), as the report does
+        Column(
+            "Også vist",
+            lambda i: (
+                "; ".join(
+                    f"{data.area_names.get(code, str(code))}: "
+                    + formats.value_text(i.value_in(code), i.unit)
+                    for code in i.also_compared_area_codes or []
+                )
+                or None
+            ),
+        ),
         Column("Mål", lambda i: i.target_value, _unit),
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
