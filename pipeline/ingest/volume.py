@@ -82,7 +82,7 @@ def bounds(
         monthly = month_to_date and d.period is not None and d.period.kind == "month"
         if monthly and own in current and full is not None:
             high = max(high, floor(full * (1 + rule["max_jump"])))
-            so_far = f"; a month delivered so far may grow to a whole month's {high} rows"
+            so_far = f"; a re-delivered month may grow up to a whole month's {high} rows"
         passed = _days_passed(d, today) if monthly else None
         if passed is not None and own not in current:
             days = (d.period.last_day - d.period.first_day).days + 1
