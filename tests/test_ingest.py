@@ -791,3 +791,23 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
     assert "failed expect_column_pair_values_to_be_equal" in str(
         problem_from_result("y08a02_2026M11.json", without_words)
     )
+
+
+def test_a_problem_lists_its_values_in_the_order_of_their_rows(fresh):
+    """The values a problem shows follow the rows it names (review, December 2026: they
+    came in no order, beside rows listed in order)."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+    lines = path.read_text().splitlines()
+    bad = ((2, "zulu"), (4, "alpha"), (6, "mike"), (7, "zulu"), (8, "bravo"), (9, "yankee"))
+    for line, value in bad:
+        parts = lines[line].split(";")
+        parts[4] = value  # booking_type outside its code list
+        lines[line] = ";".join(parts)
+    path.write_text("\n".join(lines) + "\n")
+
+    [outcome] = Ingestor(fresh.settings).run()
+
+    assert outcome.status == "quarantined"
+    assert "row 3, column 'booking_type'" in outcome.message, outcome.message
+    assert "(found 'zulu, alpha, mike, bravo, yankee')" in outcome.message, outcome.message

@@ -211,10 +211,18 @@ def _trace(
         hits as (
             select r._file, r._line, r.{shown}::varchar as value
             from {_rows(cols)} as r join bad as b on {on}
+        ),
+        -- each distinct value once, in the order of the first line that holds it
+        firsts as (
+            select _file, value, min(_line) as first_line from hits group by _file, value
+        ),
+        values_by_file as (
+            select _file, list(value order by first_line)[1:{MAX_VALUES_REPORTED}] as shown
+            from firsts group by _file
         )
-        select _file, count(*), list(_line order by _line)[1:{MAX_ROWS_REPORTED}],
-               list(distinct value)[1:{MAX_VALUES_REPORTED}]
-        from hits group by _file
+        select hits._file, count(*), list(_line order by _line)[1:{MAX_ROWS_REPORTED}],
+               any_value(values_by_file.shown)
+        from hits join values_by_file using (_file) group by hits._file
         """,
         [positions],
     ).fetchall()
