@@ -12,7 +12,8 @@ CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-
 # Keyed hashes, file hashes and batch ids hold hex: ten hex digits that happen to be decimal
 # would look CPR-shaped. Those columns are checked to be exactly such ids instead, and such
 # ids are blanked out of text before it is scanned.
-BATCH_ID = "[0-9]{8}T[0-9]{12}_[0-9a-f]{10}_[0-9a-f]{6}"  # stamp, content, file name (ingest)
+# stamp, content (hex in the letters a-p), file name (ingest: run._batch_id)
+BATCH_ID = "[0-9]{8}T[0-9]{6}\\.[0-9]{6}_[a-p]{10}_[0-9a-f]{6}"
 SHA256 = "[0-9a-f]{64}"
 HASH_COLUMNS = {
     # raw._person_keys: the keyed hash of a CPR number (its integer person_key, the only
@@ -85,7 +86,7 @@ def test_the_pattern_finds_cpr_numbers_and_nothing_else():
     not_cpr = ("4012345678", "20261122T055551802737", "2025-06-01", "1234")
     for text in (*not_cpr, fake_cpr("010203", "12345", dash=False)):
         assert not pattern.search(text), text
-    batch = f"20261122T055551802737_a{fake_cpr('010203', '123', dash=False)}_0a1b2c"
+    batch = "20261122T055551.802737_gahbicjdke_0a1b2c"  # ingest's run._batch_id
     assert HASHES.sub("<id>", f"batch {batch} loaded") == "batch <id> loaded"
 
 
@@ -261,3 +262,20 @@ def test_runs_launched_by_the_daemon_or_the_ui_print_and_store_no_person_id(capf
     assert "could not read 'xxxxxx-xxxx' at line 7" in error.message
     text = printed + "".join(stored) + str(failure.event_specific_data.error_source)
     assert not re.search(CPR, text), text
+
+
+def test_a_batch_id_never_has_the_shape_of_a_cpr_number():
+    """A content hash whose first ten hex characters are digits ('2004180714…'), and a stamp
+    whose hour and minute read as a day and month (10:05:12), gave batch ids a scan for
+    person ids flags (review, December 2026); no part of one has that shape now."""
+    from types import SimpleNamespace
+
+    from pipeline.ingest.run import _batch_id
+    from pipeline.privacy import CPR_SHAPED
+
+    delivery = SimpleNamespace(name="dream_2026M11.parquet", sha="2004180714" + "ab" * 27)
+    stamp = "20261204T100512635258"  # 10:05:12.635258
+    assert CPR_SHAPED.search(stamp + "_" + delivery.sha[:10])  # as it was
+    made = _batch_id(stamp, delivery)
+    assert re.fullmatch(BATCH_ID, made), made
+    assert not CPR_SHAPED.search(made), made
