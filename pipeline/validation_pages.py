@@ -40,10 +40,12 @@ _FILE_PAGE = _env.from_string("""<!doctype html>
 SHA-256 <code>{{ d.file_sha256 }}</code></p>
 {% if d.problems %}
 <h2>Problemer</h2>
-<table><tr><th>Række</th><th>Kolonne</th><th>Problem</th><th>Værdi</th><th>Forventet</th></tr>
+<table><tr><th>Række</th><th>Kolonne</th><th>Problem</th><th>Værdi</th>
+<th>Forventet / regel</th></tr>
 {% for p in d.problems %}
-<tr><td>{{ p.row if p.row is not none else '' }}</td><td>{{ p.column or '' }}</td>
-<td>{{ p.message }}</td><td>{{ p.value or '' }}</td><td>{{ p.expected or '' }}</td></tr>
+<tr><td>{{ p.rows | join(', ') if p.rows else (p.row if p.row is not none else '') }}</td>
+<td>{{ p.column or '' }}</td><td>{{ p.message }}</td><td>{{ p.value or '' }}</td>
+<td>{{ p.expected or p.rule or '' }}</td></tr>
 {% endfor %}
 </table>
 {% endif %}

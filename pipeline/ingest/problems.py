@@ -18,6 +18,8 @@ class Problem:
     column: str | None = None
     value: str | None = None
     expected: str | None = None
+    rows: list[int] | None = None  # every row named, where more than one breaks it
+    rule: str | None = None  # the expectation as written, where the message says it in words
 
     def __post_init__(self) -> None:
         self.message = hide_person_ids(self.message)
@@ -35,6 +37,8 @@ class Problem:
         text = f"{where}: {self.message}"
         if self.value is not None:
             text += f" (found {self.value!r})"
+        if self.rows:
+            text += f"; rows {', '.join(map(str, self.rows))} break it"
         if self.expected:
             text += f"; expected {self.expected}"
         return text
@@ -64,7 +68,8 @@ def problem_from_result(file: str, r: dict[str, Any]) -> Problem:
         row=rows[0] if rows else None,
         column=column if isinstance(column, str) else None,
         value=", ".join(values[:5]) if values else None,
-        expected=f"rows {rows[:10]} break it" if len(rows) > 1 else None,
+        rows=rows[:10] if len(rows) > 1 else None,
+        rule=r["description"] if r.get("in_words") else None,
     )
 
 
