@@ -552,9 +552,16 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
         that, hidden, is not the only hidden member of a relation (it would follow from the
         others by subtraction, and nothing is gained: 'vestlig' is 'dansk og vestlig' minus
         'dansk'), then one no comparison is computed from (hiding it hides the comparison
-        too), then the smallest."""
+        too), then one that holds something, then the smallest."""
+        empty = (values[neighbours] == 0).all(axis=1)  # a 0-of-0 cell protects nothing
         ordered = np.lexsort(
-            (values[neighbours, 0], values[neighbours, 1], compared[neighbours], alone(neighbours))
+            (
+                values[neighbours, 0],
+                values[neighbours, 1],
+                empty,
+                compared[neighbours],
+                alone(neighbours),
+            )
         )
         return int(neighbours[ordered[0]])
 

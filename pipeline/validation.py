@@ -146,9 +146,9 @@ def in_words(kind: str, kwargs: dict[str, Any]) -> str | None:
             if len(allowed) > 8:  # names before codes: areas are 'Albertslund' or '165'
                 allowed.sort(key=lambda v: (v.isdigit(), v))
             shown = ", ".join(allowed[:8]) + (
-                f", … ({len(allowed)} in all)" if len(allowed) > 8 else ""
+                f", …; {len(allowed)} in all" if len(allowed) > 8 else ""
             )
-            return f"is not one of the allowed values: {shown}"
+            return f"is not one of the allowed values ({shown})"
         case "expect_column_values_to_be_between":
             low, high = kwargs.get("min_value"), kwargs.get("max_value")
             above = "above" if kwargs.get("strict_min") else "at least"

@@ -734,7 +734,7 @@ def test_a_key_repeated_within_a_file_is_a_duplicate_and_across_files_is_not():
 
 
 def test_a_refused_row_is_told_what_it_breaks_in_words():
-    """The problem says what the row breaks ('is not one of the allowed values: M, K'),
+    """The problem says what the row breaks ('is not one of the allowed values (M, K)'),
     not only the rule's name and arguments (review, December 2026: 'failed expect_column_
     pair_values_to_be_equal(column_A=period_label, column_B=_period_label)' never said the
     row's period should be the file's); the validation result keeps the rule as written."""
@@ -743,7 +743,7 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
 
     said = {
         ("expect_column_values_to_be_in_set", ("column", "koen"), ("value_set", ("M", "K"))): (
-            "is not one of the allowed values: M, K"
+            "is not one of the allowed values (M, K)"
         ),
         ("expect_column_values_to_be_between", ("min_value", 0), ("max_value", 744)): (
             "is outside the allowed range: at least 0 and at most 744"
@@ -772,8 +772,8 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
     # a long list of names and codes (StatBank's areas) shows names first, as files have them
     areas = ["000", "081", "101", "147", "151", "Albertslund", "Ballerup", "Hele landet", "Herlev"]
     assert in_words("expect_column_values_to_be_in_set", {"value_set": areas}) == (
-        "is not one of the allowed values: Albertslund, Ballerup, Hele landet, Herlev, 000, "
-        "081, 101, 147, … (9 in all)"
+        "is not one of the allowed values (Albertslund, Ballerup, Hele landet, Herlev, 000, "
+        "081, 101, 147, …; 9 in all)"
     )
     result = {
         "expectation": "expect_column_pair_values_to_be_equal",
@@ -787,6 +787,32 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
     assert str(problem_from_result("y08a02_2026M11.json", result)) == (
         "y08a02_2026M11.json, row 5, column 'Periode': differs from the period in the file's "
         "name (found '2026M10')"
+    )
+    several = {
+        **result,
+        "expectation": "expect_column_values_to_be_in_set",
+        "in_words": "is not one of the allowed values (M, K)",
+        "column": "koen",
+        "unexpected_count": 3,
+        "unexpected_rows": [3, 5, 7],
+        "unexpected_values": ["X", "Y"],
+    }
+    assert str(problem_from_result("f.csv", several)) == (
+        "f.csv, row 3, column 'koen': is not one of the allowed values (M, K), in 3 rows "
+        "(found 'X, Y'); rows 3, 5, 7 break it"
+    )
+    repeated = {
+        **result,
+        "expectation": "expect_compound_columns_to_be_unique",
+        "in_words": "row 5 repeats the key (person, week) of row 2",
+        "column": "person",
+        "unexpected_count": 4,
+        "unexpected_rows": [2, 5],
+        "unexpected_values": [],
+    }
+    assert str(problem_from_result("f.parquet", repeated)) == (
+        "f.parquet, row 2, column 'person': 4 rows share their key with another row, e.g. "
+        "row 5 repeats the key (person, week) of row 2"
     )
     without_words = {k: v for k, v in result.items() if k != "in_words"}
     assert "failed expect_column_pair_values_to_be_equal" in str(

@@ -581,8 +581,8 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
     revision_months of the dbt sources it is built from, found here from the manifest's own
     parent map (the model finds it through Jinja's graph): for the home municipality's rows
     of its own sources (areas: home) where it has any, else of the published tables; for
-    the other areas' rows of the published tables (areas: all), of which one that ended more
-    than its window before the home municipality's newest month is not revised at all."""
+    the other areas' rows of the published tables (areas: all), of which one that ended
+    before a reform that breaks the indicator is not revised at all."""
 
     def sources_of(node: str, seen: set[str]) -> set[str]:
         if node in seen:
@@ -613,25 +613,27 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
         catalogue = dict(
             con.execute("select model_name, indicator_id from marts.dim_indicator").fetchall()
         )
+        last_break = dict(
+            con.execute(
+                "select i.indicator_id, max(r.effective_date) from marts.dim_reform r, "
+                "unnest(r.affects_indicators) as i(indicator_id) where r.status = 'in_force' "
+                "group by all"
+            ).fetchall()
+        )
         rows = con.execute(
             # the newest period of the home municipality's rows and, apart, of the others'
             "select indicator_id, period_type, period, is_home, provisional, max(period) over "
-            "(partition by indicator_id, period_type, is_home), max(period) filter (where "
-            "is_home) over (partition by indicator_id, period_type) from ("
+            "(partition by indicator_id, period_type, is_home) from ("
             "select indicator_id, period_type, period, area_code = ? as is_home, "
             "bool_or(is_provisional) as provisional "
             "from marts.fct_indicator_values group by all)",
             [HOME],
         ).fetchall()
     by_indicator = {(catalogue[m], home): w for (m, home), w in windows.items() if m in catalogue}
-    for indicator_id, _, period, is_home, provisional, newest, home_newest in rows:
+    for indicator_id, _, period, is_home, provisional, newest in rows:
         months = by_indicator[indicator_id, is_home]
         months_back = (newest.year - period.year) * 12 + newest.month - period.month
-        ended = (
-            not is_home
-            and home_newest is not None
-            and (home_newest.year - newest.year) * 12 + home_newest.month - newest.month > months
-        )
+        ended = not is_home and newest < last_break.get(indicator_id, date.min)
         expected = months_back < months and not ended
         assert provisional == expected, (indicator_id, is_home, period)
 

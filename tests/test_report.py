@@ -916,10 +916,25 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
 
 def test_an_indicator_without_a_projection_says_why():
     """Since the July 2025 reform, 2.3, 4.4, 5.0 and 5.3 are projected from their new series
-    only, which is 16 months long in October 2026: the report says so rather than nothing."""
+    only: 16 months of 2.3 in October 2026, and 5 rolling years of 5.3 (a window joins the
+    new series once its whole year is after the break). The report says so rather than
+    nothing, counting the periods of the status period's series."""
     from pipeline.report import no_projection_text
-    from pipeline.report.data import Indicator
+    from pipeline.report.data import Indicator, Point
 
+    def months(first: date, last: date) -> list[date]:
+        out = [first]
+        while out[-1] < last:
+            d = out[-1]
+            out.append(date(d.year + d.month // 12, d.month % 12 + 1, 1))
+        return out
+
+    reform = {"reform_id": "kontanthjaelp_2025", "effective_date": date(2025, 7, 1)}
+    before = [Point(m, 10.0, False) for m in months(date(2024, 1, 1), date(2025, 6, 1))]
+    after = [
+        Point(m, 10.0, False, series="kontanthjaelp_2025")
+        for m in months(date(2025, 7, 1), date(2026, 10, 1))
+    ]
     row = {
         "indicator_id": "2.3",
         "unit": "pct",
@@ -928,12 +943,22 @@ def test_an_indicator_without_a_projection_says_why():
         "period_type": "month",
         "catalogue_status": "active",
     }
-    reform = {"effective_date": date(2025, 7, 1)}
-    broken = Indicator(row, reforms=[reform])
+    broken = Indicator(row, {HOME: before + after}, reforms=[reform])
     assert no_projection_text(broken) == (
         f"Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en "
         f"fremskrivning kræver {MIN_HISTORY}."
     )
+    # 5.3's rolling years: those ending June 2026 and later are the new series
+    windows = [
+        Point(m, 4.0, False, series="kontanthjaelp_2025" if m >= date(2026, 6, 1) else None)
+        for m in months(date(2024, 1, 1), date(2026, 10, 1))
+    ]
+    rolling = Indicator(
+        {**row, "indicator_id": "5.3", "period_type": "rolling_year"},
+        {HOME: windows},
+        reforms=[reform],
+    )
+    assert "har 5 måneder" in no_projection_text(rolling)
     assert no_projection_text(Indicator(row)).startswith("Ingen fremskrivning: der er ikke")
     assert no_projection_text(Indicator({**row, "status": "til orientering"})) == ""
     assert no_projection_text(Indicator({**row, "unit": "rank"})) == ""

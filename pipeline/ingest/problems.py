@@ -8,6 +8,7 @@ from typing import Any
 from pipeline.privacy import hide_person_ids
 
 MAX_ROWS_REPORTED = 20  # lines named per problem; the count says how many in all
+UNIQUE_KINDS = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 
 
 @dataclass
@@ -54,9 +55,16 @@ def problem_from_result(file: str, r: dict[str, Any]) -> Problem:
         return Problem(file, r["message"], expected=r.get("description"))
     # what the rows break in words where the rule has them (validation.in_words), else the
     # rule as written; the validation result keeps the rule as written either way
-    msg = r.get("in_words") or f"failed {r['description']}"
-    if r.get("unexpected_count") and r["unexpected_count"] > 1:
-        msg += f": {r['unexpected_count']} rows"
+    count = r.get("unexpected_count") or 0
+    unique = r.get("expectation") in UNIQUE_KINDS
+    if r.get("in_words") and unique:
+        # a key's rows: how many share one, and the first repeat ('row 5 repeats … of row 2')
+        msg = f"{count} rows share their key with another row, e.g. {r['in_words']}"
+        rows = rows[:1]
+    elif r.get("in_words"):
+        msg = r["in_words"] + (f", in {count} rows" if count > 1 else "")
+    else:
+        msg = f"failed {r['description']}" + (f": {count} rows" if count else "")
     if r.get("observed_value") is not None and not rows:
         msg += f"; observed {r['observed_value']}"
     if r.get("error"):

@@ -192,21 +192,25 @@ def no_projection_text(ind: Indicator) -> str:
     """Why an indicator judged against a goal has no projection (fct_indicator_forecast
     projects only the series since the last reform that breaks it, of at least MIN_HISTORY
     months): 'Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en
-    fremskrivning kræver 18.'; '' for one that is not projected anyway (a rank, a year)."""
+    fremskrivning kræver 18.'; '' for one that is not projected anyway (a rank, a year).
+    The months counted are the periods of the status period's series (a rolling year joins
+    the new series only once its whole year is after the break)."""
     from pipeline.forecast import MIN_HISTORY
 
     if ind.status not in JUDGED or ind.unit == "rank" or ind.period is None:
         return ""
     if ind.period_type not in ("month", "rolling_year"):
         return ""
-    breaks = [r["effective_date"] for r in ind.reforms if r["effective_date"] <= ind.period]
-    if breaks:
-        since = max(breaks)
-        months = (ind.period.year - since.year) * 12 + ind.period.month - since.month + 1
+    points = ind.series.get(BALLERUP, [])
+    current = next((p.series for p in points if p.period == ind.period), None)
+    since = next((r["effective_date"] for r in ind.reforms if r["reform_id"] == current), None)
+    if since is not None:
+        months = sum(1 for p in points if p.series == current and p.period <= ind.period)
         if months < MIN_HISTORY:
             return (
                 f"Ingen fremskrivning: serien siden bruddet {formats.date_text(since)} har "
-                f"{months} måneder; en fremskrivning kræver {MIN_HISTORY}."
+                f"{months} {'måned' if months == 1 else 'måneder'}; en fremskrivning kræver "
+                f"{MIN_HISTORY}."
             )
     return (
         f"Ingen fremskrivning: der er ikke {MIN_HISTORY} sammenhængende måneder med et "
@@ -247,11 +251,17 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
             f" med {formats.number(o['count_to_target'], 'count')} {more} af de "
             f"{formats.number(o['share_base'], 'count')} borgere, andelen er opgjort blandt."
         )
+
+    def concerns(r: dict) -> bool:  # a row that names what it affects names this one, or
+        named = [*r["affects_indicators"], *(e.split("/")[0] for e in r["affects_breakdowns"])]
+        return not named or ind.indicator_id in named  # names nothing yet: may affect all
+
     ahead = [
         r
         for r in reforms
         if r["status"] == "expected"
         and o["status_period"] < r["effective_date"] <= o["forecast_period"]
+        and concerns(r)
     ]
     for r in ahead:
         name = r["name_da"].removesuffix(" (forventet)")

@@ -54,7 +54,7 @@ SHOWN_AREAS = """(
 # The shown areas' totals over time, in the period type the status uses.
 SERIES_SQL = f"""
 select v.indicator_id, v.area_code, v.period, v.value, v.is_suppressed, v.ci_lower, v.ci_upper,
-    v.is_provisional
+    v.is_provisional, v.series_since_reform_id
 from marts.fct_indicator_values as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 left join marts.fct_indicator_status as s on s.indicator_id = v.indicator_id
@@ -127,6 +127,7 @@ class Point(NamedTuple):
     ci_lower: float | None = None
     ci_upper: float | None = None
     is_provisional: bool = False
+    series: str | None = None  # the reform whose break the period is after (none: before any)
 
 
 @dataclass
@@ -332,6 +333,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
                     r["ci_lower"],
                     r["ci_upper"],
                     r["is_provisional"],
+                    r["series_since_reform_id"],
                 )
             )
         for r in _dicts(con, BREAKDOWN_SQL):

@@ -419,7 +419,7 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Statistisk usikkerhed",
             lambda i: (
                 data.name("interval_method", "none")
-                if i.interval_method == "none"
+                if i.interval_method == "none" and i.value is not None
                 else i.interval_method_da
             ),
             wrap,

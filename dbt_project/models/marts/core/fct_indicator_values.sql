@@ -32,18 +32,30 @@ with_intervals as (
 -- counted from the newest period of that period type of the home municipality's rows and,
 -- apart, of the other areas' (the benchmark tables, which may end months earlier than the
 -- home municipality's own register: their newest months are the ones still revised). A
--- benchmark whose newest period lies more than that window before the home municipality's
--- has ended (4.2's y38a02 in June 2025, at the kontanthjælp reform): it is not revised.
+-- benchmark whose newest period lies before a reform that breaks the indicator has ended
+-- there (4.2's y38a02 in June 2025, at the kontanthjælp reform, replaced by y60a02): it is
+-- not revised. One that only lags (a delivery missed) is still revised.
+indicator_breaks as (
+    select
+        indicator_id,
+        max(effective_date) as last_break
+    from reform_breaks
+    where dimension is null
+    group by indicator_id
+),
+
 with_newest as (
     select
-        *,
-        max(period) over (
-            partition by indicator_id, period_type, area_code = {{ var('home_municipality') }}
-        ) as newest_period,
-        max(period) filter (where area_code = {{ var('home_municipality') }}) over (
-            partition by indicator_id, period_type
-        ) as home_newest_period
+        with_intervals.*,
+        indicator_breaks.last_break,
+        max(with_intervals.period) over (
+            partition by
+                with_intervals.indicator_id,
+                with_intervals.period_type,
+                with_intervals.area_code = {{ var('home_municipality') }}
+        ) as newest_period
     from with_intervals
+    left join indicator_breaks on with_intervals.indicator_id = indicator_breaks.indicator_id
 ),
 
 with_revisions as (
@@ -55,10 +67,8 @@ with_revisions as (
             when ci_lower is not null or ci_upper is not null then interval_method
         end as interval_method,
         period > newest_period - to_months(revision_months)
-        and coalesce(
-            area_code = {{ var('home_municipality') }}
-            or newest_period >= home_newest_period - to_months(revision_months),
-            true
+        and not coalesce(
+            area_code != {{ var('home_municipality') }} and newest_period < last_break, false
         ) as is_provisional
     from with_newest
 ),
