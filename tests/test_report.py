@@ -1219,7 +1219,11 @@ def test_a_reform_names_the_indicators_it_breaks_and_those_whose_breakdowns_it_b
     names = {("breakdown", "maalgruppe"): "Målgruppe", ("breakdown", "ydelsesgruppe"): "Ydelse"}
     reform = {
         "affects_indicators": ["1.3", "1.4"],
-        "affects_breakdowns": ["1.1/maalgruppe", "0.2/ydelsesgruppe", "5.1/maalgruppe"],
+        "affects_breakdowns": [
+            {"indicator_id": "1.1", "dimension": "maalgruppe"},
+            {"indicator_id": "0.2", "dimension": "ydelsesgruppe"},
+            {"indicator_id": "5.1", "dimension": "maalgruppe"},
+        ],
     }
     assert reform_affects(reform, names) == (
         "1.3, 1.4; fordelingen på målgruppe: 1.1, 5.1; fordelingen på ydelse: 0.2"

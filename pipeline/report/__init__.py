@@ -253,7 +253,7 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
         )
 
     def concerns(r: dict) -> bool:  # a row that names what it affects names this one, or
-        named = [*r["affects_indicators"], *(e.split("/")[0] for e in r["affects_breakdowns"])]
+        named = [*r["affects_indicators"], *(e["indicator_id"] for e in r["affects_breakdowns"])]
         return not named or ind.indicator_id in named  # names nothing yet: may affect all
 
     ahead = [

@@ -173,8 +173,7 @@ def reform_affects(reform: dict, code_names: dict[tuple[str, str], str]) -> str:
     parts = [", ".join(reform["affects_indicators"])] if reform["affects_indicators"] else []
     by_dimension: dict[str, list[str]] = {}
     for entry in reform.get("affects_breakdowns") or []:
-        indicator_id, dimension = entry.split("/", 1)
-        by_dimension.setdefault(dimension, []).append(indicator_id)
+        by_dimension.setdefault(entry["dimension"], []).append(entry["indicator_id"])
     for dimension, ids in by_dimension.items():
         name = code_names.get(("breakdown", dimension), dimension).lower()
         parts.append(f"fordelingen på {name}: {', '.join(ids)}")
