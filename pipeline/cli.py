@@ -19,6 +19,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -62,9 +63,13 @@ def refresh_lock(settings: Settings) -> Iterator[None]:
             f.truncate()
 
 
-def _landing_is_empty(settings: Settings) -> bool:
+def _landed_files(settings: Settings) -> list[Path]:
     root = settings.landing_dir
-    return not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _landing_is_empty(settings: Settings) -> bool:
+    return not _landed_files(settings)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -87,7 +92,7 @@ def generate(
     from pipeline.sample.generate import generate as _generate
 
     settings = Settings.from_env()
-    held = [p for p in settings.landing_dir.rglob("*") if p.is_file()]
+    held = _landed_files(settings)
     if held:
         # a second world over the first would be refused file by file (volume) or, where it
         # loads, mixed with the first's person data in the warehouse
