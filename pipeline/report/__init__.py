@@ -202,7 +202,8 @@ def no_projection_text(ind: Indicator) -> str:
     if ind.period_type not in ("month", "rolling_year"):
         return ""
     points = ind.series.get(BALLERUP, [])
-    current = next((p.series for p in points if p.period == ind.period), None)
+    at_status = ind.point(BALLERUP)
+    current = at_status.series if at_status is not None else None
     since = next((r["effective_date"] for r in ind.reforms if r["reform_id"] == current), None)
     if since is not None:
         months = sum(1 for p in points if p.series == current and p.period <= ind.period)
@@ -369,9 +370,8 @@ def change_words(ind) -> str:
         return formats.change_text(ind.change_from_year_before, ind.unit)
     if ind.change_status == "ikke sammenlignelig":
         return "ikke opgjort"
-    a_year_before = ind.period.replace(year=ind.period.year - 1)
-    before = [p for p in ind.series.get(BALLERUP, []) if p.period == a_year_before]
-    if before and before[0].is_suppressed:
+    before = ind.point(BALLERUP, ind.period.replace(year=ind.period.year - 1))
+    if before is not None and before.is_suppressed:
         return "værdien året før er skjult, fordi for få personer står bag den"
     return formats.change_text(None, ind.unit)
 

@@ -153,16 +153,15 @@ class Indicator:
     def is_retired(self) -> bool:
         return self.catalogue_status == "retired"
 
+    def point(self, area_code: int, period: date | None = None) -> Point | None:
+        """An area's point of the series in `period` (the status period by default)."""
+        wanted = self.period if period is None else period
+        return next((p for p in self.series.get(area_code, []) if p.period == wanted), None)
+
     def value_in(self, area_code: int) -> float | None:
         """An area's published value in the indicator's status period."""
-        return next(
-            (
-                p.value
-                for p in self.series.get(area_code, [])
-                if p.period == self.period and not p.is_suppressed
-            ),
-            None,
-        )
+        found = self.point(area_code)
+        return None if found is None or found.is_suppressed else found.value
 
 
 @dataclass
