@@ -433,12 +433,17 @@ def run_file_rules(
     return n_rows
 
 
+def _unique_rule(key: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The GX expectation a within-file key rule stands for: its kind and arguments."""
+    if len(key) == 1:
+        return "expect_column_values_to_be_unique", {"column": key[0]}
+    return "expect_compound_columns_to_be_unique", {"column_list": list(key)}
+
+
 def _file_rule_text(kind: str, key: tuple[str, ...] | None) -> str:
     if key is None:
         return FILE_RULES_DOC[kind]
-    if len(key) == 1:
-        return describe("expect_column_values_to_be_unique", {"column": key[0]})
-    return describe("expect_compound_columns_to_be_unique", {"column_list": list(key)})
+    return describe(*_unique_rule(key))
 
 
 def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -> None:
@@ -473,11 +478,7 @@ def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -
         k = int(kind.split("_")[1])
         lines = [row[f"_first_duplicate_{k}"], row[f"_second_duplicate_{k}"]]
         lines = [int(line) for line in lines if pd.notna(line)]
-        expectation = (
-            "expect_compound_columns_to_be_unique"
-            if len(key) > 1
-            else "expect_column_values_to_be_unique"
-        )
+        expectation, _ = _unique_rule(key)
         outcome.fail(
             d.name,
             _entry(
