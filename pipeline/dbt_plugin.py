@@ -52,10 +52,12 @@ def _bound(fn: Callable, n_values: int, which: int) -> Callable:
 
 
 # name -> a comparison of two groups within strata of pipeline.stats, called with one list
-# per argument (one element per stratum) and alpha: [estimate, lower, upper]
+# per argument (one element per stratum) and alpha: [estimate, lower, upper] (and for
+# share_at_mix_of_group_1 the two shares compared after them)
 WITHIN_STRATA: dict[str, Callable] = {
     "rate_ratio_within_strata": stats.rate_ratio_within_strata,
     "share_difference_within_strata": stats.share_difference_within_strata,
+    "share_at_mix_of_group_1": stats.share_at_mix_of_group_1,
 }
 
 
@@ -69,7 +71,10 @@ def _within_strata(fn: Callable) -> Callable:
                 result.append(None)
                 continue
             estimate = fn(a, t1, b, t0, alpha=level or 0.05)
-            result.append(None if np.isnan(estimate[0]) else list(estimate))
+            # an estimate without an interval keeps it, with NULL bounds (not NaN)
+            result.append(
+                None if np.isnan(estimate[0]) else [None if np.isnan(x) else x for x in estimate]
+            )
         return pa.array(result, type=pa.list_(pa.float64()))
 
     return compute

@@ -44,11 +44,20 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   heteroskedasticity-robust (HC0) interval (statsmodels.api.GLM, Gaussian, the persons as
   frequency weights of their cells, cov_type="HC0"). One stratum gives the crude
   difference with its Wald interval.
+- share at another's mix (direct standardisation): group 1's share against the share group
+  0's strata shares would give at group 1's mix of strata, sum_s w_s k0_s / n0_s with
+  w_s = n1_s / n1 (1.1: this month against the same month a year before, at this month's
+  mix of target groups, as its remark asks; Rothman, Greenland and Lash, ch. 4,
+  "standardization"). The difference is the contrast sum_s w_s (p1_s - p0_s) of the
+  saturated linear probability model (one mean per group and stratum, the persons as
+  frequency weights, HC0), with its Wald interval from statsmodels' t_test of that
+  contrast: each cell's variance p (1 - p) / n, the two groups taken as independent.
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -247,6 +256,65 @@ def share_difference_within_strata(
     )
     low, high = np.clip(fit.conf_int(alpha)[0], -1.0, 1.0)
     return float(fit.params[0]), float(low), float(high)
+
+
+class AtMix(NamedTuple):
+    """share_at_mix_of_group_1's result: shares (0-1), and group 1's persons compared."""
+
+    difference: float
+    lower: float
+    upper: float
+    share: float
+    expected: float
+    persons: float
+
+
+def share_at_mix_of_group_1(
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, alpha: float = 0.05
+) -> AtMix:
+    """Group 1's share against the share group 0's strata would give at group 1's mix of
+    strata (one element per stratum: k flagged of n persons in each group): the difference
+    with its interval, group 1's share, the expected share and group 1's persons in the
+    strata compared. Only strata with persons in both groups (compared_strata) are used,
+    for both shares and the persons. The difference's interval
+    is the Wald interval of the contrast sum_s w_s (p1_s - p0_s), w_s = n1_s / sum n1, in the
+    saturated linear probability model (statsmodels GLM, Gaussian, the persons as frequency
+    weights of their cells, HC0 covariance: each cell's p (1 - p) / n), cut to -1..1. The
+    groups are taken as independent; where the same persons are in both (a month and the
+    same month a year before), their outcomes are positively correlated if at all, and the
+    interval errs on the wide side. NaN where undefined: no stratum left, or nobody or
+    everybody flagged in every cell, where there is no variance to measure the uncertainty
+    by (the shares are still given)."""
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    k1, n1, k0, n0 = _arrays(k1, n1, k0, n0)
+    keep = _is_share(k1, n1) & _is_share(k0, n0) & compared_strata(k1, n1, k0, n0, events=False)
+    k1, n1, k0, n0 = k1[keep], n1[keep], k0[keep], n0[keep]
+    if not k1.size:
+        return AtMix(np.nan, np.nan, np.nan, np.nan, np.nan, 0.0)
+    weights = n1 / n1.sum()
+    share, expected = float(k1.sum() / n1.sum()), float(np.sum(weights * k0 / n0))
+    flagged, persons = np.r_[k1, k0], np.r_[n1, n0]
+    if np.all((flagged == 0) | (flagged == persons)):
+        return AtMix(share - expected, np.nan, np.nan, share, expected, float(n1.sum()))
+    # one row per cell (group and stratum) and outcome (flagged 1, not 0), weighted by its
+    # persons; one column per cell, so that each coefficient is its cell's share
+    m = 2 * k1.size
+    cell = np.tile(np.arange(m), 2)
+    outcome = np.r_[np.ones(m), np.zeros(m)]
+    weight = np.r_[flagged, persons - flagged]
+    rows = weight > 0
+    fit = GLM(
+        outcome[rows],
+        np.eye(m)[cell][rows],
+        family=families.Gaussian(),
+        freq_weights=weight[rows],
+    ).fit(cov_type="HC0")
+    test = fit.t_test(np.r_[weights, -weights][None, :])
+    low, high = np.clip(np.asarray(test.conf_int(alpha=alpha)).ravel(), -1.0, 1.0)
+    effect = float(np.asarray(test.effect).ravel()[0])
+    return AtMix(effect, float(low), float(high), share, expected, float(n1.sum()))
 
 
 def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, alpha: float):

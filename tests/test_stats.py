@@ -203,3 +203,50 @@ def test_the_share_difference_within_strata_is_the_least_squares_fit_to_the_pers
     fit = sm.OLS(outcome, design).fit(cov_type="HC0")
     want = (fit.params[0], *fit.conf_int(0.05)[0])
     assert stats.share_difference_within_strata(k1, n1, k0, n0) == pytest.approx(want, rel=1e-9)
+
+
+def test_the_share_at_the_mix_of_group_1_is_direct_standardisation():
+    """1.1's remark: this month against the same month a year before at this month's mix of
+    target groups. Two groups keep their shares (30 % and 5 %) while the persons move to the
+    second: the crude share falls from 17.5 % (35 of 200) to 13.3 %, but at this month's mix
+    last year's shares give the same 13.3 %, so the change the mix does not explain is 0. A group
+    without persons a year before enters neither share. The interval: each cell's
+    p (1 - p) / n, weighted by this month's mix (Wald), by hand."""
+    k1, n1, k0, n0 = [30, 10, 3], [100, 200, 40], [30, 5, 0], [100, 100, 0]
+    found = stats.share_at_mix_of_group_1(k1, n1, k0, n0)
+    assert (found.share, found.expected, found.persons) == pytest.approx((40 / 300, 40 / 300, 300))
+    assert found.difference == pytest.approx(0.0, abs=1e-12)
+    w = np.array([100, 200]) / 300
+    p1, m1, p0, m0 = np.array([0.3, 0.05]), np.array([100, 200]), np.array([0.3, 0.05]), 100
+    half = Z * math.sqrt(np.sum(w**2 * (p1 * (1 - p1) / m1 + p0 * (1 - p0) / m0)))
+    assert (found.lower, found.upper) == pytest.approx((-half, half), rel=1e-9)
+
+
+def test_the_share_at_the_mix_of_one_group_is_the_crude_difference_with_its_wald_interval():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    found = stats.share_at_mix_of_group_1([8], [80], [48], [433])
+    wald = confint_proportions_2indep(8, 80, 48, 433, method="wald", compare="diff")
+    assert found.difference == pytest.approx(8 / 80 - 48 / 433, rel=1e-12)
+    assert (found.lower, found.upper) == pytest.approx(wald, rel=1e-9)
+    assert found.expected == pytest.approx(48 / 433) and found.persons == 80
+
+
+def test_the_share_at_the_mix_without_variance_or_strata_has_no_interval():
+    # nobody flagged in any cell: the shares are known (0 and 0), there is no interval
+    found = stats.share_at_mix_of_group_1([0, 0], [10, 5], [0, 0], [3, 4])
+    assert (found.difference, found.share, found.expected, found.persons) == (0, 0, 0, 15)
+    assert np.isnan(found.lower) and np.isnan(found.upper)
+    # no group with persons in both: nothing at all
+    assert all(np.isnan(stats.share_at_mix_of_group_1([1], [10], [1], [0])[:5]))
+
+
+def test_the_share_at_the_mix_as_a_duckdb_function_gives_null_bounds_not_nan():
+    with duckdb.connect() as con:
+        register(con)
+        found = con.execute(
+            "select share_at_mix_of_group_1([0, 0], [10, 5], [0, 0], [3, 4], 0.05), "
+            "share_at_mix_of_group_1([30, 10], [100, 200], [30, 5], [100, 100], 0.05)"
+        ).fetchone()
+    assert found[0] == [0.0, None, None, 0.0, 0.0, 15.0]
+    assert found[1][4] == pytest.approx(40 / 300) and found[1][1] < 0 < found[1][2]
