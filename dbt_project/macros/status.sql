@@ -66,3 +66,48 @@
         else least({{ rows }}.numerator, {{ rows }}.denominator)
     end
 {% endmacro %}
+
+{#-
+    A change since the year before as a word of seed indicator_statuses (kind change), from
+    its value, interval, the persons behind it and whether a reform lies between the two
+    periods: forbedret / forværret by the indicator's direction (steget / faldet without
+    one) only when the interval leaves out 0. The change of the total and the change at the
+    mix of a breakdown's groups (catalogue mix_adjusted_by) are both said by it.
+-#}
+{% macro change_verdict(change, lower, upper, persons, across_reform) -%}
+    case
+        -- across a reform the year before is not comparable, shown or hidden
+        when {{ across_reform }} and value is not null then 'ikke sammenlignelig'
+        when {{ change }} is null then null
+        when {{ persons }} < {{ var('min_persons_for_verdict') }} then 'for få til en vurdering'
+        when {{ lower }} is null or {{ upper }} is null then 'ikke vurderet'
+        when {{ lower }} <= 0 and {{ upper }} >= 0 then 'uændret'
+        when direction = 'higher_is_better' and {{ lower }} > 0 then 'forbedret'
+        when direction = 'higher_is_better' then 'forværret'
+        when direction = 'lower_is_better' and {{ upper }} < 0 then 'forbedret'
+        when direction = 'lower_is_better' then 'forværret'
+        when {{ lower }} > 0 then 'steget'
+        else 'faldet'
+    end
+{%- endmacro %}
+
+{#-
+    Whether a reform that breaks the indicator's series (int_reform_breaks, as reform_breaks)
+    took effect after the year before's period began and before the status period ended:
+    the two periods do not measure the same thing. The total's series, or also the groups of
+    breakdown `dimension` (a column or literal; the change at a breakdown's mix).
+-#}
+{% macro reform_since_year_before(dimension='null') -%}
+    exists(
+        select 1
+        from reform_breaks
+        where
+            reform_breaks.indicator_id = catalogue.indicator_id
+            and (reform_breaks.dimension is null or reform_breaks.dimension = {{ dimension }})
+            and reform_breaks.effective_date
+            > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
+            - interval 1 year
+            and reform_breaks.effective_date
+            < {{ period_end('latest_values.period', 'latest_values.period_type') }}
+    )
+{%- endmacro %}

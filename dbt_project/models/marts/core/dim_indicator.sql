@@ -3,7 +3,7 @@ with
 
 catalogue as (
     select
-        *,
+        * replace (nullif(mix_adjusted_by, '') as mix_adjusted_by),
         -- the headline: the strategy's text unless the catalogue says what is measured
         coalesce(nullif(headline_da, ''), strategy_text) as headline,
         -- areas shown beside the comparator, not judged against (0.1: Region Hovedstaden)
@@ -60,6 +60,7 @@ final as (
         catalogue.status::varchar as status,
         catalogue.replaced_by::varchar as replaced_by,
         catalogue.breakdowns::varchar as breakdowns,
+        catalogue.mix_adjusted_by::varchar as mix_adjusted_by,
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,

@@ -8,7 +8,13 @@
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates) leaves out 0, else uændret; across a reform
--- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. The comparator
+-- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. Where the
+-- catalogue names a breakdown in mix_adjusted_by (1.1's target groups, as its remark asks),
+-- the change is also shown at the status period's mix of that breakdown's groups: the share
+-- over the groups shown in both periods against the share their shares a year before give at
+-- this period's mix (direct standardisation, pipeline/stats.py share_at_mix_of_group_1),
+-- judged like the change. Only published cells enter it, so it discloses nothing the
+-- breakdown does not. The comparator
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
 -- rounding of published figures where its model gives that range (2.5). So is a value's: 2.1's
 -- rank of published shares is known to the range its ties span (interval_method 'rounding').
@@ -59,6 +65,15 @@ indicator_values as (
 ballerup as (
     select * from indicator_values
     where area_code = {{ var('home_municipality') }} and not is_suppressed
+),
+
+-- Ballerup's published breakdown cells (not hidden)
+breakdown_values as (
+    select * from {{ ref('fct_indicator_values') }}
+    where
+        breakdown != 'total'
+        and area_code = {{ var('home_municipality') }}
+        and not is_suppressed
 ),
 
 -- indicators whose every Ballerup value (total) is hidden: too few persons to show or judge
@@ -139,6 +154,65 @@ changes as (
     inner join latest_values on a_year_before.indicator_id = latest_values.indicator_id
 ),
 
+-- the status period's and the year before's published cells of the breakdown whose mix the
+-- change is also shown at (catalogue mix_adjusted_by), for the groups shown in both: a
+-- hidden cell stays out of every figure computed from the cells
+mix_cells as (
+    select
+        latest_values.indicator_id,
+        this_period.breakdown_value,
+        this_period.numerator as k1,
+        this_period.denominator as n1,
+        year_before.numerator as k0,
+        year_before.denominator as n0
+    from latest_values
+    inner join catalogue
+        on
+            latest_values.indicator_id = catalogue.indicator_id
+            and latest_values.interval_method = 'share'
+    inner join breakdown_values as this_period
+        on
+            latest_values.indicator_id = this_period.indicator_id
+            and latest_values.period = this_period.period
+            and latest_values.period_type = this_period.period_type
+            and catalogue.mix_adjusted_by = this_period.breakdown
+    inner join breakdown_values as year_before
+        on
+            this_period.indicator_id = year_before.indicator_id
+            and this_period.period_type = year_before.period_type
+            and this_period.breakdown = year_before.breakdown
+            and this_period.breakdown_value = year_before.breakdown_value
+            and year_before.period = this_period.period - interval 1 year
+),
+
+-- [difference, lower, upper, share, expected share, persons compared], shares 0-1
+at_mix as (
+    select
+        mix_cells.indicator_id,
+        share_at_mix_of_group_1(
+            list(mix_cells.k1 order by mix_cells.breakdown_value),
+            list(mix_cells.n1 order by mix_cells.breakdown_value),
+            list(mix_cells.k0 order by mix_cells.breakdown_value),
+            list(mix_cells.n0 order by mix_cells.breakdown_value),
+            {{ var('interval_alpha') }}
+        ) as estimate
+    from mix_cells
+    group by mix_cells.indicator_id
+),
+
+mix_changes as (
+    select
+        at_mix.indicator_id,
+        latest_values.scale * at_mix.estimate[1] as mix_change,
+        latest_values.scale * at_mix.estimate[2] as mix_change_ci_lower,
+        latest_values.scale * at_mix.estimate[3] as mix_change_ci_upper,
+        latest_values.scale * at_mix.estimate[4] as mix_value,
+        latest_values.scale * at_mix.estimate[5] as mix_expected,
+        at_mix.estimate[6] as mix_n_counted
+    from at_mix
+    inner join latest_values on at_mix.indicator_id = latest_values.indicator_id
+),
+
 -- the comparator's value, and the range its source's rounding allows where its model gives
 -- one (interval_method rounding) for a value no counts stand behind (a sum of published
 -- percentages, each rounded: 2.5's country); else its value is taken as known
@@ -193,20 +267,18 @@ joined as (
         changes.change_ci_lower,
         changes.change_ci_upper,
         changes.change_persons,
+        catalogue.mix_adjusted_by,
+        mix_changes.mix_change,
+        mix_changes.mix_change_ci_lower,
+        mix_changes.mix_change_ci_upper,
+        mix_changes.mix_value,
+        mix_changes.mix_expected,
+        mix_changes.mix_n_counted,
+        -- a reform between the two periods that breaks the total or that breakdown's groups
+        {{ reform_since_year_before('catalogue.mix_adjusted_by') }} as is_mix_change_across_reform,
         -- a reform after the year before's period began and before this one ended: the two
         -- periods do not measure the same thing
-        exists(
-            select 1
-            from reform_breaks
-            where
-                reform_breaks.indicator_id = catalogue.indicator_id
-                and reform_breaks.dimension is null  -- the status is the total's
-                and reform_breaks.effective_date
-                > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
-                - interval 1 year
-                and reform_breaks.effective_date
-                < {{ period_end('latest_values.period', 'latest_values.period_type') }}
-        ) as is_change_across_reform,
+        {{ reform_since_year_before() }} as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
         -- the value's period still revised, or the comparator's in that period
         coalesce(latest_values.is_provisional, false)
@@ -227,6 +299,7 @@ joined as (
     left join all_hidden on catalogue.indicator_id = all_hidden.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
     left join changes on catalogue.indicator_id = changes.indicator_id
+    left join mix_changes on catalogue.indicator_id = mix_changes.indicator_id
     left join targets
         on
             catalogue.indicator_id = targets.indicator_id
@@ -262,20 +335,14 @@ judged as (
             when interval_method is null then 'ikke vurderet'
             {{ verdict_branches('opfyldt', 'ikke opfyldt', 'ikke afgjort') }}
         end as status,
-        case
-            -- across a reform the year before is not comparable, shown or hidden
-            when is_change_across_reform and value is not null then 'ikke sammenlignelig'
-            when change_from_year_before is null then null
-            when change_persons < {{ min_persons }} then 'for få til en vurdering'
-            when change_ci_lower is null or change_ci_upper is null then 'ikke vurderet'
-            when change_ci_lower <= 0 and change_ci_upper >= 0 then 'uændret'
-            when direction = 'higher_is_better' and change_ci_lower > 0 then 'forbedret'
-            when direction = 'higher_is_better' then 'forværret'
-            when direction = 'lower_is_better' and change_ci_upper < 0 then 'forbedret'
-            when direction = 'lower_is_better' then 'forværret'
-            when change_ci_lower > 0 then 'steget'
-            else 'faldet'
-        end as change_status
+        {{ change_verdict(
+            'change_from_year_before', 'change_ci_lower', 'change_ci_upper', 'change_persons',
+            'is_change_across_reform'
+        ) }} as change_status,
+        case when mix_adjusted_by is not null then {{ change_verdict(
+            'mix_change', 'mix_change_ci_lower', 'mix_change_ci_upper', 'mix_n_counted',
+            'is_mix_change_across_reform'
+        ) }} end as mix_change_status
     from gaps
 ),
 
@@ -283,6 +350,7 @@ worded as (
     select
         judged.*,
         changes_said.sentence_da as change_text,
+        mix_said.sentence_da as mix_change_text,
         -- the verdict's sentence for what it rests on: a plain comparison, the range the
         -- rounding of published figures allows, or else a statistical interval
         case
@@ -297,6 +365,8 @@ worded as (
         on judged.status = verdicts.status and verdicts.kind = 'verdict'
     left join statuses as changes_said
         on judged.change_status = changes_said.status and changes_said.kind = 'change'
+    left join statuses as mix_said
+        on judged.mix_change_status = mix_said.status and mix_said.kind = 'change'
 ),
 
 final as (
@@ -329,8 +399,18 @@ final as (
         change_ci_upper::double as change_ci_upper,
         change_status::varchar as change_status,
         change_text::varchar as change_text,
+        mix_adjusted_by::varchar as mix_adjusted_by,
+        mix_change_ci_lower::double as mix_change_ci_lower,
+        mix_change_ci_upper::double as mix_change_ci_upper,
+        mix_n_counted::double as mix_n_counted,
+        mix_change_status::varchar as mix_change_status,
+        mix_change_text::varchar as mix_change_text,
         round(gap, 4)::double as gap,
         round(change_from_year_before, 4)::double as change_from_year_before,
+        round(mix_value, 4)::double as mix_value,
+        round(mix_expected, 4)::double as mix_expected,
+        -- + 0.0: a difference of 0 up to the float's last bit is 0, not -0
+        (round(mix_change, 4) + 0.0)::double as mix_change,
         (model_name is not null)::boolean as is_computed
     from worded
 )
