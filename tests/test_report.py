@@ -1229,3 +1229,114 @@ def test_a_reform_names_the_indicators_it_breaks_and_those_whose_breakdowns_it_b
         "1.3, 1.4; fordelingen på målgruppe: 1.1, 5.1; fordelingen på ydelse: 0.2"
     )
     assert reform_affects({"affects_indicators": [], "affects_breakdowns": []}, names) == ""
+
+
+def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_cells(
+    built, page, status
+):
+    """1.1's remark (the share ignores the target-group mix): the status gives the share
+    the target groups' shares a year before make at this month's mix. Recomputed here from
+    the published cells alone (the groups shown in both months), so it rests on nothing the
+    breakdown hides. The report says it under the indicator, or, across a reform that
+    changes the groups (the test world's status month, August 2025, is a year after the
+    kontanthjælp reform's July 2025 began), that it is not computed; the workbook holds the
+    same figures."""
+    adjusted = {r["indicator_id"]: r["mix_adjusted_by"] for r in _seed("indicator_catalogue")}
+    adjusted = {i: by for i, by in adjusted.items() if by}
+    assert adjusted, "the catalogue adjusts no indicator for a mix"
+    soup, _ = page
+    for indicator_id, by in adjusted.items():
+        s = status[indicator_id]
+        cells = _rows(
+            built.settings.analytics_path,
+            "select n.numerator as k1, n.denominator as n1, b.numerator as k0, "
+            "b.denominator as n0 from marts.fct_indicator_values n "
+            "join marts.fct_indicator_values b on b.indicator_id = n.indicator_id "
+            "and b.area_code = n.area_code and b.breakdown = n.breakdown "
+            "and b.breakdown_value = n.breakdown_value and b.period_type = n.period_type "
+            "and b.period = n.period - interval 1 year "
+            "where n.indicator_id = $i and n.area_code = $home and n.breakdown = $by "
+            "and n.period = $period and n.period_type = $pt "
+            "and not n.is_suppressed and not b.is_suppressed "
+            "and n.denominator > 0 and b.denominator > 0",
+            {
+                "i": indicator_id,
+                "home": HOME,
+                "by": by,
+                "period": s["period"],
+                "pt": s["period_type"],
+            },
+        )
+        assert cells, f"{indicator_id}: no group shown in both periods"
+        persons = sum(c["n1"] for c in cells)
+        share = 100 * sum(c["k1"] for c in cells) / persons
+        expected = 100 * sum(c["n1"] * c["k0"] / c["n0"] for c in cells) / persons
+        assert s["mix_n_counted"] == persons and persons <= s["n_counted"]
+        assert (s["mix_value"], s["mix_expected"]) == pytest.approx((share, expected), abs=1e-4)
+        assert s["mix_change"] == pytest.approx(share - expected, abs=1e-4)
+        text = soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix').get_text(
+            " ", strip=True
+        )
+        if s["mix_change_status"] == "ikke sammenlignelig":
+            assert "ikke opgjort, fordi en reform mellem de to perioder" in text
+            assert danish(share, "pct") not in text
+        else:
+            assert danish(share, "pct") + " %" in text and danish(expected, "pct") + " %" in text
+            assert s["mix_change_status"] in text
+    book = load_workbook(built.settings.report_dir / "indikatorer.xlsx", read_only=True)
+    rows = list(book["Overblik"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and "Dens vurdering" in r)
+    checked = 0
+    for row in rows[rows.index(header) + 1 :]:
+        if row and row[0] in adjusted:
+            shown = dict(zip(header, row, strict=False))
+            s = status[row[0]]
+            assert shown["Ændring ved samme fordeling (pct.-point)"] == pytest.approx(
+                s["mix_change"]
+            )
+            assert shown["Dens vurdering"] == s["mix_change_status"]
+            checked += 1
+    assert checked == len(adjusted)
+
+
+def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
+    """The sentence under 1.1, from the status's mix figures: the share in the groups shown
+    in both years, how many of the persons they hold, the share expected at last year's
+    shares, and the difference with its interval; across a reform that changes the groups,
+    or with no group shown in both years, why there is none."""
+    from types import SimpleNamespace
+
+    from pipeline.report import mix_words
+    from pipeline.report.data import Indicator
+
+    row = {
+        "indicator_id": "1.1",
+        "unit": "pct",
+        "period": date(2026, 10, 1),
+        "period_type": "month",
+        "n_counted": 2222.0,
+        "counted_da": "personer",
+        "mix_adjusted_by": "maalgruppe",
+        "mix_value": 19.5582,
+        "mix_expected": 20.4673,
+        "mix_change": -0.9091,
+        "mix_change_ci_lower": -3.199,
+        "mix_change_ci_upper": 1.381,
+        "mix_n_counted": 2173.0,
+        "mix_change_status": "uændret",
+    }
+    names = {(r["code_list"], r["code"]): r["name_da"] for r in _seed("catalogue_codes")}
+    data = SimpleNamespace(name=lambda code_list, code: names[code_list, code])  # the seed's
+    assert mix_words(Indicator(row), data) == (
+        "Ved samme fordeling på målgruppe som i oktober 2026: 19,6 % i de grupper, der er "
+        "vist begge år (2.173 af 2.222 personer), mod 20,5 %, hvis hver gruppe havde haft "
+        "sin andel fra oktober 2025. Forskel: \N{MINUS SIGN}0,9 pct.-point (95 %-interval "
+        "fra \N{MINUS SIGN}3,2 til 1,4 pct.-point)."
+    )
+    across = Indicator({**row, "mix_change_status": "ikke sammenlignelig"})
+    assert mix_words(across, data).endswith(
+        "ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
+    )
+    none = Indicator({**row, "mix_change": None, "mix_change_status": None})
+    assert mix_words(none, data).endswith("fordi ingen gruppe er vist i begge perioder.")
+    assert mix_words(Indicator({**row, "mix_adjusted_by": None}), data) == ""

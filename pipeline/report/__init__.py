@@ -163,6 +163,10 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "interval_label": formats.interval_label(ind.interval_method).capitalize(),
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
+        "mix_text": mix_words(ind, data) if ind.is_computed and ind.period is not None else "",
+        "mix_status": data.status(ind.mix_change_status, "change")
+        if ind.mix_change_status
+        else None,
         "chart": None if ind.is_retired else history_chart(ind, data.area_names),
         # the reforms that break its published series, named under the figures
         "breaks": [{**r, "date": formats.date_text(r["effective_date"])} for r in ind.reforms],
@@ -374,6 +378,36 @@ def change_words(ind) -> str:
     if before is not None and before.is_suppressed:
         return "værdien året før er skjult, fordi for få personer står bag den"
     return formats.change_text(None, ind.unit)
+
+
+def mix_words(ind, data) -> str:
+    """The change since a year before at this period's mix of a breakdown's groups
+    (fct_indicator_status.mix_*; 1.1's target groups), in words; '' for an indicator the
+    catalogue does not adjust (mix_adjusted_by). Only a share is adjusted (the model's rule),
+    so its change is in percentage points."""
+    if not ind.mix_adjusted_by:
+        return ""
+    period = formats.period_text(ind.period, ind.period_type)
+    said = (
+        f"Ved samme fordeling på {data.name('breakdown', ind.mix_adjusted_by).lower()} "
+        f"som i {period}"
+    )
+    if ind.mix_change_status == "ikke sammenlignelig":
+        return f"{said}: ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
+    if ind.mix_change is None:
+        return f"{said}: kan ikke beregnes, fordi ingen gruppe er vist i begge perioder."
+    year_before = formats.period_text(ind.period.replace(year=ind.period.year - 1), ind.period_type)
+    interval = formats.interval_text(ind.mix_change_ci_lower, ind.mix_change_ci_upper, "pct_points")
+    counted = ind.counted_da or "personer"
+    return (
+        f"{said}: {formats.value_text(ind.mix_value, ind.unit)} i de grupper, der er vist begge "
+        f"år ({formats.number(ind.mix_n_counted, 'count')} af "
+        f"{formats.number(ind.n_counted, 'count')} {counted}), mod "
+        f"{formats.value_text(ind.mix_expected, ind.unit)}, hvis hver gruppe havde haft sin "
+        f"andel fra {year_before}. Forskel: {formats.change_text(ind.mix_change, ind.unit)}"
+        + (f" (95 %-interval {interval})" if interval else "")
+        + "."
+    )
 
 
 def newer_text(ind) -> str:

@@ -275,6 +275,28 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
                 else ""
             ),
         ),
+        # the change at this period's mix of a breakdown's groups (1.1's target groups;
+        # fct_indicator_status.mix_*), as the report says it under the indicator
+        Column(
+            "Ved samme fordeling på",
+            lambda i: data.name("breakdown", i.mix_adjusted_by) if i.mix_adjusted_by else None,
+        ),
+        Column("Forventet ved sidste års andele i grupperne", lambda i: i.mix_expected, _unit),
+        Column("Faktisk i de samme grupper", lambda i: i.mix_value, _unit),
+        Column(
+            "Ændring ved samme fordeling (pct.-point)",
+            lambda i: i.mix_change,
+            lambda i: "pct_points",
+        ),
+        Column(
+            "Dens vurdering",
+            lambda i: i.mix_change_status,
+            lambda i: (
+                "status_" + data.status(i.mix_change_status, "change").css_class
+                if i.mix_change_status
+                else ""
+            ),
+        ),
     ]
     _write_sheet(book, styles, stamp, "Overblik", columns, data.indicators)
 
