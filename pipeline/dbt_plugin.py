@@ -32,9 +32,19 @@ INTERVALS: dict[str, tuple[Callable, int]] = {
 }
 
 
-def _bound(fn: Callable, n_values: int, which: int) -> Callable:
+# name -> function of pipeline.stats combining intervals already computed (their level is
+# theirs: no alpha), and its number of arguments
+FROM_INTERVALS: dict[str, tuple[Callable, int]] = {
+    "ci_diff_of": (stats.difference_interval, 6),
+}
+
+
+def _bound(fn: Callable, n_values: int, which: int, alpha_given: bool = True) -> Callable:
     def compute(*columns: pa.Array) -> pa.Array:
         values = [np.asarray(c.to_numpy(zero_copy_only=False), dtype="float64") for c in columns]
+        if not alpha_given:
+            bound = fn(*values)[which]
+            return pa.array(bound, type=pa.float64(), from_pandas=True)  # NaN -> NULL
         alphas = values[n_values]
         alpha = float(alphas[0]) if alphas.size else 0.05
         if alphas.size and not np.all(alphas == alpha):
@@ -47,8 +57,9 @@ def _bound(fn: Callable, n_values: int, which: int) -> Callable:
         2: lambda a, b: compute(a, b),
         3: lambda a, b, c: compute(a, b, c),
         5: lambda a, b, c, d, e: compute(a, b, c, d, e),
+        6: lambda a, b, c, d, e, f: compute(a, b, c, d, e, f),
     }
-    return arities[n_values + 1]
+    return arities[n_values + alpha_given]
 
 
 # name -> a comparison of two groups within strata of pipeline.stats, called with one list
@@ -94,12 +105,14 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
             null_handling="special",
             side_effects=False,
         )
-    for name, (fn, n_values) in INTERVALS.items():
+    functions = [(name, fn, n, True) for name, (fn, n) in INTERVALS.items()]
+    functions += [(name, fn, n, False) for name, (fn, n) in FROM_INTERVALS.items()]
+    for name, fn, n_values, alpha_given in functions:
         for which, suffix in enumerate(("low", "high")):
             con.create_function(
                 f"{name}_{suffix}",
-                _bound(fn, n_values, which),
-                [DOUBLE] * (n_values + 1),
+                _bound(fn, n_values, which, alpha_given),
+                [DOUBLE] * (n_values + alpha_given),
                 DOUBLE,
                 type="arrow",
                 null_handling="special",

@@ -44,6 +44,15 @@ catalogue's `interval_method` says which one an indicator's values use, and the 
   heteroskedasticity-robust (HC0) interval (statsmodels.api.GLM, Gaussian, the persons as
   frequency weights of their cells, cov_type="HC0"). One stratum gives the crude
   difference with its Wald interval.
+- difference of two estimates with their intervals (MOVER): a comparison's value this year
+  against a year before (5.0's gap: "og faldende"), from the two values' own intervals,
+  whatever method made them: L = d - sqrt((v1 - l1)^2 + (u0 - v0)^2), U = d + sqrt((u1 -
+  v1)^2 + (v0 - l0)^2) (Zou and Donner, "Construction of confidence limits about effect
+  measures: a general approach", Statistics in Medicine 27(10), 2008; Newcombe's interval
+  for two shares is this method on two Wilson intervals). statsmodels'
+  stats._inference_tools._mover_confint (0.15; not public API, so a test holds it to the
+  formula). The two years are taken as independent; where the same persons are in both,
+  the interval errs on the wide side.
 - share at another's mix (direct standardisation): group 1's share against the share group
   0's strata shares would give at group 1's mix of strata, sum_s w_s k0_s / n0_s with
   w_s = n1_s / n1 (1.1: this month against the same month a year before, at this month's
@@ -118,6 +127,26 @@ def share_difference_interval(
     if ok.any():
         low[ok], high[ok] = confint_proportions_2indep(
             k1[ok], n1[ok], k2[ok], n2[ok], method="newcomb", compare="diff", alpha=alpha
+        )
+    return low, high
+
+
+def difference_interval(
+    v1: ArrayLike, l1: ArrayLike, u1: ArrayLike, v0: ArrayLike, l0: ArrayLike, u0: ArrayLike
+):
+    """MOVER interval of v1 - v0 from each estimate's own interval (l, u), at their level:
+    (lower, upper) in the values' unit; NaN where an input is missing or an interval does
+    not hold its estimate."""
+    from statsmodels.stats._inference_tools import _mover_confint
+
+    v1, l1, u1, v0, l0, u0 = _arrays(v1, l1, u1, v0, l0, u0)
+    low, high = _nan_bounds(v1.size)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(np.c_[v1, l1, u1, v0, l0, u0]).all(axis=1)
+        ok &= (l1 <= v1) & (v1 <= u1) & (l0 <= v0) & (v0 <= u0)
+    if ok.any():
+        low[ok], high[ok] = _mover_confint(
+            v1[ok], v0[ok], (l1[ok], u1[ok]), (l0[ok], u0[ok]), contrast="diff"
         )
     return low, high
 

@@ -70,6 +70,16 @@ def test_the_duckdb_functions_give_the_same_bounds_and_null_for_null():
         "select ci_share_diff_low(56, 70, 48, 80, 0.05), ci_share_diff_high(56, 70, 48, 80, 0.05)"
     ).fetchall()
     assert (low, high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    # a combination of intervals already computed takes no alpha (theirs is given)
+    [(low, high, none)] = con.execute(
+        "select ci_diff_of_low(3, 2, 4, 6, 5, 7), ci_diff_of_high(3, 2, 4, 6, 5, 7), "
+        "ci_diff_of_low(3, null, 4, 6, 5, 7)"
+    ).fetchall()
+    assert (low, high, none) == (
+        pytest.approx(-3 - math.sqrt(2)),
+        pytest.approx(-3 + math.sqrt(2)),
+        None,
+    )
 
 
 def exact_conditional_ratio(k1: int, e1: float, k2: int, e2: float) -> tuple[float, float]:
@@ -250,3 +260,27 @@ def test_the_share_at_the_mix_as_a_duckdb_function_gives_null_bounds_not_nan():
         ).fetchone()
     assert found[0] == [0.0, None, None, 0.0, 0.0, 15.0]
     assert found[1][4] == pytest.approx(40 / 300) and found[1][1] < 0 < found[1][2]
+
+
+def test_the_difference_of_two_estimates_is_the_mover_interval_of_their_intervals():
+    """5.0's gap this year against a year before: MOVER from the two gaps' own intervals
+    (Zou and Donner 2008), by hand. On two Wilson intervals it is Newcombe's interval for
+    two shares (his method 10 is MOVER on Wilson), statsmodels' own: a check of the library
+    function this uses (statsmodels.stats._inference_tools, not public API)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = stats.difference_interval(
+        [3.0, 1.0], [2.0, 0.8], [4.0, 1.25], [6.0, 1.1], [5.0, 0.9], [7.0, 1.3]
+    )
+    assert low == pytest.approx([-3 - math.sqrt(2), -0.1 - math.sqrt(0.08)], rel=1e-12)
+    assert high == pytest.approx([-3 + math.sqrt(2), -0.1 + math.sqrt(0.1025)], rel=1e-12)
+    (l1,), (u1,) = stats.share_interval([28], [30])
+    (l0,), (u0,) = stats.share_interval([263], [2481])
+    newcombe = confint_proportions_2indep(28, 30, 263, 2481, method="newcomb", compare="diff")
+    low, high = stats.difference_interval([28 / 30], [l1], [u1], [263 / 2481], [l0], [u0])
+    assert (low[0], high[0]) == pytest.approx(newcombe, rel=1e-9)
+    # a missing bound, or an interval that does not hold its estimate: none
+    low, high = stats.difference_interval(
+        [3.0, 3.0], [None, 3.5], [4.0, 4.0], [6.0] * 2, [5.0] * 2, [7.0] * 2
+    )
+    assert np.isnan(low).all() and np.isnan(high).all()

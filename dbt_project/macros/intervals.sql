@@ -53,13 +53,45 @@
     others (seed units: interval_method share_difference and rate_ratio).
 -#}
 {% macro comparison_bounds(method, scale, k1, n1, k0, n0, prefix='change_ci') %}
-    {%- set args = [k1, n1, k0, n0, var('interval_alpha')] | join(', ') -%}
     {%- for bound, suffix in [('low', 'lower'), ('high', 'upper')] %}
+    {{ comparison_bound(method, scale, k1, n1, k0, n0, bound) }} as {{ prefix }}_{{ suffix }}
+    {{- ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro comparison_bound(method, scale, k1, n1, k0, n0, bound) -%}
+    {%- set args = [k1, n1, k0, n0, var('interval_alpha')] | join(', ') -%}
     case {{ method }}
         when 'share' then {{ scale }} * ci_share_diff_{{ bound }}({{ args }})
         when 'count' then {{ scale }} * ci_count_diff_{{ bound }}({{ args }})
         when 'rate_ratio' then {{ scale }} * ci_rate_ratio_{{ bound }}({{ args }})
-    end as {{ prefix }}_{{ suffix }}{{ ',' if not loop.last }}
+    end
+{%- endmacro %}
+
+{#-
+    The 95 % interval of a value's change since a year before (fct_indicator_status), as
+    columns change_ci_lower and change_ci_upper, from relations `now` and `before` (value,
+    ci_lower, ci_upper, numerator, denominator) and `now`'s interval_method, scale and
+    compares_cells (seed units). A comparison of two groups (5.0's gap, 5.6's ratio: its
+    unit compares cells) has no counts of its own: its change's interval is the MOVER one
+    from the two years' own intervals (pipeline/stats.py difference_interval). Any other
+    value's, from the two years' counts (comparison_bound).
+-#}
+{% macro change_bounds(now, before) %}
+    {%- for bound, suffix in [('low', 'lower'), ('high', 'upper')] %}
+    case
+        -- (a range that rounding allows is no statistical interval to combine)
+        when {{ now }}.compares_cells and {{ now }}.interval_method != 'rounding'
+            then ci_diff_of_{{ bound }}(
+                {{ now }}.value, {{ now }}.ci_lower, {{ now }}.ci_upper,
+                {{ before }}.value, {{ before }}.ci_lower, {{ before }}.ci_upper
+            )
+        else {{ comparison_bound(
+            now ~ '.interval_method', now ~ '.scale',
+            now ~ '.numerator', now ~ '.denominator',
+            before ~ '.numerator', before ~ '.denominator', bound
+        ) }}
+    end as change_ci_{{ suffix }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 

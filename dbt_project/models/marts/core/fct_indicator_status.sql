@@ -7,7 +7,8 @@
 -- an interval that holds the target or comparator is 'ikke afgjort'. Fewer persons behind the
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
--- shares, the score interval for two rates) leaves out 0, else uændret; across a reform
+-- shares, the score interval for two rates, MOVER from the two years' intervals for a gap or
+-- ratio of two groups: 5.0's "og faldende") leaves out 0, else uændret; across a reform
 -- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. Where the
 -- catalogue names a breakdown in mix_adjusted_by (1.1's target groups, as its remark asks),
 -- the change is also shown at the status period's mix of that breakdown's groups: the share
@@ -108,6 +109,7 @@ latest_values as (
         ballerup.ci_upper,
         ballerup.unit,
         units.scale,
+        coalesce(units.compares_cells, false) as compares_cells,
         -- the row's own: the method its model gave (2.1's rank: the range of its ties,
         -- rounding) or else its unit's
         coalesce(ballerup.interval_method, units.interval_method) as interval_method,
@@ -130,6 +132,8 @@ a_year_before as (
         ballerup.value,
         ballerup.numerator,
         ballerup.denominator,
+        ballerup.ci_lower,
+        ballerup.ci_upper,
         {{ persons_behind('ballerup', 'interval_methods') }} as persons
     from latest_values
     inner join ballerup
@@ -139,17 +143,14 @@ a_year_before as (
     left join interval_methods on latest_values.interval_method = interval_methods.interval_method
 ),
 
--- the change's interval; a share's from both years' counts (Newcombe), a rate's likewise
+-- the change's interval (macro change_bounds): a share's from both years' counts (Newcombe),
+-- a rate's likewise, a comparison's of two groups (5.0's gap) from both years' intervals (MOVER)
 changes as (
     select
         a_year_before.indicator_id,
         latest_values.value - a_year_before.value as change_from_year_before,
         least(latest_values.persons, a_year_before.persons) as change_persons,
-        {{ comparison_bounds(
-            'latest_values.interval_method', 'latest_values.scale',
-            'latest_values.numerator', 'latest_values.denominator',
-            'a_year_before.numerator', 'a_year_before.denominator'
-        ) }}
+        {{ change_bounds('latest_values', 'a_year_before') }}
     from a_year_before
     inner join latest_values on a_year_before.indicator_id = latest_values.indicator_id
 ),
