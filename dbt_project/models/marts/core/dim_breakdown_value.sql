@@ -2,7 +2,7 @@
 -- value (a breakdown of several dimensions, e.g. 'herkomst_maalgruppe', has a part per
 -- dimension, 'ikke-vestlig / kh_jobparat') named from the seed of its dimension, the parts
 -- joined as the value joins them. A part no seed names (origin groups, ages, free text such
--- as 'færre end 4 samtaler') is shown as it is, its words already Danish.
+-- as 'færre samtaler end kravet') is shown as it is, its words already Danish.
 with
 
 indicator_values as (
