@@ -136,14 +136,19 @@ def difference_interval(
 ):
     """MOVER interval of v1 - v0 from each estimate's own interval (l, u), at their level:
     (lower, upper) in the values' unit; NaN where an input is missing or an interval does
-    not hold its estimate."""
+    not hold its estimate (beyond rounding)."""
     from statsmodels.stats._inference_tools import _mover_confint
 
     v1, l1, u1, v0, l0, u0 = _arrays(v1, l1, u1, v0, l0, u0)
     low, high = _nan_bounds(v1.size)
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(np.c_[v1, l1, u1, v0, l0, u0]).all(axis=1)
-        ok &= (l1 <= v1) & (v1 <= u1) & (l0 <= v0) & (v0 <= u0)
+        # an interval holds its estimate, up to the float's last bits (Wilson's lower bound
+        # of 0 of n is 1e-16 above 0): those bits are cut, a real gap refused
+        slack = 1e-9 * np.maximum(1.0, np.abs(np.c_[v1, v0]).max(axis=1))
+        ok &= (l1 <= v1 + slack) & (v1 <= u1 + slack) & (l0 <= v0 + slack) & (v0 <= u0 + slack)
+        l1, u1 = np.minimum(l1, v1), np.maximum(u1, v1)
+        l0, u0 = np.minimum(l0, v0), np.maximum(u0, v0)
     if ok.any():
         low[ok], high[ok] = _mover_confint(
             v1[ok], v0[ok], (l1[ok], u1[ok]), (l0[ok], u0[ok]), contrast="diff"
@@ -288,7 +293,9 @@ def share_difference_within_strata(
 
 
 class AtMix(NamedTuple):
-    """share_at_mix_of_group_1's result: shares (0-1), and group 1's persons compared."""
+    """share_at_mix_of_group_1's result: shares (0-1), group 1's persons compared, and group
+    0's own share over the same strata (so that share_before -> expected is what the mix
+    changed, expected -> share what it does not explain)."""
 
     difference: float
     lower: float
@@ -296,6 +303,7 @@ class AtMix(NamedTuple):
     share: float
     expected: float
     persons: float
+    share_before: float
 
 
 def share_at_mix_of_group_1(
@@ -321,12 +329,13 @@ def share_at_mix_of_group_1(
     keep = _is_share(k1, n1) & _is_share(k0, n0) & compared_strata(k1, n1, k0, n0, events=False)
     k1, n1, k0, n0 = k1[keep], n1[keep], k0[keep], n0[keep]
     if not k1.size:
-        return AtMix(np.nan, np.nan, np.nan, np.nan, np.nan, 0.0)
+        return AtMix(np.nan, np.nan, np.nan, np.nan, np.nan, 0.0, np.nan)
     weights = n1 / n1.sum()
     share, expected = float(k1.sum() / n1.sum()), float(np.sum(weights * k0 / n0))
+    before = float(k0.sum() / n0.sum())
     flagged, persons = np.r_[k1, k0], np.r_[n1, n0]
     if np.all((flagged == 0) | (flagged == persons)):
-        return AtMix(share - expected, np.nan, np.nan, share, expected, float(n1.sum()))
+        return AtMix(share - expected, np.nan, np.nan, share, expected, float(n1.sum()), before)
     # one row per cell (group and stratum) and outcome (flagged 1, not 0), weighted by its
     # persons; one column per cell, so that each coefficient is its cell's share
     m = 2 * k1.size
@@ -343,7 +352,7 @@ def share_at_mix_of_group_1(
     test = fit.t_test(np.r_[weights, -weights][None, :])
     low, high = np.clip(np.asarray(test.conf_int(alpha=alpha)).ravel(), -1.0, 1.0)
     effect = float(np.asarray(test.effect).ravel()[0])
-    return AtMix(effect, float(low), float(high), share, expected, float(n1.sum()))
+    return AtMix(effect, float(low), float(high), share, expected, float(n1.sum()), before)
 
 
 def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, alpha: float):

@@ -1235,12 +1235,13 @@ def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_c
     built, page, status
 ):
     """1.1's remark (the share ignores the target-group mix): the status gives the share
-    the target groups' shares a year before make at this month's mix. Recomputed here from
-    the published cells alone (the groups shown in both months), so it rests on nothing the
-    breakdown hides. The report says it under the indicator, or, across a reform that
-    changes the groups (the test world's status month, August 2025, is a year after the
-    kontanthjælp reform's July 2025 began), that it is not computed; the workbook holds the
-    same figures."""
+    the target groups' shares a year before make at this month's mix, from the published
+    cells alone (the groups shown in both months, of the same series), so it rests on
+    nothing the breakdown hides; recomputed here from those cells. Across a reform that
+    redefines the groups (the test world's status month, August 2025, is a year after the
+    kontanthjælp reform's July 2025 began) no cell is of the same series: no figures, and
+    the report says the change is not computed (the figures themselves: the status model's
+    unit test and tests/test_stats.py). The workbook holds the same figures."""
     adjusted = {r["indicator_id"]: r["mix_adjusted_by"] for r in _seed("indicator_catalogue")}
     adjusted = {i: by for i, by in adjusted.items() if by}
     assert adjusted, "the catalogue adjusts no indicator for a mix"
@@ -1255,6 +1256,7 @@ def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_c
             "and b.area_code = n.area_code and b.breakdown = n.breakdown "
             "and b.breakdown_value = n.breakdown_value and b.period_type = n.period_type "
             "and b.period = n.period - interval 1 year "
+            "and b.series_since_reform_id is not distinct from n.series_since_reform_id "
             "where n.indicator_id = $i and n.area_code = $home and n.breakdown = $by "
             "and n.period = $period and n.period_type = $pt "
             "and not n.is_suppressed and not b.is_suppressed "
@@ -1267,22 +1269,25 @@ def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_c
                 "pt": s["period_type"],
             },
         )
-        assert cells, f"{indicator_id}: no group shown in both periods"
-        persons = sum(c["n1"] for c in cells)
-        share = 100 * sum(c["k1"] for c in cells) / persons
-        expected = 100 * sum(c["n1"] * c["k0"] / c["n0"] for c in cells) / persons
-        assert s["mix_n_counted"] == persons and persons <= s["n_counted"]
-        assert (s["mix_value"], s["mix_expected"]) == pytest.approx((share, expected), abs=1e-4)
-        assert s["mix_change"] == pytest.approx(share - expected, abs=1e-4)
         text = soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix').get_text(
             " ", strip=True
         )
-        if s["mix_change_status"] == "ikke sammenlignelig":
+        if not cells:
+            assert s["mix_n_counted"] is None and s["mix_change"] is None
+            assert s["mix_change_status"] == "ikke sammenlignelig"
             assert "ikke opgjort, fordi en reform mellem de to perioder" in text
-            assert danish(share, "pct") not in text
-        else:
-            assert danish(share, "pct") + " %" in text and danish(expected, "pct") + " %" in text
-            assert s["mix_change_status"] in text
+            continue
+        persons = sum(c["n1"] for c in cells)
+        share = 100 * sum(c["k1"] for c in cells) / persons
+        before = 100 * sum(c["k0"] for c in cells) / sum(c["n0"] for c in cells)
+        expected = 100 * sum(c["n1"] * c["k0"] / c["n0"] for c in cells) / persons
+        assert s["mix_n_counted"] == persons and persons <= s["n_counted"]
+        assert (s["mix_value"], s["mix_value_year_before"], s["mix_expected"]) == pytest.approx(
+            (share, before, expected), abs=1e-4
+        )
+        assert s["mix_change"] == pytest.approx(share - expected, abs=1e-4)
+        for figure in (share, before, expected):
+            assert danish(figure, "pct") + " %" in text
     book = load_workbook(built.settings.report_dir / "indikatorer.xlsx", read_only=True)
     rows = list(book["Overblik"].iter_rows(values_only=True))
     header = next(r for r in rows if r and "Dens vurdering" in r)
@@ -1291,8 +1296,8 @@ def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_c
         if row and row[0] in adjusted:
             shown = dict(zip(header, row, strict=False))
             s = status[row[0]]
-            assert shown["Ændring ved samme fordeling (pct.-point)"] == pytest.approx(
-                s["mix_change"]
+            assert shown["Ændring ved samme fordeling (pct.-point)"] == (
+                None if s["mix_change"] is None else pytest.approx(s["mix_change"])
             )
             assert shown["Dens vurdering"] == s["mix_change_status"]
             checked += 1
@@ -1324,14 +1329,16 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
         "mix_change_ci_upper": 1.381,
         "mix_n_counted": 2173.0,
         "mix_change_status": "uændret",
+        "mix_value_year_before": 20.8983,
     }
     names = {(r["code_list"], r["code"]): r["name_da"] for r in _seed("catalogue_codes")}
     data = SimpleNamespace(name=lambda code_list, code: names[code_list, code])  # the seed's
     assert mix_words(Indicator(row), data) == (
-        "Ved samme fordeling på målgruppe som i oktober 2026: 19,6 % i de grupper, der er "
-        "vist begge år (2.173 af 2.222 personer), mod 20,5 %, hvis hver gruppe havde haft "
-        "sin andel fra oktober 2025. Forskel: \N{MINUS SIGN}0,9 pct.-point (95 %-interval "
-        "fra \N{MINUS SIGN}3,2 til 1,4 pct.-point)."
+        "Ved samme fordeling på målgruppe som i oktober 2026: i de grupper, der er vist begge "
+        "år (2.173 af 2.222 personer), var andelen 20,9 % i oktober 2025 og 19,6 % i oktober "
+        "2026. Havde andelen i hver gruppe været som i oktober 2025, var den med fordelingen i "
+        "oktober 2026 blevet 20,5 %. Ændringen ved samme fordeling: \N{MINUS SIGN}0,9 "
+        "pct.-point (95 %-interval fra \N{MINUS SIGN}3,2 til 1,4 pct.-point)."
     )
     across = Indicator({**row, "mix_change_status": "ikke sammenlignelig"})
     assert mix_words(across, data).endswith(
@@ -1340,3 +1347,55 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
     none = Indicator({**row, "mix_change": None, "mix_change_status": None})
     assert mix_words(none, data).endswith("fordi ingen gruppe er vist i begge perioder.")
     assert mix_words(Indicator({**row, "mix_adjusted_by": None}), data) == ""
+
+
+def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
+    """A target a law changes (1.5: the strategy's 80 % until June 2026, L 66's 75 % from
+    July 2026) is drawn as it held, not today's across the whole history; the published
+    dated targets are the seed's."""
+    from pipeline.report.charts import history_chart, target_segments
+    from pipeline.report.data import Indicator, Point
+
+    published = _rows(
+        built.settings.analytics_path,
+        "select indicator_id, valid_from, valid_to, target_value "
+        "from marts.dim_indicator_target order by indicator_id, valid_from",
+    )
+    seeded = [
+        (
+            r["indicator_id"],
+            date.fromisoformat(r["valid_from"]),
+            date.fromisoformat(r["valid_to"]),
+            float(r["target_value"]),
+        )
+        for r in sorted(
+            _seed("indicator_targets"), key=lambda r: (r["indicator_id"], r["valid_from"])
+        )
+    ]
+    assert [tuple(r.values()) for r in published] == seeded
+    targets = [
+        {"valid_from": date(2019, 1, 1), "valid_to": date(2026, 6, 30), "target_value": 80.0},
+        {"valid_from": date(2026, 7, 1), "valid_to": date(9999, 12, 31), "target_value": 75.0},
+    ]
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "target_value": 75.0,
+        "target_text": "75 pct.",
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+        "interval_method": "share",
+    }
+    months = [date(2025, m, 1) for m in range(1, 13)] + [date(2026, m, 1) for m in range(1, 12)]
+    ind = Indicator(row, {HOME: [Point(m, 85.0, False) for m in months]}, targets=targets)
+    assert target_segments(ind, months[0], months[-1]) == [
+        (date(2025, 1, 1), date(2026, 6, 30), 80.0),
+        (date(2026, 7, 1), date(2026, 11, 1), 75.0),
+    ]
+    assert "Mål, som det gjaldt" in history_chart(ind, {HOME: "Ballerup"})
+    # a history inside one target's time draws that one, named by its text
+    assert target_segments(ind, date(2026, 8, 1), date(2026, 11, 1)) == [
+        (date(2026, 8, 1), date(2026, 11, 1), 75.0)
+    ]
+    ind.series[HOME] = [p for p in ind.series[HOME] if p.period >= date(2026, 8, 1)]
+    assert "Mål: 75 pct." in history_chart(ind, {HOME: "Ballerup"})

@@ -94,16 +94,17 @@
 {#-
     Whether a reform that breaks the indicator's series (int_reform_breaks, as reform_breaks)
     took effect after the year before's period began and before the status period ended:
-    the two periods do not measure the same thing. The total's series, or also the groups of
-    breakdown `dimension` (a column or literal; the change at a breakdown's mix).
+    the two periods do not measure the same thing: the series of `breakdown` (a column or
+    literal: the total's, or a breakdown's whose mix a change is shown at), by the rule
+    fct_indicator_values dates its series by (macro reform_breaks_breakdown).
 -#}
-{% macro reform_since_year_before(dimension='null') -%}
+{% macro reform_since_year_before(breakdown="'total'") -%}
     exists(
         select 1
         from reform_breaks
         where
             reform_breaks.indicator_id = catalogue.indicator_id
-            and (reform_breaks.dimension is null or reform_breaks.dimension = {{ dimension }})
+            and {{ reform_breaks_breakdown(breakdown, 'reform_breaks.dimension') }}
             and reform_breaks.effective_date
             > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
             - interval 1 year

@@ -382,9 +382,12 @@ def change_words(ind) -> str:
 
 def mix_words(ind, data) -> str:
     """The change since a year before at this period's mix of a breakdown's groups
-    (fct_indicator_status.mix_*; 1.1's target groups), in words; '' for an indicator the
-    catalogue does not adjust (mix_adjusted_by). Only a share is adjusted (the model's rule),
-    so its change is in percentage points."""
+    (fct_indicator_status.mix_*; 1.1's target groups), in words: the same groups' share a
+    year before, the share their shares then give at this period's mix, and this period's
+    (what the mix changed, and what it does not explain); '' for an indicator the catalogue
+    does not adjust (mix_adjusted_by). Only a share is adjusted (the model's rule), so its
+    change is in percentage points. The status word follows it (the template), not the
+    change's sentence, which is the total's."""
     if not ind.mix_adjusted_by:
         return ""
     period = formats.period_text(ind.period, ind.period_type)
@@ -400,11 +403,14 @@ def mix_words(ind, data) -> str:
     interval = formats.interval_text(ind.mix_change_ci_lower, ind.mix_change_ci_upper, "pct_points")
     counted = ind.counted_da or "personer"
     return (
-        f"{said}: {formats.value_text(ind.mix_value, ind.unit)} i de grupper, der er vist begge "
-        f"år ({formats.number(ind.mix_n_counted, 'count')} af "
-        f"{formats.number(ind.n_counted, 'count')} {counted}), mod "
-        f"{formats.value_text(ind.mix_expected, ind.unit)}, hvis hver gruppe havde haft sin "
-        f"andel fra {year_before}. Forskel: {formats.change_text(ind.mix_change, ind.unit)}"
+        f"{said}: i de grupper, der er vist begge år "
+        f"({formats.number(ind.mix_n_counted, 'count')} af "
+        f"{formats.number(ind.n_counted, 'count')} {counted}), var andelen "
+        f"{formats.value_text(ind.mix_value_year_before, ind.unit)} i {year_before} og "
+        f"{formats.value_text(ind.mix_value, ind.unit)} i {period}. Havde andelen i hver gruppe "
+        f"været som i {year_before}, var den med fordelingen i {period} blevet "
+        f"{formats.value_text(ind.mix_expected, ind.unit)}. Ændringen ved samme fordeling: "
+        f"{formats.change_text(ind.mix_change, ind.unit)}"
         + (f" (95 %-interval {interval})" if interval else "")
         + "."
     )

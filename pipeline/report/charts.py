@@ -81,6 +81,19 @@ def provisional_span(points: list) -> tuple | None:
     return min(provisional) - half, max(provisional) + half
 
 
+def target_segments(ind: Indicator, first: date, last: date) -> list[tuple[date, date, float]]:
+    """The targets the chart draws, each from the first to the last period it held for
+    within the chart's periods `first`..`last` (marts.dim_indicator_target: 1.5's 80 % until
+    June 2026, L 66's 75 % from July 2026): (start, end, value), oldest first. A period
+    holds the target in force on its first day, as the status judges it."""
+    out = []
+    for t in ind.targets:
+        if t["target_value"] is None or t["valid_to"] < first or t["valid_from"] > last:
+            continue
+        out.append((max(t["valid_from"], first), min(t["valid_to"], last), t["target_value"]))
+    return out
+
+
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart as inline SVG, or None when there is nothing to draw."""
     ballerup = ind.series.get(BALLERUP, [])
@@ -144,13 +157,23 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                     label=area_names.get(code, str(code)),
                 )
                 shown += other_values
-        if ind.target_value is not None:
-            label = f"Mål: {ind.target_text or value_text(ind.target_value, ind.unit)}"
-            ax.axhline(
-                ind.target_value, color=TARGET_COLOUR, linewidth=1.8, linestyle=":", label=label
-            )
-            shown.append(ind.target_value)
         first, last = min(periods), max(periods)
+        segments = target_segments(ind, first, last)
+        for n, (start, end, value) in enumerate(segments):
+            if len(segments) > 1:  # each over the periods it held for
+                label = "Mål, som det gjaldt"
+            else:
+                label = f"Mål: {ind.target_text or value_text(value, ind.unit)}"
+            ax.hlines(
+                value,
+                start,
+                end,
+                color=TARGET_COLOUR,
+                linewidth=1.8,
+                linestyle=":",
+                label=label if n == 0 else None,
+            )
+            shown.append(value)
         breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
         for n, reform in enumerate(breaks):  # a break in the series, dated and named
             ax.axvline(

@@ -38,7 +38,8 @@ select
     s.change_from_year_before,
     s.change_ci_lower, s.change_ci_upper, s.change_status, s.change_text, s.is_computed,
     d.mix_adjusted_by, s.mix_value, s.mix_expected, s.mix_change, s.mix_change_ci_lower,
-    s.mix_change_ci_upper, s.mix_n_counted, s.mix_change_status, s.mix_change_text
+    s.mix_change_ci_upper, s.mix_n_counted, s.mix_change_status, s.mix_change_text,
+    s.mix_value_year_before
 from marts.dim_indicator as d
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 left join marts.dim_area as a on a.area_code = d.comparator_area_code
@@ -144,6 +145,8 @@ class Indicator:
     reforms: list[dict] = field(default_factory=list)
     # those that break only its breakdowns' series (their groups), not the total's
     breakdown_reforms: list[dict] = field(default_factory=list)
+    # every target it has had, dated (marts.dim_indicator_target), oldest first
+    targets: list[dict] = field(default_factory=list)
 
     def __getattr__(self, name: str):
         try:
@@ -339,6 +342,10 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             )
         for r in _dicts(con, BREAKDOWN_SQL):
             indicators[r["indicator_id"]].breakdown.append(r)
+        for r in _dicts(
+            con, "select * from marts.dim_indicator_target order by indicator_id, valid_from"
+        ):
+            indicators[r["indicator_id"]].targets.append(r)
         history = _dicts(con, HISTORY_SQL) if with_history else []
         statuses = {
             (r["kind"], r["status"]): Status(**r)

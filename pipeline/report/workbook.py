@@ -281,8 +281,12 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Ved samme fordeling på",
             lambda i: data.name("breakdown", i.mix_adjusted_by) if i.mix_adjusted_by else None,
         ),
-        Column("Forventet ved sidste års andele i grupperne", lambda i: i.mix_expected, _unit),
-        Column("Faktisk i de samme grupper", lambda i: i.mix_value, _unit),
+        Column("Antal i de sammenlignede grupper", lambda i: i.mix_n_counted, lambda i: "count"),
+        Column("De samme grupper året før", lambda i: i.mix_value_year_before, _unit),
+        Column(
+            "Forventet ved årets fordeling og sidste års andele", lambda i: i.mix_expected, _unit
+        ),
+        Column("De samme grupper i år", lambda i: i.mix_value, _unit),
         Column(
             "Ændring ved samme fordeling (pct.-point)",
             lambda i: i.mix_change,

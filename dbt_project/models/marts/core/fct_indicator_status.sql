@@ -184,9 +184,13 @@ mix_cells as (
             and this_period.breakdown = year_before.breakdown
             and this_period.breakdown_value = year_before.breakdown_value
             and year_before.period = this_period.period - interval 1 year
+            -- the same series: a group a reform redefined between the years is not the same
+            and this_period.series_since_reform_id
+            is not distinct from year_before.series_since_reform_id
 ),
 
--- [difference, lower, upper, share, expected share, persons compared], shares 0-1
+-- [difference, lower, upper, share, expected share, persons compared, share a year before],
+-- shares 0-1
 at_mix as (
     select
         mix_cells.indicator_id,
@@ -209,7 +213,8 @@ mix_changes as (
         latest_values.scale * at_mix.estimate[3] as mix_change_ci_upper,
         latest_values.scale * at_mix.estimate[4] as mix_value,
         latest_values.scale * at_mix.estimate[5] as mix_expected,
-        at_mix.estimate[6] as mix_n_counted
+        at_mix.estimate[6] as mix_n_counted,
+        latest_values.scale * at_mix.estimate[7] as mix_value_year_before
     from at_mix
     inner join latest_values on at_mix.indicator_id = latest_values.indicator_id
 ),
@@ -274,6 +279,7 @@ joined as (
         mix_changes.mix_change_ci_upper,
         mix_changes.mix_value,
         mix_changes.mix_expected,
+        mix_changes.mix_value_year_before,
         mix_changes.mix_n_counted,
         -- a reform between the two periods that breaks the total or that breakdown's groups
         {{ reform_since_year_before('catalogue.mix_adjusted_by') }} as is_mix_change_across_reform,
@@ -410,6 +416,7 @@ final as (
         round(change_from_year_before, 4)::double as change_from_year_before,
         round(mix_value, 4)::double as mix_value,
         round(mix_expected, 4)::double as mix_expected,
+        round(mix_value_year_before, 4)::double as mix_value_year_before,
         -- + 0.0: a difference of 0 up to the float's last bit is 0, not -0
         (round(mix_change, 4) + 0.0)::double as mix_change,
         (model_name is not null)::boolean as is_computed

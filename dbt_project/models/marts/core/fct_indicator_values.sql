@@ -91,10 +91,7 @@ breakdown_breaks as (
     inner join reform_breaks
         on
             breakdowns.indicator_id = reform_breaks.indicator_id
-            and (
-                reform_breaks.dimension is null
-                or list_contains(string_split(breakdowns.breakdown, '_'), reform_breaks.dimension)
-            )
+            and {{ reform_breaks_breakdown('breakdowns.breakdown', 'reform_breaks.dimension') }}
 ),
 
 -- The series a row belongs to: the latest reform in force on the first day of its period
