@@ -266,15 +266,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
                 else None
             ),
         ),
-        Column(
-            "Ændringens vurdering",
-            lambda i: i.change_status,
-            lambda i: (
-                "status_" + data.status(i.change_status, "change").css_class
-                if i.change_status
-                else ""
-            ),
-        ),
+        _change_column("Ændringens vurdering", lambda i: i.change_status, data),
         # the change at this period's mix of a breakdown's groups (1.1's target groups;
         # fct_indicator_status.mix_*), as the report says it under the indicator
         Column(
@@ -292,17 +284,20 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             lambda i: i.mix_change,
             lambda i: "pct_points",
         ),
-        Column(
-            "Dens vurdering",
-            lambda i: i.mix_change_status,
-            lambda i: (
-                "status_" + data.status(i.mix_change_status, "change").css_class
-                if i.mix_change_status
-                else ""
-            ),
-        ),
+        _change_column("Dens vurdering", lambda i: i.mix_change_status, data),
     ]
     _write_sheet(book, styles, stamp, "Overblik", columns, data.indicators)
+
+
+def _change_column(
+    header: str, status: Callable[[Indicator], str | None], data: ReportData
+) -> Column:
+    """A column of a change's status word (kind change), coloured as the report colours it."""
+    return Column(
+        header,
+        status,
+        lambda i: "status_" + data.status(status(i), "change").css_class if status(i) else "",
+    )
 
 
 def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
