@@ -5,9 +5,10 @@
 -- the month of week 26. The number required is the dated seed contact_requirements', by the
 -- target group and the month of week 26: until June 2026 the strategy's 4 for every new spell
 -- (its text says 'færre end 4' but sets a minimum of 80 %, which only fits 'mindst 4'); from
--- July 2026 L 66's, 2 for dagpenge (the municipality's meetings) and 4 for jobparate
--- kontanthjælpsmodtagere, a target group without a requirement then not counted. The
--- complement is published too, as breakdown 'komplement' (færre samtaler end kravet).
+-- July 2026 L 66's, 2 for dagpenge (the municipality's meetings) and 4 for jobparate (and,
+-- until the law's text says otherwise, åbenlyst uddannelsesparate) kontanthjælpsmodtagere;
+-- a target group without a requirement in force is not counted. The complement is published
+-- too, as breakdown 'komplement' (færre samtaler end kravet).
 with
 
 followed as (
