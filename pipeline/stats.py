@@ -294,8 +294,8 @@ def share_difference_within_strata(
 
 class AtMix(NamedTuple):
     """share_at_mix_of_group_1's result: shares (0-1), group 1's persons compared, and group
-    0's own share over the same strata (so that share_before -> expected is what the mix
-    changed, expected -> share what it does not explain)."""
+    0's own share and persons over the same strata (so that share_before -> expected is what
+    the mix changed, expected -> share what it does not explain)."""
 
     difference: float
     lower: float
@@ -304,6 +304,7 @@ class AtMix(NamedTuple):
     expected: float
     persons: float
     share_before: float
+    persons_before: float
 
 
 def share_at_mix_of_group_1(
@@ -329,13 +330,13 @@ def share_at_mix_of_group_1(
     keep = _is_share(k1, n1) & _is_share(k0, n0) & compared_strata(k1, n1, k0, n0, events=False)
     k1, n1, k0, n0 = k1[keep], n1[keep], k0[keep], n0[keep]
     if not k1.size:
-        return AtMix(np.nan, np.nan, np.nan, np.nan, np.nan, 0.0, np.nan)
+        return AtMix(np.nan, np.nan, np.nan, np.nan, np.nan, 0.0, np.nan, 0.0)
     weights = n1 / n1.sum()
     share, expected = float(k1.sum() / n1.sum()), float(np.sum(weights * k0 / n0))
     before = float(k0.sum() / n0.sum())
     flagged, persons = np.r_[k1, k0], np.r_[n1, n0]
     if np.all((flagged == 0) | (flagged == persons)):
-        return AtMix(share - expected, np.nan, np.nan, share, expected, float(n1.sum()), before)
+        return AtMix(share - expected, np.nan, np.nan, share, expected, n1.sum(), before, n0.sum())
     # one row per cell (group and stratum) and outcome (flagged 1, not 0), weighted by its
     # persons; one column per cell, so that each coefficient is its cell's share
     m = 2 * k1.size
@@ -352,7 +353,7 @@ def share_at_mix_of_group_1(
     test = fit.t_test(np.r_[weights, -weights][None, :])
     low, high = np.clip(np.asarray(test.conf_int(alpha=alpha)).ravel(), -1.0, 1.0)
     effect = float(np.asarray(test.effect).ravel()[0])
-    return AtMix(effect, float(low), float(high), share, expected, float(n1.sum()), before)
+    return AtMix(effect, float(low), float(high), share, expected, n1.sum(), before, n0.sum())
 
 
 def _upper_bound_without_events(k0: np.ndarray, e1: np.ndarray, e0: np.ndarray, alpha: float):

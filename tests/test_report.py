@@ -1231,36 +1231,33 @@ def test_a_reform_names_the_indicators_it_breaks_and_those_whose_breakdowns_it_b
     assert reform_affects({"affects_indicators": [], "affects_breakdowns": []}, names) == ""
 
 
-def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_cells(
+def test_the_change_at_the_mix_is_not_computed_across_a_reform_that_redefines_the_groups(
     built, page, status
 ):
-    """1.1's remark (the share ignores the target-group mix): the status gives the share
-    the target groups' shares a year before make at this month's mix, from the published
-    cells alone (the groups shown in both months, of the same series), so it rests on
-    nothing the breakdown hides; recomputed here from those cells. Across a reform that
-    redefines the groups (the test world's status month, August 2025, is a year after the
-    kontanthjælp reform's July 2025 began) no cell is of the same series: no figures, and
-    the report says the change is not computed (the figures themselves: the status model's
-    unit test and tests/test_stats.py). The workbook holds the same figures."""
+    """1.1's change at the same target-group mix compares only published cells of the same
+    series. The test world's status month (August 2025) is a year after the kontanthjælp
+    reform began: its target groups are shown in both years, but none is of the same
+    series, so there are no figures, the status is ikke sammenlignelig, the report says why
+    and the workbook's cells are empty. (The figures where there are some: the status
+    model's unit test the_change_at_the_mix_of_target_groups_compares_the_groups_shown_in_
+    both_years, tests/test_stats.py, and the sentence in the next test.)"""
     adjusted = {r["indicator_id"]: r["mix_adjusted_by"] for r in _seed("indicator_catalogue")}
     adjusted = {i: by for i, by in adjusted.items() if by}
     assert adjusted, "the catalogue adjusts no indicator for a mix"
     soup, _ = page
     for indicator_id, by in adjusted.items():
         s = status[indicator_id]
-        cells = _rows(
+        pairs = _rows(
             built.settings.analytics_path,
-            "select n.numerator as k1, n.denominator as n1, b.numerator as k0, "
-            "b.denominator as n0 from marts.fct_indicator_values n "
+            "select n.breakdown_value, n.series_since_reform_id as now, "
+            "b.series_since_reform_id as before from marts.fct_indicator_values n "
             "join marts.fct_indicator_values b on b.indicator_id = n.indicator_id "
             "and b.area_code = n.area_code and b.breakdown = n.breakdown "
             "and b.breakdown_value = n.breakdown_value and b.period_type = n.period_type "
             "and b.period = n.period - interval 1 year "
-            "and b.series_since_reform_id is not distinct from n.series_since_reform_id "
             "where n.indicator_id = $i and n.area_code = $home and n.breakdown = $by "
             "and n.period = $period and n.period_type = $pt "
-            "and not n.is_suppressed and not b.is_suppressed "
-            "and n.denominator > 0 and b.denominator > 0",
+            "and not n.is_suppressed and not b.is_suppressed",
             {
                 "i": indicator_id,
                 "home": HOME,
@@ -1269,39 +1266,24 @@ def test_the_change_at_the_mix_of_a_breakdown_is_recomputed_from_the_published_c
                 "pt": s["period_type"],
             },
         )
+        assert pairs, f"{indicator_id}: no group shown in both years in the test world"
+        assert all(p["now"] != p["before"] for p in pairs), pairs  # a reform between them
+        assert s["mix_change_status"] == "ikke sammenlignelig"
+        assert [s[c] for c in ("mix_n_counted", "mix_value", "mix_expected", "mix_change")] == [
+            None
+        ] * 4
         text = soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix').get_text(
             " ", strip=True
         )
-        if not cells:
-            assert s["mix_n_counted"] is None and s["mix_change"] is None
-            assert s["mix_change_status"] == "ikke sammenlignelig"
-            assert "ikke opgjort, fordi en reform mellem de to perioder" in text
-            continue
-        persons = sum(c["n1"] for c in cells)
-        share = 100 * sum(c["k1"] for c in cells) / persons
-        before = 100 * sum(c["k0"] for c in cells) / sum(c["n0"] for c in cells)
-        expected = 100 * sum(c["n1"] * c["k0"] / c["n0"] for c in cells) / persons
-        assert s["mix_n_counted"] == persons and persons <= s["n_counted"]
-        assert (s["mix_value"], s["mix_value_year_before"], s["mix_expected"]) == pytest.approx(
-            (share, before, expected), abs=1e-4
+        assert text.endswith(
+            "ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
         )
-        assert s["mix_change"] == pytest.approx(share - expected, abs=1e-4)
-        for figure in (share, before, expected):
-            assert danish(figure, "pct") + " %" in text
     book = load_workbook(built.settings.report_dir / "indikatorer.xlsx", read_only=True)
     rows = list(book["Overblik"].iter_rows(values_only=True))
     header = next(r for r in rows if r and "Dens vurdering" in r)
-    checked = 0
-    for row in rows[rows.index(header) + 1 :]:
-        if row and row[0] in adjusted:
-            shown = dict(zip(header, row, strict=False))
-            s = status[row[0]]
-            assert shown["Ændring ved samme fordeling (pct.-point)"] == (
-                None if s["mix_change"] is None else pytest.approx(s["mix_change"])
-            )
-            assert shown["Dens vurdering"] == s["mix_change_status"]
-            checked += 1
-    assert checked == len(adjusted)
+    shown = [dict(zip(header, r, strict=False)) for r in rows if r and r[0] in adjusted]
+    assert [r["Dens vurdering"] for r in shown] == ["ikke sammenlignelig"] * len(adjusted)
+    assert all(r["Ændring ved samme fordeling (pct.-point)"] is None for r in shown)
 
 
 def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
@@ -1374,8 +1356,18 @@ def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
     ]
     assert [tuple(r.values()) for r in published] == seeded
     targets = [
-        {"valid_from": date(2019, 1, 1), "valid_to": date(2026, 6, 30), "target_value": 80.0},
-        {"valid_from": date(2026, 7, 1), "valid_to": date(9999, 12, 31), "target_value": 75.0},
+        {
+            "valid_from": date(2019, 1, 1),
+            "valid_to": date(2026, 6, 30),
+            "target_value": 80.0,
+            "target_text": "minimum 80 pct.",
+        },
+        {
+            "valid_from": date(2026, 7, 1),
+            "valid_to": date(9999, 12, 31),
+            "target_value": 75.0,
+            "target_text": "75 pct.",
+        },
     ]
     row = {
         "indicator_id": "1.5",
@@ -1389,13 +1381,17 @@ def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
     months = [date(2025, m, 1) for m in range(1, 13)] + [date(2026, m, 1) for m in range(1, 12)]
     ind = Indicator(row, {HOME: [Point(m, 85.0, False) for m in months]}, targets=targets)
     assert target_segments(ind, months[0], months[-1]) == [
-        (date(2025, 1, 1), date(2026, 6, 30), 80.0),
-        (date(2026, 7, 1), date(2026, 11, 1), 75.0),
+        (date(2025, 1, 1), date(2026, 6, 30), 80.0, "minimum 80 pct."),
+        (date(2026, 7, 1), date(2026, 11, 1), 75.0, "75 pct."),
     ]
     assert "Mål, som det gjaldt" in history_chart(ind, {HOME: "Ballerup"})
     # a history inside one target's time draws that one, named by its text
     assert target_segments(ind, date(2026, 8, 1), date(2026, 11, 1)) == [
-        (date(2026, 8, 1), date(2026, 11, 1), 75.0)
+        (date(2026, 8, 1), date(2026, 11, 1), 75.0, "75 pct.")
     ]
     ind.series[HOME] = [p for p in ind.series[HOME] if p.period >= date(2026, 8, 1)]
     assert "Mål: 75 pct." in history_chart(ind, {HOME: "Ballerup"})
+    # a history before the law's change is labelled with its own target, not today's
+    ind.series[HOME] = [Point(m, 85.0, False) for m in months[:12]]
+    chart = history_chart(ind, {HOME: "Ballerup"})
+    assert "Mål: minimum 80 pct." in chart and "75 pct." not in chart

@@ -258,7 +258,7 @@ def test_the_share_at_the_mix_as_a_duckdb_function_gives_null_bounds_not_nan():
             "select share_at_mix_of_group_1([0, 0], [10, 5], [0, 0], [3, 4], 0.05), "
             "share_at_mix_of_group_1([30, 10], [100, 200], [30, 5], [100, 100], 0.05)"
         ).fetchone()
-    assert found[0] == [0.0, None, None, 0.0, 0.0, 15.0, 0.0]
+    assert found[0] == [0.0, None, None, 0.0, 0.0, 15.0, 0.0, 7.0]
     assert found[1][4] == pytest.approx(40 / 300) and found[1][1] < 0 < found[1][2]
 
 

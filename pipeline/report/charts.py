@@ -81,16 +81,20 @@ def provisional_span(points: list) -> tuple | None:
     return min(provisional) - half, max(provisional) + half
 
 
-def target_segments(ind: Indicator, first: date, last: date) -> list[tuple[date, date, float]]:
-    """The targets the chart draws, each from the first to the last period it held for
-    within the chart's periods `first`..`last` (marts.dim_indicator_target: 1.5's 80 % until
-    June 2026, L 66's 75 % from July 2026): (start, end, value), oldest first. A period
-    holds the target in force on its first day, as the status judges it."""
+def target_segments(
+    ind: Indicator, first: date, last: date
+) -> list[tuple[date, date, float, str | None]]:
+    """The targets the chart draws within its periods `first`..`last`, each from where it
+    began (or `first`) to where it ended (or `last`) (marts.dim_indicator_target: 1.5's
+    80 % until 30 June 2026, L 66's 75 % from 1 July 2026): (start, end, value, its text),
+    oldest first. A period holds the target in force on its first day, as the status
+    judges it."""
     out = []
     for t in ind.targets:
         if t["target_value"] is None or t["valid_to"] < first or t["valid_from"] > last:
             continue
-        out.append((max(t["valid_from"], first), min(t["valid_to"], last), t["target_value"]))
+        start, end = max(t["valid_from"], first), min(t["valid_to"], last)
+        out.append((start, end, t["target_value"], t["target_text"]))
     return out
 
 
@@ -159,11 +163,11 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 shown += other_values
         first, last = min(periods), max(periods)
         segments = target_segments(ind, first, last)
-        for n, (start, end, value) in enumerate(segments):
+        for n, (start, end, value, text) in enumerate(segments):
             if len(segments) > 1:  # each over the periods it held for
                 label = "Mål, som det gjaldt"
             else:
-                label = f"Mål: {ind.target_text or value_text(value, ind.unit)}"
+                label = f"Mål: {text or value_text(value, ind.unit)}"
             ax.hlines(
                 value,
                 start,

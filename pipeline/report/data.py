@@ -30,7 +30,7 @@ select
     d.compares_groups,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.also_compared_area_codes,
-    d.target_operator, d.target_value, d.target_text, d.status as catalogue_status,
+    t.target_operator, t.target_value, t.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
     s.period, s.period_type, s.value, s.is_provisional, s.ci_lower, s.ci_upper, s.n_counted,
     s.interval_method,
@@ -43,6 +43,11 @@ select
 from marts.dim_indicator as d
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 left join marts.dim_area as a on a.area_code = d.comparator_area_code
+-- the target of the status period, as the status judged it (a law may have changed it since:
+-- 1.5's 80 % until June 2026); today's for an indicator without a status period
+left join marts.dim_indicator_target as t
+    on t.indicator_id = d.indicator_id
+    and coalesce(s.period, current_date) between t.valid_from and t.valid_to
 order by d.sort_order
 """
 

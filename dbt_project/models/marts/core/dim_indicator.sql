@@ -3,7 +3,7 @@ with
 
 catalogue as (
     select
-        * replace (nullif(mix_adjusted_by, '') as mix_adjusted_by),
+        *,
         -- the headline: the strategy's text unless the catalogue says what is measured
         coalesce(nullif(headline_da, ''), strategy_text) as headline,
         -- areas shown beside the comparator, not judged against (0.1: Region Hovedstaden)

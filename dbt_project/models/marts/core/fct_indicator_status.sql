@@ -189,8 +189,8 @@ mix_cells as (
             is not distinct from year_before.series_since_reform_id
 ),
 
--- [difference, lower, upper, share, expected share, persons compared, share a year before],
--- shares 0-1
+-- [difference, lower, upper, share, expected share, persons compared, share and persons a
+-- year before], shares 0-1
 at_mix as (
     select
         mix_cells.indicator_id,
@@ -214,7 +214,9 @@ mix_changes as (
         latest_values.scale * at_mix.estimate[4] as mix_value,
         latest_values.scale * at_mix.estimate[5] as mix_expected,
         at_mix.estimate[6] as mix_n_counted,
-        latest_values.scale * at_mix.estimate[7] as mix_value_year_before
+        latest_values.scale * at_mix.estimate[7] as mix_value_year_before,
+        -- the fewer of the two years' persons: too few in either year, no verdict
+        least(at_mix.estimate[6], at_mix.estimate[8]) as mix_persons_judged
     from at_mix
     inner join latest_values on at_mix.indicator_id = latest_values.indicator_id
 ),
@@ -281,6 +283,7 @@ joined as (
         mix_changes.mix_expected,
         mix_changes.mix_value_year_before,
         mix_changes.mix_n_counted,
+        mix_changes.mix_persons_judged,
         -- a reform between the two periods that breaks the total or that breakdown's groups
         {{ reform_since_year_before('catalogue.mix_adjusted_by') }} as is_mix_change_across_reform,
         -- a reform after the year before's period began and before this one ended: the two
@@ -347,7 +350,7 @@ judged as (
             'is_change_across_reform'
         ) }} as change_status,
         case when mix_adjusted_by is not null then {{ change_verdict(
-            'mix_change', 'mix_change_ci_lower', 'mix_change_ci_upper', 'mix_n_counted',
+            'mix_change', 'mix_change_ci_lower', 'mix_change_ci_upper', 'mix_persons_judged',
             'is_mix_change_across_reform'
         ) }} end as mix_change_status
     from gaps
