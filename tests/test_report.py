@@ -1395,3 +1395,78 @@ def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
     ind.series[HOME] = [Point(m, 85.0, False) for m in months[:12]]
     chart = history_chart(ind, {HOME: "Ballerup"})
     assert "Mål: minimum 80 pct." in chart and "75 pct." not in chart
+
+
+def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure():
+    """A line or a band never bridges a hidden month, a missing one or a reform's break (the
+    helper-46 read: 1.5's band ran across two hidden years), a month alone between hidden
+    ones is still drawn (as a dot), and the legend takes the rows it needs to stay inside
+    the figure (5.0's reform entry fell off its right edge)."""
+    from matplotlib.figure import Figure
+
+    from pipeline.report.charts import _has_interval, _has_value, _legend, history_chart, runs
+    from pipeline.report.data import Indicator, Point
+
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    hidden = {4, 5, 7}
+    points = [
+        Point(
+            m,
+            None if m.month in hidden else 50.0,
+            m.month in hidden,
+            None if m.month in hidden or m.month == 9 else 40.0,
+            None if m.month in hidden or m.month == 9 else 60.0,
+            is_provisional=m.month == 12,
+            series="reform" if m.month >= 10 else None,
+        )
+        for m in months
+        if m.month != 2  # a month missing from the history
+    ]
+    assert [[p.period.month for p in r] for r in runs(points, _has_value)] == [
+        [1],
+        [3],
+        [6],
+        [8, 9],
+        [10, 11, 12],
+    ]
+    assert [[p.period.month for p in r] for r in runs(points, _has_interval)] == [
+        [1],
+        [3],
+        [6],
+        [8],
+        [10, 11, 12],
+    ]
+
+    long = "ledigheden for borgere med ikke-vestlig baggrund på niveau med andre borgere"
+    fig = Figure(figsize=(6.6, 2.5), dpi=100)
+    ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
+    for n in range(5):
+        ax.plot([0, 1], [n, n], label=f"{long} {n}" if n == 2 else f"linje {n}")
+    rows = _legend(fig, ax)
+    legend = ax.get_legend()
+    assert rows > 1 and len(legend.get_texts()) == 5
+    extent = legend.get_window_extent(fig.canvas.get_renderer())
+    assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1
+    assert extent.y1 <= fig.bbox.y1  # the drawing was lowered for the rows
+
+    row = {
+        "indicator_id": "5.0",
+        "unit": "pct",
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+        "interval_method": "share",
+    }
+    targets = [
+        {
+            "valid_from": date(2019, 1, 1),
+            "valid_to": date(9999, 12, 31),
+            "target_value": 0.0,
+            "target_text": long,
+        }
+    ]
+    reform = {"effective_date": date(2025, 10, 1), "affects_indicators": ["5.0"]}
+    chart = history_chart(
+        Indicator(row, {HOME: points}, reforms=[reform], targets=targets), {HOME: "Ballerup"}
+    )
+    for label in ("Ballerup, 95 %-interval", "Foreløbige tal", "Reform (brud i serien)", long):
+        assert label in chart, label

@@ -9,6 +9,7 @@ a gap always includes zero, a rank runs from 1 at the top. A fixed size fits the
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import date
 
@@ -17,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display, no GUI toolkit: the figures only become SVG text
 
 from matplotlib import dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -24,6 +26,8 @@ from pipeline.report.data import BALLERUP, Indicator, Point
 from pipeline.report.formats import UNIT_SUFFIX, interval_label, number, value_text
 
 WIDTH, HEIGHT = 6.6, 2.5  # inches; 660 x 250 px at 100 dpi
+AXES = (0.09, 0.13, 0.89, 0.70)  # the drawing's place in the figure with a one-row legend
+LEGEND_ROW = 0.075  # the figure's height a further row of the legend takes
 BALLERUP_COLOUR = "#1f4e8c"
 COMPARATOR_COLOUR = "#c0631b"
 TARGET_COLOUR = "#2e7d32"
@@ -98,6 +102,67 @@ def target_segments(
     return out
 
 
+def runs(points: list[Point], has) -> list[list[Point]]:
+    """The points `has` holds for, cut into the runs a line may join: a run ends at a point
+    without it (a hidden cell, no interval), at a reform's break (the periods after it are
+    another series: Point.series) and where periods are missing (more than one and a half of
+    the usual step apart), so that a line or a band never bridges what was not shown."""
+    periods = sorted(p.period for p in points)
+    steps = sorted((b - a).days for a, b in itertools.pairwise(periods))
+    longest = steps[len(steps) // 2] * 1.5 if steps else 0
+    out: list[list[Point]] = []
+    previous = None
+    for p in sorted(points, key=lambda p: p.period):
+        if not has(p):
+            previous = None
+            continue
+        joined = (
+            previous is not None
+            and previous.series == p.series
+            and (p.period - previous.period).days <= longest
+        )
+        if joined:
+            out[-1].append(p)
+        else:
+            out.append([p])
+        previous = p
+    return out
+
+
+def _has_value(p: Point) -> bool:
+    return p.value is not None
+
+
+def _has_interval(p: Point) -> bool:
+    return p.ci_lower is not None and p.ci_upper is not None
+
+
+def _legend(fig: Figure, ax) -> int:
+    """The legend above the drawing in as few rows as its entries fit the figure's width;
+    the drawing is lowered by the rows it needs beyond one. Returns the rows."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return 0
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for rows in range(1, len(handles) + 1):
+        legend = ax.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.02),
+            ncols=-(-len(handles) // rows),
+            frameon=False,
+            fontsize=8,
+            handlelength=2.2,
+            columnspacing=1.2,
+        )
+        if legend.get_window_extent(renderer).x1 <= fig.bbox.x1 - 4:
+            break
+    left, bottom, width, height = AXES
+    ax.set_position((left, bottom, width, height - (rows - 1) * LEGEND_ROW))
+    return rows
+
+
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart as inline SVG, or None when there is nothing to draw."""
     ballerup = ind.series.get(BALLERUP, [])
@@ -106,44 +171,63 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     home = area_names[BALLERUP]
     with matplotlib.rc_context(SVG_STYLE):
         fig = Figure(figsize=(WIDTH, HEIGHT), dpi=100)
-        ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
+        ax = fig.add_axes(AXES)
         shown: list[float] = []
         periods, values = _values(ballerup)
-        band = [p for p in ballerup if p.ci_lower is not None and p.ci_upper is not None]
-        if band:
-            ax.fill_between(
-                [p.period for p in band],
-                [p.ci_lower for p in band],
-                [p.ci_upper for p in band],
+        # the interval as a band over each run of periods that have one; a period alone
+        # between hidden ones (or beside a break) gets a bar, a band of one period has no width
+        band_runs = runs(ballerup, _has_interval)
+        band_label = f"{home}, {interval_label(ind.interval_method)}" if band_runs else None
+        for run in band_runs:
+            lows, highs = [p.ci_lower for p in run], [p.ci_upper for p in run]
+            if len(run) > 1:
+                ax.fill_between(
+                    [p.period for p in run],
+                    lows,
+                    highs,
+                    color=BALLERUP_COLOUR,
+                    alpha=BAND_ALPHA,
+                    linewidth=0,
+                    label=band_label,
+                )
+            else:
+                ax.vlines(
+                    run[0].period,
+                    lows[0],
+                    highs[0],
+                    color=BALLERUP_COLOUR,
+                    alpha=0.35,
+                    linewidth=3,
+                    label=band_label,
+                )
+            band_label = None
+            shown += lows + highs
+        # the values as a line over each run of shown periods of one series; a period alone
+        # is a dot, or it would not be drawn at all
+        line_runs = runs(ballerup, _has_value)
+        # the legend shows the line of the first run that is a line, not a dot
+        labelled = next((r for r in line_runs if len(r) > 1), line_runs[0])
+        for run in line_runs:
+            ax.plot(
+                [p.period for p in run],
+                [p.value for p in run],
                 color=BALLERUP_COLOUR,
-                alpha=BAND_ALPHA,
-                linewidth=0,
-                label=f"{home}, {interval_label(ind.interval_method)}",
+                linewidth=2.2,
+                marker="o" if len(run) == 1 or len(periods) < 24 else None,
+                markersize=4,
+                label=home if run is labelled else None,
             )
-            shown += [p.ci_lower for p in band] + [p.ci_upper for p in band]
-        ax.plot(
-            periods,
-            values,
-            color=BALLERUP_COLOUR,
-            linewidth=2.2,
-            marker="o" if len(periods) < 24 else None,
-            markersize=4,
-            label=home,
-        )
         shown += values
         span = provisional_span(ballerup)
-        if span:  # the months the sources still revise, shaded and named
+        if span:  # the months the sources still revise, shaded and named in the legend
             start, end = span
-            ax.axvspan(start, end, color=PROVISIONAL_COLOUR, alpha=0.12)
-            ax.annotate(
-                "foreløbig",
-                (start, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(-3, -10),
-                textcoords="offset points",
-                ha="right",  # left of the shading: the last months sit at the right edge
-                fontsize=7.5,
-                color="#555555",
+            ax.axvspan(
+                start,
+                end,
+                color=PROVISIONAL_COLOUR,
+                alpha=0.12,
+                linewidth=0,
+                label="Foreløbige tal",
             )
         area = ind.comparator_area_code
         # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
@@ -198,14 +282,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.legend(
-            loc="lower left",
-            bbox_to_anchor=(0, 1.02),
-            ncols=4,
-            frameon=False,
-            fontsize=8,
-            handlelength=2.2,
-        )
+        _legend(fig, ax)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
