@@ -137,7 +137,7 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
             assert low <= m_up and m_low <= high, (ind, status, low, high, m_low, m_up)
         if change in ("forbedret", "forværret", "steget", "faldet"):
             assert not (c_low <= 0 <= c_high), (ind, change, c_low, c_high)
-        if change == "uændret":
+        if change == "ingen sikker ændring":
             assert c_low <= 0 <= c_high, (ind, change, c_low, c_high)
     # the rule was exercised: a verdict on an interval and a difference inside one
     assert judged >= 1 and any(r[1] == "ikke afgjort" for r in rows), rows

@@ -764,7 +764,7 @@ def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, p
             "where kind = 'change' and summary_da is not null",
         )
     }
-    assert {"forbedret", "forværret", "steget", "faldet", "uændret"} <= set(sentences)
+    assert {"forbedret", "forværret", "steget", "faldet", "ingen sikker ændring"} <= set(sentences)
     codes = {r["focus_area_code"] for r in rows}
     for code in codes:
         mine = [r for r in rows if r["focus_area_code"] == code]
@@ -1269,9 +1269,8 @@ def test_the_change_at_the_mix_is_not_computed_across_a_reform_that_redefines_th
         assert pairs, f"{indicator_id}: no group shown in both years in the test world"
         assert all(p["now"] != p["before"] for p in pairs), pairs  # a reform between them
         assert s["mix_change_status"] == "ikke sammenlignelig"
-        assert [s[c] for c in ("mix_n_counted", "mix_value", "mix_expected", "mix_change")] == [
-            None
-        ] * 4
+        compared = ("mix_n_counted", "mix_n_counted_year_before", "mix_value", "mix_expected")
+        assert [s[c] for c in (*compared, "mix_change")] == [None] * 5
         text = soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix').get_text(
             " ", strip=True
         )
@@ -1288,9 +1287,11 @@ def test_the_change_at_the_mix_is_not_computed_across_a_reform_that_redefines_th
 
 def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
     """The sentence under 1.1, from the status's mix figures: the share in the groups shown
-    in both years, how many of the persons they hold, the share expected at last year's
-    shares, and the difference with its interval; across a reform that changes the groups,
-    or with no group shown in both years, why there is none."""
+    in both years, how many of the persons they hold in each, the share expected at last
+    year's shares, and the change in those groups cut in what the mix explains and the change
+    within the groups with its interval (whose status word the template adds); across a
+    reform that changes the groups, or with no group shown in both years, why there is
+    none."""
     from types import SimpleNamespace
 
     from pipeline.report import mix_words
@@ -1310,17 +1311,20 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
         "mix_change_ci_lower": -3.199,
         "mix_change_ci_upper": 1.381,
         "mix_n_counted": 2173.0,
-        "mix_change_status": "uændret",
+        "mix_n_counted_year_before": 2182.0,
+        "mix_change_status": "ingen sikker ændring",
         "mix_value_year_before": 20.8983,
     }
     names = {(r["code_list"], r["code"]): r["name_da"] for r in _seed("catalogue_codes")}
     data = SimpleNamespace(name=lambda code_list, code: names[code_list, code])  # the seed's
     assert mix_words(Indicator(row), data) == (
         "Ved samme fordeling på målgruppe som i oktober 2026: i de grupper, der er vist begge "
-        "år (2.173 af 2.222 personer), var andelen 20,9 % i oktober 2025 og 19,6 % i oktober "
-        "2026. Havde andelen i hver gruppe været som i oktober 2025, var den med fordelingen i "
-        "oktober 2026 blevet 20,5 %. Ændringen ved samme fordeling: \N{MINUS SIGN}0,9 "
-        "pct.-point (95 %-interval fra \N{MINUS SIGN}3,2 til 1,4 pct.-point)."
+        "år (2.173 af 2.222 personer i oktober 2026, 2.182 i oktober 2025), var andelen 20,9 % "
+        "i oktober 2025 og 19,6 % i oktober 2026 (\N{MINUS SIGN}1,3 pct.-point). Havde "
+        "andelen i hver gruppe været som i oktober 2025, ville den med fordelingen i oktober "
+        "2026 have været 20,5 %: den ændrede fordeling forklarer \N{MINUS SIGN}0,4 "
+        "pct.-point, ændringen inden for grupperne \N{MINUS SIGN}0,9 pct.-point (95 %-interval "
+        "fra \N{MINUS SIGN}3,2 til 1,4 pct.-point). Ændringen inden for grupperne:"
     )
     across = Indicator({**row, "mix_change_status": "ikke sammenlignelig"})
     assert mix_words(across, data).endswith(

@@ -81,7 +81,7 @@
         when {{ change }} is null then null
         when {{ persons }} < {{ var('min_persons_for_verdict') }} then 'for få til en vurdering'
         when {{ lower }} is null or {{ upper }} is null then 'ikke vurderet'
-        when {{ lower }} <= 0 and {{ upper }} >= 0 then 'uændret'
+        when {{ lower }} <= 0 and {{ upper }} >= 0 then 'ingen sikker ændring'
         when direction = 'higher_is_better' and {{ lower }} > 0 then 'forbedret'
         when direction = 'higher_is_better' then 'forværret'
         when direction = 'lower_is_better' and {{ upper }} < 0 then 'forbedret'

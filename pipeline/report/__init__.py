@@ -383,11 +383,13 @@ def change_words(ind) -> str:
 def mix_words(ind, data) -> str:
     """The change since a year before at this period's mix of a breakdown's groups
     (fct_indicator_status.mix_*; 1.1's target groups), in words: the same groups' share a
-    year before, the share their shares then give at this period's mix, and this period's
-    (what the mix changed, and what it does not explain); '' for an indicator the catalogue
-    does not adjust (mix_adjusted_by). Only a share is adjusted (the model's rule), so its
-    change is in percentage points. The status word follows it (the template), not the
-    change's sentence, which is the total's."""
+    year before, the share their shares then give at this period's mix, and this period's,
+    with the groups' persons in both periods; the change in those groups cut in what the
+    mix's change explains and the change within the groups (mix_change, with its interval);
+    '' for an indicator the catalogue does not adjust (mix_adjusted_by). Only a share is
+    adjusted (the model's rule), so its change is in percentage points. The status word of
+    the change within the groups follows it (the template), not the change's sentence,
+    which is the total's."""
     if not ind.mix_adjusted_by:
         return ""
     period = formats.period_text(ind.period, ind.period_type)
@@ -402,17 +404,24 @@ def mix_words(ind, data) -> str:
     year_before = formats.period_text(ind.period.replace(year=ind.period.year - 1), ind.period_type)
     interval = formats.interval_text(ind.mix_change_ci_lower, ind.mix_change_ci_upper, "pct_points")
     counted = ind.counted_da or "personer"
+    # the change in the same groups, cut in two: what the mix's change explains (expected
+    # minus the year before) and what it does not (mix_change: this period minus expected)
+    in_groups = ind.mix_value - ind.mix_value_year_before
+    from_mix = ind.mix_expected - ind.mix_value_year_before
     return (
         f"{said}: i de grupper, der er vist begge år "
         f"({formats.number(ind.mix_n_counted, 'count')} af "
-        f"{formats.number(ind.n_counted, 'count')} {counted}), var andelen "
-        f"{formats.value_text(ind.mix_value_year_before, ind.unit)} i {year_before} og "
-        f"{formats.value_text(ind.mix_value, ind.unit)} i {period}. Havde andelen i hver gruppe "
-        f"været som i {year_before}, var den med fordelingen i {period} blevet "
-        f"{formats.value_text(ind.mix_expected, ind.unit)}. Ændringen ved samme fordeling: "
+        f"{formats.number(ind.n_counted, 'count')} {counted} i {period}, "
+        f"{formats.number(ind.mix_n_counted_year_before, 'count')} i {year_before}), var "
+        f"andelen {formats.value_text(ind.mix_value_year_before, ind.unit)} i {year_before} og "
+        f"{formats.value_text(ind.mix_value, ind.unit)} i {period} "
+        f"({formats.change_text(in_groups, ind.unit)}). Havde andelen i hver gruppe været "
+        f"som i {year_before}, ville den med fordelingen i {period} have været "
+        f"{formats.value_text(ind.mix_expected, ind.unit)}: den ændrede fordeling forklarer "
+        f"{formats.change_text(from_mix, ind.unit)}, ændringen inden for grupperne "
         f"{formats.change_text(ind.mix_change, ind.unit)}"
         + (f" (95 %-interval {interval})" if interval else "")
-        + "."
+        + ". Ændringen inden for grupperne:"
     )
 
 

@@ -274,6 +274,11 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             lambda i: data.name("breakdown", i.mix_adjusted_by) if i.mix_adjusted_by else None,
         ),
         Column("Antal i de sammenlignede grupper", lambda i: i.mix_n_counted, lambda i: "count"),
+        Column(
+            "Antal i de samme grupper året før",
+            lambda i: i.mix_n_counted_year_before,
+            lambda i: "count",
+        ),
         Column("De samme grupper året før", lambda i: i.mix_value_year_before, _unit),
         Column(
             "Forventet ved årets fordeling og sidste års andele", lambda i: i.mix_expected, _unit

@@ -8,7 +8,7 @@
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates, MOVER from the two years' intervals for a gap or
--- ratio of two groups: 5.0's "og faldende") leaves out 0, else uændret; across a reform
+-- ratio of two groups: 5.0's "og faldende") leaves out 0, else ingen sikker ændring; across a reform
 -- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. Where the
 -- catalogue names a breakdown in mix_adjusted_by (1.1's target groups, as its remark asks),
 -- the change is also shown at the status period's mix of that breakdown's groups: the share
@@ -214,6 +214,7 @@ mix_changes as (
         latest_values.scale * at_mix.estimate[4] as mix_value,
         latest_values.scale * at_mix.estimate[5] as mix_expected,
         at_mix.estimate[6] as mix_n_counted,
+        at_mix.estimate[8] as mix_n_counted_year_before,
         latest_values.scale * at_mix.estimate[7] as mix_value_year_before,
         -- the fewer of the two years' persons: too few in either year, no verdict
         least(at_mix.estimate[6], at_mix.estimate[8]) as mix_persons_judged
@@ -283,6 +284,7 @@ joined as (
         mix_changes.mix_expected,
         mix_changes.mix_value_year_before,
         mix_changes.mix_n_counted,
+        mix_changes.mix_n_counted_year_before,
         mix_changes.mix_persons_judged,
         -- a reform between the two periods that breaks the total or that breakdown's groups
         {{ reform_since_year_before('catalogue.mix_adjusted_by') }} as is_mix_change_across_reform,
@@ -413,6 +415,7 @@ final as (
         mix_change_ci_lower::double as mix_change_ci_lower,
         mix_change_ci_upper::double as mix_change_ci_upper,
         mix_n_counted::double as mix_n_counted,
+        mix_n_counted_year_before::double as mix_n_counted_year_before,
         mix_change_status::varchar as mix_change_status,
         mix_change_text::varchar as mix_change_text,
         round(gap, 4)::double as gap,
