@@ -1474,3 +1474,48 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
     )
     for label in ("Ballerup, 95 %-interval", "Foreløbige tal", "Reform (brud i serien)", long):
         assert label in chart, label
+
+
+def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_against():
+    """1.5's status from July 2026 is judged against L 66's 75 %; the Mål line names the
+    strategy's 80 % it replaced, with when it last held (helper-46: the strategy's own goal
+    had gone from the page). Before the change, or with one target, nothing is added."""
+    from pipeline.report import comparator_text
+    from pipeline.report.data import Indicator
+
+    targets = [
+        {
+            "valid_from": date(2019, 1, 1),
+            "valid_to": date(2026, 6, 30),
+            "target_value": 80.0,
+            "target_text": "minimum 80 pct.",
+        },
+        {
+            "valid_from": date(2026, 7, 1),
+            "valid_to": date(9999, 12, 31),
+            "target_value": 75.0,
+            "target_text": "mindst 75 pct.",
+        },
+    ]
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "comparator": "fixed_target",
+        "catalogue_status": "active",
+        "period": date(2026, 10, 1),
+        "period_type": "month",
+        "target_value": 75.0,
+        "target_text": "mindst 75 pct.",
+    }
+    said = comparator_text(Indicator(row, targets=targets), {})
+    assert said == "Mål: mindst 75 pct. (til og med juni 2026: minimum 80 pct.)"
+    before = {**row, "period": date(2026, 5, 1), "target_value": 80.0}
+    before["target_text"] = "minimum 80 pct."
+    assert comparator_text(Indicator(before, targets=targets), {}) == "Mål: minimum 80 pct."
+    yearly = {**row, "period": date(2026, 1, 1), "period_type": "year"}
+    assert comparator_text(Indicator(yearly, targets=targets[1:]), {}) == "Mål: mindst 75 pct."
+    targets[0]["valid_to"] = date(2020, 12, 31)
+    targets[1]["valid_from"] = date(2021, 1, 1)
+    assert comparator_text(Indicator(yearly, targets=targets), {}).endswith(
+        "(til og med 2020: minimum 80 pct.)"
+    )

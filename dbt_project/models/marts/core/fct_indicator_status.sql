@@ -8,8 +8,9 @@
 -- value than var min_persons_for_verdict: 'for få til en vurdering'. The change since a
 -- year before likewise: forbedret or forværret only when its interval (Newcombe's for two
 -- shares, the score interval for two rates, MOVER from the two years' intervals for a gap or
--- ratio of two groups: 5.0's "og faldende") leaves out 0, else ingen sikker ændring; across a reform
--- that changes what the indicator measures (seed reforms), 'ikke sammenlignelig'. Where the
+-- ratio of two groups: 5.0's "og faldende") leaves out 0, else 'ingen sikker ændring';
+-- across a reform that changes what the indicator measures (seed reforms), 'ikke
+-- sammenlignelig'. Where the
 -- catalogue names a breakdown in mix_adjusted_by (1.1's target groups, as its remark asks),
 -- the change is also shown at the status period's mix of that breakdown's groups: the share
 -- over the groups shown in both periods against the share their shares a year before give at
