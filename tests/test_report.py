@@ -1519,3 +1519,31 @@ def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_ag
     assert comparator_text(Indicator(yearly, targets=targets), {}).endswith(
         "(til og med 2020: minimum 80 pct.)"
     )
+
+
+def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
+    """Under each indicator the change is said with the 95 % interval its verdict rests on
+    (helper-46: 5.0's +1,0 points beside 'uændret' read as no change, where the interval
+    ran from -0,2 to 2,3); a change not judged (across a reform, or without an interval)
+    is said without one."""
+    from pipeline.report import formats
+
+    soup, _ = page
+    said = 0
+    for s in status.values():
+        article = soup.select_one(f'article[data-indicator="{s["indicator_id"]}"]')
+        facts = " ".join(
+            span.get_text(" ", strip=True)
+            for span in article.select("p.facts-line > span")
+            if span.get_text().startswith("Ændring siden sidste år")
+        )
+        interval = formats.change_interval_text(
+            s["change_ci_lower"], s["change_ci_upper"], s["unit"]
+        )
+        judged = s["change_from_year_before"] is not None and interval
+        if judged and s["change_status"] != "ikke sammenlignelig":
+            assert f"({interval})" in facts, (s["indicator_id"], facts)
+            said += 1
+        else:
+            assert "95 %-interval" not in facts, (s["indicator_id"], facts)
+    assert said, "no change with an interval in the test world"

@@ -173,6 +173,12 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if has_comparator_area
         else None,
         "change_text": change_words(ind) if ind.is_computed and ind.period is not None else "",
+        "change_interval": formats.change_interval_text(
+            ind.change_ci_lower, ind.change_ci_upper, ind.unit
+        )
+        if ind.change_from_year_before is not None
+        and ind.change_status != "ikke sammenlignelig"  # no interval for what is not judged
+        else "",
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": ind.status_text,

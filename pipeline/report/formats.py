@@ -143,6 +143,16 @@ def change_text(change: float | None, unit: str) -> str:
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
 
 
+def change_interval_text(low: float | None, high: float | None, unit: str) -> str:
+    """A change's 95 % interval in the change's unit, said in words so that a minus sign is
+    never beside a dash: '95 %-interval fra \N{MINUS SIGN}0,2 til 2,3 pct.-point'; '' without
+    one (a rank, a rate published without counts, a range that rounding allows)."""
+    if low is None or high is None:
+        return ""
+    suffix = CHANGE_SUFFIX.get(unit, "")
+    return f"95 %-interval fra {number(low, unit)} til {number(high, unit)}{suffix}"
+
+
 def period_text(period: date | None, period_type: str | None) -> str:
     if period is None:
         return NO_DATA
