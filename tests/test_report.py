@@ -76,6 +76,25 @@ def danish_period(d: date, period_type: str) -> str:
     return danish_month(d)  # a month, or the month a rolling year ends in
 
 
+def l66_targets(later_text: str) -> list[dict]:
+    """1.5's dated targets as marts.dim_indicator_target holds them: the strategy's 80 %
+    until June 2026, L 66's 75 % (said as `later_text`) from July 2026."""
+    return [
+        {
+            "valid_from": date(2019, 1, 1),
+            "valid_to": date(2026, 6, 30),
+            "target_value": 80.0,
+            "target_text": "minimum 80 pct.",
+        },
+        {
+            "valid_from": date(2026, 7, 1),
+            "valid_to": date(9999, 12, 31),
+            "target_value": 75.0,
+            "target_text": later_text,
+        },
+    ]
+
+
 @pytest.fixture(scope="module")
 def page(built):
     html = (built.settings.report_dir / "index.html").read_text(encoding="utf-8")
@@ -1359,20 +1378,7 @@ def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
         )
     ]
     assert [tuple(r.values()) for r in published] == seeded
-    targets = [
-        {
-            "valid_from": date(2019, 1, 1),
-            "valid_to": date(2026, 6, 30),
-            "target_value": 80.0,
-            "target_text": "minimum 80 pct.",
-        },
-        {
-            "valid_from": date(2026, 7, 1),
-            "valid_to": date(9999, 12, 31),
-            "target_value": 75.0,
-            "target_text": "75 pct.",
-        },
-    ]
+    targets = l66_targets("75 pct.")
     row = {
         "indicator_id": "1.5",
         "unit": "pct",
@@ -1483,20 +1489,7 @@ def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_ag
     from pipeline.report import comparator_text
     from pipeline.report.data import Indicator
 
-    targets = [
-        {
-            "valid_from": date(2019, 1, 1),
-            "valid_to": date(2026, 6, 30),
-            "target_value": 80.0,
-            "target_text": "minimum 80 pct.",
-        },
-        {
-            "valid_from": date(2026, 7, 1),
-            "valid_to": date(9999, 12, 31),
-            "target_value": 75.0,
-            "target_text": "mindst 75 pct.",
-        },
-    ]
+    targets = l66_targets("mindst 75 pct.")
     row = {
         "indicator_id": "1.5",
         "unit": "pct",
