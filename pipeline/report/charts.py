@@ -34,6 +34,8 @@ TARGET_COLOUR = "#2e7d32"
 BESIDE_COLOUR = "#7a7a7a"  # an area shown beside the comparator (0.1: Region Hovedstaden)
 BAND_ALPHA = 0.15
 PROVISIONAL_COLOUR = "#787878"
+PROVISIONAL_LABEL = "Foreløbige tal"
+REFORM_LABEL = "Reform (brud i serien)"
 # units whose axis starts at zero (shares, rates, counts); a change or gap includes zero
 FROM_ZERO = {"pct", "per_10000", "per_100", "count", "weeks", "ratio"}
 AROUND_ZERO = {"pct_change", "pct_points"}
@@ -143,6 +145,10 @@ def _legend(fig: Figure, ax) -> int:
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return 0
+    # the figures first, then what marks the periods (provisional, a reform's break)
+    last = [n for n, label in enumerate(labels) if label in (PROVISIONAL_LABEL, REFORM_LABEL)]
+    order = [n for n in range(len(labels)) if n not in last] + last
+    handles, labels = [handles[n] for n in order], [labels[n] for n in order]
     renderer = FigureCanvasAgg(fig).get_renderer()
     for rows in range(1, len(handles) + 1):
         legend = ax.legend(
@@ -177,8 +183,14 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
         # the interval as a band over each run of periods that have one; a period alone
         # between hidden ones (or beside a break) gets a bar, a band of one period has no width
         band_runs = runs(ballerup, _has_interval)
-        band_label = f"{home}, {interval_label(ind.interval_method)}" if band_runs else None
+        # the legend shows the band of the first run that is a band, not a bar
+        band_labelled = next(
+            (r for r in band_runs if len(r) > 1), band_runs[0] if band_runs else None
+        )
         for run in band_runs:
+            band_label = (
+                f"{home}, {interval_label(ind.interval_method)}" if run is band_labelled else None
+            )
             lows, highs = [p.ci_lower for p in run], [p.ci_upper for p in run]
             if len(run) > 1:
                 ax.fill_between(
@@ -200,7 +212,6 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                     linewidth=3,
                     label=band_label,
                 )
-            band_label = None
             shown += lows + highs
         # the values as a line over each run of shown periods of one series; a period alone
         # is a dot, or it would not be drawn at all
@@ -227,7 +238,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 color=PROVISIONAL_COLOUR,
                 alpha=0.12,
                 linewidth=0,
-                label="Foreløbige tal",
+                label=PROVISIONAL_LABEL,
             )
         area = ind.comparator_area_code
         # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
@@ -269,7 +280,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
                 color="#6a3d9a",
                 linewidth=1.2,
                 linestyle=(0, (4, 2)),
-                label="Reform (brud i serien)" if n == 0 else None,
+                label=REFORM_LABEL if n == 0 else None,
             )
         _y_limits(ax, ind, shown)
         suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
