@@ -448,6 +448,12 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     about = {r[0]: r[1] for r in wb["Om tallene"].iter_rows(min_row=2, values_only=True)}
     assert about["Data til og med"] and about["Dannet"]
     assert "Jobindsats" in about["Kilder"]
+    # the change's words are explained beside the verdicts' (seed indicator_statuses)
+    for word in _seed("indicator_statuses"):
+        label = f"{word['symbol']} {word['status']}"
+        label = f"Ændring: {label}" if word["kind"] == "change" else label
+        if word["kind"] in ("verdict", "change"):
+            assert about[label] == word["sentence_da"], label
 
     overview = wb["Overblik"]
     header = [c.value for c in overview[1]]
@@ -491,6 +497,12 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         # names the kind of comparator (seed catalogue_codes), not as the code reads
         if s["comparator_area_code"] is None and s["comparator_kind"] not in (None, "none"):
             assert r[col["Sammenlignet med"]].value == comparator_names[s["comparator_kind"]], s
+        # the change's interval where its status rests on it, as the report says it
+        judged = s["change_status"] in ("forbedret", "forværret", "steget", "faldet")
+        judged = judged or s["change_status"] == "ingen sikker ændring"
+        for name, key in (("fra", "change_ci_lower"), ("til", "change_ci_upper")):
+            cell = r[col[f"Ændringens 95 %-interval, {name}"]]
+            assert cell.value == (pytest.approx(s[key]) if judged else None), (name, s)
         # a percentage's change is said to be in percentage points, as the report says it
         changed = s["change_from_year_before"] is not None
         unit = r[col["Ændringens enhed"]].value
@@ -1342,9 +1354,25 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
         "i oktober 2025 og 19,6 % i oktober 2026 (\N{MINUS SIGN}1,3 pct.-point). Havde "
         "andelen i hver gruppe været som i oktober 2025, ville den med fordelingen i oktober "
         "2026 have været 20,5 %: den ændrede fordeling forklarer \N{MINUS SIGN}0,4 "
-        "pct.-point, ændringen inden for grupperne \N{MINUS SIGN}0,9 pct.-point (95 %-interval "
-        "fra \N{MINUS SIGN}3,2 til 1,4 pct.-point). Ændringen inden for grupperne:"
+        "pct.-point, og ændringen inden for grupperne er \N{MINUS SIGN}0,9 pct.-point "
+        "(95 %-interval fra \N{MINUS SIGN}3,2 til 1,4 pct.-point):"
     )
+    # the parts are taken from the shares as shown: 20,0 % to 20,2 % expected to 20,3 % is
+    # +0,3 in the groups, +0,2 of the mix and +0,1 within them (from the unrounded shares,
+    # +0,24, +0,12 and +0,12: a total of 0,2 beside shares that differ by 0,3)
+    close = {
+        **row,
+        "mix_value_year_before": 20.04,
+        "mix_expected": 20.16,
+        "mix_value": 20.28,
+        "mix_change": 0.12,
+    }
+    said = mix_words(Indicator(close), data)
+    assert "var andelen 20,0 % i oktober 2025 og 20,3 % i oktober 2026 (+0,3 pct.-point)" in said
+    assert "have været 20,2 %: den ændrede fordeling forklarer +0,2 pct.-point" in said
+    assert "og ændringen inden for grupperne er +0,1 pct.-point" in said
+    unjudged = Indicator({**row, "mix_change_status": None})
+    assert mix_words(unjudged, data).endswith("pct.-point).")
     across = Indicator({**row, "mix_change_status": "ikke sammenlignelig"})
     assert mix_words(across, data).endswith(
         "ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
@@ -1412,9 +1440,23 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
     helper-46 read: 1.5's band ran across two hidden years), a month alone between hidden
     ones is still drawn (as a dot), and the legend takes the rows it needs to stay inside
     the figure (5.0's reform entry fell off its right edge)."""
+    import matplotlib
+    from matplotlib import dates as mdates
+    from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.figure import Figure
 
-    from pipeline.report.charts import _has_interval, _has_value, _legend, history_chart, runs
+    from pipeline.report.charts import (
+        BALLERUP_COLOUR,
+        COMPARATOR_COLOUR,
+        SVG_STYLE,
+        _has_interval,
+        _has_value,
+        _legend,
+        _plot_runs,
+        history_chart,
+        history_figure,
+        runs,
+    )
     from pipeline.report.data import Indicator, Point
 
     months = [date(2025, m, 1) for m in range(1, 13)]
@@ -1452,7 +1494,7 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
     ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
     for n in range(5):
         ax.plot([0, 1], [n, n], label=f"{long} {n}" if n == 2 else f"linje {n}")
-    rows = _legend(fig, ax)
+    rows = _legend(fig, ax, "Ballerup")
     legend = ax.get_legend()
     assert rows > 1 and len(legend.get_texts()) == 5
     extent = legend.get_window_extent(fig.canvas.get_renderer())
@@ -1475,11 +1517,49 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
         }
     ]
     reform = {"effective_date": date(2025, 10, 1), "affects_indicators": ["5.0"]}
-    chart = history_chart(
-        Indicator(row, {HOME: points}, reforms=[reform], targets=targets), {HOME: "Ballerup"}
-    )
+    # the country's series is shown every month but is another series from the reform on
+    row["comparator_area_code"] = 0
+    country = [Point(m, 40.0, False, series="reform" if m.month >= 10 else None) for m in months]
+    ind = Indicator(row, {HOME: points, 0: country}, reforms=[reform], targets=targets)
+    names = {HOME: "Ballerup", 0: "Hele landet"}
+    chart = history_chart(ind, names)
     for label in ("Ballerup, 95 %-interval", "Foreløbige tal", "Reform (brud i serien)", long):
         assert label in chart, label
+
+    # what is drawn: one line per run, a run of one month a dot; the band likewise, a month
+    # alone a bar; the country's line cut at the reform
+    with matplotlib.rc_context(SVG_STYLE):
+        ax = history_figure(ind, names).axes[0]
+    drawn = [
+        [mdates.num2date(x).month for x in line.get_xdata(orig=False)]
+        for line in ax.lines
+        if line.get_color() == BALLERUP_COLOUR
+    ]
+    assert drawn == [[1], [3], [6], [8, 9], [10, 11, 12]]
+    # in a long history only a month alone is a dot (a short one, as here, dots every month)
+    fig = Figure()
+    _plot_runs(fig.add_subplot(), runs(points, _has_value), "Ballerup", dot=False)
+    assert [line.get_marker() for line in fig.axes[0].lines] == ["o", "o", "o", "None", "None"]
+    comparator = [
+        len(line.get_xdata()) for line in ax.lines if line.get_color() == COMPARATOR_COLOUR
+    ]
+    assert comparator == [9, 3]  # January to September, October to December
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    bars = [c for c in ax.collections if isinstance(c, LineCollection) and c.get_alpha() == 0.35]
+    assert (len(bands), len(bars)) == (1, 4)
+    # the legend reads Ballerup, its interval, the rest, then what marks the periods
+    legend = ax.get_legend()
+    ncols = legend._ncols
+    texts = [t.get_text() for t in legend.get_texts()]
+    rows = -(-len(texts) // ncols)
+    sizes = [len(texts) // ncols + (c < len(texts) % ncols) for c in range(ncols)]
+    columns, start = [], 0
+    for size in sizes:
+        columns.append(texts[start : start + size])
+        start += size
+    read = [col[r] for r in range(rows) for col in columns if r < len(col)]
+    assert read[:2] == ["Ballerup", "Ballerup, 95 %-interval"], read
+    assert set(read[-2:]) == {"Foreløbige tal", "Reform (brud i serien)"}, read
 
 
 def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_against():
@@ -1501,7 +1581,7 @@ def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_ag
         "target_text": "mindst 75 pct.",
     }
     said = comparator_text(Indicator(row, targets=targets), {})
-    assert said == "Mål: mindst 75 pct. (til og med juni 2026: minimum 80 pct.)"
+    assert said == "Mål: mindst 75 pct.; til og med juni 2026: minimum 80 pct."
     before = {**row, "period": date(2026, 5, 1), "target_value": 80.0}
     before["target_text"] = "minimum 80 pct."
     assert comparator_text(Indicator(before, targets=targets), {}) == "Mål: minimum 80 pct."
@@ -1510,8 +1590,20 @@ def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_ag
     targets[0]["valid_to"] = date(2020, 12, 31)
     targets[1]["valid_from"] = date(2021, 1, 1)
     assert comparator_text(Indicator(yearly, targets=targets), {}).endswith(
-        "(til og med 2020: minimum 80 pct.)"
+        "; til og med 2020: minimum 80 pct."
     )
+
+
+def test_a_change_s_interval_is_said_in_words_in_the_change_s_unit():
+    from pipeline.report import formats
+
+    assert formats.change_interval_text(-0.24, 2.28, "pct") == (
+        "95 %-interval fra \N{MINUS SIGN}0,2 til 2,3 pct.-point"
+    )
+    assert formats.change_interval_text(-7.2, 1.3, "per_10000") == (
+        "95 %-interval fra \N{MINUS SIGN}7,2 til 1,3 pr. 10.000"
+    )
+    assert formats.change_interval_text(None, 1.0, "pct") == ""
 
 
 def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
@@ -1533,8 +1625,8 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
         interval = formats.change_interval_text(
             s["change_ci_lower"], s["change_ci_upper"], s["unit"]
         )
-        judged = s["change_from_year_before"] is not None and interval
-        if judged and s["change_status"] != "ikke sammenlignelig":
+        judged = s["change_status"] in ("forbedret", "forværret", "steget", "faldet")
+        if (judged or s["change_status"] == "ingen sikker ændring") and interval:
             assert f"({interval})" in facts, (s["indicator_id"], facts)
             said += 1
         else:

@@ -43,7 +43,8 @@ class ReportResult:
 def earlier_target_text(ind: Indicator) -> str:
     """The target before the one the status is judged against, when a law or the strategy
     changed it (marts.dim_indicator_target: 1.5's 80 % until June 2026), so that the reader
-    sees both: ' (til og med juni 2026: minimum 80 pct.)'; '' when there was none."""
+    sees both: '; til og med juni 2026: mindst 80 pct., strategiens mål'; '' when there was
+    none."""
     if ind.period is None:
         return ""
     now = [t for t in ind.targets if t["valid_from"] <= ind.period <= t["valid_to"]]
@@ -53,7 +54,7 @@ def earlier_target_text(ind: Indicator) -> str:
     last = max(before, key=lambda t: t["valid_to"])
     text = last["target_text"] or formats.value_text(last["target_value"], ind.unit)
     until = formats.period_text(last["valid_to"], "year" if ind.period_type == "year" else "month")
-    return f" (til og med {until}: {text})"
+    return f"; til og med {until}: {text}"
 
 
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
@@ -173,12 +174,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if has_comparator_area
         else None,
         "change_text": change_words(ind) if ind.is_computed and ind.period is not None else "",
-        "change_interval": formats.change_interval_text(
-            ind.change_ci_lower, ind.change_ci_upper, ind.unit
-        )
-        if ind.change_from_year_before is not None
-        and ind.change_status != "ikke sammenlignelig"  # no interval for what is not judged
-        else "",
+        "change_interval": formats.change_interval_text(*ind.change_interval, ind.unit),
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": ind.status_text,
@@ -428,9 +424,15 @@ def mix_words(ind, data) -> str:
     interval = formats.interval_text(ind.mix_change_ci_lower, ind.mix_change_ci_upper, "pct_points")
     counted = ind.counted_da or "personer"
     # the change in the same groups, cut in two: what the mix's change explains (expected
-    # minus the year before) and what it does not (mix_change: this period minus expected)
-    in_groups = ind.mix_value - ind.mix_value_year_before
-    from_mix = ind.mix_expected - ind.mix_value_year_before
+    # minus the year before) and what it does not (mix_change: this period minus expected),
+    # each from the three shares as shown, so that the parts add up to what the reader
+    # can subtract (the interval and the status are the unrounded difference's)
+    shown = [
+        round(v, formats.decimals_for(ind.unit))
+        for v in (ind.mix_value_year_before, ind.mix_expected, ind.mix_value)
+    ]
+    before, expected, now = shown
+    in_groups, from_mix, within = now - before, expected - before, now - expected
     return (
         f"{said}: i de grupper, der er vist begge år "
         f"({formats.number(ind.mix_n_counted, 'count')} af "
@@ -441,10 +443,10 @@ def mix_words(ind, data) -> str:
         f"({formats.change_text(in_groups, ind.unit)}). Havde andelen i hver gruppe været "
         f"som i {year_before}, ville den med fordelingen i {period} have været "
         f"{formats.value_text(ind.mix_expected, ind.unit)}: den ændrede fordeling forklarer "
-        f"{formats.change_text(from_mix, ind.unit)}, ændringen inden for grupperne "
-        f"{formats.change_text(ind.mix_change, ind.unit)}"
+        f"{formats.change_text(from_mix, ind.unit)}, og ændringen inden for grupperne er "
+        f"{formats.change_text(within, ind.unit)}"
         + (f" (95 %-interval {interval})" if interval else "")
-        + ". Ændringen inden for grupperne:"
+        + (":" if ind.mix_change_status else ".")  # the template adds its status word
     )
 
 

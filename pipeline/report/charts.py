@@ -63,8 +63,8 @@ def _y_limits(ax, ind: Indicator, values: list[float]) -> None:
         return
     if ind.unit in FROM_ZERO:
         top = high * 1.1 if high > 0 else 1
-        if ind.unit == "pct":
-            top = min(100, top)
+        if ind.unit == "pct":  # a little above 100, so that a line at 100 % is not cut
+            top = min(102, top)
         ax.set_ylim(0, top)
     elif ind.unit in AROUND_ZERO:
         span = max(abs(low), abs(high)) * 1.1 or 1
@@ -109,7 +109,7 @@ def runs(points: list[Point], has) -> list[list[Point]]:
     without it (a hidden cell, no interval), at a reform's break (the periods after it are
     another series: Point.series) and where periods are missing (more than one and a half of
     the usual step apart), so that a line or a band never bridges what was not shown."""
-    periods = sorted(p.period for p in points)
+    periods = sorted({p.period for p in points})
     steps = sorted((b - a).days for a, b in itertools.pairwise(periods))
     longest = steps[len(steps) // 2] * 1.5 if steps else 0
     out: list[list[Point]] = []
@@ -139,24 +139,53 @@ def _has_interval(p: Point) -> bool:
     return p.ci_lower is not None and p.ci_upper is not None
 
 
-def _legend(fig: Figure, ax) -> int:
-    """The legend above the drawing in as few rows as its entries fit the figure's width;
-    the drawing is lowered by the rows it needs beyond one. Returns the rows."""
+def _plot_runs(ax, line_runs: list[list[Point]], label: str, dot: bool, **style) -> None:
+    """A series as one line per run (`runs`): a run of one period is a dot, or it would
+    not be drawn at all; every period a dot when `dot` (a short history). The legend shows
+    the first run that is a line."""
+    labelled = next((r for r in line_runs if len(r) > 1), line_runs[0] if line_runs else None)
+    for run in line_runs:
+        ax.plot(
+            [p.period for p in run],
+            [p.value for p in run],
+            marker="o" if dot or len(run) == 1 else None,
+            markersize=4,
+            label=label if run is labelled else None,
+            **style,
+        )
+
+
+def _legend(fig: Figure, ax, home: str) -> int:
+    """The legend above the drawing in as few rows as its entries fit the figure's width,
+    read row by row; the drawing is lowered by the rows it needs beyond one. Returns the
+    rows."""
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return 0
-    # the figures first, then what marks the periods (provisional, a reform's break)
-    last = [n for n, label in enumerate(labels) if label in (PROVISIONAL_LABEL, REFORM_LABEL)]
-    order = [n for n in range(len(labels)) if n not in last] + last
+
+    # Ballerup's line first, then its interval and the rest of the figures, last what marks
+    # the periods (provisional, a reform's break)
+    def rank(n: int) -> int:
+        label = labels[n]
+        if label == home:
+            return 0
+        if label.startswith(f"{home}, "):  # its interval
+            return 1
+        return 3 if label in (PROVISIONAL_LABEL, REFORM_LABEL) else 2
+
+    order = sorted(range(len(labels)), key=lambda n: (rank(n), n))
     handles, labels = [handles[n] for n in order], [labels[n] for n in order]
     renderer = FigureCanvasAgg(fig).get_renderer()
     for rows in range(1, len(handles) + 1):
+        ncols = -(-len(handles) // rows)
+        # matplotlib fills a legend column by column: placed so that it reads row by row
+        placed = sorted(range(len(handles)), key=lambda n: (n % ncols, n // ncols))
         legend = ax.legend(
-            handles,
-            labels,
+            [handles[n] for n in placed],
+            [labels[n] for n in placed],
             loc="lower left",
             bbox_to_anchor=(0, 1.02),
-            ncols=-(-len(handles) // rows),
+            ncols=ncols,
             frameon=False,
             fontsize=8,
             handlelength=2.2,
@@ -171,134 +200,16 @@ def _legend(fig: Figure, ax) -> int:
 
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart as inline SVG, or None when there is nothing to draw."""
-    ballerup = ind.series.get(BALLERUP, [])
-    if not any(p.value is not None for p in ballerup):
-        return None
-    home = area_names[BALLERUP]
     with matplotlib.rc_context(SVG_STYLE):
-        fig = Figure(figsize=(WIDTH, HEIGHT), dpi=100)
-        ax = fig.add_axes(AXES)
-        shown: list[float] = []
-        periods, values = _values(ballerup)
-        # the interval as a band over each run of periods that have one; a period alone
-        # between hidden ones (or beside a break) gets a bar, a band of one period has no width
-        band_runs = runs(ballerup, _has_interval)
-        # the legend shows the band of the first run that is a band, not a bar
-        band_labelled = next(
-            (r for r in band_runs if len(r) > 1), band_runs[0] if band_runs else None
-        )
-        for run in band_runs:
-            band_label = (
-                f"{home}, {interval_label(ind.interval_method)}" if run is band_labelled else None
-            )
-            lows, highs = [p.ci_lower for p in run], [p.ci_upper for p in run]
-            if len(run) > 1:
-                ax.fill_between(
-                    [p.period for p in run],
-                    lows,
-                    highs,
-                    color=BALLERUP_COLOUR,
-                    alpha=BAND_ALPHA,
-                    linewidth=0,
-                    label=band_label,
-                )
-            else:
-                ax.vlines(
-                    run[0].period,
-                    lows[0],
-                    highs[0],
-                    color=BALLERUP_COLOUR,
-                    alpha=0.35,
-                    linewidth=3,
-                    label=band_label,
-                )
-            shown += lows + highs
-        # the values as a line over each run of shown periods of one series; a period alone
-        # is a dot, or it would not be drawn at all
-        line_runs = runs(ballerup, _has_value)
-        # the legend shows the line of the first run that is a line, not a dot
-        labelled = next((r for r in line_runs if len(r) > 1), line_runs[0])
-        for run in line_runs:
-            ax.plot(
-                [p.period for p in run],
-                [p.value for p in run],
-                color=BALLERUP_COLOUR,
-                linewidth=2.2,
-                marker="o" if len(run) == 1 or len(periods) < 24 else None,
-                markersize=4,
-                label=home if run is labelled else None,
-            )
-        shown += values
-        span = provisional_span(ballerup)
-        if span:  # the months the sources still revise, shaded and named in the legend
-            start, end = span
-            ax.axvspan(
-                start,
-                end,
-                color=PROVISIONAL_COLOUR,
-                alpha=0.12,
-                linewidth=0,
-                label=PROVISIONAL_LABEL,
-            )
-        area = ind.comparator_area_code
-        # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
-        lines = [(area, COMPARATOR_COLOUR, 1.8, "--")] if area not in (None, BALLERUP) else []
-        lines += [(a, BESIDE_COLOUR, 1.5, "-.") for a in ind.also_compared_area_codes or []]
-        for code, colour, width, style in lines:
-            if ind.series.get(code):
-                other_periods, other_values = _values(ind.series[code])
-                ax.plot(
-                    other_periods,
-                    other_values,
-                    color=colour,
-                    linewidth=width,
-                    linestyle=style,
-                    label=area_names.get(code, str(code)),
-                )
-                shown += other_values
-        first, last = min(periods), max(periods)
-        segments = target_segments(ind, first, last)
-        for n, (start, end, value, text) in enumerate(segments):
-            if len(segments) > 1:  # each over the periods it held for
-                label = "Mål, som det gjaldt"
-            else:
-                label = f"Mål: {text or value_text(value, ind.unit)}"
-            ax.hlines(
-                value,
-                start,
-                end,
-                color=TARGET_COLOUR,
-                linewidth=1.8,
-                linestyle=":",
-                label=label if n == 0 else None,
-            )
-            shown.append(value)
-        breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
-        for n, reform in enumerate(breaks):  # a break in the series, dated and named
-            ax.axvline(
-                reform["effective_date"],
-                color="#6a3d9a",
-                linewidth=1.2,
-                linestyle=(0, (4, 2)),
-                label=REFORM_LABEL if n == 0 else None,
-            )
-        _y_limits(ax, ind, shown)
-        suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: number(v, "count" if v == int(v) else ind.unit) + suffix)
-        )
-        ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        _legend(fig, ax)
+        fig = history_figure(ind, area_names)
+        if fig is None:
+            return None
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside the page
     chart_id = f"chart-{ind.indicator_id.replace('.', '-')}"
+    area = ind.comparator_area_code
     judged = area is not None and area != BALLERUP and area in area_names
     others = [area_names[area]] if judged else []
     others += [
@@ -308,7 +219,7 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     ]
     title = (
         f"Udviklingen for {ind.indicator_id}: "
-        + ", ".join([home, *others[:-1]])
+        + ", ".join([area_names[BALLERUP], *others[:-1]])
         + (f" og {others[-1]}" if others else "")
     )
     return re.sub(
@@ -317,3 +228,125 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
         svg,
         count=1,
     )
+
+
+def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
+    """The chart's figure (drawn in the SVG style history_chart sets), or None when
+    Ballerup has no value to draw."""
+    ballerup = ind.series.get(BALLERUP, [])
+    if not any(p.value is not None for p in ballerup):
+        return None
+    home = area_names[BALLERUP]
+    fig = Figure(figsize=(WIDTH, HEIGHT), dpi=100)
+    ax = fig.add_axes(AXES)
+    shown: list[float] = []
+    periods, values = _values(ballerup)
+    # the interval as a band over each run of periods that have one; a period alone
+    # between hidden ones (or beside a break) gets a bar, a band of one period has no width
+    band_runs = runs(ballerup, _has_interval)
+    # the legend shows the band of the first run that is a band, not a bar
+    band_labelled = next((r for r in band_runs if len(r) > 1), band_runs[0] if band_runs else None)
+    for run in band_runs:
+        band_label = (
+            f"{home}, {interval_label(ind.interval_method)}" if run is band_labelled else None
+        )
+        lows, highs = [p.ci_lower for p in run], [p.ci_upper for p in run]
+        if len(run) > 1:
+            ax.fill_between(
+                [p.period for p in run],
+                lows,
+                highs,
+                color=BALLERUP_COLOUR,
+                alpha=BAND_ALPHA,
+                linewidth=0,
+                label=band_label,
+            )
+        else:
+            ax.vlines(
+                run[0].period,
+                lows[0],
+                highs[0],
+                color=BALLERUP_COLOUR,
+                alpha=0.35,
+                linewidth=3,
+                label=band_label,
+            )
+        shown += lows + highs
+    # the values as a line over each run of shown periods of one series; a period alone
+    # is a dot, or it would not be drawn at all
+    _plot_runs(
+        ax,
+        runs(ballerup, _has_value),
+        home,
+        dot=len(periods) < 24,
+        color=BALLERUP_COLOUR,
+        linewidth=2.2,
+    )
+    shown += values
+    span = provisional_span(ballerup)
+    if span:  # the months the sources still revise, shaded and named in the legend
+        start, end = span
+        ax.axvspan(
+            start,
+            end,
+            color=PROVISIONAL_COLOUR,
+            alpha=0.12,
+            linewidth=0,
+            label=PROVISIONAL_LABEL,
+        )
+    area = ind.comparator_area_code
+    # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
+    lines = [(area, COMPARATOR_COLOUR, 1.8, "--")] if area not in (None, BALLERUP) else []
+    lines += [(a, BESIDE_COLOUR, 1.5, "-.") for a in ind.also_compared_area_codes or []]
+    for code, colour, width, style in lines:
+        if ind.series.get(code):
+            _, other_values = _values(ind.series[code])
+            _plot_runs(
+                ax,
+                runs(ind.series[code], _has_value),
+                area_names.get(code, str(code)),
+                dot=False,
+                color=colour,
+                linewidth=width,
+                linestyle=style,
+            )
+            shown += other_values
+    first, last = min(periods), max(periods)
+    segments = target_segments(ind, first, last)
+    for n, (start, end, value, text) in enumerate(segments):
+        if len(segments) > 1:  # each over the periods it held for
+            label = "Mål, som det gjaldt"
+        else:
+            label = f"Mål: {text or value_text(value, ind.unit)}"
+        ax.hlines(
+            value,
+            start,
+            end,
+            color=TARGET_COLOUR,
+            linewidth=1.8,
+            linestyle=":",
+            label=label if n == 0 else None,
+        )
+        shown.append(value)
+    breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
+    for n, reform in enumerate(breaks):  # a break in the series, dated and named
+        ax.axvline(
+            reform["effective_date"],
+            color="#6a3d9a",
+            linewidth=1.2,
+            linestyle=(0, (4, 2)),
+            label=REFORM_LABEL if n == 0 else None,
+        )
+    _y_limits(ax, ind, shown)
+    suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: number(v, "count" if v == int(v) else ind.unit) + suffix)
+    )
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    _legend(fig, ax, home)
+    return fig

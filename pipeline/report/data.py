@@ -138,6 +138,11 @@ class Point(NamedTuple):
     series: str | None = None  # the reform whose break the period is after (none: before any)
 
 
+# change statuses (seed indicator_statuses, kind change) that are not a judgement of the
+# change against its interval
+CHANGE_NOT_JUDGED = ("ikke sammenlignelig", "for få til en vurdering", "ikke vurderet")
+
+
 @dataclass
 class Indicator:
     """One catalogue row with its status, history and breakdowns (`row` holds the columns
@@ -162,6 +167,15 @@ class Indicator:
     @property
     def is_retired(self) -> bool:
         return self.catalogue_status == "retired"
+
+    @property
+    def change_interval(self) -> tuple[float | None, float | None]:
+        """The 95 % interval of the change since a year before where its status rests on it
+        (forbedret ... ingen sikker ændring); (None, None) for a change not judged: across a
+        reform, on too few persons, or without an interval."""
+        if self.change_from_year_before is None or self.change_status in CHANGE_NOT_JUDGED:
+            return None, None
+        return self.change_ci_lower, self.change_ci_upper
 
     def point(self, area_code: int, period: date | None = None) -> Point | None:
         """An area's point of the series in `period` (the status period by default)."""
@@ -247,6 +261,12 @@ class ReportData:
     def verdicts(self) -> list[Status]:
         """The verdict words in their order (dim_status, kind verdict)."""
         words = [s for (kind, _), s in self.statuses.items() if kind == "verdict"]
+        return sorted(words, key=lambda s: s.sort_order)
+
+    def change_words(self) -> list[Status]:
+        """The words for a change since a year before in their order (dim_status, kind
+        change)."""
+        words = [s for (kind, _), s in self.statuses.items() if kind == "change"]
         return sorted(words, key=lambda s: s.sort_order)
 
     def status(self, word: str, kind: str = "verdict") -> Status:

@@ -189,7 +189,10 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         ),
     ]
     rows += [(f"{s.symbol} {s.status}", s.sentence_da) for s in data.verdicts()]
+    # the change since a year before has its own words («Ændringens vurdering»)
+    rows += [(f"Ændring: {s.symbol} {s.status}", s.sentence_da) for s in data.change_words()]
     statuses = {f"{s.symbol} {s.status}": s.css_class for s in data.verdicts()}
+    statuses |= {f"Ændring: {s.symbol} {s.status}": s.css_class for s in data.change_words()}
     columns = [
         Column("Emne", lambda r: r[0], lambda r: "status_" + statuses.get(r[0], "")),
         Column("Forklaring", lambda r: r[1], lambda r: "wrap"),
@@ -252,6 +255,9 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
         Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
+        # the interval its status rests on, as the report says it beside the change
+        Column("Ændringens 95 %-interval, fra", lambda i: i.change_interval[0], _unit),
+        Column("Ændringens 95 %-interval, til", lambda i: i.change_interval[1], _unit),
         # a percentage's change is in percentage points, as the report says it
         Column(
             "Ændringens enhed",

@@ -16,7 +16,8 @@ final as (
         target_operator::varchar as target_operator,
         target_value::double as target_value,
         target_tolerance::double as target_tolerance,
-        target_text::varchar as target_text
+        target_text::varchar as target_text,
+        source::varchar as target_source
     from targets
 )
 
