@@ -1604,6 +1604,13 @@ def test_a_change_s_interval_is_said_in_words_in_the_change_s_unit():
         "95 %-interval fra \N{MINUS SIGN}7,2 til 1,3 pr. 10.000"
     )
     assert formats.change_interval_text(None, 1.0, "pct") == ""
+    # an end that leaves out 0 never reads 0 (a change judged forbedret from 0.03)
+    assert formats.change_interval_text(0.03, 2.28, "pct") == (
+        "95 %-interval fra 0,03 til 2,3 pct.-point"
+    )
+    assert formats.change_interval_text(-2.0, -0.004, "pct") == (
+        "95 %-interval fra \N{MINUS SIGN}2,0 til \N{MINUS SIGN}0,004 pct.-point"
+    )
 
 
 def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):

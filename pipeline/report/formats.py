@@ -150,7 +150,19 @@ def change_interval_text(low: float | None, high: float | None, unit: str) -> st
     if low is None or high is None:
         return ""
     suffix = CHANGE_SUFFIX.get(unit, "")
-    return f"95 %-interval fra {number(low, unit)} til {number(high, unit)}{suffix}"
+    return f"95 %-interval fra {_bound(low, unit)} til {_bound(high, unit)}{suffix}"
+
+
+def _bound(value: float, unit: str) -> str:
+    """An interval's end as `number` gives it, or, where that would read 0 of an end that is
+    not (a change judged forbedret from 0.03), with the decimals it takes to show its sign."""
+    decimals = decimals_for(unit)
+    if value == 0 or round(value, decimals) != 0:
+        return number(value, unit)
+    while round(value, decimals) == 0 and decimals < 6:
+        decimals += 1
+    text = format_number(round(value, decimals), decimals)
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def period_text(period: date | None, period_type: str | None) -> str:
