@@ -1489,6 +1489,12 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
         [10, 11, 12],
     ]
 
+    # a rolling year straddling a reform is still of the series before it (5.3, 5.6): the
+    # line is cut at the reform's date the chart marks, not only where the series changes
+    rolling = [Point(m, 50.0, False, series="reform" if m.month >= 11 else None) for m in months]
+    cut = [[p.period.month for p in r] for r in runs(rolling, _has_value, (date(2025, 7, 1),))]
+    assert cut == [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10], [11, 12]]
+
     long = "ledigheden for borgere med ikke-vestlig baggrund på niveau med andre borgere"
     fig = Figure(figsize=(6.6, 2.5), dpi=100)
     ax = fig.add_axes((0.09, 0.13, 0.89, 0.70))
@@ -1607,6 +1613,9 @@ def test_a_change_s_interval_is_said_in_words_in_the_change_s_unit():
     # an end that leaves out 0 never reads 0 (a change judged forbedret from 0.03)
     assert formats.change_interval_text(0.03, 2.28, "pct") == (
         "95 %-interval fra 0,03 til 2,3 pct.-point"
+    )
+    assert formats.change_interval_text(-1e-9, 2.0, "pct") == (
+        "95 %-interval fra 0,0 til 2,0 pct.-point"
     )
     assert formats.change_interval_text(-2.0, -0.004, "pct") == (
         "95 %-interval fra \N{MINUS SIGN}2,0 til \N{MINUS SIGN}0,004 pct.-point"

@@ -421,7 +421,9 @@ def mix_words(ind, data) -> str:
     if ind.mix_change is None:
         return f"{said}: kan ikke beregnes, fordi ingen gruppe er vist i begge perioder."
     year_before = formats.period_text(ind.period.replace(year=ind.period.year - 1), ind.period_type)
-    interval = formats.interval_text(ind.mix_change_ci_lower, ind.mix_change_ci_upper, "pct_points")
+    interval = formats.change_interval_text(
+        ind.mix_change_ci_lower, ind.mix_change_ci_upper, ind.unit
+    )
     counted = ind.counted_da or "personer"
     # the change in the same groups, cut in two: what the mix's change explains (expected
     # minus the year before) and what it does not (mix_change: this period minus expected),
@@ -445,7 +447,7 @@ def mix_words(ind, data) -> str:
         f"{formats.value_text(ind.mix_expected, ind.unit)}: den ændrede fordeling forklarer "
         f"{formats.change_text(from_mix, ind.unit)}, og ændringen inden for grupperne er "
         f"{formats.change_text(within, ind.unit)}"
-        + (f" (95 %-interval {interval})" if interval else "")
+        + (f" ({interval})" if interval else "")
         + (":" if ind.mix_change_status else ".")  # the template adds its status word
     )
 

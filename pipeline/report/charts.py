@@ -104,11 +104,13 @@ def target_segments(
     return out
 
 
-def runs(points: list[Point], has) -> list[list[Point]]:
+def runs(points: list[Point], has, cuts: tuple[date, ...] = ()) -> list[list[Point]]:
     """The points `has` holds for, cut into the runs a line may join: a run ends at a point
-    without it (a hidden cell, no interval), at a reform's break (the periods after it are
-    another series: Point.series) and where periods are missing (more than one and a half of
-    the usual step apart), so that a line or a band never bridges what was not shown."""
+    without it (a hidden cell, no interval), where the series changes (Point.series), at each
+    date of `cuts` (the reforms the chart marks: a rolling year straddling a reform is still
+    counted in the series before it, so its line would run through the marked date) and
+    where periods are missing (more than one and a half of the usual step apart), so that a
+    line or a band never bridges what was not shown."""
     periods = sorted({p.period for p in points})
     steps = sorted((b - a).days for a, b in itertools.pairwise(periods))
     longest = steps[len(steps) // 2] * 1.5 if steps else 0
@@ -122,6 +124,7 @@ def runs(points: list[Point], has) -> list[list[Point]]:
             previous is not None
             and previous.series == p.series
             and (p.period - previous.period).days <= longest
+            and not any(previous.period < cut <= p.period for cut in cuts)
         )
         if joined:
             out[-1].append(p)
@@ -243,7 +246,10 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
     periods, values = _values(ballerup)
     # the interval as a band over each run of periods that have one; a period alone
     # between hidden ones (or beside a break) gets a bar, a band of one period has no width
-    band_runs = runs(ballerup, _has_interval)
+    first, last = min(periods), max(periods)
+    breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
+    cuts = tuple(r["effective_date"] for r in breaks)
+    band_runs = runs(ballerup, _has_interval, cuts)
     # the legend shows the band of the first run that is a band, not a bar
     band_labelled = next((r for r in band_runs if len(r) > 1), band_runs[0] if band_runs else None)
     for run in band_runs:
@@ -276,7 +282,7 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
     # is a dot, or it would not be drawn at all
     _plot_runs(
         ax,
-        runs(ballerup, _has_value),
+        runs(ballerup, _has_value, cuts),
         home,
         dot=len(periods) < 24,
         color=BALLERUP_COLOUR,
@@ -303,7 +309,7 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
             _, other_values = _values(ind.series[code])
             _plot_runs(
                 ax,
-                runs(ind.series[code], _has_value),
+                runs(ind.series[code], _has_value, cuts),
                 area_names.get(code, str(code)),
                 dot=False,
                 color=colour,
@@ -311,7 +317,6 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
                 linestyle=style,
             )
             shown += other_values
-    first, last = min(periods), max(periods)
     segments = target_segments(ind, first, last)
     for n, (start, end, value, text) in enumerate(segments):
         if len(segments) > 1:  # each over the periods it held for
@@ -328,7 +333,6 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
             label=label if n == 0 else None,
         )
         shown.append(value)
-    breaks = [r for r in ind.reforms if first < r["effective_date"] <= last]
     for n, reform in enumerate(breaks):  # a break in the series, dated and named
         ax.axvline(
             reform["effective_date"],

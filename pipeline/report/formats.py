@@ -161,6 +161,8 @@ def _bound(value: float, unit: str) -> str:
         return number(value, unit)
     while round(value, decimals) == 0 and decimals < 6:
         decimals += 1
+    if round(value, decimals) == 0:  # too near 0 to show its sign: 0, never a minus zero
+        return number(value, unit)
     text = format_number(round(value, decimals), decimals)
     return MINUS + text[1:] if text.startswith("-") else text
 
