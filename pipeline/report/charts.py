@@ -142,11 +142,17 @@ def _has_interval(p: Point) -> bool:
     return p.ci_lower is not None and p.ci_upper is not None
 
 
+def _legend_run(some: list[list[Point]]) -> list[Point] | None:
+    """The run the legend shows: the first of more than one period (a line or a band, not a
+    dot or a bar), else the first."""
+    return next((r for r in some if len(r) > 1), some[0] if some else None)
+
+
 def _plot_runs(ax, line_runs: list[list[Point]], label: str, dot: bool, **style) -> None:
     """A series as one line per run (`runs`): a run of one period is a dot, or it would
     not be drawn at all; every period a dot when `dot` (a short history). The legend shows
     the first run that is a line."""
-    labelled = next((r for r in line_runs if len(r) > 1), line_runs[0] if line_runs else None)
+    labelled = _legend_run(line_runs)
     for run in line_runs:
         ax.plot(
             [p.period for p in run],
@@ -251,7 +257,7 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
     cuts = tuple(r["effective_date"] for r in breaks)
     band_runs = runs(ballerup, _has_interval, cuts)
     # the legend shows the band of the first run that is a band, not a bar
-    band_labelled = next((r for r in band_runs if len(r) > 1), band_runs[0] if band_runs else None)
+    band_labelled = _legend_run(band_runs)
     for run in band_runs:
         band_label = (
             f"{home}, {interval_label(ind.interval_method)}" if run is band_labelled else None

@@ -78,12 +78,14 @@ def decimals_for(unit: str) -> int:
     return UNIT_DECIMALS.get(unit, 1)
 
 
-def number(value: float | None, unit: str) -> str:
-    """The bare figure, '3,5' or '\N{MINUS SIGN}0,4' (a true minus sign); '' for None."""
+def number(value: float | None, unit: str, decimals: int | None = None) -> str:
+    """The bare figure, '3,5' or '\N{MINUS SIGN}0,4' (a true minus sign), with the unit's
+    decimals unless `decimals` says otherwise; '' for None."""
     if value is None:
         return ""
-    rounded = round(value, decimals_for(unit)) + 0.0  # -0.0 + 0.0 is 0.0: no minus on a zero
-    text = format_number(rounded, decimals_for(unit))
+    decimals = decimals_for(unit) if decimals is None else decimals
+    rounded = round(value, decimals) + 0.0  # -0.0 + 0.0 is 0.0: no minus on a zero
+    text = format_number(rounded, decimals)
     return MINUS + text[1:] if text.startswith("-") else text
 
 
@@ -157,14 +159,11 @@ def _bound(value: float, unit: str) -> str:
     """An interval's end as `number` gives it, or, where that would read 0 of an end that is
     not (a change judged forbedret from 0.03), with the decimals it takes to show its sign."""
     decimals = decimals_for(unit)
-    if value == 0 or round(value, decimals) != 0:
-        return number(value, unit)
-    while round(value, decimals) == 0 and decimals < 6:
+    while value != 0 and round(value, decimals) == 0 and decimals < 6:
         decimals += 1
     if round(value, decimals) == 0:  # too near 0 to show its sign: 0, never a minus zero
         return number(value, unit)
-    text = format_number(round(value, decimals), decimals)
-    return MINUS + text[1:] if text.startswith("-") else text
+    return number(value, unit, decimals)
 
 
 def period_text(period: date | None, period_type: str | None) -> str:
