@@ -117,9 +117,16 @@ def _batch_files(con: duckdb.DuckDBPyConnection, files: list[Delivery], today: d
 NO_WEEK = "date '0001-01-01'"
 
 
-def _rows(columns: tuple[str, ...]) -> str:
+def _rows(columns: tuple[str, ...], distinct: bool = False) -> str:
     """The relation a block reads: `incoming`, with the file's period where it needs it,
-    and the Thursday of the ISO week (yyyyww) in its first column where it needs that."""
+    and the Thursday of the ISO week (yyyyww) in its first column where it needs that.
+    `distinct`: only each file's distinct values of the block's own columns (the value
+    frame's, where a row's line does not matter), so that the Thursday is computed and the
+    period joined for some hundred weeks, not for 31 million person-weeks."""
+    rows = "incoming"
+    if distinct and set(columns) & {WEEK_THURSDAY, *PERIOD_COLUMNS}:
+        own = ", ".join(q(c) for c in columns if c not in (WEEK_THURSDAY, *PERIOD_COLUMNS))
+        rows = f"(select distinct _file, {own} from incoming)"
     if WEEK_THURSDAY in columns:
         week = q(columns[0])
         monday = (
@@ -136,11 +143,11 @@ def _rows(columns: tuple[str, ...]) -> str:
         return (
             f"(select *, case when {week} is null then null when {is_week} then ({monday}) + 3 "
             f"else {NO_WEEK} end as {WEEK_THURSDAY} "
-            "from incoming join _batch_files using (_file))"
+            f"from {rows} join _batch_files using (_file))"
         )
     if set(columns) & set(PERIOD_COLUMNS):
-        return "(select * from incoming join _batch_files using (_file))"
-    return "incoming"
+        return f"(select * from {rows} join _batch_files using (_file))"
+    return rows
 
 
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -188,7 +195,14 @@ def _value_frame(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> pd.DataFr
                 f"case when regexp_full_match({col}, {lit(CPR_REGEX)}) "
                 f"then {lit(VALID_CPR)} else {col} end as {col}"
             )
-        parts.append(f"select {distinct} {lit(b)} as _block, {names} from {_rows(cols)}")
+            # the pattern on each distinct number, not on each row (0.95 s instead of 1.3 s
+            # for the person-weeks of `make bench SCALE=18.6`)
+            parts.append(
+                f"select distinct {lit(b)} as _block, {names} "
+                f"from (select distinct {col} from incoming)"
+            )
+            continue
+        parts.append(f"select {distinct} {lit(b)} as _block, {names} from {_rows(cols, True)}")
     con.execute(
         "create or replace temp table _gx as select row_number() over () - 1 as _pos, * from ("
         + " union all by name ".join(parts)
