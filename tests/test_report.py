@@ -473,6 +473,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         for r in _rows(built.settings.analytics_path, "select * from marts.dim_area")
     )
     shown_beside = False
+    replaced_targets = []
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
@@ -503,6 +504,14 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         for name, key in (("fra", "change_ci_lower"), ("til", "change_ci_upper")):
             cell = r[col[f"Ændringens 95 %-interval, {name}"]]
             assert cell.value == (pytest.approx(s[key]) if judged else None), (name, s)
+            if judged:  # shown with the decimals the report says it with (0,03, not 0,0)
+                said = formats.change_interval_text(s[key], s[key], s["unit"]).split()[3]
+                shown = cell.number_format.partition(".")[2]
+                assert len(shown) == len(said.partition(",")[2]), (name, said, shown, s)
+        # the target the current one replaced, as the facts line says it after "; "
+        earlier = r[col["Tidligere mål"]].value
+        assert earlier is None or earlier.startswith("til og med "), s
+        replaced_targets += [(s["indicator_id"], earlier)] if earlier else []
         # a percentage's change is said to be in percentage points, as the report says it
         changed = s["change_from_year_before"] is not None
         unit = r[col["Ændringens enhed"]].value
@@ -513,6 +522,16 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
     assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
+    # every indicator judged in a period after a target of the seed ended names that target
+    # beside its own (4.3's 25 % through 2020; 1.5's 80 % through June 2026, once judged after)
+    ended = {
+        t["indicator_id"]: t["target_text"]
+        for t in sorted(_seed("indicator_targets"), key=lambda t: t["valid_to"])
+        if status[t["indicator_id"]]["period"]
+        and date.fromisoformat(t["valid_to"]) < status[t["indicator_id"]]["period"]
+    }
+    assert {i: text.split(": ", 1)[1] for i, text in replaced_targets} == ended
+    assert "4.3" in ended  # the sample judges 4.3 after 2020
     method_names = {m["interval_method"]: m["name_da"] for m in _seed("interval_methods")}
     reform_names = {
         r[

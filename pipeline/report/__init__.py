@@ -40,30 +40,13 @@ class ReportResult:
     pdf_missing: str = ""
 
 
-def earlier_target_text(ind: Indicator) -> str:
-    """The target before the one the status is judged against, when a law or the strategy
-    changed it (marts.dim_indicator_target: 1.5's 80 % until June 2026), so that the reader
-    sees both: '; til og med juni 2026: mindst 80 pct., strategiens mål'; '' when there was
-    none."""
-    if ind.period is None:
-        return ""
-    now = [t for t in ind.targets if t["valid_from"] <= ind.period <= t["valid_to"]]
-    before = [t for t in ind.targets if now and t["valid_to"] < now[0]["valid_from"]]
-    if not before:
-        return ""
-    last = max(before, key=lambda t: t["valid_to"])
-    text = last["target_text"] or formats.value_text(last["target_value"], ind.unit)
-    until = formats.period_text(last["valid_to"], "year" if ind.period_type == "year" else "month")
-    return f"; til og med {until}: {text}"
-
-
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """What the latest value is judged against, in words."""
     if ind.is_retired:
         return "–" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
     if ind.comparator == "fixed_target":
         said = "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
-        return said + earlier_target_text(ind)
+        return said + (f"; {ind.earlier_target}" if ind.earlier_target else "")
     if ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP:
         name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
         if ind.comparator_value is None:

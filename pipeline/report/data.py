@@ -177,6 +177,23 @@ class Indicator:
             return None, None
         return self.change_ci_lower, self.change_ci_upper
 
+    @property
+    def earlier_target(self) -> str | None:
+        """The target before the one the status is judged against, when a law or the
+        strategy changed it (marts.dim_indicator_target: 1.5's 80 % until June 2026), so
+        that the reader sees both: 'til og med juni 2026: mindst 80 pct., strategiens mål';
+        None when there was none."""
+        if self.period is None:
+            return None
+        now = [t for t in self.targets if t["valid_from"] <= self.period <= t["valid_to"]]
+        before = [t for t in self.targets if now and t["valid_to"] < now[0]["valid_from"]]
+        if not before:
+            return None
+        last = max(before, key=lambda t: t["valid_to"])
+        text = last["target_text"] or formats.value_text(last["target_value"], self.unit)
+        kind = "year" if self.period_type == "year" else "month"
+        return f"til og med {formats.period_text(last['valid_to'], kind)}: {text}"
+
     def point(self, area_code: int, period: date | None = None) -> Point | None:
         """An area's point of the series in `period` (the status period by default)."""
         wanted = self.period if period is None else period

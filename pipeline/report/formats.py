@@ -155,15 +155,21 @@ def change_interval_text(low: float | None, high: float | None, unit: str) -> st
     return f"95 %-interval fra {_bound(low, unit)} til {_bound(high, unit)}{suffix}"
 
 
-def _bound(value: float, unit: str) -> str:
-    """An interval's end as `number` gives it, or, where that would read 0 of an end that is
-    not (a change judged forbedret from 0.03), with the decimals it takes to show its sign."""
+def bound_decimals(value: float | None, unit: str) -> int:
+    """The decimals an interval's end is shown with: the unit's, or, where that would read 0
+    of an end that is not (a change judged forbedret from 0.03), as many as it takes to show
+    its sign (at most 6). An end too near 0 to show its sign keeps the unit's: it reads 0."""
     decimals = decimals_for(unit)
-    while value != 0 and round(value, decimals) == 0 and decimals < 6:
-        decimals += 1
-    if round(value, decimals) == 0:  # too near 0 to show its sign: 0, never a minus zero
-        return number(value, unit)
-    return number(value, unit, decimals)
+    more = decimals
+    while value and round(value, more) == 0 and more < 6:
+        more += 1
+    return more if value and round(value, more) != 0 else decimals
+
+
+def _bound(value: float, unit: str) -> str:
+    """An interval's end as `number` gives it, with the decimals that show its sign
+    (bound_decimals): never 0 for an end that is not, never a minus zero."""
+    return number(value, unit, bound_decimals(value, unit))
 
 
 def period_text(period: date | None, period_type: str | None) -> str:

@@ -66,11 +66,22 @@ class _Sheet:
         self.ws.write_row(0, 0, headers, styles["header"])
         self.ws.freeze_panes(1, 0)
         self.row = 0
+        self.book = book
+
+    def style(self, key: str):
+        """A style by its key; 'unit:decimals' (an interval's end that takes more decimals
+        than its unit's to show its sign, formats.bound_decimals) is made when first asked."""
+        if key not in self.styles and ":" in key:
+            unit, decimals = key.split(":")
+            self.styles[key] = self.book.add_format(
+                {"num_format": number_format(unit, int(decimals))}
+            )
+        return self.styles.get(key)
 
     def append(self, values: list, number_styles: dict[int, str] | None = None) -> None:
         self.row += 1
         for col, value in enumerate(values):
-            style = self.styles.get((number_styles or {}).get(col, ""), None)
+            style = self.style((number_styles or {}).get(col, ""))
             if value is None:
                 self.ws.write_blank(self.row, col, None, style)
             elif isinstance(value, date):
@@ -91,8 +102,8 @@ class _Sheet:
         self.ws.autofilter(0, 0, max(self.row, 1), len(self.widths) - 1)
 
 
-def number_format(unit: str) -> str:
-    decimals = formats.decimals_for(unit)
+def number_format(unit: str, decimals: int | None = None) -> str:
+    decimals = formats.decimals_for(unit) if decimals is None else decimals
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
@@ -136,6 +147,13 @@ def _write_sheet(book, styles, stamp: Stamp, title: str, columns: list[Column], 
 
 def _unit(i: Indicator) -> str:
     return i.unit
+
+
+def _bound_style(i: Indicator, value: float | None) -> str:
+    """An interval end's style: its unit's, with the decimals the report shows it with (an
+    end of 0.03 reads 0,03, not 0,0: formats.bound_decimals)."""
+    decimals = formats.bound_decimals(value, i.unit)
+    return i.unit if decimals == formats.decimals_for(i.unit) else f"{i.unit}:{decimals}"
 
 
 def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
@@ -252,12 +270,22 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             ),
         ),
         Column("Mål", lambda i: i.target_value, _unit),
+        # the target the current one replaced (1.5: the strategy's 80 % until June 2026)
+        Column("Tidligere mål", lambda i: i.earlier_target),
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
         Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
         # the interval its status rests on, as the report says it beside the change
-        Column("Ændringens 95 %-interval, fra", lambda i: i.change_interval[0], _unit),
-        Column("Ændringens 95 %-interval, til", lambda i: i.change_interval[1], _unit),
+        Column(
+            "Ændringens 95 %-interval, fra",
+            lambda i: i.change_interval[0],
+            lambda i: _bound_style(i, i.change_interval[0]),
+        ),
+        Column(
+            "Ændringens 95 %-interval, til",
+            lambda i: i.change_interval[1],
+            lambda i: _bound_style(i, i.change_interval[1]),
+        ),
         # a percentage's change is in percentage points, as the report says it
         Column(
             "Ændringens enhed",
