@@ -1662,8 +1662,11 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
         )
         judged = s["change_status"] in ("forbedret", "forværret", "steget", "faldet")
         if (judged or s["change_status"] == "ingen sikker ændring") and interval:
-            assert f"({interval})" in facts, (s["indicator_id"], facts)
+            # each figure kept on one line with its unit (a no-break space between them)
+            assert formats.keep_units(f"({interval})") in facts, (s["indicator_id"], facts)
+            assert "\N{NO-BREAK SPACE}pct.-point" in facts or s["unit"] not in ("pct",), facts
             said += 1
         else:
+            assert "95\N{NO-BREAK SPACE}%-interval" not in facts, (s["indicator_id"], facts)
             assert "95 %-interval" not in facts, (s["indicator_id"], facts)
     assert said, "no change with an interval in the test world"

@@ -7,6 +7,7 @@ and a colour class (marts.dim_status), so it reads in black and white too.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from pipeline.danish import format_number
@@ -170,6 +171,18 @@ def _bound(value: float, unit: str) -> str:
     """An interval's end as `number` gives it, with the decimals that show its sign
     (bound_decimals): never 0 for an end that is not, never a minus zero."""
     return number(value, unit, bound_decimals(value, unit))
+
+
+# the space between a figure and its unit ("1,0 pct.-point", "75 pct.", "95 %-interval",
+# "2,5 pr. 10.000", "12 uger"), where a line of the report must not break
+UNIT_SPACE = re.compile(r"(?<=\d) (?=%|pct\.|uger\b|pr\. )|(?<=\bpr\.) (?=\d)")
+
+
+def keep_units(text: str) -> str:
+    """`text` with a no-break space between each figure and its unit, so that a wrapped
+    line never leaves '2,3' at the end of one line and 'pct.-point' at the start of the
+    next (the facts line under each indicator, helper-48)."""
+    return UNIT_SPACE.sub("\N{NO-BREAK SPACE}", text)
 
 
 def period_text(period: date | None, period_type: str | None) -> str:
