@@ -101,6 +101,36 @@ def test_person_ids_are_replaced_by_the_integer_key_of_their_keyed_hash(fresh):
     assert unkeyed == 0
 
 
+def test_a_later_load_keys_its_new_persons_after_the_known_ones_and_no_one_twice(fresh):
+    """raw._person_keys has no index (pipeline/ingest/loadlog.py): its one insert keeps
+    both columns unique. A second load, of persons met before and new ones, gives the new
+    ones the next keys and leaves every known person's key as it was."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-04.csv"})
+    folder = fresh.settings.landing_dir / "case_system"
+    later = folder / "offers_2024-04.csv"
+    held = later.rename(fresh.settings.landing_dir.parent / later.name)
+    Ingestor(fresh.settings).run()
+    query = "select person_hash, person_key from raw._person_keys"
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        before = dict(con.execute(query).fetchall())
+    held.rename(later)
+    [outcome] = [o for o in Ingestor(fresh.settings).run() if o.file == later.name]
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        after = con.execute(query).fetchall()
+        again = con.execute(
+            "select count(*) from raw._person_keys where person_hash in (select k.person_hash "
+            "from raw.case_system_offers as o join raw._person_keys as k using (person_key))"
+        ).fetchone()[0]
+    hashes, keys = [h for h, _ in after], [k for _, k in after]
+    new = {h: k for h, k in after if h not in before}
+    assert outcome.status == "loaded" and new, outcome  # the later file brought new persons
+    assert again > len(new)  # and persons met before
+    assert len(set(hashes)) == len(hashes) and len(set(keys)) == len(keys)
+    assert {h: k for h, k in after if h in before} == before
+    assert sorted(keys) == list(range(1, len(keys) + 1))
+    assert min(new.values()) == len(before) + 1
+
+
 def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fresh):
     _only(fresh, "case_system", {"meetings_2024-03.csv"})
     path = fresh.settings.landing_dir / "case_system" / "meetings_2024-03.csv"

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from itertools import groupby
 
 import duckdb
 import pytest
@@ -524,12 +525,18 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
     # every indicator judged in a period after a target of the seed ended names that target
     # beside its own (4.3's 25 % through 2020; 1.5's 80 % through June 2026, once judged after)
-    ended = {
-        t["indicator_id"]: t["target_text"]
-        for t in sorted(_seed("indicator_targets"), key=lambda t: t["valid_to"])
-        if status[t["indicator_id"]]["period"]
-        and date.fromisoformat(t["valid_to"]) < status[t["indicator_id"]]["period"]
-    }
+    ended = {}
+    by_indicator = sorted(_seed("indicator_targets"), key=lambda t: t["indicator_id"])
+    for i, targets in groupby(by_indicator, key=lambda t: t["indicator_id"]):
+        period, dated = status[i]["period"], sorted(targets, key=lambda t: t["valid_from"])
+        held = [
+            k
+            for k, t in enumerate(dated)
+            if period and t["valid_from"] <= period.isoformat() <= t["valid_to"]
+        ]
+        judged = status[i]["comparator_kind"] == "fixed_target"
+        if held and held[0] > 0 and judged and status[i]["catalogue_status"] != "retired":
+            ended[i] = dated[held[0] - 1]["target_text"]
     assert {i: text.split(": ", 1)[1] for i, text in replaced_targets} == ended
     assert "4.3" in ended  # the sample judges 4.3 after 2020
     method_names = {m["interval_method"]: m["name_da"] for m in _seed("interval_methods")}
@@ -1639,6 +1646,38 @@ def test_a_change_s_interval_is_said_in_words_in_the_change_s_unit():
     assert formats.change_interval_text(-2.0, -0.004, "pct") == (
         "95 %-interval fra \N{MINUS SIGN}2,0 til \N{MINUS SIGN}0,004 pct.-point"
     )
+    # the workbook's cell shows an end with the decimals the report says it with
+    from pipeline.report.data import Indicator
+    from pipeline.report.workbook import _bound_style, number_format
+
+    share = Indicator({"unit": "pct"})
+    assert _bound_style(share, 0.03) == "pct:2" and number_format("pct", 2) == "#,##0.00"
+    assert _bound_style(share, -0.004) == "pct:3"
+    assert _bound_style(share, 2.28) == _bound_style(share, None) == "pct"
+    assert _bound_style(Indicator({"unit": "count"}), 0.4) == "count:1"
+
+
+def test_a_figure_is_kept_on_one_line_with_its_unit():
+    """A wrapped facts line never ends in a figure, or in 'pct.-', with the rest of its
+    unit on the next line (helper-48, helper-49): each figure and unit is one span that does
+    not wrap; the rest is escaped text."""
+    from pipeline.report.formats import keep_units
+
+    assert keep_units("95 %-interval fra \N{MINUS SIGN}0,2 til 2,3 pct.-point") == (
+        '<span class="nw">95 %-interval</span> fra \N{MINUS SIGN}0,2 til '
+        '<span class="nw">2,3 pct.-point</span>'
+    )
+    assert keep_units("Mål: mindst 75 pct.; til og med 2020: 25 pct., mål for 2020") == (
+        'Mål: mindst <span class="nw">75 pct.</span>; til og med 2020: '
+        '<span class="nw">25 pct.</span>, mål for 2020'
+    )
+    assert keep_units("\N{MINUS SIGN}1.234,5 pr. 10.000; faldet 2 pladser; 12 uger") == (
+        '<span class="nw">\N{MINUS SIGN}1.234,5 pr. 10.000</span>; faldet '
+        '<span class="nw">2 pladser</span>; <span class="nw">12 uger</span>'
+    )
+    assert keep_units("Region <Hovedstaden>: 3,4 %") == (
+        'Region &lt;Hovedstaden&gt;: <span class="nw">3,4 %</span>'
+    )
 
 
 def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
@@ -1652,21 +1691,27 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
     said = 0
     for s in status.values():
         article = soup.select_one(f'article[data-indicator="{s["indicator_id"]}"]')
-        facts = " ".join(
-            span.get_text(" ", strip=True)
+        spans = [
+            span
             for span in article.select("p.facts-line > span")
             if span.get_text().startswith("Ændring siden sidste år")
-        )
+        ]
+        facts = " ".join(" ".join(span.get_text().split()) for span in spans)
+        # each figure with its unit is kept on one line (formats.keep_units)
+        kept = [nw.get_text() for span in spans for nw in span.select("span.nw")]
+        assert all(k in facts for k in kept), (kept, facts)
+        changed = s["change_from_year_before"] is not None
+        if spans and changed and s["unit"] in formats.CHANGE_SUFFIX:
+            change = formats.change_text(s["change_from_year_before"], s["unit"])
+            assert change in kept, (change, kept)
         interval = formats.change_interval_text(
             s["change_ci_lower"], s["change_ci_upper"], s["unit"]
         )
         judged = s["change_status"] in ("forbedret", "forværret", "steget", "faldet")
         if (judged or s["change_status"] == "ingen sikker ændring") and interval:
-            # each figure kept on one line with its unit (a no-break space between them)
-            assert formats.keep_units(f"({interval})") in facts, (s["indicator_id"], facts)
-            assert "\N{NO-BREAK SPACE}pct.-point" in facts or s["unit"] not in ("pct",), facts
+            assert f"({interval})" in facts, (s["indicator_id"], facts)
+            assert "95 %-interval" in kept, kept
             said += 1
         else:
-            assert "95\N{NO-BREAK SPACE}%-interval" not in facts, (s["indicator_id"], facts)
             assert "95 %-interval" not in facts, (s["indicator_id"], facts)
     assert said, "no change with an interval in the test world"

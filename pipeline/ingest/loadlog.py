@@ -42,8 +42,12 @@ create table if not exists raw._load_log (
 # about twice as fast as the 32-character hash (issue 16). Only ingest writes this table; the
 # hash never leaves raw, and no model reads it.
 # Both columns are unique by the one insert that writes them (add_person_keys: distinct hashes
-# not yet present, keys numbered on from the largest, by DuckDB's one writer), which
-# tests/test_ingest.py holds; no index enforces it. The primary key's and the unique key's
+# not yet present, keys numbered on from the largest); no index enforces it. That holds while
+# no two inserts overlap, which DuckDB alone does not promise (two connections of one process
+# may append at once): ingest runs one suite after another on one connection, and one refresh
+# at a time writes the warehouse (the refresh lock, and Dagster's warehouse pool of one).
+# tests/test_ingest.py holds both columns unique over loads that add new persons beside known
+# ones. The primary key's and the unique key's
 # indexes cost 2.7 s of the 1.5 million persons' first load in `make bench SCALE=18.6`
 # (insert 1.65 s and commit 1.11 s, against 0.7 s and 0.02 s without), and a warehouse made
 # with them keeps them (create if not exists): they are right, only slower.

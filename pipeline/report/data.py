@@ -182,8 +182,9 @@ class Indicator:
         """The target before the one the status is judged against, when a law or the
         strategy changed it (marts.dim_indicator_target: 1.5's 80 % until June 2026), so
         that the reader sees both: 'til og med juni 2026: mindst 80 pct., strategiens mål';
-        None when there was none."""
-        if self.period is None:
+        None when there was none, or when the status is not judged against a target (a
+        retired indicator, one compared with an area)."""
+        if self.period is None or self.is_retired or self.comparator != "fixed_target":
             return None
         now = [t for t in self.targets if t["valid_from"] <= self.period <= t["valid_to"]]
         before = [t for t in self.targets if now and t["valid_to"] < now[0]["valid_from"]]

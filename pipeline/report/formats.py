@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from markupsafe import Markup, escape
+
 from pipeline.danish import format_number
 
 MONTHS = [
@@ -173,16 +175,26 @@ def _bound(value: float, unit: str) -> str:
     return number(value, unit, bound_decimals(value, unit))
 
 
-# the space between a figure and its unit ("1,0 pct.-point", "75 pct.", "95 %-interval",
-# "2,5 pr. 10.000", "12 uger"), where a line of the report must not break
-UNIT_SPACE = re.compile(r"(?<=\d) (?=%|pct\.|uger\b|pr\. )|(?<=\bpr\.) (?=\d)")
+# a figure with its unit ("2,3 pct.-point", "\N{MINUS SIGN}1,0 %", "75 pct.", "95 %-interval",
+# "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), which a line of the report must not break:
+# not at the space, and not at the hyphen of "pct.-point" or "%-interval"
+FIGURE_AND_UNIT = re.compile(
+    r"[\N{MINUS SIGN}+±-]?\d[\d.,]* (?:%-interval|%|pct\.-point|pct\.|uger\b|pr\. \d[\d.]*"
+    r"|pladser?\b)"
+)
 
 
-def keep_units(text: str) -> str:
-    """`text` with a no-break space between each figure and its unit, so that a wrapped
-    line never leaves '2,3' at the end of one line and 'pct.-point' at the start of the
-    next (the facts line under each indicator, helper-48)."""
-    return UNIT_SPACE.sub("\N{NO-BREAK SPACE}", text)
+def keep_units(text: str) -> Markup:
+    """`text` (escaped) with each figure and its unit in a span that does not wrap
+    (`span.nw`), so that a wrapped line never ends in '2,3' or '2,3 pct.-' with the rest of
+    its unit on the next (the facts line under each indicator, helper-48 and helper-49)."""
+    out, at = [], 0
+    for found in FIGURE_AND_UNIT.finditer(text):
+        out += [escape(text[at : found.start()]), Markup('<span class="nw">')]
+        out += [escape(found.group()), Markup("</span>")]
+        at = found.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def period_text(period: date | None, period_type: str | None) -> str:
