@@ -8,16 +8,26 @@ Both directions live here, so that the sample generator (format_number) and inge
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = ".."
 # "1.234,5", "4,2", "-12": thousands dot, decimal comma (a DuckDB regular expression, RE2)
 NUMBER_PATTERN = r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?"
 
 
+def rounded(value: float, decimals: int = 0) -> float:
+    """`value` rounded to `decimals` as it is written, a half away from zero (0,25 -> 0,3;
+    -0,25 -> -0,3; 2,675 -> 2,68), as the workbook's number formats show it in Excel,
+    where Python's round() takes a half to the even digit and works on the binary value
+    (0,25 -> 0,2; 2,675 -> 2,67)."""
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return float(exact) + 0.0  # -0.0 + 0.0 is 0.0
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    text = f"{value:,.{decimals}f}"  # 1,234.5
+    text = f"{rounded(value, decimals):,.{decimals}f}"  # 1,234.5
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

@@ -4,7 +4,7 @@ with number_sql in DuckDB (the reader every StatBank value goes through)."""
 import duckdb
 import pytest
 
-from pipeline.danish import format_number, is_number_sql, number_sql
+from pipeline.danish import format_number, is_number_sql, number_sql, rounded
 
 
 def read(text: str | None) -> tuple[bool, float | None]:
@@ -43,3 +43,16 @@ def test_what_the_generator_writes_ingest_reads_back(value):
 def test_format_number_uses_thousands_dot_and_decimal_comma():
     assert format_number(1234567.891, 1) == "1.234.567,9"
     assert format_number(None) == ".."
+
+
+@pytest.mark.parametrize(
+    "value, decimals, written",
+    [(0.25, 1, "0,3"), (-0.25, 1, "-0,3"), (2.675, 2, "2,68"), (0.35, 1, "0,4"), (-0.04, 1, "0,0")],
+)
+def test_a_half_is_rounded_away_from_zero_as_the_workbook_rounds_it(value, decimals, written):
+    """The report writes a figure as the workbook's number format shows the same value
+    (helper-49: Python's round() gave 0,2 where Excel shows 0,3), a half away from zero as
+    it is written (2,675 -> 2,68, not the binary value's 2,67), and a figure that rounds
+    to zero has no minus sign."""
+    assert format_number(value, decimals) == written
+    assert rounded(value, decimals) == float(written.replace(",", "."))

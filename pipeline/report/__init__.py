@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var
+from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
@@ -414,7 +415,7 @@ def mix_words(ind, data) -> str:
     # each from the three shares as shown, so that the parts add up to what the reader
     # can subtract (the interval and the status are the unrounded difference's)
     shown = [
-        round(v, formats.decimals_for(ind.unit))
+        rounded(v, formats.decimals_for(ind.unit))
         for v in (ind.mix_value_year_before, ind.mix_expected, ind.mix_value)
     ]
     before, expected, now = shown

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
-from pipeline.danish import format_number
+from pipeline.danish import format_number, rounded
 
 MONTHS = [
     "januar",
@@ -87,8 +87,7 @@ def number(value: float | None, unit: str, decimals: int | None = None) -> str:
     if value is None:
         return ""
     decimals = decimals_for(unit) if decimals is None else decimals
-    rounded = round(value, decimals) + 0.0  # -0.0 + 0.0 is 0.0: no minus on a zero
-    text = format_number(rounded, decimals)
+    text = format_number(rounded(value, decimals), decimals)  # no minus on a zero
     return MINUS + text[1:] if text.startswith("-") else text
 
 
@@ -129,7 +128,7 @@ def persons_text(n: float | None, counted: str | None, compares_groups: bool) ->
     if n is None or not counted:
         return ""
     label = "mindste antal:" if compares_groups else "n ="
-    return f"{label} {format_number(round(n), 0)} {counted}"
+    return f"{label} {format_number(n, 0)} {counted}"
 
 
 def change_text(change: float | None, unit: str) -> str:
@@ -138,7 +137,7 @@ def change_text(change: float | None, unit: str) -> str:
     a lower place, so 17 to 19 is 'faldet 2 pladser'."""
     if change is None:
         return "ingen værdi året før"
-    change = round(change, decimals_for(unit))  # the sign of what is shown
+    change = rounded(change, decimals_for(unit))  # the sign of what is shown
     if unit == "rank":
         places = int(abs(change))
         if not places:
@@ -164,9 +163,9 @@ def bound_decimals(value: float | None, unit: str) -> int:
     its sign (at most 6). An end too near 0 to show its sign keeps the unit's: it reads 0."""
     decimals = decimals_for(unit)
     more = decimals
-    while value and round(value, more) == 0 and more < 6:
+    while value and rounded(value, more) == 0 and more < 6:
         more += 1
-    return more if value and round(value, more) != 0 else decimals
+    return more if value and rounded(value, more) != 0 else decimals
 
 
 def _bound(value: float, unit: str) -> str:
