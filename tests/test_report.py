@@ -33,6 +33,12 @@ MONTHS = "januar februar marts april maj juni juli august september oktober nove
 DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit
 
 
+def reads(element) -> str:
+    """An element's text as the reader reads it: its words, one space between them (a
+    figure kept with its unit is a span of its own, formats.keep_units)."""
+    return " ".join(element.get_text().split())
+
+
 def _seed(name: str) -> list[dict]:
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -799,7 +805,7 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
     assert shown == {r["indicator_id"] for r in levels}
     for r in levels:
         article = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"]')
-        line = article.select_one("p.comparable").get_text(" ", strip=True)
+        line = reads(article.select_one("p.comparable"))
         assert f"{r['n_comparable']} med offentliggjort tal" in line, line
         if r["home_rank"] is not None:
             assert f"Ballerup nr. {r['home_rank']} af {r['n_ranked']}" in line, line
@@ -941,7 +947,7 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
     for r in rows:
         line = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"] p.outlook')
         assert line is not None, r
-        text = line.get_text(" ", strip=True)
+        text = reads(line)
         assert r["on_course"] in text and "12 måneder" in text
         assert f"Fremskrivning for {danish_month(r['forecast_period'])}: " in text
         assert danish(r["forecast"], r["unit"]) in text
@@ -959,7 +965,7 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
     # exactly the projected indicators have a projection (one without a goal is not
     # projected); one judged against a goal without a projection says why
     outlooks = {
-        a["data-indicator"]: a.select_one("p.outlook").get_text(" ", strip=True)
+        a["data-indicator"]: reads(a.select_one("p.outlook"))
         for a in soup.select("article.indicator")
         if a.select_one("p.outlook")
     }
@@ -1328,9 +1334,7 @@ def test_the_change_at_the_mix_is_not_computed_across_a_reform_that_redefines_th
         assert s["mix_change_status"] == "ikke sammenlignelig"
         compared = ("mix_n_counted", "mix_n_counted_year_before", "mix_value", "mix_expected")
         assert [s[c] for c in (*compared, "mix_change")] == [None] * 5
-        text = soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix').get_text(
-            " ", strip=True
-        )
+        text = reads(soup.select_one(f'article[data-indicator="{indicator_id}"] p.mix'))
         assert text.endswith(
             "ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
         )
@@ -1675,6 +1679,13 @@ def test_a_figure_is_kept_on_one_line_with_its_unit():
         '<span class="nw">\N{MINUS SIGN}1.234,5 pr. 10.000</span>; faldet '
         '<span class="nw">2 pladser</span>; <span class="nw">12 uger</span>'
     )
+    # a range is kept whole: no line ends in '14,5 %\N{EN DASH}'
+    assert keep_units(
+        "median 16,1 % (14,5 %\N{EN DASH}17,7 %); interval: 14,6\N{EN DASH}17,9 %"
+    ) == (
+        'median <span class="nw">16,1 %</span> (<span class="nw">14,5 %\N{EN DASH}17,7 %</span>); '
+        'interval: <span class="nw">14,6\N{EN DASH}17,9 %</span>'
+    )
     assert keep_units("Region <Hovedstaden>: 3,4 %") == (
         'Region &lt;Hovedstaden&gt;: <span class="nw">3,4 %</span>'
     )
@@ -1696,7 +1707,7 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
             for span in article.select("p.facts-line > span")
             if span.get_text().startswith("Ændring siden sidste år")
         ]
-        facts = " ".join(" ".join(span.get_text().split()) for span in spans)
+        facts = " ".join(reads(span) for span in spans)
         # each figure with its unit is kept on one line (formats.keep_units)
         kept = [nw.get_text() for span in spans for nw in span.select("span.nw")]
         assert all(k in facts for k in kept), (kept, facts)

@@ -175,18 +175,19 @@ def _bound(value: float, unit: str) -> str:
 
 
 # a figure with its unit ("2,3 pct.-point", "\N{MINUS SIGN}1,0 %", "75 pct.", "95 %-interval",
-# "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), which a line of the report must not break:
-# not at the space, and not at the hyphen of "pct.-point" or "%-interval"
-FIGURE_AND_UNIT = re.compile(
-    r"[\N{MINUS SIGN}+±-]?\d[\d.,]* (?:%-interval|%|pct\.-point|pct\.|uger\b|pr\. \d[\d.]*"
-    r"|pladser?\b)"
-)
+# "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), or a range of them ("14,5 %\N{EN DASH}17,7 %",
+# "14,6\N{EN DASH}17,9 %"), which a line of the report must not break: not at the space, not at
+# the hyphen of "pct.-point" or "%-interval", and not after a range's dash
+_FIGURE = r"[\N{MINUS SIGN}+±-]?\d[\d.,]*"
+_UNIT = r"(?:%-interval|%|pct\.-point|pct\.|uger\b|pr\. \d[\d.]*|pladser?\b)"
+FIGURE_AND_UNIT = re.compile(rf"(?:{_FIGURE}(?: %)?\N{{EN DASH}})?{_FIGURE} {_UNIT}")
 
 
 def keep_units(text: str) -> Markup:
     """`text` (escaped) with each figure and its unit in a span that does not wrap
     (`span.nw`), so that a wrapped line never ends in '2,3' or '2,3 pct.-' with the rest of
-    its unit on the next (the facts line under each indicator, helper-48 and helper-49)."""
+    its unit on the next (the facts line, the comparable municipalities, the outlook and
+    1.1's mix under each indicator; helper-48 and helper-49)."""
     out, at = [], 0
     for found in FIGURE_AND_UNIT.finditer(text):
         out += [escape(text[at : found.start()]), Markup('<span class="nw">')]
