@@ -125,8 +125,8 @@ def _rows(columns: tuple[str, ...], distinct: bool = False) -> str:
     period joined for some hundred weeks, not for 31 million person-weeks."""
     rows = "incoming"
     if distinct and set(columns) & {WEEK_THURSDAY, *PERIOD_COLUMNS}:
-        own = ", ".join(q(c) for c in columns if c not in (WEEK_THURSDAY, *PERIOD_COLUMNS))
-        rows = f"(select distinct _file, {own} from incoming)"
+        own = [q(c) for c in columns if c not in (WEEK_THURSDAY, *PERIOD_COLUMNS)]
+        rows = f"(select distinct {', '.join(['_file', *own])} from incoming)"
     if WEEK_THURSDAY in columns:
         week = q(columns[0])
         monday = (

@@ -47,7 +47,8 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         return "–" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
     if ind.comparator == "fixed_target":
         said = "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
-        return said + (f"; {ind.earlier_target}" if ind.earlier_target else "")
+        earlier = ind.earlier_target
+        return said + (f"; {earlier}" if earlier else "")
     if ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP:
         name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
         if ind.comparator_value is None:

@@ -178,9 +178,15 @@ def _bound(value: float, unit: str) -> str:
 # "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), or a range of them ("14,5 %\N{EN DASH}17,7 %",
 # "14,6\N{EN DASH}17,9 %"), which a line of the report must not break: not at the space, not at
 # the hyphen of "pct.-point" or "%-interval", and not after a range's dash
+# the units are those figures are written with (UNIT_SUFFIX, CHANGE_SUFFIX), with the words the
+# report writes beside them: an interval's label, a target's "pct.", a rank's places
 _FIGURE = r"[\N{MINUS SIGN}+±-]?\d[\d.,]*"
-_UNIT = r"(?:%-interval|%|pct\.-point|pct\.|uger\b|pr\. \d[\d.]*|pladser?\b)"
-FIGURE_AND_UNIT = re.compile(rf"(?:{_FIGURE}(?: %)?\N{{EN DASH}})?{_FIGURE} {_UNIT}")
+_UNITS = {s.strip() for s in (*UNIT_SUFFIX.values(), *CHANGE_SUFFIX.values())}
+_UNIT = "|".join(
+    re.escape(u) + (r"\b" if u[-1].isalnum() else "")
+    for u in sorted(_UNITS | {"%-interval", "pct.", "pladser", "plads"}, key=len, reverse=True)
+)
+FIGURE_AND_UNIT = re.compile(rf"(?:{_FIGURE}(?: %)?\N{{EN DASH}})?{_FIGURE} (?:{_UNIT})")
 
 
 def keep_units(text: str) -> Markup:
