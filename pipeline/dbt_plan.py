@@ -5,11 +5,12 @@ A data test gives the same result on the same rows: one whose every upstream raw
 had no load since that build (pipeline/state.py raw_tables_loaded_since_build), and under
 which no model reads the clock (its rows may differ from day to day), passed on exactly
 these rows then. At 30 M person-weeks a monthly delivery leaves the registers unchanged: 37
-of the 188 data tests, 4.4 s of the build's node time. Every model and seed is built: each
-incremental model decides itself what to rebuild (macros/rebuild_months.sql), a table model
-may read the clock, and the seeds and models are Dagster assets, whose publish step is
-skipped when one of them is not materialised (a left-out test is an asset check without a
-result, which does not hold the publish back).
+of the 188 data tests, 4.4 s of the build's node time. Every model and seed is a node of
+the build: each incremental model decides itself what to rebuild (macros/rebuild_months.sql),
+a view or seed whose definition is unchanged leaves itself as it is
+(macros/unchanged_relations.sql), a table model may read the clock, and the seeds and models
+are Dagster assets, whose publish step is skipped when one of them is not materialised (a
+left-out test is an asset check without a result, which does not hold the publish back).
 """
 
 from __future__ import annotations

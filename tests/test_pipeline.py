@@ -478,6 +478,16 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     manifest = json.loads((dbt_target / "manifest.json").read_text())
     by_node = {r["unique_id"]: r["status"] for r in results["results"]}
     assert {st for u, st in by_node.items() if not u.startswith("exposure.")} <= {"success", "pass"}
+    # the refresh built the views and seeds as this build finds them: none is built again
+    # (macros/unchanged_relations.sql)
+    messages = {r["unique_id"]: r["message"] for r in results["results"]}
+    kept = [
+        u
+        for u, n in manifest["nodes"].items()
+        if n["resource_type"] == "seed" or n["config"].get("materialized") == "view"
+    ]
+    assert len(kept) >= 40
+    assert {u: messages[u] for u in kept} == dict.fromkeys(kept, "UNCHANGED")
     # the report and the workbook are declared as exposures: dbt has nothing to run for them
     assert {u: st for u, st in by_node.items() if u.startswith("exposure.")} == {
         "exposure.beskaeftigelse.follow_up_report": "no-op",
@@ -493,6 +503,65 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     ran_units = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(ran_units) == len(manifest["unit_tests"]) >= 5
     _provisional_months_follow_the_lineage(manifest, rebuilt.settings.warehouse_path)
+
+
+def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path):
+    """macros/unchanged_relations.sql, in a project of one seed and one view on it, with
+    real dbt and DuckDB: the second build finds both as the first made them and leaves them;
+    a changed seed file and a changed view are built again, and read their new rows;
+    --full-refresh builds both whatever they hold; a view replaced by hand (no fingerprint)
+    is built again."""
+    from dbt.cli.main import dbtRunner
+
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "unchanged_relations.sql").write_bytes(
+        (DBT_PROJECT_DIR / "macros" / "unchanged_relations.sql").read_bytes()
+    )
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "models").mkdir()
+    seed, view = tmp_path / "seeds" / "codes.csv", tmp_path / "models" / "named.sql"
+    seed.write_text("code,name\n1,one\n", encoding="utf-8")
+    view.write_text("select code, name from {{ ref('codes') }}", encoding="utf-8")
+    warehouse = tmp_path / "tiny.duckdb"
+    (tmp_path / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n"
+        "flags:\n  send_anonymous_usage_stats: false\n"
+        "models:\n  tiny:\n    +materialized: view\n"
+        "seeds:\n  tiny:\n    +full_refresh: true\n",  # as this project's seeds
+        encoding="utf-8",
+    )
+    (tmp_path / "profiles.yml").write_text(
+        "tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {warehouse}\n",
+        encoding="utf-8",
+    )
+
+    def build(*extra: str) -> dict[str, str]:
+        args = ["build", "--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path)]
+        res = dbtRunner().invoke([*args, "--target-path", str(tmp_path / "target"), *extra])
+        assert res.success, res.exception
+        return {r.node.name: r.message for r in res.result.results}
+
+    def rows() -> list[tuple]:
+        # as dbt's in-process connection is configured (read-write): DuckDB refuses a second
+        # configuration of an open file
+        with duckdb.connect(str(warehouse)) as con:
+            return con.execute("select * from named order by code").fetchall()
+
+    assert build() == {"codes": "CREATE 1", "named": "OK"}
+    assert build() == {"codes": "UNCHANGED", "named": "UNCHANGED"}
+    assert rows() == [(1, "one")]
+    seed.write_text("code,name\n1,one\n2,two\n", encoding="utf-8")
+    assert build() == {"codes": "CREATE 2", "named": "UNCHANGED"}
+    assert rows() == [(1, "one"), (2, "two")]
+    view.write_text("select code, upper(name) as name from {{ ref('codes') }}", "utf-8")
+    assert build() == {"codes": "UNCHANGED", "named": "OK"}
+    assert rows() == [(1, "ONE"), (2, "TWO")]
+    assert build("--full-refresh") == {"codes": "CREATE 2", "named": "OK"}
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create or replace view named as select 0 as code, 'by hand' as name")
+    assert build() == {"codes": "UNCHANGED", "named": "OK"}
+    assert rows() == [(1, "ONE"), (2, "TWO")]
 
 
 def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_rows(
