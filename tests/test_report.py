@@ -13,7 +13,8 @@ import re
 import shutil
 import subprocess
 from datetime import date
-from itertools import groupby
+from itertools import groupby, takewhile
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -1056,6 +1057,75 @@ def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(bui
         ]
         line = next(x for x in contents.splitlines() if x.startswith(heading))
         assert line.rstrip().endswith(str(starts)), (line, starts)
+
+
+def _overlapping_letters(pdf: Path) -> list[str]:
+    """Where two letters of a PDF that are not neighbours in its text overlap on the page
+    (more than 0.6 pt across and half a letter's height or more): each page's first such pair,
+    with the text around both. pdfium reads the letters' boxes as drawn."""
+    import pypdfium2
+
+    found = []
+    for number, page in enumerate(pypdfium2.PdfDocument(pdf), start=1):
+        text = page.get_textpage()
+        boxes = sorted(
+            (*text.get_charbox(i), i)
+            for i in range(text.count_chars())
+            if text.get_text_range(i, 1).strip()
+        )
+        pairs = (
+            (i, j)
+            for n, (left, bottom, right, top, i) in enumerate(boxes)
+            # sorted by left: the boxes that begin left of this one's right edge follow it
+            for left2, bottom2, right2, top2, j in takewhile(
+                lambda box, right=right: box[0] < right, boxes[n + 1 :]
+            )
+            if abs(i - j) > 1
+            and min(right, right2) - left2 > 0.6
+            and min(top, top2) - max(bottom, bottom2) > 0.5 * min(top - bottom, top2 - bottom2)
+        )
+        if pair := next(pairs, None):
+            around = [text.get_text_range(max(0, i - 12), 24).replace("\n", " ") for i in pair]
+            found.append(f"page {number}: {around[0]!r} over {around[1]!r}")
+    return found
+
+
+def test_no_two_words_of_the_pdf_overlap_and_no_status_is_parted_from_its_count(
+    built, page, tmp_path
+):
+    """A header that may not wrap in a table of fixed columns ran into the next one
+    ("Forventet andel" over "Faktisk andel" in the expected level's table): no letter of
+    the printed report lies on another. The check finds such a header in a page made to
+    have one. And the legend's last status ended one line, its count began the next: each
+    status is printed on one line with its count."""
+    import pypdfium2
+
+    from pipeline.pdf import missing_libraries, render_pdf
+
+    if missing_libraries():
+        pytest.skip(f"no PDF can be made here: the system lacks {missing_libraries()}")
+    pdf = built.settings.report_pdf_path
+    assert _overlapping_letters(pdf) == []
+    soup, _ = page
+    legend = [reads(item) for item in soup.select("p.legend > span")]
+    verdicts = [r for r in _seed("indicator_statuses") if r["kind"] == "verdict"]
+    assert len(legend) == len(verdicts), legend
+    lines = {
+        " ".join(line.split())
+        for p in pypdfium2.PdfDocument(pdf)
+        for line in p.get_textpage().get_text_range().splitlines()
+    }
+    assert [item for item in legend if not any(item in line for line in lines)] == []
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(
+        render_pdf(
+            '<table style="table-layout: fixed; width: 40mm"><tr style="vertical-align: top">'
+            '<th style="white-space: nowrap; width: 15mm">Forventet andel</th>'
+            '<th style="width: 25mm">Faktisk andel</th></tr></table>'
+        )
+    )
+    [overlap] = _overlapping_letters(bad)
+    assert overlap.startswith("page 1: ") and "Faktisk" in overlap, overlap
 
 
 def test_without_the_pdf_libraries_the_report_is_made_and_says_why_there_is_no_pdf(
