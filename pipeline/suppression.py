@@ -476,12 +476,13 @@ def _suppress(cells: pd.DataFrame, small: int) -> np.ndarray:
     def alone(candidates: np.ndarray) -> np.ndarray:
         """Which of the shown `candidates`, hidden, would be the only hidden member of one
         of their relations: their value follows from the others by subtraction."""
+
+        def others_hidden(members: np.ndarray, cell: int) -> bool:
+            return bool((hidden[members] & (members != cell)).any())
+
         return np.array(
             [
-                any(
-                    not hidden[np.setdiff1d(members_of(j), [cell])].any()
-                    for j in relations_of(cell)
-                )
+                any(not others_hidden(members_of(j), cell) for j in relations_of(cell))
                 for cell in candidates
             ],
             dtype=bool,
