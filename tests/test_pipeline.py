@@ -506,11 +506,12 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
 
 
 def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path):
-    """macros/unchanged_relations.sql, in a project of one seed and one view on it, with
-    real dbt and DuckDB: the second build finds both as the first made them and leaves them;
-    a changed seed file and a changed view are built again, and read their new rows;
-    --full-refresh builds both whatever they hold; a view replaced by hand (no fingerprint)
-    is built again."""
+    """macros/unchanged_relations.sql, in a project of one seed and two views on it, with
+    real dbt and DuckDB: the second build finds all three as the first made them and leaves
+    them; a changed seed file and a changed view are built again, and read their new rows; a
+    view whose parent gained a column is created again, so that the catalog lists the column
+    (DuckDB keeps a view's catalog columns from its creation); --full-refresh builds all
+    whatever they hold; a view replaced by hand (no fingerprint) is built again."""
     from dbt.cli.main import dbtRunner
 
     (tmp_path / "macros").mkdir()
@@ -522,6 +523,7 @@ def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path
     seed, view = tmp_path / "seeds" / "codes.csv", tmp_path / "models" / "named.sql"
     seed.write_text("code,name\n1,one\n", encoding="utf-8")
     view.write_text("select code, name from {{ ref('codes') }}", encoding="utf-8")
+    (tmp_path / "models" / "every.sql").write_text("select * from {{ ref('codes') }}", "utf-8")
     warehouse = tmp_path / "tiny.duckdb"
     (tmp_path / "dbt_project.yml").write_text(
         "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n"
@@ -536,31 +538,38 @@ def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path
         encoding="utf-8",
     )
 
-    def build(*extra: str) -> dict[str, str]:
+    def build(*extra: str) -> tuple[str, str, str]:
         args = ["build", "--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path)]
         res = dbtRunner().invoke([*args, "--target-path", str(tmp_path / "target"), *extra])
         assert res.success, res.exception
-        return {r.node.name: r.message for r in res.result.results}
+        messages = {r.node.name: r.message for r in res.result.results}
+        return messages["codes"], messages["named"], messages["every"]
 
-    def rows() -> list[tuple]:
+    def query(sql: str) -> list[tuple]:
         # as dbt's in-process connection is configured (read-write): DuckDB refuses a second
         # configuration of an open file
         with duckdb.connect(str(warehouse)) as con:
-            return con.execute("select * from named order by code").fetchall()
+            return con.execute(sql).fetchall()
 
-    assert build() == {"codes": "CREATE 1", "named": "OK"}
-    assert build() == {"codes": "UNCHANGED", "named": "UNCHANGED"}
+    def rows() -> list[tuple]:
+        return query("select * from named order by code")
+
+    assert build() == ("CREATE 1", "OK", "OK")
+    assert build() == ("UNCHANGED", "UNCHANGED", "UNCHANGED")
     assert rows() == [(1, "one")]
     seed.write_text("code,name\n1,one\n2,two\n", encoding="utf-8")
-    assert build() == {"codes": "CREATE 2", "named": "UNCHANGED"}
+    assert build() == ("CREATE 2", "UNCHANGED", "UNCHANGED")
     assert rows() == [(1, "one"), (2, "two")]
     view.write_text("select code, upper(name) as name from {{ ref('codes') }}", "utf-8")
-    assert build() == {"codes": "UNCHANGED", "named": "OK"}
+    assert build() == ("UNCHANGED", "OK", "UNCHANGED")
     assert rows() == [(1, "ONE"), (2, "TWO")]
-    assert build("--full-refresh") == {"codes": "CREATE 2", "named": "OK"}
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("create or replace view named as select 0 as code, 'by hand' as name")
-    assert build() == {"codes": "UNCHANGED", "named": "OK"}
+    seed.write_text("code,name,kind\n1,one,a\n2,two,b\n", encoding="utf-8")
+    assert build() == ("CREATE 2", "UNCHANGED", "OK")
+    columns = "select column_name from duckdb_columns() where table_name = 'every'"
+    assert [c for (c,) in query(columns)] == ["code", "name", "kind"]
+    assert build("--full-refresh") == ("CREATE 2", "OK", "OK")
+    query("create or replace view named as select 0 as code, 'by hand' as name")
+    assert build() == ("UNCHANGED", "OK", "UNCHANGED")
     assert rows() == [(1, "ONE"), (2, "TWO")]
 
 

@@ -6,39 +6,74 @@
     still a node of the build (its tests run; Dagster records it materialised, so the publish
     gate is as before); only the create and load are left out.
 
-    The definition is fingerprinted: a view's compiled SQL (a DuckDB view is its SQL text:
-    it binds its columns each time it is read, so a changed parent needs no new view), a
-    seed's file checksum and config (column types, delimiter). The fingerprint is kept as the
-    relation's comment, written by the build that created it. `--full-refresh` builds every
-    view and seed as dbt does, as does a relation without the comment (made before this
-    macro, or by hand).
+    The definition is fingerprinted, with the node's config and dbt's version (an upgrade
+    may create a relation differently; dbt-duckdb is pinned with it in uv.lock):
+    - a view: its compiled SQL and the columns it binds to now (`describe`). A DuckDB view
+      binds its SQL each time it is read, but its catalog entry (information_schema.columns,
+      duckdb_columns(), which `dbt docs generate` and the privacy test read) keeps the columns
+      of its creation: a parent that gained a column or changed a type gives the view a new
+      fingerprint, and the view is created again (helper-51);
+    - a seed: its file's sha256 and its config (column types, delimiter). dbt gives a seed of
+      over 1 MiB its path as checksum, not its contents: such a seed is always loaded.
+    The fingerprint is kept as the relation's comment, written by the build that created it.
+    `--full-refresh` builds every view and seed as dbt does, as does a relation without the
+    comment (made before this macro, or by hand), and a node that persists its docs (the
+    comment would be its description).
 -#}
 
 {% materialization view, adapter='duckdb' %}
-    {%- set fingerprint = relation_fingerprint(sql) -%}
-    {%- if relation_is_current(this, 'view', fingerprint) -%}
-        {{ return(unchanged_relation(this.incorporate(type='view'), fingerprint)) }}
+    {%- set columns = [] -%}
+    {%- if execute -%}
+        {%- for column in run_query('describe (' ~ sql ~ '\n)').rows -%}
+            {%- do columns.append(column[0] ~ ' ' ~ column[1]) -%}
+        {%- endfor -%}
     {%- endif -%}
-    {%- set result = dbt.materialization_view_default() -%}
-    {%- do remember_fingerprint(this.incorporate(type='view'), fingerprint) -%}
-    {{ return(result) }}
+    {{ return(build_unless_current(
+        'view', relation_fingerprint(sql ~ '\n' ~ columns | join(', ')), dbt.materialization_view_default
+    )) }}
 {% endmaterialization %}
 
 {% materialization seed, adapter='duckdb' %}
-    {%- set fingerprint = relation_fingerprint(model.checksum.checksum ~ tojson(model.config)) -%}
-    {%- if relation_is_current(this, 'table', fingerprint) -%}
-        {#- dbt's seed runner reads a stored table of the seed's rows (shown by `dbt seed
-            --show`): an unchanged seed's file is not read, so it gets no rows -#}
-        {%- do store_result('agate_table', response='OK', agate_table=run_query('select 1 where false')) -%}
-        {{ return(unchanged_relation(this.incorporate(type='table'), fingerprint)) }}
-    {%- endif -%}
-    {%- set result = dbt.materialization_seed_default() -%}
-    {%- do remember_fingerprint(this.incorporate(type='table'), fingerprint) -%}
-    {{ return(result) }}
+    {#- a seed of over 1 MiB has its path as checksum: never taken as unchanged -#}
+    {%- set by_contents = model.checksum.name == 'sha256' -%}
+    {{ return(build_unless_current(
+        'table',
+        relation_fingerprint(model.checksum.checksum) if by_contents else none,
+        dbt.materialization_seed_default
+    )) }}
 {% endmaterialization %}
 
+{#- Return `build()`'s relations, having left the relation as it is when it carries
+    `fingerprint` (none: always built), or built it and kept the fingerprint. -#}
+{% macro build_unless_current(kind, fingerprint, build) -%}
+    {%- set relation = this.incorporate(type=kind) -%}
+    {%- set persists_docs = (config.get('persist_docs') or {}).get('relation', false) -%}
+    {%- if fingerprint is none or persists_docs -%}
+        {{ return(build()) }}
+    {%- endif -%}
+    {%- if relation_is_current(relation, kind, fingerprint) -%}
+        {%- if model.resource_type == 'seed' -%}
+            {#- dbt's seed runner reads a stored table of the seed's rows (shown by `dbt
+                seed --show`): an unchanged seed's file is not read, so it gets no rows -#}
+            {%- do store_result('agate_table', response='OK', agate_table=run_query('select 1 where false')) -%}
+        {%- endif -%}
+        {%- call noop_statement('main', 'UNCHANGED', 'UNCHANGED') -%}
+            -- {{ relation }} unchanged ({{ fingerprint }}): not built again
+        {%- endcall -%}
+        {{ return({'relations': [relation]}) }}
+    {%- endif -%}
+    {%- set result = build() -%}
+    {%- call statement('remember_fingerprint') -%}
+        comment on {{ kind }} {{ relation }} is '{{ fingerprint }}'
+    {%- endcall -%}
+    {%- do adapter.commit() -%}
+    {{ return(result) }}
+{%- endmacro %}
+
+{#- The definition with the node's config and dbt's version. -#}
 {% macro relation_fingerprint(definition) -%}
-    {{ return('dbt definition ' ~ local_md5(definition) ~ ' (macros/unchanged_relations.sql)') }}
+    {%- set whole = definition ~ '\n' ~ tojson(model.config) ~ '\n' ~ dbt_version -%}
+    {{ return('dbt definition ' ~ local_md5(whole) ~ ' (macros/unchanged_relations.sql)') }}
 {%- endmacro %}
 
 {#- The relation exists as a `kind` ('view' or 'table') and carries `fingerprint`; never on
@@ -56,18 +91,4 @@
         ~ " and " ~ name ~ " = '" ~ relation.identifier ~ "'"
     ) -%}
     {{ return(found.rows | length == 1 and found.rows[0][0] == fingerprint) }}
-{%- endmacro %}
-
-{% macro unchanged_relation(relation, fingerprint) -%}
-    {%- call noop_statement('main', 'UNCHANGED', 'UNCHANGED') -%}
-        -- {{ relation }} unchanged ({{ fingerprint }}): not built again
-    {%- endcall -%}
-    {{ return({'relations': [relation]}) }}
-{%- endmacro %}
-
-{% macro remember_fingerprint(relation, fingerprint) -%}
-    {%- call statement('remember_fingerprint') -%}
-        comment on {{ relation.type }} {{ relation }} is '{{ fingerprint }}'
-    {%- endcall -%}
-    {%- do adapter.commit() -%}
 {%- endmacro %}
