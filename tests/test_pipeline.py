@@ -29,8 +29,8 @@ def _catalogue():
         return list(csv.DictReader(f))
 
 
-def _query(path, sql, params=()):
-    with duckdb.connect(str(path), read_only=True) as con:
+def _query(path, sql, params=(), read_only=True):
+    with duckdb.connect(str(path), read_only=read_only) as con:
         return con.execute(sql, params).fetchall()
 
 
@@ -548,8 +548,7 @@ def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path
     def query(sql: str) -> list[tuple]:
         # as dbt's in-process connection is configured (read-write): DuckDB refuses a second
         # configuration of an open file
-        with duckdb.connect(str(warehouse)) as con:
-            return con.execute(sql).fetchall()
+        return _query(warehouse, sql, read_only=False)
 
     def rows() -> list[tuple]:
         return query("select * from named order by code")

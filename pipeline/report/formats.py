@@ -177,9 +177,9 @@ def _bound(value: float, unit: str) -> str:
 # a figure with its unit ("2,3 pct.-point", "\N{MINUS SIGN}1,0 %", "75 pct.", "95 %-interval",
 # "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), or a range of them ("14,5 %\N{EN DASH}17,7 %",
 # "14,6\N{EN DASH}17,9 %"), which a line of the report must not break: not at the space, not at
-# the hyphen of "pct.-point" or "%-interval", and not after a range's dash
-# the units are those figures are written with (UNIT_SUFFIX, CHANGE_SUFFIX), with the words the
-# report writes beside them: an interval's label, a target's "pct.", a rank's places
+# the hyphen of "pct.-point" or "%-interval", and not after a range's dash. The units are the
+# ones figures are written with (UNIT_SUFFIX, CHANGE_SUFFIX), and the words the report writes
+# beside figures: an interval's label, a target's "pct.", a rank's places
 _FIGURE = r"[\N{MINUS SIGN}+±-]?\d[\d.,]*"
 _UNITS = {s.strip() for s in (*UNIT_SUFFIX.values(), *CHANGE_SUFFIX.values())}
 _UNIT = "|".join(
