@@ -350,7 +350,7 @@ def test_a_comparator_column_without_figures_is_said_once_not_row_by_row(page):
         ]
         if len(heads) > 2 and heads[2] not in ("Antal", "Ud af", "Mindste antal"):
             assert any(row[2] != "ingen data" for row in columns), heads
-        note = table.find_next_sibling()
+        note = table.parent.find_next_sibling()  # after the table's box (div.wide)
         if note is not None and note.get_text(strip=True).endswith("ingen tal for denne opdeling."):
             folded += 1
             assert len(heads) == 2 or heads[2] in ("Antal", "Ud af", "Mindste antal"), heads
@@ -748,6 +748,63 @@ def test_the_report_renders_in_headless_chromium(built, chromium, tmp_path):
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy2(shot, keep / "test-screenshot.png")
     shutil.copy2(pdf, keep / "test-report.pdf")
+
+
+# Appended to a copy of the page (the report has no script): every element whose box reaches
+# past the right edge of the screen, unless a box that scrolls sideways holds it, and how wide
+# the page is, written into the page around its frame for --dump-dom.
+_PAST_THE_EDGE = """<script>
+const width = document.documentElement.clientWidth, past = [];
+for (const el of document.body.querySelectorAll("*")) {
+  if (el.getBoundingClientRect().right <= width + 0.5) continue;
+  let scroller = el.parentElement;
+  while (scroller && !["auto", "scroll"].includes(getComputedStyle(scroller).overflowX)) {
+    scroller = scroller.parentElement;
+  }
+  if (!scroller) past.push(el.tagName.toLowerCase() + "." + el.getAttribute("class"));
+}
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify({width, page: document.documentElement.scrollWidth, past});
+parent.document.body.append(out);
+</script>"""
+
+
+def test_on_a_phone_s_screen_nothing_runs_past_its_edge(built, chromium, tmp_path):
+    """The page at a phone's width (390 px; its viewport is the device's width) in Chromium:
+    the page is no wider than the screen, and no element reaches past its edge but inside a
+    box that scrolls sideways (a table keeps the width it needs to be read). The control is
+    the same page without its narrow-screen rules: its charts and tables run past the edge."""
+    import json
+    from html import escape
+
+    html = (built.settings.report_dir / "index.html").read_text(encoding="utf-8")
+    narrow = "@media screen and (max-width: 200mm)"
+    assert html.count(narrow) == 1
+
+    def measured(name: str, page: str) -> dict:
+        # in a frame of the phone's size (Chromium's window is at least 500 px wide), which
+        # shares the origin of the page around it (srcdoc), so that it can write there
+        framed = escape(page.replace("</body>", _PAST_THE_EDGE + "</body>"), quote=True)
+        path = tmp_path / name
+        path.write_text(
+            '<!doctype html><html><body style="margin: 0">'
+            f'<iframe style="width: 390px; height: 844px; border: 0" srcdoc="{framed}"></iframe>'
+            "</body></html>",
+            encoding="utf-8",
+        )
+        dom = _chromium(chromium, tmp_path, "--dump-dom", path.as_uri())
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        found = BeautifulSoup(dom.stdout, "html.parser").find("pre", id="measured")
+        assert found is not None, dom.stdout[-2000:]
+        return json.loads(found.get_text())
+
+    phone = measured("phone.html", html)
+    assert 380 <= phone["width"] <= 390, phone["width"]
+    assert phone["past"] == [] and phone["page"] <= phone["width"], phone
+    control = measured("control.html", html.replace(narrow, "@media screen and (max-width: 1mm)"))
+    assert control["page"] > control["width"], control
+    assert {"svg.null", "table.breakdown"} <= set(control["past"]), sorted(set(control["past"]))
 
 
 def test_the_expected_level_heads_the_report_with_stars_own_figures(built, page):
