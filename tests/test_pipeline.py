@@ -580,7 +580,10 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
     published number two off, are both named (the staging views read raw as it is). Each
     indicator model's test indicator_rows_hold names the rule a planted row breaks: a
     duplicated key (1.4), a share above its base (1.2), a value its counts do not give
-    (3.3, a rate per 10,000); an untouched model (2.2) passes."""
+    (3.3, a rate per 10,000); an untouched model (2.2) passes. What it takes
+    (fct_indicator_outlook.count_to_target) must be zero exactly when the target is met: the
+    test world projects no target-judged share (too few months since its reform), so a
+    projection is made one, with 'no one more needed' below its goal, and is named."""
     planted = {
         "ind_1_4__tilbud_inden_13_uger": (
             "insert into marts.{t} select * from marts.{t} where numerator > 0 limit 1",
@@ -611,6 +614,19 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
               and b.fuldtidspersoner is not null
             order by 1""").fetchall()
         (missing,), (wrong,) = months[1], months[2]
+        [(projected,)] = con.execute(
+            "select min(indicator_id) from marts.fct_indicator_outlook"
+        ).fetchall()
+        assert projected is not None, "the test world projects no indicator"
+        con.execute(
+            "update marts.fct_indicator_outlook set goal = status_value + 1, "
+            "count_to_target = 0 where indicator_id = ?",
+            [projected],
+        )
+        con.execute(
+            "update marts.fct_indicator_status set target_operator = '>=' where indicator_id = ?",
+            [projected],
+        )
         con.execute(f"""
             delete from raw.jobindsats_observations
             where table_id = 'y07a02' and area_label = 'Ballerup'
@@ -624,6 +640,7 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
             "test",
             "--select",
             "assert_fuldtidspersoner_match_jobindsats",
+            "count_to_target_is_zero_exactly_when_the_target_is_met",
             *(f"test_name:indicator_rows_hold,{table}" for table in planted),
             "--store-failures",
             "--target-path",
@@ -647,6 +664,11 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
             ).fetchall()
             for table in planted
         }
+        outlook = con.execute(
+            f'select indicator_id, count_to_target from "{schema}".'
+            "count_to_target_is_zero_exactly_when_the_target_is_met"
+        ).fetchall()
+    assert outlook == [(projected, 0)]
     assert named == [(missing, "y07a02", True), (wrong, "y07a02", False)]
     assert problems == {
         table: [(problem,)] if problem else [] for table, (_, problem) in planted.items()

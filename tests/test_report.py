@@ -1012,9 +1012,10 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
         error_unit = "pct_points" if r["unit"] == "pct" else r["unit"]
         assert f"i gennemsnit {danish(r['backtest_mae'], error_unit)}" in text
         assert r["model_da"] in text
-        if r["count_to_target"]:
+        if r["count_to_target"]:  # the test world's projections are judged against the country
             more = "færre" if r["direction"] == "lower_is_better" else "flere"
-            assert f"med {r['count_to_target']} {more} af de " in text, text
+            count = danish(r["count_to_target"], "count")
+            assert f"med {count} {more} af de " in text, text
         summary = soup.select_one(f'p.summary[data-summary="{r["focus_area_code"]}"]')
         assert r["indicator_id"] in summary.get_text(" ", strip=True)
         assert "Fremskrevet 12 måneder er" in summary.get_text(" ", strip=True)
@@ -1082,6 +1083,47 @@ def test_an_indicator_without_a_projection_says_why():
     assert no_projection_text(Indicator({**row, "status": "til orientering"})) == ""
     assert no_projection_text(Indicator({**row, "unit": "rank"})) == ""
     assert no_projection_text(Indicator({**row, "period_type": "year"})) == ""
+
+
+def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
+    """What it takes (issue 15 §4), as outlook_text writes it from an outlook row: in the
+    test world every projected indicator is judged against the country (a target-judged
+    share, 1.5 or 4.4, has too few months since its reform to be projected), so this is the
+    sentence's only test. Counts are written as counts: 1.234, not 1234."""
+    from pipeline.report import outlook_text
+    from pipeline.report.data import Indicator
+
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "direction": "higher_is_better",
+        "target_value": 75.0,
+        "status": "ikke opfyldt",
+        "period": date(2026, 10, 1),
+        "period_type": "month",
+        "catalogue_status": "active",
+    }
+    outlook = {
+        "forecast_period": date(2027, 10, 1),
+        "status_period": date(2026, 10, 1),
+        "forecast": 71.26,
+        "lower": 60.0,
+        "upper": 82.5,
+        "n_history": 40,
+        "model_da": "eksponentiel udglatning",
+        "backtest_mae": 2.25,
+        "count_to_target": 1234,
+        "share_base": 25678,
+    }
+    text = outlook_text(Indicator(row), outlook)
+    assert text.endswith(
+        " Andelen havde ligget på målets 75,0 % i oktober 2026 med 1.234 flere af de 25.678 "
+        "borgere, andelen er opgjort blandt."
+    ), text
+    lower = outlook_text(Indicator({**row, "direction": "lower_is_better"}), outlook)
+    assert "med 1.234 færre af de 25.678 borgere" in lower
+    met = outlook_text(Indicator(row), {**outlook, "count_to_target": 0})
+    assert "Andelen havde ligget" not in met and met.startswith("Fremskrivning for oktober 2027")
 
 
 def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):

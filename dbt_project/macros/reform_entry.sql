@@ -1,8 +1,10 @@
 {#- An entry of seed reforms' `affects`: an indicator ('1.4': its total and every breakdown)
     or an indicator and one dimension ('5.1/maalgruppe': only its breakdowns by that
-    dimension). Its indicator, and its dimension (null for a whole indicator). -#}
+    dimension). Its indicator (null for an empty entry, as in '1.5;;2.2', which the
+    not_null test of int_reform_breaks names), and its dimension (null for a whole
+    indicator). -#}
 {% macro reform_entry_indicator(entry) -%}
-    split_part({{ entry }}, '/', 1)
+    nullif(split_part({{ entry }}, '/', 1), '')
 {%- endmacro %}
 
 {% macro reform_entry_dimension(entry) -%}
