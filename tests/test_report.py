@@ -493,7 +493,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         for name, key in (
             ("Seneste værdi", "value"),
             ("Sammenligningsværdi", "comparator_value"),
-            ("Ændring siden sidste år", "change_from_year_before"),
+            ("Ændring siden året før", "change_from_year_before"),
         ):
             cell = r[col[name]]
             if s[key] is None:
@@ -1880,7 +1880,7 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(page, status):
         spans = [
             span
             for span in article.select("p.facts-line > span")
-            if span.get_text().startswith("Ændring siden sidste år")
+            if span.get_text().startswith("Ændring siden året før")
         ]
         facts = " ".join(reads(span) for span in spans)
         # each figure with its unit is kept on one line (formats.keep_units)

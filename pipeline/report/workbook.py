@@ -274,7 +274,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Tidligere mål", lambda i: i.earlier_target),
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         Column("Hvad status betyder", lambda i: i.status_text),
-        Column("Ændring siden sidste år", lambda i: i.change_from_year_before, _unit),
+        Column("Ændring siden året før", lambda i: i.change_from_year_before, _unit),
         # the interval its status rests on, as the report says it beside the change
         Column(
             "Ændringens 95 %-interval, fra",
