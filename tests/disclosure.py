@@ -7,7 +7,8 @@ numbers) is an equation, with the shown cells' values as constants. A combinatio
 unknowns is determined by the published file exactly when it is orthogonal to the null
 space of the equations (it is then a linear combination of them). The audit asks that of
 each hidden cell's numerator, denominator and complement (denominator - numerator, for
-shares of persons), and of the hidden members of each relation together; a determined
+shares of persons), and of the hidden members of each relation together (and of those of
+them no other relation determines); a determined
 value of 1 to small - 1 is a disclosure, and so is one the equations leave free but hold
 between 1 and small - 1 once counts are known never to be negative (linear programming,
 _Bounds). Comparison rows (a gap or ratio computed from finer cells) count as disclosing
@@ -138,6 +139,17 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
         if np.all(vector <= 0) and is_small(-total, small):
             cell = next(cell for (cell, _), column in unknowns.items() if column in row)
             found.append(Disclosure(cell, "sum", -total))
+        else:
+            # the hidden members that the relations do not determine: where they are
+            # children only (a hidden parent determined counts as shown), their sum is the
+            # row's minus the determined ones' (5.1's shown cell minus 5.2's shown M gives
+            # 5.2's hidden K, and the rest of K's hidden target groups is then known)
+            rest = [c for c in row if not determined(np.eye(len(unknowns))[c])]
+            if 0 < len(rest) < len(row) and all(row[c] < 0 for c in rest):
+                value = float(truth[rest].sum())
+                if is_small(value, small):
+                    cell = next(cell for (cell, _), col in unknowns.items() if col == rest[0])
+                    found.append(Disclosure(cell, "sum", value))
     return found
 
 
