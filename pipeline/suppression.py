@@ -18,7 +18,8 @@ member belongs to are looked at again, until nothing changes. Relations that are
 can still together determine a small count, or hold it between 1 and small - 1 once counts
 are known never to be negative: each period and area's relations are solved (null space)
 and bounded (linear programming) as an attacker would, and a neighbour of every such count
-is hidden, until nothing changes.
+is hidden, until nothing changes. A hidden cell the relations determine counts as shown
+there: the other hidden members of its relations must not hold a small count together.
 
 Relations (found, never declared: a relation is kept only where the published numbers
 satisfy it in a whole table of a period and area):
