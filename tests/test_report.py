@@ -297,9 +297,14 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
         )
         shown = row.find_all("td")[1].get_text(strip=True)
         heads = [th.get_text(strip=True) for th in table.thead.find_all("th")]
-        # a comparison's count is the smallest of its groups' (no "Ud af")
+        # a comparison's count is the smallest of its groups' (no "Ud af"); a change since a
+        # year before (0.2) has the count now and a year earlier ("Året før"), no base
         assert c["compares"] or "Mindste antal" not in heads, heads
         assert not c["compares"] or "Ud af" not in heads, heads
+        if c["unit"] == "pct_change" and c["numerator"] is not None:
+            assert heads[-2:] == ["Antal", "Året før"], heads
+        elif c["unit"] == "pct" and not c["compares"] and c["numerator"] is not None:
+            assert heads[-2:] == ["Antal", "Ud af"], heads
         if c["is_suppressed"]:
             assert shown == "–" and f"færre end {THRESHOLD}" in row["title"]
         elif c["value"] is None and c["compares"] and c["numerator"] is not None:

@@ -88,6 +88,12 @@ def shown_value(ind: Indicator) -> str:
     return formats.value_text(ind.value, ind.unit)
 
 
+# the heads of a breakdown's two count columns: a share's numerator and denominator; a change
+# since a year before (0.2) carries the count now and the same month's a year earlier
+COUNT_HEADS = {"pct_change": ("Antal", "Året før")}
+SHARE_COUNT_HEADS = ("Antal", "Ud af")
+
+
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
@@ -126,6 +132,7 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "name": data.name("breakdown", code),
             "rows": rows,
             "has_counts": code in with_counts,
+            "count_heads": COUNT_HEADS.get(ind.unit, SHARE_COUNT_HEADS),
             "compares": comparisons.get(code, False),
             # a comparator column with no figure in it is said once, below the table
             "has_comparator": any(r["comparator"] != formats.NO_DATA for r in rows),
