@@ -1090,6 +1090,22 @@ def test_an_indicator_without_a_projection_says_why():
     assert no_projection_text(Indicator({**row, "period_type": "year"})) == ""
 
 
+def test_a_value_axis_writes_every_tick_with_the_same_decimals():
+    """5.6's ratio axis read '0,50 / 1 / 1,50' (a whole tick lost its decimals): whole
+    numbers only where every tick is one, else the unit's decimals on all of them."""
+    from pipeline.report.charts import _AxisTicks
+
+    def labels(unit: str, suffix: str, ticks: list[float]) -> list[str]:
+        formatter = _AxisTicks(unit, suffix)
+        formatter.set_locs(ticks)
+        return [formatter(t) for t in ticks]
+
+    assert labels("ratio", "", [0.5, 1.0, 1.5]) == ["0,50", "1,00", "1,50"]
+    assert labels("pct", " %", [0.0, 5.0, 10.0]) == ["0 %", "5 %", "10 %"]
+    assert labels("pct", " %", [0.0, 2.5, 5.0]) == ["0,0 %", "2,5 %", "5,0 %"]
+    assert labels("pct_points", "", [-2.0, 0.0, 2.0]) == ["\N{MINUS SIGN}2", "0", "2"]
+
+
 def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
     """What it takes (issue 15 §4), as outlook_text writes it from an outlook row: in the
     test world every projected indicator is judged against the country (a target-judged

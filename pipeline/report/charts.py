@@ -20,7 +20,7 @@ matplotlib.use("Agg")  # no display, no GUI toolkit: the figures only become SVG
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from pipeline.report.data import BALLERUP, Indicator, Point
 from pipeline.report.formats import UNIT_SUFFIX, interval_label, number, value_text
@@ -207,6 +207,23 @@ def _legend(fig: Figure, ax, home: str) -> int:
     return rows
 
 
+class _AxisTicks(Formatter):
+    """The value axis's labels, all with the same decimals: whole numbers where every tick is
+    one ('0 %', '5 %'), else the unit's decimals on every tick ('0,50', '1,00', '1,50', not
+    '0,50', '1', '1,50')."""
+
+    def __init__(self, unit: str, suffix: str):
+        self.unit, self.suffix = unit, suffix
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:  # the axis gives every tick first (Formatter.locs is
+        self.ticks = [float(t) for t in locs]  # deprecated in Matplotlib 3.11)
+
+    def __call__(self, value, pos=None) -> str:
+        whole = all(tick.is_integer() for tick in self.ticks)
+        return number(value, "count" if whole else self.unit) + self.suffix
+
+
 def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     """The chart as inline SVG, or None when there is nothing to draw."""
     with matplotlib.rc_context(SVG_STYLE):
@@ -349,9 +366,7 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
         )
     _y_limits(ax, ind, shown)
     suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: number(v, "count" if v == int(v) else ind.unit) + suffix)
-    )
+    ax.yaxis.set_major_formatter(_AxisTicks(ind.unit, suffix))
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
