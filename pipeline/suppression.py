@@ -665,11 +665,10 @@ def _determined_small(ids, relations, hidden, values, share, small) -> list[int]
         matrix[r, list(row)] = list(row.values())
     free = null_space(matrix)
     truth = np.array([values[cell, q] for cell, q in unknowns])
-    vectors, cells, cells_index = [], [], {}
+    vectors, cells = [], []
     for (cell, q), column in unknowns.items():
         vector = np.zeros(len(unknowns))
         vector[column] = 1.0
-        cells_index[(cell, q)] = len(vectors)
         vectors.append(vector)
         cells.append(cell)
         if q == 1 and share[cell] and (cell, 0) in unknowns:
@@ -689,9 +688,8 @@ def _determined_small(ids, relations, hidden, values, share, small) -> list[int]
     # jobafklaring / K' and '/ ressourceforloeb / K' summed to 4.6 once 5.1's shown
     # 'ikke-vestlig / ledighedsydelse' minus 5.2's shown M gave their hidden neighbour K).
     # One of the rest is returned: a neighbour of it is hidden, and the next round looks again.
-    determined_columns = {
-        column for (cell, q), column in unknowns.items() if fixed[cells_index[(cell, q)]]
-    }
+    # an unknown is determined where the null space has nothing in its row
+    determined = np.all(np.abs(free) < 1e-7, axis=1) if free.size else np.ones(len(unknowns), bool)
     rest_small: set[int] = set()
     for i in ids:
         parent = int(relations.parent[i])
@@ -701,9 +699,9 @@ def _determined_small(ids, relations, hidden, values, share, small) -> list[int]
             if not relations.holds[i, q] or not len(unseen):
                 continue
             # a hidden parent counts as shown where the relations determine it
-            if hidden[parent] and unknowns[(parent, q)] not in determined_columns:
+            if hidden[parent] and not determined[unknowns[(parent, q)]]:
                 continue
-            rest = [int(c) for c in unseen if unknowns[(int(c), q)] not in determined_columns]
+            rest = [int(c) for c in unseen if not determined[unknowns[(int(c), q)]]]
             anything_known = hidden[parent] or len(rest) < len(unseen)
             if rest and anything_known and is_small(values[rest, q].sum(), small):
                 rest_small.add(rest[0])

@@ -116,6 +116,10 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
     def determined(vector: np.ndarray) -> bool:
         return bool(np.all(np.abs(vector @ basis) < TOLERANCE)) if basis.size else True
 
+    # each unknown alone: determined where the null space has nothing in its row
+    fixed = (
+        np.all(np.abs(basis) < TOLERANCE, axis=1) if basis.size else np.ones(len(unknowns), bool)
+    )
     truth = np.array([values[q][cell] for (cell, q) in unknowns])
     bounds = _Bounds(matrix, truth, unknowns, share)
     found = []
@@ -144,7 +148,7 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
             # children only (a hidden parent determined counts as shown), their sum is the
             # row's minus the determined ones' (5.1's shown cell minus 5.2's shown M gives
             # 5.2's hidden K, and the rest of K's hidden target groups is then known)
-            rest = [c for c in row if not determined(np.eye(len(unknowns))[c])]
+            rest = [c for c in row if not fixed[c]]
             if 0 < len(rest) < len(row) and all(row[c] < 0 for c in rest):
                 value = float(truth[rest].sum())
                 if is_small(value, small):
