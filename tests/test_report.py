@@ -114,13 +114,18 @@ def status(built) -> dict[str, dict]:
     rows = _rows(
         built.settings.analytics_path,
         "select s.*, d.replaced_by as replaced, d.status as catalogue_status, d.comparator "
-        "as comparator_kind, d.also_compared_area_codes, h.all_hidden "
+        "as comparator_kind, d.also_compared_area_codes, h.all_hidden, v.value_provisional "
         "from marts.fct_indicator_status s "
         "join marts.dim_indicator d using (indicator_id) left join ("
         "  select indicator_id, bool_and(is_suppressed) as all_hidden "
         f"  from marts.fct_indicator_values where area_code = {HOME} and breakdown = 'total' "
         "  group by indicator_id"
-        ") h using (indicator_id) order by d.sort_order",
+        ") h using (indicator_id) "
+        # Ballerup's own figure in the status period: provisional or not (the status's
+        # is_provisional is also true where only its comparator's figure is)
+        "left join (select indicator_id, period, is_provisional as value_provisional "
+        f"  from marts.fct_indicator_values where area_code = {HOME} and breakdown = 'total'"
+        ") v using (indicator_id, period) order by d.sort_order",
     )
     return {r["indicator_id"]: r for r in rows}
 
@@ -134,6 +139,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
     catalogue = _seed("indicator_catalogue")
     rows = soup.select("table.overview tr[data-indicator]")
     assert [r["data-indicator"] for r in rows] == [c["indicator_id"] for c in catalogue]
+    comparator_only = 0
     for row, entry in zip(rows, catalogue, strict=True):
         s = status[entry["indicator_id"]]
         cells = {td.get("class", [""])[-1]: td for td in row.find_all("td")}
@@ -153,11 +159,16 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         number = danish(s["value"], s["unit"])
         assert shown.replace("nr. ", "").startswith(number), (shown, s["value"])
         period = danish_period(s["period"], s["period_type"])
-        if s["is_provisional"]:
+        # provisional where Ballerup's own figure is; a comparator's provisional figure is
+        # marked beside the comparator (4.2: the country's table ends months earlier)
+        if s["value_provisional"]:
             period += ", foreløbig"
         assert cells["period"].get_text(strip=True).endswith(period), (period, s)
         if s["comparator_value"] is not None and s["comparator_kind"] == "national":
             assert danish(s["comparator_value"], s["unit"]) in cells["comparator"].get_text()
+        said = reads(cells["comparator"])
+        assert ("(foreløbig)" in said) == s["is_comparator_provisional"], (said, s)
+        comparator_only += s["is_comparator_provisional"] and not s["value_provisional"]
         change = reads(cells["change"])  # a figure and its unit: a span (keep_units)
         if s["change_from_year_before"] is None and s["change_status"] == "ikke sammenlignelig":
             assert change.startswith("ikke opgjort")  # across a reform: not computed
@@ -174,6 +185,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
             assert change.startswith(sign + danish(abs(s["change_from_year_before"]), s["unit"]))
         if s["change_status"] is not None:  # the change's verdict beside it
             assert change.endswith(s["change_status"]), (change, s["change_status"])
+    # the test world has a final month of Ballerup against a provisional comparator (4.2)
+    assert comparator_only, "no status has only its comparator's figure provisional"
 
 
 def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):
@@ -495,6 +508,10 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         ], (s["indicator_id"], beside)
         shown_beside = shown_beside or bool(beside)
         assert r[col["Status"]].fill.fgColor.rgb.endswith(colours[s["status"]]), s["status"]
+        # Ballerup's figure and its comparator's each marked provisional where it is
+        assert r[col["Foreløbig"]].value == ("ja" if s["value_provisional"] else None), s
+        said = r[col["Sammenligningsværdi foreløbig"]].value
+        assert said == ("ja" if s["is_comparator_provisional"] else None), s
         for name, key in (
             ("Seneste værdi", "value"),
             ("Sammenligningsværdi", "comparator_value"),
@@ -1323,6 +1340,7 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
         "unit": "pct",
         "period": date(2026, 5, 1),
         "period_type": "month",
+        "is_comparator_provisional": False,
     }
     series = {
         0: [
@@ -1348,6 +1366,9 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     series[84] = [Point(date(2026, 5, 1), 3.4, False)]
     text = comparator_text(Indicator(beside, series), {**names, 84: "Region Hovedstaden"})
     assert text == "Hele landet: 2,9 %; Region Hovedstaden: 3,4 %"
+    # a comparator's figure its source still revises is marked beside it, not Ballerup's value
+    still = {**row, "comparator_value": 2.9, "is_comparator_provisional": True}
+    assert comparator_text(Indicator(still, series), names) == "Hele landet: 2,9 % (foreløbig)"
 
 
 def test_the_printer_gets_each_chart_as_an_image_of_the_same_svg():

@@ -72,7 +72,11 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
             and lo < hi
             else ""
         )
-        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{rounded}" + "".join(
+        # the comparator's figure still revised (4.2's country: its table ends months earlier)
+        provisional = " (foreløbig)" if ind.is_comparator_provisional else ""
+        return (
+            f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{rounded}{provisional}"
+        ) + "".join(
             f"; {area_names.get(code, str(code))}: {formats.value_text(value, ind.unit)}"
             for code in ind.also_compared_area_codes or []
             for value in [ind.value_in(code)]
@@ -156,7 +160,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "value_text": shown_value(ind),
         "period_text": (
             formats.period_text(ind.period, ind.period_type)
-            + (", foreløbig" if ind.is_provisional else "")
+            + (", foreløbig" if ind.is_value_provisional else "")
         )
         if ind.is_computed and ind.period is not None
         else "",

@@ -233,7 +233,8 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             "Periode", lambda i: formats.period_text(i.period, i.period_type) if i.period else None
         ),
         Column("Periodens første dag", lambda i: i.period),
-        Column("Foreløbig", lambda i: "ja" if i.is_provisional else None),
+        # Ballerup's own figure; its comparator's is marked beside the comparator's value
+        Column("Foreløbig", lambda i: "ja" if i.is_value_provisional else None),
         Column("Seneste værdi", lambda i: i.value, _unit),
         Column("Interval, fra", lambda i: i.ci_lower, _unit),
         Column("Interval, til", lambda i: i.ci_upper, _unit),
@@ -257,6 +258,10 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Enhed", lambda i: data.name("unit", i.unit)),
         Column("Sammenlignet med", compared_with),
         Column("Sammenligningsværdi", lambda i: i.comparator_value, _unit),
+        Column(
+            "Sammenligningsværdi foreløbig",
+            lambda i: "ja" if i.is_comparator_provisional else None,
+        ),
         # the areas shown beside the comparator (0.1: Region Hovedstaden), as the report does
         Column(
             "Også vist",
