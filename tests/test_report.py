@@ -1814,6 +1814,23 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
     assert read[:2] == ["Ballerup", "Ballerup, 95 %-interval"], read
     assert set(read[-2:]) == {"Foreløbige tal", "Reform (brud i serien)"}, read
 
+    # a unit its ticks do not carry names the value axis, inside the figure ('0,50' or '4'
+    # says nothing of what it counts); a percentage's ticks say '%' and need no name
+    for unit, name, big in (("pct_points", "procentpoint", 4.0), ("per_10000", "pr. 10.000", 1e5)):
+        wide = {p.period: Point(p.period, big, False) for p in points}.values()
+        named = Indicator({**row, "unit": unit}, {HOME: list(wide)}, targets=[])
+        with matplotlib.rc_context(SVG_STYLE):
+            fig = history_figure(named, names, name)
+            ax = fig.axes[0]
+            renderer = fig.canvas.get_renderer()
+            assert ax.get_ylabel() == name[0].upper() + name[1:], unit
+            assert ax.yaxis.get_tightbbox(renderer).x0 >= fig.bbox.x0, unit  # not cut
+            legend = ax.get_legend().get_window_extent(renderer)
+            assert legend.x1 <= fig.bbox.x1, unit
+        assert f">{name[0].upper() + name[1:]}<" in history_chart(named, names, name), unit
+    with matplotlib.rc_context(SVG_STYLE):
+        assert history_figure(ind, names, "procent").axes[0].get_ylabel() == ""
+
 
 def test_a_target_a_law_replaced_is_named_beside_the_one_the_status_is_judged_against():
     """1.5's status from July 2026 is judged against L 66's 75 %; the Mål line names the

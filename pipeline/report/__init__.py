@@ -182,7 +182,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "mix_status": data.status(ind.mix_change_status, "change")
         if ind.mix_change_status
         else None,
-        "chart": None if ind.is_retired else history_chart(ind, data.area_names),
+        "chart": None
+        if ind.is_retired
+        else history_chart(ind, data.area_names, data.name("unit", ind.unit)),
         # the reforms that break its published series, named under the figures
         "breaks": [{**r, "date": formats.date_text(r["effective_date"])} for r in ind.reforms],
         "breakdown_breaks": [

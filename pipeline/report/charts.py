@@ -39,6 +39,8 @@ REFORM_LABEL = "Reform (brud i serien)"
 # units whose axis starts at zero (shares, rates, counts); a change or gap includes zero
 FROM_ZERO = {"pct", "per_10000", "per_100", "count", "weeks", "ratio"}
 AROUND_ZERO = {"pct_change", "pct_points"}
+# units whose ticks carry the unit ('5 %'); the others' axis is named (_axis_name)
+TICK_UNITS = {"pct", "pct_change"}
 SVG_STYLE = {
     "svg.fonttype": "none",  # text stays text: smaller, searchable, read aloud
     "svg.hashsalt": "bkwh",  # the same figure gives the same bytes
@@ -202,7 +204,8 @@ def _legend(fig: Figure, ax, home: str) -> int:
         )
         if legend.get_window_extent(renderer).x1 <= fig.bbox.x1 - 4:
             break
-    left, bottom, width, height = AXES
+    _, bottom, _, height = AXES
+    left, _, width, _ = ax.get_position().bounds  # moved right by an axis's name
     ax.set_position((left, bottom, width, height - (rows - 1) * LEGEND_ROW))
     return rows
 
@@ -224,10 +227,14 @@ class _AxisTicks(Formatter):
         return number(value, "count" if whole else self.unit) + self.suffix
 
 
-def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
-    """The chart as inline SVG, or None when there is nothing to draw."""
+def history_chart(
+    ind: Indicator, area_names: dict[int, str], unit_name: str | None = None
+) -> str | None:
+    """The chart as inline SVG, or None when there is nothing to draw. `unit_name` (the
+    unit's name in marts.dim_catalogue_code) names the value axis where its ticks do not
+    carry the unit."""
     with matplotlib.rc_context(SVG_STYLE):
-        fig = history_figure(ind, area_names)
+        fig = history_figure(ind, area_names, unit_name)
         if fig is None:
             return None
         buffer = io.StringIO()
@@ -256,7 +263,9 @@ def history_chart(ind: Indicator, area_names: dict[int, str]) -> str | None:
     )
 
 
-def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
+def history_figure(
+    ind: Indicator, area_names: dict[int, str], unit_name: str | None = None
+) -> Figure | None:
     """The chart's figure (drawn in the SVG style history_chart sets), or None when
     Ballerup has no value to draw."""
     ballerup = ind.series.get(BALLERUP, [])
@@ -365,7 +374,7 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
             label=REFORM_LABEL if n == 0 else None,
         )
     _y_limits(ax, ind, shown)
-    suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in ("pct", "pct_change") else ""
+    suffix = UNIT_SUFFIX.get(ind.unit, "") if ind.unit in TICK_UNITS else ""
     ax.yaxis.set_major_formatter(_AxisTicks(ind.unit, suffix))
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -373,5 +382,19 @@ def history_figure(ind: Indicator, area_names: dict[int, str]) -> Figure | None:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    if unit_name and ind.unit not in TICK_UNITS:  # '0,50' says nothing of what it counts
+        _axis_name(fig, ax, unit_name[:1].upper() + unit_name[1:])
     _legend(fig, ax, home)
     return fig
+
+
+def _axis_name(fig: Figure, ax, name: str) -> None:
+    """The value axis named beside its ticks ('Procentpoint', 'Pr. 10.000 indbyggere'); the
+    drawing moved right by what the name and the ticks need beyond the figure's edge."""
+    ax.set_ylabel(name, fontsize=8, color="#444444")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    overrun = fig.bbox.x0 + 2 - ax.yaxis.get_tightbbox(renderer).x0
+    if overrun > 0:
+        left, bottom, width, height = ax.get_position().bounds
+        moved = overrun / fig.bbox.width
+        ax.set_position((left + moved, bottom, width - moved, height))
