@@ -148,8 +148,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         shown = cells["value"].get_text(strip=True)
         if entry["status"] == "retired":
             assert shown == "udgået"
-            if entry["replaced_by"]:
-                assert reads(cells["comparator"]) == f"erstattet af {entry['replaced_by']}"
+            replaced = f"erstattet af {r}" if (r := entry["replaced_by"]) else "ikke erstattet"
+            assert reads(cells["comparator"]) == replaced
             continue
         if s["value"] is None:  # nothing published for Ballerup
             # every Ballerup total hidden (small cells in a small world): too few to judge
@@ -167,11 +167,12 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         if s["comparator_value"] is not None and s["comparator_kind"] == "national":
             assert danish(s["comparator_value"], s["unit"]) in cells["comparator"].get_text()
         said = reads(cells["comparator"])
-        assert ("(foreløbig)" in said) == s["is_comparator_provisional"], (said, s)
+        assert ("(foreløbig" in said) == s["is_comparator_provisional"], (said, s)
         comparator_only += s["is_comparator_provisional"] and not s["value_provisional"]
         change = reads(cells["change"])  # a figure and its unit: a span (keep_units)
-        if s["change_from_year_before"] is None and s["change_status"] == "ikke sammenlignelig":
-            assert change.startswith("ikke opgjort")  # across a reform: not computed
+        if s["change_status"] == "ikke sammenlignelig":  # across a reform: no change shown
+            assert s["change_from_year_before"] is None and s["change_ci_lower"] is None, s
+            assert change.startswith("ikke opgjort"), change
         elif s["change_from_year_before"] is None:
             # none, or hidden (change_words): never a number
             assert change in (
@@ -346,8 +347,8 @@ def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page
 @pytest.mark.parametrize(
     ("change", "text"),
     [
-        (2, "faldet 2 pladser"),
-        (-1, "steget 1 plads"),
+        (2, "rykket 2 pladser tilbage"),
+        (-1, "rykket 1 plads frem"),
         (0, "samme placering"),
         (None, "ingen værdi året før"),
     ],
@@ -355,6 +356,53 @@ def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page
 def test_a_rank_change_says_whether_the_place_rose_or_fell(change, text):
     # 2.1 from 17th to 19th place: a higher number is a lower place
     assert formats.change_text(change, "rank") == text
+
+
+def test_a_summary_says_begge_or_alle_when_every_indicator_of_a_group_has_one_verdict():
+    """'Under Overordnet er der to indikatorer: begge vises til orientering …', not 'to
+    indikatorer: to vises …' (helper-55); with two verdicts each is counted; the projection's
+    undecided course reads as a sentence (seed indicator_statuses)."""
+    from pipeline.report.data import Group, Indicator, Status
+    from pipeline.report.summary import group_summary
+
+    statuses = [
+        Status(
+            r["status"],
+            r["kind"],
+            int(r["sort_order"]),
+            r["symbol"],
+            r["css_class"],
+            r["sentence_da"],
+            r["summary_da"] or None,
+        )
+        for r in _seed("indicator_statuses")
+    ]
+
+    def group(*words: str) -> Group:
+        rows = [
+            {
+                "indicator_id": f"0.{n}",
+                "status": w,
+                "change_status": None,
+                "catalogue_status": "active",
+            }
+            for n, w in enumerate(words, 1)
+        ]
+        return Group(0, "Overordnet", "Overordnet", None, [Indicator(r) for r in rows])
+
+    oriented = next(s.summary_da for s in statuses if s.status == "til orientering")
+    assert group_summary(group("til orientering", "til orientering"), statuses).startswith(
+        f"Under Overordnet er der to indikatorer: begge {oriented}."
+    )
+    met = group_summary(group("opfyldt", "opfyldt", "opfyldt"), statuses)
+    assert met.startswith("Under Overordnet er der tre indikatorer: alle (0.1, 0.2 og 0.3) er")
+    mixed = group_summary(group("opfyldt", "til orientering"), statuses)
+    assert mixed.startswith("Under Overordnet er der to indikatorer: én (0.1) er"), mixed
+    outlook = {"0.1": {"on_course": "usikker"}}
+    undecided = group_summary(group("opfyldt"), statuses, outlook)
+    assert undecided.endswith(
+        "Fremskrevet 12 måneder er 0.1 hverken sikkert på kurs eller sikkert ude af kurs."
+    ), undecided
 
 
 def test_a_comparator_column_without_figures_is_said_once_not_row_by_row(page):
@@ -545,7 +593,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         unit = r[col["Ændringens enhed"]].value
         expected = (formats.CHANGE_SUFFIX.get(s["unit"], "").strip() or None) if changed else None
         if changed and s["unit"] == "rank":  # in places, and which way is up
-            expected = "pladser (negativ: steget)"
+            expected = "pladser (negativ: rykket frem)"
         assert unit == expected, s
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
@@ -1369,6 +1417,10 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     # a comparator's figure its source still revises is marked beside it, not Ballerup's value
     still = {**row, "comparator_value": 2.9, "is_comparator_provisional": True}
     assert comparator_text(Indicator(still, series), names) == "Hele landet: 2,9 % (foreløbig)"
+    both = {**rounded, "is_comparator_provisional": True}  # one parenthesis, not two
+    assert comparator_text(Indicator(both, series), names) == (
+        "Hele landet: 2,2 % (foreløbig; afrundede tal: 2,1\N{EN DASH}2,3 %)"
+    )
 
 
 def test_the_printer_gets_each_chart_as_an_image_of_the_same_svg():

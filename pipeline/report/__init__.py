@@ -44,7 +44,8 @@ class ReportResult:
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """What the latest value is judged against, in words."""
     if ind.is_retired:
-        return "–" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
+        # not '–': the report's '–' is a cell hidden for too few persons (helper-55)
+        return "ikke erstattet" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
     if ind.comparator == "fixed_target":
         said = "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
         earlier = ind.earlier_target
@@ -65,18 +66,19 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
                     f"(seneste: {formats.value_text(last.value, ind.unit)} i "
                     f"{formats.period_text(last.period, ind.period_type)})"
                 )
-        rounded = (
-            f" (afrundede tal: {formats.interval_text(lo, hi, ind.unit)})"
-            if (lo := ind.comparator_lower) is not None
-            and (hi := ind.comparator_upper) is not None
-            and lo < hi
-            else ""
-        )
-        # the comparator's figure still revised (4.2's country: its table ends months earlier)
-        provisional = " (foreløbig)" if ind.is_comparator_provisional else ""
-        return (
-            f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{rounded}{provisional}"
-        ) + "".join(
+        notes = [
+            # the comparator's figure still revised (its table ends months before the register)
+            *(["foreløbig"] if ind.is_comparator_provisional else []),
+            *(
+                [f"afrundede tal: {formats.interval_text(lo, hi, ind.unit)}"]
+                if (lo := ind.comparator_lower) is not None
+                and (hi := ind.comparator_upper) is not None
+                and lo < hi
+                else []
+            ),
+        ]
+        said = f" ({'; '.join(notes)})" if notes else ""
+        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{said}" + "".join(
             f"; {area_names.get(code, str(code))}: {formats.value_text(value, ind.unit)}"
             for code in ind.also_compared_area_codes or []
             for value in [ind.value_in(code)]

@@ -134,7 +134,8 @@ def persons_text(n: float | None, counted: str | None, compares_groups: bool) ->
 def change_text(change: float | None, unit: str) -> str:
     """'+0,4 pct.-point', or with a true minus sign (U+2212) '\N{MINUS SIGN}3,5 %';
     'ingen værdi året før' when there is none. A rank's change in words: a higher number is
-    a lower place, so 17 to 19 is 'faldet 2 pladser'."""
+    a lower place, so 17 to 19 is 'rykket 2 pladser tilbage' and 20 to 15 'rykket 5 pladser
+    frem' ('steget', the status word of a number that rose, read the other way; helper-55)."""
     if change is None:
         return "ingen værdi året før"
     change = rounded(change, decimals_for(unit))  # the sign of what is shown
@@ -142,7 +143,8 @@ def change_text(change: float | None, unit: str) -> str:
         places = int(abs(change))
         if not places:
             return "samme placering"
-        return f"{'faldet' if change > 0 else 'steget'} {places} plads{'er' if places > 1 else ''}"
+        way = "tilbage" if change > 0 else "frem"
+        return f"rykket {places} plads{'er' if places > 1 else ''} {way}"
     sign = "+" if change > 0 else MINUS if change < 0 else "±"
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
 
@@ -175,7 +177,7 @@ def _bound(value: float, unit: str) -> str:
 
 
 # a figure with its unit ("2,3 pct.-point", "\N{MINUS SIGN}1,0 %", "75 pct.", "95 %-interval",
-# "2,5 pr. 10.000", "12 uger", "faldet 2 pladser"), or a range of them ("14,5 %\N{EN DASH}17,7 %",
+# "2,5 pr. 10.000", "12 uger", "2 pladser"), or a range of them ("14,5 %\N{EN DASH}17,7 %",
 # "14,6\N{EN DASH}17,9 %"), which a line of the report must not break: not at the space, not at
 # the hyphen of "pct.-point" or "%-interval", and not after a range's dash. The units are the
 # ones figures are written with (UNIT_SUFFIX, CHANGE_SUFFIX), and the words the report writes

@@ -44,7 +44,10 @@ def group_summary(
             continue
         # the indicators met and not met are named (the others are counted)
         named = f" ({_ids(these)})" if verdict.css_class in ("ok", "bad") else ""
-        parts.append(f"{_count(len(these))}{named} {phrase}")
+        # every one of the group's alike: 'begge' or 'alle', not 'to indikatorer: to ...'
+        every = "begge" if len(these) == 2 else "alle"
+        count = every if len(these) == len(active) > 1 else _count(len(these))
+        parts.append(f"{count}{named} {phrase}")
     n = len(active)
     if n == 1:
         parts = ["den " + p.split(" ", 1)[1] for p in parts]  # "én er opfyldt" -> "den er …"

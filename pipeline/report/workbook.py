@@ -297,7 +297,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             lambda i: (
                 (
                     # a rank's change in places: a higher number is a lower place
-                    "pladser (negativ: steget)"
+                    "pladser (negativ: rykket frem)"
                     if i.unit == "rank"
                     else formats.CHANGE_SUFFIX.get(i.unit, "").strip() or None
                 )
