@@ -1374,7 +1374,7 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     """4.2's country ends at the kontanthjælp reform (June 2025): for a later status period
     the overview says there is no figure for it, and the last one with its month; a
     suppressed comparator cell is not taken for it."""
-    from pipeline.report import comparator_text
+    from pipeline.report import comparator_text, verdict_text
     from pipeline.report.data import Indicator, Point
 
     row = {
@@ -1405,6 +1405,19 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
         "Hele landet: 2,9 %"
     )
     assert comparator_text(Indicator(row, {}), names) == "Hele landet: ingen data"
+    # its status sentence says so too, with both figures when the comparator was last there,
+    # not the seed's 'intet mål eller sammenligningsgrundlag' (helper-55)
+    ended = {**row, "status": "ingen sammenligning", "status_text": "Der er intet mål ..."}
+    home = [Point(date(2025, 6, 1), 6.9, False), Point(date(2026, 5, 1), 6.2, False)]
+    assert verdict_text(Indicator(ended, {**series, HOME: home}), {**names, HOME: "Ballerup"}) == (
+        "Hele landet har intet tal for maj 2026, så status kan ikke vurderes. Det seneste tal er "
+        "fra juni 2025: Hele landet 3,0 %, Ballerup 6,9 %."
+    )
+    hidden_home = [Point(date(2025, 6, 1), None, True)]
+    assert verdict_text(Indicator(ended, {**series, HOME: hidden_home}), names).endswith(
+        "juni 2025: Hele landet 3,0 %."
+    )
+    assert verdict_text(Indicator(ended, {}), names) == "Der er intet mål ..."
     # a comparator known only to its rounding says so; an area shown beside it, its value
     rounded = {**row, "comparator_value": 2.2, "comparator_lower": 2.1, "comparator_upper": 2.3}
     assert comparator_text(Indicator(rounded, series), names) == (

@@ -21,7 +21,7 @@ from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
-from pipeline.report.data import BALLERUP, Indicator, ReportData, load
+from pipeline.report.data import BALLERUP, Indicator, Point, ReportData, load
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 from pipeline.state import stamp_made_from
@@ -54,13 +54,8 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
         if ind.comparator_value is None:
             # e.g. 4.2: the country's figure ends at a reform; say when it was last there
-            shown = [
-                p
-                for p in ind.series.get(ind.comparator_area_code, [])
-                if p.value is not None and not p.is_suppressed
-            ]
-            if shown and ind.period is not None:
-                last = max(shown, key=lambda p: p.period)
+            last = last_comparator_point(ind)
+            if last is not None and ind.period is not None:
                 return (
                     f"{name}: intet tal for {formats.period_text(ind.period, ind.period_type)} "
                     f"(seneste: {formats.value_text(last.value, ind.unit)} i "
@@ -84,6 +79,39 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
             for value in [ind.value_in(code)]
         )
     return "Udviklingen følges"
+
+
+def last_comparator_point(ind: Indicator) -> Point | None:
+    """The comparator area's latest shown figure, for an indicator whose comparator has none
+    in the status period (4.2: the country's table ends at the kontanthjælp reform)."""
+    shown = [
+        p
+        for p in ind.series.get(ind.comparator_area_code, [])
+        if p.value is not None and not p.is_suppressed
+    ]
+    return max(shown, key=lambda p: p.period) if shown else None
+
+
+def verdict_text(ind: Indicator, area_names: dict[int, str]) -> str:
+    """The status's sentence (seed indicator_statuses), but for a comparator whose figures
+    ended before the status period: 'Der er intet mål eller sammenligningsgrundlag' would
+    deny the goal the headline states (4.2, helper-55). It says when the comparator was last
+    there, and both figures then, without a verdict on a period that is not the status's."""
+    area = ind.comparator_area_code
+    last = last_comparator_point(ind) if area not in (None, BALLERUP) else None
+    if ind.status != "ingen sammenligning" or ind.comparator_value is not None or last is None:
+        return ind.status_text
+    name = area_names.get(area, str(area))
+    then = formats.period_text(last.period, ind.period_type)
+    text = (
+        f"{name} har intet tal for {formats.period_text(ind.period, ind.period_type)}, så "
+        f"status kan ikke vurderes. Det seneste tal er fra {then}: {name} "
+        f"{formats.value_text(last.value, ind.unit)}"
+    )
+    home = ind.point(BALLERUP, last.period)
+    if home is not None and home.value is not None and not home.is_suppressed:
+        text += f", {area_names[BALLERUP]} {formats.value_text(home.value, ind.unit)}"
+    return text + "."
 
 
 def shown_value(ind: Indicator) -> str:
@@ -175,7 +203,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "change_interval": formats.change_interval_text(*ind.change_interval, ind.unit),
         "status_symbol": status.symbol,
         "status_class": status.css_class,
-        "status_sentence": ind.status_text,
+        "status_sentence": verdict_text(ind, data.area_names),
         "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
         "interval_label": formats.interval_label(ind.interval_method).capitalize(),
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),

@@ -219,6 +219,8 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 
 def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
+    from pipeline.report import verdict_text  # the package imports this module
+
     def compared_with(i: Indicator) -> str | None:
         if i.comparator_area_code is not None:
             return data.area_names.get(i.comparator_area_code)
@@ -278,7 +280,8 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         # the target the current one replaced (1.5: the strategy's 80 % until June 2026)
         Column("Tidligere mål", lambda i: i.earlier_target),
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
-        Column("Hvad status betyder", lambda i: i.status_text),
+        # the sentence the report says (pipeline/report: verdict_text)
+        Column("Hvad status betyder", lambda i: verdict_text(i, data.area_names)),
         Column("Ændring siden året før", lambda i: i.change_from_year_before, _unit),
         # the interval its status rests on, as the report says it beside the change
         Column(
