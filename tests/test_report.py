@@ -1531,6 +1531,7 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         "period_type": "month",
         "change_from_year_before": None,
         "change_status": None,
+        "compares_groups": False,
     }
     series = {
         HOME: [
@@ -1546,6 +1547,9 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         "står bag dem."
     )
     assert change_words(hidden) == "værdien året før er skjult, fordi for få personer står bag den"
+    # a comparison within groups (5.4) is hidden for a small group, not for its whole
+    within = Indicator({**row, "compares_groups": True}, series)
+    assert "skjult, fordi en gruppe, de sammenligner, har for få personer." in newer_text(within)
     series[HOME].append(Point(date(2026, 11, 1), 80.0, False, is_provisional=True))
     assert "skjult, fordi for få personer står bag dem eller foreløbige" in newer_text(hidden)
     across = Indicator({**row, "change_status": "ikke sammenlignelig"}, series)

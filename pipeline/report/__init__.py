@@ -490,8 +490,15 @@ def newer_text(ind) -> str:
     newer = [p for p in ind.series.get(BALLERUP, []) if p.period > ind.period]
     hidden = any(p.is_suppressed for p in newer)
     provisional = any(p.is_provisional and not p.is_suppressed for p in newer)
+    # a comparison within groups (5.4, 5.6) is hidden where one group it compares is small,
+    # however many stand behind the whole (helper-55)
+    too_few = (
+        "en gruppe, de sammenligner, har for få personer"
+        if ind.compares_groups
+        else "for få personer står bag dem"
+    )
     reasons = [
-        "skjult, fordi for få personer står bag dem" if hidden else "",
+        f"skjult, fordi {too_few}" if hidden else "",
         "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)"
         if provisional
         else "",
