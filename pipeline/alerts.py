@@ -154,8 +154,9 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 {
                     "indicator_id": indicator_id,
                     "kind": "rank",
-                    "text": f"{indicator_id} {new['headline_da']}: placeringen er faldet "
-                    f"{fall} {'plads' if fall == 1 else 'pladser'}, fra nr. {int(old['value'])} "
+                    # in the report's words (formats.change_text): 'rykket 2 pladser tilbage'
+                    "text": f"{indicator_id} {new['headline_da']}: placeringen er "
+                    f"{formats.change_text(fall, 'rank')}, fra nr. {int(old['value'])} "
                     f"til nr. {int(new['value'])}",
                 }
             )

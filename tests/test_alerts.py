@@ -86,7 +86,7 @@ def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():
     changes = status_changes(before, after)
     assert [(c["indicator_id"], c["kind"]) for c in changes] == [("2.1", "rank"), ("2.3", "status")]
     rank, status = (c["text"] for c in changes)
-    assert "faldet 2 pladser, fra nr. 17 til nr. 19" in rank
+    assert "placeringen er rykket 2 pladser tilbage, fra nr. 17 til nr. 19" in rank
     assert "fra «ikke afgjort» til «ikke opfyldt»" in status
     assert "16,5 %, september 2026 → 18,1 %, oktober 2026" in status
     assert status_changes(after, after) == []

@@ -123,9 +123,10 @@ def status(built) -> dict[str, dict]:
         ") h using (indicator_id) "
         # Ballerup's own figure in the status period: provisional or not (the status's
         # is_provisional is also true where only its comparator's figure is)
-        "left join (select indicator_id, period, is_provisional as value_provisional "
+        "left join (select indicator_id, period, period_type, is_provisional as value_provisional "
         f"  from marts.fct_indicator_values where area_code = {HOME} and breakdown = 'total'"
-        ") v using (indicator_id, period) order by d.sort_order",
+        ") v on v.indicator_id = s.indicator_id and v.period = s.period "
+        "and v.period_type = s.period_type order by d.sort_order",
     )
     return {r["indicator_id"]: r for r in rows}
 
@@ -139,7 +140,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
     catalogue = _seed("indicator_catalogue")
     rows = soup.select("table.overview tr[data-indicator]")
     assert [r["data-indicator"] for r in rows] == [c["indicator_id"] for c in catalogue]
-    comparator_only = 0
+    comparator_only = across = 0
     for row, entry in zip(rows, catalogue, strict=True):
         s = status[entry["indicator_id"]]
         cells = {td.get("class", [""])[-1]: td for td in row.find_all("td")}
@@ -172,6 +173,8 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
         change = reads(cells["change"])  # a figure and its unit: a span (keep_units)
         if s["change_status"] == "ikke sammenlignelig":  # across a reform: no change shown
             assert s["change_from_year_before"] is None and s["change_ci_lower"] is None, s
+            assert s["change_ci_upper"] is None, s
+            across += 1
             assert change.startswith("ikke opgjort"), change
         elif s["change_from_year_before"] is None:
             # none, or hidden (change_words): never a number
@@ -188,6 +191,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
             assert change.endswith(s["change_status"]), (change, s["change_status"])
     # the test world has a final month of Ballerup against a provisional comparator (4.2)
     assert comparator_only, "no status has only its comparator's figure provisional"
+    assert across, "no status in the test world is across a reform"
 
 
 def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):
@@ -1416,14 +1420,17 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     ended = {**row, "status": "ingen sammenligning", "status_text": "Der er intet mål ..."}
     home = [Point(date(2025, 6, 1), 6.9, False), Point(date(2026, 5, 1), 6.2, False)]
     assert verdict_text(Indicator(ended, {**series, HOME: home}), {**names, HOME: "Ballerup"}) == (
-        "Hele landet har intet tal for maj 2026, så status kan ikke vurderes. Det seneste tal er "
-        "fra juni 2025: Hele landet 3,0 %, Ballerup 6,9 %."
+        "Hele landet har intet tal for maj 2026, så status kan ikke vurderes. De seneste tal er "
+        "fra juni 2025: hele landet 3,0 %, Ballerup 6,9 %."
     )
     hidden_home = [Point(date(2025, 6, 1), None, True)]
     assert verdict_text(Indicator(ended, {**series, HOME: hidden_home}), names).endswith(
-        "juni 2025: Hele landet 3,0 %."
+        "Det seneste tal er fra juni 2025: hele landet 3,0 %."
     )
     assert verdict_text(Indicator(ended, {}), names) == "Der er intet mål ..."
+    # a figure after the status period is not the one 'last there' before it
+    later = {**series, 0: [*series[0], Point(date(2026, 8, 1), 3.1, False)]}
+    assert "fra juni 2025: hele landet 3,0 %" in verdict_text(Indicator(ended, later), names)
     # a comparator known only to its rounding says so; an area shown beside it, its value
     rounded = {**row, "comparator_value": 2.2, "comparator_lower": 2.1, "comparator_upper": 2.3}
     assert comparator_text(Indicator(rounded, series), names) == (
@@ -1555,7 +1562,7 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
     assert change_words(hidden) == "værdien året før er skjult, fordi for få personer står bag den"
     # a comparison within groups (5.4) is hidden for a small group, not for its whole
     within = Indicator({**row, "compares_groups": True}, series)
-    assert "skjult, fordi en gruppe, de sammenligner, har for få personer." in newer_text(within)
+    assert "skjult, fordi en af de sammenlignede grupper har for få personer." in newer_text(within)
     series[HOME].append(Point(date(2026, 11, 1), 80.0, False, is_provisional=True))
     assert "skjult, fordi for få personer står bag dem eller foreløbige" in newer_text(hidden)
     across = Indicator({**row, "change_status": "ikke sammenlignelig"}, series)

@@ -82,12 +82,15 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
 
 
 def last_comparator_point(ind: Indicator) -> Point | None:
-    """The comparator area's latest shown figure, for an indicator whose comparator has none
-    in the status period (4.2: the country's table ends at the kontanthjælp reform)."""
+    """The comparator area's latest shown figure before the status period, for an indicator
+    whose comparator has none in it (4.2: the country's table ends at the kontanthjælp
+    reform)."""
+    if ind.period is None:
+        return None
     shown = [
         p
         for p in ind.series.get(ind.comparator_area_code, [])
-        if p.value is not None and not p.is_suppressed
+        if p.value is not None and not p.is_suppressed and p.period < ind.period
     ]
     return max(shown, key=lambda p: p.period) if shown else None
 
@@ -102,16 +105,18 @@ def verdict_text(ind: Indicator, area_names: dict[int, str]) -> str:
     if ind.status != "ingen sammenligning" or ind.comparator_value is not None or last is None:
         return ind.status_text
     name = area_names.get(area, str(area))
+    within = name[:1].lower() + name[1:] if name.startswith("Hele ") else name  # mid-sentence
     then = formats.period_text(last.period, ind.period_type)
-    text = (
-        f"{name} har intet tal for {formats.period_text(ind.period, ind.period_type)}, så "
-        f"status kan ikke vurderes. Det seneste tal er fra {then}: {name} "
-        f"{formats.value_text(last.value, ind.unit)}"
-    )
+    figures = [f"{within} {formats.value_text(last.value, ind.unit)}"]
     home = ind.point(BALLERUP, last.period)
     if home is not None and home.value is not None and not home.is_suppressed:
-        text += f", {area_names[BALLERUP]} {formats.value_text(home.value, ind.unit)}"
-    return text + "."
+        home_name = area_names.get(BALLERUP, str(BALLERUP))
+        figures.append(f"{home_name} {formats.value_text(home.value, ind.unit)}")
+    return (
+        f"{name} har intet tal for {formats.period_text(ind.period, ind.period_type)}, så "
+        f"status kan ikke vurderes. {'De seneste tal' if len(figures) > 1 else 'Det seneste tal'}"
+        f" er fra {then}: {', '.join(figures)}."
+    )
 
 
 def shown_value(ind: Indicator) -> str:
@@ -493,7 +498,7 @@ def newer_text(ind) -> str:
     # a comparison within groups (5.4, 5.6) is hidden where one group it compares is small,
     # however many stand behind the whole (helper-55)
     too_few = (
-        "en gruppe, de sammenligner, har for få personer"
+        "en af de sammenlignede grupper har for få personer"
         if ind.compares_groups
         else "for få personer står bag dem"
     )

@@ -190,7 +190,9 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         (
             "Foreløbige tal",
             "De seneste måneder, som kilderne stadig reviderer, er markeret «ja» i «Foreløbig»; "
-            "en status bygger på den seneste endelige måned med et offentliggjort tal.",
+            "en status bygger på den seneste endelige måned med et offentliggjort tal. Er "
+            "sammenligningstallet for den måned stadig foreløbigt, står der «ja» i "
+            "«Sammenligningsværdi foreløbig».",
         ),
         (
             "Brud i serien",

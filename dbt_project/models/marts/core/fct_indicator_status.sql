@@ -365,15 +365,20 @@ worded as (
         judged.* exclude (change_from_year_before, change_ci_lower, change_ci_upper),
         changes_said.sentence_da as change_text,
         mix_said.sentence_da as mix_change_text,
-        -- across a reform the two years do not measure the same thing: no change is
-        -- published, as no change at a mix is (its groups' cells are not matched across one)
+        -- ikke sammenlignelig (a reform between the two years changes what is measured): no
+        -- change is published, as no change at a mix is (its groups' cells are not matched)
         case
-            when judged.is_change_across_reform is not true then judged.change_from_year_before
+            when coalesce(judged.change_status, '') != 'ikke sammenlignelig'
+                then judged.change_from_year_before
         end as change_from_year_before,
-        case when judged.is_change_across_reform is not true then judged.change_ci_lower end
-            as change_ci_lower,
-        case when judged.is_change_across_reform is not true then judged.change_ci_upper end
-            as change_ci_upper,
+        case
+            when coalesce(judged.change_status, '') != 'ikke sammenlignelig'
+                then judged.change_ci_lower
+        end as change_ci_lower,
+        case
+            when coalesce(judged.change_status, '') != 'ikke sammenlignelig'
+                then judged.change_ci_upper
+        end as change_ci_upper,
         -- the verdict's sentence for what it rests on: a plain comparison, the range the
         -- rounding of published figures allows, or else a statistical interval
         case
