@@ -193,6 +193,10 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "ind": ind,
         "anchor": formats.indicator_anchor(ind.indicator_id),
         "value_text": shown_value(ind),
+        # a value whose figure says nothing of its unit ('1,27'): its unit's name beside it
+        "value_unit": data.name("unit", ind.unit)
+        if ind.unit in formats.UNIT_NAMED_BESIDE and ind.is_computed and ind.value is not None
+        else "",
         "period_text": (
             formats.period_text(ind.period, ind.period_type)
             + (", foreløbig" if ind.is_value_provisional else "")

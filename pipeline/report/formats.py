@@ -42,6 +42,9 @@ UNIT_SUFFIX = {
 # a change of a percentage is in percentage points (a rank's change is said in words)
 CHANGE_SUFFIX = {**UNIT_SUFFIX, "pct": " pct.-point", "pct_change": " pct.-point"}
 UNIT_DECIMALS = {"rank": 0, "count": 0, "ratio": 2}
+# units whose figure alone does not say what it is (5.6's '1,27'): the facts line names the
+# unit beside the value (a chart names its axis: charts.TICK_UNITS)
+UNIT_NAMED_BESIDE = {"ratio"}
 
 # a status's colours (ink, background) by its class (marts.dim_status.css_class): the report's
 # CSS and the workbook's cells take them from here. The codes' names (units, directions,
