@@ -153,17 +153,17 @@ def test_no_verdict_and_no_change_sits_inside_its_interval(built):
         "select s.indicator_id, "
         "s.period = coalesce(max(v.period) filter (where not v.is_provisional), max(v.period)), "
         "s.is_provisional, bool_and(v.is_provisional), "
-        f"{comparator_provisional}, s.is_comparator_provisional "
+        f"{comparator_provisional}, s.is_comparator_provisional, s.is_value_provisional "
         "from marts.fct_indicator_status s "
         "join marts.fct_indicator_values v using (indicator_id) "
         f"where v.area_code = {HOME} and v.breakdown = 'total' and v.value is not null "
         "group by s.indicator_id, s.period, s.is_provisional, s.comparator_area_code, "
-        "s.is_comparator_provisional",
+        "s.is_comparator_provisional, s.is_value_provisional",
     )
-    for ind, on_latest_final, provisional, home_provisional, by_comparator, said in statuses:
+    for ind, on_latest_final, provisional, home_provisional, by_comparator, said, own in statuses:
         assert on_latest_final, ind
         assert provisional == (home_provisional or by_comparator), (ind, provisional)
-        assert said == by_comparator, (ind, said)
+        assert said == by_comparator and own == home_provisional, (ind, said, own)
     # the comparator's rule was exercised: a final month of Ballerup against a provisional
     # month of its comparator (4.2's country, whose table ends months before the register)
     assert any(r[4] and not r[3] for r in statuses), statuses

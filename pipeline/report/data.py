@@ -32,7 +32,8 @@ select
     d.also_compared_area_codes,
     t.target_operator, t.target_value, t.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
-    s.period, s.period_type, s.value, s.is_provisional, s.is_comparator_provisional,
+    s.period, s.period_type, s.value, s.is_provisional, s.is_value_provisional,
+    s.is_comparator_provisional,
     s.ci_lower, s.ci_upper, s.n_counted,
     s.interval_method,
     s.comparator_value, s.comparator_lower, s.comparator_upper, s.gap, s.status, s.status_text,
@@ -200,14 +201,6 @@ class Indicator:
         """An area's point of the series in `period` (the status period by default)."""
         wanted = self.period if period is None else period
         return next((p for p in self.series.get(area_code, []) if p.period == wanted), None)
-
-    @property
-    def is_value_provisional(self) -> bool:
-        """Ballerup's own figure in the status period is one its sources still revise. The
-        status's is_provisional is true also where only the comparator's figure is
-        (is_comparator_provisional): the report marks each where it stands."""
-        found = self.point(BALLERUP)
-        return found is not None and found.is_provisional
 
     def value_in(self, area_code: int) -> float | None:
         """An area's published value in the indicator's status period."""

@@ -296,6 +296,7 @@ joined as (
         -- the value's period still revised, or the comparator's in that period
         coalesce(latest_values.is_provisional, false)
         or coalesce(comparators.is_comparator_provisional, false) as is_provisional,
+        coalesce(latest_values.is_provisional, false) as is_value_provisional,
         coalesce(comparators.is_comparator_provisional, false) as is_comparator_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
         -- the method the status used: its interval's; none where no counts stand behind
@@ -405,6 +406,7 @@ final as (
         period_type::varchar as period_type,
         value::double as value,
         is_provisional::boolean as is_provisional,
+        is_value_provisional::boolean as is_value_provisional,
         is_comparator_provisional::boolean as is_comparator_provisional,
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
