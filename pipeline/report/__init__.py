@@ -21,7 +21,7 @@ from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
-from pipeline.report.data import BALLERUP, Indicator, Point, ReportData, load
+from pipeline.report.data import BALLERUP, Indicator, ReportData, load
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 from pipeline.state import stamp_made_from
@@ -54,7 +54,7 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         name = area_names.get(ind.comparator_area_code, str(ind.comparator_area_code))
         if ind.comparator_value is None:
             # e.g. 4.2: the country's figure ends at a reform; say when it was last there
-            last = last_comparator_point(ind)
+            last = ind.last_comparator_point
             if last is not None and ind.period is not None:
                 return (
                     f"{name}: intet tal for {formats.period_text(ind.period, ind.period_type)} "
@@ -81,27 +81,13 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
     return "Udviklingen følges"
 
 
-def last_comparator_point(ind: Indicator) -> Point | None:
-    """The comparator area's latest shown figure before the status period, for an indicator
-    whose comparator has none in it (4.2: the country's table ends at the kontanthjælp
-    reform)."""
-    if ind.period is None:
-        return None
-    shown = [
-        p
-        for p in ind.series.get(ind.comparator_area_code, [])
-        if p.value is not None and not p.is_suppressed and p.period < ind.period
-    ]
-    return max(shown, key=lambda p: p.period) if shown else None
-
-
 def verdict_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """The status's sentence (seed indicator_statuses), but for a comparator whose figures
     ended before the status period: 'Der er intet mål eller sammenligningsgrundlag' would
     deny the goal the headline states (4.2, helper-55). It says when the comparator was last
     there, and both figures then, without a verdict on a period that is not the status's."""
     area = ind.comparator_area_code
-    last = last_comparator_point(ind) if area not in (None, BALLERUP) else None
+    last = ind.last_comparator_point if area not in (None, BALLERUP) else None
     if ind.status != "ingen sammenligning" or ind.comparator_value is not None or last is None:
         return ind.status_text
     name = area_names.get(area, str(area))

@@ -202,6 +202,20 @@ class Indicator:
         wanted = self.period if period is None else period
         return next((p for p in self.series.get(area_code, []) if p.period == wanted), None)
 
+    @property
+    def last_comparator_point(self) -> Point | None:
+        """The comparator area's latest shown figure before the status period, for an
+        indicator whose comparator has none in it (4.2: the country's table ends at the
+        kontanthjælp reform); None without a status period or such a figure."""
+        if self.period is None:
+            return None
+        shown = [
+            p
+            for p in self.series.get(self.comparator_area_code, [])
+            if p.value is not None and not p.is_suppressed and p.period < self.period
+        ]
+        return max(shown, key=lambda p: p.period) if shown else None
+
     def value_in(self, area_code: int) -> float | None:
         """An area's published value in the indicator's status period."""
         found = self.point(area_code)

@@ -37,17 +37,30 @@ def group_summary(
     if not active:
         return ""
     parts = []
-    for verdict in _phrases(statuses, "verdict"):
-        word, phrase = verdict.status, verdict.summary_da
-        these = [i for i in active if i.status == word]
-        if not these:
-            continue
-        # the indicators met and not met are named (the others are counted)
-        named = f" ({_ids(these)})" if verdict.css_class in ("ok", "bad") else ""
+
+    def said(these: list[Indicator], phrase: str, named: bool) -> None:
         # every one of the group's alike: 'begge' or 'alle', not 'to indikatorer: to ...'
         every = "begge" if len(these) == 2 else "alle"
         count = every if len(these) == len(active) > 1 else _count(len(these))
-        parts.append(f"{count}{named} {phrase}")
+        parts.append(f"{count}{f' ({_ids(these)})' if named else ''} {phrase}")
+
+    for verdict in _phrases(statuses, "verdict"):
+        word, phrase = verdict.status, verdict.summary_da
+        these = [i for i in active if i.status == word]
+        # a comparator whose figures ended before the period (4.2) is not 'without a basis
+        # for comparison': named apart, as its verdict's sentence says (verdict_text)
+        ended = [
+            i
+            for i in these
+            if word == "ingen sammenligning"
+            and i.comparator_value is None
+            and i.last_comparator_point is not None
+        ]
+        these = [i for i in these if i not in ended]
+        if these:  # the indicators met and not met are named (the others are counted)
+            said(these, phrase, verdict.css_class in ("ok", "bad"))
+        if ended:
+            said(ended, "har intet sammenligningstal for perioden", True)
     n = len(active)
     if n == 1:
         parts = ["den " + p.split(" ", 1)[1] for p in parts]  # "én er opfyldt" -> "den er …"
