@@ -86,10 +86,9 @@ def verdict_text(ind: Indicator, area_names: dict[int, str]) -> str:
     ended before the status period: 'Der er intet mål eller sammenligningsgrundlag' would
     deny the goal the headline states (4.2, helper-55). It says when the comparator was last
     there, and both figures then, without a verdict on a period that is not the status's."""
-    area = ind.comparator_area_code
-    last = ind.last_comparator_point if area not in (None, BALLERUP) else None
-    if ind.status != "ingen sammenligning" or ind.comparator_value is not None or last is None:
+    if not ind.comparator_ended:
         return ind.status_text
+    area, last = ind.comparator_area_code, ind.last_comparator_point
     name = area_names.get(area, str(area))
     within = name[:1].lower() + name[1:] if name.startswith("Hele ") else name  # mid-sentence
     then = formats.period_text(last.period, ind.period_type)

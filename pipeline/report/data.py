@@ -216,6 +216,18 @@ class Indicator:
         ]
         return max(shown, key=lambda p: p.period) if shown else None
 
+    @property
+    def comparator_ended(self) -> bool:
+        """No comparison for want of the comparator's figure in the status period, though it
+        had figures before it (4.2: the country's table ends at the kontanthjælp reform): the
+        report's sentence and the group summary say so rather than 'no basis to compare'."""
+        return (
+            self.status == "ingen sammenligning"
+            and self.comparator_area_code not in (None, BALLERUP)
+            and self.comparator_value is None
+            and self.last_comparator_point is not None
+        )
+
     def value_in(self, area_code: int) -> float | None:
         """An area's published value in the indicator's status period."""
         found = self.point(area_code)

@@ -49,14 +49,8 @@ def group_summary(
         these = [i for i in active if i.status == word]
         # a comparator whose figures ended before the period (4.2) is not 'without a basis
         # for comparison': named apart, as its verdict's sentence says (verdict_text)
-        ended = [
-            i
-            for i in these
-            if word == "ingen sammenligning"
-            and i.comparator_value is None
-            and i.last_comparator_point is not None
-        ]
-        these = [i for i in these if i not in ended]
+        ended = [i for i in these if i.comparator_ended]
+        these = [i for i in these if not i.comparator_ended]
         if these:  # the indicators met and not met are named (the others are counted)
             said(these, phrase, verdict.css_class in ("ok", "bad"))
         if ended:

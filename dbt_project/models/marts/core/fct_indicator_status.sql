@@ -293,9 +293,7 @@ joined as (
         -- periods do not measure the same thing
         {{ reform_since_year_before() }} as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
-        -- the value's period still revised, or the comparator's in that period
-        coalesce(latest_values.is_provisional, false)
-        or coalesce(comparators.is_comparator_provisional, false) as is_provisional,
+        -- the value's period still revised; the comparator's in that period
         coalesce(latest_values.is_provisional, false) as is_value_provisional,
         coalesce(comparators.is_comparator_provisional, false) as is_comparator_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
@@ -366,6 +364,8 @@ worded as (
         judged.* exclude (change_from_year_before, change_ci_lower, change_ci_upper),
         changes_said.sentence_da as change_text,
         mix_said.sentence_da as mix_change_text,
+        -- the status's period still revised: Ballerup's value, or its comparator's then
+        judged.is_value_provisional or judged.is_comparator_provisional as is_provisional,
         -- ikke sammenlignelig (a reform between the two years changes what is measured): no
         -- change is published, as no change at a mix is (its groups' cells are not matched)
         case
