@@ -105,8 +105,10 @@ def l66_targets(later_text: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def page(built):
+    """The page as a reader reads it (without the soft hyphens of formats.hyphenate, which
+    only say where a word may break), and its HTML as written."""
     html = (built.settings.report_dir / "index.html").read_text(encoding="utf-8")
-    return BeautifulSoup(html, "html.parser"), html
+    return BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser"), html
 
 
 @pytest.fixture(scope="module")
@@ -284,11 +286,49 @@ def test_what_a_value_rests_on_is_said_in_what_was_counted(n, counted, groups, t
     assert formats.persons_text(n, counted, groups) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (100 * 5 / 12128, "pct", "under 0,1 %"),  # 5 of 12.128 (5.2's smallest shown cell)
+        (0.05, "pct", "0,1 %"),
+        (0.0, "pct", "0,0 %"),
+        (0.004, "ratio", "under 0,01"),
+        (-0.01, "pct_points", "0,0 pct.-point"),
+        (None, "pct", "ingen data"),
+        (3.0, "rank", "nr. 3"),
+    ],
+)
+def test_a_positive_figure_is_never_shown_as_zero(value, unit, text):
+    assert formats.value_text(value, unit) == text
+
+
 def test_an_interval_with_a_negative_end_is_said_in_words_not_with_a_dash_beside_a_minus():
     assert formats.interval_text(14.6, 17.9, "pct") == "14,6\N{EN DASH}17,9 %"
     assert formats.interval_text(-61.5, -6.4, "pct_points") == (
         "fra \N{MINUS SIGN}61,5 til \N{MINUS SIGN}6,4 pct.-point"
     )
+
+
+def test_words_the_danish_patterns_break_wrongly_break_where_danish_breaks_them(page):
+    soft = "\N{SOFT HYPHEN}"
+    assert formats.hyphenate("ikke-vestlige") == f"ikke-vest{soft}lige"
+    # the case kept, within longer words, and the rest escaped
+    assert formats.hyphenate("Målgrupperne & løntilskud") == (
+        f"Mål{soft}grup{soft}perne &amp; løn{soft}til{soft}skud"
+    )
+    assert formats.hyphenate("ledige") == "ledige"  # left to the renderer
+    # each corrected word is one the overview writes: a headline or a status word
+    written = " ".join(
+        [r["headline_da"] for r in _seed("indicator_catalogue")]
+        + [r["status"] for r in _seed("indicator_statuses")]
+    ).lower()
+    assert [w for w in formats.HYPHENATION if w not in written] == []
+    soup = BeautifulSoup(page[1], "html.parser")  # as written, with the soft hyphens
+    headlines = [
+        row.find_all("td")[1].get_text() for row in soup.select("table.overview tr[data-indicator]")
+    ]
+    with_vestlig = [h for h in headlines if "vestlig" in h.replace(soft, "")]
+    assert with_vestlig and all(f"vest{soft}lig" in h for h in with_vestlig)
 
 
 def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, page):

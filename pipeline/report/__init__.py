@@ -350,6 +350,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["keep_units"] = formats.keep_units
+    env.filters["hyphenate"] = formats.hyphenate
     html = env.get_template("index.html.j2").render(
         home=data.home_name,
         home_genitive=formats.genitive(data.home_name),

@@ -95,12 +95,17 @@ def number(value: float | None, unit: str, decimals: int | None = None) -> str:
 
 
 def value_text(value: float | None, unit: str) -> str:
-    """'3,5 %', 'nr. 4', '1.234'; 'ingen data' when there is none."""
+    """'3,5 %', 'nr. 4', '1.234'; 'ingen data' when there is none. A positive figure that
+    would round to zero reads 'under 0,1 %': '0,0 %' beside a count of 5 (5 of 12.128)
+    reads as none."""
     if value is None:
         return NO_DATA
     if unit == "rank":
         return f"nr. {number(value, unit)}"
-    return number(value, unit) + UNIT_SUFFIX.get(unit, "")
+    suffix = UNIT_SUFFIX.get(unit, "")
+    if value > 0 and number(value, unit) == number(0, unit):
+        return f"under {number(10 ** -decimals_for(unit), unit)}{suffix}"
+    return number(value, unit) + suffix
 
 
 def interval_label(interval_method: str | None) -> str:
@@ -206,6 +211,46 @@ def keep_units(text: str) -> Markup:
         at = found.end()
     out.append(escape(text[at:]))
     return Markup("").join(out)
+
+
+# Words of the catalogue's headlines that the Danish hyphenation patterns (pyphen's hyph_da_DK,
+# which WeasyPrint uses for `hyphens: auto`) break wrongly: 've-stlig', 'lønt-ilskud',
+# 'må-lgruppe', 'pro-cent-po-int', 'aktivitetspa-rate' (found by listing pyphen's breaks of
+# every word of the headlines; helper-55 saw 've-stlig' in the overview). Each is written with
+# its breaks as Dansk Sprognævn divides compounds (at the joint, then by syllable). A word with
+# a soft hyphen is broken only there (CSS Text 3, `hyphens: auto`), so each stem is also found
+# inside a longer word ('ikke-vestlige', 'målgrupperne').
+HYPHENATION = {
+    word.replace("-", ""): word
+    for word in (
+        "vest-lig",
+        "løn-til-skud",
+        "mål-grup-pe",
+        "pro-cent-point",
+        "ak-ti-vi-tets-pa-ra-te",
+        "er-hvervs-kom-pe-ten-ce-gi-ven-de",
+        "lands-tal",
+        # not wrong, but the badge "≠ ikke sammenlignelig" (hyphens: manual) is wider than
+        # the overview's change column: it may break at the joint
+        "sammen-lignelig",
+    )
+}
+_HYPHENATED = re.compile("|".join(HYPHENATION), re.IGNORECASE)
+
+
+def hyphenate(text: str) -> Markup:
+    """`text` (escaped unless it is Markup, such as keep_units' spans) with soft hyphens where
+    HYPHENATION breaks its words, the case of each letter kept; other words are left to the
+    renderer's hyphenation."""
+
+    def soft(found: re.Match) -> str:
+        word, out = found.group(), []
+        for part in HYPHENATION[word.lower()].split("-"):
+            out.append(word[: len(part)])
+            word = word[len(part) :]
+        return "\N{SOFT HYPHEN}".join(out)
+
+    return Markup(_HYPHENATED.sub(soft, str(escape(text))))
 
 
 def period_text(period: date | None, period_type: str | None) -> str:
