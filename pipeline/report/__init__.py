@@ -160,6 +160,10 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "compares": comparisons.get(code, False),
             # a comparator column with no figure in it is said once, below the table
             "has_comparator": any(r["comparator"] != formats.NO_DATA for r in rows),
+            # every cell hidden and no comparator to show: a sentence, not a table of dashes
+            # (3.1's two target groups: one small, so the other would reveal it; helper-55)
+            "all_hidden": all(r["is_suppressed"] for r in rows)
+            and all(r["comparator"] in (formats.NO_DATA, formats.SUPPRESSED) for r in rows),
         }
         for code, rows in tables.items()
     ]
@@ -214,8 +218,11 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "breakdown_breaks": [
             {**r, "date": formats.date_text(r["effective_date"])} for r in ind.breakdown_reforms
         ],
-        "breakdown_tables": _breakdown_tables(ind, data),
-        "any_suppressed": any(r["is_suppressed"] for r in ind.breakdown),
+        "breakdown_tables": (tables := _breakdown_tables(ind, data)),
+        # a dash in a table shown: the legend under the tables says what it means
+        "any_suppressed": any(
+            row["is_suppressed"] for t in tables if not t["all_hidden"] for row in t["rows"]
+        ),
         "replaced_by": next(
             (i for i in data.indicators if i.indicator_id == ind.replaced_by), None
         ),
