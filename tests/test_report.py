@@ -309,6 +309,30 @@ def test_an_interval_with_a_negative_end_is_said_in_words_not_with_a_dash_beside
     )
 
 
+def test_a_share_at_100_percent_is_drawn_clear_of_the_charts_frame():
+    """1.5's 20 of 20 (a month alone between hidden ones, drawn as a point) sat on the frame
+    when the axis ended at 102 % (helper-57)."""
+    from pipeline.report.charts import history_figure
+    from pipeline.report.data import Indicator, Point
+
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+        "interval_method": "share",
+    }
+    months = [date(2026, m, 1) for m in range(1, 11)]
+    points = [Point(m, None if m.month in (2, 4) else 100.0, m.month in (2, 4)) for m in months]
+    [ax] = history_figure(Indicator(row, {HOME: points}), {HOME: "Ballerup"}).axes
+    bottom, top = ax.get_ylim()
+    assert bottom == 0 and 104 <= top <= 110
+    # a share far below 100 keeps its own scale
+    low = [Point(m, 20.0, False) for m in months]
+    [ax] = history_figure(Indicator(row, {HOME: low}), {HOME: "Ballerup"}).axes
+    assert ax.get_ylim()[1] < 30
+
+
 def test_words_the_danish_patterns_break_wrongly_break_where_danish_breaks_them(page):
     soft = "\N{SOFT HYPHEN}"
     assert formats.hyphenate("ikke-vestlige") == f"ikke-vest{soft}lige"

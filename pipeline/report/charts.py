@@ -65,8 +65,8 @@ def _y_limits(ax, ind: Indicator, values: list[float]) -> None:
         return
     if ind.unit in FROM_ZERO:
         top = high * 1.1 if high > 0 else 1
-        if ind.unit == "pct":  # a little above 100, so that a line at 100 % is not cut
-            top = min(102, top)
+        if ind.unit == "pct":  # above 100, so that a line or a lone point at 100 % stands
+            top = min(105, top)  # clear of the frame (1.5's 20 of 20 was drawn on it; helper-57)
         ax.set_ylim(0, top)
     elif ind.unit in AROUND_ZERO:
         span = max(abs(low), abs(high)) * 1.1 or 1
