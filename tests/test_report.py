@@ -137,12 +137,12 @@ def _status_word(cell) -> str:
     return cell.select_one(".status").get_text(" ", strip=True)[2:]  # after "✔ "
 
 
-def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, status):
+def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built, page, status):
     soup, _ = page
     catalogue = _seed("indicator_catalogue")
     rows = soup.select("table.overview tr[data-indicator]")
     assert [r["data-indicator"] for r in rows] == [c["indicator_id"] for c in catalogue]
-    comparator_only = across = 0
+    comparator_only = across = ranks = 0
     for row, entry in zip(rows, catalogue, strict=True):
         s = status[entry["indicator_id"]]
         cells = {td.get("class", [""])[-1]: td for td in row.find_all("td")}
@@ -185,7 +185,19 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
                 "værdien året før er skjult, fordi for få personer står bag den",
             ), change
         elif s["unit"] == "rank":  # in words: a higher number is a lower place
-            assert change.startswith(formats.change_text(s["change_from_year_before"], "rank"))
+            # from the year before's range of ranks to this one's (ties of rounded shares)
+            [r] = _rows(
+                built.settings.analytics_path,
+                "select now.ci_lower - before.ci_upper as low, now.ci_upper - before.ci_lower "
+                "as high from marts.fct_indicator_values now join marts.fct_indicator_values "
+                "before using (indicator_id, area_code, breakdown, period_type) "
+                f"where indicator_id = '{entry['indicator_id']}' and area_code = {HOME} "
+                f"and breakdown = 'total' and now.period = '{s['period']}' "
+                "and before.period = now.period - interval 1 year",
+            )
+            assert change.startswith(formats.rank_change_text(r["low"], r["high"])), (change, r)
+            assert r["low"] <= s["change_from_year_before"] <= r["high"], (r, s)
+            ranks += 1
         elif round(s["change_from_year_before"], DECIMALS.get(s["unit"], 1)) != 0:
             sign = "+" if s["change_from_year_before"] > 0 else "\N{MINUS SIGN}"
             assert change.startswith(sign + danish(abs(s["change_from_year_before"]), s["unit"]))
@@ -194,6 +206,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(page, 
     # the test world has a final month of Ballerup against a provisional comparator (4.2)
     assert comparator_only, "no status has only its comparator's figure provisional"
     assert across, "no status in the test world is across a reform"
+    assert ranks, "no rank in the test world has a change since the year before"
 
 
 def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):
@@ -432,6 +445,21 @@ def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page
 def test_a_rank_change_says_whether_the_place_rose_or_fell(change, text):
     # 2.1 from 17th to 19th place: a higher number is a lower place
     assert formats.change_text(change, "rank") == text
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "text"),
+    [
+        (-5, -2, "rykket 2\N{EN DASH}5 pladser frem"),  # nr. 20 to nr. 15-18 (helper-57)
+        (-3, -3, "rykket 3 pladser frem"),
+        (2, 4, "rykket 2\N{EN DASH}4 pladser tilbage"),
+        (0, 3, "samme placering eller rykket op til 3 pladser tilbage"),
+        (-1, 0, "samme placering eller rykket op til 1 plads frem"),
+        (-3, 1, "mellem 3 pladser frem og 1 plads tilbage"),
+    ],
+)
+def test_a_rank_known_to_its_ties_range_moves_by_a_range(low, high, text):
+    assert formats.rank_change_text(low, high) == text
 
 
 def test_a_summary_says_begge_or_alle_when_every_indicator_of_a_group_has_one_verdict():

@@ -417,14 +417,22 @@ def _expected_row(r: dict) -> dict:
 
 
 def change_words(ind) -> str:
-    """The change since a year before in words (formats.change_text), or why there is none:
-    not computed across a reform, or the year before hidden (a small cell), rather than
-    'ingen værdi året før' where a value exists but is not shown."""
+    """The change since a year before in words (formats.change_text; a rank known to its
+    ties' range moves by the range between the two years' ranges, formats.rank_change_text),
+    or why there is none: not computed across a reform, or the year before hidden (a small
+    cell), rather than 'ingen værdi året før' where a value exists but is not shown."""
+    year_before = ind.period.replace(year=ind.period.year - 1)
     if ind.change_from_year_before is not None:
+        now, before = ind.point(BALLERUP), ind.point(BALLERUP, year_before)
+        ends = (
+            (now.ci_lower, now.ci_upper, before.ci_lower, before.ci_upper) if now and before else ()
+        )
+        if ind.unit == "rank" and ends and None not in ends:  # ranks known to their ties' range
+            return formats.rank_change_text(ends[0] - ends[3], ends[1] - ends[2])
         return formats.change_text(ind.change_from_year_before, ind.unit)
     if ind.change_status == "ikke sammenlignelig":
         return "ikke opgjort"
-    before = ind.point(BALLERUP, ind.period.replace(year=ind.period.year - 1))
+    before = ind.point(BALLERUP, year_before)
     if before is not None and before.is_suppressed:
         return "værdien året før er skjult, fordi for få personer står bag den"
     return formats.change_text(None, ind.unit)

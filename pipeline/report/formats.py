@@ -157,6 +157,28 @@ def change_text(change: float | None, unit: str) -> str:
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
 
 
+def _places(n: int) -> str:
+    return f"{n} plads{'er' if n != 1 else ''}"
+
+
+def rank_change_text(low: float, high: float) -> str:
+    """A rank's change where the ranks are known only to the range their ties span (2.1: a
+    rank of published shares with one decimal): the change from the year before's range to
+    this one's, 'rykket 2–5 pladser frem' for 20 to 15–18, rather than the 5 of the best
+    ranks alone (helper-57). `low` and `high` are the least and greatest change in places
+    (negative: forward)."""
+    low, high = round(low), round(high)
+    if low == high:
+        return change_text(low, "rank")
+    if high <= 0 or low >= 0:
+        near, far = sorted((abs(low), abs(high)))
+        way = "frem" if high <= 0 else "tilbage"
+        if near == 0:
+            return f"samme placering eller rykket op til {_places(far)} {way}"
+        return f"rykket {near}\N{EN DASH}{far} pladser {way}"
+    return f"mellem {_places(-low)} frem og {_places(high)} tilbage"
+
+
 def change_interval_text(low: float | None, high: float | None, unit: str) -> str:
     """A change's 95 % interval in the change's unit, said in words so that a minus sign is
     never beside a dash: '95 %-interval fra \N{MINUS SIGN}0,2 til 2,3 pct.-point'; '' without
