@@ -1082,7 +1082,8 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
         line = reads(article.select_one("p.comparable"))
         assert f"{r['n_comparable']} med offentliggjort tal" in line, line
         if r["home_rank"] is not None:
-            assert f"Ballerup nr. {r['home_rank']} af {r['n_ranked']}" in line, line
+            rank = f"Ballerup nr. {r['home_rank']} af {r['n_ranked']} (nr. 1 er bedst)"
+            assert rank in line, line
 
 
 def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, page):

@@ -327,7 +327,9 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
 
 def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
     """Where the home municipality stands among the comparable municipalities, in words:
-    'Sammenlignelige kommuner: median 18,0 % (14,0-20,0 %); Ballerup nr. 2 af 4'."""
+    'Sammenlignelige kommuner: median 18,0 % (14,0-20,0 %); Ballerup nr. 2 af 4 (nr. 1 er
+    bedst)': nr. 1 is the lowest share where lower is better (2.5), the highest where higher
+    is (4.1), which the reader cannot tell from the number alone (helper-57)."""
     if c is None or ind.is_retired:
         return ""
     spread = (
@@ -341,8 +343,8 @@ def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
         f"{c['n_comparable']} med offentliggjort tal): median "
         f"{formats.value_text(c['comparable_median'], ind.unit)}{spread}"
     )
-    if c["home_rank"] is not None:
-        text += f"; {home} nr. {c['home_rank']} af {c['n_ranked']}"
+    if c["home_rank"] is not None:  # ranked by the indicator's direction (fct_comparable_level)
+        text += f"; {home} nr. {c['home_rank']} af {c['n_ranked']} (nr. 1 er bedst)"
     return text
 
 
