@@ -115,7 +115,8 @@ def page(built):
 def status(built) -> dict[str, dict]:
     rows = _rows(
         built.settings.analytics_path,
-        "select s.*, d.replaced_by as replaced, d.status as catalogue_status, d.comparator "
+        "select s.*, d.replaced_by as replaced, d.status as catalogue_status, "
+        "d.is_change_since_year_before, d.comparator "
         "as comparator_kind, d.also_compared_area_codes, h.all_hidden, v.value_provisional "
         "from marts.fct_indicator_status s "
         "join marts.dim_indicator d using (indicator_id) left join ("
@@ -173,6 +174,19 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
         assert ("(foreløbig" in said) == s["is_comparator_provisional"], (said, s)
         comparator_only += s["is_comparator_provisional"] and not s["value_provisional"]
         change = reads(cells["change"])  # a figure and its unit: a span (keep_units)
+        before = _rows(
+            built.settings.analytics_path,
+            "select value from marts.fct_indicator_values where indicator_id = "
+            f"'{entry['indicator_id']}' and area_code = {HOME} and breakdown = 'total' "
+            f"and period = date '{s['period']}' - interval 1 year and value is not null "
+            f"and period_type = '{s['period_type']}'",
+        )
+        if s["is_change_since_year_before"] and before:
+            # 0.2: its value is a change since a year before; the year before's value is shown
+            # rather than a change of the change, and no verdict on it (helper-57; the test
+            # world's 0.2 has no year before: test_a_change_since_a_year_before_is_not_…)
+            assert change == f"Året før: {danish(before[0]['value'], s['unit'])} %", change
+            continue
         if s["change_status"] == "ikke sammenlignelig":  # across a reform: no change shown
             assert s["change_from_year_before"] is None and s["change_ci_lower"] is None, s
             assert s["change_ci_upper"] is None, s
@@ -460,6 +474,33 @@ def test_a_rank_change_says_whether_the_place_rose_or_fell(change, text):
 )
 def test_a_rank_known_to_its_ties_range_moves_by_a_range(low, high, text):
     assert formats.rank_change_text(low, high) == text
+
+
+def test_a_change_since_a_year_before_is_not_itself_changed_but_shown_beside_its_year_before():
+    """0.2's value is per cent since the same month a year before: -2,0 % now against -1,8 % a
+    year before. Its change, '-0,2 pct.-point', would read as a fall of the share on public
+    support itself (helper-57): the year before's value is shown, without a verdict."""
+    from pipeline.report import change_words
+    from pipeline.report.data import Indicator, Point
+
+    row = {
+        "indicator_id": "0.2",
+        "unit": "pct_change",
+        "period": date(2026, 10, 1),
+        "change_from_year_before": -0.2,
+        "change_status": "ikke vurderet",
+        "is_change_since_year_before": True,
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+    }
+    series = [Point(date(2025, 10, 1), -1.8, False), Point(date(2026, 10, 1), -2.0, False)]
+    assert change_words(Indicator(row, {HOME: series})) == "Året før: \N{MINUS SIGN}1,8 %"
+    # a level (a share) keeps its change in points
+    level = {**row, "unit": "pct", "is_change_since_year_before": False}
+    assert change_words(Indicator(level, {HOME: series})) == "\N{MINUS SIGN}0,2 pct.-point"
+    # across a reform: no change and no year before's value
+    across = {**row, "change_status": "ikke sammenlignelig", "change_from_year_before": None}
+    assert change_words(Indicator(across, {HOME: series})) == "ikke opgjort"
 
 
 def test_a_summary_says_begge_or_alle_when_every_indicator_of_a_group_has_one_verdict():
@@ -1693,6 +1734,7 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         "change_from_year_before": None,
         "change_status": None,
         "compares_groups": False,
+        "is_change_since_year_before": False,
     }
     series = {
         HOME: [

@@ -174,7 +174,13 @@ def _view(ind: Indicator, data: ReportData) -> dict:
     from pipeline.report.charts import history_chart
 
     status = data.status(ind.status)
-    change = data.status(ind.change_status, "change") if ind.change_status else None
+    # a value that is itself a change since a year before (0.2) shows the year before's value,
+    # not a change of the change with its verdict (change_words)
+    change = (
+        data.status(ind.change_status, "change")
+        if ind.change_status and not ind.is_change_since_year_before
+        else None
+    )
     has_comparator_area = (
         ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP
     )
@@ -198,7 +204,11 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if has_comparator_area
         else None,
         "change_text": change_words(ind) if ind.is_computed and ind.period is not None else "",
-        "change_interval": formats.change_interval_text(*ind.change_interval, ind.unit),
+        "change_interval": ""
+        if ind.is_change_since_year_before
+        else formats.change_interval_text(*ind.change_interval, ind.unit),
+        # the facts line's words before the change ('Året før: …' says itself what it is)
+        "change_label": "" if ind.is_change_since_year_before else "Ændring siden året før: ",
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": verdict_text(ind, data.area_names),
@@ -422,19 +432,24 @@ def change_words(ind) -> str:
     """The change since a year before in words (formats.change_text; a rank known to its
     ties' range moves by the range between the two years' ranges, formats.rank_change_text),
     or why there is none: not computed across a reform, or the year before hidden (a small
-    cell), rather than 'ingen værdi året før' where a value exists but is not shown."""
+    cell), rather than 'ingen værdi året før' where a value exists but is not shown. A value
+    that is itself a change since a year before (0.2) shows the year before's value."""
     year_before = ind.period.replace(year=ind.period.year - 1)
+    if ind.change_status == "ikke sammenlignelig":
+        return "ikke opgjort"
+    before = ind.point(BALLERUP, year_before)
+    # 0.2's -2,0 % (per cent since the same month a year before) against -1,8 % the year
+    # before: '-0,2 pct.-point' would read as a fall of the share itself (helper-57)
+    if ind.is_change_since_year_before and before is not None and before.value is not None:
+        return f"Året før: {formats.value_text(before.value, ind.unit)}"
     if ind.change_from_year_before is not None:
-        now, before = ind.point(BALLERUP), ind.point(BALLERUP, year_before)
+        now = ind.point(BALLERUP)
         ends = (
             (now.ci_lower, now.ci_upper, before.ci_lower, before.ci_upper) if now and before else ()
         )
         if ind.unit == "rank" and ends and None not in ends:  # ranks known to their ties' range
             return formats.rank_change_text(ends[0] - ends[3], ends[1] - ends[2])
         return formats.change_text(ind.change_from_year_before, ind.unit)
-    if ind.change_status == "ikke sammenlignelig":
-        return "ikke opgjort"
-    before = ind.point(BALLERUP, year_before)
     if before is not None and before.is_suppressed:
         return "værdien året før er skjult, fordi for få personer står bag den"
     return formats.change_text(None, ind.unit)

@@ -27,7 +27,7 @@ select
     d.goal_text, d.indicator_role, d.indicator_role_da, d.is_key_figure, d.strategy_text,
     d.headline_da, d.strategy_remark,
     d.definition_da, d.note_da, d.definition, d.unit, d.interval_method_da, d.counted_da,
-    d.compares_groups,
+    d.compares_groups, d.is_change_since_year_before,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.also_compared_area_codes,
     t.target_operator, t.target_value, t.target_text, d.status as catalogue_status,

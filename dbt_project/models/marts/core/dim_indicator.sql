@@ -69,7 +69,8 @@ final as (
         interval_methods.persons_behind::varchar as count_behind,
         interval_methods.method_da::varchar as interval_method_da,
         coalesce(units.interval_method, 'none')::varchar as interval_method,
-        coalesce(units.compares_cells, false)::boolean as compares_groups
+        coalesce(units.compares_cells, false)::boolean as compares_groups,
+        coalesce(units.compares_year_before, false)::boolean as is_change_since_year_before
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
     left join units on catalogue.unit = units.unit
