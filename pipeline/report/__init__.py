@@ -118,6 +118,12 @@ COUNT_HEADS = {"pct_change": ("Antal", "Året før")}
 SHARE_COUNT_HEADS = ("Antal", "Ud af")
 
 
+# a comparison of groups that is not defined, and why: a ratio of two rates has none when the
+# comparison group has no event (5.6's dagpenge, where the case system sees no sanction: 0 of
+# its fuldtidspersoner), which read as an error beside the counts (helper-57)
+UNDEFINED = {"ratio": "kan ikke beregnes (0 i sammenligningsgruppen)"}
+
+
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
@@ -135,7 +141,7 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "label": r["label_da"],
             "value": formats.SUPPRESSED
             if r["is_suppressed"]
-            else "kan ikke beregnes"
+            else UNDEFINED.get(r["unit"], "kan ikke beregnes")
             if undefined
             else formats.value_text(r["value"], r["unit"]),
             "numerator": formats.SUPPRESSED
