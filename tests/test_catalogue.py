@@ -34,6 +34,16 @@ def test_each_goal_is_the_strategys_own_wording():
         assert _letters(area["goal_text"]) in strategy, area
 
 
+def test_each_strategy_remark_is_the_strategys_own_wording():
+    """The report quotes the follow-up document's remark on an indicator («Tilføjelse» for 3.2
+    and 3.3): each in seed indicator_catalogue is found in the documents."""
+    strategy = _letters(" ".join(p.read_text(encoding="utf-8") for p in STRATEGY_DOCUMENTS))
+    remarks = [r for r in _seed("indicator_catalogue") if r["strategy_remark"]]
+    assert remarks
+    for r in remarks:
+        assert _letters(r["strategy_remark"]) in strategy, r["indicator_id"]
+
+
 def test_every_target_points_the_way_its_indicator_counts_as_better():
     direction = {r["indicator_id"]: r["direction"] for r in _seed("indicator_catalogue")}
     for target in _seed("indicator_targets"):

@@ -223,6 +223,19 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
     assert ranks, "no rank in the test world has a change since the year before"
 
 
+def test_the_strategys_remark_on_an_indicator_is_quoted_as_its_own_words(page):
+    """«Tilføjelse» (3.2, 3.3) is the follow-up document's word, not the report's (helper-57;
+    test_catalogue holds each remark to the documents)."""
+    soup, _ = page
+    remarks = [r for r in _seed("indicator_catalogue") if r["strategy_remark"]]
+    assert remarks
+    for r in remarks:
+        article = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"]')
+        said = [reads(p) for p in article.select("p.remark")]
+        remark = " ".join(r["strategy_remark"].split())
+        assert f"Strategiens bemærkning (ordret): «{remark}»" in said, (r["indicator_id"], said)
+
+
 def test_a_section_per_group_opens_with_its_goal_and_holds_its_indicators(built, page):
     soup, _ = page
     catalogue = _seed("indicator_catalogue")
