@@ -457,6 +457,24 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
 
 
+def test_a_comparison_group_is_listed_after_the_groups_it_combines(built, page):
+    """'dansk og vestlig' (5.0-5.6's comparison group) stood between 'dansk' and 'vestlig', so
+    that a reader adding the rows counted people twice (helper-57)."""
+    soup, _ = page
+    combined = {
+        (r["breakdown"], r["label_da"]): r["is_combined_group"]
+        for r in _rows(built.settings.analytics_path, "select * from marts.dim_breakdown_value")
+    }
+    assert combined[("herkomst", "dansk og vestlig")] and not combined[("herkomst", "dansk")]
+    checked = 0
+    for table in soup.select("table.breakdown"):
+        labels = [tr.td.get_text(strip=True) for tr in table.tbody.find_all("tr")]
+        flags = [combined[(table["data-breakdown"], label)] for label in labels]
+        assert flags == sorted(flags), (table["data-breakdown"], labels)
+        checked += any(flags) and not all(flags)
+    assert checked, "no breakdown in the test world shows a comparison group beside its parts"
+
+
 def test_breakdown_values_reach_the_reader_as_danish_words_not_codes(built, page):
     """A value code of the warehouse (foertidspension, kh_jobparat, loentilskud_offentlig)
     is shown by its name in the seed of its dimension (marts.dim_breakdown_value)."""

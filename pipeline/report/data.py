@@ -90,7 +90,7 @@ left join marts.fct_indicator_values as c
     and c.period_type = v.period_type and c.breakdown = v.breakdown
     and c.breakdown_value = v.breakdown_value and c.area_code = d.comparator_area_code
 where v.area_code = $ballerup and v.breakdown <> 'total'
-order by v.indicator_id, v.breakdown, v.breakdown_value
+order by v.indicator_id, v.breakdown, b.is_combined_group, v.breakdown_value
 """
 
 # The series of Ballerup's rows of each indicator (fct_indicator_values.series_since_reform_id:

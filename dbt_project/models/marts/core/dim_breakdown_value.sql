@@ -28,6 +28,10 @@ koen_codes as (
     select * from {{ ref('koen_codes') }}
 ),
 
+herkomst_codes as (
+    select * from {{ ref('herkomst_codes') }}
+),
+
 -- the name of each code of each dimension (a breakdown's name is its dimensions, '_' apart)
 names as (
     select
@@ -84,17 +88,38 @@ named as (
     group by parts.breakdown, parts.breakdown_value
 ),
 
+-- a value with an origin group that is the union of others the breakdown shows: an origin no
+-- seed names ('dansk og vestlig', 'øvrige': the comparison groups of 5.0-5.6). Listed after
+-- its parts, so that a reader does not add it to them (helper-57: "dansk og vestlig" stood
+-- between "dansk" and "vestlig")
+combined as (
+    select
+        parts.breakdown,
+        parts.breakdown_value,
+        bool_or(parts.dimension = 'herkomst' and herkomst_codes.herkomst is null)
+            as is_combined_group
+    from parts
+    left join herkomst_codes on parts.code = herkomst_codes.herkomst
+    group by parts.breakdown, parts.breakdown_value
+),
+
 final as (
     select
-        breakdown::varchar as breakdown,
-        breakdown_value::varchar as breakdown_value,
-        label_da::varchar as label_da
+        named.breakdown::varchar as breakdown,
+        named.breakdown_value::varchar as breakdown_value,
+        named.label_da::varchar as label_da,
+        combined.is_combined_group::boolean as is_combined_group
     from named
+    inner join combined
+        on
+            named.breakdown = combined.breakdown
+            and named.breakdown_value = combined.breakdown_value
     union all
     select distinct
         breakdown::varchar as breakdown,
         breakdown_value::varchar as breakdown_value,
-        breakdown_value::varchar as label_da
+        breakdown_value::varchar as label_da,
+        false as is_combined_group
     from indicator_values
     where breakdown = 'total'
 )
