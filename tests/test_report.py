@@ -1429,6 +1429,7 @@ def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
         "forecast_period": date(2027, 10, 1),
         "status_period": date(2026, 10, 1),
         "forecast": 71.26,
+        "status_value": 69.0,
         "lower": 60.0,
         "upper": 82.5,
         "n_history": 40,
@@ -1446,6 +1447,13 @@ def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
     assert "med 1.234 færre af de 25.678 borgere" in lower
     met = outlook_text(Indicator(row), {**outlook, "count_to_target": 0})
     assert "Andelen havde ligget" not in met and met.startswith("Fremskrivning for oktober 2027")
+    assert "det samme tal" not in text
+    # a projection that is the latest figure as shown says it expects no change (helper-57)
+    same = outlook_text(Indicator(row), {**outlook, "forecast": 69.04, "count_to_target": 0})
+    assert same.endswith(
+        " Fremskrivningen er det samme tal som for oktober 2026: modellen forventer ingen ændring "
+        "ud over den tilfældige variation, som intervallet viser."
+    ), same
 
 
 def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):

@@ -311,6 +311,15 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
         "valgt, fordi den ramte bedst, når den blev prøvet på de tidligere måneder: i "
         f"gennemsnit {formats.value_text(o['backtest_mae'], error_unit)} ved siden af."
     )
+    # a projection that is the latest figure as shown (2.5's and 3.2's in the sample: the
+    # model follows the latest month wholly) expects no change: said, not left to be noticed
+    # (helper-57)
+    if formats.value_text(o["forecast"], unit) == formats.value_text(o["status_value"], unit):
+        text += (
+            " Fremskrivningen er det samme tal som for "
+            f"{formats.period_text(o['status_period'], 'month')}: modellen forventer ingen "
+            "ændring ud over den tilfældige variation, som intervallet viser."
+        )
     if o["count_to_target"]:
         more = "færre" if ind.direction == "lower_is_better" else "flere"
         # the target's level, by the value; a verdict would need its interval past it too
