@@ -109,7 +109,9 @@
 
 {#- 100 * numerator / denominator, NULL for an empty denominator. -#}
 {% macro pct(numerator, denominator) -%}
-    case when {{ denominator }} > 0 then 100.0 * {{ numerator }} / {{ denominator }} end
+    {#- each in parentheses: pct('a - b', 'c') is 100 * (a - b) / c, not 100 * a - b / c
+        (1.6's 'i Ballerup' row, caught by indicator_rows_hold in December 2026) -#}
+    case when ({{ denominator }}) > 0 then 100.0 * ({{ numerator }}) / ({{ denominator }}) end
 {%- endmacro %}
 
 {#- The Monday of a week number made by week_number(). -#}
