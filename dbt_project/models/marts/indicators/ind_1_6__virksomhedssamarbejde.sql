@@ -2,10 +2,12 @@
 -- the 12 months ending in each month (only windows the data covers in full):
 -- - total ('I alt'): of p-units in Ballerup with at least one employee, the share the
 --   jobcentre cooperated with;
--- - beliggenhed 'uden for Ballerup': of the p-units with at least one employee it cooperated
---   with, the number (numerator) and share located outside Ballerup (INDICATORS.md: "of
---   companies (p-units with at least one employee)"; before December 2026 the p-units without
---   employees were counted here and not in the total, so the two did not add up).
+-- - beliggenhed 'i Ballerup' and 'uden for Ballerup': of the p-units with at least one
+--   employee it cooperated with, the number (numerator) and share located in and outside
+--   Ballerup, on one base (INDICATORS.md: "of companies (p-units with at least one
+--   employee)"; before December 2026 the p-units without employees were counted here and not
+--   in the total, so the two did not add up; the row 'i Ballerup' was added then, as the
+--   table showed 'uden for Ballerup' alone beside a total on another base: helper-57).
 -- Month-incremental (macro rebuilt_months): a window ends in its month; later data changes
 -- none of it.
 {{
@@ -107,6 +109,19 @@ final as (
         n_outside::double as numerator,
         n_cooperated::double as denominator,
         {{ pct('n_outside', 'n_cooperated') }} as value,
+        'pct' as unit
+    from outside
+    union all
+    select
+        '1.6' as indicator_id,
+        period,
+        'rolling_year' as period_type,
+        {{ var('home_municipality') }} as area_code,
+        'beliggenhed' as breakdown,
+        'i Ballerup' as breakdown_value,
+        (n_cooperated - n_outside)::double as numerator,
+        n_cooperated::double as denominator,
+        {{ pct('n_cooperated - n_outside', 'n_cooperated') }} as value,
         'pct' as unit
     from outside
 )
