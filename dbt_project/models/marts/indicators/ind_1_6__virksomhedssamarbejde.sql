@@ -85,6 +85,23 @@ outside as (
     group by cooperated.period
 ),
 
+-- the cooperating p-units by where they lie, in and outside Ballerup, on one base
+located as (
+    select
+        period,
+        n_cooperated,
+        'i Ballerup' as breakdown_value,
+        n_cooperated - n_outside as n_located
+    from outside
+    union all
+    select
+        period,
+        n_cooperated,
+        'uden for Ballerup' as breakdown_value,
+        n_outside as n_located
+    from outside
+),
+
 final as (
     select
         '1.6' as indicator_id,
@@ -105,25 +122,12 @@ final as (
         'rolling_year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'beliggenhed' as breakdown,
-        'uden for Ballerup' as breakdown_value,
-        n_outside::double as numerator,
+        breakdown_value,
+        n_located::double as numerator,
         n_cooperated::double as denominator,
-        {{ pct('n_outside', 'n_cooperated') }} as value,
+        {{ pct('n_located', 'n_cooperated') }} as value,
         'pct' as unit
-    from outside
-    union all
-    select
-        '1.6' as indicator_id,
-        period,
-        'rolling_year' as period_type,
-        {{ var('home_municipality') }} as area_code,
-        'beliggenhed' as breakdown,
-        'i Ballerup' as breakdown_value,
-        (n_cooperated - n_outside)::double as numerator,
-        n_cooperated::double as denominator,
-        {{ pct('n_cooperated - n_outside', 'n_cooperated') }} as value,
-        'pct' as unit
-    from outside
+    from located
 )
 
 select
