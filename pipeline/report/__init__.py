@@ -458,12 +458,11 @@ def change_words(ind) -> str:
     if ind.is_change_since_year_before and before is not None and before.value is not None:
         return f"Året før: {formats.value_text(before.value, ind.unit)}"
     if ind.change_from_year_before is not None:
-        now = ind.point(BALLERUP)
-        ends = (
-            (now.ci_lower, now.ci_upper, before.ci_lower, before.ci_upper) if now and before else ()
-        )
-        if ind.unit == "rank" and ends and None not in ends:  # ranks known to their ties' range
-            return formats.rank_change_text(ends[0] - ends[3], ends[1] - ends[2])
+        if ind.unit == "rank":  # known to its ties' range: the status's own and the year before's
+            before_range = (before.ci_lower, before.ci_upper) if before else (None, None)
+            ends = (ind.ci_lower, ind.ci_upper, *before_range)
+            if None not in ends:
+                return formats.rank_change_text(ends[0] - ends[3], ends[1] - ends[2])
         return formats.change_text(ind.change_from_year_before, ind.unit)
     if before is not None and before.is_suppressed:
         return "værdien året før er skjult, fordi for få personer står bag den"

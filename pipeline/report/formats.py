@@ -139,6 +139,10 @@ def persons_text(n: float | None, counted: str | None, compares_groups: bool) ->
     return f"{label} {format_number(n, 0)} {counted}"
 
 
+def _places(n: int) -> str:
+    return f"{n} plads{'er' if n != 1 else ''}"
+
+
 def change_text(change: float | None, unit: str) -> str:
     """'+0,4 pct.-point', or with a true minus sign (U+2212) '\N{MINUS SIGN}3,5 %';
     'ingen værdi året før' when there is none. A rank's change in words: a higher number is
@@ -152,13 +156,9 @@ def change_text(change: float | None, unit: str) -> str:
         if not places:
             return "samme placering"
         way = "tilbage" if change > 0 else "frem"
-        return f"rykket {places} plads{'er' if places > 1 else ''} {way}"
+        return f"rykket {_places(places)} {way}"
     sign = "+" if change > 0 else MINUS if change < 0 else "±"
     return sign + format_number(abs(change), decimals_for(unit)) + CHANGE_SUFFIX.get(unit, "")
-
-
-def _places(n: int) -> str:
-    return f"{n} plads{'er' if n != 1 else ''}"
 
 
 def rank_change_text(low: float, high: float) -> str:

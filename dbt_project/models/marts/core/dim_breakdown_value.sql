@@ -76,44 +76,33 @@ parts as (
     where breakdown != 'total'
 ),
 
+-- each value's label; and whether it has an origin group that is the union of others the
+-- breakdown shows: an origin no seed names ('dansk og vestlig', 'øvrige': the comparison
+-- groups of 5.0-5.6), listed after its parts, so that a reader does not add it to them
+-- (helper-57: "dansk og vestlig" stood between "dansk" and "vestlig")
 named as (
     select
         parts.breakdown,
         parts.breakdown_value,
         string_agg(
             coalesce(names.code_name, parts.code), ' / ' order by parts.part_number
-        ) as label_da
-    from parts
-    left join names on parts.dimension = names.dimension and parts.code = names.code
-    group by parts.breakdown, parts.breakdown_value
-),
-
--- a value with an origin group that is the union of others the breakdown shows: an origin no
--- seed names ('dansk og vestlig', 'øvrige': the comparison groups of 5.0-5.6). Listed after
--- its parts, so that a reader does not add it to them (helper-57: "dansk og vestlig" stood
--- between "dansk" and "vestlig")
-combined as (
-    select
-        parts.breakdown,
-        parts.breakdown_value,
+        ) as label_da,
         bool_or(parts.dimension = 'herkomst' and herkomst_codes.herkomst is null)
             as is_combined_group
     from parts
-    left join herkomst_codes on parts.code = herkomst_codes.herkomst
+    left join names on parts.dimension = names.dimension and parts.code = names.code
+    left join herkomst_codes
+        on parts.dimension = 'herkomst' and parts.code = herkomst_codes.herkomst
     group by parts.breakdown, parts.breakdown_value
 ),
 
 final as (
     select
-        named.breakdown::varchar as breakdown,
-        named.breakdown_value::varchar as breakdown_value,
-        named.label_da::varchar as label_da,
-        combined.is_combined_group::boolean as is_combined_group
+        breakdown::varchar as breakdown,
+        breakdown_value::varchar as breakdown_value,
+        label_da::varchar as label_da,
+        is_combined_group::boolean as is_combined_group
     from named
-    inner join combined
-        on
-            named.breakdown = combined.breakdown
-            and named.breakdown_value = combined.breakdown_value
     union all
     select distinct
         breakdown::varchar as breakdown,
