@@ -537,13 +537,22 @@ def test_a_change_since_a_year_before_is_not_itself_changed_but_shown_beside_its
         "also_compared_area_codes": [],
     }
     series = [Point(date(2025, 10, 1), -1.8, False), Point(date(2026, 10, 1), -2.0, False)]
-    assert change_words(Indicator(row, {HOME: series})) == "Året før: \N{MINUS SIGN}1,8 %"
+    change = Indicator(row, {HOME: series})
+    assert change_words(change) == "Året før: \N{MINUS SIGN}1,8 %"
+    # what the workbook's overview and the group summary read: the year before's value, and
+    # neither the change of the change nor its status word (the mart keeps both)
+    assert change.year_before.value == -1.8
+    assert change.published_change is None and change.published_change_status is None
+    assert change.change_interval == (None, None)
     # a level (a share) keeps its change in points
-    level = {**row, "unit": "pct", "is_change_since_year_before": False}
-    assert change_words(Indicator(level, {HOME: series})) == "\N{MINUS SIGN}0,2 pct.-point"
+    level = Indicator({**row, "unit": "pct", "is_change_since_year_before": False}, {HOME: series})
+    assert change_words(level) == "\N{MINUS SIGN}0,2 pct.-point"
+    assert level.published_change == -0.2 and level.published_change_status == "ikke vurderet"
+    assert level.year_before.value == -1.8
     # across a reform: no change and no year before's value
     across = {**row, "change_status": "ikke sammenlignelig", "change_from_year_before": None}
     assert change_words(Indicator(across, {HOME: series})) == "ikke opgjort"
+    assert Indicator(across, {HOME: series}).year_before is None
 
 
 def test_a_summary_says_begge_or_alle_when_every_indicator_of_a_group_has_one_verdict():
@@ -749,6 +758,9 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert "Danmarks Statistik" in ws.oddFooter.left.text, ws.title
     about = {r[0]: r[1] for r in wb["Om tallene"].iter_rows(min_row=2, values_only=True)}
     assert about["Data til og med"] and about["Dannet"]
+    # the indicators that are themselves a change since a year before, as dim_indicator says
+    changes = [i for i, s in status.items() if s["is_change_since_year_before"]]
+    assert changes and f"({', '.join(changes)})" in about["Året før"]
     assert "Jobindsats" in about["Kilder"]
     # the change's words are explained beside the verdicts' (seed indicator_statuses)
     for word in _seed("indicator_statuses"):
@@ -776,6 +788,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     )
     shown_beside = False
     replaced_targets = []
+    year_before = {"shown": 0, "change_of_change": 0}
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
@@ -792,16 +805,40 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert r[col["Foreløbig"]].value == ("ja" if s["value_provisional"] else None), s
         said = r[col["Sammenligningsværdi foreløbig"]].value
         assert said == ("ja" if s["is_comparator_provisional"] else None), s
+        # Ballerup's value a year before, where the two periods measure the same (not
+        # across a reform), from the marts
+        before = (
+            _rows(
+                built.settings.analytics_path,
+                "select value from marts.fct_indicator_values where indicator_id = "
+                f"'{s['indicator_id']}' and area_code = {HOME} and breakdown = 'total' "
+                f"and period = date '{s['period']}' - interval 1 year "
+                f"and period_type = '{s['period_type']}' and value is not null",
+            )
+            if s["period"] and s["change_status"] != "ikke sammenlignelig"
+            else []
+        )
+        year_before["shown"] += bool(before)
+        # a value that is itself a change since a year before (0.2) shows the year before's
+        # value, not the mart's change of the change (as the report: change_words)
+        published = {**s, "year_before": before[0]["value"] if before else None}
+        if s["is_change_since_year_before"]:
+            published["change_from_year_before"] = None
+            year_before["change_of_change"] += 1
         for name, key in (
             ("Seneste værdi", "value"),
             ("Sammenligningsværdi", "comparator_value"),
+            ("Værdi året før", "year_before"),
             ("Ændring siden året før", "change_from_year_before"),
         ):
             cell = r[col[name]]
-            if s[key] is None:
-                assert cell.value is None
+            if published[key] is None:
+                assert cell.value is None, (name, s)
             else:
-                assert cell.data_type == "n" and cell.value == pytest.approx(s[key]), (name, s)
+                assert cell.data_type == "n", (name, s)
+                assert cell.value == pytest.approx(published[key]), (name, s)
+        if s["is_change_since_year_before"]:  # nor a verdict on the change of the change
+            assert r[col["Ændringens vurdering"]].value is None, s
         # without a comparator area, what it is compared with is named as the catalogue
         # names the kind of comparator (seed catalogue_codes), not as the code reads
         if s["comparator_area_code"] is None and s["comparator_kind"] not in (None, "none"):
@@ -821,7 +858,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert earlier is None or earlier.startswith("til og med "), s
         replaced_targets += [(s["indicator_id"], earlier)] if earlier else []
         # a percentage's change is said to be in percentage points, as the report says it
-        changed = s["change_from_year_before"] is not None
+        changed = published["change_from_year_before"] is not None
         unit = r[col["Ændringens enhed"]].value
         expected = (formats.CHANGE_SUFFIX.get(s["unit"], "").strip() or None) if changed else None
         if changed and s["unit"] == "rank":  # in places, and which way is up
@@ -830,6 +867,8 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
     assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
+    assert year_before["shown"], "no indicator shows its value a year before"
+    assert year_before["change_of_change"], "no value that is itself a change (0.2)"
     # every indicator judged in a period after a target of the seed ended names that target
     # beside its own (4.3's 25 % through 2020; 1.5's 80 % through June 2026, once judged after)
     ended = {}

@@ -183,9 +183,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
     # a value that is itself a change since a year before (0.2) shows the year before's value,
     # not a change of the change with its verdict (change_words)
     change = (
-        data.status(ind.change_status, "change")
-        if ind.change_status and not ind.is_change_since_year_before
-        else None
+        data.status(ind.published_change_status, "change") if ind.published_change_status else None
     )
     has_comparator_area = (
         ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP
@@ -210,9 +208,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if has_comparator_area
         else None,
         "change_text": change_words(ind) if ind.is_computed and ind.period is not None else "",
-        "change_interval": ""
-        if ind.is_change_since_year_before
-        else formats.change_interval_text(*ind.change_interval, ind.unit),
+        "change_interval": formats.change_interval_text(*ind.change_interval, ind.unit),
         # the facts line's words before the change ('Året før: …' says itself what it is)
         "change_label": "" if ind.is_change_since_year_before else "Ændring siden året før: ",
         "status_symbol": status.symbol,
@@ -449,10 +445,9 @@ def change_words(ind) -> str:
     or why there is none: not computed across a reform, or the year before hidden (a small
     cell), rather than 'ingen værdi året før' where a value exists but is not shown. A value
     that is itself a change since a year before (0.2) shows the year before's value."""
-    year_before = ind.period.replace(year=ind.period.year - 1)
     if ind.change_status == "ikke sammenlignelig":
         return "ikke opgjort"
-    before = ind.point(BALLERUP, year_before)
+    before = ind.year_before
     # 0.2's -2,0 % (per cent since the same month a year before) against -1,8 % the year
     # before: '-0,2 pct.-point' would read as a fall of the share itself (helper-57)
     if ind.is_change_since_year_before and before is not None and before.value is not None:

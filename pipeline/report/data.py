@@ -174,8 +174,9 @@ class Indicator:
     def change_interval(self) -> tuple[float | None, float | None]:
         """The 95 % interval of the change since a year before where its status rests on it
         (forbedret ... ingen sikker ændring); (None, None) for a change not judged: across a
-        reform, on too few persons, or without an interval."""
-        if self.change_from_year_before is None or self.change_status in CHANGE_NOT_JUDGED:
+        reform, on too few persons, or without an interval, and for one not published
+        (`published_change`)."""
+        if self.published_change is None or self.change_status in CHANGE_NOT_JUDGED:
             return None, None
         return self.change_ci_lower, self.change_ci_upper
 
@@ -196,6 +197,29 @@ class Indicator:
         text = last["target_text"] or formats.value_text(last["target_value"], self.unit)
         kind = "year" if self.period_type == "year" else "month"
         return f"til og med {formats.period_text(last['valid_to'], kind)}: {text}"
+
+    @property
+    def year_before(self) -> Point | None:
+        """Ballerup's point a year before the status period, where the two periods measure
+        the same (None across a reform that changes what is measured, change 'ikke
+        sammenlignelig', and without a status period or such a point): what the report and
+        the workbook set beside the status period's value."""
+        if self.period is None or self.change_status == "ikke sammenlignelig":
+            return None
+        return self.point(BALLERUP, self.period.replace(year=self.period.year - 1))
+
+    @property
+    def published_change(self) -> float | None:
+        """The change since a year before as the report and the workbook publish it: none
+        for a value that is itself a change since a year before (0.2's per cent change: its
+        change of that change, in percentage points, would read as a fall of the share
+        itself; the year before's value is shown instead, helper-57); the mart keeps it."""
+        return None if self.is_change_since_year_before else self.change_from_year_before
+
+    @property
+    def published_change_status(self) -> str | None:
+        """The change's status word where a change is published (`published_change`)."""
+        return None if self.is_change_since_year_before else self.change_status
 
     def point(self, area_code: int, period: date | None = None) -> Point | None:
         """An area's point of the series in `period` (the status period by default)."""

@@ -62,7 +62,7 @@ def group_summary(
     text += (", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]) + "."
     # the changes since a year before, each in its seed sentence ('{ids}': the indicators)
     for change in _phrases(statuses, "change"):
-        these = [i for i in active if i.change_status == change.status]
+        these = [i for i in active if i.published_change_status == change.status]
         if these:
             text += " " + change.summary_da.format(ids=_ids(these))
     courses = []

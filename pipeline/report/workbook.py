@@ -195,6 +195,22 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             "«Sammenligningsværdi foreløbig».",
         ),
         (
+            "Året før",
+            "«Værdi året før» er kommunens tal for samme periode året før, når de to perioder "
+            "er opgjort efter de samme regler (ikke hen over en reform); «Ændring siden året "
+            "før» er forskellen mellem de to."
+            + (
+                f" Er tallet selv en ændring siden året før ({', '.join(changes)}), vises "
+                "ingen ændring af ændringen og ingen vurdering af den, kun værdien året før."
+                if (
+                    changes := [
+                        i.indicator_id for i in data.indicators if i.is_change_since_year_before
+                    ]
+                )
+                else ""
+            ),
+        ),
+        (
             "Brud i serien",
             "En reform, der ændrer, hvad en indikator måler, bryder dens serie: rækkerne efter "
             "den nævner reformen i «Serie efter reform», og tal fra før og efter er ikke "
@@ -284,7 +300,14 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Status", lambda i: i.status, lambda i: "status_" + data.status(i.status).css_class),
         # the sentence the report says (pipeline/report: verdict_text)
         Column("Hvad status betyder", lambda i: verdict_text(i, data.area_names)),
-        Column("Ændring siden året før", lambda i: i.change_from_year_before, _unit),
+        # Ballerup's value a year before, where it measures the same (not across a reform);
+        # 0.2's is what the report shows in place of a change of a change
+        Column(
+            "Værdi året før",
+            lambda i: i.year_before.value if i.year_before else None,
+            _unit,
+        ),
+        Column("Ændring siden året før", lambda i: i.published_change, _unit),
         # the interval its status rests on, as the report says it beside the change
         Column(
             "Ændringens 95 %-interval, fra",
@@ -306,11 +329,11 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
                     if i.unit == "rank"
                     else formats.CHANGE_SUFFIX.get(i.unit, "").strip() or None
                 )
-                if i.change_from_year_before is not None
+                if i.published_change is not None
                 else None
             ),
         ),
-        _change_column("Ændringens vurdering", lambda i: i.change_status, data),
+        _change_column("Ændringens vurdering", lambda i: i.published_change_status, data),
         # the change at this period's mix of a breakdown's groups (1.1's target groups;
         # fct_indicator_status.mix_*), as the report says it under the indicator
         Column(
