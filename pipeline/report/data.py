@@ -214,12 +214,12 @@ class Indicator:
         for a value that is itself a change since a year before (0.2's per cent change: its
         change of that change, in percentage points, would read as a fall of the share
         itself; the year before's value is shown instead, helper-57); the mart keeps it."""
-        return None if self.is_change_since_year_before else self.change_from_year_before
+        return None if self.row.get("is_change_since_year_before") else self.change_from_year_before
 
     @property
     def published_change_status(self) -> str | None:
         """The change's status word where a change is published (`published_change`)."""
-        return None if self.is_change_since_year_before else self.change_status
+        return None if self.row.get("is_change_since_year_before") else self.change_status
 
     def point(self, area_code: int, period: date | None = None) -> Point | None:
         """An area's point of the series in `period` (the status period by default)."""
