@@ -457,6 +457,79 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
 
 
+def test_a_table_of_groups_pooled_says_the_indicator_compares_them_within_groups(built, page):
+    """5.6's 1,27 (the origins' sanction rates compared within each target group) stood above
+    a table by origin alone, 12,2 against 5,0, with no sentence saying why the two differ
+    (helper-57): under each shown table without the dimension the catalogue's compared_within
+    names, a sentence says the groups are pooled there; under no other table."""
+    soup, _ = page
+    within = {c["indicator_id"]: c["compared_within"] for c in _seed("indicator_catalogue")}
+    assert any(within.values()), "the catalogue compares no indicator within groups"
+    names = {
+        c["code"]: c["name_da"].lower()
+        for c in _seed("catalogue_codes")
+        if c["code_list"] == "breakdown"
+    }
+    said = 0
+    for article in soup.select("article[data-indicator]"):
+        by = within.get(article["data-indicator"])
+        notes = {
+            p["data-breakdown"]: p.get_text(" ", strip=True) for p in article.select("p.pooled")
+        }
+        tables = [t["data-breakdown"] for t in article.select("table.breakdown")]
+        pooled = [code for code in tables if by and by not in code.split("_")]
+        assert sorted(notes) == sorted(pooled), (article["data-indicator"], notes, tables)
+        for code in pooled:
+            assert f"inden for hver {names[by]} for sig" in notes[code], notes[code]
+            # it stands under its own table
+            table = article.select_one(f'table.breakdown[data-breakdown="{code}"]')
+            assert table.find_next("p", class_="pooled")["data-breakdown"] == code
+        said += len(pooled)
+    # (the test world's 5.4 and 5.6 by origin alone are too small to show: the sentence's
+    # words and its tables are tested on their own in the next test)
+    assert said or not soup.select("p.pooled")
+
+
+def test_only_a_table_without_the_dimension_compared_within_says_it_pools_the_groups():
+    """5.6 by origin alone (pooled over the target groups) gets the sentence; by origin and
+    target group, and by target group, it does not (they are within the groups); nor does an
+    indicator the catalogue does not compare within groups."""
+    from types import SimpleNamespace
+
+    from pipeline.report import _breakdown_tables
+    from pipeline.report.data import Indicator
+
+    names = {(r["code_list"], r["code"]): r["name_da"] for r in _seed("catalogue_codes")}
+    data = SimpleNamespace(name=lambda code_list, code: names[code_list, code])
+    cell = {
+        "numerator": 59.0,
+        "denominator": 483.7,
+        "unit": "rate",
+        "value": 12.2,
+        "is_suppressed": False,
+        "comparator_suppressed": False,
+        "comparator_value": None,
+    }
+    breakdown = [
+        {**cell, "breakdown": "herkomst", "label_da": "ikke-vestlig"},
+        {**cell, "breakdown": "herkomst_maalgruppe", "label_da": "ikke-vestlig / Dagpenge"},
+        {**cell, "breakdown": "maalgruppe", "label_da": "Dagpenge", "unit": "ratio"},
+    ]
+    row = {"indicator_id": "5.6", "unit": "ratio", "compares_groups": True}
+    within = Indicator({**row, "compared_within": "maalgruppe"}, breakdown=breakdown)
+    notes = {t["code"]: t["pooled_note"] for t in _breakdown_tables(within, data)}
+    assert notes == {
+        "herkomst": "Tabellen viser hver gruppe under ét. Indikatorens tal sammenligner "
+        "grupperne inden for hver målgruppe for sig, så en forskel i gruppernes fordeling på "
+        "målgruppe ikke tæller med: derfor kan tabellen give et andet billede end indikatorens "
+        "tal.",
+        "herkomst_maalgruppe": "",
+        "maalgruppe": "",
+    }
+    plain = Indicator({**row, "compared_within": None}, breakdown=breakdown)
+    assert not any(t["pooled_note"] for t in _breakdown_tables(plain, data))
+
+
 def test_a_comparison_group_is_listed_after_the_groups_it_combines(built, page):
     """'dansk og vestlig' (5.0-5.6's comparison group) stood between 'dansk' and 'vestlig', so
     that a reader adding the rows counted people twice (helper-57)."""

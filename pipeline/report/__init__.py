@@ -124,6 +124,22 @@ SHARE_COUNT_HEADS = ("Antal", "Ud af")
 UNDEFINED = {"ratio": "kan ikke beregnes (0 i sammenligningsgruppen)"}
 
 
+def pooled_note(ind: Indicator, code: str, data: ReportData) -> str:
+    """Under a breakdown without the dimension the indicator's total compares its groups
+    within (catalogue compared_within: 5.4's and 5.6's origins, compared within each target
+    group), that its groups are pooled there and may give another picture than the total
+    (helper-57: 5.6's 1,27 beside 12,2 against 5,0 by origin alone); '' for the others."""
+    within = ind.compared_within
+    if not within or within in code.split("_"):
+        return ""
+    name = data.name("breakdown", within).lower()
+    return (
+        f"Tabellen viser hver gruppe under ét. Indikatorens tal sammenligner grupperne inden "
+        f"for hver {name} for sig, så en forskel i gruppernes fordeling på {name} ikke tæller "
+        "med: derfor kan tabellen give et andet billede end indikatorens tal."
+    )
+
+
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
@@ -170,6 +186,7 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             # (3.1's two target groups: one small, so the other would reveal it; helper-55)
             "all_hidden": all(r["is_suppressed"] for r in rows)
             and all(r["comparator"] in (formats.NO_DATA, formats.SUPPRESSED) for r in rows),
+            "pooled_note": pooled_note(ind, code, data),
         }
         for code, rows in tables.items()
     ]

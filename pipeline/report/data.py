@@ -39,9 +39,9 @@ select
     s.comparator_value, s.comparator_lower, s.comparator_upper, s.gap, s.status, s.status_text,
     s.change_from_year_before,
     s.change_ci_lower, s.change_ci_upper, s.change_status, s.change_text, s.is_computed,
-    d.mix_adjusted_by, s.mix_value, s.mix_expected, s.mix_change, s.mix_change_ci_lower,
-    s.mix_change_ci_upper, s.mix_n_counted, s.mix_n_counted_year_before, s.mix_change_status,
-    s.mix_change_text, s.mix_value_year_before
+    d.mix_adjusted_by, d.compared_within, s.mix_value, s.mix_expected, s.mix_change,
+    s.mix_change_ci_lower, s.mix_change_ci_upper, s.mix_n_counted, s.mix_n_counted_year_before,
+    s.mix_change_status, s.mix_change_text, s.mix_value_year_before
 from marts.dim_indicator as d
 left join marts.fct_indicator_status as s on s.indicator_id = d.indicator_id
 left join marts.dim_area as a on a.area_code = d.comparator_area_code

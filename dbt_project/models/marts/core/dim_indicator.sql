@@ -61,6 +61,7 @@ final as (
         catalogue.replaced_by::varchar as replaced_by,
         catalogue.breakdowns::varchar as breakdowns,
         catalogue.mix_adjusted_by::varchar as mix_adjusted_by,
+        catalogue.compared_within::varchar as compared_within,
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,
