@@ -788,7 +788,7 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
 
 
 def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
-    from pipeline.report import verdict_text
+    from pipeline.report import change_words, verdict_text
     from pipeline.report.data import load
 
     data = load(built.settings.analytics_path, with_history=True)
@@ -862,6 +862,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     shown_beside = False
     replaced_targets = []
     year_before = {"shown": 0, "change_of_change": 0}
+    ranks = 0
     for r in rows:
         s = status[r[0].value]
         assert r[col["Status"]].value == s["status"]
@@ -912,6 +913,13 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
                 assert cell.value == pytest.approx(published[key]), (name, s)
         if s["is_change_since_year_before"]:  # nor a verdict on the change of the change
             assert r[col["Ændringens vurdering"]].value is None, s
+        # the change in the report's words (2.1's rank: the range its ties' ranges allow)
+        said = r[col["Ændringen i ord"]].value
+        if s["is_computed"] and s["period"] is not None:
+            assert said == change_words(views[r[0].value]), s
+            ranks += s["unit"] == "rank" and "plads" in said
+        else:
+            assert said is None, s
         # without a comparator area, what it is compared with is named as the catalogue
         # names the kind of comparator (seed catalogue_codes), not as the code reads
         if s["comparator_area_code"] is None and s["comparator_kind"] not in (None, "none"):
@@ -942,6 +950,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
     assert year_before["shown"], "no indicator shows its value a year before"
     assert year_before["change_of_change"], "no value that is itself a change (0.2)"
+    assert ranks, "no rank's change in places (2.1)"
     # every indicator judged in a period after a target of the seed ended names that target
     # beside its own (4.3's 25 % through 2020; 1.5's 80 % through June 2026, once judged after)
     ended = {}

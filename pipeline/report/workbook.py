@@ -237,7 +237,7 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 
 def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
-    from pipeline.report import verdict_text  # the package imports this module
+    from pipeline.report import change_words, verdict_text  # the package imports this module
 
     def compared_with(i: Indicator) -> str | None:
         if i.comparator_area_code is not None:
@@ -308,6 +308,12 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
             _unit,
         ),
         Column("Ændring siden året før", lambda i: i.published_change, _unit),
+        # the change as the report says it: 2.1's rank 'rykket 2-5 pladser frem' (its ties'
+        # ranges), where the column before holds the published ranks' difference
+        Column(
+            "Ændringen i ord",
+            lambda i: change_words(i) if i.is_computed and i.period is not None else None,
+        ),
         # the interval its status rests on, as the report says it beside the change
         Column(
             "Ændringens 95 %-interval, fra",
