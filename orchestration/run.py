@@ -149,6 +149,25 @@ class Stopped(Exception):
         self.exit_code = exit_code
 
 
+def recover_dead_runs(
+    settings: Settings, say: Callable[[str], None], on: dg.DagsterInstance | None = None
+) -> None:
+    """Mark the runs whose process is gone failed and free what they held (lib/runs.py
+    `recover`), saying each, and tell each failure that was never told (the alert). Before
+    every refresh, and before `bkwh run` says there is nothing to do: a run killed with
+    nothing new after it would otherwise hold the warehouse's slot until new data came."""
+    for recovered in recover(on or instance()):
+        say(recovered.line)
+        if recovered.marked_failed:
+            # a run killed earlier never told its failure: told now, as it is marked failed
+            deliver(
+                settings,
+                {"kind": "run_recovered", "message": recovered.line},
+                "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
+                recovered.line,
+            )
+
+
 def execute_watched(
     settings: Settings,
     first_month: str | None = None,
@@ -162,16 +181,7 @@ def execute_watched(
     Raises `Stopped` (the run marked and freed) when stopped or when the wait is too long;
     the caller exits with its code."""
     on = instance()
-    for recovered in recover(on):
-        say(recovered.line)
-        if recovered.marked_failed:
-            # a run killed earlier never told its failure: told now, as it is marked failed
-            deliver(
-                settings,
-                {"kind": "run_recovered", "message": recovered.line},
-                "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
-                recovered.line,
-            )
+    recover_dead_runs(settings, say, on)
     limit = (
         wait_limit_s
         if wait_limit_s is not None

@@ -365,6 +365,9 @@ def run(
                     f"files go in {settings.landing_dir}/<source>/, the sources of sources.yml)"
                 )
             if plan.nothing_to_do and not month:
+                from orchestration.run import recover_dead_runs
+
+                recover_dead_runs(settings, say)  # a run killed since frees its slot now
                 say(f"nothing new in {settings.landing_dir}, and {plan.reason}: nothing to do")
                 _summary(settings, log_path)
                 return

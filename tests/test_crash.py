@@ -22,7 +22,7 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import Env, correct_a_delivery, published_at, tables_checksum
-from processes import kill, start
+from processes import bkwh_env, kill, start, start_bkwh
 
 from orchestration.lib.runs import states
 
@@ -125,6 +125,29 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
         *[dg.DagsterRunStatus.FAILURE] * 3,
     ]
     assert all("is gone" in _failure_message(instance, r.run_id) for r in runs[1:])
+
+    # A run killed with nothing new after it (a month rebuilt as asked, killed in its dbt
+    # build): the next plain run has nothing to do, and frees the dead run's slot before it
+    # says so, rather than leaving it held until new data comes (helper-59)
+    with duckdb.connect(str(rebuilt.settings.analytics_path), read_only=True) as con:
+        [(last,)] = con.execute("select max(period) from marts.fct_indicator_values").fetchall()
+    last_good = tables_checksum(rebuilt.settings.analytics_path)
+    log = tmp_path / "month.log"
+    env = bkwh_env(rebuilt, home, "dbt.building")
+    proc = start_bkwh(["run", "--month", f"{last:%Y-%m}"], env, log)
+    _wait_for_failpoint(rebuilt, proc, "dbt.building", log)
+    kill(proc)
+    [dead] = [s for s in states(instance) if s.slots]
+    assert dead.status == "STARTED" and dead.alive is False
+    log = tmp_path / "nothing.log"
+    proc = start(rebuilt, log, home=home)
+    assert proc.wait(timeout=300) == 0, log.read_text()[-3000:]
+    said = log.read_text()
+    assert "recovered run" in said and "nothing to do" in said, said[-3000:]
+    assert said.index("recovered run") < said.index("nothing to do")
+    assert states(instance) == []  # no run left active, no slot held
+    # the last good publication stays as it was through the kill and the run after it
+    assert tables_checksum(rebuilt.settings.analytics_path) == last_good
 
 
 def _failure_message(instance: dg.DagsterInstance, run_id: str) -> str:
