@@ -279,6 +279,7 @@ def _summary(settings: Settings, log_path) -> None:
     try:
         with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
             [(last,)] = con.execute("select max(period) from marts.fct_indicator_values").fetchall()
+            # none yet: the deliveries so far give no indicator a value (helper-59)
             statuses = dict(
                 con.execute(
                     "select status, count(*) from marts.fct_indicator_status group by 1"
@@ -286,7 +287,7 @@ def _summary(settings: Settings, log_path) -> None:
             )
         ordered = sorted(statuses.items(), key=lambda x: (-x[1], x[0]))
         counted = ", ".join(f"{n} {s}" for s, n in ordered)
-        lines.append(f"  data to           {last:%Y-%m}")
+        lines.append(f"  data to           {f'{last:%Y-%m}' if last else 'no values yet'}")
         lines.append(f"  indicators        {counted}")
     except duckdb.Error as e:
         shown = "no publication yet" if not settings.analytics_path.exists() else str(e)
@@ -300,7 +301,7 @@ def _summary(settings: Settings, log_path) -> None:
         ("quarantine", settings.quarantine_dir),
         ("full log", log_path),
     ):
-        if path is not None:
+        if path is not None and path.exists():  # (no quarantine folder: nothing refused)
             lines.append(f"  {label:17} {path}")
     typer.echo("\n".join(lines))
 
@@ -420,9 +421,14 @@ def run(
     for failure in result.failures:
         typer.echo(f"FAILED step {failure[:4000]}", err=True)
     if not result.success:
+        kept = (
+            f"{settings.analytics_path} still holds the last good publication"
+            if settings.analytics_path.exists()
+            else "nothing is published yet"
+        )
         typer.echo(
-            f"refresh failed; {settings.analytics_path} still holds the last good "
-            f"publication. Quarantined files: {settings.quarantine_dir}. Full log: {log_path}",
+            f"refresh failed; {kept}. Quarantined files: {settings.quarantine_dir}. "
+            f"Full log: {log_path}",
             err=True,
         )
         raise typer.Exit(1)

@@ -77,3 +77,31 @@ def test_a_failed_dbt_step_is_said_without_its_command_line():
     assert "dbt's lines are in the full log." in said
     assert said.endswith("Failure in test not_null_x (models/x.yml)")
     assert said_of_failure("  a step's own error.  ") == "a step's own error."
+
+
+def test_the_summary_of_a_refresh_that_published_no_value_yet_says_so(
+    tmp_path, monkeypatch, capsys
+):
+    """Deliveries that give no indicator a value (a case-system file and the persons register
+    alone) publish marts without a period: the run's summary said so with a TypeError and
+    exit 1, and so did every run after it (helper-59). It names only the outputs there are."""
+    import duckdb
+
+    from pipeline.cli import _summary
+    from pipeline.config import Settings
+
+    for name, value in Settings.env_for_root(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+    with duckdb.connect(str(settings.analytics_path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_indicator_values (period date)")
+        con.execute("create table marts.fct_indicator_status (status varchar)")
+    log = tmp_path / "refresh.log"
+    log.touch()
+    _summary(settings, log)
+    said = capsys.readouterr().out
+    assert "data to           no values yet" in said, said
+    assert f"published marts   {settings.analytics_path}" in said
+    assert "quarantine" not in said and "report" not in said, said  # none made
+    assert f"full log          {log}" in said
