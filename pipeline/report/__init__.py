@@ -273,15 +273,25 @@ def no_projection_text(ind: Indicator) -> str:
     """Why an indicator judged against a goal has no projection (fct_indicator_forecast
     projects only the series since the last reform that breaks it, of at least MIN_HISTORY
     months): 'Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en
-    fremskrivning kræver 18.'; '' for one that is not projected anyway (a rank, a year).
-    The months counted are the periods of the status period's series (a rolling year joins
-    the new series only once its whole year is after the break)."""
+    fremskrivning kræver 18.'; for a rank and a yearly figure, which the model does not
+    project, why (helper-59: the report said nothing for 2.1, 4.1 and 4.3); '' for an
+    indicator not judged against a goal. The months counted are the periods of the status
+    period's series (a rolling year joins the new series only once its whole year is after
+    the break)."""
     from pipeline.forecast import MIN_HISTORY
 
-    if ind.status not in JUDGED or ind.unit == "rank" or ind.period is None:
+    if ind.status not in JUDGED or ind.period is None:
         return ""
+    if ind.unit == "rank":
+        return (
+            "Ingen fremskrivning: en placering afhænger af de andre kommuners tal, så den "
+            "fremskrives ikke."
+        )
     if ind.period_type not in ("month", "rolling_year"):
-        return ""
+        return (
+            f"Ingen fremskrivning: tallet opgøres én gang om året, og en fremskrivning "
+            f"kræver {MIN_HISTORY} perioder."
+        )
     points = ind.series.get(BALLERUP, [])
     at_status = ind.point(BALLERUP)
     current = at_status.series if at_status is not None else None
