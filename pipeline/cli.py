@@ -15,10 +15,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -271,6 +273,23 @@ def _pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def _check_months(month: str | None, to_month: str | None) -> None:
+    """`run --month/--to-month` are months written YYYY-MM, in order, not after this month:
+    '2026-3' or '2030-01' ran a whole rebuild and said nothing of it (helper-59)."""
+    this_month = date.today().strftime("%Y-%m")
+    for hint, value in (("--month", month), ("--to-month", to_month)):
+        if value is None:
+            continue
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise typer.BadParameter(f"{value!r} is not a month like 2026-03", param_hint=hint)
+        if value > this_month:
+            raise typer.BadParameter(f"{value} is after this month, {this_month}", param_hint=hint)
+    if to_month and not month:
+        raise typer.BadParameter("needs --month, the first month", param_hint="--to-month")
+    if to_month and month and to_month < month:
+        raise typer.BadParameter(f"{to_month} is before --month {month}", param_hint="--to-month")
+
+
 def _summary(settings: Settings, log_path) -> None:
     """Where everything is, the data's last month, and the statuses."""
     import duckdb
@@ -346,6 +365,7 @@ def run(
     from pipeline import logs
     from pipeline.plan import plan_refresh
 
+    _check_months(month, to_month)
     settings = Settings.from_env()
     log_path = logs.setup(settings.log_dir, verbose)
     say = logs.progress.info

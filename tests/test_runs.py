@@ -1,15 +1,20 @@
 """Whose process a run is (orchestration/lib/runs.py) when `bkwh run` did not tag it: a run
 the UI or the daemon launched, whose steps may each run in a process of their own (the
 multiprocess executor of the `extract` job). `bkwh run` and `bkwh doctor` free the runs whose
-process is gone (test_crash.py); a live run must never be taken for one."""
+process is gone (test_crash.py); a live run must never be taken for one. And what `bkwh run`
+says around a refresh: the months it is asked to rebuild, and its summary."""
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
+from processes import BKWH
 
 from orchestration.lib.runs import is_dead, run_state
+from pipeline.config import Settings
 
 
 @dg.op
@@ -105,3 +110,22 @@ def test_the_summary_of_a_refresh_that_published_no_value_yet_says_so(
     assert f"published marts   {settings.analytics_path}" in said
     assert "quarantine" not in said and "report" not in said, said  # none made
     assert f"full log          {log}" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--month", "2026-3"], "'2026-3' is not a month like 2026-03"),
+        (["--month", "2030-01"], "2030-01 is after this month"),
+        (["--month", "2026-05", "--to-month", "2026-01"], "2026-01 is before --month 2026-05"),
+        (["--to-month", "2026-01"], "needs --month"),
+    ],
+)
+def test_a_month_to_rebuild_is_a_month_in_order_and_not_ahead(args, said, tmp_path):
+    """'bkwh run --month 2026-3' or '--month 2030-01' ran a whole rebuild with exit 0
+    (helper-59): the command refuses them with a usage error (2) before it touches anything."""
+    env = {**os.environ, **Settings.env_for_root(tmp_path), "COLUMNS": "200"}
+    done = subprocess.run([BKWH, "run", *args], env=env, capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert said in " ".join(done.stderr.split()), done.stderr
+    assert not any(tmp_path.iterdir())  # no landing, sample, warehouse or log made
