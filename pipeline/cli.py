@@ -103,7 +103,7 @@ def generate(
             f"file{'s' if len(held) != 1 else ''}: a new sample would "
             "overwrite some and be mixed with what is loaded. Start from an empty folder: "
             "`make clean`, or point the BKWH_*_DIR and BKWH_*_PATH variables at a new one "
-            "(README, 'Other sizes').",
+            "(README, 'The sample data').",
             err=True,
         )
         raise typer.Exit(2)
