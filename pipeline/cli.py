@@ -347,7 +347,7 @@ def _parsing_aside(settings: Settings) -> Iterator[None]:
 
 @app.command()
 def run(
-    seed: int = 42,
+    seed: Annotated[int, typer.Option(help="Sample seed when landing is empty.")] = 42,
     scale: Annotated[float, typer.Option(help="Sample scale when landing is empty.")] = 1.0,
     month: Annotated[
         str | None, typer.Option(help="Only this month's person-level files, YYYY-MM.")
