@@ -178,6 +178,15 @@ PeriodOption = Annotated[
 ]
 
 
+# StatBank has no relative 'latest:n': its periods are named (DST's API, Tid)
+StatBankPeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A period or range: 2024M01 or 2024M01:2024M12. Default: the month before this one."
+    ),
+]
+
+
 def _report_fetched(results) -> None:
     for r in results:
         typer.echo(f"{r.source} {r.table}: {r.rows} rows into {len(r.files)} file(s)")
@@ -231,7 +240,7 @@ def extract_statbank(
         list[str] | None,
         typer.Option(help="A variable and its values, CODE=v1,v2 or CODE=* (default: all)."),
     ] = None,
-    period: PeriodOption = None,
+    period: StatBankPeriodOption = None,
     fmt: Annotated[str, typer.Option("--format", help="CSV or BULK.")] = "CSV",
 ) -> None:
     """Fetch one StatBank table (no key needed)."""
