@@ -118,7 +118,7 @@ def generate(
 @app.command()
 def ingest(
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable).")] = None,
-    verbose: bool = False,
+    verbose: Annotated[bool, typer.Option(help="Debug messages on the console too.")] = False,
 ) -> None:
     """Validate each new landing file with its GX suite and load it into raw, or quarantine it."""
     from pipeline.ingest import Ingestor
