@@ -181,7 +181,11 @@ def _value(row: dict) -> str:
     period = (
         formats.period_text(row["period"], row["period_type"]) if row["period"] else "ingen periode"
     )
-    return f"{formats.value_text(row['value'], row['unit'])}, {period}"
+    # a status period without a value: its value is hidden (fct_indicator_status picks the
+    # period among all values, shown or hidden), not missing
+    hidden = row["value"] is None and row["period"] is not None
+    value = "skjult" if hidden else formats.value_text(row["value"], row["unit"])
+    return f"{value}, {period}"
 
 
 def report_link(settings: Settings, indicator_id: str) -> str:

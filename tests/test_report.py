@@ -143,7 +143,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
     catalogue = _seed("indicator_catalogue")
     rows = soup.select("table.overview tr[data-indicator]")
     assert [r["data-indicator"] for r in rows] == [c["indicator_id"] for c in catalogue]
-    comparator_only = across = ranks = 0
+    comparator_only = across = ranks = hidden = 0
     for row, entry in zip(rows, catalogue, strict=True):
         s = status[entry["indicator_id"]]
         cells = {td.get("class", [""])[-1]: td for td in row.find_all("td")}
@@ -155,10 +155,16 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
             replaced = f"erstattet af {r}" if (r := entry["replaced_by"]) else "ikke erstattet"
             assert reads(cells["comparator"]) == replaced
             continue
-        if s["value"] is None:  # nothing published for Ballerup
+        if s["is_value_hidden"]:  # the status period's value hidden: shown so, not judged
             # every Ballerup total hidden (small cells in a small world): too few to judge
-            want = "for få til en vurdering" if s["all_hidden"] else "ingen sammenligning"
-            assert shown == "ingen data" and s["status"] == want, entry["indicator_id"]
+            want = "for få til en vurdering" if s["all_hidden"] else "skjult"
+            assert s["value"] is None and s["period"] is not None, entry["indicator_id"]
+            assert shown == "\N{EN DASH}" and s["status"] == want, entry["indicator_id"]
+            assert reads(cells["change"]) == "ikke opgjort, da periodens værdi er skjult", s
+            hidden += 1
+            continue
+        if s["value"] is None:  # nothing published for Ballerup
+            assert shown == "ingen data" and s["status"] == "ingen sammenligning", s
             continue
         number = danish(s["value"], s["unit"])
         assert shown.replace("nr. ", "").startswith(number), (shown, s["value"])
@@ -221,6 +227,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
     assert comparator_only, "no status has only its comparator's figure provisional"
     assert across, "no status in the test world is across a reform"
     assert ranks, "no rank in the test world has a change since the year before"
+    assert hidden, "no status period of the test world has its value hidden"
 
 
 def test_the_strategys_remark_on_an_indicator_is_quoted_as_its_own_words(page):
@@ -1903,12 +1910,12 @@ def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison
 
 
 def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_change():
-    """A status rests on an earlier month where the newer ones are hidden (too few persons)
-    or still revised, and says which; a change it does not give is 'ikke opgjort' across a
-    reform, and a hidden year before is said to be hidden, not absent (review, December
-    2026: 1.5's report said its newer months were provisional where they were hidden, and
-    'ingen værdi året før' where that value was only hidden)."""
-    from pipeline.report import change_words, newer_text
+    """A status rests on an earlier month only where the newer ones are still revised (the
+    latest final month, its value shown or hidden: helper-57), and says so; a change it does
+    not give is 'ikke opgjort' across a reform or where this period's value is hidden, and
+    a hidden year before is said to be hidden, not absent (review, December 2026: 1.5's
+    report said 'ingen værdi året før' where that value was only hidden)."""
+    from pipeline.report import change_words, newer_text, shown_value
     from pipeline.report.data import Indicator, Point
 
     row = {
@@ -1920,34 +1927,40 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         "change_status": None,
         "compares_groups": False,
         "is_change_since_year_before": False,
+        "is_value_hidden": False,
+        "catalogue_status": "active",
+        "is_computed": True,
+        "value": 85.0,
     }
     series = {
         HOME: [
             Point(date(2025, 8, 1), None, True),
             Point(date(2026, 8, 1), 85.0, False),
-            Point(date(2026, 9, 1), None, True),
-            Point(date(2026, 10, 1), None, True),
         ]
     }
-    hidden = Indicator(row, series)
-    assert newer_text(hidden) == (
-        "Status bygger på august 2026: de nyere perioder er skjult, fordi for få personer "
-        "står bag dem."
+    newest = Indicator(row, series)
+    assert newer_text(newest) == ""
+    assert change_words(newest) == "værdien året før er skjult, fordi for få personer står bag den"
+    # newer months, still revised (one of them hidden): the status keeps to the final one
+    series[HOME] += [
+        Point(date(2026, 9, 1), None, True, is_provisional=True),
+        Point(date(2026, 10, 1), 80.0, False, is_provisional=True),
+    ]
+    assert newer_text(Indicator(row, series)) == (
+        "Status bygger på august 2026, den seneste endelige periode: de nyere perioder er "
+        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)."
     )
-    assert change_words(hidden) == "værdien året før er skjult, fordi for få personer står bag den"
-    # a comparison within groups (5.4) is hidden for a small group, not for its whole
-    within = Indicator({**row, "compares_groups": True}, series)
-    assert "skjult, fordi en af de sammenlignede grupper har for få personer." in newer_text(within)
-    series[HOME].append(Point(date(2026, 11, 1), 80.0, False, is_provisional=True))
-    assert "skjult, fordi for få personer står bag dem eller foreløbige" in newer_text(hidden)
+    # the status period's own value hidden (status skjult): shown as hidden, no change
+    hidden = Indicator({**row, "value": None, "is_value_hidden": True}, series)
+    assert shown_value(hidden) == "\N{EN DASH}"
+    assert change_words(hidden) == "ikke opgjort, da periodens værdi er skjult"
     across = Indicator({**row, "change_status": "ikke sammenlignelig"}, series)
     assert change_words(across) == "ikke opgjort"
-    newest = Indicator({**row, "period": date(2026, 11, 1)}, series)
-    assert newer_text(newest) == ""
     shown = Indicator({**row, "change_from_year_before": -2.5}, series)
     assert change_words(shown) == "\N{MINUS SIGN}2,5 pct.-point"
     series[HOME][0] = Point(date(2025, 8, 1), 80.0, False)
     assert change_words(Indicator(row, series)) == "ingen værdi året før"
+    assert shown_value(Indicator(row, series)) == "85,0 %"
 
 
 def test_a_reform_names_the_indicators_it_breaks_and_those_whose_breakdowns_it_breaks():

@@ -109,6 +109,10 @@ def shown_value(ind: Indicator) -> str:
         return ind.status  # its status word (dim_status): 'udgået'
     if not ind.is_computed:
         return "endnu ikke beregnet"
+    if ind.row.get("is_value_hidden"):
+        # the status period's value is hidden (status skjult): the report's mark of a hidden
+        # cell, not 'ingen data', which would say there is none
+        return formats.SUPPRESSED
     return formats.value_text(ind.value, ind.unit)
 
 
@@ -469,11 +473,14 @@ def _expected_row(r: dict) -> dict:
 def change_words(ind) -> str:
     """The change since a year before in words (formats.change_text; a rank known to its
     ties' range moves by the range between the two years' ranges, formats.rank_change_text),
-    or why there is none: not computed across a reform, or the year before hidden (a small
-    cell), rather than 'ingen værdi året før' where a value exists but is not shown. A value
+    or why there is none: not computed across a reform, this period's value or the year
+    before's hidden (a small cell), rather than 'ingen værdi året før' where a value exists
+    but is not shown. A value
     that is itself a change since a year before (0.2) shows the year before's value."""
     if ind.change_status == "ikke sammenlignelig":
         return "ikke opgjort"
+    if ind.row.get("is_value_hidden"):
+        return "ikke opgjort, da periodens værdi er skjult"
     before = ind.year_before
     # 0.2's -2,0 % (per cent since the same month a year before) against -1,8 % the year
     # before: '-0,2 pct.-point' would read as a fall of the share itself (helper-57)
@@ -545,32 +552,20 @@ def mix_words(ind, data) -> str:
 
 
 def newer_text(ind) -> str:
-    """Why the status rests on an earlier period than the newest: the newer ones are hidden
-    (too few persons behind them) or provisional (still revised), or both; '' when the
-    status is on the newest period."""
+    """Why the status rests on an earlier period than the newest: the newer ones are still
+    revised (fct_indicator_status keeps to the latest final period, its value shown or hidden:
+    a hidden month never hands the status to an earlier one); '' when the status is on the
+    newest period."""
     if ind.period is None:
         return ""
     newer = [p for p in ind.series.get(BALLERUP, []) if p.period > ind.period]
-    hidden = any(p.is_suppressed for p in newer)
-    provisional = any(p.is_provisional and not p.is_suppressed for p in newer)
-    # a comparison within groups (5.4, 5.6) is hidden where one group it compares is small,
-    # however many stand behind the whole (helper-55)
-    too_few = (
-        "en af de sammenlignede grupper har for få personer"
-        if ind.compares_groups
-        else "for få personer står bag dem"
-    )
-    reasons = [
-        f"skjult, fordi {too_few}" if hidden else "",
-        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)"
-        if provisional
-        else "",
-    ]
-    reasons = [r for r in reasons if r]
-    if not reasons:
+    if not any(p.is_provisional for p in newer):
         return ""
     since = formats.period_text(ind.period, ind.period_type)
-    return f"Status bygger på {since}: de nyere perioder er {' eller '.join(reasons)}."
+    return (
+        f"Status bygger på {since}, den seneste endelige periode: de nyere perioder er "
+        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)."
+    )
 
 
 def build_report(settings: Settings) -> ReportResult:

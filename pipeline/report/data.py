@@ -33,7 +33,7 @@ select
     t.target_operator, t.target_value, t.target_text, d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
     s.period, s.period_type, s.value, s.is_provisional, s.is_value_provisional,
-    s.is_comparator_provisional,
+    s.is_comparator_provisional, s.is_value_hidden,
     s.ci_lower, s.ci_upper, s.n_counted,
     s.interval_method,
     s.comparator_value, s.comparator_lower, s.comparator_upper, s.gap, s.status, s.status_text,

@@ -87,14 +87,35 @@ all_hidden as (
     having bool_and(is_suppressed)
 ),
 
--- the latest month the sources no longer revise; the latest of all only when none is final
+-- the status period: the latest month the sources no longer revise (the latest of all only
+-- when none is final), chosen among all of Ballerup's values, hidden or not. Chosen among the
+-- shown ones only, a hidden month would hand the status to an earlier month by its value:
+-- 1.5's month is hidden when 1-4 persons missed their samtaler, i.e. when its share is near
+-- 100 % (helper-57). A hidden status period is shown hidden, and not judged ('skjult').
 latest as (
     select
         indicator_id,
         coalesce(max(period) filter (where not is_provisional), max(period)) as period
-    from ballerup
-    where value is not null
+    from indicator_values
+    where area_code = {{ var('home_municipality') }} and (value is not null or is_suppressed)
     group by indicator_id
+),
+
+-- the status period's cell where it is hidden: its value, interval, persons and change stay
+-- out of the status (latest_values holds shown cells only)
+hidden_latest as (
+    select
+        latest.indicator_id,
+        latest.period,
+        indicator_values.period_type,
+        indicator_values.is_provisional
+    from latest
+    inner join indicator_values
+        on
+            latest.indicator_id = indicator_values.indicator_id
+            and latest.period = indicator_values.period
+            and indicator_values.area_code = {{ var('home_municipality') }}
+    where indicator_values.is_suppressed
 ),
 
 latest_values as (
@@ -228,7 +249,7 @@ mix_changes as (
 -- percentages, each rounded: 2.5's country); else its value is taken as known
 comparators as (
     select
-        latest_values.indicator_id,
+        latest.indicator_id,
         indicator_values.value as comparator_value,
         case
             when indicator_values.interval_method = 'rounding'
@@ -241,12 +262,12 @@ comparators as (
             else indicator_values.value
         end as comparator_upper,
         coalesce(indicator_values.is_provisional, false) as is_comparator_provisional
-    from latest_values
-    inner join catalogue on latest_values.indicator_id = catalogue.indicator_id
+    from latest
+    inner join catalogue on latest.indicator_id = catalogue.indicator_id
     inner join indicator_values
         on
-            latest_values.indicator_id = indicator_values.indicator_id
-            and latest_values.period = indicator_values.period
+            latest.indicator_id = indicator_values.indicator_id
+            and latest.period = indicator_values.period
             and catalogue.comparator_area_code = indicator_values.area_code
 ),
 
@@ -260,8 +281,8 @@ joined as (
         catalogue.comparator_area_code,
         catalogue.direction,
         catalogue.model_name,
-        latest_values.period,
-        latest_values.period_type,
+        latest.period,
+        coalesce(latest_values.period_type, hidden_latest.period_type) as period_type,
         latest_values.value,
         latest_values.ci_lower,
         latest_values.ci_upper,
@@ -294,21 +315,27 @@ joined as (
         {{ reform_since_year_before() }} as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
         -- the value's period still revised; the comparator's in that period
-        coalesce(latest_values.is_provisional, false) as is_value_provisional,
+        coalesce(
+            latest_values.is_provisional, hidden_latest.is_provisional, false
+        ) as is_value_provisional,
         coalesce(comparators.is_comparator_provisional, false) as is_comparator_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
+        hidden_latest.indicator_id is not null as is_value_hidden,
         -- the method the status used: its interval's; none where no counts stand behind
         -- the value (a published rate or rank) or its unit has no interval, so the plain
         -- comparison judges it; NULL where counts stand behind it but no interval could be
         -- computed (pipeline/stats.py: e.g. everybody or nobody flagged in every group)
         case
+            when hidden_latest.indicator_id is not null then null
             when latest_values.ci_lower is not null then latest_values.interval_method
             when latest_values.numerator is null or latest_values.interval_method = 'none'
                 then 'none'
         end as interval_method
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
+    left join latest on catalogue.indicator_id = latest.indicator_id
     left join latest_values on catalogue.indicator_id = latest_values.indicator_id
+    left join hidden_latest on catalogue.indicator_id = hidden_latest.indicator_id
     left join all_hidden on catalogue.indicator_id = all_hidden.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
     left join changes on catalogue.indicator_id = changes.indicator_id
@@ -316,7 +343,7 @@ joined as (
     left join targets
         on
             catalogue.indicator_id = targets.indicator_id
-            and coalesce(latest_values.period, current_date)
+            and coalesce(latest.period, current_date)
             between targets.valid_from and targets.valid_to
 ),
 
@@ -336,6 +363,8 @@ judged as (
         case
             when catalogue_status = 'retired' then 'udgået'
             when is_all_hidden then 'for få til en vurdering'
+            -- the status period's value is hidden: not shown, so not judged
+            when is_value_hidden then 'skjult'
             -- no direction to judge it by (3.3), but the country's figure beside it
             when direction = 'none' and comparator_value is not null then 'til orientering'
             when gap is null then 'ingen sammenligning'
@@ -408,6 +437,7 @@ final as (
         is_provisional::boolean as is_provisional,
         is_value_provisional::boolean as is_value_provisional,
         is_comparator_provisional::boolean as is_comparator_provisional,
+        is_value_hidden::boolean as is_value_hidden,
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
         persons::double as n_counted,
