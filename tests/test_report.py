@@ -866,7 +866,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         (r["area_code"], r["area_name"])
         for r in _rows(built.settings.analytics_path, "select * from marts.dim_area")
     )
-    shown_beside = False
+    shown_beside = hidden_seen = False
     replaced_targets = []
     year_before = {"shown": 0, "change_of_change": 0}
     ranks = 0
@@ -884,6 +884,11 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert r[col["Hvad status betyder"]].value == verdict_text(views[r[0].value], names), s
         # Ballerup's figure and its comparator's each marked provisional where it is
         assert r[col["Foreløbig"]].value == ("ja" if s["value_provisional"] else None), s
+        # a hidden status value: an empty cell with 'ja' in «Skjult», as on the groups' sheets
+        hidden = r[col["Skjult (lille tal)"]].value
+        assert hidden == ("ja" if s["is_value_hidden"] else None), s
+        assert not s["is_value_hidden"] or r[col["Seneste værdi"]].value is None, s
+        hidden_seen = hidden_seen or bool(hidden)
         said = r[col["Sammenligningsværdi foreløbig"]].value
         assert said == ("ja" if s["is_comparator_provisional"] else None), s
         # Ballerup's value a year before, where the two periods measure the same (not
@@ -955,6 +960,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         assert unit == "pct.-point" or not (changed and s["unit"] == "pct"), s
 
     assert shown_beside, "no indicator shows an area beside its comparator (0.1's region)"
+    assert hidden_seen, "no status value of the test world is hidden in «Overblik»"
     assert year_before["shown"], "no indicator shows its value a year before"
     assert year_before["change_of_change"], "no value that is itself a change (0.2)"
     assert ranks, "no rank's change in places (2.1)"
