@@ -109,7 +109,7 @@ def shown_value(ind: Indicator) -> str:
         return ind.status  # its status word (dim_status): 'udgået'
     if not ind.is_computed:
         return "endnu ikke beregnet"
-    if ind.row.get("is_value_hidden"):
+    if ind.is_value_hidden:
         # the status period's value is hidden (status skjult): the report's mark of a hidden
         # cell, not 'ingen data', which would say there is none
         return formats.SUPPRESSED
@@ -479,7 +479,7 @@ def change_words(ind) -> str:
     that is itself a change since a year before (0.2) shows the year before's value."""
     if ind.change_status == "ikke sammenlignelig":
         return "ikke opgjort"
-    if ind.row.get("is_value_hidden"):
+    if ind.is_value_hidden:
         return "ikke opgjort, da periodens værdi er skjult"
     before = ind.year_before
     # 0.2's -2,0 % (per cent since the same month a year before) against -1,8 % the year

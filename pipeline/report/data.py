@@ -209,6 +209,13 @@ class Indicator:
         return self.point(BALLERUP, self.period.replace(year=self.period.year - 1))
 
     @property
+    def is_value_hidden(self) -> bool:
+        """The status period's value is hidden (fct_indicator_status.is_value_hidden, status
+        skjult): shown as a hidden cell, with no change; False for a publication from
+        before the column."""
+        return bool(self.row.get("is_value_hidden"))
+
+    @property
     def published_change(self) -> float | None:
         """The change since a year before as the report and the workbook publish it: none
         for a value that is itself a change since a year before (0.2's per cent change: its

@@ -258,7 +258,7 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Seneste værdi", lambda i: i.value, _unit),
         # the status period's value hidden (status skjult): an empty cell with 'ja' here, as
         # a hidden cell on the groups' sheets
-        Column("Skjult (lille tal)", lambda i: "ja" if i.row.get("is_value_hidden") else None),
+        Column("Skjult (lille tal)", lambda i: "ja" if i.is_value_hidden else None),
         Column("Interval, fra", lambda i: i.ci_lower, _unit),
         Column("Interval, til", lambda i: i.ci_upper, _unit),
         Column(

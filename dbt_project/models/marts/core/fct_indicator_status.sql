@@ -101,21 +101,22 @@ latest as (
     group by indicator_id
 ),
 
--- the status period's cell where it is hidden: its value, interval, persons and change stay
--- out of the status (latest_values holds shown cells only)
-hidden_latest as (
+-- the status period's cell, shown or hidden: its period type, whether it is still revised and
+-- whether it is hidden (its value, interval, persons and change then stay out of the status:
+-- latest_values holds shown cells only)
+status_cells as (
     select
         latest.indicator_id,
         latest.period,
         indicator_values.period_type,
-        indicator_values.is_provisional
+        indicator_values.is_provisional,
+        indicator_values.is_suppressed
     from latest
     inner join indicator_values
         on
             latest.indicator_id = indicator_values.indicator_id
             and latest.period = indicator_values.period
             and indicator_values.area_code = {{ var('home_municipality') }}
-    where indicator_values.is_suppressed
 ),
 
 latest_values as (
@@ -281,8 +282,8 @@ joined as (
         catalogue.comparator_area_code,
         catalogue.direction,
         catalogue.model_name,
-        latest.period,
-        coalesce(latest_values.period_type, hidden_latest.period_type) as period_type,
+        status_cells.period,
+        status_cells.period_type,
         latest_values.value,
         latest_values.ci_lower,
         latest_values.ci_upper,
@@ -315,27 +316,24 @@ joined as (
         {{ reform_since_year_before() }} as is_change_across_reform,
         focus_areas.goal_text is not null as has_goal,
         -- the value's period still revised; the comparator's in that period
-        coalesce(
-            latest_values.is_provisional, hidden_latest.is_provisional, false
-        ) as is_value_provisional,
+        coalesce(status_cells.is_provisional, false) as is_value_provisional,
         coalesce(comparators.is_comparator_provisional, false) as is_comparator_provisional,
         all_hidden.indicator_id is not null as is_all_hidden,
-        hidden_latest.indicator_id is not null as is_value_hidden,
+        coalesce(status_cells.is_suppressed, false) as is_value_hidden,
         -- the method the status used: its interval's; none where no counts stand behind
         -- the value (a published rate or rank) or its unit has no interval, so the plain
         -- comparison judges it; NULL where counts stand behind it but no interval could be
         -- computed (pipeline/stats.py: e.g. everybody or nobody flagged in every group)
         case
-            when hidden_latest.indicator_id is not null then null
+            when status_cells.is_suppressed then null
             when latest_values.ci_lower is not null then latest_values.interval_method
             when latest_values.numerator is null or latest_values.interval_method = 'none'
                 then 'none'
         end as interval_method
     from catalogue
     left join focus_areas on catalogue.focus_area_code = focus_areas.focus_area_code
-    left join latest on catalogue.indicator_id = latest.indicator_id
+    left join status_cells on catalogue.indicator_id = status_cells.indicator_id
     left join latest_values on catalogue.indicator_id = latest_values.indicator_id
-    left join hidden_latest on catalogue.indicator_id = hidden_latest.indicator_id
     left join all_hidden on catalogue.indicator_id = all_hidden.indicator_id
     left join comparators on catalogue.indicator_id = comparators.indicator_id
     left join changes on catalogue.indicator_id = changes.indicator_id
@@ -343,7 +341,7 @@ joined as (
     left join targets
         on
             catalogue.indicator_id = targets.indicator_id
-            and coalesce(latest.period, current_date)
+            and coalesce(status_cells.period, current_date)
             between targets.valid_from and targets.valid_to
 ),
 
