@@ -16,7 +16,8 @@ a fixed 0.15–0.3 s of Python whatever the rows). The expectations fall in two 
   back to every file and line that holds it.
 - **File rules**, on a summary frame of one row per file: at least one row, the natural key
   (and any uniqueness expectation of the suite) unique within the file, the period the file
-  is named for has begun, and the volume against earlier deliveries (`meta.ingest.volume`).
+  is named for has begun (for a source with `meta.ingest.published_after_period`: has
+  passed), and the volume against earlier deliveries (`meta.ingest.volume`).
 
 Every row carries the file's own period as columns an expectation may compare with:
 `_period_label` (as named, e.g. `2024M09`), `_period_first_day`, `_period_last_day` (capped at
@@ -71,6 +72,10 @@ class SourceSpec:
     # (start, end) column pairs of a period: an end, where given, is not before its start
     # (an empty end is a period still running when the export was made)
     spans: tuple[tuple[str, str], ...] = ()
+    # a period is published only once it has passed (Jobindsats, StatBank): a file named for
+    # one that has not is refused (pipeline/ingest/validate.py `due`); the others send their
+    # period so far, and a file is refused only for a period that has not begun
+    published_after_period: bool = False
 
     @property
     def is_long_layout(self) -> bool:
@@ -266,6 +271,7 @@ def load_spec(path: Path) -> SourceSpec:
         path=path,
         period_week_column=meta.get("period_week_column"),
         spans=tuple(tuple(pair) for pair in meta.get("spans", ())),
+        published_after_period=bool(meta.get("published_after_period", False)),
     )
 
 

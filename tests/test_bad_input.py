@@ -16,13 +16,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import LAST_PERIOD, copy_world, sha256, tables_checksum, use_root
+from conftest import LAST_MONTH, LAST_PERIOD, copy_world, sha256, tables_checksum, use_root
 from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline.suites import spec_for
 
 BOM = "\ufeff"
-FUTURE = f"{date.today().year + 1}M01"
+TODAY = date.today()
+FUTURE = f"{TODAY.year + 1}-01"  # a month that has not begun, as the case system names it
+THIS_MONTH = f"{TODAY.year}M{TODAY.month:02d}"  # begun, not ended: no benchmark has it yet
+_QUARTER = (TODAY.month - 1) // 3 + 1
+# the quarter after this one, as StatBank names it: FOLK1A's residents on a day to come
+NEXT_QUARTER = f"{TODAY.year}K{_QUARTER + 1}" if _QUARTER < 4 else f"{TODAY.year + 1}K1"
 
 
 def _csv(path, edit, encoding="utf-8"):
@@ -175,11 +180,45 @@ CASES = {
         "row 2, column 'Periode'",  # as the response names it
     ),
     "period in the future": (
-        f"jobindsats/y08a02_{FUTURE}.json",
+        f"case_system/offers_{FUTURE}.csv",
+        # the last month's export less its last row (other bytes than the file loaded)
         lambda p: p.write_text(
-            p.with_name(f"y08a02_{LAST_PERIOD}.json").read_text().replace(LAST_PERIOD, FUTURE)
+            p.with_name(f"offers_{LAST_MONTH}.csv").read_text().rstrip("\n").rsplit("\n", 1)[0]
+            + "\n"
         ),
         f"named for period {FUTURE}, which has not begun",
+    ),
+    "benchmark of the month still running": (
+        f"jobindsats/y08a02_{THIS_MONTH}.json",
+        lambda p: p.write_text(
+            p.with_name(f"y08a02_{LAST_PERIOD}.json").read_text().replace(LAST_PERIOD, THIS_MONTH)
+        ),
+        f"named for period {THIS_MONTH}, which has not ended",
+    ),
+    "stock of a day still to come": (
+        f"statbank/FOLK1A_{NEXT_QUARTER}.csv",
+        lambda p: p.write_text(
+            p.with_name("FOLK1A_2025K3.csv").read_text().replace("2025K3", NEXT_QUARTER)
+        ),
+        f"named for period {NEXT_QUARTER}, whose figures are of a day that has not passed",
+    ),
+    "empty Jobindsats response for a period not delivered before": (
+        "jobindsats/y60a02_2024M02.json",  # y60a02 begins in 2025M07: no volume to judge by
+        lambda p: p.write_bytes(b""),
+        "the file is empty",
+    ),
+    "fraction in a count of persons (Jobindsats)": (
+        "jobindsats/y25i09_2024M10.json",
+        _set_value(2, 5, 1.125),  # 'Antal langtidsledige personer'
+        (
+            "row 2, column 'Antal langtidsledige personer'",
+            "is not a whole number of persons (found '1.125')",
+        ),
+    ),
+    "fraction in a count of persons (StatBank)": (
+        "statbank/FOLK1A_2024K3.csv",
+        _set_cell(2, 3, "1234,5"),
+        ("row 2, column 'INDHOLD'", "is not a whole number of persons (found '1234,5')"),
     ),
     "volume drop against the previous delivery": (
         "jobindsats/y09a02_2024M07.json",

@@ -27,11 +27,13 @@ from pipeline.ingest import Ingestor
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.load import hmac_pads, key_fingerprint, keyed_hash_sql
 from pipeline.ingest.read import Sniffed, read_csv_text, read_file
+from pipeline.ingest.validate import due
 from pipeline.ingest.volume import bounds
 from pipeline.plan import plan_refresh
 from pipeline.publish import publish
 from pipeline.report import build_report
 from pipeline.state import publication_of, stamp_made_from
+from pipeline.suites import spec_for
 
 
 def _rows(env, table):
@@ -301,6 +303,32 @@ def test_a_whole_period_of_a_source_that_does_not_deliver_daily_keeps_the_plain_
             rule, [quarter], {quarter.name: 300}, set(), current, date(2026, 10, 2), month_to_date
         )
         assert (got[quarter.name].low, got[quarter.name].high) == (800, 2000)
+
+
+def test_a_benchmark_period_is_due_once_it_has_passed_a_stock_once_its_day_has():
+    """Jobindsats and StatBank publish a period once it has passed (the suites'
+    published_after_period): a month's flow from the day after the month, FOLK1A's residents
+    on the quarter's first day from the day after that day, HFUDD11's education on 30
+    September from 1 October (extracts.yml measured_on); the case system sends its month so
+    far from the month's first day."""
+
+    def delivery(source: str, table: str | None, label: str) -> Delivery:
+        suffix = "json" if source == "jobindsats" else "csv"
+        name = f"{table}_{label}.{suffix}" if table else f"meetings_{label}.csv"
+        spec, match = spec_for(source, name)
+        return Delivery(source, Path(name), "", 0, 0, spec, match.groupdict(), periods.parse(label))
+
+    cases = {
+        ("statbank", "AUP02", "2026M11"): date(2026, 12, 1),
+        ("statbank", "FOLK1A", "2026K4"): date(2026, 10, 2),
+        ("statbank", "HFUDD11", "2026"): date(2026, 10, 1),
+        ("jobindsats", "y25i09", "2026M11"): date(2026, 12, 1),
+        ("jobindsats", "y30r21", "2026QMAT03"): date(2026, 10, 1),
+        ("case_system", None, "2026-11"): date(2026, 11, 1),
+    }
+    for (source, table, label), first_day in cases.items():
+        d = delivery(source, table, label)
+        assert due(d.spec, d) == first_day, (source, table, label)
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from pipeline.config import extracts_config
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.observations import MEASURE_CELLS, file_columns
 from pipeline.ingest.problems import MAX_ROWS_REPORTED
@@ -316,7 +317,11 @@ def _entry(
     if message:  # said to the user as it is, instead of "failed …"
         entry["message"] = hide_person_ids(message)
     # what a failing row breaks, in words (validation.in_words), beside the rule as written
-    words = words or (in_words(rule.written["type"], rule.written["kwargs"]) if rule else None)
+    # (a suite may say it itself: the expectation's meta.in_words)
+    if rule and not words:
+        words = rule.written.get("meta", {}).get("in_words") or in_words(
+            rule.written["type"], rule.written["kwargs"]
+        )
     if words:
         entry["in_words"] = words
     return entry
@@ -353,8 +358,30 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
 # A file without data rows never gets here: each reader refuses it (read.py, observations.py).
 FILE_RULES_DOC = {
     "begun": "a delivery for a period that has started",
+    "ended": "a delivery for a period that has ended (a stock: whose day has passed)",
     "volume": "volume_against_previous_deliveries",
 }
+
+
+def due(spec: SourceSpec, d: Delivery) -> date | None:
+    """The first day a delivery for `d`'s period can exist. A source that sends its period
+    so far (the case system, the registers): the period's first day. A benchmark table
+    (`published_after_period`): the day after the day its figures describe, that is after
+    the period for a flow over it (persons on a benefit in the month, ledighed in the month),
+    after the table's `measured_on` day for a stock (extracts.yml: FOLK1A's residents on the
+    quarter's first day, HFUDD11's education on 30 September)."""
+    p = d.period
+    if p is None:
+        return None
+    if not spec.published_after_period:
+        return p.first_day
+    measured_on = extracts_config()[spec.source].get(d.table, {}).get("measured_on")
+    if measured_on == "first_day":
+        return p.first_day + timedelta(days=1)
+    if measured_on:  # 'MM-DD' of the period's year
+        month, day = map(int, measured_on.split("-"))
+        return date(p.first_day.year, month, day) + timedelta(days=1)
+    return p.last_day + timedelta(days=1)
 
 
 def run_file_rules(
@@ -370,9 +397,9 @@ def run_file_rules(
     n_rows = dict(con.execute("select _file, count(*) from incoming group by 1").fetchall())
     frame = pd.DataFrame({"_file": [d.name for d in files]})
     frame["_n_rows"] = [n_rows.get(d.name, 0) for d in files]
-    frame["_period_first_day"] = pd.to_datetime(
-        [d.period.first_day if d.period else None for d in files]
-    )
+    # the first day a delivery for the file's period can exist (`due`)
+    timing = "ended" if spec.published_after_period else "begun"
+    frame["_period_due"] = pd.to_datetime([due(spec, d) for d in files])
     expectations: list[tuple[str, dict[str, Any], Any]] = []
     for k, key in enumerate(spec.unique_keys):
         dup = _duplicates(con, key)
@@ -391,10 +418,10 @@ def run_file_rules(
         )
     expectations.append(
         (
-            "begun",
+            timing,
             {
                 "type": "expect_column_values_to_be_between",
-                "kwargs": {"column": "_period_first_day", "max_value": {"$PARAMETER": "today"}},
+                "kwargs": {"column": "_period_due", "max_value": {"$PARAMETER": "today"}},
             },
             None,
         )
@@ -486,6 +513,24 @@ def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -
                 description=FILE_RULES_DOC["begun"],
                 message=f"the file is named for period {p.label}, which has not begun "
                 f"(it starts {p.first_day:%Y-%m-%d}, today is {today:%Y-%m-%d})",
+            ),
+        )
+    elif kind == "ended":
+        p, day = d.period, due(spec, d) - timedelta(days=1)
+        what = (
+            f"which has not ended (it ends {day:%Y-%m-%d}"
+            if day == p.last_day
+            else f"whose figures are of a day that has not passed ({day:%Y-%m-%d}"
+        )
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="period_has_ended",
+                description=FILE_RULES_DOC["ended"],
+                message=f"the file is named for period {p.label}, {what}, today is "
+                f"{today:%Y-%m-%d}): {spec.source} publishes a period only once it has "
+                "passed",
             ),
         )
     else:
