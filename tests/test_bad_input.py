@@ -102,7 +102,7 @@ CASES = {
     "renamed column": (
         "case_system/offers_2024-03.csv",
         lambda p: _csv(p, lambda t: t.replace("offer_type", "tilbudstype", 1)),
-        "missing ['offer_type']",
+        ("row 1, column 'tilbudstype'", "missing ['offer_type']"),
     ),
     "wrong type": (
         "case_system/offers_2024-04.csv",
@@ -176,8 +176,9 @@ CASES = {
     ),
     "period in the row outside the file's name": (
         "jobindsats/y08a02_2024M06.json",
-        _set_value(2, 0, "2024M07"),
-        "row 2, column 'Periode'",  # as the response names it
+        _json(lambda doc: [doc["rows"][i].__setitem__(0, "2024M07") for i in (1, 2)]),
+        # as the response names it; rows, not cells (a row holds a cell of each measure)
+        ("row 2, column 'Periode'", "in 2 rows", "rows 2, 3 break it"),
     ),
     "period in the future": (
         f"case_system/offers_{FUTURE}.csv",

@@ -110,6 +110,8 @@ def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Proble
             name,
             "the columns do not match: " + "; ".join(parts),
             row=1,
+            # the header's wrong names, or the missing ones (None where only the order is)
+            column=", ".join(extra or missing) or None,
             value=";".join(found),
             expected=";".join(wanted),
         )

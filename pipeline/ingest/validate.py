@@ -235,7 +235,9 @@ def _trace(
             select _file, list(value order by first_line)[1:{MAX_VALUES_REPORTED}] as shown
             from firsts group by _file
         )
-        select hits._file, count(*), list(_line order by _line)[1:{MAX_ROWS_REPORTED}],
+        -- rows, not cells: a Jobindsats line holds a cell of each measure
+        select hits._file, count(distinct _line),
+               list(distinct _line order by _line)[1:{MAX_ROWS_REPORTED}],
                any_value(values_by_file.shown)
         from hits join values_by_file using (_file) group by hits._file
         """,
