@@ -90,6 +90,10 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
     proc = start(rebuilt, log, home=home)
     assert proc.wait(timeout=900) == 0, log.read_text()[-3000:]
     assert "recovered run" in log.read_text() and "dbt build:" in log.read_text()
+    # the full logs hold dbt's own lines, without its terminal colour codes
+    full_logs = [p.read_text(encoding="utf-8") for p in rebuilt.settings.log_dir.glob("refresh-*")]
+    assert any("PASS=" in text for text in full_logs)
+    assert not any("\x1b[" in text for text in full_logs)
     # each killed run was told when the next run marked it failed
     alerts = (rebuilt.settings.log_dir / "alerts.log").read_text().splitlines()
     told = [json.loads(line) for line in alerts]

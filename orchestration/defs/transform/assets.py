@@ -77,7 +77,8 @@ def _catalogue_by_model() -> dict[str, dict[str, str]]:
 # models' logic on fixed rows, not on the data: dbt recommends running them in development
 # and CI only ("Unit testing models", docs.getdbt.com/docs/build/unit-tests), and `make test`
 # runs the whole `dbt build` with them (tests/test_pipeline.py).
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+# no colour codes: dbt's lines go to the refresh's log file, where they would be raw escapes
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--no-use-colors"]
 
 
 @dbt_assets(
