@@ -221,6 +221,12 @@ CASES = {
         _set_cell(2, 3, "1234,5"),
         ("row 2, column 'INDHOLD'", "is not a whole number of persons (found '1234,5')"),
     ),
+    "truncated Jobindsats response": (
+        "jobindsats/y09a02_2024M09.json",
+        lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+        # named as the file, not by the landing path it has left for quarantine
+        ("not a Jobindsats v3 JSON response", "Malformed JSON in file y09a02_2024M09.json,"),
+    ),
     "volume drop against the previous delivery": (
         "jobindsats/y09a02_2024M07.json",
         _json(lambda doc: doc.__setitem__("rows", doc["rows"][: len(doc["rows"]) // 3])),

@@ -339,12 +339,10 @@ def _unreadable_json(con, files: list[Delivery], together: duckdb.Error) -> Prob
                 f"maximum_object_size = {_max_size([d])}, columns = {V3_COLUMNS})"
             ).fetchall()
         except duckdb.Error as e:
+            # DuckDB names the file by its landing path, which it leaves for quarantine
+            said = str(e).splitlines()[0].replace(f'"{d.path}"', d.name)
             bad[d.name] = [
-                Problem(
-                    d.name,
-                    f"not a Jobindsats v3 JSON response: {str(e).splitlines()[0]}",
-                    expected=V3_SHAPE,
-                )
+                Problem(d.name, f"not a Jobindsats v3 JSON response: {said}", expected=V3_SHAPE)
             ]
     if not bad:  # the batch failed, yet every file reads alone: refuse them all, saying so
         for d in files:
