@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config, sources_config
+from pipeline.privacy import CPR_SHAPED
 
 CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
 # the Thursday of the ISO week (yyyyww) in a suite's period_week_column: a week belongs to
@@ -175,6 +176,22 @@ class SourceSpec:
                 },
             }
             for start, end in self.spans
+        ]
+        # A text column that is no person's holds no CPR-shaped number: a person id in the
+        # wrong column would otherwise be loaded in clear (a benchmark's dimension cell, a
+        # free id). A column held to a set of values refuses it already.
+        in_set = {
+            e["kwargs"].get("column")
+            for e in self.expectations
+            if e["type"] == "expect_column_values_to_be_in_set"
+        }
+        out += [
+            {
+                "type": "expect_column_values_to_not_match_regex",
+                "kwargs": {"column": c, "regex": CPR_SHAPED.pattern},
+            }
+            for c, t in self.columns.items()
+            if t == "string" and c not in in_set
         ]
         unique = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
         return out + [e for e in self.expectations if e["type"] not in unique]

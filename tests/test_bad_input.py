@@ -139,6 +139,15 @@ CASES = {
         _set_cell(2, 2, fake_cpr("010203", "1234")),
         "row 2, column 'offer_type'",
     ),
+    "CPR number in a benchmark's dimension cell": (
+        "jobindsats/y25i09_2024M08.json",
+        _set_value(2, 3, fake_cpr("010203", "1234")),  # the A-kasse cell: no rule of values
+        (
+            "row 2, column 'dimensions'",
+            "holds a number shaped like a CPR number",
+            '"_akassebl": "xxxxxx-xxxx"',
+        ),
+    ),
     "malformed CPR number": (
         "case_system/meetings_2024-11.csv",
         _set_cell(2, 1, fake_cpr("010203", "12345")),  # a digit too many: no CPR pattern's
