@@ -143,7 +143,7 @@ CASES = {
         "jobindsats/y25i09_2024M08.json",
         _set_value(2, 3, fake_cpr("010203", "1234")),  # the A-kasse cell: no rule of values
         (
-            "row 2, column 'dimensions'",
+            "row 2, column 'A-kasse'",
             "holds a number shaped like a CPR number",
             '"_akassebl": "xxxxxx-xxxx"',
         ),

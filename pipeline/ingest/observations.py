@@ -39,6 +39,7 @@ from pipeline.ingest.read import (
     sql_list,
 )
 from pipeline.landing_formats import V3_LEADING_LABELS
+from pipeline.privacy import CPR_SHAPED
 from pipeline.suites import SourceSpec
 
 LONG = (
@@ -65,10 +66,12 @@ def file_columns(
     OMRÅDE (or the table's area variable) or Område; None for any other column (the file
     has it under the same name). A line holds a cell of each measure: `values` (the cells as
     written, 'None' for an empty one, as the trace gives them) tell which."""
-    if column not in (*MEASURE_CELLS, "period_label", "area_label"):
+    if column not in (*MEASURE_CELLS, "period_label", "area_label", "dimensions"):
         return None
     cell = "value_raw" if column in MEASURE_CELLS else column
     conf = extracts_config()[source]
+    if column == "dimensions":
+        return _dimension_columns(source, conf, con, file, lines, values)
     found = con.execute(
         "select distinct table_id, measure from incoming "
         "where _file = ? and list_contains(?, _line) "
@@ -84,6 +87,40 @@ def file_columns(
             area, period = _area_and_period(source, conf[table], as_in_file=True)
             names.append(period if column == "period_label" else area)
     return ", ".join(dict.fromkeys(names)) or None
+
+
+def _dimension_columns(source, conf, con, file, lines, values) -> str | None:
+    """The file's dimension columns whose cells (in `values`, the long layout's dimensions
+    text) hold a CPR-shaped number, the only rule on them (pipeline/suites.py); every
+    dimension column of the table where none does."""
+    tables = [
+        t
+        for (t,) in con.execute(
+            "select distinct table_id from incoming where _file = ? and list_contains(?, _line)",
+            [file, lines],
+        ).fetchall()
+    ]
+    names: list[str] = []
+    for table in tables:
+        dims = conf[table]["dimensions"]
+        # StatBank's columns are its variables; Jobindsats' the hierarchies' labels
+        labels = {d: d if source == "statbank" else dims[d]["label"] for d in dims}
+        found = [
+            labels[d]
+            for v in values
+            for d, cell in _json_object(v).items()
+            if d in labels and isinstance(cell, str) and CPR_SHAPED.search(cell)
+        ]
+        names += found or list(labels.values())
+    return ", ".join(dict.fromkeys(names)) or None
+
+
+def _json_object(text: str) -> dict:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _area_and_period(source: str, conf: dict, as_in_file: bool = False) -> tuple[str, str]:
