@@ -19,6 +19,14 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+# The refresh's dbt build (orchestration/defs/transform/assets.py; `make bench` times the
+# same): dbt's models, seeds, snapshots and data tests. Unit tests prove the models' logic on
+# fixed rows, not on the data: dbt recommends running them in development and CI only ("Unit
+# testing models", docs.getdbt.com/docs/build/unit-tests), and `make test` runs the whole
+# `dbt build` with them (tests/test_pipeline.py). No colour codes: dbt's lines go to the
+# refresh's log file, where they would be raw escapes.
+BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test", "--no-use-colors")
+
 # A model's SQL or Python that reads today's date: its rows may change with nothing new.
 READS_THE_CLOCK = re.compile(
     r"\b(current_date|current_timestamp|now\s*\(|today\s*\(|get_current_time)", re.IGNORECASE

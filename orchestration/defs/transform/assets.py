@@ -21,7 +21,7 @@ from packaging import version
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
-from pipeline.dbt_plan import unchanged_nodes
+from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
 from pipeline.state import dbt_code_changed, raw_tables_loaded_since_build, record_dbt_build
@@ -71,14 +71,6 @@ def _catalogue_by_model() -> dict[str, dict[str, str]]:
     """The indicator catalogue seed (the single source of truth), by model name."""
     with open(SEEDS_DIR / "indicator_catalogue.csv", encoding="utf-8", newline="") as f:
         return {r["model_name"]: r for r in csv.DictReader(f) if r["model_name"]}
-
-
-# The refresh runs dbt's models, seeds, snapshots and data tests. Unit tests prove the
-# models' logic on fixed rows, not on the data: dbt recommends running them in development
-# and CI only ("Unit testing models", docs.getdbt.com/docs/build/unit-tests), and `make test`
-# runs the whole `dbt build` with them (tests/test_pipeline.py).
-# no colour codes: dbt's lines go to the refresh's log file, where they would be raw escapes
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--no-use-colors"]
 
 
 @dbt_assets(
