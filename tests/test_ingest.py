@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import LAST_MONTH
-from test_privacy import fake_cpr
+from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline import periods
 from pipeline.config import (
@@ -164,6 +164,35 @@ def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fr
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         status = con.execute("select status, is_current from raw._load_log").fetchall()
     assert status == [("quarantined", False)]
+
+
+def test_a_file_named_with_a_cpr_number_is_refused_under_its_name_s_shape_only(fresh):
+    """A CPR number in a landing file's name would reach the load log, the validation pages
+    and the logs in clear: the file is renamed to the name's shape before anything records
+    it, refused (no suite matches a shape) and kept in quarantine, its content as sent."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    landing = fresh.settings.landing_dir / "case_system"
+    named = landing / f"meetings_{fake_cpr('010203', '1234')}.csv"
+    named.write_bytes((landing / "meetings_2024-03.csv").read_bytes())
+
+    outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
+
+    assert outcomes["meetings_2024-03.csv"].status == "loaded"
+    refused = outcomes["meetings_xxxxxx-xxxx.csv"]
+    assert refused.status == "quarantined"
+    assert "renamed to its shape: the name held a CPR-shaped number" in refused.message
+    assert not named.exists()
+    kept = fresh.settings.quarantine_dir / "case_system" / "meetings_xxxxxx-xxxx.csv"
+    assert kept.read_bytes() == (landing / "meetings_2024-03.csv").read_bytes()
+    written = [p for p in fresh.root.rglob("*") if p.is_file() and p.suffix != ".duckdb"]
+    for path in [*written, *(fresh.root.rglob("*"))]:
+        assert not re.search(CPR, path.name), path
+    for path in written:
+        delivered = path == kept or fresh.settings.landing_dir in path.parents
+        if not delivered:  # the data as delivered holds person ids; all else must not
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not re.search(CPR, HASHES.sub("<id>", text)), path
+    assert _cpr_cells(fresh.settings.warehouse_path) == []
 
 
 def test_a_refresh_that_fails_before_its_commit_keeps_the_refused_file_in_landing(

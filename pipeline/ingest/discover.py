@@ -21,6 +21,7 @@ from pipeline import periods
 from pipeline.files import sha256_of
 from pipeline.ingest import loadlog
 from pipeline.ingest.problems import FileOutcome
+from pipeline.privacy import hide_person_ids
 from pipeline.suites import SourceSpec, load_specs, source_names, spec_for
 
 
@@ -144,7 +145,8 @@ def discover(
     """The new deliveries to examine, and an outcome for each file loaded before."""
     known = loadlog.loaded_files(con)
     new, skipped = [], []
-    for source, path in landing_files(landing_dir, sources, months):
+    for source, found in landing_files(landing_dir, sources, months):
+        path = without_person_ids(found)
         st = path.stat()
         sha = known.sha_by_stat.get((source, path.name, st.st_size, st.st_mtime_ns))
         sha = sha or sha256_of(path)
@@ -167,6 +169,23 @@ def discover(
             continue
         new.append(delivery(source, path, sha, st.st_size, st.st_mtime_ns))
     return new, skipped
+
+
+def without_person_ids(path: Path) -> Path:
+    """A landing file whose name holds a CPR-shaped number, renamed in landing to the name's
+    shape (`meetings_xxxxxx-xxxx.csv`) before anything reads or records it: its name would
+    otherwise reach the load log, the validation pages and the logs in clear. No suite's
+    pattern matches a shape, so the file is then refused, and kept in quarantine under that
+    name with its content as delivered. Any other file keeps its name."""
+    shown = hide_person_ids(path.name)
+    if shown == path.name:
+        return path
+    target, n = path.with_name(shown), 1
+    while target.exists():  # two such files with one shape: both kept
+        target = path.with_name(f"{Path(shown).stem}.{n}{Path(shown).suffix}")
+        n += 1
+    path.rename(target)
+    return target
 
 
 def delivery(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Delivery:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -244,9 +245,15 @@ class Refused:
 def _unmatched(d: Delivery) -> Problem | None:
     if d.spec is None:
         names = suites_of(d.source)
+        # a name renamed to its shape (discover.without_person_ids) says why it is one
+        shape = (
+            " (renamed to its shape: the name held a CPR-shaped number)"
+            if re.search(r"x{6}[- ]?x{4}", d.name)
+            else ""
+        )
         return Problem(
             d.name,
-            f"no suite in expectations/ matches this file name in landing/{d.source}/",
+            f"no suite in expectations/ matches this file name in landing/{d.source}/{shape}",
             expected=f"a name matching {names}" if names else "a known source folder",
         )
     if d.unreadable_period:
