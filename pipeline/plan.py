@@ -18,6 +18,7 @@ from pipeline.config import Settings, sources_config
 from pipeline.files import is_held_elsewhere
 from pipeline.ingest.discover import MonthFilter, discover, file_month, stray_files
 from pipeline.pdf import missing_libraries
+from pipeline.privacy import hide_person_ids
 from pipeline.state import (
     code_fingerprint,
     dbt_is_current,
@@ -116,8 +117,8 @@ def _with_new_files(plan, settings, con, sources, months) -> Plan:
     new = [d for d in new if d.source in known]  # a folder no suite names is stray
     plan.stray_files = stray_files(settings.landing_dir)
     found: dict[str, list[str]] = defaultdict(list)
-    for d in new:
-        found[d.source].append(d.name)
+    for d in new:  # a name holding a CPR-shaped number by its shape (the ingest renames it)
+        found[d.source].append(hide_person_ids(d.name))
     plan.new_files = dict(found)
     monthly = set(sources_config()["partitions"]["monthly_sources"])
     plan.months = sorted(

@@ -174,6 +174,12 @@ def test_a_file_named_with_a_cpr_number_is_refused_under_its_name_s_shape_only(f
     landing = fresh.settings.landing_dir / "case_system"
     named = landing / f"meetings_{fake_cpr('010203', '1234')}.csv"
     named.write_bytes((landing / "meetings_2024-03.csv").read_bytes())
+    from orchestration.defs.automation.sensors import landing_signature
+
+    # the plan (a sensor's tick, `bkwh run`'s first look) says it by its shape, renames nothing
+    plan = plan_refresh(fresh.settings)
+    assert "meetings_xxxxxx-xxxx.csv" in plan.new_files["case_system"] and named.exists()
+    assert "case_system/meetings_xxxxxx-xxxx.csv" in landing_signature(fresh.settings)
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 

@@ -74,7 +74,7 @@ def stray_files(landing_dir: Path) -> list[str]:
             for f in inside
             if f.is_file() and not f.name.startswith(".")
         )
-    return stray
+    return [hide_person_ids(rel) for rel in stray]  # said, never renamed: no source has them
 
 
 def file_month(source: str, name: str) -> str | None:
@@ -141,12 +141,16 @@ def discover(
     landing_dir: Path,
     sources: list[str] | None = None,
     months: MonthFilter | None = None,
+    rename_person_ids: bool = False,
 ) -> tuple[list[Delivery], list[FileOutcome]]:
-    """The new deliveries to examine, and an outcome for each file loaded before."""
+    """The new deliveries to examine, and an outcome for each file loaded before.
+    `rename_person_ids`: the ingest's discovery renames a file whose name holds a CPR-shaped
+    number (`without_person_ids`); the plan's only looks (a sensor's tick must not rename a
+    file a running refresh may be reading), and says such a name by its shape."""
     known = loadlog.loaded_files(con)
     new, skipped = [], []
     for source, found in landing_files(landing_dir, sources, months):
-        path = without_person_ids(found)
+        path = without_person_ids(found) if rename_person_ids else found
         st = path.stat()
         sha = known.sha_by_stat.get((source, path.name, st.st_size, st.st_mtime_ns))
         sha = sha or sha256_of(path)

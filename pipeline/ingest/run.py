@@ -87,7 +87,9 @@ class Ingestor:
         """Ingest every landing file not loaded before (of the given sources and months)."""
         with connect(self.settings) as con:
             loadlog.ensure_raw(con)
-            new, outcomes = discover(con, self.settings.landing_dir, sources, months)
+            new, outcomes = discover(
+                con, self.settings.landing_dir, sources, months, rename_person_ids=True
+            )
             by_source: dict[str, list[Delivery]] = defaultdict(list)
             for d in new:
                 by_source[d.source].append(d)
