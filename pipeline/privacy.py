@@ -12,10 +12,15 @@ from __future__ import annotations
 import logging
 import re
 
-# ddmmyy-xxxx, ddmmyy xxxx or ten digits whose first six are a date, not preceded by a digit;
-# a longer run of digits is hidden from its start (a mistyped CPR with a digit too many)
+# ddmmyy-xxxx, ten digits whose first six are a date, not preceded by a digit, or the two
+# parts apart by a space, a slash or any dash a word processor writes (en, em, non-breaking
+# hyphen, minus: a CPR pasted from a letter; helper-61's probe, December 2026). Not a dot:
+# '150385.4329' is as likely a share or a count of fuldtidspersoner, and a run's stamp
+# (10:05:12.6352) reads so. A longer run of digits is hidden from its start (a mistyped CPR
+# with a digit too many).
 CPR_SHAPED = re.compile(
-    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}[- ]?[0-9]{4}[0-9]*"
+    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}"
+    r"[-\u2010-\u2014\u2212/ ]?[0-9]{4}[0-9]*"
 )
 
 

@@ -148,6 +148,11 @@ CASES = {
             '"_akassebl": "xxxxxx-xxxx"',
         ),
     ),
+    "CPR number with an en dash in a StatBank dimension": (
+        "statbank/FOLK1A_2024K4.csv",  # as pasted from a letter (helper-61's probe)
+        _set_cell(2, 1, fake_cpr("010203", "1234").replace("-", "\u2013")),
+        ("row 2, column 'ALDER'", "holds a number shaped like a CPR number", "xxxxxx\u2013xxxx"),
+    ),
     "malformed CPR number": (
         "case_system/meetings_2024-11.csv",
         _set_cell(2, 1, fake_cpr("010203", "12345")),  # a digit too many: no CPR pattern's
@@ -351,7 +356,8 @@ def test_a_refused_person_id_is_named_by_its_shape_only(refused):
     _, message, _ = _log_row(env, "meetings_2024-11.csv")
     assert "xxxxxx-xxxxx" in message, message
     malformed = fake_cpr("010203", "12345")
-    pattern = re.compile(f"{CPR}|{re.escape(malformed)}")
+    en_dash = fake_cpr("010203", "1234").replace("-", "\u2013")
+    pattern = re.compile(f"{CPR}|{re.escape(malformed)}|{re.escape(en_dash)}")
     written = [p for p in env.settings.log_dir.rglob("*") if p.is_file()]
     written += [p for p in env.settings.quarantine_dir.rglob("*.validation.*")]
     assert len(written) > len(CASES)

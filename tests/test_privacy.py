@@ -96,6 +96,10 @@ def test_text_shows_a_cpr_number_by_its_shape_even_a_mistyped_one():
         (fake_cpr("010203", "1234", dash=False), "xxxxxxxxxx"),
         (fake_cpr("010203", "12345"), "xxxxxx-xxxxx"),  # a digit too many
         (fake_cpr("010203", "1234").replace("-", " "), "xxxxxx xxxx"),
+        # pasted from a letter: an en dash, a minus, a slash (helper-61's probe)
+        (fake_cpr("010203", "1234").replace("-", "\u2013"), "xxxxxx\u2013xxxx"),
+        (fake_cpr("010203", "1234").replace("-", "\u2212"), "xxxxxx\u2212xxxx"),
+        (fake_cpr("010203", "1234").replace("-", "/"), "xxxxxx/xxxx"),
     ):
         assert hide_person_ids(f"found '{planted}' in row 2") == f"found '{shape}' in row 2"
     # a value of a CPR column is shown by its shape whatever it holds (day 32 is no date)
@@ -103,6 +107,8 @@ def test_text_shows_a_cpr_number_by_its_shape_even_a_mistyped_one():
     assert hide_person_ids("2,033,108 rows, 15.3 s, 2026-12-02 07:12:03") == (
         "2,033,108 rows, 15.3 s, 2026-12-02 07:12:03"
     )
+    # a figure with six digits before its point is no CPR number
+    assert hide_person_ids("150385.4329 fuldtidspersoner") == "150385.4329 fuldtidspersoner"
 
 
 def test_a_number_is_scanned_by_its_integer_part(tmp_path):
