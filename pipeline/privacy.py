@@ -18,10 +18,12 @@ import re
 # '150385.4329' is as likely a share or a count of fuldtidspersoner, and a run's stamp
 # (10:05:12.6352) reads so. A longer run of digits is hidden from its start (a mistyped CPR
 # with a digit too many).
+SEPARATOR = r"[-\u2010-\u2014\u2212/ ]?"
 CPR_SHAPED = re.compile(
-    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}"
-    r"[-\u2010-\u2014\u2212/ ]?[0-9]{4}[0-9]*"
+    r"(?<![0-9])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}" + SEPARATOR + r"[0-9]{4}[0-9]*"
 )
+# what hide_person_ids leaves of one (xxxxxx-xxxx): a text that had a CPR number in it
+SHOWN_BY_SHAPE = re.compile(r"x{6}" + SEPARATOR + r"x{4}")
 
 
 def shape_only(text: str) -> str:

@@ -21,6 +21,7 @@ from pipeline.config import (
     SAMPLE_PSEUDONYM_KEY,
     PseudonymKeyMismatch,
     PseudonymKeyMissing,
+    extracts_config,
 )
 from pipeline.failpoints import FailpointError
 from pipeline.ingest import Ingestor
@@ -364,6 +365,18 @@ def test_a_benchmark_period_is_due_once_it_has_passed_a_stock_once_its_day_has()
     for (source, table, label), first_day in cases.items():
         d = delivery(source, table, label)
         assert due(d.spec, d) == first_day, (source, table, label)
+    # every table's measured_on reads so: the period's first day, or a day of a year table
+    # that every year has (no 29 February)
+    days = 0
+    for tables in extracts_config().values():
+        for table, conf in (tables if isinstance(tables, dict) else {}).items():
+            measured_on = isinstance(conf, dict) and conf.get("measured_on")
+            if measured_on and measured_on != "first_day":
+                assert conf["period_type"] == "year", (table, measured_on)
+                assert re.fullmatch(r"\d\d-\d\d", measured_on), (table, measured_on)
+                date(2027, *map(int, measured_on.split("-")))  # a day of a year not leap
+                days += 1
+    assert days  # HFUDD11's 30 September at least
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from pipeline.ingest.quarantine import (
 )
 from pipeline.ingest.read import read
 from pipeline.ingest.validate import validate
+from pipeline.privacy import SHOWN_BY_SHAPE
 from pipeline.suites import SourceSpec
 from pipeline.validation import Validator
 from pipeline.validation_pages import write_index
@@ -250,7 +250,7 @@ def _unmatched(d: Delivery) -> Problem | None:
         # a name renamed to its shape (discover.without_person_ids) says why it is one
         shape = (
             " (renamed to its shape: the name held a CPR-shaped number)"
-            if re.search(r"x{6}[- ]?x{4}", d.name)
+            if SHOWN_BY_SHAPE.search(d.name)
             else ""
         )
         return Problem(

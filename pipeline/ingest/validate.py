@@ -377,7 +377,7 @@ def due(spec: SourceSpec, d: Delivery) -> date | None:
         return None
     if not spec.published_after_period:
         return p.first_day
-    measured_on = extracts_config()[spec.source].get(d.table, {}).get("measured_on")
+    measured_on = extracts_config().get(spec.source, {}).get(d.table, {}).get("measured_on")
     if measured_on == "first_day":
         return p.first_day + timedelta(days=1)
     if measured_on:  # 'MM-DD' of the period's year
