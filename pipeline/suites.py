@@ -189,6 +189,11 @@ class SourceSpec:
             {
                 "type": "expect_column_values_to_not_match_regex",
                 "kwargs": {"column": c, "regex": CPR_SHAPED.pattern},
+                # said in words as a suite's own expectation says them (validate._entry)
+                "meta": {
+                    "in_words": "holds a number shaped like a CPR number, in a column that "
+                    "holds no person id"
+                },
             }
             for c, t in self.columns.items()
             if t == "string" and c not in in_set

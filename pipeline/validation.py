@@ -14,8 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.privacy import CPR_SHAPED
-
 MAX_VALUES_REPORTED = 10
 
 
@@ -162,8 +160,6 @@ def in_words(kind: str, kwargs: dict[str, Any]) -> str | None:
             return "is outside the allowed range: " + " and ".join(b for b in bounds if b)
         case "expect_column_values_to_match_regex":
             return f"does not have the expected form ({kwargs.get('regex')})"
-        case "expect_column_values_to_not_match_regex" if kwargs.get("regex") == CPR_SHAPED.pattern:
-            return "holds a number shaped like a CPR number, in a column that holds no person id"
         case "expect_column_values_to_not_match_regex":
             return f"has a form it must not have ({kwargs.get('regex')})"
         case "expect_column_values_to_be_unique" | "expect_compound_columns_to_be_unique":

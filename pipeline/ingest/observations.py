@@ -279,16 +279,17 @@ def _read_v3_table(
             good = [d for d in good if d.name not in bad]
     if not good:
         return problems
+    docs = con.execute(
+        "select _file, any_value(labels), count(*) from _json_docs group by 1"
+    ).fetchall()
     # DuckDB reads an empty (or blank) file as no document at all, not as an error
-    read = {f for (f,) in con.execute("select distinct _file from _json_docs").fetchall()}
+    read = {file for file, _, _ in docs}
     for d in good:
         if d.name not in read:
             problems.setdefault(d.name, []).append(
                 Problem(d.name, "the file is empty", expected=V3_SHAPE)
             )
-    for file, found, n_docs in con.execute(
-        "select _file, any_value(labels), count(*) from _json_docs group by 1"
-    ).fetchall():
+    for file, found, n_docs in docs:
         if n_docs != 1:
             problems.setdefault(file, []).append(
                 Problem(file, f"the file holds {n_docs} responses", expected="exactly one")

@@ -518,7 +518,7 @@ def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -
             ),
         )
     elif kind == "ended":
-        p, day = d.period, due(spec, d) - timedelta(days=1)
+        p, day = d.period, row["_period_due"].date() - timedelta(days=1)
         what = (
             f"which has not ended (it ends {day:%Y-%m-%d}"
             if day == p.last_day
