@@ -14,7 +14,9 @@
         mapping.maalgruppe_name,
         mapping.is_ledig,
         mapping.is_active_course,
-        mapping.is_job_ready
+        mapping.is_job_ready,
+        mapping.ledige_maalgruppe_code,
+        mapping.ledige_maalgruppe_name
     from {{ relation }} as rel
     left join {{ ref('stg_case_system__visitations') }} as visitations
         on

@@ -50,6 +50,7 @@ final as (
         periods.is_ledig,
         periods.is_active_course,
         periods.is_job_ready,
+        periods.ledige_maalgruppe_code,
         calendar.n_weeks_in_month,
         sum(
             least(periods.end_week_number, calendar.last_week_number)

@@ -3,9 +3,10 @@
 -- row valid on the week's Thursday for its benefit group and, for kontanthjælp and
 -- uddannelseshjælp, for the visitation category valid that Thursday; so payment periods that
 -- cross the kontanthjælp reform (1 July 2025, seed reforms) or a re-visitation are split where
--- the group changes. Weeks of a group that needs a visitation but has none get no target
--- group (the coverage test on int_person_months catches a register the case system does not
--- cover).
+-- the group changes. `ledige_maalgruppe_code` is the group the unemployment indicators count
+-- the week's ledige under (seed maalgruppe_mapping). Weeks of a group that needs a visitation
+-- but has none get no target group (the coverage test on int_person_months catches a
+-- register the case system does not cover).
 with
 
 payment_periods as (
@@ -39,6 +40,7 @@ mapping_weeks as (
         is_ledig,
         is_active_course,
         is_job_ready,
+        ledige_maalgruppe_code,
         {{ first_week_from('valid_from') }} as first_week_number,
         {{ last_week_to('valid_to') }} as last_week_number
     from mapping
@@ -54,6 +56,7 @@ without_visitation as (
         mapping_weeks.is_ledig,
         mapping_weeks.is_active_course,
         mapping_weeks.is_job_ready,
+        mapping_weeks.ledige_maalgruppe_code,
         greatest(payment_periods.start_week_number, mapping_weeks.first_week_number)
             as start_week_number,
         least(payment_periods.end_week_number, mapping_weeks.last_week_number)
@@ -77,6 +80,7 @@ with_visitation as (
         mapping_weeks.is_ledig,
         mapping_weeks.is_active_course,
         mapping_weeks.is_job_ready,
+        mapping_weeks.ledige_maalgruppe_code,
         greatest(
             payment_periods.start_week_number,
             visitation_weeks.first_week_number,

@@ -1,5 +1,6 @@
 -- New unemployment spells (ny ledighed): new benefit spells whose target group in the first
--- week counts as unemployed (ledig). The target group comes from macros/with_maalgruppe.sql:
+-- week counts as unemployed (ledig), under the group its ledige count in (the seed's
+-- ledige_maalgruppe_code). The target group comes from macros/with_maalgruppe.sql:
 -- the benefit group and the visitation valid on the first week's Thursday, through the dated
 -- mapping seed, so spells before and after the kontanthjælp reform (1 July 2025) get the
 -- target groups of their own time. The Thursday, as for every paid week
@@ -41,8 +42,10 @@ final as (
         with_target_group.followed_to_week_number,
         with_target_group.start_date,
         with_target_group.end_date,
-        with_target_group.maalgruppe_code,
-        with_target_group.maalgruppe_name,
+        -- the group its ledige count under: åbenlyst uddannelsesparate apart from the
+        -- other uddannelsesparate, who are not ledige (seed maalgruppe_mapping)
+        with_target_group.ledige_maalgruppe_code as maalgruppe_code,
+        with_target_group.ledige_maalgruppe_name as maalgruppe_name,
         with_target_group.is_job_ready,
         with_target_group.follow_up_last_week_number
     from with_target_group

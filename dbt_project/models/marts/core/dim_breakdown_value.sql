@@ -20,6 +20,21 @@ maalgruppe_mapping as (
     select * from {{ ref('maalgruppe_mapping') }}
 ),
 
+-- the target groups, and the groups the unemployment indicators count their ledige under
+-- (the åbenlyst uddannelsesparate: seed maalgruppe_mapping, ledige_maalgruppe_code)
+target_groups as (
+    select
+        maalgruppe_code as code,
+        maalgruppe_name as code_name
+    from maalgruppe_mapping
+    union all
+    select
+        ledige_maalgruppe_code as code,
+        ledige_maalgruppe_name as code_name
+    from maalgruppe_mapping
+    where ledige_maalgruppe_code is not null
+),
+
 offer_types as (
     select * from {{ ref('offer_types') }}
 ),
@@ -48,9 +63,9 @@ names as (
     union all
     select distinct
         'maalgruppe' as dimension,
-        maalgruppe_code as code,
-        maalgruppe_name as code_name
-    from maalgruppe_mapping
+        code,
+        code_name
+    from target_groups
     union all
     select
         'tilbudstype' as dimension,

@@ -40,7 +40,9 @@ unemployed as (
     select
         person_months.person_key,
         person_months.month_date as period,
-        person_months.maalgruppe_code,
+        -- the group its ledige count under: the åbenlyst uddannelsesparate apart from the
+        -- other uddannelsesparate, who are not ledige (seed maalgruppe_mapping)
+        person_months.ledige_maalgruppe_code as maalgruppe_code,
         case
             when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'øvrige'
         end as origin_group
