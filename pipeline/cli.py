@@ -20,13 +20,12 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pipeline.config import SAMPLE_START, Settings
+from pipeline.config import SAMPLE_START, Settings, local_today
 from pipeline.privacy import hide_person_ids
 
 app = typer.Typer(
@@ -285,7 +284,7 @@ def _pair(text: str) -> tuple[str, str]:
 def _check_months(month: str | None, to_month: str | None) -> None:
     """`run --month/--to-month` are months written YYYY-MM, in order, not after this month:
     '2026-3' or '2030-01' ran a whole rebuild and said nothing of it (helper-59)."""
-    this_month = date.today().strftime("%Y-%m")
+    this_month = local_today().strftime("%Y-%m")
     for hint, value in (("--month", month), ("--to-month", to_month)):
         if value is None:
             continue

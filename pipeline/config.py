@@ -10,9 +10,11 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -43,6 +45,20 @@ def read_yaml(path: Path) -> Any:
 def sources_config() -> dict[str, Any]:
     """sources.yml: each landing source's cadence, the schedule, the monthly partitions."""
     return read_yaml(REPO_ROOT / "sources.yml")
+
+
+def local_zone() -> ZoneInfo:
+    """The jobcentre's time zone (sources.yml, schedule.timezone): the schedule's, the
+    report's clock, and the date a period is judged against."""
+    return ZoneInfo(sources_config()["schedule"]["timezone"])
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today (or the day of `now`, an aware time) in the jobcentre's time zone, not the
+    machine's (UTC on a server): from midnight to 01:00 or 02:00 Danish time the machine's
+    date is still yesterday's, and a benchmark delivered then for the month just ended was
+    refused as not ended yet."""
+    return (now or datetime.now(UTC)).astimezone(local_zone()).date()
 
 
 @cache

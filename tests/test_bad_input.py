@@ -10,7 +10,6 @@ its own test of what happened to its file.
 
 import json
 import re
-from datetime import date
 
 import duckdb
 import pyarrow as pa
@@ -19,10 +18,11 @@ import pytest
 from conftest import LAST_MONTH, LAST_PERIOD, copy_world, sha256, tables_checksum, use_root
 from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
+from pipeline.config import local_today
 from pipeline.suites import spec_for
 
 BOM = "\ufeff"
-TODAY = date.today()
+TODAY = local_today()
 FUTURE = f"{TODAY.year + 1}-01"  # a month that has not begun, as the case system names it
 THIS_MONTH = f"{TODAY.year}M{TODAY.month:02d}"  # begun, not ended: no benchmark has it yet
 _QUARTER = (TODAY.month - 1) // 3 + 1

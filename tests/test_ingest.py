@@ -5,7 +5,7 @@ import hmac
 import json
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -22,6 +22,8 @@ from pipeline.config import (
     PseudonymKeyMismatch,
     PseudonymKeyMissing,
     extracts_config,
+    local_today,
+    sources_config,
 )
 from pipeline.failpoints import FailpointError
 from pipeline.ingest import Ingestor
@@ -377,6 +379,30 @@ def test_a_benchmark_period_is_due_once_it_has_passed_a_stock_once_its_day_has()
                 date(2027, *map(int, measured_on.split("-")))  # a day of a year not leap
                 days += 1
     assert days  # HFUDD11's 30 September at least
+
+
+def test_the_day_a_period_is_judged_by_is_the_jobcentre_s_not_the_machine_s():
+    """A server's clock runs in UTC: at 00:30 Danish time on 1 December it still said 30
+    November, and November's benchmarks, due from 1 December, were refused as not ended.
+    Today is read in sources.yml's time zone (Europe/Copenhagen: UTC+1 in winter, +2 in
+    summer), whatever the machine's."""
+    assert sources_config()["schedule"]["timezone"] == "Europe/Copenhagen"
+    winter = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    summer = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
+    assert (local_today(winter), local_today(summer)) == (date(2026, 12, 1), date(2026, 7, 1))
+    assert local_today(datetime(2026, 11, 30, 22, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    spec, match = spec_for("jobindsats", "y25i09_2026M11.json")
+    november = Delivery(
+        "jobindsats",
+        Path("y25i09_2026M11.json"),
+        "",
+        0,
+        0,
+        spec,
+        match.groupdict(),
+        periods.parse("2026M11"),
+    )
+    assert due(spec, november) == local_today(winter)
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):

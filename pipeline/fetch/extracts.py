@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import periods
-from pipeline.config import extracts_config
+from pipeline.config import extracts_config, local_today
 from pipeline.fetch import Fetched, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
@@ -27,7 +27,7 @@ def configured() -> list[tuple[str, str]]:
 
 def previous_month(today: date | None = None) -> str:
     """The month before today's, as Jobindsats names it (2026M10)."""
-    return periods.label_for(periods.month_before(today or date.today()), "month")
+    return periods.label_for(periods.month_before(today or local_today()), "month")
 
 
 def table_period(spec: str, period_type: str) -> str:

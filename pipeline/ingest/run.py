@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import periods
-from pipeline.config import Settings, pseudonym_key
+from pipeline.config import Settings, local_today, pseudonym_key
 from pipeline.failpoints import failpoint
 from pipeline.ingest import load, loadlog
 from pipeline.ingest.discover import Delivery, MonthFilter, discover, suites_of
@@ -167,7 +167,7 @@ class Ingestor:
         if readable:
             current = loadlog.current_rows(con, spec.raw_table)
             outcome, n_rows = validate(
-                con, self.validator, spec, readable, current, self.today or date.today()
+                con, self.validator, spec, readable, current, self.today or local_today()
             )
             failures, rules, stats = outcome.failures, outcome.rules, outcome.statistics
         refused: dict[str, Refused] = {}

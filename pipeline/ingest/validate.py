@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.config import extracts_config
+from pipeline.config import extracts_config, local_today
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.observations import MEASURE_CELLS, file_columns
 from pipeline.ingest.problems import MAX_ROWS_REPORTED
@@ -567,7 +567,7 @@ def validate(
     today: date | None = None,
 ) -> tuple[BatchValidation, dict[str, int]]:
     """Validate the files in `incoming` (all read without problems)."""
-    today = today or date.today()
+    today = today or local_today()
     outcome = BatchValidation()
     _batch_files(con, files, today)
     run_value_rules(con, validator, spec, outcome)

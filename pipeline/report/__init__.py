@@ -12,11 +12,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 
-from pipeline.config import REPO_ROOT, Settings, dbt_var
+from pipeline.config import REPO_ROOT, Settings, dbt_var, local_zone
 from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
@@ -26,7 +25,7 @@ from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 from pipeline.state import stamp_made_from
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+LOCAL_TIME = local_zone()
 TEMPLATES = REPO_ROOT / "reports" / "templates"
 
 

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from pipeline.config import SAMPLE_START, SEEDS_DIR, dbt_var
+from pipeline.config import SAMPLE_START, SEEDS_DIR, dbt_var, local_today
 
 # Benefit states of the simulation. 0 is "not on any benefit" (self-supporting or outside).
 STATES = [
@@ -145,7 +145,7 @@ def month_range(start: str, end: str) -> list[pd.Period]:
 
 
 def last_complete_month(today: date | None = None) -> str:
-    today = today or date.today()
+    today = today or local_today()
     first = today.replace(day=1)
     return (first - timedelta(days=1)).strftime("%Y-%m")
 
