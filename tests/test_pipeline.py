@@ -14,7 +14,14 @@ from conftest import LAST_PERIOD, NEXT_PERIOD, WORLD, run_refresh_job, sha256
 from disclosure import audit
 
 from pipeline import stats
-from pipeline.config import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable, dbt_var
+from pipeline.config import (
+    DBT_PROJECT_DIR,
+    SEEDS_DIR,
+    dbt_executable,
+    dbt_var,
+    local_today,
+    sources_config,
+)
 from pipeline.publish import column_description, model_docs
 
 HOME = dbt_var("home_municipality")  # Ballerup
@@ -507,6 +514,17 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     ran_units = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(ran_units) == len(manifest["unit_tests"]) >= 5
     _provisional_months_follow_the_lineage(manifest, rebuilt.settings.warehouse_path)
+    # the day `current_date` gives in the models is the jobcentre's (profiles.yml TimeZone:
+    # sources.yml's zone, as pipeline/config.py local_today), not the machine's UTC one
+    zone = sources_config()["schedule"]["timezone"]
+    query = "select current_setting('TimeZone') as zone, current_date as today"
+    proc = _dbt(
+        ["show", "--inline", query, "--output", "json", "--target-path", str(dbt_target)],
+        rebuilt.root,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert f'"zone": "{zone}"' in proc.stdout, proc.stdout[-3000:]
+    assert f'"today": "{local_today()}' in proc.stdout, proc.stdout[-3000:]
 
 
 def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path):
