@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 POLL_S = 0.5
 
@@ -35,7 +36,7 @@ def end_with_parent(sig: signal.Signals = signal.SIGTERM, poll_s: float = POLL_S
 
     def watch() -> None:
         while os.getppid() == parent:
-            threading.Event().wait(poll_s)
+            time.sleep(poll_s)
         os.kill(os.getpid(), sig)
 
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()

@@ -70,8 +70,6 @@ def file_columns(
         return None
     cell = "value_raw" if column in MEASURE_CELLS else column
     conf = extracts_config()[source]
-    if column == "dimensions":
-        return _dimension_columns(source, conf, con, file, lines, values)
     found = con.execute(
         "select distinct table_id, measure from incoming "
         "where _file = ? and list_contains(?, _line) "
@@ -79,6 +77,8 @@ def file_columns(
         "order by all",
         [file, lines, values],
     ).fetchall()
+    if column == "dimensions":
+        return _dimension_columns(source, conf, dict.fromkeys(t for t, _ in found), values)
     names: list[str] = []
     for table, measure in found:
         if column in MEASURE_CELLS:
@@ -89,17 +89,10 @@ def file_columns(
     return ", ".join(dict.fromkeys(names)) or None
 
 
-def _dimension_columns(source, conf, con, file, lines, values) -> str | None:
-    """The file's dimension columns whose cells (in `values`, the long layout's dimensions
-    text) hold a CPR-shaped number, the only rule on them (pipeline/suites.py); every
-    dimension column of the table where none does."""
-    tables = [
-        t
-        for (t,) in con.execute(
-            "select distinct table_id from incoming where _file = ? and list_contains(?, _line)",
-            [file, lines],
-        ).fetchall()
-    ]
+def _dimension_columns(source, conf, tables, values) -> str | None:
+    """The dimension columns of the file's `tables` whose cells (in `values`, the long
+    layout's dimensions text) hold a CPR-shaped number, the only rule on them
+    (pipeline/suites.py); every dimension column of the table where none does."""
     names: list[str] = []
     for table in tables:
         dims = conf[table]["dimensions"]
