@@ -17,9 +17,9 @@ is rolled back, as after a SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import re
 import signal
 import sys
 import threading
@@ -32,6 +32,7 @@ import dagster as dg
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import alert_run_failed
+from orchestration.lib.failures import said_of_failure
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
@@ -47,24 +48,6 @@ class RefreshResult:
     run_id: str
     failures: list[str] = field(default_factory=list)  # "step: message", in full
     succeeded: set[str] = field(default_factory=set)  # the steps that succeeded
-
-
-# dagster-dbt's error for a failed dbt process: the whole command line (some 6 KB with the
-# selection) and a pointer to compute logs this installation does not keep
-_DBT_COMMAND = re.compile(r"The dbt CLI process with command\s*`([^`]*)`\s*", re.DOTALL)
-_COMPUTE_LOGS = re.compile(
-    r" Check the stdout in the Dagster compute logs.*?(?=\.(\s|$))", re.DOTALL
-)
-
-
-def said_of_failure(message: str) -> str:
-    """A failed step's error as the console says it: a dbt failure with its command cut to
-    its first two words and dbt's own lines pointed at the full log (dbt's errors, which
-    follow, are kept in full)."""
-    message = _DBT_COMMAND.sub(
-        lambda m: "dbt (`" + " ".join(m.group(1).split()[:2]) + " …`) ", message.strip()
-    )
-    return _COMPUTE_LOGS.sub(" dbt's lines are in the full log", message)
 
 
 def instance() -> dg.DagsterInstance:
@@ -129,7 +112,8 @@ def execute(
         if e.is_step_failure
     ]
     succeeded = {e.step_key for e in result.all_events if e.is_step_success}
-    if not result.success:  # told as the daemon's sensor tells the runs it sees
+    # told as the daemon's sensor tells the runs it sees; not a run being stopped (_stop)
+    if not result.success and result.run_id not in _STOPPING:
         why = [e.message for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"]
         alert_run_failed(on, result.dagster_run, why[0] if why else None)
     return RefreshResult(result.success, result.run_id, failures, succeeded)
@@ -139,6 +123,10 @@ WAIT_ENV = "BKWH_WAREHOUSE_WAIT_S"
 DEFAULT_WAIT_S = 600
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 EX_TEMPFAIL = 75  # the warehouse is busy: try again later (as for a held refresh lock)
+# how long a stop waits for the worker to end the run whose child (dbt) it killed
+RUN_END_GRACE_S = 3.0
+# the runs being stopped: the failure their stop causes is not told as a failure
+_STOPPING: set[str] = set()
 
 
 class Stopped(Exception):
@@ -235,22 +223,25 @@ def execute_watched(
 
 def _stop(on: dg.DagsterInstance, run_id: str, reason: str, canceled: bool) -> None:
     """End the refresh now: its child processes (dbt) killed, its run marked, its slots
-    freed. The worker thread dies with the process when the caller exits."""
-    import psutil
+    freed. The worker thread dies with the process when the caller exits.
 
-    children = psutil.Process().children(recursive=True)
-    for child in children:
-        child.terminate()
-    _, alive = psutil.wait_procs(children, timeout=1)
-    for child in alive:
-        child.kill()
+    Stopped is canceled, whatever the worker saw: a step whose child was killed fails, and
+    the worker, which has only that failure to record, finishes the run as failed (this
+    waits up to RUN_END_GRACE_S for it); that failure is the stop's, and is not told as one.
+    A run that succeeded before the stop took hold stays succeeded."""
+    _STOPPING.add(run_id)
+    killed = end_children()
     run = on.get_run_by_id(run_id)
-    if run is not None and not run.is_finished:
-        if canceled:
+    deadline = time.monotonic() + RUN_END_GRACE_S
+    while killed and run is not None and not run.is_finished and time.monotonic() < deadline:
+        time.sleep(0.1)
+        run = on.get_run_by_id(run_id)
+    if run is not None and canceled:
+        if run.status not in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.CANCELED):
             on.report_run_canceled(run, message=f"Canceled: {reason}.")
-        else:  # given up (waiting too long): a failed run, told as any other
-            on.report_run_failed(run, message=f"Failed: {reason}.")
-            alert_run_failed(on, run, f"Failed: {reason}.")
+    elif run is not None and not run.is_finished:  # given up (waiting too long): failed, told
+        on.report_run_failed(run, message=f"Failed: {reason}.")
+        alert_run_failed(on, run, f"Failed: {reason}.")
     if on.event_log_storage.supports_global_concurrency_limits:
         on.event_log_storage.free_concurrency_slots_for_run(run_id)
     logging.getLogger("bkwh.progress").error(reason)
@@ -258,3 +249,37 @@ def _stop(on: dg.DagsterInstance, run_id: str, reason: str, canceled: bool) -> N
         handler.flush()
     sys.stdout.flush()
     sys.stderr.flush()
+
+
+def end_children(children: list | None = None, timeout_s: float = 1.0) -> list:
+    """SIGTERM to every running process this one started (dbt, the report's printer), or
+    to `children` (psutil processes), SIGKILL to those still running after `timeout_s`;
+    the ones there were.
+
+    A child's end is seen from its state (a zombie, or gone), never by waiting for it: a
+    wait reaps the child, and the worker's own wait for it (subprocess.Popen) then finds no
+    child and takes the exit status for 0. A dbt build stopped so was seen to succeed: its
+    run marked succeeded, the interrupted build recorded as passed, and the next run
+    published the marts it had not rebuilt (a README review, December 2026)."""
+    import psutil
+
+    def running(child) -> bool:
+        try:
+            return child.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    # (one that has ended and is not yet waited for, as the dbt parse started aside, is none)
+    if children is None:
+        children = psutil.Process().children(recursive=True)
+    children = [c for c in children if running(c)]
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.terminate()
+    deadline = time.monotonic() + timeout_s
+    while (alive := [c for c in children if running(c)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for child in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    return children

@@ -5,7 +5,9 @@ process is gone (test_crash.py); a live run must never be taken for one. And wha
 says around a refresh: the months it is asked to rebuild, and its summary."""
 
 import os
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -66,7 +68,7 @@ def test_a_failed_dbt_step_is_said_without_its_command_line():
     points at compute logs this installation does not keep (review, December 2026); the
     console says the command's first words and points at the full log, and keeps dbt's
     errors in full."""
-    from orchestration.run import said_of_failure
+    from orchestration.lib.failures import said_of_failure
 
     raised = (
         "The dbt CLI process with command\n\n`dbt build --exclude-resource-type unit_test "
@@ -129,3 +131,17 @@ def test_a_month_to_rebuild_is_a_month_in_order_and_not_ahead(args, said, tmp_pa
     assert done.returncode == 2, done.stdout + done.stderr
     assert said in " ".join(done.stderr.split()), done.stderr
     assert not any(tmp_path.iterdir())  # no landing, sample, warehouse or log made
+
+
+def test_a_stopped_child_keeps_its_exit_status_for_the_one_waiting_on_it():
+    """The refresh's stop ends dbt without reaping it: dagster-dbt's own wait must see the
+    signal that ended it. (psutil.wait_procs reaped it first, and subprocess then took the
+    exit status for 0: a stopped dbt build was taken for a passing one.)"""
+    import psutil
+
+    from orchestration.run import end_children
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    ended = end_children([psutil.Process(child.pid)])
+    assert [c.pid for c in ended] == [child.pid]
+    assert child.wait(timeout=10) == -signal.SIGTERM

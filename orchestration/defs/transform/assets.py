@@ -18,6 +18,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from packaging import version
 
+from orchestration.lib.failures import said_of_failure
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
@@ -113,7 +114,10 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             if n == 5:  # dbt has built a few nodes and is running: the crash tests kill here
                 failpoint("dbt.building")
         summary = _summarise(invocation)
-        if invocation.is_successful():
+        # dbt writes its results when it finishes, even of no node: a process that ended
+        # without them did not finish, whatever its exit status was taken to be
+        finished = (Path(invocation.target_path) / "run_results.json").exists()
+        if invocation.is_successful() and finished:
             prune_build_folders(invocation.target_path)
             with duckdb.connect(str(warehouse)) as con:
                 record_dbt_build(con, context.selected_asset_keys, warehouse_dbt_assets.keys)
@@ -155,7 +159,11 @@ def _failures(invocation) -> list[str]:
     if failed:
         return failed
     error = invocation.get_error()
-    return [str(error) if error else f"dbt exited with code {invocation.process.returncode}"]
+    if error:  # dagster-dbt's, with the whole command line: cut as the console says it
+        return [said_of_failure(str(error))]
+    if invocation.process.returncode == 0:
+        return ["dbt ended without writing its results (run_results.json): it was stopped"]
+    return [f"dbt exited with code {invocation.process.returncode}"]
 
 
 def _stored_failures(result: dict[str, Any]) -> str:
