@@ -454,11 +454,13 @@ def run(
             if settings.analytics_path.exists()
             else "nothing is published yet"
         )
-        typer.echo(
-            f"refresh failed; {kept}. Quarantined files: {settings.quarantine_dir}. "
-            f"Full log: {log_path}",
-            err=True,
+        # the quarantine is named where it holds a refused file (a run that failed for
+        # another reason, as a missing pseudonym key, refused none)
+        refused = settings.quarantine_dir.is_dir() and any(
+            p.is_file() for p in settings.quarantine_dir.rglob("*")
         )
+        where = f" Quarantined files: {settings.quarantine_dir}." if refused else ""
+        typer.echo(f"refresh failed; {kept}.{where} Full log: {log_path}", err=True)
         raise typer.Exit(1)
     say("refresh done:")
     _summary(settings, log_path)
