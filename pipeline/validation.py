@@ -125,7 +125,8 @@ def describe(kind: str, kwargs: dict[str, Any]) -> str:
 ADDED_COLUMNS = {
     "_period_label": "the period in the file's name",
     "_period_first_day": "the first day of the file's period",
-    "_period_last_day": "the last day of the file's period",
+    # capped at today (ingest/validate.py): a date after today is refused in a running month
+    "_period_last_day": "the last day of the file's period (today, if it has not ended)",
     "_week_thursday": "the week's Thursday",
 }
 

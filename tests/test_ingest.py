@@ -926,6 +926,15 @@ def test_a_refused_row_is_told_what_it_breaks_in_words():
             ("column_B", "start_date"),
             ("or_equal", True),
         ): "'end_date' is not on or after 'start_date'",
+        (  # capped at today: a meeting after today, in the running month (README review)
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            ("column_A", "_period_last_day"),
+            ("column_B", "meeting_date"),
+            ("or_equal", True),
+        ): (
+            "the last day of the file's period (today, if it has not ended) is not on or after "
+            "'meeting_date'"
+        ),
         (
             "expect_column_values_to_not_be_null",
             ("column", "OMRÅDE"),
