@@ -11,6 +11,7 @@ as the `bkwh` command (`pipeline.cli.main`), signals, exit codes and all.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -19,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 from conftest import Env
 
 from pipeline.config import Settings
@@ -134,3 +136,21 @@ def kill(proc: subprocess.Popen) -> None:
     """SIGKILL to the process's whole group (its dbt too), as a crash or an OOM kill does."""
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
+
+
+def dbt_of(proc) -> psutil.Process | None:
+    """The `dbt build` process a refresh started, once it runs."""
+    for child in psutil.Process(proc.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            line = child.cmdline()
+            if "build" in line and any(Path(a).name == "dbt" for a in line[:2]):
+                return child
+    return None
+
+
+def has_ended(process: psutil.Process) -> bool:
+    """Gone, or a zombie its parent has not yet waited for."""
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

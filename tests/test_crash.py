@@ -22,10 +22,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import psutil
 import pytest
 from conftest import Env, correct_a_delivery, published_at, tables_checksum
-from processes import bkwh_env, kill, start, start_bkwh
+from processes import bkwh_env, dbt_of, has_ended, kill, start, start_bkwh
 
 from orchestration.lib.runs import states
 
@@ -146,16 +145,13 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
     env = bkwh_env(rebuilt, home, "dbt.building")
     proc = start_bkwh(["run", "--month", f"{last:%Y-%m}"], env, log)
     _wait_for_failpoint(rebuilt, proc, "dbt.building", log)
-    [dbt] = [
-        p
-        for p in psutil.Process(proc.pid).children(recursive=True)
-        if "build" in p.cmdline() and any(Path(a).name == "dbt" for a in p.cmdline()[:2])
-    ]
+    dbt = dbt_of(proc)
+    assert dbt is not None, log.read_text()[-3000:]
     dbt_target = Path(dbt.environ()["DBT_TARGET_PATH"])
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     deadline = time.monotonic() + 60
-    while dbt.is_running() and dbt.status() != psutil.STATUS_ZOMBIE:
+    while not has_ended(dbt):
         assert time.monotonic() < deadline, "dbt runs on after its refresh was killed"
         time.sleep(0.1)
     assert not (dbt_target / "run_results.json").exists(), "dbt finished its build alone"

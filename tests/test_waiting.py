@@ -9,20 +9,17 @@ analyst's open read-only connection neither blocks a publish nor sees it until r
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import dagster as dg
-import psutil
 import pytest
 from conftest import correct_a_delivery, published_at, tables_checksum
-from processes import kill, start, wait_for_text
+from processes import dbt_of, has_ended, kill, start, wait_for_text
 
 from orchestration.lib.runs import states
 from pipeline.plan import plan_refresh
@@ -110,13 +107,13 @@ def test_a_refresh_stopped_in_its_dbt_build_is_canceled_and_its_build_not_taken_
     proc = start(rebuilt, log, home=home)
     wait_for_text(proc, log, "dbt build: models")
     deadline = time.monotonic() + 120
-    while not (dbt := _dbt_of(proc)):
+    while not (dbt := dbt_of(proc)):
         assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-3000:]
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGTERM)
     assert proc.wait(timeout=300) == 143, log.read_text()[-3000:]
     assert "refresh stopped by SIGTERM" in log.read_text()
-    assert not dbt.is_running() or dbt.status() == psutil.STATUS_ZOMBIE
+    assert has_ended(dbt)
     [run] = instance.get_runs(limit=1)
     assert run.status == dg.DagsterRunStatus.CANCELED, run.status
     assert states(instance) == []  # no slot held
@@ -129,16 +126,6 @@ def test_a_refresh_stopped_in_its_dbt_build_is_canceled_and_its_build_not_taken_
     # so the next refresh builds (not "publish and report only", as it said before)
     plan = plan_refresh(rebuilt.settings)
     assert not plan.dbt_is_current and not plan.publish_only, plan
-
-
-def _dbt_of(proc) -> psutil.Process | None:
-    """The refresh's `dbt build` process, once it runs."""
-    for child in psutil.Process(proc.pid).children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            line = child.cmdline()
-            if "build" in line and any(Path(a).name == "dbt" for a in line[:2]):
-                return child
-    return None
 
 
 READER = """
