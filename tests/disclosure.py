@@ -15,6 +15,9 @@ _Bounds). Comparison rows (a gap or ratio computed from finer cells) count as di
 when shown beside a hidden cell they are computed from, and a change since a year before
 (its denominator is the count of a year earlier) when shown while that earlier cell is
 hidden.
+Declared links (model int_disclosure_links: a sum of one indicator's cells at most another's
+cell) are equations where they hold with equality in a period and area, and bounds (a @ x <=
+b, in the linear programmes) where the sum is less.
 """
 
 from __future__ import annotations
@@ -46,10 +49,13 @@ class Disclosure:
     value: float
 
 
-def audit(cells: pd.DataFrame, small: int) -> tuple[list[Disclosure], int]:
+def audit(
+    cells: pd.DataFrame, small: int, links: pd.DataFrame | None = None
+) -> tuple[list[Disclosure], int]:
     """The disclosures in `cells` (the contract key, true numerator and denominator,
-    is_share, is_comparison, is_change and the published is_suppressed), and how many periods and
-    areas with hidden cells in a relation were solved."""
+    is_share, is_comparison, is_change and the published is_suppressed), with the declared
+    `links` (int_disclosure_links' columns), and how many periods and areas with hidden cells
+    in a relation or a bound were solved."""
     n = np.nan_to_num(cells.numerator.to_numpy(dtype="float64"), nan=0.0)
     d = np.nan_to_num(cells.denominator.to_numpy(dtype="float64"), nan=0.0)
     values = {"n": n, "d": d}
@@ -67,7 +73,7 @@ def audit(cells: pd.DataFrame, small: int) -> tuple[list[Disclosure], int]:
     for cell in later[hidden[earlier] & ~hidden[later]]:
         found.append(Disclosure(int(cell), "year before", float(d[cell])))
 
-    relations = find_relations(cells)
+    relations = find_relations(cells, links=links)
     system = cells.groupby(["period", "period_type", "area_code"], sort=False).ngroup()
     system = system.to_numpy()
     by_system: dict[int, list[int]] = defaultdict(list)
@@ -75,13 +81,20 @@ def audit(cells: pd.DataFrame, small: int) -> tuple[list[Disclosure], int]:
         members = np.concatenate([[relations.parent[i]], relations.members(i)])
         if hidden[members].any():
             by_system[int(system[relations.parent[i]])].append(i)
+    bounds = relations.bounds
+    bounds_of: dict[int, list[int]] = defaultdict(list)
+    for j in range(len(bounds)):
+        members = np.concatenate([[bounds.parent[j]], bounds.members(j)])
+        if hidden[members].any():
+            bounds_of[int(system[bounds.parent[j]])].append(j)
+            by_system.setdefault(int(system[bounds.parent[j]]), [])
 
-    for ids in by_system.values():
-        found.extend(_solve(ids, relations, hidden, share, values, small))
+    for at, ids in by_system.items():
+        found.extend(_solve(ids, relations, hidden, share, values, small, bounds_of[at]))
     return found, len(by_system)
 
 
-def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
+def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[Disclosure]:
     unknowns: dict[tuple[int, str], int] = {}
     rows: list[dict[int, float]] = []
     for i in ids:
@@ -105,13 +118,33 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
                     zero: dict[int, float] = defaultdict(float)
                     zero[unknowns.setdefault((int(cell), q), len(unknowns))] = 1.0
                     rows.append(zero)
-    if not rows:
+    # a declared bound: the hidden children less a hidden parent are at most what the shown
+    # members leave
+    limits: list[tuple[dict[int, float], float]] = []
+    for j in bound_ids:
+        q = QUANTITIES[int(relations.bounds.quantity[j])]
+        parent, members = int(relations.bounds.parent[j]), relations.bounds.members(j)
+        row = defaultdict(float)
+        for cell in members[hidden[members]]:
+            row[unknowns.setdefault((int(cell), q), len(unknowns))] += 1.0
+        room = -values[q][members[~hidden[members]]].sum()
+        if hidden[parent]:
+            row[unknowns.setdefault((parent, q), len(unknowns))] -= 1.0
+        else:
+            room += values[q][parent]
+        limits.append((row, float(room)))
+    if not rows and not limits:
         return []
     matrix = np.zeros((len(rows), len(unknowns)))
     for r, row in enumerate(rows):
         for column, coefficient in row.items():
             matrix[r, column] = coefficient
-    basis = null_space(matrix)  # columns span what the equations leave free
+    bound_matrix = np.zeros((len(limits), len(unknowns)))
+    for r, (row, _) in enumerate(limits):
+        for column, coefficient in row.items():
+            bound_matrix[r, column] = coefficient
+    # columns span what the equations leave free
+    basis = null_space(matrix) if len(rows) else np.eye(len(unknowns))
 
     def determined(vector: np.ndarray) -> bool:
         return bool(np.all(np.abs(vector @ basis) < TOLERANCE)) if basis.size else True
@@ -121,7 +154,7 @@ def _solve(ids, relations, hidden, share, values, small) -> list[Disclosure]:
         np.all(np.abs(basis) < TOLERANCE, axis=1) if basis.size else np.ones(len(unknowns), bool)
     )
     truth = np.array([values[q][cell] for (cell, q) in unknowns])
-    bounds = _Bounds(matrix, truth, unknowns, share)
+    bounds = _Bounds(matrix, truth, unknowns, share, bound_matrix, [b for _, b in limits])
     found = []
     for (cell, q), column in unknowns.items():
         vector = np.zeros(len(unknowns))
@@ -165,7 +198,7 @@ class _Bounds:
     it (a shown total equal to its shown cells makes every hidden one 0, and what they are
     parts of follows)."""
 
-    def __init__(self, matrix, truth, unknowns, share):
+    def __init__(self, matrix, truth, unknowns, share, bound_matrix, limits):
         # where the true values hold it: one cell that breaks it would make every programme
         # of its period infeasible
         below = [
@@ -179,11 +212,13 @@ class _Bounds:
         upper = np.zeros((len(below), len(truth)))
         for row, (numerator, denominator) in enumerate(below):
             upper[row, numerator], upper[row, denominator] = 1, -1
+        upper = np.vstack([upper, bound_matrix])
+        b_ub = np.concatenate([np.zeros(len(below)), np.asarray(limits, dtype="float64")])
         self.options = {
-            "A_eq": matrix,
-            "b_eq": matrix @ truth,
-            "A_ub": upper if below else None,
-            "b_ub": np.zeros(len(below)) if below else None,
+            "A_eq": matrix if len(matrix) else None,
+            "b_eq": matrix @ truth if len(matrix) else None,
+            "A_ub": upper if len(b_ub) else None,
+            "b_ub": b_ub if len(b_ub) else None,
             "bounds": (0, None),
             "method": "highs",
         }

@@ -429,10 +429,11 @@ def test_analytics_holds_only_aggregated_marts_and_no_small_counts(built):
 def test_no_small_count_can_be_derived_by_subtraction(built):
     """Every subtraction the published file allows (tests/disclosure.py solves them all
     together): a share's complement, a total minus its breakdown's shown cells, a finer
-    breakdown of another indicator, a comparison beside a hidden cell. None may give 1-4
-    persons. The true counts of the hidden cells come from the warehouse (the published file
-    has them blank); every per-indicator table hides what fct_indicator_values hides, and
-    no status shows a value its cell hides."""
+    breakdown of another indicator, a comparison beside a hidden cell, and the declared links
+    (int_disclosure_links: 2.4 and 5.4's dagpenge group, 0.2's benefit groups and 5.1's
+    target groups of them). None may give 1-4 persons. The true counts of the hidden cells
+    come from the warehouse (the published file has them blank); every per-indicator table
+    hides what fct_indicator_values hides, and no status shows a value its cell hides."""
     key = "indicator_id, period, period_type, area_code"
     with duckdb.connect(str(built.settings.analytics_path), read_only=True) as con:
         con.execute(f"attach '{built.settings.warehouse_path}' as wh (read_only)")
@@ -441,7 +442,8 @@ def test_no_small_count_can_be_derived_by_subtraction(built):
             from wh.intermediate.int_indicator_cells as truth
             join marts.fct_indicator_values as published
             using ({key}, breakdown, breakdown_value)""").df()
-        found, solved = audit(cells, small=5)
+        links = con.execute("select * from wh.intermediate.int_disclosure_links").df()
+        found, solved = audit(cells, small=5, links=links)
         assert solved > 0 and cells.is_suppressed.any()
         assert [
             (*cells.iloc[f.cell][["indicator_id", "breakdown_value"]], f) for f in found[:5]

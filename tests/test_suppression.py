@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from disclosure import audit
 
-from pipeline.suppression import dimensions, find_relations, is_small, suppress
+from pipeline.suppression import LINK_COLUMNS, dimensions, find_relations, is_small, suppress
 
 SMALL = 5
 
@@ -493,6 +493,83 @@ def test_a_table_of_three_dimensions_with_all_its_margins_discloses_nothing(seed
     found, solved = audit(published(frame), SMALL)
     assert found == [] and solved >= 1
     assert naive, "the audit finds what the primary rule alone leaves derivable"
+
+
+def link(parent: tuple[str, str, str], child: tuple[str, str], values, *, d=False):
+    """Declared links (as model int_disclosure_links): the parent cell (indicator,
+    breakdown, value) is at least the sum of the child table's (indicator, breakdown) cells
+    whose maalgruppe is one of `values`, in numerators (and denominators with `d`)."""
+    rows = [("at_most", *parent, *child, "maalgruppe", v, True, d) for v in values]
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def test_a_benefit_group_that_bounds_its_target_groups_protects_them():
+    """0.2's fuldtidspersoner on jobafklaring (all ages) are at least 5.1's of every origin
+    in that target group (aged 16-64). 5.1's hidden 'vestlig / jobafklaring' (3) and
+    'vestlig / ressourceforloeb' (2) add up to 5 within 5.1, safe there; but 0.2 less the
+    shown origins leaves each at most 4, and their sum of 5 then holds each between 1 and 4
+    (the disclosure probe of December 2026, its third finding: 70 such cells)."""
+    frame = cells(
+        ("0.2", "ydelsesgruppe", "jobafklaring", 20, 19, "pct_change"),
+        ("0.2", "ydelsesgruppe", "ressourceforloeb", 44, 40, "pct_change"),
+        ("5.1", "herkomst_maalgruppe", "dansk / jobafklaring", 16, 1000),
+        ("5.1", "herkomst_maalgruppe", "vestlig / jobafklaring", 3, 300),
+        ("5.1", "herkomst_maalgruppe", "ikke-vestlig / jobafklaring", 0, 400),
+        ("5.1", "herkomst_maalgruppe", "dansk / ressourceforloeb", 30, 1000),
+        ("5.1", "herkomst_maalgruppe", "vestlig / ressourceforloeb", 2, 300),
+        ("5.1", "herkomst_maalgruppe", "ikke-vestlig / ressourceforloeb", 10, 400),
+        ("5.1", "herkomst_maalgruppe", "vestlig / dagpenge", 50, 300),
+        ("5.1", "herkomst", "vestlig", 55, 300),
+    )
+    frame["is_share"] = False  # a population denominator: the numerators are the counts
+    groups = ("jobafklaring", "ressourceforloeb")
+    links = pd.concat(
+        [link(("0.2", "ydelsesgruppe", g), ("5.1", "herkomst_maalgruppe"), [g]) for g in groups]
+    )
+    relations = find_relations(frame, links=links)
+    assert len(relations.bounds) == 2  # less than the parent: bounds, not sums
+    without = frame.assign(is_suppressed=suppress(frame, SMALL))
+    found = {(frame.breakdown_value[f.cell], f.what) for f in audit(without, SMALL, links)[0]}
+    assert ("vestlig / jobafklaring", "n") in found
+    assert audit(without, SMALL)[0] == []  # the cells' own relations alone see nothing
+    protected = frame.assign(is_suppressed=suppress(frame, SMALL, links))
+    assert audit(protected, SMALL, links)[0] == []
+    # a finer cell is hidden, not the benefit group, whose change a year later would follow
+    assert not protected.is_suppressed[protected.indicator_id == "0.2"].any()
+
+
+def test_a_total_that_its_target_group_sums_to_is_a_relation_like_any_other():
+    """2.4's insured unemployed (56 of 513 in an offer) are 5.4's dagpenge target group of
+    both origins in a month where nobody else is on dagpenge: 2.4 less 'øvrige / dagpenge'
+    gives 'ikke-vestlig / dagpenge', which 5.4 hid with the 1 of 6 åbenlyst
+    uddannelsesparate, and so that 1 of 6 (the probe's second finding, from the report's
+    text alone: 16 - 7 - (56 - 48) = 1 of 185 - 99 - (513 - 433) = 6)."""
+    frame = cells(
+        ("2.4", "total", "I alt", 56, 513),
+        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", 48, 433),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", 8, 80),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", 7, 99),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_aabenlyst_uddannelsesparat", 1, 6),
+        ("5.4", "herkomst", "ikke-vestlig", 16, 185),
+    )
+    links = link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
+    relations = find_relations(frame, links=links)
+    assert len(relations.bounds) == 0 and len(relations) == 2  # 5.4's own, and 2.4's
+    without = frame.assign(is_suppressed=suppress(frame, SMALL))
+    assert without.is_suppressed[frame.breakdown_value == "ikke-vestlig / dagpenge"].all()
+    found = {(frame.breakdown_value[f.cell], f.what) for f in audit(without, SMALL, links)[0]}
+    assert ("ikke-vestlig / kh_aabenlyst_uddannelsesparat", "n") in found
+    protected = frame.assign(is_suppressed=suppress(frame, SMALL, links))
+    assert audit(protected, SMALL, links)[0] == []
+    # hidden with it: not 'ikke-vestlig / dagpenge', which 2.4 would give back
+    assert set(protected.breakdown_value[protected.is_suppressed]) == {
+        "ikke-vestlig / kh_aabenlyst_uddannelsesparat",
+        "ikke-vestlig / kh_jobparat",
+    }
+    # a month where the children add up to more than the declared parent: no relation there
+    frame.loc[frame.indicator_id == "2.4", ["numerator", "denominator"]] = (50, 500)
+    relations = find_relations(frame, links=links)
+    assert len(relations.bounds) == 0 and len(relations) == 1
 
 
 def test_the_audit_finds_a_subtraction_left_open():

@@ -3,7 +3,8 @@ cells the primary rule hides, every cell whose shown neighbours would let a coun
 small_cell_threshold - 1 persons be derived by subtraction (a share's complement, a total
 minus its breakdown's shown cells, a finer breakdown of another indicator, a comparison
 computed from hidden cells, a change since a year before whose year-before cell is
-hidden). A dbt Python model: the method looks at each relation again
+hidden), and through the relations int_disclosure_links declares (a sum of one indicator's
+cells at most another's cell, a rolling year the sum of its months). A dbt Python model: the method looks at each relation again
 after every cell it hides, until none gives anything away, which SQL does not express."""
 
 from pipeline.suppression import suppress
@@ -13,7 +14,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     small = int(dbt.config.get("small_cell_threshold"))
     cells = dbt.ref("int_indicator_cells").df()
-    cells["is_suppressed"] = suppress(cells, small)
+    links = dbt.ref("int_disclosure_links").df()
+    cells["is_suppressed"] = suppress(cells, small, links)
     # text even where no model gave a method (all NULL: pandas would hand DuckDB no type)
     cells["interval_method"] = cells["interval_method"].astype("string")
     return cells.drop(columns=["is_hidden", "is_share", "is_comparison", "is_change"])

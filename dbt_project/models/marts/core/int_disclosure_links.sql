@@ -1,0 +1,58 @@
+-- Relations between published cells that the secondary suppression (pipeline/suppression.py)
+-- cannot find in the cells' names, declared here from the indicators' definitions. It finds
+-- sums between breakdowns of the same dimensions within one period; an attacker also uses
+-- these (the disclosure probe of December 2026, docs/reviews/disclosure-probe-2026-12/):
+--
+-- kind 'at_most': the children, summed over every origin, are part of the parent's
+--   population, so they add up to at most the parent (often exactly: the probe found them
+--   equal in most months). suppress checks each period: where they are equal it is a sum
+--   like any other, where they are less a bound (an inequality in its linear programmes),
+--   where they are more (the declaration does not hold that month) nothing.
+--   - 2.4 (persons on dagpenge in the month; those in a virksomhedsrettet offer) and 5.4's
+--     target group of dagpenge recipients (ind_2_4, ind_5_4: both count persons on dagpenge
+--     in the month, 5.4 by origin): numerators and denominators.
+--   - 0.2's fuldtidspersoner per benefit group (all ages) and 5.1's fuldtidspersoner of the
+--     target groups of that benefit (residents aged 16-64, by origin; the target groups of a
+--     benefit are the mapping seed's): numerators (0.2's denominator is the year before).
+-- Not declared yet: a rolling-year cell (3.3, 5.3, 5.6) is the sum of its twelve months, and
+--   consecutive windows share eleven of them (the probe's first finding; README, "Known gaps
+--   in the suppression").
+with
+
+mapping as (
+    select * from {{ ref('maalgruppe_mapping') }}
+),
+
+at_most as (
+    select distinct
+        'at_most' as kind,
+        '2.4' as parent_indicator,
+        'total' as parent_breakdown,
+        'I alt' as parent_value,
+        '5.4' as child_indicator,
+        'herkomst_maalgruppe' as child_breakdown,
+        'maalgruppe' as child_dimension,
+        ledige_maalgruppe_code as child_value,
+        true as on_numerator,
+        true as on_denominator
+    from mapping
+    where ydelse_group = 'dagpenge' and ledige_maalgruppe_code is not null
+
+    union all
+
+    select distinct
+        'at_most' as kind,
+        '0.2' as parent_indicator,
+        'ydelsesgruppe' as parent_breakdown,
+        ydelse_group as parent_value,
+        '5.1' as child_indicator,
+        'herkomst_maalgruppe' as child_breakdown,
+        'maalgruppe' as child_dimension,
+        maalgruppe_code as child_value,
+        true as on_numerator,
+        false as on_denominator
+    from mapping
+    where maalgruppe_code is not null
+)
+
+select * from at_most
