@@ -471,6 +471,50 @@ def test_no_small_count_can_be_derived_by_subtraction(built):
             assert shown == 0, table
 
 
+def test_every_declared_link_holds_wherever_its_cells_are(built):
+    """A declared link (int_disclosure_links) that the numbers break in a period is left out
+    there (suppress cannot trust it), so a wrong declaration would switch the protection off
+    without a word: in the sample each holds, as a sum or a bound, in every period and area
+    where its parent and children are published, in every quantity it is declared for."""
+    from pipeline.suppression import _prepare, dimensions, find_relations
+
+    with duckdb.connect(str(built.settings.warehouse_path), read_only=True) as con:
+        cells = con.execute("select * from intermediate.int_indicator_cells").df()
+        links = con.execute("select * from intermediate.int_disclosure_links").df()
+    frame = _prepare(cells)
+    relations = find_relations(cells, frame, links)
+    held = {(int(p), 0) for p in relations.parent[relations.holds[:, 0]]}
+    held |= {(int(p), 1) for p in relations.parent[relations.holds[:, 1]]}
+    bounds = relations.bounds
+    held |= set(zip(bounds.parent.tolist(), bounds.quantity.tolist(), strict=True))
+    keys = ["parent_indicator", "parent_breakdown", "parent_value"]
+    keys += ["child_indicator", "child_breakdown", "child_dimension"]
+    checked = set()
+    for (pi, pb, pv, ci, cb, dimension), link in links.groupby(keys):
+        children = frame[(frame.indicator_id == ci) & (frame.breakdown == cb)]
+        wanted = set(link.child_value)
+        chosen = [
+            dimensions(cb, value).get(dimension) in wanted for value in children.breakdown_value
+        ]
+        parents = frame[
+            (frame.indicator_id == pi)
+            & (frame.breakdown == pb)
+            & (frame.breakdown_value == pv)
+            & frame.system.isin(set(children.system[chosen]))
+        ]
+        declared = link.iloc[0][["on_numerator", "on_denominator"]].tolist()
+        quantities = [q for q, on in enumerate(declared) if on]
+        missing = [
+            (str(period.date()), q)
+            for cell, period in zip(parents.cell, parents.period, strict=True)
+            for q in quantities
+            if (int(cell), q) not in held
+        ]
+        assert missing == [], (pi, pv)
+        checked |= {pi} if len(parents) else set()
+    assert checked == set(links.parent_indicator)  # each link was seen somewhere
+
+
 def _dbt(args, env_root: Path):
     env = {**os.environ, "BKWH_WAREHOUSE_PATH": str(env_root / "warehouse.duckdb")}
     return subprocess.run(
