@@ -710,6 +710,7 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     bound_system = system[bounds.parent]
     in_bound = np.zeros(len(cells), dtype=bool)
     in_bound[np.concatenate([bounds.parent, bounds.children])] = True
+    free_before: set[tuple[int, int]] = set()
     earlier, later = year_before_pairs(cells)
     touched = np.ones(len(cells), dtype=bool)
 
@@ -720,7 +721,7 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         for at, found in _systems_of(relations, system, linked):
             bound_ids = np.flatnonzero(bound_system == at)
             for cell in _determined_small(
-                found, relations, hidden, values, share, small, bound_ids
+                found, relations, hidden, values, share, small, bound_ids, free_before
             ):
                 neighbours = nearest_shown(cell)
                 if len(neighbours):
@@ -768,10 +769,20 @@ def _systems_of(relations: Relations, system: np.ndarray, cells: np.ndarray):
     return list(groups.items())
 
 
-def _determined_small(ids, relations, hidden, values, share, small, bound_ids=()) -> list[int]:
+def _determined_small(
+    ids, relations, hidden, values, share, small, bound_ids=(), free_before=None
+) -> list[int]:
     """The hidden cells whose numerator, denominator or complement the relations `ids`
     (of one period and area) determine from the shown cells, or together with the bounds
-    `bound_ids` (of relations.bounds) hold between 0 and small, where it is small."""
+    `bound_ids` (of relations.bounds) hold between 0 and small, where it is small.
+
+    `free_before` holds the (cell, quantity) an earlier call found free (not held between 0
+    and small; quantity 2 is the complement), and gains those this one finds: hiding more
+    cells only turns shown values into unknowns, so every point the published cells allowed
+    before they still allow, and what was free stays free without its programmes again (a
+    newly included relation holds only newly hidden cells: a hidden cell in two relations
+    or more brings all of them in at once)."""
+    free_before = set() if free_before is None else free_before
     from scipy.linalg import null_space
 
     unknowns: dict[tuple[int, int], int] = {}
@@ -822,17 +833,19 @@ def _determined_small(ids, relations, hidden, values, share, small, bound_ids=()
     bounds = (bound_rows, np.array([limit for _, limit in limits]))
     free = null_space(matrix) if len(equations) else np.eye(len(unknowns))
     truth = np.array([values[cell, q] for cell, q in unknowns])
-    vectors, cells = [], []
+    vectors, cells, kinds = [], [], []
     for (cell, q), column in unknowns.items():
         vector = np.zeros(len(unknowns))
         vector[column] = 1.0
         vectors.append(vector)
         cells.append(cell)
+        kinds.append((cell, q))
         if q == 1 and share[cell] and (cell, 0) in unknowns:
             vector = vector.copy()
             vector[unknowns[(cell, 0)]] = -1.0
             vectors.append(vector)
             cells.append(cell)
+            kinds.append((cell, 2))  # the complement
     vectors = np.array(vectors)
     fixed = (
         np.all(np.abs(vectors @ free) < 1e-7, axis=1) if free.size else np.ones(len(cells), bool)
@@ -876,7 +889,11 @@ def _determined_small(ids, relations, hidden, values, share, small, bound_ids=()
             and values[cell, 0] <= values[cell, 1] + TOLERANCE
         ]
         candidates = np.flatnonzero(small_values & ~fixed)
-        found[candidates] = _bounded_small(matrix, truth, below, vectors[candidates], small, bounds)
+        candidates = np.array([k for k in candidates if kinds[k] not in free_before], dtype=int)
+        if len(candidates):
+            held = _bounded_small(matrix, truth, below, vectors[candidates], small, bounds)
+            found[candidates] = held
+            free_before.update(kinds[k] for k in candidates[~held])
     return sorted({cells[k] for k in np.flatnonzero(found)} | rest_small)
 
 
