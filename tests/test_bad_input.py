@@ -109,6 +109,16 @@ CASES = {
         _set_cell(3, 3, "03-04-2024"),
         "row 3, column 'start_date': value is not of type date (found '03-04-2024')",
     ),
+    # the row whose cell has the wrong type is left out, and the others are validated: one
+    # refusal names both problems, not the type now and the value at the next delivery
+    "a wrong type and a wrong value": (
+        "case_system/offers_2024-11.csv",
+        lambda p: (_set_cell(3, 3, "03-04-2024")(p), _set_cell(2, 2, "ukendt tilbud")(p)),
+        (
+            "row 3, column 'start_date': value is not of type date (found '03-04-2024')",
+            "row 2, column 'offer_type'",
+        ),
+    ),
     "empty file": (
         "case_system/offers_2024-05.csv",
         lambda p: p.write_bytes(b""),

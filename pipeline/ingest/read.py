@@ -339,6 +339,25 @@ def drop_incoming(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop {kind} incoming")
 
 
+def partly_read(con: duckdb.DuckDBPyConnection, problems: Problems) -> set[str]:
+    """The files with problems whose other rows are in `incoming` nonetheless (read_csv: only
+    cells of the wrong type were wrong)."""
+    exists = (
+        con.execute(
+            "select count(*) from duckdb_views() where view_name = 'incoming' and temporary"
+        ).fetchall()[0][0]
+        + con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'incoming' and temporary"
+        ).fetchall()[0][0]
+    )
+    if not problems or not exists:
+        return set()
+    found = con.execute(
+        "select distinct _file from incoming where list_contains(?, _file)", [list(problems)]
+    ).fetchall()
+    return {file for (file,) in found}
+
+
 def drop_files(con: duckdb.DuckDBPyConnection, table: str, problems: Problems) -> None:
     """Leave the refused files' rows out of a temp table."""
     if problems:
@@ -368,9 +387,18 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Deliv
     )
     if sniffed:
         merge(problems, read_csv_text(con, "_text", sniffed, list(spec.columns)))
-    merge(problems, type_cells(con, "_text", "_typed", spec.columns))
+    cells = type_cells(con, "_text", "_typed", spec.columns)
     con.execute("drop table _text")
+    # A file whose problems are cells that do not fit their type keeps its other rows, to be
+    # validated with the rest (ingest.run: its refusal then names every problem at once, not
+    # only the types until the next delivery); the rows with such a cell are left out. A
+    # file with a problem of another kind is left out whole.
     drop_files(con, "_typed", problems)
+    described = con.execute("select * from _typed limit 0").description
+    bad = [c for c, *_ in described if c.startswith("_bad_")]
+    if cells:  # a scan of every row, only where some cell did not fit
+        con.execute(f"delete from _typed where {' or '.join(f'{c} is not null' for c in bad)}")
+    merge(problems, cells)
     # the typed columns alone (a view: the rows are not copied once more)
     columns = ", ".join(q(c) for c in spec.columns)
     con.execute(f"create temp view incoming as select _file, _line, {columns} from _typed")
@@ -432,7 +460,8 @@ def read_parquet(
 
 
 def read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
-    """Fill `incoming` with the files of one suite; the problems of the files left out."""
+    """Fill `incoming` with the files of one suite; the problems of the files left out (a CSV
+    file whose only problems are cells of the wrong type leaves its other rows in it)."""
     drop_incoming(con)
     if spec.reader == "csv":
         return read_csv(con, spec, files)

@@ -34,7 +34,7 @@ from pipeline.ingest.quarantine import (
     write_batch,
     write_refusal,
 )
-from pipeline.ingest.read import read
+from pipeline.ingest.read import partly_read, read
 from pipeline.ingest.validate import validate
 from pipeline.privacy import SHOWN_BY_SHAPE
 from pipeline.suites import SourceSpec
@@ -163,17 +163,26 @@ class Ingestor:
         spec = files[0].spec
         read_problems = read(con, spec, files)
         readable = [d for d in files if d.name not in read_problems]
+        # a file refused for some cells that the reader left its other rows of: they are
+        # validated too, by the value rules, so that its refusal names all its problems
+        partly = partly_read(con, read_problems)
         failures, n_rows, rules, stats = {}, {}, [], {}
-        if readable:
+        if readable or partly:
             current = loadlog.current_rows(con, spec.raw_table)
             outcome, n_rows = validate(
-                con, self.validator, spec, readable, current, self.today or local_today()
+                con,
+                self.validator,
+                spec,
+                readable,
+                current,
+                self.today or local_today(),
+                [d for d in files if d.name in partly],
             )
             failures, rules, stats = outcome.failures, outcome.rules, outcome.statistics
         refused: dict[str, Refused] = {}
         for d in files:
             entries = failures.get(d.name, [])
-            problems = read_problems.get(d.name) or [
+            problems = read_problems.get(d.name, []) + [
                 problem_from_result(d.name, e) for e in entries
             ]
             if problems:

@@ -565,11 +565,14 @@ def validate(
     files: list[Delivery],
     current: dict[str, int],
     today: date | None = None,
+    partly: list[Delivery] | None = None,
 ) -> tuple[BatchValidation, dict[str, int]]:
-    """Validate the files in `incoming` (all read without problems)."""
+    """Validate the files in `incoming`: `files` (all read without problems) by every rule,
+    `partly` (refused already for some cells, whose other rows are there) by the value rules
+    only (the rows left out would skew a file rule's counts)."""
     today = today or local_today()
     outcome = BatchValidation()
-    _batch_files(con, files, today)
+    _batch_files(con, [*files, *(partly or [])], today)
     run_value_rules(con, validator, spec, outcome)
-    n_rows = run_file_rules(con, validator, spec, files, current, today, outcome)
+    n_rows = run_file_rules(con, validator, spec, files, current, today, outcome) if files else {}
     return outcome, n_rows
