@@ -707,7 +707,9 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     # period and area's relations.
     system = frame.system.to_numpy()
     bounds = relations.bounds
-    bound_system = system[bounds.parent]
+    bounds_of: dict[int, list[int]] = {}
+    for j, at in enumerate(system[bounds.parent].tolist()):
+        bounds_of.setdefault(at, []).append(j)
     in_bound = np.zeros(len(cells), dtype=bool)
     in_bound[np.concatenate([bounds.parent, bounds.children])] = True
     free_before: set[tuple[int, int]] = set()
@@ -719,9 +721,8 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         linked = hidden & ((np.bincount(member, minlength=len(cells)) >= 2) | in_bound)
         linked &= np.isin(system, np.unique(system[touched]))
         for at, found in _systems_of(relations, system, linked):
-            bound_ids = np.flatnonzero(bound_system == at)
             for cell in _determined_small(
-                found, relations, hidden, values, share, small, bound_ids, free_before
+                found, relations, hidden, values, share, small, bounds_of.get(at, []), free_before
             ):
                 neighbours = nearest_shown(cell)
                 if len(neighbours):
@@ -770,7 +771,7 @@ def _systems_of(relations: Relations, system: np.ndarray, cells: np.ndarray):
 
 
 def _determined_small(
-    ids, relations, hidden, values, share, small, bound_ids=(), free_before=None
+    ids, relations, hidden, values, share, small, bound_ids, free_before
 ) -> list[int]:
     """The hidden cells whose numerator, denominator or complement the relations `ids`
     (of one period and area) determine from the shown cells, or together with the bounds
@@ -782,7 +783,6 @@ def _determined_small(
     before they still allow, and what was free stays free without its programmes again (a
     newly included relation holds only newly hidden cells: a hidden cell in two relations
     or more brings all of them in at once)."""
-    free_before = set() if free_before is None else free_before
     from scipy.linalg import null_space
 
     unknowns: dict[tuple[int, int], int] = {}

@@ -339,25 +339,6 @@ def drop_incoming(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop {kind} incoming")
 
 
-def partly_read(con: duckdb.DuckDBPyConnection, problems: Problems) -> set[str]:
-    """The files with problems whose other rows are in `incoming` nonetheless (read_csv: only
-    cells of the wrong type were wrong)."""
-    exists = (
-        con.execute(
-            "select count(*) from duckdb_views() where view_name = 'incoming' and temporary"
-        ).fetchall()[0][0]
-        + con.execute(
-            "select count(*) from duckdb_tables() where table_name = 'incoming' and temporary"
-        ).fetchall()[0][0]
-    )
-    if not problems or not exists:
-        return set()
-    found = con.execute(
-        "select distinct _file from incoming where list_contains(?, _file)", [list(problems)]
-    ).fetchall()
-    return {file for (file,) in found}
-
-
 def drop_files(con: duckdb.DuckDBPyConnection, table: str, problems: Problems) -> None:
     """Leave the refused files' rows out of a temp table."""
     if problems:
@@ -370,8 +351,12 @@ def merge(into: Problems, more: Problems) -> Problems:
     return into
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
-    """A plain ';' CSV export (case system, registers): header = the declared columns."""
+def read_csv(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> tuple[Problems, set[str]]:
+    """A plain ';' CSV export (case system, registers): header = the declared columns. The
+    problems, and the files with problems whose other rows are in `incoming` (only cells of
+    the wrong type were wrong)."""
     problems: Problems = {}
     sniffed = []
     for d in files:
@@ -394,15 +379,16 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Deliv
     # only the types until the next delivery); the rows with such a cell are left out. A
     # file with a problem of another kind is left out whole.
     drop_files(con, "_typed", problems)
-    described = con.execute("select * from _typed limit 0").description
-    bad = [c for c, *_ in described if c.startswith("_bad_")]
+    partly = set(cells) - set(problems)
     if cells:  # a scan of every row, only where some cell did not fit
-        con.execute(f"delete from _typed where {' or '.join(f'{c} is not null' for c in bad)}")
+        described = con.execute("select * from _typed limit 0").description
+        bad = [f"{c} is not null" for c, *_ in described if c.startswith("_bad_")]
+        con.execute(f"delete from _typed where {' or '.join(bad)}")
     merge(problems, cells)
     # the typed columns alone (a view: the rows are not copied once more)
     columns = ", ".join(q(c) for c in spec.columns)
     con.execute(f"create temp view incoming as select _file, _line, {columns} from _typed")
-    return problems
+    return problems, partly
 
 
 PARQUET_TYPES = {
@@ -459,17 +445,20 @@ def read_parquet(
     return problems
 
 
-def read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]) -> Problems:
-    """Fill `incoming` with the files of one suite; the problems of the files left out (a CSV
-    file whose only problems are cells of the wrong type leaves its other rows in it)."""
+def read(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> tuple[Problems, set[str]]:
+    """Fill `incoming` with the files of one suite; the problems of the files left out, and
+    those of them whose other rows are in `incoming` nonetheless (a CSV file whose only
+    problems are cells of the wrong type)."""
     drop_incoming(con)
     if spec.reader == "csv":
         return read_csv(con, spec, files)
     if spec.reader == "parquet":
-        return read_parquet(con, spec, files)
+        return read_parquet(con, spec, files), set()
     from pipeline.ingest.observations import read_observations
 
-    return read_observations(con, spec, files)
+    return read_observations(con, spec, files), set()
 
 
 def read_file(source: str, path: Path):
@@ -480,7 +469,7 @@ def read_file(source: str, path: Path):
     if d.spec is None:
         return None, [Problem(path.name, f"no suite matches this file name in {source}")]
     with duckdb.connect() as con:
-        problems = read(con, d.spec, [d]).get(path.name, [])
+        problems = read(con, d.spec, [d])[0].get(path.name, [])
         frame: pd.DataFrame = con.execute(
             "select * exclude (_file) from incoming order by _line"
         ).df()

@@ -34,7 +34,7 @@ from pipeline.ingest.quarantine import (
     write_batch,
     write_refusal,
 )
-from pipeline.ingest.read import partly_read, read
+from pipeline.ingest.read import read
 from pipeline.ingest.validate import validate
 from pipeline.privacy import SHOWN_BY_SHAPE
 from pipeline.suites import SourceSpec
@@ -161,11 +161,11 @@ class Ingestor:
         """Read and validate one suite's new files: (passed, with rows and the batch's
         validation document; refused, with theirs). Nothing is written to the warehouse."""
         spec = files[0].spec
-        read_problems = read(con, spec, files)
+        # a file refused for some cells that the reader left its other rows of (`partly`):
+        # they are validated too, by the value rules, so that its refusal names all its
+        # problems
+        read_problems, partly = read(con, spec, files)
         readable = [d for d in files if d.name not in read_problems]
-        # a file refused for some cells that the reader left its other rows of: they are
-        # validated too, by the value rules, so that its refusal names all its problems
-        partly = partly_read(con, read_problems)
         failures, n_rows, rules, stats = {}, {}, [], {}
         if readable or partly:
             current = loadlog.current_rows(con, spec.raw_table)
