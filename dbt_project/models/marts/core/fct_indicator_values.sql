@@ -19,6 +19,10 @@ reform_breaks as (
     select * from {{ ref('int_reform_breaks') }}
 ),
 
+calendar as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
 with_intervals as (
     select
         suppressed.* exclude (ci_lower, ci_upper, interval_method),
@@ -34,7 +38,10 @@ with_intervals as (
 -- home municipality's own register: their newest months are the ones still revised). A
 -- benchmark whose newest period lies before a reform that breaks the indicator has ended
 -- there (4.2's y38a02 in June 2025, at the kontanthjælp reform, replaced by y60a02): it is
--- not revised. One that only lags (a delivery missed) is still revised.
+-- not revised. One that only lags (a delivery missed) is still revised. A year (period type
+-- year) is provisional only while its December is one of those months too, counted from the
+-- register's newest month: 3.3's 2025, counted from its 12 months, is the newest year but
+-- reads no month of 2026, so it is final once its December is.
 indicator_breaks as (
     select
         indicator_id,
@@ -67,6 +74,11 @@ with_revisions as (
             when ci_lower is not null or ci_upper is not null then interval_method
         end as interval_method,
         period > newest_period - to_months(revision_months)
+        and (
+            period_type != 'year'
+            or period + interval 11 month
+            > (select max(calendar.month_date) from calendar) - to_months(revision_months)
+        )
         and not coalesce(
             area_code != {{ var('home_municipality') }} and newest_period < last_break, false
         ) as is_provisional
