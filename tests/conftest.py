@@ -17,14 +17,16 @@ import pytest
 
 from pipeline.config import REPO_ROOT, SAMPLE_PSEUDONYM_KEY, Settings
 
-# A small world: 20 months, so that indicators needing a month of history before a spell plus
-# 26 weeks of follow-up (1.5) have values, reaching three months past the kontanthjælp reform
-# of 1 July 2025 (DESIGN.md), so that both sides of its break are built and tested.
+# A small world: 23 months, so that indicators needing a month of history before a spell plus
+# 26 weeks of follow-up (1.5) have values, reaching six months past the kontanthjælp reform
+# of 1 July 2025 (DESIGN.md), so that both sides of its break are built and tested, and to the
+# end of 2025: the one calendar year whose months are all measured, which the indicators
+# counted per calendar year (3.3, 5.3, 5.6) need for a row.
 # The first month starts on a Thursday: the register's first week (Monday 29 January 2024)
 # reaches into the month before, as full-history samples do (2019-01 starts on 31 December).
-WORLD = {"seed": 9, "scale": 0.05, "start": "2024-02", "end": "2025-09"}
-# The world's last month, as case-system files name it (2025-09) and as Jobindsats and
-# StatBank name it (2025M09), and the month after it, which no file of the world has.
+WORLD = {"seed": 9, "scale": 0.05, "start": "2024-02", "end": "2025-12"}
+# The world's last month, as case-system files name it (2025-12) and as Jobindsats and
+# StatBank name it (2025M12), and the month after it, which no file of the world has.
 LAST_MONTH = WORLD["end"]
 LAST_PERIOD = LAST_MONTH.replace("-", "M")
 _year, _month = map(int, LAST_MONTH.split("-"))

@@ -496,16 +496,16 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     """An offer still running when the case system exports it may have no end (empty
     end_date): it loads, its end missing (macro runs_in_month counts it as running). An end
     before the start is refused, naming the file's row and column."""
-    _only(fresh, "case_system", {"offers_2024-05.csv", "partial_sick_leave_2024-05.csv"})
+    _only(fresh, "case_system", {"offers_2024-06.csv", "partial_sick_leave_2024-06.csv"})
     folder = fresh.settings.landing_dir / "case_system"
-    offers = folder / "offers_2024-05.csv"
+    offers = folder / "offers_2024-06.csv"
     lines = offers.read_text().splitlines()
     header = lines[0].split(";")
     parts = lines[1].split(";")
     parts[header.index("end_date")] = ""
     lines[1] = ";".join(parts)
     offers.write_text("\n".join(lines) + "\n")
-    sick = folder / "partial_sick_leave_2024-05.csv"
+    sick = folder / "partial_sick_leave_2024-06.csv"
     lines = sick.read_text().splitlines()
     header = lines[0].split(";")
     parts = lines[2].split(";")  # line 3 of the file
@@ -516,13 +516,13 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 
-    assert outcomes["offers_2024-05.csv"].status == "loaded"
+    assert outcomes["offers_2024-06.csv"].status == "loaded"
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         open_ended = con.execute(
             "select _row_number from raw.case_system_offers where end_date is null"
         ).fetchall()
     assert open_ended == [(2,)]
-    refused = outcomes["partial_sick_leave_2024-05.csv"]
+    refused = outcomes["partial_sick_leave_2024-06.csv"]
     assert refused.status == "quarantined"
     assert "row 3, column 'end_date'" in refused.message, refused.message
 

@@ -471,6 +471,34 @@ def test_no_small_count_can_be_derived_by_subtraction(built):
             assert shown == 0, table
 
 
+def test_no_two_published_periods_of_a_count_of_persons_overlap(built):
+    """Windows that overlap differ by the months they do not share, so a series of them
+    pins the months themselves: when 3.3 was counted over the 12 months ending each month,
+    its shown windows held 105 of its monthly award counts between 1 and 4, 96 exactly
+    (docs/reviews/disclosure-probe-2026-12, rolling.py). Every series of the publication
+    (indicator, area, breakdown value) covers months no other period of it covers, but for a
+    count of companies (1.6), which is no sum of its months: a company cooperated with in
+    several months counts once."""
+    counted = {r["indicator_id"]: r["counted_da"] for r in _catalogue()}
+    span = {"month": (0, 1), "quarter": (0, 3), "year": (0, 12), "rolling_year": (-11, 1)}
+    rows = _query(
+        built.settings.analytics_path,
+        "select indicator_id, area_code, breakdown, breakdown_value, period, period_type "
+        "from marts.fct_indicator_values order by all",
+    )
+    last_end, overlapping, types = {}, set(), {}
+    for indicator, area, breakdown, value, period, period_type in rows:
+        months = period.year * 12 + period.month - 1
+        first, end = (months + offset for offset in span[period_type])
+        key = (indicator, area, breakdown, value)
+        if first < last_end.get(key, first):
+            overlapping.add(indicator)
+        last_end[key] = max(end, last_end.get(key, end))
+        types.setdefault(indicator, set()).add(period_type)
+    assert overlapping == {i for i, c in counted.items() if c == "virksomheder"}, overlapping
+    assert {i for i, t in types.items() if t == {"year"}} >= {"3.3", "5.3", "5.6"}
+
+
 def test_every_declared_link_holds_wherever_its_cells_are(built):
     """A declared link (int_disclosure_links) that the numbers break in a period is left out
     there (suppress cannot trust it), so a wrong declaration would switch the protection off
@@ -1013,16 +1041,15 @@ def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
     assert len(periods) != before  # the dropped weeks split periods
 
 
-def test_a_late_correction_rebuilds_each_rolling_year_with_the_months_before_it(
-    rebuilt, dbt_target
-):
-    """A correction of the world's last month alone (the benefit register's last month
+def test_a_late_correction_rebuilds_each_year_with_the_months_before_it(rebuilt, dbt_target):
+    """A correction of the world's last month alone (the benefit register's December 2025
     drops a seventh of its person-weeks): the month-incremental models rebuild from that
-    month, a year and more after the world's first, so each 12-month window ending in it of
-    a month-incremental model (5.6: period type rolling_year) is computed again from the 11
-    months before it, which no new load touched (macro rebuilt_months, months_before), and
-    still equals a full rebuild. The test above cannot see that: its corrections start in
-    the world's first year, so every window is rebuilt whole."""
+    month, or a year before it where a row covers the months after its own (5.6: period type
+    year, keyed by the year's first month, months_ahead 11). So 2025 is computed again from
+    its eleven months before December, which no new load touched (2024, which began before
+    the world, has no row), and every model still equals a full rebuild. The test above
+    cannot see that: its corrections start in the world's first year, so every year is
+    rebuilt whole."""
     from pipeline.ingest import Ingestor
 
     path = sorted((rebuilt.settings.landing_dir / "benefit_register").glob("dream_*.parquet"))[-1]
@@ -1036,15 +1063,22 @@ def test_a_late_correction_rebuilds_each_rolling_year_with_the_months_before_it(
     assert [o.status for o in outcomes if o.status != "skipped"] == ["loaded"]
 
     built, incremental, rebuilt_from = _incremental_and_full(rebuilt, dbt_target)
-    rolling = {r["model_name"] for r in _catalogue() if r["period_type"] == "rolling_year"}
-    year, month = map(int, WORLD["start"].split("-"))
-    first_window_end = date(year + (month + 10) // 12, (month + 10) % 12 + 1, 1)  # 12th month
-    # the month-incremental rolling years of person data rebuilt, each from a month whose
-    # window reaches back past it (1.6's contacts are the case system's: no new load, kept)
-    late = {name for name in rolling & set(incremental) if rebuilt_from.get(name) is not None}
-    assert late, "no rolling-year model was rebuilt from a month"
+    windows = {
+        r["model_name"] for r in _catalogue() if r["period_type"] in ("rolling_year", "year")
+    }
+    start, end = (date.fromisoformat(f"{WORLD[k]}-01") for k in ("start", "end"))
+    # the month-incremental windows of person data rebuilt from a month, not whole (1.6's
+    # contacts are the case system's: no new load, kept), from the month before December's
+    # year: a year's row begins 11 months before its last
+    late = {name for name in windows & set(incremental) if rebuilt_from.get(name) is not None}
+    assert late, "no model counted per year was rebuilt from a month"
     for name in late:
-        assert rebuilt_from[name] > first_window_end, (name, rebuilt_from[name])
+        assert start < rebuilt_from[name] <= date(end.year - 1, 12, 1), (name, rebuilt_from[name])
+    ballerup_years = _query(
+        rebuilt.settings.warehouse_path,
+        "select distinct period from marts.ind_5_6__sanktioner_herkomst order by 1",
+    )
+    assert [p for (p,) in ballerup_years] == [date(end.year, 1, 1)]  # 2024 began in February
     for name in incremental:
         assert built[name, "+config.materialized:incremental"] == built[name, "--full-refresh"], (
             name

@@ -19,7 +19,8 @@
     belongs to the month of its Thursday, and a payment period or spell that reaches a
     changed week may begin in the month before), and `months_ahead` months earlier still: a
     month's figure that follows people up for up to that many months after it (none, for a
-    figure of the month itself). A delivery of a raw table without such a period (the
+    figure of the month itself; 11 for a calendar year's row, keyed by its first month, so
+    that a load from any month of a year rebuilds the year whole). A delivery of a raw table without such a period (the
     registers, the benchmark tables) rebuilds every month; nothing new, none. A change of the
     dbt project builds the model whole (--full-refresh: orchestration/defs/transform).
 
@@ -87,10 +88,10 @@
 
 {#- A condition on `column` (a month's first day): the months the model rebuilds; true
     when it is built whole. Without a column (a model whose rows are not months): true when
-    anything it reads has a new load, false when nothing has (it keeps its rows). On an
-    input, `months_before` widens it to the months a rebuilt month reads back (11 for a
-    rolling year). -#}
-{% macro rebuilt_months(column=none, months_before=0) -%}
+    anything it reads has a new load, false when nothing has (it keeps its rows). A row
+    that covers months after its own (a calendar year's, by its first day) says so with
+    months_ahead, so that the months it reads are rebuilt months too. -#}
+{% macro rebuilt_months(column=none) -%}
     {%- if not is_incremental() -%}
         true
     {%- else -%}
@@ -101,7 +102,6 @@
             true
         {%- else -%}
             {{ column }} >= date '{{ from_month }}'
-            {%- if months_before %} - interval {{ months_before }} month{% endif %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

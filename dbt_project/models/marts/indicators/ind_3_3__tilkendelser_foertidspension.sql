@@ -1,14 +1,16 @@
--- 3.3 Tilkendelse af førtidspension (udvikling over år): awards in the 12 months ending each
--- month (the period is the window's last month), and per 10,000 residents aged 18-64; per
--- age group at the award and in all. An award (tilkendelse) is a new grant: a person's first
+-- 3.3 Tilkendelse af førtidspension (udvikling over år): awards per calendar year (period
+-- type year: not the 12 months ending each month, whose overlapping windows pin the months
+-- they share, macro full_calendar_years), and per 10,000 residents aged 18-64; per age group
+-- at the award and in all. An award (tilkendelse) is a new grant: a person's first
 -- førtidspension spell whose week before is seen without it (int_benefit_spells'
 -- is_seen_entry). A spell running from the register's first week is the stock, and one that
 -- starts in the first week of a stay is a person who moved in on førtidspension granted
--- elsewhere: neither is an award. Windows start after the register's first month; the
--- residents are those of each month's first day (int_population_months). Ballerup from its
+-- elsewhere: neither is an award. A year is counted where all its months are after the
+-- register's first month; the residents are those of its December's first day
+-- (int_population_months). Ballerup from its
 -- register. The country (area 0) from DST: PEN113's new recipients of førtidspension of the
--- window's 12 months (every month and five-year band of an age group published) per 10,000
--- of FOLK1A's residents of the group on the first day of the quarter the window ends in
+-- year's 12 months (every month and five-year band of an age group published) per 10,000
+-- of FOLK1A's residents of the group on the first day of the year's last quarter
 -- (every year of age published); in all where every group has a row. A person who moves
 -- between municipalities is no new recipient of the country (Jobindsats y10a02 is the stock,
 -- not awards; docs/sources/real_tables.md, PEN113).
@@ -56,14 +58,18 @@ awards as (
     where spells.weeks_since_previous_spell is null and spells.is_seen_entry
 ),
 
+-- the Decembers ending a calendar year whose months are all after the register's first
+-- (the month before an award must be seen)
 windows as (
     select
         calendar.month_date as period,
-        -- the first day of the quarter the window ends in: FOLK1A's day
+        -- the first day of the quarter the year ends in: FOLK1A's day
         date_trunc('quarter', calendar.month_date) as quarter_date
     from calendar
     cross join first_month
-    where calendar.month_date - interval 11 month > first_month.month_date
+    where
+        month(calendar.month_date) = 12
+        and calendar.month_date - interval 11 month > first_month.month_date
 ),
 
 residents as (
@@ -196,8 +202,8 @@ areas as (
 final as (
     select
         '3.3' as indicator_id,
-        period,
-        'rolling_year' as period_type,
+        {{ calendar_year('period') }} as period,
+        'year' as period_type,
         area_code,
         breakdown,
         breakdown_value,

@@ -4,10 +4,12 @@
 -- day: jobparat and uddannelsesparat), the share still on the benefit 13 weeks after the
 -- first week, counted in the month of that week; for non-Western and for Danish and Western
 -- origin; the total row is the gap in percentage points (non-Western minus the others).
--- Counted over the 12 months ending each month (period type rolling_year, as 3.3): a month's
--- job-ready new spells of one origin are a handful (in the sample 2-18 a month, so 87 of the
--- 91 monthly gaps were suppressed and the latest published one was two years old), a year's
--- are enough to compare. A window is published only where all its 12 months can be measured.
+-- Counted per calendar year (period type year, as 3.3 and 5.6): a month's job-ready new
+-- spells of one origin are a handful (in the sample 2-18 a month, so 87 of the 91 monthly
+-- gaps were suppressed and the latest published one was two years old), a year's are enough
+-- to compare. Calendar years, not the 12 months ending each month: windows that overlap pin
+-- the months they share (macro full_calendar_years). A year is published only where all its
+-- 12 months can be measured.
 with
 
 followed_spells as (
@@ -74,21 +76,21 @@ counts as (
             and origin_groups.origin_group = followed_counts.origin_group
 ),
 
--- the 12 months ending each month, where all 12 can be measured (measurable months run
--- without a gap from the first to the calendar's last)
+-- the Decembers ending a calendar year all of whose 12 months can be measured (measurable
+-- months run without a gap from the first to the calendar's last)
 window_ends as (
-    {{ full_rolling_years('measurable_months', 'period') }}
+    {{ full_calendar_years('measurable_months', 'period') }}
 ),
 
 yearly as (
     select
-        window_ends.period,
+        {{ calendar_year('window_ends.period') }} as period,
         counts.origin_group,
         sum(counts.n_base) as n_base,
         sum(counts.n_flagged) as n_flagged
     from window_ends
     inner join counts on {{ in_rolling_year('counts.period', 'window_ends.period') }}
-    group by window_ends.period, counts.origin_group
+    group by all
 ),
 
 gaps as (
@@ -103,7 +105,7 @@ final as (
     select
         '5.3' as indicator_id,
         period,
-        'rolling_year' as period_type,
+        'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'herkomst' as breakdown,
         origin_group as breakdown_value,
@@ -118,7 +120,7 @@ final as (
     select
         '5.3' as indicator_id,
         period,
-        'rolling_year' as period_type,
+        'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'total' as breakdown,
         'I alt' as breakdown_value,

@@ -9,21 +9,24 @@
 -- any target group: 0, up to the exact conditional bound). A sanction counts in the
 -- target group the person belonged to last in the sanction's month (a week belongs to the
 -- month of its Thursday).
--- Counted over the 12 months ending each month (period type rolling_year, as 3.3 and 5.3):
--- sanctions of the 12 months per 100 fuldtidspersoner of the 12 months (their average over
--- the months: a year's fuldtidspersoner are the sum of each person's share of the year, "Summen
--- af årsgraderne giver antallet af fuldtidspersoner i året", DST's documentation of the variable
--- GRADAAR, dst.dk/da/Statistik/dokumentation/Times/moduldata-for-arbejdsmarked/gradaar), a rate
--- per year. A month's
--- non-Western sanctions are a handful: in the sample every monthly total was too small to
--- publish. A window ends in the calendar's 12th month or later.
--- Month-incremental (macro rebuilt_months): a month's window reads the 11 months before it.
+-- Counted per calendar year (period type year, as 3.3 and 5.3): sanctions of the year's 12
+-- months per 100 fuldtidspersoner of the 12 months (their average over the months: a year's
+-- fuldtidspersoner are the sum of each person's share of the year, "Summen af årsgraderne
+-- giver antallet af fuldtidspersoner i året", DST's documentation of the variable GRADAAR,
+-- dst.dk/da/Statistik/dokumentation/Times/moduldata-for-arbejdsmarked/gradaar), a rate per
+-- year. A month's non-Western sanctions are a handful: in the sample every monthly total was
+-- too small to publish. Calendar years, not the 12 months ending each month: windows that
+-- overlap pin the months they share (macro full_calendar_years). A year is published where
+-- all its 12 months are in the calendar.
+-- Month-incremental (macro rebuilt_months): a year's row (its period the year's first day)
+-- covers the 11 months after it (months_ahead), so a load from any month of a year rebuilds
+-- that year whole.
 {{
     config(
         materialized='incremental',
         incremental_strategy='replace_rebuilt_months',
         on_schema_change='fail',
-        meta={'rebuild': {'month_column': 'period', 'months_ahead': 0}},
+        meta={'rebuild': {'month_column': 'period', 'months_ahead': 11}},
     )
 }}
 
@@ -31,23 +34,24 @@ with
 
 ftp as (
     select * from {{ ref('int_fuldtidspersoner_by_origin') }}
-    where is_active_course and {{ rebuilt_months('month_date', months_before=11) }}
+    where is_active_course and {{ rebuilt_months('month_date') }}
 ),
 
 person_months as (
     select * from {{ ref('int_person_months') }}
-    where is_active_course and {{ rebuilt_months('month_date', months_before=11) }}
+    where is_active_course and {{ rebuilt_months('month_date') }}
 ),
 
 calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
--- the months a window of 12 can end in: from the calendar's 12th month
+-- the Decembers ending a calendar year all of whose months are in the calendar, of the
+-- years rebuilt
 window_ends as (
     select period
-    from ({{ full_rolling_years('calendar', 'month_date') }}) as full_years
-    where {{ rebuilt_months('period') }}
+    from ({{ full_calendar_years('calendar', 'month_date') }}) as full_years
+    where {{ rebuilt_months(calendar_year('period')) }}
 ),
 
 sanctions as (
@@ -116,11 +120,11 @@ by_cell_month as (
             and cells.maalgruppe_code = sanction_counts.maalgruppe_code
 ),
 
--- each cell over the 12 months ending in each window's month: the sanctions, and the
+-- each cell over each calendar year (month_date its first day): the sanctions, and the
 -- fuldtidspersoner averaged over the 12 months
 by_cell as (
     select
-        window_ends.period as month_date,
+        {{ calendar_year('window_ends.period') }} as month_date,
         by_cell_month.herkomst,
         by_cell_month.maalgruppe_code,
         sum(by_cell_month.fuldtidspersoner) / 12 as fuldtidspersoner,
@@ -128,7 +132,7 @@ by_cell as (
     from window_ends
     inner join by_cell_month
         on {{ in_rolling_year('by_cell_month.month_date', 'window_ends.period') }}
-    group by window_ends.period, by_cell_month.herkomst, by_cell_month.maalgruppe_code
+    group by all
 ),
 
 by_origin as (
@@ -246,7 +250,7 @@ final as (
     select
         '5.6' as indicator_id,
         month_date as period,
-        'rolling_year' as period_type,
+        'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
@@ -261,7 +265,7 @@ final as (
     select
         '5.6' as indicator_id,
         month_date as period,
-        'rolling_year' as period_type,
+        'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         breakdown,
         breakdown_value,
