@@ -13,7 +13,8 @@ ind = sys.argv[1]; q = sys.argv[2]; absent_zero = 'absent0' in sys.argv[3:]
 # awards to an age group in a month, it is a small count derived from what is)
 monthly = 'months' in sys.argv[3:]
 c = duckdb.connect(PUB, read_only=True)
-df = c.sql(f"select period p, breakdown b, breakdown_value v, numerator n, denominator d, unit, is_suppressed s "
+# a calendar year (period type year, since December 2026) is the window ending in its December
+df = c.sql(f"select case when period_type = 'year' then period + interval 11 month else period end p, breakdown b, breakdown_value v, numerator n, denominator d, unit, is_suppressed s "
            f"from marts.fct_indicator_values where area_code=151 and indicator_id='{ind}'").df()
 df = df[~df.unit.isin(['pct_points', 'ratio'])]
 df['key'] = df.b + '|' + df.v
