@@ -38,9 +38,10 @@ age_groups as (
     where source_system = 'foertidspension' and not is_total
 ),
 
-first_month as (
+-- the months whose week before each week is seen: all but the register's first
+seen_months as (
     select month_date from calendar
-    where is_first_month
+    where not is_first_month
 ),
 
 awards as (
@@ -58,18 +59,14 @@ awards as (
     where spells.weeks_since_previous_spell is null and spells.is_seen_entry
 ),
 
--- the Decembers ending a calendar year whose months are all after the register's first
--- (the month before an award must be seen)
+-- the Decembers ending a calendar year whose months are all seen months (the week before an
+-- award must be seen)
 windows as (
     select
-        calendar.month_date as period,
+        period,
         -- the first day of the quarter the year ends in: FOLK1A's day
-        date_trunc('quarter', calendar.month_date) as quarter_date
-    from calendar
-    cross join first_month
-    where
-        month(calendar.month_date) = 12
-        and calendar.month_date - interval 11 month > first_month.month_date
+        date_trunc('quarter', period) as quarter_date
+    from ({{ full_calendar_years('seen_months', 'month_date') }}) as full_years
 ),
 
 residents as (
