@@ -7,13 +7,12 @@
 -- starts in the first week of a stay is a person who moved in on førtidspension granted
 -- elsewhere: neither is an award. A year is counted where all its months are after the
 -- register's first month; the residents are those of its December's first day
--- (int_population_months). Ballerup from its
--- register. The country (area 0) from DST: PEN113's new recipients of førtidspension of the
--- year's 12 months (every month and five-year band of an age group published) per 10,000
--- of FOLK1A's residents of the group on the first day of the year's last quarter
--- (every year of age published); in all where every group has a row. A person who moves
--- between municipalities is no new recipient of the country (Jobindsats y10a02 is the stock,
--- not awards; docs/sources/real_tables.md, PEN113).
+-- (int_population_months). Ballerup from its register. The country (area 0) from DST:
+-- PEN113's new recipients of førtidspension of the year's 12 months (every month and
+-- five-year band of an age group published) per 10,000 of FOLK1A's residents of the group on
+-- the first day of the year's last quarter (every year of age published); in all where every
+-- group has a row. A person who moves between municipalities is no new recipient of the
+-- country (Jobindsats y10a02 is the stock, not awards; docs/sources/real_tables.md, PEN113).
 with
 
 spells as (
@@ -38,7 +37,7 @@ age_groups as (
     where source_system = 'foertidspension' and not is_total
 ),
 
--- the months whose week before each week is seen: all but the register's first
+-- the months in which the week before any week is seen: all but the register's first
 seen_months as (
     select month_date from calendar
     where not is_first_month
