@@ -122,7 +122,7 @@ class Relations:
     offsets: np.ndarray
     children: np.ndarray
     holds: np.ndarray
-    bounds: Bounds | None = None  # the declared links that hold as bounds only
+    bounds: Bounds  # the declared links that hold as bounds only
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -897,7 +897,7 @@ def _determined_small(
     return sorted({cells[k] for k in np.flatnonzero(found)} | rest_small)
 
 
-def _bounded_small(matrix, truth, below, vectors, small, bounds=None) -> np.ndarray:
+def _bounded_small(matrix, truth, below, vectors, small, bounds) -> np.ndarray:
     """Which of `vectors` (each a hidden quantity, as a combination of the unknowns) the
     equations `matrix` (true solution `truth`) hold between 0 and small without fixing them:
     with the unknowns never negative, a share's numerator never above its denominator
@@ -915,7 +915,7 @@ def _bounded_small(matrix, truth, below, vectors, small, bounds=None) -> np.ndar
     for row, (numerator, denominator) in enumerate(below):
         upper[row, numerator], upper[row, denominator] = 1.0, -1.0
     limits = np.zeros(len(below))
-    if bounds is not None and len(bounds[0]):
+    if len(bounds[0]):
         upper = np.vstack([upper, bounds[0]])
         limits = np.concatenate([limits, bounds[1]])
     options = {

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.config import extracts_config, local_today
+from pipeline.config import extracts_config
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.observations import MEASURE_CELLS, file_columns
 from pipeline.ingest.problems import MAX_ROWS_REPORTED
@@ -564,15 +564,14 @@ def validate(
     spec: SourceSpec,
     files: list[Delivery],
     current: dict[str, int],
-    today: date | None = None,
-    partly: list[Delivery] | None = None,
+    today: date,
+    partly: list[Delivery],
 ) -> tuple[BatchValidation, dict[str, int]]:
     """Validate the files in `incoming`: `files` (all read without problems) by every rule,
     `partly` (refused already for some cells, whose other rows are there) by the value rules
     only (the rows left out would skew a file rule's counts)."""
-    today = today or local_today()
     outcome = BatchValidation()
-    _batch_files(con, [*files, *(partly or [])], today)
+    _batch_files(con, [*files, *partly], today)
     run_value_rules(con, validator, spec, outcome)
     n_rows = run_file_rules(con, validator, spec, files, current, today, outcome) if files else {}
     return outcome, n_rows
