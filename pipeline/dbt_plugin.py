@@ -10,7 +10,6 @@ results: analysts need no plugin to read it.
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 from collections.abc import Callable
 
@@ -20,7 +19,6 @@ import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from pipeline import stats
-from pipeline.lifetime import end_with_parent
 
 DOUBLE = duckdb.sqltype("DOUBLE")
 
@@ -144,11 +142,8 @@ class Plugin(BasePlugin):
         """Import the statistics libraries in the background while the build's first models
         (staging, spells) run in DuckDB, so that the first interval finds them imported
         (Python's per-module import locks make a model that needs one wait for it, not
-        import it twice). And a dbt that Dagster started (dagster-dbt sets DAGSTER_DBT_CLI)
-        ends when the process that started it dies (pipeline/lifetime.py); a dbt an analyst
-        started, from a shell or with nohup, is left to run."""
-        if os.environ.get("DAGSTER_DBT_CLI") == "true":
-            end_with_parent()
+        import it twice). (A refresh's dbt ends with the refresh from its start:
+        pipeline/lifetime.py.)"""
         threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:

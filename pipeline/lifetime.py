@@ -1,4 +1,4 @@
-"""A child process that ends when the process that started it dies.
+"""The dbt a refresh starts ends when the refresh dies, from its first instant.
 
 A refresh runs `dbt build` as a child process (dagster-dbt). When the refresh was killed
 alone (SIGKILL to its pid, as the OOM killer does, not to its process group), dbt went on:
@@ -6,38 +6,54 @@ measured on the sample, December 2026, a build killed at the failpoint `dbt.buil
 for 16-19 s, writing to the warehouse with no refresh left to record or publish what it
 built, and holding the warehouse's lock against the next refresh that came to recover.
 
-A dbt that Dagster started now watches its parent from its plugin (pipeline/dbt_plugin.py,
-loaded after dbt's start and parse, as dbt-duckdb sets up the warehouse) and ends itself with
-SIGTERM (dbt handles only SIGINT: SIGTERM ends it at once) within half a second of the
-parent's death: 1 s, measured as above. A parent that dies in the second or two before the
-plugin loads is not seen (dbt then finds itself a child of init, and runs on as before).
+The refresh's dbt resource therefore starts `bkwh-dbt` (this module's `main`, a console
+script) instead of dbt: it asks Linux for SIGTERM at its parent's death (prctl
+PR_SET_PDEATHSIG; dbt handles only SIGINT, so SIGTERM ends it at once) and then becomes dbt
+(exec, which keeps the request). The kernel ties the request to the thread that made it,
+here the process's one thread before dbt starts any, and fires it when the thread that
+started the process ends, here the refresh's worker thread, which waits for dbt to finish
+(orchestration/run.py; a Dagster run worker runs its steps in its main thread).
 
-Linux's own way, prctl PR_SET_PDEATHSIG, was tried first and did not fire here: the kernel
-ties it to the thread that asked, and dbt loads its plugins in a worker thread
-(ThreadPoolExecutor-0_0), which, it seems, ends before the build does.
+It replaces a watcher thread that dbt's DuckDB plugin started after dbt's start and parse
+(a few seconds, twenty after the project changed): a refresh killed alone in those seconds
+left its dbt to build on to its end. A first try of prctl, from that plugin, did not fire:
+the plugin runs in one of dbt's worker threads, which ends before the build does.
+
+A dbt an analyst starts (`cd dbt_project && dbt build`) is dbt itself, and is left alone.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
-import threading
-import time
+import sys
 
-POLL_S = 0.5
+from pipeline.config import dbt_executable
+
+# <linux/prctl.h>
+PR_SET_PDEATHSIG = 1
+# the pid of the process that starts bkwh-dbt, set by it (orchestration/defs/transform):
+# a parent that died before the request was made is seen by its pid
+PARENT_ENV = "BKWH_DBT_PARENT_PID"
 
 
-def end_with_parent(sig: signal.Signals = signal.SIGTERM, poll_s: float = POLL_S) -> bool:
-    """From now on, raise `sig` in this process within `poll_s` of its parent's death;
-    whether a parent was there to watch (a process whose parent is init, 1, has none)."""
-    parent = os.getppid()
-    if parent == 1:
+def end_with_parent(sig: signal.Signals = signal.SIGTERM) -> bool:
+    """Ask the kernel to send `sig` to this process when its parent dies; whether it could
+    (Linux only: elsewhere the dbt of a refresh killed alone runs on, as before)."""
+    if not sys.platform.startswith("linux"):
         return False
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll_s)
-        os.kill(os.getpid(), sig)
-
-    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     return True
+
+
+def main() -> None:
+    """`bkwh-dbt ARGS`: dbt with ARGS, ended with SIGTERM when its parent dies."""
+    parent = os.environ.get(PARENT_ENV)
+    if end_with_parent() and parent and os.getppid() != int(parent):
+        # the parent died between starting this process and the request above
+        sys.exit(f"bkwh-dbt: the process that started dbt ({parent}) is gone: dbt not started")
+    dbt = dbt_executable()
+    os.execvp(dbt, [dbt, *sys.argv[1:]])

@@ -25,6 +25,7 @@ from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
+from pipeline.lifetime import PARENT_ENV
 from pipeline.state import dbt_code_changed, raw_tables_loaded_since_build, record_dbt_build
 
 progress = logging.getLogger("bkwh.progress")
@@ -242,5 +243,13 @@ class WarehouseDbtCli(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
+    def cli(self, *args, **kwargs):
+        """The command, as `bkwh-dbt` (below), told which process starts it: this one."""
+        os.environ[PARENT_ENV] = str(os.getpid())
+        return super().cli(*args, **kwargs)
 
-dbt_resource = WarehouseDbtCli(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+# bkwh-dbt: dbt, ended when the refresh that started it dies (pipeline/lifetime.py)
+dbt_resource = WarehouseDbtCli(
+    project_dir=dbt_project, dbt_executable=str(Path(dbt_executable()).with_name("bkwh-dbt"))
+)
