@@ -16,7 +16,9 @@
     the sum of two rounded percentages), has the range that rounding allows.
     Only where the value is what the counts say it is (value = numerator / denominator x
     scale): a row whose value comes from elsewhere (a published rate beside counts of
-    another kind, an expected share) gets no interval rather than a wrong one.
+    another kind, an expected share) gets no interval rather than a wrong one. A row without
+    a value (a share the source withheld beside the counts it published, a ratio of two
+    groups with no events in either) gets none: an interval is a value's.
 -#}
 {% macro interval_bounds(method, scale, given, numerator='numerator', denominator='denominator', value='value') %}
     {%- set alpha = var('interval_alpha') -%}
@@ -27,6 +29,7 @@
     {%- endset -%}
     {%- for bound, column in [('low', 'ci_lower'), ('high', 'ci_upper')] %}
     case
+        when {{ value }} is null then null
         when {{ method }} in ('share_difference', 'rate_ratio') or {{ given }}_{{ column[3:] }} is not null
             then {{ given }}_{{ column[3:] }}
         when {{ method }} = 'count_change'

@@ -3,9 +3,10 @@
     units): scale * numerator / denominator for a share or a rate (100 for pct, 10,000 for
     per_10000, 100 for per_100), scale * (numerator / denominator - 1) for a change from a
     year before (units.compares_year_before), to `tolerance` (the precision the value is
-    published with: benchmark sources round to one decimal). Rows without counts, and units
-    computed from finer cells (units.compares_cells) or without a scale (count, rank), are
-    not checked. Used by the data tests value_follows_unit and indicator_rows_hold.
+    published with: benchmark sources round to one decimal). Rows without counts or without a
+    value (a share the source withheld beside its counts: shown as published, with no
+    interval), and units computed from finer cells (units.compares_cells) or without a scale
+    (count, rank), are not checked. Used by the data tests value_follows_unit and indicator_rows_hold.
 -#}
 {% macro unit_formula_mismatches(relation, numerator='numerator', denominator='denominator', tolerance=0.05) %}
 select m.*
@@ -15,6 +16,7 @@ where not u.compares_cells
     and u.scale is not null
     and m.{{ denominator }} > 0
     and m.{{ numerator }} is not null
+    and m.value is not null
     and abs(
         m.value - u.scale * (
             m.{{ numerator }} / m.{{ denominator }}

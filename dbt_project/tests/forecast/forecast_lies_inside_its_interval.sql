@@ -1,4 +1,4 @@
--- A projection lies inside its own 95 % prediction interval, and the interval widens (or
+-- A projection has and lies inside its own 95 % prediction interval, and the interval widens (or
 -- stays) with the horizon for a model without a season: fails on a misread statsmodels
 -- result (columns swapped, an interval of another alpha) or a clip that cut the forecast.
 select
@@ -13,7 +13,11 @@ left join {{ ref('fct_indicator_forecast') }} as earlier
         forecast.indicator_id = earlier.indicator_id
         and forecast.horizon = earlier.horizon + 1
 where
-    not (forecast.lower <= forecast.forecast and forecast.forecast <= forecast.upper)
+    -- a projection without its interval, or outside it
+    forecast.forecast is null
+    or forecast.lower is null
+    or forecast.upper is null
+    or not (forecast.lower <= forecast.forecast and forecast.forecast <= forecast.upper)
     or (
         forecast.model not like '%,A)'
         -- the bounds are published to 4 decimals: each rounding moves a width by up to 1e-4
