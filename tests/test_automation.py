@@ -185,7 +185,9 @@ def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
 
 def test_freshness_warns_when_a_source_is_overdue(fresh):
     now = datetime.now(UTC)
-    for source, rule in sources_config()["sources"].items():
+    sources = sources_config()["sources"]
+    assert sources, "no source is configured"
+    for source, rule in sources.items():
         on_time = freshness(source, fresh.settings, now)
         assert on_time.passed, on_time.description
         late = now + timedelta(days=rule["overdue_after_days"] + 1)

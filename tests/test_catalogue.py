@@ -46,7 +46,9 @@ def test_each_strategy_remark_is_the_strategys_own_wording():
 
 def test_every_target_points_the_way_its_indicator_counts_as_better():
     direction = {r["indicator_id"]: r["direction"] for r in _seed("indicator_catalogue")}
-    for target in _seed("indicator_targets"):
+    targets = _seed("indicator_targets")
+    assert targets, "no target in the seed"
+    for target in targets:
         assert BETTER[direction[target["indicator_id"]]] == target["target_operator"], target
 
 
@@ -65,7 +67,9 @@ def test_the_committee_reads_no_software_names_or_codes_in_the_danish_texts():
     """The report and the workbook print definition_da and note_da: sources are named as the
     publications, not as the warehouse's files, tables, variables or codes."""
     software = re.compile(r"extracts\.yml|\bdbt\b|warehouse|\bseed|mapning|\b[a-z]+_[a-z_]+\b")
-    for row in _seed("indicator_catalogue"):
+    catalogue = _seed("indicator_catalogue")
+    assert catalogue, "an empty catalogue"
+    for row in catalogue:
         for field in ("definition_da", "note_da"):
             assert not software.search(row[field]), (row["indicator_id"], field)
 
@@ -108,7 +112,9 @@ def test_every_benefit_group_of_public_support_has_a_target_group_row():
 def test_every_seed_row_has_as_many_fields_as_its_header():
     """A comma in an unquoted text field adds fields: dbt refuses the seed only when the
     refresh runs ("Row 8 has 26 values"), and csv.DictReader hides the extra under None."""
-    for path in sorted(SEEDS_DIR.glob("*.csv")):
+    paths = sorted(SEEDS_DIR.glob("*.csv"))
+    assert paths, f"no seed in {SEEDS_DIR}"
+    for path in paths:
         with open(path, encoding="utf-8", newline="") as f:
             header, *rows = list(csv.reader(f))
         bad = [n for n, row in enumerate(rows, start=2) if row and len(row) != len(header)]

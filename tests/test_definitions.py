@@ -63,7 +63,9 @@ def test_every_raw_table_has_a_blocking_suite_check():
         for c in graph.asset_check_keys
         and [graph.get_check_spec(k) for k in graph.asset_check_keys]
     }
-    for spec in load_specs():
+    specs = load_specs()
+    assert specs, "no source entity is specified"
+    for spec in specs:
         check = checks.get((dg.AssetKey(["raw", spec.raw_table]), "gx_suite"))
         assert check is not None and check.blocking, spec.raw_table
 

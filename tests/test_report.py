@@ -1408,7 +1408,7 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(buil
         "target_text": "25 pct.",
     }
     months = [date(2025, m, 1) for m in range(1, 13)]
-    series = {151: [Point(m, 10.0 + m.month, False) for m in months]}
+    series = {HOME: [Point(m, 10.0 + m.month, False) for m in months]}
     inside = {"effective_date": date(2025, 7, 1), "affects_indicators": ["4.4"]}
     after = {"effective_date": date(2026, 2, 1), "affects_indicators": ["4.4"]}
     drawn = history_chart(Indicator(row, series, reforms=[inside]), {HOME: "Ballerup"})

@@ -241,7 +241,15 @@ def sanctions_table(sanctions: dict) -> pd.DataFrame:
         counts = [*by_group["ikke-vestlig"][group], *by_group["dansk og vestlig"][group]]
         smallest = min((c for c in counts if c), default=None)
         rows.append(("5.6", "maalgruppe", group, smallest, None, "ratio"))
-    rows.append(("5.6", "total", "I alt", 41, None, "ratio"))
+    # the ratio in all: non-Western against Danish and Western origin, over every group
+    counts = [
+        sum(v[i] for v in by_group[origin].values())
+        for origin in ("ikke-vestlig", "dansk og vestlig")
+        for i in (0, 1)
+    ]
+    rows.append(
+        ("5.6", "total", "I alt", min((c for c in counts if c), default=None), None, "ratio")
+    )
     frame = cells(*rows)
     # a comparison is hidden by the primary rule by its smallest count only
     frame.loc[frame.is_comparison, "is_hidden"] = is_small(
