@@ -30,8 +30,10 @@ distances as (
         expected.area_name,
         expected.expected_pct,
         home.expected_pct as home_expected_pct,
-        -- STAR publishes the shares with one decimal: so is their distance
-        round(abs(expected.expected_pct - home.expected_pct), 1) as distance
+        -- STAR publishes the shares with published_pct_decimals: so is their distance
+        round(
+            abs(expected.expected_pct - home.expected_pct), {{ var('published_pct_decimals') }}
+        ) as distance
     from expected
     inner join latest on expected.period = latest.period
     cross join home
