@@ -4,8 +4,9 @@
 -- complement is a count of persons too), whether it compares cells (seed units:
 -- compares_cells), whether it is a change since a year before (compares_year_before:
 -- its denominator is the count of a year earlier), the interval a model computed itself
--- (a comparison of two groups: macro comparison_bounds), and how many recent months its
--- sources still revise.
+-- (a comparison of two groups: macro comparison_bounds), how many recent months its
+-- sources still revise, and the model it came from (held to the catalogue's model_name by
+-- the test assert_each_model_publishes_its_catalogue_indicator).
 {%- set indicator_models = [
     'ind_0_1__ledighedsprocent_alder',
     'ind_0_2__udvikling_forsoergelse',
@@ -52,6 +53,7 @@ unioned as (
     {% for model in indicator_models %}
         select
             indicator_id,
+            '{{ model }}' as model_name,
             period,
             period_type,
             area_code,

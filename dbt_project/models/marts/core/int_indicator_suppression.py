@@ -18,4 +18,6 @@ def model(dbt, session):
     cells["is_suppressed"] = suppress(cells, small, links)
     # text even where no model gave a method (all NULL: pandas would hand DuckDB no type)
     cells["interval_method"] = cells["interval_method"].astype("string")
-    return cells.drop(columns=["is_hidden", "is_share", "is_comparison", "is_change"])
+    return cells.drop(
+        columns=["model_name", "is_hidden", "is_share", "is_comparison", "is_change"]
+    )
