@@ -14,9 +14,9 @@
 --   - 0.2's fuldtidspersoner per benefit group (all ages) and 5.1's fuldtidspersoner of the
 --     target groups of that benefit (residents aged 16-64, by origin; the target groups of a
 --     benefit are the mapping seed's): numerators (0.2's denominator is the year before).
--- Not declared yet: a rolling-year cell (3.3, 5.3, 5.6) is the sum of its twelve months, and
---   consecutive windows share eleven of them (the probe's first finding; README, "Known gaps
---   in the suppression").
+-- Not needed any more: 3.3, 5.3 and 5.6 were counted over rolling years, whose consecutive
+--   windows share eleven months (the probe's first finding); they are counted per calendar
+--   year, and years do not overlap (README, "Known gaps in the suppression").
 with
 
 mapping as (

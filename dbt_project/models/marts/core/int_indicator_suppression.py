@@ -4,7 +4,7 @@ small_cell_threshold - 1 persons be derived by subtraction (a share's complement
 minus its breakdown's shown cells, a finer breakdown of another indicator, a comparison
 computed from hidden cells, a change since a year before whose year-before cell is
 hidden), and through the relations int_disclosure_links declares (a sum of one indicator's
-cells at most another's cell, a rolling year the sum of its months). A dbt Python model: the method looks at each relation again
+cells at most another's cell). A dbt Python model: the method looks at each relation again
 after every cell it hides, until none gives anything away, which SQL does not express."""
 
 from pipeline.suppression import suppress
