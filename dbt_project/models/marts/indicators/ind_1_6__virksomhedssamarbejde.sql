@@ -38,7 +38,7 @@ full_windows as (
     select period
     from months
     where
-        period >= (select min(m.period) from months as m) + interval 11 month
+        {{ rolling_year_start('period') }} >= (select min(m.period) from months as m)
         and {{ rebuilt_months('period') }}
 ),
 
@@ -48,9 +48,7 @@ cooperated as (
         cooperation.p_number
     from full_windows
     inner join cooperation
-        on
-            cooperation.contact_date >= full_windows.period - interval 11 month
-            and cooperation.contact_date < full_windows.period + interval 1 month
+        on {{ in_rolling_year("date_trunc('month', cooperation.contact_date)", 'full_windows.period') }}
 ),
 
 inside as (
