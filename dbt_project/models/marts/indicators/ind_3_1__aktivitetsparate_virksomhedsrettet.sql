@@ -20,10 +20,9 @@ person_months as (
     select * from {{ ref('int_person_months') }}
     where
         {{ rebuilt_months('month_date') }}
-        and (
-            (ydelse_group = 'kontanthjaelp' and visitation_category = 'aktivitetsparat')
-            or ydelse_group = 'ressourceforloeb'
-        )
+        -- the two target groups by the dated mapping (seed maalgruppe_mapping), as every
+        -- other target-group indicator selects them: a change of the mapping reaches 3.1 too
+        and maalgruppe_code in ('kh_aktivitetsparat', 'ressourceforloeb')
 ),
 
 paid_hours as (
