@@ -5,7 +5,9 @@
 -- recipients under 30 without a vocational education (LAB § 2 nr. 4-5, "under 30 år uden en
 -- erhvervskompetencegivende uddannelse": seed maalgruppe_mapping's source), age as the
 -- calendar year minus the birth year, education as registered on the month's first day (the
--- dated persons register). The series breaks at the reform (the report marks it).
+-- dated persons register's period covering that day, as int_population_months reads it for
+-- 4.1: one reading of "has a vocational education" for 4.1, 4.2 and 4.4; none without a
+-- period). The series breaks at the reform (the report marks it).
 -- is_resident: lived in the municipality on the month's first day (macro join_stay_on), as
 -- the population 4.2 divides by counts.
 -- Month-incremental (macro rebuilt_months): a month's rows are that month's.
@@ -29,6 +31,10 @@ persons as (
     select * from {{ ref('stg_registers__persons') }}
 ),
 
+person_periods as (
+    select * from {{ ref('stg_registers__person_periods') }}
+),
+
 succession as (
     select * from {{ ref('int_benefit_successions') }}
     where from_group = 'uddannelseshjaelp'
@@ -41,11 +47,14 @@ with_age as (
         person_months.ydelse_group,
         person_months.maalgruppe_code,
         person_months.n_weeks,
-        coalesce(persons.vocational_education_from <= person_months.month_date, false)
-            as has_vocational_education,
+        coalesce(person_periods.has_vocational_education, false) as has_vocational_education,
         {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age
     from person_months
     inner join persons on person_months.person_key = persons.person_key
+    left join person_periods
+        on
+            person_months.person_key = person_periods.person_key
+            and {{ covers_day('person_periods', 'person_months.month_date') }}
 ),
 
 final as (

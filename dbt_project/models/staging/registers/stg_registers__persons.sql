@@ -1,7 +1,6 @@
 -- One row per person of the newest persons register extract: the attributes that do not
--- change (birth year, sex, origin) and the day a vocational (or higher) education was first
--- registered, if it was (the first dated period with it: an education is not lost again).
--- What changes with time (residence, labour force, a-kasse) is in stg_registers__person_periods.
+-- change (birth year, sex, origin). What changes with time (residence, labour force,
+-- a-kasse, a vocational education) is in stg_registers__person_periods.
 with
 
 newest as (
@@ -14,7 +13,6 @@ final as (
         arg_max(foedselsaar, gyldig_fra) as birth_year,
         arg_max(koen, gyldig_fra) as koen,
         arg_max(herkomst, gyldig_fra) as herkomst,
-        min(gyldig_fra) filter (where har_erhvervskompetence) as vocational_education_from,
         any_value(_delivery_key) as snapshot_month
     from newest
     group by person_key
