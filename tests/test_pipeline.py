@@ -551,8 +551,14 @@ def test_every_declared_link_holds_wherever_its_cells_are(built):
             if (int(cell), q) not in held
         ]
         assert missing == [], (pi, pv)
-        checked |= {pi} if len(parents) else set()
-    assert checked == set(links.parent_indicator)  # each link was seen somewhere
+        checked |= {(pi, ci)} if len(parents) else set()
+    # the links the disclosure probe's two closed findings need (docs/reviews/disclosure-
+    # probe-2026-12): 2.4's total against 5.4's dagpenge group, 0.2's benefit groups against
+    # 5.1's target groups; all declared, and each seen with published cells somewhere
+    # (a benefit group the small world does not pay has none: seen by pair, not by group)
+    needed = {("2.4", "5.4"), ("0.2", "5.1")}
+    assert set(zip(links.parent_indicator, links.child_indicator, strict=True)) == needed
+    assert checked == needed, needed - checked
 
 
 def _dbt(args, env_root: Path):
