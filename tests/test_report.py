@@ -1,8 +1,11 @@
 """The committee report and the workbook, read back and held against the published marts.
 
-The expectations come from `analytics.duckdb` and the catalogue seed, never from the
+The expectations come from `analytics.duckdb` and the catalogue seed, not from the
 report's own code: numbers are formatted here the Danish way on their own (decimal comma,
-thousands dot), so a formatting slip in the report fails.
+thousands dot), so a formatting slip in the report fails. One exception, named where it is
+made: the workbook's sentences (a status's meaning, a change in words) are held to the
+report's own (verdict_text, change_words), since the two must say the same; the sentences
+themselves are held to the seeds and the marts by the report's tests.
 """
 
 from __future__ import annotations
