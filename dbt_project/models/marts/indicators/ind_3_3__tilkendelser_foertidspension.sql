@@ -105,14 +105,20 @@ by_age as (
             and residents.age_group = award_counts.age_group
 ),
 
+-- the country (Hele landet) by the reference areas, as 4.2 finds it
+country_area as (
+    select area_code from {{ ref('stg_reference__areas') }}
+    where area_type = 'country'
+),
+
 national_new as (
     select * from {{ ref('stg_statbank__pen113') }}
-    where area_code = 0
+    where area_code in (select country_area.area_code from country_area)
 ),
 
 national_ages as (
     select * from {{ ref('stg_statbank__folk1a_ages') }}
-    where area_code = 0
+    where area_code in (select country_area.area_code from country_area)
 ),
 
 -- PEN113's bands in each of 3.3's age groups (every band lies inside one group)
@@ -160,7 +166,7 @@ national_residents as (
 
 national_by_age as (
     select
-        0 as area_code,
+        (select country_area.area_code from country_area) as area_code,
         national_awards.period,
         'alder' as breakdown,
         national_awards.age_group as breakdown_value,
