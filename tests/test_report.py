@@ -467,6 +467,47 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
 
 
+def test_a_provisional_figure_in_a_breakdown_table_is_marked(built, page):
+    """A breakdown table's figure that its source still revises says so, Ballerup's and its
+    comparator's, as the overview and the workbook do (the country's month is often still
+    revised where Ballerup's is final: helper-68 found the country's column of 0.2 and 2.5
+    unmarked)."""
+    soup, _ = page
+    cells = _rows(
+        built.settings.analytics_path,
+        "select v.indicator_id, v.breakdown, b.label_da, v.value, v.is_suppressed, "
+        "v.is_provisional, c.value as c_value, c.is_suppressed as c_suppressed, "
+        "c.is_provisional as c_provisional, a.area_name as c_area "
+        "from marts.fct_indicator_values v join marts.fct_indicator_status s "
+        "using (indicator_id, period, period_type) "
+        "join marts.dim_indicator d using (indicator_id) "
+        "join marts.dim_breakdown_value b using (breakdown, breakdown_value) "
+        "left join marts.dim_area a on a.area_code = d.comparator_area_code "
+        "left join marts.fct_indicator_values c on c.indicator_id = v.indicator_id "
+        "and c.period = v.period and c.breakdown = v.breakdown "
+        "and c.breakdown_value = v.breakdown_value and c.area_code = d.comparator_area_code "
+        f"where v.area_code = {HOME} and v.breakdown <> 'total'",
+    )
+    marked = 0
+    for c in cells:
+        article = f'article[data-indicator="{c["indicator_id"]}"] '
+        table = soup.select_one(f'{article}table.breakdown[data-breakdown="{c["breakdown"]}"]')
+        if table is None:  # every cell hidden: said in a sentence
+            continue
+        row = next(
+            tr for tr in table.tbody.find_all("tr") if tr.td.get_text(strip=True) == c["label_da"]
+        )
+        shown = [td.get_text(strip=True) for td in row.find_all("td")]
+        own = c["is_provisional"] and c["value"] is not None and not c["is_suppressed"]
+        assert shown[1].endswith("(foreløbig)") == bool(own), (c, shown)
+        heads = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+        if heads[2:3] == [c["c_area"]] and c["c_value"] is not None:
+            theirs = c["c_provisional"] and not c["c_suppressed"]
+            assert shown[2].endswith("(foreløbig)") == bool(theirs), (c, shown)
+            marked += bool(theirs)
+    assert marked, "no provisional comparator in a breakdown table of the test world"
+
+
 def test_a_table_of_groups_pooled_says_the_indicator_compares_them_within_groups(built, page):
     """5.6's 1,27 (the origins' sanction rates compared within each target group) stood above
     a table by origin alone, 12,2 against 5,0, with no sentence saying why the two differ

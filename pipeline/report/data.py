@@ -78,8 +78,8 @@ order by v.indicator_id, v.area_code, v.period
 BREAKDOWN_SQL = """
 select
     v.indicator_id, v.breakdown, v.breakdown_value, b.label_da, v.value, v.unit, v.numerator,
-    v.denominator, v.is_suppressed, c.value as comparator_value,
-    c.is_suppressed as comparator_suppressed
+    v.denominator, v.is_suppressed, v.is_provisional, c.value as comparator_value,
+    c.is_suppressed as comparator_suppressed, c.is_provisional as comparator_provisional
 from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.fct_indicator_status as s
