@@ -1342,10 +1342,20 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
     for r in levels:
         article = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"]')
         line = reads(article.select_one("p.comparable"))
-        assert f"{r['n_comparable']} med offentliggjort tal" in line, line
+        n, provisional = r["n_comparable"], r["n_comparable_provisional"]
+        assert f"{n} med offentliggjort tal" in line, line
+        # the group's figures still revised, said (helper-68: unmarked before)
+        revised = {0: "tal)", n: "tal, alle foreløbige)"}.get(provisional)
+        assert (revised or f"tal, heraf {provisional} foreløbige)") in line, line
         if r["home_rank"] is not None:
             rank = f"Ballerup nr. {r['home_rank']} af {r['n_ranked']} (nr. 1 er bedst)"
             assert rank in line, line
+            # a rank of point values is no verdict: how many lie inside Ballerup's interval
+            within = r["n_comparable_within_home_interval"]
+            assert (within is None) == ("usikkerheden på Ballerups tal" not in line), line
+            if within:
+                said = f"men alle {n} ligger" if within == n and n > 1 else f"men {within} af"
+                assert said in line, line
 
 
 def test_each_focus_area_opens_with_a_summary_written_from_its_statuses(built, page):

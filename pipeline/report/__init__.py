@@ -401,13 +401,32 @@ def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
         if c["n_comparable"] > 1
         else ""
     )
+    n, provisional = c["n_comparable"], c["n_comparable_provisional"]
+    revised = (
+        ""
+        if not provisional
+        else ", alle foreløbige"
+        if provisional == n
+        else f", heraf {provisional} foreløbige"
+    )
     text = (
         f"Sammenlignelige kommuner ({formats.period_text(c['period'], ind.period_type)}, "
-        f"{c['n_comparable']} med offentliggjort tal): median "
+        f"{n} med offentliggjort tal{revised}): median "
         f"{formats.value_text(c['comparable_median'], ind.unit)}{spread}"
     )
     if c["home_rank"] is not None:  # ranked by the indicator's direction (fct_comparable_level)
         text += f"; {home} nr. {c['home_rank']} af {c['n_ranked']} (nr. 1 er bedst)"
+        # a rank of point values is no verdict: how much of it the uncertainty leaves open
+        within = c["n_comparable_within_home_interval"]
+        if within is not None:
+            whose = f"usikkerheden på {formats.genitive(home)} tal"
+            text += (
+                f", men alle {n} ligger inden for {whose}, så placeringen er ikke sikker"
+                if within == n and n > 1
+                else f", men {within} af de {n} ligger inden for {whose}"
+                if within
+                else f"; ingen af de {n} ligger inden for {whose}"
+            )
     return text
 
 

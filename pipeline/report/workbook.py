@@ -419,8 +419,13 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
             Column("Laveste", lambda r: r["comparable_min"], lambda r: units[r["indicator_id"]]),
             Column("Højeste", lambda r: r["comparable_max"], lambda r: units[r["indicator_id"]]),
             Column("Kommuner med tal", lambda r: r["n_comparable"]),
+            Column("Heraf foreløbige", lambda r: r["n_comparable_provisional"]),
             Column(f"{formats.genitive(data.home_name)} placering", lambda r: r["home_rank"]),
             Column("Ud af", lambda r: r["n_ranked"]),
+            Column(
+                f"Inden for {formats.genitive(data.home_name)} 95 %-interval",
+                lambda r: r["n_comparable_within_home_interval"],
+            ),
             Column("Sammenlignelige kommuner", lambda r: ", ".join(data.comparable_names), None),
         ]
         rows = sorted(data.comparable.values(), key=lambda r: r["indicator_id"])

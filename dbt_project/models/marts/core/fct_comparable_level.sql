@@ -3,7 +3,10 @@
 -- municipality's latest final published total), the comparison group's
 -- median and range, and where the home municipality stands among them (1 = the best by the
 -- indicator's direction; no rank for an indicator without one). Published totals only: a
--- suppressed cell is left out and the count of those ranked says so.
+-- suppressed cell is left out and the count of those ranked says so. A rank of point values
+-- is no verdict: how many of the group lie inside the home municipality's 95 % interval says
+-- how little of it the uncertainty decides, and how many of the group's values their source
+-- still revises says that they may move.
 with
 
 cells as (
@@ -34,6 +37,9 @@ group_cells as (
         cells.period,
         cells.area_code,
         cells.value,
+        cells.ci_lower,
+        cells.ci_upper,
+        cells.is_provisional,
         cells.area_code = {{ var('home_municipality') }} as is_home
     from cells
     inner join home_latest
@@ -46,9 +52,20 @@ group_cells as (
         or cells.area_code in (select comparable.area_code from comparable)
 ),
 
+home_intervals as (
+    select
+        indicator_id,
+        ci_lower as home_ci_lower,
+        ci_upper as home_ci_upper
+    from group_cells
+    where is_home
+),
+
 ranked as (
     select
         group_cells.*,
+        home_intervals.home_ci_lower,
+        home_intervals.home_ci_upper,
         case
             when indicators.direction = 'higher_is_better'
                 then rank() over (
@@ -61,6 +78,7 @@ ranked as (
         end as rank_in_group
     from group_cells
     inner join indicators on group_cells.indicator_id = indicators.indicator_id
+    left join home_intervals on group_cells.indicator_id = home_intervals.indicator_id
 ),
 
 final as (
@@ -73,7 +91,15 @@ final as (
         min(value) filter (where not is_home) as comparable_min,
         max(value) filter (where not is_home) as comparable_max,
         max(rank_in_group) filter (where is_home) as home_rank,
-        count(*) filter (where rank_in_group is not null) as n_ranked
+        count(*) filter (where rank_in_group is not null) as n_ranked,
+        count(*) filter (where not is_home and is_provisional) as n_comparable_provisional,
+        -- none where the home value has no interval (a published figure without counts)
+        case
+            when any_value(home_ci_lower) is not null
+                then count(*) filter (
+                    where not is_home and value between home_ci_lower and home_ci_upper
+                )
+        end as n_comparable_within_home_interval
     from ranked
     group by indicator_id
     having count(*) filter (where not is_home) > 0
