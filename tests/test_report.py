@@ -558,8 +558,10 @@ def test_only_a_table_without_the_dimension_compared_within_says_it_pools_the_gr
         "unit": "rate",
         "value": 12.2,
         "is_suppressed": False,
+        "is_provisional": False,
         "comparator_suppressed": False,
         "comparator_value": None,
+        "comparator_provisional": False,
     }
     breakdown = [
         {**cell, "breakdown": "herkomst", "label_da": "ikke-vestlig"},
@@ -1442,8 +1444,21 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(buil
         for r in series
         if not r["is_total"] and len(r["reforms"]) + r["before_any"] > 1
     }
+    # and a yearly indicator whose latest year a reform falls inside: the year is counted
+    # with the series before it, yet no longer under one set of rules (helper-68)
+    straddled = _rows(
+        built.settings.analytics_path,
+        "select v.indicator_id, r.reform_id from marts.fct_indicator_values v "
+        "join marts.dim_reform r on list_contains(r.affects_indicators, v.indicator_id) "
+        f"where v.area_code = {HOME} and v.breakdown = 'total' and v.period_type = 'year' "
+        "group by all having any_value(r.effective_date) > min(v.period) "
+        "and any_value(r.effective_date) < max(v.period) + interval 1 year",
+    )
+    for r in straddled:
+        broken.setdefault(r["indicator_id"], set()).add(r["reform_id"])
     assert broken, "the test world reaches across no reform"
     assert any(broken_breakdowns.values()), "no reform breaks a breakdown alone"
+    assert straddled, "no reform inside a yearly indicator's latest year"
     for article in soup.select("article.indicator"):
         ind = article["data-indicator"]
         named = {p["data-reform"] for p in article.select("p.break")}

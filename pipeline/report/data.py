@@ -171,6 +171,11 @@ class Indicator:
         return self.catalogue_status == "retired"
 
     @property
+    def is_yearly(self) -> bool:
+        """Counted per calendar year (the catalogue's period type, else its status's)."""
+        return (self.row.get("catalogue_period_type") or self.row.get("period_type")) == "year"
+
+    @property
     def change_interval(self) -> tuple[float | None, float | None]:
         """The 95 % interval of the change since a year before where its status rests on it
         (forbedret ... ingen sikker ændring); (None, None) for a change not judged: across a
@@ -423,6 +428,25 @@ order by ydelsesgruppe != 'Ydelsesgrupper i alt', ydelsesgruppe
 """
 
 
+def inside_the_last_year(ind: Indicator, reforms: list[dict]) -> list[dict]:
+    """The reforms that break a yearly indicator inside its latest year published: that
+    year belongs to the series before the reform (fct_indicator_values), so no row of the
+    new series marks the break yet, though the year is no longer measured by one set of
+    rules (5.3 and 5.6 in 2025, whose July brought the kontanthjælp reform; helper-68)."""
+    points = [p.period for p in ind.series.get(BALLERUP, [])]
+    if not ind.is_yearly or not points:
+        return []
+    first, last = min(points), max(points)
+    end = last.replace(year=last.year + 1)  # the first day after the latest year
+    return [
+        r
+        for r in reforms
+        if ind.indicator_id in (r["affects_indicators"] or [])
+        and first < r["effective_date"] < end
+        and r not in ind.reforms
+    ]
+
+
 def load(analytics_path: Path, with_history: bool = False) -> ReportData:
     """Read everything the outputs show in one read-only connection."""
     with duckdb.connect(str(analytics_path), read_only=True) as con:
@@ -490,6 +514,8 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             elif by_id[r["reform_id"]] not in ind.reforms:
                 ind.breakdown_reforms.append(by_id[r["reform_id"]])
         seen.add(key)
+    for ind in indicators.values():
+        ind.reforms += inside_the_last_year(ind, reforms)
     return ReportData(
         published_at,
         area_names,
