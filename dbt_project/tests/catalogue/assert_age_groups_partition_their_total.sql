@@ -73,8 +73,7 @@ problems as (
     select
         source_system,
         'I alt' as age_group,
-        'not the var age_bands.labour_force ({{ labour_force[0] }}-{{ labour_force[1] }})'
-        as problem
+        'not the var labour_force ({{ labour_force[0] }}-{{ labour_force[1] }})' as problem
     from totals
     where
         source_system = 'jobindsats'

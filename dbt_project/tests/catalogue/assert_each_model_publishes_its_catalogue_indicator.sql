@@ -20,9 +20,9 @@ select
     cells.model_name,
     cells.indicator_id as published_as,
     (
-        select string_agg(catalogue.indicator_id, ', ')
-        from catalogue
-        where catalogue.model_name = cells.model_name
+        select string_agg(named.indicator_id, ', ')
+        from catalogue as named
+        where named.model_name = cells.model_name
     ) as catalogue_indicator_id
 from cells
 left join catalogue

@@ -20,4 +20,7 @@ select
     'ikke-vestlig' as herkomst,
     null as is_ikke_vestlig,
     'no origin code ikke-vestlig' as problem
-where not exists (select 1 from codes where herkomst = 'ikke-vestlig')
+where not exists (
+    select 1 from codes
+    where herkomst = 'ikke-vestlig'
+)

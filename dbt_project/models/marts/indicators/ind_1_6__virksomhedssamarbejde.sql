@@ -48,7 +48,9 @@ cooperated as (
         cooperation.p_number
     from full_windows
     inner join cooperation
-        on {{ in_rolling_year("date_trunc('month', cooperation.contact_date)", 'full_windows.period') }}
+        on {{ in_rolling_year(
+            "date_trunc('month', cooperation.contact_date)", 'full_windows.period'
+        ) }}
 ),
 
 inside as (
