@@ -2003,6 +2003,7 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         "compares_groups": False,
         "is_change_since_year_before": False,
         "is_value_hidden": False,
+        "is_comparator_provisional": False,
         "catalogue_status": "active",
         "is_computed": True,
         "value": 85.0,
@@ -2021,10 +2022,19 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
         Point(date(2026, 9, 1), None, True, is_provisional=True),
         Point(date(2026, 10, 1), 80.0, False, is_provisional=True),
     ]
-    assert newer_text(Indicator(row, series)) == (
-        "Status bygger på august 2026, den seneste endelige periode: de nyere perioder er "
-        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)."
+    said = (
+        "Status bygger på august 2026, den seneste periode med et endeligt tal for kommunen: "
+        "de nyere perioder er foreløbige, fordi kilderne stadig reviderer dem (skraveret i "
+        "grafen)."
     )
+    assert newer_text(Indicator(row, series)) == said
+    # the comparator's figure of that period still revised: said too (helper-68)
+    revised = Indicator({**row, "is_comparator_provisional": True}, series)
+    assert (
+        newer_text(revised)
+        == said + " Sammenligningstallet for den periode er dog stadig foreløbigt."
+    )
+
     # the status period's own value hidden (status skjult): shown as hidden, no change
     hidden = Indicator({**row, "value": None, "is_value_hidden": True}, series)
     assert shown_value(hidden) == "\N{EN DASH}"

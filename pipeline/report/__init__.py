@@ -592,9 +592,17 @@ def newer_text(ind) -> str:
     if not any(p.is_provisional for p in newer):
         return ""
     since = formats.period_text(ind.period, ind.period_type)
+    # final is the municipality's own figure; the comparator's of that period may not be
+    # (the country's table is revised longer: helper-68)
+    theirs = (
+        " Sammenligningstallet for den periode er dog stadig foreløbigt."
+        if ind.is_comparator_provisional
+        else ""
+    )
     return (
-        f"Status bygger på {since}, den seneste endelige periode: de nyere perioder er "
-        "foreløbige, fordi kilderne stadig reviderer dem (skraveret i grafen)."
+        f"Status bygger på {since}, den seneste periode med et endeligt tal for kommunen: de "
+        "nyere perioder er foreløbige, fordi kilderne stadig reviderer dem (skraveret i "
+        f"grafen).{theirs}"
     )
 
 
