@@ -31,8 +31,11 @@ persons as (
     select * from {{ ref('stg_registers__persons') }}
 ),
 
-person_periods as (
+-- the periods with a vocational education: whether one covers a month's first day (the
+-- periods do not overlap: no_overlapping_periods on the staging model)
+educated_periods as (
     select * from {{ ref('stg_registers__person_periods') }}
+    where has_vocational_education
 ),
 
 succession as (
@@ -47,14 +50,14 @@ with_age as (
         person_months.ydelse_group,
         person_months.maalgruppe_code,
         person_months.n_weeks,
-        coalesce(person_periods.has_vocational_education, false) as has_vocational_education,
+        educated_periods.person_key is not null as has_vocational_education,
         {{ age_in_month('person_months.month_date', 'persons.birth_year') }} as age
     from person_months
     inner join persons on person_months.person_key = persons.person_key
-    left join person_periods
+    left join educated_periods
         on
-            person_months.person_key = person_periods.person_key
-            and {{ covers_day('person_periods', 'person_months.month_date') }}
+            person_months.person_key = educated_periods.person_key
+            and {{ covers_day('educated_periods', 'person_months.month_date') }}
 ),
 
 final as (
