@@ -1345,10 +1345,10 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
         article = soup.select_one(f'article[data-indicator="{r["indicator_id"]}"]')
         line = reads(article.select_one("p.comparable"))
         n, provisional = r["n_comparable"], r["n_comparable_provisional"]
-        assert f"{n} med offentliggjort tal" in line, line
+        assert f"{n} med et offentliggjort tal for indikatoren" in line, line
         # the group's figures still revised, said (helper-68: unmarked before)
-        revised = {0: "tal)", n: "tal, alle foreløbige)"}.get(provisional)
-        assert (revised or f"tal, heraf {provisional} foreløbige)") in line, line
+        revised = {0: "indikatoren)", n: "indikatoren, alle foreløbige)"}.get(provisional)
+        assert (revised or f"indikatoren, heraf {provisional} foreløbige)") in line, line
         if r["home_rank"] is not None:
             rank = f"Ballerup nr. {r['home_rank']} af {r['n_ranked']} (nr. 1 er bedst)"
             assert rank in line, line

@@ -411,7 +411,7 @@ def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
     )
     text = (
         f"Sammenlignelige kommuner ({formats.period_text(c['period'], ind.period_type)}, "
-        f"{n} med offentliggjort tal{revised}): median "
+        f"{n} med et offentliggjort tal for indikatoren{revised}): median "
         f"{formats.value_text(c['comparable_median'], ind.unit)}{spread}"
     )
     if c["home_rank"] is not None:  # ranked by the indicator's direction (fct_comparable_level)
