@@ -20,8 +20,9 @@
     changed week may begin in the month before), and `months_ahead` months earlier still: a
     month's figure that follows people up for up to that many months after it (none, for a
     figure of the month itself; 11 for a calendar year's row, keyed by its first month, so
-    that a load from any month of a year rebuilds the year whole). A delivery of a raw table without such a period (the
-    registers, the benchmark tables) rebuilds every month; nothing new, none. A change of the
+    that a load from any month of a year rebuilds the year whole). A delivery of a raw table
+    without such a period (the registers, the benchmark tables) rebuilds every month; nothing
+    new, none. A change of the
     dbt project builds the model whole (--full-refresh: orchestration/defs/transform).
 
     In the model: `where {{ rebuilt_months('month_date') }}` on its last select, and on an

@@ -6,7 +6,8 @@
     published with: benchmark sources round to one decimal). Rows without counts or without a
     value (a share the source withheld beside its counts: shown as published, with no
     interval), and units computed from finer cells (units.compares_cells) or without a scale
-    (count, rank), are not checked. Used by the data tests value_follows_unit and indicator_rows_hold.
+    (count, rank), are not checked. Used by the data tests value_follows_unit and
+    indicator_rows_hold.
 -#}
 {% macro unit_formula_mismatches(relation, numerator='numerator', denominator='denominator', tolerance=0.05) %}
 select m.*

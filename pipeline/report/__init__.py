@@ -143,8 +143,11 @@ def pooled_note(ind: Indicator, code: str, data: ReportData) -> str:
     )
 
 
-# beside a figure its source still revises, in a breakdown table
-PROVISIONAL_MARK = " (foreløbig)"
+def provisional_mark(is_provisional: bool | None, value: float | None) -> str:
+    """' (foreløbig)' beside a shown figure its source still revises, in a breakdown table,
+    as in the overview and the workbook (the country's month is often provisional where
+    Ballerup's is final); '' otherwise."""
+    return " (foreløbig)" if is_provisional and value is not None else ""
 
 
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
@@ -160,21 +163,14 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
         compares = bool(ind.compares_groups) and r["unit"] == ind.unit
         comparisons[r["breakdown"]] = comparisons.get(r["breakdown"], True) and compares
         undefined = compares and r["value"] is None and r["numerator"] is not None
-        # a figure its source still revises is marked, as in the overview and the workbook
-        # (the country's month is often provisional where Ballerup's is final)
-        ballerup_mark = PROVISIONAL_MARK if r["is_provisional"] and r["value"] is not None else ""
-        comparator_mark = (
-            PROVISIONAL_MARK
-            if r["comparator_provisional"] and r["comparator_value"] is not None
-            else ""
-        )
         cells = {
             "label": r["label_da"],
             "value": formats.SUPPRESSED
             if r["is_suppressed"]
             else UNDEFINED.get(r["unit"], "kan ikke beregnes")
             if undefined
-            else formats.value_text(r["value"], r["unit"]) + ballerup_mark,
+            else formats.value_text(r["value"], r["unit"])
+            + provisional_mark(r["is_provisional"], r["value"]),
             "numerator": formats.SUPPRESSED
             if r["is_suppressed"]
             else formats.number(r["numerator"], "count"),
@@ -183,7 +179,8 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             else formats.number(r["denominator"], "count") or "",
             "comparator": formats.SUPPRESSED
             if r["comparator_suppressed"]
-            else formats.value_text(r["comparator_value"], r["unit"]) + comparator_mark,
+            else formats.value_text(r["comparator_value"], r["unit"])
+            + provisional_mark(r["comparator_provisional"], r["comparator_value"]),
             "is_suppressed": r["is_suppressed"],
         }
         tables.setdefault(r["breakdown"], []).append(cells)

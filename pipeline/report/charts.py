@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import matplotlib
 
@@ -281,8 +281,7 @@ def history_figure(
     first, last = min(periods), max(periods)
     # a year's point stands for its whole year: a reform inside the latest year is marked
     # too (data.inside_the_last_year), after the point, where the year it breaks runs
-    end = last.replace(year=last.year + 1) if ind.is_yearly else last + timedelta(days=1)
-    breaks = [r for r in ind.reforms if first < r["effective_date"] < end]
+    breaks = [r for r in ind.reforms if first < r["effective_date"] < ind.after(last)]
     cuts = tuple(r["effective_date"] for r in breaks)
     band_runs = runs(ballerup, _has_interval, cuts)
     # the legend shows the band of the first run that is a band, not a bar

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -174,6 +174,12 @@ class Indicator:
     def is_yearly(self) -> bool:
         """Counted per calendar year (the catalogue's period type, else its status's)."""
         return (self.row.get("catalogue_period_type") or self.row.get("period_type")) == "year"
+
+    def after(self, period: date) -> date:
+        """The first day after what the point of `period` stands for, as a reform dated inside
+        it goes: a year's point stands for its whole year (the next 1 January); any other
+        point is dated by its month and breaks from the next day."""
+        return period.replace(year=period.year + 1) if self.is_yearly else period + timedelta(1)
 
     @property
     def change_interval(self) -> tuple[float | None, float | None]:
@@ -436,8 +442,7 @@ def inside_the_last_year(ind: Indicator, reforms: list[dict]) -> list[dict]:
     points = [p.period for p in ind.series.get(BALLERUP, [])]
     if not ind.is_yearly or not points:
         return []
-    first, last = min(points), max(points)
-    end = last.replace(year=last.year + 1)  # the first day after the latest year
+    first, end = min(points), ind.after(max(points))
     return [
         r
         for r in reforms
