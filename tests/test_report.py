@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from itertools import groupby, takewhile
 from pathlib import Path
@@ -26,7 +27,8 @@ from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, read_yaml
 from pipeline.forecast import MIN_HISTORY
-from pipeline.report import formats
+from pipeline.report import build_report, formats
+from pipeline.report.data import AnalyticsFileError
 
 HOME = dbt_var("home_municipality")  # Ballerup
 THRESHOLD = dbt_var("small_cell_threshold")  # a hidden cell counts fewer persons than this
@@ -2538,3 +2540,29 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(built, page, s
             assert _view(ind, data)["value_unit"] == expected, ind.indicator_id
             named += ind.unit == "ratio"
     assert named, "no ratio in the catalogue"
+
+
+def test_a_report_from_a_file_published_by_other_code_says_what_it_lacks_and_what_to_run(
+    built, tmp_path
+):
+    """`bkwh report` alone reads whatever analytics file is there: one published by an older
+    version that lacks a column this one reads is explained, not a bare KeyError; with the
+    same code a missing column is a defect and raised as it is; no file is said too."""
+    analytics = tmp_path / "analytics.duckdb"
+    shutil.copy(built.settings.analytics_path, analytics)
+    settings = replace(built.settings, analytics_path=analytics, report_dir=tmp_path / "report")
+    with duckdb.connect(str(analytics)) as con:
+        con.execute("alter table marts.fct_comparable_level drop column n_comparable_provisional")
+    with pytest.raises(KeyError, match="n_comparable_provisional"):
+        build_report(settings)
+    with duckdb.connect(str(analytics)) as con:
+        con.execute("update marts._publication set built_from_code = 'an older version'")
+    with pytest.raises(AnalyticsFileError) as older:
+        build_report(settings)
+    assert "lacks what this version of the report reads (KeyError: 'n_comparable_provisional')" in (
+        str(older.value)
+    )
+    assert "by another version of the warehouse's code" in str(older.value)
+    assert "`make run`" in str(older.value)
+    with pytest.raises(AnalyticsFileError, match=r"no published analytics file at .*none\.duckdb"):
+        build_report(replace(settings, analytics_path=tmp_path / "none.duckdb"))

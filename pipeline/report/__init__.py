@@ -20,7 +20,13 @@ from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
-from pipeline.report.data import BALLERUP, Indicator, ReportData, load
+from pipeline.report.data import (
+    BALLERUP,
+    Indicator,
+    ReportData,
+    load,
+    published_by_this_code,
+)
 from pipeline.report.summary import group_summary
 from pipeline.report.workbook import build_workbook
 from pipeline.state import stamp_made_from
@@ -604,6 +610,11 @@ def newer_text(ind) -> str:
 
 
 def build_report(settings: Settings) -> ReportResult:
+    with published_by_this_code(settings.analytics_path):
+        return _build_report(settings)
+
+
+def _build_report(settings: Settings) -> ReportResult:
     data = load(settings.analytics_path, with_history=True)
     built_at = datetime.now(LOCAL_TIME)
     out = settings.report_path

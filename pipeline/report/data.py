@@ -9,6 +9,8 @@ already blanked, `is_suppressed` true).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ import duckdb
 
 from pipeline.config import dbt_var
 from pipeline.report import formats
+from pipeline.state import code_fingerprint
 
 BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_project.yml)
 
@@ -450,6 +453,41 @@ def inside_the_last_year(ind: Indicator, reforms: list[dict]) -> list[dict]:
         and first < r["effective_date"] < end
         and r not in ind.reforms
     ]
+
+
+class AnalyticsFileError(RuntimeError):
+    """The published analytics file is missing, or lacks what this version of the report
+    reads (it was published by another version of the code)."""
+
+
+@contextmanager
+def published_by_this_code(analytics_path: Path) -> Iterator[None]:
+    """Around reading and rendering `analytics_path`: a table or column this version reads
+    that a file published by another version of the code lacks
+    (marts._publication.built_from_code, pipeline/state.py) is said, with what is missing and
+    what to run, rather than as a bare KeyError. With the same code a missing one is a
+    defect, raised as it is. A refresh publishes again whenever the code changed; `bkwh
+    report` alone reads whatever file is there."""
+    if not analytics_path.exists():
+        raise AnalyticsFileError(
+            f"no published analytics file at {analytics_path}: a refresh publishes it "
+            "(`make run`, or `bkwh run`)"
+        )
+    try:
+        yield
+    except (duckdb.CatalogException, duckdb.BinderException, KeyError) as e:
+        with duckdb.connect(str(analytics_path), read_only=True) as con:
+            rows = con.execute(
+                "select published_at, built_from_code from marts._publication"
+            ).fetchall()
+        if not rows or rows[0][1] == code_fingerprint():
+            raise
+        raise AnalyticsFileError(
+            f"{analytics_path} lacks what this version of the report reads "
+            f"({type(e).__name__}: {e}): it was published {rows[0][0]:%Y-%m-%d %H:%M} by "
+            "another version of the warehouse's code. A refresh publishes it again with this "
+            "one (`make run`, or `bkwh run`) and builds the report."
+        ) from e
 
 
 def load(analytics_path: Path, with_history: bool = False) -> ReportData:
