@@ -1,12 +1,12 @@
-"""A projection of each indicator 12 months ahead, to judge whether its goal will be met on
-the current course (issue 15, section 4).
+"""A projection of each indicator HORIZON months ahead (var projection_horizon_months, 12),
+to judge whether its goal will be met on the current course (issue 15, section 4).
 
 The models are statsmodels' exponential smoothing state space models (ETSModel, Hyndman et
 al., "Forecasting with Exponential Smoothing", 2008): additive errors; no trend or a damped
 additive trend; no season or an additive 12-month season where the history holds at least
 three years. Each indicator's model is the candidate with the smallest mean absolute error in
 a back-test on its own history: forecasts made from earlier months (every third month of the
-last year, each as far ahead as the history reaches, up to 12 months) against what came. That
+last year, each as far ahead as the history reaches, up to HORIZON months) against what came. That
 error is published beside the forecast, so a reader sees how far the method has missed here
 before. The interval is the model's 95 % prediction interval.
 
@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.blas import one_blas_thread
+from pipeline.config import dbt_var
 
-HORIZON = 12
+HORIZON = dbt_var("projection_horizon_months")  # months ahead (dbt_project.yml)
 MIN_HISTORY = 18
 MIN_SEASONAL_HISTORY = 36
 BACKTEST_ORIGINS = (12, 9, 6, 3)  # months before the end of the history
@@ -100,15 +101,15 @@ def candidates_for(n: int) -> list[Candidate]:
     return [c for c in CANDIDATES if c.seasonal is None or n >= MIN_SEASONAL_HISTORY]
 
 
-def backtest_error(y: np.ndarray, candidate: Candidate) -> float:
+def backtest_error(y: np.ndarray, candidate: Candidate, horizon: int = HORIZON) -> float:
     """Mean absolute error of the candidate's forecasts from earlier origins (the history up
-    to `origin` months before its end), each up to 12 months ahead, against what came."""
+    to `origin` months before its end), each up to `horizon` months ahead, against what came."""
     errors: list[np.ndarray] = []
     for back in BACKTEST_ORIGINS:
         train = y[: len(y) - back]
         if len(train) < (MIN_SEASONAL_TRAIN if candidate.seasonal else MIN_TRAIN):
             continue
-        actual = y[len(y) - back : len(y) - back + HORIZON]
+        actual = y[len(y) - back : len(y) - back + horizon]
         predicted = np.asarray(
             _fit(train, candidate, point_forecasts_only=True).forecast(len(actual))
         )
@@ -134,7 +135,7 @@ def project(series: pd.Series, alpha: float, horizon: int = HORIZON) -> Projecti
     y = series.to_numpy(dtype="float64")
     if len(y) < MIN_HISTORY or not np.all(np.isfinite(y)):
         return None
-    scored = [(backtest_error(y, c), c) for c in candidates_for(len(y))]
+    scored = [(backtest_error(y, c, horizon), c) for c in candidates_for(len(y))]
     scored = [(e, c) for e, c in scored if np.isfinite(e)]
     if not scored:
         return None
@@ -174,17 +175,18 @@ def longest_recent_run(series: pd.Series) -> pd.Series:
 
 @one_blas_thread
 def forecast_indicators(
-    values: pd.DataFrame, indicators: pd.DataFrame, alpha: float
+    values: pd.DataFrame, indicators: pd.DataFrame, alpha: float, horizon: int = HORIZON
 ) -> pd.DataFrame:
     """One row per indicator and month ahead. `values`: Ballerup's total rows (indicator_id,
     period, value) up to each indicator's status period; `indicators`: those to project
     (indicator_id, unit); `alpha`: 1 - the prediction interval's level (the dbt var
-    interval_alpha, as every interval of the project)."""
+    interval_alpha, as every interval of the project); `horizon`: the months ahead (the dbt var
+    projection_horizon_months)."""
     rows = []
     for indicator in indicators.itertuples(index=False):
         own = values[values.indicator_id == indicator.indicator_id]
         series = longest_recent_run(own.set_index("period")["value"])
-        projection = project(series, alpha)
+        projection = project(series, alpha, horizon)
         if projection is None:
             continue
         if indicator.unit == "pct":

@@ -329,14 +329,13 @@ def no_projection_text(ind: Indicator) -> str:
 
 
 def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> str:
-    """The projection 12 months ahead, its interval, the model's back-test error and, for a
-    share with a target, what it takes: 'Fremskrivning for oktober 2027: 5,6 % (0,0–15,9 %,
-    95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel udglatning med
-    sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point ved siden
-    af. Andelen havde ligget på målets 25,0 % i oktober 2026 med 38 flere af de 677
-    borgere, ...'; and the
-    reforms expected before the projected month (marts.dim_reform, status expected), which
-    the projection cannot know of."""
+    """The projection at its horizon (var projection_horizon_months), its interval, the model's
+    back-test error and, for a share with a target, what it takes: 'Fremskrivning for oktober 2027:
+    5,6 % (0,0–15,9 %, 95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel
+    udglatning med sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point
+    ved siden af. Andelen havde ligget på målets 25,0 % i oktober 2026 med 38 flere af de 677
+    borgere, ...'; and the reforms expected before the projected month (marts.dim_reform, status
+    expected), which the projection cannot know of."""
     if ind.is_retired:
         return ""
     if o is None:

@@ -2,12 +2,15 @@
 language model, issue 15 §6): how many of its indicators are met, not met, level within the
 uncertainty, too few or without comparison (naming those met and not met), what changed
 since the year before beyond the uncertainty, what is left to the uncertainty, and where the
-projections 12 months ahead are heading (fct_indicator_outlook). Every phrase is the seed
-indicator_statuses' summary_da of its word (marts.dim_status)."""
+projections (var projection_horizon_months ahead) are heading (fct_indicator_outlook). Every
+phrase is the seed indicator_statuses' summary_da of its word (marts.dim_status)."""
 
 from __future__ import annotations
 
+from pipeline.config import dbt_var
 from pipeline.report.data import Group, Indicator, Status
+
+HORIZON = dbt_var("projection_horizon_months")  # months projected ahead (dbt_project.yml)
 
 NUMBERS = ["ingen", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti"]
 
@@ -75,5 +78,5 @@ def group_summary(
             courses.append(f"{_ids(these)} {phrase}")
     if courses:
         joined = ", ".join(courses[:-1]) + " og " + courses[-1] if len(courses) > 1 else courses[0]
-        text += f" Fremskrevet 12 måneder er {joined}."
+        text += f" Fremskrevet {HORIZON} måneder er {joined}."
     return text

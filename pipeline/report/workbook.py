@@ -433,8 +433,9 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 
 def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
-    """Each indicator's projection 12 months ahead against its goal (marts.fct_indicator_outlook),
-    as the report says it: the course, the interval, the model's back-test error, what it takes."""
+    """Each indicator's projection at its horizon (var projection_horizon_months) against its
+    goal (marts.fct_indicator_outlook), as the report says it: the course, the interval, the
+    model's back-test error, what it takes."""
     if not data.outlook:
         return
     units = {i.indicator_id: i.unit for i in data.indicators}

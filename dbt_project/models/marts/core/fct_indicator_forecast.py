@@ -1,7 +1,7 @@
-"""Each indicator with a goal, projected 12 months past the month its status is for, with
-the 95 % prediction interval, the model chosen by back-testing on its own history and that
-model's back-test error (pipeline/forecast.py). A dbt Python model: statsmodels fits the
-models. Whether the goal is met on this course: fct_indicator_outlook.
+"""Each indicator with a goal, projected var projection_horizon_months (12) months past the month
+its status is for, with the 95 % prediction interval, the model chosen by back-testing on its own
+history and that model's back-test error (pipeline/forecast.py). A dbt Python model: statsmodels
+fits the models. Whether the goal is met on this course: fct_indicator_outlook.
 
 The series is the home municipality's published total (suppressed months are gaps, and a
 projection starts after the last gap) up to the status period, so provisional months, which
@@ -23,6 +23,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     home = int(dbt.config.get("home_municipality"))
     alpha = float(dbt.config.get("interval_alpha"))
+    horizon = int(dbt.config.get("projection_horizon_months"))
     status = dbt.ref("fct_indicator_status").df()
     # the home municipality's totals, selected in DuckDB: the whole table (every area) took
     # 0.8 s into pandas at 30 M person-weeks, the totals 0.01 s
@@ -61,7 +62,9 @@ def model(dbt, session):
     totals = totals.assign(value=totals.value.where(~totals.is_suppressed.fillna(False)))
     totals["period"] = pd.to_datetime(totals.period)
 
-    out = forecast_indicators(totals[["indicator_id", "period", "value"]], projected, alpha)
+    out = forecast_indicators(
+        totals[["indicator_id", "period", "value"]], projected, alpha, horizon
+    )
     out["period"] = pd.to_datetime(out.period).dt.date
     out["history_until"] = pd.to_datetime(out.history_until).dt.date
     out["area_code"] = home

@@ -1,14 +1,15 @@
 -- Each indicator with a projection (fct_indicator_forecast): where it stands and where it is
 -- heading, in one row for the report, the workbook and the alerts. The status period's value
--- and goal, the value projected 12 months ahead with its 95 % interval, whether that is on
--- course, the model and its back-test error; and, for a share with a target, what it takes:
--- how many more persons in the numerator (fewer, where lower is better) would have met the
--- target in the status period with the same denominator ("what it takes", issue 15 §4).
+-- and goal, the value projected var('projection_horizon_months') (12) months ahead with its
+-- 95 % interval, whether that is on course, the model and its back-test error; and, for a
+-- share with a target, what it takes: how many more persons in the numerator (fewer, where
+-- lower is better) would have met the target in the status period with the same denominator
+-- ("what it takes", issue 15 §4).
 with
 
 forecasts as (
     select * from {{ ref('fct_indicator_forecast') }}
-    where horizon = 12
+    where horizon = {{ var('projection_horizon_months') }}
 ),
 
 status as (
@@ -61,7 +62,7 @@ joined as (
 ),
 
 -- The course is judged as the status is (macros/status.sql, fct_indicator_status), with the
--- projection's interval 12 months ahead in place of the value's: the whole interval on the
+-- projection's interval at that horizon in place of the value's: the whole interval on the
 -- better side of the goal ("på kurs"; a target may be met on its mark, a comparator must be
 -- beaten), the whole interval on the worse side ("ikke på kurs"), else "usikker".
 gaps as (
