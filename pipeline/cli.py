@@ -219,14 +219,18 @@ def extract_jobindsats(
     ] = None,
 ) -> None:
     """Fetch one Jobindsats table through API v3 (needs JOBINDSATS_API_KEY)."""
-    from pipeline.fetch.extracts import fetch_jobindsats, previous_month
+    from pipeline.fetch.extracts import fetch_jobindsats, for_table, previous_month
 
     landing = Settings.from_env().landing_dir
     areas = tuple(area) if area else None  # extracts.yml's, else the country and every municipality
     _fetching(
         lambda: [
             fetch_jobindsats(
-                landing, table, period or previous_month(), areas=areas, log=log.warning
+                landing,
+                table,
+                for_table("jobindsats", table, period or previous_month()),
+                areas=areas,
+                log=log.warning,
             )
         ]
     )
@@ -243,14 +247,19 @@ def extract_statbank(
     fmt: Annotated[str, typer.Option("--format", help="CSV or BULK.")] = "CSV",
 ) -> None:
     """Fetch one StatBank table (no key needed)."""
-    from pipeline.fetch.extracts import fetch_statbank, previous_month
+    from pipeline.fetch.extracts import fetch_statbank, for_table, previous_month
 
     variables = {k: v.split(",") for k, v in (_pair(x) for x in var or [])} or None
     landing = Settings.from_env().landing_dir
     _fetching(
         lambda: [
             fetch_statbank(
-                landing, table, period or previous_month(), variables, fmt, log=log.warning
+                landing,
+                table,
+                for_table("statbank", table, period or previous_month()),
+                variables,
+                fmt,
+                log=log.warning,
             )
         ]
     )
@@ -258,20 +267,36 @@ def extract_statbank(
 
 @extract_app.command("all")
 def extract_all(period: PeriodOption = None) -> None:
-    """Fetch every table in extracts.yml (checks JOBINDSATS_API_KEY before fetching any)."""
-    from pipeline.fetch import jobindsats
+    """Fetch every table in extracts.yml (checks JOBINDSATS_API_KEY before fetching any); a
+    table that fails stops no other, and the failures are named at the end (exit 2)."""
+    from pipeline.fetch import FetchError, jobindsats
     from pipeline.fetch.extracts import configured, fetch_one, previous_month
 
     landing = Settings.from_env().landing_dir
-
-    def action():
+    _setup_logging(False)
+    failed = []
+    try:
         jobindsats.api_key()
-        return [
-            fetch_one(landing, source, table, period or previous_month(), log=log.warning)
-            for source, table in configured()
-        ]
-
-    _fetching(action)
+    except FetchError as e:
+        typer.echo(f"extract failed: {e}", err=True)
+        raise typer.Exit(2) from None
+    # each table on its own: one that fails (not published yet, refused) writes nothing of
+    # its own and stops no other; the failures are named at the end
+    for source, table in configured():
+        try:
+            _report_fetched(
+                [fetch_one(landing, source, table, period or previous_month(), log=log.warning)]
+            )
+        except FetchError as e:
+            failed.append(table)
+            typer.echo(f"extract failed: {source} {table}: {e}", err=True)
+    if failed:
+        typer.echo(
+            f"extract: {len(failed)} of {len(configured())} tables failed ({', '.join(failed)}); "
+            "the others were written",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -30,7 +30,8 @@ class PeriodError(ValueError):
     pass
 
 
-def _add_months(d: date, n: int) -> date:
+def add_months(d: date, n: int) -> date:
+    """The first day of the month n months after `d`'s (n may be negative)."""
     m = d.year * 12 + d.month - 1 + n
     return date(m // 12, m % 12 + 1, 1)
 
@@ -72,17 +73,17 @@ def parse(label: str) -> Period:
     year = int(m["year"])
     if month := m["month"] or m["iso_month"]:
         first = date(year, int(month), 1)
-        return Period(label, "month", first, _add_months(first, 1) - timedelta(days=1))
+        return Period(label, "month", first, add_months(first, 1) - timedelta(days=1))
     if quarter := m["quarter"] or m["dst_quarter"]:
         first = date(year, (int(quarter) - 1) * 3 + 1, 1)
-        return Period(label, "quarter", first, _add_months(first, 3) - timedelta(days=1))
+        return Period(label, "quarter", first, add_months(first, 3) - timedelta(days=1))
     if m["mat"]:
         last_month = date(year, int(m["mat"]) * 3, 1)
         return Period(
             label,
             "rolling_year",
-            _add_months(last_month, -11),
-            _add_months(last_month, 1) - timedelta(days=1),
+            add_months(last_month, -11),
+            add_months(last_month, 1) - timedelta(days=1),
         )
     return Period(label, "year", date(year, 1, 1), date(year, 12, 31))
 
@@ -111,7 +112,7 @@ def expand(first: str, last: str) -> list[str]:
     out, d = [], a.start
     while d <= b.start:
         out.append(label_for(d, a.kind, dashed="-" in first, v3=v3, dst="K" in first))
-        d = _add_months(d, step)
+        d = add_months(d, step)
     return out
 
 

@@ -3,9 +3,11 @@
 variables, BKWH_JOBINDSATS_URL and BKWH_STATBANK_URL), and a fetched file goes through ingest
 to the same staging rows as a generated one.
 
-tests/fixtures/http/README.md says where each recorded response comes from: the Jobindsats one
-is a real v3 response, verbatim; the StatBank ones are in DST's documented shapes (Danish
-numbers '1.234', '4,2', '..' and labels like 'Brøndby', '16-24 år').
+tests/fixtures/http/README.md says where each served response comes from: the Jobindsats one
+is a real v3 response, verbatim; the StatBank ones are synthetic, in the shapes public code
+shows DST's API answering in (Danish numbers '4,2', '..' and labels like 'Brøndby', '16-24
+år'). A fetched-versus-generated test serves a generated file as the answer: it holds the
+request the fetcher makes and the path to staging, not the generator against a real file.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
-from pipeline.fetch import FetchError, expand_periods
+from pipeline.fetch import FetchError, KeyRefused, expand_periods, extracts
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
 from pipeline.fetch.extracts import fetch_jobindsats, fetch_one, fetch_statbank, table_period
@@ -126,6 +128,14 @@ def test_period_ranges_expand_to_the_ids_the_services_use():
     assert table_period("2023M11:2024M02", "year") == "2023:2024"
     assert table_period("2024M02:2024M08", "quarter") == "2024K1:2024K3"  # FOLK1A's ids
     assert table_period("2024M05", "quarter") == "2024K2"
+    # a Jobindsats rolling year (QMAT, the twelve months ending a quarter): those ending in
+    # the months, else the last ended before them (the monthly extract asks one month)
+    assert table_period("2024M01:2024M12", "QMAT") == "2024QMAT01:2024QMAT04"
+    assert table_period("2026M11", "QMAT") == "2026QMAT03"
+    assert table_period("2026M09", "QMAT") == "2026QMAT03"
+    assert table_period("2026M02", "QMAT") == "2025QMAT04"
+    assert table_period("2026QMAT02", "QMAT") == "2026QMAT02"
+    assert table_period("latest:2", "QMAT") == "latest:2"
     assert expand_periods("2024K4:2025K1") == ["2024K4", "2025K1"]
     with pytest.raises(FetchError, match="ends before it starts"):
         expand_periods("2024M05:2024M01")
@@ -345,7 +355,9 @@ def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(
 
 
 class _Scripted(BaseHTTPRequestHandler):
-    """Answers from a shared script: 'status' (with Retry-After: 1), 'ok', 'truncated'."""
+    """Answers from a shared script: 'status' (with Retry-After: 1 and the service's reason
+    in a JSON body), 'ok', 'truncated' (half the body), 'closed' (the connection closed
+    before any answer, as a stale kept-alive connection is)."""
 
     script: ClassVar[list[str]] = []
     seen: ClassVar[list[tuple[str, str]]] = []
@@ -354,11 +366,17 @@ class _Scripted(BaseHTTPRequestHandler):
     def do_GET(self):
         type(self).seen.append((self.path, self.headers.get("Authorization", "")))
         step = type(self).script.pop(0)
+        if step == "closed":
+            self.close_connection = True
+            return
         if step.isdigit():
+            reason = json.dumps({"cause": f"scripted {step}"}).encode()
             self.send_response(int(step))
             self.send_header("Retry-After", "1")
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reason)))
             self.end_headers()
+            self.wfile.write(reason)
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -378,7 +396,7 @@ class _Scripted(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     _Scripted.body = RECORDED.read_bytes()
-    _Scripted.script = ["503", "503", "ok", "ok", "truncated", "401"]
+    _Scripted.script = ["closed", "503", "503", "ok", "ok", "truncated", "401"]
     _Scripted.seen = []
     httpd = _serve(_Scripted)
     yield _url(httpd)
@@ -406,8 +424,9 @@ def test_the_command_against_a_real_server_retries_refuses_a_cut_body_and_a_bad_
     first = _bkwh([*args, "--period", "latest:14"], landing, env)
     assert first.returncode == 0, first.stderr
     assert "y25i09: 14 rows into 14 file(s)" in first.stdout
-    assert first.stderr.count("HTTP 503") == 2  # both retries were logged
-    assert len(_Scripted.seen) == 4  # two retried, then the country and the municipalities
+    assert first.stderr.count("HTTP 503") == 2  # every retry was logged
+    assert first.stderr.count("without sending a response") == 1
+    assert len(_Scripted.seen) == 5  # three retried, then the country and the municipalities
     assert all(auth == f"Bearer {KEY}" for _, auth in _Scripted.seen)
     assert _Scripted.seen[0][0].startswith("/v3/data/y25i09?")
     before = _landing_files(landing)
@@ -420,12 +439,14 @@ def test_the_command_against_a_real_server_retries_refuses_a_cut_body_and_a_bad_
     assert cut.returncode == 2
     assert "the response was cut off before its end" in cut.stderr, cut.stderr
     assert "nothing was written" in cut.stderr
-    assert _landing_files(landing) == before and len(_Scripted.seen) == 5  # not retried
+    assert _landing_files(landing) == before and len(_Scripted.seen) == 6  # not retried
 
     refused = _bkwh([*args, "--period", "2026M08"], landing, env)
     assert refused.returncode == 2
-    assert "HTTP 401: the service refused the key" in refused.stderr
-    assert _landing_files(landing) == before and len(_Scripted.seen) == 6
+    assert "HTTP 401, application/json" in refused.stderr
+    assert """'{"cause": "scripted 401"}': the service refused the key""" in refused.stderr
+    assert "check JOBINDSATS_API_KEY" in refused.stderr
+    assert _landing_files(landing) == before and len(_Scripted.seen) == 7
 
 
 def test_without_a_key_the_command_says_how_to_get_one_and_writes_nothing(tmp_path):
@@ -651,3 +672,161 @@ def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_
     _lands_and_loads_as_before(
         settings, "statbank", fetched, generated, original, staging, first_day, before
     )
+
+
+def _y30r21_answer(seen: list[httpx.Request], extra_period: str | None = None) -> Answer:
+    """A local Jobindsats answering /v3/data/y30r21 (a QMAT table, municipalities only) in
+    v3's shape with the columns extracts.yml gives it, for the periods asked (and
+    `extra_period`, which was not asked); every other table 404, with a reason."""
+    columns = ji.jobindsats_labels("y30r21")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path != "/v3/data/y30r21":
+            return httpx.Response(404, json={"cause": f"no table {request.url.path}"})
+        asked = request.url.params["period.QMAT"].split(",")
+        rows = [
+            [period, area, "Ydelsesgrupper i alt", 1000, 980, 20, 20.1, 19.7, 0.4, 12]
+            for period in [*asked, *([extra_period] if extra_period else [])]
+            for area in ("Ballerup", "Læsø")
+        ]
+        assert all(len(r) == len(columns) for r in rows)
+        return httpx.Response(200, json={"columns": columns, "rows": rows})
+
+    return handler
+
+
+def test_a_month_asks_a_rolling_year_table_for_the_last_rolling_year_ended_by_then(
+    tmp_path, key, answering
+):
+    """y30r21 is published by rolling years (QMAT): the monthly extract's month 2026M11 asks
+    for 2026QMAT03 (the twelve months to September), not period.QMAT=2026M11, which STAR
+    refuses; extracts.yml asks the municipalities only."""
+    seen: list[httpx.Request] = []
+    answering(_y30r21_answer(seen))
+    fetched = fetch_one(tmp_path, "jobindsats", "y30r21", "2026M11")
+    assert [dict(r.url.params)["period.QMAT"] for r in seen] == ["2026QMAT03"]
+    assert [dict(r.url.params)["hierarchy._nykom"] for r in seen] == ["*"]
+    assert [p.name for p in fetched.files] == ["y30r21_2026QMAT03.json"]
+    assert fetched.rows == 2
+
+
+def test_an_answer_with_a_period_not_asked_or_no_rows_for_an_area_writes_nothing(
+    tmp_path, key, answering
+):
+    seen: list[httpx.Request] = []
+    answering(_y30r21_answer(seen, extra_period="2030QMAT01"))
+    with pytest.raises(FetchError, match=r"periods that were not asked, \['2030QMAT01'\]"):
+        fetch_jobindsats(tmp_path, "y30r21", "2026QMAT03")
+    assert _landing_files(tmp_path) == []
+
+    doc = json.loads(RECORDED.read_text(encoding="utf-8"))
+
+    def no_municipalities(request: httpx.Request) -> httpx.Response:
+        area = request.url.params.get("hierarchy._nykom")
+        rows = doc["rows"] if area == "/" else []
+        return httpx.Response(200, json={"columns": doc["columns"], "rows": rows})
+
+    answering(no_municipalities)
+    with pytest.raises(FetchError, match=r"no rows for the area selection '\*'"):
+        fetch_jobindsats(tmp_path, "y25i09", "latest:14")
+    assert _landing_files(tmp_path) == []
+
+
+def test_statbank_refuses_a_period_or_a_value_its_tableinfo_does_not_list_before_asking(
+    tmp_path, answering
+):
+    """AUP02's tableinfo (the fixture) lists 2024M01 and 2024M02: 2024M03 is refused with
+    the periods the table has, an age code it lacks with its codes, and BULK with a variable
+    left out; none asks for data or writes anything."""
+    seen: list[httpx.Request] = []
+    answering(_statbank_answer(seen))
+    with pytest.raises(
+        FetchError, match=r"has not published \['2024M03'\] \(its periods run 2024M01 to 2024M02"
+    ):
+        fetch_statbank(tmp_path, "AUP02", "2024M02:2024M03", {"OMRÅDE": ["*"], "ALDER": ["*"]})
+    with pytest.raises(FetchError, match=r"variable ALDER has no value \['99'\]"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["99"]})
+    # BULK totals nothing (DST): a variable left out is refused before the data is asked
+    with pytest.raises(FetchError, match=r"BULK allows no variable to be left out.*\['ALDER'\]"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"]}, fmt="BULK")
+    assert [r.url.path for r in seen] == ["/v1/tableinfo/AUP02"] * 3
+    assert _landing_files(tmp_path) == []
+
+
+def test_a_refusal_by_statbank_quotes_its_reason_and_blames_no_key(tmp_path, answering):
+    """StatBank takes no key: its 403 is a refused request, with what it said, not advice
+    about JOBINDSATS_API_KEY; an HTML page in place of JSON is quoted too."""
+    _responses(
+        answering,
+        httpx.Response(403, json={"errorTypeCode": "FORBIDDEN", "message": "rate limit"}),
+        httpx.Response(200, html="<html><body>Vedligeholdelse</body></html>"),
+    )
+    with pytest.raises(FetchError) as refused:
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["*"]})
+    assert not isinstance(refused.value, KeyRefused)
+    assert "HTTP 403, application/json" in str(refused.value)
+    assert "rate limit" in str(refused.value) and "API_KEY" not in str(refused.value)
+    with pytest.raises(FetchError, match=r"not complete JSON .*text/html.*Vedligeholdelse"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["*"]})
+    assert _landing_files(tmp_path) == []
+
+
+def test_extract_all_fetches_every_table_it_can_and_names_those_that_failed(tmp_path, answering):
+    """`bkwh extract all` against a Jobindsats that answers only y30r21 (the twelfth table
+    in extracts.yml) and a StatBank that answers nothing: y30r21 lands, asked in its own
+    periods, and every other table is named as failed, with exit code 2."""
+    seen: list[httpx.Request] = []
+    url = answering(_y30r21_answer(seen))
+    landing = tmp_path / "landing"
+    env = {"BKWH_JOBINDSATS_URL": url, "BKWH_STATBANK_URL": url, "JOBINDSATS_API_KEY": KEY}
+    proc = _bkwh(["extract", "all", "--period", "2026M11"], landing, env)
+    assert proc.returncode == 2, proc.stderr
+    assert "jobindsats y30r21: 2 rows into 1 file(s)" in proc.stdout
+    assert _landing_files(landing) == [
+        "y30r21_2026QMAT03.json",
+        "y30r21_2026QMAT03.json.request.json",
+    ]
+    configured = [t for _, t in extracts.configured()]
+    failed = [t for t in configured if t != "y30r21"]
+    assert f"{len(failed)} of {len(configured)} tables failed ({', '.join(failed)})" in proc.stderr
+    assert proc.stderr.count("extract failed: ") == len(failed)
+    assert "no table /v3/data/y01a02" in proc.stderr  # what the service said
+
+
+def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_rest(
+    tmp_path, key, answering, monkeypatch
+):
+    """The monthly extract job (Dagster, in process) against a Jobindsats that answers only
+    y30r21: y30r21 is materialised and lands, and the step fails once at the end, naming
+    every other table with what the service said."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    seen: list[httpx.Request] = []
+    answering(_y30r21_answer(seen))
+    monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
+    job = defs.resolve_job_def("extract")
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            asset_selection=[
+                k for k in job.asset_layer.selected_asset_keys if "jobindsats" in k.path
+            ],
+            run_config={"ops": {"extract_jobindsats": {"config": {"period": "2026M11"}}}},
+            raise_on_error=False,
+        )
+    assert not result.success
+    materialised = [e.asset_key.path[-1] for e in result.get_asset_materialization_events()]
+    assert materialised == ["y30r21"]
+    assert _landing_files(tmp_path / "landing") == [
+        "y30r21_2026QMAT03.json",
+        "y30r21_2026QMAT03.json.request.json",
+    ]
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.step_failure_data.error.message
+    others = [t for s, t in extracts.configured() if s == "jobindsats" and t != "y30r21"]
+    assert f"{len(others)} of {len(others) + 1} tables failed" in message
+    assert all(f"{t}: " in message for t in others)
+    assert "no table /v3/data/y60a02" in message

@@ -33,16 +33,31 @@ def previous_month(today: date | None = None) -> str:
 def table_period(spec: str, period_type: str) -> str:
     """A month range ('2024M01:2024M12', or one month) in the ids the table is published by:
     '2024' (or '2023:2024') for a StatBank year; '2024K1:2024K4' for a StatBank quarter (the
-    quarters the months fall in, FOLK1A's ids); months (Jobindsats `M`) as they are."""
-    if period_type not in ("year", "quarter"):
+    quarters the months fall in, FOLK1A's ids); for a Jobindsats rolling year (`QMAT`, the
+    twelve months ending a quarter) the rolling years that end in those months, or, where
+    none does (one month, as the monthly extract asks), the last that ended before them
+    (2026M11: 2026QMAT03, the year to September); months (Jobindsats `M`), ids of the
+    table's own kind and Jobindsats' 'latest:n' as they are."""
+    if spec.strip().startswith("latest:"):
         return spec
-    ids = sorted(
-        {
-            periods.label_for(periods.parse(m).start, period_type, dst=True)
-            for m in expand_periods(spec)
-        }
-    )
+    kind = {"year": "year", "quarter": "quarter", "QMAT": "rolling_year"}.get(period_type)
+    if kind is None:
+        return spec
+    starts = [periods.parse(m).start for m in expand_periods(spec)]
+    if kind == "rolling_year":
+        ends = [d for d in starts if d.month % 3 == 0]
+        if not ends:  # the last quarter's end before the last month
+            last = max(starts)
+            ends = [periods.add_months(last, -(last.month % 3))]
+        starts = ends
+    ids = sorted({periods.label_for(d, kind, dst=True) for d in starts})
     return ids[0] if len(ids) == 1 else f"{ids[0]}:{ids[-1]}"
+
+
+def for_table(source: str, table: str, months: str) -> str:
+    """`months` (a month, a month range, or ids) in the ids `table` is published by
+    (extracts.yml's period_type; table_period)."""
+    return table_period(months, table_config(source, table).get("period_type", "M"))
 
 
 def fetch_jobindsats(
@@ -82,8 +97,7 @@ def fetch_statbank(
 
 def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:
     """One configured extract, for a month or month range, as extracts.yml describes it."""
-    conf = table_config(source, table)
-    period = table_period(months, conf.get("period_type", "M"))
+    period = for_table(source, table, months)
     if source == "jobindsats":
         return fetch_jobindsats(landing, table, period, **kwargs)
     return fetch_statbank(landing, table, period, **kwargs)

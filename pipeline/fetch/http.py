@@ -1,10 +1,12 @@
 """HTTP for the fetchers: httpx with timeouts, and tenacity retries where a retry can help.
 
 Retried: HTTP 429 and 5xx (waiting what `Retry-After` says, capped, else backing off 1, 2,
-4 … s), and failures to connect or time-outs. Not retried: any other 4xx (the request or the
-key is wrong: asking again gives the same answer) and a body cut off mid-way (a half answer
-is reported, not papered over). Every failure is a `FetchError` that says what was asked
-and what came back.
+4 … s), failures to connect, time-outs, and a connection closed before any answer (a stale
+kept-alive connection). Not retried: any other 4xx (the request or the key is wrong: asking
+again gives the same answer) and a body cut off mid-way (a half answer is reported, not
+papered over). Every failure is a `FetchError` that says what was asked and what came back:
+the status, the content type and the start of the body, which is where a service says why
+(a rate limit, a period not published, an HTML error page).
 """
 
 from __future__ import annotations
@@ -72,6 +74,16 @@ def describe(request: httpx.Request) -> str:
     return f"{request.method} {request.url}"
 
 
+BODY_SHOWN = 300  # characters of a response body quoted in an error
+
+
+def what_came(response: httpx.Response) -> str:
+    """What came back, for an error: status, content type and the body's start."""
+    kind = response.headers.get("Content-Type") or "no content type"
+    text = response.content[:BODY_SHOWN].decode("utf-8", errors="replace")
+    return f"HTTP {response.status_code}, {kind}, {len(response.content)} bytes: {text!r}"
+
+
 def send(
     client: httpx.Client,
     request: httpx.Request,
@@ -79,31 +91,37 @@ def send(
     attempts: int = ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[str], None] | None = None,
+    key_hint: str | None = None,
 ) -> httpx.Response:
-    """Send `request`, retrying as the module says; the response has its whole body read."""
+    """Send `request`, retrying as the module says; the response has its whole body read.
+    `key_hint`: what to do about a refused key, for a service that takes one (a 401 or 403 is
+    then a `KeyRefused`); a service without a key refuses the request, not a key."""
 
     def once() -> httpx.Response:
         try:
             response = client.send(request)
         except httpx.RemoteProtocolError as e:
+            if "without sending a response" in str(e):  # closed before answering: ask again
+                raise _Retryable(f"{type(e).__name__}: {e}") from e
             raise FetchError(
                 f"{describe(request)}: the response was cut off before its end ({e}); "
                 "nothing was written"
             ) from e
         except (httpx.TimeoutException, httpx.ConnectError, httpx.ReadError) as e:
             raise _Retryable(f"{type(e).__name__}: {e}") from e
+        except httpx.HTTPError as e:  # a bad encoding, a redirect loop, a proxy, a bad URL
+            raise FetchError(
+                f"{describe(request)}: {type(e).__name__}: {e}; nothing was written"
+            ) from e
         if response.status_code in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
-        if response.status_code in (401, 403):
+            raise _Retryable(what_came(response), _retry_after(response))
+        if response.status_code in (401, 403) and key_hint:
             raise KeyRefused(
-                f"{describe(request)}: HTTP {response.status_code}: the service refused the key "
-                "(check JOBINDSATS_API_KEY, or ask STAR for a new one); nothing was written"
+                f"{describe(request)}: {what_came(response)}: the service refused the key "
+                f"({key_hint}); nothing was written"
             )
         if response.status_code >= 400:
-            raise FetchError(
-                f"{describe(request)}: HTTP {response.status_code}: {response.text[:300]!r}; "
-                "nothing was written"
-            )
+            raise FetchError(f"{describe(request)}: {what_came(response)}; nothing was written")
         return response
 
     def log(state: RetryCallState) -> None:
@@ -139,7 +157,7 @@ def json_body(request: httpx.Request, response: httpx.Response):
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FetchError(
             f"{describe(request)}: the response is not complete JSON ({e}; "
-            f"{len(response.content)} bytes, cut off?); nothing was written"
+            f"{what_came(response)}: an error page, or cut off?); nothing was written"
         ) from e
 
 

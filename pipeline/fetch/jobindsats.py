@@ -16,7 +16,13 @@ documented, so rows that come twice are kept once.
 
 v2 (`/v2/data/{table}/json`, a raw key header) was switched off after 30 September 2026 and is
 no longer asked. The key comes from JOBINDSATS_API_KEY (STAR issues keys on request). The
-file written is the response itself, one file per period.
+file written for a period holds that period's rows of both answers in v3's shape, the columns
+as the service sent them and a row that came twice once: the answers re-serialised, not their
+bytes (the sidecar names the URLs asked).
+
+An answer is checked before anything is written: each area selection must give rows (an
+empty `*` would land the country alone), and no period that was not asked may come back; a
+period asked that does not come back (not published yet) is said in the log.
 """
 
 from __future__ import annotations
@@ -75,7 +81,13 @@ class Jobindsats:
 
     def _get(self, path: str, params: dict | None = None):
         request = self.client.build_request("GET", path, params=params)
-        return request, http.send(self.client, request, sleep=self.sleep, on_retry=self.log)
+        return request, http.send(
+            self.client,
+            request,
+            sleep=self.sleep,
+            on_retry=self.log,
+            key_hint=f"check {KEY_ENV}, or ask STAR for a new one",
+        )
 
     def table_info(self, table: str) -> dict | list:
         request, response = self._get(f"/{VERSION}/table/{table}", {"format": "json"})
@@ -106,7 +118,22 @@ class Jobindsats:
                     f"{http.describe(request)}: the response's columns {columns} are not the "
                     f"ones extracts.yml gives {table} ({wanted}); nothing was written"
                 )
+            if not found:
+                raise FetchError(
+                    f"{http.describe(request)}: no rows for the area selection {area!r}; "
+                    "nothing was written"
+                )
             rows += found
+        if not period.strip().startswith("latest:"):
+            asked_periods = set(expand_periods(period))
+            came = {str(r[0]) for r in rows}
+            if unasked := sorted(came - asked_periods):
+                raise FetchError(
+                    f"{table}: the answer holds periods that were not asked, {unasked} (asked "
+                    f"{sorted(asked_periods)}); nothing was written"
+                )
+            if (missing := sorted(asked_periods - came)) and self.log:
+                self.log(f"{table}: no rows for {missing} (not published yet?)")
         unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())
         return unique, {
             "source": "jobindsats",
@@ -130,6 +157,11 @@ def _v3(request, doc) -> tuple[list[str], list[list]]:
     if not isinstance(rows, list) or not all(isinstance(c, str) for c in columns):
         raise FetchError(f"{http.describe(request)}: columns or rows are not lists")
     for i, row in enumerate(rows, start=1):
+        if isinstance(row, list) and len(row) >= 2 and not all(isinstance(v, str) for v in row[:2]):
+            raise FetchError(
+                f"{http.describe(request)}: data row {i}: the period and the area are "
+                f"{row[:2]!r}, not texts; nothing was written"
+            )
         if not isinstance(row, list) or len(row) != len(columns):
             raise FetchError(
                 f"{http.describe(request)}: data row {i} has "

@@ -1,7 +1,9 @@
 """Danmarks Statistik's StatBank API (no key).
 
 `GET /v1/tableinfo/{table}` gives the table's variables and their codes; the fetch checks the
-asked variable codes against it first, so a wrong code is a clear error, not an empty file.
+asked variables, their value codes and the periods (Tid) against it first, so a wrong code or
+a period not published yet is a clear error naming what the table has, not an empty file or
+a refusal without a reason. An answer holding a period that was not asked writes nothing.
 `POST /v1/data` with `{"table", "format": "CSV" | "BULK", "lang": "da", "valuePresentation",
 "variables": [{"code", "values"}]}` answers `;`-separated text with labels (or codes, where
 extracts.yml says `value_presentation: Code`) and Danish numbers, which is written as the
@@ -71,6 +73,33 @@ class StatBank:
                 f"StatBank table {table} has no variable {unknown} (it has "
                 f"{sorted(known.values())}); nothing was fetched or written"
             )
+        values = {
+            v["id"].upper(): [x["id"] for x in v.get("values") or []] for v in info["variables"]
+        }
+        for code, wanted in variables.items():
+            if unknown := [w for w in wanted if w != "*" and w not in values[code.upper()]]:
+                raise FetchError(
+                    f"StatBank table {table}'s variable {known[code.upper()]} has no value "
+                    f"{unknown} (it has {values[code.upper()][:12]}…); nothing was fetched or "
+                    "written"
+                )
+        published = values[TIME_CODE.upper()]
+        asked_periods = expand_periods(period)
+        if not_yet := [p for p in asked_periods if p not in published]:
+            raise FetchError(
+                f"StatBank table {table} has not published {not_yet} (its periods run "
+                f"{published[0] if published else '-'} to {published[-1] if published else '-'}"
+                "); nothing was fetched or written"
+            )
+        eliminated = sorted(set(known) - {c.upper() for c in asked_codes})
+        if fmt == "BULK" and eliminated:
+            # "Dataformater, der streames [BULK], tillader slet ikke elimination" (DST's API
+            # documentation, docs/sources/real_tables.md §0.3)
+            raise FetchError(
+                f"StatBank {table}: BULK allows no variable to be left out (totalled), and "
+                f"{[known[c] for c in eliminated]} would be; ask CSV, or give each a value; "
+                "nothing was fetched or written"
+            )
         missing = [d for d in conf["dimensions"] if d.upper() not in {c.upper() for c in variables}]
         if missing:
             raise FetchError(
@@ -84,7 +113,7 @@ class StatBank:
             "valuePresentation": conf.get("value_presentation", "Default"),
             "variables": [
                 *({"code": known[c.upper()], "values": v} for c, v in variables.items()),
-                {"code": known[TIME_CODE.upper()], "values": expand_periods(period)},
+                {"code": known[TIME_CODE.upper()], "values": asked_periods},
             ],
         }
         request = self.client.build_request("POST", "/v1/data", json=body)
@@ -101,7 +130,15 @@ class StatBank:
             if len(row) != len(header):
                 raise FetchError(
                     f"{http.describe(request)}: line {i} has {len(row)} fields, the header "
-                    f"{len(header)} (a cut-off response?); nothing was written"
+                    f"{len(header)} (an error page, or cut off? {http.what_came(response)}); "
+                    "nothing was written"
+                )
+        if "TID" in header:
+            came = {row[header.index("TID")] for row in lines[1:]}
+            if unasked := sorted(came - set(asked_periods)):
+                raise FetchError(
+                    f"{http.describe(request)}: the answer holds periods that were not asked, "
+                    f"{unasked} (asked {asked_periods}); nothing was written"
                 )
         asked = {
             "source": "statbank",

@@ -3,8 +3,10 @@ landing, upstream of the landing asset it feeds. They run in their own `extract`
 monthly schedule, before the refresh; the refresh job never waits on a service.
 
 Without JOBINDSATS_API_KEY the Jobindsats assets are skipped, not failed: the step succeeds
-without materialising them and the log says why (files may still be delivered by hand). A
-refused key, a cut-off response or a service that keeps failing is a failure.
+without materialising them and the log says why (a table's v3 answer may still be saved into
+landing by hand). A
+refused key, a cut-off response or a service that keeps failing is a failure, of that table
+alone: the others are fetched, and the step fails at the end naming each that failed.
 """
 
 import os
@@ -56,17 +58,24 @@ def _build(source: str):
         if source == "jobindsats" and not os.environ.get(KEY_ENV, "").strip():
             context.log.warning(
                 f"skipped: {KEY_ENV} is not set. Jobindsats' API needs a key (STAR issues "
-                "them on request); set it where Dagster runs, or deliver the files by hand."
+                "them on request); set it where Dagster runs, or save each table's v3 answer "
+                "as landing/jobindsats/<table>_<period>.json (the one Jobindsats format ingest "
+                "reads)."
             )
             return
         landing = Settings.from_env().landing_dir
         months = config.period or previous_month()
+        # each table on its own: one that fails (not published yet, refused) writes nothing
+        # and stops no other; the step fails at the end, naming every table that failed
+        failed: list[str] = []
         for key in sorted(context.selected_asset_keys):
             table = key.path[-1]
             try:
                 fetched = fetch_one(landing, source, table, months, log=context.log.warning)
             except FetchError as e:
-                raise dg.Failure(f"{source} {table}: {e}") from e
+                context.log.error(f"{source} {table}: {e}")
+                failed.append(f"{table}: {e}")
+                continue
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata={
@@ -74,6 +83,11 @@ def _build(source: str):
                     "rows": fetched.rows,
                     "files": dg.MetadataValue.json([str(p) for p in fetched.files]),
                 },
+            )
+        if failed:
+            raise dg.Failure(
+                f"{source}: {len(failed)} of {len(context.selected_asset_keys)} tables failed, "
+                "the others were written: " + " | ".join(failed)
             )
 
     return fetch_tables
