@@ -14,14 +14,19 @@ a fixed 0.15–0.3 s of Python whatever the rows). The expectations fall in two 
   suite's own (code lists, ranges). Each is checked on the distinct values of the columns it
   reads (a ydelse code is valid or not wherever it occurs), and a failing value is traced
   back to every file and line that holds it.
-- **File rules**, on a summary frame of one row per file: at least one row, the natural key
+- **File rules**, on a summary frame of one row per file (a file without rows is refused by
+  its reader before, pipeline/ingest/read.py): the natural key
   (and any uniqueness expectation of the suite) unique within the file, the period the file
   is named for has begun (for a source with `meta.ingest.published_after_period`: has
   passed), and the volume against earlier deliveries (`meta.ingest.volume`).
 
 Every row carries the file's own period as columns an expectation may compare with:
 `_period_label` (as named, e.g. `2024M09`), `_period_first_day`, `_period_last_day` (capped at
-today).
+today) and `_period_year` (the year of its first day: a yearly file's rows name their year).
+
+`meta.ingest.business_ids`: whole-number columns holding a business id (the P-nummer, ten
+digits, which can be shaped like a CPR number written without its dash); every other
+whole-number column is refused where its text is shaped like one (pipeline/ingest/read.py).
 
 `meta.ingest.volume`: a file whose row count is more than `max_drop` below or `max_jump`
 above its reference is refused. The reference of a re-delivery is the delivery it replaces;
@@ -44,7 +49,12 @@ from typing import Any
 from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config, sources_config
 from pipeline.privacy import CPR_SHAPED
 
-CPR_REGEX = r"^(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-\d{4}$"
+# a valid CPR number as the person-id columns hold it: ASCII digits only (Python's \d takes
+# any script's), and anchored with \Z, not $, which lets a final newline through (helper-70:
+# a quoted "ddmmyy-xxxx\n" passed, and the person got a second key). CPR_BODY is the same
+# for DuckDB's regexp_full_match (RE2 has no \Z).
+CPR_BODY = r"(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-[0-9]{4}"
+CPR_REGEX = "^" + CPR_BODY + r"\Z"
 # the Thursday of the ISO week (yyyyww) in a suite's period_week_column: a week belongs to
 # the month of its Thursday (dbt_project/macros/periods.sql), so a month's file holds the
 # weeks whose Thursday falls in it (pipeline/ingest/validate.py computes it)
@@ -77,6 +87,18 @@ class SourceSpec:
     # one that has not is refused (pipeline/ingest/validate.py `due`); the others send their
     # period so far, and a file is refused only for a period that has not begun
     published_after_period: bool = False
+    # whole-number columns that hold a business id of ten digits (a P-nummer), which may be
+    # shaped like a CPR number: the one kind of whole number not held to have no CPR shape
+    business_ids: tuple[str, ...] = ()
+
+    @property
+    def numbers_without_person_ids(self) -> tuple[str, ...]:
+        """The whole-number columns whose text must not be shaped like a CPR number (written
+        without its dash, ddmmyyxxxx): a person id in a swapped column would otherwise be
+        loaded in clear (helper-70). Read by pipeline/ingest/read.py type_cells."""
+        return tuple(
+            c for c, t in self.columns.items() if t == "int" and c not in self.business_ids
+        )
 
     @property
     def is_long_layout(self) -> bool:
@@ -294,6 +316,7 @@ def load_spec(path: Path) -> SourceSpec:
         period_week_column=meta.get("period_week_column"),
         spans=tuple(tuple(pair) for pair in meta.get("spans", ())),
         published_after_period=bool(meta.get("published_after_period", False)),
+        business_ids=tuple(meta.get("business_ids", ())),
     )
 
 

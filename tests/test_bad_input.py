@@ -75,6 +75,20 @@ def _parquet_code(path):
     pq.write_table(table, path)
 
 
+def _parquet_unsigned(path):
+    """aar_uge as an unsigned 64-bit column: a value beyond BIGINT would fail the load's cast
+    naming no file, so the type itself is refused, from the footer."""
+    table = pq.read_table(path)
+    weeks = table.column("aar_uge").cast(pa.uint64())
+    index = table.schema.get_field_index("aar_uge")
+    pq.write_table(table.set_column(index, "aar_uge", weeks), path)
+
+
+def _in_other_digits(text: str) -> str:
+    """Digits written in Arabic-Indic script (a CPR number pasted from another system)."""
+    return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
 def _parquet_week(path):
     """The second row holds the last week of the month before: its Thursday is outside the
     file's month."""
@@ -167,6 +181,50 @@ CASES = {
         "case_system/meetings_2024-11.csv",
         _set_cell(2, 1, fake_cpr("010203", "12345")),  # a digit too many: no CPR pattern's
         ("row 2, column 'cpr'", "xxxxxx-xxxxx"),
+    ),
+    # the first data line where the header belongs: its CPR number is shown by its shape
+    "header line missing": (
+        "case_system/meetings_2024-03.csv",
+        lambda p: _csv(p, lambda t: t.split("\n", 1)[1]),
+        ("row 1, column '", "the columns do not match", "xxxxxx-xxxx"),
+    ),
+    # Python's csv module stopped the whole run on these, naming no file (helper-70)
+    "lines ending in CR alone": (
+        "case_system/meetings_2024-04.csv",
+        lambda p: _csv(p, lambda t: t.replace("\n", "\r")),
+        "the file cannot be read as CSV",
+    ),
+    # DuckDB's reader stopped the whole scan on this one ("invalid state"), naming no file
+    "a bare CR inside an unquoted field": (
+        "case_system/meetings_2024-05.csv",
+        _set_cell(2, 4, "job\rcenter"),
+        "the file cannot be parsed",
+    ),
+    "CPR-shaped number in a whole-number column": (
+        "case_system/meetings_2024-06.csv",
+        _set_cell(2, 0, fake_cpr("010203", "1234").replace("-", "")),
+        ("row 2, column 'meeting_id'", "shaped like a CPR number", "xxxxxxxxxx"),
+    ),
+    "CPR number in another script's digits": (
+        "case_system/meetings_2024-07.csv",
+        _set_cell(2, 1, _in_other_digits(fake_cpr("010203", "1234"))),
+        ("row 2, column 'cpr'", "xxxxxx-xxxx"),
+    ),
+    # a second key for the same person, had the newline passed (Python's $ allows one)
+    "CPR number with a newline inside its quotes": (
+        "case_system/meetings_2024-08.csv",
+        _set_cell(2, 1, '"' + fake_cpr("010203", "1234") + '\n"'),
+        ("row 2, column 'cpr'", "xxxxxx-xxxx"),
+    ),
+    "an application year that is not the file's": (
+        "registers/eud_applications_2024.csv",
+        _set_cell(2, 1, "2023"),
+        ("row 2, column 'application_year'", "names another year than the one the file"),
+    ),
+    "unsigned 64-bit whole numbers": (
+        "benefit_register/dream_2024M05.parquet",
+        _parquet_unsigned,
+        ("column 'aar_uge'", "column has type uint64"),
     ),
     "wrong encoding (Latin-1)": (
         "statbank/AUP02_2024M05.csv",
@@ -339,7 +397,7 @@ def test_a_bad_delivery_is_refused_kept_explained_and_publishes_nothing(refused,
 
 def test_a_refused_delivery_stops_the_run_before_dbt_and_publish(refused):
     assert refused["success"] is False
-    sources = ("benefit_register", "case_system", "jobindsats", "statbank")
+    sources = ("benefit_register", "case_system", "jobindsats", "registers", "statbank")
     assert refused["failed"] == {f"ingest_{s}" for s in sources}  # each says why, in full
     assert not {"warehouse_dbt_assets", "analytics_db", "report_outputs"} & refused["succeeded"]
     index = (refused["env"].settings.log_dir / "validations" / "index.html").read_text()

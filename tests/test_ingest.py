@@ -575,6 +575,11 @@ def test_files_in_no_source_s_folder_are_named_and_start_no_refresh(fresh):
     assert plan.stray_files == ["case_system/2024/meetings_2024-03.csv", "foo/x.csv", "stray.csv"]
     assert plan.new_files == {}
     assert SAMPLE_MARKER not in plan.stray_files  # the sample's marker is no delivery
+    # `bkwh ingest` (every source) leaves them where they are too: it quarantined the one in
+    # the unknown folder as a file no suite matches (helper-70)
+    assert all(o.source == "case_system" for o in Ingestor(fresh.settings).run())
+    assert (landing / "foo" / "x.csv").exists()
+    assert not (fresh.settings.quarantine_dir / "foo").exists()
 
 
 def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch):
@@ -652,6 +657,20 @@ def test_an_unknown_file_name_is_quarantined_not_ignored(fresh):
     [outcome] = Ingestor(fresh.settings).run()
     assert outcome.status == "quarantined"
     assert "no suite in expectations/ matches this file name" in outcome.message
+
+
+def test_a_statbank_quarter_is_named_by_dsts_own_id_only(fresh):
+    """StatBank names a quarter 2024K3 (FOLK1A's Tid): a copy named 2024Q3 was a second
+    current delivery of the same quarter, doubling its rows in staging (helper-70). It
+    matches no suite now, and is refused; the K file loads."""
+    [k_file] = [p.name for p in (fresh.settings.landing_dir / "statbank").glob("FOLK1A_2024K3.csv")]
+    _only(fresh, "statbank", {k_file})
+    folder = fresh.settings.landing_dir / "statbank"
+    shutil.copy2(folder / k_file, folder / "FOLK1A_2024Q3.csv")
+    outcomes = {o.file: (o.status, o.message) for o in Ingestor(fresh.settings).run()}
+    assert outcomes[k_file][0] == "loaded"
+    status, message = outcomes["FOLK1A_2024Q3.csv"]
+    assert status == "quarantined" and "no suite in expectations/ matches" in message
 
 
 def test_the_keyed_hash_built_in_duckdb_is_python_s_hmac_sha256():
@@ -757,6 +776,23 @@ def test_one_bad_value_in_many_files_refuses_each_of_them_and_only_them(fresh):
     assert _rows(fresh, "case_system_meetings") == loaded > 0
 
 
+def test_a_file_duckdbs_reader_cannot_parse_is_its_own_problem_read_alone_too(tmp_path):
+    """A bare CR inside an unquoted field stops DuckDB's CSV reader ("invalid state"), not
+    as a rejected line: read alone (`bkwh ingest` of one new file) it is the file's problem,
+    as in a batch, where the other files are read on."""
+    folder = tmp_path / "case_system"
+    folder.mkdir()
+    path = folder / "meetings_2024-05.csv"
+    header = "meeting_id;cpr;meeting_date;booked_date;booking_type;is_held"
+    cells = ["1", fake_cpr("010203", "1234"), "2024-05-20", "2024-05-01", "job\rcenter", "1"]
+    row = ";".join(cells)
+    path.write_text(f"{header}\n{row}\n")
+    frame, problems = read_file("case_system", path)
+    assert frame is None or frame.empty
+    [problem] = problems
+    assert str(problem).startswith("meetings_2024-05.csv: the file cannot be parsed: ")
+
+
 def test_quoted_line_breaks_and_blank_lines_keep_each_row_s_line(fresh):
     """A row's line is the file's own: DuckDB numbers the rows, Python counts the lines of a
     file whose records are not one per line."""
@@ -770,9 +806,10 @@ def test_quoted_line_breaks_and_blank_lines_keep_each_row_s_line(fresh):
     frame, problems = read_file("case_system", path)
 
     assert problems == []
-    # header 1, the quoted record on lines 2-3 (named by the line it ends on, as Python's csv
-    # counts), a blank line 4, then one record a line
-    assert frame["_line"].tolist() == [3, 5, 6]
+    # header 1, the quoted record on lines 2-3 (named by the line it starts on, where a
+    # reader looking for it finds it; until December 2026 by the line it ends on), a blank
+    # line 4, then one record a line
+    assert frame["_line"].tolist() == [2, 5, 6]
     assert frame["booking_type"].tolist()[0] == "selv\nbook"
 
 

@@ -32,8 +32,10 @@ def landing_files(
     folder except hidden ones and request sidecars (of the given sources and months)."""
     out = []
     folders = sorted(p for p in landing_dir.glob("*") if p.is_dir()) if landing_dir.exists() else []
+    known = set(source_names())
     for src_dir in folders:
-        if sources and src_dir.name not in sources:
+        # a folder no suite names holds stray files (stray_files): left where they are
+        if src_dir.name not in known or (sources and src_dir.name not in sources):
             continue
         for f in sorted(src_dir.iterdir()):
             if (

@@ -24,6 +24,8 @@ class Problem:
 
     def __post_init__(self) -> None:
         self.message = hide_person_ids(self.message)
+        if self.column is not None:  # a header's names: a data line where the header is missing
+            self.column = hide_person_ids(self.column)
         if self.value is not None:
             self.value = hide_person_ids(self.value)
         if self.expected is not None:

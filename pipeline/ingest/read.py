@@ -27,6 +27,10 @@ from pipeline.suites import SourceSpec
 
 BOM = "\ufeff"
 Problems = dict[str, list[Problem]]  # by file name
+MAX_LINE_BYTES = 10_000_000  # the longest record DuckDB's reader takes (max_line_size)
+# Python's csv module takes fields up to 131,072 characters by default, and raises beyond
+csv.field_size_limit(MAX_LINE_BYTES)
+UNREADABLE_CSV = "one ';'-separated record per line, lines ending in LF or CRLF"
 
 # what a cell of each declared type must look like (DuckDB regular expressions, RE2)
 CELL_PATTERNS = {
@@ -121,10 +125,20 @@ def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Proble
 def sniff_csv(path: Path, wanted: list[str]) -> tuple[Sniffed | None, list[Problem]]:
     """Encoding, BOM, header and line layout of a ';' CSV. The layout is read by searching
     the text, not by copying it (0.4 s instead of 1.2 s for the 768 CSV files of
-    `make bench SCALE=18.6`)."""
+    `make bench SCALE=18.6`). What Python's csv module cannot read (a line ending in CR
+    alone, a broken quote) is the file's problem, not the run's."""
     text, problems = decode(path, path.read_bytes())
     if text is None:
         return None, problems
+    try:
+        return _sniff_text(path, text, wanted)
+    except csv.Error as e:
+        return None, [
+            Problem(path.name, f"the file cannot be read as CSV: {e}", expected=UNREADABLE_CSV)
+        ]
+
+
+def _sniff_text(path: Path, text: str, wanted: list[str]) -> tuple[Sniffed | None, list[Problem]]:
     end = text.find("\n")
     first = text if end < 0 else text[:end]
     header = next(csv.reader([first.rstrip("\r")], delimiter=";"), [])
@@ -149,9 +163,15 @@ def sniff_csv(path: Path, wanted: list[str]) -> tuple[Sniffed | None, list[Probl
         ]
     if '"' not in text and not BARE_CR.search(text) and not _blank_line_within(text):
         return Sniffed(header, None), []
+    # each record's first line (a quoted value may run over several; line_num after reading
+    # a record is its last)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    lines = [reader.line_num for record in reader if record][1:]
-    return Sniffed(header, lines), []
+    lines, before = [], 0
+    for record in reader:
+        if record:
+            lines.append(before + 1)
+        before = reader.line_num
+    return Sniffed(header, lines[1:]), []
 
 
 NOT_SPACE = re.compile(r"\S")
@@ -176,22 +196,57 @@ def read_csv_text(
     as text. Lines that do not parse (too few or too many fields, a broken quote) are
     problems of their file, which is then left out of `target`."""
     problems: Problems = {}
-    paths = [str(d.path) for d, _ in files]
     spec = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns)
-    con.execute(
-        f"""
-        create or replace temp table _csv_text as
-        select row_number() over () as _g, filename as _path, *
-        from read_csv({sql_list(paths)}, columns = {{{spec}}}, header = true, delim = ';',
-                      quote = '"', escape = '"', auto_detect = false, filename = true,
-                      store_rejects = true, rejects_table = '_rejects',
-                      rejects_scan = '_reject_scans', max_line_size = 10000000)
-        """
+
+    def reader(paths: list[str]) -> str:
+        return f"""
+            read_csv({sql_list(paths)}, columns = {{{spec}}}, header = true, delim = ';',
+                     quote = '"', escape = '"', auto_detect = false, filename = true,
+                     store_rejects = true, rejects_table = '_rejects',
+                     rejects_scan = '_reject_scans', max_line_size = {MAX_LINE_BYTES})"""
+
+    def scan(paths: list[str]) -> None:
+        con.execute(
+            "create or replace temp table _csv_text as "
+            f"select row_number() over () as _g, filename as _path, * from {reader(paths)}"
+        )
+
+    try:
+        scan([str(d.path) for d, _ in files])
+    except duckdb.Error:
+        # A file DuckDB's reader cannot parse at all stops the whole scan (a bare CR inside
+        # an unquoted field: "CSV Parser state machine reached an invalid state"), where a
+        # line it cannot read is a reject of its file. Each file is then tried alone; those
+        # that stop the reader are refused with its reason, and the others are read together.
+        good = []
+        for d, s in files:
+            try:
+                con.execute(f"select count(*) from {reader([str(d.path)])}").fetchall()
+                good.append((d, s))
+            except duckdb.Error as e:
+                reason = str(e).strip().splitlines()[0][:300]
+                problems[d.name] = [
+                    Problem(d.name, f"the file cannot be parsed: {reason}", expected=UNREADABLE_CSV)
+                ]
+            con.execute("drop table if exists _rejects")
+            con.execute("drop table if exists _reject_scans")
+        files = good
+        if files:
+            scan([str(d.path) for d, _ in files])
+        else:
+            typed_columns = ", ".join(f"{q(c)} varchar" for c in columns)
+            con.execute(
+                "create or replace temp table _csv_text "
+                f"(_g bigint, _path varchar, {typed_columns})"
+            )
+    rejects = (
+        con.execute(
+            "select s.file_path, e.line, e.error_type::varchar, e.csv_line, e.error_message "
+            "from _rejects e join _reject_scans s using (scan_id, file_id) order by 1, 2"
+        ).fetchall()
+        if files
+        else []
     )
-    rejects = con.execute(
-        "select s.file_path, e.line, e.error_type::varchar, e.csv_line, e.error_message "
-        "from _rejects e join _reject_scans s using (scan_id, file_id) order by 1, 2"
-    ).fetchall()
     by_path = {str(d.path): d for d, _ in files}
     for path, line, kind, text, message in rejects:
         name = by_path[path].name
@@ -221,10 +276,11 @@ def read_csv_text(
     con.execute(
         "create or replace temp table _csv_files (_path varchar, _file varchar, irregular boolean)"
     )
-    con.executemany(
-        "insert into _csv_files values (?, ?, ?)",
-        [(str(d.path), d.name, s.lines is not None) for d, s in files],
-    )
+    if files:  # none where every file stopped the reader
+        con.executemany(
+            "insert into _csv_files values (?, ?, ?)",
+            [(str(d.path), d.name, s.lines is not None) for d, s in files],
+        )
     maps = [
         (d.name, k, line) for d, s in files if s.lines is not None for k, line in enumerate(s.lines)
     ]
@@ -268,21 +324,43 @@ def read_csv_text(
     return problems
 
 
+# a whole number shaped like a CPR number written without its dash (ddmmyyxxxx), in a
+# column that holds no person id (SourceSpec.numbers_without_person_ids)
+CPR_AS_NUMBER = (
+    r"(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{6}",
+    "no number shaped like a CPR number, in a column that holds no person id",
+)
+
+
 def type_cells(
-    con: duckdb.DuckDBPyConnection, source: str, target: str, columns: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    target: str,
+    columns: dict[str, str],
+    no_person_ids: tuple[str, ...] = (),
 ) -> Problems:
     """Temp table `target`: `source`'s rows (text) with every column in its declared type,
     and the cells that do not fit it, by file. One pass: each cell is trimmed, matched and
     cast once (reading the text twice, for the problems and then for the types, took 2.3 s
     instead of 1.3 s for the 2.9 million meetings of `make bench SCALE=18.6`). A cell that
     does not fit keeps its text in a column of its own (`_bad_<n>`, NULL elsewhere), from
-    which the problems are read."""
+    which the problems are read. A whole number of a column in `no_person_ids` shaped like a
+    CPR number is such a cell too (`_bad_cpr_<n>`)."""
     select, bad_cells = [], []
     for n, (col, kind) in enumerate(columns.items()):
         select.append(f"{typed(col, kind)} as {q(col)}")
         if kind not in CELL_PATTERNS:
             continue
         cell = f"trim({q(col)})"
+        if col in no_person_ids:
+            select.append(
+                f"case when regexp_full_match({cell}, {lit(CPR_AS_NUMBER[0])}) "
+                f"then {cell} end as _bad_cpr_{n}"
+            )
+            bad_cells.append(
+                f"select _file, _line, {lit(col)} as col, 'person_id' as kind, "
+                f"_bad_cpr_{n} as value from {target} where _bad_cpr_{n} is not null"
+            )
         bad = f"not regexp_full_match({cell}, {lit(CELL_PATTERNS[kind][0])})"
         if kind == "date":
             bad += f" or try_strptime({cell}, '%Y-%m-%d') is null"
@@ -313,18 +391,25 @@ def type_cells(
     problems: Problems = {}
     for file, col, kind, line, value, n in sorted(rows, key=lambda r: (r[0], order.index(r[1]))):
         found = problems.setdefault(file, [])
+        person = kind == "person_id"
+        what = (
+            "holds a number shaped like a CPR number, in a column that holds no person id"
+            if person
+            else f"value is not of type {kind}"
+        )
         found.append(
             Problem(
                 file,
-                f"value is not of type {kind}",
+                what,
                 row=int(line),
                 column=col,
                 value=str(value),
-                expected=CELL_PATTERNS[kind][1],
+                expected=CPR_AS_NUMBER[1] if person else CELL_PATTERNS[kind][1],
             )
         )
-        if n > MAX_ROWS_REPORTED and sum(p.column == col for p in found) == MAX_ROWS_REPORTED:
-            found.append(Problem(file, f"{n} values in all are not of type {kind}", column=col))
+        shown = sum(p.column == col and p.message == what for p in found)
+        if n > MAX_ROWS_REPORTED and shown == MAX_ROWS_REPORTED:
+            found.append(Problem(file, f"{n} values in all: {what}", column=col))
     return problems
 
 
@@ -372,7 +457,7 @@ def read_csv(
     )
     if sniffed:
         merge(problems, read_csv_text(con, "_text", sniffed, list(spec.columns)))
-    cells = type_cells(con, "_text", "_typed", spec.columns)
+    cells = type_cells(con, "_text", "_typed", spec.columns, spec.numbers_without_person_ids)
     con.execute("drop table _text")
     # A file whose problems are cells that do not fit their type keeps its other rows, to be
     # validated with the rest (ingest.run: its refusal then names every problem at once, not
@@ -392,7 +477,9 @@ def read_csv(
 
 
 PARQUET_TYPES = {
-    "int": pa.types.is_integer,
+    # BIGINT in raw: an unsigned 64-bit column could hold a value beyond it, which the cast
+    # would fail on at load, naming no file (helper-70); the narrower unsigned ones fit
+    "int": lambda t: pa.types.is_signed_integer(t) or t in (pa.uint8(), pa.uint16(), pa.uint32()),
     "string": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
     "cpr": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
     "double": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),

@@ -226,7 +226,6 @@ class Ingestor:
             name: quarantine_place(self.settings, r.delivery, r.doc) for name, r in refused.items()
         }
         rows += [_refused_row(r, stamp, now, places[name]) for name, r in refused.items()]
-        _supersede_within(rows)
         con.execute("begin transaction")
         try:
             if loaded:
@@ -335,19 +334,6 @@ def _refused_row(r: Refused, stamp: str, now: datetime, target: Path) -> dict:
         "validation_path": str(target) + ".validation.json",
         "target": str(target),
     }
-
-
-def _supersede_within(rows: list[dict]) -> None:
-    """Two deliveries of one period in the same batch: the later (by name) is current."""
-    last: dict[tuple, dict] = {}
-    for r in sorted(rows, key=lambda r: r["source_file"]):
-        if r["status"] != "loaded":
-            continue
-        key = (r["raw_table"], r["delivery_key"])
-        if key in last:
-            last[key]["is_current"] = False
-            last[key]["superseded_by"] = r["batch_id"]
-        last[key] = r
 
 
 def _outcome(r: dict) -> FileOutcome:
