@@ -58,12 +58,17 @@ def instance() -> dg.DagsterInstance:
 
 
 def month_range(settings: Settings) -> tuple[str, str]:
-    """The months with new person-level files; the latest month when there are none."""
+    """The months with new person-level files; the latest month when there are none; every
+    month when the warehouse is in use, so its new files cannot be seen (a run loads only
+    the new files of its months: MonthFilter)."""
     from pipeline.plan import plan_refresh
 
     known = partition_months()
+    plan = plan_refresh(settings)
+    if plan.busy:
+        return known[0], known[-1]
     # a file named for a month outside the partitions is read by every run (MonthFilter)
-    months = [m for m in plan_refresh(settings).months if m in set(known)]
+    months = [m for m in plan.months if m in set(known)]
     if not months:
         return known[-1], known[-1]
     return months[0], months[-1]

@@ -307,9 +307,14 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def _check_months(month: str | None, to_month: str | None) -> None:
-    """`run --month/--to-month` are months written YYYY-MM, in order, not after this month:
-    '2026-3' or '2030-01' ran a whole rebuild and said nothing of it (helper-59)."""
+    """`run --month/--to-month` are months written YYYY-MM, in order, and months the refresh
+    is partitioned by (whole months: not this one, nor one before the first): '2026-3' or
+    '2030-01' ran a whole rebuild and said nothing of it (helper-59), and this month ran and
+    recorded a partition Dagster does not have (helper-69)."""
+    from orchestration.lib.partitions import partition_months
+
     this_month = local_today().strftime("%Y-%m")
+    months = partition_months()
     for hint, value in (("--month", month), ("--to-month", to_month)):
         if value is None:
             continue
@@ -317,6 +322,12 @@ def _check_months(month: str | None, to_month: str | None) -> None:
             raise typer.BadParameter(f"{value!r} is not a month like 2026-03", param_hint=hint)
         if value > this_month:
             raise typer.BadParameter(f"{value} is after this month, {this_month}", param_hint=hint)
+        if value not in months:
+            raise typer.BadParameter(
+                f"{value} is not a month the refresh is partitioned by ({months[0]} to "
+                f"{months[-1]}: whole months)",
+                param_hint=hint,
+            )
     if to_month and not month:
         raise typer.BadParameter("needs --month, the first month", param_hint="--to-month")
     if to_month and month and to_month < month:

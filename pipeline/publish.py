@@ -33,7 +33,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR, Settings, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
-from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from
+from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +189,13 @@ def publish(settings: Settings) -> PublishResult:
     try:
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"attach '{settings.warehouse_path}' as wh (read_only)")
+            if started := unfinished_build(con, "wh"):
+                raise PublishError(
+                    f"the dbt build started {started} did not pass: the marts in "
+                    f"{settings.warehouse_path} may hold models whose tests failed, or half a "
+                    "build. A refresh builds them again (`bkwh run`); nothing was published "
+                    "and the last publication stays as it was"
+                )
             columns = _mart_columns(con)
             names = sorted(columns)
             if not names:

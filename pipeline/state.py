@@ -142,6 +142,45 @@ def made_from(folder: Path, what: str) -> str | None:
     return path.read_text() if path.exists() else None
 
 
+# A refresh's dbt build, from its start until it passed: dbt replaces a model before the tests
+# under it run, so a build that failed (or died) leaves marts no passing build made. Publishing
+# them is refused (pipeline/publish.py), and the plan builds again (dbt_is_current), until a
+# build passes (helper-69: the analytics asset materialised alone from the UI, or `bkwh
+# publish`, after a failed build would have shipped them). A dbt run by hand records nothing.
+ATTEMPT_DDL = """
+create table if not exists raw._dbt_attempt (started_at timestamp not null, passed boolean not null)
+"""
+
+
+def record_attempt(con: duckdb.DuckDBPyConnection) -> None:
+    """A refresh's dbt build starts: until finish_attempt, the marts are not a passing
+    build's."""
+    con.execute(ATTEMPT_DDL)
+    con.execute("delete from raw._dbt_attempt")
+    con.execute("insert into raw._dbt_attempt values (now()::timestamp, false)")
+
+
+def finish_attempt(con: duckdb.DuckDBPyConnection) -> None:
+    """The refresh's dbt build passed."""
+    con.execute(ATTEMPT_DDL)
+    con.execute("update raw._dbt_attempt set passed = true")
+
+
+def unfinished_build(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
+    """When the last dbt build a refresh started began, where it has not passed; None when
+    it passed or none is recorded."""
+    has = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = '_dbt_attempt' and database_name = coalesce(?, current_database())",
+        [catalog],
+    ).fetchone()[0]
+    if not has:
+        return None
+    table = f"{catalog}.raw._dbt_attempt" if catalog else "raw._dbt_attempt"
+    row = con.execute(f"select started_at from {table} where not passed").fetchone()
+    return f"{row[0]:%Y-%m-%d %H:%M:%S}" if row else None
+
+
 def record_dbt_build(
     con: duckdb.DuckDBPyConnection, built: Collection[object], project: Collection[object]
 ) -> bool:
@@ -236,5 +275,5 @@ def dbt_code_changed(warehouse: Path) -> bool:
 
 def dbt_is_current(con: duckdb.DuckDBPyConnection, inputs: str) -> bool:
     """The last passing dbt build was built from the current deliveries (`inputs`: their
-    inputs_fingerprint) and dbt project."""
-    return _last_build(con) == (inputs, dbt_fingerprint())
+    inputs_fingerprint) and dbt project, and no build a refresh started since has failed."""
+    return _last_build(con) == (inputs, dbt_fingerprint()) and unfinished_build(con) is None

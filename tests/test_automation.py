@@ -28,8 +28,9 @@ from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV, SETTLE_ENV
 from orchestration.defs.ingest.assets import freshness
 from orchestration.lib.keys import raw_key
-from orchestration.lib.partitions import partition_range_tags
+from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
+from orchestration.run import month_range
 from pipeline.config import sources_config
 from pipeline.ingest import Ingestor
 from pipeline.plan import plan_refresh
@@ -283,6 +284,13 @@ def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh
         assert holder.stdout.readline().strip() == "locked"
         plan = plan_refresh(fresh.settings)
         assert plan.busy.startswith("the warehouse is in use") and not plan.nothing_to_do
+        # the months with new files cannot be read: the schedule and `bkwh run` take every
+        # month (each run loads only new files), not the latest alone (helper-69)
+        months = partition_months()
+        assert month_range(fresh.settings) == (months[0], months[-1])
+        when = datetime(2026, 11, 15, 6, tzinfo=ZoneInfo(sources_config()["schedule"]["timezone"]))
+        [request] = _evaluate_monthly_schedule(when).run_requests
+        assert partition_range_tags().items() <= request.tags.items()
     finally:
         holder.communicate("release\n", timeout=30)
     path.unlink()

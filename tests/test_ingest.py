@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import LAST_MONTH
+from conftest import LAST_MONTH, tables_checksum
 from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline import periods
@@ -33,9 +33,9 @@ from pipeline.ingest.read import Sniffed, read_csv_text, read_file
 from pipeline.ingest.validate import due
 from pipeline.ingest.volume import bounds
 from pipeline.plan import plan_refresh
-from pipeline.publish import publish
+from pipeline.publish import PublishError, publish
 from pipeline.report import build_report
-from pipeline.state import publication_of, stamp_made_from
+from pipeline.state import finish_attempt, publication_of, record_attempt, stamp_made_from
 from pipeline.suites import spec_for
 
 
@@ -874,6 +874,27 @@ def test_a_second_refresh_with_nothing_new_plans_nothing(rebuilt):
     plan = plan_refresh(rebuilt.settings)
     assert plan.reason == "the warehouse holds deliveries the publication was not built from"
     assert not plan.new_files and not plan.dbt_is_current and not plan.nothing_to_do
+
+
+def test_marts_a_failed_dbt_build_left_are_not_published_and_the_plan_builds_again(rebuilt):
+    """A refresh's dbt build that started and did not pass (it failed, or died) left marts
+    no passing build made: dbt replaces a model before its tests run. `bkwh publish`, or the
+    analytics asset materialised alone, refuses them and keeps the last publication; the
+    plan builds again rather than publish. Once a build passes, publishing works again."""
+    settings = rebuilt.settings
+    before = tables_checksum(settings.analytics_path)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        record_attempt(con)  # as the refresh's dbt step does before dbt starts
+    with pytest.raises(PublishError, match=r"the dbt build started .* did not pass"):
+        publish(settings)
+    assert tables_checksum(settings.analytics_path) == before
+    assert not list(settings.analytics_path.parent.glob(f".{settings.analytics_path.name}.*"))
+    plan = plan_refresh(settings)
+    assert not plan.dbt_is_current and not plan.publish_only and not plan.nothing_to_do
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        finish_attempt(con)  # as it does once dbt passed
+    assert plan_refresh(settings).dbt_is_current
+    publish(settings)
 
 
 def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_path):

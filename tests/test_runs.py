@@ -16,7 +16,7 @@ import pytest
 from processes import BKWH
 
 from orchestration.lib.runs import is_dead, run_state
-from pipeline.config import Settings
+from pipeline.config import Settings, local_today
 
 
 @dg.op
@@ -119,6 +119,9 @@ def test_the_summary_of_a_refresh_that_published_no_value_yet_says_so(
     [
         (["--month", "2026-3"], "'2026-3' is not a month like 2026-03"),
         (["--month", "2030-01"], "2030-01 is after this month"),
+        # not a partition (whole months): this month ran and recorded one Dagster lacks
+        (["--month", f"{local_today():%Y-%m}"], "is not a month the refresh is partitioned by"),
+        (["--month", "2010-01"], "2010-01 is not a month the refresh is partitioned by"),
         (["--month", "2026-05", "--to-month", "2026-01"], "2026-01 is before --month 2026-05"),
         (["--to-month", "2026-01"], "needs --month"),
     ],

@@ -30,6 +30,7 @@ from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.ingest import file_month, landing_files
+from pipeline.ingest.discover import stray_files
 from pipeline.plan import plan_refresh
 from pipeline.privacy import hide_person_ids
 
@@ -37,13 +38,16 @@ ALERT_WEBHOOK_ENV = WEBHOOK_ENV
 
 
 def landing_signature(settings: Settings) -> dict[str, str]:
-    """Each delivery in landing ('<source>/<file>') with its size and modification time."""
+    """Each delivery in landing ('<source>/<file>') with its size and modification time, and
+    each file in no source's folder (stray_files: named once, when it appears)."""
     out = {}
     for source, path in landing_files(settings.landing_dir):
         st = path.stat()
         # a name holding a CPR-shaped number by its shape (the ingest renames the file so):
         # the cursor is kept in Dagster's storage
         out[f"{source}/{hide_person_ids(path.name)}"] = f"{st.st_size}:{st.st_mtime_ns}"
+    for rel in stray_files(settings.landing_dir):  # by name: a stray name is never renamed
+        out.setdefault(rel, "stray")
     return out
 
 
@@ -159,14 +163,14 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
             return dg.SkipReason(f"nothing to refresh for {month}: {plan.reason}")
         known = set(partition_months())
         months = sorted({m for m in plan.months if m in known} | {month})
+        # a warehouse in use could not be read for the months with new files: every month,
+        # of which each run loads only the new files (MonthFilter), not the release month
+        # alone, which would leave a late correction for next month (helper-69)
+        span = partition_range_tags() if plan.busy else partition_range_tags(months[0], months[-1])
         return dg.RunRequest(
             run_key=f"monthly-{month}",
             run_config=RUN_LOGGING,
-            tags={
-                "bkwh/trigger": "schedule",
-                "bkwh/release_month": month,
-                **partition_range_tags(months[0], months[-1]),
-            },
+            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month, **span},
         )
 
     return monthly_refresh

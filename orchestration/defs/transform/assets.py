@@ -26,7 +26,13 @@ from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
 from pipeline.lifetime import PARENT_ENV
-from pipeline.state import dbt_code_changed, raw_tables_loaded_since_build, record_dbt_build
+from pipeline.state import (
+    dbt_code_changed,
+    finish_attempt,
+    raw_tables_loaded_since_build,
+    record_attempt,
+    record_dbt_build,
+)
 
 progress = logging.getLogger("bkwh.progress")
 
@@ -107,6 +113,8 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             + (left_out if unchanged else "")
             + " (full log in the log file)"
         )
+        with duckdb.connect(str(warehouse)) as con:
+            record_attempt(con)  # until it passes, its marts are not published
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         for n, event in enumerate(invocation.stream(), start=1):
             yield event
@@ -122,6 +130,7 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             prune_build_folders(invocation.target_path)
             with duckdb.connect(str(warehouse)) as con:
                 record_dbt_build(con, context.selected_asset_keys, warehouse_dbt_assets.keys)
+                finish_attempt(con)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
             return
         failed = _failures(invocation)
