@@ -155,7 +155,7 @@ def test_the_parse_keeps_the_seeds_checksums_so_the_next_build_does_not_reparse(
     """orchestration.project's preparer parses as dagster-dbt's does, but leaves dbt's
     partial-parse file as dbt wrote it: a seed's saved checksum is its file's, so the first
     build after a parse finds nothing changed (dagster-dbt's own writes a checksum no file
-    has, and that build re-parsed all 17 seeds)."""
+    has, and that build re-parsed every seed, 17 then)."""
     import msgpack
     from dagster_dbt import DbtProject
     from dbt.contracts.files import FileHash
