@@ -169,14 +169,9 @@ def finish_attempt(con: duckdb.DuckDBPyConnection) -> None:
 def unfinished_build(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
     """When the last dbt build a refresh started began, where it has not passed; None when
     it passed or none is recorded."""
-    has = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = '_dbt_attempt' and database_name = coalesce(?, current_database())",
-        [catalog],
-    ).fetchone()[0]
-    if not has:
+    table = _raw_table(con, "_dbt_attempt", catalog)
+    if table is None:
         return None
-    table = f"{catalog}.raw._dbt_attempt" if catalog else "raw._dbt_attempt"
     row = con.execute(f"select started_at from {table} where not passed").fetchone()
     return f"{row[0]:%Y-%m-%d %H:%M:%S}" if row else None
 
@@ -237,18 +232,25 @@ def raw_tables_loaded_since_build(warehouse: Path) -> set[str] | None:
         }
 
 
+def _raw_table(con: duckdb.DuckDBPyConnection, name: str, catalog: str | None) -> str | None:
+    """`raw.<name>` as a query names it (in `catalog`, where given), if the table exists."""
+    has = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = ? and database_name = coalesce(?, current_database())",
+        [name, catalog],
+    ).fetchone()[0]
+    if not has:
+        return None
+    return f"{catalog}.raw.{name}" if catalog else f"raw.{name}"
+
+
 def _last_build(
     con: duckdb.DuckDBPyConnection, catalog: str | None = None
 ) -> tuple[str, str] | None:
     """(inputs, dbt project) fingerprints of the last recorded dbt build, if any."""
-    has = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = '_dbt_builds' and database_name = coalesce(?, current_database())",
-        [catalog],
-    ).fetchone()[0]
-    if not has:
+    table = _raw_table(con, "_dbt_builds", catalog)
+    if table is None:
         return None
-    table = f"{catalog}.raw._dbt_builds" if catalog else "raw._dbt_builds"
     return con.execute(
         f"select built_from_inputs, built_from_dbt from {table} order by built_at desc limit 1"
     ).fetchone()

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 import pytest
+from conftest import run_extract_job
 from test_ingest import _only
 
 from orchestration.definitions import defs
@@ -147,15 +148,8 @@ def test_monthly_schedule_skips_when_nothing_is_new_since_the_publication(built)
 def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, monkeypatch):
     monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
-    job = defs.resolve_job_def("extract")
     with dg.instance_for_test() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            asset_selection=[
-                k for k in job.asset_layer.selected_asset_keys if "jobindsats" in k.path
-            ],
-            run_config={"ops": {"extract_jobindsats": {"config": {"period": "2026M10"}}}},
-        )
+        result = run_extract_job("2026M10", instance)
         assert result.success  # skipped, not failed
         assert result.get_asset_materialization_events() == []
         warnings = [

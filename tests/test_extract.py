@@ -801,22 +801,13 @@ def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_re
     y30r21: y30r21 is materialised and lands, and the step fails once at the end, naming
     every other table with what the service said."""
     import dagster as dg
-
-    from orchestration.definitions import defs
+    from conftest import run_extract_job
 
     seen: list[httpx.Request] = []
     answering(_y30r21_answer(seen))
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
-    job = defs.resolve_job_def("extract")
     with dg.instance_for_test() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            asset_selection=[
-                k for k in job.asset_layer.selected_asset_keys if "jobindsats" in k.path
-            ],
-            run_config={"ops": {"extract_jobindsats": {"config": {"period": "2026M11"}}}},
-            raise_on_error=False,
-        )
+        result = run_extract_job("2026M11", instance)
     assert not result.success
     materialised = [e.asset_key.path[-1] for e in result.get_asset_materialization_events()]
     assert materialised == ["y30r21"]
