@@ -55,6 +55,9 @@ defs = dg.Definitions(
     schedules=[build_monthly_schedule(refresh_job), build_extract_schedule(extract_job)],
     sensors=[build_landing_sensor(refresh_job), alert_on_failure],
     resources={"dbt": dbt_resource},
+    # the UI's "Materialize" runs Dagster's implicit asset job, not `refresh`: in one process
+    # too (a process per step, each importing the definitions, GX and dbt, helper-69)
+    executor=dg.in_process_executor,
     # every job's console (also of runs the daemon or the UI launch): no person id
     loggers={"console": masked_console_logger},
 )

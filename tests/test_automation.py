@@ -166,6 +166,11 @@ def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
     schedule = defs.resolve_schedule_def("monthly_extract")
     hour, minute = conf["monthly_extract_time"].split(":")
     assert schedule.cron_schedule == f"{int(minute)} {int(hour)} {conf['monthly_refresh_day']} * *"
+    # the same day, and before the refresh: what it fetches is in landing when that runs
+    refresh = defs.resolve_schedule_def("monthly_refresh").cron_schedule.split()
+    extract = schedule.cron_schedule.split()
+    assert extract[2:] == refresh[2:]
+    assert (int(extract[1]), int(extract[0])) < (int(refresh[1]), int(refresh[0]))
     with dg.instance_for_test() as instance:
         context = dg.build_schedule_context(
             instance=instance,

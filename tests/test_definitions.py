@@ -59,10 +59,10 @@ def test_graph_runs_from_every_landing_source_to_the_report():
 def test_every_raw_table_has_a_blocking_suite_check():
     graph = defs.resolve_asset_graph()
     checks = {
-        (c.asset_key, c.name): c
-        for c in graph.asset_check_keys
-        and [graph.get_check_spec(k) for k in graph.asset_check_keys]
+        (spec.asset_key, spec.name): spec
+        for spec in (graph.get_check_spec(k) for k in graph.asset_check_keys)
     }
+    assert checks, "no asset check in the graph"
     specs = load_specs()
     assert specs, "no source entity is specified"
     for spec in specs:
@@ -182,3 +182,11 @@ def test_the_parse_keeps_the_seeds_checksums_so_the_next_build_does_not_reparse(
     [entry] = [e for e in saved["files"].values() if e.get("parse_file_type") == "seed"]
     expected = FileHash.from_contents(seed.read_text(encoding="utf-8").strip())
     assert entry["checksum"] == {"name": expected.name, "checksum": expected.checksum}
+
+
+def test_every_job_runs_in_one_process_the_uis_materialize_too():
+    """The refresh, the extract and the implicit asset job the UI's "Materialize" runs: in
+    one process, not a process per step that imports the definitions, GX and dbt again."""
+    jobs = [defs.resolve_implicit_global_asset_job_def()]
+    jobs += [defs.resolve_job_def(name) for name in ("refresh", "extract")]
+    assert [j.executor_def.name for j in jobs] == ["in_process"] * 3
