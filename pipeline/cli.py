@@ -512,7 +512,8 @@ def doctor(
     live process holds is listed and left alone."""
     import dagster as dg
 
-    from orchestration.lib.runs import is_dead, pool_info, recover, states
+    from orchestration.lib.runs import is_dead, pool_info, states
+    from orchestration.run import recover_dead_runs
 
     settings = Settings.from_env()
     lock = settings.warehouse_path.parent / ".refresh.lock"
@@ -544,8 +545,8 @@ def doctor(
     if dry_run or not dead:
         typer.echo(f"{len(dead)} run(s) of dead processes" + (" (dry run)" if dry_run else ""))
         return
-    for recovered in recover(instance):
-        typer.echo(recovered.line)
+    # as a refresh recovers them: each run marked failed now is told (the alert), once
+    recover_dead_runs(settings, typer.echo, on=instance)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -199,3 +199,40 @@ def test_a_canceled_run_that_left_a_step_waiting_is_freed_not_failed_again(insta
     assert instance.get_run_by_id(canceled.run_id).status == dg.DagsterRunStatus.CANCELED
     assert canceled.run_id not in storage.get_concurrency_info(WAREHOUSE_POOL).pending_run_ids
     assert [s.run_id for s in states(instance) if s.slots] == [holder.run_id]
+
+
+def test_doctor_frees_a_dead_run_and_tells_its_failure_once(instance, home, tmp_path):
+    """`bkwh doctor` marks a run whose process is gone failed, frees its warehouse slot and
+    tells the failure as a refresh would (the alert, once): it told nothing, and since a
+    run is told only when it is marked failed, no later refresh told it either (helper-69)."""
+    import socket
+    import uuid
+
+    from processes import BKWH
+
+    from orchestration.lib.runs import HOST_TAG, PID_TAG
+    from orchestration.lib.warehouse import WAREHOUSE_POOL
+    from pipeline.config import Settings
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = dg.DagsterRun(
+        job_name="refresh",
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.STARTED,
+        tags={PID_TAG: str(gone.pid), HOST_TAG: socket.gethostname()},
+    )
+    instance.add_run(dead)
+    storage = instance.event_log_storage
+    storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+    assert storage.claim_concurrency_slot(WAREHOUSE_POOL, dead.run_id, "ingest").is_claimed
+    env = {**os.environ, **Settings.env_for_root(tmp_path), "DAGSTER_HOME": str(home)}
+    alerts = tmp_path / "logs" / "alerts.log"
+    for n in (1, 2):
+        done = subprocess.run([BKWH, "doctor"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert ("marked failed" in done.stdout) == (n == 1), done.stdout
+        told = [json.loads(line)["kind"] for line in alerts.read_text().splitlines()]
+        assert told == ["run_recovered"], told  # once, not again by the second
+    assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert not [s for s in states(instance) if s.slots]
