@@ -1,8 +1,11 @@
 """Run the `refresh` job in this process, as `bkwh run` (and `make run`) do.
 
-The person-level sources are partitioned by month: a run covers the months that have new
-files (planned by `pipeline.plan`), or the latest month when only other sources have new
-files, so that Dagster records only what changed.
+The person-level sources are partitioned by month: a run covers the range from the first to
+the last month that has new files (planned by `pipeline.plan`), or the latest month when
+only other sources have new files, and reads only the new files of its months
+(MonthFilter). Dagster records a materialisation for every month of the range, those between
+with no new file too (their metadata says `files_loaded: 0`): one run per range, not one per
+month, as a backfill of ten years would be 120 runs.
 
 `execute_watched` (what `bkwh run` uses) first frees what runs killed earlier still hold
 (orchestration/lib/runs.py), then runs the job in a worker thread while this thread keeps

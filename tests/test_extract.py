@@ -196,12 +196,15 @@ def test_the_recorded_v3_response_lands_one_file_per_period_and_reads_to_the_pub
     assert fetched.rows == 6
     may = json.loads(fetched.files[0].read_text(encoding="utf-8"))
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
-    assert may["columns"] == recorded["columns"]  # the landing file is the response itself
+    assert may["columns"] == recorded["columns"]  # the answer's columns and rows, re-serialised
     assert may["rows"][0] == recorded["rows"][0]
     sidecar = json.loads(fetched.files[0].with_name("y25i09_2025M05.json.request.json").read_text())
     assert sidecar["api"] == "jobindsats v3" and sidecar["table"] == "y25i09"
     assert sidecar["period"] == "2025M05" and sidecar["rows"] == 3
     assert len(sidecar["urls"]) == 2 and KEY not in json.dumps(sidecar)
+    # the answers as they came, beside the file made from them
+    assert [r["content_type"] for r in sidecar["responses"]] == ["application/json"] * 2
+    assert all(len(r["sha256"]) == 64 and r["bytes"] > 0 for r in sidecar["responses"])
     # read as ingest reads it: the published numbers exactly, null kept as missing
     frame = _read(fetched.files[0])
     values = {
@@ -278,6 +281,9 @@ def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path, answe
     assert _read(fetched.files[1])["value"].tolist() == [1234.5]
     sidecar = json.loads(fetched.files[1].with_name("AUP02_2024M02.csv.request.json").read_text())
     assert sidecar["body"] == body and sidecar["period"] == "2024M02" and sidecar["rows"] == 1
+    served = (FIXTURES / "statbank_data_AUP02.csv").read_bytes()  # the answer, verbatim
+    assert sidecar["response"]["sha256"] == hashlib.sha256(served).hexdigest()
+    assert sidecar["response"]["bytes"] == len(served)
 
 
 def test_statbank_refuses_an_unknown_variable_code_before_asking_for_data(tmp_path, answering):

@@ -11,6 +11,7 @@ the status, the content type and the start of the body, which is where a service
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -75,6 +76,16 @@ def describe(request: httpx.Request) -> str:
 
 
 BODY_SHOWN = 300  # characters of a response body quoted in an error
+
+
+def received(response: httpx.Response) -> dict:
+    """What an answer was as it came, for the sidecar: a file written from it is re-serialised,
+    so its SHA-256 is not the answer's."""
+    return {
+        "sha256": hashlib.sha256(response.content).hexdigest(),
+        "bytes": len(response.content),
+        "content_type": response.headers.get("Content-Type"),
+    }
 
 
 def what_came(response: httpx.Response) -> str:

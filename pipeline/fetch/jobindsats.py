@@ -107,11 +107,12 @@ class Jobindsats:
             "format": "json",
         }
         rows: list[list] = []
-        urls = []
+        urls, responses = [], []
         for area in areas:
             asked = params | {f"hierarchy.{conf['area_hierarchy']}": area}
             request, response = self._get(f"/{VERSION}/data/{table}", asked)
             urls.append(str(request.url))
+            responses.append(http.received(response))
             columns, found = _v3(request, http.json_body(request, response))
             if columns != wanted:
                 raise FetchError(
@@ -141,6 +142,8 @@ class Jobindsats:
             "table": table,
             "method": "GET",
             "urls": urls,
+            # what each answer was as it came (the landing file is them re-serialised)
+            "responses": responses,
             "params": params,
             "area_selections": list(areas),
         }

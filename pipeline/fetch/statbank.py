@@ -147,6 +147,7 @@ class StatBank:
             "method": "POST",
             "url": str(request.url),
             "body": body,
+            "response": http.received(response),  # as it came (the file is re-written)
         }
         return header, lines[1:], asked
 
