@@ -482,6 +482,20 @@ def run(
     except RefreshLocked as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(75) from None
+    except Exception as e:
+        # before or around the job, where no run-failure alert is made (a warehouse the plan
+        # cannot read, an error of Dagster's own): told as a failed refresh is, then raised
+        # as it is, for main() to print (helper-69)
+        from pipeline.alerts import deliver
+
+        message = hide_person_ids(f"{type(e).__name__}: {e}")[:2000]
+        deliver(
+            settings,
+            {"kind": "refresh_error", "message": message},
+            "Beskæftigelsesstrategien: kørslen fejlede, før den kom i gang",
+            message,
+        )
+        raise
     for failure in result.failures:
         typer.echo(f"FAILED step {failure[:4000]}", err=True)
     if not result.success:

@@ -296,6 +296,16 @@ def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh
     path.write_bytes(b"not a database" * 100)
     with pytest.raises(duckdb.IOException, match="not a valid DuckDB database"):
         plan_refresh(fresh.settings)
+    # `bkwh run` on it stops before any run starts, where no run-failure alert is made: it
+    # tells the failure itself (helper-69), and exits 1 saying why
+    from processes import BKWH
+
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    done = subprocess.run([BKWH, "run"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "not a valid DuckDB database" in done.stderr, done.stderr
+    alerts = (fresh.settings.log_dir / "alerts.log").read_text().splitlines()
+    [told] = [json.loads(line) for line in alerts]
+    assert told["kind"] == "refresh_error" and "not a valid DuckDB database" in told["message"]
 
 
 def test_a_locked_warehouse_is_retried_with_backoff(fresh):

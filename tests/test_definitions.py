@@ -190,3 +190,17 @@ def test_every_job_runs_in_one_process_the_uis_materialize_too():
     jobs = [defs.resolve_implicit_global_asset_job_def()]
     jobs += [defs.resolve_job_def(name) for name in ("refresh", "extract")]
     assert [j.executor_def.name for j in jobs] == ["in_process"] * 3
+
+
+def test_the_last_partition_is_the_last_whole_month_where_the_jobcentre_is():
+    """Half an hour into December in Copenhagen (23:30 UTC on 30 November), November is a
+    whole month and a partition: counted in UTC, it was not one for the first hour."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from orchestration.lib.partitions import MONTHS
+    from pipeline.config import sources_config
+
+    local = ZoneInfo(sources_config()["schedule"]["timezone"])
+    just_after = datetime(2026, 12, 1, 0, 30, tzinfo=local)
+    assert MONTHS.get_partition_keys(current_time=just_after)[-1] == "2026-11-01"

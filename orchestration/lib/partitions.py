@@ -23,8 +23,13 @@ from pipeline.ingest import MonthFilter
 os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")
 
 MONTHLY_SOURCES = frozenset(sources_config()["partitions"]["monthly_sources"])
+# the last partition is the last whole month where the jobcentre is (sources.yml's timezone,
+# as the schedules and `bkwh run` count months), not in UTC, where the month just ended is
+# not yet one for the first hour or two of a new month (helper-69)
 MONTHS = dg.MonthlyPartitionsDefinition(
-    start_date=f"{sources_config()['partitions']['first_month']}-01", end_offset=0
+    start_date=f"{sources_config()['partitions']['first_month']}-01",
+    end_offset=0,
+    timezone=sources_config()["schedule"]["timezone"],
 )
 
 
