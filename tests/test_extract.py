@@ -827,3 +827,25 @@ def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_re
     assert f"{len(others)} of {len(others) + 1} tables failed" in message
     assert all(f"{t}: " in message for t in others)
     assert "no table /v3/data/y60a02" in message
+
+
+def test_the_monthly_extract_skips_a_table_that_has_not_published_the_month_yet(
+    tmp_path, answering
+):
+    """`extract all` with its default month (the schedule's) against a StatBank whose AUP02
+    lists only 2024M01 and 2024M02: AUP02 is skipped, saying so, and asked again next month
+    (a yearly table asked for this year is the same case); asked for by name, it fails."""
+    seen: list[httpx.Request] = []
+    url = answering(_statbank_answer(seen))
+    landing = tmp_path / "landing"
+    env = {"BKWH_JOBINDSATS_URL": url, "BKWH_STATBANK_URL": url, "JOBINDSATS_API_KEY": KEY}
+    proc = _bkwh(["extract", "all"], landing, env)
+    assert proc.returncode == 2, proc.stderr  # every other table failed: 404
+    assert "extract skipped (asked again next month): statbank AUP02: " in proc.stderr
+    assert "has not published" in proc.stderr
+    failed = proc.stderr.split("tables failed (")[1].split(")")[0].split(", ")
+    assert "AUP02" not in failed and "AUP03" in failed
+    named = _bkwh(["extract", "all", "--period", "2024M03"], landing, env)
+    failed = named.stderr.split("tables failed (")[1].split(")")[0].split(", ")
+    assert "AUP02" in failed
+    assert _landing_files(landing) == []

@@ -20,13 +20,14 @@ import pandas as pd
 
 from pipeline import periods
 from pipeline.config import extracts_config
-from pipeline.fetch.http import FetchError, KeyRefused
+from pipeline.fetch.http import FetchError, KeyRefused, NotPublished
 from pipeline.files import write_atomic
 
 __all__ = [
     "FetchError",
     "Fetched",
     "KeyRefused",
+    "NotPublished",
     "expand_periods",
     "table_config",
     "write_each_period",

@@ -36,6 +36,12 @@ class FetchError(RuntimeError):
     """A fetch failed; nothing was written to landing."""
 
 
+class NotPublished(FetchError):
+    """The period asked is not (yet) among the table's published ones: a yearly table asked
+    for this year, a month asked before its release. The monthly extract asks again next
+    month; it is said, not failed, where the period was the default one."""
+
+
 class KeyRefused(FetchError):
     """The service answered 401/403: the API key is missing, wrong or expired."""
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.fetch import Fetched, expand_periods, http, table_config, write_periods
-from pipeline.fetch.http import FetchError
+from pipeline.fetch.http import FetchError, NotPublished
 from pipeline.landing_formats import write_statbank_table
 
 API_URL = "https://api.statbank.dk"
@@ -86,7 +86,7 @@ class StatBank:
         published = values[TIME_CODE.upper()]
         asked_periods = expand_periods(period)
         if not_yet := [p for p in asked_periods if p not in published]:
-            raise FetchError(
+            raise NotPublished(
                 f"StatBank table {table} has not published {not_yet} (its periods run "
                 f"{published[0] if published else '-'} to {published[-1] if published else '-'}"
                 "); nothing was fetched or written"
