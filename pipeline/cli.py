@@ -38,6 +38,21 @@ class RefreshLocked(RuntimeError):
     pass
 
 
+def lock_holder(path: Path) -> str | None:
+    """The pid a refresh holding the lock at `path` wrote in it, or None when no process
+    holds the lock: asked of the lock itself, not of the pid written in it, which a killed
+    refresh leaves behind and another process may have by now (helper-69)."""
+    if not path.exists():
+        return None
+    with open(path) as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return f.read().strip() or "unknown"
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return None
+
+
 @contextmanager
 def refresh_lock(settings: Settings) -> Iterator[None]:
     """One refresh at a time: DuckDB allows a single writer. A second refresh exits."""
@@ -536,11 +551,13 @@ def doctor(
 
     settings = Settings.from_env()
     lock = settings.warehouse_path.parent / ".refresh.lock"
-    holder = lock.read_text().strip() if lock.exists() else ""
-    if holder.isdigit() and _pid_alive(int(holder)):
+    holder = lock_holder(lock)
+    written = lock.read_text().strip() if lock.exists() else ""
+    if holder is not None:
         typer.echo(f"refresh lock {lock}: held by pid {holder} (running)")
-    else:
-        typer.echo(f"refresh lock {lock}: free" + (f" (pid {holder} is gone)" if holder else ""))
+    else:  # the pid a refresh killed wrote stays in the file: its process, or another's now
+        left = f" (left by pid {written}, which holds it no more)" if written else ""
+        typer.echo(f"refresh lock {lock}: free{left}")
     if not os.environ.get("DAGSTER_HOME"):
         typer.echo(
             "DAGSTER_HOME is not set: no persistent Dagster instance to look at "
@@ -566,12 +583,6 @@ def doctor(
         return
     # as a refresh recovers them: each run marked failed now is told (the alert), once
     recover_dead_runs(settings, typer.echo, on=instance)
-
-
-def _pid_alive(pid: int) -> bool:
-    import psutil
-
-    return psutil.pid_exists(pid)
 
 
 def main() -> None:  # pragma: no cover
