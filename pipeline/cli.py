@@ -38,19 +38,20 @@ class RefreshLocked(RuntimeError):
     pass
 
 
-def lock_holder(path: Path) -> str | None:
-    """The pid a refresh holding the lock at `path` wrote in it, or None when no process
-    holds the lock: asked of the lock itself, not of the pid written in it, which a killed
-    refresh leaves behind and another process may have by now (helper-69)."""
+def lock_state(path: Path) -> tuple[bool, str]:
+    """Whether a process holds the refresh lock at `path`, and the pid written in it: asked
+    of the lock itself, not of that pid, which a killed refresh leaves behind and another
+    process may have by now (helper-69)."""
     if not path.exists():
-        return None
+        return False, ""
     with open(path) as f:
+        written = f.read().strip()
         try:
             fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            return f.read().strip() or "unknown"
+            return True, written or "unknown"
         fcntl.flock(f, fcntl.LOCK_UN)
-        return None
+        return False, written
 
 
 @contextmanager
@@ -284,8 +285,8 @@ def extract_statbank(
 def extract_all(period: PeriodOption = None) -> None:
     """Fetch every table in extracts.yml (checks JOBINDSATS_API_KEY before fetching any); a
     table that fails stops no other, and the failures are named at the end (exit 2)."""
-    from pipeline.fetch import FetchError, NotPublished, jobindsats
-    from pipeline.fetch.extracts import configured, fetch_one, previous_month
+    from pipeline.fetch import FetchError, jobindsats
+    from pipeline.fetch.extracts import configured, fetch_each, previous_month
 
     landing = Settings.from_env().landing_dir
     _setup_logging(False)
@@ -295,21 +296,21 @@ def extract_all(period: PeriodOption = None) -> None:
     except FetchError as e:
         typer.echo(f"extract failed: {e}", err=True)
         raise typer.Exit(2) from None
-    # each table on its own: one that fails (not published yet, refused) writes nothing of
-    # its own and stops no other; the failures are named at the end
-    for source, table in configured():
-        try:
-            _report_fetched(
-                [fetch_one(landing, source, table, period or previous_month(), log=log.warning)]
-            )
-        except NotPublished as e:
-            if period:  # asked for by name: not there is a failure
-                failed.append(table)
-            said = "failed" if period else "skipped (asked again next month)"
-            typer.echo(f"extract {said}: {source} {table}: {e}", err=True)
-        except FetchError as e:
-            failed.append(table)
-            typer.echo(f"extract failed: {source} {table}: {e}", err=True)
+    # the failures named at the end; a month not published yet fails only when asked for
+    for done in fetch_each(
+        landing,
+        configured(),
+        period or previous_month(),
+        not_published_fails=bool(period),
+        log=log.warning,
+    ):
+        if done.fetched:
+            _report_fetched([done.fetched])
+            continue
+        said = "failed" if done.failed else "skipped (asked again next month)"
+        typer.echo(f"extract {said}: {done.source} {done.table}: {done.error}", err=True)
+        if done.failed:
+            failed.append(done.table)
     if failed:
         typer.echo(
             f"extract: {len(failed)} of {len(configured())} tables failed ({', '.join(failed)}); "
@@ -551,10 +552,9 @@ def doctor(
 
     settings = Settings.from_env()
     lock = settings.warehouse_path.parent / ".refresh.lock"
-    holder = lock_holder(lock)
-    written = lock.read_text().strip() if lock.exists() else ""
-    if holder is not None:
-        typer.echo(f"refresh lock {lock}: held by pid {holder} (running)")
+    held, written = lock_state(lock)
+    if held:
+        typer.echo(f"refresh lock {lock}: held by pid {written} (running)")
     else:  # the pid a refresh killed wrote stays in the file: its process, or another's now
         left = f" (left by pid {written}, which holds it no more)" if written else ""
         typer.echo(f"refresh lock {lock}: free{left}")

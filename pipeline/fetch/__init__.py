@@ -29,6 +29,7 @@ __all__ = [
     "KeyRefused",
     "NotPublished",
     "expand_periods",
+    "refuse_unasked",
     "table_config",
     "write_each_period",
     "write_periods",
@@ -66,6 +67,17 @@ def expand_periods(spec: str) -> list[str]:
             f"period range {spec!r}: expected two periods of one kind, like 2024M01:2024M12, "
             "2024QMAT01:2024QMAT04, 2024Q1:2024Q4 or 2019:2024"
         ) from None
+
+
+def refuse_unasked(where: str, came: set[str], asked: list[str]) -> None:
+    """A FetchError where an answer (`where`: its request, or its table) holds periods that
+    were not asked: written as files named for them, they would pass for deliveries of
+    periods nobody asked for."""
+    if unasked := sorted(came - set(asked)):
+        raise FetchError(
+            f"{where}: the answer holds periods that were not asked, {unasked} (asked "
+            f"{sorted(asked)}); nothing was written"
+        )
 
 
 def write_sidecar(path: Path, request: dict) -> Path:

@@ -6,13 +6,14 @@ period type); `bkwh extract all` and the Dagster extract assets fetch every tabl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from pipeline import periods
 from pipeline.config import extracts_config, local_today
-from pipeline.fetch import Fetched, expand_periods, table_config
+from pipeline.fetch import Fetched, FetchError, NotPublished, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
 
@@ -93,6 +94,40 @@ def fetch_statbank(
     api = sb.StatBank(log=log, **kwargs)
     header, rows, asked = api.fetch(table, variables, period, fmt)
     return sb.write(landing, table, header, rows, asked)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One table of fetch_each: what it fetched, or why not, and whether that is a failure."""
+
+    source: str
+    table: str
+    fetched: Fetched | None = None
+    error: FetchError | None = None
+    failed: bool = False
+
+
+def fetch_each(
+    landing: Path,
+    tables: Iterable[tuple[str, str]],
+    months: str,
+    not_published_fails: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> Iterator[Outcome]:
+    """Each (source, table) for `months` (fetch_one), one after the other, as `bkwh extract
+    all` and the monthly extract job fetch them: one that fails writes nothing and stops no
+    other. A table that has not published the months asked (the schedule's month before its
+    release, a yearly table asked for this year) is skipped, to be asked again next month; it
+    fails where `not_published_fails` (the months asked for by name)."""
+    for source, table in tables:
+        try:
+            fetched = fetch_one(landing, source, table, months, log=log)
+        except NotPublished as e:
+            yield Outcome(source, table, error=e, failed=not_published_fails)
+        except FetchError as e:
+            yield Outcome(source, table, error=e, failed=True)
+        else:
+            yield Outcome(source, table, fetched=fetched)
 
 
 def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:

@@ -33,7 +33,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.fetch import Fetched, expand_periods, http, table_config, write_each_period
+from pipeline.fetch import (
+    Fetched,
+    expand_periods,
+    http,
+    refuse_unasked,
+    table_config,
+    write_each_period,
+)
 from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
 
@@ -128,11 +135,7 @@ class Jobindsats:
         if not period.strip().startswith("latest:"):
             asked_periods = set(expand_periods(period))
             came = {str(r[0]) for r in rows}
-            if unasked := sorted(came - asked_periods):
-                raise FetchError(
-                    f"{table}: the answer holds periods that were not asked, {unasked} (asked "
-                    f"{sorted(asked_periods)}); nothing was written"
-                )
+            refuse_unasked(table, came, sorted(asked_periods))
             if (missing := sorted(asked_periods - came)) and self.log:
                 self.log(f"{table}: no rows for {missing} (not published yet?)")
         unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())

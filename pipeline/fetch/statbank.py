@@ -20,7 +20,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.fetch import Fetched, expand_periods, http, table_config, write_periods
+from pipeline.fetch import (
+    Fetched,
+    expand_periods,
+    http,
+    refuse_unasked,
+    table_config,
+    write_periods,
+)
 from pipeline.fetch.http import FetchError, NotPublished
 from pipeline.landing_formats import write_statbank_table
 
@@ -135,11 +142,7 @@ class StatBank:
                 )
         if "TID" in header:
             came = {row[header.index("TID")] for row in lines[1:]}
-            if unasked := sorted(came - set(asked_periods)):
-                raise FetchError(
-                    f"{http.describe(request)}: the answer holds periods that were not asked, "
-                    f"{unasked} (asked {asked_periods}); nothing was written"
-                )
+            refuse_unasked(http.describe(request), came, asked_periods)
         asked = {
             "source": "statbank",
             "api": "statbank v1",

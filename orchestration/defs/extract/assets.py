@@ -14,8 +14,7 @@ import os
 import dagster as dg
 
 from pipeline.config import Settings, extracts_config
-from pipeline.fetch import FetchError, NotPublished
-from pipeline.fetch.extracts import SOURCES, configured, fetch_one, previous_month
+from pipeline.fetch.extracts import SOURCES, configured, fetch_each, previous_month
 from pipeline.fetch.jobindsats import KEY_ENV
 
 
@@ -65,30 +64,25 @@ def _build(source: str):
             return
         landing = Settings.from_env().landing_dir
         months = config.period or previous_month()
-        # each table on its own: one that fails (not published yet, refused) writes nothing
-        # and stops no other; the step fails at the end, naming every table that failed
+        # the step fails at the end, naming every table that failed (fetch_each)
+        keys = {key.path[-1]: key for key in context.selected_asset_keys}
+        tables = [(source, table) for table in sorted(keys)]
         failed: list[str] = []
-        for key in sorted(context.selected_asset_keys):
-            table = key.path[-1]
-            try:
-                fetched = fetch_one(landing, source, table, months, log=context.log.warning)
-            except NotPublished as e:
-                # the month asked (the schedule's: the month before), before the table has
-                # it (a yearly table, a release later in the month): asked again next month
-                context.log.warning(f"{source} {table}: skipped, {e}")
-                continue
-            except FetchError as e:
-                context.log.error(f"{source} {table}: {e}")
-                failed.append(f"{table}: {e}")
-                continue
-            yield dg.MaterializeResult(
-                asset_key=key,
-                metadata={
-                    "period": months,
-                    "rows": fetched.rows,
-                    "files": dg.MetadataValue.json([str(p) for p in fetched.files]),
-                },
-            )
+        for done in fetch_each(landing, tables, months, log=context.log.warning):
+            if done.fetched:
+                yield dg.MaterializeResult(
+                    asset_key=keys[done.table],
+                    metadata={
+                        "period": months,
+                        "rows": done.fetched.rows,
+                        "files": dg.MetadataValue.json([str(p) for p in done.fetched.files]),
+                    },
+                )
+            elif done.failed:
+                context.log.error(f"{source} {done.table}: {done.error}")
+                failed.append(f"{done.table}: {done.error}")
+            else:
+                context.log.warning(f"{source} {done.table}: skipped, {done.error}")
         if failed:
             raise dg.Failure(
                 f"{source}: {len(failed)} of {len(context.selected_asset_keys)} tables failed, "
