@@ -24,9 +24,12 @@ Every row carries the file's own period as columns an expectation may compare wi
 `_period_label` (as named, e.g. `2024M09`), `_period_first_day`, `_period_last_day` (capped at
 today) and `_period_year` (the year of its first day: a yearly file's rows name their year).
 
-`meta.ingest.business_ids`: whole-number columns holding a business id (the P-nummer, ten
-digits, which can be shaped like a CPR number written without its dash); every other
-whole-number column is refused where its text is shaped like one (pipeline/ingest/read.py).
+`meta.ingest.business_ids`: whole-number columns holding a business id: the P-nummer, a
+production unit's identification number (CVR-loven § 6, https://danskelove.dk/cvr-loven/6),
+which the sample writes with ten digits (its length in the real registers was not
+established from Erhvervsstyrelsen's documentation) and so can be shaped like a CPR number
+written without its dash. Every other whole-number column is refused where its text is
+shaped like one (pipeline/ingest/read.py).
 
 `meta.ingest.volume`: a file whose row count is more than `max_drop` below or `max_jump`
 above its reference is refused. The reference of a re-delivery is the delivery it replaces;
@@ -87,8 +90,8 @@ class SourceSpec:
     # one that has not is refused (pipeline/ingest/validate.py `due`); the others send their
     # period so far, and a file is refused only for a period that has not begun
     published_after_period: bool = False
-    # whole-number columns that hold a business id of ten digits (a P-nummer), which may be
-    # shaped like a CPR number: the one kind of whole number not held to have no CPR shape
+    # whole-number columns that hold a business id (a P-nummer), which may be shaped like a
+    # CPR number: the one kind of whole number not held to have no CPR shape (module doc)
     business_ids: tuple[str, ...] = ()
 
     @property
