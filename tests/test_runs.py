@@ -144,7 +144,15 @@ def test_a_stopped_child_keeps_its_exit_status_for_the_one_waiting_on_it():
 
     from orchestration.run import end_children
 
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # the child says it runs before it is stopped: a SIGTERM between the fork and the exec
+    # meets the handler the child inherited from this worker and is lost (then SIGKILL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline() == "up\n"
     ended = end_children([psutil.Process(child.pid)])
     assert [c.pid for c in ended] == [child.pid]
     assert child.wait(timeout=10) == -signal.SIGTERM
+    child.stdout.close()
