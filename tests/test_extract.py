@@ -29,7 +29,14 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
-from pipeline.fetch import FetchError, KeyRefused, expand_periods, extracts
+from pipeline.fetch import (
+    FetchError,
+    KeyRefused,
+    NotPublished,
+    expand_periods,
+    extracts,
+    table_config,
+)
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
 from pipeline.fetch.extracts import fetch_jobindsats, fetch_one, fetch_statbank, table_period
@@ -99,15 +106,45 @@ def _url(httpd: ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
+# the periods a local Jobindsats lists in a table's metadata (/v3/table/<id>), unless a test
+# says otherwise: the months to November 2026 and the rolling years to 2026QMAT03
+LISTED = "2019M01:2026M11"
+
+
+def _jobindsats_metadata(table: str, last_month: str = LISTED.split(":")[1]) -> dict:
+    """A table's metadata in the shape public callers read (periods[{periodtype_id,
+    values[{period_id}]}], pipeline/fetch/jobindsats.py), listing its periods of extracts.yml's
+    type to `last_month`."""
+    kind = table_config("jobindsats", table)["period_type"]
+    ids = expand_periods(table_period(f"2019M01:{last_month}", kind))
+    return {
+        "table_id": table,
+        "periods": [{"periodtype_id": kind, "values": [{"period_id": i} for i in ids]}],
+    }
+
+
+def _with_metadata(answer: Answer, last_month: str = LISTED.split(":")[1]) -> Answer:
+    """`answer`, but a Jobindsats table's metadata is answered with `_jobindsats_metadata`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.startswith("/v3/table/"):
+            table = request.url.path.rsplit("/", 1)[1]
+            return httpx.Response(200, json=_jobindsats_metadata(table, last_month))
+        return answer(request)
+
+    return handler
+
+
 @pytest.fixture
 def answering(monkeypatch):
     """Start a server on 127.0.0.1 answering with the given function and point both clients
-    (Jobindsats and StatBank) at it."""
+    (Jobindsats and StatBank) at it; a Jobindsats table's metadata is answered as
+    `_with_metadata` does, unless `metadata` is False."""
     servers: list[ThreadingHTTPServer] = []
 
-    def start(answer: Answer) -> str:
+    def start(answer: Answer, metadata: bool = True) -> str:
         httpd = _serve(_Answering)
-        httpd.answer = answer
+        httpd.answer = _with_metadata(answer) if metadata else answer
         servers.append(httpd)
         monkeypatch.setenv(ji.URL_ENV, _url(httpd))
         monkeypatch.setenv(sb.URL_ENV, _url(httpd))
@@ -233,8 +270,33 @@ def test_jobindsats_table_metadata_comes_from_v3s_own_endpoint(answering):
             return httpx.Response(200, json=meta)
         return httpx.Response(404)
 
-    answering(handler)
+    answering(handler, metadata=False)
     assert Jobindsats(KEY).table_info("y25i09") == meta
+
+
+def test_jobindsats_refuses_a_period_its_metadata_does_not_list_before_asking(
+    tmp_path, key, answering
+):
+    """y25i09's metadata lists its months to 2026M11: 2026M12 has not been published, which
+    is said with the months the table has, before any data is asked (the monthly extract
+    skips it: test_the_monthly_extract_skips_…). Metadata without the period type
+    extracts.yml gives the table, or without periods, is refused saying what it has."""
+    seen: list[httpx.Request] = []
+    answering(_jobindsats_answer(seen))
+    with pytest.raises(
+        NotPublished,
+        match=r"y25i09 has not published \['2026M12'\] \(its M periods run 2019M01 to 2026M11\)",
+    ):
+        fetch_jobindsats(tmp_path, "y25i09", "2026M11:2026M12")
+    assert seen == []  # no data asked
+    for meta, said in (
+        ({"periods": [{"periodtype_id": "Q", "values": []}]}, r"not published by M .*\['Q'\]"),
+        ({"table_id": "y25i09", "mgroups": []}, r"has no 'periods' \(it has \['mgroups', "),
+    ):
+        _responses(answering, httpx.Response(200, json=meta), metadata=False)
+        with pytest.raises(FetchError, match=said):
+            fetch_jobindsats(tmp_path, "y25i09", "2026M11")
+    assert _landing_files(tmp_path) == []
 
 
 def _statbank_answer(seen: list[httpx.Request]) -> Answer:
@@ -295,8 +357,11 @@ def test_statbank_refuses_an_unknown_variable_code_before_asking_for_data(tmp_pa
     assert _landing_files(tmp_path) == []
 
 
-def _responses(answering, *responses: httpx.Response) -> list[httpx.Request]:
-    """Serve the given responses in turn; the requests the server received."""
+def _responses(
+    answering, *responses: httpx.Response, metadata: bool = True
+) -> list[httpx.Request]:
+    """Serve the given responses in turn (a Jobindsats table's metadata too, where not
+    `metadata`); the requests the server received."""
     queue = list(responses)
     calls: list[httpx.Request] = []
 
@@ -304,7 +369,7 @@ def _responses(answering, *responses: httpx.Response) -> list[httpx.Request]:
         calls.append(request)
         return queue.pop(0)
 
-    answering(handler)
+    answering(handler, metadata=metadata)
     return calls
 
 
@@ -363,13 +428,22 @@ def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(
 class _Scripted(BaseHTTPRequestHandler):
     """Answers from a shared script: 'status' (with Retry-After: 1 and the service's reason
     in a JSON body), 'ok', 'truncated' (half the body), 'closed' (the connection closed
-    before any answer, as a stale kept-alive connection is)."""
+    before any answer, as a stale kept-alive connection is); y25i09's metadata, asked before
+    the data of named periods, outside the script (not in `seen`)."""
 
     script: ClassVar[list[str]] = []
     seen: ClassVar[list[tuple[str, str]]] = []
     body = b""
 
     def do_GET(self):
+        if self.path.startswith("/v3/table/y25i09?"):  # its metadata, outside the script
+            body = json.dumps(_jobindsats_metadata("y25i09")).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         type(self).seen.append((self.path, self.headers.get("Authorization", "")))
         step = type(self).script.pop(0)
         if step == "closed":
@@ -836,15 +910,21 @@ def test_the_monthly_extract_skips_a_table_that_has_not_published_the_month_yet(
     lists only 2024M01 and 2024M02: AUP02 is skipped, saying so, and asked again next month
     (a yearly table asked for this year is the same case); asked for by name, it fails."""
     seen: list[httpx.Request] = []
-    url = answering(_statbank_answer(seen))
+    # Jobindsats lists its months to the one before the schedule's month (a month that
+    # `extract all` asks by default): its monthly tables are skipped too
+    month = periods.parse(extracts.previous_month())
+    listed = periods.label_for(periods.add_months(month.start, -1), "month")
+    url = answering(_with_metadata(_statbank_answer(seen), listed), metadata=False)
     landing = tmp_path / "landing"
     env = {"BKWH_JOBINDSATS_URL": url, "BKWH_STATBANK_URL": url, "JOBINDSATS_API_KEY": KEY}
     proc = _bkwh(["extract", "all"], landing, env)
     assert proc.returncode == 2, proc.stderr  # every other table failed: 404
     assert "extract skipped (asked again next month): statbank AUP02: " in proc.stderr
+    assert "extract skipped (asked again next month): jobindsats y25i09: " in proc.stderr
     assert "has not published" in proc.stderr
     failed = proc.stderr.split("tables failed (")[1].split(")")[0].split(", ")
     assert "AUP02" not in failed and "AUP03" in failed
+    assert "y25i09" not in failed and "y60a02" not in failed
     named = _bkwh(["extract", "all", "--period", "2024M03"], landing, env)
     failed = named.stderr.split("tables failed (")[1].split(")")[0].split(", ")
     assert "AUP02" in failed

@@ -20,9 +20,17 @@ file written for a period holds that period's rows of both answers in v3's shape
 as the service sent them and a row that came twice once: the answers re-serialised, not their
 bytes (the sidecar names the URLs asked).
 
+Before the data is asked, the periods are checked against the table's metadata: a period the
+table does not list yet is `NotPublished` (the monthly extract skips it and asks again next
+month), as StatBank's tableinfo is read. The metadata lists them as `periods[{periodtype_id:
+"M", values[{period_id: "2026M06"}]}]`: so two public callers read it to choose the periods
+they ask (a Randers Kommune Airflow DAG's `_period_request`, code-index file 56164302239, and
+a script fetching y25i14, file 71339050572: `spec["periods"] … p["periodtype_id"] == "M" …
+v["period_id"]`); docs/sources/real_tables.md §0.2.
+
 An answer is checked before anything is written: each area selection must give rows (an
 empty `*` would land the country alone), and no period that was not asked may come back; a
-period asked that does not come back (not published yet) is said in the log.
+period asked that does not come back although listed is said in the log.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from pipeline.fetch import (
     table_config,
     write_each_period,
 )
-from pipeline.fetch.http import FetchError
+from pipeline.fetch.http import FetchError, NotPublished
 from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
 
 API_URL = "https://api.jobindsats.dk"
@@ -100,6 +108,25 @@ class Jobindsats:
         request, response = self._get(f"/{VERSION}/table/{table}", {"format": "json"})
         return http.json_body(request, response)
 
+    def published_periods(self, table: str, period_type: str) -> list[str]:
+        """The ids of the periods of `period_type` (M, QMAT) that the table's metadata lists."""
+        info = self.table_info(table)
+        kinds = info.get("periods") if isinstance(info, dict) else None
+        if not isinstance(kinds, list):
+            keys = sorted(info) if isinstance(info, dict) else type(info).__name__
+            raise FetchError(
+                f"Jobindsats /{VERSION}/table/{table}: the table's metadata has no 'periods' "
+                f"(it has {keys}); nothing was fetched or written"
+            )
+        for kind in kinds:
+            if isinstance(kind, dict) and kind.get("periodtype_id") == period_type:
+                return [v["period_id"] for v in kind.get("values") or [] if v.get("period_id")]
+        raise FetchError(
+            f"Jobindsats table {table} is not published by {period_type} (its period types: "
+            f"{[k.get('periodtype_id') for k in kinds if isinstance(k, dict)]}); check "
+            "extracts.yml's period_type; nothing was fetched or written"
+        )
+
     def fetch(
         self, table: str, period: str, areas: tuple[str, ...] = ("/", "*")
     ) -> tuple[list[list], dict]:
@@ -107,6 +134,14 @@ class Jobindsats:
         columns extracts.yml gives the table) and what was asked (for the sidecar)."""
         conf = table_config("jobindsats", table)
         wanted = jobindsats_labels(table)
+        if not period.strip().startswith("latest:"):
+            published = self.published_periods(table, conf["period_type"])
+            if not_yet := [p for p in expand_periods(period) if p not in published]:
+                raise NotPublished(
+                    f"Jobindsats table {table} has not published {not_yet} (its "
+                    f"{conf['period_type']} periods run {min(published, default='-')} to "
+                    f"{max(published, default='-')}); nothing was fetched or written"
+                )
         params = {
             "mgroup.*": "*",
             f"period.{conf['period_type']}": period_param(period),
@@ -137,7 +172,7 @@ class Jobindsats:
             came = {str(r[0]) for r in rows}
             refuse_unasked(table, came, sorted(asked_periods))
             if (missing := sorted(asked_periods - came)) and self.log:
-                self.log(f"{table}: no rows for {missing} (not published yet?)")
+                self.log(f"{table}: no rows for {missing}, which its metadata lists")
         unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())
         return unique, {
             "source": "jobindsats",
