@@ -204,7 +204,7 @@ StatBankPeriodOption = Annotated[
 
 def _report_fetched(results) -> None:
     for r in results:
-        typer.echo(f"{r.source} {r.table}: {r.rows} rows into {len(r.files)} file(s)")
+        typer.echo(r.said)
         for f in r.files:
             typer.echo(f"  {f}")
 
@@ -282,11 +282,21 @@ def extract_statbank(
 
 
 @extract_app.command("all")
-def extract_all(period: PeriodOption = None) -> None:
+def extract_all(
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="A month or range: 2024M01 or 2024M01:2024M12, asked of every table in its "
+            "own periods; a period a table has not published fails it. Default: as the "
+            "monthly job, each table for the months its source still revises and any it had "
+            "not published, to the month before this one."
+        ),
+    ] = None,
+) -> None:
     """Fetch every table in extracts.yml (checks JOBINDSATS_API_KEY before fetching any); a
     table that fails stops no other, and the failures are named at the end (exit 2)."""
     from pipeline.fetch import FetchError, jobindsats
-    from pipeline.fetch.extracts import configured, fetch_each, previous_month
+    from pipeline.fetch.extracts import configured, fetch_each
 
     landing = Settings.from_env().landing_dir
     _setup_logging(False)
@@ -297,13 +307,8 @@ def extract_all(period: PeriodOption = None) -> None:
         typer.echo(f"extract failed: {e}", err=True)
         raise typer.Exit(2) from None
     # the failures named at the end; a month not published yet fails only when asked for
-    for done in fetch_each(
-        landing,
-        configured(),
-        period or previous_month(),
-        not_published_fails=bool(period),
-        log=log.warning,
-    ):
+    # (without --period, each table's months to the month before: fetch_each)
+    for done in fetch_each(landing, configured(), period, log=log.warning):
         if done.fetched:
             _report_fetched([done.fetched])
             continue

@@ -74,6 +74,15 @@ def dbt_var(name: str) -> int:
     return int(project["vars"][name])
 
 
+def revision_months(source: str) -> int:
+    """How many of its latest months `source` still revises: `meta.revision_months` of its
+    dbt source YAML (models/staging/<source>/_<source>__sources.yml), the one place that
+    says it (the models mark those months provisional; the monthly extract asks them again)."""
+    path = DBT_PROJECT_DIR / "models" / "staging" / source / f"_{source}__sources.yml"
+    [entry] = [s for s in read_yaml(path)["sources"] if s["name"] == source]
+    return int(entry["meta"]["revision_months"])
+
+
 def dbt_executable() -> str:
     """The dbt installed beside this interpreter: found even when the venv is not on PATH."""
     beside = Path(sys.executable).with_name("dbt")

@@ -28,6 +28,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """`write_atomic`, unless the file holds exactly `data` already: then it is left as it is,
+    its modification time too (a landing sensor sees nothing new). True when written."""
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True
+
+
 def sha256_of(path: Path) -> str:
     """A file's SHA-256, as ingest knows a delivery by it and the sample's marker lists it."""
     h = hashlib.sha256()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import extracts_config
-from pipeline.files import write_atomic
+from pipeline.files import write_if_changed
 
 
 def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
@@ -29,13 +29,14 @@ def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
 
 def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
     """A StatBank CSV as the API's CSV format gives it: the table's dimensions (labels), TID,
-    then the measure; `frame` holds the dimension columns and INDHOLD, already formatted."""
+    then the measure; `frame` holds the dimension columns and INDHOLD, already formatted. A
+    file that holds the same bytes already is left as it is (files.write_if_changed)."""
     conf = extracts_config()["statbank"][table_id]
     df = frame[list(conf["dimensions"])].assign(TID=period)
     for measure in conf["measures"]:
         df[measure] = frame[measure].to_numpy()
     path = landing / "statbank" / f"{table_id}_{period}.csv"
-    write_atomic(path, csv_bytes(df, bom=True))
+    write_if_changed(path, csv_bytes(df, bom=True))
     return path
 
 
@@ -61,7 +62,8 @@ def jobindsats_bytes(columns: list[str], rows: list[list]) -> bytes:
 
 def write_jobindsats_table(landing: Path, table_id: str, period: str, rows: list[list]) -> Path:
     """One period of a Jobindsats v3 response: `rows` as the service sends them (period,
-    area name, the dimensions' values, the measures as numbers or None)."""
+    area name, the dimensions' values, the measures as numbers or None). A file that holds the
+    same bytes already is left as it is (files.write_if_changed)."""
     path = landing / "jobindsats" / f"{table_id}_{period}.json"
-    write_atomic(path, jobindsats_bytes(jobindsats_labels(table_id), rows))
+    write_if_changed(path, jobindsats_bytes(jobindsats_labels(table_id), rows))
     return path

@@ -119,16 +119,16 @@ def run_refresh_job(settings: Settings, **kwargs) -> bool:
     return result.success
 
 
-def run_extract_job(period: str, instance, source: str = "jobindsats"):
-    """The extract job's assets of one source, executed in process for `period` as the
-    monthly schedule asks (a failure is returned, not raised)."""
+def run_extract_job(through: str, instance, source: str = "jobindsats"):
+    """The extract job's assets of one source, executed in process to the month `through`,
+    as the monthly schedule asks (a failure is returned, not raised)."""
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("extract")
     return job.execute_in_process(
         instance=instance,
         asset_selection=[k for k in job.asset_layer.selected_asset_keys if source in k.path],
-        run_config={"ops": {f"extract_{source}": {"config": {"period": period}}}},
+        run_config={"ops": {f"extract_{source}": {"config": {"through": through}}}},
         raise_on_error=False,
     )
 

@@ -178,7 +178,7 @@ def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
             repository_def=defs.get_repository_def(),
         )
         [request] = schedule.evaluate_tick(context).run_requests
-    assert request.run_config["ops"]["extract_statbank"]["config"]["period"] == "2026M10"
+    assert request.run_config["ops"]["extract_statbank"]["config"]["through"] == "2026M10"
     assert request.run_config["loggers"] == RUN_LOGGING["loggers"]
     assert request.run_key == "extract-2026-10"
 

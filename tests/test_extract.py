@@ -29,6 +29,7 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
+from pipeline.config import revision_months
 from pipeline.fetch import (
     FetchError,
     KeyRefused,
@@ -285,7 +286,7 @@ def test_jobindsats_refuses_a_period_its_metadata_does_not_list_before_asking(
     answering(_jobindsats_answer(seen))
     with pytest.raises(
         NotPublished,
-        match=r"y25i09 has not published \['2026M12'\] \(its M periods run 2019M01 to 2026M11\)",
+        match=r"y25i09 has not published \['2026M12'\] \(its periods run 2019M01 to 2026M11\)",
     ):
         fetch_jobindsats(tmp_path, "y25i09", "2026M11:2026M12")
     assert seen == []  # no data asked
@@ -357,9 +358,7 @@ def test_statbank_refuses_an_unknown_variable_code_before_asking_for_data(tmp_pa
     assert _landing_files(tmp_path) == []
 
 
-def _responses(
-    answering, *responses: httpx.Response, metadata: bool = True
-) -> list[httpx.Request]:
+def _responses(answering, *responses: httpx.Response, metadata: bool = True) -> list[httpx.Request]:
     """Serve the given responses in turn (a Jobindsats table's metadata too, where not
     `metadata`); the requests the server received."""
     queue = list(responses)
@@ -906,14 +905,16 @@ def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_re
 def test_the_monthly_extract_skips_a_table_that_has_not_published_the_month_yet(
     tmp_path, answering
 ):
-    """`extract all` with its default month (the schedule's) against a StatBank whose AUP02
+    """`extract all` without a period (as the schedule asks) against a StatBank whose AUP02
     lists only 2024M01 and 2024M02: AUP02 is skipped, saying so, and asked again next month
     (a yearly table asked for this year is the same case); asked for by name, it fails."""
     seen: list[httpx.Request] = []
-    # Jobindsats lists its months to the one before the schedule's month (a month that
-    # `extract all` asks by default): its monthly tables are skipped too
+    # Jobindsats lists its months to the one before those the monthly extract asks (the
+    # months it still revises, to the month before this one): its monthly tables are
+    # skipped too
     month = periods.parse(extracts.previous_month())
-    listed = periods.label_for(periods.add_months(month.start, -1), "month")
+    before = periods.add_months(month.start, -revision_months("jobindsats") - 1)
+    listed = periods.label_for(before, "month")
     url = answering(_with_metadata(_statbank_answer(seen), listed), metadata=False)
     landing = tmp_path / "landing"
     env = {"BKWH_JOBINDSATS_URL": url, "BKWH_STATBANK_URL": url, "JOBINDSATS_API_KEY": KEY}
@@ -929,3 +930,87 @@ def test_the_monthly_extract_skips_a_table_that_has_not_published_the_month_yet(
     failed = named.stderr.split("tables failed (")[1].split(")")[0].split(", ")
     assert "AUP02" in failed
     assert _landing_files(landing) == []
+
+
+def _landed(landing: Path, *names: str) -> None:
+    for name in names:
+        source = "statbank" if name[0].isupper() else "jobindsats"
+        (landing / source).mkdir(parents=True, exist_ok=True)
+        (landing / source / name).write_text("{}")
+
+
+def test_the_monthly_extract_asks_the_months_still_revised_and_those_missed(tmp_path):
+    """Each table to the month before (2026M11): the months its source still revises
+    (sources' meta.revision_months: Jobindsats 2, StatBank 6), and back to the month after
+    the newest period landed where that is earlier (a month it had not published when asked),
+    but not more than two years; in the table's own periods."""
+    ask = extracts.months_to_ask
+    assert revision_months("jobindsats") == 2 and revision_months("statbank") == 6
+    assert ask(tmp_path, "jobindsats", "y25i09", "2026M11") == "2026M09:2026M11"
+    assert ask(tmp_path, "statbank", "AUP02", "2026M11") == "2026M05:2026M11"
+    _landed(tmp_path, "y25i09_2026M05.json", "y25i09_2026M05.json.request.json")
+    _landed(tmp_path, "y07a02_2026M11.json", "y01a02_2020M01.json", "FOLK1A_2026K2.csv")
+    assert ask(tmp_path, "jobindsats", "y25i09", "2026M11") == "2026M06:2026M11"
+    assert ask(tmp_path, "jobindsats", "y07a02", "2026M11") == "2026M09:2026M11"
+    assert ask(tmp_path, "jobindsats", "y01a02", "2026M11") == "2024M11:2026M11"
+    # FOLK1A (quarters) has 2026K2: asked from the revised months, in quarters
+    folk1a = ask(tmp_path, "statbank", "FOLK1A", "2026M11")
+    assert extracts.for_table("statbank", "FOLK1A", folk1a) == "2026K2:2026K4"
+    # y30r21 (rolling years): the one that ends within them
+    y30r21 = ask(tmp_path, "jobindsats", "y30r21", "2026M11")
+    assert extracts.for_table("jobindsats", "y30r21", y30r21) == "2026QMAT03"
+
+
+def _y25i09_rows(seen: list[httpx.Request]) -> Answer:
+    """A local Jobindsats answering /v3/data/y25i09 for the months asked, in v3's shape."""
+    columns = ji.jobindsats_labels("y25i09")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path != "/v3/data/y25i09":
+            return httpx.Response(404, json={"cause": f"no table {request.url.path}"})
+        area = request.url.params["hierarchy._nykom"]
+        names = ["Hele landet"] if area == "/" else ["Ballerup", "Læsø"]
+        rows = [
+            [m, name, "Ydelsesgrupper i alt", "I alt", 10, 12, 70, 17.1]
+            for m in request.url.params["period.M"].split(",")
+            for name in names
+        ]
+        return httpx.Response(200, json={"columns": columns, "rows": rows})
+
+    return handler
+
+
+def test_the_monthly_extract_fetches_the_published_months_and_keeps_an_unrevised_file(
+    tmp_path, key, answering
+):
+    """The monthly extract to 2026M11 against a Jobindsats whose y25i09 lists months to
+    2026M10: 2026M09 and 2026M10 are fetched, 2026M11 is said as not published yet (asked
+    again next month, as the table's newest landed month is then 2026M10); asked again with
+    nothing revised, the files and their sidecars are left as they were (a landing sensor
+    sees nothing new)."""
+    seen: list[httpx.Request] = []
+    answering(_with_metadata(_y25i09_rows(seen), "2026M10"), metadata=False)
+    said: list[str] = []
+    [done] = extracts.fetch_each(
+        tmp_path, [("jobindsats", "y25i09")], through="2026M11", log=said.append
+    )
+    assert not done.failed and done.months == "2026M09:2026M11"
+    assert {dict(r.url.params)["period.M"] for r in seen} == {"2026M09,2026M10"}
+    assert [p.name for p in done.fetched.files] == ["y25i09_2026M09.json", "y25i09_2026M10.json"]
+    assert any("not published yet ['2026M11']" in line for line in said), said
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    stamps = {p: p.stat().st_mtime_ns for p in files}
+    assert extracts.months_to_ask(tmp_path, "jobindsats", "y25i09", "2026M11") == (
+        "2026M09:2026M11"
+    )
+    [again] = extracts.fetch_each(tmp_path, [("jobindsats", "y25i09")], through="2026M11")
+    assert again.fetched.unchanged == again.fetched.files
+    assert "2 of them unchanged" in again.fetched.said
+    assert {p: p.stat().st_mtime_ns for p in files} == stamps
+    # a file revised since is written again, with a new sidecar
+    first = tmp_path / "jobindsats" / "y25i09_2026M09.json"
+    first.write_text(first.read_text().replace("17.1", "17.2"))
+    [revised] = extracts.fetch_each(tmp_path, [("jobindsats", "y25i09")], through="2026M11")
+    assert [p.name for p in revised.fetched.unchanged] == ["y25i09_2026M10.json"]
+    assert "17.1" in first.read_text()

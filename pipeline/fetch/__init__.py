@@ -29,6 +29,7 @@ __all__ = [
     "KeyRefused",
     "NotPublished",
     "expand_periods",
+    "published_subset",
     "refuse_unasked",
     "table_config",
     "write_each_period",
@@ -43,6 +44,15 @@ class Fetched:
     table: str
     files: list[Path] = field(default_factory=list)
     rows: int = 0
+    # of `files`, those that held the same bytes already (a month asked again while the
+    # source may still revise it, unrevised): left as they were, their sidecars too
+    unchanged: list[Path] = field(default_factory=list)
+
+    @property
+    def said(self) -> str:
+        """What was fetched, as the command and the extract job say it."""
+        kept = f", {len(self.unchanged)} of them unchanged" if self.unchanged else ""
+        return f"{self.source} {self.table}: {self.rows} rows into {len(self.files)} file(s){kept}"
 
 
 def expand_periods(spec: str) -> list[str]:
@@ -78,6 +88,30 @@ def refuse_unasked(where: str, came: set[str], asked: list[str]) -> None:
             f"{where}: the answer holds periods that were not asked, {unasked} (asked "
             f"{sorted(asked)}); nothing was written"
         )
+
+
+def published_subset(
+    where: str,
+    asked: list[str],
+    published: list[str],
+    published_only: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> list[str]:
+    """The periods of `asked` that the table (`where`: 'StatBank table AUP02') lists in its
+    metadata as `published`. One it does not list is NotPublished, unless `published_only`
+    and some are: those are asked, and the others said in the log (the monthly extract asks
+    them again next month: extracts.months_to_ask)."""
+    not_yet = [p for p in asked if p not in published]
+    if not not_yet:
+        return asked
+    span = f"its periods run {min(published, default='-')} to {max(published, default='-')}"
+    if published_only and len(not_yet) < len(asked):
+        if log:
+            log(f"{where}: not published yet {not_yet} ({span}), asked again next month")
+        return [p for p in asked if p in published]
+    raise NotPublished(
+        f"{where} has not published {not_yet} ({span}); nothing was fetched or written"
+    )
 
 
 def write_sidecar(path: Path, request: dict) -> Path:
@@ -138,8 +172,20 @@ def write_each_period(
     """One landing file per period (`parts`: period -> its rows, as `write_table` takes them)
     and its sidecar, in period order; only called once the whole answer has been checked."""
     result = Fetched(source, table, rows=sum(len(p) for p in parts.values()))
+    # the table's files as they are: one the writer left (it held the same bytes already,
+    # files.write_if_changed) keeps its inode and modification time; a written one is new
+    before = {p: _stamp(p) for p in (landing / source).glob(f"{table}_*")}
     for period in sorted(parts):
         path = write_table(landing, table, period, parts[period])
-        write_sidecar(path, {**asked, "period": period, "rows": len(parts[period])})
         result.files.append(path)
+        sidecar = path.with_name(path.name + ".request.json")
+        if before.get(path) == _stamp(path) and sidecar.exists():  # as last fetched: kept
+            result.unchanged.append(path)
+            continue
+        write_sidecar(path, {**asked, "period": period, "rows": len(parts[period])})
     return result
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns

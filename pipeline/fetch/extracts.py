@@ -12,12 +12,16 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import periods
-from pipeline.config import extracts_config, local_today
+from pipeline.config import extracts_config, local_today, revision_months
 from pipeline.fetch import Fetched, FetchError, NotPublished, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
+from pipeline.suites import spec_for
 
 SOURCES = ("jobindsats", "statbank")
+# the furthest back the monthly extract reaches for a month a table had not published when
+# it was asked (months_to_ask): older gaps are a backfill, `bkwh extract all --period`
+CATCH_UP_MONTHS = 24
 
 
 def configured() -> list[tuple[str, str]]:
@@ -29,6 +33,35 @@ def configured() -> list[tuple[str, str]]:
 def previous_month(today: date | None = None) -> str:
     """The month before today's, as Jobindsats names it (2026M10)."""
     return periods.label_for(periods.month_before(today or local_today()), "month")
+
+
+def newest_landed(landing: Path, source: str, table: str) -> periods.Period | None:
+    """The newest period of `table` that landing/<source>/ holds a file of, as the suites
+    name the files (loaded files stay in landing; a refused one is moved to quarantine)."""
+    found = []
+    for path in (landing / source).glob(f"{table}_*"):
+        match = spec_for(source, path.name)
+        if match and match[1].groupdict().get("table") == table:
+            found.append(periods.parse(match[1]["period"]))
+    return max(found, key=lambda p: p.last_day, default=None)
+
+
+def months_to_ask(landing: Path, source: str, table: str, through: str) -> str:
+    """The months the monthly extract asks `table` for, to the month `through` (2026M11):
+    the months the source still revises (revision_months: Jobindsats 2, StatBank 6, so a
+    revision lands as a corrected delivery), and back to the first month after the newest
+    period landed, where that is earlier (a table that had not published a month when it was
+    asked, as AUP02 lags a month, is asked again for it), but not more than CATCH_UP_MONTHS.
+    A month range, in months: for_table asks it in the table's own periods."""
+    end = periods.parse(through).start
+    start = periods.add_months(end, -revision_months(source))
+    newest = newest_landed(landing, source, table)
+    if newest is not None:
+        after = periods.add_months(newest.last_day.replace(day=1), 1)
+        start = min(start, max(after, periods.add_months(end, -CATCH_UP_MONTHS)))
+    if start >= end:
+        return through
+    return f"{periods.label_for(start, 'month')}:{periods.label_for(end, 'month')}"
 
 
 def table_period(spec: str, period_type: str) -> str:
@@ -68,13 +101,14 @@ def fetch_jobindsats(
     areas: tuple[str, ...] | None = None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
+    published_only: bool = False,
 ) -> Fetched:
     key = ji.api_key()  # before anything else: no key, nothing asked, nothing written
     kwargs = {"sleep": sleep} if sleep else {}
     api = ji.Jobindsats(key, log=log, **kwargs)
     # the country (/) and the municipalities (*), unless extracts.yml or the caller says
     areas = areas or tuple(table_config("jobindsats", table).get("areas", ("/", "*")))
-    rows, asked = api.fetch(table, period, areas)
+    rows, asked = api.fetch(table, period, areas, published_only=published_only)
     return ji.write(landing, table, rows, asked)
 
 
@@ -86,22 +120,25 @@ def fetch_statbank(
     fmt: str = "CSV",
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] | None = None,
+    published_only: bool = False,
 ) -> Fetched:
     conf = table_config("statbank", table)
     select = conf.get("select", {})
     variables = variables or {d: select.get(d, ["*"]) for d in conf["dimensions"]}
     kwargs = {"sleep": sleep} if sleep else {}
     api = sb.StatBank(log=log, **kwargs)
-    header, rows, asked = api.fetch(table, variables, period, fmt)
+    header, rows, asked = api.fetch(table, variables, period, fmt, published_only=published_only)
     return sb.write(landing, table, header, rows, asked)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One table of fetch_each: what it fetched, or why not, and whether that is a failure."""
+    """One table of fetch_each: the months asked, what was fetched, or why not, and whether
+    that is a failure."""
 
     source: str
     table: str
+    months: str
     fetched: Fetched | None = None
     error: FetchError | None = None
     failed: bool = False
@@ -110,24 +147,31 @@ class Outcome:
 def fetch_each(
     landing: Path,
     tables: Iterable[tuple[str, str]],
-    months: str,
-    not_published_fails: bool = False,
+    months: str | None = None,
+    through: str | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Each (source, table) for `months` (fetch_one), one after the other, as `bkwh extract
-    all` and the monthly extract job fetch them: one that fails writes nothing and stops no
-    other. A table that has not published the months asked (the schedule's month before its
-    release, a yearly table asked for this year) is skipped, to be asked again next month; it
-    fails where `not_published_fails` (the months asked for by name)."""
+    """Each (source, table), one after the other, as `bkwh extract all` and the monthly
+    extract job fetch them: one that fails writes nothing and stops no other.
+
+    `months` asked by name (a month or a range): a period a table has not published fails
+    it. Without: the monthly extract, to the month `through` (default the month before
+    this one, the schedule's), each table for its
+    months_to_ask (the months still revised, and any it had not published when last asked);
+    the months a table has published are fetched, the others said and asked again next
+    month, and a table that has published none of them is skipped, not failed."""
     for source, table in tables:
+        asked = months or months_to_ask(landing, source, table, through or previous_month())
         try:
-            fetched = fetch_one(landing, source, table, months, log=log)
+            fetched = fetch_one(
+                landing, source, table, asked, log=log, published_only=months is None
+            )
         except NotPublished as e:
-            yield Outcome(source, table, error=e, failed=not_published_fails)
+            yield Outcome(source, table, asked, error=e, failed=months is not None)
         except FetchError as e:
-            yield Outcome(source, table, error=e, failed=True)
+            yield Outcome(source, table, asked, error=e, failed=True)
         else:
-            yield Outcome(source, table, fetched=fetched)
+            yield Outcome(source, table, asked, fetched=fetched)
 
 
 def fetch_one(landing: Path, source: str, table: str, months: str, **kwargs) -> Fetched:

@@ -45,11 +45,12 @@ from pipeline.fetch import (
     Fetched,
     expand_periods,
     http,
+    published_subset,
     refuse_unasked,
     table_config,
     write_each_period,
 )
-from pipeline.fetch.http import FetchError, NotPublished
+from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
 
 API_URL = "https://api.jobindsats.dk"
@@ -128,23 +129,27 @@ class Jobindsats:
         )
 
     def fetch(
-        self, table: str, period: str, areas: tuple[str, ...] = ("/", "*")
+        self,
+        table: str,
+        period: str,
+        areas: tuple[str, ...] = ("/", "*"),
+        published_only: bool = False,
     ) -> tuple[list[list], dict]:
         """Ask for the table, once per area selection; return the rows (checked against the
-        columns extracts.yml gives the table) and what was asked (for the sidecar)."""
+        columns extracts.yml gives the table) and what was asked (for the sidecar). A period
+        the table's metadata does not list is NotPublished, unless `published_only` and some
+        are listed: then only those are asked (fetch.published_subset)."""
         conf = table_config("jobindsats", table)
         wanted = jobindsats_labels(table)
-        if not period.strip().startswith("latest:"):
+        latest = period.strip().startswith("latest:")
+        ids = [] if latest else expand_periods(period)
+        if not latest:
             published = self.published_periods(table, conf["period_type"])
-            if not_yet := [p for p in expand_periods(period) if p not in published]:
-                raise NotPublished(
-                    f"Jobindsats table {table} has not published {not_yet} (its "
-                    f"{conf['period_type']} periods run {min(published, default='-')} to "
-                    f"{max(published, default='-')}); nothing was fetched or written"
-                )
+            where = f"Jobindsats table {table}"
+            ids = published_subset(where, ids, published, published_only, self.log)
         params = {
             "mgroup.*": "*",
-            f"period.{conf['period_type']}": period_param(period),
+            f"period.{conf['period_type']}": period_param(period) if latest else ",".join(ids),
             **{f"hierarchy.{d}": c["select"] for d, c in conf["dimensions"].items()},
             "format": "json",
         }
@@ -167,11 +172,10 @@ class Jobindsats:
                     "nothing was written"
                 )
             rows += found
-        if not period.strip().startswith("latest:"):
-            asked_periods = set(expand_periods(period))
+        if not latest:
             came = {str(r[0]) for r in rows}
-            refuse_unasked(table, came, sorted(asked_periods))
-            if (missing := sorted(asked_periods - came)) and self.log:
+            refuse_unasked(table, came, ids)
+            if (missing := sorted(set(ids) - came)) and self.log:
                 self.log(f"{table}: no rows for {missing}, which its metadata lists")
         unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())
         return unique, {

@@ -24,11 +24,12 @@ from pipeline.fetch import (
     Fetched,
     expand_periods,
     http,
+    published_subset,
     refuse_unasked,
     table_config,
     write_periods,
 )
-from pipeline.fetch.http import FetchError, NotPublished
+from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import write_statbank_table
 
 API_URL = "https://api.statbank.dk"
@@ -66,8 +67,11 @@ class StatBank:
         variables: dict[str, list[str]],
         period: str,
         fmt: str = "CSV",
+        published_only: bool = False,
     ) -> tuple[list[str], list[list[str]], dict]:
-        """Check the codes against tableinfo, then ask for the data."""
+        """Check the codes against tableinfo, then ask for the data. A period tableinfo does
+        not list is NotPublished, unless `published_only` and some are listed: then only
+        those are asked (fetch.published_subset)."""
         if fmt not in FORMATS:
             raise FetchError(f"format {fmt!r}: expected one of {FORMATS}")
         conf = table_config("statbank", table)
@@ -90,14 +94,11 @@ class StatBank:
                     f"{unknown} (it has {values[code.upper()][:12]}…); nothing was fetched or "
                     "written"
                 )
+        where = f"StatBank table {table}"
         published = values[TIME_CODE.upper()]
-        asked_periods = expand_periods(period)
-        if not_yet := [p for p in asked_periods if p not in published]:
-            raise NotPublished(
-                f"StatBank table {table} has not published {not_yet} (its periods run "
-                f"{published[0] if published else '-'} to {published[-1] if published else '-'}"
-                "); nothing was fetched or written"
-            )
+        asked_periods = published_subset(
+            where, expand_periods(period), published, published_only, self.log
+        )
         eliminated = sorted(set(known) - {c.upper() for c in asked_codes})
         if fmt == "BULK" and eliminated:
             # "Dataformater, der streames [BULK], tillader slet ikke elimination" (DST's API

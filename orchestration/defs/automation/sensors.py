@@ -186,12 +186,14 @@ def build_extract_schedule(job) -> dg.ScheduleDefinition:
     )
     def monthly_extract(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
-        period = previous_month(context.scheduled_execution_time.date())  # 2026M10, as fetched
+        # the month before the tick's (2026M10, as fetched): each table is asked for the
+        # months to it that it still revises or had not published (extracts.months_to_ask)
+        through = previous_month(context.scheduled_execution_time.date())
         return dg.RunRequest(
             run_key=f"extract-{month}",
             run_config={
                 **RUN_LOGGING,
-                "ops": {extract_op(source): {"config": {"period": period}} for source in SOURCES},
+                "ops": {extract_op(source): {"config": {"through": through}} for source in SOURCES},
             },
             tags={"bkwh/trigger": "schedule", "bkwh/release_month": month},
         )

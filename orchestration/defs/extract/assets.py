@@ -7,6 +7,10 @@ without materialising them and the log says why (a table's v3 answer may still b
 landing by hand). A
 refused key, a cut-off response or a service that keeps failing is a failure, of that table
 alone: the others are fetched, and the step fails at the end naming each that failed.
+
+The schedule asks each table for the months to the month before (`through`) that its source
+still revises and any it had not published when last asked (extracts.months_to_ask); a
+table that has published none of them yet is skipped, to be asked again next month.
 """
 
 import os
@@ -14,7 +18,7 @@ import os
 import dagster as dg
 
 from pipeline.config import Settings, extracts_config
-from pipeline.fetch.extracts import SOURCES, configured, fetch_each, previous_month
+from pipeline.fetch.extracts import SOURCES, configured, fetch_each
 from pipeline.fetch.jobindsats import KEY_ENV
 
 
@@ -28,7 +32,11 @@ def extract_op(source: str) -> str:
 
 
 class ExtractConfig(dg.Config):
-    period: str | None = None  # a month or range like 2026M10 or 2026M01:2026M10
+    # months asked by name, like 2026M10 or 2026M01:2026M10: a period not published fails
+    period: str | None = None
+    # or the monthly extract's last month (default: the month before this one): each table
+    # for the months it still revises and any it had not published (extracts.months_to_ask)
+    through: str | None = None
 
 
 def _spec(source: str, table: str) -> dg.AssetSpec:
@@ -63,19 +71,22 @@ def _build(source: str):
             )
             return
         landing = Settings.from_env().landing_dir
-        months = config.period or previous_month()
-        # the step fails at the end, naming every table that failed (fetch_each)
+        # the step fails at the end, naming every table that failed (fetch_each); without a
+        # period, each table's months to the month before (extracts.months_to_ask)
         keys = {key.path[-1]: key for key in context.selected_asset_keys}
         tables = [(source, table) for table in sorted(keys)]
         failed: list[str] = []
-        for done in fetch_each(landing, tables, months, log=context.log.warning):
+        fetched = fetch_each(landing, tables, config.period, config.through, context.log.warning)
+        for done in fetched:
             if done.fetched:
+                context.log.info(done.fetched.said)
                 yield dg.MaterializeResult(
                     asset_key=keys[done.table],
                     metadata={
-                        "period": months,
+                        "months": done.months,
                         "rows": done.fetched.rows,
                         "files": dg.MetadataValue.json([str(p) for p in done.fetched.files]),
+                        "unchanged": len(done.fetched.unchanged),
                     },
                 )
             elif done.failed:
