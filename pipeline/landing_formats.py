@@ -27,14 +27,19 @@ def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
     return ("\ufeff" + text if bom else text).encode("utf-8")
 
 
+def statbank_columns(table_id: str) -> list[str]:
+    """The columns of a StatBank CSV of the table, as the API's CSV gives them and
+    extracts.yml names them: the table's variables (dimensions), TID, then the measure."""
+    conf = extracts_config()["statbank"][table_id]
+    return [*conf["dimensions"], "TID", *conf["measures"]]
+
+
 def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
     """A StatBank CSV as the API's CSV format gives it: the table's dimensions (labels), TID,
     then the measure; `frame` holds the dimension columns and INDHOLD, already formatted. A
     file that holds the same bytes already is left as it is (files.write_if_changed)."""
-    conf = extracts_config()["statbank"][table_id]
-    df = frame[list(conf["dimensions"])].assign(TID=period)
-    for measure in conf["measures"]:
-        df[measure] = frame[measure].to_numpy()
+    columns = statbank_columns(table_id)
+    df = frame.assign(TID=period)[columns]
     path = landing / "statbank" / f"{table_id}_{period}.csv"
     write_if_changed(path, csv_bytes(df, bom=True))
     return path

@@ -30,7 +30,7 @@ from pipeline.fetch import (
     write_periods,
 )
 from pipeline.fetch.http import FetchError
-from pipeline.landing_formats import write_statbank_table
+from pipeline.landing_formats import statbank_columns, write_statbank_table
 
 API_URL = "https://api.statbank.dk"
 URL_ENV = "BKWH_STATBANK_URL"
@@ -160,7 +160,6 @@ def write(
     landing: Path, table: str, header: list[str], rows: list[list[str]], asked: dict
 ) -> Fetched:
     """One landing file per TID in the rows (and its sidecar)."""
-    conf = table_config("statbank", table)
     return write_periods(
         landing,
         "statbank",
@@ -168,7 +167,7 @@ def write(
         header,
         rows,
         asked,
-        wanted=[*conf["dimensions"], "TID", *conf["measures"]],
+        wanted=statbank_columns(table),
         period_column="TID",
         write_table=write_statbank_table,
     )

@@ -38,7 +38,7 @@ from pipeline.ingest.read import (
     sniff_csv,
     sql_list,
 )
-from pipeline.landing_formats import V3_LEADING_LABELS
+from pipeline.landing_formats import V3_LEADING_LABELS, jobindsats_labels, statbank_columns
 from pipeline.privacy import CPR_SHAPED
 from pipeline.suites import SourceSpec
 
@@ -131,18 +131,13 @@ def _measure_in_file(source: str, conf: dict, measure: str) -> str:
     return measure if source == "statbank" else conf["measures"][measure]["label"]
 
 
-def _layout(source: str, conf: dict) -> tuple[list[str], list[str]]:
-    """(the columns as the file names them, the same by their extracts.yml names)."""
-    dims, measures = list(conf["dimensions"]), list(conf["measures"])
+def _layout(source: str, table: str, conf: dict) -> tuple[list[str], list[str]]:
+    """(the columns as the file names them, the same by their extracts.yml names): the
+    layouts the fetchers and the sample generator write (pipeline/landing_formats.py)."""
     if source == "statbank":
-        names = [*dims, "TID", *measures]
+        names = statbank_columns(table)
         return names, names
-    labels = [
-        *V3_LEADING_LABELS,
-        *(d["label"] for d in conf["dimensions"].values()),
-        *(_measure_in_file(source, conf, m) for m in measures),
-    ]
-    return labels, ["period", "area", *dims, *measures]
+    return jobindsats_labels(table), ["period", "area", *conf["dimensions"], *conf["measures"]]
 
 
 def _insert_long(
@@ -408,7 +403,7 @@ def read_observations(
         groups[d.table].append(d)
     for table, group in sorted(groups.items()):
         conf = tables[table]
-        labels, names = _layout(spec.source, conf)
+        labels, names = _layout(spec.source, table, conf)
         if spec.source == "statbank":
             merge(problems, _read_statbank_table(con, table, conf, group, names))
         else:
