@@ -876,14 +876,16 @@ def test_extract_all_fetches_every_table_it_can_and_names_those_that_failed(tmp_
 def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_rest(
     tmp_path, key, answering, monkeypatch
 ):
-    """The monthly extract job (Dagster, in process) against a Jobindsats that answers only
-    y30r21: y30r21 is materialised and lands, and the step fails once at the end, naming
-    every other table with what the service said."""
+    """The monthly extract job (Dagster, in process, to 2026M11) against a Jobindsats that
+    answers only y30r21: y30r21 is materialised and lands, and the step fails once at the
+    end, naming every other table with what the service said."""
     import dagster as dg
     from conftest import run_extract_job
 
     seen: list[httpx.Request] = []
     answering(_y30r21_answer(seen))
+    # y30r21 has its rolling year to June in landing: the year to September is asked
+    _landed(tmp_path / "landing", "y30r21_2026QMAT02.json")
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
     with dg.instance_for_test() as instance:
         result = run_extract_job("2026M11", instance)
@@ -891,6 +893,7 @@ def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_re
     materialised = [e.asset_key.path[-1] for e in result.get_asset_materialization_events()]
     assert materialised == ["y30r21"]
     assert _landing_files(tmp_path / "landing") == [
+        "y30r21_2026QMAT02.json",
         "y30r21_2026QMAT03.json",
         "y30r21_2026QMAT03.json.request.json",
     ]
@@ -909,11 +912,11 @@ def test_the_monthly_extract_skips_a_table_that_has_not_published_the_month_yet(
     lists only 2024M01 and 2024M02: AUP02 is skipped, saying so, and asked again next month
     (a yearly table asked for this year is the same case); asked for by name, it fails."""
     seen: list[httpx.Request] = []
-    # Jobindsats lists its months to the one before those the monthly extract asks (the
-    # months it still revises, to the month before this one): its monthly tables are
-    # skipped too
+    # Jobindsats lists its months to the one before those the monthly extract asks of a
+    # table with nothing in landing (two years back from the month before this one): its
+    # tables are skipped too
     month = periods.parse(extracts.previous_month())
-    before = periods.add_months(month.start, -revision_months("jobindsats") - 1)
+    before = periods.add_months(month.start, -extracts.CATCH_UP_MONTHS - 1)
     listed = periods.label_for(before, "month")
     url = answering(_with_metadata(_statbank_answer(seen), listed), metadata=False)
     landing = tmp_path / "landing"
@@ -940,25 +943,51 @@ def _landed(landing: Path, *names: str) -> None:
 
 
 def test_the_monthly_extract_asks_the_months_still_revised_and_those_missed(tmp_path):
-    """Each table to the month before (2026M11): the months its source still revises
-    (sources' meta.revision_months: Jobindsats 2, StatBank 6), and back to the month after
-    the newest period landed where that is earlier (a month it had not published when asked),
-    but not more than two years; in the table's own periods."""
+    """Each table to the month before (2026M11): the months its source still revises and
+    the one it revised last (sources' meta.revision_months: Jobindsats 2, StatBank 6), and
+    back to the month after the newest period landed where that is earlier (a month it had
+    not published when asked), but not more than two years, which is also how far back a
+    table with nothing landed yet is asked; in the table's own periods."""
     ask = extracts.months_to_ask
     assert revision_months("jobindsats") == 2 and revision_months("statbank") == 6
-    assert ask(tmp_path, "jobindsats", "y25i09", "2026M11") == "2026M09:2026M11"
-    assert ask(tmp_path, "statbank", "AUP02", "2026M11") == "2026M05:2026M11"
-    _landed(tmp_path, "y25i09_2026M05.json", "y25i09_2026M05.json.request.json")
-    _landed(tmp_path, "y07a02_2026M11.json", "y01a02_2020M01.json", "FOLK1A_2026K2.csv")
+    assert extracts.CATCH_UP_MONTHS == 24
+    # nothing landed: two years back, whatever the table lags
+    assert ask(tmp_path, "jobindsats", "y25i09", "2026M11") == "2024M11:2026M11"
+    _landed(
+        tmp_path,
+        "y25i09_2026M05.json",
+        "y25i09_2026M05.json.request.json",
+        "y25i09x_2026M10.json",  # another table's name, beginning with this one's
+        "y25i09_2026M13.json",  # a name the pattern takes that is no month: ingest refuses it
+        "y07a02_2026M11.json",
+        "y01a02_2020M01.json",
+        "AUP02_2026M11.csv",
+        "FOLK1A_2025K4.csv",
+        "FOLK1A_2026K2.csv",
+        "HFUDD11_2024.csv",
+        "y30r21_2025QMAT04.json",
+    )
     assert ask(tmp_path, "jobindsats", "y25i09", "2026M11") == "2026M06:2026M11"
+    # up to date: the three months still revised, or revised for the last time
     assert ask(tmp_path, "jobindsats", "y07a02", "2026M11") == "2026M09:2026M11"
+    assert ask(tmp_path, "statbank", "AUP02", "2026M11") == "2026M05:2026M11"
+    # a gap of more than two years: two years
     assert ask(tmp_path, "jobindsats", "y01a02", "2026M11") == "2024M11:2026M11"
-    # FOLK1A (quarters) has 2026K2: asked from the revised months, in quarters
-    folk1a = ask(tmp_path, "statbank", "FOLK1A", "2026M11")
-    assert extracts.for_table("statbank", "FOLK1A", folk1a) == "2026K2:2026K4"
-    # y30r21 (rolling years): the one that ends within them
-    y30r21 = ask(tmp_path, "jobindsats", "y30r21", "2026M11")
-    assert extracts.for_table("jobindsats", "y30r21", y30r21) == "2026QMAT03"
+
+    def asked(source: str, table: str, through: str) -> str:
+        return extracts.for_table(source, table, ask(tmp_path, source, table, through))
+
+    # FOLK1A (quarters) has 2026K2: from the months revised, in quarters; a year on, from
+    # the quarter after 2026K2
+    assert asked("statbank", "FOLK1A", "2026M11") == "2026K2:2026K4"
+    assert asked("statbank", "FOLK1A", "2027M11") == "2026K3:2027K4"
+    # HFUDD11 (years) has 2024: 2025 and this year
+    assert asked("statbank", "HFUDD11", "2026M11") == "2025:2026"
+    # y30r21 (rolling years ending a quarter) has 2025QMAT04: the ones ended since
+    assert asked("jobindsats", "y30r21", "2026M11") == "2026QMAT01:2026QMAT03"
+    assert asked("jobindsats", "y30r21", "2027M01") == "2026QMAT01:2026QMAT04"
+    with pytest.raises(FetchError, match="give one, not both"):
+        next(extracts.fetch_each(tmp_path, [], "2026M10", "2026M11"))
 
 
 def _y25i09_rows(seen: list[httpx.Request]) -> Answer:
@@ -985,12 +1014,14 @@ def test_the_monthly_extract_fetches_the_published_months_and_keeps_an_unrevised
     tmp_path, key, answering
 ):
     """The monthly extract to 2026M11 against a Jobindsats whose y25i09 lists months to
-    2026M10: 2026M09 and 2026M10 are fetched, 2026M11 is said as not published yet (asked
-    again next month, as the table's newest landed month is then 2026M10); asked again with
-    nothing revised, the files and their sidecars are left as they were (a landing sensor
-    sees nothing new)."""
+    2026M10, with 2026M09 in landing: 2026M09 (written again, with a sidecar) and 2026M10
+    are fetched, 2026M11 is said as not published yet (asked again next month, as the
+    table's newest landed month is then 2026M10); asked again with nothing revised, the
+    files and their sidecars are left as they were (a landing sensor sees nothing new); a
+    file changed since is written again, with a new sidecar."""
     seen: list[httpx.Request] = []
     answering(_with_metadata(_y25i09_rows(seen), "2026M10"), metadata=False)
+    _landed(tmp_path, "y25i09_2026M09.json")  # landed before, by hand: no sidecar
     said: list[str] = []
     [done] = extracts.fetch_each(
         tmp_path, [("jobindsats", "y25i09")], through="2026M11", log=said.append
@@ -1011,6 +1042,13 @@ def test_the_monthly_extract_fetches_the_published_months_and_keeps_an_unrevised
     # a file revised since is written again, with a new sidecar
     first = tmp_path / "jobindsats" / "y25i09_2026M09.json"
     first.write_text(first.read_text().replace("17.1", "17.2"))
+    sidecar = first.with_name(first.name + ".request.json")
+    sidecar_stamp = sidecar.stat().st_mtime_ns
     [revised] = extracts.fetch_each(tmp_path, [("jobindsats", "y25i09")], through="2026M11")
     assert [p.name for p in revised.fetched.unchanged] == ["y25i09_2026M10.json"]
     assert "17.1" in first.read_text()
+    assert sidecar.stat().st_mtime_ns != sidecar_stamp
+    assert (
+        json.loads(sidecar.read_text())["file_sha256"]
+        == hashlib.sha256(first.read_bytes()).hexdigest()
+    )

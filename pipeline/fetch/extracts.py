@@ -6,6 +6,7 @@ period type); `bkwh extract all` and the Dagster extract assets fetch every tabl
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -42,23 +43,30 @@ def newest_landed(landing: Path, source: str, table: str) -> periods.Period | No
     for path in (landing / source).glob(f"{table}_*"):
         match = spec_for(source, path.name)
         if match and match[1].groupdict().get("table") == table:
-            found.append(periods.parse(match[1]["period"]))
+            # a name the pattern takes that is no period (2026M13): ingest refuses the file
+            with contextlib.suppress(periods.PeriodError):
+                found.append(periods.parse(match[1]["period"]))
     return max(found, key=lambda p: p.last_day, default=None)
 
 
 def months_to_ask(landing: Path, source: str, table: str, through: str) -> str:
     """The months the monthly extract asks `table` for, to the month `through` (2026M11):
-    the months the source still revises (revision_months: Jobindsats 2, StatBank 6, so a
-    revision lands as a corrected delivery), and back to the first month after the newest
+    the months the source still revises and the one it revised for the last time in this
+    release (revision_months: Jobindsats 2, so 2026M09:2026M11; StatBank 6), so that each
+    revision lands as a corrected delivery, and back to the first month after the newest
     period landed, where that is earlier (a table that had not published a month when it was
-    asked, as AUP02 lags a month, is asked again for it), but not more than CATCH_UP_MONTHS.
-    A month range, in months: for_table asks it in the table's own periods."""
+    asked, as AUP02 lags a month, is asked again for it), but not more than CATCH_UP_MONTHS,
+    which is also how far a table with nothing landed yet is asked back. A month range, in
+    months: for_table asks it in the table's own periods."""
     end = periods.parse(through).start
     start = periods.add_months(end, -revision_months(source))
+    reach = periods.add_months(end, -CATCH_UP_MONTHS)
     newest = newest_landed(landing, source, table)
-    if newest is not None:
+    if newest is None:
+        start = reach
+    else:
         after = periods.add_months(newest.last_day.replace(day=1), 1)
-        start = min(start, max(after, periods.add_months(end, -CATCH_UP_MONTHS)))
+        start = min(start, max(after, reach))
     if start >= end:
         return through
     return f"{periods.label_for(start, 'month')}:{periods.label_for(end, 'month')}"
@@ -69,8 +77,9 @@ def table_period(spec: str, period_type: str) -> str:
     '2024' (or '2023:2024') for a StatBank year; '2024K1:2024K4' for a StatBank quarter (the
     quarters the months fall in, FOLK1A's ids); for a Jobindsats rolling year (`QMAT`, the
     twelve months ending a quarter) the rolling years that end in those months, or, where
-    none does (one month, as the monthly extract asks), the last that ended before them
-    (2026M11: 2026QMAT03, the year to September); months (Jobindsats `M`), ids of the
+    none does, the last that ended before them
+    (2026M11, as `bkwh extract jobindsats` asks by default: 2026QMAT03, the year to
+    September); months (Jobindsats `M`), ids of the
     table's own kind and Jobindsats' 'latest:n' as they are."""
     if spec.strip().startswith("latest:"):
         return spec
@@ -160,6 +169,8 @@ def fetch_each(
     months_to_ask (the months still revised, and any it had not published when last asked);
     the months a table has published are fetched, the others said and asked again next
     month, and a table that has published none of them is skipped, not failed."""
+    if months and through:
+        raise FetchError(f"months {months!r} and through {through!r}: give one, not both")
     for source, table in tables:
         asked = months or months_to_ask(landing, source, table, through or previous_month())
         try:

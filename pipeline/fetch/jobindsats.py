@@ -21,12 +21,13 @@ as the service sent them and a row that came twice once: the answers re-serialis
 bytes (the sidecar names the URLs asked).
 
 Before the data is asked, the periods are checked against the table's metadata: a period the
-table does not list yet is `NotPublished` (the monthly extract skips it and asks again next
-month), as StatBank's tableinfo is read. The metadata lists them as `periods[{periodtype_id:
-"M", values[{period_id: "2026M06"}]}]`: so two public callers read it to choose the periods
-they ask (a Randers Kommune Airflow DAG's `_period_request`, code-index file 56164302239, and
-a script fetching y25i14, file 71339050572: `spec["periods"] … p["periodtype_id"] == "M" …
-v["period_id"]`); docs/sources/real_tables.md §0.2.
+table does not list yet is `NotPublished`, as StatBank's tableinfo is read (the monthly
+extract asks only the listed ones of its months, and skips a table that lists none of them).
+The metadata lists them as `periods[{periodtype_id: "M", values[{period_id: "2026M06"}]}]`:
+so two public callers read it to choose the periods they ask (an Airflow DAG's
+`_period_request`, code-index file 56164302239, and a script fetching y25i14, file
+71339050572: `spec["periods"] … p["periodtype_id"] == "M" … v["period_id"]`);
+docs/sources/real_tables.md §0.2.
 
 An answer is checked before anything is written: each area selection must give rows (an
 empty `*` would land the country alone), and no period that was not asked may come back; a
