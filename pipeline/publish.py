@@ -176,6 +176,71 @@ def _source(table: str, cols: list[str], tables: list[str]) -> str:
     )
 
 
+# The published figures that changed since the publication before: each row of
+# fct_indicator_values shown in both (not blanked as a small cell in either), with both values.
+# The sources revise their latest months (dbt sources' meta.revision_months), and a corrected
+# delivery revises any month: the report says what changed since its readers last saw it.
+REVISION_KEY = (
+    "indicator_id",
+    "period",
+    "period_type",
+    "area_code",
+    "breakdown",
+    "breakdown_value",
+)
+REVISIONS_TABLE = """
+create table marts._revisions (
+    indicator_id varchar, period date, period_type varchar, area_code integer,
+    breakdown varchar, breakdown_value varchar, unit varchar, value_before double,
+    value double, published_before timestamp
+)
+"""
+REVISIONS_SQL = f"""
+insert into marts._revisions
+select
+    n.indicator_id, n.period, n.period_type, n.area_code, n.breakdown, n.breakdown_value,
+    n.unit, o.value, n.value, p.published_at
+from marts.fct_indicator_values as n
+inner join before_this.marts.fct_indicator_values as o using ({", ".join(REVISION_KEY)})
+cross join before_this.marts._publication as p
+where n.value is not null and o.value is not null
+    -- a figure computed again in another order may differ in its last bits only
+    and abs(n.value - o.value) > 1e-9 * greatest(1, abs(o.value))
+order by all
+"""
+REVISIONS_COMMENT = (
+    "The published figures (marts.fct_indicator_values, shown in both) that changed since the "
+    "publication before, published_before: value_before as it was published then, value as "
+    "now. Empty for a first publication."
+)
+
+
+def _attach_before(con: duckdb.DuckDBPyConnection, before: Path) -> bool:
+    """Attach the publication at `before` read-only (readers may hold it) as `before_this`,
+    where it exists and holds what marts._revisions compares; False (said in the log) where
+    it cannot be read as one."""
+    if not before.exists():
+        return False
+    try:
+        con.execute(f"attach '{before}' as before_this (read_only)")
+    except duckdb.Error as e:
+        log.warning("the publication before (%s) cannot be read (%s): no revisions", before, e)
+        return False
+    found = {
+        (t, c)
+        for t, c in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = 'before_this' and schema_name = 'marts'"
+        ).fetchall()
+    }
+    wanted = {("fct_indicator_values", c) for c in (*REVISION_KEY, "value")}
+    if wanted | {("_publication", "published_at")} <= found:
+        return True
+    log.warning("the publication before (%s) lacks the figures compared: no revisions", before)
+    con.execute("detach before_this")
+    return False
+
+
 def publish(settings: Settings) -> PublishResult:
     """Build the analytics file aside from the warehouse's marts, then replace atomically."""
     target = settings.analytics_path
@@ -198,6 +263,7 @@ def publish(settings: Settings) -> PublishResult:
                 )
             columns = _mart_columns(con)
             names = sorted(columns)
+            compared = "fct_indicator_values" in names and _attach_before(con, target)
             if not names:
                 raise RuntimeError(
                     f"no tables in {settings.warehouse_path} schema "
@@ -222,6 +288,10 @@ def publish(settings: Settings) -> PublishResult:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
                 ).fetchone()[0]
+            con.execute(REVISIONS_TABLE)
+            if compared:
+                con.execute(REVISIONS_SQL)
+            con.execute(f"comment on table marts._revisions is {_quote(REVISIONS_COMMENT)}")
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "
                 "?::varchar as warehouse_path, ?::integer as n_tables, "
@@ -240,6 +310,8 @@ def publish(settings: Settings) -> PublishResult:
             )
             con.execute("commit")
             con.execute("detach wh")
+            if compared:
+                con.execute("detach before_this")
             con.execute("checkpoint")
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())

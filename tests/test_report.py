@@ -2566,3 +2566,72 @@ def test_a_report_from_a_file_published_by_other_code_says_what_it_lacks_and_wha
     assert "`make run`" in str(older.value)
     with pytest.raises(AnalyticsFileError, match=r"no published analytics file at .*none\.duckdb"):
         build_report(replace(settings, analytics_path=tmp_path / "none.duckdb"))
+
+
+def test_a_figure_changed_since_the_publication_before_is_said_with_both_values(rebuilt):
+    """A publication keeps the published figures that changed since the one before
+    (marts._revisions: shown in both, with both values and when the one before was
+    published), and the report says them under the indicator: the home municipality's total
+    by period, the indicator's other figures counted. A first publication, and one with
+    nothing changed since, has none, and the report says nothing of revisions."""
+    from pipeline.publish import publish
+
+    settings = rebuilt.settings
+    first = _rows(settings.analytics_path, "select * from marts._revisions")
+    assert first == []  # the built world's one publication
+    [(before,)] = (
+        duckdb.connect(str(settings.analytics_path), read_only=True)
+        .execute("select published_at from marts._publication")
+        .fetchall()
+    )
+    # a share of the home municipality shown in its latest period, and every other figure
+    # of that indicator and period shown (its breakdowns, the other areas), raised by 1.5
+    [row] = _rows(
+        settings.warehouse_path,
+        "select indicator_id, period, period_type, value from marts.fct_indicator_values "
+        f"where area_code = {HOME} and breakdown = 'total' and unit = 'pct' "
+        "and not is_suppressed and value is not null order by period desc, indicator_id limit 1",
+    )
+    where = "where indicator_id = ? and period = ? and period_type = ?"
+    key = [row["indicator_id"], row["period"], row["period_type"]]
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        [(shown,)] = con.execute(
+            f"select count(*) from marts.fct_indicator_values {where} "
+            "and not is_suppressed and value is not null",
+            key,
+        ).fetchall()
+        con.execute(f"update marts.fct_indicator_values set value = value + 1.5 {where}", key)
+    publish(settings)
+    revised = _rows(
+        settings.analytics_path,
+        "select indicator_id, period, area_code, breakdown, value_before, value, "
+        "published_before from marts._revisions",
+    )
+    assert len(revised) == shown
+    assert {(r["indicator_id"], r["period"]) for r in revised} == {tuple(key[:2])}
+    assert all(r["published_before"] == before for r in revised)
+    assert all(abs(r["value"] - r["value_before"] - 1.5) < 1e-9 for r in revised)
+    home = next(r for r in revised if r["area_code"] == HOME and r["breakdown"] == "total")
+    assert home["value_before"] == row["value"]
+
+    build_report(settings)
+    html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+    section = soup.find(id=formats.indicator_anchor(row["indicator_id"]))
+    [said] = [p.get_text(" ", strip=True) for p in section.select("p.revision")]
+    others = shown - 1
+    assert said.startswith("Revideret siden offentliggørelsen ")
+    assert (
+        f"{danish_period(row['period'], row['period_type'])} fra {danish(row['value'], 'pct')} % "
+        f"til {danish(row['value'] + 1.5, 'pct')} %" in said
+    ), said
+    if others:
+        assert f"{others} {'andet tal' if others == 1 else 'andre tal'}" in said, said
+    assert len(soup.select("p.revision")) == 1  # no other indicator changed
+
+    # published again with nothing changed since: none, and nothing said
+    publish(settings)
+    assert _rows(settings.analytics_path, "select * from marts._revisions") == []
+    build_report(settings)
+    html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
+    assert 'class="revision"' not in html

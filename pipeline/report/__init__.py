@@ -265,6 +265,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "breakdown_breaks": [
             {**r, "date": formats.date_text(r["effective_date"])} for r in ind.breakdown_reforms
         ],
+        "revision_text": revision_text(ind),
         "breakdown_tables": (tables := _breakdown_tables(ind, data)),
         # a dash in a table shown: the legend under the tables says what it means
         "any_suppressed": any(
@@ -281,6 +282,43 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if ind.indicator_id in data.outlook and not ind.is_retired
         else None,
     }
+
+
+# the revised periods a revision sentence names; the rest are counted
+REVISIONS_NAMED = 3
+
+
+def revision_text(ind: Indicator) -> str:
+    """What changed since the publication before (marts._revisions): 'Revideret siden
+    offentliggørelsen 6. november 2026 kl. 06.12: oktober 2026 fra 12,3 % til 12,5 % …', the
+    home municipality's totals newest first, and how many of its other figures (breakdowns,
+    other areas) changed; '' where none did. The sources revise their latest months, and a
+    corrected delivery any month: a figure the committee saw before is not changed silently."""
+    named = ind.revisions[:REVISIONS_NAMED]
+    others = len(ind.revisions) - len(named) + ind.other_revisions
+    if not named and not others:
+        return ""
+    since = ""
+    if ind.revised_since is not None:  # published_at is UTC; the reader's clock is Danish
+        before = ind.revised_since.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
+        since = f" siden offentliggørelsen {formats.date_text(before)}"
+    parts = [
+        f"{formats.period_text(r['period'], r['period_type'])} fra "
+        f"{formats.value_text(r['value_before'], r['unit'])} til "
+        f"{formats.value_text(r['value'], r['unit'])}"
+        for r in named
+    ]
+    more = (
+        f"{'og ' if parts else ''}{others} {'andet tal' if others == 1 else 'andre tal'} "
+        "(fordelinger, andre områder eller perioder)"
+        if others
+        else ""
+    )
+    listed = "; ".join(parts) + (f"; {more}" if parts and more else more)
+    return (
+        f"Revideret{since}: {listed}. Kilderne reviderer de seneste måneder, og en rettet "
+        "levering kan ændre tidligere perioder."
+    )
 
 
 # the statuses of an indicator judged against a goal: it would be projected, if it could be

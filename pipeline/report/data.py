@@ -130,6 +130,18 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 """
 
 
+# What changed since the publication before (marts._revisions, made by the publish): the home
+# municipality's totals one by one, newest first, and how many other figures of the indicator
+# (its breakdowns, the other areas) changed.
+REVISIONS_SQL = """
+select
+    indicator_id, period, period_type, unit, value_before, value, published_before,
+    area_code = $ballerup and breakdown = 'total' as is_home_total
+from marts._revisions
+order by indicator_id, is_home_total desc, period desc
+"""
+
+
 class Point(NamedTuple):
     """One period of a history: the value, its interval, and whether it is blanked (a small
     cell) or still provisional."""
@@ -162,6 +174,11 @@ class Indicator:
     breakdown_reforms: list[dict] = field(default_factory=list)
     # every target it has had, dated (marts.dim_indicator_target), oldest first
     targets: list[dict] = field(default_factory=list)
+    # the home municipality's totals changed since the publication before, newest first
+    # (REVISIONS_SQL), and the number of its other figures changed
+    revisions: list[dict] = field(default_factory=list)
+    other_revisions: int = 0
+    revised_since: datetime | None = None  # when the publication before was published
 
     def __getattr__(self, name: str):
         try:
@@ -515,6 +532,13 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             con, "select * from marts.dim_indicator_target order by indicator_id, valid_from"
         ):
             indicators[r["indicator_id"]].targets.append(r)
+        for r in _dicts(con, REVISIONS_SQL):
+            ind = indicators[r["indicator_id"]]
+            ind.revised_since = r["published_before"]
+            if r["is_home_total"]:
+                ind.revisions.append(r)
+            else:
+                ind.other_revisions += 1
         history = _dicts(con, HISTORY_SQL) if with_history else []
         statuses = {
             (r["kind"], r["status"]): Status(**r)
