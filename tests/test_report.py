@@ -2628,6 +2628,13 @@ def test_a_figure_changed_since_the_publication_before_is_said_with_both_values(
     if others:
         assert f"{others} {'andet tal' if others == 1 else 'andre tal'}" in said, said
     assert len(soup.select("p.revision")) == 1  # no other indicator changed
+    # the workbook's sheet: each changed figure of the areas shown, published then and now
+    sheet = list(
+        load_workbook(settings.workbook_path)["Revisioner"].iter_rows(min_row=2, values_only=True)
+    )
+    assert sheet and {(r[0], r[2].date()) for r in sheet} == {tuple(key[:2])}
+    assert all(abs(r[7] - r[6] - 1.5) < 1e-9 for r in sheet)
+    assert (row["value"], row["value"] + 1.5) in {(r[6], r[7]) for r in sheet}
 
     # published again with nothing changed since: none, and nothing said
     publish(settings)
@@ -2635,3 +2642,4 @@ def test_a_figure_changed_since_the_publication_before_is_said_with_both_values(
     build_report(settings)
     html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
     assert 'class="revision"' not in html
+    assert "Revisioner" not in load_workbook(settings.workbook_path).sheetnames

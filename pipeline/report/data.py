@@ -142,6 +142,21 @@ order by indicator_id, is_home_total desc, period desc
 """
 
 
+# Every revision of the shown areas' figures, for the workbook's sheet.
+REVISIONS_SHOWN_SQL = f"""
+select
+    v.indicator_id, v.period, v.period_type, a.area_name, b.label_da, v.unit, v.value_before,
+    v.value, v.published_before
+from marts._revisions as v
+inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
+inner join marts.dim_area as a on a.area_code = v.area_code
+inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
+where {SHOWN_AREAS}
+order by d.sort_order, v.period desc, v.area_code <> $ballerup, v.breakdown <> 'total',
+    v.breakdown, v.breakdown_value
+"""
+
+
 class Point(NamedTuple):
     """One period of a history: the value, its interval, and whether it is blanked (a small
     cell) or still provisional."""
@@ -342,6 +357,8 @@ class ReportData:
     outlook: dict[str, dict] = field(default_factory=dict)
     # the codes' names, by (code list, code) in their order (marts.dim_catalogue_code)
     code_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the shown areas' figures changed since the publication before (with_history)
+    revisions: list[dict] = field(default_factory=list)
 
     def name(self, code_list: str, code: str) -> str:
         """A code in the committee's words: name('breakdown', 'herkomst') is 'Herkomst'. The
@@ -540,6 +557,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             else:
                 ind.other_revisions += 1
         history = _dicts(con, HISTORY_SQL) if with_history else []
+        revisions = _dicts(con, REVISIONS_SHOWN_SQL) if with_history else []
         statuses = {
             (r["kind"], r["status"]): Status(**r)
             for r in _dicts(
@@ -595,4 +613,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         reforms,
         outlook,
         code_names,
+        revisions,
     )

@@ -4,8 +4,9 @@ Sheets: "Om tallene" (the data's date, when the file was made, the sources, the 
 small and provisional figures, and what each status means, in its colour), "Overblik" (one
 row per catalogue indicator, as the report's overview; statuses coloured as in the report),
 one sheet per group ("Overordnet", "Mål 1" … "Mål 5") with every published row for Ballerup,
-the indicator's comparator area and the areas shown beside it (0.1: Region Hovedstaden), and
-"Definitioner" (the catalogue). Figures are numbers
+the indicator's comparator area and the areas shown beside it (0.1: Region Hovedstaden),
+"Revisioner" (those areas' figures changed since the publication before, published then and
+now; only when some did), and "Definitioner" (the catalogue). Figures are numbers
 with a number format, never text (Excel shows them with the reader's decimal comma); a hidden
 (small) cell is an empty cell with "ja" in "Skjult". Header rows are frozen and filtered.
 Every sheet prints with the data's date, the time it was made and the sources in its page
@@ -469,6 +470,30 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
     _write_sheet(book, styles, stamp, "Fremskrivning", columns, rows)
 
 
+def _revisions(book, styles, stamp: Stamp, data: ReportData) -> None:
+    """The shown areas' figures changed since the publication before (marts._revisions),
+    each with the value published then and now; no sheet where none changed."""
+    if not data.revisions:
+        return
+    texts = {i.indicator_id: i.headline_da for i in data.indicators}
+
+    def unit(r: dict) -> str:
+        return r["unit"]
+
+    columns = [
+        Column("Nr.", lambda r: r["indicator_id"]),
+        Column("Indikator", lambda r: texts.get(r["indicator_id"])),
+        Column("Periode", lambda r: r["period"]),
+        Column("Periodetype", lambda r: r["period_type"]),
+        Column("Område", lambda r: r["area_name"]),
+        Column("Gruppe", lambda r: r["label_da"]),
+        Column("Offentliggjort før", lambda r: r["value_before"], unit),
+        Column("Nu", lambda r: r["value"], unit),
+        Column("Offentliggjort før den", lambda r: r["published_before"]),
+    ]
+    _write_sheet(book, styles, stamp, "Revisioner", columns, data.revisions)
+
+
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
     texts = {i.indicator_id: i.headline_da for i in data.indicators}
     reforms = {
@@ -570,5 +595,6 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     _expected_level(book, styles, stamp, data)
     _outlook(book, styles, stamp, data)
     _group_sheets(book, styles, stamp, data)
+    _revisions(book, styles, stamp, data)
     _definitions(book, styles, stamp, data)
     book.close()
