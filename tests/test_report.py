@@ -2643,3 +2643,54 @@ def test_a_figure_changed_since_the_publication_before_is_said_with_both_values(
     html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
     assert 'class="revision"' not in html
     assert "Revisioner" not in load_workbook(settings.workbook_path).sheetnames
+
+
+def test_a_compared_area_s_provisional_figures_outside_the_shading_are_marked_on_its_line():
+    """The shading marks the months Ballerup's sources still revise. A compared area's
+    figures revised longer (StatBank's six months against the register's one), or in months
+    its table ends before, fall outside it: they are hollow dots on that area's line, named
+    in the legend; inside the shading they need none."""
+    import matplotlib
+
+    from pipeline.report.charts import (
+        COMPARATOR_COLOUR,
+        OTHER_PROVISIONAL_LABEL,
+        PROVISIONAL_LABEL,
+        SVG_STYLE,
+        history_chart,
+        history_figure,
+    )
+    from pipeline.report.data import Indicator, Point
+
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    row = {
+        "indicator_id": "2.3",
+        "unit": "pct",
+        "comparator_area_code": 0,
+        "also_compared_area_codes": [],
+        "interval_method": "share",
+    }
+    names = {HOME: "Ballerup", 0: "Hele landet"}
+    home = [Point(m, 50.0, False, is_provisional=m.month == 12) for m in months]
+    country = [Point(m, 40.0, False, is_provisional=m.month >= 7) for m in months]
+    ind = Indicator(row, {HOME: home, 0: country}, targets=[])
+
+    def hollow(ind: Indicator) -> list[list[int]]:
+        with matplotlib.rc_context(SVG_STYLE):
+            ax = history_figure(ind, names).axes[0]
+        return [
+            [d.month for d in line.get_xdata()]
+            for line in ax.lines
+            if line.get_markerfacecolor() == "white"
+            and line.get_markeredgecolor() == COMPARATOR_COLOUR
+        ]
+
+    # July to November outside December's shading; December inside it
+    assert hollow(ind) == [[7, 8, 9, 10, 11]]
+    chart = history_chart(ind, names)
+    assert OTHER_PROVISIONAL_LABEL in chart and PROVISIONAL_LABEL in chart
+    # the country revised no longer than Ballerup: nothing marked, nothing named
+    country = [Point(m, 40.0, False, is_provisional=m.month == 12) for m in months]
+    same = Indicator(row, {HOME: home, 0: country}, targets=[])
+    assert hollow(same) == []
+    assert OTHER_PROVISIONAL_LABEL not in history_chart(same, names)

@@ -35,6 +35,9 @@ BESIDE_COLOUR = "#7a7a7a"  # an area shown beside the comparator (0.1: Region Ho
 BAND_ALPHA = 0.15
 PROVISIONAL_COLOUR = "#787878"
 PROVISIONAL_LABEL = "Foreløbige tal"
+# a compared area's figures its source still revises, outside the shaded months (its table may
+# be revised longer than Ballerup's sources, or end before them): hollow dots on its line
+OTHER_PROVISIONAL_LABEL = "Foreløbigt tal, sammenligning"
 REFORM_LABEL = "Reform (brud i serien)"
 # units whose axis starts at zero (shares, rates, counts); a change or gap includes zero
 FROM_ZERO = {"pct", "per_10000", "per_100", "count", "weeks", "ratio"}
@@ -182,7 +185,7 @@ def _legend(fig: Figure, ax, home: str) -> int:
             return 0
         if label.startswith(f"{home}, "):  # its interval
             return 1
-        return 3 if label in (PROVISIONAL_LABEL, REFORM_LABEL) else 2
+        return 3 if label in (PROVISIONAL_LABEL, OTHER_PROVISIONAL_LABEL, REFORM_LABEL) else 2
 
     order = sorted(range(len(labels)), key=lambda n: (rank(n), n))
     handles, labels = [handles[n] for n in order], [labels[n] for n in order]
@@ -338,6 +341,7 @@ def history_figure(
     # the comparator area, then the areas shown beside it (0.1: Region Hovedstaden)
     lines = [(area, COMPARATOR_COLOUR, 1.8, "--")] if area not in (None, BALLERUP) else []
     lines += [(a, BESIDE_COLOUR, 1.5, "-.") for a in ind.also_compared_area_codes or []]
+    marked = False
     for code, colour, width, style in lines:
         if ind.series.get(code):
             _, other_values = _values(ind.series[code])
@@ -351,6 +355,25 @@ def history_figure(
                 linestyle=style,
             )
             shown += other_values
+            shaded = span or (date.max, date.min)
+            unshaded = [
+                p
+                for p in ind.series[code]
+                if p.is_provisional and _has_value(p) and not shaded[0] <= p.period <= shaded[1]
+            ]
+            if unshaded:
+                ax.plot(
+                    [p.period for p in unshaded],
+                    [p.value for p in unshaded],
+                    linestyle="none",
+                    marker="o",
+                    markersize=4.5,
+                    markerfacecolor="white",
+                    markeredgecolor=colour,
+                    markeredgewidth=1.3,
+                    label=None if marked else OTHER_PROVISIONAL_LABEL,
+                )
+                marked = True
     segments = target_segments(ind, first, last)
     for n, (start, end, value, text) in enumerate(segments):
         if len(segments) > 1:  # each over the periods it held for
