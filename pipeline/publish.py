@@ -16,6 +16,9 @@ in fct_indicator_values, and every per-indicator table takes its flags from ther
 Each published table and column carries its description from the dbt YAML as a DuckDB
 comment (`duckdb_columns()` shows them; so do DBeaver and the DuckDB CLI's `.schema`), and
 after the swap every table is also exported as `<export dir>/<table>.parquet` for BI tools.
+The publish's own tables, `_publication` (when, from what) and `_revisions` (the figures
+changed since the month before's report, described by its own comments), are in the file
+only.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import DBT_PROJECT_DIR, Settings, read_yaml
+from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
@@ -176,10 +179,13 @@ def _source(table: str, cols: list[str], tables: list[str]) -> str:
     )
 
 
-# The published figures that changed since the publication before: each row of
-# fct_indicator_values shown in both (not blanked as a small cell in either), with both values.
-# The sources revise their latest months (dbt sources' meta.revision_months), and a corrected
-# delivery revises any month: the report says what changed since its readers last saw it.
+# The published figures that changed since the committee's last monthly report: each row of
+# fct_indicator_values shown both then and now (not blanked as a small cell in either), with
+# both values. The sources revise their latest months (dbt sources' meta.revision_months), and a
+# corrected delivery revises any month. The baseline is the last publication of an earlier data
+# month (the month before's report): a publication of the same data month (a daily delivery of
+# the case system, a run again after a crash, new code) carries the baseline's revisions on and
+# adds what changed since, so a revision is not lost by a publish the committee never read.
 REVISION_KEY = (
     "indicator_id",
     "period",
@@ -188,30 +194,31 @@ REVISION_KEY = (
     "breakdown",
     "breakdown_value",
 )
-REVISIONS_TABLE = """
-create table marts._revisions (
-    indicator_id varchar, period date, period_type varchar, area_code integer,
-    breakdown varchar, breakdown_value varchar, unit varchar, value_before double,
-    value double, published_before timestamp
-)
-"""
-REVISIONS_SQL = f"""
-insert into marts._revisions
-select
-    n.indicator_id, n.period, n.period_type, n.area_code, n.breakdown, n.breakdown_value,
-    n.unit, o.value, n.value, p.published_at
-from marts.fct_indicator_values as n
-inner join before_this.marts.fct_indicator_values as o using ({", ".join(REVISION_KEY)})
-cross join before_this.marts._publication as p
-where n.value is not null and o.value is not null
-    -- a figure computed again in another order may differ in its last bits only
-    and abs(n.value - o.value) > 1e-9 * greatest(1, abs(o.value))
-order by all
-"""
+REVISIONS_COLUMNS = {
+    "indicator_id": ("varchar", "The indicator (marts.dim_indicator)."),
+    "period": ("date", "The figure's period (first day; a rolling year's last month)."),
+    "period_type": ("varchar", "month, quarter, rolling_year or year."),
+    "area_code": ("integer", "The area (marts.dim_area)."),
+    "breakdown": ("varchar", "The breakdown ('total' for the figure itself)."),
+    "breakdown_value": ("varchar", "The breakdown's group ('I alt' for the total)."),
+    "unit": ("varchar", "The figure's unit (seed units)."),
+    "value_before": ("double", "The figure as published in the baseline, revisions_since."),
+    "value": ("double", "The figure as published now."),
+    "published_before": (
+        "timestamp",
+        "When the baseline was published (UTC): the last publication of an earlier data month.",
+    ),
+}
 REVISIONS_COMMENT = (
     "The published figures (marts.fct_indicator_values, shown in both) that changed since the "
-    "publication before, published_before: value_before as it was published then, value as "
-    "now. Empty for a first publication."
+    "last publication of an earlier data month, the month before's report (published_before): "
+    "value_before as published then, value as now. Empty for a first publication."
+)
+# a figure computed again in another order may differ in its last bits only
+CHANGED = "abs({new} - {old}) > 1e-9 * greatest(1, abs({old}))"
+DATA_UNTIL_SQL = (
+    "select max(period) from {db}marts.fct_indicator_values "
+    "where area_code = {home} and value is not null"
 )
 
 
@@ -226,19 +233,78 @@ def _attach_before(con: duckdb.DuckDBPyConnection, before: Path) -> bool:
     except duckdb.Error as e:
         log.warning("the publication before (%s) cannot be read (%s): no revisions", before, e)
         return False
-    found = {
-        (t, c)
-        for t, c in con.execute(
-            "select table_name, column_name from duckdb_columns() "
-            "where database_name = 'before_this' and schema_name = 'marts'"
-        ).fetchall()
-    }
     wanted = {("fct_indicator_values", c) for c in (*REVISION_KEY, "value")}
-    if wanted | {("_publication", "published_at")} <= found:
+    if wanted | {("_publication", "published_at")} <= _columns_of(con, "before_this"):
         return True
     log.warning("the publication before (%s) lacks the figures compared: no revisions", before)
     con.execute("detach before_this")
     return False
+
+
+def _columns_of(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
+    return set(
+        con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = ? and schema_name = 'marts'",
+            [database],
+        ).fetchall()
+    )
+
+
+def _record_revisions(con: duckdb.DuckDBPyConnection, compared: bool) -> datetime | None:
+    """marts._revisions of the publication being built (`con`; the one before attached as
+    `before_this` where `compared`), with its columns described; returns when its baseline
+    was published (None: no baseline, a first publication)."""
+    columns = ", ".join(f"{c} {t}" for c, (t, _) in REVISIONS_COLUMNS.items())
+    con.execute(f"create table marts._revisions ({columns})")
+    con.execute(f"comment on table marts._revisions is {_quote(REVISIONS_COMMENT)}")
+    for column, (_, text) in REVISIONS_COLUMNS.items():
+        con.execute(f"comment on column marts._revisions.{column} is {_quote(text)}")
+    if not compared:
+        return None
+    home = dbt_var("home_municipality")
+    [(now,)] = con.execute(DATA_UNTIL_SQL.format(db="", home=home)).fetchall()
+    [(then,)] = con.execute(DATA_UNTIL_SQL.format(db="before_this.", home=home)).fetchall()
+    before = _columns_of(con, "before_this")
+    [(published, baseline)] = con.execute(
+        "select published_at, "
+        + ("revisions_since" if ("_publication", "revisions_since") in before else "null")
+        + " from before_this.marts._publication"
+    ).fetchall()
+    key = ", ".join(REVISION_KEY)
+    # the same data month as the one before: its baseline kept and its revisions carried on
+    carry = (
+        now is not None
+        and then is not None
+        and now <= then
+        and baseline is not None
+        and ("_revisions", "value_before") in before
+    )
+    carried = (
+        f"select {key}, value_before from before_this.marts._revisions"
+        if carry
+        else f"select {key}, value as value_before from marts._revisions where false"
+    )
+    since = baseline if carry else published
+    con.execute(
+        f"""
+        insert into marts._revisions
+        with carried as ({carried}),
+        before as (
+            select {key}, coalesce(c.value_before, o.value) as value_before
+            from before_this.marts.fct_indicator_values as o
+            full join carried as c using ({key})
+        )
+        select n.{key.replace(", ", ", n.")}, n.unit, b.value_before, n.value, ?::timestamp
+        from marts.fct_indicator_values as n
+        inner join before as b using ({key})
+        where n.value is not null and b.value_before is not null
+            and {CHANGED.format(new="n.value", old="b.value_before")}
+        order by all
+        """,
+        [since],
+    )
+    return since
 
 
 def publish(settings: Settings) -> PublishResult:
@@ -288,15 +354,12 @@ def publish(settings: Settings) -> PublishResult:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
                 ).fetchone()[0]
-            con.execute(REVISIONS_TABLE)
-            if compared:
-                con.execute(REVISIONS_SQL)
-            con.execute(f"comment on table marts._revisions is {_quote(REVISIONS_COMMENT)}")
+            revisions_since = _record_revisions(con, compared)
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "
                 "?::varchar as warehouse_path, ?::integer as n_tables, "
                 "?::bigint as n_suppressed_cells, ?::varchar as built_from_inputs, "
-                "?::varchar as built_from_code",
+                "?::varchar as built_from_code, ?::timestamp as revisions_since",
                 [
                     published_at,
                     str(settings.warehouse_path),
@@ -306,6 +369,8 @@ def publish(settings: Settings) -> PublishResult:
                     # publish after a load without a build must not pass for current
                     built_from_inputs(con, "wh"),
                     code_fingerprint(),
+                    # marts._revisions' baseline: the last publication of an earlier month
+                    revisions_since,
                 ],
             )
             con.execute("commit")

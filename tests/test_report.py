@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date
 from itertools import groupby, takewhile
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, read_yaml
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, local_zone, read_yaml
 from pipeline.forecast import MIN_HISTORY
 from pipeline.report import build_report, formats
 from pipeline.report.data import AnalyticsFileError
@@ -2568,81 +2568,136 @@ def test_a_report_from_a_file_published_by_other_code_says_what_it_lacks_and_wha
         build_report(replace(settings, analytics_path=tmp_path / "none.duckdb"))
 
 
-def test_a_figure_changed_since_the_publication_before_is_said_with_both_values(rebuilt):
-    """A publication keeps the published figures that changed since the one before
-    (marts._revisions: shown in both, with both values and when the one before was
-    published), and the report says them under the indicator: the home municipality's total
-    by period, the indicator's other figures counted. A first publication, and one with
-    nothing changed since, has none, and the report says nothing of revisions."""
+def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_values(rebuilt):
+    """A publication keeps the published figures that changed since its baseline, the last
+    publication of an earlier data month (marts._revisions: shown in both, both values, when
+    the baseline was published), and the outputs say those that change as they write them:
+    the report under the indicator (the home municipality's total by period, its other
+    figures shown counted), the workbook one row each. A publication of the same data month
+    carries them on (a run again after a crash, a daily delivery: the committee reads the
+    month's report); a figure back at its baseline value, or a new data month with nothing
+    changed, has none."""
     from pipeline.publish import publish
+    from pipeline.report.data import SHOWN_AREAS
 
     settings = rebuilt.settings
-    first = _rows(settings.analytics_path, "select * from marts._revisions")
-    assert first == []  # the built world's one publication
-    [(before,)] = (
-        duckdb.connect(str(settings.analytics_path), read_only=True)
-        .execute("select published_at from marts._publication")
-        .fetchall()
-    )
+
+    def revisions() -> list[dict]:
+        return _rows(
+            settings.analytics_path,
+            "select indicator_id, period, area_code, breakdown, value_before, value, "
+            "published_before from marts._revisions",
+        )
+
+    def published() -> dict:
+        return _rows(settings.analytics_path, "select * from marts._publication")[0]
+
+    def said() -> tuple[list[str], list[tuple]]:
+        build_report(settings)
+        html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+        lines = [p.get_text(" ", strip=True) for p in soup.select("p.revision")]
+        book = load_workbook(settings.workbook_path)
+        sheet = book["Revisioner"] if "Revisioner" in book.sheetnames else None
+        return lines, list(sheet.iter_rows(min_row=2, values_only=True)) if sheet else []
+
+    assert revisions() == [] and published()["revisions_since"] is None  # a first one
+    first = published()["published_at"]
     # a share of the home municipality shown in its latest period, and every other figure
-    # of that indicator and period shown (its breakdowns, the other areas), raised by 1.5
-    [row] = _rows(
-        settings.warehouse_path,
+    # of that indicator and period (its breakdowns, every area), raised by 1.5; another
+    # indicator's total by a millionth, which no output can show (a total not half-way
+    # between two of its shown decimals, where a millionth would tip the rounding)
+    shares = (
         "select indicator_id, period, period_type, value from marts.fct_indicator_values "
         f"where area_code = {HOME} and breakdown = 'total' and unit = 'pct' "
-        "and not is_suppressed and value is not null order by period desc, indicator_id limit 1",
+        "and not is_suppressed and value is not null {} order by period desc, indicator_id"
+    )
+    [row] = _rows(settings.warehouse_path, shares.format("") + " limit 1")
+    [tiny] = _rows(
+        settings.warehouse_path,
+        shares.format(
+            f"and indicator_id <> '{row['indicator_id']}' "
+            "and abs(value * 10 - floor(value * 10) - 0.5) > 0.01"
+        )
+        + " limit 1",
     )
     where = "where indicator_id = ? and period = ? and period_type = ?"
     key = [row["indicator_id"], row["period"], row["period_type"]]
     with duckdb.connect(str(settings.warehouse_path)) as con:
+        before = {
+            r[:3]: r[3]
+            for r in con.execute(
+                "select area_code, breakdown, breakdown_value, value "
+                f"from marts.fct_indicator_values {where} and value is not null",
+                key,
+            ).fetchall()
+        }
         [(shown,)] = con.execute(
-            f"select count(*) from marts.fct_indicator_values {where} "
-            "and not is_suppressed and value is not null",
+            "select count(*) from marts.fct_indicator_values as v "
+            "join marts.dim_indicator as d using (indicator_id) "
+            "where v.indicator_id = ? and v.period = ? and v.period_type = ? "
+            "and v.value is not null "
+            f"and {SHOWN_AREAS.replace('$ballerup', str(HOME))}",
             key,
         ).fetchall()
         con.execute(f"update marts.fct_indicator_values set value = value + 1.5 {where}", key)
+        con.execute(
+            f"update marts.fct_indicator_values set value = value + 1e-6 {where} "
+            f"and area_code = {HOME} and breakdown = 'total'",
+            [tiny["indicator_id"], tiny["period"], tiny["period_type"]],
+        )
     publish(settings)
-    revised = _rows(
-        settings.analytics_path,
-        "select indicator_id, period, area_code, breakdown, value_before, value, "
-        "published_before from marts._revisions",
-    )
-    assert len(revised) == shown
-    assert {(r["indicator_id"], r["period"]) for r in revised} == {tuple(key[:2])}
-    assert all(r["published_before"] == before for r in revised)
-    assert all(abs(r["value"] - r["value_before"] - 1.5) < 1e-9 for r in revised)
-    home = next(r for r in revised if r["area_code"] == HOME and r["breakdown"] == "total")
+    revised = revisions()
+    assert published()["revisions_since"] == first
+    assert {r["indicator_id"] for r in revised} == {row["indicator_id"], tiny["indicator_id"]}
+    ours = [r for r in revised if r["indicator_id"] == row["indicator_id"]]
+    assert len(ours) == len(before)  # every area's, in the published file
+    assert all(r["published_before"] == first and r["period"] == row["period"] for r in ours)
+    assert all(abs(r["value"] - r["value_before"] - 1.5) < 1e-9 for r in ours)
+    home = next(r for r in ours if r["area_code"] == HOME and r["breakdown"] == "total")
     assert home["value_before"] == row["value"]
 
-    build_report(settings)
-    html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
-    section = soup.find(id=formats.indicator_anchor(row["indicator_id"]))
-    [said] = [p.get_text(" ", strip=True) for p in section.select("p.revision")]
-    others = shown - 1
-    assert said.startswith("Revideret siden offentliggørelsen ")
+    lines, sheet = said()
+    assert len(lines) == 1, "\n".join(lines)  # not the millionth
+    [line] = lines
+    others = shown - 1  # the figures the outputs show, not every area's
+    at = formats.date_text(first.replace(tzinfo=UTC).astimezone(local_zone()))  # Danish time
+    assert line.startswith(f"Revideret siden offentliggørelsen {at}:"), line
     assert (
         f"{danish_period(row['period'], row['period_type'])} fra {danish(row['value'], 'pct')} % "
-        f"til {danish(row['value'] + 1.5, 'pct')} %" in said
-    ), said
+        f"til {danish(row['value'] + 1.5, 'pct')} %" in line
+    ), line
     if others:
-        assert f"{others} {'andet tal' if others == 1 else 'andre tal'}" in said, said
-    assert len(soup.select("p.revision")) == 1  # no other indicator changed
-    # the workbook's sheet: each changed figure of the areas shown, published then and now
-    sheet = list(
-        load_workbook(settings.workbook_path)["Revisioner"].iter_rows(min_row=2, values_only=True)
-    )
-    assert sheet and {(r[0], r[2].date()) for r in sheet} == {tuple(key[:2])}
-    assert all(abs(r[7] - r[6] - 1.5) < 1e-9 for r in sheet)
-    assert (row["value"], row["value"] + 1.5) in {(r[6], r[7]) for r in sheet}
+        word = "andet tal" if others == 1 else "andre tal"
+        assert f"og {others} {word} i fordelingerne eller for de sammenlignede områder" in line
+    assert len(sheet) == shown and {(r[0], r[2].date()) for r in sheet} == {tuple(key[:2])}
+    assert all(abs(r[8] - r[7] - 1.5) < 1e-9 for r in sheet)
+    assert (row["value"], row["value"] + 1.5) in {(r[7], r[8]) for r in sheet}
 
-    # published again with nothing changed since: none, and nothing said
+    # published again in the same data month, nothing new: the same revisions, baseline kept
     publish(settings)
-    assert _rows(settings.analytics_path, "select * from marts._revisions") == []
-    build_report(settings)
-    html = (settings.report_dir / "index.html").read_text(encoding="utf-8")
-    assert 'class="revision"' not in html
-    assert "Revisioner" not in load_workbook(settings.workbook_path).sheetnames
+    assert published()["revisions_since"] == first
+    assert sorted(map(repr, revisions())) == sorted(map(repr, revised))
+    assert said()[0] == lines
+    # a figure back at its baseline value: no longer revised
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(f"update marts.fct_indicator_values set value = value - 1.5 {where}", key)
+    publish(settings)
+    assert {r["indicator_id"] for r in revisions()} == {tiny["indicator_id"]}
+    assert said() == ([], [])
+    # a new data month (the month after, published for Ballerup): the baseline is the one
+    # before, and nothing has changed since it
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(
+            "insert into marts.fct_indicator_values select * replace (period + interval 1 month "
+            "as period) from marts.fct_indicator_values "
+            f"{where} and area_code = {HOME} and breakdown = 'total'",
+            key,
+        )
+    before_this = published()["published_at"]
+    publish(settings)
+    assert published()["revisions_since"] == before_this
+    assert revisions() == []
 
 
 def test_a_compared_area_s_provisional_figures_outside_the_shading_are_marked_on_its_line():

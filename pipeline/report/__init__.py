@@ -289,11 +289,12 @@ REVISIONS_NAMED = 3
 
 
 def revision_text(ind: Indicator) -> str:
-    """What changed since the publication before (marts._revisions): 'Revideret siden
-    offentliggørelsen 6. november 2026 kl. 06.12: oktober 2026 fra 12,3 % til 12,5 % …', the
-    home municipality's totals newest first, and how many of its other figures (breakdowns,
-    other areas) changed; '' where none did. The sources revise their latest months, and a
-    corrected delivery any month: a figure the committee saw before is not changed silently."""
+    """What changed since the month before's report (marts._revisions, as the outputs write
+    the figures): 'Revideret siden offentliggørelsen 6. november 2026 kl. 06.12: oktober 2026
+    fra 12,3 % til 12,5 % …', the home municipality's totals newest first, and how many of
+    its other figures shown (breakdowns, the compared areas) changed; '' where none did. The
+    sources revise their latest months, and a corrected delivery any month: a figure the
+    committee saw is not changed silently."""
     named = ind.revisions[:REVISIONS_NAMED]
     others = len(ind.revisions) - len(named) + ind.other_revisions
     if not named and not others:
@@ -308,16 +309,14 @@ def revision_text(ind: Indicator) -> str:
         f"{formats.value_text(r['value'], r['unit'])}"
         for r in named
     ]
-    more = (
-        f"{'og ' if parts else ''}{others} {'andet tal' if others == 1 else 'andre tal'} "
-        "(fordelinger, andre områder eller perioder)"
-        if others
-        else ""
-    )
-    listed = "; ".join(parts) + (f"; {more}" if parts and more else more)
+    if others and parts:
+        word = "andet tal" if others == 1 else "andre tal"
+        parts.append(f"og {others} {word} i fordelingerne eller for de sammenlignede områder")
+    elif others:
+        parts.append(f"{others} tal i fordelingerne eller for de sammenlignede områder")
     return (
-        f"Revideret{since}: {listed}. Kilderne reviderer de seneste måneder, og en rettet "
-        "levering kan ændre tidligere perioder."
+        f"Revideret{since}: {'; '.join(parts)}. Kilderne reviderer de seneste måneder, og en "
+        "rettet levering kan ændre tidligere perioder."
     )
 
 

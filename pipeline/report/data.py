@@ -130,23 +130,25 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 """
 
 
-# What changed since the publication before (marts._revisions, made by the publish): the home
-# municipality's totals one by one, newest first, and how many other figures of the indicator
-# (its breakdowns, the other areas) changed.
-REVISIONS_SQL = """
+# What changed since the month before's report (marts._revisions, made by the publish): the
+# home municipality's totals one by one, newest first, and the indicator's other figures the
+# outputs show (its breakdowns, the compared areas), counted.
+REVISIONS_SQL = f"""
 select
-    indicator_id, period, period_type, unit, value_before, value, published_before,
-    area_code = $ballerup and breakdown = 'total' as is_home_total
-from marts._revisions
-order by indicator_id, is_home_total desc, period desc
+    v.indicator_id, v.period, v.period_type, v.unit, v.value_before, v.value,
+    v.published_before, v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
+from marts._revisions as v
+inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
+where {SHOWN_AREAS}
+order by v.indicator_id, is_home_total desc, v.period desc
 """
 
 
 # Every revision of the shown areas' figures, for the workbook's sheet.
 REVISIONS_SHOWN_SQL = f"""
 select
-    v.indicator_id, v.period, v.period_type, a.area_name, b.label_da, v.unit, v.value_before,
-    v.value, v.published_before
+    v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, b.label_da, v.unit,
+    v.value_before, v.value, v.published_before
 from marts._revisions as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
@@ -155,6 +157,15 @@ where {SHOWN_AREAS}
 order by d.sort_order, v.period desc, v.area_code <> $ballerup, v.breakdown <> 'total',
     v.breakdown, v.breakdown_value
 """
+
+
+def seen_to_change(revision: dict) -> bool:
+    """A revision the outputs can show: its two values differ as the outputs write them
+    (8,4 % to 8,4 % is none, whatever the decimals behind)."""
+    unit = revision["unit"]
+    return formats.value_text(revision["value_before"], unit) != formats.value_text(
+        revision["value"], unit
+    )
 
 
 class Point(NamedTuple):
@@ -552,12 +563,15 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         for r in _dicts(con, REVISIONS_SQL):
             ind = indicators[r["indicator_id"]]
             ind.revised_since = r["published_before"]
+            if not seen_to_change(r):
+                continue
             if r["is_home_total"]:
                 ind.revisions.append(r)
             else:
                 ind.other_revisions += 1
         history = _dicts(con, HISTORY_SQL) if with_history else []
-        revisions = _dicts(con, REVISIONS_SHOWN_SQL) if with_history else []
+        shown = _dicts(con, REVISIONS_SHOWN_SQL) if with_history else []
+        revisions = [r for r in shown if seen_to_change(r)]
         statuses = {
             (r["kind"], r["status"]): Status(**r)
             for r in _dicts(

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.config import dbt_var
+from pipeline.config import dbt_var, local_zone
 from pipeline.report import formats
 from pipeline.report.data import Indicator, ReportData
 
@@ -471,8 +471,9 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
 
 
 def _revisions(book, styles, stamp: Stamp, data: ReportData) -> None:
-    """The shown areas' figures changed since the publication before (marts._revisions),
-    each with the value published then and now; no sheet where none changed."""
+    """The shown areas' figures changed since the month before's report (marts._revisions),
+    as the outputs write them, each with the value published then and now; no sheet where
+    none changed."""
     if not data.revisions:
         return
     texts = {i.indicator_id: i.headline_da for i in data.indicators}
@@ -480,16 +481,20 @@ def _revisions(book, styles, stamp: Stamp, data: ReportData) -> None:
     def unit(r: dict) -> str:
         return r["unit"]
 
+    def local(moment):  # published_at is UTC; the reader's clock is Danish
+        return formats.date_text(moment.replace(tzinfo=UTC).astimezone(local_zone()))
+
     columns = [
         Column("Nr.", lambda r: r["indicator_id"]),
         Column("Indikator", lambda r: texts.get(r["indicator_id"])),
         Column("Periode", lambda r: r["period"]),
-        Column("Periodetype", lambda r: r["period_type"]),
+        Column("Periodetype", lambda r: data.name("period_type", r["period_type"])),
         Column("Område", lambda r: r["area_name"]),
-        Column("Gruppe", lambda r: r["label_da"]),
-        Column("Offentliggjort før", lambda r: r["value_before"], unit),
-        Column("Nu", lambda r: r["value"], unit),
-        Column("Offentliggjort før den", lambda r: r["published_before"]),
+        Column("Opdeling", lambda r: data.name("breakdown", r["breakdown"])),
+        Column("Værdi for opdelingen", lambda r: r["label_da"]),
+        Column("Værdi før", lambda r: r["value_before"], unit),
+        Column("Værdi nu", lambda r: r["value"], unit),
+        Column("Før: offentliggjort", lambda r: local(r["published_before"])),
     ]
     _write_sheet(book, styles, stamp, "Revisioner", columns, data.revisions)
 
