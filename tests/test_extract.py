@@ -1052,3 +1052,21 @@ def test_the_monthly_extract_fetches_the_published_months_and_keeps_an_unrevised
         json.loads(sidecar.read_text())["file_sha256"]
         == hashlib.sha256(first.read_bytes()).hexdigest()
     )
+
+
+def test_the_monthly_extract_asks_statbank_only_the_months_its_tableinfo_lists(tmp_path, answering):
+    """StatBank's AUP02 lists 2024M01 and 2024M02 (the fixture's tableinfo); the monthly
+    extract to 2024M03, with nothing in landing, asks two years back: only the two months
+    listed go into the data request, and 2024M03 is said as not published yet."""
+    seen: list[httpx.Request] = []
+    answering(_statbank_answer(seen))
+    said: list[str] = []
+    [done] = extracts.fetch_each(
+        tmp_path, [("statbank", "AUP02")], through="2024M03", log=said.append
+    )
+    assert not done.failed and done.months == "2022M03:2024M03"
+    [data] = [r for r in seen if r.method == "POST"]
+    [tid] = [v for v in json.loads(data.content)["variables"] if v["code"].upper() == "TID"]
+    assert tid["values"] == ["2024M01", "2024M02"]
+    assert any("not published yet" in line and "'2024M03'" in line for line in said), said
+    assert [p.name for p in done.fetched.files] == ["AUP02_2024M01.csv", "AUP02_2024M02.csv"]
