@@ -7,10 +7,12 @@ log in after STARTTLS). A channel that fails is written into the alert; the log 
 always there. Two kinds: a failed run (the run-failure sensor for runs the daemon launches,
 `bkwh run` itself for the runs it executes, and the killed runs it marks failed) and, after
 a publication, what changed against the statuses last told (statuses_alerted_last): an
-indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, or a projection
+indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, a projection
 turning off course (fct_indicator_outlook: a course word that dim_status classes 'bad',
-'ikke på kurs', where it was another). Each change links to its section of the report
-(`BKWH_REPORT_URL` as the report's address for readers, else the report file).
+'ikke på kurs', where it was another), or Ballerup's figure revised since the month before's
+report (marts._revisions, as the report words it; told again only when it changes). Each
+change links to its section of the report (`BKWH_REPORT_URL` as the report's address for
+readers, else the report file).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import Settings
+from pipeline.config import Settings, dbt_var
 from pipeline.files import write_atomic
 from pipeline.report import formats
 
@@ -73,19 +75,49 @@ def status_snapshot(analytics_path: Path) -> dict[str, dict]:
         return {}
 
 
+# Ballerup's totals revised since the month before's report (marts._revisions), newest first
+REVISED_SQL = """
+select indicator_id, period, period_type, unit, value_before, value
+from marts._revisions
+where area_code = ? and breakdown = 'total'
+order by indicator_id, period desc
+"""
+
+
 def _snapshot(analytics_path: Path) -> dict[str, dict]:
+    from pipeline.report.data import seen_to_change
+
     with duckdb.connect(str(analytics_path), read_only=True) as con:
-        has_outlook = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'fct_indicator_outlook'"
-        ).fetchone()[0]
+        tables = {
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        has_outlook = "fct_indicator_outlook" in tables
         sql = STATUS_SQL.format(
             outlook=OUTLOOK_COLUMNS if has_outlook else NO_OUTLOOK,
             join=OUTLOOK_JOIN if has_outlook else "",
         )
         cursor = con.execute(sql)
         names = [c[0] for c in cursor.description]
-        return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+        snapshot = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+        revised = (
+            con.execute(REVISED_SQL, [dbt_var("home_municipality")]).fetchall()
+            if "_revisions" in tables
+            else []
+        )
+    # each indicator's revisions as the report words them: told again only when they change
+    keys = ("indicator_id", "period", "period_type", "unit", "value_before", "value")
+    for row in (dict(zip(keys, r, strict=True)) for r in revised):
+        if row["indicator_id"] in snapshot and seen_to_change(row):
+            said = snapshot[row["indicator_id"]].setdefault("revised", [])
+            said.append(
+                f"{formats.period_text(row['period'], row['period_type'])} fra "
+                f"{formats.value_text(row['value_before'], row['unit'])} til "
+                f"{formats.value_text(row['value'], row['unit'])}"
+            )
+    return snapshot
 
 
 ALERTED = "alerted_statuses.json"  # in the log folder
@@ -126,8 +158,8 @@ def remember_alerted(settings: Settings, snapshot: dict[str, dict]) -> None:
 
 def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
     """What changed between two publications: a status word, a rank falling (an indicator
-    whose unit is 'rank', seed units: 2.1's place in the region), or a projection turning
-    off course."""
+    whose unit is 'rank', seed units: 2.1's place in the region), a projection turning
+    off course, or Ballerup's figure revised (again)."""
     changes = []
     for indicator_id, new in sorted(after.items()):
         old = before.get(indicator_id)
@@ -158,6 +190,16 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                     "text": f"{indicator_id} {new['headline_da']}: placeringen er "
                     f"{formats.change_text(fall, 'rank')}, fra nr. {int(old['value'])} "
                     f"til nr. {int(new['value'])}",
+                }
+            )
+        # Ballerup's figure revised since the month before's report, or revised again
+        if new.get("revised") and new["revised"] != old.get("revised"):
+            changes.append(
+                {
+                    "indicator_id": indicator_id,
+                    "kind": "revision",
+                    "text": f"{indicator_id} {new['headline_da']}: revideret siden sidste "
+                    f"måneds rapport, {'; '.join(new['revised'])}",
                 }
             )
         # off course now (its word's class in dim_status), and on another course before

@@ -222,3 +222,37 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
     assert f"fra «{other}» til «{published['2.3']['status']}»" in alert["changes"][1]["text"]
     [mail] = channels.messages
     assert "#i-2-3" in mail.get_content()
+
+
+def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tmp_path):
+    """A publication whose marts._revisions holds Ballerup's total of an indicator changed as
+    the report shows it: the snapshot words it as the report does, the change is told, and
+    not again while it stays as it was told; a change too small to show is no revision."""
+    from pipeline.config import dbt_var
+
+    path = tmp_path / "analytics.duckdb"
+    path.write_bytes(built.settings.analytics_path.read_bytes())
+    told = status_snapshot(path)
+    assert not any("revised" in row for row in told.values())
+    home = dbt_var("home_municipality")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "insert into marts._revisions values "
+            f"('2.3', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 17.24, "
+            "20.79, timestamp '2025-11-15 05:12'), "
+            f"('1.5', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 93.08, "
+            "93.09, timestamp '2025-11-15 05:12'), "
+            "('2.3', date '2025-10-01', 'month', 0, 'total', 'I alt', 'pct', 3.0, 4.0, "
+            "timestamp '2025-11-15 05:12')"
+        )
+    now = status_snapshot(path)
+    assert now["2.3"]["revised"] == ["oktober 2025 fra 17,2 % til 20,8 %"]
+    assert "revised" not in now["1.5"]  # 93,1 % both: not shown as a change
+    [change] = [c for c in status_changes(told, now) if c["kind"] == "revision"]
+    assert change["indicator_id"] == "2.3"
+    assert (
+        "revideret siden sidste måneds rapport, oktober 2025 fra 17,2 % til 20,8 %"
+        in (change["text"])
+    )
+    # told once: the same revision in the next publication is no change
+    assert not [c for c in status_changes(now, now) if c["kind"] == "revision"]
