@@ -112,11 +112,7 @@ def _snapshot(analytics_path: Path) -> dict[str, dict]:
     for row in (dict(zip(keys, r, strict=True)) for r in revised):
         if row["indicator_id"] in snapshot and seen_to_change(row):
             said = snapshot[row["indicator_id"]].setdefault("revised", [])
-            said.append(
-                f"{formats.period_text(row['period'], row['period_type'])} fra "
-                f"{formats.value_text(row['value_before'], row['unit'])} til "
-                f"{formats.value_text(row['value'], row['unit'])}"
-            )
+            said.append(formats.revision_words(row))
     return snapshot
 
 

@@ -303,12 +303,7 @@ def revision_text(ind: Indicator) -> str:
     if ind.revised_since is not None:  # published_at is UTC; the reader's clock is Danish
         before = ind.revised_since.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
         since = f" siden offentliggørelsen {formats.date_text(before)}"
-    parts = [
-        f"{formats.period_text(r['period'], r['period_type'])} fra "
-        f"{formats.value_text(r['value_before'], r['unit'])} til "
-        f"{formats.value_text(r['value'], r['unit'])}"
-        for r in named
-    ]
+    parts = [formats.revision_words(r) for r in named]
     if others and parts:
         word = "andet tal" if others == 1 else "andre tal"
         parts.append(f"og {others} {word} i fordelingerne eller for de sammenlignede områder")

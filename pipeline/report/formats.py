@@ -290,6 +290,16 @@ def period_text(period: date | None, period_type: str | None) -> str:
             return month
 
 
+def revision_words(revision: dict) -> str:
+    """A revised figure (a row of marts._revisions) as the report and the alerts say it:
+    'oktober 2026 fra 17,2 % til 20,8 %'."""
+    unit = revision["unit"]
+    return (
+        f"{period_text(revision['period'], revision['period_type'])} fra "
+        f"{value_text(revision['value_before'], unit)} til {value_text(revision['value'], unit)}"
+    )
+
+
 def date_text(moment: date | datetime) -> str:
     """'22. november 2026', with the time ('kl. 10.30') for a datetime."""
     text = f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year}"
