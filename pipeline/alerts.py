@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import Settings, dbt_var
+from pipeline.config import Settings
 from pipeline.files import write_atomic
 from pipeline.report import formats
 
@@ -75,17 +75,8 @@ def status_snapshot(analytics_path: Path) -> dict[str, dict]:
         return {}
 
 
-# Ballerup's totals revised since the month before's report (marts._revisions), newest first
-REVISED_SQL = """
-select indicator_id, period, period_type, unit, value_before, value
-from marts._revisions
-where area_code = ? and breakdown = 'total'
-order by indicator_id, period desc
-"""
-
-
 def _snapshot(analytics_path: Path) -> dict[str, dict]:
-    from pipeline.report.data import seen_to_change
+    from pipeline.report.data import revisions
 
     with duckdb.connect(str(analytics_path), read_only=True) as con:
         tables = {
@@ -102,15 +93,11 @@ def _snapshot(analytics_path: Path) -> dict[str, dict]:
         cursor = con.execute(sql)
         names = [c[0] for c in cursor.description]
         snapshot = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
-        revised = (
-            con.execute(REVISED_SQL, [dbt_var("home_municipality")]).fetchall()
-            if "_revisions" in tables
-            else []
-        )
-    # each indicator's revisions as the report words them: told again only when they change
-    keys = ("indicator_id", "period", "period_type", "unit", "value_before", "value")
-    for row in (dict(zip(keys, r, strict=True)) for r in revised):
-        if row["indicator_id"] in snapshot and seen_to_change(row):
+        revised = revisions(con) if "_revisions" in tables else []
+    # Ballerup's totals revised, newest first, as the report words them: told again only
+    # when they change
+    for row in revised:
+        if row["is_home_total"] and row["indicator_id"] in snapshot:
             said = snapshot[row["indicator_id"]].setdefault("revised", [])
             said.append(formats.revision_words(row))
     return snapshot

@@ -222,50 +222,48 @@ DATA_UNTIL_SQL = (
 )
 
 
-def _attach_before(con: duckdb.DuckDBPyConnection, before: Path) -> bool:
+def _attach_before(con: duckdb.DuckDBPyConnection, before: Path) -> set[tuple[str, str]]:
     """Attach the publication at `before` read-only (readers may hold it) as `before_this`,
-    where it exists and holds what marts._revisions compares; False (said in the log) where
-    it cannot be read as one."""
+    where it exists and holds what marts._revisions compares: its marts' (table, column)
+    pairs; none (said in the log) where it cannot be read as one."""
     if not before.exists():
-        return False
+        return set()
     try:
         con.execute(f"attach '{before}' as before_this (read_only)")
     except duckdb.Error as e:
         log.warning("the publication before (%s) cannot be read (%s): no revisions", before, e)
-        return False
-    wanted = {("fct_indicator_values", c) for c in (*REVISION_KEY, "value")}
-    if wanted | {("_publication", "published_at")} <= _columns_of(con, "before_this"):
-        return True
-    log.warning("the publication before (%s) lacks the figures compared: no revisions", before)
-    con.execute("detach before_this")
-    return False
-
-
-def _columns_of(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
-    return set(
+        return set()
+    found = set(
         con.execute(
             "select table_name, column_name from duckdb_columns() "
-            "where database_name = ? and schema_name = 'marts'",
-            [database],
+            "where database_name = 'before_this' and schema_name = 'marts'"
         ).fetchall()
     )
+    wanted = {("fct_indicator_values", c) for c in (*REVISION_KEY, "value")}
+    if wanted | {("_publication", "published_at")} <= found:
+        return found
+    log.warning("the publication before (%s) lacks the figures compared: no revisions", before)
+    con.execute("detach before_this")
+    return set()
 
 
-def _record_revisions(con: duckdb.DuckDBPyConnection, compared: bool) -> datetime | None:
+def _record_revisions(
+    con: duckdb.DuckDBPyConnection, before: set[tuple[str, str]]
+) -> datetime | None:
     """marts._revisions of the publication being built (`con`; the one before attached as
-    `before_this` where `compared`), with its columns described; returns when its baseline
-    was published (None: no baseline, a first publication)."""
+    `before_this`, whose marts' columns are `before`, none where there is no such one), with
+    its columns described; returns when its baseline was published (None: no baseline, a
+    first publication)."""
     columns = ", ".join(f"{c} {t}" for c, (t, _) in REVISIONS_COLUMNS.items())
     con.execute(f"create table marts._revisions ({columns})")
     con.execute(f"comment on table marts._revisions is {_quote(REVISIONS_COMMENT)}")
     for column, (_, text) in REVISIONS_COLUMNS.items():
         con.execute(f"comment on column marts._revisions.{column} is {_quote(text)}")
-    if not compared:
+    if not before:
         return None
     home = dbt_var("home_municipality")
     [(now,)] = con.execute(DATA_UNTIL_SQL.format(db="", home=home)).fetchall()
     [(then,)] = con.execute(DATA_UNTIL_SQL.format(db="before_this.", home=home)).fetchall()
-    before = _columns_of(con, "before_this")
     [(published, baseline)] = con.execute(
         "select published_at, "
         + ("revisions_since" if ("_publication", "revisions_since") in before else "null")
@@ -329,7 +327,7 @@ def publish(settings: Settings) -> PublishResult:
                 )
             columns = _mart_columns(con)
             names = sorted(columns)
-            compared = "fct_indicator_values" in names and _attach_before(con, target)
+            before = _attach_before(con, target) if "fct_indicator_values" in names else set()
             if not names:
                 raise RuntimeError(
                     f"no tables in {settings.warehouse_path} schema "
@@ -354,7 +352,7 @@ def publish(settings: Settings) -> PublishResult:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
                 ).fetchone()[0]
-            revisions_since = _record_revisions(con, compared)
+            revisions_since = _record_revisions(con, before)
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "
                 "?::varchar as warehouse_path, ?::integer as n_tables, "
@@ -375,7 +373,7 @@ def publish(settings: Settings) -> PublishResult:
             )
             con.execute("commit")
             con.execute("detach wh")
-            if compared:
+            if before:
                 con.execute("detach before_this")
             con.execute("checkpoint")
         with open(tmp, "rb") as f:

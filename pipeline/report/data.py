@@ -130,25 +130,15 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 """
 
 
-# What changed since the month before's report (marts._revisions, made by the publish): the
-# home municipality's totals one by one, newest first, and the indicator's other figures the
-# outputs show (its breakdowns, the compared areas), counted.
+# What changed since the month before's report (marts._revisions, made by the publish), of
+# the areas the outputs show: the report says the home municipality's totals one by one (newest
+# first) and counts the indicator's other figures; the workbook lists them all; the alerts tell
+# the home totals.
 REVISIONS_SQL = f"""
 select
-    v.indicator_id, v.period, v.period_type, v.unit, v.value_before, v.value,
-    v.published_before, v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
-from marts._revisions as v
-inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
-where {SHOWN_AREAS}
-order by v.indicator_id, is_home_total desc, v.period desc
-"""
-
-
-# Every revision of the shown areas' figures, for the workbook's sheet.
-REVISIONS_SHOWN_SQL = f"""
-select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, b.label_da, v.unit,
-    v.value_before, v.value, v.published_before
+    v.value_before, v.value, v.published_before,
+    v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
 from marts._revisions as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
 inner join marts.dim_area as a on a.area_code = v.area_code
@@ -157,6 +147,12 @@ where {SHOWN_AREAS}
 order by d.sort_order, v.period desc, v.area_code <> $ballerup, v.breakdown <> 'total',
     v.breakdown, v.breakdown_value
 """
+
+
+def revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The revised figures of the shown areas that the outputs can show changed
+    (REVISIONS_SQL, seen_to_change), in the outputs' order."""
+    return [r for r in _dicts(con, REVISIONS_SQL) if seen_to_change(r)]
 
 
 def seen_to_change(revision: dict) -> bool:
@@ -200,11 +196,11 @@ class Indicator:
     breakdown_reforms: list[dict] = field(default_factory=list)
     # every target it has had, dated (marts.dim_indicator_target), oldest first
     targets: list[dict] = field(default_factory=list)
-    # the home municipality's totals changed since the publication before, newest first
-    # (REVISIONS_SQL), and the number of its other figures changed
+    # the home municipality's totals changed since the month before's report, newest first
+    # (revisions), and the number of its other figures shown that changed
     revisions: list[dict] = field(default_factory=list)
     other_revisions: int = 0
-    revised_since: datetime | None = None  # when the publication before was published
+    revised_since: datetime | None = None  # when the baseline they changed since was published
 
     def __getattr__(self, name: str):
         try:
@@ -560,18 +556,15 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             con, "select * from marts.dim_indicator_target order by indicator_id, valid_from"
         ):
             indicators[r["indicator_id"]].targets.append(r)
-        for r in _dicts(con, REVISIONS_SQL):
+        revised = revisions(con)
+        for r in revised:
             ind = indicators[r["indicator_id"]]
             ind.revised_since = r["published_before"]
-            if not seen_to_change(r):
-                continue
             if r["is_home_total"]:
                 ind.revisions.append(r)
             else:
                 ind.other_revisions += 1
         history = _dicts(con, HISTORY_SQL) if with_history else []
-        shown = _dicts(con, REVISIONS_SHOWN_SQL) if with_history else []
-        revisions = [r for r in shown if seen_to_change(r)]
         statuses = {
             (r["kind"], r["status"]): Status(**r)
             for r in _dicts(
@@ -627,5 +620,5 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         reforms,
         outlook,
         code_names,
-        revisions,
+        revised if with_history else [],
     )
