@@ -37,6 +37,7 @@ from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
+from pipeline.suppression import TOLERANCE
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +203,26 @@ REVISIONS_COLUMNS = {
     "breakdown": ("varchar", "The breakdown ('total' for the figure itself)."),
     "breakdown_value": ("varchar", "The breakdown's group ('I alt' for the total)."),
     "unit": ("varchar", "The figure's unit (seed units)."),
-    "value_before": ("double", "The figure as published in the baseline, revisions_since."),
+    "value_before": (
+        "double",
+        "The figure as published in the baseline, revisions_since; empty where is_small_change.",
+    ),
     "value": ("double", "The figure as published now."),
+    "numerator_before": (
+        "double",
+        "The baseline's numerator (the figure's count); empty where is_small_change.",
+    ),
+    "denominator_before": (
+        "double",
+        "The baseline's denominator; empty where is_small_change.",
+    ),
+    "is_small_change": (
+        "boolean",
+        "The revision moved the numerator, the denominator or the persons not counted (their "
+        "difference) by more than 0 and less than small_cell_threshold (macro is_small_cell): "
+        "the figure before is not shown, so that the revision does not give a count of 1-4 "
+        "persons.",
+    ),
     "published_before": (
         "timestamp",
         "When the baseline was published (UTC): the last publication of an earlier data month.",
@@ -212,7 +231,9 @@ REVISIONS_COLUMNS = {
 REVISIONS_COMMENT = (
     "The published figures (marts.fct_indicator_values, shown in both) that changed since the "
     "last publication of an earlier data month, the month before's report (published_before): "
-    "value_before as published then, value as now. Empty for a first publication."
+    "value_before as published then, value as now; a revision of fewer than "
+    "small_cell_threshold in a count is said without the figure before (is_small_change). "
+    "Empty for a first publication."
 )
 # a figure computed again in another order may differ in its last bits only
 CHANGED = "abs({new} - {old}) > 1e-9 * greatest(1, abs({old}))"
@@ -278,26 +299,76 @@ def _record_revisions(
         and baseline is not None
         and ("_revisions", "value_before") in before
     )
+    # a carried revision's baseline counts (none in a file made before they were kept)
+    counted = ("_revisions", "is_small_change") in before
     carried = (
-        f"select {key}, value_before from before_this.marts._revisions"
+        f"select {key}, value_before, "
+        + (
+            "numerator_before, denominator_before, is_small_change"
+            if counted
+            else "null::double, null::double, false"
+        )
+        + " from before_this.marts._revisions"
         if carry
-        else f"select {key}, value as value_before from marts._revisions where false"
+        else f"select {key}, value as value_before, numerator as numerator_before, "
+        "denominator as denominator_before, false as is_small_change "
+        "from marts.fct_indicator_values where false"
     )
     since = baseline if carry else published
+    small = dbt_var("small_cell_threshold")
+
+    def moved_little(now: str, before: str) -> str:
+        """A count moved by a small count (the band of macro is_small_cell), or by what is not
+        known (a carried revision said without its figure before)."""
+        change = f"abs({now} - {before})"
+        return f"coalesce({change} > {TOLERANCE} and {change} < {small - TOLERANCE}, false)"
+
     con.execute(
         f"""
         insert into marts._revisions
+            ({key}, unit, value_before, value, numerator_before, denominator_before,
+             is_small_change, published_before)
         with carried as ({carried}),
         before as (
-            select {key}, coalesce(c.value_before, o.value) as value_before
+            -- the baseline of each figure shown before: a carried revision's, or as shown
+            select
+                {key},
+                c.{REVISION_KEY[0]} is not null as is_carried,
+                if(is_carried, c.value_before, o.value) as value_before,
+                if(is_carried, c.numerator_before, o.numerator) as numerator_before,
+                if(is_carried, c.denominator_before, o.denominator) as denominator_before,
+                coalesce(c.is_small_change, false) as was_small_change
             from before_this.marts.fct_indicator_values as o
-            full join carried as c using ({key})
+            left join carried as c using ({key})
+            where o.value is not null
+        ),
+        revised as (
+            select
+                n.{key.replace(", ", ", n.")}, n.unit, b.value_before, n.value,
+                b.numerator_before, b.denominator_before,
+                b.was_small_change
+                or {moved_little("n.numerator", "b.numerator_before")}
+                or {moved_little("n.denominator", "b.denominator_before")}
+                or {
+            moved_little(
+                "(n.denominator - n.numerator)",
+                "(b.denominator_before - b.numerator_before)",
+            )
+        } as is_small_change
+            from marts.fct_indicator_values as n
+            inner join before as b using ({key})
+            where n.value is not null
+                and (b.was_small_change or {CHANGED.format(new="n.value", old="b.value_before")})
         )
-        select n.{key.replace(", ", ", n.")}, n.unit, b.value_before, n.value, ?::timestamp
-        from marts.fct_indicator_values as n
-        inner join before as b using ({key})
-        where n.value is not null and b.value_before is not null
-            and {CHANGED.format(new="n.value", old="b.value_before")}
+        select
+            {key}, unit,
+            if(is_small_change, null, value_before),
+            value,
+            if(is_small_change, null, numerator_before),
+            if(is_small_change, null, denominator_before),
+            is_small_change,
+            ?::timestamp
+        from revised
         order by all
         """,
         [since],

@@ -227,7 +227,8 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
 def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tmp_path):
     """A publication whose marts._revisions holds Ballerup's total of an indicator changed as
     the report shows it: the snapshot words it as the report does, the change is told, and
-    not again while it stays as it was told; a change too small to show is no revision."""
+    not again while it stays as it was told; a change too small to show is no revision, and a
+    count revised by fewer than small_cell_threshold is told without the figure before."""
     from pipeline.config import dbt_var
 
     path = tmp_path / "analytics.duckdb"
@@ -237,19 +238,29 @@ def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tm
     home = dbt_var("home_municipality")
     with duckdb.connect(str(path)) as con:
         con.execute(
-            "insert into marts._revisions values "
+            "insert into marts._revisions (indicator_id, period, period_type, area_code, "
+            "breakdown, breakdown_value, unit, value_before, value, is_small_change, "
+            "published_before) values "
             f"('2.3', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 17.24, "
-            "20.79, timestamp '2025-11-15 05:12'), "
+            "20.79, false, timestamp '2025-11-15 05:12'), "
             f"('1.5', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 93.08, "
-            "93.09, timestamp '2025-11-15 05:12'), "
+            "93.09, false, timestamp '2025-11-15 05:12'), "
             "('2.3', date '2025-10-01', 'month', 0, 'total', 'I alt', 'pct', 3.0, 4.0, "
-            "timestamp '2025-11-15 05:12')"
+            "false, timestamp '2025-11-15 05:12'), "
+            # a count revised by fewer than small_cell_threshold: said without the figure before
+            f"('2.2', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', null, "
+            "41.4, true, timestamp '2025-11-15 05:12')"
         )
     now = status_snapshot(path)
     assert now["2.3"]["revised"] == ["oktober 2025 fra 17,2 % til 20,8 %"]
     assert "revised" not in now["1.5"]  # 93,1 % both: not shown as a change
-    [change] = [c for c in status_changes(told, now) if c["kind"] == "revision"]
-    assert change["indicator_id"] == "2.3"
+    assert now["2.2"]["revised"] == [
+        f"oktober 2025 ændret med under {dbt_var('small_cell_threshold')} i tæller eller "
+        "nævner (tallet før vises ikke)"
+    ]
+    changes = [c for c in status_changes(told, now) if c["kind"] == "revision"]
+    assert [c["indicator_id"] for c in changes] == ["2.2", "2.3"]
+    change = changes[1]
     assert (
         "revideret siden sidste måneds rapport, oktober 2025 fra 17,2 % til 20,8 %"
         in (change["text"])

@@ -2578,7 +2578,8 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
     figures shown counted), the workbook one row each. A publication of the same data month
     carries them on (a run again after a crash, a daily delivery: the committee reads the
     month's report); a figure back at its baseline value, or a new data month with nothing
-    changed, has none."""
+    changed, has none. A revision that moved a count by fewer than small_cell_threshold is
+    said without the figure before, which with the denominator shown would give it."""
     from pipeline.publish import publish
     from pipeline.report import render_html
     from pipeline.report.data import SHOWN_AREAS, load
@@ -2590,7 +2591,8 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         return _rows(
             settings.analytics_path,
             "select indicator_id, period, area_code, breakdown, value_before, value, "
-            "published_before from marts._revisions",
+            "numerator_before, denominator_before, is_small_change, published_before "
+            "from marts._revisions",
         )
 
     def published() -> dict:
@@ -2629,8 +2631,19 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         )
         + " limit 1",
     )
+    # a third indicator's home total whose count a source revised by 2 persons: said without
+    # the figure before, which with the denominator shown would give the 2
+    [few] = _rows(
+        settings.warehouse_path,
+        shares.format(
+            f"and indicator_id not in ('{row['indicator_id']}', '{tiny['indicator_id']}') "
+            "and numerator >= 10 and denominator - numerator >= 10"
+        )
+        + " limit 1",
+    )
     where = "where indicator_id = ? and period = ? and period_type = ?"
     key = [row["indicator_id"], row["period"], row["period_type"]]
+    few_key = [few["indicator_id"], few["period"], few["period_type"]]
     with duckdb.connect(str(settings.warehouse_path)) as con:
         before = {
             r[:3]: r[3]
@@ -2654,10 +2667,24 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
             f"and area_code = {HOME} and breakdown = 'total'",
             [tiny["indicator_id"], tiny["period"], tiny["period_type"]],
         )
+        con.execute(
+            "update marts.fct_indicator_values set numerator = numerator + 2, "
+            f"value = value * (numerator + 2) / numerator {where} "
+            f"and area_code = {HOME} and breakdown = 'total'",
+            few_key,
+        )
     publish(settings)
     revised = revisions()
     assert published()["revisions_since"] == first
-    assert {r["indicator_id"] for r in revised} == {row["indicator_id"], tiny["indicator_id"]}
+    assert {r["indicator_id"] for r in revised} == {
+        row["indicator_id"],
+        tiny["indicator_id"],
+        few["indicator_id"],
+    }
+    [small] = [r for r in revised if r["indicator_id"] == few["indicator_id"]]
+    assert small["is_small_change"] and small["value_before"] is None
+    assert small["numerator_before"] is None and small["denominator_before"] is None
+    assert not any(r["is_small_change"] for r in revised if r is not small)
     ours = [r for r in revised if r["indicator_id"] == row["indicator_id"]]
     assert len(ours) == len(before)  # every area's, in the published file
     assert all(r["published_before"] == first and r["period"] == row["period"] for r in ours)
@@ -2666,8 +2693,17 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
     assert home["value_before"] == row["value"]
 
     lines, sheet = said()
-    assert len(lines) == 1, "\n".join(lines)  # not the millionth
-    [line] = lines
+    assert len(lines) == 2, "\n".join(lines)  # not the millionth
+    [line] = [t for t in lines if f" fra {danish(row['value'], 'pct')} %" in t]
+    small_words = (
+        f"{danish_period(few['period'], few['period_type'])} ændret med under "
+        f"{dbt_var('small_cell_threshold')} i tæller eller nævner (tallet før vises ikke)"
+    )
+    [small_line] = [t for t in lines if t is not line]
+    assert small_words in small_line and danish(few["value"], "pct") not in small_line
+    [small_row] = [r for r in sheet if r[0] == few["indicator_id"]]
+    assert small_row[7] is None and small_row[8] > few["value"] and "vises ikke" in small_row[9]
+    sheet = [r for r in sheet if r is not small_row]
     others = shown - 1  # the figures the outputs show, not every area's
     at = formats.date_text(first.replace(tzinfo=UTC).astimezone(local_zone()))  # Danish time
     assert line.startswith(f"Revideret siden offentliggørelsen {at}:"), line
@@ -2687,12 +2723,15 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
     assert published()["revisions_since"] == first
     assert sorted(map(repr, revisions())) == sorted(map(repr, revised))
     assert said()[0] == lines
-    # a figure back at its baseline value: no longer revised
+    # a figure back at its baseline value: no longer revised. One said without its figure
+    # before cannot be seen to be back (its baseline counts are not kept, as they would give
+    # the small change): it stays said until the next data month
     with duckdb.connect(str(settings.warehouse_path)) as con:
         con.execute(f"update marts.fct_indicator_values set value = value - 1.5 {where}", key)
     publish(settings)
-    assert {r["indicator_id"] for r in revisions()} == {tiny["indicator_id"]}
-    assert said() == ([], [])
+    assert {r["indicator_id"] for r in revisions()} == {tiny["indicator_id"], few["indicator_id"]}
+    lines, sheet = said()
+    assert lines == [small_line] and [r[0] for r in sheet] == [few["indicator_id"]]
     # a new data month (the month after, published for Ballerup): the baseline is the one
     # before, and nothing has changed since it
     with duckdb.connect(str(settings.warehouse_path)) as con:

@@ -137,7 +137,7 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 REVISIONS_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, b.label_da, v.unit,
-    v.value_before, v.value, v.published_before,
+    v.value_before, v.value, v.is_small_change, v.published_before,
     v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
 from marts._revisions as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
@@ -157,7 +157,10 @@ def revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def seen_to_change(revision: dict) -> bool:
     """A revision the outputs can show: its two values differ as the outputs write them
-    (8,4 % to 8,4 % is none, whatever the decimals behind)."""
+    (8,4 % to 8,4 % is none, whatever the decimals behind), or a count moved by fewer than
+    small_cell_threshold (said without the figure before)."""
+    if revision["is_small_change"]:
+        return True
     unit = revision["unit"]
     return formats.value_text(revision["value_before"], unit) != formats.value_text(
         revision["value"], unit

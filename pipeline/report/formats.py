@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from pipeline.config import dbt_var
 from pipeline.danish import format_number, rounded
 
 MONTHS = [
@@ -292,12 +293,24 @@ def period_text(period: date | None, period_type: str | None) -> str:
 
 def revision_words(revision: dict) -> str:
     """A revised figure (a row of marts._revisions) as the report and the alerts say it:
-    'oktober 2026 fra 17,2 % til 20,8 %'."""
+    'oktober 2026 fra 17,2 % til 20,8 %'; one whose count moved by fewer than
+    small_cell_threshold without the figure before (it would give the count): 'oktober 2026
+    ændret med under 5 i tæller eller nævner (tallet før vises ikke)'."""
     unit = revision["unit"]
+    if revision["is_small_change"]:
+        return (
+            f"{period_text(revision['period'], revision['period_type'])} ændret med "
+            f"{small_change_words()} (tallet før vises ikke)"
+        )
     return (
         f"{period_text(revision['period'], revision['period_type'])} fra "
         f"{value_text(revision['value_before'], unit)} til {value_text(revision['value'], unit)}"
     )
+
+
+def small_change_words() -> str:
+    """A count's change too small to show: 'under 5 i tæller eller nævner'."""
+    return f"under {dbt_var('small_cell_threshold')} i tæller eller nævner"
 
 
 def date_text(moment: date | datetime) -> str:

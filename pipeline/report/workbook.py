@@ -494,6 +494,14 @@ def _revisions(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Værdi for opdelingen", lambda r: r["label_da"]),
         Column("Værdi før", lambda r: r["value_before"], unit),
         Column("Værdi nu", lambda r: r["value"], unit),
+        Column(
+            "Bemærkning",
+            lambda r: (
+                f"Ændret med {formats.small_change_words()}: værdien før vises ikke"
+                if r["is_small_change"]
+                else None
+            ),
+        ),
         Column("Før: offentliggjort", lambda r: local(r["published_before"])),
     ]
     _write_sheet(book, styles, stamp, "Revisioner", columns, data.revisions)
