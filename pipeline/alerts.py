@@ -39,8 +39,8 @@ REPORT_URL_ENV = "BKWH_REPORT_URL"
 log = logging.getLogger(__name__)
 
 STATUS_SQL = """
-select s.indicator_id, s.period, s.period_type, s.value, s.unit, s.status,
-    d.headline_da,
+select s.indicator_id, s.period, s.period_type, s.value, s.ci_lower, s.ci_upper, s.unit,
+    s.status, d.headline_da,
     {outlook}
 from marts.fct_indicator_status as s
 inner join marts.dim_indicator as d using (indicator_id)
@@ -158,21 +158,13 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                     f"({_value(old)} → {_value(new)})",
                 }
             )
-        if (
-            new["unit"] == "rank"
-            and old["value"] is not None
-            and new["value"] is not None
-            and new["value"] > old["value"]
-        ):
-            fall = int(new["value"] - old["value"])
+        if new["unit"] == "rank" and (fall := _rank_fall(old, new)):
             changes.append(
                 {
                     "indicator_id": indicator_id,
                     "kind": "rank",
-                    # in the report's words (formats.change_text): 'rykket 2 pladser tilbage'
-                    "text": f"{indicator_id} {new['headline_da']}: placeringen er "
-                    f"{formats.change_text(fall, 'rank')}, fra nr. {int(old['value'])} "
-                    f"til nr. {int(new['value'])}",
+                    # in the report's words: 'rykket 2–5 pladser tilbage'
+                    "text": f"{indicator_id} {new['headline_da']}: placeringen er {fall}",
                 }
             )
         # Ballerup's figure revised since the month before's report, or revised again
@@ -200,6 +192,33 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 }
             )
     return changes
+
+
+def _ranks(row: dict) -> tuple[float, float] | None:
+    """A rank's range: the places its ties span (2.1's interval, method rounding), or the
+    rank itself where it has none; None without a rank."""
+    if row.get("value") is None:
+        return None
+    if row.get("ci_lower") is not None and row.get("ci_upper") is not None:
+        return row["ci_lower"], row["ci_upper"]
+    return row["value"], row["value"]
+
+
+def _rank_nr(ranks: tuple[float, float]) -> str:
+    low, high = round(ranks[0]), round(ranks[1])
+    return f"nr. {low}" if low == high else f"nr. {low}\N{EN DASH}{high}"
+
+
+def _rank_fall(old: dict, new: dict) -> str:
+    """A fall in the ranking that the ties allow no doubt of (every place this month's ties
+    span is below every place last month's spanned), in the report's words
+    (formats.rank_change_text) with both ranges: 'rykket 2–5 pladser tilbage, fra nr. 13–15
+    til nr. 17–18'; '' otherwise. From 15–18 to 16–17 is no fall: June may rank above May."""
+    before, now = _ranks(old), _ranks(new)
+    if before is None or now is None or now[0] <= before[1]:
+        return ""
+    moved = formats.rank_change_text(now[0] - before[1], now[1] - before[0])
+    return f"{moved}, fra {_rank_nr(before)} til {_rank_nr(now)}"
 
 
 def _value(row: dict) -> str:

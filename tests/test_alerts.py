@@ -32,10 +32,12 @@ COURSE_CLASS = {
 }
 
 
-def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None):
+def _row(status, value, period=date(2026, 9, 1), unit="pct", on_course=None, ranks=None):
     return {
         "status": status,
         "value": value,
+        "ci_lower": ranks[0] if ranks else None,
+        "ci_upper": ranks[1] if ranks else None,
         "unit": unit,
         "period": period,
         "period_type": "month",
@@ -91,6 +93,24 @@ def test_a_changed_status_and_a_falling_rank_are_changes_and_nothing_else_is():
     assert "16,5 %, september 2026 → 18,1 %, oktober 2026" in status
     assert status_changes(after, after) == []
     assert status_changes({}, after) == []  # the first publication alerts nothing
+
+
+def test_a_rank_known_to_its_ties_range_has_fallen_only_when_the_ranges_do_not_overlap():
+    """2.1's rank is known only to the places its ties span (the status's interval, method
+    rounding): from 15–18 to 16–17 June may still rank above May, and nothing is told; from
+    13–15 to 17–18 it fell 2 to 5 places, said as the report says a change of ranges."""
+    may = {"2.1": _row("ikke opfyldt", 15, unit="rank", ranks=(15, 18))}
+    june = {"2.1": _row("ikke opfyldt", 16, unit="rank", ranks=(16, 17))}
+    assert status_changes(may, june) == []
+    earlier = {"2.1": _row("ikke opfyldt", 13, unit="rank", ranks=(13, 15))}
+    later = {"2.1": _row("ikke opfyldt", 17, unit="rank", ranks=(17, 18))}
+    [change] = status_changes(earlier, later)
+    assert change["kind"] == "rank"
+    assert (
+        "placeringen er rykket 2\N{EN DASH}5 pladser tilbage, fra nr. 13\N{EN DASH}15 til "
+        "nr. 17\N{EN DASH}18" in change["text"]
+    ), change["text"]
+    assert status_changes(later, earlier) == []  # a rise is no alert
 
 
 class _Inbox:
@@ -191,8 +211,10 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
                 "update marts.fct_indicator_status set status = ? where indicator_id = '2.3'",
                 [other],
             )
+            # a rank two places above its ties' range: a fall the ties allow no doubt of
             con.execute(
-                "update marts.fct_indicator_status set value = value - 2 where indicator_id = '2.1'"
+                "update marts.fct_indicator_status set value = ci_lower - 2, ci_upper = "
+                "ci_lower - 2, ci_lower = ci_lower - 2 where indicator_id = '2.1'"
             )
         with dg.instance_for_test() as instance:
             # the first publish dies once the new publication is swapped in, before its
