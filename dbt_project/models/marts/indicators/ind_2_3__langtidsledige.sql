@@ -128,6 +128,9 @@ ballerup as (
     {{ ballerup_share_rows('2.3', 'counts') }}
 ),
 
+-- the share from the published counts where the table gives them: its percentage is
+-- rounded to one decimal (17,1 where the counts give 17,0975), and a comparator taken as
+-- exact would let rounding decide a verdict (helper-75)
 other_areas as (
     select
         '2.3' as indicator_id,
@@ -138,7 +141,9 @@ other_areas as (
         'I alt' as breakdown_value,
         n_long_term as numerator,
         n_gross_unemployed as denominator,
-        pct_long_term as value,
+        coalesce(
+            100.0 * n_long_term / nullif(n_gross_unemployed, 0), pct_long_term
+        ) as value,
         'pct' as unit
     from benchmark
     where area_code != {{ var('home_municipality') }}
