@@ -44,15 +44,15 @@
 {%- endmacro %}
 
 {#-
-    The verdict from an interval's gaps (columns gap_worst and gap_best), as `when` branches
-    of a case: `met` when the whole interval is on the better side (a target is met on its
+    The verdict from an interval's gaps (columns `worst` and `best`: gap_worst and gap_best,
+    or a figure's one gap as both where it has no interval), as `when` branches of a case: `met` when the whole interval is on the better side (a target is met on its
     mark, at least 80 %; a comparator must be beaten), `missed` when it is all on the worse
     side, else `level`. The status of a value and the course of a projection both say it.
 -#}
-{% macro verdict_branches(met, missed, level) -%}
-    when target_operator is not null and gap_worst >= 0 then '{{ met }}'
-    when target_operator is null and gap_worst > 0 then '{{ met }}'
-    when gap_best < 0 then '{{ missed }}'
+{% macro verdict_branches(met, missed, level, worst='gap_worst', best='gap_best') -%}
+    when target_operator is not null and {{ worst }} >= 0 then '{{ met }}'
+    when target_operator is null and {{ worst }} > 0 then '{{ met }}'
+    when {{ best }} < 0 then '{{ missed }}'
     else '{{ level }}'
 {%- endmacro %}
 

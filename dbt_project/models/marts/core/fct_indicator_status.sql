@@ -368,9 +368,13 @@ judged as (
             when gap is null then 'ingen sammenligning'
             when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'
-            -- a figure published without its counts (2.1): the plain comparison
-            when interval_method = 'none' and gap >= 0 then 'opfyldt'
-            when interval_method = 'none' then 'ikke opfyldt'
+            -- a figure published without its counts (2.1): the plain comparison, by the
+            -- rules of the interval's (a target met at its bound, a comparator beaten, a tie
+            -- with a comparator neither)
+            when interval_method = 'none'
+                then case
+                    {{ verdict_branches('opfyldt', 'ikke opfyldt', 'ikke afgjort', 'gap', 'gap') }}
+                end
             -- counted, but no interval: no verdict the uncertainty cannot carry
             when interval_method is null then 'ikke vurderet'
             {{ verdict_branches('opfyldt', 'ikke opfyldt', 'ikke afgjort') }}
