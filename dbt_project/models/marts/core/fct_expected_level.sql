@@ -57,11 +57,14 @@ final as (
         expected_pct,
         actual_pct,
         diff_pct,
-        -- the difference's sign in words, as the report says it (STAR: expected minus actual)
+        -- the difference's sign in words, as the report says it (STAR: expected minus
+        -- actual), by its fuldtidspersoner where STAR gives them: its points are rounded
+        -- to one decimal, so 649 expected against 648 would read 0,0 and 'som forventet'
+        -- beside a difference of 1 (helper-75)
         case
-            when diff_pct > 0 then 'færre end forventet'
-            when diff_pct < 0 then 'flere end forventet'
-            when diff_pct = 0 then 'som forventet'
+            when coalesce(diff_ftp, diff_pct) > 0 then 'færre end forventet'
+            when coalesce(diff_ftp, diff_pct) < 0 then 'flere end forventet'
+            when coalesce(diff_ftp, diff_pct) = 0 then 'som forventet'
         end as difference_da,
         rank_national,
         n_ranked_national,
