@@ -1637,6 +1637,7 @@ def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
         "indicator_id": "1.5",
         "unit": "pct",
         "direction": "higher_is_better",
+        "comparator": "fixed_target",
         "target_value": 75.0,
         "status": "ikke opfyldt",
         "period": date(2026, 10, 1),
@@ -1672,6 +1673,53 @@ def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
         " Fremskrivningen er det samme tal som for oktober 2026: modellen forventer ingen ændring "
         "ud over den tilfældige variation, som intervallet viser."
     ), same
+    assert "Kursen er målt mod" not in text  # a fixed target needs no naming
+
+
+def test_a_course_against_the_country_names_the_figure_it_holds_fixed():
+    """2.5's goal is the country's level, which moves: the projection's course is judged
+    against the country's figure of the status month held fixed, which the sentence names
+    with its period, and as provisional while its source still revises it (helper-75)."""
+    from pipeline.report import outlook_text
+    from pipeline.report.data import Indicator
+
+    row = {
+        "indicator_id": "2.5",
+        "unit": "pct",
+        "direction": "lower_is_better",
+        "comparator": "national",
+        "comparator_area_code": 0,
+        "is_comparator_provisional": True,
+        "period": date(2026, 10, 1),
+        "period_type": "month",
+        "catalogue_status": "active",
+    }
+    outlook = {
+        "forecast_period": date(2027, 10, 1),
+        "status_period": date(2026, 10, 1),
+        "forecast": 2.41,
+        "status_value": 2.38,
+        "lower": 2.0,
+        "upper": 2.8,
+        "n_history": 60,
+        "model_da": "eksponentiel udglatning",
+        "backtest_mae": 0.1,
+        "count_to_target": None,
+        "share_base": None,
+        "goal": 2.2,
+        "on_course": "usikker",
+    }
+    names = {0: "Hele landet"}
+    text = outlook_text(Indicator(row), outlook, area_names=names)
+    assert (
+        " Kursen er målt mod Hele landets tal for oktober 2026, 2,2 %, som endnu er foreløbigt, "
+        "holdt fast: hvor det ligger om 12 måneder, vides ikke." in text
+    ), text
+    final = outlook_text(
+        Indicator({**row, "is_comparator_provisional": False}), outlook, area_names=names
+    )
+    assert "mod Hele landets tal for oktober 2026, 2,2 %, holdt fast" in final
+    assert "Kursen" not in outlook_text(Indicator(row), {**outlook, "on_course": None})
 
 
 def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):

@@ -277,7 +277,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "comparable_text": comparable_text(
             ind, data.comparable.get(ind.indicator_id), data.home_name
         ),
-        "outlook_text": outlook_text(ind, data.outlook.get(ind.indicator_id), data.reforms),
+        "outlook_text": outlook_text(
+            ind, data.outlook.get(ind.indicator_id), data.reforms, data.area_names
+        ),
         "course": data.status(data.outlook[ind.indicator_id]["on_course"], "course")
         if ind.indicator_id in data.outlook and not ind.is_retired
         else None,
@@ -360,14 +362,21 @@ def no_projection_text(ind: Indicator) -> str:
     )
 
 
-def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> str:
+def outlook_text(
+    ind: Indicator,
+    o: dict | None,
+    reforms: list[dict] = (),
+    area_names: dict[int, str] | None = None,
+) -> str:
     """The projection at its horizon (var projection_horizon_months), its interval, the model's
     back-test error and, for a share with a target, what it takes: 'Fremskrivning for oktober 2027:
     5,6 % (0,0–15,9 %, 95 %-interval), ud fra 94 måneder til og med oktober 2026, ved eksponentiel
     udglatning med sæson. Modellen er valgt, fordi den ramte bedst, ... i gennemsnit 1,3 pct.-point
     ved siden af. Andelen havde ligget på målets 25,0 % i oktober 2026 med 38 flere af de 677
-    borgere, ...'; and the reforms expected before the projected month (marts.dim_reform, status
-    expected), which the projection cannot know of."""
+    borgere, ...'; a goal that is a comparator's figure named with its period, held fixed
+    (and provisional while its source revises it); and the reforms expected before the
+    projected month (marts.dim_reform, status expected), which the projection cannot know
+    of."""
     if ind.is_retired:
         return ""
     if o is None:
@@ -391,6 +400,18 @@ def outlook_text(ind: Indicator, o: dict | None, reforms: list[dict] = ()) -> st
             " Fremskrivningen er det samme tal som for "
             f"{formats.period_text(o['status_period'], 'month')}: modellen forventer ingen "
             "ændring ud over den tilfældige variation, som intervallet viser."
+        )
+    # a goal that is a comparator's figure (2.5, 3.2: the country's) moves, and the projection
+    # holds today's fixed: the course is said against that figure, named with its period,
+    # and as provisional while its source still revises it (helper-75)
+    if ind.comparator != "fixed_target" and o["goal"] is not None and o["on_course"]:
+        area = (area_names or {}).get(ind.comparator_area_code)
+        text += (
+            f" Kursen er målt mod {area + 's' if area else 'sammenligningens'} tal for "
+            f"{formats.period_text(ind.period, ind.period_type)}, "
+            f"{formats.value_text(o['goal'], unit)}"
+            + (", som endnu er foreløbigt" if ind.is_comparator_provisional else "")
+            + ", holdt fast: hvor det ligger om 12 måneder, vides ikke."
         )
     if o["count_to_target"]:
         more = "færre" if ind.direction == "lower_is_better" else "flere"
