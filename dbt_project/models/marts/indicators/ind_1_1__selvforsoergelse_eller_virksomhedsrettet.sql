@@ -61,12 +61,19 @@ left_support as (
             between calendar.first_week_number and calendar.last_week_number
 ),
 
+-- an offer starts in the month of its first day's week (a week belongs to the month of its
+-- Thursday), as the base and the exits count by weeks: a start on Monday 30 June 2025 is a
+-- July start, where the person is in the base (helper-74)
 started_offer as (
     select distinct
         offers.person_key,
-        date_trunc('month', offers.start_date)::date as period
+        calendar.month_date as period
     from offers
     inner join offer_types on offers.offer_type = offer_types.offer_type
+    inner join calendar
+        on
+            {{ week_number("date_trunc('week', offers.start_date)::date") }}
+            between calendar.first_week_number and calendar.last_week_number
     where offer_types.is_virksomhedsrettet
 ),
 
