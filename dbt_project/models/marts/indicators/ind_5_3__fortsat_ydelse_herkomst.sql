@@ -1,7 +1,8 @@
 -- 5.3 Andelen af jobparate borgere med ikke-vestlig baggrund, som fortsat modtager ydelse 13
 -- uger efter første ledighedsdag, på niveau med dansk og vestlig herkomst: of new
 -- unemployment spells of job-ready persons (the mapping seed's is_job_ready on the first
--- day: jobparat and uddannelsesparat), the share still on the benefit 13 weeks after the
+-- day: the jobparate and the åbenlyst uddannelsesparate), the share still on the benefit 13
+-- weeks after the
 -- first week, counted in the month of that week; for non-Western and for Danish and Western
 -- origin; the total row is the gap in percentage points (non-Western minus the others).
 -- Counted per calendar year (period type year, as 3.3 and 5.6): a month's job-ready new
