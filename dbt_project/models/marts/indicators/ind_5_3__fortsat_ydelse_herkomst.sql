@@ -2,9 +2,9 @@
 -- uger efter første ledighedsdag, på niveau med dansk og vestlig herkomst: of new
 -- unemployment spells of job-ready persons (the mapping seed's is_job_ready on the first
 -- day: the jobparate and the åbenlyst uddannelsesparate), the share still on the benefit 13
--- weeks after the
--- first week, counted in the month of that week; for non-Western and for Danish and Western
--- origin; the total row is the gap in percentage points (non-Western minus the others).
+-- weeks after the first week, counted in the month of that week; for non-Western and for
+-- Danish and Western origin; the total row is the gap in percentage points (non-Western minus
+-- the others).
 -- Counted per calendar year (period type year, as 3.3 and 5.6): a month's job-ready new
 -- spells of one origin are a handful (in the sample 2-18 a month, so 87 of the 91 monthly
 -- gaps were suppressed and the latest published one was two years old), a year's are enough
