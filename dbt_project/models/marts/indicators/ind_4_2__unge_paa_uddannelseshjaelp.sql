@@ -1,7 +1,7 @@
--- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner aged 18-29
--- (calendar-year age) on uddannelseshjælp in pct. of residents aged 18-29; from the
--- kontanthjælp reform (1 July 2025), on kontanthjælp in uddannelseshjælp's scope
--- (int_uddannelseshjaelp_months). Ballerup from its register and persons.
+-- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner on
+-- uddannelseshjælp (a benefit for those under 30) in pct. of residents aged 18-29
+-- (calendar-year age); from the kontanthjælp reform (1 July 2025), those aged 18-29 on
+-- kontanthjælp in uddannelseshjælp's scope (int_uddannelseshjaelp_months). Ballerup from its register and persons.
 -- The country (the strategy's "nationale niveau"), to June 2025: Jobindsats y38a02's
 -- fuldtidspersoner on uddannelseshjælp (a benefit for those under 30 without a vocational
 -- education, so the table's all ages are the 18-29-year-olds) in pct. of FOLK1A's residents
@@ -45,8 +45,12 @@ young_weeks as (
         month_date,
         sum(n_weeks) as n_person_weeks
     from person_months
-    -- the residents the denominator counts (int_population_months: on the month's 1st)
-    where is_resident and {{ in_age_band('age', 'young') }}
+    -- the residents the denominator counts (int_population_months: on the month's 1st).
+    -- Before the reform every recipient, as y38a02 counts them all: uddannelseshjælp is for
+    -- those under 30, and one turning 30 this year is 30 by the calendar-year age all year
+    -- but 29 until the birthday (dropping them made Ballerup's share 1.9 % low in the
+    -- sample's year before the reform, helper-74). From it, the scope's ages (18-29).
+    where is_resident and (not is_after_reform or {{ in_age_band('age', 'young') }})
     group by month_date
 ),
 
