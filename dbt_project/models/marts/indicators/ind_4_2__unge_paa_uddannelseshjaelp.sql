@@ -1,7 +1,8 @@
 -- 4.2 Andelen af unge (18-29 år), som er på uddannelseshjælp: fuldtidspersoner on
 -- uddannelseshjælp (a benefit for those under 30) in pct. of residents aged 18-29
 -- (calendar-year age); from the kontanthjælp reform (1 July 2025), those aged 18-29 on
--- kontanthjælp in uddannelseshjælp's scope (int_uddannelseshjaelp_months). Ballerup from its register and persons.
+-- kontanthjælp in uddannelseshjælp's scope (int_uddannelseshjaelp_months). Ballerup from
+-- its register and persons.
 -- The country (the strategy's "nationale niveau"), to June 2025: Jobindsats y38a02's
 -- fuldtidspersoner on uddannelseshjælp (a benefit for those under 30 without a vocational
 -- education, so the table's all ages are the 18-29-year-olds) in pct. of FOLK1A's residents
