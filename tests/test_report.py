@@ -1553,9 +1553,11 @@ def test_each_projection_is_said_with_its_course_interval_error_and_what_it_take
 
 def test_an_indicator_without_a_projection_says_why():
     """Since the July 2025 reform, 2.3, 4.4, 5.0 and 5.3 are projected from their new series
-    only: 16 months of 2.3 in October 2026, and 5 rolling years of 5.3 (a window joins the
-    new series once its whole year is after the break). The report says so rather than
-    nothing, counting the periods of the status period's series."""
+    only: 16 months of 4.4 in October 2026, 5 of 2.3 (a figure of 52 weeks joins the new
+    series once all its weeks are after the break: June 2026), and 5 rolling years of 5.3
+    (likewise for a window of a year). The report says so rather than nothing, counting the
+    periods of the status period's series, and from when a series began later than its
+    break."""
     from pipeline.report import no_projection_text
     from pipeline.report.data import Indicator, Point
 
@@ -1573,7 +1575,7 @@ def test_an_indicator_without_a_projection_says_why():
         for m in months(date(2025, 7, 1), date(2026, 10, 1))
     ]
     row = {
-        "indicator_id": "2.3",
+        "indicator_id": "4.4",
         "unit": "pct",
         "status": "ikke afgjort",
         "period": date(2026, 10, 1),
@@ -1584,6 +1586,17 @@ def test_an_indicator_without_a_projection_says_why():
     assert no_projection_text(broken) == (
         f"Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 16 måneder; en "
         f"fremskrivning kræver {MIN_HISTORY}."
+    )
+    # 2.3's 52 weeks: the months to May 2026 counted persons from before the break
+    window = [
+        Point(m, 10.0, False, series="kontanthjaelp_2025" if m >= date(2026, 6, 1) else None)
+        for m in months(date(2024, 1, 1), date(2026, 10, 1))
+    ]
+    weeks = Indicator({**row, "indicator_id": "2.3"}, {HOME: window}, reforms=[reform])
+    assert no_projection_text(weeks) == (
+        "Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 5 måneder (fra juni 2026, "
+        "det første tal, der kun tæller personer fra efter bruddet); en fremskrivning kræver "
+        f"{MIN_HISTORY}."
     )
     # 5.3's rolling years: those ending June 2026 and later are the new series
     windows = [

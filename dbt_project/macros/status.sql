@@ -93,8 +93,9 @@
 
 {#-
     Whether a reform that breaks the indicator's series (int_reform_breaks, as reform_breaks)
-    took effect after the year before's period began and before the status period ended:
-    the two periods do not measure the same thing: the series of `breakdown` (a column or
+    began a series after the year before's period began (series_from: when every person a
+    figure counts entered after it) and took effect before the status period ended: the two
+    periods do not measure the same thing: the series of `breakdown` (a column or
     literal: the total's, or a breakdown's whose mix a change is shown at), by the rule
     fct_indicator_values dates its series by (macro reform_breaks_breakdown).
 -#}
@@ -105,7 +106,7 @@
         where
             reform_breaks.indicator_id = catalogue.indicator_id
             and {{ reform_breaks_breakdown(breakdown, 'reform_breaks.dimension') }}
-            and reform_breaks.effective_date
+            and reform_breaks.series_from
             > {{ period_first_day('latest_values.period', 'latest_values.period_type') }}
             - interval 1 year
             and reform_breaks.effective_date

@@ -349,12 +349,21 @@ def no_projection_text(ind: Indicator) -> str:
     current = at_status.series if at_status is not None else None
     since = next((r["effective_date"] for r in ind.reforms if r["reform_id"] == current), None)
     if since is not None:
-        months = sum(1 for p in points if p.series == current and p.period <= ind.period)
-        if months < MIN_HISTORY:
+        months = [p.period for p in points if p.series == current and p.period <= ind.period]
+        if len(months) < MIN_HISTORY:
+            # a figure whose persons entered before its month (2.3's 52 weeks, a follow-up's
+            # cohorts: counted_from_months) joins the new series only when all entered after
+            first = min(months, default=None)
+            later = (
+                f" (fra {formats.period_text(first, ind.period_type)}, det første tal, der kun "
+                "tæller personer fra efter bruddet)"
+                if first is not None and first > since
+                else ""
+            )
             return (
                 f"Ingen fremskrivning: serien siden bruddet {formats.date_text(since)} har "
-                f"{months} {'måned' if months == 1 else 'måneder'}; en fremskrivning kræver "
-                f"{MIN_HISTORY}."
+                f"{len(months)} {'måned' if len(months) == 1 else 'måneder'}{later}; en "
+                f"fremskrivning kræver {MIN_HISTORY}."
             )
     return (
         f"Ingen fremskrivning: der er ikke {MIN_HISTORY} sammenhængende måneder med et "

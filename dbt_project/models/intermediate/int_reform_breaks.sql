@@ -6,10 +6,18 @@
 -- reform_entry_*).
 -- fct_indicator_values marks each row with the series it belongs to; fct_indicator_status
 -- calls a change of the total across a whole-indicator break 'ikke sammenlignelig'.
+-- series_from: the first day of the first period whose figure counts only persons who entered
+-- it on or after the reform: the reform's date, later by the indicator's counted_from_months
+-- (seed indicator_catalogue: a follow-up's cohorts, 2.3's window of 52 weeks), as a rolling
+-- year straddling a reform is of the series before it.
 with
 
 reforms as (
     select * from {{ ref('reforms') }}
+),
+
+catalogue as (
+    select * from {{ ref('indicator_catalogue') }}
 ),
 
 entries as (
@@ -21,13 +29,27 @@ entries as (
     where status = 'in_force' and nullif(affects, '') is not null
 ),
 
-final as (
+by_indicator as (
     select
         reform_id,
         effective_date,
         {{ reform_entry_indicator('entry') }} as indicator_id,
         {{ reform_entry_dimension('entry') }} as dimension
     from entries
+),
+
+final as (
+    select
+        by_indicator.reform_id,
+        by_indicator.effective_date,
+        by_indicator.indicator_id,
+        by_indicator.dimension,
+        (
+            by_indicator.effective_date
+            + to_months(coalesce(catalogue.counted_from_months, 0))
+        )::date as series_from
+    from by_indicator
+    left join catalogue on by_indicator.indicator_id = catalogue.indicator_id
 )
 
 select * from final

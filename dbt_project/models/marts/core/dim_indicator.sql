@@ -62,6 +62,7 @@ final as (
         catalogue.breakdowns::varchar as breakdowns,
         catalogue.mix_adjusted_by::varchar as mix_adjusted_by,
         catalogue.compared_within::varchar as compared_within,
+        catalogue.counted_from_months::integer as counted_from_months,
         catalogue.period_type::varchar as period_type,
         catalogue.model_name::varchar as model_name,
         catalogue.note::varchar as note,

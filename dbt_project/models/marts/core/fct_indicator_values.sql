@@ -92,6 +92,7 @@ breakdown_breaks as (
     select
         reform_breaks.reform_id,
         reform_breaks.effective_date,
+        reform_breaks.series_from,
         breakdowns.indicator_id,
         breakdowns.breakdown
     from (
@@ -106,10 +107,11 @@ breakdown_breaks as (
             and {{ reform_breaks_breakdown('breakdowns.breakdown', 'reform_breaks.dimension') }}
 ),
 
--- The series a row belongs to: the latest reform in force on the first day of its period
--- that breaks its breakdown's series (null before the first). Rows of different series do
--- not measure the same thing; a period reaching across a reform (a year, a rolling year)
--- belongs to the series before it.
+-- The series a row belongs to: the latest reform that breaks its breakdown's series and
+-- was in force when the first persons its figure counts entered it (series_from: the
+-- reform's date, later by the indicator's counted_from_months; null before the first). Rows
+-- of different series do not measure the same thing; a period reaching across a reform (a
+-- year, a rolling year, 2.3's 52 weeks, a follow-up's cohorts) belongs to the series before.
 with_series as (
     select
         with_revisions.*,
@@ -120,7 +122,7 @@ with_series as (
             with_revisions.indicator_id = breakdown_breaks.indicator_id
             and with_revisions.breakdown = breakdown_breaks.breakdown
             and {{ period_first_day('with_revisions.period', 'with_revisions.period_type') }}
-            >= breakdown_breaks.effective_date
+            >= breakdown_breaks.series_from
 ),
 
 final as (
