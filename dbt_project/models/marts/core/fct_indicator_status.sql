@@ -58,8 +58,20 @@ statuses as (
     select * from {{ ref('indicator_statuses') }}
 ),
 
+-- each indicator's rows of its catalogue period type: the status period, the year before
+-- and the comparator are matched on the period alone, which is one period only within one
+-- type (a rolling year and a month dated alike are not; helper-75)
+values_of_type as (
+    select indicator_values.*
+    from {{ ref('fct_indicator_values') }} as indicator_values
+    inner join catalogue
+        on
+            indicator_values.indicator_id = catalogue.indicator_id
+            and indicator_values.period_type = catalogue.period_type
+),
+
 indicator_values as (
-    select * from {{ ref('fct_indicator_values') }}
+    select * from values_of_type
     where breakdown = 'total'
 ),
 
@@ -71,7 +83,7 @@ ballerup as (
 
 -- Ballerup's published breakdown cells (not hidden)
 breakdown_values as (
-    select * from {{ ref('fct_indicator_values') }}
+    select * from values_of_type
     where
         breakdown != 'total'
         and area_code = {{ var('home_municipality') }}
