@@ -1,8 +1,10 @@
 -- 1.1 Andelen af borgere, der overgår til selvforsørgelse eller starter i et
 -- virksomhedsrettet tilbud: of persons in a target group of an active course in the month
 -- (their target group in the month's last such week), the share who in the month leave
--- public support (their spell of public support ends, inside the register) or start a
--- virksomhedsrettet offer; per target group and in all. Ballerup only: no published table
+-- public support for self-support (their spell of public support ends, inside the register,
+-- and the week after is not SU, barselsdagpenge, folkepension, emigration or death: seed
+-- ydelse_groups' is_self_support) or start a virksomhedsrettet offer; per target group and
+-- in all. Ballerup only: no published table
 -- counts these monthly transitions (docs/sources/real_tables.md, §3), so there is no
 -- national comparator and no expected value from national rates. STAR's expected level
 -- (Jobindsats Y30R21) is a level of fuldtidspersoner on public support, not this flow.
@@ -33,6 +35,16 @@ calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
+-- the registrations that are neither public support nor self-support: a spell that ends
+-- into one of them in the week after has not moved to selvforsørgelse (helper-74)
+other_states as (
+    select
+        person_key,
+        week_number
+    from {{ ref('stg_benefit_register__person_weeks') }}
+    where not is_public_support and not is_self_support
+),
+
 offers as (
     select * from {{ ref('stg_case_system__offers') }}
 ),
@@ -59,6 +71,10 @@ left_support as (
         on
             support_spells.end_week_number
             between calendar.first_week_number and calendar.last_week_number
+    anti join other_states
+        on
+            support_spells.person_key = other_states.person_key
+            and support_spells.end_week_number + 1 = other_states.week_number
 ),
 
 -- an offer starts in the month of its first day's week (a week belongs to the month of its

@@ -1,5 +1,6 @@
 -- One row per person, ISO week and benefit code; the week decoded to dates, the code to its
--- group and whether the group is public support (seeds ydelse_codes, ydelse_groups).
+-- group and whether the group is public support or self-support (seeds ydelse_codes,
+-- ydelse_groups).
 with
 
 source as (
@@ -31,6 +32,7 @@ final as (
         weeks.ydelse_code,
         ydelse_codes.ydelse_group,
         ydelse_groups.is_public_support,
+        ydelse_groups.is_self_support,
         weeks.kommune_code as municipality_code
     from weeks
     left join ydelse_codes on weeks.ydelse_code = ydelse_codes.ydelse_code
