@@ -42,7 +42,8 @@ other_states as (
         person_key,
         week_number
     from {{ ref('stg_benefit_register__person_weeks') }}
-    where not is_public_support and not is_self_support
+    -- the week after an end in a month rebuilt lies in it or later
+    where not is_public_support and not is_self_support and {{ rebuilt_months('month_date') }}
 ),
 
 offers as (
