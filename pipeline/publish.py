@@ -347,33 +347,61 @@ def _record_revisions(
                 n.{key.replace(", ", ", n.")}, n.unit, b.value_before, n.value,
                 b.numerator_before, b.denominator_before,
                 b.was_small_change
-                or {moved_little("n.numerator", "b.numerator_before")}
+                -- a rank's counts are the areas ranked, no persons
+                or n.unit <> 'rank' and (
+                {moved_little("n.numerator", "b.numerator_before")}
                 or {moved_little("n.denominator", "b.denominator_before")}
                 or {
             moved_little(
                 "(n.denominator - n.numerator)",
                 "(b.denominator_before - b.numerator_before)",
             )
-        } as is_small_change
+        }) as is_small_change
             from marts.fct_indicator_values as n
             inner join before as b using ({key})
             where n.value is not null
                 and (b.was_small_change or {CHANGED.format(new="n.value", old="b.value_before")})
         )
         select
-            {key}, unit,
-            if(is_small_change, null, value_before),
-            value,
-            if(is_small_change, null, numerator_before),
-            if(is_small_change, null, denominator_before),
-            is_small_change,
-            ?::timestamp
+            {key}, unit, value_before, value, numerator_before, denominator_before,
+            is_small_change, ?::timestamp
         from revised
         order by all
         """,
         [since],
     )
+    _hide_small_changes(con)
     return since
+
+
+def _hide_small_changes(con: duckdb.DuckDBPyConnection) -> None:
+    """The revisions of fewer than small_cell_threshold in a count lose their figure before
+    (and its counts), which beside the denominator shown would give the count; those the
+    outputs could not show changed (the same value as written, report.data.seen_to_change)
+    are no revision. A carried one whose figure before is not known stays."""
+    from pipeline.report.data import seen_to_change
+
+    key = ", ".join(REVISION_KEY)
+    small = con.execute(
+        f"select {key}, unit, value_before, value from marts._revisions "
+        "where is_small_change and value_before is not null"
+    ).fetchall()
+    unseen = [
+        r[: len(REVISION_KEY)]
+        for r in small
+        if not seen_to_change(
+            {"unit": r[-3], "value_before": r[-2], "value": r[-1], "is_small_change": False}
+        )
+    ]
+    if unseen:
+        con.executemany(
+            "delete from marts._revisions where " + " and ".join(f"{c} = ?" for c in REVISION_KEY),
+            unseen,
+        )
+    con.execute(
+        "update marts._revisions set value_before = null, numerator_before = null, "
+        "denominator_before = null where is_small_change"
+    )
 
 
 def publish(settings: Settings) -> PublishResult:

@@ -1595,7 +1595,7 @@ def test_an_indicator_without_a_projection_says_why():
     weeks = Indicator({**row, "indicator_id": "2.3"}, {HOME: window}, reforms=[reform])
     assert no_projection_text(weeks) == (
         "Ingen fremskrivning: serien siden bruddet 1. juli 2025 har 5 måneder (fra juni 2026, "
-        "det første tal, der kun tæller personer fra efter bruddet); en fremskrivning kræver "
+        "det første tal, der kun dækker tiden efter bruddet); en fremskrivning kræver "
         f"{MIN_HISTORY}."
     )
     # 5.3's rolling years: those ending June 2026 and later are the new series
@@ -1726,7 +1726,7 @@ def test_a_course_against_the_country_names_the_figure_it_holds_fixed():
     text = outlook_text(Indicator(row), outlook, area_names=names)
     assert (
         " Kursen er målt mod Hele landets tal for oktober 2026, 2,2 %, som endnu er foreløbigt, "
-        "holdt fast: hvor det ligger om 12 måneder, vides ikke." in text
+        "holdt fast: hvor det ligger i oktober 2027, vides ikke." in text
     ), text
     final = outlook_text(
         Indicator({**row, "is_comparator_provisional": False}), outlook, area_names=names
@@ -2702,6 +2702,18 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         )
         + " limit 1",
     )
+    # and a fourth's revised by 1 person where the figure as written stays the same: no
+    # revision to say
+    [unseen] = _rows(
+        settings.warehouse_path,
+        shares.format(
+            "and indicator_id not in "
+            f"('{row['indicator_id']}', '{tiny['indicator_id']}', '{few['indicator_id']}') "
+            "and numerator >= 10 and denominator - numerator >= 10 "
+            "and abs(value * 10 - floor(value * 10) - 0.5) > 0.01"
+        )
+        + " limit 1",
+    )
     where = "where indicator_id = ? and period = ? and period_type = ?"
     key = [row["indicator_id"], row["period"], row["period_type"]]
     few_key = [few["indicator_id"], few["period"], few["period_type"]]
@@ -2734,6 +2746,11 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
             f"and area_code = {HOME} and breakdown = 'total'",
             few_key,
         )
+        con.execute(
+            "update marts.fct_indicator_values set numerator = numerator + 1, "
+            f"value = value + 1e-6 {where} and area_code = {HOME} and breakdown = 'total'",
+            [unseen["indicator_id"], unseen["period"], unseen["period_type"]],
+        )
     publish(settings)
     revised = revisions()
     assert published()["revisions_since"] == first
@@ -2741,7 +2758,7 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         row["indicator_id"],
         tiny["indicator_id"],
         few["indicator_id"],
-    }
+    }  # not `unseen`: a small change the outputs would not show is none
     [small] = [r for r in revised if r["indicator_id"] == few["indicator_id"]]
     assert small["is_small_change"] and small["value_before"] is None
     assert small["numerator_before"] is None and small["denominator_before"] is None

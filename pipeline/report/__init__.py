@@ -356,7 +356,7 @@ def no_projection_text(ind: Indicator) -> str:
             first = min(months, default=None)
             later = (
                 f" (fra {formats.period_text(first, ind.period_type)}, det første tal, der kun "
-                "tæller personer fra efter bruddet)"
+                "dækker tiden efter bruddet)"
                 if first is not None and first > since
                 else ""
             )
@@ -420,7 +420,8 @@ def outlook_text(
             f"{formats.period_text(ind.period, ind.period_type)}, "
             f"{formats.value_text(o['goal'], unit)}"
             + (", som endnu er foreløbigt" if ind.is_comparator_provisional else "")
-            + ", holdt fast: hvor det ligger om 12 måneder, vides ikke."
+            + ", holdt fast: hvor det ligger i "
+            + f"{formats.period_text(o['forecast_period'], 'month')}, vides ikke."
         )
     if o["count_to_target"]:
         more = "færre" if ind.direction == "lower_is_better" else "flere"

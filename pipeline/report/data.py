@@ -158,7 +158,8 @@ def revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
 def seen_to_change(revision: dict) -> bool:
     """A revision the outputs can show: its two values differ as the outputs write them
     (8,4 % to 8,4 % is none, whatever the decimals behind), or a count moved by fewer than
-    small_cell_threshold (said without the figure before)."""
+    small_cell_threshold (said without the figure before: the publish kept it only where its
+    values differ as written, publish._hide_small_changes)."""
     if revision["is_small_change"]:
         return True
     unit = revision["unit"]
