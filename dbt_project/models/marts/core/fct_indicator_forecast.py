@@ -44,10 +44,13 @@ def model(dbt, session):
         & status.has_goal
         & (status.direction != "none")
         & (status.target_operator.notna() | status.comparator_value.notna())
-    ][["indicator_id", "unit", "period"]]
+    ][["indicator_id", "unit", "period", "period_type"]]
 
+    # the status's period type only: a month and a rolling year dated alike are two series
     totals = values.merge(
-        projected[["indicator_id", "period"]], on="indicator_id", suffixes=("", "_status")
+        projected[["indicator_id", "period", "period_type"]],
+        on=["indicator_id", "period_type"],
+        suffixes=("", "_status"),
     )
     totals = totals[totals.period <= totals.period_status]
     # only the series the status period belongs to: months before a reform that breaks the

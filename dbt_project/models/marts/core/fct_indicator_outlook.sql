@@ -26,6 +26,7 @@ values_at_status as (
         on
             indicator_values.indicator_id = status.indicator_id
             and indicator_values.period = status.period
+            and indicator_values.period_type = status.period_type
     where
         indicator_values.area_code = {{ var('home_municipality') }}
         and indicator_values.breakdown = 'total'
