@@ -196,8 +196,9 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
 
 def _ranks(row: dict) -> tuple[float, float] | None:
     """A rank's range: the places its ties span (2.1's interval, method rounding), or the
-    rank itself where it has none; None without a rank."""
-    if row.get("value") is None:
+    rank itself where it has none; None without a rank, or from a snapshot told before the
+    ranges were kept (its range is not known: no fall is told against it)."""
+    if row.get("value") is None or "ci_lower" not in row:
         return None
     if row.get("ci_lower") is not None and row.get("ci_upper") is not None:
         return row["ci_lower"], row["ci_upper"]
