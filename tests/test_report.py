@@ -1638,6 +1638,21 @@ def test_a_value_axis_writes_every_tick_with_the_same_decimals():
     assert labels("pct_points", "", [-2.0, 0.0, 2.0]) == ["\N{MINUS SIGN}2", "0", "2"]
 
 
+# an outlook row of October 2026 projected a year ahead (fct_indicator_outlook), and the
+# indicator row it belongs to: the outlook sentence's tests vary what they are about
+OUTLOOK_ROW = {
+    "period": date(2026, 10, 1),
+    "period_type": "month",
+    "catalogue_status": "active",
+    "unit": "pct",
+}
+OUTLOOK = {
+    "forecast_period": date(2027, 10, 1),
+    "status_period": date(2026, 10, 1),
+    "model_da": "eksponentiel udglatning",
+}
+
+
 def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
     """What it takes (issue 15 §4), as outlook_text writes it from an outlook row: in the
     test world every projected indicator is judged against the country (a target-judged
@@ -1647,25 +1662,20 @@ def test_a_share_with_a_target_says_how_many_more_persons_would_have_met_it():
     from pipeline.report.data import Indicator
 
     row = {
+        **OUTLOOK_ROW,
         "indicator_id": "1.5",
-        "unit": "pct",
         "direction": "higher_is_better",
         "comparator": "fixed_target",
         "target_value": 75.0,
         "status": "ikke opfyldt",
-        "period": date(2026, 10, 1),
-        "period_type": "month",
-        "catalogue_status": "active",
     }
     outlook = {
-        "forecast_period": date(2027, 10, 1),
-        "status_period": date(2026, 10, 1),
+        **OUTLOOK,
         "forecast": 71.26,
         "status_value": 69.0,
         "lower": 60.0,
         "upper": 82.5,
         "n_history": 40,
-        "model_da": "eksponentiel udglatning",
         "backtest_mae": 2.25,
         "count_to_target": 1234,
         "share_base": 25678,
@@ -1697,25 +1707,20 @@ def test_a_course_against_the_country_names_the_figure_it_holds_fixed():
     from pipeline.report.data import Indicator
 
     row = {
+        **OUTLOOK_ROW,
         "indicator_id": "2.5",
-        "unit": "pct",
         "direction": "lower_is_better",
         "comparator": "national",
         "comparator_area_code": 0,
         "is_comparator_provisional": True,
-        "period": date(2026, 10, 1),
-        "period_type": "month",
-        "catalogue_status": "active",
     }
     outlook = {
-        "forecast_period": date(2027, 10, 1),
-        "status_period": date(2026, 10, 1),
+        **OUTLOOK,
         "forecast": 2.41,
         "status_value": 2.38,
         "lower": 2.0,
         "upper": 2.8,
         "n_history": 60,
-        "model_da": "eksponentiel udglatning",
         "backtest_mae": 0.1,
         "count_to_target": None,
         "share_base": None,
