@@ -150,19 +150,21 @@
 {%- endmacro %}
 
 {#-
-    The months of the register calendar in which a new spell can have reached `horizon_weeks`
-    after its first week by the month's last week. A spell is known to be new when the whole
-    calendar month before it is seen (int_benefit_spells): the first month seen whole is the
-    one after the month of the week before the register's first week, so new spells start
-    from the month after that; the months whose last week lies `horizon_weeks` or more after
-    that month's first week. The months a follow-up indicator has a row for, 0 of 0 when no
-    spell reached the horizon in it (1.4, 1.5, 2.2, 5.3).
+    The months of the register calendar in which every new spell that reaches `horizon_weeks`
+    after its first week in one of the month's weeks is known to be new. A spell is known to
+    be new when the whole calendar month before it is seen (int_benefit_spells): the first
+    month seen whole is the one after the month of the week before the register's first week,
+    so new spells start from the month after that; the months whose first week lies
+    `horizon_weeks` or more after that month's first week (by the last week, the register's
+    first measurable month lacked the cohorts of its early weeks: helper-74). The months a
+    follow-up indicator has a row for, 0 of 0 when no spell reached the horizon in it (1.4,
+    1.5, 2.2, 5.3).
 -#}
 {% macro follow_up_months(calendar, horizon_weeks) -%}
     select month_date
     from {{ calendar }}
     where
-        last_week_number - {{ horizon_weeks }} >= (
+        first_week_number - {{ horizon_weeks }} >= (
             select min(later_month.first_week_number)
             from {{ calendar }} as later_month
             where date_diff('month', date '2000-01-01', later_month.month_date) >= (
