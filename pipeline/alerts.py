@@ -206,8 +206,11 @@ def _ranks(row: dict) -> tuple[float, float] | None:
 
 
 def _rank_nr(ranks: tuple[float, float]) -> str:
-    low, high = round(ranks[0]), round(ranks[1])
-    return f"nr. {low}" if low == high else f"nr. {low}\N{EN DASH}{high}"
+    """'nr. 13–15', 'nr. 13' (formats' rank and interval)."""
+    low, high = ranks
+    if low == high:
+        return formats.value_text(low, "rank")
+    return f"nr. {formats.interval_text(low, high, 'rank')}"
 
 
 def _rank_fall(old: dict, new: dict) -> str:

@@ -37,7 +37,7 @@ from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
-from pipeline.suppression import TOLERANCE
+from pipeline.suppression import KEY, is_small_sql
 
 log = logging.getLogger(__name__)
 
@@ -187,14 +187,7 @@ def _source(table: str, cols: list[str], tables: list[str]) -> str:
 # month (the month before's report): a publication of the same data month (a daily delivery of
 # the case system, a run again after a crash, new code) carries the baseline's revisions on and
 # adds what changed since, so a revision is not lost by a publish the committee never read.
-REVISION_KEY = (
-    "indicator_id",
-    "period",
-    "period_type",
-    "area_code",
-    "breakdown",
-    "breakdown_value",
-)
+REVISION_KEY = tuple(KEY)  # fct_indicator_values' contract key
 REVISIONS_COLUMNS = {
     "indicator_id": ("varchar", "The indicator (marts.dim_indicator)."),
     "period": ("date", "The figure's period (first day; a rolling year's last month)."),
@@ -318,10 +311,8 @@ def _record_revisions(
     small = dbt_var("small_cell_threshold")
 
     def moved_little(now: str, before: str) -> str:
-        """A count moved by a small count (the band of macro is_small_cell), or by what is not
-        known (a carried revision said without its figure before)."""
-        change = f"abs({now} - {before})"
-        return f"coalesce({change} > {TOLERANCE} and {change} < {small - TOLERANCE}, false)"
+        """A count moved by a small count (the band of macro is_small_cell)."""
+        return is_small_sql(f"abs({now} - {before})", small)
 
     con.execute(
         f"""
@@ -377,22 +368,16 @@ def _record_revisions(
 def _hide_small_changes(con: duckdb.DuckDBPyConnection) -> None:
     """The revisions of fewer than small_cell_threshold in a count lose their figure before
     (and its counts), which beside the denominator shown would give the count; those the
-    outputs could not show changed (the same value as written, report.data.seen_to_change)
+    outputs could not show changed (the same value as written, report.data.differs_as_written)
     are no revision. A carried one whose figure before is not known stays."""
-    from pipeline.report.data import seen_to_change
+    from pipeline.report.data import differs_as_written
 
     key = ", ".join(REVISION_KEY)
     small = con.execute(
         f"select {key}, unit, value_before, value from marts._revisions "
         "where is_small_change and value_before is not null"
     ).fetchall()
-    unseen = [
-        r[: len(REVISION_KEY)]
-        for r in small
-        if not seen_to_change(
-            {"unit": r[-3], "value_before": r[-2], "value": r[-1], "is_small_change": False}
-        )
-    ]
+    unseen = [r[: len(REVISION_KEY)] for r in small if not differs_as_written(*r[-3:])]
     if unseen:
         con.executemany(
             "delete from marts._revisions where " + " and ".join(f"{c} = ?" for c in REVISION_KEY),

@@ -93,6 +93,12 @@ def is_small(values: np.ndarray | float, small: int) -> np.ndarray:
     return (v > TOLERANCE) & (v < small - TOLERANCE)  # NaN compares False
 
 
+def is_small_sql(expression: str, small: int) -> str:
+    """is_small's band as a DuckDB condition on `expression` (false where it is NULL), for
+    SQL outside dbt (publish: a revision's change of a count)."""
+    return f"coalesce({expression} > {TOLERANCE} and {expression} < {small - TOLERANCE}, false)"
+
+
 @dataclass
 class Bounds:
     """Bound i: the cells children[offsets[i]:offsets[i + 1]] add up to at most the cell

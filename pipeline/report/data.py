@@ -160,12 +160,14 @@ def seen_to_change(revision: dict) -> bool:
     (8,4 % to 8,4 % is none, whatever the decimals behind), or a count moved by fewer than
     small_cell_threshold (said without the figure before: the publish kept it only where its
     values differ as written, publish._hide_small_changes)."""
-    if revision["is_small_change"]:
-        return True
-    unit = revision["unit"]
-    return formats.value_text(revision["value_before"], unit) != formats.value_text(
-        revision["value"], unit
+    return revision["is_small_change"] or differs_as_written(
+        revision["unit"], revision["value_before"], revision["value"]
     )
+
+
+def differs_as_written(unit: str, before: float | None, after: float | None) -> bool:
+    """Two values of `unit` the outputs write differently (formats.value_text)."""
+    return formats.value_text(before, unit) != formats.value_text(after, unit)
 
 
 class Point(NamedTuple):
