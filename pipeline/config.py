@@ -67,11 +67,19 @@ def extracts_config() -> dict[str, Any]:
     return read_yaml(REPO_ROOT / "extracts.yml")
 
 
-def dbt_var(name: str) -> int:
-    """A var of the dbt project (the small-cell limit, the persons a verdict needs), for
-    what the report and the workbook explain."""
-    project = read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")
-    return int(project["vars"][name])
+def dbt_var(name: str) -> int | float:
+    """A number var of the dbt project (the small-cell limit, the persons a verdict needs),
+    for what Python computes or explains beside the models: as the YAML writes it (5 an
+    int, 1.0e-6 a float)."""
+    value = _dbt_vars()[name]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TypeError(f"dbt var {name} is {value!r}, not a number")
+    return value
+
+
+@cache
+def _dbt_vars() -> dict[str, Any]:
+    return read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")["vars"]
 
 
 def revision_months(source: str) -> int:

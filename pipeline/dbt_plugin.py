@@ -46,8 +46,12 @@ def _bound(fn: Callable, n_values: int, which: int, alpha_given: bool = True) ->
             bound = fn(*values)[which]
             return pa.array(bound, type=pa.float64(), from_pandas=True)  # NaN -> NULL
         alphas = values[n_values]
-        alpha = float(alphas[0]) if alphas.size else 0.05
-        if alphas.size and not np.all(alphas == alpha):
+        if not alphas.size:  # no rows
+            return pa.array([], type=pa.float64())
+        if np.isnan(alphas).any():  # an unset var: no level is guessed
+            raise ValueError("an interval's alpha is NULL")
+        alpha = float(alphas[0])
+        if not np.all(alphas == alpha):
             raise ValueError(f"one alpha per call, got {sorted(set(alphas.tolist()))}")
         bound = fn(*values[:n_values], alpha=alpha)[which]
         return pa.array(bound, type=pa.float64(), from_pandas=True)  # NaN -> NULL
@@ -81,7 +85,9 @@ def _within_strata(fn: Callable) -> Callable:
             if None in (a, t1, b, t0):
                 result.append(None)
                 continue
-            estimate = fn(a, t1, b, t0, alpha=level or 0.05)
+            if level is None:  # an unset var: no level is guessed
+                raise ValueError("an interval's alpha is NULL")
+            estimate = fn(a, t1, b, t0, alpha=level)
             # an estimate without an interval keeps it, with NULL bounds (not NaN)
             result.append(
                 None if np.isnan(estimate[0]) else [None if np.isnan(x) else x for x in estimate]

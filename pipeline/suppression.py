@@ -62,12 +62,13 @@ import numpy as np
 import pandas as pd
 
 from pipeline.blas import one_blas_thread
+from pipeline.config import dbt_var
 
 KEY = ["indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value"]
 SYSTEM = ["period", "period_type", "area_code"]
 COMBINED = " og "
 COMPARED = "herkomst"  # the dimension every comparison row compares (5.0-5.6: origin)
-TOLERANCE = 1e-6
+TOLERANCE = float(dbt_var("small_cell_tolerance"))  # as macro is_small_cell's band
 LP_UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 
 

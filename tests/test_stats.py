@@ -82,6 +82,26 @@ def test_the_duckdb_functions_give_the_same_bounds_and_null_for_null():
     )
 
 
+def test_a_null_alpha_is_an_error_not_a_guessed_level():
+    """An interval's level is var interval_alpha, passed by every caller; a NULL one (an unset
+    or misspelt var) stops the query rather than giving a 95 % interval the var did not say."""
+    con = duckdb.connect()
+    register(con)
+    with pytest.raises(duckdb.Error, match="alpha is NULL"):
+        con.execute("select ci_share_low(28.0, 30.0, null::double)").fetchall()
+    with pytest.raises(duckdb.Error, match="alpha is NULL"):
+        con.execute(
+            "select rate_ratio_within_strata([1.0], [10.0], [1.0], [50.0], null::double)"
+        ).fetchall()
+    # no rows: nothing to compute, and no error
+    assert (
+        con.execute(
+            "select ci_share_low(k, n, a) from (select 1.0 k, 2.0 n, 0.05 a) where false"
+        ).fetchall()
+        == []
+    )
+
+
 def exact_conditional_ratio(k1: int, e1: float, k2: int, e2: float) -> tuple[float, float]:
     """The exact conditional interval of a rate ratio (Clopper-Pearson on k1 of k1 + k2,
     turned into a ratio): conservative, so a good interval lies within it."""

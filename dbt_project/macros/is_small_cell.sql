@@ -6,11 +6,12 @@
     place the rule is written in SQL; publish blanks what it flags, and
     pipeline/suppression.py's is_small is the same band for the cells it derives. Sums of
     fractions carry rounding noise that differs between builds (5.0 may be 4.999999999): a
-    value within 1e-6 (suppression.TOLERANCE) of 0 or of the threshold counts as that value,
-    so that the same data hide the same cells in every build.
+    value within var small_cell_tolerance (suppression.TOLERANCE reads it too) of 0 or of the
+    threshold counts as that value, so that the same data hide the same cells in every build.
 -#}
 {% macro is_small_cell(numerator='numerator', denominator='denominator') %}
-    {%- set low, high = 1e-6, var('small_cell_threshold') - 1e-6 %}
+    {%- set low = var('small_cell_tolerance') %}
+    {%- set high = var('small_cell_threshold') - low %}
     coalesce(
         ({{ numerator }} > {{ low }} and {{ numerator }} < {{ high }})
         or ({{ denominator }} > {{ low }} and {{ denominator }} < {{ high }}),

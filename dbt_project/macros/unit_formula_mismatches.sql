@@ -2,14 +2,17 @@
     The rows of `relation` whose value does not follow from its counts by its unit (seed
     units): scale * numerator / denominator for a share or a rate (100 for pct, 10,000 for
     per_10000, 100 for per_100), scale * (numerator / denominator - 1) for a change from a
-    year before (units.compares_year_before), to `tolerance` (the precision the value is
-    published with: benchmark sources round to one decimal). Rows without counts or without a
+    year before (units.compares_year_before). The home municipality's rows are computed here
+    from its counts, to the floating-point error (1e-9); another area's value may be a
+    benchmark source's own, rounded to the decimals it publishes (var published_pct_decimals:
+    half a unit of the last decimal). `tolerance`, where given, replaces both. Rows without
+    counts or without a
     value (a share the source withheld beside its counts: shown as published, with no
     interval), and units computed from finer cells (units.compares_cells) or without a scale
     (count, rank), are not checked. Used by the data tests value_follows_unit and
     indicator_rows_hold.
 -#}
-{% macro unit_formula_mismatches(relation, numerator='numerator', denominator='denominator', tolerance=0.05) %}
+{% macro unit_formula_mismatches(relation, numerator='numerator', denominator='denominator', tolerance=none) %}
 select m.*
 from {{ relation }} as m
 inner join {{ ref('units') }} as u on m.unit = u.unit
@@ -23,5 +26,12 @@ where not u.compares_cells
             m.{{ numerator }} / m.{{ denominator }}
             - case when u.compares_year_before then 1 else 0 end
         )
-    ) > {{ tolerance }} + 1e-9
+    ) > {% if tolerance is not none -%}
+        {{ tolerance }} + 1e-9
+    {%- else -%}
+        case
+            when m.area_code = {{ var('home_municipality') }} then 1e-9
+            else 0.5 * 10 ** (-{{ var('published_pct_decimals') }}) + 1e-9
+        end
+    {%- endif %}
 {% endmacro %}

@@ -7,7 +7,7 @@
     value_follows_unit). Each failing row says which rule it breaks. fct_indicator_values,
     the union of the models, has the same rules as separate tests.
 -#}
-{% test indicator_rows_hold(model, tolerance=0.05) %}
+{% test indicator_rows_hold(model, tolerance=none) %}
 {%- set rules = [
     ('duplicated', 'two or more rows share period type, period, area, breakdown and its value'),
     ('above_base', 'the numerator is above the denominator of a share'),
