@@ -395,7 +395,7 @@ def outlook_text(
     text = (
         f"Fremskrivning for {formats.period_text(o['forecast_period'], 'month')}: "
         f"{formats.value_text(o['forecast'], unit)} "
-        f"({formats.interval_text(o['lower'], o['upper'], unit)}, 95 %-interval), "
+        f"({formats.interval_text(o['lower'], o['upper'], unit)}, {formats.LEVEL}-interval), "
         f"ud fra {o['n_history']} måneder til og med "
         f"{formats.period_text(o['status_period'], 'month')}, ved {o['model_da']}. Modellen er "
         "valgt, fordi den ramte bedst, når den blev prøvet på de tidligere måneder: i "
@@ -518,6 +518,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         data_until=data.data_until_text,
         data_until_short=data.data_until_short,
         # _publication.published_at is UTC; the reader's clock is Danish
+        level=formats.LEVEL,
         published_at=formats.date_text(
             data.published_at.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
         ),

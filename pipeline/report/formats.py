@@ -75,6 +75,9 @@ def genitive(name: str) -> str:
     return name + ("'" if name[-1:].lower() in "sxz" else "s")
 
 
+# The level of every interval the report and the workbook name: 1 - var interval_alpha, as
+# the models compute them (macro intervals, pipeline/forecast.py): "95 %"
+LEVEL = f"{round(100 * (1 - dbt_var('interval_alpha')))} %"
 MINUS = "\N{MINUS SIGN}"
 SUPPRESSED = "–"  # en dash: a small cell, not shown
 NO_DATA = "ingen data"
@@ -113,7 +116,7 @@ def interval_label(interval_method: str | None) -> str:
     """What an interval is called: a 95 % confidence interval, or for a range that the
     rounding of published figures allows (seed interval_methods 'rounding': 2.1's rank among
     ties, 2.5's country) not a statistical one."""
-    return "interval ved afrunding" if interval_method == "rounding" else "95 %-interval"
+    return "interval ved afrunding" if interval_method == "rounding" else f"{LEVEL}-interval"
 
 
 def interval_text(low: float | None, high: float | None, unit: str) -> str:
@@ -187,7 +190,7 @@ def change_interval_text(low: float | None, high: float | None, unit: str) -> st
     if low is None or high is None:
         return ""
     suffix = CHANGE_SUFFIX.get(unit, "")
-    return f"95 %-interval fra {_bound(low, unit)} til {_bound(high, unit)}{suffix}"
+    return f"{LEVEL}-interval fra {_bound(low, unit)} til {_bound(high, unit)}{suffix}"
 
 
 def bound_decimals(value: float | None, unit: str) -> int:

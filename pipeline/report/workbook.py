@@ -172,7 +172,8 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
         ),
         (
             "Interval",
-            "For kommunens egne tal et 95 %-konfidensinterval (den statistiske usikkerhed). "
+            f"For kommunens egne tal et {formats.LEVEL}-konfidensinterval "
+            "(den statistiske usikkerhed). "
             + (
                 "For tal, der bygger på afrundede offentliggjorte tal "
                 f"({', '.join(data.rounded_values)}), det interval, som afrundingen tillader "
@@ -320,12 +321,12 @@ def _overview(book, styles, stamp: Stamp, data: ReportData) -> None:
         ),
         # the interval its status rests on, as the report says it beside the change
         Column(
-            "Ændringens 95 %-interval, fra",
+            f"Ændringens {formats.LEVEL}-interval, fra",
             lambda i: i.change_interval[0],
             lambda i: _bound_style(i, i.change_interval[0]),
         ),
         Column(
-            "Ændringens 95 %-interval, til",
+            f"Ændringens {formats.LEVEL}-interval, til",
             lambda i: i.change_interval[1],
             lambda i: _bound_style(i, i.change_interval[1]),
         ),
@@ -424,7 +425,7 @@ def _expected_level(book, styles, stamp: Stamp, data: ReportData) -> None:
             Column(f"{formats.genitive(data.home_name)} placering", lambda r: r["home_rank"]),
             Column("Ud af", lambda r: r["n_ranked"]),
             Column(
-                f"Inden for {formats.genitive(data.home_name)} 95 %-interval",
+                f"Inden for {formats.genitive(data.home_name)} {formats.LEVEL}-interval",
                 lambda r: r["n_comparable_within_home_interval"],
             ),
             Column("Sammenlignelige kommuner", lambda r: ", ".join(data.comparable_names), None),
@@ -453,8 +454,8 @@ def _outlook(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Mål eller sammenligning", lambda r: r["goal"], unit),
         Column("Fremskrevet måned", lambda r: r["forecast_period"]),
         Column("Fremskrivning", lambda r: r["forecast"], unit),
-        Column("95 %-interval, fra", lambda r: r["lower"], unit),
-        Column("95 %-interval, til", lambda r: r["upper"], unit),
+        Column(f"{formats.LEVEL}-interval, fra", lambda r: r["lower"], unit),
+        Column(f"{formats.LEVEL}-interval, til", lambda r: r["upper"], unit),
         Column("Kurs mod målet", lambda r: r["on_course"]),
         Column("Model", lambda r: r["model_da"]),
         Column(
