@@ -575,8 +575,9 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(
     rebuilt, key, answering
 ):
     """The built world's last y07a02 file, served as the v3 answer (the country's rows for
-    `/`, the rest for `*`): the fetch writes the same bytes, and loaded into a warehouse that
-    has not seen it, the staging rows are the same."""
+    `/`, the rest for `*`): the fetch asks y07a02's data for that month, the country and then
+    the municipalities (extracts.yml pins no other dimension of an A02 table), writes the same
+    bytes, and loaded into a warehouse that has not seen it, gives the same staging rows."""
     settings = rebuilt.settings
     generated = sorted((settings.landing_dir / "jobindsats").glob("y07a02_*.json"))[-1]
     period = generated.stem.split("_")[-1]
@@ -590,12 +591,19 @@ def test_a_fetched_file_loads_to_the_same_staging_rows_as_the_generated_one(
 
     country = [r for r in doc["rows"] if r[1] == "Hele landet"]
     others = [r for r in doc["rows"] if r[1] != "Hele landet"]
-    _responses(
+    calls = _responses(
         answering,
         httpx.Response(200, json={"columns": doc["columns"], "rows": country}),
         httpx.Response(200, json={"columns": doc["columns"], "rows": others}),
     )
     fetched = fetch_jobindsats(settings.landing_dir, "y07a02", period)
+    assert [(r.url.path, dict(r.url.params)) for r in calls] == [
+        (
+            "/v3/data/y07a02",
+            {"mgroup.*": "*", "period.M": period, "format": "json", "hierarchy._nykom": area},
+        )
+        for area in ("/", "*")
+    ]
     _lands_and_loads_as_before(
         settings, "jobindsats", fetched, generated, original, staging, month, before
     )
