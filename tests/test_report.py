@@ -2230,9 +2230,11 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
         "pct.-point, og ændringen inden for grupperne er \N{MINUS SIGN}0,9 pct.-point "
         "(95 %-interval fra \N{MINUS SIGN}3,2 til 1,4 pct.-point):"
     )
-    # the parts are taken from the shares as shown: 20,0 % to 20,2 % expected to 20,3 % is
-    # +0,3 in the groups, +0,2 of the mix and +0,1 within them (from the unrounded shares,
-    # +0,24, +0,12 and +0,12: a total of 0,2 beside shares that differ by 0,3)
+    # the parts are the unrounded shares' differences, as the facts line's change is: 20,04 %
+    # to 20,16 % expected to 20,28 % is +0,2 in the groups (+0,24), +0,1 of the mix and +0,1
+    # within them (+0,12 each), beside shares shown as 20,0 % and 20,3 %; from the shares as
+    # shown, a change said +0,3 here read -0,1 beside the facts line's -0,2 where the groups
+    # held everyone (review, December 2026)
     close = {
         **row,
         "mix_value_year_before": 20.04,
@@ -2241,8 +2243,8 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
         "mix_change": 0.12,
     }
     said = mix_words(Indicator(close), data)
-    assert "var andelen 20,0 % i oktober 2025 og 20,3 % i oktober 2026 (+0,3 pct.-point)" in said
-    assert "have været 20,2 %: den ændrede fordeling forklarer +0,2 pct.-point" in said
+    assert "var andelen 20,0 % i oktober 2025 og 20,3 % i oktober 2026 (+0,2 pct.-point)" in said
+    assert "have været 20,2 %: den ændrede fordeling forklarer +0,1 pct.-point" in said
     assert "og ændringen inden for grupperne er +0,1 pct.-point" in said
     unjudged = Indicator({**row, "mix_change_status": None})
     assert mix_words(unjudged, data).endswith("pct.-point).")

@@ -16,7 +16,6 @@ from pathlib import Path
 import jinja2
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var, local_zone
-from pipeline.danish import rounded
 from pipeline.files import write_atomic, written_aside
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
@@ -622,13 +621,11 @@ def mix_words(ind, data) -> str:
     counted = ind.counted_da or "personer"
     # the change in the same groups, cut in two: what the mix's change explains (expected
     # minus the year before) and what it does not (mix_change: this period minus expected),
-    # each from the three shares as shown, so that the parts add up to what the reader
-    # can subtract (the interval and the status are the unrounded difference's)
-    shown = [
-        rounded(v, formats.decimals_for(ind.unit))
-        for v in (ind.mix_value_year_before, ind.mix_expected, ind.mix_value)
-    ]
-    before, expected, now = shown
+    # each from the unrounded shares, as the facts line's change: where the groups hold
+    # everyone, the two say the same change (from the shares as shown, 21,0 - 21,1 gave -0,1
+    # beside the facts line's -0,2: review, December 2026). The parts, each rounded, may
+    # then differ from their sum's rounding by a unit of the last decimal.
+    before, expected, now = ind.mix_value_year_before, ind.mix_expected, ind.mix_value
     in_groups, from_mix, within = now - before, expected - before, now - expected
     return (
         f"{said}: i de grupper, der er vist begge år "
