@@ -495,8 +495,14 @@ def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
 def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refused(fresh):
     """An offer still running when the case system exports it may have no end (empty
     end_date): it loads, its end missing (macro runs_in_month counts it as running). An end
-    before the start is refused, naming the file's row and column."""
-    _only(fresh, "case_system", {"offers_2024-06.csv", "partial_sick_leave_2024-06.csv"})
+    before the start is refused, naming the file's row and column; so is a self-booking
+    deadline before the day it was issued."""
+    deadlines_file = "self_booking_deadlines_2024-06.csv"
+    _only(
+        fresh,
+        "case_system",
+        {"offers_2024-06.csv", "partial_sick_leave_2024-06.csv", deadlines_file},
+    )
     folder = fresh.settings.landing_dir / "case_system"
     offers = folder / "offers_2024-06.csv"
     lines = offers.read_text().splitlines()
@@ -513,6 +519,14 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     parts[header.index("end_date")] = (start - timedelta(days=1)).isoformat()
     lines[2] = ";".join(parts)
     sick.write_text("\n".join(lines) + "\n")
+    deadlines = folder / deadlines_file
+    lines = deadlines.read_text().splitlines()
+    header = lines[0].split(";")
+    parts = lines[1].split(";")  # line 2 of the file
+    issued = date.fromisoformat(parts[header.index("issued_date")])
+    parts[header.index("deadline_date")] = (issued - timedelta(days=1)).isoformat()
+    lines[1] = ";".join(parts)
+    deadlines.write_text("\n".join(lines) + "\n")
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 
@@ -525,6 +539,9 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     refused = outcomes["partial_sick_leave_2024-06.csv"]
     assert refused.status == "quarantined"
     assert "row 3, column 'end_date'" in refused.message, refused.message
+    refused = outcomes[deadlines_file]
+    assert refused.status == "quarantined"
+    assert "row 2, column 'deadline_date'" in refused.message, refused.message
 
 
 def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):
