@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
 from pipeline.config import SAMPLE_START, Settings, local_today
@@ -87,6 +88,25 @@ def _landed_files(settings: Settings) -> list[Path]:
 
 def _landing_is_empty(settings: Settings) -> bool:
     return not _landed_files(settings)
+
+
+def _sample_refused(settings: Settings) -> str | None:
+    """Why an empty landing folder is not to be filled with the generated sample, or None:
+    with a pseudonym key set (real deliveries are keyed with it) or a warehouse that has
+    loaded files, an empty landing is an unmounted share, a misspelt BKWH_LANDING_DIR or
+    deliveries moved away, and the sample, loaded under the real key, would supersede the
+    real deliveries of the same names and be published (review, December 2026)."""
+    if os.environ.get("BKWH_PSEUDONYM_KEY"):
+        return "BKWH_PSEUDONYM_KEY is set: this is a warehouse of real deliveries"
+    if settings.warehouse_path.exists():
+        with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+            [(logged,)] = con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'raw' and table_name = '_load_log'"
+            ).fetchall()
+            if logged and con.execute("select count(*) from raw._load_log").fetchone()[0]:
+                return f"the warehouse ({settings.warehouse_path}) has loaded files before"
+    return None
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -440,6 +460,14 @@ def run(
     log_path = logs.setup(settings.log_dir, verbose)
     say = logs.progress.info
     if _landing_is_empty(settings):
+        if refused := _sample_refused(settings):
+            typer.echo(
+                f"landing ({settings.landing_dir}) is empty, and the sample is not generated "
+                f"into it: {refused}. Is the landing share mounted and BKWH_LANDING_DIR "
+                "right? Nothing was loaded or published.",
+                err=True,
+            )
+            raise typer.Exit(2)
         say(f"landing ({settings.landing_dir}) is empty: generating the sample")
         # dbt parses the project (about 13 s on a fresh clone) on the other core meanwhile:
         # the refresh then finds its manifest ready (orchestration/project.py)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from processes import BKWH
 
@@ -167,3 +168,33 @@ def test_a_stopped_child_keeps_its_exit_status_for_the_one_waiting_on_it():
     assert [c.pid for c in ended] == [child.pid]
     assert child.wait(timeout=20) == -signal.SIGTERM, inherited
     child.stdout.close()
+
+
+def test_an_empty_landing_of_a_real_warehouse_is_not_filled_with_the_sample(tmp_path):
+    """An empty landing folder gets the generated sample only on a first run without a
+    pseudonym key: with the key set, or in a warehouse that has loaded files, it is an
+    unmounted share or a misspelt BKWH_LANDING_DIR, and the sample would be loaded under the
+    real key over the real deliveries of the same names (review, December 2026). The run
+    stops before anything is generated, loaded or published, and says why."""
+    env = {**os.environ, **Settings.env_for_root(tmp_path), "COLUMNS": "200"}
+    landing = tmp_path / "landing"
+    landing.mkdir()
+
+    keyed = {**env, "BKWH_PSEUDONYM_KEY": "the jobcentre's own key"}
+    done = subprocess.run([BKWH, "run"], env=keyed, capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = " ".join(done.stderr.split())
+    assert "is empty, and the sample is not generated into it" in said, said
+    assert "BKWH_PSEUDONYM_KEY is set" in said
+    assert not any(landing.iterdir()) and not (tmp_path / "warehouse.duckdb").exists()
+
+    env.pop("BKWH_PSEUDONYM_KEY", None)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw._load_log (batch_id varchar)")
+        con.execute("insert into raw._load_log values ('an earlier delivery')")
+    done = subprocess.run([BKWH, "run"], env=env, capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "has loaded files before" in " ".join(done.stderr.split()), done.stderr
+    assert not any(landing.iterdir())
+    assert not (tmp_path / "analytics.duckdb").exists()
