@@ -263,25 +263,42 @@ def deliver(settings: Settings, alert: dict, subject: str, body: str) -> dict:
         alert.update(post_webhook(url, alert))
     if os.environ.get(SMTP_HOST_ENV) and os.environ.get("BKWH_ALERT_EMAIL_TO"):
         alert.update(send_mail(subject, body))
-    log = settings.log_dir / "alerts.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("a", encoding="utf-8") as f:
+    path = settings.log_dir / "alerts.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
+    # a channel that failed is said where the operator looks (the run's log), not only in
+    # alerts.log: a mail the relay refused would otherwise go unnoticed
+    for key, channel in (("webhook_error", "webhook"), ("email_error", "e-mail")):
+        if key in alert:
+            logging.getLogger("bkwh.progress").warning(
+                f"alert not sent by {channel}: {alert[key]} (it is in {path})"
+            )
     return alert
 
 
+def failed_everywhere(alert: dict) -> bool:
+    """Whether every channel configured beside alerts.log failed (none configured: False)."""
+    tried = [
+        k for k in ("webhook_status", "webhook_error", "email_to", "email_error") if k in alert
+    ]
+    return bool(tried) and all(k.endswith("_error") for k in tried)
+
+
 def post_webhook(url: str, alert: dict) -> dict:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(alert, default=str).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
     try:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(alert, default=str).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return {"webhook_status": response.status}
-    except OSError as e:  # the alert is in the log even when the webhook is down
-        return {"webhook_error": str(e)}
+    # the alert is in the log even when the webhook is down or its URL is no URL
+    # ('hooks.example/x': ValueError, unknown url type)
+    except (OSError, ValueError) as e:
+        return {"webhook_error": f"{type(e).__name__}: {e}"}
 
 
 def send_mail(subject: str, body: str) -> dict:
@@ -299,5 +316,7 @@ def send_mail(subject: str, body: str) -> dict:
                 smtp.login(os.environ["BKWH_SMTP_USER"], os.environ.get("BKWH_SMTP_PASSWORD", ""))
             smtp.send_message(message)
         return {"email_to": recipients}
-    except (OSError, smtplib.SMTPException) as e:
-        return {"email_error": str(e)}
+    # a port that is no number (BKWH_SMTP_PORT empty) is a failed channel too, not an alert
+    # lost: ValueError
+    except (OSError, smtplib.SMTPException, ValueError) as e:
+        return {"email_error": f"{type(e).__name__}: {e}"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import socket
 import threading
 from datetime import date
@@ -21,7 +22,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import copy_world, use_root
 
-from pipeline.alerts import WEBHOOK_ENV, alert_changes, status_changes, status_snapshot
+from pipeline.alerts import (
+    WEBHOOK_ENV,
+    alert_changes,
+    failed_everywhere,
+    status_changes,
+    status_snapshot,
+)
 from pipeline.config import SEEDS_DIR
 
 # each course word's class, as marts.dim_status publishes it from the seed
@@ -192,6 +199,30 @@ def test_a_channel_that_is_down_is_said_in_the_alert_and_the_log_line_stays(fres
     alert = alert_changes(fresh.settings, changes)
     assert "email_error" in alert and "email_to" not in alert
     assert json.loads((fresh.settings.log_dir / "alerts.log").read_text()) == alert
+    assert failed_everywhere(alert)  # the publish step tells these changes again next time
+
+
+def test_a_setting_that_is_wrong_fails_its_channel_not_the_alert(fresh, monkeypatch, caplog):
+    """An empty BKWH_SMTP_PORT and a webhook URL without its scheme raised ValueError out of
+    the alert: no alerts.log line, a run failure's alert lost, the publish step failing after
+    its file was live (review, December 2026). Each is its channel's error, in the log line
+    and said as a warning where the run's log is."""
+    monkeypatch.setenv("BKWH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BKWH_SMTP_PORT", "")
+    monkeypatch.setenv("BKWH_ALERT_EMAIL_TO", "udvalg@ballerup.dk")
+    monkeypatch.setenv("BKWH_ALERT_WEBHOOK_URL", "hooks.example/bkwh")
+    changes = status_changes({"2.3": _row("ikke afgjort", 1)}, {"2.3": _row("opfyldt", 2)})
+    with caplog.at_level(logging.WARNING, logger="bkwh.progress"):
+        alert = alert_changes(fresh.settings, changes)
+    assert alert["email_error"].startswith("ValueError: invalid literal for int()")
+    assert alert["webhook_error"].startswith("ValueError: unknown url type")
+    assert json.loads((fresh.settings.log_dir / "alerts.log").read_text()) == alert
+    said = caplog.text
+    assert "alert not sent by e-mail: ValueError" in said
+    assert "alert not sent by webhook: ValueError" in said
+    assert failed_everywhere(alert)
+    assert not failed_everywhere({"email_error": "x", "webhook_status": 200})
+    assert not failed_everywhere({})  # only alerts.log: nothing failed
 
 
 def test_the_publish_step_alerts_what_changed_since_the_publication_before(

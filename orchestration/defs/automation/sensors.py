@@ -15,7 +15,6 @@ sources.yml. A failed run writes an alert line to
 
 import hashlib
 import json
-import logging
 import os
 import time
 from datetime import UTC, datetime
@@ -246,8 +245,6 @@ def alert_run_failed(instance: dg.DagsterInstance, run: dg.DagsterRun, message: 
         f"Beskæftigelsesstrategien: kørslen {run.job_name} fejlede ({failed})",
         json.dumps(alert, ensure_ascii=False, indent=2),
     )
-    if "webhook_error" in alert:
-        logging.getLogger(__name__).warning(f"alert webhook failed: {alert['webhook_error']}")
     instance.add_run_tags(
         run.run_id,
         {

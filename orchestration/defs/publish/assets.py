@@ -9,6 +9,7 @@ from orchestration.defs.transform.assets import warehouse_dbt_assets
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.alerts import (
     alert_changes,
+    failed_everywhere,
     remember_alerted,
     status_changes,
     status_snapshot,
@@ -37,8 +38,12 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         result = publish(settings)
     after = status_snapshot(result.path)
     changes = status_changes(before, after)
+    told = True
     if changes:
         alert = alert_changes(settings, changes)
+        # every channel beside alerts.log failed: the changes are told again by the next
+        # publication, not taken as told
+        told = not failed_everywhere(alert)
         sent = ["alerts.log"] + [
             channel
             for key, channel in (("webhook_status", "webhook"), ("email_to", "e-mail"))
@@ -50,7 +55,8 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             + "): "
             + "; ".join(c["text"] for c in changes)
         )
-    remember_alerted(settings, after)
+    if told:
+        remember_alerted(settings, after)
     progress.info(
         f"published {len(result.tables)} tables to {result.path} "
         f"({result.suppressed_cells} small cells suppressed)"
