@@ -1,10 +1,12 @@
 -- 1.1 Andelen af borgere, der overgår til selvforsørgelse eller starter i et
--- virksomhedsrettet tilbud: of persons in a target group of an active course in the month
--- (their target group in the month's last such week), the share who in the month leave
--- public support for self-support (their spell of public support ends, inside the register,
--- and the week after is not SU, barselsdagpenge, folkepension, emigration or death: seed
--- ydelse_groups' is_self_support) or start a virksomhedsrettet offer; per target group and
--- in all. Ballerup only: no published table
+-- virksomhedsrettet tilbud: of persons in a target group of an active course in the month's
+-- window (its last var flow_window_weeks weeks: 4; their target group in the last such
+-- week), the share who in the window leave public support for self-support (their spell of
+-- public support ends, inside the register, and the week after is not SU, barselsdagpenge,
+-- folkepension, emigration or death: seed ydelse_groups' is_self_support) or start a
+-- virksomhedsrettet offer; per target group and in all. The window is as long in every
+-- month: over a whole month, of 4 or 5 weeks, a five-week month had about 3.5 points more
+-- (review, December 2026). Ballerup only: no published table
 -- counts these monthly transitions (docs/sources/real_tables.md, §3), so there is no
 -- national comparator and no expected value from national rates. STAR's expected level
 -- (Jobindsats Y30R21) is a level of fuldtidspersoner on public support, not this flow.
@@ -21,18 +23,29 @@
 
 with
 
+-- each month's window: its last flow_window_weeks weeks
+windows as (
+    select
+        month_date,
+        last_week_number - {{ var('flow_window_weeks') }} + 1 as first_week_number,
+        last_week_number
+    from {{ ref('int_calendar_months') }}
+),
+
+-- in a target group of an active course in the window (their last week in it in the month)
 person_months as (
-    select * from {{ ref('int_person_months') }}
-    where is_active_course and {{ rebuilt_months('month_date') }}
+    select person_months.*
+    from {{ ref('int_person_months') }} as person_months
+    inner join windows
+        on
+            person_months.month_date = windows.month_date
+            and person_months.last_week_number >= windows.first_week_number
+    where person_months.is_active_course and {{ rebuilt_months('person_months.month_date') }}
 ),
 
 support_spells as (
     select * from {{ ref('int_public_support_spells') }}
     where has_ended
-),
-
-calendar as (
-    select * from {{ ref('int_calendar_months') }}
 ),
 
 -- the registrations that are neither public support nor self-support: a spell that ends
@@ -66,31 +79,31 @@ in_target_group as (
 left_support as (
     select distinct
         support_spells.person_key,
-        calendar.month_date as period
+        windows.month_date as period
     from support_spells
-    inner join calendar
+    inner join windows
         on
             support_spells.end_week_number
-            between calendar.first_week_number and calendar.last_week_number
+            between windows.first_week_number and windows.last_week_number
     anti join other_states
         on
             support_spells.person_key = other_states.person_key
             and support_spells.end_week_number + 1 = other_states.week_number
 ),
 
--- an offer starts in the month of its first day's week (a week belongs to the month of its
--- Thursday), as the base and the exits count by weeks: a start on Monday 30 June 2025 is a
--- July start, where the person is in the base (helper-74)
+-- an offer starts in the week of its first day, as the base and the exits count by weeks
+-- (helper-74): a start on Monday 2 February 2026 is in February's window (its week's
+-- Thursday is 5 February), where the person is in the base
 started_offer as (
     select distinct
         offers.person_key,
-        calendar.month_date as period
+        windows.month_date as period
     from offers
     inner join offer_types on offers.offer_type = offer_types.offer_type
-    inner join calendar
+    inner join windows
         on
             {{ week_number("date_trunc('week', offers.start_date)::date") }}
-            between calendar.first_week_number and calendar.last_week_number
+            between windows.first_week_number and windows.last_week_number
     where offer_types.is_virksomhedsrettet
 ),
 
