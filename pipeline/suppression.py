@@ -45,9 +45,14 @@ them, in model int_disclosure_links: see the last item):
 - a declared link (kind at_most): cells of one indicator, summed, are part of another's
   population (5.4's dagpenge target group of every origin of 2.4's insured unemployed; 5.1's
   target groups of a benefit of 0.2's benefit group). In a period and area where they add up
-  to it, a relation like the others; where to less, a bound (a sum at most a cell), which
-  the linear programmes hold as an inequality; where to more, nothing (the probe of
-  December 2026, docs/reviews/disclosure-probe-2026-12/, derived small counts through both).
+  to it, a relation like the others; where to less, the difference is the link's
+  remainder (with_remainders: the population's persons outside its part), a hidden cell of
+  its own that makes the link a relation too, so that a remainder of 1 to small - 1 is
+  protected as any small count (helper-78, December 2026: 2.4 less 5.4's dagpenge groups
+  left 1 person, in an offer); where to more, nothing (the probe of December 2026,
+  docs/reviews/disclosure-probe-2026-12/, derived small counts through both). Without the
+  remainders (find_relations on the cells alone) the shortfall is a bound, a sum at most a
+  cell, which the linear programmes hold as an inequality.
 
 A breakdown's dimensions are its name split on '_' ('herkomst_maalgruppe' is herkomst and
 maalgruppe), its value's parts split on ' / ', in the same order; 'total' has none.
@@ -56,6 +61,7 @@ maalgruppe), its value's parts split on ' / ', in the same order; 'total' has no
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,6 +163,10 @@ def _prepare(cells: pd.DataFrame) -> pd.DataFrame:
     frame["pair"] = codes
     for column in ("dimset", "is_combined"):
         frame[column] = pairs[column].to_numpy()[codes]
+    # a declared link's remainder (with_remainders): a child of its link only
+    frame["is_virtual"] = (
+        cells["is_virtual"].to_numpy(dtype=bool) if "is_virtual" in cells else False
+    )
     frame["system"] = frame.groupby(SYSTEM, dropna=False, sort=False).ngroup().to_numpy()
     # integer codes for the grouping below: pandas groups numbers far faster than text
     frame["indicator"] = pd.factorize(frame.indicator_id)[0]
@@ -186,7 +196,8 @@ def find_relations(
     (_prepare) where the caller has it. The links that hold as bounds only are the
     result's `bounds`."""
     frame = _prepare(cells) if frame is None else frame
-    plain = (~frame.is_comparison & ~frame.is_combined).to_numpy()
+    named = (~frame.is_comparison & ~frame.is_virtual).to_numpy()
+    plain = named & ~frame.is_combined.to_numpy()
     columns = {
         "system": frame.system.to_numpy(dtype=np.int64),
         "indicator": frame.indicator.to_numpy(dtype=np.int64),
@@ -203,7 +214,7 @@ def find_relations(
     # rule looks at each relation alone and would not see it (5.6, December 2026: a hidden
     # 'dansk og vestlig / kh_uddannelsesparat' of 2 sanctions was the combined total minus
     # the shown target groups)
-    combined = (~frame.is_comparison & frame.is_combined).to_numpy()
+    combined = named & frame.is_combined.to_numpy()
     found: list[tuple[pd.DataFrame, np.ndarray]] = []
     for kind in (plain, combined):
         tables = {
@@ -373,57 +384,128 @@ def no_links() -> pd.DataFrame:
     return pd.DataFrame(columns=LINK_COLUMNS)
 
 
+def remainder_label(key: tuple) -> str:
+    """The value a declared link's remainder row has on each dimension of the child table
+    (with_remainders): unique per link, and no value of a published cell."""
+    parent_indicator, _, parent_value, child_indicator, *_ = key
+    return f"rest af {parent_indicator} {parent_value} uden {child_indicator}"
+
+
+def _link_instances(frame: pd.DataFrame, links: pd.DataFrame) -> Iterator[tuple]:
+    """Each declared link of kind at_most (model int_disclosure_links) in each period and
+    area: (the link's key, its parent cell, its child cells: the plain cells of the child
+    table whose value on child_dimension is one of the link's child values, and its
+    remainder where `frame` has one)."""
+    at_most = links[links.kind == "at_most"]
+    if not len(at_most):
+        return
+    plain = frame[~frame.is_comparison & ~frame.is_combined]
+    dims = frame.attrs["pairs"].dims.to_numpy()
+    keys = [c for c in LINK_COLUMNS if c not in ("kind", "child_value")]
+    for key, link in at_most.groupby(keys, sort=True, dropna=False):
+        pi, pb, pv, ci, cb, dimension, _, _ = key
+        wanted = {*link.child_value, remainder_label(key)}
+        parents = plain[
+            (plain.indicator_id == pi)
+            & (plain.breakdown == pb)
+            & (plain.breakdown_value == pv)
+            & ~plain.is_virtual
+        ]
+        table = plain[(plain.indicator_id == ci) & (plain.breakdown == cb)]
+        chosen = np.array([dims[p].get(dimension) in wanted for p in table.pair], bool)
+        by_system = {
+            int(system): group.cell.to_numpy(dtype=np.int64)
+            for system, group in table[chosen].groupby("system", sort=False)
+        }
+        for parent, system in zip(parents.cell, parents.system, strict=True):
+            members = by_system.get(int(system))
+            if members is not None:
+                yield key, int(parent), members
+
+
+def with_remainders(cells: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataFrame:
+    """`cells` (is_virtual false) and after them a row for each declared link of kind at_most
+    in each period and area where its children add up to less than its parent: the
+    remainder, the parent's persons outside its children (2.4's dagpenge recipients outside
+    5.4's dagpenge target group; 0.2's fuldtidspersoner of a benefit outside 5.1's ages
+    16-64, on numerators as the link). It is published nowhere, but follows from what is by
+    subtraction: a remainder of 1 to small - 1 persons is a small count as a hidden cell's
+    is (review of December 2026: 2.4 less 5.4's dagpenge groups left 1 person, who was in
+    an offer). As a child of its link it makes the link a sum like any other, parent =
+    children + remainder, in which the remainder is a hidden cell (is_hidden, and
+    is_suppressed where `cells` has the column; is_virtual). A quantity the children exceed
+    in (the declaration does not hold there) has none (NULL)."""
+    cells = cells.assign(is_virtual=False)
+    if links is None or not (links.kind == "at_most").any():
+        return cells
+    frame = _prepare(cells)
+    counts = (
+        frame.numerator.to_numpy(dtype="float64"),
+        frame.denominator.to_numpy(dtype="float64"),
+    )
+    parents, labels, remainders = [], [], []
+    for key, parent, members in _link_instances(frame, links):
+        on = key[6:8]  # on_numerator, on_denominator
+        gaps = []
+        for column, on_it in zip(counts, on, strict=True):
+            values = column[[parent, *members]]
+            gap = column[parent] - column[members].sum()
+            if not on_it or np.isnan(values).any() or gap < -TOLERANCE:
+                gaps.append(np.nan)
+            else:
+                gaps.append(0.0 if gap < TOLERANCE else float(gap))
+        if not any(g > 0 for g in gaps):  # equal (a sum as it is), or not holding
+            continue
+        parents.append(parent)
+        labels.append((key[3], key[4], remainder_label(key)))
+        remainders.append(gaps)
+    if not parents:
+        return cells
+    rows = cells.iloc[parents].copy()
+    rows["indicator_id"] = [ci for ci, _, _ in labels]
+    rows["breakdown"] = [cb for _, cb, _ in labels]
+    rows["breakdown_value"] = [" / ".join([label] * len(cb.split("_"))) for _, cb, label in labels]
+    rows[["numerator", "denominator"]] = np.array(remainders, dtype="float64")
+    rows["is_hidden"] = True
+    if "is_suppressed" in rows:
+        rows["is_suppressed"] = True
+    rows[["is_comparison", "is_change"]] = False
+    rows["is_virtual"] = True
+    return pd.concat([cells, rows], ignore_index=True)
+
+
 def _declared(frame: pd.DataFrame, links: pd.DataFrame) -> tuple[tuple, Bounds]:
     """The declared links of kind at_most (model int_disclosure_links) in each period and
-    area: the parent cell and the plain cells of the child table whose value on
-    child_dimension is one of the link's child values. Where the children add up to the
-    parent, a relation like those found (for the quantities that add up); where to less, a
-    bound; where to more, nothing: the declaration does not hold there, and an attacker
-    who trusted it would be wrong."""
+    area (_link_instances). Where the children add up to the parent, a relation like those
+    found (for the quantities that add up); where to less, a bound; where to more, nothing:
+    the declaration does not hold there, and an attacker who trusted it would be wrong. With
+    its remainder (with_remainders, as suppress and the audit have it) the children add up
+    to the parent."""
     empty = np.zeros(0, dtype=np.int64)
-    at_most = links[links.kind == "at_most"]
     rows, children = [], []
     bounds, bound_children = [], []
-    if len(at_most):
-        plain = frame[~frame.is_comparison & ~frame.is_combined]
-        dims = frame.attrs["pairs"].dims.to_numpy()
-        counts = (
-            frame.numerator.to_numpy(dtype="float64"),
-            frame.denominator.to_numpy(dtype="float64"),
-        )
-        share = frame.is_share.to_numpy(dtype=bool)
-        keys = [c for c in LINK_COLUMNS if c not in ("kind", "child_value")]
-        for key, link in at_most.groupby(keys, sort=True, dropna=False):
-            pi, pb, pv, ci, cb, dimension, on_n, on_d = key
-            wanted = set(link.child_value)
-            parents = plain[
-                (plain.indicator_id == pi) & (plain.breakdown == pb) & (plain.breakdown_value == pv)
-            ]
-            table = plain[(plain.indicator_id == ci) & (plain.breakdown == cb)]
-            chosen = np.array([dims[p].get(dimension) in wanted for p in table.pair], bool)
-            by_system = {
-                int(system): group.cell.to_numpy(dtype=np.int64)
-                for system, group in table[chosen].groupby("system", sort=False)
-            }
-            for parent, system in zip(parents.cell, parents.system, strict=True):
-                members = by_system.get(int(system))
-                if members is None:
-                    continue
-                equal = [False, False]
-                for q, on in enumerate((on_n, on_d)):
-                    column = counts[q]
-                    if not on or np.isnan(column[[parent, *members]]).any():
-                        continue
-                    gap = column[parent] - column[members].sum()
-                    if abs(gap) < TOLERANCE:
-                        equal[q] = True
-                    elif gap > 0:
-                        bounds.append((int(parent), len(members), q))
-                        bound_children.append(members)
-                if any(equal):
-                    c = all(equal) and bool(share[[parent, *members]].all())
-                    rows.append((int(parent), len(members), *equal, c))
-                    children.append(members)
+    counts = (
+        frame.numerator.to_numpy(dtype="float64"),
+        frame.denominator.to_numpy(dtype="float64"),
+    )
+    share = frame.is_share.to_numpy(dtype=bool)
+    for key, parent, members in _link_instances(frame, links):
+        on_n, on_d = key[6:8]
+        equal = [False, False]
+        for q, on in enumerate((on_n, on_d)):
+            column = counts[q]
+            if not on or np.isnan(column[[parent, *members]]).any():
+                continue
+            gap = column[parent] - column[members].sum()
+            if abs(gap) < TOLERANCE:
+                equal[q] = True
+            elif gap > 0:
+                bounds.append((int(parent), len(members), q))
+                bound_children.append(members)
+        if any(equal):
+            c = all(equal) and bool(share[[parent, *members]].all())
+            rows.append((int(parent), len(members), *equal, c))
+            children.append(members)
     lengths = np.array([b[1] for b in bounds], dtype=np.int64)
     return (
         (
@@ -461,6 +543,7 @@ def comparison_components(
     rows = frame[frame.is_comparison]
     plain = frame[
         ~frame.is_comparison
+        & ~frame.is_virtual
         & frame.indicator_id.isin(set(rows.indicator_id))
         & frame.system.isin(set(rows.system))
     ]
@@ -558,11 +641,12 @@ def suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame | None = None)
     The cells are put in the order of their key first: where two candidates are equally
     small, the first is hidden, and DuckDB hands rows over in no fixed order, so without
     it the same data could publish different cells from one build to the next."""
-    by_key = np.lexsort([_text_rank(cells[k]) for k in reversed(KEY)])
-    result = np.empty(len(cells), dtype=bool)
     links = no_links() if links is None else links
-    result[by_key] = _suppress(cells.iloc[by_key].reset_index(drop=True), small, links)
-    return result
+    full = with_remainders(cells, links)  # the links' remainders after the cells
+    by_key = np.lexsort([_text_rank(full[k]) for k in reversed(KEY)])
+    result = np.empty(len(full), dtype=bool)
+    result[by_key] = _suppress(full.iloc[by_key].reset_index(drop=True), small, links)
+    return result[: len(cells)]
 
 
 def _text_rank(column: pd.Series) -> np.ndarray:

@@ -16,8 +16,11 @@ when shown beside a hidden cell they are computed from, and a change since a yea
 (its denominator is the count of a year earlier) when shown while that earlier cell is
 hidden.
 Declared links (model int_disclosure_links: a sum of one indicator's cells at most another's
-cell) are equations where they hold with equality in a period and area, and bounds (a @ x <=
-b, in the linear programmes) where the sum is less.
+cell) are equations where they hold with equality in a period and area; where the sum is
+less, the difference (the parent's persons outside the children: 2.4's dagpenge recipients
+outside 5.4's dagpenge target group) is a hidden cell of its own, the link's remainder
+(pipeline.suppression.with_remainders), which makes the link an equation too: a remainder
+the published cells determine at 1 to small - 1 is a disclosure like a hidden cell's.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pipeline.suppression import (
     comparison_components,
     find_relations,
     is_small,
+    with_remainders,
     year_before_pairs,
 )
 
@@ -44,9 +48,11 @@ UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finit
 
 @dataclass(frozen=True)
 class Disclosure:
-    cell: int
+    cell: int  # its position in the cells audited, with the links' remainders after them
     what: str  # 'n', 'd', 'c' of a hidden cell; 'sum' of a relation; 'compared', 'year before'
     value: float
+    indicator_id: str = ""
+    breakdown_value: str = ""  # a remainder's: 'rest af 2.4 I alt uden 5.4 / …'
 
 
 def audit(
@@ -55,7 +61,9 @@ def audit(
     """The disclosures in `cells` (the contract key, true numerator and denominator,
     is_share, is_comparison, is_change and the published is_suppressed), with the declared
     `links` (int_disclosure_links' columns), and how many periods and areas with hidden cells
-    in a relation or a bound were solved."""
+    in a relation or a bound were solved. The declared links' remainders (with_remainders)
+    are hidden cells of the audit too."""
+    cells = with_remainders(cells, links)
     n = np.nan_to_num(cells.numerator.to_numpy(dtype="float64"), nan=0.0)
     d = np.nan_to_num(cells.denominator.to_numpy(dtype="float64"), nan=0.0)
     values = {"n": n, "d": d}
@@ -91,7 +99,17 @@ def audit(
 
     for at, ids in by_system.items():
         found.extend(_solve(ids, relations, hidden, share, values, small, bounds_of[at]))
-    return found, len(by_system)
+    named = [
+        Disclosure(
+            f.cell,
+            f.what,
+            f.value,
+            str(cells.indicator_id.iloc[f.cell]),
+            str(cells.breakdown_value.iloc[f.cell]),
+        )
+        for f in found
+    ]
+    return named, len(by_system)
 
 
 def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[Disclosure]:
