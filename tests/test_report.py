@@ -346,6 +346,9 @@ def test_what_a_value_rests_on_is_said_in_what_was_counted(n, counted, groups, t
         (0.0, "pct", "0,0 %"),
         (0.004, "ratio", "under 0,01"),
         (-0.01, "pct_points", "0,0 pct.-point"),
+        # a signed figure: 'under 0,1 %' would take in every fall (0.2's country, +0.009 %)
+        (0.009, "pct_change", "0,0 %"),
+        (0.01, "pct_points", "0,0 pct.-point"),
         (None, "pct", "ingen data"),
         (3.0, "rank", "nr. 3"),
     ],
@@ -1356,7 +1359,15 @@ def test_each_indicator_says_where_ballerup_stands_among_the_comparable_municipa
             assert rank in line, line
             # a rank of point values is no verdict: how many lie inside Ballerup's interval
             within = r["n_comparable_within_home_interval"]
-            assert (within is None) == ("usikkerheden på Ballerups tal" not in line), line
+            # a rank among ties (2.1) has the range rounding allows, no uncertainty (helper-78)
+            [status] = _rows(
+                built.settings.analytics_path,
+                "select interval_method from marts.fct_indicator_status where indicator_id = ?",
+                [r["indicator_id"]],
+            )
+            rounding = status["interval_method"] == "rounding"
+            what = "afrundingsintervallet" if rounding else "usikkerheden"
+            assert (within is None) == (f"{what} på Ballerups tal" not in line), line
             if within:
                 said = f"men alle {n} ligger" if within == n and n > 1 else f"men {within} af"
                 assert said in line, line
@@ -1943,8 +1954,8 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     )
     assert comparator_text(Indicator(row, {}), names) == "Hele landet: ingen data"
     # its status sentence says so too, with both figures when the comparator was last there,
-    # not the seed's 'intet mål eller sammenligningsgrundlag' (helper-55)
-    ended = {**row, "status": "ingen sammenligning", "status_text": "Der er intet mål ..."}
+    # not the seed's 'intet offentliggjort tal måler det samme' (helper-55)
+    ended = {**row, "status": "ingen sammenligning", "status_text": "Strategiens mål kan ..."}
     home = [Point(date(2025, 6, 1), 6.9, False), Point(date(2026, 5, 1), 6.2, False)]
     assert verdict_text(Indicator(ended, {**series, HOME: home}), {**names, HOME: "Ballerup"}) == (
         "Hele landet har intet tal for maj 2026, så status kan ikke vurderes. De seneste tal er "

@@ -87,9 +87,9 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
 
 def verdict_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """The status's sentence (seed indicator_statuses), but for a comparator whose figures
-    ended before the status period: 'Der er intet mål eller sammenligningsgrundlag' would
-    deny the goal the headline states (4.2, helper-55). It says when the comparator was last
-    there, and both figures then, without a verdict on a period that is not the status's."""
+    ended before the status period: the seed's 'intet offentliggjort tal måler det samme'
+    would be untrue (4.2, helper-55). It says when the comparator was last there, and both
+    figures then, without a verdict on a period that is not the status's."""
     if not ind.comparator_ended:
         return ind.status_text
     area, last = ind.comparator_area_code, ind.last_comparator_point
@@ -459,9 +459,10 @@ def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
     is (4.1), which the reader cannot tell from the number alone (helper-57)."""
     if c is None or ind.is_retired:
         return ""
+    # the range as an interval is written: in words where an end is negative (0.2's
+    # '(fra -1,2 til 4,4 %)', not a dash beside a minus sign: helper-78)
     spread = (
-        f" ({formats.value_text(c['comparable_min'], ind.unit)}–"
-        f"{formats.value_text(c['comparable_max'], ind.unit)})"
+        f" ({formats.interval_text(c['comparable_min'], c['comparable_max'], ind.unit)})"
         if c["n_comparable"] > 1
         else ""
     )
@@ -483,7 +484,9 @@ def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
         # a rank of point values is no verdict: how much of it the uncertainty leaves open
         within = c["n_comparable_within_home_interval"]
         if within is not None:
-            whose = f"usikkerheden på {formats.genitive(home)} tal"
+            # a rank among ties has the range rounding allows, no statistical uncertainty
+            what = "afrundingsintervallet" if ind.interval_method == "rounding" else "usikkerheden"
+            whose = f"{what} på {formats.genitive(home)} tal"
             text += (
                 f", men alle {n} ligger inden for {whose}, så placeringen er ikke sikker"
                 if within == n and n > 1

@@ -98,16 +98,21 @@ def number(value: float | None, unit: str, decimals: int | None = None) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+# units whose figures are signed (seed units: a change since a year before, a gap between
+# groups): 'under 0,1 %' would take in every fall too
+SIGNED_UNITS = {"pct_change", "pct_points"}
+
+
 def value_text(value: float | None, unit: str) -> str:
     """'3,5 %', 'nr. 4', '1.234'; 'ingen data' when there is none. A positive figure that
     would round to zero reads 'under 0,1 %': '0,0 %' beside a count of 5 (5 of 12.128)
-    reads as none."""
+    reads as none; not a signed one (SIGNED_UNITS), for which 0,0 says it to the decimal."""
     if value is None:
         return NO_DATA
     if unit == "rank":
         return f"nr. {number(value, unit)}"
     suffix = UNIT_SUFFIX.get(unit, "")
-    if value > 0 and number(value, unit) == number(0, unit):
+    if value > 0 and unit not in SIGNED_UNITS and number(value, unit) == number(0, unit):
         return f"under {number(10 ** -decimals_for(unit), unit)}{suffix}"
     return number(value, unit) + suffix
 
