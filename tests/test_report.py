@@ -1965,7 +1965,7 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     assert verdict_text(Indicator(ended, {**series, HOME: hidden_home}), names).endswith(
         "Det seneste tal er fra juni 2025: hele landet 3,0 %."
     )
-    assert verdict_text(Indicator(ended, {}), names) == "Der er intet mål ..."
+    assert verdict_text(Indicator(ended, {}), names) == "Strategiens mål kan ..."
     # a figure after the status period is not the one 'last there' before it
     later = {**series, 0: [*series[0], Point(date(2026, 8, 1), 3.1, False)]}
     assert "fra juni 2025: hele landet 3,0 %" in verdict_text(Indicator(ended, later), names)
