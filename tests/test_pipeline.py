@@ -796,7 +796,9 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
     parent map (the model finds it through Jinja's graph): for the home municipality's rows
     of its own sources (areas: home) where it has any, else of the published tables; for
     the other areas' rows of the published tables (areas: all), of which one that ended
-    before a reform that breaks the indicator is not revised at all."""
+    before a reform that breaks the indicator is not revised at all. A model whose monthly
+    rows read the months after them (meta.rebuild.months_ahead: 1.1) adds those months to
+    its home rows' window: they are revised while the months they read are."""
 
     def sources_of(node: str, seen: set[str]) -> set[str]:
         if node in seen:
@@ -809,7 +811,7 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
     def window(found: list[dict]) -> int:
         return max((meta["revision_months"] for meta in found), default=0)
 
-    windows = {}
+    windows, ahead = {}, {}
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["name"].startswith("ind_"):
             found = [
@@ -819,6 +821,9 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
             published = [m for m in found if m.get("areas") == "all"]
             windows[node["name"], True] = window(own or found)
             windows[node["name"], False] = window(published)
+            rebuild = (node["config"].get("meta") or {}).get("rebuild") or {}
+            ahead[node["name"]] = rebuild.get("months_ahead", 0)
+    assert ahead["ind_1_1__selvforsoergelse_eller_virksomhedsrettet"] == 1  # the week after
     assert windows["ind_2_3__langtidsledige", False] == 2  # Jobindsats's two months (y25i09)
     assert windows["ind_2_3__langtidsledige", True] == 1  # Ballerup's from its register
     assert windows["ind_0_1__ledighedsprocent_alder", True] == 6  # DST's AUP, Ballerup too
@@ -844,8 +849,11 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
             [HOME],
         ).fetchall()
     by_indicator = {(catalogue[m], home): w for (m, home), w in windows.items() if m in catalogue}
-    for indicator_id, _, period, is_home, provisional, newest in rows:
+    ahead_of = {catalogue[m]: a for m, a in ahead.items() if m in catalogue}
+    for indicator_id, period_type, period, is_home, provisional, newest in rows:
         months = by_indicator[indicator_id, is_home]
+        if is_home and period_type == "month":
+            months += ahead_of[indicator_id]
         months_back = (newest.year - period.year) * 12 + newest.month - period.month
         ended = not is_home and newest < last_break.get(indicator_id, date.min)
         expected = months_back < months and not ended

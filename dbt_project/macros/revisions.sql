@@ -49,3 +49,21 @@
         {%- endfor -%}
     {%- endif -%}
 {% endmacro %}
+
+{#-
+    How many months after its period a model's monthly row still reads (its
+    meta.rebuild.months_ahead, which macro rebuilt_months rebuilds by): 1.1's exits of a
+    month's last week are known from the week after it, in the next month's delivery. Such a
+    month is provisional as long as that month is (int_indicator_cells adds it to the
+    window): 1.1's October went from 17,5 % to 21,0 % when November came, while only
+    November was marked provisional (helper-78, December 2026). A year's row (5.6, whose
+    months_ahead are its own eleven months) has the year rule of fct_indicator_values.
+-#}
+{% macro months_ahead_of(model_name) %}
+    {%- if not execute -%}
+        {{ return(0) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
+    {%- set meta = (node.config.meta if node else none) or {} -%}
+    {{ return((meta.get('rebuild') or {}).get('months_ahead', 0)) }}
+{% endmacro %}

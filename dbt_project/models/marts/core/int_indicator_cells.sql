@@ -68,6 +68,8 @@ unioned as (
             case
                 when area_code = {{ var('home_municipality') }}
                     then {{ revision_months_of(model, 'home') }}
+                    -- a month that reads the months after it (1.1): revised while they are
+                    + case when period_type = 'month' then {{ months_ahead_of(model) }} else 0 end
                 else {{ revision_months_of(model, 'other') }}
             end as revision_months
         from {{ model }}
