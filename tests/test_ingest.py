@@ -544,6 +544,36 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     assert "row 2, column 'deadline_date'" in refused.message, refused.message
 
 
+def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_refused(fresh):
+    """The case system sends its month so far every day: before the month's first sanction
+    its export is its header alone, which loads as a delivery of no rows (it failed the
+    whole refresh on most months' first days: helper-79). A finished month's export of its
+    header alone is refused as before, naming why; a later delivery of the running month
+    with rows replaces the empty one."""
+    running, finished = "sanctions_2024-06.csv", "offers_2024-05.csv"
+    _only(fresh, "case_system", {running, finished})
+    folder = fresh.settings.landing_dir / "case_system"
+    full = (folder / running).read_text()
+    for name in (running, finished):
+        path = folder / name
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+
+    outcomes = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 6, 3)).run()}
+
+    assert outcomes[running].status == "loaded" and outcomes[running].rows == 0
+    assert outcomes[finished].status == "quarantined"
+    assert "the file has a header but no data rows" in outcomes[finished].message
+    # the day after, the month's first sanctions: the delivery with rows is the current one
+    (folder / running).write_text(full)
+    again = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 7, 1)).run()}
+    assert again[running].status == "loaded" and again[running].rows > 0
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        [(current,)] = con.execute(
+            "select n_rows from raw._load_log where source_file = ? and is_current", [running]
+        ).fetchall()
+    assert current == again[running].rows
+
+
 def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):
     """The week-in-month rule computes each week's Thursday: a number far out of range (a
     typo) must be named, not stop the validation; week 00 or a week past 53 must be

@@ -164,7 +164,7 @@ class Ingestor:
         # a file refused for some cells that the reader left its other rows of (`partly`):
         # they are validated too, by the value rules, so that its refusal names all its
         # problems
-        read_problems, partly = read(con, spec, files)
+        read_problems, partly = read(con, spec, files, self.today or local_today())
         readable = [d for d in files if d.name not in read_problems]
         failures, n_rows, rules, stats = {}, {}, [], {}
         if readable or partly:
