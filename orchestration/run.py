@@ -154,8 +154,10 @@ def recover_dead_runs(
     nothing new after it would otherwise hold the warehouse's slot until new data came."""
     for recovered in recover(on or instance()):
         say(recovered.line)
-        if recovered.marked_failed:
-            # a run killed earlier never told its failure: told now, as it is marked failed
+        # a run killed earlier never told its failure: told now, as it is marked failed; one
+        # the daemon launched is told by its failure sensor, which sees it marked failed
+        # (told here too, it was mailed twice: helper-79)
+        if recovered.marked_failed and not recovered.told_by_sensor:
             deliver(
                 settings,
                 {"kind": "run_recovered", "message": recovered.line},

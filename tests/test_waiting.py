@@ -249,3 +249,50 @@ def test_doctor_frees_a_dead_run_and_tells_its_failure_once(instance, home, tmp_
     assert "marked failed" not in again.stdout, again.stdout
     told = [json.loads(line)["kind"] for line in alerts.read_text().splitlines()]
     assert told == ["run_recovered"], told  # once, not again by the second
+
+
+def test_the_daemon_frees_a_dead_run_itself_and_tells_its_failure_once(
+    instance, tmp_path, monkeypatch
+):
+    """A run whose worker was killed (the OOM killer, a restart) held the warehouse's slot,
+    and every later scheduled refresh with it, until the run monitor's two hours were up:
+    only `bkwh run` and `bkwh doctor` recovered it (helper-79). The daemon's sensor
+    recover_dead_runs does it every two minutes: the run is marked failed, its slot freed,
+    and its failure told once (a run `bkwh run` executed in its own process, which the
+    failure sensor does not see); evaluated again, it finds nothing."""
+    import socket
+    import uuid
+
+    from orchestration.definitions import defs
+    from orchestration.lib.runs import HOST_TAG, PID_TAG
+    from orchestration.lib.warehouse import WAREHOUSE_POOL
+    from pipeline.config import Settings
+
+    for name, value in Settings.env_for_root(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = dg.DagsterRun(
+        job_name="refresh",
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.STARTED,
+        tags={PID_TAG: str(gone.pid), HOST_TAG: socket.gethostname()},
+    )
+    instance.add_run(dead)
+    storage = instance.event_log_storage
+    storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+    assert storage.claim_concurrency_slot(WAREHOUSE_POOL, dead.run_id, "ingest").is_claimed
+    sensor = defs.resolve_sensor_def("recover_dead_runs")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+    result = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+
+    assert not result.run_requests
+    assert "marked failed" in result.skip_message, result.skip_message
+    assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert not [s for s in states(instance) if s.slots]
+    again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    assert again.skip_message == "no dead run holds anything"
+    alerts = tmp_path / "logs" / "alerts.log"
+    told = [json.loads(line)["kind"] for line in alerts.read_text().splitlines()]
+    assert told == ["run_recovered"], told

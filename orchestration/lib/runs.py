@@ -160,6 +160,10 @@ def free(instance: dg.DagsterInstance, state: RunState, reason: str) -> None:
 class Recovered:
     line: str  # what was freed, and why
     marked_failed: bool  # it was still active: its failure is told now, never before
+    # a run the daemon launched (it has a code location): the failure sensor
+    # (alert_on_failure) tells its failure when it is marked failed; one `bkwh run` executed
+    # in its own process it never sees, so whoever recovers it tells it
+    told_by_sensor: bool = False
 
 
 def recover(instance: dg.DagsterInstance) -> list[Recovered]:
@@ -177,10 +181,13 @@ def recover(instance: dg.DagsterInstance) -> list[Recovered]:
             else f"it is {state.status} yet held warehouse slots"
         )
         active = state.status in {s.value for s in ACTIVE}
+        run = instance.get_run_by_id(state.run_id)
+        launched = run is not None and run.remote_job_origin is not None
         free(instance, state, f"Marked failed by bkwh: {why}.")
         held = f"{len(state.slots)} warehouse slot(s) and {len(state.pending)} pending step(s)"
         done = f"marked failed, freed {held}" if active else f"freed {held}"
-        found.append(Recovered(f"recovered {state.describe()}: {done}, as {why}", active))
+        line = f"recovered {state.describe()}: {done}, as {why}"
+        found.append(Recovered(line, active, told_by_sensor=launched))
     return found
 
 

@@ -255,6 +255,27 @@ def alert_run_failed(instance: dg.DagsterInstance, run: dg.DagsterRun, message: 
     return alert
 
 
+@dg.sensor(
+    name="recover_dead_runs",
+    description="Every two minutes: a run whose process is gone (a run worker the OOM killer "
+    "or a restart ended) is marked failed and the warehouse slot it held is freed, so that it "
+    "does not hold every later refresh until the run monitor's two hours are up "
+    "(orchestration/lib/runs.py recover, as `bkwh run` and `bkwh doctor` do). Its failure is "
+    "told once: by alert_on_failure for a run the daemon launched, here for one `bkwh run` "
+    "executed in its own process.",
+    minimum_interval_seconds=120,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def recover_dead_runs_sensor(context: dg.SensorEvaluationContext):
+    from orchestration.run import recover_dead_runs
+
+    said: list[str] = []
+    recover_dead_runs(Settings.from_env(), said.append, on=context.instance)
+    for line in said:
+        context.log.warning(line)
+    return dg.SkipReason("; ".join(said) or "no dead run holds anything")
+
+
 @dg.run_failure_sensor(
     name="alert_on_failure",
     description="Writes an alert for every failed run: a line in data/logs/alerts.log, tags "
