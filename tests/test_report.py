@@ -364,6 +364,42 @@ def test_an_interval_with_a_negative_end_is_said_in_words_not_with_a_dash_beside
     )
 
 
+def test_an_interval_end_and_the_comparator_it_is_judged_against_never_read_alike():
+    """2.3 was 'ikke opfyldt' with an interval from 16,977 % above the country's 16,960 %,
+    printed '17,0–18,4 %' beside 'Hele landet: 17,0 %', as 4.1's 'ikke afgjort' read with
+    the country inside its interval (helper-78): both are shown with the decimals that tell
+    them apart, and figures that already differ keep the unit's."""
+    assert formats.telling_decimals("pct", (16.9768, 16.9598), (18.41, 16.9598)) == 2
+    assert formats.telling_decimals("pct", (70.785, 70.843), (71.5, 70.843)) == 2
+    assert formats.telling_decimals("pct", (14.6, 17.9), (None, 17.9)) == 1
+    assert formats.telling_decimals("pct", (17.0, 17.0)) == 1  # equal: nothing to tell
+    assert formats.telling_decimals("pct", (17.00001, 17.0)) == 4  # at most three more
+    assert formats.interval_text(16.9768, 18.41, "pct", 2) == "16,98\N{EN DASH}18,41 %"
+    assert formats.value_text(16.9598, "pct", 2) == "16,96 %"
+
+
+def test_hidden_periods_of_the_history_are_said_under_the_chart():
+    """5.6's chart showed 2025 alone, its 2019-2024 hidden, and nothing said so
+    (helper-78): the hidden periods before the status period are named under it."""
+    from pipeline.report import hidden_history_text
+    from pipeline.report.data import Indicator, Point
+
+    row = {"period": date(2025, 1, 1), "period_type": "year", "catalogue_status": "active"}
+    years = [Point(date(y, 1, 1), None, True) for y in range(2019, 2025)]
+    shown = Point(date(2025, 1, 1), 1.42, False)
+    said = hidden_history_text(Indicator(row, {HOME: [*years, shown]}), 5)
+    assert said == (
+        "Skjult i historikken: 6 af de 6 perioder fra 2019 til 2024, fordi tallet bygger på "
+        "færre end 5 personer, eller fordi et lille tal i en af grupperne ellers kunne regnes "
+        "ud af det."
+    )
+    two = [years[0], Point(date(2020, 1, 1), 1.1, False), years[2], shown]
+    assert "Skjult i historikken: 2019 og 2021, fordi" in hidden_history_text(
+        Indicator(row, {HOME: two}), 5
+    )
+    assert hidden_history_text(Indicator(row, {HOME: [shown]}), 5) == ""
+
+
 def test_a_share_at_100_percent_is_drawn_clear_of_the_charts_frame():
     """1.5's 20 of 20 (a month alone between hidden ones, drawn as a point) sat on the frame
     when the axis ended at 102 % (helper-57)."""

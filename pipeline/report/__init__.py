@@ -45,6 +45,16 @@ class ReportResult:
     pdf_missing: str = ""
 
 
+def judged_decimals(ind: Indicator) -> int:
+    """The decimals the value's interval and the comparator area's figure it is judged against
+    are shown with: enough to tell them apart (formats.telling_decimals)."""
+    if ind.comparator_area_code in (None, BALLERUP) or ind.comparator == "fixed_target":
+        return formats.decimals_for(ind.unit)
+    judged, row = ind.comparator_value, ind.row
+    pairs = ((row.get("ci_lower"), judged), (row.get("ci_upper"), judged))
+    return formats.telling_decimals(ind.unit, *pairs)
+
+
 def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
     """What the latest value is judged against, in words."""
     if ind.is_retired:
@@ -77,7 +87,8 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
             ),
         ]
         said = f" ({'; '.join(notes)})" if notes else ""
-        return f"{name}: {formats.value_text(ind.comparator_value, ind.unit)}{said}" + "".join(
+        judged = formats.value_text(ind.comparator_value, ind.unit, judged_decimals(ind))
+        return f"{name}: {judged}{said}" + "".join(
             f"; {area_names.get(code, str(code))}: {formats.value_text(value, ind.unit)}"
             for code in ind.also_compared_area_codes or []
             for value in [ind.value_in(code)]
@@ -237,6 +248,7 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if ind.is_computed and ind.period is not None
         else "",
         "newer_text": newer_text(ind),
+        "hidden_history_text": hidden_history_text(ind, dbt_var("small_cell_threshold")),
         "comparator_text": comparator_text(ind, data.area_names),
         "comparator_area_name": data.area_names.get(ind.comparator_area_code)
         if has_comparator_area
@@ -248,7 +260,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         "status_symbol": status.symbol,
         "status_class": status.css_class,
         "status_sentence": verdict_text(ind, data.area_names),
-        "interval_text": formats.interval_text(ind.ci_lower, ind.ci_upper, ind.unit),
+        "interval_text": formats.interval_text(
+            ind.ci_lower, ind.ci_upper, ind.unit, judged_decimals(ind)
+        ),
         "interval_label": formats.interval_label(ind.interval_method).capitalize(),
         "persons_text": formats.persons_text(ind.n_counted, ind.counted_da, ind.compares_groups),
         "change_status": change,
@@ -450,6 +464,27 @@ def outlook_text(
             f"forventes at træde i kraft {formats.date_text(r['effective_date'])}."
         )
     return text
+
+
+def hidden_history_text(ind: Indicator, threshold: int) -> str:
+    """Where periods of the home municipality's history before the status period are hidden,
+    how many and which, so that a chart of one point or a broken line is not read as a
+    history that begins late (5.6's 2025 alone, its 2019-2024 hidden: helper-78); '' where
+    none is."""
+    if ind.is_retired or ind.period is None:
+        return ""
+    earlier = [p for p in ind.series.get(BALLERUP, []) if p.period < ind.period]
+    hidden = [p.period for p in earlier if p.is_suppressed]
+    if not hidden:
+        return ""
+    periods = [formats.period_text(p, ind.period_type) for p in hidden]
+    which = periods[0] if len(periods) == 1 else f"{periods[0]} og {periods[-1]}"
+    if len(periods) > 2:
+        which = f"{len(periods)} af de {len(earlier)} perioder fra {periods[0]} til {periods[-1]}"
+    return (
+        f"Skjult i historikken: {which}, fordi tallet bygger på færre end {threshold} "
+        "personer, eller fordi et lille tal i en af grupperne ellers kunne regnes ud af det."
+    )
 
 
 def comparable_text(ind: Indicator, c: dict | None, home: str) -> str:
