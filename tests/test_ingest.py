@@ -574,6 +574,41 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
     assert current == again[running].rows
 
 
+def test_a_file_written_to_while_it_is_read_is_left_for_the_next_refresh(fresh):
+    """A delivery copied into landing under its final name may still be being written when
+    a refresh reads it (the schedule, `bkwh run`, a run queued behind another): what was
+    validated is then not what the file holds, and a half file refused would go to
+    quarantine while its writer goes on (helper-79). A file whose size or time changed
+    between discovery and the commit is neither loaded nor refused, and the next refresh
+    takes it as it then is. Here the writer goes on while the batch is validated: the good
+    file of the batch loads, the other is left, and loads the next time."""
+    names = {"meetings_2024-03.csv", "offers_2024-03.csv"}
+    _only(fresh, "case_system", names)
+    growing = fresh.settings.landing_dir / "case_system" / "offers_2024-03.csv"
+    rest = growing.read_text().splitlines(keepends=True)
+    growing.write_text("".join(rest[:-1])[:-7])  # cut inside its second to last line
+
+    class WriterGoesOn(Ingestor):
+        def _examine(self, con, files, stamp):
+            found = super()._examine(con, files, stamp)
+            if growing.name in {d.name for d in files}:
+                growing.write_text("".join(rest))  # the copy ends
+            return found
+
+    first = {o.file: o for o in WriterGoesOn(fresh.settings).run()}
+    assert first["meetings_2024-03.csv"].status == "loaded"
+    assert first[growing.name].status == "skipped"
+    assert "changed while it was read" in first[growing.name].message
+    assert growing.exists() and not any(fresh.settings.quarantine_dir.rglob("offers_*"))
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from raw._load_log where source_file = ?", [growing.name]
+        ).fetchone() == (0,)
+    again = {o.file: o for o in Ingestor(fresh.settings).run()}
+    assert again[growing.name].status == "loaded"
+    assert again[growing.name].rows == len(rest) - 1
+
+
 def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):
     """The week-in-month rule computes each week's Thursday: a number far out of range (a
     typo) must be named, not stop the validation; week 00 or a week past 53 must be

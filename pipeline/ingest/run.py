@@ -125,6 +125,9 @@ class Ingestor:
             self.progress(f"  refused {outcome.file}: {outcome.message}")
         if len(refused) > SHOWN_REFUSALS:
             self.progress(f"  and {len(refused) - SHOWN_REFUSALS} more refused files")
+        for outcome in done:
+            if outcome.status == "skipped":
+                self.progress(f"  {outcome.file}: {outcome.message}")
 
     def _ingest_source(
         self, con: duckdb.DuckDBPyConnection, source: str, files: list[Delivery]
@@ -148,12 +151,32 @@ class Ingestor:
             else:
                 by_suite[d.spec.name].append(d)
         rows: list[dict] = []
+        left: list[FileOutcome] = []
         for suite in sorted(by_suite):
             loaded, refused = self._examine(con, by_suite[suite], stamp)
+            # a file written to while it was read (a copy into landing still running, a
+            # correction dropped over it) is neither loaded nor refused: what was validated
+            # may not be what it holds, and a refusal would move a delivery still being
+            # written to quarantine (helper-79). It is left for the next refresh.
+            changed = {d.name for d in by_suite[suite] if _changed_since_found(d)}
+            loaded = [x for x in loaded if x[0].name not in changed]
+            for name in changed & set(refused):
+                refused.pop(name).doc.unlink(missing_ok=True)  # no refusal: no result kept
+            left += [
+                FileOutcome(
+                    source,
+                    d.name,
+                    "skipped",
+                    "changed while it was read (still being written?): left in landing "
+                    "for the next refresh",
+                )
+                for d in by_suite[suite]
+                if d.name in changed
+            ]
             rows += self._commit(con, by_suite[suite][0].spec, loaded, refused, stamp, now)
         if unmatched:
             rows += self._commit(con, None, [], unmatched, stamp, now)
-        return [_outcome(r) for r in rows]
+        return [_outcome(r) for r in rows] + left
 
     def _examine(
         self, con: duckdb.DuckDBPyConnection, files: list[Delivery], stamp: str
@@ -250,6 +273,16 @@ class Refused:
     delivery: Delivery
     problems: list[Problem]
     doc: Path  # its validation result
+
+
+def _changed_since_found(d: Delivery) -> bool:
+    """Whether the file's size or modification time is no longer what discovery saw (or it
+    is gone)."""
+    try:
+        st = d.path.stat()
+    except FileNotFoundError:
+        return True
+    return (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns)
 
 
 def _unmatched(d: Delivery) -> Problem | None:
