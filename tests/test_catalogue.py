@@ -119,3 +119,17 @@ def test_every_seed_row_has_as_many_fields_as_its_header():
             header, *rows = list(csv.reader(f))
         bad = [n for n, row in enumerate(rows, start=2) if row and len(row) != len(header)]
         assert not bad, (path.name, bad)
+
+
+def test_4_1_counts_its_residents_the_day_after_hfudd11_measures_education():
+    """HFUDD11 measures the residents' education on 30 September (extracts.yml measured_on);
+    4.1 counts Ballerup's on the first day after it that the population register is dated by
+    (var education_measured_month, which the model and the sample's generator read): the
+    two are written in two files, and this holds them together (helper-77)."""
+    from datetime import date, timedelta
+
+    from pipeline.config import dbt_var, extracts_config
+
+    month, day = map(int, extracts_config()["statbank"]["HFUDD11"]["measured_on"].split("-"))
+    counted = date(2026, int(dbt_var("education_measured_month")), 1)
+    assert date(2026, month, day) + timedelta(days=1) == counted

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from pipeline.config import dbt_var
 from pipeline.sample.world import (
     BALLERUP,
     STATES,
@@ -27,6 +28,9 @@ from pipeline.sample.world import (
     reform_date,
     state_group,
 )
+
+# the month on whose first day 4.1 counts the young residents (ind_4_1, dbt_project.yml)
+MEASURED_MONTH = int(dbt_var("education_measured_month"))
 
 
 def _age_groups(source: str) -> tuple[list[tuple[int, int, str]], str]:
@@ -527,10 +531,10 @@ def ballerup_education(world: World) -> pd.DataFrame:
     (ind_4_1)."""
     rows = []
     for year in range(int(world.start[:4]), int(world.end[:4]) + 1):
-        if not world.start <= f"{year}-10" <= world.end:
+        day = date(year, MEASURED_MONTH, 1)
+        if not world.start <= f"{day:%Y-%m}" <= world.end:
             continue
         a = _age_in(world, year)
-        day = date(year, 10, 1)
         p = world.persons.assign(educated=world.educated_on(day))
         young = p[(a >= 25) & (a <= 29) & world.resident_on(day)]
         g = young.groupby(["koen", "herkomst"])["educated"].agg(["size", "sum"])

@@ -1,15 +1,18 @@
 -- 4.1 Andelen af unge (25-29 år), som har fuldført en erhvervskompetencegivende uddannelse:
--- of residents aged 25-29 on 1 October of the year (calendar-year age), the share whose
--- highest completed education is vocational or higher; per sex, per origin and in all, for
--- each year whose October lies in the register. Ballerup from its persons register; the
--- country, the regions and the other municipalities from StatBank HFUDD11 (residents 25-29
--- on 30 September), in all and by sex: HFUDD11's origin groups are Danish origin, immigrants
--- and descendants, not western / non-western, so the origin rows are Ballerup's only.
+-- of residents aged 25-29 on 1 October of the year (var education_measured_month;
+-- calendar-year age), the share whose highest completed education is vocational or higher;
+-- per sex, per origin and in all, for each year whose October lies in the register.
+-- Ballerup from its persons register; the country, the regions and the other municipalities
+-- from StatBank HFUDD11 (residents 25-29 on 30 September), in all and by sex: HFUDD11's
+-- origin groups are Danish origin, immigrants and descendants, not western / non-western, so
+-- the origin rows are Ballerup's only.
 with
 
 population as (
     select * from {{ ref('int_population_months') }}
-    where month(month_date) = 10 and {{ in_age_band('age', 'young_adults') }}
+    where
+        month(month_date) = {{ var('education_measured_month') }}
+        and {{ in_age_band('age', 'young_adults') }}
 ),
 
 benchmark as (
