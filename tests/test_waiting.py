@@ -201,18 +201,14 @@ def test_a_canceled_run_that_left_a_step_waiting_is_freed_not_failed_again(insta
     assert [s.run_id for s in states(instance) if s.slots] == [holder.run_id]
 
 
-def test_doctor_frees_a_dead_run_and_tells_its_failure_once(instance, home, tmp_path):
-    """`bkwh doctor` marks a run whose process is gone failed, frees its warehouse slot and
-    tells the failure as a refresh would (the alert, once): it told nothing, and since a
-    run is told only when it is marked failed, no later refresh told it either (helper-69)."""
+def _dead_run_holding_the_warehouse(instance: dg.DagsterInstance) -> dg.DagsterRun:
+    """A refresh run still STARTED whose process is gone (a pid that has exited, on this
+    host), holding the warehouse pool's slot: what a killed run worker leaves."""
     import socket
     import uuid
 
-    from processes import BKWH
-
     from orchestration.lib.runs import HOST_TAG, PID_TAG
     from orchestration.lib.warehouse import WAREHOUSE_POOL
-    from pipeline.config import Settings
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -226,6 +222,18 @@ def test_doctor_frees_a_dead_run_and_tells_its_failure_once(instance, home, tmp_
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
     assert storage.claim_concurrency_slot(WAREHOUSE_POOL, dead.run_id, "ingest").is_claimed
+    return dead
+
+
+def test_doctor_frees_a_dead_run_and_tells_its_failure_once(instance, home, tmp_path):
+    """`bkwh doctor` marks a run whose process is gone failed, frees its warehouse slot and
+    tells the failure as a refresh would (the alert, once): it told nothing, and since a
+    run is told only when it is marked failed, no later refresh told it either (helper-69)."""
+    from processes import BKWH
+
+    from pipeline.config import Settings
+
+    dead = _dead_run_holding_the_warehouse(instance)
     env = {**os.environ, **Settings.env_for_root(tmp_path), "DAGSTER_HOME": str(home)}
     alerts = tmp_path / "logs" / "alerts.log"
     # the refresh lock, as a killed refresh leaves it: a pid written, no process holding it
@@ -260,28 +268,12 @@ def test_the_daemon_frees_a_dead_run_itself_and_tells_its_failure_once(
     recover_dead_runs does it every two minutes: the run is marked failed, its slot freed,
     and its failure told once (a run `bkwh run` executed in its own process, which the
     failure sensor does not see); evaluated again, it finds nothing."""
-    import socket
-    import uuid
-
     from orchestration.definitions import defs
-    from orchestration.lib.runs import HOST_TAG, PID_TAG
-    from orchestration.lib.warehouse import WAREHOUSE_POOL
     from pipeline.config import Settings
 
     for name, value in Settings.env_for_root(tmp_path).items():
         monkeypatch.setenv(name, value)
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    dead = dg.DagsterRun(
-        job_name="refresh",
-        run_id=str(uuid.uuid4()),
-        status=dg.DagsterRunStatus.STARTED,
-        tags={PID_TAG: str(gone.pid), HOST_TAG: socket.gethostname()},
-    )
-    instance.add_run(dead)
-    storage = instance.event_log_storage
-    storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
-    assert storage.claim_concurrency_slot(WAREHOUSE_POOL, dead.run_id, "ingest").is_claimed
+    dead = _dead_run_holding_the_warehouse(instance)
     sensor = defs.resolve_sensor_def("recover_dead_runs")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
