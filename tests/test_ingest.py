@@ -492,6 +492,21 @@ def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
     assert "is empty; a value is required" in outcome.message  # empty, not read as '..'
 
 
+def _set_cell(path, line: int, column: str, value) -> None:
+    """Set `column` of the file's line `line` (1 is the header) to value(the line as a dict
+    of its cells)."""
+    lines = path.read_text().splitlines()
+    header = lines[0].split(";")
+    parts = lines[line - 1].split(";")
+    parts[header.index(column)] = value(dict(zip(header, parts, strict=True)))
+    lines[line - 1] = ";".join(parts)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _day_before(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
 def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refused(fresh):
     """An offer still running when the case system exports it may have no end (empty
     end_date): it loads, its end missing (macro runs_in_month counts it as running). An end
@@ -504,29 +519,11 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
         {"offers_2024-06.csv", "partial_sick_leave_2024-06.csv", deadlines_file},
     )
     folder = fresh.settings.landing_dir / "case_system"
-    offers = folder / "offers_2024-06.csv"
-    lines = offers.read_text().splitlines()
-    header = lines[0].split(";")
-    parts = lines[1].split(";")
-    parts[header.index("end_date")] = ""
-    lines[1] = ";".join(parts)
-    offers.write_text("\n".join(lines) + "\n")
+    _set_cell(folder / "offers_2024-06.csv", 2, "end_date", lambda row: "")
+    # line 3: an end the day before its start; line 2: a deadline the day before its issue
     sick = folder / "partial_sick_leave_2024-06.csv"
-    lines = sick.read_text().splitlines()
-    header = lines[0].split(";")
-    parts = lines[2].split(";")  # line 3 of the file
-    start = date.fromisoformat(parts[header.index("start_date")])
-    parts[header.index("end_date")] = (start - timedelta(days=1)).isoformat()
-    lines[2] = ";".join(parts)
-    sick.write_text("\n".join(lines) + "\n")
-    deadlines = folder / deadlines_file
-    lines = deadlines.read_text().splitlines()
-    header = lines[0].split(";")
-    parts = lines[1].split(";")  # line 2 of the file
-    issued = date.fromisoformat(parts[header.index("issued_date")])
-    parts[header.index("deadline_date")] = (issued - timedelta(days=1)).isoformat()
-    lines[1] = ";".join(parts)
-    deadlines.write_text("\n".join(lines) + "\n")
+    _set_cell(sick, 3, "end_date", lambda row: _day_before(row["start_date"]))
+    _set_cell(folder / deadlines_file, 2, "deadline_date", lambda r: _day_before(r["issued_date"]))
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 
