@@ -119,9 +119,10 @@ def run_refresh_job(settings: Settings, **kwargs) -> bool:
     return result.success
 
 
-def run_extract_job(through: str, instance, source: str = "jobindsats"):
+def run_extract_job(through: str, instance, source: str = "jobindsats", tags=None):
     """The extract job's assets of one source, executed in process to the month `through`,
-    as the monthly schedule asks (a failure is returned, not raised)."""
+    as the monthly schedule asks (a failure is returned, not raised); `tags` the run's (the
+    schedule's: {'bkwh/trigger': 'schedule'})."""
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("extract")
@@ -130,6 +131,7 @@ def run_extract_job(through: str, instance, source: str = "jobindsats"):
         asset_selection=[k for k in job.asset_layer.selected_asset_keys if source in k.path],
         run_config={"ops": {f"extract_{source}": {"config": {"through": through}}}},
         raise_on_error=False,
+        tags=tags,
     )
 
 

@@ -145,7 +145,9 @@ def test_monthly_schedule_skips_when_nothing_is_new_since_the_publication(built)
     assert result.skip_message == "nothing to refresh for 2026-10: the publication is current"
 
 
-def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, monkeypatch):
+def test_the_extract_job_skips_jobindsats_without_a_key_and_the_schedule_s_run_fails(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
     with dg.instance_for_test() as instance:
@@ -158,6 +160,16 @@ def test_the_extract_job_skips_jobindsats_without_a_key_and_says_why(tmp_path, m
             if e.level == logging.WARNING and "skipped" in (e.message or "")
         ]
         assert any("JOBINDSATS_API_KEY is not set" in w for w in warnings), warnings
+        # the schedule's run fails instead, so that the failure sensor alerts it: skipped,
+        # the benchmarks went stale with every monthly run a success (helper-79)
+        scheduled = run_extract_job("2026M10", instance, tags={"bkwh/trigger": "schedule"})
+        assert not scheduled.success
+        [failure] = [
+            e for e in scheduled.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE
+        ]
+        assert "the scheduled fetch cannot run: JOBINDSATS_API_KEY is not set" in str(
+            failure.event_specific_data.error.message
+        )
     assert not (tmp_path / "landing").exists()
 
 
