@@ -546,7 +546,7 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
     its export is its header alone, which loads as a delivery of no rows (it failed the
     whole refresh on most months' first days: helper-79). A finished month's export of its
     header alone is refused as before, naming why; a later delivery of the running month
-    with rows replaces the empty one."""
+    with rows replaces the empty one, and one of its header alone after that is refused."""
     running, finished = "sanctions_2024-06.csv", "offers_2024-05.csv"
     _only(fresh, "case_system", {running, finished})
     folder = fresh.settings.landing_dir / "case_system"
@@ -569,6 +569,12 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
             "select n_rows from raw._load_log where source_file = ? and is_current", [running]
         ).fetchall()
     assert current == again[running].rows
+    # its header alone once rows came is refused: a month's rows are not replaced by none
+    # (helper-80), even while it runs
+    (folder / running).write_text(full.splitlines()[0] + "\n")
+    emptied = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 6, 20)).run()}
+    assert emptied[running].status == "quarantined"
+    assert "no data rows" in emptied[running].message
 
 
 def test_a_file_written_to_while_it_is_read_is_left_for_the_next_refresh(fresh):
@@ -604,6 +610,30 @@ def test_a_file_written_to_while_it_is_read_is_left_for_the_next_refresh(fresh):
     again = {o.file: o for o in Ingestor(fresh.settings).run()}
     assert again[growing.name].status == "loaded"
     assert again[growing.name].rows == len(rest) - 1
+
+
+def test_a_file_replaced_between_its_validation_and_its_load_loads_nothing_of_its_batch(fresh):
+    """The load reads a file again (a Parquet file is a view over its path): one replaced
+    after its validation would load rows other than those validated (helper-80). Checked
+    again inside the load's transaction: the batch is rolled back, nothing of it is loaded
+    or refused, and the next refresh takes the files as they then are."""
+    names = {"meetings_2024-03.csv", "meetings_2024-04.csv"}
+    _only(fresh, "case_system", names)
+    replaced = fresh.settings.landing_dir / "case_system" / "meetings_2024-04.csv"
+    text = replaced.read_text()
+
+    class ReplacedBeforeTheLoad(Ingestor):
+        def _commit(self, con, spec, loaded, refused, stamp, now):
+            if spec is not None and replaced.name in {d.name for d, _, _ in loaded}:
+                replaced.write_text(text + "\n")  # a correction dropped over it
+            return super()._commit(con, spec, loaded, refused, stamp, now)
+
+    first = {o.file: o for o in ReplacedBeforeTheLoad(fresh.settings).run()}
+    assert {o.status for o in first.values()} == {"skipped"}, first
+    assert "changed while it was loaded: meetings_2024-04.csv" in first[replaced.name].message
+    assert _rows(fresh, "case_system_meetings") == 0
+    again = {o.file: o for o in Ingestor(fresh.settings).run()}
+    assert {o.status for o in again.values()} == {"loaded"}, again
 
 
 def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import local_today
 from pipeline.ingest.discover import Delivery, delivery
-from pipeline.ingest.loadlog import SQL_TYPES
+from pipeline.ingest.loadlog import SQL_TYPES, current_rows
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
 from pipeline.suites import SourceSpec
 
@@ -445,6 +445,14 @@ def merge(into: Problems, more: Problems) -> Problems:
     return into
 
 
+def _current_rows(con: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, int]:
+    """loadlog.current_rows, or none in a DuckDB without the load log (read_file's)."""
+    try:
+        return current_rows(con, raw_table)
+    except duckdb.CatalogException:
+        return {}
+
+
 def read_csv(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -460,11 +468,15 @@ def read_csv(
     # alone on a day before the month's first event (a sanction, an offer): no rows yet, not
     # a broken export (helper-79: a sanctions export of a month's first days was refused,
     # and with it the refresh, in 53 of the sample's 95 months on day 3). Only while the
-    # month runs: a finished month's export without rows is refused as before.
+    # month runs, and only while no delivery of it with rows is current (a month's rows are
+    # not replaced by none: helper-80): a finished month's export without rows, or one after
+    # rows came, is refused as before.
     day = today or local_today()
+    current = _current_rows(con, spec.raw_table) if spec.delivers_month_so_far else {}
     for d in files:
         running = d.period is not None and d.period.first_day <= day <= d.period.last_day
-        header_only = spec.delivers_month_so_far and running
+        had_rows = current.get(d.delivery_key or "", 0) > 0
+        header_only = spec.delivers_month_so_far and running and not had_rows
         s, found = sniff_csv(d.path, list(spec.columns), header_only)
         if found:
             problems[d.name] = found
