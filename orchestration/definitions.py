@@ -38,7 +38,9 @@ extract_job = dg.define_asset_job(
     "extract",
     selection=EXTRACTS,
     description="Fetch the benchmark extracts (extracts.yml) from Jobindsats and StatBank "
-    "into landing; Jobindsats is skipped without JOBINDSATS_API_KEY.",
+    "into landing. Without JOBINDSATS_API_KEY its Jobindsats tables are skipped in a run "
+    "started by hand, and the monthly_extract schedule's run fails (leave that schedule off "
+    "where Jobindsats' answers are saved into landing by hand).",
 )
 
 defs = dg.Definitions(

@@ -147,10 +147,14 @@ def is_dead(state: RunState) -> bool:
 
 
 def free(instance: dg.DagsterInstance, state: RunState, reason: str) -> None:
-    """Mark a run failed (if it is still active) and free its slots and pending steps."""
+    """Mark a run failed (if it is still active) and free its slots and pending steps. Its
+    status is read again, and its process asked again, just before: a run that finished
+    and exited after `state` was taken is not marked failed (the daemon's sensor frees
+    runs unattended every two minutes: helper-80)."""
     if state.status in {s.value for s in ACTIVE}:
         run = instance.get_run_by_id(state.run_id)
-        if run is not None:
+        still_active = run is not None and run.status in ACTIVE
+        if still_active and _alive(state.pid, state.started, state.host) is not True:
             instance.report_run_failed(run, message=reason)
     if instance.event_log_storage.supports_global_concurrency_limits:
         instance.event_log_storage.free_concurrency_slots_for_run(state.run_id)
