@@ -373,7 +373,9 @@ def test_an_interval_end_and_the_comparator_it_is_judged_against_never_read_alik
     assert formats.telling_decimals("pct", (70.785, 70.843), (71.5, 70.843)) == 2
     assert formats.telling_decimals("pct", (14.6, 17.9), (None, 17.9)) == 1
     assert formats.telling_decimals("pct", (17.0, 17.0)) == 1  # equal: nothing to tell
-    assert formats.telling_decimals("pct", (17.00001, 17.0)) == 4  # at most three more
+    assert formats.telling_decimals("pct", (17.0001, 17.0)) == 4  # at most three more
+    # more decimals that still read alike tell nothing: the unit's (helper-80)
+    assert formats.telling_decimals("pct_points", (-0.00001, 0.0)) == 1
     assert formats.interval_text(16.9768, 18.41, "pct", 2) == "16,98\N{EN DASH}18,41 %"
     assert formats.value_text(16.9598, "pct", 2) == "16,96 %"
 

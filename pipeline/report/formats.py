@@ -109,14 +109,16 @@ def telling_decimals(unit: str, *pairs: tuple[float | None, float | None]) -> in
     read alike (2.3: an interval from 16,977 % judged above the country's 16,960 % read
     '17,0' beside '17,0 %', as 4.1's did beside a comparator inside its interval: helper-78)."""
     decimals = decimals_for(unit)
+    wanted = decimals
     for a, b in pairs:
         if a is None or b is None or a == b:
             continue
         more = decimals
         while number(a, unit, more) == number(b, unit, more) and more < decimals + 3:
             more += 1
-        decimals = max(decimals, more)
-    return decimals
+        if number(a, unit, more) != number(b, unit, more):  # else more decimals tell nothing
+            wanted = max(wanted, more)
+    return wanted
 
 
 def value_text(value: float | None, unit: str, decimals: int | None = None) -> str:
