@@ -254,6 +254,10 @@ def alert_changes(settings: Settings, changes: list[dict]) -> dict | None:
     return deliver(settings, alert, subject, body)
 
 
+# each channel beside alerts.log, by the key its delivery adds to the alert: sent, or failed
+CHANNELS = {"webhook": ("webhook_status", "webhook_error"), "e-mail": ("email_to", "email_error")}
+
+
 def deliver(settings: Settings, alert: dict, subject: str, body: str) -> dict:
     """Write the alert to the log, then post and mail it where configured; returns the alert
     with how each channel went."""
@@ -269,20 +273,23 @@ def deliver(settings: Settings, alert: dict, subject: str, body: str) -> dict:
         f.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
     # a channel that failed is said where the operator looks (the run's log), not only in
     # alerts.log: a mail the relay refused would otherwise go unnoticed
-    for key, channel in (("webhook_error", "webhook"), ("email_error", "e-mail")):
-        if key in alert:
+    for channel, (_, failed) in CHANNELS.items():
+        if failed in alert:
             logging.getLogger("bkwh.progress").warning(
-                f"alert not sent by {channel}: {alert[key]} (it is in {path})"
+                f"alert not sent by {channel}: {alert[failed]} (it is in {path})"
             )
     return alert
 
 
+def sent_by(alert: dict) -> list[str]:
+    """The channels beside alerts.log that delivered the alert."""
+    return [channel for channel, (sent, _) in CHANNELS.items() if sent in alert]
+
+
 def failed_everywhere(alert: dict) -> bool:
     """Whether every channel configured beside alerts.log failed (none configured: False)."""
-    tried = [
-        k for k in ("webhook_status", "webhook_error", "email_to", "email_error") if k in alert
-    ]
-    return bool(tried) and all(k.endswith("_error") for k in tried)
+    tried = [c for c, keys in CHANNELS.items() if any(k in alert for k in keys)]
+    return bool(tried) and not sent_by(alert)
 
 
 def post_webhook(url: str, alert: dict) -> dict:

@@ -99,13 +99,15 @@ def _sample_refused(settings: Settings) -> str | None:
     if os.environ.get("BKWH_PSEUDONYM_KEY"):
         return "BKWH_PSEUDONYM_KEY is set: this is a warehouse of real deliveries"
     if settings.warehouse_path.exists():
+        from pipeline.ingest import loadlog
+
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-            [(logged,)] = con.execute(
-                "select count(*) from duckdb_tables() "
-                "where schema_name = 'raw' and table_name = '_load_log'"
-            ).fetchall()
-            if logged and con.execute("select count(*) from raw._load_log").fetchone()[0]:
-                return f"the warehouse ({settings.warehouse_path}) has loaded files before"
+            loaded = (
+                loadlog.exists(con)
+                and con.execute("select count(*) from raw._load_log").fetchone()[0]
+            )
+        if loaded:
+            return f"the warehouse ({settings.warehouse_path}) has loaded files before"
     return None
 
 

@@ -16,6 +16,7 @@ import duckdb
 
 from pipeline.config import Settings, sources_config
 from pipeline.files import is_held_elsewhere
+from pipeline.ingest import loadlog
 from pipeline.ingest.discover import MonthFilter, discover, file_month, stray_files
 from pipeline.pdf import missing_libraries
 from pipeline.privacy import hide_person_ids
@@ -70,11 +71,7 @@ def plan_refresh(
         plan.reason = plan.busy
         return plan
     with con:
-        has_log = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'raw' "
-            "and table_name = '_load_log'"
-        ).fetchone()[0]
-        if not has_log:
+        if not loadlog.exists(con):
             plan.reason = "nothing loaded yet"
             return _with_new_files(plan, settings, None, sources, months)
         _with_new_files(plan, settings, con, sources, months)

@@ -423,6 +423,20 @@ def _link_instances(frame: pd.DataFrame, links: pd.DataFrame) -> Iterator[tuple]
                 yield key, int(parent), members
 
 
+def _link_gaps(counts: tuple, key: tuple, parent: int, members: np.ndarray) -> list[float]:
+    """For numerators and denominators (`counts`), a link instance's parent less its
+    children's sum: 0 within TOLERANCE, NaN where the link is not on that quantity (key's
+    on_numerator, on_denominator) or a count is missing."""
+    gaps = []
+    for column, on in zip(counts, key[6:8], strict=True):
+        if not on or np.isnan(column[[parent, *members]]).any():
+            gaps.append(np.nan)
+            continue
+        gap = float(column[parent] - column[members].sum())
+        gaps.append(0.0 if abs(gap) < TOLERANCE else gap)
+    return gaps
+
+
 def with_remainders(cells: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataFrame:
     """`cells` (is_virtual false) and after them a row for each declared link of kind at_most
     in each period and area where its children add up to less than its parent: the
@@ -445,15 +459,8 @@ def with_remainders(cells: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataF
     )
     parents, labels, remainders = [], [], []
     for key, parent, members in _link_instances(frame, links):
-        on = key[6:8]  # on_numerator, on_denominator
-        gaps = []
-        for column, on_it in zip(counts, on, strict=True):
-            values = column[[parent, *members]]
-            gap = column[parent] - column[members].sum()
-            if not on_it or np.isnan(values).any() or gap < -TOLERANCE:
-                gaps.append(np.nan)
-            else:
-                gaps.append(0.0 if gap < TOLERANCE else float(gap))
+        # a quantity the children exceed (the link does not hold there) has no remainder
+        gaps = [g if g >= 0 else np.nan for g in _link_gaps(counts, key, parent, members)]
         if not any(g > 0 for g in gaps):  # equal (a sum as it is), or not holding
             continue
         parents.append(parent)
@@ -490,14 +497,9 @@ def _declared(frame: pd.DataFrame, links: pd.DataFrame) -> tuple[tuple, Bounds]:
     )
     share = frame.is_share.to_numpy(dtype=bool)
     for key, parent, members in _link_instances(frame, links):
-        on_n, on_d = key[6:8]
         equal = [False, False]
-        for q, on in enumerate((on_n, on_d)):
-            column = counts[q]
-            if not on or np.isnan(column[[parent, *members]]).any():
-                continue
-            gap = column[parent] - column[members].sum()
-            if abs(gap) < TOLERANCE:
+        for q, gap in enumerate(_link_gaps(counts, key, parent, members)):
+            if gap == 0:
                 equal[q] = True
             elif gap > 0:
                 bounds.append((int(parent), len(members), q))

@@ -146,18 +146,19 @@ def is_dead(state: RunState) -> bool:
     return state.alive is False or (finished and bool(state.slots or state.pending))
 
 
-def free(instance: dg.DagsterInstance, state: RunState, reason: str) -> None:
+def free(instance: dg.DagsterInstance, state: RunState, reason: str) -> dg.DagsterRun | None:
     """Mark a run failed (if it is still active) and free its slots and pending steps. Its
     status is read again, and its process asked again, just before: a run that finished
     and exited after `state` was taken is not marked failed (the daemon's sensor frees
-    runs unattended every two minutes: helper-80)."""
+    runs unattended every two minutes: helper-80). Returns the run as read."""
+    run = instance.get_run_by_id(state.run_id)
     if state.status in {s.value for s in ACTIVE}:
-        run = instance.get_run_by_id(state.run_id)
         still_active = run is not None and run.status in ACTIVE
         if still_active and _alive(state.pid, state.started, state.host) is not True:
             instance.report_run_failed(run, message=reason)
     if instance.event_log_storage.supports_global_concurrency_limits:
         instance.event_log_storage.free_concurrency_slots_for_run(state.run_id)
+    return run
 
 
 @dataclass(frozen=True)
@@ -185,9 +186,8 @@ def recover(instance: dg.DagsterInstance) -> list[Recovered]:
             else f"it is {state.status} yet held warehouse slots"
         )
         active = state.status in {s.value for s in ACTIVE}
-        run = instance.get_run_by_id(state.run_id)
+        run = free(instance, state, f"Marked failed by bkwh: {why}.")
         launched = run is not None and run.remote_job_origin is not None
-        free(instance, state, f"Marked failed by bkwh: {why}.")
         held = f"{len(state.slots)} warehouse slot(s) and {len(state.pending)} pending step(s)"
         done = f"marked failed, freed {held}" if active else f"freed {held}"
         line = f"recovered {state.describe()}: {done}, as {why}"

@@ -232,6 +232,15 @@ def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
     return known
 
 
+def exists(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has a load log (a first ingest creates it: ensure_raw)."""
+    [(found,)] = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = '_load_log'"
+    ).fetchall()
+    return bool(found)
+
+
 def current_rows(con: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, int]:
     """Rows of each current delivery of a raw table, by delivery key ('' for none)."""
     return dict(

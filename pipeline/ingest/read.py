@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import local_today
 from pipeline.ingest.discover import Delivery, delivery
-from pipeline.ingest.loadlog import SQL_TYPES, current_rows
+from pipeline.ingest.loadlog import SQL_TYPES
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
 from pipeline.suites import SourceSpec
 
@@ -445,19 +445,12 @@ def merge(into: Problems, more: Problems) -> Problems:
     return into
 
 
-def _current_rows(con: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, int]:
-    """loadlog.current_rows, or none in a DuckDB without the load log (read_file's)."""
-    try:
-        return current_rows(con, raw_table)
-    except duckdb.CatalogException:
-        return {}
-
-
 def read_csv(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     files: list[Delivery],
     today: date | None = None,
+    current: dict[str, int] | None = None,
 ) -> tuple[Problems, set[str]]:
     """A plain ';' CSV export (case system, registers): header = the declared columns. The
     problems, and the files with problems whose other rows are in `incoming` (only cells of
@@ -472,10 +465,9 @@ def read_csv(
     # not replaced by none: helper-80): a finished month's export without rows, or one after
     # rows came, is refused as before.
     day = today or local_today()
-    current = _current_rows(con, spec.raw_table) if spec.delivers_month_so_far else {}
     for d in files:
         running = d.period is not None and d.period.first_day <= day <= d.period.last_day
-        had_rows = current.get(d.delivery_key or "", 0) > 0
+        had_rows = (current or {}).get(d.delivery_key or "", 0) > 0
         header_only = spec.delivers_month_so_far and running and not had_rows
         s, found = sniff_csv(d.path, list(spec.columns), header_only)
         if found:
@@ -569,14 +561,16 @@ def read(
     spec: SourceSpec,
     files: list[Delivery],
     today: date | None = None,
+    current: dict[str, int] | None = None,
 ) -> tuple[Problems, set[str]]:
     """Fill `incoming` with the files of one suite; the problems of the files left out, and
     those of them whose other rows are in `incoming` nonetheless (a CSV file whose only
-    problems are cells of the wrong type). `today`: the day of validation (a month still
-    running on it may be delivered without rows so far: read_csv)."""
+    problems are cells of the wrong type). `today`: the day of validation, and `current`:
+    the rows of each current delivery of the suite's raw table (loadlog.current_rows; a
+    month still running may be delivered without rows while none of it came: read_csv)."""
     drop_incoming(con)
     if spec.reader == "csv":
-        return read_csv(con, spec, files, today)
+        return read_csv(con, spec, files, today, current)
     if spec.reader == "parquet":
         return read_parquet(con, spec, files), set()
     from pipeline.ingest.observations import read_observations

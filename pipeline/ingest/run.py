@@ -162,32 +162,19 @@ class Ingestor:
             loaded = [x for x in loaded if x[0].name not in changed]
             for name in changed & set(refused):
                 refused.pop(name).doc.unlink(missing_ok=True)  # no refusal: no result kept
-            left += [
-                FileOutcome(
-                    source,
-                    d.name,
-                    "skipped",
-                    "changed while it was read (still being written?): left in landing "
-                    "for the next refresh",
-                )
-                for d in by_suite[suite]
-                if d.name in changed
-            ]
+            left += _left(
+                [d for d in by_suite[suite] if d.name in changed],
+                "changed while it was read (still being written?)",
+            )
             try:
                 rows += self._commit(con, by_suite[suite][0].spec, loaded, refused, stamp, now)
             except ChangedWhileLoading as e:  # rolled back: the whole batch waits
                 for r in refused.values():
                     r.doc.unlink(missing_ok=True)
-                left += [
-                    FileOutcome(
-                        source,
-                        d.name,
-                        "skipped",
-                        f"{e}: nothing of its batch loaded, left in landing for the next refresh",
-                    )
-                    for d in by_suite[suite]
-                    if d.name not in changed
-                ]
+                left += _left(
+                    [d for d in by_suite[suite] if d.name not in changed],
+                    f"{e}: nothing of its batch loaded",
+                )
         if unmatched:
             rows += self._commit(con, None, [], unmatched, stamp, now)
         return [_outcome(r) for r in rows] + left
@@ -201,11 +188,11 @@ class Ingestor:
         # a file refused for some cells that the reader left its other rows of (`partly`):
         # they are validated too, by the value rules, so that its refusal names all its
         # problems
-        read_problems, partly = read(con, spec, files, self.today or local_today())
+        current = loadlog.current_rows(con, spec.raw_table)
+        read_problems, partly = read(con, spec, files, self.today or local_today(), current)
         readable = [d for d in files if d.name not in read_problems]
         failures, n_rows, rules, stats = {}, {}, [], {}
         if readable or partly:
-            current = loadlog.current_rows(con, spec.raw_table)
             outcome, n_rows = validate(
                 con,
                 self.validator,
@@ -298,6 +285,12 @@ class Refused:
     delivery: Delivery
     problems: list[Problem]
     doc: Path  # its validation result
+
+
+def _left(files: list[Delivery], why: str) -> list[FileOutcome]:
+    """The outcomes of files neither loaded nor refused, left for the next refresh."""
+    said = f"{why}: left in landing for the next refresh"
+    return [FileOutcome(d.source, d.name, "skipped", said) for d in files]
 
 
 def _changed_since_found(d: Delivery) -> bool:

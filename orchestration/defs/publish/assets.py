@@ -11,6 +11,7 @@ from pipeline.alerts import (
     alert_changes,
     failed_everywhere,
     remember_alerted,
+    sent_by,
     status_changes,
     status_snapshot,
     statuses_alerted_last,
@@ -44,11 +45,7 @@ def analytics_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         # every channel beside alerts.log failed: the changes are told again by the next
         # publication, not taken as told
         told = not failed_everywhere(alert)
-        sent = ["alerts.log"] + [
-            channel
-            for key, channel in (("webhook_status", "webhook"), ("email_to", "e-mail"))
-            if key in alert
-        ]
+        sent = ["alerts.log", *sent_by(alert)]
         progress.warning(
             f"alert: {len(changes)} change(s) since the last publication ("
             + ", ".join(sent)
