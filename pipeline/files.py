@@ -37,6 +37,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def stamp_of(path: Path) -> tuple[int, int, int]:
+    """A file's size, modification time and status-change time (ns): what tells that it
+    changed without reading it. The modification time alone does not: a copy that keeps its
+    source's time (`cp -p`, rsync, unzip) or a same-size correction written with `touch -r`
+    has the old one. The status-change time is set by the system at every write, rename or
+    replacement, and no tool can set it back."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 def sha256_of(path: Path) -> str:
     """A file's SHA-256, as ingest knows a delivery by it and the sample's marker lists it."""
     h = hashlib.sha256()

@@ -90,6 +90,18 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
     same, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(same, dg.SkipReason) and "loaded before" in same.skip_message
+    # a same-size correction that keeps the old modification time (cp -p, rsync) starts one:
+    # the cursor and the load log know a file by its status-change time too (files.stamp_of)
+    os.utime(path, ns=(time.time_ns(), time.time_ns() - 10**10))
+    touched, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(touched, dg.SkipReason) and "loaded before" in touched.skip_message
+    kept = path.stat()
+    header, *rows = path.read_text().splitlines()
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n")
+    os.utime(path, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert path.stat().st_size == kept.st_size
+    reordered, cursor = _evaluate_landing_sensor(cursor)
+    assert isinstance(reordered, dg.RunRequest) and reordered.tags["bkwh/files"] == "1"
     # its content under another period's name is that period's delivery: examined (and
     # refused for its dates), not skipped for its content
     copy = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"

@@ -3,8 +3,10 @@
 import hashlib
 import hmac
 import json
+import os
 import re
 import shutil
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from pipeline.config import (
     sources_config,
 )
 from pipeline.failpoints import FailpointError
+from pipeline.files import stamp_of
 from pipeline.ingest import Ingestor
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.load import hmac_pads, key_fingerprint, keyed_hash_sql
@@ -258,6 +261,39 @@ def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_
     assert new_n == old_n - 1
 
 
+def test_a_same_size_correction_with_the_old_modification_time_is_loaded(fresh):
+    """A correction of the same size written with its predecessor's modification time (a
+    copy that keeps its source's time: `cp -p`, rsync, unzip, `touch -r`) was taken for the
+    loaded file by its name, size and mtime, skipped unread, and never loaded (helper-79).
+    The status-change time, which no tool sets back, tells it apart. A loaded file whose
+    stamp alone changed (the landing folder copied) is hashed once, skipped for its content,
+    and its new stamp recorded: the refresh after reads nothing."""
+    _only(fresh, "case_system", {"meetings_2024-05.csv"})
+    Ingestor(fresh.settings).run()
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
+    before = path.stat()
+    header, *rows = path.read_text().splitlines()
+    time.sleep(0.01)  # a status-change time of its own, on a coarse clock too
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n")  # same bytes, another order
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    [corrected] = Ingestor(fresh.settings).run()
+    assert corrected.status == "loaded", corrected.message
+
+    def logged():
+        with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+            return con.execute(
+                "select file_size, file_mtime_ns, file_ctime_ns from raw._load_log where is_current"
+            ).fetchone()
+
+    assert logged() == stamp_of(path)
+    time.sleep(0.01)
+    os.chmod(path, 0o640)  # what a copy of the folder does to it: a new ctime, same content
+    [skipped] = Ingestor(fresh.settings).run()
+    assert skipped.status == "skipped" and "already loaded" in skipped.message
+    assert logged() == stamp_of(path)  # known without hashing from now on
+
+
 def _month_after(first: date, n: int) -> date:
     year, month = divmod(first.year * 12 + first.month - 1 + n, 12)
     return date(year, month + 1, 1)
@@ -329,8 +365,7 @@ def test_a_whole_period_of_a_source_that_does_not_deliver_daily_keeps_the_plain_
         source="statbank",
         path=Path("FOLK1A_2026K4.csv"),
         sha="",
-        size=0,
-        mtime_ns=0,
+        stamp=(0, 0, 0),
         spec=None,
         groups={"table": "FOLK1A", "period": "2026K4"},
         period=periods.parse("2026K4"),
@@ -354,7 +389,9 @@ def test_a_benchmark_period_is_due_once_it_has_passed_a_stock_once_its_day_has()
         suffix = "json" if source == "jobindsats" else "csv"
         name = f"{table}_{label}.{suffix}" if table else f"meetings_{label}.csv"
         spec, match = spec_for(source, name)
-        return Delivery(source, Path(name), "", 0, 0, spec, match.groupdict(), periods.parse(label))
+        return Delivery(
+            source, Path(name), "", (0, 0, 0), spec, match.groupdict(), periods.parse(label)
+        )
 
     cases = {
         ("statbank", "AUP02", "2026M11"): date(2026, 12, 1),
@@ -396,8 +433,7 @@ def test_the_day_a_period_is_judged_by_is_the_jobcentre_s_not_the_machine_s():
         "jobindsats",
         Path("y25i09_2026M11.json"),
         "",
-        0,
-        0,
+        (0, 0, 0),
         spec,
         match.groupdict(),
         periods.parse("2026M11"),
@@ -935,7 +971,7 @@ def test_a_row_s_line_is_its_line_in_its_file_when_many_files_are_read_at_once(t
         lines = [f"{line};{'x' * (line % 37)}" for line in range(2, n + 2)]
         path.write_text("line;payload\n" + "\n".join(lines) + "\n", encoding="utf-8")
         files.append(
-            (Delivery("case_system", path, "", 0, 0, None), Sniffed(["line", "payload"], None))
+            (Delivery("case_system", path, "", (0, 0, 0), None), Sniffed(["line", "payload"], None))
         )
     with duckdb.connect() as con:
         con.execute("set threads = 2")

@@ -5,8 +5,10 @@ loaded before and is still the current delivery of its key. So a re-delivery tha
 back an earlier version after a correction is loaded again and replaces the correction, and
 a copy of a loaded file under another name (another period) is examined as what its name
 says, not skipped for its content. Its hash is computed once: a file still in landing with
-the name, size and modification time it was loaded with is known without reading it again,
-so a refresh with nothing new reads no file.
+the name, size, modification and status-change time it was loaded with (files.stamp_of) is
+known without reading it again, so a refresh with nothing new reads no file. A loaded file
+whose stamp changed while its content did not (a landing folder copied or moved) is hashed
+once more, and the ingest's discovery records its new stamp.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import duckdb
 
 from pipeline import periods
-from pipeline.files import sha256_of
+from pipeline.files import sha256_of, stamp_of
 from pipeline.ingest import loadlog
 from pipeline.ingest.problems import FileOutcome
 from pipeline.privacy import hide_person_ids
@@ -110,8 +112,7 @@ class Delivery:
     source: str
     path: Path
     sha: str
-    size: int
-    mtime_ns: int
+    stamp: tuple[int, int, int]  # files.stamp_of, as discovery saw it
     spec: SourceSpec | None
     groups: dict[str, Any] = field(default_factory=dict)
     period: periods.Period | None = None
@@ -120,6 +121,10 @@ class Delivery:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def size(self) -> int:
+        return self.stamp[0]
 
     @property
     def table(self) -> str | None:
@@ -143,24 +148,28 @@ def discover(
     landing_dir: Path,
     sources: list[str] | None = None,
     months: MonthFilter | None = None,
-    rename_person_ids: bool = False,
+    ingesting: bool = False,
 ) -> tuple[list[Delivery], list[FileOutcome]]:
     """The new deliveries to examine, and an outcome for each file loaded before.
-    `rename_person_ids`: the ingest's discovery renames a file whose name holds a CPR-shaped
-    number (`without_person_ids`); the plan's only looks (a sensor's tick must not rename a
-    file a running refresh may be reading), and says such a name by its shape."""
+    `ingesting`: the ingest's discovery renames a file whose name holds a CPR-shaped number
+    (`without_person_ids`) and records the new stamp of a loaded file it had to hash again;
+    the plan's only looks (a sensor's tick must not rename a file a running refresh may be
+    reading), and says such a name by its shape."""
     known = loadlog.loaded_files(con)
-    new, skipped = [], []
+    new, skipped, restamped = [], [], []
     for source, found in landing_files(landing_dir, sources, months):
-        path = without_person_ids(found) if rename_person_ids else found
-        st = path.stat()
-        sha = known.sha_by_stat.get((source, path.name, st.st_size, st.st_mtime_ns))
+        path = without_person_ids(found) if ingesting else found
+        stamp = stamp_of(path)
+        sha = known.sha_by_stat.get((source, path.name, *stamp))
+        hashed = sha is None
         sha = sha or sha256_of(path)
         current = [
             load for load in known.loads.get((source, path.name, sha), []) if load.is_current
         ]
         if current:
             [load, *_] = current
+            if hashed:
+                restamped.append((load.batch_id, path.name, *stamp))
             skipped.append(
                 FileOutcome(
                     source,
@@ -173,7 +182,9 @@ def discover(
                 )
             )
             continue
-        new.append(delivery(source, path, sha, st.st_size, st.st_mtime_ns))
+        new.append(delivery(source, path, sha, stamp))
+    if ingesting:
+        loadlog.restamp(con, restamped)
     return new, skipped
 
 
@@ -194,11 +205,11 @@ def without_person_ids(path: Path) -> Path:
     return target
 
 
-def delivery(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Delivery:
+def delivery(source: str, path: Path, sha: str, stamp: tuple[int, int, int]) -> Delivery:
     """A landing file matched to its suite and the period its name gives."""
     found = spec_for(source, path.name, load_specs())
     if found is None:
-        return Delivery(source, path, sha, size, mtime_ns, None)
+        return Delivery(source, path, sha, stamp, None)
     spec, match = found
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     period, unreadable = None, None
@@ -207,7 +218,7 @@ def delivery(source: str, path: Path, sha: str, size: int, mtime_ns: int) -> Del
             period = periods.parse(groups["period"])
         except periods.PeriodError:
             unreadable = groups["period"]
-    return Delivery(source, path, sha, size, mtime_ns, spec, groups, period, unreadable)
+    return Delivery(source, path, sha, stamp, spec, groups, period, unreadable)
 
 
 def suites_of(source: str) -> list[str]:

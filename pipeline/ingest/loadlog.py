@@ -29,8 +29,11 @@ create table if not exists raw._load_log (
     message varchar,
     validation_path varchar,
     loaded_at timestamp not null,
-    file_size bigint,             -- with file_mtime_ns: the file is known without hashing it
+    -- the file's size, modification and status-change times: a file whose three are as
+    -- recorded is known without hashing it (discover)
+    file_size bigint,
     file_mtime_ns bigint,
+    file_ctime_ns bigint,
     -- the first day of the file's period when its suite holds every row within that period
     -- (SourceSpec.rows_within_period), else null: nothing before it can have changed
     rows_from date
@@ -82,6 +85,7 @@ COLUMNS = (
     "loaded_at",
     "file_size",
     "file_mtime_ns",
+    "file_ctime_ns",
     "rows_from",
 )
 
@@ -125,6 +129,7 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(PSEUDONYM_KEY_DDL)
     con.execute("alter table raw._load_log add column if not exists file_size bigint")
     con.execute("alter table raw._load_log add column if not exists file_mtime_ns bigint")
+    con.execute("alter table raw._load_log add column if not exists file_ctime_ns bigint")
     con.execute("alter table raw._load_log add column if not exists rows_from date")
     wanted = {
         spec.raw_table: {raw_column(c, k): RAW_TYPES[k] for c, k in spec.columns.items()} | LINEAGE
@@ -215,21 +220,34 @@ class Load:
 class Known:
     # (source, file name, sha) -> its loads, newest first
     loads: dict[tuple[str, str, str], list[Load]]
-    sha_by_stat: dict[tuple[str, str, int, int], str]  # (source, file, size, mtime) -> sha
+    # (source, file, size, mtime, ctime) -> sha: files.stamp_of
+    sha_by_stat: dict[tuple[str, str, int, int, int], str]
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
     rows = con.execute(
         "select file_sha256, batch_id, loaded_at, raw_table, is_current, source, source_file, "
-        "file_size, file_mtime_ns from raw._load_log where status = 'loaded' "
+        "file_size, file_mtime_ns, file_ctime_ns from raw._load_log where status = 'loaded' "
         "order by loaded_at desc"
     ).fetchall()
     known = Known({}, {})
-    for sha, batch, at, table, current, source, file, size, mtime in rows:
+    for sha, batch, at, table, current, source, file, *stamp in rows:
         known.loads.setdefault((source, file, sha), []).append(Load(batch, at, table, current))
-        if size is not None:
-            known.sha_by_stat.setdefault((source, file, size, mtime), sha)
+        if None not in stamp:
+            known.sha_by_stat.setdefault((source, file, *stamp), sha)
     return known
+
+
+def restamp(con: duckdb.DuckDBPyConnection, loads: list[tuple[str, str, int, int, int]]) -> None:
+    """Record the stamp (files.stamp_of) a loaded file now has, as (batch, file, size, mtime,
+    ctime): its content was hashed again and is the loaded one, so the next refresh knows it
+    without hashing. Load logs from before the status-change time have none in their rows."""
+    if loads:
+        con.executemany(
+            "update raw._load_log set file_size = ?, file_mtime_ns = ?, file_ctime_ns = ? "
+            "where batch_id = ? and source_file = ? and status = 'loaded'",
+            [(size, mtime, ctime, batch, file) for batch, file, size, mtime, ctime in loads],
+        )
 
 
 def exists(con: duckdb.DuckDBPyConnection) -> bool:
@@ -286,6 +304,7 @@ def _typed(column: str) -> str:
         "loaded_at": "timestamp",
         "file_size": "bigint",
         "file_mtime_ns": "bigint",
+        "file_ctime_ns": "bigint",
         "rows_from": "date",
     }
     return f"{column}::{types.get(column, 'varchar')}"

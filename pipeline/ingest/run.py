@@ -25,6 +25,7 @@ import duckdb
 from pipeline import periods
 from pipeline.config import Settings, local_today, pseudonym_key
 from pipeline.failpoints import failpoint
+from pipeline.files import stamp_of
 from pipeline.ingest import load, loadlog
 from pipeline.ingest.discover import Delivery, MonthFilter, discover, suites_of
 from pipeline.ingest.problems import FileOutcome, Problem, problem_from_result
@@ -88,7 +89,7 @@ class Ingestor:
         with connect(self.settings) as con:
             loadlog.ensure_raw(con)
             new, outcomes = discover(
-                con, self.settings.landing_dir, sources, months, rename_person_ids=True
+                con, self.settings.landing_dir, sources, months, ingesting=True
             )
             by_source: dict[str, list[Delivery]] = defaultdict(list)
             for d in new:
@@ -294,13 +295,12 @@ def _left(files: list[Delivery], why: str) -> list[FileOutcome]:
 
 
 def _changed_since_found(d: Delivery) -> bool:
-    """Whether the file's size or modification time is no longer what discovery saw (or it
-    is gone)."""
+    """Whether the file's stamp (files.stamp_of) is no longer what discovery saw (or it is
+    gone)."""
     try:
-        st = d.path.stat()
+        return stamp_of(d.path) != d.stamp
     except FileNotFoundError:
         return True
-    return (st.st_size, st.st_mtime_ns) != (d.size, d.mtime_ns)
 
 
 def _unmatched(d: Delivery) -> Problem | None:
@@ -364,8 +364,7 @@ def _loaded_row(d: Delivery, stamp: str, now: datetime, n: int, doc: Path) -> di
         "n_rows": n,
         "message": "validated and loaded",
         "validation_path": str(doc),
-        "file_size": d.size,
-        "file_mtime_ns": d.mtime_ns,
+        **dict(zip(("file_size", "file_mtime_ns", "file_ctime_ns"), d.stamp, strict=True)),
         "rows_from": (
             d.period.first_day.isoformat() if d.period and d.spec.rows_within_period else None
         ),

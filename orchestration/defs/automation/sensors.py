@@ -28,6 +28,7 @@ from pipeline import periods
 from pipeline.alerts import WEBHOOK_ENV, deliver
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES, previous_month
+from pipeline.files import stamp_of
 from pipeline.ingest import file_month, landing_files
 from pipeline.ingest.discover import stray_files
 from pipeline.plan import plan_refresh
@@ -37,14 +38,14 @@ ALERT_WEBHOOK_ENV = WEBHOOK_ENV
 
 
 def landing_signature(settings: Settings) -> dict[str, str]:
-    """Each delivery in landing ('<source>/<file>') with its size and modification time, and
-    each file in no source's folder (stray_files: named once, when it appears)."""
+    """Each delivery in landing ('<source>/<file>') with its stamp ('size:mtime:ctime',
+    files.stamp_of), and each file in no source's folder (stray_files: named once, when it
+    appears)."""
     out = {}
     for source, path in landing_files(settings.landing_dir):
-        st = path.stat()
         # a name holding a CPR-shaped number by its shape (the ingest renames the file so):
         # the cursor is kept in Dagster's storage
-        out[f"{source}/{hide_person_ids(path.name)}"] = f"{st.st_size}:{st.st_mtime_ns}"
+        out[f"{source}/{hide_person_ids(path.name)}"] = ":".join(map(str, stamp_of(path)))
     for rel in stray_files(settings.landing_dir):  # by name: a stray name is never renamed
         out.setdefault(rel, "stray")
     return out
@@ -69,7 +70,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         job=job,
         minimum_interval_seconds=60,
         description="Starts a refresh for new or changed files in the landing folder, once "
-        "per file (the cursor remembers each file's size and modification time).",
+        "per file (the cursor remembers each file's size, modification and status-change time).",
         default_status=dg.DefaultSensorStatus.STOPPED,
     )
     def landing_files(context: dg.SensorEvaluationContext):
@@ -89,6 +90,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         young = [
             rel
             for rel in changed
+            # by its modification time: a file still being written has a recent one
             if rel in new and now_ns - int(current[rel].split(":")[1]) < settle * 1e9
         ]
         if young:  # the cursor is kept: a later tick takes them all, once they are whole
