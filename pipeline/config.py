@@ -161,6 +161,10 @@ class PseudonymKeyMissing(RuntimeError):
     pass
 
 
+class PseudonymKeyUnusable(RuntimeError):
+    """The key as set cannot be the one meant (whitespace around it)."""
+
+
 class PseudonymKeyMismatch(RuntimeError):
     """The key differs from the one the warehouse's person keys were made with: each person
     would get a second key, and every person-level join would lose them."""
@@ -176,6 +180,15 @@ def pseudonym_key(settings: Settings, person_files: list[tuple[str, str]] = ()) 
     folder that once held the sample is therefore never keyed with the public sample key.
     """
     key = os.environ.get("BKWH_PSEUDONYM_KEY")
+    if key and key != key.strip():
+        # a newline kept from a secrets file (an env file, `export K="$(cat f)"` does not)
+        # is part of the key as the environment gives it: every person would be keyed
+        # with it, and the same key typed without it would join no one
+        raise PseudonymKeyUnusable(
+            "BKWH_PSEUDONYM_KEY begins or ends with whitespace (a space, tab or newline, "
+            f"{len(key) - len(key.strip())} character(s)), which would be part of the key. "
+            "Nothing was read. Set it without the whitespace."
+        )
     if key:
         return key.encode()
     marker = settings.landing_dir / SAMPLE_MARKER

@@ -23,6 +23,7 @@ from pipeline.config import (
     SAMPLE_PSEUDONYM_KEY,
     PseudonymKeyMismatch,
     PseudonymKeyMissing,
+    PseudonymKeyUnusable,
     extracts_config,
     local_today,
     sources_config,
@@ -733,6 +734,20 @@ def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch)
     _only(fresh, "case_system", {"meetings_2024-03.csv"})
     with pytest.raises(PseudonymKeyMissing, match="BKWH_PSEUDONYM_KEY is not set"):
         Ingestor(fresh.settings).run()
+
+
+@pytest.mark.parametrize("stray", [" ", "\n", "\t"])
+def test_a_key_with_whitespace_around_it_is_refused(fresh, monkeypatch, stray):
+    """A newline kept from a secrets file would be part of the key: every person keyed with
+    it, and the key set right later refused as another (helper-79). It stops the run before
+    anything is read, and the key is not in the message."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    monkeypatch.setenv("BKWH_PSEUDONYM_KEY", SAMPLE_PSEUDONYM_KEY + stray)
+    with pytest.raises(PseudonymKeyUnusable, match="ends with whitespace") as refused:
+        Ingestor(fresh.settings).run()
+    assert SAMPLE_PSEUDONYM_KEY not in str(refused.value)
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw._load_log").fetchone() == (0,)
 
 
 def test_the_sample_key_serves_only_the_files_the_generator_wrote(fresh, monkeypatch):
