@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
 
 from pipeline.config import DBT_PROJECT_DIR, dbt_executable
+from pipeline.definitions import manifest_is_stale
 
 # dagster-dbt looks dbt up on PATH (its project preparer too); `make test`, `make dev` and
 # `make run` call .venv/bin tools without activating the venv, so put dbt's folder first.
@@ -35,19 +36,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 preparer = ParseInPlace()  # DbtProject builds dagster-dbt's own and takes no other
 
 
-def _manifest_is_stale(manifest: Path) -> bool:
-    """True when the manifest is missing or older than any file dbt parses, so that an
-    edited model is never run from an old graph (a new model would be unknown to it)."""
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        sources.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
-    return any(p.exists() and p.stat().st_mtime > built for p in sources)
-
-
 # `dagster dev` re-parses on load; elsewhere (make run, tests) parse when the project changed.
 preparer.prepare_if_dev(dbt_project)
-if _manifest_is_stale(dbt_project.manifest_path):
+if manifest_is_stale(dbt_project.manifest_path):
     preparer.prepare(dbt_project)

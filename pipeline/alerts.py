@@ -100,6 +100,8 @@ def _snapshot(analytics_path: Path) -> dict[str, dict]:
         if row["is_home_total"] and row["indicator_id"] in snapshot:
             said = snapshot[row["indicator_id"]].setdefault("revised", [])
             said.append(formats.revision_words(row))
+            if row["is_redefined"]:  # computed another way: said so, not as a revision
+                snapshot[row["indicator_id"]]["redefined"] = True
     return snapshot
 
 
@@ -173,8 +175,13 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 {
                     "indicator_id": indicator_id,
                     "kind": "revision",
-                    "text": f"{indicator_id} {new['headline_da']}: revideret siden sidste "
-                    f"måneds rapport, {'; '.join(new['revised'])}",
+                    "text": f"{indicator_id} {new['headline_da']}: "
+                    + (
+                        "beregnet på en ny måde (definitionen er ændret)"
+                        if new.get("redefined")
+                        else "revideret"
+                    )
+                    + f" siden sidste måneds rapport, {'; '.join(new['revised'])}",
                 }
             )
         # off course now (its word's class in dim_status), and on another course before

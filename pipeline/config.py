@@ -82,6 +82,11 @@ def _dbt_vars() -> dict[str, Any]:
     return read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")["vars"]
 
 
+def dbt_vars() -> dict[str, Any]:
+    """Every var of dbt_project.yml as the YAML writes it (a copy)."""
+    return dict(_dbt_vars())
+
+
 def revision_months(source: str) -> int:
     """How many of its latest months `source` still revises: `meta.revision_months` of its
     dbt source YAML (models/staging/<source>/_<source>__sources.yml), the one place that

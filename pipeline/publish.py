@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
+from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
@@ -220,7 +221,21 @@ REVISIONS_COLUMNS = {
         "timestamp",
         "When the baseline was published (UTC): the last publication of an earlier data month.",
     ),
+    "is_redefined": (
+        "boolean",
+        "The indicator's definition or computation changed since the baseline (its "
+        "marts._definitions fingerprint differs): the figure moved because it is computed "
+        "another way, and may hold revised data too. False where either publication has no "
+        "fingerprint.",
+    ),
 }
+DEFINITIONS_COMMENT = (
+    "Each indicator's definition fingerprint (pipeline/definitions.py): a SHA-256 of the code "
+    "that computes its figures (its model, what that reads up to the raw sources, the models "
+    "to fct_indicator_values, the project macros and dbt vars they use) and its catalogue "
+    "definition. The next publication labels an indicator's revisions is_redefined where it "
+    "differs. Empty where the dbt project's parse was older than its code."
+)
 REVISIONS_COMMENT = (
     "The published figures (marts.fct_indicator_values, shown in both) that changed since the "
     "last publication of an earlier data month, the month before's report (published_before): "
@@ -299,13 +314,27 @@ def _record_revisions(
         + (
             "numerator_before, denominator_before, is_small_change"
             if counted
-            else "null::double, null::double, false"
+            else "null::double as numerator_before, null::double as denominator_before, "
+            "false as is_small_change"
+        )
+        + (
+            ", is_redefined"
+            if ("_revisions", "is_redefined") in before
+            else ", false as is_redefined"
         )
         + " from before_this.marts._revisions"
         if carry
         else f"select {key}, value as value_before, numerator as numerator_before, "
-        "denominator as denominator_before, false as is_small_change "
+        "denominator as denominator_before, false as is_small_change, false as is_redefined "
         "from marts.fct_indicator_values where false"
+    )
+    # the indicators computed another way than in the publication before (both fingerprinted)
+    redefined = (
+        "select n.indicator_id from marts._definitions as n "
+        "inner join before_this.marts._definitions as b using (indicator_id) "
+        "where n.definition_fingerprint <> b.definition_fingerprint"
+        if ("_definitions", "definition_fingerprint") in before
+        else "select null::varchar as indicator_id where false"
     )
     since = baseline if carry else published
     small = dbt_var("small_cell_threshold")
@@ -318,8 +347,9 @@ def _record_revisions(
         f"""
         insert into marts._revisions
             ({key}, unit, value_before, value, numerator_before, denominator_before,
-             is_small_change, published_before)
+             is_small_change, published_before, is_redefined)
         with carried as ({carried}),
+        redefined as ({redefined}),
         before as (
             -- the baseline of each figure shown before: a carried revision's, or as shown
             select
@@ -328,7 +358,8 @@ def _record_revisions(
                 if(is_carried, c.value_before, o.value) as value_before,
                 if(is_carried, c.numerator_before, o.numerator) as numerator_before,
                 if(is_carried, c.denominator_before, o.denominator) as denominator_before,
-                coalesce(c.is_small_change, false) as was_small_change
+                coalesce(c.is_small_change, false) as was_small_change,
+                coalesce(c.is_redefined, false) as was_redefined
             from before_this.marts.fct_indicator_values as o
             left join carried as c using ({key})
             where o.value is not null
@@ -337,6 +368,8 @@ def _record_revisions(
             select
                 n.{key.replace(", ", ", n.")}, n.unit, b.value_before, n.value,
                 b.numerator_before, b.denominator_before,
+                b.was_redefined or n.indicator_id in (select indicator_id from redefined)
+                    as is_redefined,
                 b.was_small_change
                 -- a rank's counts are the areas ranked, no persons
                 or n.unit <> 'rank' and (
@@ -355,7 +388,7 @@ def _record_revisions(
         )
         select
             {key}, unit, value_before, value, numerator_before, denominator_before,
-            is_small_change, ?::timestamp
+            is_small_change, ?::timestamp, is_redefined
         from revised
         order by all
         """,
@@ -363,6 +396,26 @@ def _record_revisions(
     )
     _hide_small_changes(con)
     return since
+
+
+def _record_definitions(con: duckdb.DuckDBPyConnection, has_catalogue: bool) -> None:
+    """marts._definitions of the publication being built: each indicator of its
+    dim_indicator with its definition fingerprint (definitions.current_fingerprints; null
+    where the dbt project's parse is older than its code)."""
+    con.execute(
+        "create table marts._definitions (indicator_id varchar, definition_fingerprint varchar)"
+    )
+    con.execute(f"comment on table marts._definitions is {_quote(DEFINITIONS_COMMENT)}")
+    if not has_catalogue:
+        return
+    cursor = con.execute("select * from marts.dim_indicator order by indicator_id")
+    names = [c[0] for c in cursor.description]
+    catalogue = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    found = current_fingerprints(catalogue) or {}
+    con.executemany(
+        "insert into marts._definitions values (?, ?)",
+        [(row["indicator_id"], found.get(row["indicator_id"])) for row in catalogue],
+    )
 
 
 def _hide_small_changes(con: duckdb.DuckDBPyConnection) -> None:
@@ -436,6 +489,7 @@ def publish(settings: Settings) -> PublishResult:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
                 ).fetchone()[0]
+            _record_definitions(con, "dim_indicator" in names)
             revisions_since = _record_revisions(con, before)
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "

@@ -283,8 +283,9 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
 def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tmp_path):
     """A publication whose marts._revisions holds Ballerup's total of an indicator changed as
     the report shows it: the snapshot words it as the report does, the change is told, and
-    not again while it stays as it was told; a change too small to show is no revision, and a
-    count revised by fewer than small_cell_threshold is told without the figure before."""
+    not again while it stays as it was told; a change too small to show is no revision, a
+    count revised by fewer than small_cell_threshold is told without the figure before, and
+    an indicator computed another way since is told as that, not as a revision."""
     from pipeline.config import dbt_var
 
     path = tmp_path / "analytics.duckdb"
@@ -296,16 +297,19 @@ def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tm
         con.execute(
             "insert into marts._revisions (indicator_id, period, period_type, area_code, "
             "breakdown, breakdown_value, unit, value_before, value, is_small_change, "
-            "published_before) values "
+            "published_before, is_redefined) values "
             f"('2.3', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 17.24, "
-            "20.79, false, timestamp '2025-11-15 05:12'), "
+            "20.79, false, timestamp '2025-11-15 05:12', false), "
             f"('1.5', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 93.08, "
-            "93.09, false, timestamp '2025-11-15 05:12'), "
+            "93.09, false, timestamp '2025-11-15 05:12', false), "
             "('2.3', date '2025-10-01', 'month', 0, 'total', 'I alt', 'pct', 3.0, 4.0, "
-            "false, timestamp '2025-11-15 05:12'), "
+            "false, timestamp '2025-11-15 05:12', false), "
             # a count revised by fewer than small_cell_threshold: said without the figure before
             f"('2.2', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', null, "
-            "41.4, true, timestamp '2025-11-15 05:12')"
+            "41.4, true, timestamp '2025-11-15 05:12', false), "
+            # an indicator computed another way since (its definition fingerprint changed)
+            f"('1.1', date '2025-10-01', 'month', {home}, 'total', 'I alt', 'pct', 19.53, "
+            "16.69, false, timestamp '2025-11-15 05:12', true)"
         )
     now = status_snapshot(path)
     assert now["2.3"]["revised"] == ["oktober 2025 fra 17,2 % til 20,8 %"]
@@ -315,11 +319,15 @@ def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tm
         "nævner (tallet før vises ikke)"
     ]
     changes = [c for c in status_changes(told, now) if c["kind"] == "revision"]
-    assert [c["indicator_id"] for c in changes] == ["2.2", "2.3"]
-    change = changes[1]
+    assert [c["indicator_id"] for c in changes] == ["1.1", "2.2", "2.3"]
+    redefined, _, change = changes
     assert (
         "revideret siden sidste måneds rapport, oktober 2025 fra 17,2 % til 20,8 %"
         in (change["text"])
+    )
+    assert redefined["text"].endswith(
+        ": beregnet på en ny måde (definitionen er ændret) siden sidste måneds rapport, "
+        "oktober 2025 fra 19,5 % til 16,7 %"
     )
     # told once: the same revision in the next publication is no change
     assert not [c for c in status_changes(now, now) if c["kind"] == "revision"]

@@ -309,7 +309,8 @@ def revision_text(ind: Indicator) -> str:
     fra 12,3 % til 12,5 % …', the home municipality's totals newest first, and how many of
     its other figures shown (breakdowns, the compared areas) changed; '' where none did. The
     sources revise their latest months, and a corrected delivery any month: a figure the
-    committee saw is not changed silently."""
+    committee saw is not changed silently. An indicator computed another way since then
+    (Indicator.redefined) is said as that, not as the sources' revision."""
     named = ind.revisions[:REVISIONS_NAMED]
     others = len(ind.revisions) - len(named) + ind.other_revisions
     if not named and not others:
@@ -324,6 +325,12 @@ def revision_text(ind: Indicator) -> str:
         parts.append(f"og {others} {word} i fordelingerne eller for de sammenlignede områder")
     elif others:
         parts.append(f"{others} tal i fordelingerne eller for de sammenlignede områder")
+    if ind.redefined:  # a change of code, not of data: not said as the sources' revision
+        return (
+            f"Beregnet på en ny måde{since}: {'; '.join(parts)}. Indikatorens definition eller "
+            "beregning er ændret siden da (se definitionen); ændringen kan også rumme data, "
+            "som kilderne har revideret."
+        )
     return (
         f"Revideret{since}: {'; '.join(parts)}. Kilderne reviderer de seneste måneder, og en "
         "rettet levering kan ændre tidligere perioder."

@@ -137,7 +137,7 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 REVISIONS_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, b.label_da, v.unit,
-    v.value_before, v.value, v.is_small_change, v.published_before,
+    v.value_before, v.value, v.is_small_change, v.published_before, v.is_redefined,
     v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
 from marts._revisions as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
@@ -207,6 +207,8 @@ class Indicator:
     revisions: list[dict] = field(default_factory=list)
     other_revisions: int = 0
     revised_since: datetime | None = None  # when the baseline they changed since was published
+    # computed another way since that baseline (marts._revisions.is_redefined)
+    redefined: bool = False
 
     def __getattr__(self, name: str):
         try:
@@ -566,6 +568,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         for r in revised:
             ind = indicators[r["indicator_id"]]
             ind.revised_since = r["published_before"]
+            ind.redefined = ind.redefined or r["is_redefined"]
             if r["is_home_total"]:
                 ind.revisions.append(r)
             else:

@@ -495,17 +495,21 @@ def _revisions(book, styles, stamp: Stamp, data: ReportData) -> None:
         Column("Værdi for opdelingen", lambda r: r["label_da"]),
         Column("Værdi før", lambda r: r["value_before"], unit),
         Column("Værdi nu", lambda r: r["value"], unit),
-        Column(
-            "Bemærkning",
-            lambda r: (
-                f"Ændret med {formats.small_change_words()}: værdien før vises ikke"
-                if r["is_small_change"]
-                else None
-            ),
-        ),
+        Column("Bemærkning", _revision_remark),
         Column("Før: offentliggjort", lambda r: local(r["published_before"])),
     ]
     _write_sheet(book, styles, stamp, "Revisioner", columns, data.revisions)
+
+
+def _revision_remark(r: dict) -> str | None:
+    """Why a revised figure reads as it does: computed another way, and a count's change
+    too small to show the figure before."""
+    said = []
+    if r["is_redefined"]:
+        said.append("Ny beregning: indikatorens definition eller beregning er ændret")
+    if r["is_small_change"]:
+        said.append(f"Ændret med {formats.small_change_words()}: værdien før vises ikke")
+    return "; ".join(said) or None
 
 
 def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:

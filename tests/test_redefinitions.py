@@ -1,0 +1,196 @@
+"""An indicator computed another way is told apart from one the sources revised: its
+definition fingerprint (pipeline/definitions.py) over the project's real dbt parse, and the
+publication, report, workbook and alerts that use it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+
+import duckdb
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+import orchestration.project  # noqa: F401  (parses the dbt project when its parse is stale)
+from pipeline import definitions
+from pipeline.config import dbt_var, local_zone
+from pipeline.definitions import MANIFEST, fingerprints
+
+pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
+
+
+@pytest.fixture(scope="module")
+def project():
+    """The project's parse and its catalogue as a publication has it (marts.dim_indicator of
+    a built world is the seed's rows with their joins; the seed's columns suffice here)."""
+    import csv
+
+    from pipeline.config import SEEDS_DIR
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    with open(SEEDS_DIR / "indicator_catalogue.csv", encoding="utf-8") as f:
+        catalogue = list(csv.DictReader(f))
+    return manifest, catalogue
+
+
+def _node(manifest, name):
+    [key] = [k for k, n in manifest["nodes"].items() if n["name"] == name]
+    return manifest["nodes"][key]
+
+
+def _changed(project, edit) -> set[str]:
+    """The indicators whose fingerprint an edit of a copy of the parse (and catalogue)
+    changes."""
+    manifest, catalogue = project
+    before = fingerprints(manifest, catalogue)
+    manifest, catalogue = copy.deepcopy(manifest), copy.deepcopy(catalogue)
+    edit(manifest, catalogue)
+    after = fingerprints(manifest, catalogue)
+    assert before.keys() == after.keys()
+    return {i for i in before if before[i] != after[i]}
+
+
+def test_a_definition_fingerprint_changes_with_what_computes_the_figures_and_nothing_else(
+    project, monkeypatch
+):
+    manifest, catalogue = project
+    everyone = {row["indicator_id"] for row in catalogue}
+    model_of = {row["indicator_id"]: row["model_name"] for row in catalogue}
+    assert len(fingerprints(manifest, catalogue)) == len(everyone)
+
+    def code(name, change):
+        def edit(manifest, _):
+            node = _node(manifest, name)
+            node["raw_code"] = change(node["raw_code"])
+
+        return edit
+
+    # a comment and a reflowed line are no new definition
+    assert not _changed(
+        project, code(model_of["1.1"], lambda sql: "-- a note\n" + sql.replace("\n", "\n  "))
+    )
+    # the indicator's own model: that indicator alone
+    assert _changed(project, code(model_of["1.1"], lambda sql: sql + "\nwhere 1 = 1")) == {"1.1"}
+    # a model between every indicator and the published facts: all with a model
+    modelled = {i for i, m in model_of.items() if m}
+    assert modelled < everyone  # the replaced ones have a catalogue row only
+    cells = code("int_indicator_cells", lambda sql: sql + "\n-- x\nwhere true")
+    assert _changed(project, cells) == modelled
+
+    # a project macro it calls (int_indicator_cells calls months_ahead_of): all with a model
+    def macro(unique_id):
+        def edit(manifest, _):
+            manifest["macros"][unique_id]["macro_sql"] += " {{ 1 }}"
+
+        return edit
+
+    project_name = manifest["metadata"]["project_name"]
+    assert _changed(project, macro(f"macro.{project_name}.months_ahead_of")) == modelled
+    # dbt's own macros, which the project's call (rebuilt_months calls is_incremental), are
+    # the tool's, not a definition
+    calls = manifest["macros"][f"macro.{project_name}.rebuilt_months"]["depends_on"]["macros"]
+    assert "macro.dbt.is_incremental" in calls
+    assert not _changed(project, macro("macro.dbt.is_incremental"))
+
+    # a seed it reads: 1.1 reads offer_types, 0.1 does not
+    def seed(manifest, _):
+        _node(manifest, "offer_types")["checksum"]["checksum"] = "0" * 64
+
+    changed = _changed(project, seed)
+    assert "1.1" in changed and "0.1" not in changed
+
+    # its catalogue definition: that indicator alone; its note is no definition
+    def words(column):
+        def edit(_, catalogue):
+            [row] = [r for r in catalogue if r["indicator_id"] == "2.3"]
+            row[column] += " (ændret)"
+
+        return edit
+
+    assert _changed(project, words("definition_da")) == {"2.3"}
+    assert not _changed(project, words("note_da"))
+    # a dbt var its code names: 1.1's four-week window
+    assert "flow_window_weeks" in _node(manifest, model_of["1.1"])["raw_code"]
+    before = fingerprints(manifest, catalogue)
+    vars_now = definitions.dbt_vars()
+    monkeypatch.setattr(definitions, "dbt_vars", lambda: {**vars_now, "flow_window_weeks": 5})
+    after = fingerprints(manifest, catalogue)
+    assert {i for i in before if before[i] != after[i]} == {"1.1"}
+
+
+def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(rebuilt, tmp_path):
+    """The publication before had 2.3 under another definition (its fingerprint differs)
+    and 2.3's and 0.1's home totals of a month at other values: the new publication keeps
+    both as revisions, 2.3's marked is_redefined and 0.1's not, and the report, the workbook
+    and the alerts say 2.3's as a new computation and 0.1's as a revision."""
+    from pipeline.alerts import status_changes, status_snapshot
+    from pipeline.publish import publish
+    from pipeline.report import render_html
+    from pipeline.report.data import load
+    from pipeline.report.workbook import build_workbook
+
+    settings = rebuilt.settings
+    home = dbt_var("home_municipality")
+    told = status_snapshot(settings.analytics_path)
+    picked = {}
+    with duckdb.connect(str(settings.analytics_path)) as con:
+        for indicator in ("2.3", "0.1"):
+            [(period, value)] = con.execute(
+                "select period, value from marts.fct_indicator_values where indicator_id = ? "
+                f"and area_code = {home} and breakdown = 'total' and value is not null "
+                "and not is_suppressed order by period desc limit 1",
+                [indicator],
+            ).fetchall()
+            picked[indicator] = (period, value)
+            con.execute(
+                "update marts.fct_indicator_values set value = value + 3 where indicator_id = ? "
+                f"and area_code = {home} and breakdown = 'total' and period = ?",
+                [indicator, period],
+            )
+        assert con.execute(
+            "update marts._definitions set definition_fingerprint = 'another' "
+            "where indicator_id = '2.3'"
+        ).fetchall() == [(1,)]
+    publish(settings)
+    with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
+        rows = con.execute(
+            "select indicator_id, period, value_before, value, is_redefined "
+            f"from marts._revisions where area_code = {home} and breakdown = 'total' "
+            "order by indicator_id"
+        ).fetchall()
+        fingerprinted = con.execute(
+            "select count(*), count(definition_fingerprint) from marts._definitions"
+        ).fetchone()
+    assert fingerprinted[0] == fingerprinted[1] > 0
+    assert [(i, p, redefined) for i, p, _, _, redefined in rows] == [
+        ("0.1", picked["0.1"][0], False),
+        ("2.3", picked["2.3"][0], True),
+    ]
+    for indicator, _, before, now, _ in rows:
+        assert before == pytest.approx(picked[indicator][1] + 3)
+        assert now == pytest.approx(picked[indicator][1])
+
+    data = load(settings.analytics_path, with_history=True)
+    html, _ = render_html(data, datetime.now(local_zone()))
+    soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+    lines = [p.get_text(" ", strip=True) for p in soup.select("p.revision")]
+    [redefined] = [text for text in lines if text.startswith("Beregnet på en ny måde")]
+    assert "definition eller beregning er ændret" in redefined
+    assert len([text for text in lines if text.startswith("Revideret")]) == 1
+
+    book_path = tmp_path / "book.xlsx"
+    build_workbook(data, book_path, datetime.now(local_zone()))
+    sheet = load_workbook(book_path)["Revisioner"]
+    header, *book = list(sheet.iter_rows(values_only=True))
+    remarks = {row[0]: row[header.index("Bemærkning")] for row in book}
+    assert remarks["2.3"].startswith("Ny beregning") and remarks["0.1"] is None
+
+    changes = {
+        c["indicator_id"]: c["text"]
+        for c in status_changes(told, status_snapshot(settings.analytics_path))
+        if c["kind"] == "revision"
+    }
+    assert "beregnet på en ny måde" in changes["2.3"]
+    assert "revideret siden" in changes["0.1"]
