@@ -28,6 +28,8 @@ HASH_COLUMNS = {
     "built_from_inputs": SHA256,
     "built_from_dbt": SHA256,
     "built_from_code": SHA256,
+    # what computes each indicator (pipeline/definitions.py)
+    "definition_fingerprint": SHA256,
 }
 
 

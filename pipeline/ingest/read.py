@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.config import local_today
+from pipeline.files import stamp_of
 from pipeline.ingest.discover import Delivery, delivery
 from pipeline.ingest.loadlog import SQL_TYPES
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
@@ -582,7 +583,7 @@ def read_file(source: str, path: Path):
     """One landing file as ingest reads it, in a throw-away DuckDB: (rows, problems)."""
     import pandas as pd
 
-    d = delivery(source, path, "", path.stat().st_size, 0)
+    d = delivery(source, path, "", stamp_of(path))
     if d.spec is None:
         return None, [Problem(path.name, f"no suite matches this file name in {source}")]
     with duckdb.connect() as con:
