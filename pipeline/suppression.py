@@ -31,6 +31,9 @@ them, in model int_disclosure_links: see the last item):
   målgrupper): each is a relation of its own; the complement (persons not counted) adds up
   where both do.
 - a combined value adds up its parts: 'dansk og vestlig' is 'dansk' plus 'vestlig'.
+- a share's denominator is a finer share's too where they count parts of one population
+  (2.4's offer types each of all dagpenge recipients, the total's denominator): coarser =
+  finer, on denominators only (_shared_denominators).
 - a comparison row (unit pct_points or ratio: seed units, `compares_cells`) is computed
   from finer cells of its indicator (5.0's gap from its herkomst cells; 5.4's gap for a
   målgruppe from its herkomst_maalgruppe cells; 5.6's ratio within target groups from its
@@ -232,6 +235,7 @@ def find_relations(
                 if len(others):
                     found.append(_sum_relations(fine, others, group, columns))
     found.append(_combined_relations(frame))
+    found.append(_shared_denominators(frame))
     equal, bounds = _declared(frame, no_links() if links is None else links)
     found.append(equal)
     found = [(rows, children) for rows, children in found if len(rows)]
@@ -356,6 +360,52 @@ def _combined_relations(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         pd.DataFrame(rows, columns=["parent", "length", *QUANTITIES]),
         np.asarray(children, dtype=np.int64),
     )
+
+
+def _shared_denominators(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """A share's denominator that a finer share of the same indicator, period and area has
+    too (agreeing with it on its own dimensions): the same population, of which each finer
+    cell counts a part in its numerator. 2.4's offer types are each a share of all dagpenge
+    recipients, 2.4's total; 5.1's 'dansk / dagpenge' is a share of the population of
+    origin 'dansk'. The finer cell then shows the coarser one's denominator: a relation
+    coarser = finer on denominators only, where the numbers have it. Without it a hidden
+    2.4 total's denominator counted as unknown, while every shown offer type gave it, and
+    with it 2.4 less 5.4's dagpenge groups (a link's remainder) gave 1 person (the audit's
+    relations observed in the numbers, tests/disclosure.py, found it in December 2026)."""
+    pairs = frame.attrs["pairs"]
+    dims = list(pairs.dims)
+    finer = pd.DataFrame(
+        [
+            (coarse, fine)
+            for coarse, outer in enumerate(dims)
+            for fine, inner in enumerate(dims)
+            if coarse != fine
+            and len(outer) < len(inner)
+            and all(inner.get(k) == v for k, v in outer.items())
+        ],
+        columns=["pair", "finer_pair"],
+        dtype=np.int64,
+    )
+    keep = frame.is_share & ~frame.is_comparison & ~frame.is_virtual & frame.denominator.notna()
+    if "is_change" in frame:
+        keep &= ~frame.is_change
+    shares = frame.loc[keep, ["cell", "system", "indicator", "pair", "denominator"]]
+    both = shares.merge(finer, on="pair").merge(
+        shares.rename(columns={"pair": "finer_pair"}),
+        on=["system", "indicator", "finer_pair"],
+        suffixes=("", "_finer"),
+    )
+    both = both[(both.denominator - both.denominator_finer).abs() < TOLERANCE]
+    rows = pd.DataFrame(
+        {
+            "parent": both.cell.to_numpy(dtype=np.int64),
+            "length": np.ones(len(both), dtype=np.int64),
+            "n": False,
+            "d": True,
+            "c": False,
+        }
+    )
+    return rows, both.cell_finer.to_numpy(dtype=np.int64)
 
 
 def _product(parts: list[list[str]]) -> list[list[str]]:

@@ -21,6 +21,13 @@ less, the difference (the parent's persons outside the children: 2.4's dagpenge 
 outside 5.4's dagpenge target group) is a hidden cell of its own, the link's remainder
 (pipeline.suppression.with_remainders), which makes the link an equation too: a remainder
 the published cells determine at 1 to small - 1 is a disclosure like a hidden cell's.
+
+The relations come from two places that share no code: those the suppression itself finds
+by the cells' names (find_relations) and those observed in the true numbers
+(observed_relations: a breakdown's groups, or one cell, that add up to another cell of any
+indicator in every period and area where both are published). The second is the attacker
+who knows no catalogue: a relation the suppression's name rules miss is still an equation
+here, so the audit does not share the blind spots of the code it audits.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from scipy.optimize import linprog
 
 from pipeline.suppression import (
     QUANTITIES,
+    Relations,
     comparison_components,
     find_relations,
     is_small,
@@ -81,7 +89,7 @@ def audit(
     for cell in later[hidden[earlier] & ~hidden[later]]:
         found.append(Disclosure(int(cell), "year before", float(d[cell])))
 
-    relations = find_relations(cells, links=links)
+    relations = _joined(find_relations(cells, links=links), observed_relations(cells))
     system = cells.groupby(["period", "period_type", "area_code"], sort=False).ngroup()
     system = system.to_numpy()
     by_system: dict[int, list[int]] = defaultdict(list)
@@ -116,17 +124,23 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
     unknowns: dict[tuple[int, str], int] = {}
     rows: list[dict[int, float]] = []
     for i in ids:
+        n_holds, d_holds, _ = relations.holds[i]
         for q, holds in zip(QUANTITIES, relations.holds[i], strict=True):
-            if q == "c" or not holds:
-                continue  # the complement's equation is d's minus n's
+            if not holds or (q == "c" and n_holds and d_holds):
+                continue  # the complement's equation is then d's minus n's
             row: dict[int, float] = defaultdict(float)
             for cell, sign in [(relations.parent[i], 1.0)] + [
                 (c, -1.0) for c in relations.members(i)
             ]:
-                if hidden[cell]:
-                    row[unknowns.setdefault((int(cell), q), len(unknowns))] += sign
+                if not hidden[cell]:
+                    continue
+                # a complement alone (observed_relations) is an equation of d less n
+                for part, factor in (("d", 1.0), ("n", -1.0)) if q == "c" else ((q, 1.0),):
+                    row[unknowns.setdefault((int(cell), part), len(unknowns))] += sign * factor
             if row:
                 rows.append(row)
+            if q == "c":
+                continue
             # counts are never negative: hidden children of a shown parent that sum to 0
             # are each 0
             unseen = relations.members(i)[hidden[relations.members(i)]]
@@ -206,6 +220,124 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
                     cell = next(cell for (cell, _), col in unknowns.items() if col == rest[0])
                     found.append(Disclosure(cell, "sum", value))
     return found
+
+
+# an observed relation holds in at least this many periods and areas where its value is not
+# 0: fewer could be a coincidence of small counts, which no reader could know to hold
+OBSERVED_AT_LEAST = 5
+
+
+def observed_relations(cells: pd.DataFrame) -> Relations:
+    """The additive relations the true numbers show, whatever the cells are called: a
+    breakdown's groups (their sum) or one cell equal to another cell of any indicator, in
+    numerators, denominators or complements (shares of persons), in every period and area
+    where both are published and in at least OBSERVED_AT_LEAST of them not 0. Comparison
+    and change rows and the links' remainders are left out (their numbers are no counts of
+    the cell's own persons). Each holding pair gives a relation per period and area: the
+    other cell = the groups (or the cell) there."""
+    frame = cells.reset_index(drop=True)
+    plain = ~frame.is_comparison.to_numpy(dtype=bool) & ~frame.is_change.to_numpy(dtype=bool)
+    if "is_virtual" in frame:
+        plain &= ~frame.is_virtual.to_numpy(dtype=bool)
+    text = {c: frame[c].astype(str) for c in ("indicator_id", "breakdown", "breakdown_value")}
+    series, series_names = pd.factorize(
+        text["indicator_id"] + "\x1f" + text["breakdown"] + "\x1f" + text["breakdown_value"]
+    )
+    group, group_names = pd.factorize(text["indicator_id"] + "\x1f" + text["breakdown"])
+    at, places = pd.factorize(
+        frame.period.astype(str)
+        + "\x1f"
+        + frame.period_type.astype(str)
+        + "\x1f"
+        + frame.area_code.astype(str)
+    )
+    n_series, n_places, n_groups = len(series_names), len(places), len(group_names)
+    group_of = np.zeros(n_series, dtype=np.int64)
+    group_of[series] = group
+    sizes = np.bincount(group_of, minlength=n_groups)
+    is_total = np.array([name.split("\x1f")[1] == "total" for name in group_names])
+    # the plain cells by series and place, and by group and place
+    cell_at = np.full((n_series, n_places), -1, dtype=np.int64)
+    cell_at[series[plain], at[plain]] = np.flatnonzero(plain)
+    members = (
+        pd.Series(np.flatnonzero(plain))
+        .groupby(group[plain] * n_places + at[plain])
+        .apply(np.asarray)
+        .to_dict()
+    )
+    numerator = frame.numerator.to_numpy(dtype="float64")
+    denominator = frame.denominator.to_numpy(dtype="float64")
+    share = frame.is_share.to_numpy(dtype=bool)
+    quantities = {
+        "n": numerator,
+        "d": denominator,
+        "c": np.where(share, denominator - numerator, np.nan),
+    }
+    parents, children, holds = [], [], []
+    for q, values in quantities.items():
+        known = plain & ~np.isnan(values)
+        by_cell = np.full((n_series, n_places), np.nan)
+        by_cell[series[known], at[known]] = values[known]
+        by_group = np.zeros((n_groups, n_places))
+        np.add.at(by_group, (group[known], at[known]), values[known])
+        seen = np.zeros((n_groups, n_places), dtype=bool)
+        seen[group[known], at[known]] = True
+        by_group[~seen] = np.nan
+        published = ~np.isnan(by_cell)
+        # a breakdown of one group is that cell: a candidate as the cell only
+        candidates = [
+            ("group", g, by_group[g]) for g in range(n_groups) if not is_total[g] and sizes[g] > 1
+        ]
+        candidates += [("cell", c, by_cell[c]) for c in range(n_series)]
+        # one cell equal to others: each related to the first of them only (equality holds
+        # through it), not every pair
+        linked: set[int] = set()
+        for kind, source, vector in candidates:
+            where = np.flatnonzero(~np.isnan(vector))
+            if len(where) < OBSERVED_AT_LEAST or (kind == "cell" and source in linked):
+                continue
+            sums, both = vector[where], published[:, where]
+            differ = np.abs(np.where(both, by_cell[:, where] - sums, 0.0)) > TOLERANCE * (
+                np.maximum(1.0, np.abs(sums))
+            )
+            counted = (both & (sums != 0)).sum(axis=1)
+            for target in np.flatnonzero(~differ.any(axis=1) & (counted >= OBSERVED_AT_LEAST)):
+                own = group_of[target] == source if kind == "group" else target == source
+                if own:
+                    continue  # a group's sum is no relation to one of its own groups
+                if kind == "cell":
+                    if target in linked:
+                        continue
+                    linked.add(int(target))
+                for place in where[both[target]]:
+                    parent = cell_at[target, place]
+                    if kind == "group":
+                        sum_of = members[source * n_places + place]
+                    else:
+                        sum_of = np.array([cell_at[source, place]])
+                    parents.append(parent)
+                    children.append(sum_of[sum_of != parent])
+                    holds.append([q == "n", q == "d", q == "c"])
+    empty = np.zeros(0, dtype=np.int64)
+    lengths = np.array([len(c) for c in children], dtype=np.int64)
+    return Relations(
+        parent=np.asarray(parents, dtype=np.int64),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        children=np.concatenate(children) if children else empty,
+        holds=np.asarray(holds, dtype=bool).reshape(-1, len(QUANTITIES)),
+        bounds=None,
+    )
+
+
+def _joined(named: Relations, observed: Relations) -> Relations:
+    """Both sets of relations as one (the named ones' bounds kept)."""
+    return Relations(
+        parent=np.concatenate([named.parent, observed.parent]),
+        offsets=np.concatenate([named.offsets, named.offsets[-1] + observed.offsets[1:]]),
+        children=np.concatenate([named.children, observed.children]),
+        holds=np.vstack([named.holds, observed.holds]),
+        bounds=named.bounds,
+    )
 
 
 class _Bounds:
