@@ -124,23 +124,17 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
     unknowns: dict[tuple[int, str], int] = {}
     rows: list[dict[int, float]] = []
     for i in ids:
-        n_holds, d_holds, _ = relations.holds[i]
         for q, holds in zip(QUANTITIES, relations.holds[i], strict=True):
-            if not holds or (q == "c" and n_holds and d_holds):
-                continue  # the complement's equation is then d's minus n's
+            if q == "c" or not holds:
+                continue  # the complement's equation is d's minus n's
             row: dict[int, float] = defaultdict(float)
             for cell, sign in [(relations.parent[i], 1.0)] + [
                 (c, -1.0) for c in relations.members(i)
             ]:
-                if not hidden[cell]:
-                    continue
-                # a complement alone (observed_relations) is an equation of d less n
-                for part, factor in (("d", 1.0), ("n", -1.0)) if q == "c" else ((q, 1.0),):
-                    row[unknowns.setdefault((int(cell), part), len(unknowns))] += sign * factor
+                if hidden[cell]:
+                    row[unknowns.setdefault((int(cell), q), len(unknowns))] += sign
             if row:
                 rows.append(row)
-            if q == "c":
-                continue
             # counts are never negative: hidden children of a shown parent that sum to 0
             # are each 0
             unseen = relations.members(i)[hidden[relations.members(i)]]
@@ -225,13 +219,18 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
 # an observed relation holds in at least this many periods and areas where its value is not
 # 0: fewer could be a coincidence of small counts, which no reader could know to hold
 OBSERVED_AT_LEAST = 5
+# and takes at least this many values there: series that stay at the same one or two small
+# counts (1, 1, 2, 1, ...) match each other by chance in a small world
+OBSERVED_DISTINCT = 3
 
 
 def observed_relations(cells: pd.DataFrame) -> Relations:
     """The additive relations the true numbers show, whatever the cells are called: a
     breakdown's groups (their sum) or one cell equal to another cell of any indicator, in
-    numerators, denominators or complements (shares of persons), in every period and area
-    where both are published and in at least OBSERVED_AT_LEAST of them not 0. Comparison
+    numerators or denominators, in every period and area
+    where both are published, in at least OBSERVED_AT_LEAST of them not 0, and taking at
+    least OBSERVED_DISTINCT values (a coincidence no reader could know to hold otherwise).
+    Comparison
     and change rows and the links' remainders are left out (their numbers are no counts of
     the cell's own persons). Each holding pair gives a relation per period and area: the
     other cell = the groups (or the cell) there."""
@@ -267,12 +266,10 @@ def observed_relations(cells: pd.DataFrame) -> Relations:
     )
     numerator = frame.numerator.to_numpy(dtype="float64")
     denominator = frame.denominator.to_numpy(dtype="float64")
-    share = frame.is_share.to_numpy(dtype=bool)
-    quantities = {
-        "n": numerator,
-        "d": denominator,
-        "c": np.where(share, denominator - numerator, np.nan),
-    }
+    # not complements: two shares of one population whose numerators happen to match have
+    # equal complements, a coincidence; a complement's sum follows from the numerators' and
+    # the denominators'
+    quantities = {"n": numerator, "d": denominator}
     parents, children, holds = [], [], []
     for q, values in quantities.items():
         known = plain & ~np.isnan(values)
@@ -305,6 +302,8 @@ def observed_relations(cells: pd.DataFrame) -> Relations:
                 own = group_of[target] == source if kind == "group" else target == source
                 if own:
                     continue  # a group's sum is no relation to one of its own groups
+                if len(np.unique(sums[both[target]])) < OBSERVED_DISTINCT:
+                    continue  # two series of the same few small counts: a coincidence
                 if kind == "cell":
                     if target in linked:
                         continue
