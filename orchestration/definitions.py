@@ -9,6 +9,7 @@ from orchestration.defs.automation.sensors import (
     build_extract_schedule,
     build_landing_sensor,
     build_monthly_schedule,
+    build_refresh_after_extract_sensor,
     recover_dead_runs_sensor,
 )
 from orchestration.defs.extract.assets import extract_assets
@@ -56,7 +57,12 @@ defs = dg.Definitions(
     asset_checks=freshness_checks,
     jobs=[refresh_job, extract_job],
     schedules=[build_monthly_schedule(refresh_job), build_extract_schedule(extract_job)],
-    sensors=[build_landing_sensor(refresh_job), alert_on_failure, recover_dead_runs_sensor],
+    sensors=[
+        build_landing_sensor(refresh_job),
+        build_refresh_after_extract_sensor(extract_job, refresh_job),
+        alert_on_failure,
+        recover_dead_runs_sensor,
+    ],
     resources={"dbt": dbt_resource},
     # the UI's "Materialize" runs Dagster's implicit asset job, not `refresh`: in one process
     # too (a process per step, each importing the definitions, GX and dbt, helper-69)

@@ -157,6 +157,56 @@ def test_monthly_schedule_skips_when_nothing_is_new_since_the_publication(built)
     assert result.skip_message == "nothing to refresh for 2026-10: the publication is current"
 
 
+def _after_extract(instance, through: str = "2026M10"):
+    """An extract run (by hand, without a key: every Jobindsats table skipped, a success)
+    and what the refresh_after_extract sensor makes of its success."""
+    result = run_extract_job(through, instance)
+    assert result.success
+    sensor = defs.resolve_sensor_def("refresh_after_extract")
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=result.get_run_success_event(),
+    )
+    return result.dagster_run, sensor(context)
+
+
+def test_a_refresh_follows_a_successful_extract_that_landed_new_files(fresh, monkeypatch):
+    """The monthly refresh runs at its hour whatever the extract did: an extract that ran
+    longer, or again after a failure, left its files for next month's refresh (helper-79).
+    A successful extract run now starts a refresh of its own when landing holds files not
+    loaded yet, once per extract run (its run key), over the months of the new files."""
+    monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
+    _only(fresh, "case_system", {"meetings_2024-03.csv", "offers_2024-03.csv"})
+    sensor = defs.resolve_sensor_def("refresh_after_extract")
+    assert sensor.job_name == "refresh"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    with dg.instance_for_test() as instance:
+        extract, request = _after_extract(instance)
+        assert isinstance(request, dg.RunRequest), request
+        assert request.run_key == f"after-extract-{extract.run_id}"
+        assert request.run_config == RUN_LOGGING
+        assert request.tags["bkwh/trigger"] == "extract"
+        assert request.tags["bkwh/extract_run"] == extract.run_id
+        assert request.tags == {**request.tags, **partition_range_tags("2024-03", "2024-03")}
+        # another extract run: a refresh of its own (the first may have run already)
+        again, second = _after_extract(instance)
+        assert isinstance(second, dg.RunRequest)
+        assert second.run_key == f"after-extract-{again.run_id}" != request.run_key
+
+
+def test_an_extract_that_landed_nothing_new_starts_no_refresh(built, monkeypatch):
+    monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
+    with dg.instance_for_test() as instance:
+        extract, skipped = _after_extract(instance)
+    assert isinstance(skipped, dg.SkipReason), skipped
+    assert skipped.skip_message == (
+        f"the extract run {extract.run_id[:8]} landed nothing new to refresh: "
+        "the publication is current"
+    )
+
+
 def test_the_extract_job_skips_jobindsats_without_a_key_and_the_schedule_s_run_fails(
     tmp_path, monkeypatch
 ):

@@ -1,4 +1,5 @@
-"""Automation: a sensor on the landing folder, the monthly schedule, and the failure alert.
+"""Automation: a sensor on the landing folder, the monthly schedules, a refresh after each
+successful extract, and the failure alert.
 
 The sensor's cursor holds each landing file's size and modification time, so each new or
 changed file starts one run, once: a restart or the next tick does not trigger again. Both
@@ -31,7 +32,7 @@ from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.files import stamp_of
 from pipeline.ingest import file_month, landing_files
 from pipeline.ingest.discover import stray_files
-from pipeline.plan import plan_refresh
+from pipeline.plan import Plan, plan_refresh
 from pipeline.privacy import hide_person_ids
 
 ALERT_WEBHOOK_ENV = WEBHOOK_ENV
@@ -162,19 +163,61 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
         plan = plan_refresh(Settings.from_env())
         if plan.nothing_to_do:
             return dg.SkipReason(f"nothing to refresh for {month}: {plan.reason}")
-        known = set(partition_months())
-        months = sorted({m for m in plan.months if m in known} | {month})
-        # a warehouse in use could not be read for the months with new files: every month,
-        # of which each run loads only the new files (MonthFilter), not the release month
-        # alone, which would leave a late correction for next month (helper-69)
-        span = partition_range_tags() if plan.busy else partition_range_tags(months[0], months[-1])
         return dg.RunRequest(
             run_key=f"monthly-{month}",
             run_config=RUN_LOGGING,
-            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month, **span},
+            tags={"bkwh/trigger": "schedule", "bkwh/release_month": month, **_span(plan, month)},
         )
 
     return monthly_refresh
+
+
+def _span(plan: Plan, month: str | None = None) -> dict[str, str]:
+    """The partition range a refresh needs for the plan: the months with new person-level
+    files (and `month`, a release month); the latest month where there are none."""
+    known = partition_months()
+    months = sorted(set(plan.months) & set(known) | ({month} if month else set()))
+    # a warehouse in use could not be read for the months with new files: every month,
+    # of which each run loads only the new files (MonthFilter), not the release month
+    # alone, which would leave a late correction for next month (helper-69)
+    if plan.busy:
+        return partition_range_tags()
+    months = months or [known[-1]]
+    return partition_range_tags(months[0], months[-1])
+
+
+def build_refresh_after_extract_sensor(extract_job, refresh_job) -> dg.SensorDefinition:
+    @dg.run_status_sensor(
+        name="refresh_after_extract",
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[extract_job],
+        request_job=refresh_job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts a refresh when an extract run has succeeded and landed files not "
+        "loaded yet. The monthly refresh runs at its hour whatever the extract did: an "
+        "extract that ran longer, or again after a failure, would otherwise wait for the next "
+        "month's refresh.",
+    )
+    def refresh_after_extract(context: dg.RunStatusSensorContext):
+        extract = context.dagster_run
+        plan = plan_refresh(Settings.from_env())
+        if plan.nothing_to_do:
+            return dg.SkipReason(
+                f"the extract run {extract.run_id[:8]} landed nothing new to refresh: {plan.reason}"
+            )
+        return dg.RunRequest(
+            run_key=f"after-extract-{extract.run_id}",
+            run_config=RUN_LOGGING,
+            tags={
+                "bkwh/trigger": "extract",
+                "bkwh/extract_run": extract.run_id,
+                **{k: v for k, v in extract.tags.items() if k == "bkwh/release_month"},
+                **_span(plan),
+            },
+        )
+
+    return refresh_after_extract
 
 
 def build_extract_schedule(job) -> dg.ScheduleDefinition:
