@@ -25,9 +25,12 @@ the published cells determine at 1 to small - 1 is a disclosure like a hidden ce
 The relations come from two places that share no code: those the suppression itself finds
 by the cells' names (find_relations) and those observed in the true numbers
 (observed_relations: a breakdown's groups, or one cell, that add up to another cell of any
-indicator in every period and area where both are published). The second is the attacker
-who knows no catalogue: a relation the suppression's name rules miss is still an equation
-here, so the audit does not share the blind spots of the code it audits.
+indicator in every period and area where both have a number). The second is an attacker who
+knows no catalogue: a relation of those two kinds that the suppression's name rules miss is
+still an equation here. Relations of other shapes (a part of a breakdown adding up to a
+cell, as 5.1's 'dansk / *' to 'dansk'; a link of some groups to another indicator's cell)
+it does not observe: for those the audit relies on the names and the declared links, as the
+suppression does.
 """
 
 from __future__ import annotations
@@ -286,12 +289,11 @@ def observed_relations(cells: pd.DataFrame) -> Relations:
             ("group", g, by_group[g]) for g in range(n_groups) if not is_total[g] and sizes[g] > 1
         ]
         candidates += [("cell", c, by_cell[c]) for c in range(n_series)]
-        # one cell equal to others: each related to the first of them only (equality holds
-        # through it), not every pair
-        linked: set[int] = set()
+        # every pair, not each cell to the first of its equals: cells published in different
+        # periods are equal to a third in each, not to each other (helper-81)
         for kind, source, vector in candidates:
             where = np.flatnonzero(~np.isnan(vector))
-            if len(where) < OBSERVED_AT_LEAST or (kind == "cell" and source in linked):
+            if len(where) < OBSERVED_AT_LEAST:
                 continue
             sums, both = vector[where], published[:, where]
             differ = np.abs(np.where(both, by_cell[:, where] - sums, 0.0)) > TOLERANCE * (
@@ -304,10 +306,6 @@ def observed_relations(cells: pd.DataFrame) -> Relations:
                     continue  # a group's sum is no relation to one of its own groups
                 if len(np.unique(sums[both[target]])) < OBSERVED_DISTINCT:
                     continue  # two series of the same few small counts: a coincidence
-                if kind == "cell":
-                    if target in linked:
-                        continue
-                    linked.add(int(target))
                 for place in where[both[target]]:
                     parent = cell_at[target, place]
                     if kind == "group":

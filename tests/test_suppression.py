@@ -691,12 +691,39 @@ def test_the_audit_takes_a_relation_from_the_numbers_only_where_it_holds_everywh
             for i in range(len(relations))
         }
 
-    assert equal_pairs(months(OBSERVED_AT_LEAST + 1)) == {("3.1", "1.2", "n")}
-    assert len(observed_relations(months(OBSERVED_AT_LEAST + 1))) == OBSERVED_AT_LEAST + 1
+    # each way round (both are cells), in every month
+    assert equal_pairs(months(OBSERVED_AT_LEAST + 1)) == {("3.1", "1.2", "n"), ("1.2", "3.1", "n")}
+    assert len(observed_relations(months(OBSERVED_AT_LEAST + 1))) == 2 * (OBSERVED_AT_LEAST + 1)
     assert equal_pairs(months(OBSERVED_AT_LEAST + 1, differ_in=2)) == set()
     assert equal_pairs(months(OBSERVED_AT_LEAST - 1)) == set()
     # the same count every month: two series that stay put match by chance
     assert equal_pairs(months(OBSERVED_AT_LEAST + 1, step=0)) == set()
+
+
+def test_the_audit_keeps_each_pair_of_equal_cells_not_one_per_cell():
+    """A cell equal to one cell in the first half of a year and to another in the second
+    (each published only then) is an equation with both: relating each cell to the first of
+    its equals only lost the second (helper-81)."""
+    frames = []
+    for m in range(12):
+        count = 20 + 3 * m
+        whole_year = ("1.2", "tilbudstype", "virksomhedspraktik", count, 1000)
+        # the first half's cell comes first, as a series met first is related first
+        rows = (
+            [("3.1", "total", "I alt", count, 2000), whole_year]
+            if m < 6
+            else [whole_year, ("4.4", "total", "I alt", count, 3000)]
+        )
+        frames.append(cells(*rows, period=f"2025-{m + 1:02d}-01"))
+    frame = pd.concat(frames, ignore_index=True)
+    relations = observed_relations(frame)
+    pairs = {
+        frozenset(
+            (frame.indicator_id[relations.parent[i]], frame.indicator_id[relations.members(i)[0]])
+        )
+        for i in range(len(relations))
+    }
+    assert pairs == {frozenset(("1.2", "3.1")), frozenset(("1.2", "4.4"))}
 
 
 def test_the_audit_finds_a_subtraction_left_open():
