@@ -170,14 +170,19 @@ def status_changes(before: dict[str, dict], after: dict[str, dict]) -> list[dict
                 }
             )
         # Ballerup's figure revised since the month before's report, or revised again
-        if new.get("revised") and new["revised"] != old.get("revised"):
+        # (a revision told before that a republication finds computed another way is told
+        # again, as that)
+        if new.get("revised") and (new["revised"], new.get("redefined")) != (
+            old.get("revised"),
+            old.get("redefined"),
+        ):
             changes.append(
                 {
                     "indicator_id": indicator_id,
                     "kind": "revision",
                     "text": f"{indicator_id} {new['headline_da']}: "
                     + (
-                        "beregnet på en ny måde (definitionen er ændret)"
+                        "beregnet på en ny måde (definition eller beregning ændret)"
                         if new.get("redefined")
                         else "revideret"
                     )

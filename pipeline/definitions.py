@@ -4,9 +4,12 @@ sources revised.
 
 An indicator's figures are made by its model (the catalogue's `model_name`), everything that
 model reads (models, seeds and snapshots up to the raw sources, whose rows are data, not
-definition), the models between it and `fct_indicator_values`, the project's macros they
-call, the dbt vars their code names, and its own catalogue row's words of what it measures
-(CATALOGUE_COLUMNS). The SQL is compared without its comments and spacing, so a comment or
+definition), the project's macros they call, the dbt vars their code names, and its own
+catalogue row's words of what it measures (CATALOGUE_COLUMNS). The models from it on to
+`fct_indicator_values` publish its figures (intervals, suppression, provisional months) and
+are shared by all: an edit there would mark every indicator's revisions as a new
+computation, hiding the sources' own revisions of that month (helper-81), so they are not
+part of it. The SQL is compared without its comments and spacing, so a comment or
 a reflowed line is no new definition; any other edit of that code is one, whether or not it
 moves a figure: where no figure moved there is no revision to label. An indicator without a
 model (one replaced) has only its catalogue row.
@@ -37,8 +40,6 @@ CATALOGUE_COLUMNS = (
     "mix_adjusted_by",
     "compared_within",
 )
-# the model every indicator's published rows come through
-FACTS = "fct_indicator_values"
 # the project's parse: orchestration/project.py makes it again whenever a file dbt parses is
 # newer (manifest_is_stale)
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -94,8 +95,6 @@ def fingerprints(manifest: Mapping[str, Any], catalogue: list[Mapping[str, Any]]
                     todo.append(p)
         return seen
 
-    facts = by_name[FACTS]
-    before_facts = upstream(facts) | {facts}
     out = {}
     for row in catalogue:
         h = hashlib.sha256()
@@ -103,10 +102,7 @@ def fingerprints(manifest: Mapping[str, Any], catalogue: list[Mapping[str, Any]]
             h.update(f"{column}={json.dumps(row.get(column), default=str)}\0".encode())
         model = by_name.get(row.get("model_name") or "")
         if model is not None:
-            used = upstream(model) | {model}
-            # the models from it to the published facts: downstream of it, upstream of them
-            used |= {n for n in before_facts if model in upstream(n)}
-            for unique_id in sorted(used):
+            for unique_id in sorted(upstream(model) | {model}):
                 h.update(_node_text(unique_id, nodes[unique_id], macros, project).encode())
         out[row["indicator_id"]] = h.hexdigest()
     return out

@@ -231,10 +231,11 @@ REVISIONS_COLUMNS = {
 }
 DEFINITIONS_COMMENT = (
     "Each indicator's definition fingerprint (pipeline/definitions.py): a SHA-256 of the code "
-    "that computes its figures (its model, what that reads up to the raw sources, the models "
-    "to fct_indicator_values, the project macros and dbt vars they use) and its catalogue "
+    "that computes its figures (its model, what that reads up to the raw sources, the project "
+    "macros and dbt vars they use) and its catalogue "
     "definition. The next publication labels an indicator's revisions is_redefined where it "
-    "differs. Empty where the dbt project's parse was older than its code."
+    "differs. Where the code that built the marts is not known (built by another dbt project "
+    "than the publish's, or its parse older), the publication before's, or empty."
 )
 REVISIONS_COMMENT = (
     "The published figures (marts.fct_indicator_values, shown in both) that changed since the "
@@ -398,10 +399,16 @@ def _record_revisions(
     return since
 
 
-def _record_definitions(con: duckdb.DuckDBPyConnection, has_catalogue: bool) -> None:
+def _record_definitions(
+    con: duckdb.DuckDBPyConnection, has_catalogue: bool, before: set[tuple[str, str]]
+) -> None:
     """marts._definitions of the publication being built: each indicator of its
-    dim_indicator with its definition fingerprint (definitions.current_fingerprints; null
-    where the dbt project's parse is older than its code)."""
+    dim_indicator with its definition fingerprint (definitions.current_fingerprints), where
+    the marts are known to be built by the dbt project as it is (built_from_inputs: the last
+    passing build ran it) and its parse is not older than it. Otherwise the code that made
+    the figures is not known: the publication before's fingerprint is kept (the last known),
+    so that the next publication still tells a change of definition since then, and none
+    where there is none."""
     con.execute(
         "create table marts._definitions (indicator_id varchar, definition_fingerprint varchar)"
     )
@@ -411,7 +418,20 @@ def _record_definitions(con: duckdb.DuckDBPyConnection, has_catalogue: bool) -> 
     cursor = con.execute("select * from marts.dim_indicator order by indicator_id")
     names = [c[0] for c in cursor.description]
     catalogue = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    found = current_fingerprints(catalogue) or {}
+    found = {}
+    if built_from_inputs(con, "wh") is not None:
+        found = current_fingerprints(catalogue) or {}
+    else:
+        log.warning(
+            "the marts were not built by the dbt project as it is: this publication keeps "
+            "the definition fingerprints of the one before"
+        )
+    if not found and ("_definitions", "definition_fingerprint") in before:
+        found = dict(
+            con.execute(
+                "select indicator_id, definition_fingerprint from before_this.marts._definitions"
+            ).fetchall()
+        )
     con.executemany(
         "insert into marts._definitions values (?, ?)",
         [(row["indicator_id"], found.get(row["indicator_id"])) for row in catalogue],
@@ -489,7 +509,7 @@ def publish(settings: Settings) -> PublishResult:
                 suppressed = con.execute(
                     "select count(*) from marts.fct_indicator_values where is_suppressed"
                 ).fetchone()[0]
-            _record_definitions(con, "dim_indicator" in names)
+            _record_definitions(con, "dim_indicator" in names, before)
             revisions_since = _record_revisions(con, before)
             con.execute(
                 "create table marts._publication as select ?::timestamp as published_at, "

@@ -326,8 +326,13 @@ def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tm
         in (change["text"])
     )
     assert redefined["text"].endswith(
-        ": beregnet på en ny måde (definitionen er ændret) siden sidste måneds rapport, "
+        ": beregnet på en ny måde (definition eller beregning ændret) siden sidste måneds "
+        "rapport, "
         "oktober 2025 fra 19,5 % til 16,7 %"
     )
     # told once: the same revision in the next publication is no change
     assert not [c for c in status_changes(now, now) if c["kind"] == "revision"]
+    # a revision told as one, found computed another way by a republication: told again
+    relabelled = {**now, "2.3": {**now["2.3"], "redefined": True}}
+    [again] = [c for c in status_changes(now, relabelled) if c["kind"] == "revision"]
+    assert again["indicator_id"] == "2.3" and "beregnet på en ny måde" in again["text"]

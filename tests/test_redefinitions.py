@@ -73,13 +73,14 @@ def test_a_definition_fingerprint_changes_with_what_computes_the_figures_and_not
     )
     # the indicator's own model: that indicator alone
     assert _changed(project, code(model_of["1.1"], lambda sql: sql + "\nwhere 1 = 1")) == {"1.1"}
-    # a model between every indicator and the published facts: all with a model
+    # the models that publish every indicator's figures (intervals, suppression) are no
+    # definition of one: an edit there would mark every revision of the month
     modelled = {i for i, m in model_of.items() if m}
     assert modelled < everyone  # the replaced ones have a catalogue row only
-    cells = code("int_indicator_cells", lambda sql: sql + "\n-- x\nwhere true")
-    assert _changed(project, cells) == modelled
+    assert not _changed(project, code("int_indicator_cells", lambda sql: sql + "\nwhere true"))
+    assert not _changed(project, code("fct_indicator_values", lambda sql: sql + "\nwhere true"))
 
-    # a project macro it calls (int_indicator_cells calls months_ahead_of): all with a model
+    # a project macro its model calls (1.1's and 2.3's call share_counts, 0.1's does not)
     def macro(unique_id):
         def edit(manifest, _):
             manifest["macros"][unique_id]["macro_sql"] += " {{ 1 }}"
@@ -87,7 +88,8 @@ def test_a_definition_fingerprint_changes_with_what_computes_the_figures_and_not
         return edit
 
     project_name = manifest["metadata"]["project_name"]
-    assert _changed(project, macro(f"macro.{project_name}.months_ahead_of")) == modelled
+    changed = _changed(project, macro(f"macro.{project_name}.share_counts"))
+    assert {"1.1", "2.3"} <= changed and "0.1" not in changed
     # dbt's own macros, which the project's call (rebuilt_months calls is_incremental), are
     # the tool's, not a definition
     calls = manifest["macros"][f"macro.{project_name}.rebuilt_months"]["depends_on"]["macros"]
@@ -194,3 +196,51 @@ def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(r
     }
     assert "beregnet på en ny måde" in changes["2.3"]
     assert "revideret siden" in changes["0.1"]
+
+
+def test_a_publication_from_before_the_fingerprints_still_reads(built, tmp_path):
+    """A publication made before marts._revisions had is_redefined (the one an upgraded
+    warehouse holds until it publishes again) is read by the report and the alerts, its
+    revisions said as revisions (helper-81: the report's load raised)."""
+    from pipeline.alerts import status_snapshot
+    from pipeline.report.data import load, revisions
+
+    path = tmp_path / "analytics.duckdb"
+    path.write_bytes(built.settings.analytics_path.read_bytes())
+    home = dbt_var("home_municipality")
+    with duckdb.connect(str(path)) as con:
+        con.execute("alter table marts._revisions drop column is_redefined")
+        con.execute(
+            "insert into marts._revisions (indicator_id, period, period_type, area_code, "
+            "breakdown, breakdown_value, unit, value_before, value, is_small_change, "
+            f"published_before) values ('2.3', date '2025-10-01', 'month', {home}, 'total', "
+            "'I alt', 'pct', 17.24, 20.79, false, timestamp '2025-11-15 05:12')"
+        )
+        [revised] = revisions(con)
+    assert revised["is_redefined"] is False and revised["indicator_id"] == "2.3"
+    assert load(path, with_history=True).revisions
+    assert status_snapshot(path)["2.3"]["revised"] == ["oktober 2025 fra 17,2 % til 20,8 %"]
+
+
+def test_marts_built_by_other_code_keep_the_last_known_fingerprints(rebuilt, caplog):
+    """A publish of marts that the dbt project as it is did not build (the code changed
+    after the build; `bkwh publish` alone) cannot tell what computed them: it keeps the
+    publication before's fingerprints, so that the next publication built by this code
+    still tells the change, rather than fingerprinting old figures with new code
+    (helper-81)."""
+    from pipeline.publish import publish
+
+    settings = rebuilt.settings
+    with duckdb.connect(str(settings.analytics_path)) as con:
+        con.execute(
+            "update marts._definitions set definition_fingerprint = 'another' "
+            "where indicator_id = '2.3'"
+        )
+        before = dict(con.execute("select * from marts._definitions").fetchall())
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("update raw._dbt_builds set built_from_dbt = 'an earlier project'")
+    publish(settings)
+    with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
+        kept = dict(con.execute("select * from marts._definitions").fetchall())
+    assert kept == before and kept["2.3"] == "another"
+    assert "not built by the dbt project as it is" in caplog.text

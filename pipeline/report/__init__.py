@@ -328,8 +328,8 @@ def revision_text(ind: Indicator) -> str:
     if ind.redefined:  # a change of code, not of data: not said as the sources' revision
         return (
             f"Beregnet på en ny måde{since}: {'; '.join(parts)}. Indikatorens definition eller "
-            "beregning er ændret siden da (se definitionen); ændringen kan også rumme data, "
-            "som kilderne har revideret."
+            "beregning er ændret siden da (se definitionen); ændringen kan også skyldes, at "
+            "kilderne har revideret tallene."
         )
     return (
         f"Revideret{since}: {'; '.join(parts)}. Kilderne reviderer de seneste måneder, og en "

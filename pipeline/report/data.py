@@ -137,7 +137,7 @@ order by d.sort_order, v.period, v.area_code <> $ballerup, v.breakdown <> 'total
 REVISIONS_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, b.label_da, v.unit,
-    v.value_before, v.value, v.is_small_change, v.published_before, v.is_redefined,
+    v.value_before, v.value, v.is_small_change, v.published_before, REDEFINED as is_redefined,
     v.area_code = $ballerup and v.breakdown = 'total' as is_home_total
 from marts._revisions as v
 inner join marts.dim_indicator as d on d.indicator_id = v.indicator_id
@@ -152,7 +152,14 @@ order by d.sort_order, v.period desc, v.area_code <> $ballerup, v.breakdown <> '
 def revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The revised figures of the shown areas that the outputs can show changed
     (REVISIONS_SQL, seen_to_change), in the outputs' order."""
-    return [r for r in _dicts(con, REVISIONS_SQL) if seen_to_change(r)]
+    # a publication made before definitions were fingerprinted has no is_redefined
+    [(has,)] = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'marts' and table_name = '_revisions' "
+        "and column_name = 'is_redefined'"
+    ).fetchall()
+    sql = REVISIONS_SQL.replace("REDEFINED", "v.is_redefined" if has else "false")
+    return [r for r in _dicts(con, sql) if seen_to_change(r)]
 
 
 def seen_to_change(revision: dict) -> bool:
