@@ -42,7 +42,8 @@ def stamp_of(path: Path) -> tuple[int, int, int]:
     changed without reading it. The modification time alone does not: a copy that keeps its
     source's time (`cp -p`, rsync, unzip) or a same-size correction written with `touch -r`
     has the old one. The status-change time is set by the system at every write, rename or
-    replacement, and no tool can set it back."""
+    replacement, and copying tools do not set it (on a Windows share it can be set through
+    the file API, which no copying tool does)."""
     st = path.stat()
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 

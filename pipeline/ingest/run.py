@@ -111,6 +111,11 @@ class Ingestor:
                 self._report(source, done, time.perf_counter() - t0)
             if new:
                 write_index(con, self.settings.log_dir / "validations")
+            if sources is not None or months is not None:
+                # the other loaded files' new stamps too (a landing folder copied, a load log
+                # from before the status-change time): the plan looks at every file, and
+                # would hash them at every refresh otherwise (helper-81)
+                discover(con, self.settings.landing_dir, ingesting=True)
         return sorted(outcomes, key=lambda o: (o.source, o.file))
 
     def _report(self, source: str, done: list[FileOutcome], seconds: float) -> None:
