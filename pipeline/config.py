@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -175,7 +176,11 @@ class PseudonymKeyMismatch(RuntimeError):
     would get a second key, and every person-level join would lose them."""
 
 
-def pseudonym_key(settings: Settings, person_files: list[tuple[str, str]] = ()) -> bytes:
+def pseudonym_key(
+    settings: Settings,
+    person_files: list[tuple[str, str]] = (),
+    keyed_with: Callable[[bytes], bool] = lambda key: False,
+) -> bytes:
     """The key for the keyed hash of person ids (HMAC-SHA256).
 
     Real deliveries: BKWH_PSEUDONYM_KEY must be set. The generated sample uses a fixed,
@@ -185,10 +190,11 @@ def pseudonym_key(settings: Settings, person_files: list[tuple[str, str]] = ()) 
     folder that once held the sample is therefore never keyed with the public sample key.
     """
     key = os.environ.get("BKWH_PSEUDONYM_KEY")
-    if key and key != key.strip():
-        # a newline kept from a secrets file (an env file, `export K="$(cat f)"` does not)
-        # is part of the key as the environment gives it: every person would be keyed
-        # with it, and the same key typed without it would join no one
+    # a newline kept from a secrets file (an env file, `export K="$(cat f)"` does not) is
+    # part of the key as the environment gives it: every person would be keyed with it, and
+    # the same key typed without it would join no one. A warehouse whose person keys were
+    # made with it (`keyed_with`: its recorded fingerprint) goes on with it as it is.
+    if key and key != key.strip() and not keyed_with(key.encode()):
         raise PseudonymKeyUnusable(
             "BKWH_PSEUDONYM_KEY begins or ends with whitespace (a space, tab or newline, "
             f"{len(key) - len(key.strip())} character(s)), which would be part of the key. "

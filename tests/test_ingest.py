@@ -748,14 +748,21 @@ def test_real_extracts_without_a_key_stop_with_a_clear_error(fresh, monkeypatch)
 def test_a_key_with_whitespace_around_it_is_refused(fresh, monkeypatch, stray):
     """A newline kept from a secrets file would be part of the key: every person keyed with
     it, and the key set right later refused as another (helper-79). It stops the run before
-    anything is read, and the key is not in the message."""
+    anything is read, and the key is not in the message; but where the warehouse's person
+    keys were made with it, it is the warehouse's key."""
     _only(fresh, "case_system", {"meetings_2024-03.csv"})
     monkeypatch.setenv("BKWH_PSEUDONYM_KEY", SAMPLE_PSEUDONYM_KEY + stray)
     with pytest.raises(PseudonymKeyUnusable, match="ends with whitespace") as refused:
         Ingestor(fresh.settings).run()
     assert SAMPLE_PSEUDONYM_KEY not in str(refused.value)
-    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(fresh.settings.warehouse_path)) as con:
         assert con.execute("select count(*) from raw._load_log").fetchone() == (0,)
+        # a warehouse whose person keys were made with the key as it is (before this rule)
+        # goes on with it: stripped, it would join no one (helper-81)
+        padded = (SAMPLE_PSEUDONYM_KEY + stray).encode()
+        con.execute("insert into raw._pseudonym_key values (?, now())", [key_fingerprint(padded)])
+    [loaded] = Ingestor(fresh.settings).run()
+    assert loaded.status == "loaded"
 
 
 def test_the_sample_key_serves_only_the_files_the_generator_wrote(fresh, monkeypatch):

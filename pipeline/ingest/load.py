@@ -43,6 +43,13 @@ def key_fingerprint(key: bytes) -> str:
     return hmac.new(key, b"bkwh pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
+def keyed_with(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
+    """Whether the warehouse's person keys were made with `key` (its recorded fingerprint)."""
+    return con.execute(
+        "select count(*) > 0 from raw._pseudonym_key where fingerprint = ?", [key_fingerprint(key)]
+    ).fetchone()[0]
+
+
 def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """Refuse a key other than the one the warehouse's person keys were made with (its
     fingerprint in raw._pseudonym_key): under another key every person would get a second

@@ -101,7 +101,9 @@ class Ingestor:
                     for d in new
                     if d.spec is not None and d.spec.person_id_columns
                 ]
-                self._key = pseudonym_key(self.settings, person_files)
+                self._key = pseudonym_key(
+                    self.settings, person_files, lambda key: load.keyed_with(con, key)
+                )
                 if person_files:  # the key the warehouse's person keys were made with
                     load.check_key(con, self._key)
             for source, files in sorted(by_source.items()):
