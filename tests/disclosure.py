@@ -327,12 +327,38 @@ def observed_relations(cells: pd.DataFrame) -> Relations:
 
 
 def _joined(named: Relations, observed: Relations) -> Relations:
-    """Both sets of relations as one (the named ones' bounds kept)."""
+    """Both sets of relations as one (the named ones' bounds kept), without the observed
+    ones that are an equation already there: the same parent and children in the same
+    quantity, or, for a single child, the same two cells either way round. Each equation
+    once keeps the programmes per period small."""
+    seen: set[tuple] = set()
+
+    def keys(relations: Relations, i: int) -> list[tuple]:
+        members = tuple(sorted(int(c) for c in relations.members(i)))
+        parent = int(relations.parent[i])
+        if len(members) == 1:  # a = b is b = a
+            cells = (min(parent, members[0]), max(parent, members[0]))
+        else:
+            cells = (parent, members)
+        return [(cells, q) for q in range(len(QUANTITIES)) if relations.holds[i, q]]
+
+    for i in range(len(named)):
+        seen.update(keys(named, i))
+    kept = []
+    for i in range(len(observed)):
+        new = [k for k in keys(observed, i) if k not in seen]
+        if new:
+            seen.update(new)
+            kept.append(i)
+    lengths = np.diff(observed.offsets)[kept] if kept else np.zeros(0, dtype=np.int64)
+    children = (
+        np.concatenate([observed.members(i) for i in kept]) if kept else np.zeros(0, np.int64)
+    )
     return Relations(
-        parent=np.concatenate([named.parent, observed.parent]),
-        offsets=np.concatenate([named.offsets, named.offsets[-1] + observed.offsets[1:]]),
-        children=np.concatenate([named.children, observed.children]),
-        holds=np.vstack([named.holds, observed.holds]),
+        parent=np.concatenate([named.parent, observed.parent[kept]]),
+        offsets=np.concatenate([named.offsets, named.offsets[-1] + np.cumsum(lengths)]),
+        children=np.concatenate([named.children, children]),
+        holds=np.vstack([named.holds, observed.holds[kept].reshape(-1, len(QUANTITIES))]),
         bounds=named.bounds,
     )
 
