@@ -43,6 +43,7 @@ DBT_CODE = [
 CODE = [
     *DBT_CODE,
     REPO_ROOT / "pipeline" / "publish.py",
+    REPO_ROOT / "pipeline" / "definitions.py",  # the publication's definition fingerprints
     REPO_ROOT / "pipeline" / "report",
     # what the report prints numbers and its PDF with
     REPO_ROOT / "pipeline" / "danish.py",
