@@ -303,6 +303,26 @@ def test_a_same_size_correction_with_the_old_modification_time_is_loaded(fresh):
     assert logged() == stamp_of(path)
 
 
+def test_a_load_log_from_before_the_status_change_time_is_planned_and_upgraded(fresh):
+    """The plan reads the load log read-only, before an ingest adds its new columns: a
+    warehouse loaded by the code before (no file_ctime_ns) is planned, its files hashed and
+    known as loaded, and the next ingest adds the column and records their stamps (the first
+    `make run` after the change failed in the plan, session 49)."""
+    _only(fresh, "case_system", {"meetings_2024-05.csv"})
+    Ingestor(fresh.settings).run()
+    with duckdb.connect(str(fresh.settings.warehouse_path)) as con:
+        con.execute("alter table raw._load_log drop column file_ctime_ns")
+    plan = plan_refresh(fresh.settings)
+    assert plan.new_files == {} and not plan.busy
+    [skipped] = Ingestor(fresh.settings).run()
+    assert skipped.status == "skipped"
+    path = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
+    with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        assert con.execute(
+            "select file_size, file_mtime_ns, file_ctime_ns from raw._load_log"
+        ).fetchone() == stamp_of(path)
+
+
 def _month_after(first: date, n: int) -> date:
     year, month = divmod(first.year * 12 + first.month - 1 + n, 12)
     return date(year, month + 1, 1)

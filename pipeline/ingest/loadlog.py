@@ -225,9 +225,18 @@ class Known:
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
+    """The loaded files. A load log from before the status-change time was kept (the plan
+    reads it read-only, before an ingest's ensure_raw adds the column) knows no file's
+    stamp: each is hashed, and the ingest records its stamp."""
+    [(has_ctime,)] = con.execute(
+        "select count(*) > 0 from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'raw' and table_name = '_load_log' "
+        "and column_name = 'file_ctime_ns'"
+    ).fetchall()
+    ctime = "file_ctime_ns" if has_ctime else "null::bigint"
     rows = con.execute(
         "select file_sha256, batch_id, loaded_at, raw_table, is_current, source, source_file, "
-        "file_size, file_mtime_ns, file_ctime_ns from raw._load_log where status = 'loaded' "
+        f"file_size, file_mtime_ns, {ctime} from raw._load_log where status = 'loaded' "
         "order by loaded_at desc"
     ).fetchall()
     known = Known({}, {})
