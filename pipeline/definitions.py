@@ -40,6 +40,11 @@ CATALOGUE_COLUMNS = (
     "mix_adjusted_by",
     "compared_within",
 )
+# The way a fingerprint is made, before it: two fingerprints are compared only when made the
+# same way (publish._record_revisions), so that a change of this module, which changes every
+# fingerprint, marks no revision as a new computation (helper-82). Raise it with any change
+# to what goes into a fingerprint.
+METHOD = "v2"
 # the project's parse: orchestration/project.py makes it again whenever a file dbt parses is
 # newer (manifest_is_stale)
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -77,8 +82,8 @@ def current_fingerprints(catalogue: list[Mapping[str, Any]]) -> dict[str, str] |
 
 
 def fingerprints(manifest: Mapping[str, Any], catalogue: list[Mapping[str, Any]]) -> dict[str, str]:
-    """indicator_id -> SHA-256 of what computes its figures (the module's docstring), for
-    each row of `catalogue` (marts.dim_indicator's, as built)."""
+    """indicator_id -> 'METHOD:SHA-256' of what computes its figures (the module's
+    docstring), for each row of `catalogue` (marts.dim_indicator's, as built)."""
     nodes, macros = manifest["nodes"], manifest.get("macros", {})
     project = manifest["metadata"].get("project_name")
     by_name = {n["name"]: k for k, n in nodes.items() if n["resource_type"] == "model"}
@@ -104,7 +109,7 @@ def fingerprints(manifest: Mapping[str, Any], catalogue: list[Mapping[str, Any]]
         if model is not None:
             for unique_id in sorted(upstream(model) | {model}):
                 h.update(_node_text(unique_id, nodes[unique_id], macros, project).encode())
-        out[row["indicator_id"]] = h.hexdigest()
+        out[row["indicator_id"]] = f"{METHOD}:{h.hexdigest()}"
     return out
 
 

@@ -230,7 +230,8 @@ REVISIONS_COLUMNS = {
     ),
 }
 DEFINITIONS_COMMENT = (
-    "Each indicator's definition fingerprint (pipeline/definitions.py): a SHA-256 of the code "
+    "Each indicator's definition fingerprint (pipeline/definitions.py): the way it was made "
+    "(METHOD, compared only with one made the same way), ':', and a SHA-256 of the code "
     "that computes its figures (its model, what that reads up to the raw sources, the project "
     "macros and dbt vars they use) and its catalogue "
     "definition. The next publication labels an indicator's revisions is_redefined where it "
@@ -333,7 +334,10 @@ def _record_revisions(
     redefined = (
         "select n.indicator_id from marts._definitions as n "
         "inner join before_this.marts._definitions as b using (indicator_id) "
-        "where n.definition_fingerprint <> b.definition_fingerprint"
+        "where n.definition_fingerprint <> b.definition_fingerprint "
+        # made the same way (definitions.METHOD): another way differs whatever the code
+        "and split_part(n.definition_fingerprint, ':', 1) "
+        "= split_part(b.definition_fingerprint, ':', 1)"
         if ("_definitions", "definition_fingerprint") in before
         else "select null::varchar as indicator_id where false"
     )

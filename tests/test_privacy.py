@@ -29,7 +29,7 @@ HASH_COLUMNS = {
     "built_from_dbt": SHA256,
     "built_from_code": SHA256,
     # what computes each indicator (pipeline/definitions.py)
-    "definition_fingerprint": SHA256,
+    "definition_fingerprint": "v[0-9]+:" + SHA256,
 }
 
 

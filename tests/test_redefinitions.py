@@ -125,7 +125,8 @@ def test_a_definition_fingerprint_changes_with_what_computes_the_figures_and_not
 def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(rebuilt, tmp_path):
     """The publication before had 2.3 under another definition (its fingerprint differs)
     and 2.3's and 0.1's home totals of a month at other values: the new publication keeps
-    both as revisions, 2.3's marked is_redefined and 0.1's not, and the report, the workbook
+    both as revisions, 2.3's marked is_redefined and 0.1's not (its fingerprint before was
+    made another way, definitions.METHOD, and is not compared), and the report, the workbook
     and the alerts say 2.3's as a new computation and 0.1's as a revision."""
     from pipeline.alerts import status_changes, status_snapshot
     from pipeline.publish import publish
@@ -152,8 +153,13 @@ def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(r
                 [indicator, period],
             )
         assert con.execute(
-            "update marts._definitions set definition_fingerprint = 'another' "
-            "where indicator_id = '2.3'"
+            "update marts._definitions set definition_fingerprint = ? where indicator_id = '2.3'",
+            [f"{definitions.METHOD}:another"],
+        ).fetchall() == [(1,)]
+        # 0.1's made another way (an earlier METHOD, or none): not compared, whatever it says
+        assert con.execute(
+            "update marts._definitions set definition_fingerprint = 'v0:' || repeat('0', 64) "
+            "where indicator_id = '0.1'"
         ).fetchall() == [(1,)]
     publish(settings)
     with duckdb.connect(str(settings.analytics_path), read_only=True) as con:
