@@ -188,6 +188,32 @@ def discover(
     return new, skipped
 
 
+def restamp_loaded(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> None:
+    """Record the new stamp of every file in landing whose name has a current load and
+    whose content is that load's, wherever its stamp changed (a landing folder copied, a
+    load log from before the status-change time): a run of some months or sources sees only
+    its own files, while the plan looks at every file and would hash these at every
+    refresh. Files of names never loaded are not read, and nothing is renamed."""
+    known = loadlog.loaded_files(con)
+    loaded = {
+        (source, file)
+        for (source, file, _), loads in known.loads.items()
+        if any(load.is_current for load in loads)
+    }
+    restamped = []
+    for source, path in landing_files(landing_dir):
+        if (source, path.name) not in loaded:
+            continue
+        stamp = stamp_of(path)
+        if (source, path.name, *stamp) in known.sha_by_stat:
+            continue
+        loads = known.loads.get((source, path.name, sha256_of(path)), [])
+        current = [load for load in loads if load.is_current]
+        if current:
+            restamped.append((current[0].batch_id, path.name, *stamp))
+    loadlog.restamp(con, restamped)
+
+
 def without_person_ids(path: Path) -> Path:
     """A landing file whose name holds a CPR-shaped number, renamed in landing to the name's
     shape (`meetings_xxxxxx-xxxx.csv`) before anything reads or records it: its name would

@@ -27,7 +27,13 @@ from pipeline.config import Settings, local_today, pseudonym_key
 from pipeline.failpoints import failpoint
 from pipeline.files import stamp_of
 from pipeline.ingest import load, loadlog
-from pipeline.ingest.discover import Delivery, MonthFilter, discover, suites_of
+from pipeline.ingest.discover import (
+    Delivery,
+    MonthFilter,
+    discover,
+    restamp_loaded,
+    suites_of,
+)
 from pipeline.ingest.problems import FileOutcome, Problem, problem_from_result
 from pipeline.ingest.quarantine import (
     move_to_quarantine,
@@ -117,7 +123,7 @@ class Ingestor:
                 # the other loaded files' new stamps too (a landing folder copied, a load log
                 # from before the status-change time): the plan looks at every file, and
                 # would hash them at every refresh otherwise (helper-81)
-                discover(con, self.settings.landing_dir, ingesting=True)
+                restamp_loaded(con, self.settings.landing_dir)
         return sorted(outcomes, key=lambda o: (o.source, o.file))
 
     def _report(self, source: str, done: list[FileOutcome], seconds: float) -> None:
