@@ -196,14 +196,18 @@ def test_a_refresh_follows_a_successful_extract_that_landed_new_files(fresh, mon
         assert second.run_key == f"after-extract-{again.run_id}" != request.run_key
 
 
-def test_an_extract_that_landed_nothing_new_starts_no_refresh(built, monkeypatch):
+def test_an_extract_that_landed_nothing_new_starts_no_refresh(rebuilt, monkeypatch):
+    """Nothing in landing that is not loaded: no refresh, even where something else is
+    behind (here the publication, removed), which is the schedule's and `bkwh run`'s to pick up,
+    not the extract's (helper-82)."""
     monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
+    rebuilt.settings.analytics_path.unlink()
+    assert not plan_refresh(rebuilt.settings).nothing_to_do
     with dg.instance_for_test() as instance:
         extract, skipped = _after_extract(instance)
     assert isinstance(skipped, dg.SkipReason), skipped
     assert skipped.skip_message == (
-        f"the extract run {extract.run_id[:8]} landed nothing new to refresh: "
-        "the publication is current"
+        f"the extract run {extract.run_id[:8]} landed no file that is not loaded yet"
     )
 
 

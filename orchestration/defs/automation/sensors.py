@@ -202,9 +202,11 @@ def build_refresh_after_extract_sensor(extract_job, refresh_job) -> dg.SensorDef
     def refresh_after_extract(context: dg.RunStatusSensorContext):
         extract = context.dagster_run
         plan = plan_refresh(Settings.from_env())
-        if plan.nothing_to_do:
+        # the extract's files, not whatever else is behind (a code change, a report not
+        # made: the schedule's and `bkwh run`'s to pick up); a warehouse in use hides them
+        if not plan.busy and not plan.new_files:
             return dg.SkipReason(
-                f"the extract run {extract.run_id[:8]} landed nothing new to refresh: {plan.reason}"
+                f"the extract run {extract.run_id[:8]} landed no file that is not loaded yet"
             )
         return dg.RunRequest(
             run_key=f"after-extract-{extract.run_id}",
