@@ -23,7 +23,7 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import run_extract_job
-from test_ingest import _only
+from test_ingest import CTIME_TICK, _only
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import ALERT_WEBHOOK_ENV, SETTLE_ENV
@@ -95,6 +95,7 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
     os.utime(path, ns=(time.time_ns(), time.time_ns() - 10**10))
     touched, cursor = _evaluate_landing_sensor(cursor)
     assert isinstance(touched, dg.SkipReason) and "loaded before" in touched.skip_message
+    time.sleep(CTIME_TICK)  # a status-change time of its own, after the cursor's
     kept = path.stat()
     header, *rows = path.read_text().splitlines()
     path.write_text("\n".join([header, *reversed(rows)]) + "\n")

@@ -262,6 +262,11 @@ def test_a_corrected_redelivery_supersedes_the_earlier_one_and_both_stay_in_the_
     assert new_n == old_n - 1
 
 
+# The kernel stamps a file's status-change time from a coarse clock (one tick: 1 to 10 ms,
+# by CONFIG_HZ): two changes less than a tick apart may get the same one
+CTIME_TICK = 0.05
+
+
 def test_a_same_size_correction_with_the_old_modification_time_is_loaded(fresh):
     """A correction of the same size written with its predecessor's modification time (a
     copy that keeps its source's time: `cp -p`, rsync, unzip, `touch -r`) was taken for the
@@ -275,7 +280,7 @@ def test_a_same_size_correction_with_the_old_modification_time_is_loaded(fresh):
     path = fresh.settings.landing_dir / "case_system" / "meetings_2024-05.csv"
     before = path.stat()
     header, *rows = path.read_text().splitlines()
-    time.sleep(0.01)  # a status-change time of its own, on a coarse clock too
+    time.sleep(CTIME_TICK)  # a status-change time of its own
     path.write_text("\n".join([header, *reversed(rows)]) + "\n")  # same bytes, another order
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
@@ -289,14 +294,14 @@ def test_a_same_size_correction_with_the_old_modification_time_is_loaded(fresh):
             ).fetchone()
 
     assert logged() == stamp_of(path)
-    time.sleep(0.01)
+    time.sleep(CTIME_TICK)
     os.chmod(path, 0o640)  # what a copy of the folder does to it: a new ctime, same content
     [skipped] = Ingestor(fresh.settings).run()
     assert skipped.status == "skipped" and "already loaded" in skipped.message
     assert logged() == stamp_of(path)  # known without hashing from now on
     # a run of another month (a partition) records the other months' new stamps too: the
     # plan looks at every file, and would hash this one at every refresh otherwise
-    time.sleep(0.01)
+    time.sleep(CTIME_TICK)
     os.chmod(path, 0o600)
     other = MonthFilter(frozenset({"2024-04"}), frozenset({"2024-04", "2024-05"}))
     assert Ingestor(fresh.settings).run(months=other) == []
