@@ -100,19 +100,26 @@ class Publication(NamedTuple):
     published_at: str  # ISO 8601: what the report and the exports made from it are stamped with
 
 
+def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    """The columns `schema.table` of the connection's database has (none where it does not
+    exist): what a warehouse or publication made by earlier code lacks is read as absent."""
+    return {
+        name
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+
+
 def publication_of(analytics: Path) -> Publication | None:
     """The publication in `analytics`, or None when there is none (or none readable)."""
     if not analytics.exists():
         return None
     try:
         with duckdb.connect(str(analytics), read_only=True) as con:
-            cols = {
-                r[0]
-                for r in con.execute(
-                    "select column_name from duckdb_columns() where schema_name = 'marts' "
-                    "and table_name = '_publication'"
-                ).fetchall()
-            }
+            cols = columns_of(con, "marts", "_publication")
             if not {"built_from_inputs", "built_from_code", "published_at"} <= cols:
                 return None
             row = con.execute(
@@ -212,11 +219,7 @@ def raw_tables_loaded_since_build(warehouse: Path) -> set[str] | None:
         last = _last_build(con)
         if last is None or last[1] != dbt_fingerprint():
             return None
-        has = con.execute(
-            "select count(*) from duckdb_columns() where schema_name = 'raw' "
-            "and table_name = '_dbt_builds' and column_name = 'loaded_through'"
-        ).fetchone()[0]
-        if not has:
+        if "loaded_through" not in columns_of(con, "raw", "_dbt_builds"):
             return None
         [(through,)] = con.execute(
             "select loaded_through from raw._dbt_builds order by built_at desc limit 1"

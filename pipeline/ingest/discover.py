@@ -163,11 +163,8 @@ def discover(
         sha = known.sha_by_stat.get((source, path.name, *stamp))
         hashed = sha is None
         sha = sha or sha256_of(path)
-        current = [
-            load for load in known.loads.get((source, path.name, sha), []) if load.is_current
-        ]
-        if current:
-            [load, *_] = current
+        load = known.current(source, path.name, sha)
+        if load is not None:
             if hashed:
                 restamped.append((load.batch_id, path.name, *stamp))
             skipped.append(
@@ -195,22 +192,16 @@ def restamp_loaded(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> None:
     its own files, while the plan looks at every file and would hash these at every
     refresh. Files of names never loaded are not read, and nothing is renamed."""
     known = loadlog.loaded_files(con)
-    loaded = {
-        (source, file)
-        for (source, file, _), loads in known.loads.items()
-        if any(load.is_current for load in loads)
-    }
     restamped = []
     for source, path in landing_files(landing_dir):
-        if (source, path.name) not in loaded:
-            continue
         stamp = stamp_of(path)
         if (source, path.name, *stamp) in known.sha_by_stat:
-            continue
-        loads = known.loads.get((source, path.name, sha256_of(path)), [])
-        current = [load for load in loads if load.is_current]
-        if current:
-            restamped.append((current[0].batch_id, path.name, *stamp))
+            continue  # known as it is
+        if (source, path.name) not in known.current_names:
+            continue  # never loaded under this name: not read
+        load = known.current(source, path.name, sha256_of(path))
+        if load is not None:
+            restamped.append((load.batch_id, path.name, *stamp))
     loadlog.restamp(con, restamped)
 
 

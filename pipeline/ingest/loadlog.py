@@ -11,6 +11,7 @@ from datetime import datetime
 
 import duckdb
 
+from pipeline.state import columns_of
 from pipeline.suites import load_specs
 
 DDL = """
@@ -222,26 +223,31 @@ class Known:
     loads: dict[tuple[str, str, str], list[Load]]
     # (source, file, size, mtime, ctime) -> sha: files.stamp_of
     sha_by_stat: dict[tuple[str, str, int, int, int], str]
+    # (source, file) of every name whose content, some version of it, is a current delivery
+    current_names: set[tuple[str, str]]
+
+    def current(self, source: str, file: str, sha: str) -> Load | None:
+        """The load of this content under this name that is its period's current delivery
+        (the newest such), if any."""
+        return next((ld for ld in self.loads.get((source, file, sha), []) if ld.is_current), None)
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection) -> Known:
     """The loaded files. A load log from before the status-change time was kept (the plan
     reads it read-only, before an ingest's ensure_raw adds the column) knows no file's
     stamp: each is hashed, and the ingest records its stamp."""
-    [(has_ctime,)] = con.execute(
-        "select count(*) > 0 from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'raw' and table_name = '_load_log' "
-        "and column_name = 'file_ctime_ns'"
-    ).fetchall()
+    has_ctime = "file_ctime_ns" in columns_of(con, "raw", "_load_log")
     ctime = "file_ctime_ns" if has_ctime else "null::bigint"
     rows = con.execute(
         "select file_sha256, batch_id, loaded_at, raw_table, is_current, source, source_file, "
         f"file_size, file_mtime_ns, {ctime} from raw._load_log where status = 'loaded' "
         "order by loaded_at desc"
     ).fetchall()
-    known = Known({}, {})
+    known = Known({}, {}, set())
     for sha, batch, at, table, current, source, file, *stamp in rows:
         known.loads.setdefault((source, file, sha), []).append(Load(batch, at, table, current))
+        if current:
+            known.current_names.add((source, file))
         if None not in stamp:
             known.sha_by_stat.setdefault((source, file, *stamp), sha)
     return known

@@ -20,7 +20,7 @@ import duckdb
 
 from pipeline.config import dbt_var
 from pipeline.report import formats
-from pipeline.state import code_fingerprint
+from pipeline.state import code_fingerprint, columns_of
 
 BALLERUP = dbt_var("home_municipality")  # the municipality followed up on (dbt_project.yml)
 
@@ -153,11 +153,7 @@ def revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The revised figures of the shown areas that the outputs can show changed
     (REVISIONS_SQL, seen_to_change), in the outputs' order."""
     # a publication made before definitions were fingerprinted has no is_redefined
-    [(has,)] = con.execute(
-        "select count(*) from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'marts' and table_name = '_revisions' "
-        "and column_name = 'is_redefined'"
-    ).fetchall()
+    has = "is_redefined" in columns_of(con, "marts", "_revisions")
     sql = REVISIONS_SQL.replace("REDEFINED", "v.is_redefined" if has else "false")
     return [r for r in _dicts(con, sql) if seen_to_change(r)]
 

@@ -175,13 +175,13 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
 def _span(plan: Plan, month: str | None = None) -> dict[str, str]:
     """The partition range a refresh needs for the plan: the months with new person-level
     files (and `month`, a release month); the latest month where there are none."""
-    known = partition_months()
-    months = sorted(set(plan.months) & set(known) | ({month} if month else set()))
     # a warehouse in use could not be read for the months with new files: every month,
     # of which each run loads only the new files (MonthFilter), not the release month
     # alone, which would leave a late correction for next month (helper-69)
     if plan.busy:
         return partition_range_tags()
+    known = partition_months()
+    months = sorted(set(plan.months) & set(known) | ({month} if month else set()))
     months = months or [known[-1]]
     return partition_range_tags(months[0], months[-1])
 
