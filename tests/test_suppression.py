@@ -511,6 +511,12 @@ def link(parent: tuple[str, str, str], child: tuple[str, str], values, *, d=Fals
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
+def dagpenge_link() -> pd.DataFrame:
+    """int_disclosure_links' first link: 2.4's insured unemployed hold 5.4's dagpenge
+    target group of every origin, in numerators and denominators."""
+    return link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
+
+
 def test_a_benefit_group_that_bounds_its_target_groups_protects_them():
     """0.2's fuldtidspersoner on jobafklaring (all ages) are at least 5.1's of every origin
     in that target group (aged 16-64). 5.1's hidden 'vestlig / jobafklaring' (3) and
@@ -560,7 +566,7 @@ def test_a_total_that_its_target_group_sums_to_is_a_relation_like_any_other():
         ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_aabenlyst_uddannelsesparat", 1, 6),
         ("5.4", "herkomst", "ikke-vestlig", 16, 185),
     )
-    links = link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
+    links = dagpenge_link()
     relations = find_relations(frame, links=links)
     assert len(relations.bounds) == 0 and len(relations) == 2  # 5.4's own, and 2.4's
     without = frame.assign(is_suppressed=suppress(frame, SMALL))
@@ -595,7 +601,7 @@ def test_a_link_s_remainder_of_a_few_persons_is_a_small_count_and_protected():
         ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", 7, 99),
         ("5.4", "herkomst", "ikke-vestlig", 18, 176),
     )
-    links = link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
+    links = dagpenge_link()
     assert not frame.is_hidden.any()
     naive = audit(frame.assign(is_suppressed=False), SMALL, links)[0]
     rest = "rest af 2.4 I alt uden 5.4"
@@ -638,7 +644,7 @@ def test_a_hidden_share_s_denominator_that_a_shown_finer_share_has_is_not_unknow
 
     months = range(1, 6)
     frame = pd.concat([month(m) for m in months], ignore_index=True)
-    links = link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
+    links = dagpenge_link()
     relations = find_relations(frame, links=links)
     total, privat, praktik = 0, 1, 2  # of the first month
     shared = {
