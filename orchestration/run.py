@@ -39,8 +39,7 @@ from orchestration.lib.failures import said_of_failure
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
-from orchestration.lib.runs import holders, process_tags, recover
-from pipeline.alerts import deliver
+from orchestration.lib.runs import holders, instance, process_tags, recover_dead_runs
 from pipeline.config import Settings
 from pipeline.suites import load_specs
 
@@ -51,13 +50,6 @@ class RefreshResult:
     run_id: str
     failures: list[str] = field(default_factory=list)  # "step: message", in full
     succeeded: set[str] = field(default_factory=set)  # the steps that succeeded
-
-
-def instance() -> dg.DagsterInstance:
-    """The persistent instance of DAGSTER_HOME (make run, make dev), else a throw-away one."""
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
 
 
 def month_range(settings: Settings) -> tuple[str, str]:
@@ -143,27 +135,6 @@ class Stopped(Exception):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def recover_dead_runs(
-    settings: Settings, say: Callable[[str], None], on: dg.DagsterInstance | None = None
-) -> None:
-    """Mark the runs whose process is gone failed and free what they held (lib/runs.py
-    `recover`), saying each, and tell each failure that was never told (the alert). Before
-    every refresh, and before `bkwh run` says there is nothing to do: a run killed with
-    nothing new after it would otherwise hold the warehouse's slot until new data came."""
-    for recovered in recover(on or instance()):
-        say(recovered.line)
-        # a run killed earlier never told its failure: told now, as it is marked failed; one
-        # the daemon launched is told by its failure sensor, which sees it marked failed
-        # (told here too, it was mailed twice: helper-79)
-        if recovered.marked_failed and not recovered.told_by_sensor:
-            deliver(
-                settings,
-                {"kind": "run_recovered", "message": recovered.line},
-                "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
-                recovered.line,
-            )
 
 
 def execute_watched(

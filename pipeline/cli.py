@@ -486,7 +486,7 @@ def run(
                     f"files go in {settings.landing_dir}/<source>/, the sources of sources.yml)"
                 )
             if plan.nothing_to_do and not month:
-                from orchestration.run import recover_dead_runs
+                from orchestration.lib.runs import recover_dead_runs
 
                 recover_dead_runs(settings, say)  # a run killed since frees its slot now
                 say(f"nothing new in {settings.landing_dir}, and {plan.reason}: nothing to do")
@@ -582,8 +582,7 @@ def doctor(
     live process holds is listed and left alone."""
     import dagster as dg
 
-    from orchestration.lib.runs import is_dead, pool_info, states
-    from orchestration.run import recover_dead_runs
+    from orchestration.lib.runs import is_dead, pool_info, recover_dead_runs, states
 
     settings = Settings.from_env()
     lock = settings.warehouse_path.parent / ".refresh.lock"

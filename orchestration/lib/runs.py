@@ -15,7 +15,9 @@ run on another host, or one not started yet, is left alone.
 
 from __future__ import annotations
 
+import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -23,6 +25,8 @@ import dagster as dg
 import psutil
 
 from orchestration.lib.warehouse import WAREHOUSE_POOL
+from pipeline.alerts import deliver
+from pipeline.config import Settings
 
 PID_TAG = "bkwh/pid"
 HOST_TAG = "bkwh/host"
@@ -36,8 +40,6 @@ ACTIVE = [
 
 def process_tags() -> dict[str, str]:
     """Tags naming this process, for the runs it executes."""
-    import os
-
     return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
 
 
@@ -201,3 +203,33 @@ def holders(instance: dg.DagsterInstance, run_id: str) -> list[RunState]:
     if info is None or run_id not in info.pending_run_ids:
         return []
     return [s for s in states(instance) if s.slots and s.run_id != run_id]
+
+
+def instance() -> dg.DagsterInstance:
+    """The persistent instance of DAGSTER_HOME (make run, make dev), else a throw-away one."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def recover_dead_runs(
+    settings: Settings, say: Callable[[str], None], on: dg.DagsterInstance | None = None
+) -> None:
+    """Mark the runs whose process is gone failed and free what they held (`recover`),
+    saying each, and tell each failure that was never told (the alert). Before
+    every refresh, and before `bkwh run` says there is nothing to do: a run killed with
+    nothing new after it would otherwise hold the warehouse's slot until new data came.
+    Here, not in orchestration/run.py, so that `bkwh doctor` and a `bkwh run` with nothing
+    to do do not import the job's definitions (dbt, Great Expectations) to do it."""
+    for recovered in recover(on or instance()):
+        say(recovered.line)
+        # a run killed earlier never told its failure: told now, as it is marked failed; one
+        # the daemon launched is told by its failure sensor, which sees it marked failed
+        # (told here too, it was mailed twice: helper-79)
+        if recovered.marked_failed and not recovered.told_by_sensor:
+            deliver(
+                settings,
+                {"kind": "run_recovered", "message": recovered.line},
+                "Beskæftigelsesstrategien: en afbrudt kørsel er markeret som fejlet",
+                recovered.line,
+            )

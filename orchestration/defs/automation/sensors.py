@@ -314,7 +314,7 @@ def alert_run_failed(instance: dg.DagsterInstance, run: dg.DagsterRun, message: 
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def recover_dead_runs_sensor(context: dg.SensorEvaluationContext):
-    from orchestration.run import recover_dead_runs
+    from orchestration.lib.runs import recover_dead_runs
 
     said: list[str] = []
     recover_dead_runs(Settings.from_env(), said.append, on=context.instance)
