@@ -31,6 +31,8 @@ from pipeline.alerts import (
 )
 from pipeline.config import SEEDS_DIR
 
+pytestmark = pytest.mark.seconds(6)  # ordering only (conftest.py)
+
 # each course word's class, as marts.dim_status publishes it from the seed
 COURSE_CLASS = {
     r["status"]: r["css_class"]

@@ -37,7 +37,7 @@ from pipeline.ingest import Ingestor
 from pipeline.plan import plan_refresh
 from pipeline.suites import load_specs
 
-pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(25)  # ordering only (conftest.py)
 
 
 def _evaluate_landing_sensor(cursor=None):

@@ -21,6 +21,8 @@ from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 from pipeline.config import local_today
 from pipeline.suites import spec_for
 
+pytestmark = pytest.mark.seconds(12)  # ordering only (conftest.py)
+
 BOM = "\ufeff"
 TODAY = local_today()
 FUTURE = f"{TODAY.year + 1}-01"  # a month that has not begun, as the case system names it

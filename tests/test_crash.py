@@ -28,7 +28,7 @@ from processes import bkwh_env, dbt_of, has_ended, kill, start, start_bkwh
 
 from orchestration.lib.runs import states
 
-pytestmark = pytest.mark.seconds(90)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(110)  # ordering only (conftest.py)
 
 
 def _wait_for_failpoint(env: Env, proc: subprocess.Popen, name: str, log: Path) -> None:

@@ -46,6 +46,8 @@ from pipeline.ingest import Ingestor
 from pipeline.ingest.read import read_file
 from pipeline.suites import spec_for
 
+pytestmark = pytest.mark.seconds(30)  # ordering only (conftest.py)
+
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 KEY = "test-key-123"
 

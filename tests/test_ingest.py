@@ -42,6 +42,8 @@ from pipeline.report import build_report
 from pipeline.state import finish_attempt, publication_of, record_attempt, stamp_made_from
 from pipeline.suites import spec_for
 
+pytestmark = pytest.mark.seconds(45)  # ordering only (conftest.py)
+
 
 def _rows(env, table):
     with duckdb.connect(str(env.settings.warehouse_path), read_only=True) as con:

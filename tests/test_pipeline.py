@@ -26,7 +26,7 @@ from pipeline.publish import column_description, model_docs
 
 HOME = dbt_var("home_municipality")  # Ballerup
 
-pytestmark = pytest.mark.seconds(55)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(125)  # ordering only (conftest.py)
 
 LATEST = WORLD["end"] + "-01"
 

@@ -3,9 +3,12 @@
 import re
 
 import duckdb
+import pytest
 from openpyxl import load_workbook
 
 from pipeline.privacy import hide_person_ids, shape_only
+
+pytestmark = pytest.mark.seconds(8)  # ordering only (conftest.py)
 
 # ddmmyy-xxxx or ten digits whose first six are a date, not inside a longer run of digits.
 CPR = r"(^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}([^0-9]|$)"

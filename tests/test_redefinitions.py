@@ -18,7 +18,7 @@ from pipeline import definitions
 from pipeline.config import dbt_var, local_zone
 from pipeline.definitions import MANIFEST, fingerprints
 
-pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(7)  # ordering only (conftest.py)
 
 
 @pytest.fixture(scope="module")

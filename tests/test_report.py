@@ -33,7 +33,7 @@ from pipeline.report.data import AnalyticsFileError
 HOME = dbt_var("home_municipality")  # Ballerup
 THRESHOLD = dbt_var("small_cell_threshold")  # a hidden cell counts fewer persons than this
 
-pytestmark = pytest.mark.seconds(10)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(50)  # ordering only (conftest.py)
 
 MONTHS = "januar februar marts april maj juni juli august september oktober november december"
 DECIMALS = {"rank": 0, "count": 0, "ratio": 2}  # the report's stated precision per unit

@@ -26,7 +26,7 @@ from pipeline.plan import plan_refresh
 from pipeline.publish import publish
 from pipeline.state import raw_tables_loaded_since_build
 
-pytestmark = pytest.mark.seconds(20)  # ordering only (conftest.py)
+pytestmark = pytest.mark.seconds(30)  # ordering only (conftest.py)
 
 # Another run of the same instance holding the warehouse slot, as a run launched from the UI
 # or by the daemon does while it loads: a STARTED run tagged with this process, its slot
