@@ -59,7 +59,9 @@ defs = dg.Definitions(
     schedules=[build_monthly_schedule(refresh_job), build_extract_schedule(extract_job)],
     sensors=[
         build_landing_sensor(refresh_job),
-        build_refresh_after_extract_sensor(extract_job, refresh_job),
+        build_refresh_after_extract_sensor(
+            extract_job, refresh_job, {k for a in extract_assets for k in a.keys}
+        ),
         alert_on_failure,
         recover_dead_runs_sensor,
     ],

@@ -194,6 +194,48 @@ def test_a_refresh_follows_a_successful_extract_that_landed_new_files(fresh, mon
         assert request.tags == {**request.tags, **partition_range_tags("2024-03", "2024-03")}
 
 
+def test_extracts_materialised_from_the_ui_start_a_refresh_and_other_runs_do_not(
+    fresh, monkeypatch
+):
+    """The UI's Materialize runs Dagster's implicit asset job with its selection, not the
+    extract job: the sensor watched the extract job only, so such a fetch waited for the
+    monthly refresh (helper-82). A run that fetched extracts starts a refresh now, whatever
+    its job; the refresh's own runs and others are skipped before the plan is read. The
+    sensor is evaluated as the daemon does (its cursor, then the runs since)."""
+    monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    sensor = defs.resolve_sensor_def("refresh_after_extract")
+    job = defs.resolve_implicit_global_asset_job_def()
+    fetches = [
+        k for k in job.asset_layer.selected_asset_keys if k.path[:2] == ["extract", "jobindsats"]
+    ]
+    with dg.instance_for_test() as instance:
+        first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+        assert first.run_requests == []  # the first tick only places its cursor
+        result = job.execute_in_process(
+            instance=instance,
+            asset_selection=fetches,
+            run_config={"ops": {"extract_jobindsats": {"config": {"through": "2026M10"}}}},
+            raise_on_error=False,
+        )
+        assert result.success and result.dagster_run.job_name != "extract"
+        tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        [request] = tick.run_requests
+        assert request.run_key == f"after-extract-{result.run_id}"
+        assert request.tags == {**request.tags, **partition_range_tags("2024-03", "2024-03")}
+        # a refresh that succeeded, with the same new file still in landing: not a fetch
+        skipped = sensor(
+            dg.build_run_status_sensor_context(
+                sensor_name=sensor.name,
+                dagster_instance=instance,
+                dagster_run=dg.DagsterRun(job_name="refresh", run_id="0" * 8 + "-refresh"),
+                dagster_event=result.get_run_success_event(),
+            )
+        )
+        assert isinstance(skipped, dg.SkipReason), skipped
+        assert skipped.skip_message == "run 00000000 (refresh) fetched no extract"
+
+
 def test_an_extract_that_landed_nothing_new_starts_no_refresh(rebuilt, monkeypatch):
     """Nothing in landing that is not loaded: no refresh, even where something else is
     behind (here the publication, removed), which is the schedule's and `bkwh run`'s to pick up,

@@ -186,21 +186,36 @@ def _span(plan: Plan, month: str | None = None) -> dict[str, str]:
     return partition_range_tags(months[0], months[-1])
 
 
-def build_refresh_after_extract_sensor(extract_job, refresh_job) -> dg.SensorDefinition:
+def fetched_extracts(run: dg.DagsterRun, extract_job: str, extracts: set[dg.AssetKey]) -> bool:
+    """Whether `run` materialised extract assets: a run of the `extract` job, or one that
+    selected some of them (the UI's Materialize runs Dagster's implicit asset job with its
+    selection, not `extract`)."""
+    return run.job_name == extract_job or bool(set(run.asset_selection or ()) & extracts)
+
+
+def build_refresh_after_extract_sensor(
+    extract_job, refresh_job, extracts: set[dg.AssetKey]
+) -> dg.SensorDefinition:
+    # every job of this code location: an extract asset materialised from the UI is a run
+    # of Dagster's implicit asset job, which monitored_jobs=[extract_job] did not see
+    # (helper-82); the runs that fetched nothing are skipped before anything is read
     @dg.run_status_sensor(
         name="refresh_after_extract",
         run_status=dg.DagsterRunStatus.SUCCESS,
-        monitored_jobs=[extract_job],
         request_job=refresh_job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Starts a refresh when an extract run has succeeded and landed files not "
-        "loaded yet. The monthly refresh runs at its hour whatever the extract did: an "
-        "extract that ran longer, or again after a failure, would otherwise wait for the next "
-        "month's refresh.",
+        description="Starts a refresh when a run that fetched extracts (the extract job, or "
+        "extract assets materialised from the UI) has succeeded and landed files not loaded "
+        "yet. The monthly refresh runs at its hour whatever the extract did: an extract that "
+        "ran longer, or again after a failure, would otherwise wait for the next month's "
+        "refresh.",
     )
     def refresh_after_extract(context: dg.RunStatusSensorContext):
         extract = context.dagster_run
+        if not fetched_extracts(extract, extract_job.name, extracts):
+            said = f"run {extract.run_id[:8]} ({extract.job_name}) fetched no extract"
+            return dg.SkipReason(said)
         plan = plan_refresh(Settings.from_env())
         # the extract's files, not whatever else is behind (a code change, a report not
         # made: the schedule's and `bkwh run`'s to pick up); a warehouse in use hides them
