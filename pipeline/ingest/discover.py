@@ -160,13 +160,8 @@ def discover(
     for source, found in landing_files(landing_dir, sources, months):
         path = without_person_ids(found) if ingesting else found
         stamp = stamp_of(path)
-        sha = known.sha_by_stat.get((source, path.name, *stamp))
-        hashed = sha is None
-        sha = sha or sha256_of(path)
-        load = known.current(source, path.name, sha)
+        sha, load = _known_as(known, source, path, stamp, restamped)
         if load is not None:
-            if hashed:
-                restamped.append((load.batch_id, path.name, *stamp))
             skipped.append(
                 FileOutcome(
                     source,
@@ -192,17 +187,29 @@ def restamp_loaded(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> None:
     its own files, while the plan looks at every file and would hash these at every
     refresh. Files of names never loaded are not read, and nothing is renamed."""
     known = loadlog.loaded_files(con)
-    restamped = []
+    restamped: list[tuple[str, str, int, int, int]] = []
     for source, path in landing_files(landing_dir):
-        stamp = stamp_of(path)
-        if (source, path.name, *stamp) in known.sha_by_stat:
-            continue  # known as it is
-        if (source, path.name) not in known.current_names:
-            continue  # never loaded under this name: not read
-        load = known.current(source, path.name, sha256_of(path))
-        if load is not None:
-            restamped.append((load.batch_id, path.name, *stamp))
+        if (source, path.name) in known.current_names:  # never loaded under it: not read
+            _known_as(known, source, path, stamp_of(path), restamped)
     loadlog.restamp(con, restamped)
+
+
+def _known_as(
+    known: loadlog.Known,
+    source: str,
+    path: Path,
+    stamp: tuple[int, int, int],
+    restamped: list[tuple[str, str, int, int, int]],
+) -> tuple[str, loadlog.Load | None]:
+    """The file's content hash (read only where its stamp is not known) and its current
+    load, if any; a loaded file that had to be read is added to `restamped` with its stamp."""
+    sha = known.sha_by_stat.get((source, path.name, *stamp))
+    hashed = sha is None
+    sha = sha or sha256_of(path)
+    load = known.current(source, path.name, sha)
+    if load is not None and hashed:
+        restamped.append((load.batch_id, path.name, *stamp))
+    return sha, load
 
 
 def without_person_ids(path: Path) -> Path:
