@@ -1,7 +1,15 @@
 -- 2.3 Andelen af langtidsledige borgere: of persons unemployed (in a target group counted as
--- ledig) in the month's last week, aged 16-66 (STAR's ages: the comparator is STAR's; seed
+-- ledig) in any week of the month, aged 16-66 (STAR's ages: the comparator is STAR's; seed
 -- age_groups, source_system jobindsats), the share unemployed at least long_term_min_share
--- (80 %) of the long_term_window_weeks (52) weeks ending then; per age group and in all.
+-- (80 %) of the long_term_window_weeks (52) weeks ending with the month's last week; per age
+-- group and in all. The month's persons, not those of its last week: Jobindsats counts a
+-- month's "personer" as the unique persons who received the benefit in it ("Antallet af
+-- unikke personer, der har modtaget ydelse ... inden for den valgte periode", jobindsats.dk
+-- driftsnyheder 12.10.2017, a03-121017), and y25i09's denominator is the month's gross
+-- unemployed persons; the last week's stock left out the short spells that ended earlier in
+-- the month and raised the share (helper-84: October 2026, 18.1 % against 16.4 %). The
+-- window is the 12 months ending with the month ("mindst 80 pct. af de seneste 12
+-- måneder") for every person of the month [I: the exact reference week is not established].
 -- Only months whose 52 weeks lie inside the register, and only persons whose 52 weeks the
 -- registers see: a person who moved in within them had weeks elsewhere that no register here
 -- holds (Jobindsats follows people nationally), so is left out rather than counted short of
@@ -54,6 +62,7 @@ benchmark as (
 month_ends as (
     select
         month_date,
+        first_week_number,
         last_week_number
     from calendar
     where
@@ -62,27 +71,33 @@ month_ends as (
         and {{ rebuilt_months('month_date') }}
 ),
 
+-- each person unemployed in a week of the month, with the last such week
 unemployed as (
-    select distinct
+    select
         month_ends.month_date,
         month_ends.last_week_number,
-        periods.person_key
+        periods.person_key,
+        max(least(periods.end_week_number, month_ends.last_week_number)) as last_unemployed_week
     from month_ends
     inner join periods
-        on month_ends.last_week_number between periods.start_week_number and periods.end_week_number
+        on
+            month_ends.last_week_number >= periods.start_week_number
+            and month_ends.first_week_number <= periods.end_week_number
+    group by month_ends.month_date, month_ends.last_week_number, periods.person_key
 ),
 
 -- the unemployed whose window lies inside their stay here (one with no stay in the persons
--- register is seen from the register's first week, as in int_benefit_spells)
+-- register is seen from the register's first week, as in int_benefit_spells): the stay that
+-- holds their last unemployed week of the month began by the window's first week
 seen as (
     select unemployed.*
     from unemployed
     left join residence
         on
             unemployed.person_key = residence.person_key
-            and unemployed.last_week_number >= residence.first_week_number
-            and unemployed.last_week_number
-            <= coalesce(residence.last_week_number, unemployed.last_week_number)
+            and unemployed.last_unemployed_week >= residence.first_week_number
+            and unemployed.last_unemployed_week
+            <= coalesce(residence.last_week_number, unemployed.last_unemployed_week)
     where
         residence.first_week_number is null
         or residence.first_week_number <= unemployed.last_week_number - {{ window }} + 1
