@@ -156,15 +156,27 @@ residence as (
     select * from {{ ref('int_residence_periods') }}
 ),
 
+residents as (
+    select distinct person_key from residence
+),
+
 -- the first week the registers see of the person before each spell: the register's first
 -- week, or the first week of the stay the spell starts in if that came later (a person
--- without a stay in the persons register is seen from the register's first week)
+-- without a stay in the persons register is seen from the register's first week). A spell
+-- that starts in no stay of a person who has stays (a payment in the week of a move-in whose
+-- Thursday falls before the move-in day) is seen from its own first week: what came before
+-- it is not seen, so it is neither an entry nor known to be new; before, it was taken as
+-- seen from the register's first week, a new spell and, on førtidspension, an award
+-- (helper-84)
 with_stay as (
     select
         with_previous.*,
         register_window.last_week_number as register_last_week_number,
-        greatest(register_window.first_week_number, residence.first_week_number)
-            as seen_from_week_number,
+        case
+            when residence.person_key is null and residents.person_key is not null
+                then with_previous.start_week_number
+            else greatest(register_window.first_week_number, residence.first_week_number)
+        end as seen_from_week_number,
         least(register_window.last_week_number, residence.last_week_number)
             as follow_up_last_week_number
     from with_previous
@@ -175,6 +187,8 @@ with_stay as (
             and with_previous.start_week_number >= residence.first_week_number
             and with_previous.start_week_number
             <= coalesce(residence.last_week_number, with_previous.start_week_number)
+    left join residents
+        on with_previous.person_key = residents.person_key
 ),
 
 final as (
