@@ -2071,12 +2071,12 @@ def test_a_single_provisional_month_is_shaded_from_half_way_after_the_last_final
     assert provisional_span(one[:2]) is None  # nothing provisional: no shading
 
 
-def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison(page, status):
-    """A verdict is said for what it rests on (seed indicator_statuses): a direct comparison
-    where the source publishes neither counts nor a range, the range the rounding of the
-    published figures allows (2.1's rank among ties), else the statistical interval; the
-    front page's account of the statuses must not claim that every verdict has a
-    statistical interval on one side of the goal."""
+def test_the_front_page_says_a_status_without_an_interval_is_not_a_verdict(page, status):
+    """A status is said for what it rests on (seed indicator_statuses): a figure published
+    without its counts (a direct comparison, or the range the rounding of the published
+    figures allows: 2.1's rank among ties) has no statistical interval, so it gets no verdict
+    on its goal, ikke vurderet (helper-85: 2.1 was 'ikke opfyldt' inside the noise), or ikke
+    afgjort where even the range cannot decide; the front page says so."""
     soup, _ = page
     sentences = {
         (r["status"], "none"): r["sentence_plain_da"]
@@ -2091,6 +2091,15 @@ def test_the_front_page_says_a_status_without_an_interval_is_a_direct_comparison
     explained = re.sub(r"\s+", " ", explained)
     assert "direkte sammenligning af de offentliggjorte tal" in explained
     assert "En placering blandt kommunerne bygger på offentliggjorte procenter" in explained
+    assert "Sådanne tal får ingen vurdering af målet, «ikke vurderet»" in explained
+    # no verdict of the goal rests on a figure without a statistical interval
+    unjudged = {
+        ind: s["status"]
+        for ind, s in status.items()
+        if s["interval_method"] in ("none", "rounding")
+        and s["status"] in ("opfyldt", "ikke opfyldt")
+    }
+    assert not unjudged, unjudged
     said = 0
     for ind, s in status.items():
         sentence = sentences.get((s["status"], s["interval_method"]))

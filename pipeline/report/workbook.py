@@ -181,13 +181,16 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
                 "lagt sammen af afrundede procenter, eller en placering, der deles med "
                 "kommuner med samme offentliggjorte tal (fra den bedste til den dårligste "
                 "placering, de kan have); en status kræver, at hele det interval ligger på "
-                "den ene side af målet eller sammenligningen. "
+                "den ene side af målet eller sammenligningen, og en placering uden antal bag "
+                "får ingen vurdering af målet («ikke vurderet»), da dens statistiske "
+                "usikkerhed ikke kan opgøres. "
                 if data.rounded_values
                 else ""
             )
             + "Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
-            "procent alene), kan usikkerheden ikke opgøres: status er da en direkte "
-            "sammenligning af de offentliggjorte tal, og «Hvad status betyder» siger det.",
+            "procent alene), kan usikkerheden ikke opgøres: status er da «ikke vurderet» "
+            "(«ikke afgjort», hvis heller ikke en direkte sammenligning af de offentliggjorte "
+            "tal afgør det), og «Hvad status betyder» siger det.",
         ),
         (
             "Foreløbige tal",

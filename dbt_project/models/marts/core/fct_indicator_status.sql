@@ -18,11 +18,15 @@
 -- judged like the change. Only published cells enter it, so it discloses nothing the
 -- breakdown does not. The comparator
 -- (the country: hundreds of thousands of persons) is taken as known, except for the
--- rounding of published figures where its model gives that range (2.5). So is a value's: 2.1's
--- rank of published shares is known to the range its ties span (interval_method 'rounding').
--- A figure published without counts or range keeps the plain comparison, and
--- says so (interval_method 'none'); a counted value whose interval cannot be computed gets
--- no verdict: 'ikke vurderet'. The words and their sentences: seed indicator_statuses.
+-- rounding of published figures where its model gives that range (2.5). A value without a
+-- statistical interval gets no verdict, 'ikke vurderet', as a difference cannot be told from
+-- an uncertainty that cannot be computed (DESIGN.md, "Numbers the committee can trust"): a
+-- counted value whose interval cannot be computed, and a figure published without its counts,
+-- 2.1's rank of published shares, known only to the range its ties span (interval_method
+-- 'rounding'; helper-85: 'ikke opfyldt' at 2.5 % against the tenth's 2.3 %, inside even the
+-- narrowest interval Ballerup's labour force would give), or to nothing ('none'). Where that
+-- range or the plain comparison alone cannot decide, 'ikke afgjort'. The words and their
+-- sentences: seed indicator_statuses.
 {%- set min_persons = var('min_persons_for_verdict') %}
 
 with
@@ -380,12 +384,18 @@ judged as (
             when gap is null then 'ingen sammenligning'
             when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'
-            -- a figure published without its counts (2.1): the plain comparison, by the
-            -- rules of the interval's (a target met at its bound, a comparator beaten, a tie
-            -- with a comparator neither)
+            -- a figure published without its counts (2.1): no statistical interval, so no
+            -- verdict; undecided where the plain comparison (a tie with the comparator) or
+            -- the range rounding allows cannot decide it either
             when interval_method = 'none'
                 then case
-                    {{ verdict_branches('opfyldt', 'ikke opfyldt', 'ikke afgjort', 'gap', 'gap') }}
+                    {{ verdict_branches(
+                        'ikke vurderet', 'ikke vurderet', 'ikke afgjort', 'gap', 'gap'
+                    ) }}
+                end
+            when interval_method = 'rounding'
+                then case
+                    {{ verdict_branches('ikke vurderet', 'ikke vurderet', 'ikke afgjort') }}
                 end
             -- counted, but no interval: no verdict the uncertainty cannot carry
             when interval_method is null then 'ikke vurderet'
