@@ -14,6 +14,10 @@
 --   - 0.2's fuldtidspersoner per benefit group (all ages) and 5.1's fuldtidspersoner of the
 --     target groups of that benefit (residents aged 16-64, by origin; the target groups of a
 --     benefit are the mapping seed's): numerators (0.2's denominator is the year before).
+--   - 1.4's new spells of the target group dagpenge that reach week 13 (all ages) and 2.2's
+--     new dagpenge spells that reach week 13 by age group (16-66; int_unemployment_follow_up
+--     both): denominators (1.4 counts offers, 2.2 spells still on). Equal in every month of
+--     the sample, so a hidden 1.4 dagpenge cell's base was 2.2's shown total (helper-85).
 -- Not needed any more: 3.3, 5.3 and 5.6 were counted over rolling years, whose consecutive
 --   windows share eleven months (the probe's first finding); they are counted per calendar
 --   year, and years do not overlap (README, "Known gaps in the suppression").
@@ -21,6 +25,11 @@ with
 
 mapping as (
     select * from {{ ref('maalgruppe_mapping') }}
+),
+
+age_groups as (
+    select * from {{ ref('age_groups') }}
+    where source_system = 'jobindsats' and not is_total
 ),
 
 at_most as (
@@ -53,6 +62,23 @@ at_most as (
         false as on_denominator
     from mapping
     where maalgruppe_code is not null
+
+    union all
+
+    select distinct
+        'at_most' as kind,
+        '1.4' as parent_indicator,
+        'maalgruppe' as parent_breakdown,
+        mapping.ledige_maalgruppe_code as parent_value,
+        '2.2' as child_indicator,
+        'alder' as child_breakdown,
+        'alder' as child_dimension,
+        age_groups.age_group as child_value,
+        false as on_numerator,
+        true as on_denominator
+    from mapping
+    cross join age_groups
+    where mapping.ydelse_group = 'dagpenge' and mapping.ledige_maalgruppe_code is not null
 )
 
 select * from at_most
