@@ -214,8 +214,9 @@ REVISIONS_COLUMNS = {
         "boolean",
         "The revision moved the numerator, the denominator or the persons not counted (their "
         "difference) by more than 0 and less than small_cell_threshold (macro is_small_cell): "
-        "the figure before is not shown, so that the revision does not give a count of 1-4 "
-        "persons.",
+        "the figure before is not shown, so that the revision does not spell out a count of "
+        "1-4 persons. It is no protection: the month before's publication showed that figure, "
+        "and the total's and the other groups' revisions give it by subtraction (README).",
     ),
     "published_before": (
         "timestamp",
