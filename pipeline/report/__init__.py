@@ -420,7 +420,8 @@ def outlook_text(
         f"{formats.period_text(o['status_period'], 'month')}, ved {o['model_da']}. Modellen er "
         "valgt, fordi den ramte bedst, når den blev prøvet på de tidligere måneder: i "
         f"gennemsnit {formats.value_text(o['backtest_mae'], error_unit)} ved siden af, over "
-        f"fremskrivninger fra 1 til {HORIZON} måneder frem (fejlen er som regel større, jo længere frem)."
+        f"fremskrivninger fra 1 til {HORIZON} måneder frem (fejlen er som regel større, jo "
+        "længere frem)."
     )
     # a projection that is the latest figure as shown (2.5's and 3.2's in the sample: the
     # model follows the latest month wholly) expects no change: said, not left to be noticed

@@ -17,27 +17,27 @@ twenty_six_weeks as (
     {{ follow_up_months('calendar', var('six_months_weeks')) }}
 ),
 
+{%- set follow_ups = [
+    ('ind_1_4__tilbud_inden_13_uger', 'still_on'),
+    ('ind_2_2__dagpenge_efter_13_uger', 'still_on'),
+    ('ind_1_5__mindst_4_samtaler', 'six_months'),
+] %}
+
 published as (
     select
-        indicator_id,
-        period,
-        'still_on' as horizon
-    from {{ ref('ind_1_4__tilbud_inden_13_uger') }}
-    where area_code = {{ var('home_municipality') }}
-    union all
-    select
-        indicator_id,
-        period,
-        'still_on' as horizon
-    from {{ ref('ind_2_2__dagpenge_efter_13_uger') }}
-    where area_code = {{ var('home_municipality') }}
-    union all
-    select
-        indicator_id,
-        period,
-        'six_months' as horizon
-    from {{ ref('ind_1_5__mindst_4_samtaler') }}
-    where area_code = {{ var('home_municipality') }}
+        null::varchar as indicator_id,
+        null::date as period,
+        null::varchar as horizon
+    where false
+    {%- for model, horizon in follow_ups %}
+        union all
+        select
+            indicator_id,
+            period,
+            '{{ horizon }}' as horizon
+        from {{ ref(model) }}
+        where area_code = {{ var('home_municipality') }}
+    {%- endfor %}
 )
 
 select distinct
