@@ -7,7 +7,8 @@
 -- unikke personer, der har modtaget ydelse ... inden for den valgte periode", jobindsats.dk
 -- driftsnyheder 12.10.2017, a03-121017), and y25i09's denominator is the month's gross
 -- unemployed persons; the last week's stock left out the short spells that ended earlier in
--- the month and raised the share (helper-84: October 2026, 18.1 % against 16.4 %). The
+-- the month and raised the share (helper-84; the sample's October 2026: 18.7 % on the last
+-- week's persons, 17.1 % on the month's). The
 -- window is the 12 months ending with the month ("mindst 80 pct. af de seneste 12
 -- måneder") for every person of the month [I: the exact reference week is not established].
 -- Only months whose 52 weeks lie inside the register, and only persons whose 52 weeks the
@@ -86,9 +87,16 @@ unemployed as (
     group by month_ends.month_date, month_ends.last_week_number, periods.person_key
 ),
 
--- the unemployed whose window lies inside their stay here (one with no stay in the persons
--- register is seen from the register's first week, as in int_benefit_spells): the stay that
--- holds their last unemployed week of the month began by the window's first week
+residents as (
+    select distinct person_key from residence
+),
+
+-- the unemployed whose whole window lies inside one stay here: the stay that holds their last
+-- unemployed week of the month began by the window's first week and lasted to its last
+-- (helper-87: one who moved away after that week but before the month's end had the
+-- window's tail elsewhere, counted as weeks not unemployed). One with no stay in the persons
+-- register is seen from the register's first week, as in int_benefit_spells; one with stays
+-- whose week lies in none of them is not seen.
 seen as (
     select unemployed.*
     from unemployed
@@ -98,9 +106,14 @@ seen as (
             and unemployed.last_unemployed_week >= residence.first_week_number
             and unemployed.last_unemployed_week
             <= coalesce(residence.last_week_number, unemployed.last_unemployed_week)
+    left join residents on unemployed.person_key = residents.person_key
     where
-        residence.first_week_number is null
-        or residence.first_week_number <= unemployed.last_week_number - {{ window }} + 1
+        residents.person_key is null
+        or (
+            residence.first_week_number <= unemployed.last_week_number - {{ window }} + 1
+            and coalesce(residence.last_week_number, unemployed.last_week_number)
+            >= unemployed.last_week_number
+        )
 ),
 
 weeks_in_window as (
