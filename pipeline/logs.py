@@ -3,7 +3,7 @@
 The console shows the `bkwh.progress` lines (one per source loaded, the dbt summary, publish,
 report, the final summary) and every error of this project's code; the full log (DEBUG:
 Dagster's events, dbt's lines, Great Expectations, DuckDB) goes to
-`<log dir>/refresh-<time>.log`, and `refresh.log` beside it points at the newest one.
+`<log dir>/refresh-<time>-<pid>.log`, and `refresh.log` beside it points at the newest one.
 
 Neither repeats a person id: every line, the log records' and what libraries and subprocesses
 print alike, has its CPR-shaped numbers hidden (pipeline/privacy.py) before it is written. An

@@ -107,28 +107,28 @@ breakdown_breaks as (
             and {{ reform_breaks_breakdown('breakdowns.breakdown', 'reform_breaks.dimension') }}
 ),
 
--- The series a row belongs to: of the reforms that break its breakdown's series and whose
--- break it has reached (its period begins on or after series_from: the reform's date, later
--- by the indicator's counted_from_months for a reform dated by entry; int_reform_breaks),
--- the latest in force; null before the first. Rows of different series do not measure the
--- same thing; a period reaching across a reform dated by entry (a year, a rolling year,
--- 2.3's 52 weeks, a follow-up's cohorts) belongs to the series before. Latest by date, not by
--- series_from: 1.5 reaches L 66's second part (a rule dated by measurement) in July 2026 and
--- its first part (dated by its cohorts of 26 weeks) in August, and is of the second's
--- series from July on, not back in the first's.
+-- The series a row belongs to: the reform whose break it is the latest past (series_from:
+-- for a reform dated by entry, the first period whose figure counts only persons who entered
+-- on or after it, the reform's date later by the indicator's counted_from_months; for one
+-- dated by measurement, its date; int_reform_breaks), as fct_indicator_status judges a change
+-- across a break and the report dates it; null before the first. Rows of different series
+-- do not measure the same thing; a period reaching across a reform dated by entry (a year, a
+-- rolling year, 2.3's 52 weeks, a follow-up's cohorts) belongs to the series before. Two
+-- reforms can break a series in the other order than they took effect: 1.5 passes L 66's
+-- second part (a rule of the month measured) in July 2026 and its first (its cohorts of 26
+-- weeks all begun after 1 February) in August, two breaks, the later of them the first
+-- part's.
 with_series as (
     select
         with_revisions.*,
-        (
-            select arg_max(breakdown_breaks.reform_id, breakdown_breaks.effective_date)
-            from breakdown_breaks
-            where
-                breakdown_breaks.indicator_id = with_revisions.indicator_id
-                and breakdown_breaks.breakdown = with_revisions.breakdown
-                and {{ period_first_day('with_revisions.period', 'with_revisions.period_type') }}
-                >= breakdown_breaks.series_from
-        ) as series_since_reform_id
+        breakdown_breaks.reform_id as series_since_reform_id
     from with_revisions
+    asof left join breakdown_breaks
+        on
+            with_revisions.indicator_id = breakdown_breaks.indicator_id
+            and with_revisions.breakdown = breakdown_breaks.breakdown
+            and {{ period_first_day('with_revisions.period', 'with_revisions.period_type') }}
+            >= breakdown_breaks.series_from
 ),
 
 final as (
