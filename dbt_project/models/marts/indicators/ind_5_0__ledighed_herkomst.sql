@@ -1,5 +1,7 @@
 -- 5.0 Ledigheden for borgere med ikke-vestlig baggrund skal på niveau med ledigheden for
--- andre borgere: fuldtidsledige (weeks in a target group counted as ledig) aged 16-64 in
+-- andre borgere: fuldtidsledige (weeks in a target group counted as ledig, activated weeks
+-- included: gross, where DST's fuldtidsledige of AUP02 are net of the activated; the seed
+-- ydelse_codes has no activation flag to leave them out by, helper-84) aged 16-64 in
 -- pct. of the labour force aged 16-64, per origin and for Danish and Western origin
 -- together; the total row is the gap in percentage points (non-Western minus the others),
 -- the figure the goal sets to 0. Ballerup's own data. Numerator and denominator count the
