@@ -152,14 +152,6 @@ with_previous as (
             and spells.start_week_number = carried_on.start_week_number
 ),
 
-residence as (
-    select * from {{ ref('int_residence_periods') }}
-),
-
-residents as (
-    select distinct person_key from residence
-),
-
 -- the first week the registers see of the person before each spell: the register's first
 -- week, or the first week of the stay the spell starts in if that came later (a person
 -- without a stay in the persons register is seen from the register's first week). A spell
@@ -173,7 +165,7 @@ with_stay as (
         with_previous.*,
         register_window.last_week_number as register_last_week_number,
         case
-            when residence.person_key is null and residents.person_key is not null
+            when residence.person_key is null and stays.person_key is not null
                 then with_previous.start_week_number
             else greatest(register_window.first_week_number, residence.first_week_number)
         end as seen_from_week_number,
@@ -181,14 +173,9 @@ with_stay as (
             as follow_up_last_week_number
     from with_previous
     cross join register_window
-    left join residence
-        on
-            with_previous.person_key = residence.person_key
-            and with_previous.start_week_number >= residence.first_week_number
-            and with_previous.start_week_number
-            <= coalesce(residence.last_week_number, with_previous.start_week_number)
-    left join residents
-        on with_previous.person_key = residents.person_key
+    {{ join_stay_in_week(
+        'with_previous.person_key', 'with_previous.start_week_number', alias='residence'
+    ) }}
 ),
 
 final as (

@@ -385,17 +385,14 @@ judged as (
             when not has_goal then 'til orientering'
             when persons < {{ min_persons }} then 'for få til en vurdering'
             -- a figure published without its counts (2.1): no statistical interval, so no
-            -- verdict; undecided where the plain comparison (a tie with the comparator) or
-            -- the range rounding allows cannot decide it either
-            when interval_method = 'none'
+            -- verdict; undecided where the range rounding allows ('rounding') or the plain
+            -- comparison ('none': no range, the gap itself) cannot decide it either
+            when interval_method in ('none', 'rounding')
                 then case
                     {{ verdict_branches(
-                        'ikke vurderet', 'ikke vurderet', 'ikke afgjort', 'gap', 'gap'
+                        'ikke vurderet', 'ikke vurderet', 'ikke afgjort',
+                        'coalesce(gap_worst, gap)', 'coalesce(gap_best, gap)'
                     ) }}
-                end
-            when interval_method = 'rounding'
-                then case
-                    {{ verdict_branches('ikke vurderet', 'ikke vurderet', 'ikke afgjort') }}
                 end
             -- counted, but no interval: no verdict the uncertainty cannot carry
             when interval_method is null then 'ikke vurderet'

@@ -52,10 +52,6 @@ age_groups as (
     where source_system = 'jobindsats' and not is_total
 ),
 
-residence as (
-    select * from {{ ref('int_residence_periods') }}
-),
-
 benchmark as (
     select * from {{ ref('stg_jobindsats__y25i09') }}
 ),
@@ -87,10 +83,6 @@ unemployed as (
     group by month_ends.month_date, month_ends.last_week_number, periods.person_key
 ),
 
-residents as (
-    select distinct person_key from residence
-),
-
 -- the unemployed whose whole window lies inside one stay here: the stay that holds their last
 -- unemployed week of the month began by the window's first week and lasted to its last
 -- (helper-87: one who moved away after that week but before the month's end had the
@@ -100,15 +92,11 @@ residents as (
 seen as (
     select unemployed.*
     from unemployed
-    left join residence
-        on
-            unemployed.person_key = residence.person_key
-            and unemployed.last_unemployed_week >= residence.first_week_number
-            and unemployed.last_unemployed_week
-            <= coalesce(residence.last_week_number, unemployed.last_unemployed_week)
-    left join residents on unemployed.person_key = residents.person_key
+    {{ join_stay_in_week(
+        'unemployed.person_key', 'unemployed.last_unemployed_week', alias='residence'
+    ) }}
     where
-        residents.person_key is null
+        stays.person_key is null
         or (
             residence.first_week_number <= unemployed.last_week_number - {{ window }} + 1
             and coalesce(residence.last_week_number, unemployed.last_week_number)
