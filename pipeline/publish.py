@@ -38,7 +38,7 @@ from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
 from pipeline.files import written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
-from pipeline.suppression import KEY, is_small_sql
+from pipeline.suppression import KEY, PERSONS, is_small_sql
 
 log = logging.getLogger(__name__)
 
@@ -126,13 +126,15 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], doc
 
 
 # The watermark of an incremental model (dbt macro newest_load: the newest load its build had
-# seen), which tells its next build what is new: not a figure, and not published.
-BUILD_COLUMNS = ("loaded_through",)
+# seen), which tells its next build what is new, and the persons behind an events model's
+# counts (1.2, 5.6: the small-cell rule's, suppression.PERSONS, which may be 1 to 4 where the
+# count is not): not figures, and not published.
+BUILD_COLUMNS = ("loaded_through", *PERSONS)
 
 
 def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Each warehouse mart table's columns, in their order (one catalogue query: one per
-    table took 6 ms each, twice over), but the build's own bookkeeping (BUILD_COLUMNS)."""
+    table took 6 ms each, twice over), but the build's own (BUILD_COLUMNS)."""
     out: dict[str, list[str]] = {}
     for table, column in con.execute(
         "select c.table_name, c.column_name from information_schema.columns as c "

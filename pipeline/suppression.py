@@ -57,6 +57,18 @@ them, in model int_disclosure_links: see the last item):
   remainders (find_relations on the cells alone) the shortfall is a bound, a sum at most a
   cell, which the linear programmes hold as an inequality.
 
+Counts of events (1.2's offers, 5.6's sanctions) carry the persons behind them
+(int_indicator_cells: numerator_persons, denominator_persons, complement_persons; macro
+persons_behind_events): a cell is small where its count is or where the persons behind it are
+(macro is_small_cell, persons), and a sum of hidden cells gives something away where its
+count or its persons are small, its persons summed over the cells (a person in two of them
+counted twice: few persons in each may add up to the threshold where fewer than it are
+behind them together, as a sanctioned person who changed target group in the year). What
+holds for the count holds for its persons: 6 sanctions of 2 persons, determined by
+subtraction, are theirs. A count the relations only hold within bounds tells nothing of the
+persons behind it beyond what the count's bounds tell, so only a determined one is looked
+at for its persons.
+
 A breakdown's dimensions are its name split on '_' ('herkomst_maalgruppe' is herkomst and
 maalgruppe), its value's parts split on ' / ', in the same order; 'total' has none.
 """
@@ -109,6 +121,22 @@ def is_small_sql(expression: str, small: int) -> str:
     return f"coalesce({expression} > {TOLERANCE} and {expression} < {small - TOLERANCE}, false)"
 
 
+def persons_behind(cells: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """The persons behind each cell's quantities `values` (columns QUANTITIES): those an
+    events model gives (columns PERSONS), else the count itself, which counts persons."""
+    persons = values.copy()
+    for q, column in enumerate(PERSONS):
+        if column in cells:
+            given = cells[column].to_numpy(dtype="float64")
+            persons[:, q] = np.where(np.isnan(given), persons[:, q], given)
+    return persons
+
+
+def is_sensitive(values: np.ndarray, persons: np.ndarray, small: int) -> np.ndarray:
+    """A count, or the persons behind it, of 1 to small - 1 (is_small of either)."""
+    return is_small(values, small) | is_small(persons, small)
+
+
 @dataclass
 class Bounds:
     """Bound i: the cells children[offsets[i]:offsets[i + 1]] add up to at most the cell
@@ -148,6 +176,9 @@ class Relations:
 
 
 QUANTITIES = ("n", "d", "c")
+# the persons behind an events model's quantities, in the order of QUANTITIES (NULL where the
+# count is of persons itself)
+PERSONS = ("numerator_persons", "denominator_persons", "complement_persons")
 CROSS_INDICATOR_SHARE = 0.5
 
 
@@ -527,6 +558,9 @@ def with_remainders(cells: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataF
     rows["breakdown"] = [cb for _, cb, _ in labels]
     rows["breakdown_value"] = [" / ".join([label] * len(cb.split("_"))) for _, cb, label in labels]
     rows[["numerator", "denominator"]] = np.array(remainders, dtype="float64")
+    for column in PERSONS:  # the parent's persons are not the remainder's
+        if column in rows:
+            rows[column] = np.nan
     rows["is_hidden"] = True
     if "is_suppressed" in rows:
         rows["is_suppressed"] = True
@@ -719,9 +753,11 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     n, d = np.nan_to_num(counts, nan=0.0).T
     share = cells.is_share.to_numpy(dtype=bool)
     hidden = cells.is_hidden.to_numpy(dtype=bool).copy()
-    # a share whose complement (persons not counted) is small is hidden itself
-    hidden |= share & is_small(d - n, small)
     values = np.stack([n, d, d - n], axis=1)  # columns QUANTITIES
+    persons = persons_behind(cells, values)
+    # a share whose complement (persons not counted, or behind the events not counted) is
+    # small is hidden itself
+    hidden |= share & is_sensitive(values[:, 2], persons[:, 2], small)
 
     frame = _prepare(cells)
     relations = find_relations(cells, frame, links)
@@ -758,7 +794,8 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         )
 
     def hidden_sums_unsafe(members: np.ndarray, holds: np.ndarray) -> bool:
-        return bool((is_small(values[members].sum(axis=0), small) & holds).any())
+        sums = values[members].sum(axis=0), persons[members].sum(axis=0)
+        return bool((is_sensitive(*sums, small) & holds).any())
 
     def propagate(queue: deque) -> None:
         """Look at each queued relation; hide what it gives away; queue the relations of
@@ -781,9 +818,12 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
                 if not len(hidden_children) or not hidden_sums_unsafe(hidden_children, holds):
                     continue
                 useful = shown_children[~alone(shown_children)]
-                to_hide = _next_to_hide(useful, hidden_children, values, holds, small, True)
+                quantities = (values, persons)
+                to_hide = _next_to_hide(useful, hidden_children, quantities, holds, small, True)
                 if to_hide is None:
-                    to_hide = _next_to_hide(shown_children, hidden_children, values, holds, small)
+                    to_hide = _next_to_hide(
+                        shown_children, hidden_children, quantities, holds, small
+                    )
                 if to_hide is None:
                     to_hide = int(relations.parent[i])
             hidden[to_hide] = True
@@ -842,7 +882,8 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         )
         return int(neighbours[ordered[0]])
 
-    propagate(deque(np.flatnonzero(_violated(relations, hidden, values, small)).tolist()))
+    violated = _violated(relations, hidden, values, persons, small)
+    propagate(deque(np.flatnonzero(violated).tolist()))
     # Where a hidden cell belongs to two relations or more (a table of two dimensions or
     # more, or linked tables), relations that are each safe can together still determine
     # it, or, with counts never negative, hold it between 1 and small - 1: solve them and
@@ -869,7 +910,14 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         linked &= np.isin(system, np.unique(system[touched]))
         for at, found in _systems_of(relations, system, linked):
             for cell in _determined_small(
-                found, relations, hidden, values, share, small, bounds_of.get(at, []), free_before
+                found,
+                relations,
+                hidden,
+                (values, persons),
+                share,
+                small,
+                bounds_of.get(at, []),
+                free_before,
             ):
                 neighbours = nearest_shown(cell)
                 if len(neighbours):
@@ -888,18 +936,21 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     return hidden
 
 
-def _violated(relations: Relations, hidden, values, small) -> np.ndarray:
+def _violated(relations: Relations, hidden, values, persons, small) -> np.ndarray:
     """The relations that give something away as things stand: a shown parent whose
-    hidden children hold a small count together, or a hidden parent all of whose children
-    are shown."""
+    hidden children hold a small count (or few persons) together, or a hidden parent all of
+    whose children are shown."""
     if not len(relations):
         return np.zeros(0, dtype=bool)
     starts = relations.offsets[:-1]
     child_hidden = hidden[relations.children]
     n_hidden = np.add.reduceat(child_hidden.astype(np.int64), starts)
     n_children = np.diff(relations.offsets)
-    sums = np.add.reduceat(values[relations.children] * child_hidden[:, None], starts)
-    unsafe = (is_small(sums, small) & relations.holds).any(axis=1)
+    sums = [
+        np.add.reduceat(quantity[relations.children] * child_hidden[:, None], starts)
+        for quantity in (values, persons)
+    ]
+    unsafe = (is_sensitive(*sums, small) & relations.holds).any(axis=1)
     parent_hidden = hidden[relations.parent]
     return np.where(parent_hidden, n_hidden == 0, (n_hidden > 0) & unsafe) & (n_children > 0)
 
@@ -918,11 +969,13 @@ def _systems_of(relations: Relations, system: np.ndarray, cells: np.ndarray):
 
 
 def _determined_small(
-    ids, relations, hidden, values, share, small, bound_ids, free_before
+    ids, relations, hidden, quantities, share, small, bound_ids, free_before
 ) -> list[int]:
     """The hidden cells whose numerator, denominator or complement the relations `ids`
     (of one period and area) determine from the shown cells, or together with the bounds
-    `bound_ids` (of relations.bounds) hold between 0 and small, where it is small.
+    `bound_ids` (of relations.bounds) hold between 0 and small, where it is small: where
+    the relations determine it, where it or the persons behind it are small (`quantities`:
+    the values and the persons behind them, columns QUANTITIES each).
 
     `free_before` holds the (cell, quantity) an earlier call found free (not held between 0
     and small; quantity 2 is the complement), and gains those this one finds: hiding more
@@ -932,6 +985,7 @@ def _determined_small(
     or more brings all of them in at once)."""
     from scipy.linalg import null_space
 
+    values, persons = quantities
     unknowns: dict[tuple[int, int], int] = {}
     equations = []
     for i in ids:
@@ -998,7 +1052,8 @@ def _determined_small(
         np.all(np.abs(vectors @ free) < 1e-7, axis=1) if free.size else np.ones(len(cells), bool)
     )
     small_values = is_small(vectors @ truth, small)
-    found = fixed & small_values
+    few_persons = is_small(np.array([persons[cell, q] for cell, q in kinds]), small)
+    found = fixed & (small_values | few_persons)
     # A relation's hidden children hold no small count together (propagate), but one of
     # them, or its hidden parent, may be determined through another relation: then the rest
     # hold a known sum, which must not be small either (5.2's hidden 'ikke-vestlig /
@@ -1020,7 +1075,8 @@ def _determined_small(
                 continue
             rest = [int(c) for c in unseen if not determined[unknowns[(int(c), q)]]]
             anything_known = hidden[parent] or len(rest) < len(unseen)
-            if rest and anything_known and is_small(values[rest, q].sum(), small):
+            sums = values[rest, q].sum(), persons[rest, q].sum()
+            if rest and anything_known and is_sensitive(*sums, small):
                 rest_small.add(rest[0])
     if (small_values & ~fixed).any():
         ordered = [(cell, q) for cell, q in unknowns]
@@ -1118,20 +1174,22 @@ def _smallest(candidates: np.ndarray, values: np.ndarray, holds: np.ndarray) -> 
     return int(contributing[0] if len(contributing) else ordered[0])
 
 
-def _next_to_hide(candidates, hidden_children, values, holds, small, safe_only=False):
-    """The smallest shown member whose hiding makes the hidden members' sums safe, else
+def _next_to_hide(candidates, hidden_children, quantities, holds, small, safe_only=False):
+    """The smallest shown member whose hiding makes the hidden members' sums safe (their
+    counts and the persons behind them: `quantities`, the values and the persons), else
     (unless `safe_only`) the smallest that adds to an unsafe sum (and the relation is
     looked at again)."""
     if not len(candidates):
         return None
+    values = quantities[0]
     ordered = _order(candidates, values)
-    base = values[hidden_children].sum(axis=0)
-    with_each = base[None, :] + values[ordered]
-    safe = ~(is_small(with_each, small) & holds).any(axis=1)
+    base = [q[hidden_children].sum(axis=0) for q in quantities]
+    with_each = [b[None, :] + q[ordered] for b, q in zip(base, quantities, strict=True)]
+    safe = ~(is_sensitive(*with_each, small) & holds).any(axis=1)
     if safe.any():
         return int(ordered[np.argmax(safe)])
     if safe_only:
         return None
-    unsafe_now = is_small(base, small) & holds
+    unsafe_now = is_sensitive(*base, small) & holds
     adds = (values[ordered][:, unsafe_now] != 0).any(axis=1)
     return int(ordered[np.argmax(adds)] if adds.any() else ordered[0])

@@ -21,6 +21,10 @@ less, the difference (the parent's persons outside the children: 2.4's dagpenge 
 outside 5.4's dagpenge target group) is a hidden cell of its own, the link's remainder
 (pipeline.suppression.with_remainders), which makes the link an equation too: a remainder
 the published cells determine at 1 to small - 1 is a disclosure like a hidden cell's.
+Counts of events carry the persons behind them (int_indicator_cells' PERSONS columns; a
+count of persons is its own): a shown count behind 1 to small - 1 persons discloses them, and
+so does a hidden one the equations determine (a count of events held within bounds only says
+nothing of its persons that its bounds do not).
 
 The relations come from two places that share no code: those the suppression itself finds
 by the cells' names (find_relations) and those observed in the true numbers
@@ -43,6 +47,7 @@ import pandas as pd
 from scipy.linalg import null_space
 
 from pipeline.suppression import (
+    PERSONS,
     QUANTITIES,
     Relations,
     comparison_components,
@@ -80,6 +85,14 @@ def audit(
     share = cells.is_share.to_numpy(dtype=bool)
     hidden = cells.is_suppressed.to_numpy(dtype=bool)
     found: list[Disclosure] = []
+    # the persons behind each quantity: an events model's, else the count's own
+    persons = {"n": n, "d": d, "c": d - n}
+    for q, column in zip(QUANTITIES, PERSONS, strict=True):
+        if column in cells:
+            given = cells[column].to_numpy(dtype="float64")
+            persons[q] = np.where(np.isnan(given), persons[q], given)
+            for cell in np.flatnonzero(~hidden & is_small(given, small)):
+                found.append(Disclosure(int(cell), f"{q} persons", float(given[cell])))
 
     shown_shares = ~hidden & share & ~cells.is_comparison.to_numpy(dtype=bool)
     for cell in np.flatnonzero(shown_shares & is_small(d - n, small)):
@@ -108,7 +121,7 @@ def audit(
             by_system.setdefault(int(system[bounds.parent[j]]), [])
 
     for at, ids in by_system.items():
-        found.extend(_solve(ids, relations, hidden, share, values, small, bounds_of[at]))
+        found.extend(_solve(ids, relations, hidden, share, values, small, bounds_of[at], persons))
     named = [
         Disclosure(
             f.cell,
@@ -122,7 +135,10 @@ def audit(
     return named, len(by_system)
 
 
-def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[Disclosure]:
+def _solve(
+    ids, relations, hidden, share, values, small, bound_ids=(), persons=None
+) -> list[Disclosure]:
+    persons = persons or {"n": values["n"], "d": values["d"], "c": values["d"] - values["n"]}
     unknowns: dict[tuple[int, str], int] = {}
     rows: list[dict[int, float]] = []
     for i in ids:
@@ -182,6 +198,7 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
         np.all(np.abs(basis) < TOLERANCE, axis=1) if basis.size else np.ones(len(unknowns), bool)
     )
     truth = np.array([values[q][cell] for (cell, q) in unknowns])
+    behind = np.array([persons[q][cell] for (cell, q) in unknowns])
     bounds = _Bounds(matrix, truth, unknowns, share, bound_matrix, [b for _, b in limits])
     found = []
     for (cell, q), column in unknowns.items():
@@ -195,13 +212,15 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
             value = float(vector @ truth)
             if is_small(value, small) and (determined(vector) or bounds.held(vector, small)):
                 found.append(Disclosure(cell, what, value))
+            elif is_small(persons[what][cell], small) and determined(vector):
+                found.append(Disclosure(cell, f"{what} persons", float(persons[what][cell])))
     for row in rows:
         vector = np.zeros(len(unknowns))
         for column, coefficient in row.items():
             vector[column] = coefficient
         total = float(vector @ truth)
         # a hidden parent's row is (parent - hidden children) = the shown children: public
-        if np.all(vector <= 0) and is_small(-total, small):
+        if np.all(vector <= 0) and (is_small(-total, small) or is_small(-vector @ behind, small)):
             cell = next(cell for (cell, _), column in unknowns.items() if column in row)
             found.append(Disclosure(cell, "sum", -total))
         else:
@@ -212,7 +231,7 @@ def _solve(ids, relations, hidden, share, values, small, bound_ids=()) -> list[D
             rest = [c for c in row if not fixed[c]]
             if 0 < len(rest) < len(row) and all(row[c] < 0 for c in rest):
                 value = float(truth[rest].sum())
-                if is_small(value, small):
+                if is_small(value, small) or is_small(behind[rest].sum(), small):
                     cell = next(cell for (cell, _), col in unknowns.items() if col == rest[0])
                     found.append(Disclosure(cell, "sum", value))
     return found

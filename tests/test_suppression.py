@@ -173,6 +173,55 @@ def test_hidden_cells_whose_sum_another_indicator_s_cell_leaves_small_are_protec
     assert found == [] and solved >= 1
 
 
+def events(frame: pd.DataFrame, persons: dict[str, tuple]) -> pd.DataFrame:
+    """`frame` as an events model's cells: the persons behind each named cell's numerator,
+    denominator and complement (NaN: the count is of persons), its primary rule by both (macro
+    is_small_cell with persons)."""
+    columns = ["numerator_persons", "denominator_persons", "complement_persons"]
+    behind = [persons.get(v, (np.nan,) * 3) for v in frame.breakdown_value]
+    frame[columns] = np.array(behind, dtype="float64")
+    frame["is_hidden"] |= is_small(frame[columns[:2]].to_numpy(dtype="float64"), SMALL).any(1)
+    return frame
+
+
+def test_a_count_of_events_behind_few_persons_is_protected_as_a_small_count():
+    """7 sanctions of 2 persons are theirs: hidden, and not left as the total minus the shown
+    origins (the audit finds the 7 determined where only that cell is hidden)."""
+    rows = [
+        ("5.6", "total", "I alt", 20, 400, "per_100"),
+        ("5.6", "herkomst", "dansk", 7, 300, "per_100"),
+        ("5.6", "herkomst", "vestlig", 5, 40, "per_100"),
+        ("5.6", "herkomst", "ikke-vestlig", 8, 60, "per_100"),
+    ]
+    persons = {
+        "I alt": (15, np.nan, np.nan),
+        "dansk": (2, np.nan, np.nan),
+        "vestlig": (5, np.nan, np.nan),
+        "ikke-vestlig": (8, np.nan, np.nan),
+    }
+    frame = events(cells(*rows), persons)
+    assert list(frame.is_hidden) == [False, True, False, False]  # by its persons alone
+    assert hidden_values(frame) == {"dansk", "vestlig"}
+    assert audit(published(frame), SMALL)[0] == []
+    only_primary = frame.assign(is_suppressed=frame.is_hidden)
+    found = {(f.breakdown_value, f.what, f.value) for f in audit(only_primary, SMALL)[0]}
+    assert found == {("dansk", "n persons", 2.0), ("dansk", "sum", 7.0)}  # 7 of 2 persons
+    # the same counts of persons: nothing more hidden than by the counts
+    assert hidden_values(cells(*rows)) == set()
+
+
+def test_a_share_of_events_whose_rest_is_behind_few_persons_is_hidden():
+    """1.2's 6 of 12 offers on time: the 6 late ones of 1 person are his."""
+    frame = events(
+        cells(("1.2", "total", "I alt", 6, 12), ("1.2", "total2", "x", 20, 40)),
+        {"I alt": (5, 6, 1)},
+    )
+    assert not frame.is_hidden.any()
+    assert hidden_values(frame) == {"I alt"}
+    shown = frame.assign(is_suppressed=False)
+    assert [(f.what, f.value) for f in audit(shown, SMALL)[0]] == [("c persons", 1.0)]
+
+
 def test_a_combined_value_is_its_parts():
     frame = cells(
         ("5.0", "herkomst", "dansk", 40, 900),

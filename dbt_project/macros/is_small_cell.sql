@@ -8,8 +8,15 @@
     fractions carry rounding noise that differs between builds (5.0 may be 4.999999999): a
     value within var small_cell_tolerance (suppression.TOLERANCE reads it too) of 0 or of the
     threshold counts as that value, so that the same data hide the same cells in every build.
+    A model whose counts are of events (1.2's offers, 5.6's sanctions) passes `persons`: its
+    cell is small too where the persons behind its numerator or denominator are
+    (numerator_persons, denominator_persons): 6 sanctions of one person tell that person's.
+    A count of events is a sum over the persons who contribute to it, and such a cell is
+    unsafe by the number of its contributors (the threshold rule for magnitude tables:
+    Hundepool et al., "Statistical Disclosure Control", Wiley 2012, ch. 4.2); the threshold
+    is the one for persons.
 -#}
-{% macro is_small_cell(numerator='numerator', denominator='denominator') %}
+{% macro is_small_cell(numerator='numerator', denominator='denominator', persons=false) %}
     {%- set low = var('small_cell_tolerance') %}
     {%- set high = var('small_cell_threshold') - low %}
     coalesce(
@@ -17,4 +24,21 @@
         or ({{ denominator }} > {{ low }} and {{ denominator }} < {{ high }}),
         false
     )
+    {%- if persons %}
+        or {{ is_small_cell('numerator_persons', 'denominator_persons') }}
+    {%- endif %}
+{%- endmacro %}
+{#-
+    The persons behind an events model's counts (macro is_small_cell's `persons`), where the
+    model has them: numerator_persons, denominator_persons, complement_persons (the persons
+    behind denominator - numerator: 1.2's offers not on time); NULL where its counts are of
+    persons themselves. pipeline/suppression.py protects them as it protects small counts.
+-#}
+{% macro persons_behind_events(model) -%}
+    {%- set columns = adapter.get_columns_in_relation(ref(model)) | map(attribute='name')
+        | list if execute else [] -%}
+    {%- for column in ['numerator_persons', 'denominator_persons', 'complement_persons'] -%}
+        {{ column if column in columns else 'null::double as ' ~ column }}
+        {{- ', ' if not loop.last }}
+    {%- endfor -%}
 {%- endmacro %}

@@ -3,8 +3,11 @@
     period, breakdown, breakdown_value, n_base (rows) and n_flagged (rows where the flag holds).
     `relation` must have the columns `period`, `breakdown_column` and `flag_column`. One scan
     with grouping sets (period with rollup: per value and in all), not a union of two aggregations over the same rows.
+    Where the rows are events, not persons (1.2's offers), `person_column` names the person of
+    each: the persons behind the base, the flagged and the rest are counted too (n_base_persons,
+    n_flagged_persons, n_rest_persons), for the small-cell rule (macro is_small_cell).
 -#}
-{% macro share_counts(relation, breakdown, breakdown_column, flag_column) %}
+{% macro share_counts(relation, breakdown, breakdown_column, flag_column, person_column=none) %}
     select
         period,
         case
@@ -16,6 +19,11 @@
         end as breakdown_value,
         count(*) as n_base,
         count(*) filter (where {{ flag_column }}) as n_flagged
+        {%- if person_column %},
+        count(distinct {{ person_column }}) as n_base_persons,
+        count(distinct {{ person_column }}) filter (where {{ flag_column }}) as n_flagged_persons,
+        count(distinct {{ person_column }}) filter (where not {{ flag_column }}) as n_rest_persons
+        {%- endif %}
     from {{ relation }}
     group by period, rollup({{ breakdown_column }})
 {% endmacro %}

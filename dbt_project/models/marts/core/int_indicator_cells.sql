@@ -1,6 +1,7 @@
 -- Every indicator's cells in one long table, before secondary suppression
 -- (int_indicator_suppression): the contract key, counts and value of each, is_hidden by the
--- primary rule of its model (macro is_small_cell), whether it is a share of persons (its
+-- primary rule of its model (macro is_small_cell), the persons behind an events model's
+-- counts (macro persons_behind_events: not published), whether it is a share of persons (its
 -- complement is a count of persons too), whether it compares cells (seed units:
 -- compares_cells), whether it is a change since a year before (compares_year_before:
 -- its denominator is the count of a year earlier), the interval a model computed itself
@@ -65,6 +66,7 @@ unioned as (
             unit,
             is_suppressed as is_hidden,
             {{ given_interval(model) }},
+            {{ persons_behind_events(model) }},
             case
                 when area_code = {{ var('home_municipality') }}
                     then {{ revision_months_of(model, 'home') }}

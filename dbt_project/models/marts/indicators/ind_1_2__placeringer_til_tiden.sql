@@ -1,6 +1,8 @@
 -- 1.2 Andel placeringer oprettet til tiden: of offers starting in the month, the share whose
 -- placement was registered no later than the start date; per offer type and in all.
 -- Ballerup's own case data: there is no benchmark, the comparison is the trend.
+-- It counts offers, not persons: a person may start two in a month. The persons behind each
+-- count are counted too, and a cell is small where they are (macro is_small_cell, persons).
 with
 
 offers as (
@@ -15,6 +17,7 @@ calendar as (
 -- first month that the register's first week reaches into, a partial month.
 flagged as (
     select
+        offers.person_key,
         offers.offer_type,
         calendar.month_date as period,
         offers.placement_created_date <= offers.start_date as is_on_time
@@ -23,14 +26,16 @@ flagged as (
 ),
 
 counts as (
-    {{ share_counts('flagged', 'tilbudstype', 'offer_type', 'is_on_time') }}
+    {{ share_counts(
+        'flagged', 'tilbudstype', 'offer_type', 'is_on_time', person_column='person_key'
+    ) }}
 ),
 
 final as (
-    {{ ballerup_share_rows('1.2', 'counts') }}
+    {{ ballerup_share_rows('1.2', 'counts', persons=true) }}
 )
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
+    {{ is_small_cell(persons=true) }} as is_suppressed
 from final

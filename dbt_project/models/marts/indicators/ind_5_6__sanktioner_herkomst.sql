@@ -18,6 +18,9 @@
 -- too small to publish. Calendar years, not the 12 months ending each month: windows that
 -- overlap pin the months they share (macro full_calendar_years). A year is published where
 -- all its 12 months are in the calendar.
+-- It counts sanctions, not persons: one person may have several in a year. The persons behind
+-- each rate's sanctions are counted too (numerator_persons), and a cell is small where they
+-- are (macro is_small_cell, persons): 6 sanctions of 2 persons are theirs.
 -- Month-incremental (macro rebuilt_months): a year's row (its period the year's first day)
 -- covers the 11 months after it (months_ahead), so a load from any month of a year rebuilds
 -- that year whole.
@@ -74,7 +77,8 @@ sanctions_in_target_group as (
         person_months.month_date,
         persons.herkomst,
         person_months.maalgruppe_code,
-        sanctions.sanction_id
+        sanctions.sanction_id,
+        sanctions.person_key
     from sanctions
     inner join person_months
         on
@@ -133,6 +137,53 @@ by_cell as (
     inner join by_cell_month
         on {{ in_rolling_year('by_cell_month.month_date', 'window_ends.period') }}
     group by all
+),
+
+-- the persons behind each rate's sanctions in each calendar year: per origin within target
+-- group, per origin, and for Danish and Western together (within target group and in all)
+sanctioned as (
+    select
+        {{ calendar_year('window_ends.period') }} as month_date,
+        sanctions_in_target_group.herkomst,
+        case
+            when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'dansk og vestlig'
+        end as origin_group,
+        sanctions_in_target_group.maalgruppe_code,
+        sanctions_in_target_group.person_key
+    from window_ends
+    inner join sanctions_in_target_group
+        on {{ in_rolling_year('sanctions_in_target_group.month_date', 'window_ends.period') }}
+    inner join herkomst_codes on sanctions_in_target_group.herkomst = herkomst_codes.herkomst
+),
+
+-- each sanction under its own origin and, of Danish or Western origin, under both together
+sanctioned_by_origin as (
+    select
+        month_date,
+        herkomst as origin,
+        maalgruppe_code,
+        person_key
+    from sanctioned
+    union all
+    select
+        month_date,
+        origin_group as origin,
+        maalgruppe_code,
+        person_key
+    from sanctioned
+    where origin_group = 'dansk og vestlig'
+),
+
+persons_behind as (
+    select
+        month_date,
+        case
+            when grouping(maalgruppe_code) = 0 then 'herkomst_maalgruppe' else 'herkomst'
+        end as breakdown,
+        origin || coalesce(' / ' || maalgruppe_code, '') as breakdown_value,
+        count(distinct person_key) as n_persons
+    from sanctioned_by_origin
+    group by month_date, origin, rollup(maalgruppe_code)
 ),
 
 by_origin as (
@@ -222,6 +273,18 @@ rates as (
     group by month_date, origin_group
 ),
 
+rates_with_persons as (
+    select
+        rates.*,
+        coalesce(persons_behind.n_persons, 0) as n_persons
+    from rates
+    left join persons_behind
+        on
+            rates.month_date = persons_behind.month_date
+            and rates.breakdown = persons_behind.breakdown
+            and rates.breakdown_value = persons_behind.breakdown_value
+),
+
 -- the ratios: per target group, and within target groups
 comparisons as (
     select
@@ -259,8 +322,12 @@ final as (
         case when fuldtidspersoner > 0 then 100.0 * n_sanctions / fuldtidspersoner end as value,
         'per_100' as unit,
         null::double as ci_lower,
-        null::double as ci_upper
-    from rates
+        null::double as ci_upper,
+        n_persons::double as numerator_persons,
+        -- fuldtidspersoner: a count below the threshold is small whatever its persons
+        null::double as denominator_persons,
+        null::double as complement_persons
+    from rates_with_persons
     union all
     select
         '5.6' as indicator_id,
@@ -274,13 +341,16 @@ final as (
         ratio as value,
         'ratio' as unit,
         ci_lower,
-        ci_upper
+        ci_upper,
+        null::double as numerator_persons,
+        null::double as denominator_persons,
+        null::double as complement_persons
     from comparisons
 )
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed,
+    {{ is_small_cell(persons=true) }} as is_suppressed,
     {{ newest_load() }} as loaded_through
 from final
 where {{ rebuilt_months('period') }}
