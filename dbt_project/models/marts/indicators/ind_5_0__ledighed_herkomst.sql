@@ -1,8 +1,15 @@
 -- 5.0 Ledigheden for borgere med ikke-vestlig baggrund skal på niveau med ledigheden for
 -- andre borgere: fuldtidsledige (weeks in a target group counted as ledig, activated weeks
--- included: gross, where DST's fuldtidsledige of AUP02 are net of the activated; the seed
--- ydelse_codes has no activation flag to leave them out by, helper-84) aged 16-64 in
--- pct. of the labour force aged 16-64, per origin and for Danish and Western origin
+-- included) aged 16-64 in pct. of the labour force aged 16-64. Gross, as DST's bruttoledige:
+-- "Bruttoledige omfatter ud over nettoledige også jobparate aktiverede dagpenge-,
+-- kontanthjælps- og uddannelseshjælpsmodtagere, herunder personer i løntilskud", the concept
+-- used most (dst.dk/da/Statistik/dokumentation/metode/ledighedsbegreber). DST's fuldtidsledige
+-- are the gross ones: AUL01's ydelsestype TOT is "Bruttoledige", the sum of the net and the
+-- activated (StatBank's values as catalogued in josca42/varro_dst@903c9e2, docs/fact/
+-- arbejde_og_indkomst/beskæftigelse_og_arbejdsløshed/arbejdsløse/aul01.md), and AUP02, which
+-- has no ydelsestype, gives the total [I]. (helper-84 read AUP02 as net; a net rate would
+-- need an activation flag on the seed ydelse_codes, which its code names would give.)
+-- The rate per origin and for Danish and Western origin
 -- together; the total row is the gap in percentage points (non-Western minus the others),
 -- the figure the goal sets to 0. Ballerup's own data. Numerator and denominator count the
 -- same people: the residents on the month's first day (as int_population_months), and the
