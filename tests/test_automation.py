@@ -133,6 +133,8 @@ def test_monthly_schedule_runs_after_the_release_for_the_month_before(fresh):
     hour, minute = conf["monthly_refresh_time"].split(":")
     assert schedule.cron_schedule == f"{int(minute)} {int(hour)} {conf['monthly_refresh_day']} * *"
     assert schedule.execution_timezone == conf["timezone"]
+    # on in a new Dagster instance: nobody has to switch the refresh on
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     tz = ZoneInfo(conf["timezone"])
     _only(fresh, "case_system", {"meetings_2024-03.csv"})  # a late delivery for March 2024
     for when, month in (

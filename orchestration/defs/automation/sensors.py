@@ -157,6 +157,11 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
         **_monthly_at("monthly_refresh_time"),
         description="After Jobindsats' and Danmarks Statistik's monthly releases (the day "
         "and time are in sources.yml); picks up the month before.",
+        # on from the start: the refresh the reports read is the warehouse's promise, and a
+        # schedule's on/off lives in the Dagster instance, so one left off would stay off
+        # after every new DAGSTER_HOME (a fresh deployment, `make clean`) until someone
+        # noticed that no report came. A month with nothing new is skipped, not run.
+        default_status=dg.DefaultScheduleStatus.RUNNING,
     )
     def monthly_refresh(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
