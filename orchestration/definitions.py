@@ -10,6 +10,7 @@ from orchestration.defs.automation.sensors import (
     build_landing_sensor,
     build_monthly_schedule,
     build_refresh_after_extract_sensor,
+    overdue_deliveries,
     recover_dead_runs_sensor,
 )
 from orchestration.defs.extract.assets import extract_assets
@@ -64,6 +65,7 @@ defs = dg.Definitions(
         ),
         alert_on_failure,
         recover_dead_runs_sensor,
+        overdue_deliveries,
     ],
     resources={"dbt": dbt_resource},
     # the UI's "Materialize" runs Dagster's implicit asset job, not `refresh`: in one process

@@ -4,7 +4,9 @@ Every alert is one JSON line in `<log dir>/alerts.log`, posted to `BKWH_ALERT_WE
 when set, and mailed through SMTP when `BKWH_SMTP_HOST` and `BKWH_ALERT_EMAIL_TO` are set
 (`BKWH_SMTP_PORT`, default 25; `BKWH_SMTP_FROM`; `BKWH_SMTP_USER` and `BKWH_SMTP_PASSWORD`
 log in after STARTTLS). A channel that fails is written into the alert; the log line is
-always there. Two kinds: a failed run (the run-failure sensor for runs the daemon launches,
+always there. Three kinds: a source's delivery overdue against its cadence (the sensor
+overdue_deliveries, once per late delivery: pipeline/freshness.py), a failed run (the
+run-failure sensor for runs the daemon launches,
 `bkwh run` itself for the runs it executes, and the killed runs it marks failed) and, after
 a publication, what changed against the statuses last told (statuses_alerted_last): an
 indicator's status, Ballerup's rank in Region Hovedstaden (2.1) falling, a projection
@@ -263,6 +265,33 @@ def alert_changes(settings: Settings, changes: list[dict]) -> dict | None:
     subject = f"Beskæftigelsesstrategien: {n} {'ændring' if n == 1 else 'ændringer'} i status"
     body = "\n\n".join(f"{c['text']}\n{c['link']}" for c in changes)
     alert = {"kind": "status_changed", "changes": changes}
+    return deliver(settings, alert, subject, body)
+
+
+def alert_overdue(settings: Settings, late: list) -> dict | None:
+    """One alert for sources whose newest delivery is overdue (pipeline/freshness.py's
+    Freshness; none: nothing is sent): the report's figures stop at what they last sent."""
+    if not late:
+        return None
+    names = ", ".join(f.source for f in late)
+    subject = f"Beskæftigelsesstrategien: leverancer forsinket ({names})"
+    body = "\n".join(f.describe() for f in late) + (
+        "\n\nRapportens tal bygger på de seneste leverancer, der er kommet."
+    )
+    alert = {
+        "kind": "overdue_deliveries",
+        "sources": [
+            {
+                "source": f.source,
+                "newest_file": f.newest_file,
+                "delivered_at": f.delivered_at,
+                "age_days": None if f.age_days is None else round(f.age_days, 1),
+                "overdue_after_days": f.overdue_after_days,
+                "text": f.describe(),
+            }
+            for f in late
+        ],
+    }
     return deliver(settings, alert, subject, body)
 
 

@@ -383,8 +383,11 @@ def _check_months(month: str | None, to_month: str | None) -> None:
 
 
 def _summary(settings: Settings, log_path) -> None:
-    """Where everything is, the data's last month, and the statuses."""
+    """Where everything is, the data's last month, the statuses, and the sources whose
+    newest delivery is overdue (pipeline/freshness.py)."""
     import duckdb
+
+    from pipeline.freshness import source_freshness
 
     lines = []
     try:
@@ -403,6 +406,9 @@ def _summary(settings: Settings, log_path) -> None:
     except duckdb.Error as e:
         shown = "no publication yet" if not settings.analytics_path.exists() else str(e)
         lines.append(f"  ({hide_person_ids(shown.splitlines()[0])})")
+    # a source whose newest delivery is late: the figures stop at what it last sent
+    for late in (f for f in source_freshness(settings) if f.is_overdue):
+        lines.append(f"  overdue           {late.describe()}")
     for label, path in (
         ("report", settings.report_path),
         ("report as PDF", settings.report_pdf_path),

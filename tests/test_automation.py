@@ -315,6 +315,52 @@ def test_freshness_warns_when_a_source_is_overdue(fresh):
         assert key in graph.asset_check_keys
 
 
+def _age(folder, days: float) -> None:
+    """Every file in `folder` as if it had arrived `days` ago."""
+    then = time.time() - days * 86400
+    for path in folder.iterdir():
+        os.utime(path, (then, then))
+
+
+def _overdue_alerts(fresh) -> list[dict]:
+    path = fresh.settings.log_dir / "alerts.log"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [a for a in map(json.loads, lines) if a["kind"] == "overdue_deliveries"]
+
+
+def test_a_source_that_stops_delivering_is_told_once_per_late_delivery(fresh):
+    """No refresh runs when nothing arrives: the sensor overdue_deliveries tells it, once per
+    late delivery (its cursor), again for a later delivery that is late too."""
+    sensor = defs.resolve_sensor_def("overdue_deliveries")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+    def tick(cursor):
+        with dg.instance_for_test() as instance:
+            context = dg.build_sensor_context(instance=instance, cursor=cursor)
+            return sensor(context), context.cursor
+
+    skip, cursor = tick(None)
+    assert "on time" in skip.skip_message and _overdue_alerts(fresh) == []
+    case_system = fresh.settings.landing_dir / "case_system"
+    allowed = sources_config()["sources"]["case_system"]["overdue_after_days"]
+    _age(case_system, allowed + 2)
+    skip, cursor = tick(cursor)
+    [alert] = _overdue_alerts(fresh)
+    [late] = alert["sources"]
+    assert late["source"] == "case_system" and late["age_days"] > allowed
+    assert "OVERDUE" in late["text"] and skip.skip_message.startswith("told: case_system")
+    skip, cursor = tick(cursor)  # still late, the same delivery: told before
+    assert skip.skip_message.startswith("told before") and len(_overdue_alerts(fresh)) == 1
+    # a new delivery on time, then late in turn: told again
+    newest = max(case_system.iterdir(), key=lambda p: p.name)
+    (case_system / f"again_{newest.name}").write_bytes(newest.read_bytes())
+    skip, cursor = tick(cursor)
+    assert "on time" in skip.skip_message and json.loads(cursor) == {}
+    _age(case_system, allowed + 1)
+    tick(cursor)
+    assert len(_overdue_alerts(fresh)) == 2
+
+
 class _Hook(BaseHTTPRequestHandler):
     received: ClassVar[list[dict]] = []
 

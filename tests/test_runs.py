@@ -114,6 +114,8 @@ def test_the_summary_of_a_refresh_that_published_no_value_yet_says_so(
     assert f"published marts   {settings.analytics_path}" in said
     assert "quarantine" not in said and "report" not in said, said  # none made
     assert f"full log          {log}" in said
+    # and that nothing has been delivered, against each source's cadence (sources.yml)
+    assert "overdue           benefit_register: no delivery in landing" in said, said
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Automation: a sensor on the landing folder, the monthly schedules, a refresh after each
-successful extract, and the failure alert.
+successful extract, the failure alert, and the alert for a late delivery (overdue_deliveries:
+pipeline/freshness.py).
 
 The sensor's cursor holds each landing file's size and modification time, so each new or
 changed file starts one run, once: a restart or the next tick does not trigger again. Both
@@ -26,10 +27,11 @@ from orchestration.defs.extract.assets import extract_op
 from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from pipeline import periods
-from pipeline.alerts import WEBHOOK_ENV, deliver
+from pipeline.alerts import WEBHOOK_ENV, alert_overdue, deliver, failed_everywhere
 from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.files import stamp_of
+from pipeline.freshness import source_freshness
 from pipeline.ingest import file_month, landing_files
 from pipeline.ingest.discover import stray_files
 from pipeline.plan import Plan, plan_refresh
@@ -342,6 +344,34 @@ def recover_dead_runs_sensor(context: dg.SensorEvaluationContext):
     for line in said:
         context.log.warning(line)
     return dg.SkipReason("; ".join(said) or "no dead run holds anything")
+
+
+@dg.sensor(
+    name="overdue_deliveries",
+    description="Every hour: alerts (alerts.log, webhook, mail) when a source's newest delivery "
+    "in landing is older than its cadence allows (sources.yml overdue_after_days), once per "
+    "late delivery; told again when a later delivery is late too. A refresh runs only when "
+    "something new arrives, so a source that stops is told here.",
+    minimum_interval_seconds=3600,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def overdue_deliveries(context: dg.SensorEvaluationContext):
+    settings = Settings.from_env()
+    late = [f for f in source_freshness(settings) if f.is_overdue]
+    # the cursor: each late source's newest file when it was told ("" for an empty folder);
+    # a source on time again drops out, so that its next late delivery is told
+    told = json.loads(context.cursor) if context.cursor else {}
+    new = [f for f in late if told.get(f.source) != (f.newest_file or "")]
+    if new and failed_everywhere(alert_overdue(settings, new)):
+        new = []  # told nowhere but alerts.log: again at the next tick
+    after = {f.source: told[f.source] for f in late if f.source in told}
+    after |= {f.source: f.newest_file or "" for f in new}
+    context.update_cursor(json.dumps(after))
+    if not late:
+        return dg.SkipReason("every source's newest delivery is on time")
+    return dg.SkipReason(
+        ("told: " if new else "told before: ") + "; ".join(f.describe() for f in (new or late))
+    )
 
 
 @dg.run_failure_sensor(

@@ -22,7 +22,8 @@ from orchestration.lib.partitions import MONTHLY_SOURCES, MONTHS, month_filter
 from orchestration.lib.privacy import failing_without_person_ids
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from pipeline.config import Settings, sources_config
-from pipeline.ingest import FileOutcome, Ingestor, landing_files
+from pipeline.freshness import source_freshness
+from pipeline.ingest import FileOutcome, Ingestor
 from pipeline.suites import load_specs, source_names
 
 progress = logging.getLogger("bkwh.progress")
@@ -56,34 +57,22 @@ landing_specs = [
 
 
 def freshness(source: str, settings: Settings, now: datetime) -> dg.AssetCheckResult:
-    """When the newest file of a landing source arrived, against its cadence."""
-    rule = sources_config()["sources"][source]
-    folder = settings.landing_dir / source
-    files = [path for _, path in landing_files(settings.landing_dir, [source])]
-    expected = f"{rule['cadence']} deliveries, overdue after {rule['overdue_after_days']} days"
-    if not files:
-        return dg.AssetCheckResult(
-            passed=False,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"no delivery in {folder}; expected {expected}",
-            metadata={"cadence": rule["cadence"]},
-        )
-    newest = max(files, key=lambda p: p.stat().st_mtime)
-    delivered = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
-    age_days = (now - delivered).total_seconds() / 86400
-    passed = age_days <= rule["overdue_after_days"]
+    """When the newest file of a landing source arrived, against its cadence
+    (pipeline/freshness.py)."""
+    [found] = [f for f in source_freshness(settings, now) if f.source == source]
+    metadata: dict = {"cadence": found.cadence}
+    if found.newest_file is not None:
+        metadata |= {
+            "newest_file": found.newest_file,
+            "delivered_at": found.delivered_at.isoformat(timespec="seconds"),
+            "age_days": round(found.age_days, 2),
+            "overdue_after_days": found.overdue_after_days,
+        }
     return dg.AssetCheckResult(
-        passed=passed,
+        passed=not found.is_overdue,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"newest file {newest.name} arrived {delivered:%Y-%m-%d %H:%M} UTC, "
-        f"{age_days:.1f} days ago: {'on time' if passed else 'OVERDUE'} ({expected})",
-        metadata={
-            "newest_file": newest.name,
-            "delivered_at": delivered.isoformat(timespec="seconds"),
-            "age_days": round(age_days, 2),
-            "cadence": rule["cadence"],
-            "overdue_after_days": rule["overdue_after_days"],
-        },
+        description=found.describe().split(": ", 1)[1],
+        metadata=metadata,
     )
 
 

@@ -1,0 +1,63 @@
+"""How late each source's deliveries are, against its cadence in sources.yml (`cadence`,
+`overdue_after_days`): the newest file in its landing folder and when it arrived. One
+reading for three readers: the landing folder's freshness check in Dagster (a warning on
+the asset), the refresh's summary (`bkwh run`), and the sensor overdue_deliveries, which
+alerts once per late delivery. A refresh runs only when something new has arrived, so a
+source that stops delivering is told by the sensor, not by a refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pipeline.config import Settings, sources_config
+from pipeline.ingest.discover import landing_files
+
+
+@dataclass(frozen=True)
+class Freshness:
+    source: str
+    cadence: str
+    overdue_after_days: float
+    newest_file: str | None  # none: the folder holds no delivery
+    delivered_at: datetime | None
+    age_days: float | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.age_days is None or self.age_days > self.overdue_after_days
+
+    @property
+    def expected(self) -> str:
+        return f"{self.cadence} deliveries, overdue after {self.overdue_after_days:g} days"
+
+    def describe(self) -> str:
+        if self.newest_file is None:
+            return f"{self.source}: no delivery in landing; expected {self.expected}"
+        return (
+            f"{self.source}: newest file {self.newest_file} arrived "
+            f"{self.delivered_at:%Y-%m-%d %H:%M} UTC, {self.age_days:.1f} days ago: "
+            f"{'OVERDUE' if self.is_overdue else 'on time'} ({self.expected})"
+        )
+
+
+def source_freshness(settings: Settings, now: datetime | None = None) -> list[Freshness]:
+    """Each configured source's freshness at `now` (the time the files' times are taken
+    against; default the present), in sources.yml's order."""
+    now = now or datetime.now(UTC)
+    out = []
+    for source, rule in sources_config()["sources"].items():
+        files = [path for _, path in landing_files(settings.landing_dir, [source])]
+        newest = max(files, key=lambda p: p.stat().st_mtime) if files else None
+        delivered = datetime.fromtimestamp(newest.stat().st_mtime, UTC) if newest else None
+        out.append(
+            Freshness(
+                source=source,
+                cadence=rule["cadence"],
+                overdue_after_days=float(rule["overdue_after_days"]),
+                newest_file=newest.name if newest else None,
+                delivered_at=delivered,
+                age_days=(now - delivered).total_seconds() / 86400 if delivered else None,
+            )
+        )
+    return out
