@@ -61,9 +61,9 @@ Counts of events (1.2's offers, 5.6's sanctions) carry the persons behind them
 (int_indicator_cells: numerator_persons, denominator_persons, complement_persons; macro
 persons_behind_events): a cell is small where its count is or where the persons behind it are
 (macro is_small_cell, persons), and a sum of hidden cells gives something away where its
-count or its persons are small, its persons summed over the cells (a person in two of them
-counted twice: few persons in each may add up to the threshold where fewer than it are
-behind them together, as a sanctioned person who changed target group in the year). What
+count or the fewest persons it can hold are small (fewest_persons: a person in two of the
+cells is one, so their persons are not summed: helper-88's 3 + 4 sanctions of 2 and 3
+persons, 7 sanctions of 3 persons together, showed as 5). What
 holds for the count holds for its persons: 6 sanctions of 2 persons, determined by
 subtraction, are theirs. A count the relations only hold within bounds tells nothing of the
 persons behind it beyond what the count's bounds tell, so only a determined one is looked
@@ -135,6 +135,18 @@ def persons_behind(cells: pd.DataFrame, values: np.ndarray) -> np.ndarray:
 def is_sensitive(values: np.ndarray, persons: np.ndarray, small: int) -> np.ndarray:
     """A count, or the persons behind it, of 1 to small - 1 (is_small of either)."""
     return is_small(values, small) | is_small(persons, small)
+
+
+def fewest_persons(persons: np.ndarray, unknown, parent: int, known) -> np.ndarray:
+    """The fewest distinct persons the members `unknown` of a relation can hold together,
+    per quantity (columns QUANTITIES), from the persons behind each cell: a person in two
+    of them (a sanctioned person who changed target group in the year, an offer of each of
+    two types) is one, so their sum would overstate it. At least the most behind any one of
+    them, and at least the parent's less those of the members `known` (every person behind
+    the parent's events is behind a member's). For counts of persons, where the members add
+    up, it is their sum."""
+    most = persons[unknown].max(axis=0) if len(unknown) else np.zeros(persons.shape[1])
+    return np.maximum(most, persons[parent] - persons[known].sum(axis=0))
 
 
 @dataclass
@@ -793,8 +805,8 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
             dtype=bool,
         )
 
-    def hidden_sums_unsafe(members: np.ndarray, holds: np.ndarray) -> bool:
-        sums = values[members].sum(axis=0), persons[members].sum(axis=0)
+    def hidden_sums_unsafe(members, shown_members, parent, holds) -> bool:
+        sums = values[members].sum(axis=0), fewest_persons(persons, members, parent, shown_members)
         return bool((is_sensitive(*sums, small) & holds).any())
 
     def propagate(queue: deque) -> None:
@@ -815,15 +827,17 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
                     continue
                 to_hide = _smallest(shown_children, values, holds)
             else:
-                if not len(hidden_children) or not hidden_sums_unsafe(hidden_children, holds):
+                parent = int(relations.parent[i])
+                if not len(hidden_children) or not hidden_sums_unsafe(
+                    hidden_children, shown_children, parent, holds
+                ):
                     continue
                 useful = shown_children[~alone(shown_children)]
+                members = (hidden_children, shown_children, parent)
                 quantities = (values, persons)
-                to_hide = _next_to_hide(useful, hidden_children, quantities, holds, small, True)
+                to_hide = _next_to_hide(useful, members, quantities, holds, small, True)
                 if to_hide is None:
-                    to_hide = _next_to_hide(
-                        shown_children, hidden_children, quantities, holds, small
-                    )
+                    to_hide = _next_to_hide(shown_children, members, quantities, holds, small)
                 if to_hide is None:
                     to_hide = int(relations.parent[i])
             hidden[to_hide] = True
@@ -946,11 +960,13 @@ def _violated(relations: Relations, hidden, values, persons, small) -> np.ndarra
     child_hidden = hidden[relations.children]
     n_hidden = np.add.reduceat(child_hidden.astype(np.int64), starts)
     n_children = np.diff(relations.offsets)
-    sums = [
-        np.add.reduceat(quantity[relations.children] * child_hidden[:, None], starts)
-        for quantity in (values, persons)
-    ]
-    unsafe = (is_sensitive(*sums, small) & relations.holds).any(axis=1)
+    hidden_sums = np.add.reduceat(values[relations.children] * child_hidden[:, None], starts)
+    # the fewest persons the hidden children hold together (fewest_persons, per relation)
+    behind = persons[relations.children]
+    most = np.maximum.reduceat(behind * child_hidden[:, None], starts)
+    shown = np.add.reduceat(behind * ~child_hidden[:, None], starts)
+    fewest = np.maximum(most, persons[relations.parent] - shown)
+    unsafe = (is_sensitive(hidden_sums, fewest, small) & relations.holds).any(axis=1)
     parent_hidden = hidden[relations.parent]
     return np.where(parent_hidden, n_hidden == 0, (n_hidden > 0) & unsafe) & (n_children > 0)
 
@@ -1075,8 +1091,11 @@ def _determined_small(
                 continue
             rest = [int(c) for c in unseen if not determined[unknowns[(int(c), q)]]]
             anything_known = hidden[parent] or len(rest) < len(unseen)
-            sums = values[rest, q].sum(), persons[rest, q].sum()
-            if rest and anything_known and is_sensitive(*sums, small):
+            if not rest or not anything_known:
+                continue
+            known = [int(c) for c in children if int(c) not in rest]
+            fewest = fewest_persons(persons, rest, parent, known)[q]
+            if is_sensitive(values[rest, q].sum(), fewest, small):
                 rest_small.add(rest[0])
     if (small_values & ~fixed).any():
         ordered = [(cell, q) for cell, q in unknowns]
@@ -1174,22 +1193,31 @@ def _smallest(candidates: np.ndarray, values: np.ndarray, holds: np.ndarray) -> 
     return int(contributing[0] if len(contributing) else ordered[0])
 
 
-def _next_to_hide(candidates, hidden_children, quantities, holds, small, safe_only=False):
+def _next_to_hide(candidates, members, quantities, holds, small, safe_only=False):
     """The smallest shown member whose hiding makes the hidden members' sums safe (their
-    counts and the persons behind them: `quantities`, the values and the persons), else
-    (unless `safe_only`) the smallest that adds to an unsafe sum (and the relation is
-    looked at again)."""
+    counts and the fewest persons behind them: `quantities`, the values and the persons;
+    `members`, the relation's hidden and shown children and its parent), else (unless
+    `safe_only`) the smallest that adds to an unsafe sum (and the relation is looked at
+    again)."""
     if not len(candidates):
         return None
-    values = quantities[0]
+    hidden_children, shown_children, parent = members
+    values, persons = quantities
     ordered = _order(candidates, values)
-    base = [q[hidden_children].sum(axis=0) for q in quantities]
-    with_each = [b[None, :] + q[ordered] for b, q in zip(base, quantities, strict=True)]
-    safe = ~(is_sensitive(*with_each, small) & holds).any(axis=1)
+    base = values[hidden_children].sum(axis=0)
+    with_each = base[None, :] + values[ordered]
+    # the fewest persons with each candidate hidden too (fewest_persons, for every one)
+    most = persons[hidden_children].max(axis=0) if len(hidden_children) else 0.0
+    shown = persons[shown_children].sum(axis=0)
+    fewest_each = np.maximum(
+        np.maximum(most, persons[ordered]), persons[parent] - (shown - persons[ordered])
+    )
+    safe = ~(is_sensitive(with_each, fewest_each, small) & holds).any(axis=1)
     if safe.any():
         return int(ordered[np.argmax(safe)])
     if safe_only:
         return None
-    unsafe_now = is_sensitive(*base, small) & holds
+    fewest = fewest_persons(persons, hidden_children, parent, shown_children)
+    unsafe_now = is_sensitive(base, fewest, small) & holds
     adds = (values[ordered][:, unsafe_now] != 0).any(axis=1)
     return int(ordered[np.argmax(adds)] if adds.any() else ordered[0])

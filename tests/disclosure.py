@@ -198,7 +198,6 @@ def _solve(
         np.all(np.abs(basis) < TOLERANCE, axis=1) if basis.size else np.ones(len(unknowns), bool)
     )
     truth = np.array([values[q][cell] for (cell, q) in unknowns])
-    behind = np.array([persons[q][cell] for (cell, q) in unknowns])
     bounds = _Bounds(matrix, truth, unknowns, share, bound_matrix, [b for _, b in limits])
     found = []
     for (cell, q), column in unknowns.items():
@@ -220,7 +219,7 @@ def _solve(
             vector[column] = coefficient
         total = float(vector @ truth)
         # a hidden parent's row is (parent - hidden children) = the shown children: public
-        if np.all(vector <= 0) and (is_small(-total, small) or is_small(-vector @ behind, small)):
+        if np.all(vector <= 0) and is_small(-total, small):
             cell = next(cell for (cell, _), column in unknowns.items() if column in row)
             found.append(Disclosure(cell, "sum", -total))
         else:
@@ -231,9 +230,27 @@ def _solve(
             rest = [c for c in row if not fixed[c]]
             if 0 < len(rest) < len(row) and all(row[c] < 0 for c in rest):
                 value = float(truth[rest].sum())
-                if is_small(value, small) or is_small(behind[rest].sum(), small):
+                if is_small(value, small):
                     cell = next(cell for (cell, _), col in unknowns.items() if col == rest[0])
                     found.append(Disclosure(cell, "sum", value))
+    # the persons behind the hidden members of a relation whose sum the published cells give
+    # (its parent shown, or determined; those of them not determined): a person in two of
+    # them is one, so not their sum but the fewest they can be, at least the most behind any
+    # one and at least the parent's less the other members' (every person behind the
+    # parent's events is behind a member's)
+    for i in ids:
+        parent, members = int(relations.parent[i]), relations.members(i)
+        for q, holds in zip(QUANTITIES, relations.holds[i], strict=True):
+            if q == "c" or not holds or (hidden[parent] and not fixed[unknowns[(parent, q)]]):
+                continue
+            rest = [int(c) for c in members if hidden[c] and not fixed[unknowns[(int(c), q)]]]
+            if not rest:
+                continue
+            known = [int(c) for c in members if int(c) not in rest]
+            fewest = max(persons[q][rest].max(), persons[q][parent] - persons[q][known].sum())
+            # (a small count of persons is the sum's own disclosure, above)
+            if is_small(fewest, small) and not is_small(values[q][rest].sum(), small):
+                found.append(Disclosure(rest[0], f"sum {q} persons", float(fewest)))
     return found
 
 

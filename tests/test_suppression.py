@@ -205,9 +205,38 @@ def test_a_count_of_events_behind_few_persons_is_protected_as_a_small_count():
     assert audit(published(frame), SMALL)[0] == []
     only_primary = frame.assign(is_suppressed=frame.is_hidden)
     found = {(f.breakdown_value, f.what, f.value) for f in audit(only_primary, SMALL)[0]}
-    assert found == {("dansk", "n persons", 2.0), ("dansk", "sum", 7.0)}  # 7 of 2 persons
+    assert found == {("dansk", "n persons", 2.0)}  # 7 of 2 persons
     # the same counts of persons: nothing more hidden than by the counts
     assert hidden_values(cells(*rows)) == set()
+
+
+def test_a_person_behind_two_hidden_cells_is_one_not_two():
+    """helper-88's case: 'vestlig / A' (3 sanctions of P and Q) and 'vestlig / B' (4 of P, Q
+    and R) are hidden, each behind few persons; 'vestlig' (27 of 18) less the shown C (20 of
+    15) gives the 7 sanctions of A and B: 3 persons, though their persons summed are 5. The
+    fewest they can be is 18 - 15 = 3: D is hidden too, and the audit, which bounds the same
+    way, finds nothing left."""
+    rows = [
+        ("5.6", "herkomst", "vestlig", 35, 400, "per_100"),
+        ("5.6", "herkomst_maalgruppe", "vestlig / A", 3, 100, "per_100"),
+        ("5.6", "herkomst_maalgruppe", "vestlig / B", 4, 100, "per_100"),
+        ("5.6", "herkomst_maalgruppe", "vestlig / C", 20, 100, "per_100"),
+        ("5.6", "herkomst_maalgruppe", "vestlig / D", 8, 100, "per_100"),
+    ]
+    persons = {
+        "vestlig": (24, np.nan, np.nan),
+        "vestlig / A": (2, np.nan, np.nan),
+        "vestlig / B": (3, np.nan, np.nan),
+        "vestlig / C": (15, np.nan, np.nan),
+        "vestlig / D": (6, np.nan, np.nan),
+    }
+    frame = events(cells(*rows), persons)
+    assert hidden_values(frame) == {"vestlig / A", "vestlig / B", "vestlig / D"}
+    assert audit(published(frame), SMALL)[0] == []
+    # what summing their persons hid: A and B alone
+    summed = frame.assign(is_suppressed=frame.breakdown_value.isin(["vestlig / A", "vestlig / B"]))
+    found = {(f.breakdown_value, f.what, f.value) for f in audit(summed, SMALL)[0]}
+    assert found == {("vestlig / A", "sum n persons", 3.0)}
 
 
 def test_a_share_of_events_whose_rest_is_behind_few_persons_is_hidden():

@@ -22,7 +22,9 @@
         {%- if person_column %},
         count(distinct {{ person_column }}) as n_base_persons,
         count(distinct {{ person_column }}) filter (where {{ flag_column }}) as n_flagged_persons,
-        count(distinct {{ person_column }}) filter (where not {{ flag_column }}) as n_rest_persons
+        -- the rest: n_base - n_flagged, a row whose flag is NULL too
+        count(distinct {{ person_column }})
+            filter (where {{ flag_column }} is not true) as n_rest_persons
         {%- endif %}
     from {{ relation }}
     group by period, rollup({{ breakdown_column }})

@@ -29,7 +29,10 @@
         materialized='incremental',
         incremental_strategy='replace_rebuilt_months',
         on_schema_change='fail',
-        meta={'rebuild': {'month_column': 'period', 'months_ahead': 11}},
+        meta={
+            'rebuild': {'month_column': 'period', 'months_ahead': 11},
+            'counts_events': true,
+        },
     )
 }}
 
