@@ -16,8 +16,9 @@
 --     benefit are the mapping seed's): numerators (0.2's denominator is the year before).
 --   - 1.4's new spells of the target group dagpenge that reach week 13 (all ages) and 2.2's
 --     new dagpenge spells that reach week 13 by age group (16-66; int_unemployment_follow_up
---     both): denominators (1.4's numerator counts spells with an offer, 2.2's spells still on). Equal in every month of
---     the sample, so a hidden 1.4 dagpenge cell's base was 2.2's shown total (helper-85).
+--     both): denominators (1.4's numerator counts spells with an offer, 2.2's spells still
+--     on). Equal in every month of the sample, so a hidden 1.4 dagpenge cell's base was
+--     2.2's shown total (helper-85).
 -- Not needed any more: 3.3, 5.3 and 5.6 were counted over rolling years, whose consecutive
 --   windows share eleven months (the probe's first finding); they are counted per calendar
 --   year, and years do not overlap (README, "Known gaps in the suppression").
