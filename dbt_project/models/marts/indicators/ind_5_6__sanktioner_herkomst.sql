@@ -221,119 +221,20 @@ pairs as (
     ) }}
 ),
 
--- Sanctions cluster in persons: 6 sanctions of one person are not 6 independent events, and
--- an interval that took them so would be too narrow for a verdict. The design effect of a
--- count clustered in persons is its variance over the Poisson one, sum(n_i^2) / sum(n_i)
--- over the persons' counts n_i (each person's count its own unit: the ratio estimator's
--- variance with persons as clusters; Kish, "Survey Sampling", 1965, ch. 5; 1 where each
--- person has one sanction). The intervals take each count and its exposure divided by it:
--- the rate is the same, its variance that of the clustered count. Per origin group and
--- target group for a target group's ratio (MOVER); over the year's sanctions for the ratio
--- within target groups, one factor for all its counts, which leaves the regression's
--- estimate as it was and widens its interval by the factor's square root (a quasi-Poisson
--- scale).
-sanctions_per_person as (
-    select
-        month_date,
-        origin_group,
-        maalgruppe_code,
-        person_key,
-        count(*) as n_sanctions
-    from sanctioned
-    group by all
-),
-
-clustering as (
-    select
-        month_date,
-        origin_group,
-        maalgruppe_code,
-        sum(n_sanctions * n_sanctions) / sum(n_sanctions) as design_effect
-    from sanctions_per_person
-    group by all
-),
-
-clustering_of_year as (
-    select
-        month_date,
-        sum(n_sanctions * n_sanctions) / sum(n_sanctions) as design_effect
-    from sanctions_per_person
-    group by month_date
-),
-
-by_group_effective as (
-    select
-        by_group.month_date,
-        by_group.maalgruppe_code,
-        by_group.origin_group,
-        by_group.n_sanctions / coalesce(clustering.design_effect, 1) as n_sanctions,
-        by_group.fuldtidspersoner / coalesce(clustering.design_effect, 1) as fuldtidspersoner
-    from by_group
-    left join clustering
-        on
-            by_group.month_date = clustering.month_date
-            and by_group.origin_group = clustering.origin_group
-            and by_group.maalgruppe_code = clustering.maalgruppe_code
-),
-
-effective_pairs as (
-    {{ origin_pairs(
-        'by_group_effective', ['month_date', 'maalgruppe_code'], 'n_sanctions',
-        'fuldtidspersoner', group_column='origin_group', reference='dansk og vestlig'
-    ) }}
-),
-
-pairs_of_year as (
-    select
-        pairs.month_date,
-        pairs.maalgruppe_code,
-        pairs.k1 / coalesce(clustering_of_year.design_effect, 1) as k1,
-        pairs.n1 / coalesce(clustering_of_year.design_effect, 1) as n1,
-        pairs.k0 / coalesce(clustering_of_year.design_effect, 1) as k0,
-        pairs.n0 / coalesce(clustering_of_year.design_effect, 1) as n0
-    from pairs
-    left join clustering_of_year on pairs.month_date = clustering_of_year.month_date
-),
-
 ratios_by_target_group as (
     select
-        pairs.month_date,
-        pairs.maalgruppe_code,
-        case
-            when pairs.k0 > 0 and pairs.n1 > 0 then (pairs.k1 / pairs.n1) / (pairs.k0 / pairs.n0)
-        end as ratio,
-        {{ smallest_count(['pairs.k1', 'pairs.n1', 'pairs.k0', 'pairs.n0']) }} as smallest_count,
-        {{ comparison_bounds(
-            "'rate_ratio'", 1, 'effective_pairs.k1', 'effective_pairs.n1', 'effective_pairs.k0',
-            'effective_pairs.n0', prefix='ci'
-        ) }}
-    from pairs
-    inner join effective_pairs
-        on
-            pairs.month_date = effective_pairs.month_date
-            and pairs.maalgruppe_code = effective_pairs.maalgruppe_code
-),
-
--- the smallest count behind the ratio within target groups: of the counts themselves
-smallest_of_year as (
-    select
         month_date,
-        {{ smallest_count(['sum(k1)', 'sum(n1)', 'sum(k0)', 'sum(n0)']) }} as smallest_count
+        maalgruppe_code,
+        case when k0 > 0 and n1 > 0 then (k1 / n1) / (k0 / n0) end as ratio,
+        {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
+        {{ comparison_bounds("'rate_ratio'", 1, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
     from pairs
-    group by month_date
 ),
 
 within_target_groups as (
-    select
-        within_year.month_date,
-        within_year.estimate,
-        smallest_of_year.smallest_count
-    from (
-        {{ within_strata(
-            'rate_ratio_within_strata', 'pairs_of_year', 'month_date', 'maalgruppe_code'
-        ) }}
-    ) as within_year
-    inner join smallest_of_year on within_year.month_date = smallest_of_year.month_date
+    {{ within_strata(
+        'rate_ratio_within_strata', 'pairs', 'month_date', 'maalgruppe_code'
+    ) }}
 ),
 
 -- the rates: per origin within target group, per origin, and for the reference group
