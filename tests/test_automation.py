@@ -32,7 +32,7 @@ from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from orchestration.run import month_range
-from pipeline.config import sources_config
+from pipeline.config import SAMPLE_MARKER, sources_config
 from pipeline.ingest import Ingestor
 from pipeline.plan import plan_refresh
 from pipeline.suites import load_specs
@@ -302,6 +302,12 @@ def test_freshness_warns_when_a_source_is_overdue(fresh):
     now = datetime.now(UTC)
     sources = sources_config()["sources"]
     assert sources, "no source is configured"
+    # the generated sample is not judged: its files are as old as the day it was made
+    marker = fresh.settings.landing_dir / SAMPLE_MARKER
+    for source in sources:
+        sample = freshness(source, fresh.settings, now + timedelta(days=400))
+        assert sample.passed and "generated sample only" in sample.description
+    marker.unlink()  # deliveries of its own from here
     for source, rule in sources.items():
         on_time = freshness(source, fresh.settings, now)
         assert on_time.passed, on_time.description
@@ -309,6 +315,11 @@ def test_freshness_warns_when_a_source_is_overdue(fresh):
         overdue = freshness(source, fresh.settings, late)
         assert not overdue.passed and overdue.severity == dg.AssetCheckSeverity.WARN
         assert "OVERDUE" in overdue.description and rule["cadence"] in overdue.description
+    # a delivery named for a person is named so nowhere the check, the summary or an alert
+    # says it (pipeline.privacy)
+    (fresh.settings.landing_dir / "case_system" / "notat_0101701234.csv").write_text("x\n")
+    named = freshness("case_system", fresh.settings, now)
+    assert "0101701234" not in named.description and "notat_" in named.description
     graph = defs.resolve_asset_graph()
     for source in sources_config()["sources"]:
         key = dg.AssetCheckKey(dg.AssetKey(["landing", source]), "freshness")
@@ -333,6 +344,7 @@ def test_a_source_that_stops_delivering_is_told_once_per_late_delivery(fresh):
     late delivery (its cursor), again for a later delivery that is late too."""
     sensor = defs.resolve_sensor_def("overdue_deliveries")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()  # not the sample: judged
 
     def tick(cursor):
         with dg.instance_for_test() as instance:

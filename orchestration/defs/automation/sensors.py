@@ -362,16 +362,17 @@ def overdue_deliveries(context: dg.SensorEvaluationContext):
     # a source on time again drops out, so that its next late delivery is told
     told = json.loads(context.cursor) if context.cursor else {}
     new = [f for f in late if told.get(f.source) != (f.newest_file or "")]
-    if new and failed_everywhere(alert_overdue(settings, new)):
-        new = []  # told nowhere but alerts.log: again at the next tick
+    failed = bool(new) and failed_everywhere(alert_overdue(settings, new))
     after = {f.source: told[f.source] for f in late if f.source in told}
-    after |= {f.source: f.newest_file or "" for f in new}
+    if not failed:  # told nowhere but alerts.log: told again at the next tick
+        after |= {f.source: f.newest_file or "" for f in new}
     context.update_cursor(json.dumps(after))
     if not late:
         return dg.SkipReason("every source's newest delivery is on time")
-    return dg.SkipReason(
-        ("told: " if new else "told before: ") + "; ".join(f.describe() for f in (new or late))
-    )
+    said = "; ".join(f.describe() for f in (new or late))
+    if failed:
+        return dg.SkipReason(f"not sent by any channel (in alerts.log; again next tick): {said}")
+    return dg.SkipReason(("told: " if new else "told before: ") + said)
 
 
 @dg.run_failure_sensor(
