@@ -212,10 +212,11 @@ def test_a_count_of_events_behind_few_persons_is_protected_as_a_small_count():
 
 def test_a_person_behind_two_hidden_cells_is_one_not_two():
     """helper-88's case: 'vestlig / A' (3 sanctions of P and Q) and 'vestlig / B' (4 of P, Q
-    and R) are hidden, each behind few persons; 'vestlig' (27 of 18) less the shown C (20 of
-    15) gives the 7 sanctions of A and B: 3 persons, though their persons summed are 5. The
-    fewest they can be is 18 - 15 = 3: D is hidden too, and the audit, which bounds the same
-    way, finds nothing left."""
+    and R) are hidden, each behind few persons; 'vestlig' (35 sanctions of 24 persons) less
+    the shown C (20 of 15) and D (8 of 6) gives the 7 sanctions of A and B: 3 persons, though
+    their persons summed are 5. The fewest they can be is 24 - 15 - 6 = 3: D is hidden too,
+    and the audit, which bounds the same way, finds nothing left; it finds the 3 where only
+    A and B are hidden, as summing their persons left them."""
     rows = [
         ("5.6", "herkomst", "vestlig", 35, 400, "per_100"),
         ("5.6", "herkomst_maalgruppe", "vestlig / A", 3, 100, "per_100"),
