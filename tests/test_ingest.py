@@ -563,6 +563,21 @@ def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
     assert "is empty; a value is required" in outcome.message  # empty, not read as '..'
 
 
+def _month_with(env, rows: dict[str, int], after: str = "2024-01") -> str:
+    """The first month from `after` whose case-system export of each entity in `rows` has at
+    least that many data rows (and whose month before is in landing too): the tests take
+    their files from the world they are given, not from a month one sample happened to fill."""
+    folder = env.settings.landing_dir / "case_system"
+    months = sorted({p.stem.rsplit("_", 1)[1] for p in folder.glob("*_*.csv")})
+    for month in (m for m in months if m >= after):
+        paths = {entity: folder / f"{entity}_{month}.csv" for entity in rows}
+        if all(
+            p.exists() and len(p.read_text().splitlines()) - 1 >= rows[e] for e, p in paths.items()
+        ):
+            return month
+    raise AssertionError(f"no month of the test world has {rows}")
+
+
 def _set_cell(path, line: int, column: str, value) -> None:
     """Set `column` of the file's line `line` (1 is the header) to value(the line as a dict
     of its cells)."""
@@ -583,28 +598,28 @@ def test_a_period_still_running_has_no_end_and_an_end_before_its_start_is_refuse
     end_date): it loads, its end missing (macro runs_in_month counts it as running). An end
     before the start is refused, naming the file's row and column; so is a self-booking
     deadline before the day it was issued."""
-    deadlines_file = "self_booking_deadlines_2024-06.csv"
-    _only(
-        fresh,
-        "case_system",
-        {"offers_2024-06.csv", "partial_sick_leave_2024-06.csv", deadlines_file},
+    month = _month_with(
+        fresh, {"offers": 1, "partial_sick_leave": 2, "self_booking_deadlines": 1}, "2024-06"
     )
+    offers_file, sick_file = f"offers_{month}.csv", f"partial_sick_leave_{month}.csv"
+    deadlines_file = f"self_booking_deadlines_{month}.csv"
+    _only(fresh, "case_system", {offers_file, sick_file, deadlines_file})
     folder = fresh.settings.landing_dir / "case_system"
-    _set_cell(folder / "offers_2024-06.csv", 2, "end_date", lambda row: "")
+    _set_cell(folder / offers_file, 2, "end_date", lambda row: "")
     # line 3: an end the day before its start; line 2: a deadline the day before its issue
-    sick = folder / "partial_sick_leave_2024-06.csv"
+    sick = folder / sick_file
     _set_cell(sick, 3, "end_date", lambda row: _day_before(row["start_date"]))
     _set_cell(folder / deadlines_file, 2, "deadline_date", lambda r: _day_before(r["issued_date"]))
 
     outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
 
-    assert outcomes["offers_2024-06.csv"].status == "loaded"
+    assert outcomes[offers_file].status == "loaded"
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         open_ended = con.execute(
             "select _row_number from raw.case_system_offers where end_date is null"
         ).fetchall()
     assert open_ended == [(2,)]
-    refused = outcomes["partial_sick_leave_2024-06.csv"]
+    refused = outcomes[sick_file]
     assert refused.status == "quarantined"
     assert "row 3, column 'end_date'" in refused.message, refused.message
     refused = outcomes[deadlines_file]
@@ -618,7 +633,11 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
     whole refresh on most months' first days: helper-79). A finished month's export of its
     header alone is refused as before, naming why; a later delivery of the running month
     with rows replaces the empty one, and one of its header alone after that is refused."""
-    running, finished = "sanctions_2024-06.csv", "offers_2024-05.csv"
+    month = _month_with(fresh, {"sanctions": 1}, "2024-06")
+    first = date.fromisoformat(f"{month}-01")
+    before = (first - timedelta(days=1)).strftime("%Y-%m")
+    running, finished = f"sanctions_{month}.csv", f"offers_{before}.csv"
+    assert (fresh.settings.landing_dir / "case_system" / finished).exists(), finished
     _only(fresh, "case_system", {running, finished})
     folder = fresh.settings.landing_dir / "case_system"
     full = (folder / running).read_text()
@@ -626,14 +645,15 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
         path = folder / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
 
-    outcomes = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 6, 3)).run()}
+    outcomes = {o.file: o for o in Ingestor(fresh.settings, today=first.replace(day=3)).run()}
 
     assert outcomes[running].status == "loaded" and outcomes[running].rows == 0
     assert outcomes[finished].status == "quarantined"
     assert "the file has a header but no data rows" in outcomes[finished].message
     # the day after, the month's first sanctions: the delivery with rows is the current one
     (folder / running).write_text(full)
-    again = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 7, 1)).run()}
+    after = (first + timedelta(days=31)).replace(day=1)
+    again = {o.file: o for o in Ingestor(fresh.settings, today=after).run()}
     assert again[running].status == "loaded" and again[running].rows > 0
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         [(current,)] = con.execute(
@@ -643,7 +663,7 @@ def test_a_month_so_far_without_rows_loads_and_a_finished_month_without_rows_is_
     # its header alone once rows came is refused: a month's rows are not replaced by none
     # (helper-80), even while it runs
     (folder / running).write_text(full.splitlines()[0] + "\n")
-    emptied = {o.file: o for o in Ingestor(fresh.settings, today=date(2024, 6, 20)).run()}
+    emptied = {o.file: o for o in Ingestor(fresh.settings, today=first.replace(day=20)).run()}
     assert emptied[running].status == "quarantined"
     assert "no data rows" in emptied[running].message
 

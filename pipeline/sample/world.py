@@ -465,12 +465,15 @@ def simulate_register(
                 (S["foertidspension"], 0.0005),
             ],
         )
+        # uddannelseshjælp's target group is the under-30s without a vocational education
+        # (LAB § 2 nr. 4-5): turning 30 or completing one moves a person to kontanthjælp
+        outgrown = np.where((age >= 30) | educated, 1.0, 0.0)
         move(
             "uh_uddannelsesparat",
             [
                 (0, 0.034 * exit_f),
                 (S["uh_aktivitetsparat"], 0.004),
-                (S["kh_jobparat"], np.where(age >= 30, 1.0, 0.0)),
+                (S["kh_jobparat"], outgrown),
             ],
         )
         move(
@@ -478,7 +481,7 @@ def simulate_register(
             [
                 (0, 0.010 * exit_f),
                 (S["uh_uddannelsesparat"], 0.006),
-                (S["kh_aktivitetsparat"], np.where(age >= 30, 1.0, 0.0)),
+                (S["kh_aktivitetsparat"], outgrown),
             ],
         )
         move("sygedagpenge", [(0, 0.085), (S["jobafklaring"], np.where(dur >= 22, 0.01, 0.0))])
