@@ -565,8 +565,8 @@ def test_an_empty_statbank_area_is_refused_naming_its_column(fresh):
 
 def _month_with(env, rows: dict[str, int], after: str = "2024-01") -> str:
     """The first month from `after` whose case-system export of each entity in `rows` has at
-    least that many data rows (and whose month before is in landing too): the tests take
-    their files from the world they are given, not from a month one sample happened to fill."""
+    least that many data rows: the tests take their files from the world they are given, not
+    from a month one sample happened to fill."""
     folder = env.settings.landing_dir / "case_system"
     months = sorted({p.stem.rsplit("_", 1)[1] for p in folder.glob("*_*.csv")})
     for month in (m for m in months if m >= after):
