@@ -41,16 +41,21 @@ class Freshness:
     def expected(self) -> str:
         return f"{self.cadence} deliveries, overdue after {self.overdue_after_days:g} days"
 
-    def describe(self) -> str:
+    @property
+    def state(self) -> str:
+        """What the newest delivery is against the cadence, in words."""
         if self.newest_file is None and self.sample_files:
-            return f"{self.source}: the generated sample only, not judged ({self.expected})"
+            return f"the generated sample only, not judged ({self.expected})"
         if self.newest_file is None:
-            return f"{self.source}: no delivery in landing; expected {self.expected}"
+            return f"no delivery in landing; expected {self.expected}"
         return (
-            f"{self.source}: newest file {self.newest_file} arrived "
+            f"newest file {self.newest_file} arrived "
             f"{self.delivered_at:%Y-%m-%d %H:%M} UTC, {self.age_days:.1f} days ago: "
             f"{'OVERDUE' if self.is_overdue else 'on time'} ({self.expected})"
         )
+
+    def describe(self) -> str:
+        return f"{self.source}: {self.state}"
 
 
 def source_freshness(settings: Settings, now: datetime | None = None) -> list[Freshness]:

@@ -149,7 +149,14 @@ def fewest_persons(persons: np.ndarray, unknown, parent: int, known) -> np.ndarr
     the parent's events is behind a member's). For counts of persons, where the members add
     up, it is their sum."""
     most = persons[unknown].max(axis=0) if len(unknown) else np.zeros(persons.shape[1])
-    return np.maximum(most, persons[parent] - persons[known].sum(axis=0))
+    return fewest_from(most, persons[parent], persons[known].sum(axis=0))
+
+
+def fewest_from(most, behind_parent, behind_known):
+    """fewest_persons from its parts, for one relation or many at once (arrays that
+    broadcast): the most behind one unknown member, the parent's persons, and the sum of
+    the known members'."""
+    return np.maximum(most, behind_parent - behind_known)
 
 
 @dataclass
@@ -976,7 +983,7 @@ def _violated(relations: Relations, hidden, values, persons, small) -> np.ndarra
     behind = persons[relations.children]
     most = np.maximum.reduceat(behind * child_hidden[:, None], starts)
     shown = np.add.reduceat(behind * ~child_hidden[:, None], starts)
-    fewest = np.maximum(most, persons[relations.parent] - shown)
+    fewest = fewest_from(most, persons[relations.parent], shown)
     unsafe = (is_sensitive(hidden_sums, fewest, small) & relations.holds).any(axis=1)
     parent_hidden = hidden[relations.parent]
     return np.where(parent_hidden, n_hidden == 0, (n_hidden > 0) & unsafe) & (n_children > 0)
@@ -1220,8 +1227,8 @@ def _next_to_hide(candidates, members, quantities, holds, small, safe_only=False
     # the fewest persons with each candidate hidden too (fewest_persons, for every one)
     most = persons[hidden_children].max(axis=0) if len(hidden_children) else 0.0
     shown = persons[shown_children].sum(axis=0)
-    fewest_each = np.maximum(
-        np.maximum(most, persons[ordered]), persons[parent] - (shown - persons[ordered])
+    fewest_each = fewest_from(
+        np.maximum(most, persons[ordered]), persons[parent], shown - persons[ordered]
     )
     safe = ~(is_sensitive(with_each, fewest_each, small) & holds).any(axis=1)
     if safe.any():

@@ -51,8 +51,10 @@ from pipeline.suppression import (
     QUANTITIES,
     Relations,
     comparison_components,
+    fewest_from,
     find_relations,
     is_small,
+    persons_behind,
     with_remainders,
     year_before_pairs,
 )
@@ -86,13 +88,14 @@ def audit(
     hidden = cells.is_suppressed.to_numpy(dtype=bool)
     found: list[Disclosure] = []
     # the persons behind each quantity: an events model's, else the count's own
-    persons = {"n": n, "d": d, "c": d - n}
+    behind = persons_behind(cells, np.stack([n, d, d - n], axis=1))
+    persons = dict(zip(QUANTITIES, behind.T, strict=True))
     for q, column in zip(QUANTITIES, PERSONS, strict=True):
-        if column in cells:
-            given = cells[column].to_numpy(dtype="float64")
-            persons[q] = np.where(np.isnan(given), persons[q], given)
-            for cell in np.flatnonzero(~hidden & is_small(given, small)):
-                found.append(Disclosure(int(cell), f"{q} persons", float(given[cell])))
+        if column not in cells:
+            continue
+        given = cells[column].to_numpy(dtype="float64")  # a shown count of events
+        for cell in np.flatnonzero(~hidden & is_small(given, small)):
+            found.append(Disclosure(int(cell), f"{q} persons", float(given[cell])))
 
     shown_shares = ~hidden & share & ~cells.is_comparison.to_numpy(dtype=bool)
     for cell in np.flatnonzero(shown_shares & is_small(d - n, small)):
@@ -135,10 +138,7 @@ def audit(
     return named, len(by_system)
 
 
-def _solve(
-    ids, relations, hidden, share, values, small, bound_ids=(), persons=None
-) -> list[Disclosure]:
-    persons = persons or {"n": values["n"], "d": values["d"], "c": values["d"] - values["n"]}
+def _solve(ids, relations, hidden, share, values, small, bound_ids, persons) -> list[Disclosure]:
     unknowns: dict[tuple[int, str], int] = {}
     rows: list[dict[int, float]] = []
     for i in ids:
@@ -247,7 +247,8 @@ def _solve(
             if not rest:
                 continue
             known = [int(c) for c in members if int(c) not in rest]
-            fewest = max(persons[q][rest].max(), persons[q][parent] - persons[q][known].sum())
+            behind = persons[q]
+            fewest = fewest_from(behind[rest].max(), behind[parent], behind[known].sum())
             # (a small count of persons is the sum's own disclosure, above)
             if is_small(fewest, small) and not is_small(values[q][rest].sum(), small):
                 found.append(Disclosure(rest[0], f"sum {q} persons", float(fewest)))

@@ -98,14 +98,11 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- the interval a model computed itself, where it has the columns, and what that interval is
-    (interval_method, a code of seed interval_methods, e.g. rounding; NULL: its unit's method);
-    else none -#}
-{% macro given_interval(model) -%}
-    {%- set columns = adapter.get_columns_in_relation(ref(model)) | map(attribute='name')
-        | list if execute else [] -%}
-    {%- for column, type in [('ci_lower', 'double'), ('ci_upper', 'double'), ('interval_method', 'varchar')] -%}
-        {{ column if column in columns else 'null::' ~ type ~ ' as ' ~ column }}
-        {{- ', ' if not loop.last }}
-    {%- endfor -%}
+{#- the interval a model computed itself, where it has the columns (`columns`: macro
+    model_columns), and what that interval is (interval_method, a code of seed
+    interval_methods, e.g. rounding; NULL: its unit's method); else none -#}
+{% macro given_interval(columns) -%}
+    {{ optional_columns(
+        columns, [('ci_lower', 'double'), ('ci_upper', 'double'), ('interval_method', 'varchar')]
+    ) }}
 {%- endmacro %}

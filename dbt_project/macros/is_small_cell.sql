@@ -30,15 +30,13 @@
 {%- endmacro %}
 {#-
     The persons behind an events model's counts (macro is_small_cell's `persons`), where the
-    model has them: numerator_persons, denominator_persons, complement_persons (the persons
+    model has them (`columns`: macro model_columns): numerator_persons, denominator_persons, complement_persons (the persons
     behind denominator - numerator: 1.2's offers not on time); NULL where its counts are of
     persons themselves. pipeline/suppression.py hides a count behind 1-4 persons where it is
     shown or a subtraction determines it, and a sum of hidden cells that holds as few persons
     (fewest_persons). A model declares that it counts events with config meta counts_events.
 -#}
-{% macro persons_behind_events(model) -%}
-    {%- set columns = adapter.get_columns_in_relation(ref(model)) | map(attribute='name')
-        | list if execute else [] -%}
+{% macro persons_behind_events(model, columns) -%}
     {#- a model that says it counts events (config meta counts_events) must give them: else
         the suppression would take its events for persons without a word -#}
     {%- if execute -%}
@@ -51,8 +49,9 @@
                 ~ ': the small-cell rule would take its events for persons') }}
         {%- endif -%}
     {%- endif -%}
-    {%- for column in ['numerator_persons', 'denominator_persons', 'complement_persons'] -%}
-        {{ column if column in columns else 'null::double as ' ~ column }}
-        {{- ', ' if not loop.last }}
-    {%- endfor -%}
+    {{ optional_columns(
+        columns,
+        [('numerator_persons', 'double'), ('denominator_persons', 'double'),
+            ('complement_persons', 'double')]
+    ) }}
 {%- endmacro %}

@@ -71,7 +71,7 @@ def freshness(source: str, settings: Settings, now: datetime) -> dg.AssetCheckRe
     return dg.AssetCheckResult(
         passed=not found.is_overdue,
         severity=dg.AssetCheckSeverity.WARN,
-        description=found.describe().split(": ", 1)[1],
+        description=found.state,
         metadata=metadata,
     )
 

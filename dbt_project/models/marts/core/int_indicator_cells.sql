@@ -52,6 +52,7 @@ with
 
 unioned as (
     {% for model in indicator_models %}
+        {%- set columns = model_columns(model) %}
         select
             indicator_id,
             '{{ model }}' as model_name,
@@ -65,8 +66,8 @@ unioned as (
             value,
             unit,
             is_suppressed as is_hidden,
-            {{ given_interval(model) }},
-            {{ persons_behind_events(model) }},
+            {{ given_interval(columns) }},
+            {{ persons_behind_events(model, columns) }},
             case
                 when area_code = {{ var('home_municipality') }}
                     then {{ revision_months_of(model, 'home') }}
