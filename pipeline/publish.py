@@ -54,8 +54,9 @@ COUNT_COLUMNS = ("numerator", "denominator")
 VALUES_TABLE = "fct_indicator_values"
 CELL_KEY = ("indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value")
 # blanked with the counts in a suppressed cell: the value, and its interval (which would
-# give the value away) with what that interval is (no interval is shown)
-VALUE_COLUMNS = ("value", "ci_lower", "ci_upper", "interval_method")
+# give the value away) with what that interval is and the design effect it took (no interval
+# is shown)
+VALUE_COLUMNS = ("value", "ci_lower", "ci_upper", "interval_method", "design_effect")
 
 
 @dataclass

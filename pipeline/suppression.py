@@ -59,7 +59,7 @@ them, in model int_disclosure_links: see the last item):
 
 Counts of events (1.2's offers, 5.6's sanctions) carry the persons behind them
 (int_indicator_cells: numerator_persons, denominator_persons, complement_persons; macro
-persons_behind_events): a cell is small where its count is or where the persons behind it are
+events_columns): a cell is small where its count is or where the persons behind it are
 (macro is_small_cell, persons), and a sum of hidden cells gives something away where its
 count or the fewest persons it can hold are small (fewest_persons: a person in two of the
 cells is one, so their persons are not summed: helper-88's 3 + 4 sanctions of 2 and 3

@@ -5,7 +5,7 @@
     out and enforces the contract's columns for every indicator. With `persons` (the counts are
     of events: share_counts' person_column), the persons behind the numerator, the denominator
     and the complement too (numerator_persons, denominator_persons, complement_persons: macro
-    persons_behind_events).
+    events_columns).
 -#}
 {% macro ballerup_share_rows(indicator_id, counts, period_type='month', persons=false) %}
     select

@@ -74,7 +74,8 @@
 {#-
     The 95 % interval of a value's change since a year before (fct_indicator_status), as
     columns change_ci_lower and change_ci_upper, from relations `now` and `before` (value,
-    ci_lower, ci_upper, numerator, denominator) and `now`'s interval_method, scale and
+    ci_lower, ci_upper, effective_numerator, effective_denominator: macro effective_counts)
+    and `now`'s interval_method, scale and
     compares_cells (seed units). A comparison of two groups (5.0's gap, 5.6's ratio: its
     unit compares cells) has no counts of its own: its change's interval is the MOVER one
     from the two years' own intervals (pipeline/stats.py difference_interval). Any other
@@ -91,8 +92,8 @@
             )
         else {{ comparison_bound(
             now ~ '.interval_method', now ~ '.scale',
-            now ~ '.numerator', now ~ '.denominator',
-            before ~ '.numerator', before ~ '.denominator', bound
+            now ~ '.effective_numerator', now ~ '.effective_denominator',
+            before ~ '.effective_numerator', before ~ '.effective_denominator', bound
         ) }}
     end as change_ci_{{ suffix }}{{ ',' if not loop.last }}
     {%- endfor %}
@@ -105,4 +106,24 @@
     {{ optional_columns(
         columns, [('ci_lower', 'double'), ('ci_upper', 'double'), ('interval_method', 'varchar')]
     ) }}
+{%- endmacro %}
+
+{#- A cell's counts as its interval takes them (`cell`: a relation with numerator,
+    denominator and design_effect, fct_indicator_values' columns), as columns
+    effective_numerator and effective_denominator: divided by the period's design effect
+    where the indicator counts events (macro design_effect), else as they are. With
+    `interval_given`, NULL where the cell has no interval (a period with too few events for
+    a design effect; counts beside a value they do not make): no change is computed from
+    counts whose uncertainty the cell does not state. -#}
+{% macro effective_counts(cell, interval_given=false) -%}
+    {%- for count in ['numerator', 'denominator'] %}
+    {%- if interval_given %}
+    case
+        when {{ cell }}.ci_lower is not null or {{ cell }}.ci_upper is not null
+            then {{ cell }}.{{ count }} / coalesce({{ cell }}.design_effect, 1)
+    end as effective_{{ count }}
+    {%- else %}
+    {{ cell }}.{{ count }} / coalesce({{ cell }}.design_effect, 1) as effective_{{ count }}
+    {%- endif %}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}

@@ -29,29 +29,31 @@
     {%- endif %}
 {%- endmacro %}
 {#-
-    The persons behind an events model's counts (macro is_small_cell's `persons`), where the
-    model has them (`columns`: macro model_columns): numerator_persons, denominator_persons, complement_persons (the persons
-    behind denominator - numerator: 1.2's offers not on time); NULL where its counts are of
-    persons themselves. pipeline/suppression.py hides a count behind 1-4 persons where it is
-    shown or a subtraction determines it, and a sum of hidden cells that holds as few persons
-    (fewest_persons). A model declares that it counts events with config meta counts_events.
+    What an events model gives beside its counts, where it has them (`columns`: macro
+    model_columns): the persons behind them (macro is_small_cell's `persons`):
+    numerator_persons, denominator_persons, complement_persons (the persons behind
+    denominator - numerator: 1.2's offers not on time); and the period's design_effect
+    (macro design_effect), by which the intervals take its counts as clustered in persons.
+    NULL where its counts are of persons themselves. pipeline/suppression.py hides a count
+    behind 1-4 persons where it is shown or a subtraction determines it, and a sum of hidden
+    cells that holds as few persons (fewest_persons). A model declares that it counts events
+    with config meta counts_events.
 -#}
-{% macro persons_behind_events(model, columns) -%}
+{% macro events_columns(model, columns) -%}
+    {%- set wanted = ['numerator_persons', 'denominator_persons', 'complement_persons',
+        'design_effect'] -%}
     {#- a model that says it counts events (config meta counts_events) must give them: else
-        the suppression would take its events for persons without a word -#}
+        the suppression would take its events for persons, and the intervals its events for
+        independent ones, without a word -#}
     {%- if execute -%}
         {%- set node = graph.nodes.values() | selectattr('name', 'equalto', model) | first -%}
-        {%- set missing = ['numerator_persons', 'denominator_persons', 'complement_persons']
-            | reject('in', columns) | list -%}
+        {%- set missing = wanted | reject('in', columns) | list -%}
         {%- if node.config.meta.get('counts_events') and missing -%}
             {{ exceptions.raise_compiler_error(
                 model ~ ' counts events (meta counts_events) but has no ' ~ missing | join(', ')
-                ~ ': the small-cell rule would take its events for persons') }}
+                ~ ': the small-cell rule would take its events for persons, or its intervals'
+                ~ ' them for independent events') }}
         {%- endif -%}
     {%- endif -%}
-    {{ optional_columns(
-        columns,
-        [('numerator_persons', 'double'), ('denominator_persons', 'double'),
-            ('complement_persons', 'double')]
-    ) }}
+    {{ optional_columns(columns, zip(wanted, ['double'] * wanted | length) | list) }}
 {%- endmacro %}

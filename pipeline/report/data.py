@@ -117,8 +117,8 @@ order by indicator_id, is_total desc, first_period
 HISTORY_SQL = f"""
 select
     v.indicator_id, v.period, v.period_type, a.area_name, v.breakdown, v.breakdown_value,
-    b.label_da, v.value, v.ci_lower, v.ci_upper, v.interval_method, v.numerator,
-    v.denominator, v.unit,
+    b.label_da, v.value, v.ci_lower, v.ci_upper, v.interval_method, v.design_effect,
+    v.numerator, v.denominator, v.unit,
     v.is_suppressed, v.is_provisional, v.series_since_reform_id
 from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)

@@ -144,6 +144,7 @@ latest_values as (
         ballerup.is_provisional,
         ballerup.numerator,
         ballerup.denominator,
+        {{ effective_counts('ballerup', interval_given=true) }},
         ballerup.ci_lower,
         ballerup.ci_upper,
         ballerup.unit,
@@ -171,6 +172,7 @@ a_year_before as (
         ballerup.value,
         ballerup.numerator,
         ballerup.denominator,
+        {{ effective_counts('ballerup', interval_given=true) }},
         ballerup.ci_lower,
         ballerup.ci_upper,
         {{ persons_behind('ballerup', 'interval_methods') }} as persons
@@ -183,7 +185,8 @@ a_year_before as (
 ),
 
 -- the change's interval (macro change_bounds): a share's from both years' counts (Newcombe),
--- a rate's likewise, a comparison's of two groups (5.0's gap) from both years' intervals (MOVER)
+-- a rate's likewise, each as its interval takes it (macro effective_counts), a comparison's of
+-- two groups (5.0's gap) from both years' intervals (MOVER)
 changes as (
     select
         a_year_before.indicator_id,

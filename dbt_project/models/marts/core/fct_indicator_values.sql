@@ -23,13 +23,28 @@ calendar as (
     select * from {{ ref('int_calendar_months') }}
 ),
 
+-- A count of events is taken divided by its period's design effect (macro design_effect:
+-- 1.2's offers, 5.6's sanctions cluster in persons): its value the same, its interval the
+-- clustered count's. A method its model gave is the row's (none: a period with too few events
+-- for a design effect, which gets no interval).
+with_effective_counts as (
+    select
+        *,
+        {{ effective_counts('suppressed') }}
+    from suppressed
+),
+
 with_intervals as (
     select
-        suppressed.* exclude (ci_lower, ci_upper, interval_method),
-        coalesce(suppressed.interval_method, units.interval_method) as interval_method,
-        {{ interval_bounds('units.interval_method', 'units.scale', given='suppressed.ci') }}
-    from suppressed
-    left join units on suppressed.unit = units.unit
+        cells.* exclude (ci_lower, ci_upper, interval_method),
+        coalesce(cells.interval_method, units.interval_method) as interval_method,
+        {{ interval_bounds(
+            'coalesce(cells.interval_method, units.interval_method)', 'units.scale',
+            given='cells.ci', numerator='cells.effective_numerator',
+            denominator='cells.effective_denominator', value='cells.value'
+        ) }}
+    from with_effective_counts as cells
+    left join units on cells.unit = units.unit
 ),
 
 -- The latest months its sources still revise (macro revision_months_of) are provisional:
@@ -145,6 +160,7 @@ final as (
         ci_lower::double as ci_lower,
         ci_upper::double as ci_upper,
         interval_method::varchar as interval_method,
+        design_effect::double as design_effect,
         unit::varchar as unit,
         is_suppressed::boolean as is_suppressed,
         is_provisional::boolean as is_provisional,

@@ -1,8 +1,9 @@
 -- Every indicator's cells in one long table, before secondary suppression
 -- (int_indicator_suppression): the contract key, counts and value of each, is_hidden by the
 -- primary rule of its model (macro is_small_cell), the persons behind an events model's
--- counts (macro persons_behind_events: not published), whether it is a share of persons (its
--- complement is a count of persons too), whether it compares cells (seed units:
+-- counts (not published) and its period's design effect (macro events_columns), whether it
+-- is a share of persons (its complement is a count of persons too), whether it compares
+-- cells (seed units:
 -- compares_cells), whether it is a change since a year before (compares_year_before:
 -- its denominator is the count of a year earlier), the interval a model computed itself
 -- (a comparison of two groups: macro comparison_bounds), how many recent months its
@@ -67,7 +68,7 @@ unioned as (
             unit,
             is_suppressed as is_hidden,
             {{ given_interval(columns) }},
-            {{ persons_behind_events(model, columns) }},
+            {{ events_columns(model, columns) }},
             case
                 when area_code = {{ var('home_municipality') }}
                     then {{ revision_months_of(model, 'home') }}

@@ -2,7 +2,8 @@
 -- placement was registered no later than the start date; per offer type and in all.
 -- Ballerup's own case data: there is no benchmark, the comparison is the trend.
 -- It counts offers, not persons: a person may start two in a month. The persons behind each
--- count are counted too, and a cell is small where they are (macro is_small_cell, persons).
+-- count are counted too, and a cell is small where they are (macro is_small_cell, persons),
+-- and its intervals take the offers as clustered in persons (macro design_effect).
 with
 
 offers as (
@@ -31,11 +32,27 @@ counts as (
     ) }}
 ),
 
+-- a person's several offers in a month are not independent: the month's design effect
+-- (macro design_effect) widens the intervals by it
+design_effects as (
+    {{ design_effect('flagged', 'period') }}
+),
+
 final as (
     {{ ballerup_share_rows('1.2', 'counts', persons=true) }}
+),
+
+with_design_effect as (
+    select
+        final.*,
+        design_effects.design_effect,
+        -- too few offers in the month for a design effect: no interval
+        case when design_effects.design_effect is null then 'none' end as interval_method
+    from final
+    left join design_effects on final.period = design_effects.period
 )
 
 select
     *,
     {{ is_small_cell(persons=true) }} as is_suppressed
-from final
+from with_design_effect

@@ -20,7 +20,10 @@
 -- all its 12 months are in the calendar.
 -- It counts sanctions, not persons: one person may have several in a year. The persons behind
 -- each rate's sanctions are counted too (numerator_persons), and a cell is small where they
--- are (macro is_small_cell, persons): 6 sanctions of 2 persons are theirs.
+-- are (macro is_small_cell, persons): 6 sanctions of 2 persons are theirs. Nor are one
+-- person's sanctions independent events: the intervals take each count and its exposure
+-- divided by the year's design effect (macro design_effect), the ratios' here and the rates'
+-- in fct_indicator_values.
 -- Month-incremental (macro rebuilt_months): a year's row (its period the year's first day)
 -- covers the 11 months after it (months_ahead), so a load from any month of a year rebuilds
 -- that year whole.
@@ -221,20 +224,71 @@ pairs as (
     ) }}
 ),
 
+-- the year's design effect of its sanctions, over every target group and origin
+design_effects as (
+    {{ design_effect('sanctioned', 'month_date') }}
+),
+
+-- the counts and exposures as the intervals take them: divided by the design effect (the
+-- rates and ratios the same, their variance the clustered counts'; for the regression within
+-- target groups the estimate the same and its interval wider by the factor's square root, a
+-- quasi-Poisson scale). A year without one (too few sanctions) has no interval
+-- (with_design_effect).
+effective_pairs as (
+    select
+        pairs.month_date,
+        pairs.maalgruppe_code,
+        design_effects.design_effect,
+        pairs.k1 / coalesce(design_effects.design_effect, 1) as k1,
+        pairs.n1 / coalesce(design_effects.design_effect, 1) as n1,
+        pairs.k0 / coalesce(design_effects.design_effect, 1) as k0,
+        pairs.n0 / coalesce(design_effects.design_effect, 1) as n0
+    from pairs
+    left join design_effects on pairs.month_date = design_effects.month_date
+),
+
 ratios_by_target_group as (
     select
-        month_date,
-        maalgruppe_code,
-        case when k0 > 0 and n1 > 0 then (k1 / n1) / (k0 / n0) end as ratio,
-        {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
-        {{ comparison_bounds("'rate_ratio'", 1, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
+        pairs.month_date,
+        pairs.maalgruppe_code,
+        case
+            when pairs.k0 > 0 and pairs.n1 > 0 then (pairs.k1 / pairs.n1) / (pairs.k0 / pairs.n0)
+        end as ratio,
+        {{ smallest_count(['pairs.k1', 'pairs.n1', 'pairs.k0', 'pairs.n0']) }} as smallest_count,
+        {{ comparison_bounds(
+            "'rate_ratio'", 1, 'effective.k1', 'effective.n1', 'effective.k0', 'effective.n0',
+            prefix='ci'
+        ) }}
     from pairs
+    inner join effective_pairs as effective
+        on
+            pairs.month_date = effective.month_date
+            and pairs.maalgruppe_code = effective.maalgruppe_code
+),
+
+within_year as (
+    {{ within_strata(
+        'rate_ratio_within_strata', 'effective_pairs', 'month_date', 'maalgruppe_code'
+    ) }}
+),
+
+-- the smallest count behind the ratio within target groups: of the counts themselves, not of
+-- the effective ones the regression took
+smallest_of_year as (
+    select
+        month_date,
+        {{ smallest_count(['sum(k1)', 'sum(n1)', 'sum(k0)', 'sum(n0)']) }} as smallest_count
+    from pairs
+    group by month_date
 ),
 
 within_target_groups as (
-    {{ within_strata(
-        'rate_ratio_within_strata', 'pairs', 'month_date', 'maalgruppe_code'
-    ) }}
+    select
+        within_year.month_date,
+        within_year.estimate,
+        smallest_of_year.smallest_count
+    from within_year
+    inner join smallest_of_year on within_year.month_date = smallest_of_year.month_date
 ),
 
 -- the rates: per origin within target group, per origin, and for the reference group
@@ -349,11 +403,23 @@ final as (
         null::double as denominator_persons,
         null::double as complement_persons
     from comparisons
+),
+
+-- the year's design effect on each of its rows; a year without one has no interval
+with_design_effect as (
+    select
+        final.* exclude (ci_lower, ci_upper),
+        design_effects.design_effect,
+        case when design_effects.design_effect is not null then final.ci_lower end as ci_lower,
+        case when design_effects.design_effect is not null then final.ci_upper end as ci_upper,
+        case when design_effects.design_effect is null then 'none' end as interval_method
+    from final
+    left join design_effects on final.period = design_effects.month_date
 )
 
 select
     *,
     {{ is_small_cell(persons=true) }} as is_suppressed,
     {{ newest_load() }} as loaded_through
-from final
+from with_design_effect
 where {{ rebuilt_months('period') }}
