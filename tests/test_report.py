@@ -1079,7 +1079,7 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     history = _rows(
         built.settings.analytics_path,
         "select d.focus_area_label, v.indicator_id, v.value, v.numerator, v.is_suppressed, "
-        "v.interval_method, v.series_since_reform_id "
+        "v.interval_method, v.series_since_reform_id, v.design_effect "
         "from marts.fct_indicator_values v join marts.dim_indicator d using (indicator_id) "
         f"where v.area_code = {HOME} or v.area_code = d.comparator_area_code "
         "or list_contains(d.also_compared_area_codes, v.area_code)",
@@ -1106,6 +1106,11 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         series_col = header.index("Serie efter reform")
         assert sorted(str(c[series_col]) for c in cells) == sorted(
             str(reform_names.get(h["series_since_reform_id"])) for h in mine
+        ), label
+        # the design effect an events count's interval took (macros/design_effect.sql)
+        effect_col = header.index("Designeffekt")
+        assert sorted(str(c[effect_col]) for c in cells) == sorted(
+            str(h["design_effect"]) for h in mine
         ), label
     assert any(h["series_since_reform_id"] for h in history), "no row after a reform"
     in_force = [r for r in _seed("reforms") if r["status"] == "in_force"]
