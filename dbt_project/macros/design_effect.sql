@@ -7,21 +7,30 @@
     The factor is the design-weighted mean cluster size sum(m^2) / sum(m) over the persons'
     counts m in the period: Kish's design effect of a clustered sample, 1 + (m - 1) rho with
     m that weighted mean (Kish, "Survey Sampling", 1965; R's DMAR::design_effect computes it
-    so), at the intra-cluster correlation rho = 1, the largest it can be. For a count of
-    events it is also the with-replacement variance estimate of a sum of persons' counts,
-    sum(m^2), over the Poisson one, sum(m). 1 where every person has one event.
+    so), at the intra-cluster correlation rho = 1. For a count of events it is the
+    with-replacement variance estimate of a sum of persons' counts, sum(m^2), over the
+    Poisson one, sum(m). 1 where every person has one event.
 
-    It is pooled over the whole period (every cell of the indicator: a cell holds part of a
-    person's events, so the period's factor is at least its cells'), not computed per cell:
+    It is pooled over the whole period (every cell of the indicator), not computed per cell:
     a cell's own factor, with its published counts and bounds, would give back sum m(m - 1)
     of that cell, how many of its persons had more than one event (helper-89, December 2026).
-    The pooled factor is rounded up to steps of var design_effect_step and is at least 1, so
-    that it tells sum m(m - 1) of the period only to a band of step x events; a period with
-    fewer than var design_effect_min_events events gets none (NULL): its values then get no
-    interval (interval_method none), rather than one that could be too narrow or tell too
-    much. Models give it on every row (column design_effect); fct_indicator_values and
+    It is published as the step of var design_effect_step above it (1.25 for 1 to 1.24...,
+    1.5 for 1.25 to 1.49...), never 1 itself: 1 would say that no person had a second event,
+    and a month revised from 1 to 1.25 by one more offer would say that exactly one did
+    (helper-90). So it tells the period's sum m(m - 1) only to a band of step x events (even
+    numbers: at 40 events and steps of 0.25, 5 possible values); a period with fewer than
+    var design_effect_min_events events gets none (NULL): its values then get no interval
+    (interval_method none), rather than one that could be too narrow or tell too much.
+    Models give it on every row (column design_effect); fct_indicator_values and
     fct_indicator_status take each count and its denominator divided by it: the value is the
     same, its variance the clustered count's.
+
+    What it does not cover (README, Statuses and uncertainty): the pooled factor is an
+    events-weighted average of its cells', so a cell whose persons' events cluster more than
+    the period's (one offer type, one origin group) keeps an interval too narrow; and for a
+    share (1.2) rho = 1 is the largest only where a person's chance of being on time does
+    not depend on how many offers the person has. Either would need a factor per cell or a
+    cluster-robust one, which would tell how the events are spread over the persons.
 -#}
 {% macro design_effect(events, period_column, person_column='person_key') %}
     {%- set step = var('design_effect_step') -%}
@@ -29,9 +38,9 @@
         {{ period_column }},
         case
             when sum(n_events) >= {{ var('design_effect_min_events') }}
-                then greatest(
-                    1.0, ceil(sum(n_events * n_events) / sum(n_events) / {{ step }}) * {{ step }}
-                )
+                then (
+                    floor(sum(n_events * n_events) / sum(n_events) / {{ step }}) + 1
+                ) * {{ step }}
         end as design_effect
     from (
         select

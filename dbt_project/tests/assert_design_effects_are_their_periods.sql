@@ -1,11 +1,12 @@
 -- An events model's design effect (macro design_effect: 1.2's offers, 5.6's sanctions, the
 -- models with config meta counts_events) is its period's: one value on every row of an
--- indicator's period, at least 1 and on the steps of var design_effect_step; empty only for a
--- period with too few events, whose rows then have no interval; never given to an
--- indicator that counts persons; and no events indicator's change adjusted for its mix, which
--- would take its counts as independent. A design effect per cell would give back how many of the
--- cell's persons had more than one event (the macro's header). Every row returned is one
--- indicator and period that breaks a rule, with the rule.
+-- indicator's period, on the steps of var design_effect_step and above 1 (1 would say that
+-- no person had a second event); empty only for a period with too few events, whose rows
+-- then have no interval; never given to an indicator that counts persons; and no events
+-- indicator's change adjusted for its mix, which would take its counts as independent. A
+-- design effect per cell would give back how many of the cell's persons had more than one
+-- event (the macro's header). Every row returned is one indicator and period that breaks a
+-- rule, with the rule.
 {%- set events = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values() -%}
@@ -66,7 +67,8 @@ judged as (
             when not counts_events and n_with > 0 then 'a design effect on a count of persons'
             when n_design_effects > 1 or n_with not in (0, n_cells)
                 then 'more than one design effect in the period'
-            when lowest < 1 then 'a design effect below 1'
+            when lowest < 1 + {{ var('design_effect_step') }}
+                then 'a design effect below the step above 1'
             when
                 highest / {{ var('design_effect_step') }}
                 != round(highest / {{ var('design_effect_step') }})
