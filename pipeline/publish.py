@@ -128,7 +128,7 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], doc
 
 # The watermark of an incremental model (dbt macro newest_load: the newest load its build had
 # seen), which tells its next build what is new, and the persons behind an events model's
-# counts (1.2, 5.6: the small-cell rule's, suppression.PERSONS, which may be 1 to 4 where the
+# counts (1.2, 5.3, 5.6: the small-cell rule's, suppression.PERSONS, which may be 1 to 4 where the
 # count is not): not figures, and not published.
 BUILD_COLUMNS = ("loaded_through", *PERSONS)
 

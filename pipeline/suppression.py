@@ -57,7 +57,7 @@ them, in model int_disclosure_links: see the last item):
   remainders (find_relations on the cells alone) the shortfall is a bound, a sum at most a
   cell, which the linear programmes hold as an inequality.
 
-Counts of events (1.2's offers, 5.6's sanctions) carry the persons behind them
+Counts of events (1.2's offers, 5.3's spells, 5.6's sanctions) carry the persons behind them
 (int_indicator_cells: numerator_persons, denominator_persons, complement_persons; macro
 events_columns): a cell is small where its count is or where the persons behind it are
 (macro is_small_cell, persons), and a sum of hidden cells gives something away where its

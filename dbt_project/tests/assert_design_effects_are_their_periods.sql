@@ -1,5 +1,6 @@
--- An events model's design effect (macro design_effect: 1.2's offers, 5.6's sanctions, the
--- models with config meta counts_events) is its period's: one value on every row of an
+-- An events model's design effect (macro design_effect: 1.2's offers, 5.3's spells, 5.6's
+-- sanctions, the models with config meta counts_events) is its period's: one value on every
+-- row of an
 -- indicator's period, on the steps of var design_effect_step and above 1 (1 would say that
 -- no person had a second event); empty only for a period with too few events, whose rows
 -- then have no interval; never given to an indicator that counts persons; and no events

@@ -11,6 +11,13 @@
 -- to compare. Calendar years, not the 12 months ending each month: windows that overlap pin
 -- the months they share (macro full_calendar_years). A year is published only where all its
 -- 12 months can be measured.
+-- It counts spells, not persons: one person may begin two spells whose week 13 falls in the
+-- same year (1-2 persons a year in the sample). The persons behind each count are counted
+-- too, and a cell is small where they are (macro is_small_cell, persons); the gap's interval
+-- takes the spells as clustered in persons (macro design_effect), as 1.2's offers and 5.6's
+-- sanctions.
+{{ config(meta={'counts_events': true}) }}
+
 with
 
 followed_spells as (
@@ -44,6 +51,7 @@ origin_groups as (
 followed as (
     select
         followed_spells.period,
+        followed_spells.person_key,
         followed_spells.is_still_on,
         case
             when herkomst_codes.is_ikke_vestlig then 'ikke-vestlig' else 'dansk og vestlig'
@@ -94,9 +102,55 @@ yearly as (
     group by all
 ),
 
+-- each spell under the calendar year its week 13 falls in, with its person
+spells_of_years as (
+    select
+        {{ calendar_year('window_ends.period') }} as period,
+        followed.origin_group,
+        followed.person_key,
+        followed.is_still_on
+    from window_ends
+    inner join followed on {{ in_rolling_year('followed.period', 'window_ends.period') }}
+),
+
+-- the persons behind each year's spells, still on and not
+persons_of_years as (
+    select
+        period,
+        origin_group,
+        count(distinct person_key) as n_base_persons,
+        count(distinct person_key) filter (where is_still_on) as n_flagged_persons,
+        count(distinct person_key) filter (where is_still_on is not true) as n_rest_persons
+    from spells_of_years
+    group by period, origin_group
+),
+
+-- the year's design effect of its spells (a person's two spells are not independent)
+design_effects as (
+    {{ design_effect('spells_of_years', 'period') }}
+),
+
+-- the counts as the gap's interval takes them: divided by the design effect
+effective_yearly as (
+    select
+        yearly.period,
+        yearly.origin_group,
+        yearly.n_base / coalesce(design_effects.design_effect, 1) as n_base,
+        yearly.n_flagged / coalesce(design_effects.design_effect, 1) as n_flagged
+    from yearly
+    left join design_effects on yearly.period = design_effects.period
+),
+
 gaps as (
     {{ origin_gap(
         'yearly', ['period'], 'n_flagged', 'n_base',
+        group_column='origin_group', reference='dansk og vestlig'
+    ) }}
+),
+
+effective_gaps as (
+    {{ origin_gap(
+        'effective_yearly', ['period'], 'n_flagged', 'n_base',
         group_column='origin_group', reference='dansk og vestlig'
     ) }}
 ),
@@ -105,36 +159,59 @@ gaps as (
 final as (
     select
         '5.3' as indicator_id,
-        period,
+        yearly.period,
         'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'herkomst' as breakdown,
-        origin_group as breakdown_value,
-        n_flagged::double as numerator,
-        n_base::double as denominator,
-        {{ pct('n_flagged', 'n_base') }} as value,
+        yearly.origin_group as breakdown_value,
+        yearly.n_flagged::double as numerator,
+        yearly.n_base::double as denominator,
+        {{ pct('yearly.n_flagged', 'yearly.n_base') }} as value,
         'pct' as unit,
         null::double as ci_lower,
-        null::double as ci_upper
+        null::double as ci_upper,
+        coalesce(persons_of_years.n_flagged_persons, 0)::double as numerator_persons,
+        coalesce(persons_of_years.n_base_persons, 0)::double as denominator_persons,
+        coalesce(persons_of_years.n_rest_persons, 0)::double as complement_persons
     from yearly
+    left join persons_of_years
+        on
+            yearly.period = persons_of_years.period
+            and yearly.origin_group = persons_of_years.origin_group
     union all
     select
         '5.3' as indicator_id,
-        period,
+        gaps.period,
         'year' as period_type,
         {{ var('home_municipality') }} as area_code,
         'total' as breakdown,
         'I alt' as breakdown_value,
-        smallest_count::double as numerator,
+        gaps.smallest_count::double as numerator,
         null as denominator,
-        gap_points as value,
+        gaps.gap_points as value,
         'pct_points' as unit,
-        ci_lower,
-        ci_upper
+        effective_gaps.ci_lower,
+        effective_gaps.ci_upper,
+        null::double as numerator_persons,
+        null::double as denominator_persons,
+        null::double as complement_persons
     from gaps
+    inner join effective_gaps on gaps.period = effective_gaps.period
+),
+
+-- the year's design effect on each of its rows; a year without one has no interval
+with_design_effect as (
+    select
+        final.* exclude (ci_lower, ci_upper),
+        design_effects.design_effect,
+        case when design_effects.design_effect is not null then final.ci_lower end as ci_lower,
+        case when design_effects.design_effect is not null then final.ci_upper end as ci_upper,
+        case when design_effects.design_effect is null then 'none' end as interval_method
+    from final
+    left join design_effects on final.period = design_effects.period
 )
 
 select
     *,
-    {{ is_small_cell() }} as is_suppressed
-from final
+    {{ is_small_cell(persons=true) }} as is_suppressed
+from with_design_effect
