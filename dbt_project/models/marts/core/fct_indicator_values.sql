@@ -24,9 +24,9 @@ calendar as (
 ),
 
 -- A count of events is taken divided by its period's design effect (macro design_effect:
--- 1.2's offers, 5.3's spells, 5.6's sanctions cluster in persons): its value the same, its interval the
--- clustered count's. A method its model gave is the row's (none: a period with too few events
--- for a design effect, which gets no interval).
+-- 1.2's offers, 5.3's spells, 5.6's sanctions cluster in persons): its value the same, its
+-- interval the clustered count's. A method its model gave is the row's (none: a period with
+-- too few events for a design effect, which gets no interval).
 with_effective_counts as (
     select
         *,
