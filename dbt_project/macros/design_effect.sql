@@ -52,3 +52,45 @@
     ) as events_per_person
     group by {{ period_column }}
 {% endmacro %}
+
+{#-
+    An events model's `rows` (period in `period_column`, and ci_lower and ci_upper where
+    `intervals`: the comparisons it computes itself) with its period's design effect from
+    `design_effects` (macro design_effect, keyed by `key`): design_effect, and where the
+    period has none, no interval (ci_lower and ci_upper NULL, interval_method none).
+-#}
+{% macro with_design_effect(rows, design_effects, period_column, key, intervals=true) %}
+    select
+        {{ rows }}.*{{ ' exclude (ci_lower, ci_upper)' if intervals }},
+        {{ design_effects }}.design_effect,
+        {%- if intervals %}
+        {%- for column in ['ci_lower', 'ci_upper'] %}
+        case
+            when {{ design_effects }}.design_effect is not null then {{ rows }}.{{ column }}
+        end as {{ column }},
+        {%- endfor %}
+        {%- endif %}
+        case when {{ design_effects }}.design_effect is null then 'none' end as interval_method
+    from {{ rows }}
+    left join {{ design_effects }}
+        on {{ rows }}.{{ period_column }} = {{ design_effects }}.{{ key }}
+{% endmacro %}
+
+{#- The names of the models that count events (config meta counts_events), as a relation of
+    one row each (model_name): for the tests that hold them to their rules. -#}
+{% macro events_models() %}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and node.config.meta.get('counts_events') -%}
+                {%- do names.append(node.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif %}
+    select null::varchar as model_name
+    where false
+    {%- for name in names %}
+    union all
+    select '{{ name }}' as model_name
+    {%- endfor %}
+{% endmacro %}

@@ -1,28 +1,17 @@
 -- An events model's design effect (macro design_effect: 1.2's offers, 5.3's spells, 5.6's
--- sanctions, the models with config meta counts_events) is its period's: one value on every
--- row of an
--- indicator's period, on the steps of var design_effect_step and above 1 (1 would say that
--- no person had a second event); empty only for a period with too few events, whose rows
--- then have no interval; never given to an indicator that counts persons; and no events
--- indicator's change adjusted for its mix, which would take its counts as independent. A
+-- sanctions, the models with config meta counts_events: macro events_models) is its
+-- period's: one value on every row of an indicator's period, on the steps of var
+-- design_effect_step and above 1 (1 would say that no person had a second event); empty only
+-- for a period with too few events, whose rows then have no interval; never given to an
+-- indicator that counts persons; and no events indicator's change adjusted for its mix,
+-- which would take its counts as independent. A
 -- design effect per cell would give back how many of the cell's persons had more than one
 -- event (the macro's header). Every row returned is one indicator and period that breaks a
 -- rule, with the rule.
-{%- set events = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model' and node.config.meta.get('counts_events') -%}
-            {%- do events.append(node.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
-
 with
 
 events as (
-    select unnest(string_split(
-        '{{ events | join(",") }}', ','
-    )) as model_name
+    {{ events_models() }}
 ),
 
 indicator_values as (

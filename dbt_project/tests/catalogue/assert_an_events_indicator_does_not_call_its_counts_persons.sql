@@ -3,15 +3,6 @@
 -- report and the workbook print beside the count a status is judged by ("mindste antal: 70
 -- ..."): not 'personer', which would say that 70 spells were 70 persons (helper-91, December
 -- 2026). Every row returned is such an entry.
-{%- set events = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model' and node.config.meta.get('counts_events') -%}
-            {%- do events.append(node.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
-
 with
 
 catalogue as (
@@ -19,9 +10,7 @@ catalogue as (
 ),
 
 events as (
-    select unnest(string_split(
-        '{{ events | join(",") }}', ','
-    )) as model_name
+    {{ events_models() }}
 )
 
 select

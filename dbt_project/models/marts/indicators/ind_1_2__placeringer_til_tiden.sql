@@ -42,14 +42,9 @@ final as (
     {{ ballerup_share_rows('1.2', 'counts', persons=true) }}
 ),
 
+-- too few offers in the month for a design effect: no interval
 with_design_effect as (
-    select
-        final.*,
-        design_effects.design_effect,
-        -- too few offers in the month for a design effect: no interval
-        case when design_effects.design_effect is null then 'none' end as interval_method
-    from final
-    left join design_effects on final.period = design_effects.period
+    {{ with_design_effect('final', 'design_effects', 'period', 'period', intervals=false) }}
 )
 
 select

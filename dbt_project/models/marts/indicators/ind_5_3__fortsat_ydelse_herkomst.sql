@@ -201,14 +201,7 @@ final as (
 
 -- the year's design effect on each of its rows; a year without one has no interval
 with_design_effect as (
-    select
-        final.* exclude (ci_lower, ci_upper),
-        design_effects.design_effect,
-        case when design_effects.design_effect is not null then final.ci_lower end as ci_lower,
-        case when design_effects.design_effect is not null then final.ci_upper end as ci_upper,
-        case when design_effects.design_effect is null then 'none' end as interval_method
-    from final
-    left join design_effects on final.period = design_effects.period
+    {{ with_design_effect('final', 'design_effects', 'period', 'period') }}
 )
 
 select
