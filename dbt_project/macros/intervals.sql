@@ -117,13 +117,19 @@
     counts whose uncertainty the cell does not state. -#}
 {% macro effective_counts(cell, interval_given=false) -%}
     {%- for count in ['numerator', 'denominator'] %}
+    {%- set taken = effective(cell ~ '.' ~ count, cell ~ '.design_effect') %}
     {%- if interval_given %}
     case
-        when {{ cell }}.ci_lower is not null or {{ cell }}.ci_upper is not null
-            then {{ cell }}.{{ count }} / coalesce({{ cell }}.design_effect, 1)
+        when {{ cell }}.ci_lower is not null or {{ cell }}.ci_upper is not null then {{ taken }}
     end as effective_{{ count }}
     {%- else %}
-    {{ cell }}.{{ count }} / coalesce({{ cell }}.design_effect, 1) as effective_{{ count }}
+    {{ taken }} as effective_{{ count }}
     {%- endif %}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- A count as an interval takes it: divided by its period's design effect where it is a count
+    of events (macro design_effect), as it is where `design_effect` is NULL. -#}
+{% macro effective(count, design_effect) -%}
+    {{ count }} / coalesce({{ design_effect }}, 1)
 {%- endmacro %}

@@ -8,8 +8,8 @@
     fractions carry rounding noise that differs between builds (5.0 may be 4.999999999): a
     value within var small_cell_tolerance (suppression.TOLERANCE reads it too) of 0 or of the
     threshold counts as that value, so that the same data hide the same cells in every build.
-    A model whose counts are of events (1.2's offers, 5.3's spells, 5.6's sanctions) passes `persons`: its
-    cell is small too where the persons behind its numerator or denominator are
+    A model whose counts are of events (1.2's offers, 5.3's spells, 5.6's sanctions) passes
+    `persons`: its cell is small too where the persons behind its numerator or denominator are
     (numerator_persons, denominator_persons): 6 sanctions of one person tell that person's.
     A count of events is a sum over the persons who contribute to it, and such a cell is
     unsafe by the number of its contributors (the threshold rule for magnitude tables:

@@ -16,15 +16,25 @@
     ) }}
 {% endmacro %}
 
-{#- origin_gap's columns from pairs already made (macro origin_pairs: keys, k1, n1, k0, n0). -#}
-{% macro pairs_gap(pairs, keys) %}
+{#- origin_gap's columns from pairs already made (macro origin_pairs: keys, k1, n1, k0, n0).
+    With `design_effect` (a column of `pairs`: counts of events, macro design_effect), the
+    interval takes the counts divided by it (macro effective); the gap and its smallest count
+    are the counts' own. -#}
+{% macro pairs_gap(pairs, keys, design_effect=none) %}
+    {%- set counts = ['k1', 'n1', 'k0', 'n0'] -%}
+    {%- set taken = [] -%}
+    {%- for count in counts -%}
+        {%- do taken.append(effective(count, design_effect) if design_effect else count) -%}
+    {%- endfor %}
     select
         {%- for key in keys %}
         {{ key }},
         {%- endfor %}
         {{ pct('k1', 'n1') }} - {{ pct('k0', 'n0') }} as gap_points,
-        {{ smallest_count(['k1', 'n1', 'k0', 'n0']) }} as smallest_count,
-        {{ comparison_bounds("'share'", 100, 'k1', 'n1', 'k0', 'n0', prefix='ci') }}
+        {{ smallest_count(counts) }} as smallest_count,
+        {{ comparison_bounds(
+            "'share'", 100, taken[0], taken[1], taken[2], taken[3], prefix='ci'
+        ) }}
     from {{ pairs }}
 {% endmacro %}
 

@@ -130,31 +130,25 @@ design_effects as (
     {{ design_effect('spells_of_years', 'period') }}
 ),
 
--- the counts as the gap's interval takes them: divided by the design effect
-effective_yearly as (
-    select
-        yearly.period,
-        yearly.origin_group,
-        yearly.n_base / coalesce(design_effects.design_effect, 1) as n_base,
-        yearly.n_flagged / coalesce(design_effects.design_effect, 1) as n_flagged
-    from yearly
-    left join design_effects on yearly.period = design_effects.period
-),
-
-gaps as (
-    {{ origin_gap(
+pairs as (
+    {{ origin_pairs(
         'yearly', ['period'], 'n_flagged', 'n_base',
         group_column='origin_group', reference='dansk og vestlig'
     ) }}
 ),
 
-effective_gaps as (
-    {{ origin_gap(
-        'effective_yearly', ['period'], 'n_flagged', 'n_base',
-        group_column='origin_group', reference='dansk og vestlig'
-    ) }}
+pairs_with_design_effect as (
+    select
+        pairs.*,
+        design_effects.design_effect
+    from pairs
+    left join design_effects on pairs.period = design_effects.period
 ),
 
+-- the gap, with its interval from the counts divided by the year's design effect
+gaps as (
+    {{ pairs_gap('pairs_with_design_effect', ['period'], design_effect='design_effect') }}
+),
 
 final as (
     select
@@ -190,13 +184,12 @@ final as (
         null as denominator,
         gaps.gap_points as value,
         'pct_points' as unit,
-        effective_gaps.ci_lower,
-        effective_gaps.ci_upper,
+        gaps.ci_lower,
+        gaps.ci_upper,
         null::double as numerator_persons,
         null::double as denominator_persons,
         null::double as complement_persons
     from gaps
-    inner join effective_gaps on gaps.period = effective_gaps.period
 ),
 
 -- the year's design effect on each of its rows; a year without one has no interval

@@ -239,10 +239,10 @@ effective_pairs as (
         pairs.month_date,
         pairs.maalgruppe_code,
         design_effects.design_effect,
-        pairs.k1 / coalesce(design_effects.design_effect, 1) as k1,
-        pairs.n1 / coalesce(design_effects.design_effect, 1) as n1,
-        pairs.k0 / coalesce(design_effects.design_effect, 1) as k0,
-        pairs.n0 / coalesce(design_effects.design_effect, 1) as n0
+        {{ effective('pairs.k1', 'design_effects.design_effect') }} as k1,
+        {{ effective('pairs.n1', 'design_effects.design_effect') }} as n1,
+        {{ effective('pairs.k0', 'design_effects.design_effect') }} as k0,
+        {{ effective('pairs.n0', 'design_effects.design_effect') }} as n0
     from pairs
     left join design_effects on pairs.month_date = design_effects.month_date
 ),
