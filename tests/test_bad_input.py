@@ -373,7 +373,9 @@ def _log_row(env, file):
 def _raw_rows_of(env, table, sha) -> int:
     with duckdb.connect(str(env.settings.warehouse_path), read_only=True) as con:
         return con.execute(
-            f"select count(*) from raw.{table} where _file_sha256 = ?", [sha]
+            f"select count(*) from raw.{table} as r join raw._load_log as l "
+            "on l.batch_id = r._batch_id where l.file_sha256 = ?",
+            [sha],
         ).fetchone()[0]
 
 

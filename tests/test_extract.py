@@ -554,7 +554,11 @@ def _unload(settings, source: str, generated: Path, staging: str, param) -> tupl
     with duckdb.connect(str(settings.warehouse_path)) as con:
         before = con.execute(staging, [param]).fetchall()
         assert before, "the built world has no staging rows for the file"
-        con.execute(f"delete from raw.{spec.raw_table} where _file_sha256 = ?", [sha])
+        con.execute(
+            f"delete from raw.{spec.raw_table} where _batch_id in "
+            "(select batch_id from raw._load_log where file_sha256 = ?)",
+            [sha],
+        )
         con.execute("delete from raw._load_log where file_sha256 = ?", [sha])
         assert con.execute(staging, [param]).fetchall() == []
     generated.unlink()

@@ -71,11 +71,13 @@ def test_a_good_file_loads_once_and_only_once(fresh):
     assert "already loaded as batch" in second[0].message
     assert _rows(fresh, "case_system_meetings") == n
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
+        # a row's origin is its batch's load-log row and its line in the file
         lineage = con.execute(
-            "select count(distinct _batch_id), min(_source_file), count(_file_sha256), "
-            "count(_loaded_at), min(_row_number) from raw.case_system_meetings"
+            "select count(distinct m._batch_id), min(l.source_file), count(l.file_sha256), "
+            "count(l.loaded_at), min(m._row_number), max(m._row_number) "
+            "from raw.case_system_meetings as m join raw._load_log as l on l.batch_id = m._batch_id"
         ).fetchone()
-    assert lineage == (1, "meetings_2024-03.csv", n, n, 2)
+    assert lineage == (1, "meetings_2024-03.csv", n, n, 2, n + 1)
 
 
 def test_person_ids_are_replaced_by_the_integer_key_of_their_keyed_hash(fresh):
@@ -95,7 +97,8 @@ def test_person_ids_are_replaced_by_the_integer_key_of_their_keyed_hash(fresh):
             for (h,) in con.execute(
                 "select distinct k.person_hash from raw.case_system_meetings as m "
                 "join raw._person_keys as k using (person_key) "
-                "where m._source_file = 'meetings_2024-03.csv'"
+                "join raw._load_log as l on l.batch_id = m._batch_id "
+                "where l.source_file = 'meetings_2024-03.csv'"
             ).fetchall()
         }
         keys = con.execute(
@@ -1123,16 +1126,26 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
     """A warehouse loaded before the persons register was dated has no gyldig_fra/gyldig_til:
     the next ingest adds them (null for the old rows) instead of failing to insert. One
     loaded before raw._person_keys holds the keyed hash in person_key: each hash gets one
-    integer key, the same in every table, and the rows stay."""
-    from pipeline.ingest.loadlog import ensure_raw
+    integer key, the same in every table, and the rows stay. The lineage columns that the load
+    log holds (a row's file, checksum, delivery and time of loading) are dropped from an
+    older raw table, its batch and line kept."""
+    from pipeline.ingest.loadlog import ensure_raw, raw_column
+    from pipeline.suites import load_specs
 
     h1, h2 = "1" * 32, "f" * 32
     with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
         con.execute("create schema raw")
         con.execute("create table raw.registers_persons (person_key varchar, foedselsaar bigint)")
         con.execute(f"insert into raw.registers_persons values ('{h2}', 1980), ('{h1}', 1990)")
-        con.execute("create table raw.case_system_meetings (person_key varchar, _row_number int)")
-        con.execute(f"insert into raw.case_system_meetings values ('{h2}', 2), (null, 3)")
+        con.execute(
+            "create table raw.case_system_meetings (person_key varchar, _row_number int, "
+            "_batch_id varchar, _source_file varchar, _file_sha256 varchar, "
+            "_delivery_key varchar, _loaded_at timestamp)"
+        )
+        con.execute(
+            f"insert into raw.case_system_meetings values ('{h2}', 2, 'b', 'f.csv', 's', "
+            "'2024-03', now()), (null, 3, 'b', 'f.csv', 's', '2024-03', now())"
+        )
         ensure_raw(con)
         columns = [
             c
@@ -1146,8 +1159,15 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
             "order by foedselsaar"
         ).fetchall()
         meetings = con.execute(
-            "select person_key, _row_number from raw.case_system_meetings order by 2"
+            "select person_key, _row_number, _batch_id from raw.case_system_meetings order by 2"
         ).fetchall()
+        meeting_columns = {
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = 'case_system_meetings'"
+            ).fetchall()
+        }
         keys = con.execute("select * from raw._person_keys order by person_key").fetchall()
         ensure_raw(con)  # a second run finds nothing to add or convert
         again = con.execute("select * from raw._person_keys order by person_key").fetchall()
@@ -1158,7 +1178,10 @@ def test_a_raw_table_gains_the_columns_its_suite_adds_and_keeps_its_rows(tmp_pat
     assert {"gyldig_fra", "gyldig_til", "_batch_id"} <= set(columns)
     assert keys == again == [(h1, 1), (h2, 2)]
     assert rows == [(2, 1980, None, None), (1, 1990, None, None)]
-    assert meetings == [(2, 2), (None, 3)]
+    assert meetings == [(2, 2, "b"), (None, 3, "b")]
+    [spec] = [s for s in load_specs() if s.raw_table == "case_system_meetings"]
+    wanted = {raw_column(c, k) for c, k in spec.columns.items()} | {"_row_number", "_batch_id"}
+    assert meeting_columns == wanted
     assert types == [("BIGINT",)]
 
 

@@ -917,7 +917,7 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
         con.execute("""
             insert into raw.statbank_observations
             select table_id, 'Atlantis', period_label, dimensions, measure, value_raw, value,
-                   _row_number, _delivery_key, _batch_id, _source_file, _file_sha256, _loaded_at
+                   _row_number, _batch_id
             from raw.statbank_observations where table_id = 'AUP03' limit 1""")
     # the refresh of StatBank and what is built from it (dbt builds that part of the project)
     assert run_refresh_job(rebuilt.settings, source="statbank") is False

@@ -22,7 +22,6 @@ HASH_COLUMNS = {
     # raw._person_keys: the keyed hash of a CPR number (its integer person_key, the only
     # person id in every other table, is scanned as a number like any other column)
     "person_hash": "[0-9a-f]{32}",
-    "_file_sha256": SHA256,
     "file_sha256": SHA256,
     "_batch_id": BATCH_ID,
     "batch_id": BATCH_ID,

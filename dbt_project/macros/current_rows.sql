@@ -1,17 +1,25 @@
 {#-
-    Rows of a raw table that belong to the current delivery of each period.
+    Rows of a raw table that belong to the current delivery of each period, each with its
+    batch's delivery key and file from the load log (a raw row keeps only its batch and line:
+    pipeline/ingest/loadlog.py's LINEAGE).
 
     Raw tables are append-only: a corrected re-delivery of a period is loaded beside the old
     one and the load log marks the old batch as superseded. Staging reads only current batches.
 -#}
 {% macro current_rows(raw_relation) -%}
-    select raw_rows.*
+    select
+        raw_rows.*,
+        current_batches.delivery_key as _delivery_key,
+        current_batches.source_file as _source_file
     from {{ raw_relation }} as raw_rows
-    where raw_rows._batch_id in (
-        select load_log.batch_id
+    inner join (
+        select
+            load_log.batch_id,
+            load_log.delivery_key,
+            load_log.source_file
         from {{ source('ingest', 'load_log') }} as load_log
         where load_log.is_current
-    )
+    ) as current_batches on raw_rows._batch_id = current_batches.batch_id
 {%- endmacro %}
 
 {#-

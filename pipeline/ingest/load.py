@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipeline.config import PseudonymKeyMismatch
-from pipeline.ingest.loadlog import add_person_keys, raw_column
+from pipeline.ingest.loadlog import LINEAGE, add_person_keys, raw_column
 from pipeline.ingest.read import q
 from pipeline.suites import SourceSpec
 
@@ -94,19 +94,12 @@ def pseudonymise(
     )
 
 
-def insert(
-    con: duckdb.DuckDBPyConnection,
-    spec: SourceSpec,
-    files: list[tuple[str, str, str | None, str]],
-    loaded_at: datetime,
-) -> None:
-    """Append the rows of `files` ((name, batch id, delivery key, sha)) from `incoming` to
-    the raw table."""
-    con.execute(
-        "create or replace temp table _load_files (_file varchar, batch_id varchar, "
-        "delivery_key varchar, sha varchar)"
-    )
-    con.executemany("insert into _load_files values (?, ?, ?, ?)", files)
+def insert(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[tuple[str, str]]) -> None:
+    """Append the rows of `files` ((name, batch id)) from `incoming` to the raw table, each
+    with its batch and line (LINEAGE); the batch's file, checksum, delivery and time are its
+    load-log row's."""
+    con.execute("create or replace temp table _load_files (_file varchar, batch_id varchar)")
+    con.executemany("insert into _load_files values (?, ?)", files)
     select, joins = [], []
     for i, (col, kind) in enumerate(spec.columns.items()):
         if kind == "cpr":
@@ -115,14 +108,12 @@ def insert(
         else:
             select.append(f"i.{q(col)}")
     target = [q(raw_column(c, k)) for c, k in spec.columns.items()]
-    lineage = "_row_number, _delivery_key, _batch_id, _source_file, _file_sha256, _loaded_at"
     con.execute(
         f"""
-        insert into raw.{spec.raw_table} ({", ".join(target)}, {lineage})
-        select {", ".join(select)}, i._line, f.delivery_key, f.batch_id, i._file, f.sha, ?
+        insert into raw.{spec.raw_table} ({", ".join(target)}, {", ".join(LINEAGE)})
+        select {", ".join(select)}, i._line, f.batch_id
         from incoming as i
         join _load_files as f using (_file)
         {" ".join(joins)}
-        """,
-        [loaded_at],
+        """
     )

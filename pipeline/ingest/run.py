@@ -268,10 +268,7 @@ class Ingestor:
         try:
             if loaded:
                 load.pseudonymise(con, spec, self.key, [d.name for d, _, _ in loaded])
-                batches = [
-                    (d.name, _batch_id(stamp, d), d.delivery_key, d.sha) for d, _, _ in loaded
-                ]
-                load.insert(con, spec, batches, now)
+                load.insert(con, spec, [(d.name, _batch_id(stamp, d)) for d, _, _ in loaded])
             loadlog.insert(con, rows)
             # the insert read the files again (a Parquet file is a view over its path): one
             # replaced since it was found loads rows other than those validated (helper-80)
