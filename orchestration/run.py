@@ -35,12 +35,14 @@ import dagster as dg
 
 from orchestration.definitions import defs
 from orchestration.defs.automation.sensors import alert_run_failed
+from orchestration.defs.transform.assets import warehouse_dbt_assets
 from orchestration.lib.failures import said_of_failure
 from orchestration.lib.keys import raw_key
 from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from orchestration.lib.runs import holders, instance, process_tags, recover_dead_runs
 from pipeline.config import Settings
+from pipeline.state import dbt_code_changed
 from pipeline.suites import load_specs
 
 
@@ -50,6 +52,26 @@ class RefreshResult:
     run_id: str
     failures: list[str] = field(default_factory=list)  # "step: message", in full
     succeeded: set[str] = field(default_factory=set)  # the steps that succeeded
+
+
+def source_selection(settings: Settings, source: str, graph) -> list[dg.AssetKey]:
+    """What `bkwh run --source` refreshes: the source's raw tables and what is built from
+    them (every staging model, as each reads the load log). Where the dbt project changed
+    since its last whole build, all of the dbt project with them: the seeds and models that
+    do not depend on a raw table too, which would otherwise stay as earlier code made them
+    under models this code builds from them (a changed seed, as it was)."""
+    raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]
+    if not raws:
+        raise ValueError(f"no source {source!r} in expectations/")
+    selection = dg.AssetSelection.assets(*raws)
+    if dbt_code_changed(settings.warehouse_path):
+        logging.getLogger("bkwh.progress").info(
+            "the dbt project changed since its last whole build: all of it is built, "
+            "not only what depends on %s",
+            source,
+        )
+        selection = selection | dg.AssetSelection.assets(warehouse_dbt_assets)
+    return sorted(selection.downstream().resolve(graph))
 
 
 def month_range(settings: Settings) -> tuple[str, str]:
@@ -93,10 +115,7 @@ def execute(
             first_month, last_month = month_range(settings)
         tags = partition_range_tags(first_month, last_month or first_month)
     if source:
-        raws = [raw_key(s.raw_table) for s in load_specs() if s.source == source]
-        if not raws:
-            raise ValueError(f"no source {source!r} in expectations/")
-        selection = sorted(dg.AssetSelection.assets(*raws).downstream().resolve(graph))
+        selection = source_selection(settings, source, graph)
     on = on or instance()
     result = defs.resolve_job_def("refresh").execute_in_process(
         instance=on,

@@ -987,6 +987,53 @@ def test_only_a_build_of_the_whole_dbt_project_is_recorded(tmp_path):
     assert not dbt_code_changed(path)
 
 
+def test_a_source_refresh_after_a_change_of_the_dbt_code_builds_all_of_it(tmp_path, monkeypatch):
+    """`bkwh run --source statbank` builds what depends on StatBank (every staging model, as
+    each reads the load log), but all of the dbt project where its code changed since the
+    last whole build: the seeds and the models that read no raw table too. A run that
+    materialises part of the dbt assets then (as the UI can) fails at once, saying why,
+    before dbt runs: a model left out was built by earlier code and may read raw columns
+    that are gone (helper-92: the registers' staging views read `_delivery_key`)."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.defs.transform.assets import warehouse_dbt_assets
+    from orchestration.run import source_selection
+    from pipeline.config import Settings
+    from pipeline.state import record_dbt_build
+
+    for name, value in Settings.env_for_root(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+    graph = defs.resolve_asset_graph()
+    dbt_keys = set(warehouse_dbt_assets.keys)
+    [catalogue] = [k for k in dbt_keys if k.path[-1] == "indicator_catalogue"]
+    [registers] = [k for k in dbt_keys if k.path[-1] == "stg_registers__persons"]
+
+    # never built (as after a change of the dbt code): every dbt asset
+    assert dbt_keys <= set(source_selection(settings, "statbank", graph))
+    with dg.instance_for_test() as instance:
+        part = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, asset_selection=[registers], raise_on_error=False
+        )
+    assert not part.success
+    [failure] = [e for e in part.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "changed since its last whole build" in failure.event_specific_data.error.message
+    assert not settings.warehouse_path.exists()  # dbt never ran
+
+    # built whole by this code: what depends on StatBank, not the catalogue seed
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("create schema if not exists raw")
+        con.execute(
+            "create table raw._load_log (batch_id varchar, status varchar, is_current bool, "
+            "loaded_at timestamp)"
+        )
+        record_dbt_build(con, dbt_keys, dbt_keys)
+    selected = set(source_selection(settings, "statbank", graph))
+    assert registers in selected and catalogue not in selected
+    assert any(k.path[-1] == "stg_statbank__observations" for k in selected)
+
+
 def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     before = sha256(rebuilt.settings.analytics_path)
     landing = rebuilt.settings.landing_dir / "statbank"
