@@ -35,7 +35,6 @@ import psutil
 from pipeline import periods
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_MARKER, Settings, dbt_executable
 from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
-from pipeline.definitions import manifest_is_stale
 from pipeline.state import raw_tables_loaded_since_build, record_build
 from pipeline.suites import spec_for
 
@@ -199,21 +198,7 @@ def run_bench(
         for path in last_month_files(world, summary["end"]):
             (later / path.parent.name).mkdir(parents=True, exist_ok=True)
             path.rename(later / path.parent.name / path.name)
-
-    def parse() -> None:
-        dbt("parse", "--quiet")
-        # publish fingerprints each indicator's definition from the project's own parse
-        # (pipeline/definitions.py), which a refresh keeps current (orchestration/project.py);
-        # without it the bench's publish skipped that work, with a warning
-        if manifest_is_stale():
-            subprocess.run(
-                [dbt_executable(), "parse", "--quiet"],
-                cwd=DBT_PROJECT_DIR,
-                env=settings.dbt_env(),
-                check=True,
-            )
-
-    stages.append(timed("dbt_parse", parse)[0])
+    stages.append(timed("dbt_parse", lambda: dbt("parse", "--quiet"))[0])
     held_back = [p for p in later.rglob("*") if p.is_file()]
     shutil.copytree(world, settings.landing_dir)  # with the sample's marker (its key)
     print(f"  held back {len(held_back)} files of {summary['end']} for the incremental refresh")
