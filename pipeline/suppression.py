@@ -204,9 +204,22 @@ PERSONS = ("numerator_persons", "denominator_persons", "complement_persons")
 CROSS_INDICATOR_SHARE = 0.5
 
 
+def _require_breakdowns(cells: pd.DataFrame) -> None:
+    """Every cell has its breakdown and value: a NULL is no cell of a breakdown (in pandas 3
+    it would take another pair's dimensions here, helper-92, and fail the ordering in
+    `suppress` as a TypeError that names nothing)."""
+    if missing := [c for c in ("breakdown", "breakdown_value") if cells[c].isna().any()]:
+        first = cells[cells[missing].isna().any(axis=1)].iloc[0]
+        raise ValueError(
+            f"a cell without {' or '.join(missing)}: indicator {first.indicator_id}, "
+            f"period {first.period}, area {first.area_code} (int_indicator_cells)"
+        )
+
+
 def _prepare(cells: pd.DataFrame) -> pd.DataFrame:
     """The cells with their system (period and area) and dimensions. `pair` numbers the
     distinct (breakdown, breakdown_value); PAIRS of the frame's attrs holds their dims."""
+    _require_breakdowns(cells)
     frame = cells.reset_index(drop=True).copy()
     frame["cell"] = np.arange(len(frame))
     codes, uniques = pd.factorize(
@@ -511,9 +524,13 @@ def _link_instances(frame: pd.DataFrame, links: pd.DataFrame) -> Iterator[tuple]
     # the plain cells' positions by (indicator, breakdown), looked up per link instead of
     # four comparisons of text over every cell per link (1.3 s of suppression's 3.4 s at 30 M
     # person-weeks, for 1,832 links-by-period)
-    tables = pd.Series(np.arange(len(plain))).groupby(
-        [plain.indicator_id.to_numpy(object), plain.breakdown.to_numpy(object)], sort=False
-    ).indices
+    tables = (
+        pd.Series(np.arange(len(plain)))
+        .groupby(
+            [plain.indicator_id.to_numpy(object), plain.breakdown.to_numpy(object)], sort=False
+        )
+        .indices
+    )
     none = np.array([], dtype=np.int64)
     values = plain.breakdown_value.to_numpy(object)
     virtual = plain.is_virtual.to_numpy(bool)
@@ -771,6 +788,7 @@ def suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame | None = None)
     counts equal but for that must not swap places in the order (two builds of the same
     data hid 6,169 and 6,167 cells; the cause there was is_share, macro is_share_of_persons,
     now whole within a tolerance)."""
+    _require_breakdowns(cells)
     links = no_links() if links is None else links
     counts = [c for c in ("numerator", "denominator", *PERSONS) if c in cells]
     cells = cells.assign(**{c: cells[c].astype("float64").round(DECIMALS) for c in counts})

@@ -58,6 +58,13 @@ def test_a_breakdown_value_is_its_dimensions():
         dimensions("herkomst_koen", "dansk")
 
 
+def test_a_cell_without_its_breakdown_value_is_refused_not_given_another_s():
+    frame = cells(("1.5", "total", "I alt", 40, 100), ("1.5", "maalgruppe", "a", 20, 50))
+    frame.loc[1, "breakdown_value"] = None
+    with pytest.raises(ValueError, match=r"without breakdown_value: indicator 1\.5"):
+        suppress(frame, SMALL)
+
+
 def test_a_share_whose_complement_is_small_is_hidden():
     # 1.5's "28 of 30": the 2 persons with fewer meetings would be 30 - 28
     frame = cells(("1.5", "total", "I alt", 28, 30), ("1.5", "total2", "x", 20, 40))
