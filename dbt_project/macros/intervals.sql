@@ -133,3 +133,13 @@
 {% macro effective(count, design_effect) -%}
     {{ count }} / coalesce({{ design_effect }}, 1)
 {%- endmacro %}
+
+{#- `counts` (column expressions) each as macro effective takes it, as a list (for
+    comparison_bounds' arguments); as they are where `design_effect` (a column) is none. -#}
+{% macro effective_list(counts, design_effect=none) -%}
+    {%- set taken = [] -%}
+    {%- for count in counts -%}
+        {%- do taken.append(effective(count, design_effect) if design_effect else count) -%}
+    {%- endfor -%}
+    {{ return(taken) }}
+{%- endmacro %}

@@ -22,10 +22,7 @@
     are the counts' own. -#}
 {% macro pairs_gap(pairs, keys, design_effect=none) %}
     {%- set counts = ['k1', 'n1', 'k0', 'n0'] -%}
-    {%- set taken = [] -%}
-    {%- for count in counts -%}
-        {%- do taken.append(effective(count, design_effect) if design_effect else count) -%}
-    {%- endfor %}
+    {%- set taken = effective_list(counts, design_effect) %}
     select
         {%- for key in keys %}
         {{ key }},

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipeline.config import PseudonymKeyMismatch
-from pipeline.ingest.loadlog import LINEAGE, add_person_keys, raw_column
+from pipeline.ingest.loadlog import add_person_keys, raw_column
 from pipeline.ingest.read import q
 from pipeline.suites import SourceSpec
 
@@ -110,7 +110,7 @@ def insert(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[tuple[s
     target = [q(raw_column(c, k)) for c, k in spec.columns.items()]
     con.execute(
         f"""
-        insert into raw.{spec.raw_table} ({", ".join(target)}, {", ".join(LINEAGE)})
+        insert into raw.{spec.raw_table} ({", ".join(target)}, _row_number, _batch_id)
         select {", ".join(select)}, i._line, f.batch_id
         from incoming as i
         join _load_files as f using (_file)

@@ -234,15 +234,17 @@ design_effects as (
 -- target groups the estimate the same and its interval wider by the factor's square root, a
 -- quasi-Poisson scale). A year without one (too few sanctions) has no interval
 -- (with_design_effect).
+{%- set counts = ['pairs.k1', 'pairs.n1', 'pairs.k0', 'pairs.n0'] %}
+{%- set taken = effective_list(counts, 'design_effects.design_effect') %}
 effective_pairs as (
     select
         pairs.month_date,
         pairs.maalgruppe_code,
         design_effects.design_effect,
-        {{ effective('pairs.k1', 'design_effects.design_effect') }} as k1,
-        {{ effective('pairs.n1', 'design_effects.design_effect') }} as n1,
-        {{ effective('pairs.k0', 'design_effects.design_effect') }} as k0,
-        {{ effective('pairs.n0', 'design_effects.design_effect') }} as n0
+        {{ taken[0] }} as k1,
+        {{ taken[1] }} as n1,
+        {{ taken[2] }} as k0,
+        {{ taken[3] }} as n0
     from pairs
     left join design_effects on pairs.month_date = design_effects.month_date
 ),
@@ -254,16 +256,12 @@ ratios_by_target_group as (
         case
             when pairs.k0 > 0 and pairs.n1 > 0 then (pairs.k1 / pairs.n1) / (pairs.k0 / pairs.n0)
         end as ratio,
-        {{ smallest_count(['pairs.k1', 'pairs.n1', 'pairs.k0', 'pairs.n0']) }} as smallest_count,
+        {{ smallest_count(counts) }} as smallest_count,
         {{ comparison_bounds(
-            "'rate_ratio'", 1, 'effective.k1', 'effective.n1', 'effective.k0', 'effective.n0',
-            prefix='ci'
+            "'rate_ratio'", 1, taken[0], taken[1], taken[2], taken[3], prefix='ci'
         ) }}
     from pairs
-    inner join effective_pairs as effective
-        on
-            pairs.month_date = effective.month_date
-            and pairs.maalgruppe_code = effective.maalgruppe_code
+    left join design_effects on pairs.month_date = design_effects.month_date
 ),
 
 within_year as (
