@@ -132,10 +132,17 @@ def test_the_summary_of_a_refresh_that_published_no_value_yet_says_so(
 )
 def test_a_month_to_rebuild_is_a_month_in_order_and_not_ahead(args, said, tmp_path):
     """'bkwh run --month 2026-3' or '--month 2030-01' ran a whole rebuild with exit 0
-    (helper-59): the command refuses them with a usage error (2) before it touches anything."""
-    env = {**os.environ, **Settings.env_for_root(tmp_path), "COLUMNS": "200"}
-    done = subprocess.run([BKWH, "run", *args], env=env, capture_output=True, text=True)
-    assert done.returncode == 2, done.stdout + done.stderr
+    (helper-59): the command refuses them with a usage error (2) before it touches anything.
+    The command is run in this process (click's runner: its parsing, exit status and error
+    output as `bkwh` has them), not in a `bkwh` process of its own per case, whose start-up
+    alone took 2.5 s (test_lifetime runs the installed `bkwh`)."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    env = {**Settings.env_for_root(tmp_path), "COLUMNS": "200"}
+    done = CliRunner().invoke(app, ["run", *args], env=env)
+    assert done.exit_code == 2, done.output
     assert said in " ".join(done.stderr.split()), done.stderr
     assert not any(tmp_path.iterdir())  # no landing, sample, warehouse or log made
 
