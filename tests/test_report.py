@@ -2,10 +2,15 @@
 
 The expectations come from `analytics.duckdb` and the catalogue seed, not from the
 report's own code: numbers are formatted here the Danish way on their own (decimal comma,
-thousands dot), so a formatting slip in the report fails. One exception, named where it is
-made: the workbook's sentences (a status's meaning, a change in words) are held to the
+thousands dot), so a formatting slip in the report fails. Two exceptions, each named where
+it is made: the workbook's sentences (a status's meaning, a change in words) are held to the
 report's own (verdict_text, change_words), since the two must say the same; the sentences
-themselves are held to the seeds and the marts by the report's tests.
+themselves are held to the seeds and the marts by the report's tests. And a few figures are
+written by the report's own functions of `formats` (STAR's expected level, the change since
+a year before with its interval, a ratio's latest value), where the tests hold the wiring
+(which figure stands where, with which unit); those functions are held to literal Danish
+figures by tests of their own (test_a_positive_figure_is_never_shown_as_zero,
+test_a_change_s_interval_is_said_in_words_in_the_change_s_unit and their neighbours).
 """
 
 from __future__ import annotations
