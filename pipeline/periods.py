@@ -66,10 +66,19 @@ FORMS = "2024M09, 2024-09, 2024Q3, 2024Q03, 2024K3, 2024QMAT03, 2024 or 2024Y01"
 
 def parse(label: str) -> Period:
     """'2024-09', '2024M09', '2024Q3', '2024Q03', '2024K3', '2024QMAT03', '2024' or
-    '2024Y01'; anything else raises."""
+    '2024Y01'; anything else raises PeriodError, a year that has no calendar dates too
+    ('0000-01', '9999M12', whose month after is year 10000: a plain ValueError of `date`
+    stopped every ingest at discovery, helper-94)."""
     m = _LABEL.match(label.strip())
     if not m:
         raise PeriodError(f"{label!r} is not a period like {FORMS}")
+    try:
+        return _period(label, m)
+    except (ValueError, OverflowError) as e:
+        raise PeriodError(f"{label!r} is not a period: {e}") from None
+
+
+def _period(label: str, m: re.Match) -> Period:
     year = int(m["year"])
     if month := m["month"] or m["iso_month"]:
         first = date(year, int(month), 1)

@@ -883,6 +883,22 @@ def test_an_unknown_file_name_is_quarantined_not_ignored(fresh):
     assert "no suite in expectations/ matches this file name" in outcome.message
 
 
+def test_a_file_named_for_a_year_without_dates_is_refused_and_the_others_load(fresh):
+    """offers_0000-01.csv matches its suite's pattern (four digits), but year 0 has no
+    dates: the file is refused for its name's period, kept in quarantine, and the other new
+    files load (it stopped the whole ingest at discovery, and so every refresh after it;
+    helper-94)."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    landing = fresh.settings.landing_dir / "case_system"
+    (landing / "meetings_0000-01.csv").write_bytes((landing / "meetings_2024-03.csv").read_bytes())
+    outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
+    assert outcomes["meetings_2024-03.csv"].status == "loaded"
+    refused = outcomes["meetings_0000-01.csv"]
+    assert refused.status == "quarantined"
+    assert "the period in the file name, '0000-01', is not a period" in refused.message
+    assert (fresh.settings.quarantine_dir / "case_system" / "meetings_0000-01.csv").exists()
+
+
 def test_a_statbank_quarter_is_named_by_dsts_own_id_only(fresh):
     """StatBank names a quarter 2024K3 (FOLK1A's Tid): a copy named 2024Q3 was a second
     current delivery of the same quarter, doubling its rows in staging (helper-70). It

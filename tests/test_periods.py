@@ -45,6 +45,12 @@ def test_a_label_gives_its_kind_and_days(label, kind, first, last, start):
         "2024QMAT09",
         "2024Y02",
         "",
+        # a year without calendar dates, or whose period ends after 9999 (helper-94: a
+        # plain ValueError, which stopped every ingest at discovery)
+        "0000-01",
+        "9999M12",
+        "9999K4",
+        "0000",
     ],
 )
 def test_anything_else_is_refused(label):
