@@ -258,6 +258,11 @@ CASES = {
         _set_value(2, 3, "1.234"),
         "row 2, column 'Antal fuldtidspersoner'",
     ),
+    "NaN where a JSON number belongs": (
+        "jobindsats/y07a02_2024M07.json",
+        _set_value(2, 3, float("nan")),  # json.dumps writes NaN, as DuckDB's reader takes it
+        ("row 2, column 'Antal fuldtidspersoner'", "NaN is not a JSON number"),
+    ),
     "period in the row outside the file's name": (
         "jobindsats/y08a02_2024M06.json",
         _json(lambda doc: [doc["rows"][i].__setitem__(0, "2024M07") for i in (1, 2)]),

@@ -318,6 +318,10 @@ def _read_v3_table(
             f"""
             select _file, _line, {lit(label)}, r[{position[measure]}]::varchar from _json_rows
             where json_type(r[{position[measure]}]) not in ({numbers[1:-1]}, 'NULL')
+                -- NaN, Infinity and 1e400, which DuckDB's reader takes for doubles: no JSON
+                -- number (RFC 8259), and GX's range rules pass NaN as a null (helper-94)
+                or json_type(r[{position[measure]}]) in ({numbers[1:-1]})
+                and not isfinite(r[{position[measure]}]::double)
             qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
             """
         ).fetchall()
