@@ -139,7 +139,9 @@ class SourceSpec:
         return tuple(c for c, t in self.columns.items() if t == "cpr")
 
     def matches(self, file_name: str) -> re.Match[str] | None:
-        return self.file_pattern.match(file_name)
+        """The whole name matched: a pattern's `$` also matches before a final newline, so
+        'offers_2024-01.csv\\n' was taken for a re-delivery of 2024-01 (helper-94)."""
+        return self.file_pattern.fullmatch(file_name)
 
     @property
     def unique_keys(self) -> tuple[tuple[str, ...], ...]:

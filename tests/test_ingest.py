@@ -899,6 +899,21 @@ def test_a_file_named_for_a_year_without_dates_is_refused_and_the_others_load(fr
     assert (fresh.settings.quarantine_dir / "case_system" / "meetings_0000-01.csv").exists()
 
 
+def test_a_name_that_goes_on_past_its_pattern_matches_no_suite(fresh):
+    """A suite's pattern ends in `$`, which also matches before a final newline: a file
+    named 'meetings_2024-03.csv' and a newline was taken for a re-delivery of March,
+    replacing the current one (helper-94). It matches no suite now, and is refused."""
+    _only(fresh, "case_system", {"meetings_2024-03.csv"})
+    landing = fresh.settings.landing_dir / "case_system"
+    march = (landing / "meetings_2024-03.csv").read_bytes()
+    (landing / "meetings_2024-03.csv\n").write_bytes(march)
+    outcomes = {o.file: o for o in Ingestor(fresh.settings).run()}
+    assert outcomes["meetings_2024-03.csv"].status == "loaded"
+    refused = outcomes["meetings_2024-03.csv\n"]
+    assert refused.status == "quarantined", refused
+    assert "no suite in expectations/ matches this file name" in refused.message
+
+
 def test_a_statbank_quarter_is_named_by_dsts_own_id_only(fresh):
     """StatBank names a quarter 2024K3 (FOLK1A's Tid): a copy named 2024Q3 was a second
     current delivery of the same quarter, doubling its rows in staging (helper-70). It
