@@ -415,6 +415,8 @@ _COLUMNS = json.loads(RECORDED.read_text(encoding="utf-8"))["columns"]
             json.dumps({"columns": _COLUMNS[:4] + _COLUMNS[5:], "rows": []}).encode(),
             r"are not the ones extracts.yml gives y25i09",
         ),
+        # (a TypeError past fetch_each, which stopped every table after it; helper-94)
+        (json.dumps({"columns": None, "rows": []}).encode(), "columns or rows are not lists"),
     ],
 )
 def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(
@@ -423,6 +425,34 @@ def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(
     _responses(answering, httpx.Response(200, content=body))
     with pytest.raises(FetchError, match=message):
         fetch_jobindsats(tmp_path, "y25i09", "2025M05")
+    assert _landing_files(tmp_path) == []
+
+
+def test_answers_of_an_unexpected_shape_are_refused_for_their_table_alone(tmp_path, key, answering):
+    """A Jobindsats table's metadata listing bare period ids, a StatBank tableinfo variable
+    without its id, and a StatBank CSV with a bare CR in a field: each is a FetchError, which
+    `fetch_each` reports for its table and goes on with the next. They raised an
+    AttributeError, a KeyError and csv.Error, which stopped every table after them
+    (helper-94)."""
+    _responses(
+        answering,
+        httpx.Response(200, json={"periods": [{"periodtype_id": "M", "values": ["2025M05"]}]}),
+        metadata=False,
+    )
+    with pytest.raises(FetchError, match=r"the M periods are not objects with a 'period_id'"):
+        fetch_jobindsats(tmp_path, "y25i09", "2025M05")
+
+    info = json.loads((FIXTURES / "statbank_tableinfo_AUP02.json").read_text(encoding="utf-8"))
+    del info["variables"][0]["id"]
+    _answer_statbank(answering, "AUP02", info, b"")
+    with pytest.raises(FetchError, match=r"a tableinfo variable, or one of its values, has no"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["*"]})
+
+    info = json.loads((FIXTURES / "statbank_tableinfo_AUP02.json").read_text(encoding="utf-8"))
+    cut = b"OMR\xc3\x85DE;ALDER;TID;INDHOLD\r\nK\xc3\xb8ben\rhavn;16-24 \xc3\xa5r;2024M01;1,2\r\n"
+    _answer_statbank(answering, "AUP02", info, cut)
+    with pytest.raises(FetchError, match=r"not a CSV as StatBank sends it"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["*"]})
     assert _landing_files(tmp_path) == []
 
 

@@ -122,7 +122,16 @@ class Jobindsats:
             )
         for kind in kinds:
             if isinstance(kind, dict) and kind.get("periodtype_id") == period_type:
-                return [v["period_id"] for v in kind.get("values") or [] if v.get("period_id")]
+                values = kind.get("values") or []
+                if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+                    # (bare ids, ["2026M05"], raised an AttributeError past fetch_each,
+                    # stopping every table; helper-94)
+                    raise FetchError(
+                        f"Jobindsats /{VERSION}/table/{table}: the {period_type} periods are "
+                        f"not objects with a 'period_id' (found {str(values)[:120]!r}); "
+                        "nothing was fetched or written"
+                    )
+                return [v["period_id"] for v in values if v.get("period_id")]
         raise FetchError(
             f"Jobindsats table {table} is not published by {period_type} (its period types: "
             f"{[k.get('periodtype_id') for k in kinds if isinstance(k, dict)]}); check "
@@ -200,7 +209,9 @@ def _v3(request, doc) -> tuple[list[str], list[list]]:
             f"{http.describe(request)}: unexpected response shape: expected "
             f'{{"columns": [...], "rows": [[...]]}}, found {str(doc)[:200]!r}; nothing was written'
         ) from e
-    if not isinstance(rows, list) or not all(isinstance(c, str) for c in columns):
+    if not (isinstance(rows, list) and isinstance(columns, list)) or not all(
+        isinstance(c, str) for c in columns
+    ):  # ('columns': null raised a TypeError past fetch_each, stopping every table; helper-94)
         raise FetchError(f"{http.describe(request)}: columns or rows are not lists")
     for i, row in enumerate(rows, start=1):
         if isinstance(row, list) and len(row) >= 2 and not all(isinstance(v, str) for v in row[:2]):

@@ -59,6 +59,20 @@ class StatBank:
         info = http.json_body(request, self._send(request))
         if not isinstance(info, dict) or not isinstance(info.get("variables"), list):
             raise FetchError(f"{http.describe(request)}: tableinfo without 'variables'")
+        # each variable and each of its values with an id (one without raised a KeyError
+        # past fetch_each, stopping every table; helper-94)
+        for variable in info["variables"]:
+            values = variable.get("values") or [] if isinstance(variable, dict) else None
+            if not (
+                isinstance(variable, dict)
+                and isinstance(variable.get("id"), str)
+                and isinstance(values, list)
+                and all(isinstance(v, dict) and isinstance(v.get("id"), str) for v in values)
+            ):
+                raise FetchError(
+                    f"{http.describe(request)}: a tableinfo variable, or one of its values, "
+                    f"has no 'id': {str(variable)[:160]!r}; nothing was fetched or written"
+                )
         return info
 
     def fetch(
@@ -130,7 +144,13 @@ class StatBank:
             text = response.content.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise FetchError(f"{http.describe(request)}: not UTF-8 ({e})") from e
-        lines = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+        try:
+            lines = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+        except csv.Error as e:  # a bare CR in an unquoted field (helper-94)
+            raise FetchError(
+                f"{http.describe(request)}: not a CSV as StatBank sends it ({e}); nothing "
+                "was written"
+            ) from e
         if not lines:
             raise FetchError(f"{http.describe(request)}: empty response; nothing was written")
         header = [h.upper() for h in lines[0]]
