@@ -86,6 +86,17 @@ def _parquet_unsigned(path):
     pq.write_table(table.set_column(index, "aar_uge", weeks), path)
 
 
+def _parquet_not_utf8(path):
+    """The second row's ydelse_code as two bytes that are no UTF-8, in a column the footer
+    calls a string: only reading the rows finds it."""
+    table = pq.read_table(path)
+    codes = [c.encode() for c in table.column("ydelse_code").to_pylist()]
+    codes[1] = b"\xff\xfe"
+    index = table.schema.get_field_index("ydelse_code")
+    column = pa.array(codes, pa.binary()).view(pa.string())
+    pq.write_table(table.set_column(index, "ydelse_code", column), path)
+
+
 def _in_other_digits(text: str) -> str:
     """Digits written in Arabic-Indic script (a CPR number pasted from another system)."""
     return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
@@ -330,6 +341,13 @@ CASES = {
         "case_system/self_booking_deadlines_2024-02.csv",
         _set_cell(2, 4, "99999999999999999999"),  # meeting_id: may be empty, not this
         ("row 2, column 'meeting_id': value is not of type int", "99999999999999999999"),
+    ),
+    # the batch's scan stopped at it with DuckDB's error, and the whole ingest with it
+    # (helper-94); it is refused alone, and the other files of its batch are validated
+    "a string that is not UTF-8 in a Parquet file": (
+        "benefit_register/dream_2024M06.parquet",
+        _parquet_not_utf8,
+        ("dream_2024M06.parquet: rows that cannot be read", "not valid UTF8"),
     ),
     "a week outside the file's month": (
         "benefit_register/dream_2024M04.parquet",

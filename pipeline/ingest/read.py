@@ -557,6 +557,25 @@ def read_parquet(
     return problems
 
 
+def unreadable_parquet(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> Problems:
+    """The files among `files` whose footer reads but whose rows DuckDB cannot (a string
+    that is not UTF-8, a corrupt page), each read alone, every value of every column (a
+    count alone reads no string). read_parquet checks only the footer, so that 30 million
+    rows are read once, by validation; that scan failed for the batch with DuckDB's error,
+    and the whole ingest stopped (helper-94). Only then are the files read one by one."""
+    problems: Problems = {}
+    values = ", ".join(f"min({q(c)})" for c in spec.columns)
+    for d in files:
+        try:
+            con.execute(f"select {values} from read_parquet({lit(str(d.path))})").fetchall()
+        except duckdb.Error as e:
+            said = str(e).splitlines()[0].replace(str(d.path), d.name)
+            problems[d.name] = [Problem(d.name, f"rows that cannot be read: {said}")]
+    return problems
+
+
 def read(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,

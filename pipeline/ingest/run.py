@@ -41,7 +41,7 @@ from pipeline.ingest.quarantine import (
     write_batch,
     write_refusal,
 )
-from pipeline.ingest.read import read
+from pipeline.ingest.read import read, read_parquet, unreadable_parquet
 from pipeline.ingest.validate import validate
 from pipeline.privacy import SHOWN_BY_SHAPE
 from pipeline.suites import SourceSpec
@@ -206,8 +206,9 @@ class Ingestor:
         read_problems, partly = read(con, spec, files, self.today or local_today(), current)
         readable = [d for d in files if d.name not in read_problems]
         failures, n_rows, rules, stats = {}, {}, [], {}
-        if readable or partly:
-            outcome, n_rows = validate(
+
+        def validated():
+            return validate(
                 con,
                 self.validator,
                 spec,
@@ -216,7 +217,24 @@ class Ingestor:
                 self.today or local_today(),
                 [d for d in files if d.name in partly],
             )
-            failures, rules, stats = outcome.failures, outcome.rules, outcome.statistics
+
+        if readable or partly:
+            try:
+                outcome, n_rows = validated()
+            except duckdb.Error:
+                # a Parquet file whose rows cannot be read: refused alone, the others
+                # validated without it (read.unreadable_parquet)
+                unreadable = {}
+                if spec.reader == "parquet":
+                    unreadable = unreadable_parquet(con, spec, readable)
+                if not unreadable:
+                    raise
+                read_problems.update(unreadable)
+                readable = [d for d in readable if d.name not in unreadable]
+                read_parquet(con, spec, readable)
+                outcome, n_rows = validated() if readable else (None, {})
+            if outcome is not None:
+                failures, rules, stats = outcome.failures, outcome.rules, outcome.statistics
         refused: dict[str, Refused] = {}
         for d in files:
             entries = failures.get(d.name, [])
