@@ -121,6 +121,19 @@ CASES = {
         lambda p: _csv(p, lambda t: "\n".join(";".join(r.split(";")[:-1]) for r in t.split("\n"))),
         "missing ['placement_created_date']",
     ),
+    # (said as "in another order", naming no column; helper-94)
+    "a column named twice": (
+        "case_system/company_cooperation_2024-06.csv",
+        # a fifth column, contact_date again, after the four the suite names
+        lambda p: _csv(
+            p,
+            lambda t: "\n".join(
+                r + (";contact_date" if n == 0 else ";2024-06-03") if r else r
+                for n, r in enumerate(t.split("\n"))
+            ),
+        ),
+        ("row 1, column 'contact_date'", "more than once ['contact_date']"),
+    ),
     "extra column": (
         "case_system/offers_2024-02.csv",
         lambda p: _csv(p, lambda t: "\n".join(r + ";x" if r else r for r in t.split("\n"))),

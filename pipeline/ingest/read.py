@@ -105,11 +105,15 @@ def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Proble
         return []
     missing = [c for c in wanted if c not in found]
     extra = [c for c in found if c not in wanted]
+    # a name the header repeats (a;b;c;c was "in another order", naming none; helper-94)
+    twice = sorted({c for c in found if found.count(c) > 1})
     parts = []
     if missing:
         parts.append(f"missing {missing}")
     if extra:
         parts.append(f"unexpected {extra}")
+    if twice:
+        parts.append(f"more than once {twice}")
     if not parts:
         parts.append("the columns are in another order")
     return [
@@ -118,7 +122,7 @@ def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Proble
             "the columns do not match: " + "; ".join(parts),
             row=1,
             # the header's wrong names, or the missing ones (None where only the order is)
-            column=", ".join(extra or missing) or None,
+            column=", ".join(extra or missing or twice) or None,
             value=";".join(found),
             expected=";".join(wanted),
         )
