@@ -1045,7 +1045,9 @@ def test_a_file_duckdbs_reader_cannot_parse_is_its_own_problem_read_alone_too(tm
     frame, problems = read_file("case_system", path)
     assert frame is None or frame.empty
     [problem] = problems
-    assert str(problem).startswith("meetings_2024-05.csv: the file cannot be parsed: ")
+    assert str(problem).startswith(
+        "meetings_2024-05.csv, row 2: the file cannot be parsed: line 2 holds a CR "
+    ), problem
 
 
 def test_quoted_line_breaks_and_blank_lines_keep_each_row_s_line(fresh):

@@ -100,6 +100,26 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     return text.removeprefix(BOM), []
 
 
+def line_ending_fault(path: Path) -> tuple[int | None, str]:
+    """The first line whose end differs from the first line's (LF against CRLF), or that
+    holds a CR before its end, outside quotes: what DuckDB's reader stops at as "state
+    machine reached an invalid state", naming no line (helper-94); (None, '') if none.
+    Read only for a file the reader could not parse."""
+    lines = path.read_bytes().split(b"\n")
+    crlf = len(lines) > 1 and lines[0].endswith(b"\r")
+    quoted = False
+    for n, line in enumerate(lines[:-1] if lines[-1] == b"" else lines, start=1):
+        body = line[:-1] if line.endswith(b"\r") else line
+        bare = [i for i, c in enumerate(body) if c == ord("\r")]
+        if not quoted and bare and body[: bare[0]].count(b'"') % 2 == 0:
+            return n, f"line {n} holds a CR (carriage return) that does not end it"
+        quoted = (quoted + line.count(b'"')) % 2 == 1
+        if not quoted and n < len(lines) and line.endswith(b"\r") != crlf:
+            ends, first = ("CRLF", "LF") if line.endswith(b"\r") else ("LF", "CRLF")
+            return n, f"line {n} ends in {ends} where line 1 ends in {first}"
+    return None, ""
+
+
 def check_columns(name: str, found: list[str], wanted: list[str]) -> list[Problem]:
     if found == wanted:
         return []
@@ -239,8 +259,14 @@ def read_csv_text(
                 good.append((d, s))
             except duckdb.Error as e:
                 reason = str(e).strip().splitlines()[0][:300]
+                line, ending = line_ending_fault(d.path)
                 problems[d.name] = [
-                    Problem(d.name, f"the file cannot be parsed: {reason}", expected=UNREADABLE_CSV)
+                    Problem(
+                        d.name,
+                        f"the file cannot be parsed: {ending + '; ' if ending else ''}{reason}",
+                        row=line,
+                        expected=UNREADABLE_CSV,
+                    )
                 ]
             con.execute("drop table if exists _rejects")
             con.execute("drop table if exists _reject_scans")
