@@ -31,8 +31,12 @@ class PeriodError(ValueError):
 
 
 def add_months(d: date, n: int) -> date:
-    """The first day of the month n months after `d`'s (n may be negative)."""
+    """The first day of the month n months after `d`'s (n may be negative); PeriodError
+    beyond the calendar (years 1-9999: `expand('9999', '9999')` raised date's ValueError past
+    the fetchers' PeriodError, helper-95)."""
     m = d.year * 12 + d.month - 1 + n
+    if not 1 <= m // 12 <= 9999:
+        raise PeriodError(f"{n} months from {d:%Y-%m} is outside the calendar (years 1-9999)")
     return date(m // 12, m % 12 + 1, 1)
 
 

@@ -366,7 +366,11 @@ CASES = {
     "a string that is not UTF-8 in a Parquet file": (
         "benefit_register/dream_2024M06.parquet",
         _parquet_not_utf8,
-        ("dream_2024M06.parquet: rows that cannot be read", "not valid UTF8"),
+        # the value itself is not quoted: it could be a person's id (helper-95)
+        (
+            "dream_2024M06.parquet, column 'ydelse_code': values that cannot be read",
+            "a value is not valid UTF8",
+        ),
     ),
     "a week outside the file's month": (
         "benefit_register/dream_2024M04.parquet",

@@ -80,3 +80,7 @@ def test_ranges_expand_in_their_own_style():
         periods.expand("2024M05", "2024M01")
     with pytest.raises(periods.PeriodError, match="two kinds"):
         periods.expand("2024M01", "2024-03")
+    # a range that reaches past the calendar (helper-95: date's ValueError escaped the
+    # fetchers, which catch PeriodError)
+    with pytest.raises(periods.PeriodError, match="outside the calendar"):
+        periods.expand("9998", "9999")

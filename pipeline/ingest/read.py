@@ -102,21 +102,32 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 
 def line_ending_fault(path: Path) -> tuple[int | None, str]:
     """The first line whose end differs from the first line's (LF against CRLF), or that
-    holds a CR before its end, outside quotes: what DuckDB's reader stops at as "state
+    holds a CR outside quotes that does not end it: what DuckDB's reader stops at as "state
     machine reached an invalid state", naming no line (helper-94); (None, '') if none.
-    Read only for a file the reader could not parse."""
-    lines = path.read_bytes().split(b"\n")
-    crlf = len(lines) > 1 and lines[0].endswith(b"\r")
-    quoted = False
-    for n, line in enumerate(lines[:-1] if lines[-1] == b"" else lines, start=1):
-        body = line[:-1] if line.endswith(b"\r") else line
-        bare = [i for i, c in enumerate(body) if c == ord("\r")]
-        if not quoted and bare and body[: bare[0]].count(b'"') % 2 == 0:
-            return n, f"line {n} holds a CR (carriage return) that does not end it"
-        quoted = (quoted + line.count(b'"')) % 2 == 1
-        if not quoted and n < len(lines) and line.endswith(b"\r") != crlf:
-            ends, first = ("CRLF", "LF") if line.endswith(b"\r") else ("LF", "CRLF")
-            return n, f"line {n} ends in {ends} where line 1 ends in {first}"
+    Lines are counted by LF, as an editor counts them; a quote opens a field only at the
+    field's start, and "" inside one is a quote. Read only for a file the reader refused."""
+    data = path.read_bytes()
+    first = data.find(b"\n")
+    if first < 0:
+        return None, ""
+    crlf = data[first - 1 : first] == b"\r"
+    quoted, line, escaped = False, 1, -1
+    for found in re.finditer(rb'["\r\n]', data):
+        at, char = found.start(), found.group()
+        if at == escaped:
+            continue
+        if char == b'"':
+            if quoted and data[at + 1 : at + 2] == b'"':
+                escaped = at + 1
+            elif quoted or at == 0 or data[at - 1 : at] in (b";", b"\n"):
+                quoted = not quoted
+        elif char == b"\n":
+            if not quoted and (data[at - 1 : at] == b"\r") != crlf:
+                ends, was = ("LF", "CRLF") if crlf else ("CRLF", "LF")
+                return line, f"line {line} ends in {ends} where line 1 ends in {was}"
+            line += 1
+        elif not quoted and data[at + 1 : at + 2] != b"\n":
+            return line, f"line {line} holds a CR (carriage return) that does not end it"
     return None, ""
 
 
@@ -596,14 +607,23 @@ def unreadable_parquet(
     rows are read once, by validation; that scan failed for the batch with DuckDB's error,
     and the whole ingest stopped (helper-94). Only then are the files read one by one."""
     problems: Problems = {}
-    values = ", ".join(f"min({q(c)})" for c in spec.columns)
     for d in files:
-        try:
-            con.execute(f"select {values} from read_parquet({lit(str(d.path))})").fetchall()
-        except duckdb.Error as e:
-            said = str(e).splitlines()[0].replace(str(d.path), d.name)
-            problems[d.name] = [Problem(d.name, f"rows that cannot be read: {said}")]
+        for column in spec.columns:  # each alone, to name it
+            try:
+                con.execute(f"select min({q(column)}) from read_parquet({lit(str(d.path))})")
+            except duckdb.Error as e:
+                # DuckDB quotes the value it could not read, which may be a person's id in
+                # an encoding that is no UTF-8 (not CPR-shaped to privacy's hiding): left out
+                said = _QUOTED_VALUE.sub("a value", str(e).splitlines()[0])
+                said = said.replace(str(d.path), d.name)[:300]
+                problems.setdefault(d.name, []).append(
+                    Problem(d.name, f"values that cannot be read: {said}", column=column)
+                )
     return problems
+
+
+# DuckDB's 'value "..."' in a read error (Invalid string encoding ...: value "\xFF" is not ...)
+_QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
 
 
 def read(
