@@ -598,6 +598,10 @@ def read_parquet(
     return problems
 
 
+# DuckDB's 'value "..."' in a read error (Invalid string encoding ...: value "\xFF" is not ...)
+_QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
+
+
 def unreadable_parquet(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
 ) -> Problems:
@@ -610,7 +614,9 @@ def unreadable_parquet(
     for d in files:
         for column in spec.columns:  # each alone, to name it
             try:
-                con.execute(f"select min({q(column)}) from read_parquet({lit(str(d.path))})")
+                con.execute(
+                    f"select min({q(column)}) from read_parquet({lit(str(d.path))})"
+                ).fetchall()
             except duckdb.Error as e:
                 # DuckDB quotes the value it could not read, which may be a person's id in
                 # an encoding that is no UTF-8 (not CPR-shaped to privacy's hiding): left out
@@ -620,10 +626,6 @@ def unreadable_parquet(
                     Problem(d.name, f"values that cannot be read: {said}", column=column)
                 )
     return problems
-
-
-# DuckDB's 'value "..."' in a read error (Invalid string encoding ...: value "\xFF" is not ...)
-_QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
 
 
 def read(
