@@ -417,6 +417,16 @@ _COLUMNS = json.loads(RECORDED.read_text(encoding="utf-8"))["columns"]
         ),
         # (a TypeError past fetch_each, which stopped every table after it; helper-94)
         (json.dumps({"columns": None, "rows": []}).encode(), "columns or rows are not lists"),
+        # NaN, which Python's json reads and wrote on to landing (helper-94)
+        (
+            json.dumps(
+                {
+                    "columns": _COLUMNS,
+                    "rows": [["2025M05", "Ballerup", "I alt", "I alt"] + [float("nan")] * 4],
+                }
+            ).encode(),
+            r"data row 1: nan is not a JSON number",
+        ),
     ],
 )
 def test_a_malformed_or_cut_off_body_writes_nothing_and_says_why(

@@ -37,6 +37,7 @@ period asked that does not come back although listed is said in the log.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -230,6 +231,13 @@ def _v3(request, doc) -> tuple[list[str], list[list]]:
                 value is None or isinstance(value, int | float | str)
             ):
                 raise FetchError(f"{http.describe(request)}: data row {i}: unexpected {value!r}")
+            if isinstance(value, float) and not math.isfinite(value):
+                # NaN or Infinity, which Python's json reads: no JSON number (RFC 8259), and
+                # written on to landing, ingest refuses the file there (helper-94)
+                raise FetchError(
+                    f"{http.describe(request)}: data row {i}: {value!r} is not a JSON number; "
+                    "nothing was written"
+                )
     return columns, rows
 
 
