@@ -31,6 +31,7 @@ from pipeline.ingest.read import (
     Problems,
     check_columns,
     drop_files,
+    duckdb_reason,
     lit,
     merge,
     q,
@@ -369,8 +370,7 @@ def _unreadable_json(con, files: list[Delivery], together: duckdb.Error) -> Prob
                 f"maximum_object_size = {_max_size([d])}, columns = {V3_COLUMNS})"
             ).fetchall()
         except duckdb.Error as e:
-            # DuckDB names the file by its landing path, which it leaves for quarantine
-            said = str(e).splitlines()[0].replace(f'"{d.path}"', d.name)
+            said = duckdb_reason(e, d)
             bad[d.name] = [
                 Problem(d.name, f"not a Jobindsats v3 JSON response: {said}", expected=V3_SHAPE)
             ]

@@ -100,6 +100,20 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     return text.removeprefix(BOM), []
 
 
+# DuckDB's 'value "..."' in a read error (Invalid string encoding ...: value "\xFF" is not ...)
+_QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
+
+
+def duckdb_reason(error: duckdb.Error, d: Delivery) -> str:
+    """DuckDB's reason for not reading one file, as its refusal says it: the first line, the
+    file by its name (DuckDB names it by its landing path, which the file leaves for
+    quarantine), and no value DuckDB quotes (it may be a person's id in an encoding that is
+    no UTF-8, not CPR-shaped to privacy's hiding; helper-95)."""
+    said = str(error).strip().splitlines()[0]
+    said = said.replace(f'"{d.path}"', d.name).replace(str(d.path), d.name)
+    return _QUOTED_VALUE.sub("a value", said)[:300]
+
+
 def line_ending_fault(path: Path) -> tuple[int | None, str]:
     """The first line whose end differs from the first line's (LF against CRLF), or that
     holds a CR outside quotes that does not end it: what DuckDB's reader stops at as "state
@@ -269,7 +283,7 @@ def read_csv_text(
                 con.execute(f"select count(*) from {reader([str(d.path)])}").fetchall()
                 good.append((d, s))
             except duckdb.Error as e:
-                reason = str(e).strip().splitlines()[0][:300]
+                reason = duckdb_reason(e, d)
                 line, ending = line_ending_fault(d.path)
                 problems[d.name] = [
                     Problem(
@@ -598,10 +612,6 @@ def read_parquet(
     return problems
 
 
-# DuckDB's 'value "..."' in a read error (Invalid string encoding ...: value "\xFF" is not ...)
-_QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
-
-
 def unreadable_parquet(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
 ) -> Problems:
@@ -618,12 +628,10 @@ def unreadable_parquet(
                     f"select min({q(column)}) from read_parquet({lit(str(d.path))})"
                 ).fetchall()
             except duckdb.Error as e:
-                # DuckDB quotes the value it could not read, which may be a person's id in
-                # an encoding that is no UTF-8 (not CPR-shaped to privacy's hiding): left out
-                said = _QUOTED_VALUE.sub("a value", str(e).splitlines()[0])
-                said = said.replace(str(d.path), d.name)[:300]
                 problems.setdefault(d.name, []).append(
-                    Problem(d.name, f"values that cannot be read: {said}", column=column)
+                    Problem(
+                        d.name, f"values that cannot be read: {duckdb_reason(e, d)}", column=column
+                    )
                 )
     return problems
 
