@@ -79,8 +79,8 @@ def test_the_statbank_requests_ask_for_the_ages_the_indicators_count():
     for each year of the 'young' band (4.2's residents) and of 3.3's residents (seed
     age_groups, its total), and for no other, PEN113 for the five-year bands that make up
     3.3's residents, HFUDD11's ALDER group is the 'young_adults' band (4.1's staging reads it
-    by that label): a band changed in the var or the seed alone would leave the country's
-    figures on other ages."""
+    by that label), AUP02 for the codes of 0.1's groups: a band changed in the var or the
+    seed alone would leave the country's figures on other ages."""
     bands = read_yaml(DBT_PROJECT_DIR / "dbt_project.yml")["vars"]["age_bands"]
     extracts = extracts_config()
     tables = {
@@ -98,6 +98,10 @@ def test_the_statbank_requests_ask_for_the_ages_the_indicators_count():
     assert [pen113[0][0], pen113[-1][1]] == list(awards)
     assert all(lo == hi + 1 for (_, hi), (lo, _) in itertools.pairwise(pen113)), pen113
     assert "{}-{}".format(*bands["young_adults"]) in str(tables["HFUDD11"])
+    # AUP02 is asked for the codes the seed joins (stg_statbank__aup02), and only those
+    aup02 = [r["source_label"] for r in _seed("age_groups") if r["source_system"] == "statbank"]
+    assert sorted(tables["AUP02"]["select"]["ALDER"]) == sorted(aup02)
+    assert tables["AUP02"]["value_presentation"] == "Code"
 
 
 def test_every_benefit_group_of_public_support_has_a_target_group_row():

@@ -330,7 +330,7 @@ def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path, answe
     assert info.url.path == "/v1/tableinfo/AUP02"
     body = json.loads(data.content)
     assert body["table"] == "AUP02" and body["format"] == "CSV" and body["lang"] == "da"
-    assert body["valuePresentation"] == "Default"  # labels (extracts.yml: no Code asked)
+    assert body["valuePresentation"] == "Code"  # extracts.yml: AUP02 by codes
     assert body["variables"] == [
         {"code": "OMRÅDE", "values": ["*"]},
         {"code": "ALDER", "values": ["*"]},
@@ -341,8 +341,8 @@ def test_statbank_checks_the_codes_then_lands_one_csv_per_period(tmp_path, answe
     assert raw.startswith(b"\xef\xbb\xbfOMR\xc3\x85DE;ALDER;TID;INDHOLD\r\n")
     frame = _read(fetched.files[0])
     values = dict(zip(frame["area_label"] + " " + frame["dimensions"], frame["value"], strict=True))
-    assert values['Brøndby {"ALDER": "Alder i alt"}'] == 4.2
-    assert values['Brøndby {"ALDER": "16-24 år"}'] is pd.NA
+    assert values['153 {"ALDER": "TOT"}'] == 4.2
+    assert values['153 {"ALDER": "16-24"}'] is pd.NA
     assert _read(fetched.files[1])["value"].tolist() == [1234.5]
     sidecar = json.loads(fetched.files[1].with_name("AUP02_2024M02.csv.request.json").read_text())
     assert sidecar["body"] == body and sidecar["period"] == "2024M02" and sidecar["rows"] == 1

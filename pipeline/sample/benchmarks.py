@@ -194,22 +194,9 @@ class Benchmarks:
         self.munis["share13"] = np.clip(self.rng.normal(1.0, 0.08, n), 0.75, 1.25)
         self.lf_b, self.ins_b = ballerup_unemployment(world)
         self.ftp_b = ballerup_fuldtidspersoner(world)
-        self.age_share = {
-            "16-24 år": 0.14,
-            "25-29 år": 0.11,
-            "30-39 år": 0.21,
-            "40-49 år": 0.21,
-            "50-59 år": 0.22,
-            "60 år og derover": 0.11,
-        }
-        self.age_rate = {
-            "16-24 år": 0.85,
-            "25-29 år": 1.35,
-            "30-39 år": 1.1,
-            "40-49 år": 0.9,
-            "50-59 år": 0.95,
-            "60 år og derover": 1.15,
-        }
+        # by each age group's first age (seed age_groups, AUP02's groups)
+        self.age_share = {16: 0.14, 25: 0.11, 30: 0.21, 40: 0.21, 50: 0.22, 60: 0.11}
+        self.age_rate = {16: 0.85, 25: 1.35, 30: 1.1, 40: 0.9, 50: 0.95, 60: 1.15}
 
     # Ballerup's rows of the issue-3 tables, computed once per world.
     @cached_property
@@ -240,10 +227,10 @@ class Benchmarks:
         rows = []
         for r in self._others().itertuples():
             noise = self.rng.normal(1.0, 0.04)
-            for _, _, label in AGE_GROUPS:
-                lf = round(r.labour_force * self.age_share[label])
+            for first, _, label in AGE_GROUPS:
+                lf = round(r.labour_force * self.age_share[first])
                 rows.append(
-                    (r.code, r.name, label, lf, lf * base * r.level * self.age_rate[label] * noise)
+                    (r.code, r.name, label, lf, lf * base * r.level * self.age_rate[first] * noise)
                 )
         b = self.lf_b[self.lf_b["month"] == month]
         for x in b.itertuples():

@@ -1,7 +1,8 @@
 """Write a generated world into landing, one file per delivery, in each source's own format.
 
-- statbank: AUP02_2024M09.csv, AUP03_2024M09.csv; UTF-8 with BOM, ';', decimal comma,
-  labels not codes, '..' for missing.
+- statbank: AUP02_2024M09.csv, AUP03_2024M09.csv, FOLK1A_2024K3.csv, ...; UTF-8 with BOM,
+  ';', decimal comma, '..' for missing; codes or labels as extracts.yml asks each table
+  (value_presentation: AUP02, FOLK1A, PEN113 and HFUDD11 by codes, AUP03 by labels).
 - jobindsats: y25i09_2024M09.json, y07a02_2024M09.json, ...; the API v3 response per period
   (`{"columns", "rows"}`, JSON numbers, null where suppressed).
 - benefit_register: dream_2024M09.parquet; one row per person-week.
@@ -73,10 +74,15 @@ def _whole(values) -> list[str]:
 
 
 def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
+    """AUP02 as extracts.yml asks it: codes (OMRÅDE '000', '084' and each municipality's;
+    ALDER TOT first, then the groups, as its tableinfo lists them), KØN eliminated; AUP03 by
+    labels."""
     aup02 = bm.aup02(month)
-    age_order = {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)} | {AGE_TOTAL: 99}
+    age_order = {AGE_TOTAL: -1} | {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)}
     aup02 = aup02.assign(o=aup02["age_group"].map(age_order)).sort_values(["code", "o"])
-    labour = pd.DataFrame({"OMRÅDE": aup02["area_name"], "ALDER": aup02["age_group"]})
+    labour = pd.DataFrame(
+        {"OMRÅDE": [f"{c:03d}" for c in aup02["code"]], "ALDER": aup02["age_group"]}
+    )
     aup03 = bm.aup03(month).sort_values("code")
     return [
         write_statbank_table(

@@ -1,9 +1,9 @@
 -- AUP02: fuldtidsledige in pct. of the labour force, by area, month and age group.
--- An ALDER label the seed age_groups does not name keeps its row with a NULL age_group
--- (left join), which the data test not_null on age_group refuses, naming the label
--- (age_label): an inner join left that age group, or all of 0.1, out without a word. The
--- Danish labels are not recorded from DST (docs/sources/real_tables.md, AUP02: only the codes
--- TOT, 16-24, ..., 6099 are), so a real delivery that words them otherwise is stopped here.
+-- ALDER comes as its code (extracts.yml asks AUP02 for codes: TOT, 16-24, ..., 6099, recorded
+-- from its tableinfo; its Danish labels are not recorded). A code the seed age_groups does
+-- not name keeps its row with a NULL age_group (left join), which the data test not_null on
+-- age_group refuses, naming the code (age_label): an inner join left that age group, or all
+-- of 0.1, out without a word (a delivery by labels did so, before the codes were asked).
 with
 
 observations as (
@@ -19,10 +19,10 @@ final as (
     select
         observations.area_code,
         observations.period_date,
-        json_extract_string(observations.dimensions, '$.ALDER') as age_label,
         age_groups.age_group,
         age_groups.is_total as is_age_total,
-        observations.value as unemployment_pct
+        observations.value as unemployment_pct,
+        json_extract_string(observations.dimensions, '$.ALDER') as age_label
     from observations
     left join age_groups
         on json_extract_string(observations.dimensions, '$.ALDER') = age_groups.source_label
