@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
-from pipeline.config import revision_months
+from pipeline.config import extracts_config, revision_months
 from pipeline.fetch import (
     FetchError,
     KeyRefused,
@@ -769,6 +769,76 @@ def _pen113_tableinfo(areas: list[str], month: str) -> dict:
             {"id": "Tid", "text": "tid", "time": True, "values": _codes([(month, month)])},
         ],
     }
+
+
+# The variables each table's recorded tableinfo has beyond those extracts.yml asks (left out,
+# so eliminated: their totals), with their total's id (extracts.yml's evidence: AUP02's KØN
+# TOT [P]; AUP03's ALDER, KØN TOT and AKASSE [C]; HFUDD11's HERKOMST [P], its total TOT).
+ELIMINATED = {"AUP02": ["KØN"], "AUP03": ["ALDER", "KØN", "AKASSE"], "HFUDD11": ["HERKOMST"]}
+
+
+def _tableinfo_of(table: str, text: str) -> dict:
+    """A tableinfo in StatBank's shape listing the values a generated file holds (each
+    variable's, as codes or labels as the file has them), the variables left out with their
+    total, and the file's periods."""
+    header, *rows = [line.split(";") for line in text.splitlines() if line]
+    variables = [
+        {
+            "id": name,
+            "text": name.lower(),
+            "values": _codes((v, v) for v in sorted({r[i] for r in rows})),
+            **({"time": True} if name == "TID" else {}),
+        }
+        for i, name in enumerate(header)
+        if name != "INDHOLD"
+    ]
+    for name in ELIMINATED[table]:
+        variables.append({"id": name, "text": name.lower(), "values": _codes([("TOT", "I alt")])})
+    for v in variables:
+        if v["id"] == "TID":
+            v["id"] = "Tid"
+    return {"id": table, "text": table, "unit": "-", "variables": variables}
+
+
+@pytest.mark.parametrize(
+    ("table", "staging", "presentation"),
+    [
+        ("AUP02", "stg_statbank__aup02", "Code"),
+        ("AUP03", "stg_statbank__aup03", "Default"),
+        ("HFUDD11", "stg_statbank__hfudd11", "Code"),
+    ],
+)
+def test_a_fetched_statbank_period_loads_to_the_same_staging_rows_as_the_generated_one(
+    rebuilt, answering, table, staging, presentation
+):
+    """The built world's last file of 0.1's AUP02 (codes), 2.1's AUP03 (labels: area names
+    decoded by name) and 4.1's HFUDD11 (codes, its area variable BOPOMR), served as
+    StatBank's answer to the request extracts.yml makes: the fetch asks the values and the
+    presentation extracts.yml gives, writes the same bytes, and loaded into a warehouse that
+    has not seen it, the table's staging rows are the same."""
+    settings = rebuilt.settings
+    generated = sorted((settings.landing_dir / "statbank").glob(f"{table}_*.csv"))[-1]
+    period = generated.stem.split("_")[-1]
+    text = generated.read_text(encoding="utf-8-sig")
+    query = f"select * from staging.{staging} where period_date = ? order by all"
+    first_day = str(periods.parse(period).first_day)
+    original, before = _unload(settings, "statbank", generated, query, first_day)
+    assert any(r[0] == 0 for r in before)  # the country's row, read from its code or name
+
+    seen = _answer_statbank(answering, table, _tableinfo_of(table, text), original)
+    month = f"{period}M12" if len(period) == 4 else period
+    fetched = fetch_one(settings.landing_dir, "statbank", table, month)
+    body = json.loads(seen[1].content)
+    conf = extracts_config()["statbank"][table]
+    assert body["valuePresentation"] == presentation == conf.get("value_presentation", "Default")
+    asked = [v["code"] for v in body["variables"]]
+    assert asked == [*conf["dimensions"], "Tid"]
+    for variable in body["variables"][:-1]:
+        assert variable["values"] == conf.get("select", {}).get(variable["code"], ["*"])
+    assert body["variables"][-1] == {"code": "Tid", "values": [period]}
+    _lands_and_loads_as_before(
+        settings, "statbank", fetched, generated, original, query, first_day, before
+    )
 
 
 def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_one(
