@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
-from pipeline.config import extracts_config, revision_months
+from pipeline.config import DBT_PROJECT_DIR, dbt_executable, extracts_config, revision_months
 from pipeline.fetch import (
     FetchError,
     KeyRefused,
@@ -262,6 +262,58 @@ def test_the_recorded_v3_response_lands_one_file_per_period_and_reads_to_the_pub
     assert set(frame["dimensions"]) == {
         '{"_akassebl": "I alt", "_ygrpi09": "Ydelsesgrupper i alt"}'
     }
+
+
+def test_the_recorded_country_figures_reach_2_3_exactly_through_ingest_and_dbt(
+    rebuilt, key, answering, dbt_target
+):
+    """The real response's country rows of May 2025 (18,115 long-term unemployed of 101,672
+    gross unemployed, 17.8 %), fetched from a local server into the built world as a
+    corrected delivery of its y25i09 month (the municipalities as the world had them),
+    validated and loaded by ingest, and built by dbt: 2.3's row for the country holds the
+    published counts and their share, and its comparator for Ballerup's month is that share.
+    (The recorded response: tests/fixtures/http/README.md.)"""
+    settings = rebuilt.settings
+    generated = settings.landing_dir / "jobindsats" / "y25i09_2025M05.json"
+    world = json.loads(generated.read_text(encoding="utf-8"))
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert world["columns"] == recorded["columns"]
+    country = [r for r in recorded["rows"] if r[0] == "2025M05"]
+    assert [r[1] for r in country] == ["Hele landet"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        area = request.url.params.get("hierarchy._nykom")
+        rows = country if area == "/" else [r for r in world["rows"] if r[1] != "Hele landet"]
+        return httpx.Response(200, json={"columns": recorded["columns"], "rows": rows})
+
+    answering(handler)
+    fetched = fetch_one(settings.landing_dir, "jobindsats", "y25i09", "2025M05")
+    assert [p.name for p in fetched.files] == [generated.name]
+    outcomes = [o for o in Ingestor(settings).run(sources=["jobindsats"]) if o.status != "skipped"]
+    assert [(o.file, o.status) for o in outcomes] == [(generated.name, "loaded")], outcomes
+    proc = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            "ind_2_3__langtidsledige",
+            "--target-path",
+            str(dbt_target),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        [row] = con.execute(
+            "select numerator, denominator, value from marts.ind_2_3__langtidsledige "
+            "where area_code = 0 and period = date '2025-05-01' and breakdown = 'total'"
+        ).fetchall()
+    assert row == (18115, 101672, 100.0 * 18115 / 101672)
+    assert round(row[2], 1) == 17.8  # the share the response published
 
 
 def test_jobindsats_table_metadata_comes_from_v3s_own_endpoint(answering):
