@@ -70,20 +70,14 @@ breakdown_values as (
         'I alt' as breakdown_value
 ),
 
+-- per offer type and in all (a person in two types once) in one scan
 flag_counts as (
     select
         period,
-        offer_type as breakdown_value,
+        case when grouping(offer_type) = 1 then 'I alt' else offer_type end as breakdown_value,
         count(distinct person_key) as n_flagged
     from in_offer
-    group by period, offer_type
-    union all
-    select
-        period,
-        'I alt' as breakdown_value,
-        count(distinct person_key) as n_flagged
-    from in_offer
-    group by period
+    group by period, rollup(offer_type)
 ),
 
 counts as (

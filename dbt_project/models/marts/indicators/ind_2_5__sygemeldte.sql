@@ -67,23 +67,16 @@ labour_force as (
     group by month_date
 ),
 
+-- per benefit and in all in one scan (grouping sets)
 by_breakdown as (
     select
         period,
         area_code,
-        'ydelse' as breakdown,
-        ydelse_group as breakdown_value,
-        fuldtidspersoner
-    from monthly
-    union all
-    select
-        period,
-        area_code,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
+        case when grouping(ydelse_group) = 1 then 'total' else 'ydelse' end as breakdown,
+        case when grouping(ydelse_group) = 1 then 'I alt' else ydelse_group end as breakdown_value,
         sum(fuldtidspersoner) as fuldtidspersoner
     from monthly
-    group by period, area_code
+    group by period, area_code, rollup(ydelse_group)
 ),
 
 ballerup as (
@@ -103,25 +96,17 @@ other_areas as (
     select
         period_date as period,
         area_code,
-        'ydelse' as breakdown,
-        ydelse_group as breakdown_value,
-        fuldtidspersoner as numerator,
-        pct_labour_force as value,
-        1 as n_rounded
-    from published
-    union all
-    select
-        period_date as period,
-        area_code,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
+        case when grouping(ydelse_group) = 1 then 'total' else 'ydelse' end as breakdown,
+        case when grouping(ydelse_group) = 1 then 'I alt' else ydelse_group end as breakdown_value,
         sum(fuldtidspersoner) as numerator,
         sum(pct_labour_force) as value,
         count(*) as n_rounded
     from published
-    group by period_date, area_code
+    group by period_date, area_code, rollup(ydelse_group)
     -- a total only where every benefit's percentage is published
-    having count(pct_labour_force) = (select count(*) from sick_groups)
+    having
+        grouping(ydelse_group) = 0
+        or count(pct_labour_force) = (select count(*) from sick_groups)
 ),
 
 {%- set half_unit = 0.5 * 10 ** (-var('published_pct_decimals')) %}

@@ -30,33 +30,26 @@ ballerup_cells as (
     group by all
 ),
 
+-- per sex, per origin and in all in one scan (cube, less the cells by both), not three
+-- aggregations
 ballerup as (
     select
         period,
-        'koen' as breakdown,
-        koen as breakdown_value,
+        case
+            when grouping(koen) = 0 then 'koen'
+            when grouping(herkomst) = 0 then 'herkomst'
+            else 'total'
+        end as breakdown,
+        case
+            when grouping(koen) = 0 then koen
+            when grouping(herkomst) = 0 then herkomst
+            else 'I alt'
+        end as breakdown_value,
         sum(n_persons) as n_persons,
         coalesce(sum(n_vocational), 0) as n_vocational
     from ballerup_cells
-    group by period, koen
-    union all
-    select
-        period,
-        'herkomst' as breakdown,
-        herkomst as breakdown_value,
-        sum(n_persons) as n_persons,
-        coalesce(sum(n_vocational), 0) as n_vocational
-    from ballerup_cells
-    group by period, herkomst
-    union all
-    select
-        period,
-        'total' as breakdown,
-        'I alt' as breakdown_value,
-        sum(n_persons) as n_persons,
-        coalesce(sum(n_vocational), 0) as n_vocational
-    from ballerup_cells
-    group by period
+    group by period, cube(koen, herkomst)
+    having grouping(koen) = 1 or grouping(herkomst) = 1
 ),
 
 other_areas as (
