@@ -279,7 +279,10 @@ def extract_statbank(
     table: Annotated[str, typer.Option(help="Table id in extracts.yml, e.g. AUP02.")],
     var: Annotated[
         list[str] | None,
-        typer.Option(help="A variable and its values, CODE=v1,v2 or CODE=* (default: all)."),
+        typer.Option(
+            help="A variable and its values, CODE=v1,v2 or CODE=* (default: as extracts.yml "
+            "selects them, the area variable for the areas the warehouse knows)."
+        ),
     ] = None,
     period: StatBankPeriodOption = None,
     fmt: Annotated[str, typer.Option("--format", help="CSV or BULK.")] = "CSV",

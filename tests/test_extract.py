@@ -12,6 +12,7 @@ request the fetcher makes and the path to staging, not the generator against a r
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -29,7 +30,13 @@ import pandas as pd
 import pytest
 
 from pipeline import periods
-from pipeline.config import DBT_PROJECT_DIR, dbt_executable, extracts_config, revision_months
+from pipeline.config import (
+    DBT_PROJECT_DIR,
+    SEEDS_DIR,
+    dbt_executable,
+    extracts_config,
+    revision_months,
+)
 from pipeline.fetch import (
     FetchError,
     KeyRefused,
@@ -778,7 +785,7 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     body = json.loads(seen[1].content)
     assert body["valuePresentation"] == "Code"
     assert body["variables"] == [
-        {"code": "OMRÅDE", "values": ["*"]},
+        {"code": "OMRÅDE", "values": areas},  # the areas the warehouse knows: all the file's
         {"code": "ALDER", "values": [str(a) for a in range(18, 65)]},
         {"code": "Tid", "values": [quarter]},
     ]
@@ -829,16 +836,35 @@ def _pen113_tableinfo(areas: list[str], month: str) -> dict:
 ELIMINATED = {"AUP02": ["KØN"], "AUP03": ["ALDER", "KØN", "AKASSE"], "HFUDD11": ["HERKOMST"]}
 
 
+# Areas a StatBank table lists that the warehouse does not know (docs/sources/real_tables.md:
+# AUP02's landsdele and abroad, HFUDD11's and FOLK1A's Christiansø, a not stated area)
+UNKNOWN_AREAS = [("01", "Landsdel Byen København"), ("411", "Christiansø"), ("997", "Udlandet")]
+
+
+def _seed_rows(name: str) -> list[list[str]]:
+    """A seed's rows without its header (code, name first: regions, municipalities)."""
+    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))[1:]
+
+
 def _tableinfo_of(table: str, text: str) -> dict:
-    """A tableinfo in StatBank's shape listing the values a generated file holds (each
-    variable's, as codes or labels as the file has them), the variables left out with their
-    total, and the file's periods."""
+    """A tableinfo in StatBank's shape: its area variable with every area the seeds know, as
+    codes with their names, and areas they do not (UNKNOWN_AREAS); its other variables with
+    the values a generated file holds; the variables left out with their total; the file's
+    periods."""
     header, *rows = [line.split(";") for line in text.splitlines() if line]
+    area = extracts_config()["statbank"][table].get("area_variable", "OMRÅDE")
+    names = {int(r[0]): r[1] for r in _seed_rows("regions")} | {
+        int(r[0]): r[1] for r in _seed_rows("municipalities")
+    }
+    areas = [(f"{c:03d}", n) for c, n in sorted(names.items()) if c != 998] + UNKNOWN_AREAS
     variables = [
         {
             "id": name,
             "text": name.lower(),
-            "values": _codes((v, v) for v in sorted({r[i] for r in rows})),
+            "values": _codes(
+                areas if name == area else ((v, v) for v in sorted({r[i] for r in rows}))
+            ),
             **({"time": True} if name == "TID" else {}),
         }
         for i, name in enumerate(header)
@@ -885,8 +911,14 @@ def test_a_fetched_statbank_period_loads_to_the_same_staging_rows_as_the_generat
     assert body["valuePresentation"] == presentation == conf.get("value_presentation", "Default")
     asked = [v["code"] for v in body["variables"]]
     assert asked == [*conf["dimensions"], "Tid"]
+    area = conf.get("area_variable", "OMRÅDE")
     for variable in body["variables"][:-1]:
-        assert variable["values"] == conf.get("select", {}).get(variable["code"], ["*"])
+        if variable["code"] == area:  # the areas the seeds know, none of the unknown ones
+            [listed] = [v for v in _tableinfo_of(table, text)["variables"] if v["id"] == area]
+            known = [v["id"] for v in listed["values"]][: -len(UNKNOWN_AREAS)]
+            assert variable["values"] == known and len(known) == 1 + 5 + 98
+        else:
+            assert variable["values"] == conf.get("select", {}).get(variable["code"], ["*"])
     assert body["variables"][-1] == {"code": "Tid", "values": [period]}
     _lands_and_loads_as_before(
         settings, "statbank", fetched, generated, original, query, first_day, before
@@ -915,7 +947,7 @@ def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_
     body = json.loads(seen[1].content)
     assert body["valuePresentation"] == "Code"
     assert body["variables"] == [
-        {"code": "OMRÅDE", "values": ["*"]},
+        {"code": "OMRÅDE", "values": areas},
         {
             "code": "ALDER",
             "values": ["1824", "2529", "3034", "3539", "4044", "4549", "5054", "5559", "6064"],
@@ -1233,7 +1265,8 @@ def test_the_monthly_extract_fetches_the_published_months_and_keeps_an_unrevised
 def test_the_monthly_extract_asks_statbank_only_the_months_its_tableinfo_lists(tmp_path, answering):
     """StatBank's AUP02 lists 2024M01 and 2024M02 (the fixture's tableinfo); the monthly
     extract to 2024M03, with nothing in landing, asks two years back: only the two months
-    listed go into the data request, and 2024M03 is said as not published yet."""
+    listed go into the data request, and 2024M03 is said as not published yet. Its areas are
+    those the warehouse knows that the tableinfo lists."""
     seen: list[httpx.Request] = []
     answering(_statbank_answer(seen))
     said: list[str] = []
@@ -1242,7 +1275,10 @@ def test_the_monthly_extract_asks_statbank_only_the_months_its_tableinfo_lists(t
     )
     assert not done.failed and done.months == "2022M03:2024M03"
     [data] = [r for r in seen if r.method == "POST"]
-    [tid] = [v for v in json.loads(data.content)["variables"] if v["code"].upper() == "TID"]
-    assert tid["values"] == ["2024M01", "2024M02"]
+    variables = {v["code"]: v["values"] for v in json.loads(data.content)["variables"]}
+    assert variables["Tid"] == ["2024M01", "2024M02"]
+    # the areas the warehouse knows that the tableinfo lists, in its order: not its landsdel
+    # (01) or abroad (997), which the statbank suite refuses as unknown areas
+    assert variables["OMRÅDE"] == ["000", "153", "151"]
     assert any("not published yet" in line and "'2024M03'" in line for line in said), said
     assert [p.name for p in done.fetched.files] == ["AUP02_2024M01.csv", "AUP02_2024M02.csv"]

@@ -132,7 +132,9 @@ def fetch_statbank(
     published_only: bool = False,
 ) -> Fetched:
     conf = table_config("statbank", table)
-    select = conf.get("select", {})
+    # every value of a variable extracts.yml does not select; of the area variable, the
+    # areas the warehouse knows that the table lists (sb.KNOWN_AREAS)
+    select = {conf.get("area_variable", "OMRÅDE"): [sb.KNOWN_AREAS], **conf.get("select", {})}
     variables = variables or {d: select.get(d, ["*"]) for d in conf["dimensions"]}
     kwargs = {"sleep": sleep} if sleep else {}
     api = sb.StatBank(log=log, **kwargs)

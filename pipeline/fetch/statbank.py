@@ -9,6 +9,8 @@ a refusal without a reason. An answer holding a period that was not asked writes
 extracts.yml says `value_presentation: Code`) and Danish numbers, which is written as the
 landing format (UTF-8 with BOM, CRLF), one file per period (TID). A variable not asked is
 eliminated: DST answers its total (DST's API documentation, docs/sources/real_tables.md §0.3).
+A table's area variable is asked, unless said otherwise, for the areas the warehouse knows
+that the table lists (KNOWN_AREAS), not '*': StatBank's '*' brings areas ingest refuses.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.config import SEEDS_DIR
 from pipeline.fetch import (
     Fetched,
     expand_periods,
@@ -36,6 +39,24 @@ API_URL = "https://api.statbank.dk"
 URL_ENV = "BKWH_STATBANK_URL"
 TIME_CODE = "Tid"
 FORMATS = ("CSV", "BULK")
+# The values asked of a table's area variable by default (pipeline/fetch/extracts.py): the
+# areas the warehouse knows that the table's tableinfo lists. '*' would bring the landsdele
+# (01-11: AUP02, AUP03, PEN113), Christiansø (411: HFUDD11, FOLK1A) and abroad (997: AUP02),
+# which the statbank suite refuses as areas it does not know (docs/sources/real_tables.md,
+# pitfall 9: "filter explicitly").
+KNOWN_AREAS = "known areas"
+
+
+def known_area_codes() -> set[str]:
+    """The country, the regions and the municipalities as DST's three-digit codes ('000',
+    '084', '101'): the seeds' areas, which the statbank suite's area rule takes (not the
+    regions seed's 998, Jobindsats' "Uoplyst område", which no StatBank table is asked for)."""
+    with open(SEEDS_DIR / "regions.csv", encoding="utf-8", newline="") as f:
+        regions = [r for r in csv.DictReader(f) if r["area_type"] in ("country", "region")]
+    with open(SEEDS_DIR / "municipalities.csv", encoding="utf-8", newline="") as f:
+        municipalities = list(csv.DictReader(f))
+    codes = [r["area_code"] for r in regions] + [r["municipality_code"] for r in municipalities]
+    return {f"{int(c):03d}" for c in codes}
 
 
 class StatBank:
@@ -75,6 +96,17 @@ class StatBank:
                 )
         return info
 
+    @staticmethod
+    def _known_areas(table: str, listed: list[str]) -> list[str]:
+        """The areas of `listed` (a tableinfo's area values) the warehouse knows, in its order."""
+        known = known_area_codes()
+        if not (areas := [a for a in listed if a in known]):
+            raise FetchError(
+                f"StatBank table {table} lists none of the areas the warehouse knows (it has "
+                f"{listed[:12]}…); nothing was fetched or written"
+            )
+        return areas
+
     def fetch(
         self,
         table: str,
@@ -100,6 +132,14 @@ class StatBank:
             )
         values = {
             v["id"].upper(): [x["id"] for x in v.get("values") or []] for v in info["variables"]
+        }
+        variables = {
+            code: (
+                self._known_areas(table, values[code.upper()])
+                if wanted == [KNOWN_AREAS]
+                else wanted
+            )
+            for code, wanted in variables.items()
         }
         for code, wanted in variables.items():
             if unknown := [w for w in wanted if w != "*" and w not in values[code.upper()]]:
