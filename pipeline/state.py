@@ -50,6 +50,15 @@ CODE = [
     REPO_ROOT / "pipeline" / "pdf.py",
     REPO_ROOT / "reports" / "templates",
 ]
+# what shapes the sample's files: the generator, the formats it writes, and the
+# configuration and seeds it reads (extracts.yml's requests, seed age_groups' codes, the vars)
+GENERATOR = [
+    REPO_ROOT / "pipeline" / "sample",
+    REPO_ROOT / "pipeline" / "landing_formats.py",
+    REPO_ROOT / "extracts.yml",
+    DBT_PROJECT_DIR / "dbt_project.yml",
+    DBT_PROJECT_DIR / "seeds",
+]
 BUILDS_DDL = """
 create table if not exists raw._dbt_builds (
     built_at timestamp not null,
@@ -68,6 +77,12 @@ def dbt_fingerprint() -> str:
 def code_fingerprint() -> str:
     """SHA-256 over the path and content of every file that shapes the marts and the report."""
     return _fingerprint(CODE)
+
+
+def generator_fingerprint() -> str:
+    """SHA-256 over what shapes a generated sample (GENERATOR): a world kept from a generator
+    that has changed since (`make bench --keep-world`) no longer has the files it would write."""
+    return _fingerprint(GENERATOR)
 
 
 def _fingerprint(roots: list[Path]) -> str:

@@ -44,6 +44,27 @@ def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path, sma
     assert len(changed) > len(da) // 2
 
 
+def test_the_marker_names_the_generator_that_wrote_the_files(small, tmp_path, monkeypatch):
+    """SAMPLE_DATA.json records the fingerprint of what shapes the files (pipeline/state.py
+    GENERATOR): `make bench --keep-world` generates again where it differs. It changes with
+    any file under GENERATOR (here a copy of the seeds with one changed)."""
+    from pipeline import state
+    from pipeline.config import SAMPLE_MARKER
+
+    marker = json.loads((small / SAMPLE_MARKER).read_text())
+    assert marker["generator"] == state.generator_fingerprint()
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in SEEDS_DIR.glob("*.csv"):
+        (seeds / path.name).write_bytes(path.read_bytes())
+    assert SEEDS_DIR in state.GENERATOR
+    monkeypatch.setattr(state, "REPO_ROOT", tmp_path)  # the copy's paths relative to it
+    monkeypatch.setattr(state, "GENERATOR", [seeds])
+    before = state.generator_fingerprint()
+    (seeds / "age_groups.csv").write_text("source_system,source_label\n", encoding="utf-8")
+    assert state.generator_fingerprint() != before
+
+
 def _area_types() -> Counter:
     """How many areas of each type the seeds know (municipalities, regions, ...)."""
     with open(SEEDS_DIR / "regions.csv", encoding="utf-8") as f:

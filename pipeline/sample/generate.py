@@ -45,6 +45,7 @@ from pipeline.sample.world import (
     state_group,
     ydelse_code_by_group,
 )
+from pipeline.state import generator_fingerprint
 
 CASE_ENTITIES = {
     # entity -> the date column whose month decides the delivery file
@@ -371,6 +372,9 @@ def generate(
         "persons_ever_resident": len(world.persons),
         "person_weeks": world.n_person_weeks,
         "files": len(files),
+        # what generated it (pipeline/state.py): `make bench --keep-world` generates again
+        # where the generator has changed since
+        "generator": generator_fingerprint(),
         # what the generator wrote: only these files are keyed with the public sample key
         # (config.pseudonym_key), never a real extract dropped beside them
         "sha256": {f"{f.parent.name}/{f.name}": sha256_of(f) for f in sorted(files)},
