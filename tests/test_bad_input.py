@@ -278,6 +278,11 @@ CASES = {
         _set_cell(2, 0, "Atlantis"),
         "Atlantis",
     ),
+    "a landsdel's code (StatBank's '*' brings them; the warehouse asks known areas)": (
+        "statbank/AUP03_2024M10.csv",
+        _set_cell(2, 0, "01"),
+        ("row 2, column 'OMRÅDE'", "'01'"),
+    ),
     "negative count": (
         "jobindsats/y07a02_2024M05.json",
         _set_value(2, 3, -12),

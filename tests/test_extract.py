@@ -882,15 +882,15 @@ def _tableinfo_of(table: str, text: str) -> dict:
     ("table", "staging", "presentation"),
     [
         ("AUP02", "stg_statbank__aup02", "Code"),
-        ("AUP03", "stg_statbank__aup03", "Default"),
+        ("AUP03", "stg_statbank__aup03", "Code"),
         ("HFUDD11", "stg_statbank__hfudd11", "Code"),
     ],
 )
 def test_a_fetched_statbank_period_loads_to_the_same_staging_rows_as_the_generated_one(
     rebuilt, answering, table, staging, presentation
 ):
-    """The built world's last file of 0.1's AUP02 (codes), 2.1's AUP03 (labels: area names
-    decoded by name) and 4.1's HFUDD11 (codes, its area variable BOPOMR), served as
+    """The built world's last file of 0.1's AUP02, 2.1's AUP03 and 4.1's HFUDD11 (its area
+    variable BOPOMR), each asked for codes, served as
     StatBank's answer to the request extracts.yml makes: the fetch asks the values and the
     presentation extracts.yml gives, writes the same bytes, and loaded into a warehouse that
     has not seen it, the table's staging rows are the same."""

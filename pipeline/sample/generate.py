@@ -1,8 +1,8 @@
 """Write a generated world into landing, one file per delivery, in each source's own format.
 
 - statbank: AUP02_2024M09.csv, AUP03_2024M09.csv, FOLK1A_2024K3.csv, ...; UTF-8 with BOM,
-  ';', decimal comma, '..' for missing; codes or labels as extracts.yml asks each table
-  (value_presentation: AUP02, FOLK1A, PEN113 and HFUDD11 by codes, AUP03 by labels).
+  ';', decimal comma, '..' for missing; codes, as extracts.yml asks every table
+  (value_presentation: Code).
 - jobindsats: y25i09_2024M09.json, y07a02_2024M09.json, ...; the API v3 response per period
   (`{"columns", "rows"}`, JSON numbers, null where suppressed).
 - benefit_register: dream_2024M09.parquet; one row per person-week.
@@ -75,9 +75,9 @@ def _whole(values) -> list[str]:
 
 
 def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
-    """AUP02 as extracts.yml asks it: codes (OMRÅDE '000', '084' and each municipality's;
-    ALDER TOT first, then the groups, as its tableinfo lists them), KØN eliminated; AUP03 by
-    labels."""
+    """AUP02 and AUP03 as extracts.yml asks them: codes (OMRÅDE '000', '084' and each
+    municipality's; AUP02's ALDER TOT first, then the groups, as its tableinfo lists them),
+    the variables not asked eliminated."""
     aup02 = bm.aup02(month)
     age_order = {AGE_TOTAL: -1} | {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)}
     aup02 = aup02.assign(o=aup02["age_group"].map(age_order)).sort_values(["code", "o"])
@@ -93,7 +93,12 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
             landing,
             "AUP03",
             _period(month),
-            pd.DataFrame({"OMRÅDE": aup03["area_name"], "INDHOLD": _numbers(aup03["value"], 1)}),
+            pd.DataFrame(
+                {
+                    "OMRÅDE": [f"{c:03d}" for c in aup03["code"]],
+                    "INDHOLD": _numbers(aup03["value"], 1),
+                }
+            ),
         ),
     ]
 
