@@ -280,8 +280,9 @@ def extract_statbank(
     var: Annotated[
         list[str] | None,
         typer.Option(
-            help="A variable and its values, CODE=v1,v2 or CODE=* (default: as extracts.yml "
-            "selects them, the area variable for the areas the warehouse knows)."
+            help="A variable and its values, CODE=v1,v2 or CODE=*, in place of extracts.yml's "
+            "(default: as extracts.yml selects them, the area variable for the areas the "
+            "warehouse knows)."
         ),
     ] = None,
     period: StatBankPeriodOption = None,

@@ -1,8 +1,9 @@
 """The landing formats of the benchmark sources, written byte for byte the same by the sample
 generator and by the fetchers (`pipeline.fetch`), so that ingest cannot tell them apart.
 
-- StatBank: the API's CSV: UTF-8 with BOM, ';', CRLF, the table's dimensions (labels), TID,
-  then the measure (INDHOLD), numbers as Danish strings, '..' for missing.
+- StatBank: the API's CSV: UTF-8 with BOM, ';', CRLF, the table's dimensions (codes, as
+  extracts.yml asks them), TID, then the measure (INDHOLD), numbers as Danish strings, '..'
+  for missing.
 - Jobindsats: the API v3 data response, `{"columns": [labels], "rows": [[...]]}`, one file per
   period: the period and the area (by name) first, then the dimensions asked for, then the
   measures; numbers as JSON numbers, `null` where STAR suppresses a cell (recorded responses:
@@ -35,9 +36,10 @@ def statbank_columns(table_id: str) -> list[str]:
 
 
 def write_statbank_table(landing: Path, table_id: str, period: str, frame: pd.DataFrame) -> Path:
-    """A StatBank CSV as the API's CSV format gives it: the table's dimensions (labels), TID,
-    then the measure; `frame` holds the dimension columns and INDHOLD, already formatted. A
-    file that holds the same bytes already is left as it is (files.write_if_changed)."""
+    """A StatBank CSV as the API's CSV format gives it: the table's dimensions (codes, as
+    extracts.yml asks them), TID, then the measure; `frame` holds the dimension columns and
+    INDHOLD, already formatted. A file that holds the same bytes already is left as it is
+    (files.write_if_changed)."""
     columns = statbank_columns(table_id)
     df = frame.assign(TID=period)[columns]
     path = landing / "statbank" / f"{table_id}_{period}.csv"

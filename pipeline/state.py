@@ -50,15 +50,22 @@ CODE = [
     REPO_ROOT / "pipeline" / "pdf.py",
     REPO_ROOT / "reports" / "templates",
 ]
-# what shapes the sample's files: the generator, the formats it writes, and the
-# configuration and seeds it reads (extracts.yml's requests, seed age_groups' codes, the vars)
+# what shapes the sample's files: the generator, the formats and numbers it writes, the
+# periods and settings it uses, and the configuration and seeds it reads (extracts.yml's
+# requests, seed age_groups' codes, the vars)
 GENERATOR = [
     REPO_ROOT / "pipeline" / "sample",
     REPO_ROOT / "pipeline" / "landing_formats.py",
+    REPO_ROOT / "pipeline" / "danish.py",
+    REPO_ROOT / "pipeline" / "periods.py",
+    REPO_ROOT / "pipeline" / "config.py",
+    REPO_ROOT / "pipeline" / "files.py",
     REPO_ROOT / "extracts.yml",
     DBT_PROJECT_DIR / "dbt_project.yml",
     DBT_PROJECT_DIR / "seeds",
 ]
+# the files of GENERATOR's folders that count (not an editor's backup or a stray file)
+GENERATOR_SUFFIXES = (".py", ".csv", ".yml")
 BUILDS_DDL = """
 create table if not exists raw._dbt_builds (
     built_at timestamp not null,
@@ -82,17 +89,19 @@ def code_fingerprint() -> str:
 def generator_fingerprint() -> str:
     """SHA-256 over what shapes a generated sample (GENERATOR): a world kept from a generator
     that has changed since (`make bench --keep-world`) no longer has the files it would write."""
-    return _fingerprint(GENERATOR)
+    return _fingerprint(GENERATOR, GENERATOR_SUFFIXES)
 
 
-def _fingerprint(roots: list[Path]) -> str:
+def _fingerprint(roots: list[Path], suffixes: tuple[str, ...] | None = None) -> str:
     h = hashlib.sha256()
     for root in roots:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
             if "__pycache__" in path.parts or not path.exists():
                 continue
-            h.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
+            if suffixes and path.suffix not in suffixes:
+                continue
+            h.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
             h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
 

@@ -746,7 +746,12 @@ def _folk1a_tableinfo(areas: list[str], quarter: str) -> dict:
         "text": "Befolkningen den 1. i kvartalet",
         "unit": "Antal",
         "variables": [
-            {"id": "OMRÅDE", "text": "område", "values": _codes((a, a) for a in areas)},
+            # the file's areas, and areas the warehouse does not know, which it must not ask
+            {
+                "id": "OMRÅDE",
+                "text": "område",
+                "values": _codes([*((a, a) for a in areas), *UNKNOWN_AREAS]),
+            },
             {"id": "KØN", "text": "køn", "values": _codes([("TOT", "I alt"), ("1", "Mænd")])},
             {
                 "id": "ALDER",
@@ -765,7 +770,8 @@ def test_a_fetched_folk1a_quarter_loads_to_the_same_staging_rows_as_the_generate
     rebuilt, answering
 ):
     """The built world's last FOLK1A file, served as StatBank's answer to the request
-    extracts.yml makes (codes, OMRÅDE *, ALDER 18-64, KØN and CIVILSTAND left out): the fetch
+    extracts.yml makes (codes, OMRÅDE the areas the warehouse knows, ALDER 18-64, KØN and
+    CIVILSTAND left out): the fetch
     asks for the quarter by its own id, writes the same bytes, and loaded into a warehouse
     that has not seen it, 4.2's denominator rows (stg_statbank__folk1a) are the same."""
     settings = rebuilt.settings
@@ -806,7 +812,12 @@ def _pen113_tableinfo(areas: list[str], month: str) -> dict:
         "text": "Førtidspensionister",
         "unit": "-",
         "variables": [
-            {"id": "OMRÅDE", "text": "område", "values": _codes((a, a) for a in areas)},
+            # the file's areas, and areas the warehouse does not know, which it must not ask
+            {
+                "id": "OMRÅDE",
+                "text": "område",
+                "values": _codes([*((a, a) for a in areas), *UNKNOWN_AREAS]),
+            },
             {"id": "KØN", "text": "køn", "values": _codes([("MOK", "Mænd og kvinder i alt")])},
             {
                 "id": "ALDER",
@@ -925,13 +936,42 @@ def test_a_fetched_statbank_period_loads_to_the_same_staging_rows_as_the_generat
     )
 
 
+def test_a_variable_given_replaces_only_its_own_values(tmp_path, answering):
+    """`bkwh extract statbank --var ALDER=TOT`: ALDER as given, OMRÅDE still the areas the
+    warehouse knows that the table lists (not '*', not refused as missing)."""
+    seen: list[httpx.Request] = []
+    answering(_statbank_answer(seen))
+    fetch_statbank(tmp_path, "AUP02", "2024M01:2024M02", {"ALDER": ["TOT"]})
+    body = json.loads(seen[1].content)
+    assert body["variables"] == [
+        {"code": "OMRÅDE", "values": ["000", "153", "151"]},
+        {"code": "ALDER", "values": ["TOT"]},
+        {"code": "Tid", "values": ["2024M01", "2024M02"]},
+    ]
+
+
+def test_a_statbank_table_listing_none_of_the_known_areas_is_refused_before_asking(
+    tmp_path, answering
+):
+    """A tableinfo whose area variable lists only areas the warehouse does not know (a
+    landsdel, Christiansø, abroad): refused with what it lists, before any data request."""
+    info = json.loads((FIXTURES / "statbank_tableinfo_AUP02.json").read_text(encoding="utf-8"))
+    [area] = [v for v in info["variables"] if v["id"] == "OMRÅDE"]
+    area["values"] = _codes(UNKNOWN_AREAS)
+    seen = _answer_statbank(answering, "AUP02", info, b"")
+    with pytest.raises(FetchError, match=r"lists none of the areas the warehouse knows .*'01'"):
+        fetch_one(tmp_path, "statbank", "AUP02", "2024M01")
+    assert [r.method for r in seen] == ["GET"]
+    assert _landing_files(tmp_path) == []
+
+
 def test_a_fetched_pen113_month_loads_to_the_same_staging_rows_as_the_generated_one(
     rebuilt, answering
 ):
     """The built world's last PEN113 file (3.3's country), served as StatBank's answer to the
-    request extracts.yml makes (codes; OMRÅDE *, the bands 18-64, YDELSESTYPE 40, MODTAG1 82;
-    KØN left out): the fetch writes the same bytes, and loaded into a warehouse that has not
-    seen it, the staging rows (stg_statbank__pen113) are the same."""
+    request extracts.yml makes (codes; OMRÅDE the areas known, the bands 18-64, YDELSESTYPE 40,
+    MODTAG1 82; KØN left out): the fetch writes the same bytes, and loaded into a warehouse
+    that has not seen it, the staging rows (stg_statbank__pen113) are the same."""
     settings = rebuilt.settings
     generated = sorted((settings.landing_dir / "statbank").glob("PEN113_*.csv"))[-1]
     month = generated.stem.split("_")[-1]
@@ -1034,10 +1074,15 @@ def test_statbank_refuses_a_period_or_a_value_its_tableinfo_does_not_list_before
         fetch_statbank(tmp_path, "AUP02", "2024M02:2024M03", {"OMRÅDE": ["*"], "ALDER": ["*"]})
     with pytest.raises(FetchError, match=r"variable ALDER has no value \['99'\]"):
         fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["99"]})
-    # BULK totals nothing (DST): a variable left out is refused before the data is asked
-    with pytest.raises(FetchError, match=r"BULK allows no variable to be left out.*\['ALDER'\]"):
-        fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"]}, fmt="BULK")
-    assert [r.url.path for r in seen] == ["/v1/tableinfo/AUP02"] * 3
+    # BULK totals nothing (DST): a variable left out (KØN, which AUP02's tableinfo has and
+    # extracts.yml does not ask) is refused before the data is asked
+    info = json.loads((FIXTURES / "statbank_tableinfo_AUP02.json").read_text(encoding="utf-8"))
+    info["variables"].insert(-1, {"id": "KØN", "text": "køn", "values": _codes([("TOT", "I alt")])})
+    bulk = _answer_statbank(answering, "AUP02", info, b"")
+    with pytest.raises(FetchError, match=r"BULK allows no variable to be left out.*\['KØN'\]"):
+        fetch_statbank(tmp_path, "AUP02", "2024M01", fmt="BULK")
+    assert [r.url.path for r in seen] == ["/v1/tableinfo/AUP02"] * 2
+    assert [r.url.path for r in bulk] == ["/v1/tableinfo/AUP02"]
     assert _landing_files(tmp_path) == []
 
 

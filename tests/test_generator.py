@@ -46,13 +46,21 @@ def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path, sma
 
 def test_the_marker_names_the_generator_that_wrote_the_files(small, tmp_path, monkeypatch):
     """SAMPLE_DATA.json records the fingerprint of what shapes the files (pipeline/state.py
-    GENERATOR): `make bench --keep-world` generates again where it differs. It changes with
-    any file under GENERATOR (here a copy of the seeds with one changed)."""
+    GENERATOR), and `make bench --keep-world` keeps a world only where it is the current one
+    (bench.generated_by_this_code). The fingerprint changes with a file under GENERATOR
+    (here a copy of the seeds with one changed), not with a stray file beside them."""
     from pipeline import state
+    from pipeline.bench import generated_by_this_code
     from pipeline.config import SAMPLE_MARKER
 
     marker = json.loads((small / SAMPLE_MARKER).read_text())
     assert marker["generator"] == state.generator_fingerprint()
+    assert generated_by_this_code(small)
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / SAMPLE_MARKER).write_text(json.dumps(marker | {"generator": "0" * 64}))
+    assert not generated_by_this_code(older)
+
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for path in SEEDS_DIR.glob("*.csv"):
@@ -61,6 +69,8 @@ def test_the_marker_names_the_generator_that_wrote_the_files(small, tmp_path, mo
     monkeypatch.setattr(state, "REPO_ROOT", tmp_path)  # the copy's paths relative to it
     monkeypatch.setattr(state, "GENERATOR", [seeds])
     before = state.generator_fingerprint()
+    (seeds / "age_groups.csv~").write_text("an editor's backup\n", encoding="utf-8")
+    assert state.generator_fingerprint() == before
     (seeds / "age_groups.csv").write_text("source_system,source_label\n", encoding="utf-8")
     assert state.generator_fingerprint() != before
 

@@ -135,7 +135,8 @@ def fetch_statbank(
     # every value of a variable extracts.yml does not select; of the area variable, the
     # areas the warehouse knows that the table lists (sb.KNOWN_AREAS)
     select = {conf.get("area_variable", "OMRÅDE"): [sb.KNOWN_AREAS], **conf.get("select", {})}
-    variables = variables or {d: select.get(d, ["*"]) for d in conf["dimensions"]}
+    # `variables` (bkwh extract statbank --var) in place of those of the same names
+    variables = {d: select.get(d, ["*"]) for d in conf["dimensions"]} | (variables or {})
     kwargs = {"sleep": sleep} if sleep else {}
     api = sb.StatBank(log=log, **kwargs)
     header, rows, asked = api.fetch(table, variables, period, fmt, published_only=published_only)

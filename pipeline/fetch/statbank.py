@@ -166,7 +166,7 @@ class StatBank:
         if missing:
             raise FetchError(
                 f"StatBank {table}: extracts.yml needs the variables {missing} too "
-                f"(--var {missing[0]}=*); nothing was fetched or written"
+                f"(--var {missing[0]}=<values>); nothing was fetched or written"
             )
         body = {
             "table": table,
