@@ -6,6 +6,7 @@ Defaults are relative to the repository root so that `make run`, `dbt build` in
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -66,6 +67,18 @@ def local_today(now: datetime | None = None) -> date:
 def extracts_config() -> dict[str, Any]:
     """extracts.yml: which Jobindsats and StatBank tables are read, fetched and generated."""
     return read_yaml(REPO_ROOT / "extracts.yml")
+
+
+def statbank_area_variable(conf: dict[str, Any]) -> str:
+    """A StatBank table's area variable: extracts.yml's `area_variable` (HFUDD11's BOPOMR),
+    OMRÅDE where it names none."""
+    return conf.get("area_variable", "OMRÅDE")
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    """A dbt seed's rows (dbt_project/seeds/<name>.csv), each cell as its text."""
+    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def dbt_var(name: str) -> int | float:

@@ -41,7 +41,6 @@ saying so.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import EXPECTATIONS_DIR, SEEDS_DIR, extracts_config, sources_config
+from pipeline.config import EXPECTATIONS_DIR, extracts_config, read_seed, sources_config
 from pipeline.privacy import CPR_SHAPED
 
 # a valid CPR number as the person-id columns hold it: ASCII digits only (Python's \d takes
@@ -234,8 +233,7 @@ def _seed_values(ref: str) -> list[Any]:
     as DST's three-digit codes ('0' -> '000', '84' -> '084')."""
     ref, _, form = ref.partition(":")
     seed, column = ref.split(".", 1)
-    with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as f:
-        values = {row[column] for row in csv.DictReader(f)} - {""}
+    values = {row[column] for row in read_seed(seed)} - {""}
     if form == "dst":
         values = {f"{int(v):03d}" for v in values}
     return sorted(values)

@@ -12,7 +12,6 @@ request the fetcher makes and the path to staging, not the generator against a r
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -32,10 +31,11 @@ import pytest
 from pipeline import periods
 from pipeline.config import (
     DBT_PROJECT_DIR,
-    SEEDS_DIR,
     dbt_executable,
     extracts_config,
+    read_seed,
     revision_months,
+    statbank_area_variable,
 )
 from pipeline.fetch import (
     FetchError,
@@ -852,21 +852,15 @@ ELIMINATED = {"AUP02": ["KØN"], "AUP03": ["ALDER", "KØN", "AKASSE"], "HFUDD11"
 UNKNOWN_AREAS = [("01", "Landsdel Byen København"), ("411", "Christiansø"), ("997", "Udlandet")]
 
 
-def _seed_rows(name: str) -> list[list[str]]:
-    """A seed's rows without its header (code, name first: regions, municipalities)."""
-    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.reader(f))[1:]
-
-
 def _tableinfo_of(table: str, text: str) -> dict:
     """A tableinfo in StatBank's shape: its area variable with every area the seeds know, as
     codes with their names, and areas they do not (UNKNOWN_AREAS); its other variables with
     the values a generated file holds; the variables left out with their total; the file's
     periods."""
     header, *rows = [line.split(";") for line in text.splitlines() if line]
-    area = extracts_config()["statbank"][table].get("area_variable", "OMRÅDE")
-    names = {int(r[0]): r[1] for r in _seed_rows("regions")} | {
-        int(r[0]): r[1] for r in _seed_rows("municipalities")
+    area = statbank_area_variable(extracts_config()["statbank"][table])
+    names = {int(r["area_code"]): r["area_name"] for r in read_seed("regions")} | {
+        int(r["municipality_code"]): r["municipality_name"] for r in read_seed("municipalities")
     }
     areas = [(f"{c:03d}", n) for c, n in sorted(names.items()) if c != 998] + UNKNOWN_AREAS
     variables = [
@@ -922,7 +916,7 @@ def test_a_fetched_statbank_period_loads_to_the_same_staging_rows_as_the_generat
     assert body["valuePresentation"] == presentation == conf.get("value_presentation", "Default")
     asked = [v["code"] for v in body["variables"]]
     assert asked == [*conf["dimensions"], "Tid"]
-    area = conf.get("area_variable", "OMRÅDE")
+    area = statbank_area_variable(conf)
     for variable in body["variables"][:-1]:
         if variable["code"] == area:  # the areas the seeds know, none of the unknown ones
             [listed] = [v for v in _tableinfo_of(table, text)["variables"] if v["id"] == area]

@@ -13,7 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import periods
-from pipeline.config import extracts_config, local_today, revision_months
+from pipeline.config import (
+    extracts_config,
+    local_today,
+    revision_months,
+    statbank_area_variable,
+)
 from pipeline.fetch import Fetched, FetchError, NotPublished, expand_periods, table_config
 from pipeline.fetch import jobindsats as ji
 from pipeline.fetch import statbank as sb
@@ -134,7 +139,7 @@ def fetch_statbank(
     conf = table_config("statbank", table)
     # every value of a variable extracts.yml does not select; of the area variable, the
     # areas the warehouse knows that the table lists (sb.KNOWN_AREAS)
-    select = {conf.get("area_variable", "OMRÅDE"): [sb.KNOWN_AREAS], **conf.get("select", {})}
+    select = {statbank_area_variable(conf): [sb.KNOWN_AREAS], **conf.get("select", {})}
     # `variables` (bkwh extract statbank --var) in place of those of the same names
     variables = {d: select.get(d, ["*"]) for d in conf["dimensions"]} | (variables or {})
     kwargs = {"sleep": sleep} if sleep else {}

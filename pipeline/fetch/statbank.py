@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.config import SEEDS_DIR
+from pipeline.config import read_seed
 from pipeline.fetch import (
     Fetched,
     expand_periods,
@@ -51,11 +51,9 @@ def known_area_codes() -> set[str]:
     """The country, the regions and the municipalities as DST's three-digit codes ('000',
     '084', '101'): the seeds' areas, which the statbank suite's area rule takes (not the
     regions seed's 998, Jobindsats' "Uoplyst område", which no StatBank table is asked for)."""
-    with open(SEEDS_DIR / "regions.csv", encoding="utf-8", newline="") as f:
-        regions = [r for r in csv.DictReader(f) if r["area_type"] in ("country", "region")]
-    with open(SEEDS_DIR / "municipalities.csv", encoding="utf-8", newline="") as f:
-        municipalities = list(csv.DictReader(f))
-    codes = [r["area_code"] for r in regions] + [r["municipality_code"] for r in municipalities]
+    regions = [r for r in read_seed("regions") if r["area_type"] in ("country", "region")]
+    codes = [r["area_code"] for r in regions]
+    codes += [r["municipality_code"] for r in read_seed("municipalities")]
     return {f"{int(c):03d}" for c in codes}
 
 

@@ -23,7 +23,7 @@ from collections import defaultdict
 
 import duckdb
 
-from pipeline.config import extracts_config
+from pipeline.config import extracts_config, statbank_area_variable
 from pipeline.danish import MISSING, is_number_sql, number_sql
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import MAX_ROWS_REPORTED, Problem
@@ -122,7 +122,7 @@ def _area_and_period(source: str, conf: dict, as_in_file: bool = False) -> tuple
     variable, TID); Jobindsats' by their extracts.yml names (area, period), or as the
     response labels them (Område, Periode)."""
     if source == "statbank":
-        return conf.get("area_variable", "OMRÅDE"), "TID"
+        return statbank_area_variable(conf), "TID"
     period, area = V3_LEADING_LABELS
     return (area, period) if as_in_file else ("area", "period")
 

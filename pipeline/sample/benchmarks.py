@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from pipeline.config import dbt_var
+from pipeline.config import dbt_var, read_seed
 from pipeline.sample.world import (
     BALLERUP,
     STATES,
@@ -24,7 +24,6 @@ from pipeline.sample.world import (
     World,
     cycle_factor,
     is_aabenlyst_uddannelsesparat,
-    read_seed,
     reform_date,
     state_group,
 )

@@ -7,13 +7,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipeline.config import read_seed
 from pipeline.sample.world import (
     BALLERUP,
     STATE_GROUP,
     STATES,
     S,
     World,
-    read_seed,
     state_spells,
     visitation_categories,
 )

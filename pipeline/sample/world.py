@@ -17,14 +17,13 @@ Simplifications, stated so nobody mistakes them for facts:
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from pipeline.config import SAMPLE_START, SEEDS_DIR, dbt_var, local_today
+from pipeline.config import SAMPLE_START, dbt_var, local_today, read_seed
 
 # Benefit states of the simulation. 0 is "not on any benefit" (self-supporting or outside).
 STATES = [
@@ -95,11 +94,6 @@ def visitation_categories(state_names: np.ndarray, persons: np.ndarray) -> np.nd
     )
     categories[aabenlyst] = "aabenlyst_uddannelsesparat"
     return categories
-
-
-def read_seed(name: str) -> list[dict[str, str]]:
-    with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def reform_date(reform_id: str) -> date:
