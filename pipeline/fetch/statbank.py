@@ -41,7 +41,7 @@ TIME_CODE = "Tid"
 FORMATS = ("CSV", "BULK")
 # The values asked of a table's area variable by default (pipeline/fetch/extracts.py): the
 # areas the warehouse knows that the table's tableinfo lists. '*' would bring the landsdele
-# (01-11: AUP02, AUP03, PEN113), Christiansø (411: HFUDD11, FOLK1A) and abroad (997: AUP02),
+# (01-11: AUP02, AUP03, PEN113), Christiansø (411: HFUDD11) and abroad (997: AUP02),
 # which the statbank suite refuses as areas it does not know (docs/sources/real_tables.md,
 # pitfall 9: "filter explicitly").
 KNOWN_AREAS = "known areas"
