@@ -1138,6 +1138,8 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
     assert rounded, "no figure known only to its rounding (2.1's rank, 2.5's country)"
     assert f"({', '.join(rounded)})" in about["Interval"]
     assert method_names["rounding"] in about["Interval"]
+    # an events count's interval explained as the report explains it, naming the column
+    assert formats.design_effect_text("Designeffekt") in about["Interval"]
 
     definitions = list(wb["Definitioner"].iter_rows(min_row=2, values_only=True))
     catalogue = _seed("indicator_catalogue")
@@ -2116,6 +2118,7 @@ def test_the_front_page_says_a_status_without_an_interval_is_not_a_verdict(page,
     assert "direkte sammenligning af de offentliggjorte tal" in explained
     assert "En placering blandt kommunerne bygger på offentliggjorte procenter" in explained
     assert "Sådanne tal får ingen vurdering af målet, «ikke vurderet»" in explained
+    assert formats.design_effect_text() in explained  # the workbook's words, without its column
     # no verdict of the goal rests on a figure without a statistical interval
     unjudged = {
         ind: s["status"]

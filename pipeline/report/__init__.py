@@ -571,6 +571,7 @@ def render_html(data: ReportData, built_at: datetime) -> tuple[str, int]:
         built_at=formats.date_text(built_at),
         threshold=dbt_var("small_cell_threshold"),
         min_persons=dbt_var("min_persons_for_verdict"),
+        design_effect=formats.design_effect_text(),
         status_colours=formats.STATUS_COLOURS,
         expected=[_expected_row(r) for r in data.expected_level],
         comparable_names=data.comparable_names,

@@ -342,6 +342,19 @@ def small_change_words() -> str:
     return f"under {dbt_var('small_cell_threshold')} i tæller eller nævner"
 
 
+def design_effect_text(column: str | None = None) -> str:
+    """How an interval of a count of events is computed (macros/design_effect.sql), for the
+    report's explanation and the workbook's; `column`: the workbook's column that shows the
+    design effect."""
+    shown = f"kolonnen «{column}»; " if column else ""
+    return (
+        "Tæller en indikator hændelser (tilbud, sanktioner), kan den samme borger stå bag flere "
+        "af dem, og de er da ikke uafhængige: intervallet regnes med periodens designeffekt "
+        f"({shown}antallene deles med den), så det bliver så bredt, som gentagelserne gør "
+        "usikkerheden; har perioden for få hændelser til at måle den, får tallet intet interval."
+    )
+
+
 def date_text(moment: date | datetime) -> str:
     """'22. november 2026', with the time ('kl. 10.30') for a datetime."""
     text = f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year}"

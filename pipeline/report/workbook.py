@@ -32,6 +32,8 @@ from pipeline.report import formats
 from pipeline.report.data import Indicator, ReportData
 
 MAX_WIDTH = 60
+# the column of a count of events' design effect, named in the sheet's explanation too
+DESIGN_EFFECT = "Designeffekt"
 
 
 @dataclass(frozen=True)
@@ -187,11 +189,8 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
                 if data.rounded_values
                 else ""
             )
-            + "Tæller en indikator hændelser (tilbud, sanktioner), kan den samme borger stå bag "
-            "flere af dem: intervallet regnes da med periodens designeffekt (kolonnen "
-            "«Designeffekt»; antallene deles med den), og en periode med for få hændelser til "
-            "at måle den får intet interval. "
-            "Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
+            + formats.design_effect_text(DESIGN_EFFECT)
+            + " Offentliggør kilden kun tallet, ikke antallene bag det (en placering eller en "
             "procent alene), kan usikkerheden ikke opgøres: status er da «ikke vurderet» "
             "(«ikke afgjort», hvis heller ikke en direkte sammenligning af de offentliggjorte "
             "tal afgør det), og «Hvad status betyder» siger det.",
@@ -548,7 +547,7 @@ def _group_sheets(book, styles, stamp: Stamp, data: ReportData) -> None:
             ),
         ),
         # the period's design effect of a count of events (macros/design_effect.sql)
-        Column("Designeffekt", lambda r: r["design_effect"], lambda r: "count"),
+        Column(DESIGN_EFFECT, lambda r: r["design_effect"], lambda r: "count"),
         Column("Tæller", lambda r: r["numerator"], lambda r: "count"),
         Column("Nævner", lambda r: r["denominator"], lambda r: "count"),
         Column("Enhed", lambda r: data.name("unit", r["unit"])),
