@@ -1,4 +1,30 @@
 {#-
+    A row of a grouping-sets aggregation (rollup, cube) as a breakdown's row of the indicator
+    contract: `dimensions` lists (breakdown, column) pairs; a row grouped by a column is that
+    breakdown's, with the column's value (the first such pair, where a row is grouped by
+    several), and a row grouped by none is the total ('total', 'I alt'). Gives the columns
+    breakdown and breakdown_value (grouped_breakdown_value: the value alone).
+-#}
+{% macro grouped_breakdown(dimensions) -%}
+    case
+        {%- for breakdown, column in dimensions %}
+            when grouping({{ column }}) = 0 then '{{ breakdown }}'
+        {%- endfor %}
+            else 'total'
+    end as breakdown,
+    {{ grouped_breakdown_value(dimensions) }}
+{%- endmacro %}
+
+{% macro grouped_breakdown_value(dimensions) -%}
+    case
+        {%- for _, column in dimensions %}
+            when grouping({{ column }}) = 0 then {{ column }}::varchar
+        {%- endfor %}
+            else 'I alt'
+    end as breakdown_value
+{%- endmacro %}
+
+{#-
     Counts for a share, per value of one breakdown column and in all ('total', 'I alt'):
     period, breakdown, breakdown_value, n_base (rows) and n_flagged (rows where the flag holds).
     `relation` must have the columns `period`, `breakdown_column` and `flag_column`. One scan
@@ -10,13 +36,7 @@
 {% macro share_counts(relation, breakdown, breakdown_column, flag_column, person_column=none) %}
     select
         period,
-        case
-            when grouping({{ breakdown_column }}) = 1 then 'total' else '{{ breakdown }}'
-        end as breakdown,
-        case
-            when grouping({{ breakdown_column }}) = 1 then 'I alt'
-            else {{ breakdown_column }}::varchar
-        end as breakdown_value,
+        {{ grouped_breakdown([(breakdown, breakdown_column)]) }},
         count(*) as n_base,
         count(*) filter (where {{ flag_column }}) as n_flagged
         {%- if person_column %},

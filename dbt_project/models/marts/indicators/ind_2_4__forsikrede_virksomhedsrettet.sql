@@ -74,7 +74,7 @@ breakdown_values as (
 flag_counts as (
     select
         period,
-        case when grouping(offer_type) = 1 then 'I alt' else offer_type end as breakdown_value,
+        {{ grouped_breakdown_value([('tilbudstype', 'offer_type')]) }},
         count(distinct person_key) as n_flagged
     from in_offer
     group by period, rollup(offer_type)

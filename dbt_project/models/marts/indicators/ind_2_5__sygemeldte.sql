@@ -72,8 +72,7 @@ by_breakdown as (
     select
         period,
         area_code,
-        case when grouping(ydelse_group) = 1 then 'total' else 'ydelse' end as breakdown,
-        case when grouping(ydelse_group) = 1 then 'I alt' else ydelse_group end as breakdown_value,
+        {{ grouped_breakdown([('ydelse', 'ydelse_group')]) }},
         sum(fuldtidspersoner) as fuldtidspersoner
     from monthly
     group by period, area_code, rollup(ydelse_group)
@@ -96,8 +95,7 @@ other_areas as (
     select
         period_date as period,
         area_code,
-        case when grouping(ydelse_group) = 1 then 'total' else 'ydelse' end as breakdown,
-        case when grouping(ydelse_group) = 1 then 'I alt' else ydelse_group end as breakdown_value,
+        {{ grouped_breakdown([('ydelse', 'ydelse_group')]) }},
         sum(fuldtidspersoner) as numerator,
         sum(pct_labour_force) as value,
         count(*) as n_rounded

@@ -35,16 +35,7 @@ ballerup_cells as (
 ballerup as (
     select
         period,
-        case
-            when grouping(koen) = 0 then 'koen'
-            when grouping(herkomst) = 0 then 'herkomst'
-            else 'total'
-        end as breakdown,
-        case
-            when grouping(koen) = 0 then koen
-            when grouping(herkomst) = 0 then herkomst
-            else 'I alt'
-        end as breakdown_value,
+        {{ grouped_breakdown([('koen', 'koen'), ('herkomst', 'herkomst')]) }},
         sum(n_persons) as n_persons,
         coalesce(sum(n_vocational), 0) as n_vocational
     from ballerup_cells
