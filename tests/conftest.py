@@ -9,13 +9,20 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipeline.config import REPO_ROOT, SAMPLE_PSEUDONYM_KEY, Settings
+from pipeline.config import (
+    DBT_PROJECT_DIR,
+    REPO_ROOT,
+    SAMPLE_PSEUDONYM_KEY,
+    Settings,
+    dbt_executable,
+)
 
 # A small world: 23 months, so that indicators needing a month of history before a spell plus
 # 26 weeks of follow-up (1.5) have values, reaching six months past the kontanthjælp reform
@@ -173,6 +180,20 @@ def dbt_target(tmp_path_factory) -> Path:
     """This worker's dbt target folder (DBT_TARGET_PATH): the builds of one worker keep their
     parse for each other, and two workers never write the same files."""
     return tmp_path_factory.mktemp("dbt_target")
+
+
+def run_dbt(args: list[str], env_root: Path) -> subprocess.CompletedProcess:
+    """dbt with `args`, from the project folder, on the warehouse of the world at `env_root`
+    (its output captured as text)."""
+    env = {**os.environ, "BKWH_WAREHOUSE_PATH": str(env_root / "warehouse.duckdb")}
+    return subprocess.run(
+        [dbt_executable(), *args],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture

@@ -27,11 +27,10 @@ import duckdb
 import httpx
 import pandas as pd
 import pytest
+from conftest import run_dbt
 
 from pipeline import periods
 from pipeline.config import (
-    DBT_PROJECT_DIR,
-    dbt_executable,
     extracts_config,
     read_seed,
     revision_months,
@@ -298,20 +297,9 @@ def test_the_recorded_country_figures_reach_2_3_exactly_through_ingest_and_dbt(
     assert [p.name for p in fetched.files] == [generated.name]
     outcomes = [o for o in Ingestor(settings).run(sources=["jobindsats"]) if o.status != "skipped"]
     assert [(o.file, o.status) for o in outcomes] == [(generated.name, "loaded")], outcomes
-    proc = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            "ind_2_3__langtidsledige",
-            "--target-path",
-            str(dbt_target),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, **settings.dbt_env()},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    proc = run_dbt(
+        ["build", "--select", "ind_2_3__langtidsledige", "--target-path", str(dbt_target)],
+        rebuilt.root,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:

@@ -2,22 +2,19 @@
 
 import csv
 import json
-import os
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LAST_PERIOD, NEXT_PERIOD, WORLD, run_refresh_job, sha256
+from conftest import LAST_PERIOD, NEXT_PERIOD, WORLD, run_dbt, run_refresh_job, sha256
 from disclosure import audit
 
 from pipeline import stats
 from pipeline.config import (
     DBT_PROJECT_DIR,
     SEEDS_DIR,
-    dbt_executable,
     dbt_var,
     local_today,
     sources_config,
@@ -610,21 +607,9 @@ def test_every_declared_link_holds_wherever_its_cells_are(built):
     assert checked == needed, needed - checked
 
 
-def _dbt(args, env_root: Path):
-    env = {**os.environ, "BKWH_WAREHOUSE_PATH": str(env_root / "warehouse.duckdb")}
-    return subprocess.run(
-        [dbt_executable(), *args],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target):
     # the worker's target folder: its parse serves this worker's later builds too
-    proc = _dbt(["build", "--target-path", str(dbt_target)], rebuilt.root)
+    proc = run_dbt(["build", "--target-path", str(dbt_target)], rebuilt.root)
     assert proc.returncode == 0, proc.stdout[-3000:]
     results = json.loads((dbt_target / "run_results.json").read_text())
     manifest = json.loads((dbt_target / "manifest.json").read_text())
@@ -659,7 +644,7 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     # sources.yml's zone, as pipeline/config.py local_today), not the machine's UTC one
     zone = sources_config()["schedule"]["timezone"]
     query = "select current_setting('TimeZone') as zone, current_date as today"
-    proc = _dbt(
+    proc = run_dbt(
         ["show", "--inline", query, "--output", "json", "--target-path", str(dbt_target)],
         rebuilt.root,
     )
@@ -800,7 +785,7 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
             update raw.jobindsats_observations set value = value + 2
             where table_id = 'y07a02' and area_label = 'Ballerup' and measure = 'fuldtidspersoner'
               and period_label = strftime(date '{wrong}', '%YM%m')""")
-    proc = _dbt(
+    proc = run_dbt(
         [
             "test",
             "--select",
@@ -1063,7 +1048,7 @@ def _incremental_and_full(rebuilt, dbt_target) -> tuple[dict, dict, dict]:
         ["run", *target, "+config.materialized:incremental"],
         ["run", *target, "config.materialized:incremental", "--full-refresh"],
     ):
-        proc = _dbt(args, rebuilt.root)
+        proc = run_dbt(args, rebuilt.root)
         assert proc.returncode == 0, proc.stdout[-3000:]
         manifest = json.loads((dbt_target / "manifest.json").read_text())
         incremental = {
