@@ -75,6 +75,11 @@ def statbank_area_variable(conf: dict[str, Any]) -> str:
     return conf.get("area_variable", "OMRÅDE")
 
 
+def dst_area_code(code: int | str) -> str:
+    """An area as StatBank's codes write it: three digits ('0' -> '000', '84' -> '084')."""
+    return f"{int(code):03d}"
+
+
 def read_seed(name: str) -> list[dict[str, str]]:
     """A dbt seed's rows (dbt_project/seeds/<name>.csv), each cell as its text."""
     with open(SEEDS_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:

@@ -48,7 +48,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import EXPECTATIONS_DIR, extracts_config, read_seed, sources_config
+from pipeline.config import (
+    EXPECTATIONS_DIR,
+    dst_area_code,
+    extracts_config,
+    read_seed,
+    sources_config,
+)
 from pipeline.privacy import CPR_SHAPED
 
 # a valid CPR number as the person-id columns hold it: ASCII digits only (Python's \d takes
@@ -235,7 +241,7 @@ def _seed_values(ref: str) -> list[Any]:
     seed, column = ref.split(".", 1)
     values = {row[column] for row in read_seed(seed)} - {""}
     if form == "dst":
-        values = {f"{int(v):03d}" for v in values}
+        values = {dst_area_code(v) for v in values}
     return sorted(values)
 
 

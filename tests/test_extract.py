@@ -31,6 +31,7 @@ from conftest import run_dbt
 
 from pipeline import periods
 from pipeline.config import (
+    dst_area_code,
     extracts_config,
     read_seed,
     revision_months,
@@ -850,7 +851,7 @@ def _tableinfo_of(table: str, text: str) -> dict:
     names = {int(r["area_code"]): r["area_name"] for r in read_seed("regions")} | {
         int(r["municipality_code"]): r["municipality_name"] for r in read_seed("municipalities")
     }
-    areas = [(f"{c:03d}", n) for c, n in sorted(names.items()) if c != 998] + UNKNOWN_AREAS
+    areas = [(dst_area_code(c), n) for c, n in sorted(names.items()) if c != 998] + UNKNOWN_AREAS
     variables = [
         {
             "id": name,

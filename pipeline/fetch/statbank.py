@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.config import read_seed
+from pipeline.config import dst_area_code, read_seed
 from pipeline.fetch import (
     Fetched,
     expand_periods,
@@ -54,7 +54,7 @@ def known_area_codes() -> set[str]:
     regions = [r for r in read_seed("regions") if r["area_type"] in ("country", "region")]
     codes = [r["area_code"] for r in regions]
     codes += [r["municipality_code"] for r in read_seed("municipalities")]
-    return {f"{int(c):03d}" for c in codes}
+    return {dst_area_code(c) for c in codes}
 
 
 class StatBank:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import periods
-from pipeline.config import SAMPLE_MARKER, SAMPLE_START, extracts_config
+from pipeline.config import SAMPLE_MARKER, SAMPLE_START, dst_area_code, extracts_config
 from pipeline.danish import format_number
 from pipeline.files import sha256_of, write_atomic, written_aside
 from pipeline.landing_formats import csv_bytes, write_jobindsats_table, write_statbank_table
@@ -82,7 +82,7 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
     age_order = {AGE_TOTAL: -1} | {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)}
     aup02 = aup02.assign(o=aup02["age_group"].map(age_order)).sort_values(["code", "o"])
     labour = pd.DataFrame(
-        {"OMRÅDE": [f"{c:03d}" for c in aup02["code"]], "ALDER": aup02["age_group"]}
+        {"OMRÅDE": [dst_area_code(c) for c in aup02["code"]], "ALDER": aup02["age_group"]}
     )
     aup03 = bm.aup03(month).sort_values("code")
     return [
@@ -95,7 +95,7 @@ def write_statbank(bm: Benchmarks, month: str, landing: Path) -> list[Path]:
             _period(month),
             pd.DataFrame(
                 {
-                    "OMRÅDE": [f"{c:03d}" for c in aup03["code"]],
+                    "OMRÅDE": [dst_area_code(c) for c in aup03["code"]],
                     "INDHOLD": _numbers(aup03["value"], 1),
                 }
             ),
@@ -124,7 +124,7 @@ def write_education(bm: Benchmarks, landing: Path) -> list[Path]:
         }
         parts["H30"] += df["flag"].to_numpy() - sum(parts.values())  # the sum is exact
         frame = pd.DataFrame(
-            {"BOPOMR": [f"{c:03d}" for c in df["code"]], "ALDER": "25-29", "KØN": df["koen"]}
+            {"BOPOMR": [dst_area_code(c) for c in df["code"]], "ALDER": "25-29", "KØN": df["koen"]}
         )
         rows = pd.concat(
             [
@@ -149,7 +149,7 @@ def write_population(bm: Benchmarks, landing: Path) -> list[Path]:
         df = df[df["alder"] != -1].sort_values(["code", "alder"])
         rows = pd.DataFrame(
             {
-                "OMRÅDE": [f"{c:03d}" for c in df["code"]],
+                "OMRÅDE": [dst_area_code(c) for c in df["code"]],
                 "ALDER": df["alder"].astype(int).astype(str),
                 "INDHOLD": _whole(df["base"]),
             }
@@ -182,7 +182,7 @@ def write_pension_awards(bm: Benchmarks, landing: Path) -> list[Path]:
         df = df[df["alder"] != "1869"].sort_values(["code", "alder"])
         rows = pd.DataFrame(
             {
-                "OMRÅDE": [f"{c:03d}" for c in df["code"]],
+                "OMRÅDE": [dst_area_code(c) for c in df["code"]],
                 "ALDER": df["alder"],
                 "YDELSESTYPE": conf["select"]["YDELSESTYPE"][0],
                 "MODTAG1": conf["select"]["MODTAG1"][0],
