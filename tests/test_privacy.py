@@ -5,7 +5,9 @@ import re
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from pipeline.pdf import missing_libraries
 from pipeline.privacy import hide_person_ids, shape_only
 
 pytestmark = pytest.mark.seconds(8)  # ordering only (conftest.py)
@@ -144,11 +146,16 @@ def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_lo
         *(p for p in settings.log_dir.rglob("*") if p.is_file()),
     ]
     assert any(p.suffix == ".json" for p in written), "the validation results were scanned"
+    assert settings.report_path in written, "the report was scanned"
     # the report's charts are SVG: their text and coordinates are scanned with the rest
-    for path in written:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        text = HASHES.sub("<id>", text)
-        match = pattern.search(text)
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in written}
+    if not missing_libraries():  # the PDF's text, page by page (none where it cannot be made)
+        pages = PdfReader(settings.report_pdf_path).pages
+        texts |= {
+            f"{settings.report_pdf_path} page {n}": p.extract_text() for n, p in enumerate(pages, 1)
+        }
+    for path, text in texts.items():
+        match = pattern.search(HASHES.sub("<id>", text))
         assert match is None, f"{path} holds a CPR-shaped value: {match.group(0)!r}"
     workbook = load_workbook(settings.report_dir / "indikatorer.xlsx", read_only=True)
     for sheet in workbook.worksheets:  # every text cell of the Excel workbook
