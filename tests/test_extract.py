@@ -277,9 +277,10 @@ def test_the_recorded_country_figures_reach_2_3_exactly_through_ingest_and_dbt(
     """The real response's country rows of May 2025 (18,115 long-term unemployed of 101,672
     gross unemployed, 17.8 %), fetched from a local server into the built world as a
     corrected delivery of its y25i09 month (the municipalities as the world had them),
-    validated and loaded by ingest, and built by dbt: 2.3's row for the country holds the
-    published counts and their share, and its comparator for Ballerup's month is that share.
-    (The recorded response: tests/fixtures/http/README.md.)"""
+    validated and loaded by ingest, and built by dbt: 2.3's row for the country of that
+    month (area 0 of ind_2_3__langtidsledige, the row the status and the report compare
+    Ballerup's month with) holds the published counts and their share. (The recorded
+    response: tests/fixtures/http/README.md.)"""
     settings = rebuilt.settings
     generated = settings.landing_dir / "jobindsats" / "y25i09_2025M05.json"
     world = json.loads(generated.read_text(encoding="utf-8"))
