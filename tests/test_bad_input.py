@@ -261,7 +261,7 @@ CASES = {
     "wrong encoding (Latin-1)": (
         "statbank/AUP02_2024M05.csv",
         lambda p: _csv(p, lambda t: t.removeprefix(BOM), encoding="latin-1"),
-        "not valid UTF-8",
+        "row 1: not valid UTF-8",  # the header's OMRÅDE is the first byte not UTF-8
     ),
     "decimal point instead of comma": (
         "statbank/AUP02_2024M07.csv",
@@ -276,7 +276,7 @@ CASES = {
     "unknown municipality": (
         "statbank/AUP02_2024M09.csv",
         _set_cell(2, 0, "Atlantis"),
-        "Atlantis",
+        ("row 2, column 'OMRÅDE'", "(found 'Atlantis')"),
     ),
     "a landsdel's code (StatBank's '*' brings them; the warehouse asks known areas)": (
         "statbank/AUP03_2024M10.csv",
