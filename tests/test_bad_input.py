@@ -172,7 +172,11 @@ CASES = {
     "truncated last line": (
         "case_system/offers_2024-07.csv",
         lambda p: _csv(p, lambda t: t.rstrip("\n")[:-15]),
-        "(a truncated or broken line?)",
+        # the file's last line, by its number (a callable: of the file as refused)
+        (
+            lambda kept: f"row {len(kept.read_text().splitlines())}: ",
+            "(a truncated or broken line?)",
+        ),
     ),
     "duplicate natural key": (
         "case_system/offers_2024-08.csv",
@@ -439,10 +443,11 @@ def test_a_bad_delivery_is_refused_kept_explained_and_publishes_nothing(refused,
     status, message, sha = _log_row(env, name)
 
     assert (status, sha) == ("quarantined", refused["shas"][case]), message
+    kept = env.settings.quarantine_dir / source / name
     wanted = (expected,) if isinstance(expected, str) else expected
+    wanted = [w(kept) if callable(w) else w for w in wanted]
     assert message.startswith(name) and all(w in message for w in wanted), message
     assert _raw_rows_of(env, table, sha) == 0
-    kept = env.settings.quarantine_dir / source / name
     assert kept.exists() and not (env.settings.landing_dir / file).exists()
     result = json.loads(kept.with_name(name + ".validation.json").read_text())
     assert result["success"] is False and result["file_sha256"] == sha
