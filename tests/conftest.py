@@ -66,14 +66,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def tables_checksum(path: Path) -> dict[str, str]:
-    """A checksum of each table's content (rows sorted), opened read-only."""
+def tables_checksum(path: Path, schema: str | None = None) -> dict[str, str]:
+    """A checksum of each table's content (rows sorted), opened read-only; only the tables of
+    `schema` where one is given."""
     import duckdb
 
     out = {}
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
-            "select table_schema, table_name from information_schema.tables order by all"
+            "select table_schema, table_name from information_schema.tables "
+            "where ? is null or table_schema = ? order by all",
+            [schema, schema],
         ).fetchall()
         for schema, table in tables:
             rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
