@@ -113,12 +113,17 @@ def l66_targets(later_text: str) -> list[dict]:
     ]
 
 
+def read_page(html: str) -> BeautifulSoup:
+    """A page as a reader reads it: without the soft hyphens of formats.hyphenate, which only
+    say where a word may break."""
+    return BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+
+
 @pytest.fixture(scope="module")
 def page(built):
-    """The page as a reader reads it (without the soft hyphens of formats.hyphenate, which
-    only say where a word may break), and its HTML as written."""
+    """The built world's page as a reader reads it (read_page), and its HTML as written."""
     html = (built.settings.report_dir / "index.html").read_text(encoding="utf-8")
-    return BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser"), html
+    return read_page(html), html
 
 
 @pytest.fixture(scope="module")
@@ -578,7 +583,7 @@ def test_a_table_of_groups_pooled_says_the_indicator_compares_them_within_groups
     assert shown, "no row by origin of an indicator compared within groups"
     data = load(rebuilt.settings.analytics_path, with_history=True)
     html, _ = render_html(data, datetime.now(local_zone()))
-    soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+    soup = read_page(html)
     names = {
         c["code"]: c["name_da"].lower()
         for c in _seed("catalogue_codes")
@@ -2704,7 +2709,7 @@ def test_the_change_since_a_year_before_is_said_with_its_interval(built, page, s
             if ind.unit == "ratio":
                 ratios.append((ind.indicator_id, formats.value_text(ind.value, "ratio")))
     assert ratios, "no ratio in the catalogue"
-    drawn = BeautifulSoup(render_html(data, datetime.now(UTC))[0], "html.parser")
+    drawn = read_page(render_html(data, datetime.now(local_zone()))[0])
     for indicator_id, value in ratios:
         article = drawn.select_one(f'article[data-indicator="{indicator_id}"]')
         [latest] = [sp for sp in article.select("p.facts-line > span") if "Seneste:" in reads(sp)]
@@ -2777,7 +2782,7 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         html, _ = render_html(data, datetime.now(local_zone()))
         book_path = tmp_path / "revisions.xlsx"
         build_workbook(data, book_path, datetime.now(local_zone()))
-        soup = BeautifulSoup(html.replace("\N{SOFT HYPHEN}", ""), "html.parser")
+        soup = read_page(html)
         lines = [p.get_text(" ", strip=True) for p in soup.select("p.revision")]
         book = load_workbook(book_path)
         sheet = book["Revisioner"] if "Revisioner" in book.sheetnames else None
