@@ -761,6 +761,34 @@ def test_a_number_that_is_no_week_is_refused_not_loaded_as_another_week(fresh):
     assert sorted(period_rule["value"].split(", ")) == sorted(map(str, numbers.values()))
 
 
+def test_week_53_of_a_year_of_52_weeks_is_refused_not_loaded_as_the_next_week_1(fresh):
+    """2024 has 52 ISO weeks: 202453 is no week. Computed, its Thursday is 2 January 2025,
+    in January 2025's file, where until December 2026 it passed and became a second
+    person-week of 2025W01 that the natural key (person, aar_uge) did not catch
+    (helper-109). A number is a week only if its Thursday's ISO year and week are it: 202053
+    is (Thursday 31 December 2020)."""
+    _only(fresh, "benefit_register", {"dream_2025M01.parquet"})
+    path = fresh.settings.landing_dir / "benefit_register" / "dream_2025M01.parquet"
+    table = pq.read_table(path)
+    weeks = table.column("aar_uge").to_pylist()
+    weeks[1] = 202453  # row 2
+    column = table.schema.get_field_index("aar_uge")
+    pq.write_table(table.set_column(column, "aar_uge", pa.array(weeks, pa.int32())), path)
+    [outcome] = Ingestor(fresh.settings).run()
+    assert outcome.status == "quarantined", outcome.message
+    result = json.loads(
+        (
+            fresh.settings.quarantine_dir / "benefit_register" / f"{path.name}.validation.json"
+        ).read_text()
+    )
+    [period_rule] = [p for p in result["problems"] if "the week's Thursday" in p["message"]]
+    assert (period_rule["column"], period_rule["row"], period_rule["value"]) == (
+        "aar_uge",
+        2,
+        "202453",
+    )
+
+
 def test_files_in_no_source_s_folder_are_named_and_start_no_refresh(fresh):
     """A file at landing's top, in a folder no suite names, or in a subfolder of a source's
     folder is loaded by no refresh: the plan names it and does not count it as new (before,

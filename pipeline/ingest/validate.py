@@ -147,8 +147,14 @@ def _rows(columns: tuple[str, ...], distinct: bool = False) -> str:
         # 202400 2023-12-25, real weeks of other periods. A missing one is the not-null
         # rule's.
         is_week = f"{week} // 100 between 1000 and 9999 and {week} % 100 between 1 and 53"
+        # week 53 of a year of 52 ISO weeks (202353) would be computed as the next year's
+        # week 1: a number is a week only if its Thursday's ISO year and week are it. The
+        # inner case computes the date only for numbers in range (DuckDB evaluates a case's
+        # branch only for the rows that reach it)
+        thursday = f"case when {is_week} then ({monday}) + 3 end"
         return (
-            f"(select *, case when {week} is null then null when {is_week} then ({monday}) + 3 "
+            f"(select *, case when {week} is null then null "
+            f"when yearweek({thursday}) = {week} then {thursday} "
             f"else {NO_WEEK} end as {WEEK_THURSDAY} "
             f"from {rows} join _batch_files using (_file))"
         )
