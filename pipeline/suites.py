@@ -36,7 +36,11 @@ above its reference is refused. The reference of a re-delivery is the delivery i
 of a new period, the median of the last `previous_deliveries` current deliveries of the same
 stream (source table), counting files loaded before and earlier files of the same batch that
 passed. Below `min_previous_rows` the reference is too small to judge and the rule passes,
-saying so.
+saying so (a re-delivered month of a source that sends its month so far is still held to a
+whole month's upper bound: pipeline/ingest/volume.py). A suite's rule is checked when it is
+read: `previous_deliveries` and `min_previous_rows` whole numbers of at least 1 (0 earlier
+deliveries would take every one, and a reference of 0 rows would bound a file to 0),
+`max_drop` between 0 and 1, `max_jump` at least 0.
 """
 
 from __future__ import annotations
@@ -300,6 +304,28 @@ def _typed_sets(
     return expectations
 
 
+VOLUME_KEYS = ("previous_deliveries", "max_drop", "max_jump", "min_previous_rows")
+
+
+def _volume_rule(path: Path, rule: dict[str, float] | None) -> dict[str, float] | None:
+    """A suite's volume rule as written, or ValueError naming the suite and what is wrong."""
+    if rule is None:
+        return None
+    problems = [f"missing {k}" for k in VOLUME_KEYS if k not in rule]
+    problems += [f"unknown {k}" for k in rule if k not in VOLUME_KEYS]
+    if not problems:
+        for k in ("previous_deliveries", "min_previous_rows"):
+            if not (isinstance(rule[k], int) and rule[k] >= 1):
+                problems.append(f"{k} must be a whole number of at least 1, not {rule[k]!r}")
+        if not 0 <= rule["max_drop"] <= 1:
+            problems.append(f"max_drop must be between 0 and 1, not {rule['max_drop']!r}")
+        if not rule["max_jump"] >= 0:
+            problems.append(f"max_jump must be at least 0, not {rule['max_jump']!r}")
+    if problems:
+        raise ValueError(f"{path}: meta.ingest.volume: {'; '.join(problems)}")
+    return rule
+
+
 def load_spec(path: Path) -> SourceSpec:
     doc = json.loads(path.read_text(encoding="utf-8"))
     meta = doc["meta"]["ingest"]
@@ -319,7 +345,7 @@ def load_spec(path: Path) -> SourceSpec:
         required=tuple(meta.get("required", columns)),
         natural_key=tuple(meta.get("natural_key", ())),
         period_column=meta.get("period_column"),
-        volume=meta.get("volume"),
+        volume=_volume_rule(path, meta.get("volume")),
         expectations=tuple(_typed_sets(_resolve(doc.get("expectations", [])), columns)),
         path=path,
         period_week_column=meta.get("period_week_column"),

@@ -19,6 +19,7 @@ from test_privacy import CPR, HASHES, _cpr_cells, fake_cpr
 
 from pipeline import periods
 from pipeline.config import (
+    EXPECTATIONS_DIR,
     SAMPLE_MARKER,
     SAMPLE_PSEUDONYM_KEY,
     PseudonymKeyMismatch,
@@ -35,7 +36,7 @@ from pipeline.ingest.discover import Delivery, MonthFilter
 from pipeline.ingest.load import hmac_pads, key_fingerprint, keyed_hash_sql
 from pipeline.ingest.read import Sniffed, read_csv_text, read_file
 from pipeline.ingest.validate import due
-from pipeline.ingest.volume import bounds
+from pipeline.ingest.volume import Bounds, bounds
 from pipeline.plan import plan_refresh
 from pipeline.publish import PublishError, publish
 from pipeline.state import finish_attempt, publication_of, record_attempt, stamp_made_from
@@ -337,6 +338,32 @@ def _month_after(first: date, n: int) -> date:
     return date(year, month + 1, 1)
 
 
+def _meetings_only(fresh):
+    """Landing emptied but for the case system's meetings, which a test writes itself: a
+    writer of a month's file and the last month of the sample's meetings (the months after it
+    are free)."""
+    landing = fresh.settings.landing_dir / "case_system"
+    sample = sorted(landing.glob("meetings_*.csv"))
+    header = sample[0].read_text().splitlines()[0]
+    pool = [line for f in sample for line in f.read_text().splitlines()[1:]]
+    _only(fresh, "case_system", set())
+
+    def deliver(first: date, n: int, duplicate: bool = False) -> str:
+        """n meetings (the sample's persons, new ids), booked and held on `first`; with
+        `duplicate`, the second has the first's id."""
+        path = landing / f"meetings_{first:%Y-%m}.csv"
+        lines = [header]
+        for i in range(n):
+            cells = pool[i % len(pool)].split(";")
+            meeting_id = 1_000_000 + (0 if duplicate and i == 1 else i)
+            cells[0], cells[2], cells[3] = str(meeting_id), first.isoformat(), first.isoformat()
+            lines.append(";".join(cells))
+        path.write_text("\n".join(lines) + "\n")
+        return path.name
+
+    return deliver, date.fromisoformat(sample[-1].name[9:16] + "-01")
+
+
 def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
     """The case system exports daily (sources.yml: cadence daily), each day its month so far.
     Three whole months of 961 meetings (31 a day) are loaded. On the 2nd of a 31-day month
@@ -348,28 +375,12 @@ def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
     replaces: a month delivered so far may grow to a whole month's upper bound (3 x 961). A
     delivery of the month that shrinks is still held to the one it replaces: 50 meetings
     against 961 are refused."""
-    landing = fresh.settings.landing_dir / "case_system"
-    sample = sorted(landing.glob("meetings_*.csv"))
-    header = sample[0].read_text().splitlines()[0]
-    pool = [line for f in sample for line in f.read_text().splitlines()[1:]]
-    _only(fresh, "case_system", set())
-    last = date.fromisoformat(sample[-1].name[9:16] + "-01")
+    deliver, last = _meetings_only(fresh)
     running = next(
         m
         for m in (_month_after(last, k) for k in range(4, 16))
         if _month_after(m, 1).day == 1 and (_month_after(m, 1) - m).days == 31
     )
-
-    def deliver(first: date, n: int) -> str:
-        """n meetings (the sample's persons, new ids), booked and held on `first`."""
-        path = landing / f"meetings_{first:%Y-%m}.csv"
-        lines = [header]
-        for i in range(n):
-            cells = pool[i % len(pool)].split(";")
-            cells[0], cells[2], cells[3] = str(1_000_000 + i), first.isoformat(), first.isoformat()
-            lines.append(";".join(cells))
-        path.write_text("\n".join(lines) + "\n")
-        return path.name
 
     def ingest_on(day: date, name: str):
         [outcome] = [o for o in Ingestor(fresh.settings, today=day).run() if o.file == name]
@@ -391,6 +402,116 @@ def test_a_month_to_date_export_is_judged_by_the_days_that_have_passed(fresh):
     outcome = ingest_on(_month_after(running, 1) + timedelta(days=10), name)
     assert outcome.status == "quarantined"
     assert "failed volume against the delivery it replaces" in outcome.message, outcome.message
+
+
+def test_a_file_refused_for_a_duplicate_key_is_no_later_file_s_yardstick(fresh):
+    """Three months of 961 meetings are loaded; then, in one batch, two months of 2,000
+    whose files repeat a meeting id (refused) and a month of 400. The volume rule takes the
+    400 against the median of the three current months before it: 961, so at least 241.
+    Until December 2026 the two refused files counted as deliveries (the duplicate rule ran
+    after the volume rule's bounds were set): a median of 2,000, at least 500, and the good
+    file was refused against two files that were not loaded (helper-109)."""
+    deliver, last = _meetings_only(fresh)
+    months = [_month_after(last, k) for k in range(2, 8)]
+    for month in months[:3]:
+        deliver(month, 961)
+    after = _month_after(months[-1], 1)
+    assert {o.status for o in Ingestor(fresh.settings, today=after).run()} == {"loaded"}
+    refused = [deliver(month, 2000, duplicate=True) for month in months[3:5]]
+    good = deliver(months[5], 400)
+    outcomes = {o.file: o for o in Ingestor(fresh.settings, today=after).run()}
+    assert {f: outcomes[f].status for f in refused} == dict.fromkeys(refused, "quarantined")
+    assert all("meeting_id" in outcomes[f].message for f in refused), outcomes
+    assert outcomes[good].status == "loaded", outcomes[good].message
+    assert _rows(fresh, "case_system_meetings") == 3 * 961 + 400
+
+
+def test_a_month_so_far_re_delivered_is_bounded_by_a_whole_month_never_by_its_early_load():
+    """The case system's month so far grows day by day. A re-delivery of a month whose load
+    so far is too small to compare with (62 meetings, fewer than min_previous_rows) is still
+    held to a whole month's upper bound where earlier months give one (before December 2026
+    it had none: 50,000 passed). While fewer earlier months than the rule wants give no
+    whole month, a re-delivered month may grow without bound, as a stream's first deliveries
+    do: it was capped at 3 x its early load, so a month loaded on its 5th day with 150
+    meetings refused the whole month's 900 (helper-109)."""
+    rule = {"previous_deliveries": 3, "max_drop": 0.75, "max_jump": 2.0, "min_previous_rows": 100}
+
+    def meetings(label: str) -> Delivery:
+        name = f"meetings_{label}.csv"
+        spec, match = spec_for("case_system", name)
+        return Delivery(
+            "case_system", Path(name), "", (0, 0, 0), spec, match.groupdict(), periods.parse(label)
+        )
+
+    def judged(d: Delivery, n: int, current: dict[str, int], today: date) -> Bounds:
+        return bounds(rule, [d], {d.name: n}, set(), current, today, month_to_date=True)[d.name]
+
+    april = meetings("2024-04")
+    history = {"2024-01": 961, "2024-02": 900, "2024-03": 961, "2024-04": 62}
+    b = judged(april, 50_000, history, date(2024, 4, 4))
+    assert (b.low, b.high) == (0, 2883), b.description  # 3 x the median, 961
+    assert "too few to compare; it may grow up to a whole month's 2883 rows" in b.description
+    # a stream's first months: no whole month to bound the growth
+    february = meetings("2024-02")
+    b = judged(february, 900, {"2024-01": 961, "2024-02": 150}, date(2024, 3, 1))
+    assert (b.low, b.high) == (38, None), b.description  # a quarter of 150 at least
+    assert "so at least 38" in b.description
+    # a whole month that shrinks against its earlier load is still refused
+    b = judged(february, 30, {"2024-01": 961, "2024-02": 150}, date(2024, 3, 1))
+    assert not b.low <= 30
+
+
+def test_a_suite_s_volume_rule_that_cannot_judge_is_refused_when_read(tmp_path):
+    """previous_deliveries 0 took every earlier delivery (a slice [-0:]) and, with none, a
+    median of nothing stopped the ingest; min_previous_rows 0 bounded a file to 0 rows after
+    an empty delivery (helper-109). A suite is read with its rule checked, naming the file
+    and what is wrong; every shipped suite's rule passes."""
+    from pipeline.suites import load_spec, load_specs
+
+    assert all(s.volume for s in load_specs() if s.source == "case_system")
+    shipped = EXPECTATIONS_DIR / "case_system__meetings.json"
+    for change, expected in (
+        ({"previous_deliveries": 0}, "previous_deliveries must be a whole number of at least 1"),
+        ({"min_previous_rows": 0}, "min_previous_rows must be a whole number of at least 1"),
+        ({"max_drop": 1.5}, "max_drop must be between 0 and 1"),
+        ({"max_jump": -1}, "max_jump must be at least 0"),
+        ({"max_jumps": 2}, "unknown max_jumps"),
+    ):
+        doc = json.loads(shipped.read_text(encoding="utf-8"))
+        doc["meta"]["ingest"]["volume"].update(change)
+        path = tmp_path / shipped.name
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(expected)) as caught:
+            load_spec(path)
+        assert str(path) in str(caught.value) and "meta.ingest.volume" in str(caught.value)
+
+
+def test_a_table_s_deliveries_are_compared_with_that_table_s_only():
+    """The stream of a delivery key is its table exactly: a table whose name begins with
+    another's and '_' (Jobindsats names may hold '_') is not in the other's median
+    (helper-109: a prefix took them)."""
+    rule = {"previous_deliveries": 3, "max_drop": 0.2, "max_jump": 0.2, "min_previous_rows": 10}
+    spec, match = spec_for("jobindsats", "y60a02_2026M04.json")
+    april = Delivery(
+        "jobindsats",
+        Path("y60a02_2026M04.json"),
+        "",
+        (0, 0, 0),
+        spec,
+        match.groupdict(),
+        periods.parse("2026M04"),
+    )
+    other = {f"y60a02_1_2026M0{m}": 50_000 for m in (1, 2, 3)}
+    # one earlier delivery of its own: too few to compare with, whatever y60a02_1 holds (a
+    # prefix made a median of 50,000 of it and refused the 1,000 rows)
+    current = {"y60a02_2026M03": 1000, **other}
+    got = bounds(rule, [april], {april.name: 1000}, set(), current, date(2026, 5, 1))
+    assert (got[april.name].low, got[april.name].high) == (None, None), got[april.name]
+    assert "1 previous deliveries, fewer than 3" in got[april.name].description
+    current = {f"y60a02_2026M0{m}": 1000 for m in (1, 2, 3)} | other
+    got = bounds(rule, [april], {april.name: 1000}, set(), current, date(2026, 5, 1))
+    assert (got[april.name].low, got[april.name].high) == (800, 1200), got[april.name]
+    assert "(y60a02_2026M01..y60a02_2026M03)" in got[april.name].description
 
 
 def test_a_whole_period_of_a_source_that_does_not_deliver_daily_keeps_the_plain_rule():

@@ -442,11 +442,16 @@ def run_file_rules(
     )
     volume: dict[str, Bounds] = {}
     if spec.volume:
+        # a file refused by a value rule or by a rule above (a duplicate key, a period not
+        # begun or ended) is no later file's yardstick (pipeline/ingest/volume.py)
+        duplicated = frame.filter(like="_n_duplicates_").gt(0).any(axis=1)
+        not_due = frame["_period_due"] > pd.Timestamp(today)
+        refused = set(outcome.failures) | set(frame.loc[duplicated | not_due, "_file"])
         volume = bounds(
             spec.volume,
             files,
             n_rows,
-            set(outcome.failures),
+            refused,
             current,
             today,
             month_to_date=spec.delivers_month_so_far,

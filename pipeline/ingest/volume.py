@@ -51,8 +51,7 @@ def bounds(
     out: dict[str, Bounds] = {}
     for d in sorted(files, key=lambda d: (d.delivery_key or "", d.name)):
         own = d.delivery_key or ""
-        prefix = f"{d.stream}_" if d.stream else ""
-        earlier = sorted(k for k in current if k.startswith(prefix) and k < own)[-want:]
+        earlier = sorted(k for k in current if _stream_of(k) == d.stream and k < own)[-want:]
         full = int(median(current[k] for k in earlier)) if len(earlier) == want else None
         if own in current:
             reference, against = current[own], f"the delivery it replaces ({own})"
@@ -68,40 +67,62 @@ def bounds(
             )
             _count(current, own, d, n_rows, refused, None)
             continue
+        monthly = month_to_date and d.period is not None and d.period.kind == "month"
+        # a re-delivered month of a source that delivers its month so far: it grows day by
+        # day, up to a whole month's upper bound where earlier months give one, else without
+        # a bound (as a stream's first deliveries), never capped by its own early load
+        grows = monthly and own in current
+        whole_month = floor(full * (1 + rule["max_jump"])) if full is not None else None
         if reference < rule["min_previous_rows"]:
+            # too few rows to bound a drop; a month loaded on its first days is still held
+            # to a whole month's upper bound
+            high = whole_month if grows else None
+            cap = f"; it may grow up to a whole month's {high} rows" if high is not None else ""
             out[d.name] = Bounds(
-                None,
-                None,
-                f"volume: {against} has {reference} rows, too few to compare ({rule_text})",
+                None if high is None else 0,
+                high,
+                f"volume: {against} has {reference} rows, too few to compare{cap} ({rule_text})",
             )
-            _count(current, own, d, n_rows, refused, None)
+            _count(current, own, d, n_rows, refused, None if high is None else (0, high))
             continue
         low = ceil(reference * (1 - rule["max_drop"]))
         high = floor(reference * (1 + rule["max_jump"]))
         so_far = ""
-        monthly = month_to_date and d.period is not None and d.period.kind == "month"
-        if monthly and own in current and full is not None:
-            high = max(high, floor(full * (1 + rule["max_jump"])))
+        if grows and whole_month is not None:
+            high = max(high, whole_month)
             so_far = f"; a re-delivered month may grow up to a whole month's {high} rows"
+        elif grows:
+            high = None
+            so_far = (
+                f"; a re-delivered month may grow without bound while fewer than {want} "
+                "earlier months give a whole month's"
+            )
         passed = _days_passed(d, today) if monthly else None
         if passed is not None and own not in current:
             days = (d.period.last_day - d.period.first_day).days + 1
             low = ceil(reference * (1 - rule["max_drop"]) * passed / days)
             so_far = f"; {d.period.label} has run {passed} of its {days} days"
+        between = f"between {low} and {high}" if high is not None else f"at least {low}"
         out[d.name] = Bounds(
             low,
             high,
-            f"volume against {against}: {reference} rows{so_far}; so between {low} and "
-            f"{high} ({rule_text})",
+            f"volume against {against}: {reference} rows{so_far}; so {between} ({rule_text})",
         )
         _count(current, own, d, n_rows, refused, (low, high))
     return out
 
 
+def _stream_of(key: str) -> str:
+    """The stream of a delivery key ('<table>_<period>' or '<period>': a period has no '_'),
+    exactly: a prefix would take table y60a02_1's deliveries for y60a02's."""
+    return key.rsplit("_", 1)[0] if "_" in key else ""
+
+
 def _count(current, own, d, n_rows, refused, within) -> None:
     """A file that passes everything else (and its own volume) becomes a yardstick."""
     n = n_rows.get(d.name, 0)
-    if d.name in refused or (within and not within[0] <= n <= within[1]):
+    low, high = within or (None, None)
+    if d.name in refused or (low is not None and n < low) or (high is not None and n > high):
         return
     current[own] = n
 
