@@ -22,7 +22,8 @@ from datetime import date, timedelta
 
 _LABEL = re.compile(
     r"^(?P<year>\d{4})(?:-(?P<iso_month>0[1-9]|1[0-2])|M(?P<month>0[1-9]|1[0-2])"
-    r"|Q(?P<quarter>0?[1-4])|K(?P<dst_quarter>[1-4])|QMAT(?P<mat>0[1-4])|(?P<v3_year>Y01))?$"
+    r"|Q(?P<quarter>0?[1-4])|K(?P<dst_quarter>[1-4])|QMAT(?P<mat>0[1-4])|(?P<v3_year>Y01))?$",
+    re.ASCII,  # digits 0-9 only: int() reads others (Arabic-Indic, full-width) as numbers too
 )
 
 

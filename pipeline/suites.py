@@ -339,7 +339,8 @@ def load_spec(path: Path) -> SourceSpec:
         name=name,
         source=source,
         entity=entity,
-        file_pattern=re.compile(meta["file_pattern"]),
+        # ASCII: a name's \d is 0-9, not any script's digits (pipeline/periods.py)
+        file_pattern=re.compile(meta["file_pattern"], re.ASCII),
         reader=meta["reader"],
         columns=columns,
         required=tuple(meta.get("required", columns)),

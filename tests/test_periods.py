@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from pipeline import periods
+from pipeline.suites import spec_for
 
 
 @pytest.mark.parametrize(
@@ -51,11 +52,24 @@ def test_a_label_gives_its_kind_and_days(label, kind, first, last, start):
         "9999M12",
         "9999K4",
         "0000",
+        # digits of other scripts, which Python's \d and int() read as numbers: a name's
+        # period would be 2024-01 under another delivery key (helper-109)
+        "\u0662\u0660\u0662\u0664-01",
+        "\uff12\uff10\uff12\uff14M01",
     ],
 )
 def test_anything_else_is_refused(label):
     with pytest.raises(periods.PeriodError):
         periods.parse(label)
+
+
+def test_a_file_name_s_digits_are_ascii_digits():
+    """A suite's pattern matches 0-9 only: a name with Arabic-Indic or full-width digits is
+    no delivery of any suite (it is quarantined as an unknown name), not January 2024."""
+    assert spec_for("case_system", "meetings_2024-01.csv") is not None
+    arabic_indic, full_width = "\u0662\u0660\u0662\u0664", "\uff12\uff10\uff12\uff14"
+    for name in (f"meetings_{arabic_indic}-01.csv", f"meetings_{full_width}-01.csv"):
+        assert spec_for("case_system", name) is None, name
 
 
 def test_month_of_a_file_name_period():
