@@ -1,6 +1,8 @@
--- A projection has and lies inside its own 95 % prediction interval, and the interval widens (or
+-- A projection has and lies inside its own prediction interval, and the interval widens (or
 -- stays) with the horizon for a model without a season: fails on a misread statsmodels
--- result (columns swapped, an interval of another alpha) or a clip that cut the forecast.
+-- result (columns swapped) or a clip that cut the forecast. The interval's level (var
+-- interval_alpha) is not visible here: tests/test_forecast.py
+-- test_the_interval_is_at_the_level_asked_for holds it.
 select
     forecast.indicator_id,
     forecast.horizon,
