@@ -15,8 +15,9 @@ wrong as (
         sentence_da,
         'does not name the horizon' as problem
     from course
+    -- an empty sentence names no horizon either (a comparison with NULL is no row)
     where
-        sentence_da
+        coalesce(sentence_da, '')
         not like '%om ' || {{ var('projection_horizon_months') }} || ' måneder%'
 ),
 

@@ -21,10 +21,11 @@ wrong as (
         'does not name the level ' || level.words as problem
     from methods
     cross join level
+    -- an empty text names no level either (contains() of NULL is no row)
     where
-        not contains(methods.name_da, level.words)
-        or not contains(methods.method_da, level.words)
-        or not contains(methods.method, level.words)
+        not contains(coalesce(methods.name_da, ''), level.words)
+        or not contains(coalesce(methods.method_da, ''), level.words)
+        or not contains(coalesce(methods.method, ''), level.words)
 ),
 
 missing as (
