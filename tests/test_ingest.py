@@ -433,7 +433,8 @@ def test_a_month_so_far_re_delivered_is_bounded_by_a_whole_month_never_by_its_ea
     it had none: 50,000 passed). While fewer earlier months than the rule wants give no
     whole month, a re-delivered month may grow without bound, as a stream's first deliveries
     do: it was capped at 3 x its early load, so a month loaded on its 5th day with 150
-    meetings refused the whole month's 900 (helper-109)."""
+    meetings refused the whole month's 900 (helper-109). Whole months below min_previous_rows
+    are too small to bound anything."""
     rule = {"previous_deliveries": 3, "max_drop": 0.75, "max_jump": 2.0, "min_previous_rows": 100}
 
     def meetings(label: str) -> Delivery:
@@ -451,6 +452,10 @@ def test_a_month_so_far_re_delivered_is_bounded_by_a_whole_month_never_by_its_ea
     b = judged(april, 50_000, history, date(2024, 4, 4))
     assert (b.low, b.high) == (0, 2883), b.description  # 3 x the median, 961
     assert "too few to compare; it may grow up to a whole month's 2883 rows" in b.description
+    # whole months themselves too small to judge by bound nothing (a test world's paid hours:
+    # months of 2 rows capped a re-delivery at 6)
+    b = judged(april, 8, {"2024-01": 2, "2024-02": 2, "2024-03": 2, "2024-04": 9}, date(2024, 5, 1))
+    assert (b.low, b.high) == (None, None), b.description
     # a stream's first months: no whole month to bound the growth
     february = meetings("2024-02")
     b = judged(february, 900, {"2024-01": 961, "2024-02": 150}, date(2024, 3, 1))

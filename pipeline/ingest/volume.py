@@ -75,8 +75,9 @@ def bounds(
         whole_month = floor(full * (1 + rule["max_jump"])) if full is not None else None
         if reference < rule["min_previous_rows"]:
             # too few rows to bound a drop; a month loaded on its first days is still held
-            # to a whole month's upper bound
-            high = whole_month if grows else None
+            # to a whole month's upper bound, where whole months are enough to judge by
+            judged = full is not None and full >= rule["min_previous_rows"]
+            high = whole_month if grows and judged else None
             cap = f"; it may grow up to a whole month's {high} rows" if high is not None else ""
             out[d.name] = Bounds(
                 None if high is None else 0,
