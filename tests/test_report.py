@@ -1550,6 +1550,38 @@ def test_the_reforms_are_listed_and_marked_on_the_charts_of_what_they_break(buil
         named = {p["data-reform"] for p in article.select("p.break-breakdown")}
         assert named == broken_breakdowns.get(ind, set()), ind
 
+    # a break names the first period of the series after it where that is later than the
+    # reform's month (a period whose persons came in before it belongs to the series before:
+    # 1.4's 13 weeks from July 2025, October 2025), from the marts; one from the date not
+    starts = _rows(
+        built.settings.analytics_path,
+        "select v.indicator_id, v.breakdown = 'total' as is_total, v.series_since_reform_id, "
+        "min(v.period) as first_period, any_value(v.period_type) as period_type, "
+        "any_value(r.effective_date) as effective_date from marts.fct_indicator_values v "
+        "join marts.dim_reform r on r.reform_id = v.series_since_reform_id "
+        f"where v.area_code = {HOME} group by all",
+    )
+    later = 0
+    for s in starts:
+        kind = "p.break" if s["is_total"] else "p.break-breakdown"
+        article = soup.select_one(f'article.indicator[data-indicator="{s["indicator_id"]}"]')
+        said = article.select_one(f'{kind}[data-reform="{s["series_since_reform_id"]}"]')
+        if said is None:  # its history starts after the reform: no break inside it
+            continue
+        start, effective = s["first_period"], s["effective_date"]
+        if (start.year, start.month) > (effective.year, effective.month):
+            assert s["period_type"] in ("month", "year"), s
+            when = (
+                f"{MONTHS.split()[start.month - 1]} {start.year}"
+                if s["period_type"] == "month"
+                else str(start.year)
+            )
+            assert f"efter reformen begynder med {when}," in reads(said), (s, reads(said))
+            later += 1
+        else:
+            assert "begynder med" not in reads(said), (s, reads(said))
+    assert later, "no series in the test world starts after its reform's month"
+
     row = {
         "indicator_id": "4.4",
         "unit": "pct",

@@ -220,6 +220,28 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
     ]
 
 
+def _by_date(reforms: list[dict]) -> list[dict]:
+    return sorted(reforms, key=lambda r: r["effective_date"])
+
+
+def _break(ind: Indicator, reform: dict, of_total: bool) -> dict:
+    """A reform that breaks the indicator's series (of the total, or of its breakdowns only),
+    as its section names it: dated by the reform, and, where a period's persons came in
+    before it (a follow-up's cohorts, 2.3's 52 weeks, a year straddling it: seed reforms'
+    dated_by), with the first period of the series after it (fct_indicator_values
+    .series_since_reform_id), which may start months later: 1.5's after 1 February 2026 in
+    August 2026, after its July 2026 break (helper-110)."""
+    start = ind.series_starts.get((of_total, reform["reform_id"]))
+    effective = reform["effective_date"]
+    later = start is not None and (start.year, start.month) > (effective.year, effective.month)
+    period_type = ind.row.get("period_type") or ind.row.get("catalogue_period_type")
+    return {
+        **reform,
+        "date": formats.date_text(effective),
+        "series_start": formats.period_text(start, period_type) if later else None,
+    }
+
+
 def _view(ind: Indicator, data: ReportData) -> dict:
     # matplotlib on first use: 0.4 s of every process that loads the Dagster definitions
     from pipeline.report.charts import history_chart
@@ -274,10 +296,9 @@ def _view(ind: Indicator, data: ReportData) -> dict:
         if ind.is_retired
         else history_chart(ind, data.area_names, data.name("unit", ind.unit)),
         # the reforms that break its published series, named under the figures
-        "breaks": [{**r, "date": formats.date_text(r["effective_date"])} for r in ind.reforms],
-        "breakdown_breaks": [
-            {**r, "date": formats.date_text(r["effective_date"])} for r in ind.breakdown_reforms
-        ],
+        # by the reforms' dates (ind.reforms is by the first period of each series)
+        "breaks": [_break(ind, r, True) for r in _by_date(ind.reforms)],
+        "breakdown_breaks": [_break(ind, r, False) for r in _by_date(ind.breakdown_reforms)],
         "revision_text": revision_text(ind),
         "breakdown_tables": (tables := _breakdown_tables(ind, data)),
         # a dash in a table shown: the legend under the tables says what it means

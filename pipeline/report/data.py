@@ -203,6 +203,9 @@ class Indicator:
     reforms: list[dict] = field(default_factory=list)
     # those that break only its breakdowns' series (their groups), not the total's
     breakdown_reforms: list[dict] = field(default_factory=list)
+    # the first period of each series after a reform, of the total (True) or the breakdowns
+    # (False): later than the reform's date where a period's persons came in before it
+    series_starts: dict[tuple[bool, str], date] = field(default_factory=dict)
     # every target it has had, dated (marts.dim_indicator_target), oldest first
     targets: list[dict] = field(default_factory=list)
     # the home municipality's totals changed since the month before's report, newest first
@@ -613,6 +616,7 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
         key = (r["indicator_id"], r["is_total"])
         if key in seen and r["reform_id"] is not None:
             ind = indicators[r["indicator_id"]]
+            ind.series_starts[(r["is_total"], r["reform_id"])] = r["first_period"]
             if r["is_total"]:
                 ind.reforms.append(by_id[r["reform_id"]])
             elif by_id[r["reform_id"]] not in ind.reforms:
