@@ -960,7 +960,18 @@ def test_the_workbook_holds_the_marts_numbers_as_numbers(built, status):
         label = f"{word['symbol']} {word['status']}"
         label = f"Ændring: {label}" if word["kind"] == "change" else label
         if word["kind"] in ("verdict", "change"):
-            assert about[label] == word["sentence_da"], label
+            # and a verdict's sentences for a figure without its counts, each said
+            # (helper-110: 2.1's 'ikke vurderet' was said as a counted figure's)
+            said = [word["sentence_da"]] + [
+                f"{case}: {word[column]}"
+                for case, column in (
+                    ("Et tal uden antallene bag, sammenlignet direkte", "sentence_plain_da"),
+                    ("En placering eller et tal kendt med dets afrunding", "sentence_rounding_da"),
+                )
+                if word["kind"] == "verdict" and word[column]
+            ]
+            assert about[label] == " ".join(said), label
+    assert "Kilden offentliggør de tal, placeringen bygger på" in about["· ikke vurderet"]
 
     overview = wb["Overblik"]
     header = [c.value for c in overview[1]]

@@ -358,6 +358,21 @@ class Status:
     css_class: str
     sentence_da: str
     summary_da: str | None  # a focus area's summary's phrase for it (pipeline/report/summary.py)
+    # a verdict's sentences for a figure published without its counts (compared directly, or
+    # known to its rounding), where they differ from sentence_da
+    sentence_plain_da: str | None = None
+    sentence_rounding_da: str | None = None
+
+    @property
+    def sentences_da(self) -> str:
+        """Every case the status may stand for, as the workbook's legend says it: 2.1's
+        'ikke vurderet' is a rank published without counts, not a counted figure without an
+        interval (helper-110)."""
+        cases = [
+            ("Et tal uden antallene bag, sammenlignet direkte", self.sentence_plain_da),
+            ("En placering eller et tal kendt med dets afrunding", self.sentence_rounding_da),
+        ]
+        return " ".join([self.sentence_da, *(f"{case}: {text}" for case, text in cases if text)])
 
 
 @dataclass
@@ -584,8 +599,8 @@ def load(analytics_path: Path, with_history: bool = False) -> ReportData:
             (r["kind"], r["status"]): Status(**r)
             for r in _dicts(
                 con,
-                "select status, kind, sort_order, symbol, css_class, sentence_da, summary_da "
-                "from marts.dim_status",
+                "select status, kind, sort_order, symbol, css_class, sentence_da, summary_da, "
+                "sentence_plain_da, sentence_rounding_da from marts.dim_status",
             )
         }
         expected_level = _dicts(con, EXPECTED_LEVEL_SQL)

@@ -232,7 +232,7 @@ def _about(book, styles, stamp: Stamp, data: ReportData) -> None:
             + ".",
         ),
     ]
-    rows += [(f"{s.symbol} {s.status}", s.sentence_da) for s in data.verdicts()]
+    rows += [(f"{s.symbol} {s.status}", s.sentences_da) for s in data.verdicts()]
     # the change since a year before has its own words («Ændringens vurdering»)
     rows += [(f"Ændring: {s.symbol} {s.status}", s.sentence_da) for s in data.change_words()]
     statuses = {f"{s.symbol} {s.status}": s.css_class for s in data.verdicts()}
