@@ -32,7 +32,7 @@ from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, local_zone, read_yaml
 from pipeline.forecast import MIN_HISTORY
-from pipeline.report import build_report, formats
+from pipeline.report import build_report, comparator_text, formats
 from pipeline.report.data import AnalyticsFileError
 
 HOME = dbt_var("home_municipality")  # Ballerup
@@ -2036,7 +2036,7 @@ def test_a_comparator_that_ends_before_the_status_period_says_when_it_was_last_t
     """4.2's country ends at the kontanthjælp reform (June 2025): for a later status period
     the overview says there is no figure for it, and the last one with its month; a
     suppressed comparator cell is not taken for it."""
-    from pipeline.report import comparator_text, verdict_text
+    from pipeline.report import verdict_text
     from pipeline.report.data import Indicator, Point
 
     row = {
@@ -2390,6 +2390,48 @@ def test_the_change_at_the_mix_is_said_with_its_figures_and_what_they_cover():
     none = Indicator({**row, "mix_change": None, "mix_change_status": None})
     assert mix_words(none, data).endswith("fordi ingen gruppe er vist i begge perioder.")
     assert mix_words(Indicator({**row, "mix_adjusted_by": None}), data) == ""
+
+
+def test_a_target_with_a_tolerance_says_the_range_the_status_judges_by():
+    """5.6's target, 'sammenlignelig sanktioneringsgrad', is a rate ratio of 1 within a
+    tolerance of 0.1 (seed indicator_targets): an interval of 1,05-2,10 excludes 1 and is
+    still 'ikke afgjort', as it reaches into 0,90-1,10. The facts, the chart and the workbook
+    said the target without its range (helper-110)."""
+    from pipeline.report.charts import history_chart, target_segments
+    from pipeline.report.data import Indicator, Point
+
+    [seeded] = [r for r in _seed("indicator_targets") if r["indicator_id"] == "5.6"]
+    assert (float(seeded["target_value"]), float(seeded["target_tolerance"])) == (1.0, 0.1)
+    target = {
+        "valid_from": date(2019, 1, 1),
+        "valid_to": date(9999, 12, 31),
+        "target_value": 1.0,
+        "target_tolerance": 0.1,
+        "target_text": seeded["target_text"],
+    }
+    row = {
+        "indicator_id": "5.6",
+        "unit": "ratio",
+        "comparator": "fixed_target",
+        "is_retired": False,
+        "catalogue_status": "active",
+        "target_value": 1.0,
+        "target_tolerance": 0.1,
+        "target_text": seeded["target_text"],
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+        "interval_method": "rate_ratio",
+        "period": date(2025, 1, 1),
+        "period_type": "year",
+    }
+    years = [date(y, 1, 1) for y in range(2020, 2026)]
+    ind = Indicator(row, {HOME: [Point(y, 1.49, False) for y in years]}, targets=[target])
+    words = f"{seeded['target_text']} (0,90\N{EN DASH}1,10)"
+    assert comparator_text(ind, {HOME: "Ballerup"}) == f"Mål: {words}"
+    assert [s[3] for s in target_segments(ind, years[0], years[-1])] == [words]
+    assert f"Mål: {words}" in history_chart(ind, {HOME: "Ballerup"})
+    # a target without a tolerance is said as before
+    assert formats.target_words("75 pct.", 75.0, None, "pct") == "75 pct."
 
 
 def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):

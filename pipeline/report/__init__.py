@@ -61,7 +61,7 @@ def comparator_text(ind: Indicator, area_names: dict[int, str]) -> str:
         # not '–': the report's '–' is a cell hidden for too few persons (helper-55)
         return "ikke erstattet" if not ind.replaced_by else f"erstattet af {ind.replaced_by}"
     if ind.comparator == "fixed_target":
-        said = "Mål: " + (ind.target_text or formats.value_text(ind.target_value, ind.unit))
+        said = "Mål: " + ind.target_words
         earlier = ind.earlier_target
         return said + (f"; {earlier}" if earlier else "")
     if ind.comparator_area_code is not None and ind.comparator_area_code != BALLERUP:

@@ -23,7 +23,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from pipeline.report.data import BALLERUP, Indicator, Point
-from pipeline.report.formats import UNIT_SUFFIX, interval_label, number, value_text
+from pipeline.report.formats import (
+    UNIT_SUFFIX,
+    interval_label,
+    number,
+    target_words,
+    value_text,
+)
 
 WIDTH, HEIGHT = 6.6, 2.5  # inches; 660 x 250 px at 100 dpi
 AXES = (0.09, 0.13, 0.89, 0.70)  # the drawing's place in the figure with a one-row legend
@@ -105,7 +111,10 @@ def target_segments(
         if t["target_value"] is None or t["valid_to"] < first or t["valid_from"] > last:
             continue
         start, end = max(t["valid_from"], first), min(t["valid_to"], last)
-        out.append((start, end, t["target_value"], t["target_text"]))
+        words = target_words(
+            t["target_text"], t["target_value"], t.get("target_tolerance"), ind.unit
+        )
+        out.append((start, end, t["target_value"], words))
     return out
 
 

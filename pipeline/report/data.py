@@ -33,7 +33,8 @@ select
     d.compares_groups, d.is_change_since_year_before,
     d.direction, d.comparator, d.comparator_area_code, a.area_name as comparator_area_name,
     d.also_compared_area_codes,
-    t.target_operator, t.target_value, t.target_text, d.status as catalogue_status,
+    t.target_operator, t.target_value, t.target_tolerance, t.target_text,
+    d.status as catalogue_status,
     d.replaced_by, d.breakdowns, d.period_type as catalogue_period_type, d.model_name, d.note,
     s.period, s.period_type, s.value, s.is_provisional, s.is_value_provisional,
     s.is_comparator_provisional, s.is_value_hidden,
@@ -248,6 +249,13 @@ class Indicator:
         return self.change_ci_lower, self.change_ci_upper
 
     @property
+    def target_words(self) -> str:
+        """The target of the status period in words, with the range a tolerance allows."""
+        return formats.target_words(
+            self.target_text, self.target_value, self.row.get("target_tolerance"), self.unit
+        )
+
+    @property
     def earlier_target(self) -> str | None:
         """The target before the one the status is judged against, when a law or the
         strategy changed it (marts.dim_indicator_target: 1.5's 80 % until June 2026), so
@@ -261,7 +269,9 @@ class Indicator:
         if not before:
             return None
         last = max(before, key=lambda t: t["valid_to"])
-        text = last["target_text"] or formats.value_text(last["target_value"], self.unit)
+        text = formats.target_words(
+            last["target_text"], last["target_value"], last.get("target_tolerance"), self.unit
+        )
         kind = "year" if self.period_type == "year" else "month"
         return f"til og med {formats.period_text(last['valid_to'], kind)}: {text}"
 

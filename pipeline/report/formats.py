@@ -158,6 +158,17 @@ def interval_text(
     return f"{low_text}\N{EN DASH}{high_text}{suffix}"
 
 
+def target_words(text: str | None, value: float | None, tolerance: float | None, unit: str) -> str:
+    """A fixed target as the outputs say it: its text (seed indicator_targets), or its value;
+    with a tolerance, the range it allows, which the status judges by (5.6's 'sammenlignelig
+    sanktioneringsgrad' is a rate ratio within 0,90-1,10; an interval of 1,05-2,10 is
+    'ikke afgjort', which the target alone, 1, did not explain: helper-110)."""
+    said = text or value_text(value, unit)
+    if tolerance and value is not None:
+        return f"{said} ({interval_text(value - tolerance, value + tolerance, unit)})"
+    return said
+
+
 def persons_text(n: float | None, counted: str | None, compares_groups: bool) -> str:
     """What a value rests on: 'n = 2.830 virksomheder' (rounded: fuldtidspersoner are
     fractional), or, for a comparison of groups, the smallest of its groups' counts (those

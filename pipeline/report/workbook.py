@@ -585,7 +585,7 @@ def _definitions(book, styles, stamp: Stamp, data: ReportData) -> None:
         ),
         Column("Retning", lambda i: data.name("direction", i.direction)),
         Column("Sammenligning", lambda i: data.name("comparator", i.comparator)),
-        Column("Mål", lambda i: i.target_text),
+        Column("Mål", lambda i: i.target_words if i.target_text else None),
         Column(
             "Status i kataloget",
             lambda i: data.name("catalogue_status", i.catalogue_status),
