@@ -479,6 +479,13 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             said = soup.select_one(f"{article}p.breakdown-hidden{which}")
             assert said is not None and c["is_suppressed"], c
             assert f"færre end {THRESHOLD} personer" in said.get_text(), said
+            # in words that fit how many rows are hidden ('alle 1 grupper': helper-110)
+            n = sum(
+                (o["indicator_id"], o["breakdown"]) == (c["indicator_id"], c["breakdown"])
+                for o in cells
+            )
+            words = {1: "tallet er skjult", 2: "begge grupper er skjult"}
+            assert words.get(n, f"alle {n} grupper er skjult") in reads(said), (n, reads(said))
             continue
         row = next(
             tr for tr in table.tbody.find_all("tr") if tr.td.get_text(strip=True) == c["label_da"]
