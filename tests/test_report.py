@@ -882,8 +882,9 @@ def test_the_report_is_self_contained_danish_and_dated(built, page, status):
     until = danish_month(latest)
     if provisional:
         until += (
-            " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
-            "endelige måned med et offentliggjort tal)"
+            " (de nyeste måneder er foreløbige; hver status bygger på kommunens seneste "
+            "endelige måned med et offentliggjort tal for indikatoren; er "
+            "sammenligningstallet for den måned stadig foreløbigt, står det ved indikatoren)"
         )
     assert soup.select_one("#data-until").get_text(strip=True) == until
     [(published,)] = [

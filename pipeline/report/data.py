@@ -486,13 +486,15 @@ class ReportData:
     @property
     def data_until_text(self) -> str:
         """'november 2026', or, where its sources still revise the latest months,
-        'november 2026 (de nyeste måneder er foreløbige; hver status bygger på indikatorens
-        seneste endelige måned med et offentliggjort tal)'."""
+        'november 2026 (de nyeste måneder er foreløbige; hver status bygger på kommunens
+        seneste endelige måned med et offentliggjort tal ...)': a comparator's figure of that
+        month may still be provisional, which its indicator says (helper-110)."""
         text = formats.period_text(self.data_until, "month")
         if self.latest_is_provisional:
             text += (
-                " (de nyeste måneder er foreløbige; hver status bygger på indikatorens seneste "
-                "endelige måned med et offentliggjort tal)"
+                " (de nyeste måneder er foreløbige; hver status bygger på kommunens seneste "
+                "endelige måned med et offentliggjort tal for indikatoren; er "
+                "sammenligningstallet for den måned stadig foreløbigt, står det ved indikatoren)"
             )
         return text
 
