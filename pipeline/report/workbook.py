@@ -43,9 +43,13 @@ class Stamp:
     data_until: str
     built_at: str
     sources: str
+    # the printed header's: Excel's limit is 255 characters, and the long form's parenthesis
+    # (what a provisional month means for a status) is the sheet "Om tallene"'s to say
+    data_until_short: str = ""
 
     def apply(self, ws: Worksheet) -> None:
-        ws.set_header(f"&L{ws.name}&RData til og med {self.data_until}, dannet {self.built_at}")
+        until = self.data_until_short or self.data_until
+        ws.set_header(f"&L{ws.name}&RData til og med {until}, dannet {self.built_at}")
         ws.set_footer(f"&LKilder: {self.sources}&RSide &P af &N")
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
@@ -613,6 +617,7 @@ def build_workbook(data: ReportData, path: Path, built_at: datetime) -> None:
     styles = _styles(book, data.codes("unit"))
     stamp = Stamp(
         data_until=data.data_until_text,
+        data_until_short=data.data_until_short,
         built_at=formats.date_text(built_at),
         sources=formats.sources_da(data.home_name),
     )
