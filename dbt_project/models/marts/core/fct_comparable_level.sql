@@ -5,8 +5,11 @@
 -- indicator's direction; no rank for an indicator without one). Published totals only: a
 -- suppressed cell is left out and the count of those ranked says so. A rank of point values
 -- is no verdict: how many of the group lie inside the home municipality's 95 % interval says
--- how little of it the uncertainty decides, and how many of the group's values their source
--- still revises says that they may move.
+-- how little of it the uncertainty decides (a value published rounded, 2.5's sum of rounded
+-- percentages, counts where the range its rounding allows reaches into it: helper-110 found
+-- 2.5's 'ingen af de 5' with a neighbour's 2,2, which may be up to 2,3, against Ballerup's
+-- 2,21-2,61), and how many of the group's values their source still revises says that they
+-- may move.
 with
 
 cells as (
@@ -39,6 +42,7 @@ group_cells as (
         cells.value,
         cells.ci_lower,
         cells.ci_upper,
+        cells.interval_method,
         cells.is_provisional,
         cells.area_code = {{ var('home_municipality') }} as is_home
     from cells
@@ -97,7 +101,13 @@ final as (
         case
             when any_value(home_ci_lower) is not null
                 then count(*) filter (
-                    where not is_home and value between home_ci_lower and home_ci_upper
+                    where
+                        not is_home
+                        and case
+                            when interval_method = 'rounding'
+                                then ci_lower <= home_ci_upper and ci_upper >= home_ci_lower
+                            else value between home_ci_lower and home_ci_upper
+                        end
                 )
         end as n_comparable_within_home_interval
     from ranked
