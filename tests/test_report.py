@@ -527,6 +527,43 @@ def test_breakdowns_show_the_published_cells_and_a_dash_for_small_ones(built, pa
             assert shown.replace("nr. ", "").startswith(danish(c["value"], c["unit"])), c
 
 
+def test_a_breakdown_table_has_a_column_for_each_area_also_compared(built, page):
+    """0.1 is compared with the country and Region Hovedstaden (INDICATORS.md: "whole
+    country, Region H"; dim_indicator.also_compared_area_codes): its age table has the
+    region's figure of each age beside the country's, from the marts (helper-110 found the
+    region only beside the total)."""
+    soup, _ = page
+    cells = _rows(
+        built.settings.analytics_path,
+        "select v.indicator_id, v.breakdown, b.label_da, ar.area_name, a.value, a.unit, "
+        "a.is_suppressed "
+        "from marts.fct_indicator_values v "
+        "join marts.fct_indicator_status s using (indicator_id, period, period_type) "
+        "join marts.dim_indicator d using (indicator_id) "
+        "join marts.dim_breakdown_value b using (breakdown, breakdown_value) "
+        "join marts.fct_indicator_values a on a.indicator_id = v.indicator_id "
+        "and a.period = v.period and a.period_type = v.period_type "
+        "and a.breakdown = v.breakdown and a.breakdown_value = v.breakdown_value "
+        "and list_contains(d.also_compared_area_codes, a.area_code) "
+        "join marts.dim_area ar on ar.area_code = a.area_code "
+        f"where v.area_code = {HOME} and v.breakdown <> 'total'",
+    )
+    assert any(c["indicator_id"] == "0.1" for c in cells), "0.1 has no region row by age"
+    for c in cells:
+        article = soup.select_one(f'article[data-indicator="{c["indicator_id"]}"]')
+        table = article.select_one(f'table.breakdown[data-breakdown="{c["breakdown"]}"]')
+        heads = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+        assert c["area_name"] in heads, heads
+        row = next(
+            tr for tr in table.tbody.find_all("tr") if tr.td.get_text(strip=True) == c["label_da"]
+        )
+        shown = row.find_all("td")[heads.index(c["area_name"])].get_text(strip=True)
+        if c["is_suppressed"]:
+            assert shown == "–", c
+        else:
+            assert shown.startswith(danish(c["value"], c["unit"])), (c, shown)
+
+
 def test_a_provisional_figure_in_a_breakdown_table_is_marked(built, page):
     """A breakdown table's figure that its source still revises says so, Ballerup's and its
     comparator's, as the overview and the workbook do (the country's month is often still

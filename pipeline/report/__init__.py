@@ -166,7 +166,16 @@ def provisional_mark(is_provisional: bool | None, value: float | None) -> str:
     return " (foreløbig)" if is_provisional and value is not None else ""
 
 
+def _area_cell(value: float | None, suppressed: bool, provisional: bool, unit: str) -> str:
+    """Another area's figure in a breakdown table: '–' where it is hidden."""
+    if suppressed:
+        return formats.SUPPRESSED
+    return formats.value_text(value, unit) + provisional_mark(provisional, value)
+
+
 def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
+    # the areas also compared (0.1's Region Hovedstaden), a column each beside the comparator's
+    also_codes = list(ind.row.get("also_compared_area_codes") or [])
     tables: dict[str, list[dict]] = {}
     with_counts: set[str] = set()
     comparisons: dict[str, bool] = {}
@@ -193,10 +202,19 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "denominator": formats.SUPPRESSED
             if r["is_suppressed"]
             else formats.number(r["denominator"], "count") or "",
-            "comparator": formats.SUPPRESSED
-            if r["comparator_suppressed"]
-            else formats.value_text(r["comparator_value"], r["unit"])
-            + provisional_mark(r["comparator_provisional"], r["comparator_value"]),
+            "comparator": _area_cell(
+                r["comparator_value"],
+                r["comparator_suppressed"],
+                r["comparator_provisional"],
+                r["unit"],
+            ),
+            "also": [
+                _area_cell(a["value"], a["is_suppressed"], a["is_provisional"], r["unit"])
+                if (a := also.get(code))
+                else formats.NO_DATA
+                for also in [{a["area_code"]: a for a in r.get("also_compared") or []}]
+                for code in also_codes
+            ],
             "is_suppressed": r["is_suppressed"],
         }
         tables.setdefault(r["breakdown"], []).append(cells)
@@ -210,10 +228,20 @@ def _breakdown_tables(ind: Indicator, data: ReportData) -> list[dict]:
             "compares": comparisons.get(code, False),
             # a comparator column with no figure in it is said once, below the table
             "has_comparator": any(r["comparator"] != formats.NO_DATA for r in rows),
+            # an area also compared: a column where it has a figure of the breakdown
+            "also": [
+                (data.area_names.get(code, str(code)), n)
+                for n, code in enumerate(also_codes)
+                if any(r["also"][n] != formats.NO_DATA for r in rows)
+            ],
             # every cell hidden and no comparator to show: a sentence, not a table of dashes
             # (3.1's two target groups: one small, so the other would reveal it; helper-55)
             "all_hidden": all(r["is_suppressed"] for r in rows)
-            and all(r["comparator"] in (formats.NO_DATA, formats.SUPPRESSED) for r in rows),
+            and all(
+                c in (formats.NO_DATA, formats.SUPPRESSED)
+                for r in rows
+                for c in (r["comparator"], *r["also"])
+            ),
             "pooled_note": pooled_note(ind, code, data),
         }
         for code, rows in tables.items()

@@ -78,12 +78,26 @@ where v.breakdown = 'total'
 order by v.indicator_id, v.area_code, v.period
 """
 
-# Ballerup's breakdown rows in the status period, with the comparator area's value beside.
+# Ballerup's breakdown rows in the status period, with the comparator area's value beside, and
+# the areas also compared (0.1's Region Hovedstaden, INDICATORS.md: "whole country, Region H"),
+# in the catalogue's order
 BREAKDOWN_SQL = """
 select
     v.indicator_id, v.breakdown, v.breakdown_value, b.label_da, v.value, v.unit, v.numerator,
     v.denominator, v.is_suppressed, v.is_provisional, c.value as comparator_value,
-    c.is_suppressed as comparator_suppressed, c.is_provisional as comparator_provisional
+    c.is_suppressed as comparator_suppressed, c.is_provisional as comparator_provisional,
+    (
+        select list(
+            {'area_code': a.area_code, 'value': a.value, 'is_suppressed': a.is_suppressed,
+            'is_provisional': a.is_provisional}
+            order by list_position(d.also_compared_area_codes, a.area_code)
+        )
+        from marts.fct_indicator_values as a
+        where a.indicator_id = v.indicator_id and a.period = v.period
+            and a.period_type = v.period_type and a.breakdown = v.breakdown
+            and a.breakdown_value = v.breakdown_value
+            and list_contains(d.also_compared_area_codes, a.area_code)
+    ) as also_compared
 from marts.fct_indicator_values as v
 inner join marts.dim_breakdown_value as b using (breakdown, breakdown_value)
 inner join marts.fct_indicator_status as s
