@@ -448,6 +448,85 @@ def test_429_waits_as_retry_after_says_and_400_is_not_retried(tmp_path, key, ans
     assert len(calls) == 5 and _landing_files(tmp_path / "c") == []
 
 
+def test_a_retry_after_of_none_or_of_hours_neither_hurries_nor_stalls_the_retries(
+    tmp_path, key, answering
+):
+    """A Retry-After of 0 (or a date past, as a skewed clock gives) waits the back-off at
+    least: the five attempts went out within milliseconds. One longer than a fetch waits
+    (an hour) gives up at once, saying so: it retried four times a minute apart and failed
+    (helper-111)."""
+    good = RECORDED.read_bytes()
+    past = "Wed, 21 Oct 2015 07:28:00 GMT"
+    calls = _responses(
+        answering,
+        httpx.Response(503, headers={"Retry-After": "0"}),
+        httpx.Response(503, headers={"Retry-After": past}),
+        httpx.Response(200, content=good),
+        httpx.Response(200, content=good),
+    )
+    waits: list[float] = []
+    fetch_jobindsats(tmp_path, "y25i09", "latest:14", sleep=waits.append)
+    assert len(calls) == 4 and len(waits) == 2 and all(w >= 1 for w in waits), waits
+
+    calls = _responses(answering, httpx.Response(429, headers={"Retry-After": "3600"}))
+    waits.clear()
+    with pytest.raises(FetchError, match=r"asks to wait 3600 s \(Retry-After\).*ask again later"):
+        fetch_jobindsats(tmp_path / "b", "y25i09", "2025M05", sleep=waits.append)
+    assert len(calls) == 1 and waits == [] and _landing_files(tmp_path / "b") == []
+
+
+@pytest.mark.parametrize("bad", ["abc\ndef", "abc def", "abcæ€def"])
+def test_a_key_no_header_can_carry_is_refused_without_showing_it(tmp_path, monkeypatch, bad):
+    """A key with a line break failed in httpx with the key quoted in the error, a log line;
+    one outside ASCII raised past fetch_each and stopped every table (helper-111). Refused
+    before anything is asked, without the key."""
+    monkeypatch.setenv("JOBINDSATS_API_KEY", f"SECRET-{bad}")
+    with pytest.raises(ji.MissingKey) as refused:
+        fetch_jobindsats(tmp_path, "y25i09", "2025M05")
+    assert "SECRET" not in str(refused.value) and "not shown" in str(refused.value)
+    assert _landing_files(tmp_path) == []
+
+
+def test_period_labels_the_server_names_are_checked_before_they_name_files(
+    tmp_path, key, answering
+):
+    """Asked for the latest months, the answer's own labels name the files: a quarter in a
+    monthly table, '2025M5' (a name ingest would not take) and '../../escaped' (a file
+    outside landing) were written (helper-111). Each must be a period of the table's type
+    whose file name ingest takes; else nothing is written."""
+    doc = json.loads(RECORDED.read_text(encoding="utf-8"))
+    for label in ("2025Q02", "2025M5", "../../escaped"):
+        rows = [[label, *doc["rows"][0][1:]], *doc["rows"][1:]]
+        _responses(
+            answering,
+            *[httpx.Response(200, json={"columns": doc["columns"], "rows": rows})] * 2,
+        )
+        with pytest.raises(FetchError, match=r"labels periods \[.*\] that are no M periods"):
+            fetch_jobindsats(tmp_path / "landing", "y25i09", "latest:14")
+        assert _landing_files(tmp_path) == [], label
+
+
+def test_a_period_an_area_selection_did_not_answer_is_not_written(tmp_path, key, answering):
+    """The country (/) answered May and June 2025, the municipalities (*) May only: June
+    would land with the country's rows alone, replacing a whole earlier file. It is left out
+    and said; May is written (helper-111)."""
+    doc = json.loads(RECORDED.read_text(encoding="utf-8"))
+    may_june = [r for r in doc["rows"] if r[0] in ("2025M05", "2025M06")]
+    assert len(may_june) == 2
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        area = request.url.params.get("hierarchy._nykom")
+        rows = may_june if area == "/" else [[r[0], "Ballerup", *r[2:]] for r in may_june[:1]]
+        return httpx.Response(200, json={"columns": doc["columns"], "rows": rows})
+
+    answering(answer)
+    said: list[str] = []
+    fetched = fetch_jobindsats(tmp_path, "y25i09", "2025M05:2025M06", log=said.append)
+    assert [p.name for p in fetched.files] == ["y25i09_2025M05.json"]
+    assert _landing_files(tmp_path) == ["y25i09_2025M05.json", "y25i09_2025M05.json.request.json"]
+    assert any("['2025M06'] did not come for every area selection" in line for line in said)
+
+
 _COLUMNS = json.loads(RECORDED.read_text(encoding="utf-8"))["columns"]
 
 
@@ -1086,6 +1165,20 @@ def test_a_refusal_by_statbank_quotes_its_reason_and_blames_no_key(tmp_path, ans
     with pytest.raises(FetchError, match=r"not complete JSON .*text/html.*Vedligeholdelse"):
         fetch_statbank(tmp_path, "AUP02", "2024M01", {"OMRÅDE": ["*"], "ALDER": ["*"]})
     assert _landing_files(tmp_path) == []
+
+    # StatBank's data URL is one for every table: a refused data request says the table and
+    # periods asked (helper-111: "POST .../v1/data: gave up after 5 attempts" named neither)
+    tableinfo = _statbank_answer([])
+
+    def data_refused(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(400, json={"message": "ugyldig forespørgsel"})
+        return tableinfo(request)
+
+    answering(data_refused)
+    with pytest.raises(FetchError) as refused:
+        fetch_statbank(tmp_path, "AUP02", "2024M01:2024M02", {"OMRÅDE": ["*"], "ALDER": ["*"]})
+    assert "/v1/data (table AUP02, periods 2024M01..2024M02): HTTP 400" in str(refused.value)
 
 
 def test_extract_all_fetches_every_table_it_can_and_names_those_that_failed(tmp_path, answering):

@@ -1,7 +1,9 @@
 """HTTP for the fetchers: httpx with timeouts, and tenacity retries where a retry can help.
 
-Retried: HTTP 429 and 5xx (waiting what `Retry-After` says, capped, else backing off 1, 2,
-4 … s), failures to connect, time-outs, and a connection closed before any answer (a stale
+Retried: HTTP 429 and 5xx (waiting what `Retry-After` says, and at least the back-off of 1,
+2, 4 … s: a Retry-After of 0 or of a past date made five attempts in a few milliseconds;
+one longer than MAX_WAIT_S gives up at once, saying when to ask again: helper-111),
+failures to connect, time-outs, and a connection closed before any answer (a stale
 kept-alive connection). Not retried: any other 4xx (the request or the key is wrong: asking
 again gives the same answer) and a body cut off mid-way (a half answer is reported, not
 papered over). Every failure is a `FetchError` that says what was asked and what came back:
@@ -72,13 +74,29 @@ _backoff = wait_exponential(multiplier=1, min=1, max=30)
 def _wait(state: RetryCallState) -> float:
     error = state.outcome.exception() if state.outcome else None
     if isinstance(error, _Retryable) and error.retry_after is not None:
-        return min(error.retry_after, MAX_WAIT_S)
+        return max(min(error.retry_after, MAX_WAIT_S), _backoff(state))
     return _backoff(state)
 
 
 def describe(request: httpx.Request) -> str:
-    """The request without its secrets: method and URL (the key travels in a header)."""
-    return f"{request.method} {request.url}"
+    """The request without its secrets: method and URL (the key travels in a header), and for
+    a StatBank data request, whose URL is the same for every table, its table and periods."""
+    said = f"{request.method} {request.url}"
+    if request.method == "POST" and request.content:
+        try:
+            body = json.loads(request.content)
+        except ValueError:
+            return said
+        if isinstance(body, dict) and isinstance(body.get("table"), str):
+            times = [
+                v
+                for variable in body.get("variables") or []
+                if isinstance(variable, dict) and str(variable.get("code", "")).lower() == "tid"
+                for v in variable.get("values") or []
+            ]
+            span = f", periods {times[0]}..{times[-1]}" if times else ""
+            said += f" (table {body['table']}{span})"
+    return said
 
 
 BODY_SHOWN = 300  # characters of a response body quoted in an error
@@ -126,12 +144,25 @@ def send(
             ) from e
         except (httpx.TimeoutException, httpx.ConnectError, httpx.ReadError) as e:
             raise _Retryable(f"{type(e).__name__}: {e}") from e
+        except httpx.LocalProtocolError as e:  # a header no request can carry: not quoted,
+            # as it may be the key's (helper-111)
+            raise FetchError(
+                f"{describe(request)}: a request header cannot be sent ({type(e).__name__}; "
+                "a key with a line break or a character outside ASCII?); nothing was written"
+            ) from None
         except httpx.HTTPError as e:  # a bad encoding, a redirect loop, a proxy, a bad URL
             raise FetchError(
                 f"{describe(request)}: {type(e).__name__}: {e}; nothing was written"
             ) from e
         if response.status_code in RETRY_STATUSES:
-            raise _Retryable(what_came(response), _retry_after(response))
+            retry_after = _retry_after(response)
+            if retry_after is not None and retry_after > MAX_WAIT_S:
+                raise FetchError(
+                    f"{describe(request)}: {what_came(response)}: the service asks to wait "
+                    f"{retry_after:.0f} s (Retry-After), longer than a fetch waits "
+                    f"({MAX_WAIT_S:.0f} s); ask again later; nothing was written"
+                )
+            raise _Retryable(what_came(response), retry_after)
         if response.status_code in (401, 403) and key_hint:
             raise KeyRefused(
                 f"{describe(request)}: {what_came(response)}: the service refused the key "

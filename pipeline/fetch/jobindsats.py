@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline import periods
 from pipeline.fetch import (
     Fetched,
     expand_periods,
@@ -54,6 +55,7 @@ from pipeline.fetch import (
 )
 from pipeline.fetch.http import FetchError
 from pipeline.landing_formats import jobindsats_labels, write_jobindsats_table
+from pipeline.suites import spec_for
 
 API_URL = "https://api.jobindsats.dk"
 KEY_ENV = "JOBINDSATS_API_KEY"
@@ -73,7 +75,39 @@ def api_key() -> str:
             "Arbejdsmarked og Rekruttering) issues one on request, see jobindsats.dk under "
             f"'API'. Set {KEY_ENV}=<key> and run again. Nothing was fetched or written."
         )
+    # a key travels in a header: one with a line break or a character no header can hold
+    # failed in httpx with the key quoted in the error (a log line), or stopped every table
+    # after it (helper-111); said here, without the key
+    if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
+        raise MissingKey(
+            f"{KEY_ENV} holds a space, a line break or a character outside ASCII, which no "
+            "key STAR issues has and no HTTP header can carry (the key is not shown). Set "
+            f"{KEY_ENV} to the key alone and run again. Nothing was fetched or written."
+        )
     return key
+
+
+# a table's period type in extracts.yml and the kind of period its files are named by
+PERIOD_KINDS = {"M": "month", "QMAT": "rolling_year"}
+
+
+def check_labels(table: str, period_type: str, labels: set[str]) -> None:
+    """A FetchError unless every label is a period of the table's type whose file name ingest
+    takes (a suite's file_pattern)."""
+    bad = []
+    for label in sorted(labels):
+        try:
+            kind = periods.parse(label).kind
+        except periods.PeriodError:
+            kind = None
+        name = f"{table}_{label}.json"
+        if kind != PERIOD_KINDS.get(period_type) or spec_for("jobindsats", name) is None:
+            bad.append(label)
+    if bad:
+        raise FetchError(
+            f"Jobindsats table {table}: the answer labels periods {bad[:5]!r} that are no "
+            f"{period_type} periods its files can be named by; nothing was written"
+        )
 
 
 def period_param(spec: str) -> str:
@@ -166,6 +200,7 @@ class Jobindsats:
         }
         rows: list[list] = []
         urls, responses = [], []
+        by_area: dict[str, set[str]] = {}  # the periods each area selection answered
         for area in areas:
             asked = params | {f"hierarchy.{conf['area_hierarchy']}": area}
             request, response = self._get(f"/{VERSION}/data/{table}", asked)
@@ -182,12 +217,33 @@ class Jobindsats:
                     f"{http.describe(request)}: no rows for the area selection {area!r}; "
                     "nothing was written"
                 )
+            by_area[area] = {str(r[0]) for r in found}
             rows += found
-        if not latest:
-            came = {str(r[0]) for r in rows}
+        came = {str(r[0]) for r in rows}
+        if latest:
+            # the server's own labels name the files: each must be a period of the table's
+            # type as ingest names its files ('../x' wrote outside landing; helper-111)
+            check_labels(table, conf["period_type"], came)
+        else:
             refuse_unasked(table, came, ids)
             if (missing := sorted(set(ids) - came)) and self.log:
                 self.log(f"{table}: no rows for {missing}, which its metadata lists")
+        # a period some area selection did not answer would land without its areas (the
+        # country's alone, replacing a whole earlier file): it is not written (helper-111)
+        partial = {p: [a for a in areas if p not in by_area[a]] for p in came}
+        if partial := {p: missed for p, missed in partial.items() if missed}:
+            if len(partial) == len(came):
+                raise FetchError(
+                    f"Jobindsats table {table}: no period came for every area selection "
+                    f"({dict(sorted(partial.items()))} lacked); nothing was written"
+                )
+            if self.log:
+                self.log(
+                    f"{table}: {sorted(partial)} did not come for every area selection "
+                    f"({dict(sorted(partial.items()))} lacked): not written, a file of them "
+                    "in landing stays as it was"
+                )
+            rows = [r for r in rows if str(r[0]) not in partial]
         unique = list({json.dumps(r, ensure_ascii=False): r for r in rows}.values())
         return unique, {
             "source": "jobindsats",
