@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.defs.extract.assets import extract_op
-from orchestration.lib.partitions import MONTHLY_SOURCES, partition_months, partition_range_tags
+from orchestration.lib.partitions import partition_months, partition_range_tags
 from orchestration.lib.privacy import RUN_LOGGING
 from pipeline import periods
 from pipeline.alerts import WEBHOOK_ENV, alert_overdue, deliver, failed_everywhere
@@ -32,7 +32,7 @@ from pipeline.config import Settings, sources_config
 from pipeline.fetch.extracts import SOURCES, previous_month
 from pipeline.files import stamp_of
 from pipeline.freshness import source_freshness
-from pipeline.ingest import file_month, landing_files
+from pipeline.ingest import landing_files
 from pipeline.ingest.discover import stray_files
 from pipeline.plan import Plan, plan_refresh
 from pipeline.privacy import hide_person_ids
@@ -52,19 +52,6 @@ def landing_signature(settings: Settings) -> dict[str, str]:
     for rel in stray_files(settings.landing_dir):  # by name: a stray name is never renamed
         out.setdefault(rel, "stray")
     return out
-
-
-def months_of(changed: list[str]) -> dict[str, str]:
-    """The partition range a run needs for these files: the months of the person-level
-    ones; the latest month when only other sources changed."""
-    known = partition_months()
-    months = sorted(
-        month
-        for rel in changed
-        if rel.split("/")[0] in MONTHLY_SOURCES
-        and (month := file_month(*rel.split("/", 1))) in known
-    ) or [known[-1]]
-    return partition_range_tags(months[0], months[-1])
 
 
 def build_landing_sensor(job) -> dg.SensorDefinition:
@@ -125,7 +112,10 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
                 "bkwh/trigger": "landing",
                 "bkwh/sources": ",".join(sources),
                 "bkwh/files": str(len(changed)),
-                **months_of(changed),
+                # every month with files not yet loaded, not only the changed files': a file
+                # whose run failed is in the cursor, and a run of another month's new file
+                # would leave it for the schedule (helper-112)
+                **_span(plan),
             },
         )
 
