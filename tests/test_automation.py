@@ -527,6 +527,39 @@ def test_a_locked_warehouse_is_retried_with_backoff(fresh):
     assert "Could not set lock" in cause.message
 
 
+def test_a_warehouse_locked_past_the_retries_fails_saying_what_holds_it(fresh, monkeypatch):
+    """Once the lock retries are spent, the step fails saying the warehouse is still locked,
+    by whom (DuckDB's message names the process) and what to do: Dagster's own failure said
+    only "Exceeded max_retries of 4", which the console and the alert showed (helper-112).
+    One retry here (5 s), not four (75 s)."""
+    from orchestration.lib import warehouse
+
+    monkeypatch.setattr(warehouse, "MAX_LOCK_RETRIES", 1)
+    _only(fresh, "statbank", {"AUP02_2024M05.csv"})
+    fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with dg.instance_for_test() as instance:
+            result = _run_statbank_ingest(instance)
+    finally:
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.event_specific_data.error.message
+    assert "still locked by another process after 1 retries over 5 s" in message, message
+    assert "Could not set lock" in message and "bkwh doctor" in message
+    assert "Exceeded max_retries" not in message
+
+
 def _loaded_files(env):
     import duckdb
 
