@@ -473,6 +473,16 @@ def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh
     path.write_bytes(b"not a database" * 100)
     with pytest.raises(duckdb.IOException, match="not a valid DuckDB database"):
         plan_refresh(fresh.settings)
+    # the schedule and the landing sensor still request their run, which fails on the same
+    # warehouse and is alerted as a failed run is: raised, it failed the tick alone, which
+    # nobody was told of, and the month's refresh did not happen (helper-112)
+    [request] = _evaluate_monthly_schedule(when).run_requests
+    assert "not a valid DuckDB database" in request.tags["bkwh/plan_error"]
+    assert partition_range_tags().items() <= request.tags.items()
+    landing, cursor = _evaluate_landing_sensor()
+    assert isinstance(landing, dg.RunRequest) and landing.run_key.startswith("landing-unplanned")
+    assert "not a valid DuckDB database" in landing.tags["bkwh/plan_error"]
+    assert isinstance(_evaluate_landing_sensor(cursor)[0], dg.SkipReason)  # once
     # `bkwh run` on it stops before any run starts, where no run-failure alert is made: it
     # tells the failure itself (helper-69), and exits 1 saying why
     from processes import BKWH

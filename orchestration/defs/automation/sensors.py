@@ -54,6 +54,23 @@ def landing_signature(settings: Settings) -> dict[str, str]:
     return out
 
 
+def planned(settings: Settings) -> Plan | str:
+    """The refresh's plan, or, where the warehouse cannot be read at all (not a DuckDB file,
+    a disk error: plan_refresh raises what is not a lock), what went wrong. A trigger then
+    still requests its run, which fails on the same warehouse and is alerted as a failed run
+    is (alert_on_failure): raised here, it failed the tick alone, which nobody is told of,
+    and the month's refresh did not happen (helper-112; `bkwh run` tells it itself)."""
+    try:
+        return plan_refresh(settings)
+    except Exception as e:
+        return hide_person_ids(f"{type(e).__name__}: {e}")[:500]
+
+
+def _unplanned(why: str) -> dict[str, str]:
+    """The tags of a run requested without a plan: every month, and why."""
+    return {"bkwh/plan_error": why, **partition_range_tags()}
+
+
 def build_landing_sensor(job) -> dg.SensorDefinition:
     @dg.sensor(
         name="landing_files",
@@ -71,7 +88,15 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         if not changed:
             context.update_cursor(json.dumps(current))
             return dg.SkipReason("no new or changed files in landing")
-        plan = plan_refresh(settings)
+        plan = planned(settings)
+        if isinstance(plan, str):
+            context.update_cursor(json.dumps(current))
+            digest = hashlib.sha256("\n".join(changed).encode()).hexdigest()[:20]
+            return dg.RunRequest(
+                run_key=f"landing-unplanned-{digest}",
+                run_config=RUN_LOGGING,
+                tags={"bkwh/trigger": "landing", **_unplanned(plan)},
+            )
         if plan.busy:  # the cursor is kept: the files are looked at again next tick
             return dg.SkipReason(f"{plan.busy}; the new files wait for the next tick")
         new = {f"{source}/{name}" for source, names in plan.new_files.items() for name in names}
@@ -157,7 +182,13 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
     )
     def monthly_refresh(context: dg.ScheduleEvaluationContext):
         month = release_month(context.scheduled_execution_time)
-        plan = plan_refresh(Settings.from_env())
+        plan = planned(Settings.from_env())
+        if isinstance(plan, str):
+            return dg.RunRequest(
+                run_key=f"monthly-{month}",
+                run_config=RUN_LOGGING,
+                tags={"bkwh/trigger": "schedule", "bkwh/release_month": month, **_unplanned(plan)},
+            )
         if plan.nothing_to_do:
             return dg.SkipReason(f"nothing to refresh for {month}: {plan.reason}")
         return dg.RunRequest(
@@ -214,7 +245,14 @@ def build_refresh_after_extract_sensor(
         extract = context.dagster_run
         if not fetched_extracts(extract, extract_job.name, extracts):
             return None
-        plan = plan_refresh(Settings.from_env())
+        plan = planned(Settings.from_env())
+        if isinstance(plan, str):
+            return dg.RunRequest(
+                run_key=f"after-extract-{extract.run_id}",
+                run_config=RUN_LOGGING,
+                tags={"bkwh/trigger": "extract", "bkwh/extract_run": extract.run_id}
+                | _unplanned(plan),
+            )
         # the extract's files, not whatever else is behind (a code change, a report not
         # made: the schedule's and `bkwh run`'s to pick up); a warehouse in use hides them
         if not plan.busy and not plan.new_files:
