@@ -192,6 +192,23 @@ def test_every_job_runs_in_one_process_the_uis_materialize_too():
     assert [j.executor_def.name for j in jobs] == ["in_process"] * 3
 
 
+def test_the_daemon_runs_one_refresh_at_a_time(tmp_path, monkeypatch):
+    """Every run of the refresh job carries the tag the instance's run queue (dagster.yaml,
+    as `make run` and `make dev` install it) limits to one run at a time: an extract's
+    files started a refresh from the landing sensor and another from the after-extract
+    sensor, under different run keys, and their steps interleaved (helper-112)."""
+    from orchestration.definitions import REFRESH_TAG
+
+    assert defs.resolve_job_def("refresh").run_tags[REFRESH_TAG] == "1"
+    (tmp_path / "dagster.yaml").write_bytes(
+        (REPO_ROOT / "orchestration" / "dagster.yaml").read_bytes()
+    )
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with dg.DagsterInstance.get() as instance:
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert {"key": REFRESH_TAG, "limit": 1} in limits
+
+
 def test_the_last_partition_is_the_last_whole_month_where_the_jobcentre_is():
     """Half an hour into December in Copenhagen (23:30 UTC on 30 November), November is a
     whole month and a partition: counted in UTC, it was not one for the first hour."""
