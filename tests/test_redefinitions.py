@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -202,6 +203,49 @@ def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(r
     }
     assert "beregnet på en ny måde" in changes["2.3"]
     assert "revideret siden" in changes["0.1"]
+
+
+def test_the_dbt_code_fingerprint_covers_every_module_the_models_run():
+    """The dbt Python models and the plugin run pipeline modules; a change of one changes the
+    marts, so it must change the fingerprint that rebuilds and republishes them (state.py
+    DBT_CODE). pipeline/forecast.py was missing: a new projection method left the old
+    projection published as this code's (helper-114). Walked through their imports, all
+    the way down, but pipeline/config.py, whose vars are dbt_project.yml's."""
+    import ast
+
+    from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
+    from pipeline.state import DBT_CODE
+
+    def imported(path: Path) -> set[Path]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+                names |= {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+        out = set()
+        for name in names:
+            if name.split(".")[0] != "pipeline":
+                continue
+            module = REPO_ROOT.joinpath(*name.split("."))
+            for candidate in (module.with_suffix(".py"), module / "__init__.py"):
+                if candidate.is_file():
+                    out.add(candidate)
+        return out
+
+    todo = [*DBT_PROJECT_DIR.glob("models/**/*.py"), REPO_ROOT / "pipeline" / "dbt_plugin.py"]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        for found in imported(path) - seen:
+            seen.add(found)
+            todo.append(found)
+    seen -= {REPO_ROOT / "pipeline" / "config.py", REPO_ROOT / "pipeline" / "__init__.py"}
+    assert REPO_ROOT / "pipeline" / "forecast.py" in seen  # the walk finds what it must
+    covered = {p for p in seen for code in DBT_CODE if p == code or code in p.parents}
+    assert seen == covered, sorted(str(p.relative_to(REPO_ROOT)) for p in seen - covered)
 
 
 def test_a_publication_from_before_the_fingerprints_still_reads(built, tmp_path):
