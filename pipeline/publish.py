@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -551,6 +552,7 @@ def publish(settings: Settings) -> PublishResult:
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+        shutil.rmtree(f"{tmp}.tmp", ignore_errors=True)  # DuckDB's spill folder, if it spilled
     log.info("published %d tables to %s (%d suppressed cells)", len(tables), target, suppressed)
     exports = export_parquet(target, settings.export_dir, list(tables))
     stamp_made_from(settings.export_dir, "exports", published_at.isoformat())
@@ -581,12 +583,17 @@ def export_parquet(analytics: Path, folder: Path, names: list[str]) -> list[Path
 
 
 def _remove_stale_tmp(target: Path) -> None:
-    """Temporary files of publishes whose process is gone (killed before the swap)."""
+    """Temporary files of publishes whose process is gone (killed before the swap), and the
+    folder DuckDB spills to beside one (`<file>.tmp`: unlinked as a file, it stopped every
+    later publish with IsADirectoryError; helper-114)."""
     for stray in target.parent.glob(f".{target.name}.*.tmp*"):
         pid = stray.name.removeprefix(f".{target.name}.").split(".")[0]
         if pid.isdigit() and not _alive(int(pid)):
             log.warning("removing %s, left by a publish that did not finish", stray)
-            stray.unlink(missing_ok=True)
+            if stray.is_dir():
+                shutil.rmtree(stray, ignore_errors=True)
+            else:
+                stray.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -88,7 +88,12 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
         assert tables_checksum(rebuilt.settings.analytics_path) == good, point
         if point == "publish.before_swap":
             assert "publish and report only" in log.read_text()
-            assert list(rebuilt.root.glob(".analytics.duckdb.*.tmp")), "no stray file to clean"
+            [stray] = list(rebuilt.root.glob(".analytics.duckdb.*.tmp"))  # a file to clean
+            # and the folder DuckDB spills to beside it, had it spilled: unlinked as a file,
+            # it stopped every later publish (IsADirectoryError; helper-114)
+            spill = stray.with_name(f"{stray.name}.tmp")
+            spill.mkdir()
+            (spill / "duckdb_temp_block-0.block").write_bytes(b"\0" * 4096)
         if point == "ingest.before_commit":
             # the open transaction died with the process: the file is not in the log or raw
             assert _load_log(rebuilt, corrected) == [("loaded", True)]
