@@ -37,7 +37,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
-from pipeline.files import written_aside
+from pipeline.files import is_held_elsewhere, written_aside
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
 from pipeline.suppression import KEY, PERSONS, is_small_sql
 
@@ -267,6 +267,18 @@ def _attach_before(con: duckdb.DuckDBPyConnection, before: Path) -> set[tuple[st
     try:
         con.execute(f"attach '{before}' as before_this (read_only)")
     except duckdb.Error as e:
+        if is_held_elsewhere(str(e)):
+            # a process holds it read-write (DuckDB's CLI opens a file so by default): a
+            # publish now would lose the revisions since it, and with them the baseline the
+            # next one compares with (helper-114). Raised as the lock it is: the refresh
+            # retries, and fails saying who holds it
+            log.error(
+                "the publication before (%s) is open read-write in another process; an "
+                "analyst reads it with `duckdb -readonly` (%s)",
+                before,
+                e,
+            )
+            raise
         log.warning("the publication before (%s) cannot be read (%s): no revisions", before, e)
         return set()
     found = set(

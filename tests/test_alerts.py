@@ -338,3 +338,48 @@ def test_a_figure_revised_since_the_month_before_s_report_is_told_once(built, tm
     relabelled = {**now, "2.3": {**now["2.3"], "redefined": True}}
     [again] = [c for c in status_changes(now, relabelled) if c["kind"] == "revision"]
     assert again["indicator_id"] == "2.3" and "beregnet på en ny måde" in again["text"]
+
+
+HOLD_READ_WRITE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write: DuckDB's CLI opens a file so by default
+print("holding", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_publication_held_read_write_is_not_replaced_without_its_revisions(built, tmp_path):
+    """An analyst's DuckDB session holds the publication read-write: the publish could not
+    attach it to compare with, published anyway and lost the revisions since it, and with
+    them the baseline the next publish compares with (helper-114). It now stops as the lock
+    it is (the refresh retries, then fails naming the holder) and replaces nothing; once
+    the file is let go, it publishes."""
+    import subprocess
+    import sys
+
+    from conftest import tables_checksum
+
+    from pipeline.publish import publish
+
+    root = tmp_path / "world"
+    root.mkdir()
+    copy_world(built, root)
+    with pytest.MonkeyPatch.context() as mp:
+        env = use_root(mp, root)
+        path = env.settings.analytics_path
+        before = tables_checksum(path)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_READ_WRITE, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            with pytest.raises(duckdb.IOException, match="lock"):
+                publish(env.settings)
+        finally:
+            holder.communicate("let go\n", timeout=30)
+        assert tables_checksum(path) == before
+        assert not list(root.glob(".analytics.duckdb.*.tmp*"))
+        assert publish(env.settings).path == path

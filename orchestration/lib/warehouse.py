@@ -36,12 +36,17 @@ def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[Non
             held = " ".join(text.split())[:400]
             raise dg.Failure(
                 description=(
-                    f"{what}: the warehouse is still locked by another process after "
+                    f"{what}: a DuckDB file it writes (the warehouse, or the published "
+                    "analytics file, which a reader must open read-only) is still locked "
+                    "by another process after "
                     f"{MAX_LOCK_RETRIES} retries over {waited} s ({held}). Close the process "
                     "that holds it (DuckDB names its PID above), or run `bkwh doctor` if it "
                     "is a refresh that died, then run again."
                 )
             ) from e
         wait = 5 * 2**context.retry_number
-        context.log.warning(f"{what}: the warehouse is locked; retrying in {wait} s ({e})")
+        context.log.warning(
+            f"{what}: a DuckDB file it writes is locked by another process; retrying in "
+            f"{wait} s ({e})"
+        )
         raise dg.RetryRequested(max_retries=MAX_LOCK_RETRIES, seconds_to_wait=wait) from e
