@@ -12,7 +12,9 @@ full disk, a lost connection) rather than a killed process, for tests that run i
 The points: `ingest.before_commit` (rows inserted, transaction open), `dbt.building` (dbt has
 built its first nodes and is still running), `publish.before_swap` (the new analytics file is
 written aside, the old one not yet replaced), `publish.after_swap` (the new one swapped in,
-its exports, alert and report not yet made).
+its exports, alert and report not yet made), `publish.exporting` (one table's export written
+aside, the others not yet), `report.workbook` (the report's page written aside, its workbook
+not yet).
 """
 
 from __future__ import annotations

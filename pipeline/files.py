@@ -23,6 +23,25 @@ def written_aside(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+@contextmanager
+def installed_together(paths: list[Path]) -> Iterator[dict[Path, Path]]:
+    """`written_aside` for files that belong together (a report's page, workbook and PDF; a
+    publication's exports): yield each path's `.<name>.tmp` to write; they replace the paths
+    one after the other once every one is written, and are all removed if the block fails,
+    so a failure leaves every path as it was, not a new page beside an old workbook or a
+    new table's export beside an old one's (helper-114)."""
+    tmps = {path: path.with_name(f".{path.name}.tmp") for path in paths}
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield tmps
+        for path, tmp in tmps.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     with written_aside(path) as tmp:
         tmp.write_bytes(data)

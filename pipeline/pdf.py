@@ -93,8 +93,9 @@ def printing(html_path: Path, pdf_path: Path) -> Iterator[Printer]:
     """Print the page at `html_path` to `pdf_path` in a child process while the block runs;
     the block writes the page and then calls `start` on what it is given. The PDF is written
     aside and replaces `pdf_path` when the block and the printing both succeed. A failed
-    printing raises with the child's error; a failed block stops the child; either way the
-    older PDF is removed, as it would not match the new page."""
+    printing raises with the child's error; a failed block stops the child; either way
+    `pdf_path` is removed. The report passes paths written aside (files.installed_together),
+    so a failure leaves the last report's page, workbook and PDF together as they were."""
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     with tempfile.TemporaryFile(mode="w+") as errors:
         child = subprocess.Popen(

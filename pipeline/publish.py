@@ -37,7 +37,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
-from pipeline.files import is_held_elsewhere, written_aside
+from pipeline.files import installed_together, is_held_elsewhere
 from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
 from pipeline.suppression import KEY, PERSONS, is_small_sql
 
@@ -574,23 +574,27 @@ def publish(settings: Settings) -> PublishResult:
 
 
 def export_parquet(analytics: Path, folder: Path, names: list[str]) -> list[Path]:
-    """The published tables `names` as `<folder>/<table>.parquet`, each written aside and
-    renamed, read from the analytics file just published (so the exports match it); the
-    export of a table no longer published is removed."""
+    """The published tables `names` as `<folder>/<table>.parquet`, read from the analytics
+    file just published (so the exports match it), all written aside first and then renamed
+    together: a failure on the way leaves every export as it was (files.installed_together),
+    and the exports' stamp, written after them, says they are behind; the export of a table
+    no longer published is removed."""
     folder.mkdir(parents=True, exist_ok=True)
+    out = [folder / f"{name}.parquet" for name in names]
+    with (
+        duckdb.connect(str(analytics), read_only=True) as con,
+        installed_together(out) as tmps,
+    ):
+        for n, (name, path) in enumerate(zip(names, out, strict=True)):
+            con.execute(
+                f"copy {PUBLISHED_SCHEMA}.\"{name}\" to '{tmps[path]}' "
+                "(format parquet, compression zstd)"
+            )
+            if n == 0:
+                failpoint("publish.exporting")  # one export written aside, the rest not
     for old in folder.glob("*.parquet"):
         if old.stem not in names:
             old.unlink()
-    out = []
-    with duckdb.connect(str(analytics), read_only=True) as con:
-        for name in names:
-            path = folder / f"{name}.parquet"
-            with written_aside(path) as tmp:
-                con.execute(
-                    f"copy {PUBLISHED_SCHEMA}.\"{name}\" to '{tmp}' "
-                    "(format parquet, compression zstd)"
-                )
-            out.append(path)
     return out
 
 

@@ -383,3 +383,24 @@ def test_a_publication_held_read_write_is_not_replaced_without_its_revisions(bui
         assert tables_checksum(path) == before
         assert not list(root.glob(".analytics.duckdb.*.tmp*"))
         assert publish(env.settings).path == path
+
+
+def test_exports_that_fail_midway_are_left_as_they_were(built, tmp_path, monkeypatch):
+    """The exports are written aside and renamed together: a failure after one table's
+    export (failpoint publish.exporting) left it new beside the others old, and its
+    temporary file behind (helper-114). Every export is as it was, and the exports' stamp
+    still names the publication before, so the next refresh exports again."""
+    from pipeline.failpoints import FailpointError
+    from pipeline.publish import publish
+
+    root = tmp_path / "world"
+    root.mkdir()
+    copy_world(built, root)
+    env = use_root(monkeypatch, root)
+    folder = env.settings.export_dir
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sum(name.endswith(".parquet") for name in before) > 10
+    monkeypatch.setenv("BKWH_FAILPOINT", "publish.exporting:raise")
+    with pytest.raises(FailpointError):
+        publish(env.settings)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -2048,6 +2048,32 @@ def test_without_the_pdf_libraries_the_report_is_made_and_says_why_there_is_no_p
     assert result.path.exists() and result.workbook_path.exists()
 
 
+def test_a_report_that_fails_leaves_the_last_page_workbook_and_pdf_as_they_were(
+    built, rebuilt, monkeypatch
+):
+    """The page, the workbook and the PDF are made aside and replace the last ones together:
+    a report that failed deleted the last good PDF, and one whose workbook failed left a new
+    page beside the old workbook (helper-114). Here the workbook fails (failpoint
+    report.workbook) after the page is written aside: all three are as they were."""
+    import pipeline.report as report
+    from pipeline.failpoints import FailpointError
+
+    settings = rebuilt.settings
+    made = [settings.report_path, settings.workbook_path]
+    if not report.missing_libraries():
+        made.append(settings.report_pdf_path)
+    # the built world's report, as its refresh left it (not made again here)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    for path in made:
+        shutil.copy2(built.settings.report_dir / path.name, path)
+    before = {p: p.read_bytes() for p in made}
+    monkeypatch.setenv("BKWH_FAILPOINT", "report.workbook:raise")
+    with pytest.raises(FailpointError):
+        report.build_report(settings)
+    assert {p: p.read_bytes() for p in made} == before
+    assert not [p.name for p in settings.report_dir.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_failed_printing_names_the_page_and_leaves_no_older_pdf(tmp_path):
     """The PDF is printed in a child process (pipeline.pdf.printing): when the child fails,
     the error names the page and carries the child's own message, and the PDF of an

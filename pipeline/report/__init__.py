@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 
 from pipeline.config import REPO_ROOT, Settings, dbt_var, local_zone
-from pipeline.files import write_atomic, written_aside
+from pipeline.failpoints import failpoint
+from pipeline.files import installed_together
 from pipeline.pdf import INSTALL_HINT, missing_libraries, printing
 from pipeline.report import formats
 from pipeline.report.data import (
@@ -776,20 +777,24 @@ def _build_report(settings: Settings) -> ReportResult:
     built_at = datetime.now(LOCAL_TIME)
     out = settings.report_path
     missing = missing_libraries()
+    workbook, pdf_path = settings.workbook_path, settings.report_pdf_path
+    # the page, the workbook and the PDF are made aside and replace the last ones together:
+    # a failure in any leaves all three as they were (a failed page deleted the last good
+    # PDF, a failed workbook left a new page beside the old one: helper-114)
+    with installed_together([out, workbook] + ([] if missing else [pdf_path])) as tmps:
+        # the PDF is printed in a child process, started now (its imports while the charts
+        # are drawn), printing while this one builds the workbook
+        pdf = nullcontext() if missing else printing(tmps[out], tmps[pdf_path])
+        with pdf as printer:
+            html, n_charts = render_html(data, built_at)
+            tmps[out].write_bytes(html.encode("utf-8"))
+            if printer is not None:
+                printer.start()
+            failpoint("report.workbook")  # the page written aside, the workbook not yet
+            build_workbook(data, tmps[workbook], built_at)
     if missing:
         # an older PDF would not match the new page: none rather than a stale one
-        settings.report_pdf_path.unlink(missing_ok=True)
-    # the PDF is printed in a child process, started now (its imports while the charts are
-    # drawn), printing while this one builds the workbook
-    pdf = nullcontext() if missing else printing(out, settings.report_pdf_path)
-    workbook = settings.workbook_path
-    with pdf as printer:
-        html, n_charts = render_html(data, built_at)
-        write_atomic(out, html.encode("utf-8"))
-        if printer is not None:
-            printer.start()
-        with written_aside(workbook) as tmp:
-            build_workbook(data, tmp, built_at)
+        pdf_path.unlink(missing_ok=True)
     stamp_made_from(settings.report_dir, "report", data.published_at.isoformat())  # all made: last
     return ReportResult(
         out,
