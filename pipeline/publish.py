@@ -51,6 +51,12 @@ class PublishError(RuntimeError):
 
 
 COUNT_COLUMNS = ("numerator", "denominator")
+# columns that identify or describe a person: a mart holding one is person-level, and nothing
+# person-level is published (DESIGN.md). Fail closed: the publish refuses it, whatever the
+# model (helper-114 planted marts.int_spells(person_key, birth_date): it was published)
+PERSON_COLUMN = re.compile(
+    r"person_(key|id|hash)|cpr\w*|\w*birth\w*|f(ø|oe)dsels?dato", re.IGNORECASE
+)
 # the long table every indicator is in, and the key of one of its cells (DESIGN.md's contract)
 VALUES_TABLE = "fct_indicator_values"
 CELL_KEY = ("indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value")
@@ -504,6 +510,18 @@ def publish(settings: Settings) -> PublishResult:
                     "and the last publication stays as it was"
                 )
             columns = _mart_columns(con)
+            if personal := [
+                f"marts.{table}.{column}"
+                for table, cols in sorted(columns.items())
+                for column in cols
+                if PERSON_COLUMN.fullmatch(column)
+            ]:
+                raise PublishError(
+                    f"{', '.join(personal)}: a column of a person in a mart; nothing "
+                    "person-level is published. Aggregate it in its model, or build it in "
+                    "another schema than marts; nothing was published and the last "
+                    "publication stays as it was"
+                )
             names = sorted(columns)
             before = _attach_before(con, target) if "fct_indicator_values" in names else set()
             if not names:

@@ -404,3 +404,29 @@ def test_exports_that_fail_midway_are_left_as_they_were(built, tmp_path, monkeyp
     with pytest.raises(FailpointError):
         publish(env.settings)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_mart_with_a_person_s_column_is_not_published(built, tmp_path, monkeypatch):
+    """Nothing person-level is published: a mart with a person's key or birth date (a model
+    built into marts by mistake) stops the publish, naming it, and the last publication
+    stays. Before, publish copied every table of marts (helper-114 planted one)."""
+    from conftest import tables_checksum
+
+    from pipeline.publish import PublishError, publish
+
+    root = tmp_path / "world"
+    root.mkdir()
+    copy_world(built, root)
+    env = use_root(monkeypatch, root)
+    with duckdb.connect(str(env.settings.warehouse_path)) as con:
+        con.execute(
+            "create table marts.int_spells as "
+            "select 1 as person_key, date '1980-05-01' as birth_date, 3 as n_weeks"
+        )
+    before = tables_checksum(env.settings.analytics_path)
+    with pytest.raises(PublishError) as refused:
+        publish(env.settings)
+    said = str(refused.value)
+    assert "marts.int_spells.person_key, marts.int_spells.birth_date" in said, said
+    assert "nothing person-level is published" in said
+    assert tables_checksum(env.settings.analytics_path) == before
