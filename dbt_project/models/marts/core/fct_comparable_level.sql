@@ -102,12 +102,12 @@ final as (
             when any_value(home_ci_lower) is not null
                 then count(*) filter (
                     where
-                        not is_home
-                        and case
-                            when interval_method = 'rounding'
-                                then ci_lower <= home_ci_upper and ci_upper >= home_ci_lower
-                            else value between home_ci_lower and home_ci_upper
-                        end
+                    not is_home
+                    and case
+                        when interval_method = 'rounding'
+                            then ci_lower <= home_ci_upper and ci_upper >= home_ci_lower
+                        else value between home_ci_lower and home_ci_upper
+                    end
                 )
         end as n_comparable_within_home_interval
     from ranked
