@@ -446,8 +446,9 @@ sys.stdin.readline()  # holds the warehouse until the test says so
 """
 
 
-def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh):
-    path = fresh.settings.warehouse_path
+def _holding(path) -> subprocess.Popen:
+    """A process that holds the DuckDB file at `path` (read-write) until a line is written
+    to its stdin; returned once it holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(path)],
@@ -456,8 +457,14 @@ def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh
         text=True,
         env=os.environ,
     )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh):
+    path = fresh.settings.warehouse_path
+    holder = _holding(path)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         plan = plan_refresh(fresh.settings)
         assert plan.busy.startswith("the warehouse is in use") and not plan.nothing_to_do
         # the months with new files cannot be read: the schedule and `bkwh run` take every
@@ -499,15 +506,7 @@ def test_a_locked_warehouse_is_retried_with_backoff(fresh):
     # another process holds the warehouse until the step has been told to retry, then lets
     # go (released on the retry, not after a fixed time: a slow start must not miss the lock)
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
-    fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=os.environ,
-    )
-    assert holder.stdout.readline().strip() == "locked"
+    holder = _holding(fresh.settings.warehouse_path)
 
     def release_on_the_first_retry(instance, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -546,16 +545,8 @@ def test_a_warehouse_locked_past_the_retries_fails_saying_what_holds_it(fresh, m
 
     monkeypatch.setattr(warehouse, "MAX_LOCK_RETRIES", 1)
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
-    fresh.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(fresh.settings.warehouse_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=os.environ,
-    )
+    holder = _holding(fresh.settings.warehouse_path)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         with dg.instance_for_test() as instance:
             result = _run_statbank_ingest(instance)
     finally:

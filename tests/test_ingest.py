@@ -338,6 +338,15 @@ def _month_after(first: date, n: int) -> date:
     return date(year, month + 1, 1)
 
 
+def _delivery(source: str, name: str) -> Delivery:
+    """A file of `source` named `name` as discovery finds it (its suite, its period), without
+    its bytes: for the rules judged on the name and the period alone."""
+    spec, match = spec_for(source, name)
+    groups = match.groupdict()
+    period = periods.parse(groups["period"])
+    return Delivery(source, Path(name), "", (0, 0, 0), spec, groups, period)
+
+
 def _meetings_only(fresh):
     """Landing emptied but for the case system's meetings, which a test writes itself: a
     writer of a month's file and the last month of the sample's meetings (the months after it
@@ -438,11 +447,7 @@ def test_a_month_so_far_re_delivered_is_bounded_by_a_whole_month_never_by_its_ea
     rule = {"previous_deliveries": 3, "max_drop": 0.75, "max_jump": 2.0, "min_previous_rows": 100}
 
     def meetings(label: str) -> Delivery:
-        name = f"meetings_{label}.csv"
-        spec, match = spec_for("case_system", name)
-        return Delivery(
-            "case_system", Path(name), "", (0, 0, 0), spec, match.groupdict(), periods.parse(label)
-        )
+        return _delivery("case_system", f"meetings_{label}.csv")
 
     def judged(d: Delivery, n: int, current: dict[str, int], today: date) -> Bounds:
         return bounds(rule, [d], {d.name: n}, set(), current, today, month_to_date=True)[d.name]
@@ -496,16 +501,7 @@ def test_a_table_s_deliveries_are_compared_with_that_table_s_only():
     another's and '_' (Jobindsats names may hold '_') is not in the other's median
     (helper-109: a prefix took them)."""
     rule = {"previous_deliveries": 3, "max_drop": 0.2, "max_jump": 0.2, "min_previous_rows": 10}
-    spec, match = spec_for("jobindsats", "y60a02_2026M04.json")
-    april = Delivery(
-        "jobindsats",
-        Path("y60a02_2026M04.json"),
-        "",
-        (0, 0, 0),
-        spec,
-        match.groupdict(),
-        periods.parse("2026M04"),
-    )
+    april = _delivery("jobindsats", "y60a02_2026M04.json")
     other = {f"y60a02_1_2026M0{m}": 50_000 for m in (1, 2, 3)}
     # one earlier delivery of its own: too few to compare with, whatever y60a02_1 holds (a
     # prefix made a median of 50,000 of it and refused the 1,000 rows)
@@ -525,15 +521,7 @@ def test_a_whole_period_of_a_source_that_does_not_deliver_daily_keeps_the_plain_
     passed, as only a source that sends its month so far is (the review of session 20 found
     a 300-row FOLK1A accepted against 1,000-row quarters)."""
     rule = {"previous_deliveries": 3, "max_drop": 0.2, "max_jump": 1.0, "min_previous_rows": 10}
-    quarter = Delivery(
-        source="statbank",
-        path=Path("FOLK1A_2026K4.csv"),
-        sha="",
-        stamp=(0, 0, 0),
-        spec=None,
-        groups={"table": "FOLK1A", "period": "2026K4"},
-        period=periods.parse("2026K4"),
-    )
+    quarter = _delivery("statbank", "FOLK1A_2026K4.csv")
     current = {f"FOLK1A_2026K{q}": 1000 for q in (1, 2, 3)}
     for month_to_date in (False, True):  # a quarter is no month, whatever the source
         got = bounds(
@@ -551,11 +539,7 @@ def test_a_benchmark_period_is_due_once_it_has_passed_a_stock_once_its_day_has()
 
     def delivery(source: str, table: str | None, label: str) -> Delivery:
         suffix = "json" if source == "jobindsats" else "csv"
-        name = f"{table}_{label}.{suffix}" if table else f"meetings_{label}.csv"
-        spec, match = spec_for(source, name)
-        return Delivery(
-            source, Path(name), "", (0, 0, 0), spec, match.groupdict(), periods.parse(label)
-        )
+        return _delivery(source, f"{table}_{label}.{suffix}" if table else f"meetings_{label}.csv")
 
     cases = {
         ("statbank", "AUP02", "2026M11"): date(2026, 12, 1),
@@ -592,17 +576,8 @@ def test_the_day_a_period_is_judged_by_is_the_jobcentre_s_not_the_machine_s():
     summer = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
     assert (local_today(winter), local_today(summer)) == (date(2026, 12, 1), date(2026, 7, 1))
     assert local_today(datetime(2026, 11, 30, 22, 59, tzinfo=UTC)) == date(2026, 11, 30)
-    spec, match = spec_for("jobindsats", "y25i09_2026M11.json")
-    november = Delivery(
-        "jobindsats",
-        Path("y25i09_2026M11.json"),
-        "",
-        (0, 0, 0),
-        spec,
-        match.groupdict(),
-        periods.parse("2026M11"),
-    )
-    assert due(spec, november) == local_today(winter)
+    november = _delivery("jobindsats", "y25i09_2026M11.json")
+    assert due(november.spec, november) == local_today(winter)
 
 
 def test_an_earlier_version_delivered_again_after_a_correction_replaces_the_correction(fresh):
