@@ -81,6 +81,20 @@ def refresh_lock(settings: Settings) -> Iterator[None]:
             f.truncate()
 
 
+@contextmanager
+def exclusive(settings: Settings) -> Iterator[None]:
+    """`refresh_lock` for a command that writes what a refresh writes (`bkwh ingest`,
+    `publish`, `report`): while a refresh holds it, the command says so and exits 75, as a
+    second `bkwh run` does. `publish` and `report` took no lock, and beside a refresh's
+    publish they shared its files written aside (helper-114)."""
+    try:
+        with refresh_lock(settings):
+            yield
+    except RefreshLocked as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(75) from None
+
+
 def _landed_files(settings: Settings) -> list[Path]:
     root = settings.landing_dir
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -162,7 +176,7 @@ def ingest(
 
     _setup_logging(verbose)
     settings = Settings.from_env()
-    with refresh_lock(settings):
+    with exclusive(settings):
         outcomes = Ingestor(settings).run(sources=source)
     for o in outcomes:
         if o.status == "quarantined":
@@ -178,7 +192,9 @@ def publish_cmd() -> None:
     """Publish the marts to analytics.duckdb (run after a passing `dbt build`)."""
     from pipeline.publish import publish
 
-    result = publish(Settings.from_env())
+    settings = Settings.from_env()
+    with exclusive(settings):
+        result = publish(settings)
     typer.echo(
         f"published {len(result.tables)} tables to {result.path} "
         f"({result.suppressed_cells} suppressed cells)"
@@ -190,7 +206,9 @@ def report_cmd() -> None:
     """Build the report and the workbook from analytics.duckdb."""
     from pipeline.report import build_report
 
-    result = build_report(Settings.from_env())
+    settings = Settings.from_env()
+    with exclusive(settings):
+        result = build_report(settings)
     typer.echo(
         f"report: {result.path} ({result.n_with_value} of {result.n_indicators} "
         f"indicators with a value, {result.n_charts} charts)\n"

@@ -288,3 +288,32 @@ def test_the_daemon_frees_a_dead_run_itself_and_tells_its_failure_once(
     alerts = tmp_path / "logs" / "alerts.log"
     told = [json.loads(line)["kind"] for line in alerts.read_text().splitlines()]
     assert told == ["run_recovered"], told
+
+
+def test_ingest_publish_and_report_wait_for_no_refresh_and_say_who_holds_the_lock(tmp_path):
+    """`bkwh ingest`, `publish` and `report` write what a refresh writes: while a refresh
+    holds the refresh lock, each says so and exits 75, as a second `bkwh run` does, and
+    writes nothing. `publish` and `report` took no lock, and beside a refresh's publish they
+    shared its files written aside (helper-114)."""
+    import fcntl
+
+    from processes import BKWH
+
+    from pipeline.config import Settings
+
+    env = {**os.environ, **Settings.env_for_root(tmp_path)}
+    env.pop("DAGSTER_HOME", None)
+    lock = tmp_path / ".refresh.lock"
+    lock.write_text("")
+    with open(lock, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write(str(os.getpid()))
+        held.flush()
+        done = {
+            command: subprocess.run([BKWH, command], env=env, capture_output=True, text=True)
+            for command in ("ingest", "publish", "report")
+        }
+    for command, result in done.items():
+        assert result.returncode == 75, (command, result.stderr)
+        assert f"another refresh is running (pid {os.getpid()}" in result.stderr, command
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".refresh.lock"]
