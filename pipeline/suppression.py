@@ -52,7 +52,12 @@ them, in model int_disclosure_links: see the last item):
   remainder (with_remainders: the population's persons outside its part), a hidden cell of
   its own that makes the link a relation too, so that a remainder of 1 to small - 1 is
   protected as any small count (helper-78, December 2026: 2.4 less 5.4's dagpenge groups
-  left 1 person, in an offer); where to more, nothing (the probe of December 2026,
+  left 1 person, in an offer). A quantity on which the children add up though the other
+  leaves a remainder is an exact sum of the children on it, without the remainder, whose
+  share of it is 0 (2.4's numerators are 5.4's dagpenge numerators' sum in every month
+  where its denominators are not: an attacker who sees the sum hold takes it, and a hidden
+  count of 1 followed where the remainder's 0 was taken for an unknown; helper-113); where
+  to more, nothing (the probe of December 2026,
   docs/reviews/disclosure-probe-2026-12/, derived small counts through both). Without the
   remainders (find_relations on the cells alone) the shortfall is a bound, a sum at most a
   cell, which the linear programmes hold as an inequality.
@@ -643,18 +648,33 @@ def _declared(frame: pd.DataFrame, links: pd.DataFrame) -> tuple[tuple, Bounds]:
         frame.denominator.to_numpy(dtype="float64"),
     )
     share = frame.is_share.to_numpy(dtype=bool)
+    virtual = frame.is_virtual.to_numpy(dtype=bool)
     for key, parent, members in _link_instances(frame, links):
-        equal = [False, False]
+        # the plain children alone where they add up on a quantity though a remainder exists
+        # (for the other): the remainder holds none of it, which an attacker sees in every
+        # period where all is shown, so it is no unknown of that quantity's relation
+        # (helper-113: 2.4's numerators were 5.4's dagpenge numerators' sum in every month,
+        # the remainder's 0 taken for free, and 5.4's hidden 1 followed)
+        plain = members[~virtual[members]]
+        exact = _link_gaps(counts, key, parent, plain) if len(plain) < len(members) else None
+        equal = [[False, False], [False, False]]  # [with members, with the plain ones]
         for q, gap in enumerate(_link_gaps(counts, key, parent, members)):
-            if gap == 0:
-                equal[q] = True
+            if exact is not None and exact[q] == 0:
+                equal[1][q] = True
+            elif gap == 0:
+                equal[0][q] = True
             elif gap > 0:
                 bounds.append((int(parent), len(members), q))
                 bound_children.append(members)
-        if any(equal):
-            c = all(equal) and bool(share[[parent, *members]].all())
-            rows.append((int(parent), len(members), *equal, c))
-            children.append(members)
+        # the complement (d - n) adds up where both quantities do, with the remainder where
+        # either's relation has it (its complement is its d - n, whatever n is)
+        both = all(a or b for a, b in zip(*equal, strict=True))
+        for these, holds, other in ((members, equal[0], equal[1]), (plain, equal[1], equal[0])):
+            if any(holds):
+                complement = both and (all(holds) or not any(other) or these is members)
+                c = complement and bool(share[[parent, *these]].all())
+                rows.append((int(parent), len(these), *holds, c))
+                children.append(these)
     lengths = np.array([b[1] for b in bounds], dtype=np.int64)
     return (
         (

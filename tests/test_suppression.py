@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 from disclosure import OBSERVED_AT_LEAST, audit, observed_relations
 
-from pipeline.suppression import LINK_COLUMNS, dimensions, find_relations, is_small, suppress
+from pipeline.suppression import (
+    LINK_COLUMNS,
+    dimensions,
+    find_relations,
+    is_small,
+    suppress,
+    with_remainders,
+)
 
 SMALL = 5
 
@@ -704,6 +711,43 @@ def test_a_link_s_remainder_of_a_few_persons_is_a_small_count_and_protected():
     equal = frame.copy()
     equal.loc[equal.indicator_id == "2.4", ["numerator", "denominator"]] = (59, 510)
     assert not suppress(equal, SMALL, links).any()
+
+
+def test_a_link_that_adds_up_on_numerators_only_is_an_exact_sum_of_them():
+    """2.4's dagpenge recipients in an offer were 5.4's of its dagpenge target groups in every
+    month both were shown (the numerators add up), while their recipients were 1 more (the
+    denominators do not: the link's remainder). The remainder's 0 in an offer was taken as
+    an unknown, so 2.4 less 'øvrige / dagpenge' gave no one's count, yet an attacker who saw
+    the sum hold every month had 43 - 38 = 5 of 'ikke-vestlig / dagpenge' and then 12 - 6 -
+    5 = 1 of the åbenlyst uddannelsesparate (helper-113: 5.4 in March 2022 and 2023). The
+    numerators are an exact sum of the plain children; the denominators keep the remainder."""
+    frame = cells(
+        ("2.4", "total", "I alt", 43, 514),
+        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", 38, 433),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", 5, 80),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", 6, 99),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / uh_aabenlyst_uddannelsesparat", 1, 6),
+        ("5.4", "herkomst", "ikke-vestlig", 12, 185),
+    )
+    links = dagpenge_link()
+    with_rest = with_remainders(frame, links)
+    relations = find_relations(with_rest, links=links)
+    parent, dagpenge, rest = 0, [1, 2], len(frame)
+    linked = {
+        (tuple(relations.members(i)), tuple(relations.holds[i]))
+        for i in range(len(relations))
+        if relations.parent[i] == parent
+    }
+    assert ((*dagpenge,), (True, False, False)) in linked  # numerators: no remainder
+    # denominators and complements (d - n, the remainder's its d) with it
+    assert ((*dagpenge, rest), (False, True, True)) in linked
+    protected = frame.assign(is_suppressed=suppress(frame, SMALL, links))
+    assert audit(protected, SMALL, links)[0] == []
+    hidden = set(protected.breakdown_value[protected.is_suppressed])
+    assert "ikke-vestlig / uh_aabenlyst_uddannelsesparat" in hidden
+    # the path of March 2022 is closed: 2.4, 'øvrige / dagpenge', 'ikke-vestlig' and its
+    # jobparate are not all shown beside the hidden åbenlyst uddannelsesparate
+    assert hidden & {"I alt", "øvrige / dagpenge", "ikke-vestlig / kh_jobparat", "ikke-vestlig"}
 
 
 def test_a_hidden_share_s_denominator_that_a_shown_finer_share_has_is_not_unknown():
