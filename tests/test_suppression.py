@@ -610,6 +610,22 @@ def dagpenge_link() -> pd.DataFrame:
     return link(("2.4", "total", "I alt"), ("5.4", "herkomst_maalgruppe"), ["dagpenge"], d=True)
 
 
+def dagpenge_month(total, ovrige, dagpenge, jobparat, third: tuple, ikke_vestlig) -> pd.DataFrame:
+    """A month of 2.4's total and 5.4's cells under dagpenge_link, each (numerator,
+    denominator): 'øvrige / dagpenge', 'ikke-vestlig / dagpenge', 'ikke-vestlig /
+    kh_jobparat', a third non-Western target group (its name, numerator, denominator) and
+    'ikke-vestlig'."""
+    group, *counts = third
+    return cells(
+        ("2.4", "total", "I alt", *total),
+        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", *ovrige),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", *dagpenge),
+        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", *jobparat),
+        ("5.4", "herkomst_maalgruppe", f"ikke-vestlig / {group}", *counts),
+        ("5.4", "herkomst", "ikke-vestlig", *ikke_vestlig),
+    )
+
+
 def test_a_benefit_group_that_bounds_its_target_groups_protects_them():
     """0.2's fuldtidspersoner on jobafklaring (all ages) are at least 5.1's of every origin
     in that target group (aged 16-64). 5.1's hidden 'vestlig / jobafklaring' (3) and
@@ -651,13 +667,8 @@ def test_a_total_that_its_target_group_sums_to_is_a_relation_like_any_other():
     gives 'ikke-vestlig / dagpenge', which 5.4 hid with the 1 of 6 åbenlyst
     uddannelsesparate, and so that 1 of 6 (the probe's second finding, from the report's
     text alone: 16 - 7 - (56 - 48) = 1 of 185 - 99 - (513 - 433) = 6)."""
-    frame = cells(
-        ("2.4", "total", "I alt", 56, 513),
-        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", 48, 433),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", 8, 80),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", 7, 99),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_aabenlyst_uddannelsesparat", 1, 6),
-        ("5.4", "herkomst", "ikke-vestlig", 16, 185),
+    frame = dagpenge_month(
+        (56, 513), (48, 433), (8, 80), (7, 99), ("kh_aabenlyst_uddannelsesparat", 1, 6), (16, 185)
     )
     links = dagpenge_link()
     relations = find_relations(frame, links=links)
@@ -721,13 +732,8 @@ def test_a_link_that_adds_up_on_numerators_only_is_an_exact_sum_of_them():
     the sum hold every month had 43 - 38 = 5 of 'ikke-vestlig / dagpenge' and then 12 - 6 -
     5 = 1 of the åbenlyst uddannelsesparate (helper-113: 5.4 in March 2022 and 2023). The
     numerators are an exact sum of the plain children; the denominators keep the remainder."""
-    frame = cells(
-        ("2.4", "total", "I alt", 43, 514),
-        ("5.4", "herkomst_maalgruppe", "øvrige / dagpenge", 38, 433),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / dagpenge", 5, 80),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / kh_jobparat", 6, 99),
-        ("5.4", "herkomst_maalgruppe", "ikke-vestlig / uh_aabenlyst_uddannelsesparat", 1, 6),
-        ("5.4", "herkomst", "ikke-vestlig", 12, 185),
+    frame = dagpenge_month(
+        (43, 514), (38, 433), (5, 80), (6, 99), ("uh_aabenlyst_uddannelsesparat", 1, 6), (12, 185)
     )
     links = dagpenge_link()
     with_rest = with_remainders(frame, links)
