@@ -16,6 +16,7 @@ from pipeline.files import is_held_elsewhere
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 MAX_LOCK_RETRIES = 4
+LOCK_WAIT_S = 5  # the first retry's wait; each next waits twice as long
 
 
 @contextmanager
@@ -32,7 +33,7 @@ def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[Non
         if not is_held_elsewhere(text):
             raise
         if context.retry_number >= MAX_LOCK_RETRIES:
-            waited = sum(5 * 2**n for n in range(MAX_LOCK_RETRIES))
+            waited = sum(LOCK_WAIT_S * 2**n for n in range(MAX_LOCK_RETRIES))
             held = " ".join(text.split())[:400]
             raise dg.Failure(
                 description=(
@@ -44,7 +45,7 @@ def retry_when_locked(context: dg.OpExecutionContext, what: str) -> Iterator[Non
                     "is a refresh that died, then run again."
                 )
             ) from e
-        wait = 5 * 2**context.retry_number
+        wait = LOCK_WAIT_S * 2**context.retry_number
         context.log.warning(
             f"{what}: a DuckDB file it writes is locked by another process; retrying in "
             f"{wait} s ({e})"
