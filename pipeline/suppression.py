@@ -669,9 +669,9 @@ def _declared(frame: pd.DataFrame, links: pd.DataFrame) -> tuple[tuple, Bounds]:
         # the complement (d - n) adds up where both quantities do, with the remainder where
         # either's relation has it (its complement is its d - n, whatever n is)
         both = all(a or b for a, b in zip(*equal, strict=True))
-        for these, holds, other in ((members, equal[0], equal[1]), (plain, equal[1], equal[0])):
+        for these, holds in ((members, equal[0]), (plain, equal[1])):
             if any(holds):
-                complement = both and (all(holds) or not any(other) or these is members)
+                complement = both and (these is members or all(holds))
                 c = complement and bool(share[[parent, *these]].all())
                 rows.append((int(parent), len(these), *holds, c))
                 children.append(these)
