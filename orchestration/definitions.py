@@ -26,19 +26,19 @@ from orchestration.lib.privacy import RUN_LOGGING, masked_console_logger
 
 EXTRACTS = dg.AssetSelection.groups("extract")
 
-# In one process for scheduled and UI runs too: its steps run one after the other anyway
-# (the warehouse pool), and a process per step would import the definitions, Great
-# Expectations and dbt's adapter again for each of the fourteen steps.
 # the tag dagster.yaml's run queue limits to one run at a time
 REFRESH_TAG = "bkwh/refresh"
 
+# In one process for scheduled and UI runs too: its steps run one after the other anyway
+# (the warehouse pool), and a process per step would import the definitions, Great
+# Expectations and dbt's adapter again for each of the fourteen steps.
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=(dg.AssetSelection.all() - EXTRACTS) | dg.AssetSelection.all_asset_checks(),
     description="Landing -> validate -> raw -> dbt build -> publish -> report.",
     executor_def=dg.in_process_executor,
     config=RUN_LOGGING,  # a month launched from the UI (lib/privacy.py)
-    # every run of it: the daemon's queue runs one at a time (dagster.yaml run_queue)
+    # every run of it: the daemon's queue runs one at a time (dagster.yaml concurrency.runs)
     tags={REFRESH_TAG: "1"},
 )
 extract_job = dg.define_asset_job(
