@@ -2505,7 +2505,9 @@ def test_a_target_with_a_tolerance_says_the_range_the_status_judges_by():
     assert [s[3] for s in target_segments(ind, years[0], years[-1])] == [words]
     assert f"Mål: {words}" in history_chart(ind, {HOME: "Ballerup"})
     # a target without a tolerance is said as before
-    assert formats.target_words("75 pct.", 75.0, None, "pct") == "75 pct."
+    assert formats.target_words({"target_text": "75 pct.", "target_value": 75.0}, "pct") == (
+        "75 pct."
+    )
 
 
 def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):

@@ -111,10 +111,7 @@ def target_segments(
         if t["target_value"] is None or t["valid_to"] < first or t["valid_from"] > last:
             continue
         start, end = max(t["valid_from"], first), min(t["valid_to"], last)
-        words = target_words(
-            t["target_text"], t["target_value"], t.get("target_tolerance"), ind.unit
-        )
-        out.append((start, end, t["target_value"], words))
+        out.append((start, end, t["target_value"], target_words(t, ind.unit)))
     return out
 
 

@@ -265,9 +265,7 @@ class Indicator:
     @property
     def target_words(self) -> str:
         """The target of the status period in words, with the range a tolerance allows."""
-        return formats.target_words(
-            self.target_text, self.target_value, self.row.get("target_tolerance"), self.unit
-        )
+        return formats.target_words(self.row, self.unit)
 
     @property
     def earlier_target(self) -> str | None:
@@ -283,9 +281,7 @@ class Indicator:
         if not before:
             return None
         last = max(before, key=lambda t: t["valid_to"])
-        text = formats.target_words(
-            last["target_text"], last["target_value"], last.get("target_tolerance"), self.unit
-        )
+        text = formats.target_words(last, self.unit)
         kind = "year" if self.period_type == "year" else "month"
         return f"til og med {formats.period_text(last['valid_to'], kind)}: {text}"
 

@@ -8,6 +8,7 @@ and a colour class (marts.dim_status), so it reads in black and white too.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from markupsafe import Markup, escape
@@ -158,12 +159,15 @@ def interval_text(
     return f"{low_text}\N{EN DASH}{high_text}{suffix}"
 
 
-def target_words(text: str | None, value: float | None, tolerance: float | None, unit: str) -> str:
-    """A fixed target as the outputs say it: its text (seed indicator_targets), or its value;
-    with a tolerance, the range it allows, which the status judges by (5.6's 'sammenlignelig
-    sanktioneringsgrad' is a rate ratio within 0,90-1,10; an interval of 1,05-2,10 is
-    'ikke afgjort', which the target alone, 1, did not explain: helper-110)."""
-    said = text or value_text(value, unit)
+def target_words(target: Mapping, unit: str) -> str:
+    """A fixed target as the outputs say it (`target`: a row of marts.dim_indicator_target,
+    or an indicator's row, with target_text, target_value and target_tolerance): its text
+    (seed indicator_targets), or its value; with a tolerance, the range it allows, which the
+    status judges by (5.6's 'sammenlignelig sanktioneringsgrad' is a rate ratio within
+    0,90-1,10; an interval of 1,05-2,10 is 'ikke afgjort', which the target alone, 1, did not
+    explain: helper-110)."""
+    value, tolerance = target.get("target_value"), target.get("target_tolerance")
+    said = target.get("target_text") or value_text(value, unit)
     if tolerance and value is not None:
         return f"{said} ({interval_text(value - tolerance, value + tolerance, unit)})"
     return said
