@@ -41,15 +41,16 @@ class Stamp:
     """What every sheet says of the figures: their date, when the file was made, sources."""
 
     data_until: str
-    built_at: str
-    sources: str
     # the printed header's: Excel's limit is 255 characters, and the long form's parenthesis
     # (what a provisional month means for a status) is the sheet "Om tallene"'s to say
-    data_until_short: str = ""
+    data_until_short: str
+    built_at: str
+    sources: str
 
     def apply(self, ws: Worksheet) -> None:
-        until = self.data_until_short or self.data_until
-        ws.set_header(f"&L{ws.name}&RData til og med {until}, dannet {self.built_at}")
+        ws.set_header(
+            f"&L{ws.name}&RData til og med {self.data_until_short}, dannet {self.built_at}"
+        )
         ws.set_footer(f"&LKilder: {self.sources}&RSide &P af &N")
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
