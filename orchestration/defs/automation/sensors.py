@@ -66,9 +66,13 @@ def planned(settings: Settings) -> Plan | str:
         return hide_person_ids(f"{type(e).__name__}: {e}")[:500]
 
 
-def _unplanned(why: str) -> dict[str, str]:
-    """The tags of a run requested without a plan: every month, and why."""
-    return {"bkwh/plan_error": why, **partition_range_tags()}
+def _unplanned(run_key: str, tags: dict[str, str], why: str) -> dg.RunRequest:
+    """The run a trigger requests without a plan (`planned`): every month, and why."""
+    return dg.RunRequest(
+        run_key=run_key,
+        run_config=RUN_LOGGING,
+        tags={**tags, "bkwh/plan_error": why, **partition_range_tags()},
+    )
 
 
 def build_landing_sensor(job) -> dg.SensorDefinition:
@@ -92,11 +96,7 @@ def build_landing_sensor(job) -> dg.SensorDefinition:
         if isinstance(plan, str):
             context.update_cursor(json.dumps(current))
             digest = hashlib.sha256("\n".join(changed).encode()).hexdigest()[:20]
-            return dg.RunRequest(
-                run_key=f"landing-unplanned-{digest}",
-                run_config=RUN_LOGGING,
-                tags={"bkwh/trigger": "landing", **_unplanned(plan)},
-            )
+            return _unplanned(f"landing-unplanned-{digest}", {"bkwh/trigger": "landing"}, plan)
         if plan.busy:  # the cursor is kept: the files are looked at again next tick
             return dg.SkipReason(f"{plan.busy}; the new files wait for the next tick")
         new = {f"{source}/{name}" for source, names in plan.new_files.items() for name in names}
@@ -184,11 +184,8 @@ def build_monthly_schedule(job) -> dg.ScheduleDefinition:
         month = release_month(context.scheduled_execution_time)
         plan = planned(Settings.from_env())
         if isinstance(plan, str):
-            return dg.RunRequest(
-                run_key=f"monthly-{month}",
-                run_config=RUN_LOGGING,
-                tags={"bkwh/trigger": "schedule", "bkwh/release_month": month, **_unplanned(plan)},
-            )
+            tags = {"bkwh/trigger": "schedule", "bkwh/release_month": month}
+            return _unplanned(f"monthly-{month}", tags, plan)
         if plan.nothing_to_do:
             return dg.SkipReason(f"nothing to refresh for {month}: {plan.reason}")
         return dg.RunRequest(
@@ -247,12 +244,8 @@ def build_refresh_after_extract_sensor(
             return None
         plan = planned(Settings.from_env())
         if isinstance(plan, str):
-            return dg.RunRequest(
-                run_key=f"after-extract-{extract.run_id}",
-                run_config=RUN_LOGGING,
-                tags={"bkwh/trigger": "extract", "bkwh/extract_run": extract.run_id}
-                | _unplanned(plan),
-            )
+            tags = {"bkwh/trigger": "extract", "bkwh/extract_run": extract.run_id}
+            return _unplanned(f"after-extract-{extract.run_id}", tags, plan)
         # the extract's files, not whatever else is behind (a code change, a report not
         # made: the schedule's and `bkwh run`'s to pick up); a warehouse in use hides them
         if not plan.busy and not plan.new_files:
