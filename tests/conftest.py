@@ -260,6 +260,16 @@ def pytest_configure(config) -> None:
             import orchestration.project  # noqa: F401  (prepares the manifest when stale)
 
 
+def pytest_xdist_node_collection_finished(node, ids) -> None:
+    """Once the first worker has collected the report's browser tests, chromium starts
+    installing in the background where it is missing (tests/chromium.py), while the world
+    is built: on a fresh machine its install took about 30 s of a worker's time."""
+    if any(i.startswith("tests/test_report.py::") for i in ids):
+        from chromium import start_in_background
+
+        start_in_background()
+
+
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's `--dist loadfile`, except that a worker takes the next module only when
     it has one test left (it needs one more to run its last). By xdist's own rule (two left)

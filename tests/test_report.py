@@ -16,7 +16,6 @@ test_a_change_s_interval_is_said_in_words_in_the_change_s_unit and their neighbo
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from bs4 import BeautifulSoup
+from chromium import chromium_binary
 from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, local_zone, read_yaml
@@ -1308,21 +1308,9 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Debian's chromium: found, installed here with apt-get (as root), or the test skips."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        pytest.skip("chromium is not installed, and apt-get as root is not available to add it")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-    ):
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-        if proc.returncode != 0:
-            pytest.skip(f"could not install chromium ({' '.join(cmd)}): {proc.stderr[-500:]}")
-    return shutil.which("chromium") or pytest.skip("apt-get installed no chromium binary")
+    """Debian's chromium: found, installed with apt-get as root (started in the background
+    when the run began: tests/chromium.py), or the test skips."""
+    return chromium_binary()
 
 
 def _chromium(binary: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
