@@ -502,9 +502,13 @@ def test_the_plan_says_a_held_warehouse_is_busy_and_a_broken_one_is_broken(fresh
     assert told["kind"] == "refresh_error" and "not a valid DuckDB database" in told["message"]
 
 
-def test_a_locked_warehouse_is_retried_with_backoff(fresh):
+def test_a_locked_warehouse_is_retried_with_backoff(fresh, monkeypatch):
     # another process holds the warehouse until the step has been told to retry, then lets
-    # go (released on the retry, not after a fixed time: a slow start must not miss the lock)
+    # go (released on the retry, not after a fixed time: a slow start must not miss the lock).
+    # The first wait 1 s here, not the 5 s a refresh waits: the test waited them out asleep.
+    from orchestration.lib import warehouse
+
+    monkeypatch.setattr(warehouse, "LOCK_WAIT_S", 1)
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
     holder = _holding(fresh.settings.warehouse_path)
 
@@ -529,9 +533,10 @@ def test_a_locked_warehouse_is_retried_with_backoff(fresh):
     holder.wait(timeout=30)
     assert result.success
     retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
-    # backoff: 5 s, then 10 s, ... while the other process holds the lock
+    # backoff: the first wait (5 s in a refresh), then twice as long, ... while the other
+    # process holds the lock
     waits = [e.event_specific_data.seconds_to_wait for e in retries]
-    assert waits and waits == [5 * 2**i for i in range(len(waits))]
+    assert waits and waits == [1 * 2**i for i in range(len(waits))]
     cause = retries[0].event_specific_data.error.cause or retries[0].event_specific_data.error
     assert "Could not set lock" in cause.message
 
