@@ -21,6 +21,7 @@ from pipeline.config import (
     sources_config,
 )
 from pipeline.publish import column_description, model_docs
+from pipeline.state import record_attempt, unfinished_build
 
 HOME = dbt_var("home_municipality")  # Ballerup
 
@@ -634,9 +635,15 @@ def test_every_declared_link_holds_wherever_its_cells_are(built):
 
 
 def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target):
+    # as a build that failed leaves the warehouse: its marts not to be published
+    with duckdb.connect(str(rebuilt.settings.warehouse_path)) as con:
+        record_attempt(con)
     # the worker's target folder: its parse serves this worker's later builds too
     proc = run_dbt(["build", "--target-path", str(dbt_target)], rebuilt.root)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    # a whole build that passed, run by hand, makes them publishable (macros/build_attempt.sql)
+    with duckdb.connect(str(rebuilt.settings.warehouse_path), read_only=True) as con:
+        assert unfinished_build(con) is None
     results = json.loads((dbt_target / "run_results.json").read_text())
     manifest = json.loads((dbt_target / "manifest.json").read_text())
     by_node = {r["unique_id"]: r["status"] for r in results["results"]}
@@ -647,7 +654,8 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     kept = [
         u
         for u, n in manifest["nodes"].items()
-        if n["resource_type"] == "seed" or n["config"].get("materialized") == "view"
+        if n["resource_type"] == "seed"
+        or (n["resource_type"] == "model" and n["config"].get("materialized") == "view")
     ]
     assert len(kept) >= 40
     assert {u: messages[u] for u in kept} == dict.fromkeys(kept, "UNCHANGED")
@@ -936,6 +944,37 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
     assert len(failed) == 1 and "warehouse_dbt_assets" in failed[0]
     # dbt's failing test is named in the failure, in full
     assert "relationships_stg_statbank" in failed[0] or "not_null_stg_statbank" in failed[0]
+    assert sha256(rebuilt.settings.analytics_path) == before
+
+
+def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, dbt_target):
+    """A data engineer's `dbt build` from the project folder is recorded as the refresh's is
+    (macros/build_attempt.sql): one whose test failed leaves marts `bkwh publish` refuses, and
+    a build of a selection that passes after it does not make them publishable, as it built
+    only its own models. Before, a build by hand recorded nothing, and publish shipped the
+    models it had replaced before their tests failed."""
+    from pipeline.publish import PublishError, publish
+
+    before = sha256(rebuilt.settings.analytics_path)
+    warehouse = rebuilt.settings.warehouse_path
+    planted = "from raw.statbank_observations where table_id = 'AUP03'"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"""
+            insert into raw.statbank_observations
+            select table_id, 'Atlantis', period_label, dimensions, measure, value_raw, value,
+                   _row_number, _batch_id
+            {planted} limit 1""")
+    select = ["--select", "stg_statbank__observations", "--target-path", str(dbt_target)]
+    proc = run_dbt(["build", *select], rebuilt.root)
+    assert proc.returncode == 1 and "not_null_stg_statbank__observations_area_code" in proc.stdout
+    with pytest.raises(PublishError, match="did not pass"):
+        publish(rebuilt.settings)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"delete {planted} and area_label = 'Atlantis'")
+    proc = run_dbt(["build", *select], rebuilt.root)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    with pytest.raises(PublishError, match="did not pass"):
+        publish(rebuilt.settings)
     assert sha256(rebuilt.settings.analytics_path) == before
 
 

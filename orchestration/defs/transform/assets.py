@@ -164,7 +164,10 @@ def _results(invocation) -> list[dict[str, Any]]:
 
 
 def _summarise(invocation) -> str:
-    counts = Counter(r["status"] for r in _results(invocation))
+    """The nodes' statuses counted, not the project's hooks' (macros/build_attempt.sql): a
+    failed hook is among the failures."""
+    results = _results(invocation)
+    counts = Counter(r["status"] for r in results if not r["unique_id"].startswith("operation."))
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no results"
 
 
