@@ -448,6 +448,31 @@ def test_429_waits_as_retry_after_says_and_400_is_not_retried(tmp_path, key, ans
     assert len(calls) == 5 and _landing_files(tmp_path / "c") == []
 
 
+@pytest.mark.parametrize(
+    ("status", "retried"), [(408, True), (520, True), (507, True), (501, False), (505, False)]
+)
+def test_a_timeout_or_a_server_s_error_is_retried_unless_asking_again_cannot_help(
+    tmp_path, key, answering, status, retried
+):
+    """408 (RFC 9110: the client may repeat the request) and a 5xx are asked again, but 501
+    and 505, which say the server does not do what was asked; only 500 and 502-504 were
+    retried before, and a 408 or a gateway's 520 failed the fetch at once."""
+    good = RECORDED.read_bytes()
+    calls = _responses(
+        answering,
+        httpx.Response(status, text="a moment"),
+        httpx.Response(200, content=good),  # the two area selections of the table
+        httpx.Response(200, content=good),
+    )
+    if retried:
+        fetched = fetch_jobindsats(tmp_path, "y25i09", "latest:14", sleep=lambda s: None)
+        assert len(calls) == 3 and len(fetched.files) == 14
+    else:
+        with pytest.raises(FetchError, match=rf"HTTP {status}.*'a moment'; nothing was written"):
+            fetch_jobindsats(tmp_path, "y25i09", "latest:14", sleep=lambda s: None)
+        assert len(calls) == 1 and _landing_files(tmp_path) == []
+
+
 def test_a_retry_after_of_none_or_of_hours_neither_hurries_nor_stalls_the_retries(
     tmp_path, key, answering
 ):

@@ -1,8 +1,9 @@
 """HTTP for the fetchers: httpx with timeouts, and tenacity retries where a retry can help.
 
-Retried: HTTP 429 and 5xx (waiting what `Retry-After` says, and at least the back-off of 1,
-2, 4 … s: a Retry-After of 0 or of a past date made five attempts in a few milliseconds;
-one longer than MAX_WAIT_S gives up at once, saying when to ask again: helper-111),
+Retried: HTTP 408, 429 and 5xx but 501 and 505 (`retryable`; waiting what `Retry-After`
+says, and at least the back-off of 1, 2, 4 … s: a Retry-After of 0 or of a past date made
+five attempts in a few milliseconds; one longer than MAX_WAIT_S gives up at once, saying
+when to ask again: helper-111),
 failures to connect, time-outs, and a connection closed before any answer (a stale
 kept-alive connection). Not retried: any other 4xx (the request or the key is wrong: asking
 again gives the same answer) and a body cut off mid-way (a half answer is reported, not
@@ -28,10 +29,20 @@ from tenacity import (
     wait_exponential,
 )
 
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+# RFC 9110: on 408 (Request Timeout) "the client MAY repeat that request" (15.5.9); 429
+# (RFC 6585) and 503 may say when (Retry-After); any other 5xx is the server's error, which
+# may pass, except 501 (the method is not implemented) and 505 (the HTTP version is not
+# supported), which give the same answer again. Only 500, 502, 503 and 504 were retried
+# before: a 408, or a gateway's 520-524, failed the fetch at once.
+NOT_RETRIED_5XX = {501, 505}
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 ATTEMPTS = 5
 MAX_WAIT_S = 60.0
+
+
+def retryable(status: int) -> bool:
+    """Whether an answer with this status may be asked for again."""
+    return status in (408, 429) or (500 <= status <= 599 and status not in NOT_RETRIED_5XX)
 
 
 class FetchError(RuntimeError):
@@ -154,7 +165,7 @@ def send(
             raise FetchError(
                 f"{describe(request)}: {type(e).__name__}: {e}; nothing was written"
             ) from e
-        if response.status_code in RETRY_STATUSES:
+        if retryable(response.status_code):
             retry_after = _retry_after(response)
             if retry_after is not None and retry_after > MAX_WAIT_S:
                 raise FetchError(
