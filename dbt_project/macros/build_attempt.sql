@@ -14,7 +14,7 @@
 -#}
 
 {% macro start_build_attempt() %}
-    {%- if execute and flags.WHICH in ('build', 'run', 'seed', 'snapshot') -%}
+    {%- if execute and flags.WHICH in ('build', 'run', 'seed', 'snapshot', 'clone') -%}
         {%- do run_query(
             "create schema if not exists raw;
             create table if not exists raw._dbt_attempt
