@@ -5,12 +5,17 @@
     refuses them (pipeline/publish.py) until a build passes. The refresh brackets its own
     dbt build so too (record_attempt, finish_attempt: before dbt starts, after it passed).
 
-    Only a build of every model and seed with no node failed, errored or skipped marks the
-    marts passed (on-run-end). A `dbt run` by hand tested nothing; a build of a selection
-    leaves the models outside it as the last command left them, which may have been a build
-    that failed; `--empty` builds no rows. Before, a `dbt build` run by hand recorded
-    nothing: its failed tests were not seen, and `bkwh publish` after it published the
-    models it had replaced before their tests failed.
+    Only a build of every model, seed and data test, with the project's own vars and no node
+    failed, errored or skipped, marks the marts passed (on-run-end). A `dbt run` by hand
+    tested nothing; a build of a selection leaves the models outside it as the last command
+    left them, which may have been a build that failed; one that leaves out a data test did
+    not test what it built (helper-115: `--exclude` of the failing test was published); vars
+    given on the command line compute other figures than the project's (helper-115: a
+    small_cell_threshold of 3 published 289 cells of 3-4 persons); `--empty` builds no rows.
+    Before, a `dbt build` run by hand recorded nothing: its failed tests were not seen, and
+    `bkwh publish` after it published the models it had replaced before their tests failed.
+    The refresh, which leaves out unit tests and the data tests of unchanged inputs on
+    purpose, marks its own builds (orchestration/defs/transform/assets.py).
 -#}
 
 {% macro start_build_attempt() %}
@@ -26,11 +31,13 @@
 {% endmacro %}
 
 {% macro finish_build_attempt(results) %}
-    {%- if execute and flags.WHICH == 'build' and not flags.EMPTY -%}
+    {%- set cli_vars = invocation_args_dict.get('vars') -%}
+    {%- if execute and flags.WHICH == 'build' and not flags.EMPTY and not cli_vars -%}
         {%- set passed = ['success', 'pass', 'warn', 'no-op'] -%}
         {%- set failed = results | rejectattr('status', 'in', passed) | list -%}
         {%- set project = graph.nodes.values()
-            | selectattr('resource_type', 'in', ['model', 'seed'])
+            | selectattr('resource_type', 'in', ['model', 'seed', 'test'])
+            | selectattr('config.enabled')
             | map(attribute='unique_id') | list -%}
         {%- set left_out = project | reject('in', selected_resources) | list -%}
         {%- if not failed and not left_out -%}
