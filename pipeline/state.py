@@ -192,16 +192,20 @@ create table if not exists raw._dbt_attempt (started_at timestamp not null, pass
 """
 
 
-def record_attempt(con: duckdb.DuckDBPyConnection) -> None:
+def record_attempt(con: duckdb.DuckDBPyConnection) -> bool:
     """A refresh's dbt build starts: until finish_attempt, the marts are not a passing
-    build's."""
+    build's. Returns whether they were before it (no record: False)."""
     con.execute(ATTEMPT_DDL)
+    before = con.execute("select bool_and(passed) from raw._dbt_attempt").fetchone()[0]
     con.execute("delete from raw._dbt_attempt")
     con.execute("insert into raw._dbt_attempt values (now()::timestamp, false)")
+    return bool(before)
 
 
 def finish_attempt(con: duckdb.DuckDBPyConnection) -> None:
-    """The refresh's dbt build passed."""
+    """The refresh's dbt build passed, and the marts are a passing build's: it built all of
+    the project, or its part on marts that were (a build of one source's part after a build
+    that failed leaves the failed build's other models: helper-115)."""
     con.execute(ATTEMPT_DDL)
     con.execute("update raw._dbt_attempt set passed = true")
 

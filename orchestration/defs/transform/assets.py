@@ -125,7 +125,7 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             + " (full log in the log file)"
         )
         with duckdb.connect(str(warehouse)) as con:
-            record_attempt(con)  # until it passes, its marts are not published
+            passed_before = record_attempt(con)  # until it passes, its marts are not published
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         for n, event in enumerate(invocation.stream(), start=1):
             yield event
@@ -140,8 +140,9 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         if invocation.is_successful() and finished:
             prune_build_folders(invocation.target_path)
             with duckdb.connect(str(warehouse)) as con:
-                record_dbt_build(con, context.selected_asset_keys, warehouse_dbt_assets.keys)
-                finish_attempt(con)
+                selected, project = context.selected_asset_keys, warehouse_dbt_assets.keys
+                if record_dbt_build(con, selected, project) or passed_before:
+                    finish_attempt(con)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
             return
         failed = _failures(invocation)
@@ -164,8 +165,8 @@ def _results(invocation) -> list[dict[str, Any]]:
 
 
 def _summarise(invocation) -> str:
-    """The nodes' statuses counted, not the project's hooks' (macros/build_attempt.sql): a
-    failed hook is among the failures."""
+    """The nodes' statuses counted, not the project's hooks' (macros/build_attempt.sql; a
+    hook that fails stops dbt, and dbt's error is the build's)."""
     results = _results(invocation)
     counts = Counter(r["status"] for r in results if not r["unique_id"].startswith("operation."))
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no results"
