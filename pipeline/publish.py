@@ -506,7 +506,10 @@ def publish(settings: Settings) -> PublishResult:
                 raise PublishError(
                     f"the dbt build started {started} did not pass: the marts in "
                     f"{settings.warehouse_path} may hold models whose tests failed, or half a "
-                    "build. A refresh builds them again (`bkwh run`); nothing was published "
+                    "build. A build of the whole project with its data tests makes them "
+                    "publishable: a refresh with new deliveries, `bkwh run --month YYYY-MM` "
+                    "now, or `dbt build` in dbt_project/ (a plain `bkwh run` with nothing new "
+                    "leaves the last publication, which is current); nothing was published "
                     "and the last publication stays as it was"
                 )
             columns = _mart_columns(con)
