@@ -182,11 +182,12 @@ def made_from(folder: Path, what: str) -> str | None:
 
 # A refresh's dbt build, from its start until it passed: dbt replaces a model before the tests
 # under it run, so a build that failed (or died) leaves marts no passing build made. Publishing
-# them is refused (pipeline/publish.py), and the plan builds again (dbt_is_current), until a
-# build passes (helper-69: the analytics asset materialised alone from the UI, or `bkwh
-# publish`, after a failed build would have shipped them). dbt's own hooks record every dbt
-# command alike, however it was started (macros/build_attempt.sql, which creates this table
-# as ATTEMPT_DDL does): a `dbt build` by hand whose tests failed is not published either.
+# them is refused (pipeline/publish.py), and a refresh builds again rather than publish only
+# (dbt_is_current), until a build passes (helper-69: the analytics asset materialised alone
+# from the UI, or `bkwh publish`, after a failed build would have shipped them). dbt's own
+# hooks record every dbt command alike, however it was started (macros/build_attempt.sql,
+# which creates this table as ATTEMPT_DDL does): a `dbt build` by hand whose tests failed is
+# not published either.
 ATTEMPT_DDL = """
 create table if not exists raw._dbt_attempt (started_at timestamp not null, passed boolean not null)
 """

@@ -167,8 +167,8 @@ def _results(invocation) -> list[dict[str, Any]]:
 def _summarise(invocation) -> str:
     """The nodes' statuses counted, not the project's hooks' (macros/build_attempt.sql; a
     hook that fails stops dbt, and dbt's error is the build's)."""
-    results = _results(invocation)
-    counts = Counter(r["status"] for r in results if not r["unique_id"].startswith("operation."))
+    nodes = [r for r in _results(invocation) if not r["unique_id"].startswith("operation.")]
+    counts = Counter(r["status"] for r in nodes)
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no results"
 
 
