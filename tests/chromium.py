@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 COMMANDS = [
@@ -43,11 +44,11 @@ def _running() -> int | None:
         return None
     if (STATE / "rc").exists():
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    try:  # the controller never waits for it: ended without its status, it is a zombie
+        alive = psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return None
-    return pid
+    return pid if alive else None
 
 
 def start_in_background() -> None:
