@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT
+from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, local_zone
 from pipeline.files import write_atomic
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,11 @@ def record_attempt(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute(ATTEMPT_DDL)
     before = con.execute("select bool_and(passed) from raw._dbt_attempt").fetchone()[0]
     con.execute("delete from raw._dbt_attempt")
-    con.execute("insert into raw._dbt_attempt values (now()::timestamp, false)")
+    # the jobcentre's clock, as dbt's connection writes it (profiles.yml TimeZone; the hook in
+    # macros/build_attempt.sql), not this machine's: the refusal names the time
+    con.execute(
+        "insert into raw._dbt_attempt values (timezone(?, now()), false)", [local_zone().key]
+    )
     return bool(before)
 
 

@@ -27,6 +27,7 @@ from pipeline.config import (
     PseudonymKeyUnusable,
     extracts_config,
     local_today,
+    local_zone,
     sources_config,
 )
 from pipeline.failpoints import FailpointError
@@ -39,7 +40,13 @@ from pipeline.ingest.validate import due
 from pipeline.ingest.volume import Bounds, bounds
 from pipeline.plan import plan_refresh
 from pipeline.publish import PublishError, publish
-from pipeline.state import finish_attempt, publication_of, record_attempt, stamp_made_from
+from pipeline.state import (
+    finish_attempt,
+    publication_of,
+    record_attempt,
+    stamp_made_from,
+    unfinished_build,
+)
 from pipeline.suites import spec_for
 
 pytestmark = pytest.mark.seconds(45)  # ordering only (conftest.py)
@@ -1275,6 +1282,9 @@ def test_marts_a_failed_dbt_build_left_are_not_published_and_the_plan_builds_aga
         # before (a build of part of them may then be marked passed: it is not, after one
         # that did not pass; helper-115)
         assert record_attempt(con)
+        # the time the refusal names is the jobcentre's, as dbt's hook writes it
+        started = datetime.strptime(unfinished_build(con), "%Y-%m-%d %H:%M:%S")
+    assert abs(started - datetime.now(local_zone()).replace(tzinfo=None)) < timedelta(minutes=2)
     with pytest.raises(PublishError, match=r"the dbt build started .* did not pass"):
         publish(settings)
     assert tables_checksum(settings.analytics_path) == before
