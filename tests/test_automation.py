@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -155,6 +156,37 @@ def test_monthly_schedule_runs_after_the_release_for_the_month_before(fresh):
         }.items() <= request.tags.items()
         assert request.run_key == f"monthly-{month}"
         assert request.run_config == RUN_LOGGING
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("monthly_refresh_day", 31, "31 is not a day from 1 to 28"),
+        ("monthly_refresh_day", 0, "0 is not a day from 1 to 28"),
+        ("monthly_refresh_day", "15th", "'15th' is not a day from 1 to 28"),
+        ("monthly_refresh_time", "6", "'6' is not a time HH:MM"),
+        ("monthly_refresh_time", 360, "'360' is not a time HH:MM"),  # 06:00 unquoted: YAML 1.1
+        ("monthly_extract_time", "24:00", "'24:00' is not a time HH:MM"),
+    ],
+)
+def test_a_schedule_day_or_time_that_does_not_come_every_month_is_refused(
+    monkeypatch, key, value, said
+):
+    """A refresh day after the 28th would skip the months without it (cron has no last day:
+    31 runs in seven months of twelve); a time that is not HH:MM, or a day that is not one,
+    failed or passed with Dagster's own words, naming no file. Both are refused when the
+    definitions load, naming sources.yml and the key."""
+    from orchestration.defs.automation import sensors
+
+    conf = sources_config()
+    monkeypatch.setattr(
+        sensors, "sources_config", lambda: {**conf, "schedule": {**conf["schedule"], key: value}}
+    )
+    time_key = key if key != "monthly_refresh_day" else "monthly_refresh_time"
+    with pytest.raises(ValueError, match=rf"sources.yml schedule.{key}: {re.escape(said)}"):
+        sensors._monthly_at(time_key)
+    monkeypatch.undo()  # the project's own sources.yml passes
+    assert sensors._monthly_at(time_key)["cron_schedule"].endswith(" * *")
 
 
 def test_monthly_schedule_skips_when_nothing_is_new_since_the_publication(built):

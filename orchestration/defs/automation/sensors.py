@@ -18,6 +18,7 @@ sources.yml. A failed run writes an alert line to
 import hashlib
 import json
 import os
+import re
 import time
 from datetime import UTC, datetime
 
@@ -158,11 +159,22 @@ def release_month(scheduled: datetime) -> str:
 
 def _monthly_at(time_key: str) -> dict:
     """cron_schedule and execution_timezone for the monthly day of sources.yml, at the time
-    it gives under `time_key`."""
+    it gives under `time_key`. A day after the 28th does not come every month: cron would
+    skip the month without it (a refresh day of 31 runs in seven months of twelve), so it is
+    refused, as is a time that is not HH:MM, when the definitions load (they took any value
+    and named none)."""
     conf = sources_config()["schedule"]
-    hour, minute = (int(x) for x in conf[time_key].split(":"))
+    day, at = conf["monthly_refresh_day"], str(conf[time_key])
+    if not (isinstance(day, int) and 1 <= day <= 28):
+        raise ValueError(
+            f"sources.yml schedule.monthly_refresh_day: {day!r} is not a day from 1 to 28 "
+            "(a later day does not come every month, and the monthly refresh would skip it)"
+        )
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", at, re.ASCII):
+        raise ValueError(f"sources.yml schedule.{time_key}: {at!r} is not a time HH:MM")
+    hour, minute = (int(x) for x in at.split(":"))
     return {
-        "cron_schedule": f"{minute} {hour} {conf['monthly_refresh_day']} * *",
+        "cron_schedule": f"{minute} {hour} {day} * *",
         "execution_timezone": conf["timezone"],
     }
 
