@@ -981,15 +981,20 @@ def _provisional_months_follow_the_lineage(manifest: dict, warehouse: Path) -> N
         assert provisional == expected, (indicator_id, is_home, period)
 
 
-def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
-    before = sha256(rebuilt.settings.analytics_path)
-    # A row that slipped past validation: an area no seed knows, in a current batch.
-    with duckdb.connect(str(rebuilt.settings.warehouse_path)) as con:
+def _plant_an_unknown_area(warehouse: Path) -> None:
+    """A row that slipped past validation: an area no seed knows, in a current batch of
+    StatBank's AUP03 (the staging model's not_null and relationships tests fail on it)."""
+    with duckdb.connect(str(warehouse)) as con:
         con.execute("""
             insert into raw.statbank_observations
             select table_id, 'Atlantis', period_label, dimensions, measure, value_raw, value,
                    _row_number, _batch_id
             from raw.statbank_observations where table_id = 'AUP03' limit 1""")
+
+
+def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
+    before = sha256(rebuilt.settings.analytics_path)
+    _plant_an_unknown_area(rebuilt.settings.warehouse_path)
     # the refresh of StatBank and what is built from it (dbt builds that part of the project)
     assert run_refresh_job(rebuilt.settings, source="statbank") is False
     failed = [line for line in capsys.readouterr().err.splitlines() if "FAILED step" in line]
@@ -1008,14 +1013,7 @@ def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, dbt_target):
     from pipeline.publish import PublishError, publish
 
     before = sha256(rebuilt.settings.analytics_path)
-    warehouse = rebuilt.settings.warehouse_path
-    planted = "from raw.statbank_observations where table_id = 'AUP03'"
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"""
-            insert into raw.statbank_observations
-            select table_id, 'Atlantis', period_label, dimensions, measure, value_raw, value,
-                   _row_number, _batch_id
-            {planted} limit 1""")
+    _plant_an_unknown_area(rebuilt.settings.warehouse_path)
     select = ["--select", "stg_statbank__observations", "--target-path", str(dbt_target)]
     proc = run_dbt(["build", *select], rebuilt.root)
     assert proc.returncode == 1 and "not_null_stg_statbank__observations_area_code" in proc.stdout
