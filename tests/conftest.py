@@ -213,6 +213,27 @@ def rebuilt(tmp_path_factory, monkeypatch, built, dbt_target) -> Env:
     return use_root(monkeypatch, root, deliveries=True)
 
 
+@pytest.fixture(scope="session")
+def _forked_dbts() -> Iterator[dict]:
+    servers: dict = {}
+    yield servers
+    for server in servers.values():
+        server.close()
+
+
+@pytest.fixture
+def world_dbt(rebuilt, dbt_target, _forked_dbts):
+    """dbt commands on the warehouse of `rebuilt`, each forked from this worker after one
+    parse (tests/forked_dbt.py); the artifacts in the worker's dbt target folder. Every
+    test of a worker has its world at the same place, so the parse serves them all."""
+    from forked_dbt import ForkedDbt
+
+    key = (rebuilt.settings.warehouse_path, dbt_target)
+    if key not in _forked_dbts:
+        _forked_dbts[key] = ForkedDbt(*key)
+    return _forked_dbts[key]
+
+
 @pytest.fixture
 def home(tmp_path) -> Path:
     """A persistent Dagster instance with the project's dagster.yaml (the pool's limit of 1)."""

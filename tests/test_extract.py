@@ -27,7 +27,6 @@ import duckdb
 import httpx
 import pandas as pd
 import pytest
-from conftest import run_dbt
 
 from pipeline import periods
 from pipeline.config import (
@@ -272,7 +271,7 @@ def test_the_recorded_v3_response_lands_one_file_per_period_and_reads_to_the_pub
 
 
 def test_the_recorded_country_figures_reach_2_3_exactly_through_ingest_and_dbt(
-    rebuilt, key, answering, dbt_target
+    rebuilt, key, answering, world_dbt
 ):
     """The real response's country rows of May 2025 (18,115 long-term unemployed of 101,672
     gross unemployed, 17.8 %), fetched from a local server into the built world as a
@@ -299,10 +298,7 @@ def test_the_recorded_country_figures_reach_2_3_exactly_through_ingest_and_dbt(
     assert [p.name for p in fetched.files] == [generated.name]
     outcomes = [o for o in Ingestor(settings).run(sources=["jobindsats"]) if o.status != "skipped"]
     assert [(o.file, o.status) for o in outcomes] == [(generated.name, "loaded")], outcomes
-    proc = run_dbt(
-        ["build", "--select", "ind_2_3__langtidsledige", "--target-path", str(dbt_target)],
-        rebuilt.root,
-    )
+    proc = world_dbt(["build", "--select", "ind_2_3__langtidsledige"])
     assert proc.returncode == 0, proc.stdout[-3000:]
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         [row] = con.execute(

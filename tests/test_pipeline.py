@@ -634,7 +634,7 @@ def test_every_declared_link_holds_wherever_its_cells_are(built):
     assert checked == needed, needed - checked
 
 
-def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target):
+def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target, world_dbt):
     # as a build that failed leaves the warehouse: its marts not to be published
     with duckdb.connect(str(rebuilt.settings.warehouse_path)) as con:
         record_attempt(con)
@@ -678,10 +678,7 @@ def test_dbt_build_works_on_its_own_from_the_project_folder(rebuilt, dbt_target)
     # sources.yml's zone, as pipeline/config.py local_today), not the machine's UTC one
     zone = sources_config()["schedule"]["timezone"]
     query = "select current_setting('TimeZone') as zone, current_date as today"
-    proc = run_dbt(
-        ["show", "--inline", query, "--output", "json", "--target-path", str(dbt_target)],
-        rebuilt.root,
-    )
+    proc = world_dbt(["show", "--inline", query, "--output", "json"])
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert f'"zone": "{zone}"' in proc.stdout, proc.stdout[-3000:]
     assert f'"today": "{local_today()}' in proc.stdout, proc.stdout[-3000:]
@@ -807,7 +804,7 @@ def test_only_a_whole_build_with_its_tests_and_the_project_s_vars_makes_marts_pu
 
 
 def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_rows(
-    rebuilt, dbt_target
+    rebuilt, world_dbt
 ):
     """Ballerup's fuldtidspersoner from its register against each benefit's Jobindsats table:
     a month the table leaves out while the register has fuldtidspersoner in it, and a
@@ -871,7 +868,7 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
             update raw.jobindsats_observations set value = value + 2
             where table_id = 'y07a02' and area_label = 'Ballerup' and measure = 'fuldtidspersoner'
               and period_label = strftime(date '{wrong}', '%YM%m')""")
-    proc = run_dbt(
+    proc = world_dbt(
         [
             "test",
             "--select",
@@ -879,10 +876,7 @@ def test_data_tests_name_planted_faults_in_the_reconciliation_and_the_indicator_
             "count_to_target_is_zero_exactly_when_the_target_is_met",
             *(f"test_name:indicator_rows_hold,{table}" for table in planted),
             "--store-failures",
-            "--target-path",
-            str(dbt_target),
-        ],
-        rebuilt.root,
+        ]
     )
     assert proc.returncode == 1, proc.stdout[-3000:]
     with duckdb.connect(str(rebuilt.settings.warehouse_path), read_only=True) as con:
@@ -1004,7 +998,7 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
     assert sha256(rebuilt.settings.analytics_path) == before
 
 
-def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, dbt_target):
+def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, world_dbt):
     """A data engineer's `dbt build` from the project folder is recorded as the refresh's is
     (macros/build_attempt.sql): one whose test failed leaves marts `bkwh publish` refuses.
     Before, a build by hand recorded nothing, and publish shipped the models it had replaced
@@ -1014,8 +1008,7 @@ def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, dbt_target):
 
     before = sha256(rebuilt.settings.analytics_path)
     _plant_an_unknown_area(rebuilt.settings.warehouse_path)
-    select = ["--select", "stg_statbank__observations", "--target-path", str(dbt_target)]
-    proc = run_dbt(["build", *select], rebuilt.root)
+    proc = world_dbt(["build", "--select", "stg_statbank__observations"])
     assert proc.returncode == 1 and "not_null_stg_statbank__observations_area_code" in proc.stdout
     with pytest.raises(PublishError, match="did not pass"):
         publish(rebuilt.settings)
@@ -1145,21 +1138,20 @@ def test_a_quarantined_delivery_blocks_publish(rebuilt, capsys):
     assert result["problems"][0]["row"] == 2
 
 
-def _incremental_and_full(rebuilt, dbt_target) -> tuple[dict, dict, dict]:
+def _incremental_and_full(rebuilt, world_dbt) -> tuple[dict, dict, dict]:
     """The incremental models built incrementally (with what they read) and then alone in
     full (not the data tests: the result is the assertion): each one's rows both ways, the
     models' configs, and the first month each month-incremental model rebuilt from (None:
     it kept every row, 'where false')."""
     warehouse = rebuilt.settings.warehouse_path
-    target = ["--target-path", str(dbt_target), "--select"]
     built, rebuilt_from = {}, {}
     for args in (
-        ["run", *target, "+config.materialized:incremental"],
-        ["run", *target, "config.materialized:incremental", "--full-refresh"],
+        ["run", "--select", "+config.materialized:incremental"],
+        ["run", "--select", "config.materialized:incremental", "--full-refresh"],
     ):
-        proc = run_dbt(args, rebuilt.root)
+        proc = world_dbt(args)
         assert proc.returncode == 0, proc.stdout[-3000:]
-        manifest = json.loads((dbt_target / "manifest.json").read_text())
+        manifest = json.loads((world_dbt.target / "manifest.json").read_text())
         incremental = {
             n["name"]: (f"{n['schema']}.{n['alias']}", n["config"])
             for n in manifest["nodes"].values()
@@ -1168,7 +1160,7 @@ def _incremental_and_full(rebuilt, dbt_target) -> tuple[dict, dict, dict]:
         for name, (table, config) in incremental.items():
             built[name, args[-1]] = _query(warehouse, _rounded(warehouse, table))
             if args[-1] != "--full-refresh" and "rebuild" in config["meta"]:
-                run = next((dbt_target / "run").rglob(f"{name}.sql")).read_text()
+                run = next((world_dbt.target / "run").rglob(f"{name}.sql")).read_text()
                 deleted = run.split("delete from", 1)[1].split(";")[0]
                 assert "where false" in deleted or ">= date '" in deleted, name
                 found = re.search(r">= date '(\d{4}-\d{2}-\d{2})'", deleted)
@@ -1176,7 +1168,7 @@ def _incremental_and_full(rebuilt, dbt_target) -> tuple[dict, dict, dict]:
     return built, incremental, rebuilt_from
 
 
-def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
+def test_the_incremental_models_equal_a_full_rebuild(rebuilt, world_dbt):
     """Every incremental model (issue 16) rebuilds only what a new load can change:
     int_benefit_payment_periods from the first week it touches, int_person_months from the
     first month, and the month-incremental models (strategy replace_rebuilt_months, macro
@@ -1230,7 +1222,7 @@ def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
 
     warehouse = rebuilt.settings.warehouse_path
     [(before,)] = _query(warehouse, "select count(*) from intermediate.int_benefit_payment_periods")
-    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, dbt_target)
+    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, world_dbt)
     for name, (_, config) in incremental.items():
         if "rebuild" in config["meta"]:
             # from a month; a model without months, whose raw tables (the persons register)
@@ -1260,7 +1252,7 @@ def test_the_incremental_models_equal_a_full_rebuild(rebuilt, dbt_target):
     assert len(periods) != before  # the dropped weeks split periods
 
 
-def test_a_late_correction_rebuilds_each_year_with_the_months_before_it(rebuilt, dbt_target):
+def test_a_late_correction_rebuilds_each_year_with_the_months_before_it(rebuilt, world_dbt):
     """A correction of the world's last month alone (the benefit register's December 2025
     drops a seventh of its person-weeks): the month-incremental models rebuild from that
     month, or a year before it where a row covers the months after its own (5.6: period type
@@ -1281,7 +1273,7 @@ def test_a_late_correction_rebuilds_each_year_with_the_months_before_it(rebuilt,
     outcomes = Ingestor(rebuilt.settings).run(sources=["benefit_register"])
     assert [o.status for o in outcomes if o.status != "skipped"] == ["loaded"]
 
-    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, dbt_target)
+    built, incremental, rebuilt_from = _incremental_and_full(rebuilt, world_dbt)
     windows = {
         r["model_name"] for r in _catalogue() if r["period_type"] in ("rolling_year", "year")
     }
