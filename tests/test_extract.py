@@ -12,12 +12,14 @@ request the fetcher makes and the path to staging, not the generator against a r
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +44,7 @@ from pipeline.fetch import (
     NotPublished,
     expand_periods,
     extracts,
+    http,
     table_config,
 )
 from pipeline.fetch import jobindsats as ji
@@ -494,6 +497,59 @@ def test_a_retry_after_of_none_or_of_hours_neither_hurries_nor_stalls_the_retrie
     with pytest.raises(FetchError, match=r"asks to wait 3600 s \(Retry-After\).*ask again later"):
         fetch_jobindsats(tmp_path / "b", "y25i09", "2025M05", sleep=waits.append)
     assert len(calls) == 1 and waits == [] and _landing_files(tmp_path / "b") == []
+
+
+class _Trickling(BaseHTTPRequestHandler):
+    """Answers 200 with a gzip-compressed JSON body, all at once, or (a path with 'slow') a
+    byte every 0.2 s, each within any read timeout."""
+
+    def do_GET(self):
+        body = gzip.compress(json.dumps({"rows": [[1, 2]]}).encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if "slow" not in self.path:
+            self.wfile.write(body)
+            return
+        for byte in body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.2)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_answer_that_trickles_in_is_timed_out_as_a_whole_and_retried(tmp_path):
+    """httpx times out each read, not the answer: a body that came a byte every 0.2 s was
+    read to its end however long it took (with the service's pace, a byte a minute kept an
+    extract waiting for good). One attempt now has a deadline in all; past it the attempt is
+    retried, as a time-out is, and the fetch fails naming it. A prompt answer is read
+    whole, decoded as it was sent (gzip)."""
+    httpd = _serve(_Trickling)
+    try:
+        with http.client(_url(httpd)) as c:
+            prompt = http.send(c, c.build_request("GET", "/now"), deadline=1.0)
+            assert prompt.status_code == 200 and json.loads(prompt.content) == {"rows": [[1, 2]]}
+            retries: list[str] = []
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=r"gave up after 2 attempts.*longer than 1 s"):
+                http.send(
+                    c,
+                    c.build_request("GET", "/slow"),
+                    attempts=2,
+                    deadline=1.0,
+                    sleep=lambda s: None,
+                    on_retry=retries.append,
+                )
+            # each attempt stopped at its deadline, not at the body's end (about 8 s each)
+            assert time.monotonic() - started < 6
+            assert len(retries) == 1 and "ReadTimeout" in retries[0], retries
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.mark.parametrize("bad", ["abc\ndef", "abc def", "abcæ€def"])

@@ -36,6 +36,12 @@ from tenacity import (
 # before: a 408, or a gateway's 520-524, failed the fetch at once.
 NOT_RETRIED_5XX = {501, 505}
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# One attempt in all, from sending the request to the body's last byte. httpx's timeouts are
+# each per operation (a connect, one read, one write: httpx's "Timeouts" documentation), so
+# an answer that trickles in, a byte within every minute, was never timed out, and the
+# extract run waited as long as the server kept sending. Timed out, it is retried as a
+# time-out is.
+ATTEMPT_DEADLINE_S = 300.0
 ATTEMPTS = 5
 MAX_WAIT_S = 60.0
 
@@ -130,6 +136,28 @@ def what_came(response: httpx.Response) -> str:
     return f"HTTP {response.status_code}, {kind}, {len(response.content)} bytes: {text!r}"
 
 
+def _read_within(client: httpx.Client, request: httpx.Request, deadline: float) -> httpx.Response:
+    """The answer to `request` with its whole body read, or httpx.ReadTimeout once `deadline`
+    seconds have passed since it was sent, however steadily the body comes."""
+    started = time.monotonic()
+    streamed = client.send(request, stream=True)
+    try:
+        raw = bytearray()
+        for chunk in streamed.iter_raw():
+            raw += chunk
+            if time.monotonic() - started > deadline:
+                raise httpx.ReadTimeout(
+                    f"the answer took longer than {deadline:.0f} s in all, {len(raw)} bytes so far",
+                    request=request,
+                )
+    finally:
+        streamed.close()
+    # the body as it came, decoded by its Content-Encoding as a read response is
+    return httpx.Response(
+        streamed.status_code, headers=streamed.headers, content=bytes(raw), request=request
+    )
+
+
 def send(
     client: httpx.Client,
     request: httpx.Request,
@@ -138,14 +166,16 @@ def send(
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[str], None] | None = None,
     key_hint: str | None = None,
+    deadline: float = ATTEMPT_DEADLINE_S,
 ) -> httpx.Response:
     """Send `request`, retrying as the module says; the response has its whole body read.
     `key_hint`: what to do about a refused key, for a service that takes one (a 401 or 403 is
-    then a `KeyRefused`); a service without a key refuses the request, not a key."""
+    then a `KeyRefused`); a service without a key refuses the request, not a key. `deadline`:
+    seconds one attempt may take in all."""
 
     def once() -> httpx.Response:
         try:
-            response = client.send(request)
+            response = _read_within(client, request, deadline)
         except httpx.RemoteProtocolError as e:
             if "without sending a response" in str(e):  # closed before answering: ask again
                 raise _Retryable(f"{type(e).__name__}: {e}") from e
