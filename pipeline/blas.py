@@ -18,6 +18,14 @@ threads (dbt runs two models at a time) run on one thread too, which changes the
 never their results.
 """
 
+# threadpoolctl limits the BLAS libraries loaded when the limit is set, not those loaded
+# while it holds. numpy and scipy each bring their own OpenBLAS, and the functions import
+# scipy inside: in a process's first call (dbt runs the suppression and the forecast once
+# per process) scipy's ran on a thread per core, limited only from a second call on (seen
+# with threadpool_info inside the call: 2 threads, then 1). Both are loaded here, before
+# any limit.
+import numpy  # noqa: F401
+import scipy.linalg  # noqa: F401
 from threadpoolctl import threadpool_limits
 
 one_blas_thread = threadpool_limits.wrap(limits=1, user_api="blas")

@@ -4,6 +4,11 @@ check by hand, and against the attacker's audit of tests/disclosure.py."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -940,3 +945,32 @@ def test_the_suppression_and_the_forecast_do_their_small_linear_algebra_on_one_b
     for computed in (suppress, forecast_indicators):  # each is one_blas_thread's wrapper
         held = [cell.cell_contents for cell in computed.__closure__ or ()]
         assert any(h is one_blas_thread for h in held), computed.__name__
+    # In a process's first call too, where the function itself first imports scipy, whose
+    # own OpenBLAS ran on a thread per core (threadpoolctl limits only the libraries loaded
+    # when the limit is set): dbt calls each once per process. With one core busy, the
+    # suppression of the scale-1 bench world took 9.2-10.8 s so, 4.4-5.4 s on one thread.
+    first_call = """
+import json
+from pipeline.blas import one_blas_thread
+
+@one_blas_thread
+def threads():
+    from scipy.linalg import null_space
+    from threadpoolctl import threadpool_info
+    null_space(np.eye(3))
+    return {p["filepath"]: p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+import numpy as np
+print(json.dumps(threads()))
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", first_call],
+        env={k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    threads = json.loads(proc.stdout)
+    assert any(Path(lib).parent.name.startswith("scipy") for lib in threads), threads
+    assert set(threads.values()) == {1}, threads
