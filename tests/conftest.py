@@ -223,9 +223,10 @@ def _forked_dbts() -> Iterator[dict]:
 
 @pytest.fixture
 def world_dbt(rebuilt, dbt_target, _forked_dbts):
-    """dbt commands on the warehouse of `rebuilt`, each forked from this worker after one
-    parse (tests/forked_dbt.py); the artifacts in the worker's dbt target folder. Every
-    test of a worker has its world at the same place, so the parse serves them all."""
+    """dbt commands on the warehouse of `rebuilt`, each in a child forked from one dbt
+    process per worker that parsed the project once (tests/forked_dbt.py); the artifacts in
+    the worker's dbt target folder. Every test of a worker has its world at the same
+    place, so the parse serves them all."""
     from forked_dbt import ForkedDbt
 
     key = (rebuilt.settings.warehouse_path, dbt_target)
