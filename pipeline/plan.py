@@ -26,6 +26,7 @@ from pipeline.state import (
     inputs_fingerprint,
     made_from,
     publication_of,
+    unfinished_build,
 )
 from pipeline.suites import source_names
 
@@ -98,6 +99,16 @@ def plan_refresh(
         else:
             plan.is_published = True
             plan.reason = "the publication is current"
+            # a dbt build that failed or died since (by hand, or a refresh killed with nothing
+            # new after it) left marts publish refuses; the publication stays the last good
+            # one, and a refresh without new files does not build them again: said, so that
+            # the warehouse's marts are not taken for the publication's (session 60, item 5)
+            if (started := unfinished_build(con)) is not None:
+                plan.reason += (
+                    f"; the warehouse's marts are from a dbt build of {started} that did not "
+                    "pass, which publish refuses until a whole build passes with its data "
+                    "tests (`bkwh run --month YYYY-MM`, or `dbt build` in dbt_project/)"
+                )
         plan.dbt_is_current = dbt_is_current(con, inputs)
     return plan
 

@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -998,12 +999,13 @@ def test_a_failing_dbt_test_publishes_nothing(rebuilt, capsys):
     assert sha256(rebuilt.settings.analytics_path) == before
 
 
-def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, world_dbt):
+def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, built, world_dbt):
     """A data engineer's `dbt build` from the project folder is recorded as the refresh's is
     (macros/build_attempt.sql): one whose test failed leaves marts `bkwh publish` refuses.
     Before, a build by hand recorded nothing, and publish shipped the models it had replaced
     before their tests failed. (Which builds make them publishable:
     test_only_a_whole_build_with_its_tests_and_the_project_s_vars_makes_marts_publishable.)"""
+    from pipeline.plan import plan_refresh
     from pipeline.publish import PublishError, publish
 
     before = sha256(rebuilt.settings.analytics_path)
@@ -1013,6 +1015,13 @@ def test_a_dbt_build_by_hand_that_fails_is_not_published(rebuilt, world_dbt):
     with pytest.raises(PublishError, match="did not pass"):
         publish(rebuilt.settings)
     assert sha256(rebuilt.settings.analytics_path) == before
+    # the next refresh has nothing new and the publication is current (its report too):
+    # nothing to do, said with what the warehouse's marts are and what builds them again
+    shutil.copytree(built.settings.report_dir, rebuilt.settings.report_dir)
+    plan = plan_refresh(rebuilt.settings)
+    assert plan.nothing_to_do, plan.reason
+    assert "the warehouse's marts are from a dbt build of" in plan.reason
+    assert "that did not pass" in plan.reason and "bkwh run --month" in plan.reason
 
 
 def test_a_failed_test_of_the_indicator_table_names_its_rows_and_indicators(tmp_path, monkeypatch):
