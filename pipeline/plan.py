@@ -21,6 +21,7 @@ from pipeline.ingest.discover import MonthFilter, discover, file_month, stray_fi
 from pipeline.pdf import missing_libraries
 from pipeline.privacy import hide_person_ids
 from pipeline.state import (
+    REBUILD_UNPASSED,
     code_fingerprint,
     dbt_is_current,
     inputs_fingerprint,
@@ -107,7 +108,7 @@ def plan_refresh(
                 plan.reason += (
                     f"; the warehouse's marts are from a dbt build of {started} that did not "
                     "pass, which publish refuses until a whole build passes with its data "
-                    "tests (`bkwh run --month YYYY-MM`, or `dbt build` in dbt_project/)"
+                    f"tests ({REBUILD_UNPASSED})"
                 )
         plan.dbt_is_current = dbt_is_current(con, inputs)
     return plan

@@ -38,7 +38,13 @@ from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
 from pipeline.files import installed_together, is_held_elsewhere
-from pipeline.state import built_from_inputs, code_fingerprint, stamp_made_from, unfinished_build
+from pipeline.state import (
+    REBUILD_UNPASSED,
+    built_from_inputs,
+    code_fingerprint,
+    stamp_made_from,
+    unfinished_build,
+)
 from pipeline.suppression import KEY, PERSONS, is_small_sql
 
 log = logging.getLogger(__name__)
@@ -507,10 +513,9 @@ def publish(settings: Settings) -> PublishResult:
                     f"the dbt build started {started} did not pass: the marts in "
                     f"{settings.warehouse_path} may hold models whose tests failed, or half a "
                     "build. A build of the whole project with its data tests makes them "
-                    "publishable: a refresh with new deliveries, `bkwh run --month YYYY-MM` "
-                    "now, or `dbt build` in dbt_project/ (a plain `bkwh run` with nothing new "
-                    "leaves the last publication, which is current); nothing was published "
-                    "and the last publication stays as it was"
+                    f"publishable: a refresh with new deliveries, {REBUILD_UNPASSED} (a plain "
+                    "`bkwh run` with nothing new leaves the last publication, which is "
+                    "current); nothing was published and the last publication stays as it was"
                 )
             columns = _mart_columns(con)
             if personal := [

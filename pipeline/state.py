@@ -215,6 +215,11 @@ def finish_attempt(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("update raw._dbt_attempt set passed = true")
 
 
+# What builds marts a dbt build left unpassed again, with nothing new to load: one phrase for
+# the publish step's refusal and for a refresh that has nothing to do (pipeline/plan.py)
+REBUILD_UNPASSED = "`bkwh run --month YYYY-MM`, or `dbt build` in dbt_project/"
+
+
 def unfinished_build(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
     """When the last dbt build a refresh started began, where it has not passed; None when
     it passed or none is recorded."""
