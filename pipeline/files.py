@@ -1,5 +1,13 @@
-"""Files: written so that no reader ever sees half of one (write aside, then rename), known
-by their SHA-256, and told apart when another process holds a database file's lock."""
+"""Files: written so that no reader ever sees half of one (write aside, then rename), and on
+disk before they are renamed into place (fsync of the file, then of its folder), known by
+their SHA-256, and told apart when another process holds a database file's lock.
+
+Without the fsyncs, a power cut or a kernel crash soon after a rename can leave the new name
+with no bytes or with only some of them (ext4 and xfs write a renamed file's blocks
+asynchronously), even though no process ever saw it half-written: a fetched delivery cut at
+a line boundary would then load as a smaller delivery, a report as an empty file. The fsync
+of the folder makes the rename itself durable (fsync(2), rename(2); as publish swaps the
+analytics file)."""
 
 from __future__ import annotations
 
@@ -18,7 +26,9 @@ def written_aside(path: Path) -> Iterator[Path]:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         yield tmp
+        fsync_file(tmp)
         os.replace(tmp, path)
+        fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -35,11 +45,30 @@ def installed_together(paths: list[Path]) -> Iterator[dict[Path, Path]]:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield tmps
+        for tmp in tmps.values():
+            fsync_file(tmp)
         for path, tmp in tmps.items():
             os.replace(tmp, path)
+        for folder in {path.parent for path in paths}:
+            fsync_dir(folder)
     finally:
         for tmp in tmps.values():
             tmp.unlink(missing_ok=True)
+
+
+def fsync_file(path: Path) -> None:
+    """The file's written bytes on disk (not only in the page cache)."""
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    """The folder's entries on disk: a file created, renamed or removed in it stays so."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -37,7 +37,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR, Settings, dbt_var, read_yaml
 from pipeline.definitions import current_fingerprints
 from pipeline.failpoints import failpoint
-from pipeline.files import installed_together, is_held_elsewhere
+from pipeline.files import fsync_dir, fsync_file, installed_together, is_held_elsewhere
 from pipeline.state import (
     REBUILD_UNPASSED,
     built_from_inputs,
@@ -581,11 +581,10 @@ def publish(settings: Settings) -> PublishResult:
             if before:
                 con.execute("detach before_this")
             con.execute("checkpoint")
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
+        fsync_file(tmp)
         failpoint("publish.before_swap")
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         failpoint("publish.after_swap")
     finally:
         tmp.unlink(missing_ok=True)
@@ -646,11 +645,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.files import write_atomic
+from pipeline.files import fsync_dir, fsync_file, write_atomic
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import Problem
 from pipeline.validation_pages import write_validation_page
@@ -92,11 +92,16 @@ def quarantine_place(settings: Settings, d: Delivery, doc: Path) -> Path:
     target = target_dir / d.name
     if target.exists():
         target = target_dir / f"{d.path.stem}.{d.sha[:10]}{d.path.suffix}"
-    shutil.copy2(doc, target.with_name(target.name + ".validation.json"))
-    shutil.copy2(doc.with_suffix(".html"), target.with_name(target.name + ".validation.html"))
+    for suffix in (".json", ".html"):
+        result = doc.with_suffix(suffix)
+        write_atomic(target.with_name(f"{target.name}.validation{suffix}"), result.read_bytes())
     return target
 
 
 def move_to_quarantine(d: Delivery, target: Path) -> None:
-    """Move (never copy) the refused file to its place in quarantine."""
+    """Move (never copy) the refused file to its place in quarantine, the move on disk in
+    both folders (files.py: a power cut leaves it in one of them, whole)."""
     shutil.move(str(d.path), target)
+    fsync_file(target)  # a move across file systems is a copy
+    fsync_dir(target.parent)
+    fsync_dir(d.path.parent)
