@@ -36,6 +36,9 @@ from pipeline.report import build_report, comparator_text, formats
 from pipeline.report.data import AnalyticsFileError
 
 HOME = dbt_var("home_municipality")  # Ballerup
+# the change since a year before, said where a reform between the two periods changes what
+# is measured (status ikke sammenlignelig)
+ACROSS_A_REFORM = "ikke opgjort, fordi en reform mellem de to perioder ændrer, hvad der måles"
 THRESHOLD = dbt_var("small_cell_threshold")  # a hidden cell counts fewer persons than this
 
 pytestmark = pytest.mark.seconds(50)  # ordering only (conftest.py)
@@ -212,7 +215,7 @@ def test_the_overview_lists_every_catalogue_row_with_its_status_and_value(built,
             assert s["change_from_year_before"] is None and s["change_ci_lower"] is None, s
             assert s["change_ci_upper"] is None, s
             across += 1
-            assert change.startswith("ikke opgjort"), change
+            assert change == ACROSS_A_REFORM, change
         elif s["change_from_year_before"] is None:
             # none, or hidden (change_words): never a number
             assert change in (
@@ -788,7 +791,7 @@ def test_a_change_since_a_year_before_is_not_itself_changed_but_shown_beside_its
     assert level.year_before.value == -1.8
     # across a reform: no change and no year before's value
     across = {**row, "change_status": "ikke sammenlignelig", "change_from_year_before": None}
-    assert change_words(Indicator(across, {HOME: series})) == "ikke opgjort"
+    assert change_words(Indicator(across, {HOME: series})) == ACROSS_A_REFORM
     assert Indicator(across, {HOME: series}).year_before is None
 
 
@@ -2308,7 +2311,7 @@ def test_the_report_says_why_a_status_is_not_on_the_newest_month_and_why_no_chan
     assert shown_value(hidden) == "\N{EN DASH}"
     assert change_words(hidden) == "ikke opgjort, da periodens værdi er skjult"
     across = Indicator({**row, "change_status": "ikke sammenlignelig"}, series)
-    assert change_words(across) == "ikke opgjort"
+    assert change_words(across) == ACROSS_A_REFORM
     shown = Indicator({**row, "change_from_year_before": -2.5}, series)
     assert change_words(shown) == "\N{MINUS SIGN}2,5 pct.-point"
     series[HOME][0] = Point(date(2025, 8, 1), 80.0, False)
@@ -2610,6 +2613,22 @@ def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure(
     rolling = [Point(m, 50.0, False, series="reform" if m.month >= 11 else None) for m in months]
     cut = [[p.period.month for p in r] for r in runs(rolling, _has_value, (date(2025, 7, 1),))]
     assert cut == [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10], [11, 12]]
+    # a year's point stands for its whole year (Indicator.after): a year a reform breaks
+    # inside is joined to neither the year before nor the year after, as its change is
+    # 'ikke sammenlignelig' both ways (before, 2024 and 2025 were joined, 2025 dated 1 January)
+    yearly = Indicator({"period_type": "year"})
+    years = [Point(date(y, 1, 1), 50.0, False) for y in range(2022, 2028)]
+    cut = [
+        [p.period.year for p in r]
+        for r in runs(years, _has_value, (date(2025, 7, 1),), yearly.after)
+    ]
+    assert cut == [[2022, 2023, 2024], [2025], [2026, 2027]]
+    # a reform on 1 January parts that year from the one before only
+    cut = [
+        [p.period.year for p in r]
+        for r in runs(years, _has_value, (date(2025, 1, 1),), yearly.after)
+    ]
+    assert cut == [[2022, 2023, 2024], [2025, 2026, 2027]]
 
     long = "ledigheden for borgere med ikke-vestlig baggrund på niveau med andre borgere"
     fig = Figure(figsize=(6.6, 2.5), dpi=100)

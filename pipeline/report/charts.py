@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib
 
@@ -115,13 +115,20 @@ def target_segments(
     return out
 
 
-def runs(points: list[Point], has, cuts: tuple[date, ...] = ()) -> list[list[Point]]:
+def runs(
+    points: list[Point], has, cuts: tuple[date, ...] = (), after=lambda d: d + timedelta(1)
+) -> list[list[Point]]:
     """The points `has` holds for, cut into the runs a line may join: a run ends at a point
     without it (a hidden cell, no interval), where the series changes (Point.series), at each
     date of `cuts` (the reforms the chart marks: a rolling year straddling a reform is still
     counted in the series before it, so its line would run through the marked date) and
     where periods are missing (more than one and a half of the usual step apart), so that a
-    line or a band never bridges what was not shown."""
+    line or a band never bridges what was not shown.
+    A cut parts two points where it falls after the first one's period began and before the
+    second one's ended (`after`: the first day after what a point of that period stands for,
+    Indicator.after), as the status refuses a change across a reform
+    (fct_indicator_status.is_change_across_reform): a year a reform breaks inside is joined
+    to neither the year before nor the year after (5.3 and 5.6 in 2025)."""
     periods = sorted({p.period for p in points})
     steps = sorted((b - a).days for a, b in itertools.pairwise(periods))
     longest = steps[len(steps) // 2] * 1.5 if steps else 0
@@ -135,7 +142,7 @@ def runs(points: list[Point], has, cuts: tuple[date, ...] = ()) -> list[list[Poi
             previous is not None
             and previous.series == p.series
             and (p.period - previous.period).days <= longest
-            and not any(previous.period < cut <= p.period for cut in cuts)
+            and not any(previous.period < cut < after(p.period) for cut in cuts)
         )
         if joined:
             out[-1].append(p)
@@ -292,7 +299,7 @@ def history_figure(
     # too (data.inside_the_last_year), after the point, where the year it breaks runs
     breaks = [r for r in ind.reforms if first < r["effective_date"] < ind.after(last)]
     cuts = tuple(r["effective_date"] for r in breaks)
-    band_runs = runs(ballerup, _has_interval, cuts)
+    band_runs = runs(ballerup, _has_interval, cuts, ind.after)
     # the legend shows the band of the first run that is a band, not a bar
     band_labelled = _legend_run(band_runs)
     for run in band_runs:
@@ -325,7 +332,7 @@ def history_figure(
     # is a dot, or it would not be drawn at all
     _plot_runs(
         ax,
-        runs(ballerup, _has_value, cuts),
+        runs(ballerup, _has_value, cuts, ind.after),
         home,
         dot=len(periods) < 24,
         color=BALLERUP_COLOUR,
@@ -353,7 +360,7 @@ def history_figure(
             _, other_values = _values(ind.series[code])
             _plot_runs(
                 ax,
-                runs(ind.series[code], _has_value, cuts),
+                runs(ind.series[code], _has_value, cuts, ind.after),
                 area_names.get(code, str(code)),
                 dot=False,
                 color=colour,
