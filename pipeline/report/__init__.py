@@ -671,7 +671,7 @@ def change_words(ind) -> str:
     but is not shown. A value
     that is itself a change since a year before (0.2) shows the year before's value."""
     if ind.change_status == "ikke sammenlignelig":
-        return "ikke opgjort, fordi en reform mellem de to perioder ændrer, hvad der måles"
+        return "ikke opgjort"
     if ind.is_value_hidden:
         return "ikke opgjort, da periodens værdi er skjult"
     before = ind.year_before
