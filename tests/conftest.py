@@ -236,6 +236,22 @@ def world_dbt(rebuilt, dbt_target, _forked_dbts):
 
 
 @pytest.fixture
+def synced(monkeypatch) -> list[tuple[str, bool]]:
+    """Each fsync this process makes, as it happens: what the descriptor names (a file or a
+    folder, by its path at that moment) and whether it is a folder. The real fsync runs
+    (pipeline/files.py: what a power cut needs, which no test can cut)."""
+    calls: list[tuple[str, bool]] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append((os.readlink(f"/proc/self/fd/{fd}"), os.path.isdir(f"/proc/self/fd/{fd}")))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+@pytest.fixture
 def home(tmp_path) -> Path:
     """A persistent Dagster instance with the project's dagster.yaml (the pool's limit of 1)."""
     path = tmp_path / "dagster_home"

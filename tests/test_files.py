@@ -3,27 +3,11 @@ disk after it (what a power cut needs; a killed process needs only the rename: t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from pipeline.files import installed_together, write_atomic
-
-
-@pytest.fixture
-def synced(monkeypatch) -> list[tuple[str, bool]]:
-    """Each fsync this process makes, as it happens: what the descriptor names (a file or a
-    folder, by its path at that moment) and whether it is a folder. The real fsync runs."""
-    calls: list[tuple[str, bool]] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        calls.append((os.readlink(f"/proc/self/fd/{fd}"), os.path.isdir(f"/proc/self/fd/{fd}")))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    return calls
 
 
 def test_a_file_is_synced_under_its_temporary_name_then_its_folder(tmp_path: Path, synced):

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from pipeline.config import (
     PseudonymKeyMismatch,
     PseudonymKeyMissing,
     PseudonymKeyUnusable,
+    Settings,
     extracts_config,
     local_today,
     local_zone,
@@ -183,6 +185,53 @@ def test_a_bad_file_is_quarantined_with_file_row_and_column_and_loads_nothing(fr
     with duckdb.connect(str(fresh.settings.warehouse_path), read_only=True) as con:
         status = con.execute("select status, is_current from raw._load_log").fetchall()
     assert status == [("quarantined", False)]
+
+
+def test_a_refused_file_reaches_a_quarantine_on_another_file_system_whole_before_it_leaves(
+    fresh, monkeypatch, synced
+):
+    """Landing and quarantine may be different mounts, which a rename cannot cross (EXDEV):
+    the refused file is copied into quarantine aside, on disk under its temporary name while
+    landing still has it, renamed into place, and only then removed from landing
+    (quarantine.move_to_quarantine). Before, shutil.move copied it and removed it from
+    landing with nothing on disk, and synced the copy only after."""
+    shm = Path("/dev/shm")  # a tmpfs: another file system than the test's folder
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        pytest.skip("no /dev/shm to put quarantine on another file system")
+    if shm.stat().st_dev == fresh.root.stat().st_dev:
+        pytest.skip("/dev/shm is on the test folder's file system here")
+    quarantine = Path(tempfile.mkdtemp(prefix="bkwh-quarantine-", dir=shm))
+    try:
+        monkeypatch.setenv("BKWH_QUARANTINE_DIR", str(quarantine))
+        settings = Settings.from_env()
+        _only(fresh, "case_system", {"meetings_2024-03.csv"})
+        path = settings.landing_dir / "case_system" / "meetings_2024-03.csv"
+        lines = path.read_text().splitlines()
+        parts = lines[3].split(";")
+        parts[4] = "telefon"  # booking_type outside its code list: refused
+        lines[3] = ";".join(parts)
+        path.write_text("\n".join(lines) + "\n")
+        sent = path.read_bytes()
+        in_landing: list[bool] = []
+        fsync = os.fsync  # the fixture's recorder, which calls the real one
+
+        def noting(fd: int) -> None:
+            in_landing.append(path.exists())
+            fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", noting)
+        [outcome] = Ingestor(settings).run()
+        assert outcome.status == "quarantined", outcome.message
+        kept = quarantine / "case_system" / "meetings_2024-03.csv"
+        assert kept.read_bytes() == sent and not path.exists()
+        copied = str(kept.with_name(f".{kept.name}.tmp"))
+        [at] = [n for n, (name, is_dir) in enumerate(synced) if name == copied and not is_dir]
+        assert in_landing[at], "landing's file was removed before its copy was on disk"
+        renamed = synced.index((str(kept.parent), True), at)  # the rename, after it
+        assert (str(path.parent), True) in synced[renamed:]  # then landing's removal
+        assert not list(quarantine.rglob(".*.tmp"))
+    finally:
+        shutil.rmtree(quarantine, ignore_errors=True)
 
 
 def test_a_file_named_with_a_cpr_number_is_refused_under_its_name_s_shape_only(fresh):

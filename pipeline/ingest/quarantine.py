@@ -8,6 +8,7 @@ own.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.files import fsync_dir, fsync_file, write_atomic
+from pipeline.files import fsync_dir, write_atomic, written_aside
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import Problem
 from pipeline.validation_pages import write_validation_page
@@ -100,8 +101,16 @@ def quarantine_place(settings: Settings, d: Delivery, doc: Path) -> Path:
 
 def move_to_quarantine(d: Delivery, target: Path) -> None:
     """Move (never copy) the refused file to its place in quarantine, the move on disk in
-    both folders (files.py: a power cut leaves it in one of them, whole)."""
-    shutil.move(str(d.path), target)
-    fsync_file(target)  # a move across file systems is a copy
+    both folders (files.py): a power cut leaves it whole in one of them. Where quarantine is
+    on another file system than landing (a rename cannot cross one), the file is copied in
+    aside, on disk, renamed into place, and only then removed from landing."""
+    try:
+        os.rename(d.path, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        with written_aside(target) as tmp:  # on disk under its name before landing's goes
+            shutil.copy2(d.path, tmp)
+        d.path.unlink()
     fsync_dir(target.parent)
     fsync_dir(d.path.parent)
