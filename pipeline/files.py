@@ -21,16 +21,10 @@ from pathlib import Path
 @contextmanager
 def written_aside(path: Path) -> Iterator[Path]:
     """Yield `.<name>.tmp` beside `path` to write; it replaces `path` only when the block ends
-    without an error, and is removed otherwise. Dot-files are never taken for deliveries."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-        fsync_file(tmp)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    without an error, and is removed otherwise. Dot-files are never taken for deliveries.
+    `installed_together` of one file: synced before its rename, its folder after."""
+    with installed_together([path]) as tmps:
+        yield tmps[path]
 
 
 @contextmanager
