@@ -16,11 +16,13 @@ import pytest
 from disclosure import OBSERVED_AT_LEAST, audit, observed_relations
 
 from pipeline.suppression import (
+    KEY,
     LINK_COLUMNS,
     dimensions,
     find_relations,
     is_small,
     suppress,
+    suppress_by_year,
     with_remainders,
 )
 
@@ -974,3 +976,62 @@ print(json.dumps(threads()))
     threads = json.loads(proc.stdout)
     assert any(Path(lib).parent.name.startswith("scipy") for lib in threads), threads
     assert set(threads.values()) == {1}, threads
+
+
+def test_a_year_is_solved_after_the_one_before_and_kept_where_nothing_it_is_solved_from_changed():
+    """Each calendar year is solved after the one before it: a change since a year before
+    starts hidden where that cell is (suppress_by_year). Given an earlier solution (its rows
+    and each row's year's fingerprint), a year whose fingerprint it finds is taken from it,
+    whatever order the rows come in; a year whose cells changed is solved again, and so is
+    the year after it where the changes it hides a year before are no longer the same. Each
+    time the result is what solving every year again gives."""
+
+    def year(y: int, dagpenge: int, sygedagpenge: int = 40) -> pd.DataFrame:
+        return cells(
+            ("0.2", "total", "I alt", 20 + dagpenge + sygedagpenge, 60, "pct_change"),
+            ("0.2", "ydelsesgruppe", "dagpenge", dagpenge, 30, "pct_change"),
+            ("0.2", "ydelsesgruppe", "fleksjob", 20, 18, "pct_change"),
+            ("0.2", "ydelsesgruppe", "sygedagpenge", sygedagpenge, 12, "pct_change"),
+            period=f"{y}-01-01",
+        )
+
+    def solved(frame, previous=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        hidden, prints = suppress_by_year(frame, SMALL, previous=previous)
+        out = frame[KEY].assign(is_suppressed=hidden, suppression_fingerprint=prints)
+        return out.sort_values(KEY).reset_index(drop=True), frame.assign(is_suppressed=hidden)
+
+    frame = pd.concat([year(2024, 2), year(2025, 6), year(2026, 7)], ignore_index=True)
+    first, published_first = solved(frame)
+    assert audit(published_first, SMALL)[0] == []
+    hidden = first[first.is_suppressed]
+    # 2024's dagpenge (2) and a group beside it; 2025's changes over them start hidden
+    by_year = hidden.groupby(hidden.period.dt.year).breakdown_value.agg(set)
+    assert "dagpenge" in by_year[2024] and len(by_year[2024]) == 2
+    assert by_year[2024] <= by_year[2025]
+    assert first.groupby(first.period.dt.year).suppression_fingerprint.nunique().eq(1).all()
+
+    # an earlier solution whose last year's total was hidden: where that year is taken
+    # from it, so is the total (solving the year again shows it)
+    total_2026 = (first.period.dt.year == 2026) & (first.breakdown == "total")
+    assert not first.is_suppressed[total_2026].any()
+    marked = first.assign(is_suppressed=first.is_suppressed | total_2026)
+    again, _ = solved(frame.sample(frac=1, random_state=3), marked)
+    pd.testing.assert_frame_equal(again, marked)
+
+    def print_of(result: pd.DataFrame) -> pd.Series:
+        return result.groupby(result.period.dt.year).suppression_fingerprint.first()
+
+    # 2026 changed (a small sygedagpenge): 2026 solved again, 2024 and 2025 taken; as
+    # solving all again gives
+    later = pd.concat([year(2024, 2), year(2025, 6), year(2026, 7, 3)], ignore_index=True)
+    changed, _ = solved(later, first)
+    pd.testing.assert_frame_equal(changed, solved(later)[0])
+    assert (print_of(changed) == print_of(first)).tolist() == [True, True, False]
+
+    # 2024 without its small dagpenge: 2024 is solved again, and 2025 too (its changes over
+    # 2024's hidden groups no longer start hidden); nothing is hidden in any year now
+    bigger = pd.concat([year(2024, 12), year(2025, 6), year(2026, 7)], ignore_index=True)
+    moved, _ = solved(bigger, marked)
+    pd.testing.assert_frame_equal(moved, solved(bigger)[0])
+    assert (print_of(moved) == print_of(first)).tolist()[:2] == [False, False]
+    assert not moved.is_suppressed.any()

@@ -8,7 +8,8 @@
 with
 
 suppressed as (
-    select * from {{ ref('int_indicator_suppression') }}
+    -- its bookkeeping (which year's solution a row is) is the model's own
+    select * exclude (suppression_fingerprint) from {{ ref('int_indicator_suppression') }}
 ),
 
 units as (
