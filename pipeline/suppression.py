@@ -920,12 +920,14 @@ def _reusable(previous: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
 def _kept_result(part: pd.DataFrame, kept: pd.DataFrame | None) -> np.ndarray | None:
     """A year's cells hidden as the earlier result with its fingerprint hid them (a link's
     remainder, which no result holds, is hidden, as it is in every solution); None where
-    there is none, or it lacks a cell (then the year is solved)."""
+    there is none, or it lacks a cell or holds one twice (then the year is solved)."""
     if kept is None:
         return None
     real = ~part.is_virtual.to_numpy(dtype=bool)
-    found = part.loc[real, KEY].merge(kept, on=KEY, how="left", validate="one_to_one")
-    if len(found) != real.sum() or found.is_suppressed.isna().any():
+    if kept.duplicated(KEY).any():
+        return None
+    found = part.loc[real, KEY].merge(kept, on=KEY, how="left")
+    if found.is_suppressed.isna().any():
         return None
     out = np.ones(len(part), dtype=bool)
     out[real] = found.is_suppressed.to_numpy(dtype=bool)

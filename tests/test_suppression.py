@@ -1017,6 +1017,9 @@ def test_a_year_is_solved_after_the_one_before_and_kept_where_nothing_it_is_solv
     marked = first.assign(is_suppressed=first.is_suppressed | total_2026)
     again, _ = solved(frame.sample(frac=1, random_state=3), marked)
     pd.testing.assert_frame_equal(again, marked)
+    # one that lacks a cell of the year, or holds one twice, is not taken: the year is solved
+    for broken in (marked[~total_2026], pd.concat([marked, marked[total_2026]])):
+        pd.testing.assert_frame_equal(solved(frame, broken)[0], first)
 
     def print_of(result: pd.DataFrame) -> pd.Series:
         return result.groupby(result.period.dt.year).suppression_fingerprint.first()
