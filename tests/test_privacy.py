@@ -48,34 +48,45 @@ HASHES = re.compile("|".join(rf"\b{p}\b" for p in sorted(set(HASH_COLUMNS.values
 
 
 def _cpr_cells(path) -> list[tuple[str, str, int]]:
+    """Each column of each table or view at `path` that holds a CPR-shaped value, with how
+    many rows do; a hash column (HASH_COLUMNS) must hold hashes only. One query per relation,
+    every column counted in it (a view is computed once, not once per column)."""
     found = []
     with duckdb.connect(str(path), read_only=True) as con:
         columns = con.execute(
             "select table_schema, table_name, column_name, data_type "
-            "from information_schema.columns where table_catalog = current_database()"
+            "from information_schema.columns where table_catalog = current_database() "
+            "order by table_schema, table_name, ordinal_position"
         ).fetchall()
+        relations: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for schema, table, column, data_type in columns:
-            relation = f'"{schema}"."{table}"'
-            if column in HASH_COLUMNS:
-                [(bad,)] = con.execute(
-                    f'select count(*) from {relation} where not regexp_full_match("{column}", ?)',
-                    [HASH_COLUMNS[column]],
-                ).fetchall()
-                assert bad == 0, f"{schema}.{table}.{column} holds values that are no hash"
-                continue
-            text = f'"{column}"::varchar'
-            if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
-                # a share's fraction digits are no id, even where ten of them look like a
-                # date and a serial: a number can hold a CPR number only in its integer part
-                text = (
-                    f'case when isfinite("{column}"::double) and abs("{column}") < 1e30 '
-                    f'then trunc("{column}")::hugeint::varchar end'
-                )
-            [(n,)] = con.execute(
-                f"select count(*) from {relation} where regexp_matches({text}, ?)", [CPR]
+            relations.setdefault((schema, table), []).append((column, data_type))
+        for (schema, table), of_relation in relations.items():
+            counts, params = [], []
+            for column, data_type in of_relation:
+                if column in HASH_COLUMNS:
+                    counts.append(f'count(*) filter (where not regexp_full_match("{column}", ?))')
+                    params.append(HASH_COLUMNS[column])
+                    continue
+                text = f'"{column}"::varchar'
+                if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
+                    # a share's fraction digits are no id, even where ten of them look like a
+                    # date and a serial: a number can hold a CPR number only in its integer
+                    # part
+                    text = (
+                        f'case when isfinite("{column}"::double) and abs("{column}") < 1e30 '
+                        f'then trunc("{column}")::hugeint::varchar end'
+                    )
+                counts.append(f"count(*) filter (where regexp_matches({text}, ?))")
+                params.append(CPR)
+            [row] = con.execute(
+                f'select {", ".join(counts)} from "{schema}"."{table}"', params
             ).fetchall()
-            if n:
-                found.append((f"{schema}.{table}", column, n))
+            for (column, _), n in zip(of_relation, row, strict=True):
+                if column in HASH_COLUMNS:
+                    assert n == 0, f"{schema}.{table}.{column} holds values that are no hash"
+                elif n:
+                    found.append((f"{schema}.{table}", column, n))
     return found
 
 
