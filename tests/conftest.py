@@ -67,8 +67,10 @@ def sha256(path: Path) -> str:
 
 
 def tables_checksum(path: Path, schema: str | None = None) -> dict[str, str]:
-    """A checksum of each table's content (rows sorted), opened read-only; only the tables of
-    `schema` where one is given."""
+    """A checksum of each table's content, whatever the order of its rows (its row count
+    and the sum of its rows' hashes, computed in DuckDB), opened read-only; only the tables
+    of `schema` where one is given. (Each table's rows fetched into Python, sorted and
+    hashed took 0.6 s for the test world's analytics file and 1.2 s for its raw schema.)"""
     import duckdb
 
     out = {}
@@ -79,9 +81,10 @@ def tables_checksum(path: Path, schema: str | None = None) -> dict[str, str]:
             [schema, schema],
         ).fetchall()
         for schema, table in tables:
-            rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
-            text = "\n".join(sorted(repr(r) for r in rows))
-            out[f"{schema}.{table}"] = hashlib.sha256(text.encode()).hexdigest()
+            [(n, summed)] = con.execute(
+                f'select count(*), sum(hash(t)::hugeint) from "{schema}"."{table}" as t'
+            ).fetchall()
+            out[f"{schema}.{table}"] = f"{n} rows, {summed}"
     return out
 
 
