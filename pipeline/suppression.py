@@ -817,7 +817,6 @@ NOT_READ = (
 )
 
 
-@one_blas_thread
 def suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame | None = None) -> np.ndarray:
     """Which cells to publish without value and counts. `cells` has the contract key,
     numerator, denominator, `is_hidden` (the primary rule), `is_share`, `is_comparison`

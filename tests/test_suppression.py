@@ -934,7 +934,7 @@ def test_the_suppression_and_the_forecast_do_their_small_linear_algebra_on_one_b
 
     from pipeline.blas import one_blas_thread
     from pipeline.forecast import forecast_indicators
-    from pipeline.suppression import suppress
+    from pipeline.suppression import suppress_by_year
 
     def blas_threads() -> set[int]:
         np.linalg.svd(np.eye(3))  # BLAS is loaded and used
@@ -944,7 +944,8 @@ def test_the_suppression_and_the_forecast_do_their_small_linear_algebra_on_one_b
     assert before, "numpy's BLAS is not seen by threadpoolctl"
     assert one_blas_thread(blas_threads)() == {1}
     assert blas_threads() == before
-    for computed in (suppress, forecast_indicators):  # each is one_blas_thread's wrapper
+    # each is one_blas_thread's wrapper (suppress is suppress_by_year's result alone)
+    for computed in (suppress_by_year, forecast_indicators):
         held = [cell.cell_contents for cell in computed.__closure__ or ()]
         assert any(h is one_blas_thread for h in held), computed.__name__
     # In a process's first call too, where the function itself first imports scipy, whose
