@@ -109,8 +109,10 @@ def move_to_quarantine(d: Delivery, target: Path) -> None:
     except OSError as error:
         if error.errno != errno.EXDEV:
             raise
-        with written_aside(target) as tmp:  # on disk under its name before landing's goes
+        # on disk under its name, quarantine's folder synced, before landing's copy goes
+        with written_aside(target) as tmp:
             shutil.copy2(d.path, tmp)
         d.path.unlink()
-    fsync_dir(target.parent)
+    else:
+        fsync_dir(target.parent)
     fsync_dir(d.path.parent)
