@@ -2551,6 +2551,40 @@ def test_a_chart_draws_each_target_over_the_periods_it_held_for(built):
     assert "Mål: minimum 80 pct." in chart and "75 pct." not in chart
 
 
+def test_a_chart_is_drawn_once_per_process_for_the_same_inputs(monkeypatch):
+    """history_chart keeps what it drew by a digest of its inputs: the same inputs, even in
+    another object, give the same SVG without drawing again; any change to the indicator, or
+    another unit's name, draws anew."""
+    import copy
+
+    from pipeline.report import charts
+    from pipeline.report.data import Indicator, Point
+
+    drawn = []
+    draw = charts._draw_history_chart
+    monkeypatch.setattr(charts, "_DRAWN", {})
+    monkeypatch.setattr(charts, "_draw_history_chart", lambda *a: drawn.append(a) or draw(*a))
+    row = {
+        "indicator_id": "1.5",
+        "unit": "pct",
+        "target_value": None,
+        "comparator_area_code": None,
+        "also_compared_area_codes": [],
+        "interval_method": "share",
+    }
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    ind = Indicator(row, {HOME: [Point(m, 40.0 + m.month, False) for m in months]})
+    names = {HOME: "Ballerup"}
+    first = charts.history_chart(ind, names)
+    assert first and charts.history_chart(copy.deepcopy(ind), dict(names)) == first
+    assert len(drawn) == 1
+    ind.series[HOME][-1] = ind.series[HOME][-1]._replace(value=70.0)  # one figure changed
+    changed = charts.history_chart(ind, names)
+    assert len(drawn) == 2 and changed != first
+    assert charts.history_chart(ind, names, "andel") == draw(ind, names, "andel")
+    assert len(drawn) == 3
+
+
 def test_a_chart_joins_no_hidden_period_or_break_and_its_legend_fits_the_figure():
     """A line or a band never bridges a hidden month, a missing one or a reform's break (the
     helper-46 read: 1.5's band ran across two hidden years), a month alone between hidden
