@@ -88,6 +88,25 @@ def tables_checksum(path: Path, schema: str | None = None) -> dict[str, str]:
     return out
 
 
+def pdf_pages(path: Path) -> list[tuple[tuple[float, float], str]]:
+    """Each page of a PDF: its width and height in mm, and its text as pdfium reads it
+    (lines ended by a newline). pdfium, not pypdf: pypdf's text extraction took 3.1 s for
+    the test world's 43 pages, pdfium 0.2 s, with the same words and lines."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [
+            (
+                tuple(v * 25.4 / 72 for v in page.get_size()),
+                page.get_textpage().get_text_range().replace("\r\n", "\n"),
+            )
+            for page in document
+        ]
+    finally:
+        document.close()
+
+
 @pytest.fixture(scope="session")
 def shared(tmp_path_factory, worker_id) -> Path:
     """A folder all pytest-xdist workers of this run share (the run's own, without xdist)."""

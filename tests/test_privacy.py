@@ -4,8 +4,8 @@ import re
 
 import duckdb
 import pytest
+from conftest import pdf_pages
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from pipeline.pdf import missing_libraries
 from pipeline.privacy import hide_person_ids, shape_only
@@ -161,9 +161,9 @@ def test_no_cpr_number_in_the_warehouse_the_published_marts_the_report_or_the_lo
     # the report's charts are SVG: their text and coordinates are scanned with the rest
     texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in written}
     if not missing_libraries():  # the PDF's text, page by page (none where it cannot be made)
-        pages = PdfReader(settings.report_pdf_path).pages
+        pages = pdf_pages(settings.report_pdf_path)
         texts |= {
-            f"{settings.report_pdf_path} page {n}": p.extract_text() for n, p in enumerate(pages, 1)
+            f"{settings.report_pdf_path} page {n}": text for n, (_, text) in enumerate(pages, 1)
         }
     for path, text in texts.items():
         match = pattern.search(HASHES.sub("<id>", text))

@@ -28,6 +28,7 @@ import duckdb
 import pytest
 from bs4 import BeautifulSoup
 from chromium import chromium_binary
+from conftest import pdf_pages
 from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, local_zone, read_yaml
@@ -1903,21 +1904,18 @@ def test_a_course_against_the_country_names_the_figure_it_holds_fixed():
 
 
 def test_the_pdf_is_a4_numbered_with_a_contents_page_that_finds_each_section(built):
-    from pypdf import PdfReader
-
     from pipeline.pdf import missing_libraries
 
     if missing_libraries():  # as for chromium: the machine, not the report, lacks them
         pytest.skip(f"no PDF can be made here: the system lacks {missing_libraries()}")
     pdf = built.settings.report_pdf_path
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    reader = PdfReader(pdf)
-    pages = [page.extract_text() for page in reader.pages]
+    sized = pdf_pages(pdf)
+    pages = [text for _, text in sized]
     n = len(pages)
     groups = _seed("focus_areas")
     assert n > len(groups) + 2  # a contents page, the overview, a section per focus area
-    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
-        width, height = (float(v) * 25.4 / 72 for v in page.mediabox.upper_right)
+    for number, ((width, height), text) in enumerate(sized, start=1):
         assert (round(width), round(height)) == (210, 297), number  # A4, in mm
         assert f"Side {number} af {n}" in text, number
     # the contents: the first pages, whose entries end in dot leaders and a page number
