@@ -1980,8 +1980,6 @@ def test_no_two_words_of_the_pdf_overlap_and_no_status_is_parted_from_its_count(
     the printed report lies on another. The check finds such a header in a page made to
     have one. And the legend's last status ended one line, its count began the next: each
     status is printed on one line with its count."""
-    import pypdfium2
-
     from pipeline.pdf import missing_libraries, render_pdf
 
     if missing_libraries():
@@ -1992,11 +1990,7 @@ def test_no_two_words_of_the_pdf_overlap_and_no_status_is_parted_from_its_count(
     legend = [reads(item) for item in soup.select("p.legend > span")]
     verdicts = [r for r in _seed("indicator_statuses") if r["kind"] == "verdict"]
     assert len(legend) == len(verdicts), legend
-    lines = {
-        " ".join(line.split())
-        for p in pypdfium2.PdfDocument(pdf)
-        for line in p.get_textpage().get_text_range().splitlines()
-    }
+    lines = {" ".join(line.split()) for _, text in pdf_pages(pdf) for line in text.splitlines()}
     assert [item for item in legend if not any(item in line for line in lines)] == []
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(
