@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from bs4 import BeautifulSoup
-from openpyxl import load_workbook
+from conftest import sheet_values
 
 import orchestration.project  # noqa: F401  (parses the dbt project when its parse is stale)
 from pipeline import definitions
@@ -191,9 +191,7 @@ def test_an_indicator_computed_another_way_is_not_said_as_the_sources_revision(r
 
     book_path = tmp_path / "book.xlsx"
     build_workbook(data, book_path, datetime.now(local_zone()))
-    workbook = load_workbook(book_path, read_only=True)  # values only: parsed as read
-    header, *book = list(workbook["Revisioner"].iter_rows(values_only=True))
-    workbook.close()
+    header, *book = sheet_values(book_path, "Revisioner")
     remarks = {row[0]: row[header.index("Bemærkning")] for row in book}
     assert remarks["2.3"].startswith("Ny beregning") and remarks["0.1"] is None
 

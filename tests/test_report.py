@@ -28,7 +28,7 @@ import duckdb
 import pytest
 from bs4 import BeautifulSoup
 from chromium import chromium_binary
-from conftest import pdf_pages
+from conftest import pdf_pages, sheet_values
 from openpyxl import load_workbook
 
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SEEDS_DIR, dbt_var, local_zone, read_yaml
@@ -2370,8 +2370,7 @@ def test_the_change_at_the_mix_is_not_computed_across_a_reform_that_redefines_th
         assert text.endswith(
             "ikke opgjort, fordi en reform mellem de to perioder ændrer grupperne."
         )
-    book = load_workbook(built.settings.report_dir / "indikatorer.xlsx", read_only=True)
-    rows = list(book["Overblik"].iter_rows(values_only=True))
+    rows = sheet_values(built.settings.report_dir / "indikatorer.xlsx", "Overblik")
     header = next(r for r in rows if r and "Dens vurdering" in r)
     shown = [dict(zip(header, r, strict=False)) for r in rows if r and r[0] in adjusted]
     assert [r["Dens vurdering"] for r in shown] == ["ikke sammenlignelig"] * len(adjusted)
@@ -2975,14 +2974,8 @@ def test_a_figure_changed_since_the_month_before_s_report_is_said_with_both_valu
         build_workbook(data, book_path, datetime.now(local_zone()))
         soup = read_page(html)
         lines = [p.get_text(" ", strip=True) for p in soup.select("p.revision")]
-        # read-only: the one sheet's values, parsed when read (the whole workbook parsed
-        # was a quarter of this test's time)
-        book = load_workbook(book_path, read_only=True)
-        try:
-            sheet = book["Revisioner"] if "Revisioner" in book.sheetnames else None
-            return lines, list(sheet.iter_rows(min_row=2, values_only=True)) if sheet else []
-        finally:
-            book.close()
+        rows = sheet_values(book_path, "Revisioner")
+        return lines, rows[1:] if rows else []
 
     assert revisions() == [] and published()["revisions_since"] is None  # a first one
     first = published()["published_at"]
