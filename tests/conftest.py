@@ -10,8 +10,10 @@ import hashlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,15 @@ def pdf_pages(path: Path) -> list[tuple[tuple[float, float], str]]:
         ]
     finally:
         document.close()
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A real HTTP server on 127.0.0.1 (a free port), serving in a thread of its own; its
+    `shutdown()` returns within 0.05 s (the standard library's 0.5 s poll interval cost every
+    test that stops a server half a second: 15 s of test_extract's 55)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return httpd
 
 
 @pytest.fixture(scope="session")

@@ -9,18 +9,17 @@ import csv
 import json
 import logging
 import socket
-import threading
 from datetime import date
 from email import message_from_bytes, policy
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import dagster as dg
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import copy_world, use_root
+from conftest import copy_world, serve, use_root
 
 from pipeline.alerts import (
     WEBHOOK_ENV,
@@ -159,8 +158,7 @@ def channels(monkeypatch):
         port = probe.getsockname()[1]
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
-    hook = HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    hook = serve(_Hook)
     _Hook.received.clear()
     monkeypatch.setenv("BKWH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("BKWH_SMTP_PORT", str(port))

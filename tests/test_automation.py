@@ -16,14 +16,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
 import pytest
-from conftest import correct_a_delivery, run_extract_job
+from conftest import correct_a_delivery, run_extract_job, serve
 from test_ingest import CTIME_TICK, _only
 
 from orchestration.definitions import defs
@@ -434,8 +434,7 @@ def test_a_failed_run_writes_an_alert_to_the_log_the_run_and_the_webhook(fresh, 
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
     path = fresh.settings.landing_dir / "statbank" / "AUP02_2024M05.csv"
     path.write_bytes(path.read_bytes().replace(b",", b"."))  # decimal point: refused
-    server = HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(_Hook)
     monkeypatch.setenv(ALERT_WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/alert")
     _Hook.received.clear()
     try:

@@ -18,7 +18,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +28,7 @@ import duckdb
 import httpx
 import pandas as pd
 import pytest
+from conftest import serve
 
 from pipeline import periods
 from pipeline.config import (
@@ -107,13 +107,6 @@ class _Answering(BaseHTTPRequestHandler):
         pass
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
-    """A real HTTP server on 127.0.0.1 (a free port), serving in a thread of its own."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
-
-
 def _url(httpd: ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{httpd.server_address[1]}"
 
@@ -155,7 +148,7 @@ def answering(monkeypatch):
     servers: list[ThreadingHTTPServer] = []
 
     def start(answer: Answer, metadata: bool = True) -> str:
-        httpd = _serve(_Answering)
+        httpd = serve(_Answering)
         httpd.answer = _with_metadata(answer) if metadata else answer
         servers.append(httpd)
         monkeypatch.setenv(ji.URL_ENV, _url(httpd))
@@ -528,7 +521,7 @@ def test_an_answer_that_trickles_in_is_timed_out_as_a_whole_and_retried(tmp_path
     extract waiting for good). One attempt now has a deadline in all; past it the attempt is
     retried, as a time-out is, and the fetch fails naming it. A prompt answer is read
     whole, decoded as it was sent (gzip)."""
-    httpd = _serve(_Trickling)
+    httpd = serve(_Trickling)
     try:
         with http.client(_url(httpd)) as c:
             prompt = http.send(c, c.build_request("GET", "/now"), deadline=1.0)
@@ -724,7 +717,7 @@ def server():
     _Scripted.body = RECORDED.read_bytes()
     _Scripted.script = ["closed", "503", "503", "ok", "ok", "truncated", "401"]
     _Scripted.seen = []
-    httpd = _serve(_Scripted)
+    httpd = serve(_Scripted)
     yield _url(httpd)
     httpd.shutdown()
     httpd.server_close()
