@@ -1039,3 +1039,30 @@ def test_a_year_is_solved_after_the_one_before_and_kept_where_nothing_it_is_solv
     pd.testing.assert_frame_equal(moved, solved(bigger)[0])
     assert (print_of(moved) == print_of(first)).tolist()[:2] == [False, False]
     assert not moved.is_suppressed.any()
+
+
+def test_the_model_s_frames_through_arrow_are_those_duckdb_s_df_gives():
+    """pipeline/frames.py, which int_indicator_suppression reads its cells and its last
+    result with: the same frame as DuckDB's `.df()`, dtype for dtype and value for value,
+    for the column types those tables have (a date, integers with and without NULLs, text
+    with NULLs, booleans, doubles with NULLs and NaN), and for a relation of no rows."""
+    import duckdb
+
+    from pipeline.frames import frame
+
+    query = """
+        select * from (values
+            (date '2025-12-01', 151::integer, 3::integer, 'ind_1', 'køn', 'kvinde',
+             true, 12.5::double, 'wilson'),
+            (date '2024-02-01', 0::integer, null::integer, 'ind_2', 'total', 'total',
+             false, null::double, null),
+            (date '2019-01-01', 165::integer, 7::integer, null, 'alder', '16-29 år',
+             null, 'nan'::double, 'exact')
+        ) t(period, area_code, revision_months, indicator_id, breakdown, breakdown_value,
+            is_hidden, numerator, interval_method)
+    """
+    with duckdb.connect() as con:
+        for sql in (query, f"select * from ({query}) where false"):
+            expected, got = con.sql(sql).df(), frame(con.sql(sql))
+            pd.testing.assert_frame_equal(got, expected, check_dtype=True, check_exact=True)
+    assert str(got.revision_months.dtype) == "int32"  # no rows, so no NULL: as .df() has it

@@ -15,14 +15,16 @@ result (column suppression_fingerprint): a refresh with a new month solves its y
 import duckdb
 import pandas as pd
 
+from pipeline.frames import frame
 from pipeline.suppression import KEY, PERSONS, suppress_by_year
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     small = int(dbt.config.get("small_cell_threshold"))
-    cells = dbt.ref("int_indicator_cells").df()
-    links = dbt.ref("int_disclosure_links").df()
+    # through Arrow (pipeline/frames.py): DuckDB's .df() took 0.65 s of the sample's cells
+    cells = frame(dbt.ref("int_indicator_cells"))
+    links = frame(dbt.ref("int_disclosure_links"))
     hidden, fingerprints = suppress_by_year(cells, small, links, _previous(session, dbt.this))
     cells["is_suppressed"] = hidden
     cells["suppression_fingerprint"] = pd.Series(fingerprints, dtype="string")
@@ -39,6 +41,6 @@ def _previous(session, this):
     or None: not built yet, or by code before the fingerprint."""
     columns = ", ".join([*KEY, "is_suppressed", "suppression_fingerprint"])
     try:
-        return session.sql(f"select {columns} from {this}").df()
+        return frame(session.sql(f"select {columns} from {this}"))
     except (duckdb.CatalogException, duckdb.BinderException):
         return None
