@@ -35,14 +35,16 @@ DBT_CODE = [
     DBT_PROJECT_DIR / "seeds",
     DBT_PROJECT_DIR / "tests",
     # the interval functions the models call (profiles.yml's plugin), the secondary
-    # suppression the Python model int_indicator_suppression runs and the projection
-    # fct_indicator_forecast runs: they shape the marts too (the forecast was missing: a
-    # change of its method kept the stale projection published, helper-114). Every
-    # pipeline module they import is here but pipeline/config.py (the vars it reads are
-    # dbt_project.yml's): tests/test_redefinitions.py walks their imports
+    # suppression the Python model int_indicator_suppression runs (and the frames it reads
+    # its inputs as) and the projection fct_indicator_forecast runs: they shape the marts
+    # too (the forecast was missing: a change of its method kept the stale projection
+    # published, helper-114). Every pipeline module they import is here but
+    # pipeline/config.py (the vars it reads are dbt_project.yml's): tests/test_redefinitions.py
+    # walks their imports
     REPO_ROOT / "pipeline" / "stats.py",
     REPO_ROOT / "pipeline" / "dbt_plugin.py",
     REPO_ROOT / "pipeline" / "suppression.py",
+    REPO_ROOT / "pipeline" / "frames.py",
     REPO_ROOT / "pipeline" / "forecast.py",
     REPO_ROOT / "pipeline" / "blas.py",
 ]
