@@ -6,12 +6,15 @@ dagster-dbt, Great Expectations suites, the Dagster job executed in-process.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -295,6 +298,29 @@ def synced(monkeypatch) -> list[tuple[str, bool]]:
 
     monkeypatch.setattr(os, "fsync", fsync)
     return calls
+
+
+_BLANK: list[Path] = []  # the folder of a new test instance, made once per process
+
+
+@contextmanager
+def blank_instance():
+    """`dg.instance_for_test()` (a new instance, SQLite in a folder of its own), on a copy of
+    the folder of one made once per process: creating an instance's SQLite storage (its
+    schema and migrations) took 0.3-0.4 s each time, the copy and opening it 0.05-0.08 s."""
+    import dagster as dg
+
+    if not _BLANK:
+        template = Path(tempfile.mkdtemp(prefix="dagster-blank-"))
+        with dg.instance_for_test(temp_dir=str(template)):
+            pass
+        atexit.register(shutil.rmtree, template, True)
+        _BLANK.append(template)
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
+        copy = Path(folder) / "instance"
+        shutil.copytree(_BLANK[0], copy)
+        with dg.instance_for_test(temp_dir=str(copy)) as instance:
+            yield instance
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import copy_world, serve, use_root
+from conftest import blank_instance, copy_world, serve, use_root
 
 from pipeline.alerts import (
     WEBHOOK_ENV,
@@ -250,7 +250,7 @@ def test_the_publish_step_alerts_what_changed_since_the_publication_before(
                 "update marts.fct_indicator_status set value = ci_lower - 2, ci_upper = "
                 "ci_lower - 2, ci_lower = ci_lower - 2 where indicator_id = '2.1'"
             )
-        with dg.instance_for_test() as instance:
+        with blank_instance() as instance:
             # the first publish dies once the new publication is swapped in, before its
             # alert: the next one still tells what changed against what was last told
             mp.setenv("BKWH_FAILPOINT", "publish.after_swap:raise")

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 import pytest
-from conftest import correct_a_delivery, run_extract_job, serve
+from conftest import blank_instance, correct_a_delivery, run_extract_job, serve
 from test_ingest import CTIME_TICK, _only
 
 from orchestration.definitions import defs
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.seconds(25)  # ordering only (conftest.py)
 
 def _evaluate_landing_sensor(cursor=None):
     sensor = defs.resolve_sensor_def("landing_files")
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         context = dg.build_sensor_context(instance=instance, cursor=cursor)
         result = sensor(context)
         return result, context.cursor
@@ -123,7 +123,7 @@ def test_landing_sensor_fires_once_per_new_or_changed_file(fresh, monkeypatch):
 
 def _evaluate_monthly_schedule(when: datetime):
     schedule = defs.resolve_schedule_def("monthly_refresh")
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         context = dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=when,
@@ -222,7 +222,7 @@ def test_a_refresh_follows_a_successful_extract_that_landed_new_files(fresh, mon
     sensor = defs.resolve_sensor_def("refresh_after_extract")
     assert sensor.job_name == "refresh"
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         extract, request = _after_extract(instance)
         assert isinstance(request, dg.RunRequest), request
         assert request.run_key == f"after-extract-{extract.run_id}"
@@ -249,7 +249,7 @@ def test_extracts_materialised_from_the_ui_start_a_refresh_and_other_runs_do_not
     fetches = [
         k for k in job.asset_layer.selected_asset_keys if k.path[:2] == ["extract", "jobindsats"]
     ]
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
         assert first.run_requests == []  # the first tick only places its cursor
         other = job.execute_in_process(
@@ -276,7 +276,7 @@ def test_an_extract_that_landed_nothing_new_starts_no_refresh(rebuilt, monkeypat
     monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
     rebuilt.settings.analytics_path.unlink()
     assert not plan_refresh(rebuilt.settings).nothing_to_do
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         extract, skipped = _after_extract(instance)
     assert isinstance(skipped, dg.SkipReason), skipped
     assert skipped.skip_message == (
@@ -289,7 +289,7 @@ def test_the_extract_job_skips_jobindsats_without_a_key_and_the_schedule_s_run_f
 ):
     monkeypatch.delenv("JOBINDSATS_API_KEY", raising=False)
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         result = run_extract_job("2026M10", instance)
         assert result.success  # skipped, not failed
         assert result.get_asset_materialization_events() == []
@@ -322,7 +322,7 @@ def test_monthly_extract_asks_for_the_month_before_an_hour_before_the_refresh():
     extract = schedule.cron_schedule.split()
     assert extract[2:] == refresh[2:]
     assert (int(extract[1]), int(extract[0])) < (int(refresh[1]), int(refresh[0]))
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         context = dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=datetime(2026, 11, 15, 5, tzinfo=ZoneInfo(conf["timezone"])),
@@ -383,7 +383,7 @@ def test_a_source_that_stops_delivering_is_told_once_per_late_delivery(fresh):
     (fresh.settings.landing_dir / SAMPLE_MARKER).unlink()  # not the sample: judged
 
     def tick(cursor):
-        with dg.instance_for_test() as instance:
+        with blank_instance() as instance:
             context = dg.build_sensor_context(instance=instance, cursor=cursor)
             return sensor(context), context.cursor
 
@@ -438,7 +438,7 @@ def test_a_failed_run_writes_an_alert_to_the_log_the_run_and_the_webhook(fresh, 
     monkeypatch.setenv(ALERT_WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/alert")
     _Hook.received.clear()
     try:
-        with dg.instance_for_test() as instance:
+        with blank_instance() as instance:
             result = _run_statbank_ingest(instance)
             assert not result.success
             events = result.all_events
@@ -553,7 +553,7 @@ def test_a_locked_warehouse_is_retried_with_backoff(fresh, monkeypatch):
         holder.stdin.flush()
 
     stop = threading.Event()
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         releaser = threading.Thread(target=release_on_the_first_retry, args=(instance, stop))
         releaser.start()
         try:
@@ -584,7 +584,7 @@ def test_a_warehouse_locked_past_the_retries_fails_saying_what_holds_it(fresh, m
     _only(fresh, "statbank", {"AUP02_2024M05.csv"})
     holder = _holding(fresh.settings.warehouse_path)
     try:
-        with dg.instance_for_test() as instance:
+        with blank_instance() as instance:
             result = _run_statbank_ingest(instance)
     finally:
         holder.stdin.write("release\n")
@@ -616,7 +616,7 @@ def test_a_month_loads_alone_and_a_backfill_loads_a_range(fresh):
     _only(fresh, "case_system", set(files))
     job = defs.resolve_job_def("refresh")
     keys = [raw_key(s.raw_table) for s in load_specs() if s.source == "case_system"]
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         one = job.execute_in_process(
             instance=instance, asset_selection=keys, partition_key="2024-04-01"
         )

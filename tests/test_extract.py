@@ -28,7 +28,7 @@ import duckdb
 import httpx
 import pandas as pd
 import pytest
-from conftest import serve
+from conftest import blank_instance, run_extract_job, serve
 
 from pipeline import periods
 from pipeline.config import (
@@ -1279,15 +1279,12 @@ def test_the_extract_job_materialises_every_table_it_can_and_fails_naming_the_re
     """The monthly extract job (Dagster, in process, to 2026M11) against a Jobindsats that
     answers only y30r21: y30r21 is materialised and lands, and the step fails once at the
     end, naming every other table with what the service said."""
-    import dagster as dg
-    from conftest import run_extract_job
-
     seen: list[httpx.Request] = []
     answering(_y30r21_answer(seen))
     # y30r21 has its rolling year to June in landing: the year to September is asked
     _landed(tmp_path / "landing", "y30r21_2026QMAT02.json")
     monkeypatch.setenv("BKWH_LANDING_DIR", str(tmp_path / "landing"))
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         result = run_extract_job("2026M11", instance)
     assert not result.success
     materialised = [e.asset_key.path[-1] for e in result.get_asset_materialization_events()]

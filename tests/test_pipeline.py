@@ -9,7 +9,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LAST_PERIOD, NEXT_PERIOD, WORLD, run_dbt, run_refresh_job, sha256
+from conftest import (
+    LAST_PERIOD,
+    NEXT_PERIOD,
+    WORLD,
+    blank_instance,
+    run_dbt,
+    run_refresh_job,
+    sha256,
+)
 from disclosure import audit
 
 from pipeline import stats
@@ -1107,7 +1115,6 @@ def test_a_source_refresh_after_a_change_of_the_dbt_code_builds_all_of_it(tmp_pa
     materialises part of the dbt assets then (as the UI can) fails at once, saying why,
     before dbt runs: a model left out was built by earlier code and may read raw columns
     that are gone (helper-92: the registers' staging views read `_delivery_key`)."""
-    import dagster as dg
 
     from orchestration.definitions import defs
     from orchestration.defs.transform.assets import warehouse_dbt_assets
@@ -1125,7 +1132,7 @@ def test_a_source_refresh_after_a_change_of_the_dbt_code_builds_all_of_it(tmp_pa
 
     # never built (as after a change of the dbt code): every dbt asset
     assert dbt_keys <= set(source_selection(settings, "statbank", graph))
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         part = defs.resolve_job_def("refresh").execute_in_process(
             instance=instance, asset_selection=[registers], raise_on_error=False
         )

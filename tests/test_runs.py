@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from conftest import blank_instance
 from processes import BKWH
 
 from orchestration.lib.runs import is_dead, run_state
@@ -46,7 +47,7 @@ def steps_in_processes() -> dg.JobDefinition:
 
 
 def test_a_run_s_process_is_its_run_worker_not_the_process_of_its_latest_step():
-    with dg.instance_for_test() as instance:
+    with blank_instance() as instance:
         result = dg.execute_job(
             dg.build_reconstructable_job(
                 "test_runs",
