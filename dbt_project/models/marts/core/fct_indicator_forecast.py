@@ -17,6 +17,7 @@ fct_indicator_outlook."""
 import pandas as pd
 
 from pipeline.forecast import forecast_indicators
+from pipeline.frames import frame
 
 
 def model(dbt, session):
@@ -24,16 +25,15 @@ def model(dbt, session):
     home = int(dbt.config.get("home_municipality"))
     alpha = float(dbt.config.get("interval_alpha"))
     horizon = int(dbt.config.get("projection_horizon_months"))
-    status = dbt.ref("fct_indicator_status").df()
+    status = frame(dbt.ref("fct_indicator_status"))
     # the home municipality's totals, selected in DuckDB: the whole table (every area) took
     # 0.8 s into pandas at 30 M person-weeks, the totals 0.01 s
-    values = (
+    values = frame(
         dbt.ref("fct_indicator_values")
         .filter(
             f"area_code = {home} and breakdown = 'total' "
             "and period_type in ('month', 'rolling_year')"
         )
-        .df()
     )
 
     # indicators with a goal and a direction, and a target or a comparator value in their
