@@ -1,7 +1,6 @@
 """The dbt project as assets: `dbt build` (models, seeds, data and unit tests), streamed."""
 
 import csv
-import importlib.metadata
 import json
 import logging
 import os
@@ -9,18 +8,17 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Mapping
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from packaging import version
 
 from orchestration.lib.failures import said_of_failure
 from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
-from orchestration.project import dbt_project
+from orchestration.project import LeanDbtCli, dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
 from pipeline.failpoints import failpoint
@@ -253,19 +251,9 @@ def prune_build_folders(current: Path, keep: int = KEEP_BUILD_FOLDERS) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-class WarehouseDbtCli(DbtCliResource):
-    """dagster-dbt, before each dbt command, runs `dbt --version` (3-4 s: dbt's start-up) and
-    opens dbt's adapter in this process (about 5 s of imports) only to fetch column metadata
-    and row counts, which this project does not ask for. The version is read from the
-    installed package instead (the dbt beside this interpreter, `dbt_executable`), and no
-    adapter is opened. The dbt command itself runs as before, as a subprocess."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
+class WarehouseDbtCli(LeanDbtCli):
+    """The refresh's dbt command: `LeanDbtCli` (orchestration/project.py), run as
+    `bkwh-dbt` (below)."""
 
     def cli(self, *args, **kwargs):
         """The command, as `bkwh-dbt` (below), told which process starts it: this one."""
