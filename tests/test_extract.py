@@ -715,7 +715,9 @@ class _Scripted(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     _Scripted.body = RECORDED.read_bytes()
-    _Scripted.script = ["closed", "503", "503", "ok", "ok", "truncated", "401"]
+    # one retry of each kind: the command really waits (1 s, then 2 s; a second 503 waited
+    # 4 s more). The waits themselves are the in-process tests' (the clock theirs, above)
+    _Scripted.script = ["closed", "503", "ok", "ok", "truncated", "401"]
     _Scripted.seen = []
     httpd = serve(_Scripted)
     yield _url(httpd)
@@ -743,9 +745,9 @@ def test_the_command_against_a_real_server_retries_refuses_a_cut_body_and_a_bad_
     first = _bkwh([*args, "--period", "latest:14"], landing, env)
     assert first.returncode == 0, first.stderr
     assert "y25i09: 14 rows into 14 file(s)" in first.stdout
-    assert first.stderr.count("HTTP 503") == 2  # every retry was logged
+    assert first.stderr.count("HTTP 503") == 1  # every retry was logged
     assert first.stderr.count("without sending a response") == 1
-    assert len(_Scripted.seen) == 5  # three retried, then the country and the municipalities
+    assert len(_Scripted.seen) == 4  # two retried, then the country and the municipalities
     assert all(auth == f"Bearer {KEY}" for _, auth in _Scripted.seen)
     assert _Scripted.seen[0][0].startswith("/v3/data/y25i09?")
     before = _landing_files(landing)
@@ -758,14 +760,14 @@ def test_the_command_against_a_real_server_retries_refuses_a_cut_body_and_a_bad_
     assert cut.returncode == 2
     assert "the response was cut off before its end" in cut.stderr, cut.stderr
     assert "nothing was written" in cut.stderr
-    assert _landing_files(landing) == before and len(_Scripted.seen) == 6  # not retried
+    assert _landing_files(landing) == before and len(_Scripted.seen) == 5  # not retried
 
     refused = _bkwh([*args, "--period", "2026M08"], landing, env)
     assert refused.returncode == 2
     assert "HTTP 401, application/json" in refused.stderr
     assert """'{"cause": "scripted 401"}': the service refused the key""" in refused.stderr
     assert "check JOBINDSATS_API_KEY" in refused.stderr
-    assert _landing_files(landing) == before and len(_Scripted.seen) == 7
+    assert _landing_files(landing) == before and len(_Scripted.seen) == 6
 
 
 def test_without_a_key_the_command_says_how_to_get_one_and_writes_nothing(tmp_path):
