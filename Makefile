@@ -34,8 +34,13 @@ run: install .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/bkwh run
 
 ## make test: the test suite (real DuckDB files, real dbt, real GX, Dagster in-process)
+# Its temporary folder (every test world's warehouse, landing, logs and copies: 3 GB written
+# in a run, 0.7 GB left at its end) on /dev/shm, a tmpfs, where the machine has one: on
+# this machine's disk the kernel's share of the suite's CPU was 62 s, on /dev/shm 42 s.
+# Elsewhere the system's own.
 test: install
-	env -u DAGSTER_HOME $(VENV)/bin/pytest
+	tmp=$${TMPDIR:-/tmp}; if [ -d /dev/shm ] && [ -w /dev/shm ]; then tmp=/dev/shm; fi; \
+	env -u DAGSTER_HOME TMPDIR=$$tmp $(VENV)/bin/pytest
 
 ## make dev: the Dagster UI on http://127.0.0.1:3000
 dev: install .dagster_home/dagster.yaml
