@@ -1334,13 +1334,14 @@ def test_the_report_renders_in_headless_chromium(built, chromium, tmp_path):
     assert charts and all(c.select("path") for c in charts)  # drawn, not just placeholders
     assert len(charts) == len(BeautifulSoup(report.read_text(), "html.parser").select(".chart"))
 
-    shot = built.settings.report_dir / "index.png"
+    # written beside the test, not into the shared world, which every test only reads
+    shot = tmp_path / "index.png"
     done = _chromium(
         chromium, tmp_path, "--window-size=1240,1754", f"--screenshot={shot}", report.as_uri()
     )
     assert done.returncode == 0 and shot.stat().st_size > 50_000, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    pdf = built.settings.report_dir / "index.pdf"
+    pdf = tmp_path / "index.pdf"
     printed = _chromium(
         chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()
     )
