@@ -7,6 +7,7 @@ dagster-dbt, Great Expectations suites, the Dagster job executed in-process.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import os
 import shutil
@@ -300,7 +301,16 @@ def synced(monkeypatch) -> list[tuple[str, bool]]:
     return calls
 
 
-_BLANK: list[Path] = []  # the folder of a new test instance, made once per process
+@functools.cache
+def _blank_template() -> Path:
+    """The folder of a new test instance, made once per process (removed at its exit)."""
+    import dagster as dg
+
+    template = Path(tempfile.mkdtemp(prefix="dagster-blank-"))
+    with dg.instance_for_test(temp_dir=str(template)):
+        pass
+    atexit.register(shutil.rmtree, template, True)
+    return template
 
 
 @contextmanager
@@ -310,15 +320,9 @@ def blank_instance():
     schema and migrations) took 0.3-0.4 s each time, the copy and opening it 0.05-0.08 s."""
     import dagster as dg
 
-    if not _BLANK:
-        template = Path(tempfile.mkdtemp(prefix="dagster-blank-"))
-        with dg.instance_for_test(temp_dir=str(template)):
-            pass
-        atexit.register(shutil.rmtree, template, True)
-        _BLANK.append(template)
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         copy = Path(folder) / "instance"
-        shutil.copytree(_BLANK[0], copy)
+        shutil.copytree(_blank_template(), copy)
         with dg.instance_for_test(temp_dir=str(copy)) as instance:
             yield instance
 
