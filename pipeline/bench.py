@@ -35,6 +35,7 @@ import psutil
 from pipeline import periods
 from pipeline.config import DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_MARKER, Settings, dbt_executable
 from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
+from pipeline.dbt_timing import dbt_timings
 from pipeline.state import (
     finish_attempt,
     generator_fingerprint,
@@ -97,23 +98,6 @@ def timed(name: str, fn: Callable[[], object]) -> tuple[Stage, object]:
     stage = Stage(name, seconds, mem.peak / 2**20)
     print(f"  {name:<12} {seconds:>8.2f} s {stage.peak_mb:>8.0f} MB", flush=True)
     return stage, result
-
-
-def dbt_timings(run_results: Path, slowest: int = 6) -> str:
-    """Where a dbt build's time went, from its run_results.json: dbt's own elapsed time, the
-    nodes' summed time (they run on the profile's threads), the data tests' share of it, and
-    the slowest nodes."""
-    results = json.loads(run_results.read_text(encoding="utf-8"))
-    nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
-    summed = sum(r["execution_time"] for r in nodes)
-    tests = sum(r["execution_time"] for r in nodes if r["unique_id"].startswith("test."))
-    top = ", ".join(
-        f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}" for r in nodes[:slowest]
-    )
-    return (
-        f"    dbt: {results['elapsed_time']:.1f} s elapsed, {summed:.1f} s in {len(nodes)} "
-        f"nodes (data tests {tests:.1f} s); slowest: {top}"
-    )
 
 
 def last_month_files(landing: Path, month: str) -> list[Path]:

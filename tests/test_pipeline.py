@@ -1,10 +1,11 @@
 """The whole refresh on a small world: what gets published, and what a failure leaves alone."""
 
 import csv
+import itertools
 import json
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,7 @@ from pipeline.config import (
     read_yaml,
     sources_config,
 )
+from pipeline.dbt_timing import build_parents, critical_path, dbt_timings
 from pipeline.publish import column_description, model_docs
 from pipeline.state import record_attempt, unfinished_build
 from pipeline.suppression import KEY
@@ -744,6 +746,45 @@ def _tiny_project(tmp_path: Path, macro: str, project_yml: str = "") -> tuple:
         )
 
     return seed, view, warehouse, invoke
+
+
+def test_the_critical_path_is_a_chain_of_nodes_the_build_ran_one_after_another(built):
+    """pipeline/dbt_timing.py on the world's own refresh build (its run_results.json and
+    manifest.json): no node started before a node it waits for had ended (build_parents:
+    what it depends on, and the data tests of its ancestors, as dbt schedules a build), the
+    critical path's nodes ran one after another, and the chain took no longer than the
+    build."""
+    results_path = max(
+        (built.root / "dbt_target").rglob("run_results.json"), key=lambda p: p.stat().st_mtime
+    )
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    manifest = json.loads(results_path.with_name("manifest.json").read_text(encoding="utf-8"))
+    spans = {
+        r["unique_id"]: (
+            datetime.fromisoformat(r["timing"][0]["started_at"]),
+            datetime.fromisoformat(r["timing"][-1]["completed_at"]),
+        )
+        for r in results["results"]
+        if r["timing"]
+    }
+    parents = build_parents(manifest)
+    waited = [(node, parent) for node in spans for parent in parents[node] if parent in spans]
+    # the rule holds for the tests' edges too, which are most of them
+    tests = sum(manifest["nodes"][p]["resource_type"] == "test" for _, p in waited)
+    assert tests >= 100, tests
+    assert [(n, p) for n, p in waited if spans[n][0] < spans[p][1]] == []
+    chain = critical_path(results, manifest)
+    assert len(chain) >= 5 and chain[0][0] in spans
+    for (before, _), (after, _) in itertools.pairwise(chain):
+        assert before in parents[after]
+        assert spans[after][0] >= spans[before][1]
+    seconds = sum(t for _, t in chain)
+    assert 0 < seconds <= results["elapsed_time"]
+    said = dbt_timings(results_path)
+    assert f"dbt critical path: {seconds:.1f} s in {len(chain)} nodes" in said, said
+    # no chain is longer: none of two nodes, the one waiting for the other
+    took = {r["unique_id"]: r["execution_time"] for r in results["results"]}
+    assert max(took[n] + took[p] for n, p in waited) <= seconds
 
 
 def test_a_view_or_seed_is_built_again_only_when_its_definition_changed(tmp_path):
