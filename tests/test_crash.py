@@ -109,6 +109,10 @@ def test_a_refresh_killed_in_any_step_is_recovered_by_the_next_run(
     # the full logs hold dbt's own lines, without its terminal colour codes
     full_logs = [p.read_text(encoding="utf-8") for p in rebuilt.settings.log_dir.glob("refresh-*")]
     assert any("PASS=" in text for text in full_logs)
+    # and where the passing build's time went (pipeline/dbt_timing.py), which the console
+    # does not show
+    assert any("dbt critical path:" in text for text in full_logs)
+    assert "dbt critical path:" not in log.read_text()
     assert not any("\x1b[" in text for text in full_logs)
     # each killed run was told when the next run marked it failed
     alerts = (rebuilt.settings.log_dir / "alerts.log").read_text().splitlines()

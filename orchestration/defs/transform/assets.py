@@ -21,6 +21,7 @@ from orchestration.lib.warehouse import WAREHOUSE_POOL, retry_when_locked
 from orchestration.project import LeanDbtCli, dbt_project
 from pipeline.config import SEEDS_DIR, Settings, dbt_executable
 from pipeline.dbt_plan import BUILD_ARGS, unchanged_nodes
+from pipeline.dbt_timing import dbt_timings
 from pipeline.failpoints import failpoint
 from pipeline.files import write_atomic
 from pipeline.lifetime import PARENT_ENV
@@ -33,6 +34,7 @@ from pipeline.state import (
 )
 
 progress = logging.getLogger("bkwh.progress")
+log = logging.getLogger(__name__)
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -142,6 +144,7 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
                 if record_dbt_build(con, selected, project) or passed_before:
                     finish_attempt(con)
             progress.info(f"dbt build: {summary}, {time.perf_counter() - started:.1f} s")
+            _log_timings(Path(invocation.target_path))
             return
         failed = _failures(invocation)
         for line in failed:
@@ -160,6 +163,15 @@ def _results(invocation) -> list[dict[str, Any]]:
     except ValueError as e:  # half written (orjson's JSONDecodeError is a ValueError)
         progress.warning(f"dbt's run_results.json cannot be read ({e}): no node results")
         return []
+
+
+def _log_timings(target: Path) -> None:
+    """Where the passing build's time went (pipeline/dbt_timing.py), to the full log only: a
+    diagnosis, which fails nothing when dbt's artifacts cannot be read."""
+    try:
+        log.info("dbt build timings:\n%s", dbt_timings(target / "run_results.json"))
+    except (OSError, ValueError, KeyError) as e:  # ValueError: a half-written file
+        log.warning(f"dbt build timings: dbt's artifacts in {target} cannot be read ({e})")
 
 
 def _summarise(invocation) -> str:
