@@ -62,6 +62,11 @@ them, in model int_disclosure_links: see the last item):
   remainders (find_relations on the cells alone) the shortfall is a bound, a sum at most a
   cell, which the linear programmes hold as an inequality.
 
+A hidden row is there: where its table makes no row of 0 (5.1 and 5.2 make a row only for
+a target group and origin with fuldtidspersoner), a reader knows its count is above 0, and
+the programmes take it so (present_means_positive): hidden cells whose sum is known to be
+exactly 5 are then each under 5 (helper-120, December 2026).
+
 Counts of events (1.2's offers, 5.3's spells, 5.6's sanctions) carry the persons behind them
 (int_indicator_cells: numerator_persons, denominator_persons, complement_persons; macro
 events_columns): a cell is small where its count is or where the persons behind it are
@@ -97,6 +102,9 @@ SYSTEM = ["period", "period_type", "area_code"]
 COMBINED = " og "
 COMPARED = "herkomst"  # the dimension every comparison row compares (5.0-5.6: origin)
 TOLERANCE = float(dbt_var("small_cell_tolerance"))  # as macro is_small_cell's band
+# the least a count a reader knows to be above 0 is taken to be (present_means_positive):
+# above the tolerance within which a count is 0, and nothing a count could not be
+ABOVE_ZERO = 10 * TOLERANCE
 LP_UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 # the decimals a count is taken to (suppress): well below the small-cell tolerance (a
 # fuldtidsperson's week is 0.2 or 0.25), well above the noise of a sum of doubles
@@ -129,6 +137,28 @@ def is_small_sql(expression: str, small: int) -> str:
     """is_small's band as a DuckDB condition on `expression` (false where it is NULL), for
     SQL outside dbt (publish: a revision's change of a count)."""
     return f"coalesce({expression} > {TOLERANCE} and {expression} < {small - TOLERANCE}, false)"
+
+
+def present_means_positive(frame: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """Per cell and quantity (numerator, denominator: columns 0 and 1 of `values`), whether
+    a reader knows it to be above 0 because the cell is there at all: its table (an
+    indicator's breakdown, `frame.table` of _prepare) has no row holding 0 of it, so the
+    table makes its rows from what it counts, and a row, hidden or not, counts something.
+    5.1 makes its target-group cells from the fuldtidspersoner it finds (the sample's 3,034
+    hold no 0, and 386 of the combinations have no row): helper-120 held a hidden one
+    between 0 and 2 through 0.2, 2.5 and 5.1, which counts never below 0 alone leave free.
+    A link's remainder (is_virtual) is no table's row. Taken from the true counts of the
+    cells given (one calendar year's, in suppress_by_year): where a table's shown rows hold
+    no 0 and a hidden one does, a reader's inference is wrong there, and nothing follows."""
+    table = frame.table.to_numpy()
+    real = ~frame.is_virtual.to_numpy(dtype=bool)
+    positive = np.zeros((len(frame), 2), dtype=bool)
+    for q in (0, 1):
+        column = frame[("numerator", "denominator")[q]].to_numpy(dtype="float64")
+        counted = real & ~np.isnan(column)
+        with_zero = np.unique(table[counted & (np.abs(values[:, q]) <= TOLERANCE)])
+        positive[:, q] = counted & ~np.isin(table, with_zero)
+    return positive
 
 
 def persons_behind(cells: pd.DataFrame, values: np.ndarray) -> np.ndarray:
@@ -954,6 +984,7 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     hidden |= share & is_sensitive(values[:, 2], persons[:, 2], small)
 
     frame = _prepare(cells)
+    positive = present_means_positive(frame, values)
     relations = find_relations(cells, frame, links)
     # the relations each cell belongs to, as parent or child
     owner = np.concatenate(
@@ -1105,12 +1136,16 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
         bounds_of.setdefault(at, []).append(j)
     in_bound = np.zeros(len(cells), dtype=bool)
     in_bound[np.concatenate([bounds.parent, bounds.children])] = True
+    # a cell a reader knows to be above 0 (present_means_positive): in one relation alone,
+    # hidden with others whose sum is small exactly, each is held below small (5 = 2 + 3,
+    # neither 0: each under 5), which only the programmes see
+    known = positive.any(axis=1) & (np.bincount(member, minlength=len(cells)) >= 1)
     free_before: set[tuple[int, int]] = set()
     touched = np.ones(len(cells), dtype=bool)
 
     while True:
         before = hidden.copy()
-        linked = hidden & ((np.bincount(member, minlength=len(cells)) >= 2) | in_bound)
+        linked = hidden & ((np.bincount(member, minlength=len(cells)) >= 2) | in_bound | known)
         linked &= np.isin(system, np.unique(system[touched]))
         for at, found in _systems_of(relations, system, linked):
             for cell in _determined_small(
@@ -1122,6 +1157,7 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
                 small,
                 bounds_of.get(at, []),
                 free_before,
+                positive,
             ):
                 neighbours = nearest_shown(cell)
                 if len(neighbours):
@@ -1173,7 +1209,7 @@ def _systems_of(relations: Relations, system: np.ndarray, cells: np.ndarray):
 
 
 def _determined_small(
-    ids, relations, hidden, quantities, share, small, bound_ids, free_before
+    ids, relations, hidden, quantities, share, small, bound_ids, free_before, positive=None
 ) -> list[int]:
     """The hidden cells whose numerator, denominator or complement the relations `ids`
     (of one period and area) determine from the shown cells, or together with the bounds
@@ -1186,7 +1222,8 @@ def _determined_small(
     cells only turns shown values into unknowns, so every point the published cells allowed
     before they still allow, and what was free stays free without its programmes again (a
     newly included relation holds only newly hidden cells: a hidden cell in two relations
-    or more brings all of them in at once)."""
+    or more brings all of them in at once). `positive` (present_means_positive; none: every
+    count may be 0) says which cells' quantities a reader knows to be above 0."""
     from scipy.linalg import null_space
 
     values, persons = quantities
@@ -1289,7 +1326,14 @@ def _determined_small(
         candidates = np.flatnonzero(small_values & ~fixed)
         candidates = np.array([k for k in candidates if kinds[k] not in free_before], dtype=int)
         if len(candidates):
-            held = _bounded_small(matrix, truth, below, vectors[candidates], small, bounds)
+            above_zero = (
+                positive[unknown_cells, unknown_quantities]
+                if positive is not None
+                else np.zeros(len(unknowns), dtype=bool)
+            )
+            held = _bounded_small(
+                matrix, truth, below, vectors[candidates], small, bounds, above_zero
+            )
             found[candidates] = held
             free_before.update(kinds[k] for k in candidates[~held])
     return sorted(set(cells[found].tolist()) | rest_small)
@@ -1418,20 +1462,74 @@ def _known_sums_small(ids, relations: Relations, hidden, quantities, small, is_d
     return found
 
 
-def _bounded_small(matrix, truth, below, vectors, small, bounds) -> np.ndarray:
+class _Programme:
+    """One linear programme's constraints (equations `a_eq x = b_eq`, inequalities
+    `a_ub x <= b_ub`, each unknown at least its `lower`), solved for one objective after
+    another, each from where the last ended, by HiGHS as scipy ships it (the solver
+    scipy.optimize.linprog calls: linprog converts the matrices anew at every call, about
+    two thirds of its time here; tests/disclosure.py's audit solves its programmes so too).
+    `minimum(cost)` is (LP status as linprog's: 0 solved, LP_UNBOUNDED, else 4; the point)."""
+
+    def __init__(self, a_eq, b_eq, a_ub, b_ub, lower: np.ndarray):
+        from scipy.optimize._highspy import _core
+        from scipy.sparse import csc_matrix
+
+        self._core = _core
+        columns = len(lower)
+        parts, row_lower, row_upper = [], [], []
+        if a_eq is not None:
+            parts.append(np.asarray(a_eq, dtype="float64"))
+            row_lower.append(b_eq)
+            row_upper.append(b_eq)
+        if a_ub is not None:
+            parts.append(np.asarray(a_ub, dtype="float64"))
+            row_lower.append(np.full(len(b_ub), -_core.kHighsInf))
+            row_upper.append(b_ub)
+        stacked = np.vstack(parts) if parts else np.zeros((0, columns))
+        matrix = csc_matrix(stacked)
+        lp = _core.HighsLp()
+        lp.num_col_, lp.num_row_ = columns, matrix.shape[0]
+        lp.col_cost_ = np.zeros(columns)
+        lp.col_lower_ = np.asarray(lower, dtype=np.float64)
+        lp.col_upper_ = np.full(columns, _core.kHighsInf)
+        lp.row_lower_ = np.concatenate(row_lower) if row_lower else np.zeros(0)
+        lp.row_upper_ = np.concatenate(row_upper) if row_upper else np.zeros(0)
+        lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = columns, matrix.shape[0]
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(np.float64)
+        self._highs = _core._Highs()
+        self._highs.setOptionValue("output_flag", False)
+        self._highs.passModel(lp)
+        self._columns = np.arange(columns, dtype=np.int32)
+
+    def minimum(self, cost: np.ndarray) -> tuple[int, np.ndarray | None]:
+        highs, core = self._highs, self._core
+        highs.changeColsCost(len(cost), self._columns, np.asarray(cost, dtype=np.float64))
+        highs.run()
+        status = highs.getModelStatus()
+        if status == core.HighsModelStatus.kOptimal:
+            return 0, np.asarray(highs.getSolution().col_value)
+        if status == core.HighsModelStatus.kUnbounded:
+            return LP_UNBOUNDED, None
+        return 4, None
+
+
+def _bounded_small(matrix, truth, below, vectors, small, bounds, above_zero=None) -> np.ndarray:
     """Which of `vectors` (each a hidden quantity, as a combination of the unknowns) the
     equations `matrix` (true solution `truth`) hold between 0 and small without fixing them:
     with the unknowns never negative, a share's numerator never above its denominator
     (`below`: pairs of columns), and the declared bounds (`bounds`: rows `a` and limits `b`,
-    a @ x <= b), the least a quantity can be is above 0 and the most below small. An
+    a @ x <= b), and the unknowns a present row shows to be above 0 (`above_zero`: at least
+    ABOVE_ZERO), the least a quantity can be is above 0 and the most below small. An
     attacker solves two linear programmes per cell for that (Hundepool et al., "Statistical
     Disclosure Control", Wiley 2012, ch. 4.3: the audit by linear programming); equations
     alone miss it (5.6 in a review: a shown 'dansk og vestlig' equal to its shown target
     groups makes the hidden ones 0, their parts 0 in turn, and leaves 'vestlig / B' = 1
     sanction)."""
-    from scipy.optimize import linprog
-
     rhs = matrix @ truth
+    above = np.zeros(len(truth), dtype=bool) if above_zero is None else np.asarray(above_zero)
     upper = np.zeros((len(below), len(truth)))
     for row, (numerator, denominator) in enumerate(below):
         upper[row, numerator], upper[row, denominator] = 1.0, -1.0
@@ -1439,14 +1537,13 @@ def _bounded_small(matrix, truth, below, vectors, small, bounds) -> np.ndarray:
     if len(bounds[0]):
         upper = np.vstack([upper, bounds[0]])
         limits = np.concatenate([limits, bounds[1]])
-    options = {
-        "A_eq": matrix if len(matrix) else None,
-        "b_eq": rhs if len(matrix) else None,
-        "A_ub": upper if len(limits) else None,
-        "b_ub": limits if len(limits) else None,
-        "bounds": (0, None),
-        "method": "highs",
-    }
+    programme = _Programme(
+        matrix if len(matrix) else None,
+        rhs if len(matrix) else None,
+        upper if len(limits) else None,
+        limits if len(limits) else None,
+        np.where(above, ABOVE_ZERO, 0.0),
+    )
     # Each programme's optimum is a point the published cells allow: every quantity it puts
     # at 0 or at small or more is not held in between, and needs no programme of its own.
     undecided = np.ones(len(vectors), dtype=bool)
@@ -1456,23 +1553,31 @@ def _bounded_small(matrix, truth, below, vectors, small, bounds) -> np.ndarray:
         at = vectors @ point
         undecided[(at <= TOLERANCE) | (at >= small - TOLERANCE)] = False
 
-    # one programme puts most of them at 0 together
-    least_of_all = linprog(vectors.sum(axis=0), **options)
-    if least_of_all.status == 0:
-        witness(least_of_all.x)
+    # one programme puts most of them at 0 together, and one most of them high
+    status, point = programme.minimum(vectors.sum(axis=0))
+    if status == 0:
+        witness(point)
+    if undecided.any():
+        status, point = programme.minimum(-vectors[undecided].sum(axis=0))
+        if status == 0:
+            witness(point)
+    # a quantity that is one unknown a present row shows above 0 is never at 0: only its
+    # most can free it (a programme for its least would be one per cell for nothing)
+    single = (np.abs(vectors) > 0).sum(axis=1) == 1
+    never_zero = single & (vectors[:, above].sum(axis=1) > 0) if above.any() else single & False
     for k in range(len(vectors)):
         if not undecided[k]:
             continue
-        most = linprog(-vectors[k], **options)
-        if most.status == LP_UNBOUNDED:  # it can be as large as one likes
+        status, point = programme.minimum(-vectors[k])
+        if status == LP_UNBOUNDED:  # it can be as large as one likes
             undecided[k] = False
             continue
-        if most.status == 0:
-            witness(most.x)
-        if undecided[k] and most.status == 0:
-            least = linprog(vectors[k], **options)
-            if least.status == 0:
-                witness(least.x)
+        if status == 0:
+            witness(point)
+        if undecided[k] and status == 0 and not never_zero[k]:
+            least, point = programme.minimum(vectors[k])
+            if least == 0:
+                witness(point)
         # held between 0 and small, or not known to be free (a programme that did not
         # solve, which the true values make impossible but for rounding): hidden
         held[k] = undecided[k]

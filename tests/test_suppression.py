@@ -668,6 +668,39 @@ def test_a_benefit_group_that_bounds_its_target_groups_protects_them():
     assert not protected.is_suppressed[protected.indicator_id == "0.2"].any()
 
 
+def test_a_hidden_row_of_a_table_that_makes_no_row_of_0_is_above_0_to_a_reader():
+    """5.1 makes a row only for a target group and origin that has fuldtidspersoner (the
+    sample's 3,034 cells hold no 0; 386 combinations have no row), so a hidden row tells a
+    reader its count is above 0. 0.2's jobafklaring (21) less 5.1's shown 'dansk' (16) leaves
+    'vestlig' and 'ikke-vestlig' 5 together: with counts that may be 0, each may be 5, and
+    nothing is given away; with both above 0, each is below 5, a small count (helper-120,
+    December 2026: 0.2, 2.5 and 5.1's January cells, each sum exactly 5.00 or under). The
+    same table with a row of 0 tells nothing of the kind."""
+    rows = [
+        ("0.2", "ydelsesgruppe", "jobafklaring", 21, 19, "pct_change"),
+        ("5.1", "herkomst_maalgruppe", "dansk / jobafklaring", 16, 1000),
+        ("5.1", "herkomst_maalgruppe", "vestlig / jobafklaring", 2, 300),  # primary
+        ("5.1", "herkomst_maalgruppe", "ikke-vestlig / jobafklaring", 3, 400),  # primary
+        ("5.1", "herkomst_maalgruppe", "dansk / ressourceforloeb", 30, 1000),
+    ]
+    links = link(
+        ("0.2", "ydelsesgruppe", "jobafklaring"), ("5.1", "herkomst_maalgruppe"), ["jobafklaring"]
+    )
+    frame = cells(*rows)
+    frame["is_share"] = False  # a population denominator: the numerators are the counts
+    primary_only = frame.assign(is_suppressed=frame.is_hidden)
+    found = {(f.breakdown_value, f.what) for f in audit(primary_only, SMALL, links)[0]}
+    assert found == {("vestlig / jobafklaring", "n"), ("ikke-vestlig / jobafklaring", "n")}
+    protected = frame.assign(is_suppressed=suppress(frame, SMALL, links))
+    assert audit(protected, SMALL, links)[0] == []
+    assert protected.is_suppressed.sum() > primary_only.is_suppressed.sum()
+    # a row of 0 in the table: a hidden row may be 0 too, and the sum of 5 is safe
+    with_zero = cells(*rows, ("5.1", "herkomst_maalgruppe", "vestlig / ressourceforloeb", 0, 300))
+    with_zero["is_share"] = False
+    assert audit(with_zero.assign(is_suppressed=with_zero.is_hidden), SMALL, links)[0] == []
+    assert list(suppress(with_zero, SMALL, links)) == list(with_zero.is_hidden)
+
+
 def test_a_total_that_its_target_group_sums_to_is_a_relation_like_any_other():
     """2.4's insured unemployed (56 of 513 in an offer) are 5.4's dagpenge target group of
     both origins in a month where nobody else is on dagpenge: 2.4 less 'øvrige / dagpenge'
