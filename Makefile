@@ -69,4 +69,4 @@ docs: install
 	cd dbt_project && ../$(VENV)/bin/dbt docs generate --static --profiles-dir .
 
 clean:
-	rm -rf data reports/output dbt_project/target dbt_project/logs .dagster_home
+	rm -rf data reports/output reports/test-output dbt_project/target dbt_project/logs .dagster_home
