@@ -97,6 +97,31 @@ def _parquet_not_utf8(path):
     pq.write_table(table.set_column(index, "ydelse_code", column), path)
 
 
+def _parquet_not_utf8_unseen_by_statistics(path):
+    """The second row's ydelse_code as bytes that are no UTF-8, between the column's least
+    and greatest value: the footer's statistics are whole and valid, so a min or max DuckDB
+    answers from them reads no page (helper-119: the per-file look for what cannot be read
+    asked min(), found nothing, and the batch's error, quoting the value, stopped ingest)."""
+    table = pq.read_table(path)
+    codes = table.column("ydelse_code").to_pylist()
+    codes[1] = "7\u00e6\u00e6"  # '7ææ', between '111' and '890', as bytes 37 c3 a6 c3 a6
+    index = table.schema.get_field_index("ydelse_code")
+    table = table.set_column(index, "ydelse_code", pa.array(codes, pa.string()))
+    pq.write_table(table, path, compression="NONE", use_dictionary=False)
+    data = path.read_bytes()
+    assert data.count("7\u00e6\u00e6".encode()) == 1  # in its page, not in the statistics
+    path.write_bytes(data.replace("7\u00e6\u00e6".encode(), b"7\xff\xfe\xc3\xa6"))
+
+
+def _short_line_in_crlf(path, line: int):
+    """Line `line` (1 = header) of a file whose lines end in CRLF, its last field cut off,
+    as a download cut at a line's end leaves it; the bytes edited, the CRLF kept."""
+    lines = path.read_bytes().split(b"\n")
+    assert lines[line - 1].endswith(b"\r")  # StatBank's files end their lines in CRLF
+    lines[line - 1] = lines[line - 1][:-1].rsplit(b";", 1)[0] + b"\r"
+    path.write_bytes(b"\n".join(lines))
+
+
 def _in_other_digits(text: str) -> str:
     """Digits written in Arabic-Indic script (a CPR number pasted from another system)."""
     return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
@@ -378,6 +403,21 @@ CASES = {
         # the value itself is not quoted: it could be a person's id (helper-95)
         (
             "dream_2024M06.parquet, column 'ydelse_code': values that cannot be read",
+            "a value is not valid UTF8",
+        ),
+    ),
+    # the refused line came with its CR, and counting its fields stopped the whole ingest,
+    # naming nothing (helper-119)
+    "a short line in a file whose lines end in CRLF": (
+        "statbank/AUP02_2024M06.csv",
+        lambda p: _short_line_in_crlf(p, 6),
+        ("row 6: the line has 3 fields, the header 4", "(a truncated or broken line?)"),
+    ),
+    "a string that is not UTF-8 where the Parquet statistics do not look": (
+        "benefit_register/dream_2024M07.parquet",
+        _parquet_not_utf8_unseen_by_statistics,
+        (
+            "dream_2024M07.parquet, column 'ydelse_code': values that cannot be read",
             "a value is not valid UTF8",
         ),
     ),

@@ -307,3 +307,36 @@ def test_a_batch_id_never_has_the_shape_of_a_cpr_number():
     made = _batch_id(stamp, delivery)
     assert re.fullmatch(BATCH_ID, made), made
     assert not CPR_SHAPED.search(made), made
+
+
+def test_a_refused_file_s_second_name_in_quarantine_never_has_the_shape_of_a_cpr_number(
+    tmp_path,
+):
+    """A second refusal of one name is kept under its content hash's first ten characters:
+    a hash beginning '1904463362' made meetings_2026-11.1904463362.csv, which the log
+    printed as meetings_2026-11.xxxxxxxxxx.csv, a file that does not exist, and its
+    validation result held the digits (helper-119, December 2026)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from pipeline.config import Settings
+    from pipeline.ingest.quarantine import file_doc_path, quarantine_place
+    from pipeline.privacy import CPR_SHAPED, hide_person_ids
+
+    settings = replace(
+        Settings.from_env(), quarantine_dir=tmp_path / "q", log_dir=tmp_path / "logs"
+    )
+    path = tmp_path / "landing" / "case_system" / "meetings_2026-11.csv"
+    delivery = SimpleNamespace(
+        source="case_system", name=path.name, path=path, sha="1904463362" + "cd" * 27
+    )
+    doc = file_doc_path(settings, delivery)
+    doc.parent.mkdir(parents=True)
+    for suffix in (".json", ".html"):
+        doc.with_suffix(suffix).write_text("{}")
+    (settings.quarantine_dir / "case_system").mkdir(parents=True)
+    (settings.quarantine_dir / "case_system" / path.name).write_text("the first refusal")
+    second = quarantine_place(settings, delivery, doc)
+    assert second.name != path.name and second.parent == settings.quarantine_dir / "case_system"
+    for name in (second.name, doc.name):
+        assert not CPR_SHAPED.search(name) and hide_person_ids(name) == name, name

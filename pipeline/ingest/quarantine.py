@@ -21,6 +21,7 @@ from pipeline.config import Settings
 from pipeline.files import fsync_dir, write_atomic, written_aside
 from pipeline.ingest.discover import Delivery
 from pipeline.ingest.problems import Problem
+from pipeline.privacy import content_tag
 from pipeline.validation_pages import write_validation_page
 
 
@@ -32,7 +33,7 @@ def _write(doc: dict[str, Any], path: Path) -> Path:
 
 
 def file_doc_path(settings: Settings, d: Delivery) -> Path:
-    return settings.log_dir / "validations" / d.source / f"{d.name}.{d.sha[:10]}.json"
+    return settings.log_dir / "validations" / d.source / f"{d.name}.{content_tag(d.sha)}.json"
 
 
 def write_refusal(
@@ -92,7 +93,7 @@ def quarantine_place(settings: Settings, d: Delivery, doc: Path) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / d.name
     if target.exists():
-        target = target_dir / f"{d.path.stem}.{d.sha[:10]}{d.path.suffix}"
+        target = target_dir / f"{d.path.stem}.{content_tag(d.sha)}{d.path.suffix}"
     for suffix in (".json", ".html"):
         result = doc.with_suffix(suffix)
         write_atomic(target.with_name(f"{target.name}.validation{suffix}"), result.read_bytes())

@@ -104,14 +104,32 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 _QUOTED_VALUE = re.compile(r'value "(?:[^"\\]|\\.)*"')
 
 
+def _fields(line: str) -> int:
+    """How many ';'-separated fields a line the reader refused has. DuckDB gives a CRLF
+    file's line with the line break around it ('\\n1;2;3' for the line 1;2;3), which
+    csv.reader refused unread ("new-line character seen in unquoted field"), and that error
+    stopped the whole ingest with no file or line named (helper-119: a truncated StatBank
+    download, a short line in a CRLF export)."""
+    line = line.strip("\r\n")
+    try:
+        return len(next(csv.reader([line], delimiter=";"), []))
+    except csv.Error:  # a bare CR inside the line: counted as the reader split it
+        return line.count(";") + 1
+
+
+def without_values(error: duckdb.Error) -> str:
+    """DuckDB's error's first line without any value it quotes (it may be a person's id in
+    an encoding that is no UTF-8, not CPR-shaped to privacy's hiding; helper-95)."""
+    return _QUOTED_VALUE.sub("a value", str(error).strip().splitlines()[0])
+
+
 def duckdb_reason(error: duckdb.Error, d: Delivery) -> str:
     """DuckDB's reason for not reading one file, as its refusal says it: the first line, the
     file by its name (DuckDB names it by its landing path, which the file leaves for
     quarantine), and no value DuckDB quotes (it may be a person's id in an encoding that is
-    no UTF-8, not CPR-shaped to privacy's hiding; helper-95)."""
-    said = str(error).strip().splitlines()[0]
-    said = said.replace(f'"{d.path}"', d.name).replace(str(d.path), d.name)
-    return _QUOTED_VALUE.sub("a value", said)[:300]
+    no UTF-8: without_values)."""
+    said = without_values(error)
+    return said.replace(f'"{d.path}"', d.name).replace(str(d.path), d.name)[:300]
 
 
 def line_ending_fault(path: Path) -> tuple[int | None, str]:
@@ -319,7 +337,7 @@ def read_csv_text(
         if len(found) >= MAX_ROWS_REPORTED:
             continue
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-            n = len(next(csv.reader([text or ""], delimiter=";"), []))
+            n = _fields(text or "")
             found.append(
                 Problem(
                     name,
@@ -617,15 +635,18 @@ def unreadable_parquet(
 ) -> Problems:
     """The files among `files` whose footer reads but whose rows DuckDB cannot (a string
     that is not UTF-8, a corrupt page), each read alone, every value of every column (a
-    count alone reads no string). read_parquet checks only the footer, so that 30 million
-    rows are read once, by validation; that scan failed for the batch with DuckDB's error,
-    and the whole ingest stopped (helper-94). Only then are the files read one by one."""
+    count alone reads no string, and a min or max DuckDB takes from the footer's statistics
+    where it can: a bad value that is neither was not read, and the batch's error stopped
+    the ingest, quoting it, helper-119; a count of distinct values hashes each one).
+    read_parquet checks only the footer, so that 30 million rows are read once, by
+    validation; that scan failed for the batch with DuckDB's error, and the whole ingest
+    stopped (helper-94). Only then are the files read one by one."""
     problems: Problems = {}
     for d in files:
         for column in spec.columns:  # each alone, to name it
             try:
                 con.execute(
-                    f"select min({q(column)}) from read_parquet({lit(str(d.path))})"
+                    f"select count(distinct {q(column)}) from read_parquet({lit(str(d.path))})"
                 ).fetchall()
             except duckdb.Error as e:
                 problems.setdefault(d.name, []).append(

@@ -41,9 +41,9 @@ from pipeline.ingest.quarantine import (
     write_batch,
     write_refusal,
 )
-from pipeline.ingest.read import read, read_parquet, unreadable_parquet
+from pipeline.ingest.read import read, read_parquet, unreadable_parquet, without_values
 from pipeline.ingest.validate import validate
-from pipeline.privacy import SHOWN_BY_SHAPE
+from pipeline.privacy import SHOWN_BY_SHAPE, content_tag
 from pipeline.suites import SourceSpec
 from pipeline.validation import Validator
 from pipeline.validation_pages import write_index
@@ -221,14 +221,20 @@ class Ingestor:
         if readable or partly:
             try:
                 outcome, n_rows = validated()
-            except duckdb.Error:
+            except duckdb.Error as error:
                 # a Parquet file whose rows cannot be read: refused alone, the others
                 # validated without it (read.unreadable_parquet)
                 unreadable = {}
                 if spec.reader == "parquet":
                     unreadable = unreadable_parquet(con, spec, readable)
                 if not unreadable:
-                    raise
+                    # DuckDB's error without the value it quotes, which may be a person's
+                    # id in bytes that are no UTF-8, not CPR-shaped to the log's masking
+                    # (helper-119)
+                    raise RuntimeError(
+                        f"{spec.name}: the batch of {len(readable)} file(s) cannot be read: "
+                        f"{without_values(error)[:300]}"
+                    ) from None
                 read_problems.update(unreadable)
                 readable = [d for d in readable if d.name not in unreadable]
                 read_parquet(con, spec, readable)
@@ -361,14 +367,10 @@ def _batch_id(stamp: str, d: Delivery) -> str:
     No part of it has the shape of a CPR number (privacy.CPR_SHAPED), which a scan of the
     warehouse for person ids would rightly flag (review, December 2026: '2004180714', a
     content hash's ten hex characters that were all digits): the content hash's part is
-    written in the letters a-p (its hex digits 0-9 as g-p), and the stamp's microseconds
+    written in the letters a-p (privacy.content_tag), and the stamp's microseconds
     follow a '.' (hour, minute and second read as a date)."""
     name = hashlib.sha256(d.name.encode()).hexdigest()[:6]
-    content = d.sha[:10].translate(HEX_DIGITS_AS_LETTERS)
-    return f"{stamp[:15]}.{stamp[15:]}_{content}_{name}"
-
-
-HEX_DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+    return f"{stamp[:15]}.{stamp[15:]}_{content_tag(d.sha)}_{name}"
 
 
 def _row(d: Delivery, stamp: str, now: datetime) -> dict:
