@@ -421,6 +421,19 @@ CASES = {
             "a value is not valid UTF8",
         ),
     ),
+    # loaded before, and staging, which keeps the asked codes, lost the month's rows
+    # silently (MODTAG1 80, the recipients) or failed a dbt test (ALDER 'TOTAL'), naming no
+    # file, at every refresh after it (helper-119)
+    "a value of a variable the table is not asked for (StatBank)": (
+        "statbank/PEN113_2024M05.csv",
+        _set_cell(3, 3, "80"),  # MODTAG1: the recipients, where 82, the new ones, is asked
+        ("row 3, column 'MODTAG1'", "'80' is not a value extracts.yml asks"),
+    ),
+    "an unknown code of a variable (StatBank)": (
+        "statbank/AUP02_2024M04.csv",
+        _set_cell(2, 1, "TOTAL"),  # ALDER: its total is TOT
+        ("row 2, column 'ALDER'", "'TOTAL' is not a value extracts.yml asks"),
+    ),
     "a week outside the file's month": (
         "benefit_register/dream_2024M04.parquet",
         _parquet_week,  # April's file: weeks 202414-202417; 202413 is March's (Thursday 28th)

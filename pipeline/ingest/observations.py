@@ -210,6 +210,37 @@ def _cell_problems(rows, what: str, expected: str, problems: Problems | None = N
     return problems
 
 
+def _values_not_asked(con: duckdb.DuckDBPyConnection, conf: dict) -> Problems:
+    """StatBank cells of a variable whose values extracts.yml asks (`select`, but '*') that
+    hold another value. Staging keeps the asked codes only: a PEN113 file of recipients
+    (MODTAG1 80) where the new ones (82) are asked loaded, replaced the month's delivery and
+    lost its rows without a word, and an unknown code (ALDER 'TOTAL') loaded and failed a
+    dbt test, naming no file, at every refresh after it (helper-119, December 2026)."""
+    problems: Problems = {}
+    for variable, asked in (conf.get("select") or {}).items():
+        if "*" in asked:
+            continue
+        cell = f"nullif(trim({q(variable)}), '')"
+        rows = con.execute(
+            f"""
+            select _file, _line, {lit(variable)}, {cell} from _obs_text
+            where {cell} is not null and {cell} not in (select unnest(?::varchar[]))
+            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+            order by _file, _line
+            """,
+            [list(asked)],
+        ).fetchall()
+        _cell_problems(
+            # a CPR-shaped cell is the rule of person ids' to refuse (pipeline/suites.py),
+            # which says what it is
+            [r for r in rows if not CPR_SHAPED.search(r[3])],
+            "{raw!r} is not a value extracts.yml asks of this variable",
+            f"one of {', '.join(asked)} (extracts.yml select)",
+            problems,
+        )
+    return problems
+
+
 def _read_statbank_table(
     con, table: str, conf: dict, files: list[Delivery], names: list[str]
 ) -> Problems:
@@ -224,6 +255,7 @@ def _read_statbank_table(
     if not sniffed:
         return problems
     merge(problems, read_csv_text(con, "_obs_text", sniffed, names))
+    merge(problems, _values_not_asked(con, conf))
     _insert_long(
         con,
         "statbank",
