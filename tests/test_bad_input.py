@@ -429,6 +429,11 @@ CASES = {
         _set_cell(3, 3, "80"),  # MODTAG1: the recipients, where 82, the new ones, is asked
         ("row 3, column 'MODTAG1'", "'80' is not a value extracts.yml asks"),
     ),
+    "an area's name in a StatBank table asked with codes": (
+        "statbank/AUP03_2024M05.csv",
+        lambda p: _csv(p, lambda t: t.rstrip("\n") + "\nBallerup;2024M05;9,9\n"),
+        ("column 'OMRÅDE'", "'Ballerup' is a name where the table is asked with codes"),
+    ),
     "an unknown code of a variable (StatBank)": (
         "statbank/AUP02_2024M04.csv",
         _set_cell(2, 1, "TOTAL"),  # ALDER: its total is TOT

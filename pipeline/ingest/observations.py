@@ -211,12 +211,34 @@ def _cell_problems(rows, what: str, expected: str, problems: Problems | None = N
 
 
 def _values_not_asked(con: duckdb.DuckDBPyConnection, conf: dict) -> Problems:
-    """StatBank cells of a variable whose values extracts.yml asks (`select`, but '*') that
-    hold another value. Staging keeps the asked codes only: a PEN113 file of recipients
-    (MODTAG1 80) where the new ones (82) are asked loaded, replaced the month's delivery and
-    lost its rows without a word, and an unknown code (ALDER 'TOTAL') loaded and failed a
-    dbt test, naming no file, at every refresh after it (helper-119, December 2026)."""
+    """StatBank cells that hold what extracts.yml does not ask: an area's name in a table
+    asked with codes, and a value of a variable whose values it asks (`select`, but '*').
+    Staging keeps the asked codes only: a PEN113 file of recipients (MODTAG1 80) where the
+    new ones (82) are asked loaded, replaced the month's delivery and lost its rows without
+    a word, and an unknown code (ALDER 'TOTAL') loaded and failed a dbt test, naming no
+    file, at every refresh after it (helper-119, December 2026)."""
     problems: Problems = {}
+    if conf.get("value_presentation") == "Code":
+        # asked with codes (every table: extracts.yml), the area is DST's three digits: a
+        # name ('Ballerup') beside the code of the same area ('151') in one file passed the
+        # suite, which takes either, and made two rows of 151 that a dbt test refused, naming
+        # no file, at every refresh after it (helper-119)
+        area = statbank_area_variable(conf)
+        cell = f"nullif(trim({q(area)}), '')"
+        rows = con.execute(
+            f"""
+            select _file, _line, {lit(area)}, {cell} from _obs_text
+            where {cell} is not null and not regexp_full_match({cell}, '[0-9]{{3}}')
+            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+            order by _file, _line
+            """
+        ).fetchall()
+        _cell_problems(
+            [r for r in rows if not CPR_SHAPED.search(r[3])],
+            "{raw!r} is a name where the table is asked with codes",
+            "DST's three-digit area code, e.g. '151' (extracts.yml value_presentation: Code)",
+            problems,
+        )
     for variable, asked in (conf.get("select") or {}).items():
         if "*" in asked:
             continue
