@@ -102,6 +102,10 @@ class SourceSpec:
     # whole-number columns that hold a business id (a P-nummer), which may be shaped like a
     # CPR number: the one kind of whole number not held to have no CPR shape (module doc)
     business_ids: tuple[str, ...] = ()
+    # the natural key is unique across the current deliveries of every period, not within
+    # a file alone (the case system's ids: staging and its dbt tests hold them unique): a
+    # key a current delivery of another period holds refuses the file (validate.py)
+    key_unique_across_deliveries: bool = False
 
     @property
     def numbers_without_person_ids(self) -> tuple[str, ...]:
@@ -353,6 +357,7 @@ def load_spec(path: Path) -> SourceSpec:
         spans=tuple(tuple(pair) for pair in meta.get("spans", ())),
         published_after_period=bool(meta.get("published_after_period", False)),
         business_ids=tuple(meta.get("business_ids", ())),
+        key_unique_across_deliveries=bool(meta.get("key_unique_across_deliveries", False)),
     )
 
 

@@ -369,11 +369,56 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
     return {f: (n, lines[0], lines[1]) for f, n, lines in found}
 
 
+def _keys_elsewhere(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+) -> dict[str, tuple[int, int, str]]:
+    """Per file, its rows whose natural key a current delivery of another period holds
+    (loaded before, or another new file of the batch): their count, the first such line,
+    and the file that holds the key (spec.key_unique_across_deliveries). A correction of
+    the same period may repeat its keys: it replaces that delivery."""
+    key = spec.natural_key
+    cols = ", ".join(q(c) for c in key)
+    con.execute("create or replace temp table _file_keys (_file varchar, _delivery varchar)")
+    con.executemany(
+        "insert into _file_keys values (?, ?)", [(d.name, d.delivery_key) for d in files]
+    )
+    others = [
+        f"select {cols}, _file as _other, _delivery as _other_delivery "
+        "from incoming join _file_keys using (_file)"
+    ]
+    raw = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
+        [spec.raw_table],
+    ).fetchone()[0]
+    if raw:
+        others.append(
+            f"select {', '.join(f'r.{q(c)}' for c in key)}, l.source_file, l.delivery_key "
+            f"from raw.{q(spec.raw_table)} as r join raw._load_log as l "
+            "on l.batch_id = r._batch_id where l.status = 'loaded' and l.is_current"
+        )
+    on = " and ".join(f"i.{q(c)} = o.{q(c)}" for c in key)
+    found = con.execute(
+        f"""
+        with others as ({" union all ".join(others)}),
+        hits as (
+            select i._file, i._line, o._other
+            from incoming as i join _file_keys as f using (_file) join others as o on {on}
+            where o._other_delivery is distinct from f._delivery
+        )
+        select _file, count(distinct _line)::bigint, min(_line), arg_min(_other, _line)
+        from hits group by _file
+        """
+    ).fetchall()
+    con.execute("drop table _file_keys")
+    return {f: (n, line, other) for f, n, line, other in found}
+
+
 # A file without data rows never gets here: each reader refuses it (read.py, observations.py).
 FILE_RULES_DOC = {
     "begun": "a delivery for a period that has started",
     "ended": "a delivery for a period that has ended (a stock: whose day has passed)",
     "volume": "volume_against_previous_deliveries",
+    "elsewhere": "a key no current delivery of another period holds",
 }
 
 
@@ -428,6 +473,24 @@ def run_file_rules(
                     "kwargs": {"column": f"_n_duplicates_{k}", "max_value": 0},
                 },
                 key,
+            )
+        )
+    if spec.key_unique_across_deliveries and spec.natural_key:
+        # helper-119: a month's meetings reusing 350 ids of the month before loaded, and
+        # staging's uniqueness test failed, naming no file, at every refresh after it
+        elsewhere = _keys_elsewhere(con, spec, files)
+        none = (0, None, None)
+        frame["_n_duplicates_elsewhere"] = [elsewhere.get(d.name, none)[0] for d in files]
+        frame["_first_duplicate_elsewhere"] = [elsewhere.get(d.name, none)[1] for d in files]
+        frame["_duplicate_elsewhere_in"] = [elsewhere.get(d.name, none)[2] for d in files]
+        expectations.append(
+            (
+                "elsewhere",
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {"column": "_n_duplicates_elsewhere", "max_value": 0},
+                },
+                None,
             )
         )
     expectations.append(
@@ -520,6 +583,22 @@ def _fail_file_rule(outcome, spec, kind, key, d: Delivery, row, volume, today) -
                 expectation="volume_against_previous_deliveries",
                 description=volume[d.name].description,
                 observed=int(row["_n_rows"]),
+            ),
+        )
+    elif kind == "elsewhere":
+        line = int(row["_first_duplicate_elsewhere"])
+        key = ", ".join(spec.natural_key)
+        outcome.fail(
+            d.name,
+            _entry(
+                None,
+                expectation="key_unique_across_deliveries",
+                description=FILE_RULES_DOC["elsewhere"],
+                count=int(row["_n_duplicates_elsewhere"]),
+                rows=[line],
+                column=spec.natural_key[0],
+                words=f"row {line}'s {key} is also in {row['_duplicate_elsewhere_in']}, "
+                "the current delivery of another period",
             ),
         )
     elif kind == "begun":
