@@ -421,13 +421,15 @@ def _meetings_only(fresh):
     _only(fresh, "case_system", set())
 
     def deliver(first: date, n: int, duplicate: bool = False) -> str:
-        """n meetings (the sample's persons, new ids), booked and held on `first`; with
-        `duplicate`, the second has the first's id."""
+        """n meetings (the sample's persons, ids of their month: an id is unique across the
+        months' current deliveries), booked and held on `first`; with `duplicate`, the
+        second has the first's id."""
         path = landing / f"meetings_{first:%Y-%m}.csv"
         lines = [header]
+        month = 10_000 * (first.year * 12 + first.month)
         for i in range(n):
             cells = pool[i % len(pool)].split(";")
-            meeting_id = 1_000_000 + (0 if duplicate and i == 1 else i)
+            meeting_id = month + (0 if duplicate and i == 1 else i)
             cells[0], cells[2], cells[3] = str(meeting_id), first.isoformat(), first.isoformat()
             lines.append(";".join(cells))
         path.write_text("\n".join(lines) + "\n")

@@ -236,7 +236,8 @@ def _values_not_asked(con: duckdb.DuckDBPyConnection, conf: dict) -> Problems:
         _cell_problems(
             [r for r in rows if not CPR_SHAPED.search(r[3])],
             "{raw!r} is a name where the table is asked with codes",
-            "DST's three-digit area code, e.g. '151' (extracts.yml value_presentation: Code)",
+            "DST's three-digit area code, as '000' for the country (extracts.yml "
+            "value_presentation: Code)",
             problems,
         )
     for variable, asked in (conf.get("select") or {}).items():

@@ -370,12 +370,14 @@ def _duplicates(con: duckdb.DuckDBPyConnection, key: tuple[str, ...]) -> dict[st
 
 
 def _keys_elsewhere(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery]
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[Delivery], refused: set[str]
 ) -> dict[str, tuple[int, int, str]]:
     """Per file, its rows whose natural key a current delivery of another period holds
-    (loaded before, or another new file of the batch): their count, the first such line,
-    and the file that holds the key (spec.key_unique_across_deliveries). A correction of
-    the same period may repeat its keys: it replaces that delivery."""
+    (loaded before, or another new file of the batch that no value rule has `refused`):
+    their count, the first such line, and the file that holds the key
+    (spec.key_unique_across_deliveries). A correction of the same period may repeat its
+    keys: it replaces that delivery. A copy of a month's export under the next month's name
+    is refused for its dates, and the month it copies loads."""
     key = spec.natural_key
     cols = ", ".join(q(c) for c in key)
     con.execute("create or replace temp table _file_keys (_file varchar, _delivery varchar)")
@@ -384,7 +386,8 @@ def _keys_elsewhere(
     )
     others = [
         f"select {cols}, _file as _other, _delivery as _other_delivery "
-        "from incoming join _file_keys using (_file)"
+        "from incoming join _file_keys using (_file) "
+        f"where _file not in (select unnest(?::varchar[]))"
     ]
     raw = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
@@ -407,7 +410,8 @@ def _keys_elsewhere(
         )
         select _file, count(distinct _line)::bigint, min(_line), arg_min(_other, _line)
         from hits group by _file
-        """
+        """,
+        [sorted(refused)],
     ).fetchall()
     con.execute("drop table _file_keys")
     return {f: (n, line, other) for f, n, line, other in found}
@@ -478,7 +482,7 @@ def run_file_rules(
     if spec.key_unique_across_deliveries and spec.natural_key:
         # helper-119: a month's meetings reusing 350 ids of the month before loaded, and
         # staging's uniqueness test failed, naming no file, at every refresh after it
-        elsewhere = _keys_elsewhere(con, spec, files)
+        elsewhere = _keys_elsewhere(con, spec, files, set(outcome.failures))
         none = (0, None, None)
         frame["_n_duplicates_elsewhere"] = [elsewhere.get(d.name, none)[0] for d in files]
         frame["_first_duplicate_elsewhere"] = [elsewhere.get(d.name, none)[1] for d in files]
