@@ -1069,9 +1069,10 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
 
     def nearest_shown(cell: int) -> np.ndarray:
         """The shown cells nearest to `cell` through the relations: those of its own
-        relations, or, where every member of them is hidden too, of theirs, and so on (a
-        small count determined through a chain of hidden cells, each of whose relations is
-        all hidden, is undone by showing less at the chain's end)."""
+        relations and of the relations of their hidden members, or, where every member of
+        them is hidden too, of theirs, and so on (a small count determined through a chain
+        of hidden cells, each of whose relations is all hidden, is undone by showing less at
+        the chain's end)."""
         seen = {cell}
         frontier = [cell]
         while frontier:
@@ -1082,6 +1083,20 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
             members = members[~np.isin(members, list(seen))]
             shown = members[~hidden[members]]
             if len(shown):
+                # and those one hidden cell further: a count is known through its hidden
+                # neighbours too (2.5's jobafklaring is 2.5's total less its sygedagpenge,
+                # which 0.2's sygedagpenge gives), and hiding one of theirs may protect it as
+                # well as its own total
+                beside = members[hidden[members]]
+                around = (
+                    np.unique(np.concatenate([relations_of(c) for c in beside]))
+                    if len(beside)
+                    else np.zeros(0, dtype=np.int64)
+                )
+                if len(around):
+                    further = np.unique(np.concatenate([members_of(j) for j in around]))
+                    further = further[~hidden[further] & ~np.isin(further, list(seen))]
+                    shown = np.union1d(shown, further)
                 return shown
             seen.update(members.tolist())
             frontier = members.tolist()
@@ -1096,7 +1111,10 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
 
     def most_useful(neighbours: np.ndarray) -> int:
         """The neighbour to hide where a small count is determined or held under small: one
-        that, hidden, is not the only hidden member of a relation (it would follow from the
+        that is not a total (the figure a reader looks at first: hidden only where nothing
+        finer protects; 2.5's total was hidden in 19 of the sample's 95 months for a 0.2
+        benefit group that protects as well), then one that, hidden, is not the only
+        hidden member of a relation (it would follow from the
         others by subtraction, and nothing is gained: 'vestlig' is 'dansk og vestlig' minus
         'dansk'), then one no comparison is computed from (hiding it hides the comparison
         too), then one no later change since a year before follows (is_change: hiding it
@@ -1113,6 +1131,7 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
                 is_change[neighbours],
                 compared[neighbours],
                 alone(neighbours),
+                n_dims[neighbours] == 0,
             )
         )
         return int(neighbours[ordered[0]])

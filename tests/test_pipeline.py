@@ -637,11 +637,13 @@ def test_every_declared_link_holds_wherever_its_cells_are(built):
         checked |= {(pi, ci)} if len(parents) else set()
     # the links the disclosure probe's two closed findings need (docs/reviews/disclosure-
     # probe-2026-12): 2.4's total against 5.4's dagpenge group, 0.2's benefit groups against
-    # 5.1's target groups; and helper-85's: 1.4's dagpenge spells against 2.2's (their
+    # 5.1's target groups; helper-85's: 1.4's dagpenge spells against 2.2's (their
     # denominators, equal in every month of the sample, so a hidden 1.4 dagpenge cell's base
-    # was 2.2's shown total); all declared, and each seen with published cells somewhere
-    # (a benefit group the small world does not pay has none: seen by pair, not by group)
-    needed = {("2.4", "5.4"), ("0.2", "5.1"), ("1.4", "2.2")}
+    # was 2.2's shown total); and helper-120's: 0.2's sygedagpenge and jobafklaring against
+    # 2.5's, and 2.5's against 5.1's target groups of them; all declared, and each seen with
+    # published cells somewhere (a benefit group the small world does not pay has none: seen
+    # by pair, not by group)
+    needed = {("2.4", "5.4"), ("0.2", "5.1"), ("1.4", "2.2"), ("0.2", "2.5"), ("2.5", "5.1")}
     assert set(zip(links.parent_indicator, links.child_indicator, strict=True)) == needed
     assert checked == needed, needed - checked
 

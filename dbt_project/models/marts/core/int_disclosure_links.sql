@@ -19,6 +19,13 @@
 --     both): denominators (1.4's numerator counts spells with an offer, 2.2's spells still
 --     on). Equal in every month of the sample, so a hidden 1.4 dagpenge cell's base was
 --     2.2's shown total (helper-85).
+--   - 0.2's fuldtidspersoner per benefit group (all ages) and 2.5's fuldtidspersoner of
+--     the same benefit, sygedagpenge or jobafklaring (residents aged 16-66): numerators (2.5's
+--     denominator is the labour force). The sample's 2.5 equals 0.2 in 77 of 79 months and is
+--     never more: helper-120 took a hidden 0.2 jobafklaring as at least 2.5's shown one, and
+--     with 5.1's target groups held a hidden count between 0 and 2 (December 2026).
+--   - 2.5's fuldtidspersoner of a benefit and 5.1's of the target groups of that benefit
+--     (residents aged 16-64, by origin): numerators, the same chain one step down.
 -- Not needed any more: 3.3, 5.3 and 5.6 were counted over rolling years, whose consecutive
 --   windows share eleven months (the probe's first finding); they are counted per calendar
 --   year, and years do not overlap (README, "Known gaps in the suppression").
@@ -26,6 +33,13 @@ with
 
 mapping as (
     select * from {{ ref('maalgruppe_mapping') }}
+),
+
+-- the benefits 2.5 counts, as its model names them
+sick_benefits as (
+    select distinct breakdown_value as ydelse_group
+    from {{ ref('ind_2_5__sygemeldte') }}
+    where breakdown = 'ydelse'
 ),
 
 age_groups as (
@@ -80,6 +94,38 @@ at_most as (
     from mapping
     cross join age_groups
     where mapping.ydelse_group = 'dagpenge' and mapping.ledige_maalgruppe_code is not null
+
+    union all
+
+    select
+        'at_most' as kind,
+        '0.2' as parent_indicator,
+        'ydelsesgruppe' as parent_breakdown,
+        ydelse_group as parent_value,
+        '2.5' as child_indicator,
+        'ydelse' as child_breakdown,
+        'ydelse' as child_dimension,
+        ydelse_group as child_value,
+        true as on_numerator,
+        false as on_denominator
+    from sick_benefits
+
+    union all
+
+    select distinct
+        'at_most' as kind,
+        '2.5' as parent_indicator,
+        'ydelse' as parent_breakdown,
+        mapping.ydelse_group as parent_value,
+        '5.1' as child_indicator,
+        'herkomst_maalgruppe' as child_breakdown,
+        'maalgruppe' as child_dimension,
+        mapping.maalgruppe_code as child_value,
+        true as on_numerator,
+        false as on_denominator
+    from mapping
+    inner join sick_benefits on mapping.ydelse_group = sick_benefits.ydelse_group
+    where mapping.maalgruppe_code is not null
 )
 
 select * from at_most
