@@ -451,6 +451,12 @@ CASES = {
         lambda p: _csv(p, lambda t: _cell(t, 3, 0, _first_key(p, "meetings_2024-09.csv"))),
         ("row 3's meeting_id is also in meetings_2024-09.csv", "column 'meeting_id'"),
     ),
+    # refused by the reader with no line named (helper-119)
+    "a quoted cell longer than the CSV reader takes": (
+        "case_system/company_cooperation_2024-07.csv",
+        _set_cell(3, 2, '"' + "x" * 10_000_001 + '"'),
+        ("row 3: the file cannot be read as CSV", "field larger than field limit"),
+    ),
     "a week outside the file's month": (
         "benefit_register/dream_2024M04.parquet",
         _parquet_week,  # April's file: weeks 202414-202417; 202413 is March's (Thursday 28th)

@@ -244,10 +244,21 @@ def _sniff_text(
     # a record is its last)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     lines, before = [], 0
-    for record in reader:
-        if record:
-            lines.append(before + 1)
-        before = reader.line_num
+    try:
+        for record in reader:
+            if record:
+                lines.append(before + 1)
+            before = reader.line_num
+    except csv.Error as e:  # the record after line `before`: a field over the reader's
+        # limit, which was refused naming no line (helper-119: a quoted 11 MB cell)
+        return None, [
+            Problem(
+                path.name,
+                f"the file cannot be read as CSV: {e}",
+                row=before + 1,
+                expected=UNREADABLE_CSV,
+            )
+        ]
     return Sniffed(header, lines[1:]), []
 
 
