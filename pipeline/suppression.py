@@ -86,6 +86,7 @@ maalgruppe), its value's parts split on ' / ', in the same order; 'total' has no
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ import pandas as pd
 
 from pipeline.blas import one_blas_thread
 from pipeline.config import dbt_var
+from pipeline.programme import LP_UNBOUNDED, Programme
 
 KEY = ["indicator_id", "period", "period_type", "area_code", "breakdown", "breakdown_value"]
 SYSTEM = ["period", "period_type", "area_code"]
@@ -105,7 +107,6 @@ TOLERANCE = float(dbt_var("small_cell_tolerance"))  # as macro is_small_cell's b
 # the least a count a reader knows to be above 0 is taken to be (present_means_positive):
 # above the tolerance within which a count is 0, and nothing a count could not be
 ABOVE_ZERO = 10 * TOLERANCE
-LP_UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 # the decimals a count is taken to (suppress): well below the small-cell tolerance (a
 # fuldtidsperson's week is 0.2 or 0.25), well above the noise of a sum of doubles
 DECIMALS = 9
@@ -875,11 +876,11 @@ def suppress_by_year(
     a year earlier is: that cell lies in the year before, already solved, so the change starts
     hidden. What a year is solved from is then its own cells alone: a year's fingerprint is
     a hash of them (every column but NOT_READ, the forced changes' is_hidden included), of
-    `small`, the tolerance, the declared links, this module's code and the versions of the
-    libraries that solve. A year with the fingerprint of an earlier result has that result:
-    solved again, it gives the same (a refresh with one new month solves one year, not
-    every year: 5.7 s of the sample's incremental dbt build, on one of its two threads,
-    while the other waited for it).
+    `small`, the tolerance, the declared links, the code of this module and of
+    pipeline/programme.py, and the versions of the libraries that solve. A year with the
+    fingerprint of an earlier result has that result: solved again, it gives the same (a
+    refresh with one new month solves one year, not every year: 5.7 s of the sample's
+    incremental dbt build, on one of its two threads, while the other waited for it).
 
     The cells are put in the order of their key first: where two candidates are equally
     small, the first is hidden, and DuckDB hands rows over in no fixed order, so without
@@ -926,6 +927,7 @@ def _fingerprint_base(small: int, links: pd.DataFrame) -> hashlib._Hash:
     import scipy
 
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(Path(inspect.getfile(Programme)).read_bytes())  # the programmes it solves
     h.update(f"{small}|{TOLERANCE}|{np.__version__}|{scipy.__version__}|{pd.__version__}".encode())
     ordered = links.sort_values(list(links.columns)).reset_index(drop=True)
     h.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
@@ -996,17 +998,14 @@ def _suppress(cells: pd.DataFrame, small: int, links: pd.DataFrame) -> np.ndarra
     system = cells.groupby(SYSTEM, dropna=False, sort=False).ngroup().to_numpy()
     hold = hidden | cells.is_comparison.to_numpy(dtype=bool)
     solved = np.isin(system, np.unique(system[hold]))
-    if not solved.any():
-        return hidden
-    if not solved.all():
+    if solved.any():
         hidden[solved] = _solve(
             cells[solved].reset_index(drop=True),
             small,
             links,
             (hidden[solved], share[solved], values[solved], persons[solved], positive[solved]),
         )
-        return hidden
-    return _solve(cells, small, links, (hidden, share, values, persons, positive))
+    return hidden
 
 
 def _solve(cells: pd.DataFrame, small: int, links: pd.DataFrame, given: tuple) -> np.ndarray:
@@ -1512,60 +1511,6 @@ def _known_sums_small(ids, relations: Relations, hidden, quantities, small, is_d
     return found
 
 
-class _Programme:
-    """One linear programme's constraints (equations `a_eq x = b_eq`, inequalities
-    `a_ub x <= b_ub`, each unknown at least its `lower`), solved for one objective after
-    another, each from where the last ended, by HiGHS as scipy ships it (the solver
-    scipy.optimize.linprog calls: linprog converts the matrices anew at every call, about
-    two thirds of its time here; tests/disclosure.py's audit solves its programmes so too).
-    `minimum(cost)` is (LP status as linprog's: 0 solved, LP_UNBOUNDED, else 4; the point)."""
-
-    def __init__(self, a_eq, b_eq, a_ub, b_ub, lower: np.ndarray):
-        from scipy.optimize._highspy import _core
-        from scipy.sparse import csc_matrix
-
-        self._core = _core
-        columns = len(lower)
-        parts, row_lower, row_upper = [], [], []
-        if a_eq is not None:
-            parts.append(np.asarray(a_eq, dtype="float64"))
-            row_lower.append(b_eq)
-            row_upper.append(b_eq)
-        if a_ub is not None:
-            parts.append(np.asarray(a_ub, dtype="float64"))
-            row_lower.append(np.full(len(b_ub), -_core.kHighsInf))
-            row_upper.append(b_ub)
-        stacked = np.vstack(parts) if parts else np.zeros((0, columns))
-        matrix = csc_matrix(stacked)
-        lp = _core.HighsLp()
-        lp.num_col_, lp.num_row_ = columns, matrix.shape[0]
-        lp.col_cost_ = np.zeros(columns)
-        lp.col_lower_ = np.asarray(lower, dtype=np.float64)
-        lp.col_upper_ = np.full(columns, _core.kHighsInf)
-        lp.row_lower_ = np.concatenate(row_lower) if row_lower else np.zeros(0)
-        lp.row_upper_ = np.concatenate(row_upper) if row_upper else np.zeros(0)
-        lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = columns, matrix.shape[0]
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(np.float64)
-        self._highs = _core._Highs()
-        self._highs.setOptionValue("output_flag", False)
-        self._highs.passModel(lp)
-        self._columns = np.arange(columns, dtype=np.int32)
-
-    def minimum(self, cost: np.ndarray) -> tuple[int, np.ndarray | None]:
-        highs, core = self._highs, self._core
-        highs.changeColsCost(len(cost), self._columns, np.asarray(cost, dtype=np.float64))
-        highs.run()
-        status = highs.getModelStatus()
-        if status == core.HighsModelStatus.kOptimal:
-            return 0, np.asarray(highs.getSolution().col_value)
-        if status == core.HighsModelStatus.kUnbounded:
-            return LP_UNBOUNDED, None
-        return 4, None
-
-
 def _bounded_small(matrix, truth, below, vectors, small, bounds, above_zero=None) -> np.ndarray:
     """Which of `vectors` (each a hidden quantity, as a combination of the unknowns) the
     equations `matrix` (true solution `truth`) hold between 0 and small without fixing them:
@@ -1587,7 +1532,7 @@ def _bounded_small(matrix, truth, below, vectors, small, bounds, above_zero=None
     if len(bounds[0]):
         upper = np.vstack([upper, bounds[0]])
         limits = np.concatenate([limits, bounds[1]])
-    programme = _Programme(
+    programme = Programme(
         matrix if len(matrix) else None,
         rhs if len(matrix) else None,
         upper if len(limits) else None,
@@ -1613,8 +1558,8 @@ def _bounded_small(matrix, truth, below, vectors, small, bounds, above_zero=None
             witness(point)
     # a quantity that is one unknown a present row shows above 0 is never at 0: only its
     # most can free it (a programme for its least would be one per cell for nothing)
-    single = (np.abs(vectors) > 0).sum(axis=1) == 1
-    never_zero = single & (vectors[:, above].sum(axis=1) > 0) if above.any() else single & False
+    single = (vectors != 0).sum(axis=1) == 1
+    never_zero = single & ((vectors > 0) & above).any(axis=1)
     for k in range(len(vectors)):
         if not undecided[k]:
             continue

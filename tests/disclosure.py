@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
+from pipeline.programme import LP_UNBOUNDED, Programme
 from pipeline.suppression import (
     PERSONS,
     QUANTITIES,
@@ -61,7 +62,6 @@ from pipeline.suppression import (
 
 TOLERANCE = 1e-7
 ABOVE_ZERO = 10 * TOLERANCE  # the least a count known to be above 0 is taken to be
-UNBOUNDED = 3  # scipy.optimize.linprog's status for a programme without a finite optimum
 
 
 @dataclass(frozen=True)
@@ -463,60 +463,24 @@ class _Bounds:
             "b_ub": b_ub if len(b_ub) else None,
         }
 
-    def _solver(self):
-        """One HiGHS model of the period's constraints, solved again for each objective
-        from where the last solve ended (the solver scipy's linprog calls, without its
-        conversions of the matrices at every call, which were two thirds of the audit's
-        time); None where the model has no constraint rows."""
-        if getattr(self, "_highs", None) is not None:
-            return self._highs
-        from scipy.optimize._highspy import _core
-        from scipy.sparse import csc_matrix
-
-        parts, lower, upper = [], [], []
-        if self.options["A_eq"] is not None:
-            parts.append(self.options["A_eq"])
-            lower.append(self.options["b_eq"])
-            upper.append(self.options["b_eq"])
-        if self.options["A_ub"] is not None:
-            parts.append(self.options["A_ub"])
-            lower.append(np.full(len(self.options["b_ub"]), -_core.kHighsInf))
-            upper.append(self.options["b_ub"])
-        matrix = csc_matrix(np.vstack([np.asarray(part, dtype="float64") for part in parts]))
-        columns = matrix.shape[1]
-        lp = _core.HighsLp()
-        lp.num_col_, lp.num_row_ = columns, matrix.shape[0]
-        lp.col_cost_ = np.zeros(columns)
-        lp.col_lower_ = self.lower.astype(np.float64)
-        lp.col_upper_ = np.full(columns, _core.kHighsInf)
-        lp.row_lower_, lp.row_upper_ = np.concatenate(lower), np.concatenate(upper)
-        lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = columns, matrix.shape[0]
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(np.float64)
-        highs = _core._Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.passModel(lp)
-        self._highs, self._columns = highs, np.arange(columns, dtype=np.int32)
-        return highs
-
     def _optimum(self, cost: np.ndarray) -> float | None:
         """The least of cost @ x over the constraints; None where it is unbounded below. A
-        programme that neither solves nor is unbounded is an error of the audit."""
-        from scipy.optimize._highspy import _core
-
-        highs = self._solver()
-        highs.changeColsCost(len(cost), self._columns, cost.astype(np.float64))
-        highs.run()
-        status = highs.getModelStatus()
-        if status in (_core.HighsModelStatus.kUnbounded,):
-            return None
-        if status != _core.HighsModelStatus.kOptimal:
-            raise RuntimeError(
-                f"the audit's programme did not solve: {highs.modelStatusToString(status)}"
+        programme that neither solves nor is unbounded is an error of the audit. One model
+        of the period, solved again for each objective (pipeline.programme)."""
+        if getattr(self, "_programme", None) is None:
+            self._programme = Programme(
+                self.options["A_eq"],
+                self.options["b_eq"],
+                self.options["A_ub"],
+                self.options["b_ub"],
+                self.lower,
             )
-        return highs.getInfo().objective_function_value
+        status, point = self._programme.minimum(cost)
+        if status == LP_UNBOUNDED:
+            return None
+        if status != 0:
+            raise RuntimeError(f"the audit's programme did not solve: {self._programme.said}")
+        return float(cost @ point)
 
     def held(self, vector: np.ndarray, small: int) -> bool:
         """Whether the combination is at least above 0 and at most below small. A programme
