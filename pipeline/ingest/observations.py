@@ -218,49 +218,44 @@ def _values_not_asked(con: duckdb.DuckDBPyConnection, conf: dict) -> Problems:
     a word, and an unknown code (ALDER 'TOTAL') loaded and failed a dbt test, naming no
     file, at every refresh after it (helper-119, December 2026)."""
     problems: Problems = {}
+
+    def refuse(variable: str, condition: str, what: str, expected: str, params=()) -> None:
+        """The cells of `variable` in `_obs_text` where `condition` (SQL on `cell`) holds."""
+        cell = f"nullif(trim({q(variable)}), '')"
+        rows = con.execute(
+            f"""
+            select _file, _line, {lit(variable)}, {cell} from _obs_text
+            where {cell} is not null and {condition.format(cell=cell)}
+            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
+            order by _file, _line
+            """,
+            list(params),
+        ).fetchall()
+        # a CPR-shaped cell is the rule of person ids' to refuse (pipeline/suites.py), which
+        # says what it is
+        _cell_problems([r for r in rows if not CPR_SHAPED.search(r[3])], what, expected, problems)
+
     if conf.get("value_presentation") == "Code":
         # asked with codes (every table: extracts.yml), the area is DST's three digits: a
         # name ('Ballerup') beside the code of the same area ('151') in one file passed the
         # suite, which takes either, and made two rows of 151 that a dbt test refused, naming
         # no file, at every refresh after it (helper-119)
-        area = statbank_area_variable(conf)
-        cell = f"nullif(trim({q(area)}), '')"
-        rows = con.execute(
-            f"""
-            select _file, _line, {lit(area)}, {cell} from _obs_text
-            where {cell} is not null and not regexp_full_match({cell}, '[0-9]{{3}}')
-            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
-            order by _file, _line
-            """
-        ).fetchall()
-        _cell_problems(
-            [r for r in rows if not CPR_SHAPED.search(r[3])],
+        refuse(
+            statbank_area_variable(conf),
+            "not regexp_full_match({cell}, '[0-9]{{3}}')",
             "{raw!r} is a name where the table is asked with codes",
             "DST's three-digit area code, as '000' for the country (extracts.yml "
             "value_presentation: Code)",
-            problems,
         )
     for variable, asked in (conf.get("select") or {}).items():
-        if "*" in asked:
-            continue
-        cell = f"nullif(trim({q(variable)}), '')"
-        rows = con.execute(
-            f"""
-            select _file, _line, {lit(variable)}, {cell} from _obs_text
-            where {cell} is not null and {cell} not in (select unnest(?::varchar[]))
-            qualify row_number() over (partition by _file order by _line) <= {MAX_ROWS_REPORTED}
-            order by _file, _line
-            """,
-            [list(asked)],
-        ).fetchall()
-        _cell_problems(
-            # a CPR-shaped cell is the rule of person ids' to refuse (pipeline/suites.py),
-            # which says what it is
-            [r for r in rows if not CPR_SHAPED.search(r[3])],
-            "{raw!r} is not a value extracts.yml asks of this variable",
-            f"one of {', '.join(asked)} (extracts.yml select)",
-            problems,
-        )
+        if "*" not in asked:
+            refuse(
+                variable,
+                "{cell} not in (select unnest(?::varchar[]))",
+                "{raw!r} is not a value extracts.yml asks of this variable",
+                f"one of {', '.join(asked)} (extracts.yml select)",
+                [list(asked)],
+            )
     return problems
 
 
