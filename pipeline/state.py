@@ -44,6 +44,7 @@ DBT_CODE = [
     REPO_ROOT / "pipeline" / "stats.py",
     REPO_ROOT / "pipeline" / "dbt_plugin.py",
     REPO_ROOT / "pipeline" / "suppression.py",
+    REPO_ROOT / "pipeline" / "programme.py",
     REPO_ROOT / "pipeline" / "frames.py",
     REPO_ROOT / "pipeline" / "forecast.py",
     REPO_ROOT / "pipeline" / "blas.py",
